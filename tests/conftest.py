@@ -1,0 +1,74 @@
+"""Shared fixtures: temp vaults, a person-note factory, and a CLI runner aimed at them."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from vaultkit.cli import app
+
+REPO = Path(__file__).resolve().parent.parent
+TODAY = "2026-11-22"
+
+
+def _yaml_line(key: str, value: Any) -> str:
+    if isinstance(value, list):
+        return f"{key}: [{', '.join(str(v) for v in value)}]"
+    return f"{key}: {value}"
+
+
+def write_note(root: Path, rel_path: str, text: str) -> Path:
+    """Write a note (LF, UTF-8) and return its path."""
+    path = root / rel_path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text.encode("utf-8"))
+    return path
+
+
+@pytest.fixture
+def vault_dir(tmp_path: Path) -> Path:
+    """An empty vault (just a vaultkit.toml) under tmp_path."""
+    root = tmp_path / "vault"
+    root.mkdir()
+    (root / "vaultkit.toml").write_text("", encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def make_person(vault_dir: Path) -> Callable[..., Path]:
+    """make_person(name, body="", folder="People", **front_matter) -> the note's path."""
+
+    def make(name: str, body: str = "", folder: str = "People", **front_matter: Any) -> Path:
+        lines = [_yaml_line(k, v) for k, v in front_matter.items()]
+        head = "---\n" + "".join(line + "\n" for line in lines) + "---\n" if lines else ""
+        return write_note(vault_dir, f"{folder}/{name}.md", f"{head}# {name}\n{body}")
+
+    return make
+
+
+@pytest.fixture
+def example_vault(tmp_path: Path) -> Path:
+    """A fresh copy of example-vault/."""
+    target = tmp_path / "example-vault"
+    shutil.copytree(REPO / "example-vault", target)
+    return target
+
+
+@pytest.fixture
+def cli(vault_dir: Path, tmp_path: Path) -> Callable[..., Result]:
+    """cli(*args, today=TODAY, vault=vault_dir) runs `vault` with --vault/--index in tmp_path."""
+    runner = CliRunner()
+    index = tmp_path / "index.sqlite"
+
+    def run(*args: str, today: str | None = TODAY, vault: Path | None = None) -> Result:
+        options = ["--vault", str(vault or vault_dir), "--index", str(index)]
+        if today:
+            options += ["--today", today]
+        return runner.invoke(app, [*options, *args], catch_exceptions=False)
+
+    return run

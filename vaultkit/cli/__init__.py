@@ -1,0 +1,8 @@
+"""The `vault` command. Each module registers its commands on the one Typer app."""
+
+from __future__ import annotations
+
+from vaultkit.cli import core as core
+from vaultkit.cli.app import app, main
+
+__all__ = ["app", "main"]

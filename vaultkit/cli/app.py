@@ -1,0 +1,179 @@
+"""The Typer app, the global options and the helpers every command module shares."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from vaultkit import __version__
+from vaultkit.errors import UsageError, VaultkitError
+
+app = typer.Typer(
+    name="vault",
+    help="vaultkit: keep in touch with the people who matter, from a folder of Markdown notes.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    add_completion=False,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Settings:
+    """The global options, resolved lazily into a Workspace."""
+
+    def __init__(self, vault: str | None, today: str | None, index: str | None, debug: bool) -> None:
+        self.vault_option = vault
+        self.today_option = today
+        self.index_option = index
+        self.debug = debug
+        self._workspace: Any = None
+
+    def today(self) -> dt.date:
+        if not self.today_option:
+            return dt.date.today()
+        try:
+            return dt.date.fromisoformat(self.today_option)
+        except ValueError:
+            raise UsageError(f"--today {self.today_option!r} is not a date (use YYYY-MM-DD)") from None
+
+    def workspace(self, sync: bool = True) -> Any:
+        """Open the vault and its index, and bring the index up to date."""
+        from vaultkit.vault import Vault, find_vault_root
+        from vaultkit.workspace import Workspace
+
+        if self._workspace is None:
+            root = find_vault_root(self.vault_option, Path.cwd())
+            index = Path(self.index_option).expanduser() if self.index_option else None
+            self._workspace = Workspace(Vault(root), index, self.today())
+            if sync:
+                self._workspace.sync()
+        return self._workspace
+
+
+def settings_of(ctx: typer.Context) -> Settings:
+    settings = ctx.find_object(Settings)
+    assert settings is not None
+    return settings
+
+
+def handle_errors(func: F) -> F:
+    """Turn a VaultkitError into one line on stderr and its exit code (tracebacks only with --debug).
+
+    Every command takes `ctx` so the wrapper can find the global options.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        ctx = kwargs.get("ctx")
+        settings = ctx.find_object(Settings) if ctx is not None else None
+        debug = bool(settings and settings.debug)
+        try:
+            return func(*args, **kwargs)
+        except VaultkitError as err:
+            if debug:
+                raise
+            typer.echo(f"vault: {err}", err=True)
+            raise typer.Exit(err.exit_code) from None
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except Exception as err:  # a bug: say so in one line unless debugging
+            if debug:
+                raise
+            typer.echo(f"vault: unexpected error: {err!r} (run with --debug for the traceback)", err=True)
+            raise typer.Exit(1) from None
+        finally:
+            if settings is not None and settings._workspace is not None:
+                settings._workspace.close()
+                settings._workspace = None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"vaultkit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    vault: Annotated[
+        str | None,
+        typer.Option("--vault", envvar="VAULTKIT_VAULT", help="The vault folder.", show_envvar=True),
+    ] = None,
+    today: Annotated[
+        str | None,
+        typer.Option(
+            "--today",
+            envvar="VAULTKIT_TODAY",
+            help="Pretend today is YYYY-MM-DD.",
+            show_envvar=True,
+        ),
+    ] = None,
+    index: Annotated[
+        str | None,
+        typer.Option(
+            "--index",
+            envvar="VAULTKIT_INDEX",
+            help="Where the index database lives.",
+            show_envvar=True,
+        ),
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Keep in touch with the people who matter, from a folder of Markdown notes.
+
+    Example: vault --vault ~/Notes due
+    """
+    ctx.obj = Settings(vault, today, index, debug)
+
+
+def parse_date(option: str, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{option} {value!r} is not a date (use YYYY-MM-DD)") from None
+
+
+def print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def console() -> Any:
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False)
+
+
+def table(*columns: str) -> Any:
+    from rich import box
+    from rich.table import Table
+
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for column in columns:
+        table.add_column(column)
+    return table
+
+
+def warn_problems(problems: list[Any]) -> None:
+    errors = [p for p in problems if p.level == "error"]
+    if errors:
+        typer.echo(f"vault: {len(errors)} note problem(s) skipped; run `vault check` to see them", err=True)
+
+
+def main() -> None:
+    """Entry point of the `vault` console script."""
+    app()

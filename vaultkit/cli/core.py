@@ -1,0 +1,299 @@
+"""The core commands: init, add, log, due, show, list, search, index, check."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from vaultkit.cli.app import (
+    app,
+    console,
+    handle_errors,
+    parse_date,
+    print_json,
+    settings_of,
+    table,
+    warn_problems,
+)
+
+
+# -- commands ----------------------------------------------------------------------------
+@app.command()
+@handle_errors
+def init(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="Folder for the vault (default: here).")] = Path("."),
+) -> None:
+    """Make a vault: config, folders, templates folder and .gitignore.
+
+    Example: vault init ~/Notes
+    """
+    from vaultkit.vault import init_vault
+
+    made = init_vault(path)
+    where = path.resolve()
+    if made:
+        typer.echo(f"Made a vault in {where}: {', '.join(made)}")
+    else:
+        typer.echo(f"{where} is already a vault; nothing changed")
+
+
+@app.command()
+@handle_errors
+def add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The person's name (becomes the note's file name).")],
+    cadence: Annotated[
+        str | None, typer.Option(help="Keep-in-touch interval: 2w, 1m, quarterly, none...")
+    ] = None,
+    tag: Annotated[list[str] | None, typer.Option("--tag", help="A tag (repeatable).")] = None,
+    met: Annotated[str | None, typer.Option(help="When you met (YYYY-MM-DD).")] = None,
+    introduced_by: Annotated[str | None, typer.Option(help="Who introduced you.")] = None,
+    alias: Annotated[list[str] | None, typer.Option("--alias", help="Another name (repeatable).")] = None,
+    set_: Annotated[
+        list[str] | None, typer.Option("--set", help="Another field, key=value (repeatable).")
+    ] = None,
+) -> None:
+    """Add a person: a new note from the person template; never overwrites.
+
+    Example: vault add "Ada Lovelace" --cadence 1m --tag mentor --met 2026-11-20
+    """
+    workspace = settings_of(ctx).workspace()
+    ref = workspace.add_person(
+        name,
+        cadence=cadence,
+        tags=tag or [],
+        met=parse_date("--met", met),
+        introduced_by=introduced_by,
+        fields=set_ or [],
+        aliases=alias or [],
+    )
+    typer.echo(f"Added {ref.name}: {ref.path}")
+
+
+@app.command()
+@handle_errors
+def log(
+    ctx: typer.Context,
+    names: Annotated[str, typer.Argument(help="NAME or NAME,NAME,... (name, alias or unique prefix).")],
+    text: Annotated[list[str], typer.Argument(help="What happened.")],
+    date: Annotated[str | None, typer.Option(help="When (YYYY-MM-DD, default today).")] = None,
+    channel: Annotated[str | None, typer.Option(help="How: coffee, call, email, video, dinner...")] = None,
+) -> None:
+    """Log an interaction with one or more people (one dinner, three people).
+
+    Example: vault log "Ada, Charles" "dinner at the Royal Society" --channel dinner
+    """
+    workspace = settings_of(ctx).workspace()
+    refs = workspace.log(names, " ".join(text), date=parse_date("--date", date), channel=channel)
+    for ref in refs:
+        typer.echo(f"Logged for {ref.name}: {ref.path}")
+
+
+@app.command()
+@handle_errors
+def due(
+    ctx: typer.Context,
+    within: Annotated[str | None, typer.Option(help="Also who comes due within this (7d, 2w...).")] = None,
+    tag: Annotated[str | None, typer.Option(help="Only people with this tag.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Who is due for a reach-out, most overdue first, with why.
+
+    Example: vault due --within 7d
+    """
+    from vaultkit.due import why_due
+
+    workspace = settings_of(ctx).workspace()
+    items = workspace.due(within=within, tag=tag)
+    problems = workspace.problems()
+    if as_json:
+        print_json(
+            {
+                "today": workspace.today.isoformat(),
+                "due": [item.to_json() for item in items],
+                "problems": [p.to_json() for p in problems],
+            }
+        )
+        return
+    if not items:
+        typer.echo(f"Nobody is due on {workspace.today.isoformat()}. Enjoy your day.")
+    else:
+        grid = table("Who", "Due", "Why")
+        for item in items:
+            grid.add_row(item.name, item.due_on.isoformat() if item.due_on else "now", why_due(item))
+        out = console()
+        out.print(f"{len(items)} due on {workspace.today.isoformat()}:")
+        out.print(grid)
+    warn_problems(problems)
+
+
+@app.command()
+@handle_errors
+def show(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Name, alias or unique prefix.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show a person: profile, last interactions, open follow-ups, links in and out.
+
+    Example: vault show Ada
+    """
+    data = settings_of(ctx).workspace().show(name)
+    if as_json:
+        print_json(data)
+        return
+    out = console()
+    out.print(f"[bold]{data['name']}[/bold]  ({data['path']})", markup=True)
+    skip = {"aliases", "tags"}
+    for key, value in data["fields"].items():
+        if key not in skip:
+            shown = ", ".join(map(str, value)) if isinstance(value, list) else value
+            out.print(f"  {key}: {shown}", markup=False)
+    if data["aliases"]:
+        out.print(f"  aliases: {', '.join(data['aliases'])}", markup=False)
+    if data["tags"]:
+        out.print(f"  tags: {', '.join(data['tags'])}", markup=False)
+    cadence = f"{data['cadence']} ({data['cadence_source']})" if data["cadence"] else "no reminders"
+    out.print(f"  keep in touch: {cadence}; last contact: {data['last_contact'] or 'never'}; "
+                  f"due: {data['due_on'] or ('now' if data['cadence'] else '-')}", markup=False)  # fmt: skip
+    out.print("\nLast interactions:")
+    for item in data["interactions"][:10] or []:
+        channel = f"{item['channel']}: " if item["channel"] else ""
+        out.print(f"  {item['date']}  {channel}{item['text']}  ({item['path']})", markup=False)
+    if not data["interactions"]:
+        out.print("  none yet")
+    out.print("\nOpen follow-ups:")
+    for item in data["followups"]:
+        due_text = f" (due {item['due']})" if item["due"] else ""
+        out.print(f"  [ ] {item['text']}{due_text}  ({item['path']}:{item['line']})", markup=False)
+    if not data["followups"]:
+        out.print("  none")
+    out.print(f"\nLinks to: {', '.join(data['links_out']) or 'nobody'}", markup=False)
+    out.print(f"Linked from: {', '.join(data['links_in']) or 'nowhere'}", markup=False)
+
+
+@app.command("list")
+@handle_errors
+def list_(
+    ctx: typer.Context,
+    tag: Annotated[str | None, typer.Option(help="Only people with this tag.")] = None,
+    where: Annotated[list[str] | None, typer.Option(help="key=value on a field (repeatable).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List people, optionally by tag or field.
+
+    Example: vault list --tag mentor --where location=London
+    """
+    people = settings_of(ctx).workspace().list_people(tag=tag, where=where or [])
+    if as_json:
+        print_json({"people": people})
+        return
+    grid = table("Name", "Last contact", "Due on", "Tags")
+    for person in people:
+        tags = person["fields"].get("tags", [])
+        tags_text = ", ".join(tags) if isinstance(tags, list) else str(tags)
+        grid.add_row(person["name"], person["last_contact"] or "-", person["due_on"] or "-", tags_text)
+    out = console()
+    out.print(grid)
+    out.print(f"{len(people)} people")
+
+
+@app.command()
+@handle_errors
+def search(
+    ctx: typer.Context,
+    words: Annotated[list[str], typer.Argument(help="Words to find (all of them).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Search people, meeting and daily notes for words.
+
+    Example: vault search poetry horses
+    """
+    hits = settings_of(ctx).workspace().search(words)
+    if as_json:
+        print_json({"results": hits})
+        return
+    if not hits:
+        typer.echo("No notes match.")
+        raise typer.Exit(1)
+    for hit in hits:
+        typer.echo(f"{hit['path']}: {hit['snippet']}")
+
+
+@app.command()
+@handle_errors
+def index(
+    ctx: typer.Context,
+    rebuild: Annotated[bool, typer.Option(help="Throw the index away and read every note again.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Bring the index up to date and say what changed.
+
+    Example: vault index --rebuild
+    """
+    settings = settings_of(ctx)
+    workspace = settings.workspace(sync=False)
+    progress_bar: Any = None
+    task: Any = None
+    show_progress = sys.stderr.isatty() and not as_json
+
+    def progress(done: int, total: int) -> None:
+        nonlocal progress_bar, task
+        if not show_progress or total < 500:
+            return
+        if progress_bar is None:
+            from rich.progress import Progress
+
+            progress_bar = Progress(transient=True)
+            progress_bar.start()
+            task = progress_bar.add_task("Reading notes", total=total)
+        progress_bar.update(task, completed=done)
+
+    try:
+        report = workspace.sync(progress=progress, rebuild=rebuild)
+    finally:
+        if progress_bar is not None:
+            progress_bar.stop()
+    if as_json:
+        print_json(report.to_json())
+        return
+    typer.echo(
+        f"{report.total} notes; read {report.read} ({report.added} new, {report.changed} changed), "
+        f"removed {report.removed}; {report.problems} problem(s); {report.seconds:.2f}s"
+        + (" (rebuilt)" if rebuild else "")
+    )
+
+
+@app.command()
+@handle_errors
+def check(
+    ctx: typer.Context,
+    links: Annotated[bool, typer.Option("--links", help="Also list links that lead to no note.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Report problems in the vault (exit 1 when there is an error).
+
+    Example: vault check --links
+    """
+    workspace = settings_of(ctx).workspace()
+    problems = workspace.problems()
+    dangling = workspace.index.unresolved_links() if links else []
+    if as_json:
+        data: dict[str, Any] = {"problems": [p.to_json() for p in problems]}
+        if links:
+            data["links"] = [{"path": p, "line": line, "target": t} for p, line, t in dangling]
+        print_json(data)
+    else:
+        for problem in problems:
+            typer.echo(str(problem))
+        for path, line, target in dangling:
+            typer.echo(f"{path}:{line}: link to no note: [[{target}]]")
+        errors = sum(p.level == "error" for p in problems)
+        warnings = len(problems) - errors
+        typer.echo(f"{errors} error(s), {warnings} warning(s)" if problems else "No problems found.")
+    if any(p.level == "error" for p in problems):
+        raise typer.Exit(1)

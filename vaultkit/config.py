@@ -1,0 +1,147 @@
+"""Typed, frozen configuration read from `vaultkit.toml` at the vault root."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from vaultkit.dates import parse_cadence
+from vaultkit.errors import ConfigError
+
+CONFIG_NAME = "vaultkit.toml"
+
+
+@dataclass(frozen=True)
+class Config:
+    """Every setting of `vaultkit.toml`, with its default (spec §2)."""
+
+    people_dir: str = "People"
+    meetings_dir: str = "Meetings"
+    daily_dir: str = "Daily"
+    reviews_dir: str = "Reviews"
+    templates_dir: str = "Templates/vaultkit"
+    log_heading: str = "Log"
+    exclude: tuple[str, ...] = ()
+    default_cadence: str = ""
+    write_last_contact: bool = True
+    cadence_by_tag: tuple[tuple[str, str], ...] = ()
+    views: tuple[tuple[str, str], ...] = (("due", "Due.md"), ("network", "Network.md"))
+    new_people_per_week: int = 1
+    stats_dimensions: tuple[str, ...] = ("location", "company", "tags")
+    warnings: tuple[str, ...] = field(default=(), compare=False)
+
+    def fingerprint(self) -> str:
+        """A string that changes when a setting that shapes the index changes."""
+        return repr(
+            (self.people_dir, self.meetings_dir, self.daily_dir, self.templates_dir,
+             self.log_heading, self.exclude)
+        )  # fmt: skip
+
+    def view_path(self, name: str) -> str | None:
+        """The vault-relative path of a generated view, or None when switched off."""
+        path = dict(self.views).get(name)
+        return path or None
+
+
+_STRING_KEYS = {
+    "people_dir", "meetings_dir", "daily_dir", "reviews_dir", "templates_dir", "log_heading",
+}  # fmt: skip
+_TOP_KEYS = _STRING_KEYS | {
+    "exclude", "default_cadence", "write_last_contact", "cadence_by_tag", "views", "goals",
+    "stats",
+}  # fmt: skip
+
+
+def _string(key: str, value: Any) -> str:
+    if not isinstance(value, str):
+        raise ConfigError(f"{CONFIG_NAME}: {key} must be a string, not {value!r}")
+    return value
+
+
+def _folder(key: str, value: Any) -> str:
+    text = _string(key, value).strip().strip("/")
+    if text.startswith("/") or ".." in Path(text).parts:
+        raise ConfigError(f"{CONFIG_NAME}: {key} must be a folder inside the vault, not {value!r}")
+    return text
+
+
+def _cadence(key: str, value: Any) -> str:
+    text = _string(key, value)
+    if text.strip():
+        try:
+            parse_cadence(text)
+        except ValueError as err:
+            raise ConfigError(f"{CONFIG_NAME}: {key}: {err}") from None
+    return text.strip()
+
+
+def _table(key: str, value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{CONFIG_NAME}: [{key}] must be a table")
+    return value
+
+
+def load_config(root: Path) -> Config:
+    """Read `vaultkit.toml` under `root` (defaults when absent); bad values raise ConfigError."""
+    path = root / CONFIG_NAME
+    if not path.is_file():
+        return Config()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise ConfigError(f"{CONFIG_NAME}: not valid TOML: {err}") from None
+    return config_from_dict(data)
+
+
+def config_from_dict(data: dict[str, Any]) -> Config:
+    """Build a Config from parsed TOML, validating every key."""
+    values: dict[str, Any] = {}
+    warnings: list[str] = []
+    for key, value in data.items():
+        if key not in _TOP_KEYS:
+            warnings.append(f"{CONFIG_NAME}: unknown key {key!r} is ignored")
+        elif key in _STRING_KEYS:
+            values[key] = _string(key, value) if key == "log_heading" else _folder(key, value)
+        elif key == "exclude":
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"{CONFIG_NAME}: exclude must be a list of glob strings")
+            values[key] = tuple(value)
+        elif key == "default_cadence":
+            values[key] = _cadence(key, value)
+        elif key == "write_last_contact":
+            if not isinstance(value, bool):
+                raise ConfigError(f"{CONFIG_NAME}: write_last_contact must be true or false")
+            values[key] = value
+        elif key == "cadence_by_tag":
+            table = _table(key, value)
+            values[key] = tuple(
+                (tag.lstrip("#").casefold(), _cadence(f"cadence_by_tag.{tag}", cad))
+                for tag, cad in table.items()
+            )
+        elif key == "views":
+            views = dict(Config().views)
+            for name, target in _table(key, value).items():
+                views[name] = _string(f"views.{name}", target)
+            values[key] = tuple(sorted(views.items()))
+        elif key == "goals":
+            for goal, target in _table(key, value).items():
+                if goal != "new_people_per_week":
+                    warnings.append(f"{CONFIG_NAME}: unknown key goals.{goal!r} is ignored")
+                elif not isinstance(target, int) or isinstance(target, bool) or target < 0:
+                    raise ConfigError(f"{CONFIG_NAME}: goals.new_people_per_week must be a whole number ≥ 0")
+                else:
+                    values["new_people_per_week"] = target
+        elif key == "stats":
+            for stat, target in _table(key, value).items():
+                if stat != "dimensions":
+                    warnings.append(f"{CONFIG_NAME}: unknown key stats.{stat!r} is ignored")
+                elif not isinstance(target, list) or not all(isinstance(v, str) for v in target):
+                    raise ConfigError(f"{CONFIG_NAME}: stats.dimensions must be a list of keys")
+                else:
+                    values["stats_dimensions"] = tuple(target)
+    return Config(**values, warnings=tuple(warnings))
+
+
+CONFIG_KEYS = tuple(f.name for f in fields(Config))

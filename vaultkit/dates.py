@@ -1,0 +1,149 @@
+"""Dates and the cadence grammar: pure functions, no I/O, no package imports."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+_CADENCE_RE = re.compile(r"^\s*(\d+)\s*([dwmy])\s*$", re.IGNORECASE)
+_WORDS = {
+    "daily": (1, "d"),
+    "weekly": (1, "w"),
+    "biweekly": (2, "w"),
+    "monthly": (1, "m"),
+    "quarterly": (3, "m"),
+    "yearly": (1, "y"),
+}
+_NOMINAL_DAYS = {"d": 1, "w": 7, "m": 30, "y": 365}
+_DATE_RE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[T ]\S.*)?\s*$")
+_YEARLESS_RE = re.compile(r"^\s*--(\d{2})-?(\d{2})\s*$")
+
+
+@dataclass(frozen=True)
+class Cadence:
+    """A keep-in-touch interval: `count` units of d, w, m (calendar months) or y."""
+
+    count: int
+    unit: str
+    text: str
+
+    @property
+    def nominal_days(self) -> int:
+        """Length used to compare cadences (d 1, w 7, m 30, y 365)."""
+        return self.count * _NOMINAL_DAYS[self.unit]
+
+    def add_to(self, start: dt.date) -> dt.date:
+        """The date one period after `start`, clamping months to their last day."""
+        if self.unit == "d":
+            return start + dt.timedelta(days=self.count)
+        if self.unit == "w":
+            return start + dt.timedelta(weeks=self.count)
+        months = self.count if self.unit == "m" else 12 * self.count
+        return add_months(start, months)
+
+    def days_from(self, start: dt.date | None) -> int:
+        """Length in days of the period starting at `start` (nominal without one)."""
+        if start is None:
+            return self.nominal_days
+        return (self.add_to(start) - start).days
+
+
+def parse_cadence(text: str) -> Cadence | None:
+    """Parse `10d`, `2w`, `1m`, `1y` or a word; `none` gives None; else ValueError."""
+    raw = str(text).strip()
+    low = raw.lower()
+    if low == "none":
+        return None
+    if low in _WORDS:
+        count, unit = _WORDS[low]
+        return Cadence(count, unit, raw)
+    match = _CADENCE_RE.match(raw)
+    if not match or int(match.group(1)) < 1:
+        raise ValueError(f"{raw!r} is not a cadence (use e.g. 10d, 2w, 1m, 6m, 1y, weekly, monthly or none)")
+    return Cadence(int(match.group(1)), match.group(2).lower(), raw)
+
+
+def add_months(start: dt.date, months: int) -> dt.date:
+    """Add calendar months; a day past the target month's end clamps to its last day."""
+    index = start.year * 12 + (start.month - 1) + months
+    year, month = divmod(index, 12)
+    month += 1
+    last = calendar.monthrange(year, month)[1]
+    return dt.date(year, month, min(start.day, last))
+
+
+def parse_date(value: object) -> dt.date:
+    """Parse `YYYY-MM-DD` (a datetime counts as its date); else ValueError."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value)
+    match = _DATE_RE.match(text)
+    if not match:
+        raise ValueError(f"{text!r} is not a date (use YYYY-MM-DD)")
+    year, month, day = (int(g) for g in match.groups())
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a real date") from None
+
+
+@dataclass(frozen=True)
+class Birthday:
+    """A birthday; `year` is None when written vCard-style as `--MM-DD`."""
+
+    month: int
+    day: int
+    year: int | None
+
+    def next_on_or_after(self, today: dt.date) -> dt.date:
+        """The next anniversary on or after `today` (Feb 29 falls on Feb 28)."""
+        for year in (today.year, today.year + 1):
+            last = calendar.monthrange(year, self.month)[1]
+            candidate = dt.date(year, self.month, min(self.day, last))
+            if candidate >= today:
+                return candidate
+        raise AssertionError("unreachable")
+
+    def __str__(self) -> str:
+        if self.year is None:
+            return f"--{self.month:02d}-{self.day:02d}"
+        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+
+def parse_birthday(value: object) -> Birthday:
+    """Parse `YYYY-MM-DD` or `--MM-DD`; else ValueError."""
+    text = str(value)
+    match = _YEARLESS_RE.match(text)
+    if match:
+        month, day = int(match.group(1)), int(match.group(2))
+        try:
+            dt.date(2000, month, day)  # a leap year accepts Feb 29
+        except ValueError:
+            raise ValueError(f"{text!r} is not a real birthday") from None
+        return Birthday(month, day, None)
+    date = parse_date(text)
+    return Birthday(date.month, date.day, date.year)
+
+
+_BOOL = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
+
+
+def parse_bool(value: object) -> bool:
+    """Parse true/yes/on or false/no/off (any case); else ValueError."""
+    text = str(value).strip().lower()
+    if text in _BOOL:
+        return _BOOL[text]
+    raise ValueError(f"{value!r} is not true or false")
+
+
+def is_date_name(name: str) -> bool:
+    """Whether a name looks like a date (it would collide with a daily note)."""
+    try:
+        parse_date(name)
+    except ValueError:
+        return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}.*|\d{4}-W\d{2}", name.strip()))
+    return True

@@ -1,0 +1,136 @@
+"""Who is due: pure functions of the people, the config and a date (spec §1 "Due")."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from vaultkit.config import Config
+from vaultkit.dates import Cadence, parse_cadence
+from vaultkit.model import DueItem, Person
+
+_UNIT_WORDS = {"d": "day", "w": "week", "m": "month", "y": "year"}
+
+
+def _tag_matches(tag: str, key: str) -> bool:
+    tag = tag.lstrip("#").casefold()
+    return tag == key or tag.startswith(key + "/")
+
+
+def resolve_cadence(person: Person, config: Config) -> tuple[Cadence, str] | None:
+    """The person's cadence and where it came from (`own`, `tag:NAME`, `default`), or None.
+
+    Their own cadence wins (`none` opts out); else the shortest of their tags' cadences (a
+    tag set to `none` opts its people out); else `default_cadence`.
+    """
+    if person.cadence:
+        try:
+            own = parse_cadence(person.cadence)
+        except ValueError:
+            own = None
+        return (own, "own") if own else None
+    matches: list[tuple[int, str, Cadence]] = []
+    for key, text in config.cadence_by_tag:
+        if not text or not any(_tag_matches(tag, key) for tag in person.tags):
+            continue
+        cadence = parse_cadence(text)
+        if cadence is None:
+            return None
+        matches.append((cadence.nominal_days, key, cadence))
+    if matches:
+        _, key, cadence = min(matches, key=lambda m: (m[0], m[1]))
+        return cadence, f"tag:{key}"
+    if config.default_cadence:
+        default = parse_cadence(config.default_cadence)
+        return (default, "default") if default else None
+    return None
+
+
+def due_on(person: Person, cadence: Cadence, today: dt.date) -> tuple[dt.date | None, int]:
+    """(due_on, cadence_days) for a person with a cadence, snooze applied."""
+    start = person.last_contact or person.met
+    when = cadence.add_to(start) if start else None
+    days = cadence.days_from(start)
+    snooze = person.snooze_until
+    if snooze and ((when is None and snooze > today) or (when is not None and snooze > when)):
+        when = snooze
+    return when, days
+
+
+def due_items(
+    people: Iterable[Person],
+    config: Config,
+    today: dt.date,
+    within: Cadence | None = None,
+    tag: str | None = None,
+) -> list[DueItem]:
+    """Everyone due on `today` (or within the horizon), in the spec's order."""
+    horizon = within.add_to(today) if within else today
+    tag_key = tag.lstrip("#").casefold() if tag else None
+    items: list[DueItem] = []
+    for person in people:
+        if person.archived:
+            continue
+        if tag_key and not any(_tag_matches(t, tag_key) for t in person.tags):
+            continue
+        resolved = resolve_cadence(person, config)
+        if resolved is None:
+            continue
+        cadence, source = resolved
+        when, days = due_on(person, cadence, today)
+        if when is not None and when > horizon:
+            continue
+        items.append(
+            DueItem(
+                name=person.name,
+                path=person.path,
+                cadence=cadence.text,
+                cadence_source=source,
+                cadence_days=days,
+                last_contact=person.last_contact,
+                last_channel=person.last_channel,
+                due_on=when,
+                days_overdue=(today - when).days if when else None,
+                snoozed=bool(person.snooze_until and when == person.snooze_until),
+            )
+        )
+    items.sort(key=_order)
+    return items
+
+
+def _order(item: DueItem) -> tuple[int, float, str, str]:
+    if item.due_on is None or item.days_overdue is None:
+        return (0, 0.0, item.name.casefold(), item.path)
+    return (1, -item.days_overdue / item.cadence_days, item.name.casefold(), item.path)
+
+
+def describe_cadence(cadence_text: str) -> str:
+    """`1m` -> `every month`, `2w` -> `every 2 weeks`."""
+    cadence = parse_cadence(cadence_text)
+    if cadence is None:
+        return "no reminders"
+    word = _UNIT_WORDS[cadence.unit]
+    return f"every {word}" if cadence.count == 1 else f"every {cadence.count} {word}s"
+
+
+def why_due(item: DueItem) -> str:
+    """A short reason: `last: coffee 2026-10-02, every month, 20 days over`."""
+    if item.last_contact:
+        channel = f"{item.last_channel} " if item.last_channel else ""
+        last = f"last: {channel}{item.last_contact.isoformat()}"
+    else:
+        last = "never contacted"
+    parts = [last, describe_cadence(item.cadence)]
+    if item.cadence_source != "own":
+        parts[-1] += f" ({item.cadence_source.replace('tag:', '#')})"
+    if item.days_overdue is not None:
+        if item.days_overdue > 0:
+            parts.append(f"{item.days_overdue} day{'s' if item.days_overdue != 1 else ''} over")
+        elif item.days_overdue == 0:
+            parts.append("due today")
+        else:
+            ahead = -item.days_overdue
+            parts.append(f"due in {ahead} day{'s' if ahead != 1 else ''}")
+    if item.snoozed:
+        parts.append("snoozed until then")
+    return ", ".join(parts)

@@ -1,0 +1,145 @@
+"""Minimal, byte-preserving edits of a note's text: add a Log line, set a front-matter key.
+
+Each function takes the note's full text (BOM and line endings included) and returns the
+new text; everything it does not need to change is returned as it was.
+"""
+
+from __future__ import annotations
+
+import re
+
+from vaultkit.model import name_key
+from vaultkit.parse import BOM, find_front_matter
+
+_FENCE_RE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+_HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
+_LIST_ITEM_RE = re.compile(r"^\s{0,3}(?:[-*+]|\d+[.)])\s")
+
+
+def newline_of(text: str) -> str:
+    """The note's line ending: that of its first line, else LF."""
+    end = text.find("\n")
+    if end > 0 and text[end - 1] == "\r":
+        return "\r\n"
+    return "\n"
+
+
+def _body_start(lines: list[str]) -> int:
+    block = find_front_matter(lines)
+    return block.end + 1 if block else 0
+
+
+def _ensure_final_newline(lines: list[str], newline: str) -> None:
+    if lines and not lines[-1].endswith(("\n", "\r")):
+        lines[-1] += newline
+
+
+def add_log_entry(text: str, entry: str, log_heading: str = "Log") -> str:
+    """Insert `entry` (no newline) as the first item of the first Log section.
+
+    With no Log section, `## Log` is appended at the end of the note.
+    """
+    newline = newline_of(text)
+    lines = text.splitlines(keepends=True)
+    wanted = name_key(log_heading)
+    fence: str | None = None
+    section: tuple[int, int] | None = None  # (heading index, level)
+    insert_at: int | None = None
+    last_content: int | None = None
+    for index in range(_body_start(lines), len(lines)):
+        raw = lines[index].rstrip("\r\n")
+        if fence is not None:
+            if raw.strip().startswith(fence) and set(raw.strip()) == {fence[0]}:
+                fence = None
+            if section:
+                last_content = index
+            continue
+        opened = _FENCE_RE.match(raw)
+        if opened:
+            fence = opened.group(1)
+            if section:
+                last_content = index
+            continue
+        heading = _HEADING_RE.match(raw)
+        if heading:
+            level = len(heading.group(1))
+            if section is not None and level <= section[1]:
+                break
+            if section is None and name_key(heading.group(2)) == wanted:
+                section = (index, level)
+                last_content = index
+            continue
+        if section is None:
+            continue
+        if _LIST_ITEM_RE.match(raw):
+            insert_at = index
+            break
+        if raw.strip():
+            last_content = index
+    line = entry + newline
+    if section is None:
+        _ensure_final_newline(lines, newline)
+        prefix = newline if lines and lines[-1].strip() else ""
+        if not lines:
+            prefix = ""
+        heading_text = f"## {log_heading}{newline}"
+        return "".join(lines) + prefix + heading_text + line
+    if insert_at is None:
+        assert last_content is not None
+        insert_at = last_content + 1
+        if insert_at == len(lines):
+            _ensure_final_newline(lines, newline)
+    lines.insert(insert_at, line)
+    return "".join(lines)
+
+
+_KEY_RE_TEMPLATE = r"^(?P<key>{key})(?P<sep>\s*:[ \t]*)(?P<value>.*?)(?P<comment>[ \t]+#.*)?(?P<eol>\r?\n?)$"
+
+
+def get_front_matter_line(text: str, key: str) -> int | None:
+    """Index of the line holding top-level `key:` in the front matter, or None."""
+    lines = text.splitlines(keepends=True)
+    block = find_front_matter(lines)
+    if block is None:
+        return None
+    pattern = re.compile(rf"^{re.escape(key)}\s*:")
+    for index in range(block.start + 1, block.end):
+        if pattern.match(lines[index]):
+            return index
+    return None
+
+
+def set_front_matter_value(text: str, key: str, value: str) -> str:
+    """Set a top-level scalar `key: value`, keeping quoting style and a trailing comment.
+
+    An absent key is added at the end of the front matter; a note without front matter
+    gets one.
+    """
+    newline = newline_of(text)
+    lines = text.splitlines(keepends=True)
+    block = find_front_matter(lines)
+    if block is None:
+        bom = BOM if text.startswith(BOM) else ""
+        rest = text[len(bom) :]
+        return f"{bom}---{newline}{key}: {value}{newline}---{newline}{rest}"
+    index = get_front_matter_line(text, key)
+    if index is None:
+        lines.insert(block.end, f"{key}: {value}{newline}")
+        return "".join(lines)
+    match = re.match(_KEY_RE_TEMPLATE.format(key=re.escape(key)), lines[index], re.DOTALL)
+    assert match is not None
+    old = match.group("value")
+    quote = old[0] if old[:1] in ("'", '"') and old.endswith(old[0]) and len(old) > 1 else ""
+    new_line = (
+        f"{match.group('key')}{match.group('sep') or ': '}{quote}{value}{quote}"
+        f"{match.group('comment') or ''}{match.group('eol')}"
+    )
+    if not match.group("sep").endswith((" ", "\t")):
+        new_line = f"{key}: {quote}{value}{quote}{match.group('comment') or ''}{match.group('eol')}"
+    # A block value on the following indented lines belongs to the key: replace it too.
+    end = index + 1
+    if not old.strip():
+        while end < block.end and lines[end][:1] in (" ", "\t", "-"):
+            end += 1
+    lines[index:end] = [new_line]
+    return "".join(lines)

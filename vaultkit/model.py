@@ -1,0 +1,188 @@
+"""Plain data: what a note says and what vaultkit derives from it. No I/O here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+PERSON, MEETING, DAILY, OTHER = "person", "meeting", "daily", "other"
+
+
+def name_key(text: str) -> str:
+    """How names, aliases and link targets compare: NFC, case-folded, trimmed."""
+    return unicodedata.normalize("NFC", text).strip().casefold()
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong in one note: an `error` (note or field skipped) or a `warning`."""
+
+    path: str
+    line: int | None
+    level: str
+    message: str
+
+    def to_json(self) -> dict[str, Any]:
+        """The spec's problem object."""
+        return {"path": self.path, "line": self.line, "level": self.level, "message": self.message}
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.level}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link in a note. `target` is the normalised link path, `stem` its last part."""
+
+    target: str
+    stem: str
+    line: int
+    contact: bool
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One `- YYYY-MM-DD [channel:] text` item of a Log section."""
+
+    date: dt.date
+    channel: str | None
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Task:
+    """A Markdown task `- [ ] text`, with an Obsidian Tasks due date `📅 YYYY-MM-DD`."""
+
+    text: str
+    status: str
+    due: dt.date | None
+    line: int
+
+    @property
+    def is_open(self) -> bool:
+        """`[ ]` and `[/]` are open; everything else is done or cancelled."""
+        return self.status in (" ", "/")
+
+
+@dataclass
+class ParsedNote:
+    """Everything vaultkit reads from one note."""
+
+    path: str
+    name: str
+    kind: str
+    fields: dict[str, Any] = field(default_factory=dict)
+    aliases: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    cadence: str | None = None
+    last_contact: dt.date | None = None
+    met: dt.date | None = None
+    birthday: str | None = None
+    snooze_until: dt.date | None = None
+    archived: bool = False
+    date: dt.date | None = None
+    introduced_by: list[str] = field(default_factory=list)
+    people: list[str] | None = None
+    links: list[Link] = field(default_factory=list)
+    log: list[LogEntry] = field(default_factory=list)
+    tasks: list[Task] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    body: str = ""
+    body_line: int = 1
+
+
+@dataclass
+class Interaction:
+    """A contact with a person: a Log entry, a meeting note or a daily note."""
+
+    date: dt.date
+    source: str
+    path: str
+    line: int | None
+    channel: str | None
+    text: str
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON form."""
+        return {
+            "date": self.date.isoformat(),
+            "source": self.source,
+            "path": self.path,
+            "line": self.line,
+            "channel": self.channel,
+            "text": self.text,
+        }
+
+
+@dataclass
+class FollowUp:
+    """An open task that belongs to a person (in their note or a meeting naming them)."""
+
+    person: str
+    text: str
+    due: dt.date | None
+    path: str
+    line: int
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON form."""
+        return {
+            "person": self.person,
+            "text": self.text,
+            "due": self.due.isoformat() if self.due else None,
+            "path": self.path,
+            "line": self.line,
+        }
+
+
+@dataclass
+class Person:
+    """A person as the index knows them, with their derived last contact."""
+
+    name: str
+    path: str
+    fields: dict[str, Any]
+    aliases: list[str]
+    tags: list[str]
+    cadence: str | None
+    met: dt.date | None
+    birthday: str | None
+    snooze_until: dt.date | None
+    archived: bool
+    introduced_by: list[str]
+    last_contact: dt.date | None = None
+    last_channel: str | None = None
+
+
+@dataclass
+class DueItem:
+    """A person who is due, with why (spec §3 `vault due --json`)."""
+
+    name: str
+    path: str
+    cadence: str
+    cadence_source: str
+    cadence_days: int
+    last_contact: dt.date | None
+    last_channel: str | None
+    due_on: dt.date | None
+    days_overdue: int | None
+    snoozed: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        """The spec's `due` item."""
+        return {
+            "name": self.name,
+            "path": self.path,
+            "cadence": self.cadence,
+            "cadence_source": self.cadence_source,
+            "cadence_days": self.cadence_days,
+            "last_contact": self.last_contact.isoformat() if self.last_contact else None,
+            "last_channel": self.last_channel,
+            "due_on": self.due_on.isoformat() if self.due_on else None,
+            "days_overdue": self.days_overdue,
+        }

@@ -1,0 +1,438 @@
+"""Note text -> model: front matter, Log entries, tasks and links. Never writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote
+
+import yaml
+
+from vaultkit.config import Config
+from vaultkit.dates import parse_birthday, parse_bool, parse_cadence, parse_date
+from vaultkit.errors import NoteParseError
+from vaultkit.model import (
+    DAILY,
+    MEETING,
+    OTHER,
+    PERSON,
+    Link,
+    LogEntry,
+    ParsedNote,
+    Problem,
+    Task,
+    name_key,
+)
+
+try:  # PyYAML's C loader is much faster; fall back to pure Python where it is missing.
+    from yaml import CBaseLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import BaseLoader as _Loader  # type: ignore[assignment]
+
+MAX_NOTE_BYTES = 8 * 1024 * 1024
+MAX_FRONT_MATTER_BYTES = 64 * 1024
+MAX_YAML_NODES = 10_000
+BOM = "\ufeff"
+
+_DAILY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE_PREFIX_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})")
+_KEY_LINE_RE = re.compile(r"^([^\s#:\-][^:]*?)\s*:(?:\s|$)")
+_CONFLICT_RE = re.compile(r"^(<{7}|>{7})(?: |$)|^={7}$", re.MULTILINE)
+_FENCE_RE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+_HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
+_TASK_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\[(.)\]\s+(.*)$")
+_LOG_RE = re.compile(r"^\s{0,3}[-*+]\s+(\d{4}-\d{2}-\d{2})(?:\s+(.*))?$")
+_CHANNEL_RE = re.compile(r"^([a-z][a-z0-9-]*): (.*)$", re.DOTALL)
+_DUE_RE = re.compile(r"📅\s*(\d{4}-\d{2}-\d{2})")
+_QUOTE_RE = re.compile(r"^\s*>")
+_INLINE_CODE_RE = re.compile(r"(`+)(.+?)\1")
+_WIKILINK_RE = re.compile(r"(!?)\[\[([^\[\]]+?)\]\]")
+_MDLINK_RE = re.compile(r"(!?)\[[^\]]*\]\(\s*(<[^>]+>|[^)\s]+)(?:\s+\"[^\"]*\")?\s*\)")
+_GEN_START_RE = re.compile(r"<!--\s*vaultkit:([\w-]+)\s*-->")
+_GEN_END_RE = re.compile(r"<!--\s*/vaultkit:([\w-]+)\s*-->")
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """Where the front matter sits in a note's lines (0-based, end = closing `---`)."""
+
+    start: int
+    end: int
+
+
+def decode_note(path: str, data: bytes) -> str:
+    """Bytes -> text (BOM kept), or NoteParseError for notes vaultkit must skip."""
+    if len(data) > MAX_NOTE_BYTES:
+        raise NoteParseError(path, None, f"note is over {MAX_NOTE_BYTES // (1024 * 1024)} MiB")
+    if b"\x00" in data:
+        raise NoteParseError(path, None, "note is binary (it has NUL bytes)")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise NoteParseError(path, line, "note is not UTF-8 text") from None
+    match = _CONFLICT_RE.search(text)
+    if match:
+        line = text.count("\n", 0, match.start()) + 1
+        raise NoteParseError(path, line, "note has a git conflict marker; resolve the conflict")
+    return text
+
+
+def find_front_matter(lines: list[str]) -> FrontMatter | None:
+    """Locate the front matter block; None when the note has none (or never closes it)."""
+    if not lines or lines[0].lstrip(BOM).rstrip("\r\n").rstrip() != "---":
+        return None
+    for number in range(1, len(lines)):
+        if lines[number].rstrip("\r\n").rstrip() == "---":
+            return FrontMatter(0, number)
+    return None
+
+
+def _bounded(value: Any, budget: list[int]) -> None:
+    """Walk a loaded YAML value, counting nodes as expanded; refuse past the bound."""
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise ValueError("YAML expands past the allowed size (an alias bomb?)")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _bounded(key, budget)
+            _bounded(item, budget)
+    elif isinstance(value, list):
+        for item in value:
+            _bounded(item, budget)
+
+
+def _link_fix(value: Any) -> Any:
+    """Turn YAML's reading of an unquoted `[[Alice]]` (a nested list) back into the link."""
+    if isinstance(value, list):
+        if len(value) == 1 and isinstance(value[0], list) and len(value[0]) == 1:
+            inner = value[0][0]
+            if isinstance(inner, str):
+                return f"[[{inner}]]"
+        return [_link_fix(item) for item in value]
+    if isinstance(value, dict):
+        return {str(k): _link_fix(v) for k, v in value.items()}
+    return value
+
+
+def load_yaml(text: str) -> dict[str, Any]:
+    """Load front matter with no implicit typing: every scalar stays the text written."""
+    loaded = yaml.load(text, Loader=_Loader)
+    if loaded is None:
+        return {}
+    if not isinstance(loaded, dict):
+        raise ValueError("front matter is not a mapping of keys to values")
+    _bounded(loaded, [MAX_YAML_NODES])
+    return {str(key): _link_fix(value) for key, value in loaded.items()}
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, list):
+        out: list[str] = []
+        for item in value:
+            out.extend(_as_list(item))
+        return out
+    if isinstance(value, dict):
+        return []
+    return [str(value)]
+
+
+def split_link(inner: str) -> str:
+    """`People/Ada Lovelace#Log|Ada` -> `People/Ada Lovelace` (the target path)."""
+    target = inner.split("|", 1)[0]
+    target = re.split(r"[#^]", target, maxsplit=1)[0].strip()
+    if target.lower().endswith(".md"):
+        target = target[:-3]
+    return target.lstrip("/")
+
+
+def link_key(target: str) -> tuple[str, str]:
+    """A link target -> (normalised target path, normalised stem)."""
+    key = name_key(target)
+    return key, key.rsplit("/", 1)[-1]
+
+
+def links_in_value(value: Any) -> list[str]:
+    """Link targets written in a front-matter value (`[[X]]` strings, at any depth)."""
+    targets: list[str] = []
+    for item in _as_list(value):
+        for match in _WIKILINK_RE.finditer(item):
+            target = split_link(match.group(2))
+            if target:
+                targets.append(target)
+    return targets
+
+
+def names_in_value(value: Any) -> list[str]:
+    """Names in a `people` property: plain names or links, a list or one value."""
+    names: list[str] = []
+    for item in _as_list(value):
+        found = links_in_value(item)
+        if found:
+            names.extend(found)
+        elif item.strip():
+            names.append(item.strip())
+    return names
+
+
+def _markdown_target(href: str, note_dir: str) -> str | None:
+    href = href.strip("<>").strip()
+    if "://" in href or href.startswith(("mailto:", "#")):
+        return None
+    href = unquote(href.split("#", 1)[0])
+    if not href.lower().endswith(".md"):
+        return None
+    if href.startswith(("./", "../")):
+        href = posixpath.normpath(posixpath.join(note_dir, href))
+        if href.startswith(".."):
+            return None
+    return split_link(href)
+
+
+def _strip_comments(line: str, state: list[str | None]) -> str:
+    """Remove `%% %%` and `<!-- -->` comment text; `state[0]` carries an open comment."""
+    kept: list[str] = []
+    rest = line
+    while rest:
+        if state[0] is not None:
+            end = rest.find(state[0])
+            if end < 0:
+                return "".join(kept)
+            rest = rest[end + len(state[0]) :]
+            state[0] = None
+            continue
+        pct, html = rest.find("%%"), rest.find("<!--")
+        starts = [(pos, opener) for pos, opener in ((pct, "%%"), (html, "<!--")) if pos >= 0]
+        if not starts:
+            kept.append(rest)
+            break
+        pos, opener = min(starts)
+        kept.append(rest[:pos])
+        rest = rest[pos + len(opener) :]
+        state[0] = "%%" if opener == "%%" else "-->"
+    return "".join(kept)
+
+
+def note_kind(rel_path: str, fields: dict[str, Any], config: Config) -> str:
+    """Whether a note is a person, a meeting, a daily note or something else."""
+    note_type = fields.get("type")
+    type_text = note_type.strip().casefold() if isinstance(note_type, str) else None
+    if type_text == "person":
+        return PERSON
+    folder = posixpath.dirname(rel_path)
+    stem = posixpath.splitext(posixpath.basename(rel_path))[0]
+
+    def under(top: str) -> bool:
+        return bool(top) and (folder == top or folder.startswith(top + "/"))
+
+    if under(config.people_dir) and not type_text:
+        return PERSON
+    if under(config.meetings_dir):
+        return MEETING
+    if under(config.daily_dir) and _DAILY_RE.match(stem):
+        return DAILY
+    return OTHER
+
+
+def parse_note(rel_path: str, data: bytes, config: Config) -> ParsedNote:
+    """Parse one note; raises NoteParseError when the whole note must be skipped."""
+    text = decode_note(rel_path, data)
+    return parse_text(rel_path, text, config)
+
+
+def _front_matter(
+    rel_path: str, lines: list[str], problems: list[Problem]
+) -> tuple[dict[str, Any], dict[str, int], int]:
+    """Parse the front matter; returns (fields, line of each key, first body line)."""
+    block = find_front_matter(lines)
+    if block is None:
+        if lines and lines[0].lstrip(BOM).rstrip() == "---":
+            problems.append(Problem(rel_path, 1, "warning", "front matter is never closed"))
+        return {}, {}, 0
+    raw_lines = lines[block.start + 1 : block.end]
+    raw = "".join(raw_lines)
+    if len(raw.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
+        raise NoteParseError(rel_path, 1, "front matter is over 64 KiB")
+    try:
+        fields = load_yaml(raw)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        reason = getattr(err, "problem", None) or str(err).splitlines()[0]
+        raise NoteParseError(rel_path, line, f"invalid YAML in front matter: {reason}") from None
+    except (ValueError, RecursionError) as err:
+        raise NoteParseError(rel_path, 1, f"front matter refused: {err}") from None
+    key_lines: dict[str, int] = {}
+    for offset, line in enumerate(raw_lines):
+        match = _KEY_LINE_RE.match(line)
+        if match:
+            key_lines.setdefault(match.group(1).strip("'\""), offset + 2)
+    return fields, key_lines, block.end + 1
+
+
+def parse_text(rel_path: str, text: str, config: Config) -> ParsedNote:
+    """Parse decoded note text (see `parse_note`)."""
+    problems: list[Problem] = []
+    lines = text.splitlines(keepends=True)
+    fields, key_lines, body_start = _front_matter(rel_path, lines, problems)
+    stem = posixpath.splitext(posixpath.basename(rel_path))[0]
+    note = ParsedNote(
+        path=rel_path,
+        name=unicodedata.normalize("NFC", stem),
+        kind=note_kind(rel_path, fields, config),
+        fields=fields,
+        problems=problems,
+    )
+
+    def bad_field(key: str, err: Exception) -> None:
+        problems.append(Problem(rel_path, key_lines.get(key), "error", f"{key}: {err}; ignored"))
+
+    def typed_date(key: str) -> dt.date | None:
+        value = fields.get(key)
+        if value is None or value == "":
+            return None
+        try:
+            return parse_date(value)
+        except ValueError as err:
+            bad_field(key, err)
+            return None
+
+    note.aliases = [a.strip() for a in _as_list(fields.get("aliases")) if a.strip()]
+    note.tags = [t.strip().lstrip("#") for t in _as_list(fields.get("tags")) if t.strip()]
+    note.last_contact = typed_date("last_contact")
+    note.met = typed_date("met")
+    note.snooze_until = typed_date("snooze_until")
+    note.date = typed_date("date") if note.kind == MEETING else None
+    cadence = fields.get("cadence")
+    if cadence is not None and cadence != "":
+        try:
+            parse_cadence(str(cadence))
+            note.cadence = str(cadence).strip()
+        except ValueError as err:
+            bad_field("cadence", err)
+    birthday = fields.get("birthday")
+    if birthday is not None and birthday != "":
+        try:
+            note.birthday = str(parse_birthday(birthday))
+        except ValueError as err:
+            bad_field("birthday", err)
+    archived = fields.get("archived")
+    if archived is not None and archived != "":
+        try:
+            note.archived = parse_bool(archived)
+        except ValueError as err:
+            bad_field("archived", err)
+    note.introduced_by = names_in_value(fields.get("introduced_by"))
+    if note.kind == MEETING:
+        if "people" in fields:
+            note.people = names_in_value(fields["people"])
+        if note.date is None:
+            match = _DATE_PREFIX_RE.match(stem)
+            if match:
+                try:
+                    note.date = parse_date(match.group(1))
+                except ValueError:
+                    note.date = None
+    elif note.kind == DAILY:
+        try:
+            note.date = parse_date(stem)
+        except ValueError:
+            note.date = None
+    for key, value in fields.items():
+        for target in links_in_value(value):
+            target_key, stem_key = link_key(target)
+            note.links.append(Link(target_key, stem_key, key_lines.get(key, 1), False))
+    _scan_body(note, lines, body_start, config)
+    note.body = "".join(lines[body_start:])
+    note.body_line = body_start + 1
+    return note
+
+
+def _scan_body(note: ParsedNote, lines: list[str], start: int, config: Config) -> None:
+    """One pass over the body: headings, Log entries, tasks and links with their context."""
+    fence: str | None = None
+    comment: list[str | None] = [None]
+    generated: str | None = None
+    log_level: int | None = None
+    log_heading = name_key(config.log_heading)
+    note_dir = posixpath.dirname(note.path)
+    links_make_contacts = note.kind in (MEETING, DAILY)
+    for index in range(start, len(lines)):
+        number = index + 1
+        raw = lines[index].rstrip("\r\n")
+        if fence is not None:
+            stripped = raw.strip()
+            if stripped.startswith(fence) and set(stripped) == {fence[0]}:
+                fence = None
+            continue
+        if generated is not None:
+            end = _GEN_END_RE.search(raw)
+            if end and end.group(1) == generated:
+                generated = None
+            continue
+        if comment[0] is None:
+            start_marker = _GEN_START_RE.search(raw)
+            if start_marker and not _GEN_END_RE.search(raw):
+                generated = start_marker.group(1)
+                continue
+            opened = _FENCE_RE.match(raw)
+            if opened:
+                fence = opened.group(1)
+                continue
+        line = _strip_comments(raw, comment)
+        line = _INLINE_CODE_RE.sub(" ", line)
+        heading = _HEADING_RE.match(line)
+        if heading:
+            level = len(heading.group(1))
+            if log_level is not None and level <= log_level:
+                log_level = None
+            if log_level is None and name_key(heading.group(2)) == log_heading:
+                log_level = level
+            continue
+        task = _TASK_RE.match(line)
+        is_open_task = False
+        if task:
+            due = _DUE_RE.search(task.group(2))
+            due_date: dt.date | None = None
+            if due:
+                try:
+                    due_date = parse_date(due.group(1))
+                except ValueError:
+                    due_date = None
+            parsed = Task(task.group(2).strip(), task.group(1), due_date, number)
+            note.tasks.append(parsed)
+            is_open_task = parsed.is_open
+        elif log_level is not None and note.kind == PERSON:
+            entry = _LOG_RE.match(line)
+            if entry:
+                try:
+                    when = parse_date(entry.group(1))
+                except ValueError:
+                    note.problems.append(
+                        Problem(note.path, number, "error", f"Log date {entry.group(1)} is not a date")
+                    )
+                else:
+                    rest = (entry.group(2) or "").strip()
+                    channel_match = _CHANNEL_RE.match(rest)
+                    channel = channel_match.group(1) if channel_match else None
+                    body = channel_match.group(2).strip() if channel_match else rest
+                    note.log.append(LogEntry(when, channel, body, number))
+        quoted = bool(_QUOTE_RE.match(line))
+        eligible = links_make_contacts and not quoted and not is_open_task
+        for match in _WIKILINK_RE.finditer(line):
+            target = split_link(match.group(2))
+            if target:
+                key, stem = link_key(target)
+                note.links.append(Link(key, stem, number, eligible and not match.group(1)))
+        if "](" in line:
+            for match in _MDLINK_RE.finditer(line):
+                md_target = _markdown_target(match.group(2), note_dir)
+                if md_target:
+                    key, stem = link_key(md_target)
+                    note.links.append(Link(key, stem, number, eligible and not match.group(1)))

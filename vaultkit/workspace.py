@@ -1,0 +1,325 @@
+"""One open vault with its index and "today": the operations the commands call.
+
+The CLI builds a Workspace from its options and makes one call per command; tests and
+scripts can do the same from a Python prompt.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from vaultkit.config import CONFIG_NAME, Config
+from vaultkit.dates import Cadence, parse_cadence
+from vaultkit.due import due_items, due_on, resolve_cadence
+from vaultkit.edit import add_log_entry, set_front_matter_value
+from vaultkit.errors import NoteParseError, PersonNotFound, RefusedWrite, UsageError
+from vaultkit.index import Index, SyncReport
+from vaultkit.model import DueItem, Person, Problem, name_key
+from vaultkit.parse import decode_note, parse_text
+from vaultkit.render import Renderer
+from vaultkit.vault import Snapshot, Vault, check_person_name
+
+_CHANNEL_RE = re.compile(r"^[a-z][a-z0-9-]*$")
+
+
+@dataclass(frozen=True)
+class PersonRef:
+    """A matched person: their note's path and name."""
+
+    path: str
+    name: str
+
+
+class Workspace:
+    """A vault, its index and the date every computation uses."""
+
+    def __init__(self, vault: Vault, index_path: Path | None, today: dt.date) -> None:
+        self.vault = vault
+        self.today = today
+        self._index_path = index_path
+        self._index: Index | None = None
+
+    @property
+    def config(self) -> Config:
+        """The vault's config."""
+        return self.vault.config
+
+    @property
+    def index(self) -> Index:
+        """The index, opened on first use (not yet synced: call `sync`)."""
+        if self._index is None:
+            self._index = Index.open(self.vault, self._index_path)
+        return self._index
+
+    def close(self) -> None:
+        """Close the index."""
+        if self._index is not None:
+            self._index.close()
+            self._index = None
+
+    def sync(self, progress: Callable[[int, int], None] | None = None, rebuild: bool = False) -> SyncReport:
+        """Bring the index up to date with the vault."""
+        return self.index.sync(progress=progress, rebuild=rebuild)
+
+    def renderer(self) -> Renderer:
+        """The template renderer for this vault."""
+        user_dir = self.vault.root / self.config.templates_dir if self.config.templates_dir else None
+        return Renderer(user_dir)
+
+    # -- names -------------------------------------------------------------------------
+    def find_person(self, name: str) -> PersonRef:
+        """Match one NAME: exact name or alias, else a unique prefix (spec §3)."""
+        key = name_key(name)
+        if not key:
+            raise PersonNotFound("an empty name matches nobody")
+        everyone = self.index.names()
+        exact = [(p, n) for p, n, _ in everyone if name_key(n) == key]
+        if exact:
+            path, found = min(exact, key=lambda pn: (pn[0].count("/"), pn[0]))
+            return PersonRef(path, found)
+        by_alias = {(p, n) for p, n, aliases in everyone if key in {name_key(a) for a in aliases}}
+        if len(by_alias) == 1:
+            path, found = by_alias.pop()
+            return PersonRef(path, found)
+        if len(by_alias) > 1:
+            listed = ", ".join(sorted(n for _, n in by_alias))
+            raise PersonNotFound(f"{name!r} is an alias of several people: {listed}")
+        prefixed = {
+            (p, n)
+            for p, n, aliases in everyone
+            if name_key(n).startswith(key) or any(name_key(a).startswith(key) for a in aliases)
+        }
+        if len(prefixed) == 1:
+            path, found = prefixed.pop()
+            return PersonRef(path, found)
+        if prefixed:
+            listed = ", ".join(sorted(n for _, n in prefixed)[:10])
+            raise PersonNotFound(f"{name!r} matches several people: {listed}")
+        choices = {name_key(n): n for _, n, _ in everyone}
+        close = difflib.get_close_matches(key, list(choices), n=3, cutoff=0.6)
+        hint = f"; did you mean {', '.join(choices[c] for c in close)}?" if close else ""
+        raise PersonNotFound(f"nobody called {name!r} in the vault{hint}")
+
+    def find_people(self, names: str) -> list[PersonRef]:
+        """Match `NAME[,NAME...]`: the whole text as one name first, then split on commas."""
+        try:
+            return [self.find_person(names)]
+        except PersonNotFound:
+            if "," not in names:
+                raise
+        found: list[PersonRef] = []
+        for part in names.split(","):
+            if part.strip():
+                ref = self.find_person(part.strip())
+                if ref not in found:
+                    found.append(ref)
+        if not found:
+            raise PersonNotFound(f"no names in {names!r}")
+        return found
+
+    # -- reading -----------------------------------------------------------------------
+    def people(self, with_fields: bool = False) -> list[Person]:
+        """Every person, with their last contact."""
+        return self.index.people(self.today, with_fields=with_fields)
+
+    def due(self, within: str | None = None, tag: str | None = None) -> list[DueItem]:
+        """Who is due today (or within the horizon)."""
+        horizon: Cadence | None = None
+        if within:
+            try:
+                horizon = parse_cadence(within)
+            except ValueError as err:
+                raise UsageError(f"--within: {err}") from None
+        return due_items(self.people(), self.config, self.today, horizon, tag)
+
+    def problems(self) -> list[Problem]:
+        """Every problem the index knows, plus config warnings."""
+        found = [Problem(CONFIG_NAME, None, "warning", w) for w in self.config.warnings]
+        return found + self.index.problems()
+
+    def person_summary(self, person: Person) -> dict[str, Any]:
+        """The list/show fields of a person: cadence, due date, last contact."""
+        resolved = resolve_cadence(person, self.config)
+        summary: dict[str, Any] = {
+            "name": person.name,
+            "path": person.path,
+            "last_contact": person.last_contact.isoformat() if person.last_contact else None,
+            "last_channel": person.last_channel,
+            "cadence": resolved[0].text if resolved else None,
+            "cadence_source": resolved[1] if resolved else None,
+            "due_on": None,
+            "days_overdue": None,
+        }
+        if resolved and not person.archived:
+            when, _ = due_on(person, resolved[0], self.today)
+            summary["due_on"] = when.isoformat() if when else None
+            summary["days_overdue"] = (self.today - when).days if when else None
+        return summary
+
+    def list_people(self, tag: str | None = None, where: Sequence[str] = ()) -> list[dict[str, Any]]:
+        """People matching a tag and `key=value` conditions, with their fields as written."""
+        conditions: list[tuple[str, str]] = []
+        for item in where:
+            if "=" not in item:
+                raise UsageError(f"--where wants key=value, not {item!r}")
+            key, value = item.split("=", 1)
+            conditions.append((key.strip(), value.strip()))
+        tag_key = tag.lstrip("#").casefold() if tag else None
+        result = []
+        for person in self.people(with_fields=True):
+            if tag_key and not any(
+                t.casefold() == tag_key or t.casefold().startswith(tag_key + "/") for t in person.tags
+            ):
+                continue
+            if not all(_field_matches(person.fields.get(k), v) for k, v in conditions):
+                continue
+            summary = self.person_summary(person)
+            result.append(
+                {
+                    "name": summary["name"],
+                    "path": summary["path"],
+                    "last_contact": summary["last_contact"],
+                    "due_on": summary["due_on"],
+                    "fields": person.fields,
+                }
+            )
+        return result
+
+    def show(self, name: str) -> dict[str, Any]:
+        """Everything about one person: profile, interactions, follow-ups, links."""
+        ref = self.find_person(name)
+        person = self.index.person(ref.path, self.today)
+        data = self.person_summary(person)
+        data["fields"] = person.fields
+        data["aliases"] = person.aliases
+        data["tags"] = person.tags
+        data["interactions"] = [i.to_json() for i in self.index.interactions(ref.path, self.today)]
+        data["followups"] = [f.to_json() for f in self.index.followups(ref.path)]
+        data["links_out"] = self.index.links_out(ref.path)
+        data["links_in"] = self.index.links_in(ref.path)
+        return data
+
+    def search(self, words: Sequence[str]) -> list[dict[str, str]]:
+        """Full-text search over every note."""
+        return [
+            {"path": path, "name": name, "snippet": snippet}
+            for path, name, snippet in self.index.search(words)
+        ]
+
+    # -- writing -----------------------------------------------------------------------
+    def _read_note(self, rel_path: str) -> tuple[Snapshot, str]:
+        """Read and parse a note before editing it: a note vaultkit cannot parse is never written."""
+        snapshot = self.vault.read(rel_path)
+        try:
+            text = decode_note(rel_path, snapshot.data)
+            parse_text(rel_path, text, self.config)
+        except NoteParseError as err:
+            raise RefusedWrite(f"{err}; the note was not changed") from None
+        return snapshot, text
+
+    def log(
+        self, names: str, text: str, date: dt.date | None = None, channel: str | None = None
+    ) -> list[PersonRef]:
+        """Add one Log entry to each person named; every note is checked before any is written."""
+        when = date or self.today
+        if when > self.today:
+            raise UsageError(
+                f"--date {when} is after today ({self.today}): a Log records what happened; "
+                "write a follow-up task for plans"
+            )
+        if channel is not None and not _CHANNEL_RE.match(channel):
+            raise UsageError(f"--channel {channel!r}: use a lower-case word like coffee or call")
+        message = " ".join(text.split())
+        if not message:
+            raise UsageError("the Log text is empty")
+        entry = f"- {when.isoformat()} {channel + ': ' if channel else ''}{message}"
+        refs = self.find_people(names)
+        plans: list[tuple[Snapshot, str]] = []
+        for ref in refs:
+            snapshot, note_text = self._read_note(ref.path)
+            new_text = add_log_entry(note_text, entry, self.config.log_heading)
+            if self.config.write_last_contact:
+                note = parse_text(ref.path, note_text, self.config)
+                written = note.fields.get("last_contact")
+                if (
+                    written is None
+                    or note.last_contact is None
+                    or note.last_contact > self.today
+                    or note.last_contact < when
+                ):
+                    new_text = set_front_matter_value(new_text, "last_contact", when.isoformat())
+            plans.append((snapshot, new_text))
+        for snapshot, new_text in plans:
+            self.vault.write(snapshot.rel_path, new_text.encode("utf-8"), snapshot)
+        self.index.update_paths([s.rel_path for s, _ in plans])
+        return refs
+
+    def add_person(
+        self,
+        name: str,
+        cadence: str | None = None,
+        tags: Sequence[str] = (),
+        met: dt.date | None = None,
+        introduced_by: str | None = None,
+        fields: Sequence[str] = (),
+        aliases: Sequence[str] = (),
+    ) -> PersonRef:
+        """Create a person's note from `person.md.j2`; refuses an existing name or alias."""
+        clean = check_person_name(name)
+        if cadence is not None:
+            try:
+                parse_cadence(cadence)
+            except ValueError as err:
+                raise UsageError(f"--cadence: {err}") from None
+        key = name_key(clean)
+        for path, other, other_aliases in self.index.names():
+            if name_key(other) == key or key in {name_key(a) for a in other_aliases}:
+                raise RefusedWrite(f"{clean!r} is already in the vault: {path}")
+        extra: dict[str, str] = {}
+        reserved = {"aliases", "tags", "cadence", "met", "introduced_by"}
+        for item in fields:
+            if "=" not in item:
+                raise UsageError(f"--set wants key=value, not {item!r}")
+            k, v = (part.strip() for part in item.split("=", 1))
+            if not re.fullmatch(r"[A-Za-z_][\w-]*", k) or k in reserved:
+                raise UsageError(f"--set: {k!r} cannot be used as a key here")
+            extra[k] = v
+        introducer = None
+        if introduced_by:
+            try:
+                introducer = self.find_person(introduced_by).name
+            except PersonNotFound:
+                introducer = introduced_by.strip()
+        rel_path = f"{self.config.people_dir}/{clean}.md" if self.config.people_dir else f"{clean}.md"
+        text = self.renderer().render(
+            "person.md.j2",
+            name=clean,
+            aliases=list(aliases),
+            tags=["person", *[t.lstrip("#") for t in tags if t.lstrip("#") != "person"]],
+            cadence=cadence,
+            met=met.isoformat() if met else None,
+            introduced_by=introducer,
+            fields=extra,
+            today=self.today.isoformat(),
+        )
+        try:
+            parse_text(rel_path, text, self.config)
+        except NoteParseError as err:
+            raise RefusedWrite(f"the person template made an unreadable note: {err}") from None
+        self.vault.write(rel_path, text.encode("utf-8"), None)
+        self.index.update_paths([rel_path])
+        return PersonRef(rel_path, clean)
+
+
+def _field_matches(value: Any, wanted: str) -> bool:
+    if value is None:
+        return wanted == ""
+    if isinstance(value, list):
+        return any(_field_matches(item, wanted) for item in value)
+    return str(value).strip().casefold() == wanted.casefold()
