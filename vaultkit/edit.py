@@ -143,3 +143,32 @@ def set_front_matter_value(text: str, key: str, value: str) -> str:
             end += 1
     lines[index:end] = [new_line]
     return "".join(lines)
+
+
+def block_markers(name: str) -> tuple[str, str]:
+    """The comment lines that fence a generated block."""
+    return f"<!-- vaultkit:{name} -->", f"<!-- /vaultkit:{name} -->"
+
+
+def replace_generated_block(text: str, name: str, content: str) -> str:
+    """Put `content` between the `vaultkit:NAME` markers, touching nothing outside them.
+
+    With no block yet, one is appended at the end of the note (or makes the whole note).
+    """
+    newline = newline_of(text) if text else "\n"
+    start, end = block_markers(name)
+    body = content.replace("\r\n", "\n").strip("\n")
+    body = body.replace("\n", newline)
+    lines = text.splitlines(keepends=True)
+    begin = next((i for i, line in enumerate(lines) if line.strip() == start), None)
+    if begin is not None:
+        finish = next((i for i in range(begin + 1, len(lines)) if lines[i].strip() == end), None)
+        if finish is not None:
+            inner = f"{body}{newline}" if body else ""
+            return "".join(lines[: begin + 1]) + inner + "".join(lines[finish:])
+    block = f"{start}{newline}{body + newline if body else ''}{end}{newline}"
+    if not text:
+        return block
+    _ensure_final_newline(lines, newline)
+    separator = newline if lines and lines[-1].strip() else ""
+    return "".join(lines) + separator + block

@@ -323,3 +323,30 @@ def _field_matches(value: Any, wanted: str) -> bool:
     if isinstance(value, list):
         return any(_field_matches(item, wanted) for item in value)
     return str(value).strip().casefold() == wanted.casefold()
+
+
+def _view_text(vault: Vault, rel_path: str) -> tuple[Snapshot | None, str]:
+    if not vault.exists(rel_path):
+        return None, ""
+    snapshot = vault.read(rel_path)
+    try:
+        return snapshot, decode_note(rel_path, snapshot.data)
+    except NoteParseError as err:
+        raise RefusedWrite(f"{err}; the view was not written") from None
+
+
+def write_view(workspace: Workspace, rel_path: str, name: str, content: str) -> bool:
+    """Write `content` into the `vaultkit:NAME` block of a note; only when it changed.
+
+    Text outside the block is the user's and is kept byte for byte. Returns whether the
+    file was written.
+    """
+    from vaultkit.edit import replace_generated_block
+
+    snapshot, text = _view_text(workspace.vault, rel_path)
+    new_text = replace_generated_block(text, name, content)
+    if snapshot is not None and new_text == text:
+        return False
+    workspace.vault.write(rel_path, new_text.encode("utf-8"), snapshot)
+    workspace.index.update_paths([rel_path])
+    return True
