@@ -52,6 +52,7 @@ _QUOTE_RE = re.compile(r"^\s*>")
 _INLINE_CODE_RE = re.compile(r"(`+)(.+?)\1")
 _WIKILINK_RE = re.compile(r"(!?)\[\[([^\[\]]+?)\]\]")
 _MDLINK_RE = re.compile(r"(!?)\[[^\]]*\]\(\s*(<[^>]+>|[^)\s]+)(?:\s+\"[^\"]*\")?\s*\)")
+_LIST_LEADS = frozenset("-*+0123456789")
 _GEN_START_RE = re.compile(r"<!--\s*vaultkit:([\w-]+)\s*-->")
 _GEN_END_RE = re.compile(r"<!--\s*/vaultkit:([\w-]+)\s*-->")
 
@@ -119,8 +120,99 @@ def _link_fix(value: Any) -> Any:
     return value
 
 
+# Characters YAML refuses or reads as line breaks (NEL, LS, PS), and the BOM.
+_YAML_AWKWARD_RE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029]"
+)
+_SIMPLE_KEY_RE = re.compile(r"^([A-Za-z_][A-Za-z0-9_.-]*):(?: +(.*?))? *$")
+_PLAIN_BAD_START = frozenset("!&*-?:,[]{}#|>@`\"'%~ \t")
+_FLOW_ITEM_BAD = frozenset("[]{},:#&*!|>'\"%@`")
+
+
+def _simple_scalar(text: str) -> str | None:
+    """A one-line scalar as YAML's BaseLoader reads it, or None when it is not that simple."""
+    if not text:
+        return ""
+    first = text[0]
+    if first == '"':
+        inner = text[1:-1]
+        if len(text) >= 2 and text[-1] == '"' and '"' not in inner and "\\" not in inner:
+            return inner
+        return None
+    if first == "'":
+        inner = text[1:-1]
+        return inner if len(text) >= 2 and text[-1] == "'" and "'" not in inner else None
+    if first == "[":
+        if not text.endswith("]"):
+            return None
+        return None
+    if first in "-?:" and len(text) > 1 and text[1] not in " \t" and not text.startswith("---"):
+        first = "a"  # `-1`, `--12-05`: a dash followed by text is a plain scalar
+    if first in _PLAIN_BAD_START or ": " in text or " #" in text or "\t" in text or text.endswith(":"):
+        return None
+    return text
+
+
+def _simple_list(text: str) -> list[str] | None:
+    """A one-line flow list of simple scalars, or None."""
+    inner = text[1:-1].strip()
+    if not inner:
+        return []
+    items: list[str] = []
+    for raw in inner.split(","):
+        item = raw.strip()
+        if not item:
+            return None
+        if item[0] in "\"'":
+            value = _simple_scalar(item)
+        elif any(ch in _FLOW_ITEM_BAD for ch in item) or "\t" in item or item[0] in "-?~":
+            value = None
+        else:
+            value = item
+        if value is None:
+            return None
+        items.append(value)
+    return items
+
+
+def fast_yaml(text: str) -> dict[str, Any] | None:
+    """Front matter of flat `key: value` lines read without the YAML loader, or None.
+
+    Most notes hold only such lines; anything else (indentation, block lists, anchors,
+    escapes, comments after values) returns None and goes to the real loader, which
+    gives the same result for every text this accepts (a property test checks it).
+    """
+    if _YAML_AWKWARD_RE.search(text):
+        return None
+    result: dict[str, Any] = {}
+    for line in text.split("\n"):
+        line = line.rstrip("\r")
+        if not line.strip():
+            continue
+        if line[0] == "#":
+            continue
+        match = _SIMPLE_KEY_RE.match(line)
+        if match is None:
+            return None
+        value = match.group(2) or ""
+        if value.startswith("[") and value.endswith("]") and not value.startswith("[["):
+            items = _simple_list(value)
+            if items is None:
+                return None
+            result[match.group(1)] = items
+            continue
+        scalar = _simple_scalar(value)
+        if scalar is None:
+            return None
+        result[match.group(1)] = scalar
+    return result
+
+
 def load_yaml(text: str) -> dict[str, Any]:
     """Load front matter with no implicit typing: every scalar stays the text written."""
+    simple = fast_yaml(text)
+    if simple is not None:
+        return simple
     loaded = yaml.load(text, Loader=_Loader)
     if loaded is None:
         return {}
@@ -345,6 +437,8 @@ def parse_text(rel_path: str, text: str, config: Config) -> ParsedNote:
         except ValueError:
             note.date = None
     for key, value in fields.items():
+        if isinstance(value, str) and "[[" not in value:
+            continue
         for target in links_in_value(value):
             target_key, stem_key = link_key(target)
             note.links.append(Link(target_key, stem_key, key_lines.get(key, 1), False))
@@ -376,18 +470,25 @@ def _scan_body(note: ParsedNote, lines: list[str], start: int, config: Config) -
             if end and end.group(1) == generated:
                 generated = None
             continue
+        # Cheap character tests first: most lines need none of the regular expressions.
+        lead = raw.lstrip()[:1]
         if comment[0] is None:
-            start_marker = _GEN_START_RE.search(raw)
-            if start_marker and not _GEN_END_RE.search(raw):
-                generated = start_marker.group(1)
-                continue
-            opened = _FENCE_RE.match(raw)
-            if opened:
-                fence = opened.group(1)
-                continue
-        line = _strip_comments(raw, comment)
-        line = _INLINE_CODE_RE.sub(" ", line)
-        heading = _HEADING_RE.match(line)
+            if "<!--" in raw:
+                start_marker = _GEN_START_RE.search(raw)
+                if start_marker and not _GEN_END_RE.search(raw):
+                    generated = start_marker.group(1)
+                    continue
+            if lead in ("`", "~"):
+                opened = _FENCE_RE.match(raw)
+                if opened:
+                    fence = opened.group(1)
+                    continue
+        line = raw
+        if comment[0] is not None or "%%" in raw or "<!--" in raw:
+            line = _strip_comments(raw, comment)
+        if "`" in line:
+            line = _INLINE_CODE_RE.sub(" ", line)
+        heading = _HEADING_RE.match(line) if lead == "#" else None
         if heading:
             level = len(heading.group(1))
             if log_level is not None and level <= log_level:
@@ -395,7 +496,8 @@ def _scan_body(note: ParsedNote, lines: list[str], start: int, config: Config) -
             if log_level is None and name_key(heading.group(2)) == log_heading:
                 log_level = level
             continue
-        task = _TASK_RE.match(line)
+        listed = lead in _LIST_LEADS
+        task = _TASK_RE.match(line) if listed and "[" in line else None
         is_open_task = False
         if task:
             due = _DUE_RE.search(task.group(2))
@@ -408,11 +510,11 @@ def _scan_body(note: ParsedNote, lines: list[str], start: int, config: Config) -
             parsed = Task(task.group(2).strip(), task.group(1), due_date, number)
             note.tasks.append(parsed)
             is_open_task = parsed.is_open
-        elif log_level is not None and note.kind == PERSON:
+        elif log_level is not None and listed and note.kind == PERSON:
             entry = _LOG_RE.match(line)
             if entry:
                 try:
-                    when = parse_date(entry.group(1))
+                    when = dt.date.fromisoformat(entry.group(1))
                 except ValueError:
                     note.problems.append(
                         Problem(note.path, number, "error", f"Log date {entry.group(1)} is not a date")
@@ -423,9 +525,11 @@ def _scan_body(note: ParsedNote, lines: list[str], start: int, config: Config) -
                     channel = channel_match.group(1) if channel_match else None
                     body = channel_match.group(2).strip() if channel_match else rest
                     note.log.append(LogEntry(when, channel, body, number))
-        quoted = bool(_QUOTE_RE.match(line))
+        if "[" not in line:
+            continue
+        quoted = lead == ">" and bool(_QUOTE_RE.match(line))
         eligible = links_make_contacts and not quoted and not is_open_task
-        for match in _WIKILINK_RE.finditer(line):
+        for match in _WIKILINK_RE.finditer(line) if "[[" in line else ():
             target = split_link(match.group(2))
             if target:
                 key, stem = link_key(target)

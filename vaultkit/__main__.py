@@ -1,0 +1,3 @@
+from vaultkit.cli.app import main
+
+main()
