@@ -17,7 +17,12 @@ _WORDS = {
     "yearly": (1, "y"),
 }
 _NOMINAL_DAYS = {"d": 1, "w": 7, "m": 30, "y": 365}
-_DATE_RE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[T ]\S.*)?\s*$")
+# A date, optionally with a time as YAML and ISO 8601 write it (the time is ignored); any
+# other text after the date makes the value not a date.
+_DATE_RE = re.compile(
+    r"^\s*(\d{4})-(\d{2})-(\d{2})"
+    r"(?:(?:[Tt]|[ \t]+)\d{1,2}:\d{2}(?::\d{2}(?:\.\d*)?)?(?:[ \t]*(?:Z|[-+]\d{1,2}(?::?\d{2})?))?)?\s*$"
+)
 _YEARLESS_RE = re.compile(r"^\s*--(\d{2})-?(\d{2})\s*$")
 
 
@@ -35,13 +40,19 @@ class Cadence:
         return self.count * _NOMINAL_DAYS[self.unit]
 
     def add_to(self, start: dt.date) -> dt.date:
-        """The date one period after `start`, clamping months to their last day."""
-        if self.unit == "d":
-            return start + dt.timedelta(days=self.count)
-        if self.unit == "w":
-            return start + dt.timedelta(weeks=self.count)
-        months = self.count if self.unit == "m" else 12 * self.count
-        return add_months(start, months)
+        """The date one period after `start`, clamping months to their last day.
+
+        A period that ends after year 9999 ends on the last day Python can represent.
+        """
+        try:
+            if self.unit == "d":
+                return start + dt.timedelta(days=self.count)
+            if self.unit == "w":
+                return start + dt.timedelta(weeks=self.count)
+            months = self.count if self.unit == "m" else 12 * self.count
+            return add_months(start, months)
+        except (OverflowError, ValueError):
+            return dt.date.max
 
     def days_from(self, start: dt.date | None) -> int:
         """Length in days of the period starting at `start` (nominal without one)."""

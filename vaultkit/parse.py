@@ -237,7 +237,8 @@ def _as_list(value: Any) -> list[str]:
 
 def split_link(inner: str) -> str:
     """`People/Ada Lovelace#Log|Ada` -> `People/Ada Lovelace` (the target path)."""
-    target = inner.split("|", 1)[0]
+    # In a table the pipe is escaped (`[[Ada\|Ada]]`); the backslash is not part of the name.
+    target = inner.split("|", 1)[0].rstrip("\\")
     target = re.split(r"[#^]", target, maxsplit=1)[0].strip()
     if target.lower().endswith(".md"):
         target = target[:-3]
@@ -460,6 +461,8 @@ def _scan_body(note: ParsedNote, lines: list[str], start: int, config: Config) -
     for index in range(start, len(lines)):
         number = index + 1
         raw = lines[index].rstrip("\r\n")
+        if index == 0:
+            raw = raw.lstrip(BOM)
         if fence is not None:
             stripped = raw.strip()
             if stripped.startswith(fence) and set(stripped) == {fence[0]}:

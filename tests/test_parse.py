@@ -1,0 +1,582 @@
+"""Note text -> model: front matter as written, links, contacts, Log, tasks, bad input (spec §1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from vaultkit.config import Config
+from vaultkit.errors import NoteParseError
+from vaultkit.model import DAILY, MEETING, OTHER, PERSON, Link, LogEntry, ParsedNote, Problem, Task
+from vaultkit.parse import parse_note, parse_text
+
+CONFIG = Config()
+D = dt.date
+CADENCE_HELP = "(use e.g. 10d, 2w, 1m, 6m, 1y, weekly, monthly or none)"
+
+
+def person(text: str, path: str = "People/Ada Lovelace.md") -> ParsedNote:
+    return parse_text(path, text, CONFIG)
+
+
+def daily(body: str, path: str = "Daily/2026-11-20.md") -> ParsedNote:
+    return parse_text(path, body, CONFIG)
+
+
+def contacts(note: ParsedNote) -> list[tuple[str, int]]:
+    return [(link.target, link.line) for link in note.links if link.contact]
+
+
+def targets(note: ParsedNote) -> list[tuple[str, int, bool]]:
+    return [(link.target, link.line, link.contact) for link in note.links]
+
+
+def bad_note(data: bytes, path: str = "People/Bad.md") -> NoteParseError:
+    with pytest.raises(NoteParseError) as err:
+        parse_note(path, data, CONFIG)
+    return err.value
+
+
+# -- front matter as written --------------------------------------------------------------
+def test_values_keep_their_source_text() -> None:
+    note = person(
+        "---\n"
+        "country: NO\n"
+        "phone: 0123\n"
+        "version: 1.10\n"
+        "flag: yes\n"
+        "count: 0x1F\n"
+        "quoted: '0123'\n"
+        "empty:\n"
+        "nothing: null\n"
+        "when: 2026-10-02T10:00:00Z\n"
+        "list: [1, 2.50]\n"
+        "nested: {a: 1}\n"
+        "---\n"
+        "# Ada Lovelace\n"
+    )
+    assert note.fields == {
+        "country": "NO",
+        "phone": "0123",
+        "version": "1.10",
+        "flag": "yes",
+        "count": "0x1F",
+        "quoted": "0123",
+        "empty": "",
+        "nothing": "null",
+        "when": "2026-10-02T10:00:00Z",
+        "list": ["1", "2.50"],
+        "nested": {"a": "1"},
+    }
+    assert note.problems == []
+
+
+def test_unquoted_wikilink_in_front_matter_is_understood_as_a_link() -> None:
+    note = person(
+        "---\n"
+        "related: [[Alice]]\n"
+        "friends:\n"
+        "  - [[Bob Marley]]\n"
+        "  - [[Carol|C]]\n"
+        "introduced_by: [[Charles Babbage]]\n"
+        "---\n"
+    )
+    assert note.fields["related"] == "[[Alice]]"
+    assert note.fields["friends"] == ["[[Bob Marley]]", "[[Carol|C]]"]
+    assert note.introduced_by == ["Charles Babbage"]
+    # Front-matter links are links, never contacts.
+    assert targets(note) == [
+        ("alice", 2, False),
+        ("bob marley", 3, False),
+        ("carol", 3, False),
+        ("charles babbage", 6, False),
+    ]
+
+
+def test_typed_keys() -> None:
+    note = person(
+        "---\n"
+        "aliases: [Ada, 'Countess']\n"
+        "tags: [person, '#mentor', family/close]\n"
+        "cadence: 1M\n"
+        "last_contact: 2026-10-02\n"
+        "met: 2024-05-01T18:00\n"
+        "birthday: --12-10\n"
+        "snooze_until: 2026-12-01\n"
+        "archived: Yes\n"
+        "introduced_by: '[[Charles Babbage]]'\n"
+        "---\n"
+    )
+    assert note.kind == PERSON
+    assert note.name == "Ada Lovelace"
+    assert note.aliases == ["Ada", "Countess"]
+    assert note.tags == ["person", "mentor", "family/close"]
+    assert note.cadence == "1M"
+    assert (note.last_contact, note.met, note.snooze_until) == (D(2026, 10, 2), D(2024, 5, 1), D(2026, 12, 1))
+    assert note.birthday == "--12-10"
+    assert note.archived is True
+    assert note.introduced_by == ["Charles Babbage"]
+    assert note.problems == []
+
+
+def test_single_values_where_lists_are_usual() -> None:
+    note = person("---\naliases: Ada\ntags: mentor\n---\n")
+    assert (note.aliases, note.tags) == (["Ada"], ["mentor"])
+
+
+def test_name_is_the_nfc_file_stem() -> None:
+    note = person("# x\n", path="People/Luci\u0301a Ferna\u0301ndez.md")
+    assert note.name == "Luc\u00eda Fern\u00e1ndez"
+
+
+@pytest.mark.parametrize(
+    ("path", "front", "kind"),
+    [
+        ("People/Ada.md", "", PERSON),
+        ("People/Friends/Ada.md", "", PERSON),
+        ("People/Acme.md", "type: company\n", OTHER),
+        ("People/Ada.md", "type: Person\n", PERSON),
+        ("Elsewhere/Ada.md", "type: person\n", PERSON),
+        ("Ada.md", "", OTHER),
+        ("Meetings/2026-11-20 Ada.md", "", MEETING),
+        ("Meetings/2026/Team sync.md", "", MEETING),
+        ("Daily/2026-11-20.md", "", DAILY),
+        ("Daily/2026/2026-11-20.md", "", DAILY),
+        ("Daily/Ideas.md", "", OTHER),
+        ("Peoples/Ada.md", "", OTHER),
+    ],
+)
+def test_which_notes_are_people(path: str, front: str, kind: str) -> None:
+    text = f"---\n{front}---\n" if front else "body\n"
+    assert parse_text(path, text, CONFIG).kind == kind
+
+
+# -- bad fields ---------------------------------------------------------------------------
+def test_a_bad_field_drops_only_that_field_and_is_reported_with_its_line() -> None:
+    note = person(
+        "---\n"
+        "company: Analytical Engines\n"
+        "cadence: fortnightly\n"
+        "last_contact: soon\n"
+        "met: 2026-02-30\n"
+        "birthday: --13-01\n"
+        "snooze_until: later\n"
+        "archived: maybe\n"
+        "tags: [mentor]\n"
+        "---\n"
+        "## Log\n"
+        "- 2026-10-02 call: fine\n"
+    )
+    assert note.kind == PERSON
+    assert note.fields["company"] == "Analytical Engines"
+    assert note.fields["cadence"] == "fortnightly"  # still shown as written
+    assert (note.cadence, note.last_contact, note.met, note.birthday, note.snooze_until) == (None,) * 5
+    assert note.archived is False
+    assert note.tags == ["mentor"]
+    assert note.log == [LogEntry(D(2026, 10, 2), "call", "fine", 12)]
+    assert sorted(note.problems, key=lambda p: p.line or 0) == [
+        Problem(
+            "People/Ada Lovelace.md",
+            3,
+            "error",
+            f"cadence: 'fortnightly' is not a cadence {CADENCE_HELP}; ignored",
+        ),
+        Problem(
+            "People/Ada Lovelace.md",
+            4,
+            "error",
+            "last_contact: 'soon' is not a date (use YYYY-MM-DD); ignored",
+        ),
+        Problem("People/Ada Lovelace.md", 5, "error", "met: '2026-02-30' is not a real date; ignored"),
+        Problem("People/Ada Lovelace.md", 6, "error", "birthday: '--13-01' is not a real birthday; ignored"),
+        Problem(
+            "People/Ada Lovelace.md",
+            7,
+            "error",
+            "snooze_until: 'later' is not a date (use YYYY-MM-DD); ignored",
+        ),
+        Problem("People/Ada Lovelace.md", 8, "error", "archived: 'maybe' is not true or false; ignored"),
+    ]
+
+
+def test_a_bad_log_date_is_reported_and_the_other_entries_kept() -> None:
+    note = person("## Log\n- 2026-02-30 call: oops\n- 2026-02-28 call: fine\n")
+    assert note.log == [LogEntry(D(2026, 2, 28), "call", "fine", 3)]
+    assert note.problems == [
+        Problem("People/Ada Lovelace.md", 2, "error", "Log date 2026-02-30 is not a date")
+    ]
+
+
+# -- links --------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("[[People/Ada Lovelace]]", "people/ada lovelace"),
+        ("[[Ada Lovelace]]", "ada lovelace"),
+        ("[[ada lovelace]]", "ada lovelace"),
+        ("[[Ada Lovelace|Ada]]", "ada lovelace"),
+        ("[[Ada Lovelace#Log]]", "ada lovelace"),
+        ("[[Ada Lovelace#^b1c2]]", "ada lovelace"),
+        ("[[Ada Lovelace#Log|the log]]", "ada lovelace"),
+        ("[[Ada Lovelace.md]]", "ada lovelace"),
+        ("[[/People/Ada Lovelace]]", "people/ada lovelace"),
+        ("[[Luci\u0301a]]", "luc\u00eda"),
+        ("| [[Ada Lovelace\\|Ada]] | table |", "ada lovelace"),
+        ("[Ada](People/Ada%20Lovelace.md)", "people/ada lovelace"),
+        ("[Ada](Ada%20Lovelace.md)", "ada lovelace"),
+        ("[Ada](<People/Ada Lovelace.md>)", "people/ada lovelace"),
+        ("[Ada](../People/Ada%20Lovelace.md)", "people/ada lovelace"),
+        ("[Ada](./Ada%20Lovelace.md#Log)", "daily/ada lovelace"),
+        ('[Ada](People/Ada%20Lovelace.md "her note")', "people/ada lovelace"),
+        ("[Ada](People/Ada%20Lovelace.MD)", "people/ada lovelace"),
+    ],
+)
+def test_every_link_form_is_a_contact_in_a_daily_note(text: str, target: str) -> None:
+    note = daily(f"# Friday\n- lunch with {text}\n")
+    assert contacts(note) == [(target, 2)]
+    assert note.links[0].stem == target.rsplit("/", 1)[-1]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[Ada](https://example.com/Ada.md)",
+        "[Ada](mailto:ada@example.com)",
+        "[Ada](#Log)",
+        "[Ada](People/Ada.pdf)",
+        "[Ada](../../outside.md)",
+        "Ada Lovelace",
+        "[Ada Lovelace]",
+        "[[]]",
+    ],
+)
+def test_things_that_are_not_links(text: str) -> None:
+    assert daily(f"- {text}\n").links == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "- [ ] call [[Ada]]\n",
+        "- [/] call [[Ada]]\n",
+        "  * [ ] nested plan with [[Ada]]\n",
+        "1. [ ] numbered plan with [[Ada]]\n",
+        "> quoted [[Ada]]\n",
+        ">> - deeply quoted [[Ada]]\n",
+        "![[Ada]]\n",
+        "see ![[Ada#Log]] here\n",
+        "![photo](Ada.md)\n",
+    ],
+)
+def test_links_that_are_kept_but_are_not_contacts(body: str) -> None:
+    note = daily(body)
+    assert [link.contact for link in note.links] == [False]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "```\n[[Ada]]\n```\n",
+        "~~~markdown\n[[Ada]]\n~~~\n",
+        "````\n```\n[[Ada]]\n```\n````\n",
+        "call `[[Ada]]` later\n",
+        "``code with ` and [[Ada]]``\n",
+        "%% [[Ada]] %%\n",
+        "text %% private [[Ada]] %% more\n",
+        "%%\nmulti-line\n[[Ada]]\n%%\n",
+        "<!-- [[Ada]] -->\n",
+        "<!--\n[[Ada]]\n-->\n",
+        "<!-- vaultkit:due -->\n- [[Ada]]\n<!-- /vaultkit:due -->\n",
+    ],
+)
+def test_links_that_are_not_read_at_all(body: str) -> None:
+    assert daily(body).links == []
+
+
+def test_contexts_end_where_they_should() -> None:
+    note = daily(
+        "```\n[[In Code]]\n```\n"
+        "[[After Code]]\n"
+        "%% hidden\n[[In Comment]]\nstill hidden %% [[After Comment]]\n"
+        "<!-- vaultkit:due -->\n[[Generated]]\n<!-- /vaultkit:due -->\n"
+        "[[After Block]]\n"
+        "- [x] done: called [[Done Task]]\n"
+        "- [-] cancelled: call [[Cancelled Task]]\n"
+        "> [[Quoted]]\n"
+        "[[After Quote]]\n"
+    )
+    assert targets(note) == [
+        ("after code", 4, True),
+        ("after comment", 7, True),
+        ("after block", 11, True),
+        ("done task", 12, True),
+        ("cancelled task", 13, True),
+        ("quoted", 14, False),
+        ("after quote", 15, True),
+    ]
+
+
+def test_links_in_a_person_note_are_never_contacts() -> None:
+    note = person(
+        "Friends with [[Mary Somerville]].\n## Log\n- 2026-10-02 coffee: with [[Mary Somerville]]\n"
+    )
+    assert targets(note) == [("mary somerville", 1, False), ("mary somerville", 3, False)]
+
+
+def test_meeting_people_property_and_date() -> None:
+    note = parse_text(
+        "Meetings/2026-11-04 Intro.md",
+        "---\npeople: [[Ada Lovelace]]\ndate: 2026-11-05\n---\nWith [[Charles]].\n",
+        CONFIG,
+    )
+    assert (note.kind, note.people, note.date) == (MEETING, ["Ada Lovelace"], D(2026, 11, 5))
+    assert contacts(note) == [("charles", 5)]
+
+
+@pytest.mark.parametrize(
+    ("value", "people"),
+    [
+        ("[Ada Lovelace, '[[Charles Babbage]]']", ["Ada Lovelace", "Charles Babbage"]),
+        ("'[[Ada Lovelace|Ada]], [[Charles Babbage]]'", ["Ada Lovelace", "Charles Babbage"]),
+        ("Ada Lovelace", ["Ada Lovelace"]),
+        ("\n  - '[[People/Ada Lovelace]]'\n  - Charles Babbage", ["People/Ada Lovelace", "Charles Babbage"]),
+        ("[]", []),
+        ("", []),
+    ],
+)
+def test_meeting_people_values(value: str, people: list[str]) -> None:
+    note = parse_text("Meetings/2026-11-04 Intro.md", f"---\npeople: {value}\n---\n", CONFIG)
+    assert note.people == people
+    assert note.date == D(2026, 11, 4)
+
+
+def test_meeting_date_falls_back_to_the_file_name_and_reports_a_bad_date() -> None:
+    note = parse_text("Meetings/2026-11-04 Intro.md", "---\ndate: someday\n---\n", CONFIG)
+    assert note.date == D(2026, 11, 4)
+    assert note.people is None
+    assert note.problems == [
+        Problem(
+            "Meetings/2026-11-04 Intro.md",
+            2,
+            "error",
+            "date: 'someday' is not a date (use YYYY-MM-DD); ignored",
+        )
+    ]
+    assert parse_text("Meetings/Intro.md", "", CONFIG).date is None
+
+
+def test_daily_note_date_comes_from_its_name() -> None:
+    assert daily("").date == D(2026, 11, 20)
+
+
+# -- Log ----------------------------------------------------------------------------------
+def test_log_entries_with_and_without_channel_in_any_order() -> None:
+    note = person(
+        "# Ada\n"
+        "## Log\n"
+        "Intro text with a date 2026-01-01.\n"
+        "- 2026-08-15 call: job change\n"
+        "- 2026-10-02 coffee: talked about [[Mary Somerville]]'s lecture\n"
+        "* 2025-01-01 no channel here\n"
+        "+ 2026-09-01 video-call: fine\n"
+        "- 2026-09-02 Coffee: capital letter is not a channel\n"
+        "- 2026-09-03 coffee:no space\n"
+        "- 2026-09-04 2go: starts with a digit\n"
+        "- 2026-09-05\n"
+        "- not an entry\n"
+        "   - 2026-09-06 c3po: three spaces are fine\n"
+    )
+    assert note.log == [
+        LogEntry(D(2026, 8, 15), "call", "job change", 4),
+        LogEntry(D(2026, 10, 2), "coffee", "talked about [[Mary Somerville]]'s lecture", 5),
+        LogEntry(D(2025, 1, 1), None, "no channel here", 6),
+        LogEntry(D(2026, 9, 1), "video-call", "fine", 7),
+        LogEntry(D(2026, 9, 2), None, "Coffee: capital letter is not a channel", 8),
+        LogEntry(D(2026, 9, 3), None, "coffee:no space", 9),
+        LogEntry(D(2026, 9, 4), None, "2go: starts with a digit", 10),
+        LogEntry(D(2026, 9, 5), None, "", 11),
+        LogEntry(D(2026, 9, 6), "c3po", "three spaces are fine", 13),
+    ]
+
+
+@pytest.mark.parametrize("level", ["#", "##", "###", "######"])
+def test_log_heading_at_any_level(level: str) -> None:
+    note = person(f"{level} Log\n- 2026-10-02 call: hi\n")
+    assert note.log == [LogEntry(D(2026, 10, 2), "call", "hi", 2)]
+
+
+def test_log_section_ends_at_a_heading_of_the_same_or_higher_level() -> None:
+    note = person(
+        "- 2026-01-01 before any Log\n"
+        "## log\n"
+        "- 2026-01-02 in\n"
+        "### Details\n"
+        "- 2026-01-03 sub-section still in\n"
+        "## Notes\n"
+        "- 2026-01-04 out\n"
+        "## Log ##\n"
+        "- 2026-01-05 second Log section\n"
+        "# Top\n"
+        "- 2026-01-06 out again\n"
+        "```\n## Log\n- 2026-01-07 in code\n```\n"
+    )
+    assert [entry.date.day for entry in note.log] == [2, 3, 5]
+
+
+def test_log_uses_the_configured_heading_and_only_in_person_notes() -> None:
+    config = Config(log_heading="Interactions")
+    text = "## Log\n- 2026-01-01 no\n## Interactions\n- 2026-01-02 yes\n"
+    assert [e.date.day for e in parse_text("People/Ada.md", text, config).log] == [2]
+    assert parse_text("Meetings/2026-01-01 x.md", "## Log\n- 2026-01-01 x\n", CONFIG).log == []
+
+
+def test_log_entry_with_bom_and_no_front_matter() -> None:
+    note = person("\ufeff## Log\n- 2026-10-02 call: hi\n")
+    assert note.log == [LogEntry(D(2026, 10, 2), "call", "hi", 2)]
+
+
+# -- tasks --------------------------------------------------------------------------------
+def test_task_statuses_and_due_dates() -> None:
+    note = person(
+        "- [ ] send the paper 📅 2026-11-30\n"
+        "- [/] half done\n"
+        "- [x] done\n"
+        "- [X] done too\n"
+        "- [-] cancelled\n"
+        "  1. [ ] numbered 📅2026-12-01\n"
+        "- [ ] bad due 📅 2026-02-30\n"
+        "- [] not a task\n"
+    )
+    assert note.tasks == [
+        Task("send the paper 📅 2026-11-30", " ", D(2026, 11, 30), 1),
+        Task("half done", "/", None, 2),
+        Task("done", "x", None, 3),
+        Task("done too", "X", None, 4),
+        Task("cancelled", "-", None, 5),
+        Task("numbered 📅2026-12-01", " ", D(2026, 12, 1), 6),
+        Task("bad due 📅 2026-02-30", " ", None, 7),
+    ]
+    assert [t.is_open for t in note.tasks] == [True, True, False, False, False, True, True]
+
+
+# -- bad notes ----------------------------------------------------------------------------
+def test_invalid_yaml_is_a_bad_note_with_its_line() -> None:
+    err = bad_note(b"---\ntags: [person\ncadence: 1m\n---\n# Bad\n")
+    assert (err.path, err.line) == ("People/Bad.md", 3)
+    assert str(err) == "People/Bad.md:3: invalid YAML in front matter: did not find expected ',' or ']'"
+    err = bad_note(b"---\ncompany: Acme\n  role: CEO\n---\n")
+    assert (
+        str(err)
+        == "People/Bad.md:3: invalid YAML in front matter: mapping values are not allowed in this context"
+    )
+
+
+def test_front_matter_that_is_not_a_mapping_is_a_bad_note() -> None:
+    err = bad_note(b"---\n- a\n- b\n---\n")
+    assert (
+        str(err) == "People/Bad.md:1: front matter refused: front matter is not a mapping of keys to values"
+    )
+
+
+def test_non_utf8_is_a_bad_note() -> None:
+    err = bad_note("---\ncompany: Acme\n---\nCaf\u00e9\n".encode("latin-1"))
+    assert str(err) == "People/Bad.md:4: note is not UTF-8 text"
+
+
+def test_binary_is_a_bad_note() -> None:
+    err = bad_note(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    assert str(err) == "People/Bad.md: note is binary (it has NUL bytes)"
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("# Bad\n<<<<<<< HEAD\nmine\n=======\ntheirs\n>>>>>>> origin/main\n", 2),
+        ("---\ncadence: 1m\n=======\n---\n", 3),
+        ("---\n>>>>>>> theirs\n---\n", 2),
+    ],
+)
+def test_conflict_markers_make_a_bad_note(text: str, line: int) -> None:
+    err = bad_note(text.encode())
+    assert str(err) == f"People/Bad.md:{line}: note has a git conflict marker; resolve the conflict"
+
+
+def test_lines_that_only_look_like_conflict_markers_are_fine() -> None:
+    note = person("# Ada\n<<<<<<<< eight\n======== eight\nSetext\n=======x\n")
+    assert note.problems == []
+
+
+def test_an_alias_bomb_is_refused() -> None:
+    bomb = (
+        "---\n"
+        "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+        "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+        "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+        "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+        "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n"
+        "f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
+        "g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\n"
+        "h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g, *g]\n"
+        "i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h, *h]\n"
+        "---\n"
+    )
+    err = bad_note(bomb.encode())
+    assert (
+        str(err)
+        == "People/Bad.md:1: front matter refused: YAML expands past the allowed size (an alias bomb?)"
+    )
+
+
+def test_small_anchors_and_aliases_are_fine() -> None:
+    note = person("---\nbase: &b London\nlocation: *b\n---\n")
+    assert note.fields == {"base": "London", "location": "London"}
+
+
+def test_a_recursive_alias_is_refused() -> None:
+    err = bad_note(b"---\na: &a [*a]\n---\n")
+    assert str(err) == "People/Bad.md:2: invalid YAML in front matter: found unconstructable recursive node"
+
+
+def test_front_matter_over_64_kib_is_refused() -> None:
+    err = bad_note(b"---\nnotes: " + b"a" * (64 * 1024) + b"\n---\n")
+    assert str(err) == "People/Bad.md:1: front matter is over 64 KiB"
+    fine = parse_note("People/Fine.md", b"---\nnotes: " + b"a" * (60 * 1024) + b"\n---\n", CONFIG)
+    assert len(fine.fields["notes"]) == 60 * 1024
+
+
+def test_a_note_over_8_mib_is_refused() -> None:
+    err = bad_note(b"# Big\n" + b"a" * (8 * 1024 * 1024))
+    assert str(err) == "People/Bad.md: note is over 8 MiB"
+    fine = parse_note("People/Fine.md", b"# Big\n" + b"a" * (8 * 1024 * 1024 - 6), CONFIG)
+    assert fine.problems == []
+
+
+def test_unclosed_front_matter_is_a_warning_and_no_front_matter() -> None:
+    note = person("---\ncadence: 1m\n# Ada\n## Log\n- 2026-10-02 call: hi\n")
+    assert note.kind == PERSON
+    assert note.fields == {}
+    assert note.cadence is None
+    assert note.log == [LogEntry(D(2026, 10, 2), "call", "hi", 5)]
+    assert note.problems == [Problem("People/Ada Lovelace.md", 1, "warning", "front matter is never closed")]
+
+
+def test_front_matter_with_bom_and_crlf() -> None:
+    note = parse_note(
+        "People/Ada.md",
+        "\ufeff---\r\ncadence: 2w\r\n---\r\n## Log\r\n- 2026-10-02 tea: yes\r\n".encode(),
+        CONFIG,
+    )
+    assert note.fields == {"cadence": "2w"}
+    assert note.log == [LogEntry(D(2026, 10, 2), "tea", "yes", 5)]
+
+
+def test_empty_and_blank_notes() -> None:
+    assert person("").fields == {}
+    assert person("---\n---\n").fields == {}
+    assert person("---\n\n---\n").problems == []
+
+
+def test_link_model() -> None:
+    note = daily("[[People/Ada Lovelace#Log|Ada]]\n")
+    assert note.links == [Link("people/ada lovelace", "ada lovelace", 1, True)]
