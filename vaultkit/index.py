@@ -36,6 +36,11 @@ SCHEMA_VERSION = 1
 RACY_WINDOW_NS = 2_000_000_000  # files changed this close to a scan are re-read next time
 PARALLEL_THRESHOLD = 2000
 
+_SECONDARY_INDEXES = (
+    "files_stem", "people_name", "aliases_key", "aliases_person", "links_src", "links_target",
+    "links_stem", "links_person", "contacts_src", "contacts_target", "contacts_stem",
+    "contacts_person", "tasks_src", "problems_path",
+)  # fmt: skip
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE files (
@@ -128,24 +133,28 @@ def _parse_one(vault_root: str, config: Config, stat: FileStat) -> _Outcome:
         return _Outcome(stat, None, NoteParseError(stat.rel_path, None, f"cannot parse: {err!r}"))
 
 
-def _parse_chunk(vault_root: str, config: Config, stats: list[FileStat]) -> list[_Outcome]:
-    return [_parse_one(vault_root, config, stat) for stat in stats]
+def _parse_chunk(vault_root: str, config: Config, stats: list[FileStat]) -> _Rows:
+    rows = _Rows()
+    for stat in stats:
+        rows.add(_parse_one(vault_root, config, stat))
+    return rows
 
 
-def _parse_all(vault: Vault, stats: list[FileStat], progress: Callable[[int], None]) -> Iterator[_Outcome]:
+def _parse_all(vault: Vault, stats: list[FileStat], progress: Callable[[int], None]) -> Iterator[_Rows]:
+    """Parse notes into row batches; on several cores, in worker processes (rows stream back)."""
     root = str(vault.root)
-    workers = min(os.cpu_count() or 1, 8)
-    if len(stats) < PARALLEL_THRESHOLD or workers < 2:
-        for stat in stats:
-            yield _parse_one(root, vault.config, stat)
-            progress(1)
-        return
     size = 500
     chunks = [stats[i : i + size] for i in range(0, len(stats), size)]
+    workers = min(os.cpu_count() or 1, 8)
+    if len(stats) < PARALLEL_THRESHOLD or workers < 2:
+        for chunk in chunks:
+            yield _parse_chunk(root, vault.config, chunk)
+            progress(len(chunk))
+        return
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        for outcomes in pool.map(_parse_chunk, [root] * len(chunks), [vault.config] * len(chunks), chunks):
-            yield from outcomes
-            progress(len(outcomes))
+        for rows in pool.map(_parse_chunk, [root] * len(chunks), [vault.config] * len(chunks), chunks):
+            yield rows
+            progress(len(rows))
 
 
 def _path_key(rel_path: str) -> str:
@@ -159,6 +168,140 @@ def _iso(value: dt.date | None) -> str | None:
 
 def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
+
+
+def resolve_target(
+    target: str, notes: dict[str, list[tuple[str, str, str]]], aliases: dict[str, set[str]]
+) -> str | None:
+    """The person a link target means, or None.
+
+    Obsidian's rules: a path link matches notes whose path ends with it; a name link
+    matches notes with that name; several matches resolve to the shortest path, then
+    the first alphabetically. A link that matches no note but exactly one person's alias
+    counts for that person. `notes` maps a stem to (path, kind, path_key) of its notes.
+    """
+    stem = target.rsplit("/", 1)[-1]
+    rows = notes.get(stem, [])
+    if "/" in target:
+        rows = [r for r in rows if r[2] == target or r[2].endswith("/" + target)]
+    if rows:
+        path, kind, _ = min(rows, key=lambda r: (r[0].count("/"), r[0]))
+        return path if kind == PERSON else None
+    if "/" in target:
+        return None
+    people = aliases.get(target, set())
+    return next(iter(people)) if len(people) == 1 else None
+
+
+class _Rows:
+    """Rows of parsed notes waiting to be written, table by table."""
+
+    def __init__(self) -> None:
+        self.paths: list[str] = []
+        self.files: list[tuple[Any, ...]] = []
+        self.problems: list[tuple[Any, ...]] = []
+        self.fts: list[tuple[Any, ...]] = []
+        self.links: list[tuple[Any, ...]] = []
+        self.tasks: list[tuple[Any, ...]] = []
+        self.people: list[tuple[Any, ...]] = []
+        self.aliases: list[tuple[Any, ...]] = []
+        self.contacts: list[tuple[Any, ...]] = []
+        self.affected: set[str] = set()
+        self.targets: set[str] = set()
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def add(self, outcome: _Outcome) -> None:
+        """Turn one parsed note into rows."""
+        self.paths.append(outcome.stat.rel_path)
+        stat, note = outcome.stat, outcome.note
+        stem = stat.rel_path.rsplit("/", 1)[-1][:-3]
+        stem_key = name_key(stem)
+        self.affected.add(stem_key)
+        if note is None:
+            assert outcome.error is not None
+            self.files.append(
+                (
+                    stat.rel_path,
+                    stat.mtime_ns,
+                    stat.size,
+                    "broken",
+                    0,
+                    stem,
+                    stem_key,
+                    _path_key(stat.rel_path),
+                )
+            )
+            self.problems.append(
+                (stat.rel_path, outcome.error.line, "error", outcome.error.reason + "; note skipped")
+            )
+            return
+        path = note.path
+        self.files.append(
+            (path, stat.mtime_ns, stat.size, note.kind, 1, note.name, stem_key, _path_key(path))
+        )
+        self.problems.extend((p.path, p.line, p.level, p.message) for p in note.problems)
+        self.fts.append((path, note.name, _fts_text(note)))
+        self.links.extend((path, link.line, link.target, link.stem, int(link.contact)) for link in note.links)
+        self.targets.update(link.target for link in note.links)
+        self.tasks.extend((path, t.line, t.text, t.status, _iso(t.due)) for t in note.tasks)
+        if note.kind == PERSON:
+            self.people.append(
+                (
+                    path, note.name, name_key(note.name), _dumps(note.fields), _dumps(note.aliases),
+                    _dumps(note.tags), note.cadence, _iso(note.met), _iso(note.last_contact),
+                    note.birthday, _iso(note.snooze_until), int(note.archived), _dumps(note.introduced_by),
+                )
+            )  # fmt: skip
+            alias_keys = {name_key(alias) for alias in note.aliases}
+            self.aliases.extend((key, path) for key in alias_keys)
+            self.affected |= alias_keys
+            self.contacts.extend(
+                (path, e.line, e.date.isoformat(), e.channel, e.text, "log", None, None, path)
+                for e in note.log
+            )
+        elif note.date is not None or note.people is not None:
+            self._note_contacts(note)
+
+    def _note_contacts(self, note: ParsedNote) -> None:
+        """A meeting or daily note: one contact row for each person it names."""
+        source = "meeting" if note.kind == "meeting" else "daily"
+        when = _iso(note.date)
+        named: list[tuple[str, int | None]]
+        if note.people is not None:
+            named = [(name, None) for name in note.people]
+        else:
+            named = [(link.target, link.line) for link in note.links if link.contact]
+        seen: set[str] = set()
+        for target, line in named:
+            key = name_key(target)
+            if key in seen:
+                continue
+            seen.add(key)
+            text = note.name if source == "meeting" else _line_text(note.body, note, line)
+            channel = "meeting" if source == "meeting" else None
+            self.contacts.append(
+                (note.path, line, when, channel, text, source, key, key.rsplit("/", 1)[-1], None)
+            )
+            self.targets.add(key)
+
+    def flush(self, db: sqlite3.Connection) -> set[str]:
+        """Write the rows; returns the link targets that need resolving."""
+        db.executemany("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)", self.files)
+        db.executemany("INSERT INTO problems VALUES (?, ?, ?, ?)", self.problems)
+        db.executemany("INSERT INTO notes_fts VALUES (?, ?, ?)", self.fts)
+        db.executemany("INSERT INTO links VALUES (?, ?, ?, ?, ?, NULL)", self.links)
+        db.executemany("INSERT INTO tasks VALUES (?, ?, ?, ?, ?)", self.tasks)
+        db.executemany("INSERT INTO people VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self.people)
+        db.executemany("INSERT INTO aliases VALUES (?, ?)", self.aliases)
+        db.executemany("INSERT INTO contacts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", self.contacts)
+        db.executemany("INSERT OR IGNORE INTO temp.affected VALUES (?)", [(k,) for k in self.affected])
+        return self.targets
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 class Index:
@@ -252,7 +395,12 @@ class Index:
             if before is None:
                 report.added += 1
                 to_read.append(stat)
-            elif before != (stat.mtime_ns, stat.size) or before[0] >= last_scan - RACY_WINDOW_NS:
+            elif before != (stat.mtime_ns, stat.size):
+                report.changed += 1
+                to_read.append(stat)
+            elif before[0] >= last_scan - RACY_WINDOW_NS:
+                # Changed within the file system's time resolution of the last scan: the
+                # stat may not show a second edit, so read it again.
                 to_read.append(stat)
         seen = {stat.rel_path for stat in current}
         removed = [path for path in stored if path not in seen]
@@ -265,19 +413,10 @@ class Index:
             if progress:
                 progress(done[0], len(to_read))
 
-        outcomes = list(_parse_all(self.vault, to_read, tick)) if to_read else []
-        self.apply(outcomes, removed, scan_ns)
-        for outcome in outcomes:
-            before = stored.get(outcome.stat.rel_path)
-            if before is not None and before != (outcome.stat.mtime_ns, outcome.stat.size):
-                report.changed += 1
+        if to_read or removed or last_scan == 0:
+            self.apply(_parse_all(self.vault, to_read, tick), removed, scan_ns, fresh=not stored)
         report.changed_paths = sorted(
-            [
-                o.stat.rel_path
-                for o in outcomes
-                if stored.get(o.stat.rel_path) != (o.stat.mtime_ns, o.stat.size)
-            ]
-            + removed
+            [s.rel_path for s in to_read if stored.get(s.rel_path) != (s.mtime_ns, s.size)] + removed
         )
         report.problems = self.db.execute("SELECT count(*) FROM problems").fetchone()[0]
         report.seconds = time.perf_counter() - started
@@ -285,38 +424,50 @@ class Index:
 
     def update_paths(self, rel_paths: Iterable[str]) -> None:
         """Re-read these notes now (after vaultkit wrote them), whatever their stat says."""
-        outcomes: list[_Outcome] = []
+        rows = _Rows()
         removed: list[str] = []
+        root = str(self.vault.root)
         for rel in rel_paths:
-            full = self.vault.root / rel
             try:
-                st = full.stat()
+                st = (self.vault.root / rel).stat()
             except FileNotFoundError:
                 removed.append(rel)
                 continue
-            outcomes.append(
-                _parse_one(
-                    str(self.vault.root),
-                    self.vault.config,
-                    FileStat(rel, st.st_mtime_ns, st.st_size),
-                )
-            )
-        self.apply(outcomes, removed, None)
+            rows.add(_parse_one(root, self.vault.config, FileStat(rel, st.st_mtime_ns, st.st_size)))
+        self.apply([rows], removed, None)
 
-    def apply(self, outcomes: Sequence[_Outcome], removed: Sequence[str], scan_ns: int | None) -> None:
-        """Replace the rows of these notes in one transaction and re-resolve links."""
+    def apply(
+        self,
+        batches: Iterable[_Rows],
+        removed: Sequence[str],
+        scan_ns: int | None,
+        fresh: bool = False,
+    ) -> None:
+        """Replace the rows of these notes in one transaction, then re-resolve links.
+
+        `batches` may be a generator fed by parser processes: rows are written as they
+        arrive. `fresh` says the index is empty: nothing to forget, and the secondary
+        indexes are built once at the end, which is faster than keeping them up to date.
+        """
         db = self.db
         db.execute("BEGIN IMMEDIATE")
         try:
             db.execute("CREATE TEMP TABLE IF NOT EXISTS affected (stem TEXT PRIMARY KEY)")
             db.execute("DELETE FROM temp.affected")
-            gone = [*removed, *(o.stat.rel_path for o in outcomes)]
-            self._forget(gone)
-            new_targets: set[str] = set()
-            for outcome in outcomes:
-                new_targets |= self._insert(outcome)
-            to_resolve = set(new_targets)
-            to_resolve.update(
+            if fresh:
+                for name in _SECONDARY_INDEXES:
+                    db.execute(f"DROP INDEX IF EXISTS {name}")
+            self._forget(removed)
+            targets: set[str] = set()
+            for batch in batches:
+                if not fresh:
+                    self._forget(batch.paths)
+                targets |= batch.flush(db)
+            if fresh:
+                for statement in _SCHEMA.split(";"):
+                    if "CREATE INDEX" in statement:
+                        db.execute(statement)
+            targets.update(
                 row[0]
                 for row in db.execute(
                     "SELECT DISTINCT target FROM links WHERE stem IN (SELECT stem FROM temp.affected) "
@@ -324,10 +475,7 @@ class Index:
                     "WHERE target IS NOT NULL AND stem IN (SELECT stem FROM temp.affected)"
                 )
             )
-            for target in to_resolve:
-                person = self._resolve(target)
-                db.execute("UPDATE links SET person = ? WHERE target = ?", (person, target))
-                db.execute("UPDATE contacts SET person = ? WHERE target = ?", (person, target))
+            self._resolve_all(targets)
             if scan_ns is not None:
                 self._set_meta("last_scan_ns", str(scan_ns))
             db.execute("COMMIT")
@@ -352,113 +500,38 @@ class Index:
             ):  # fmt: skip
                 db.execute(f"DELETE FROM {table} WHERE {column} = ?", (path,))
 
-    def _insert(self, outcome: _Outcome) -> set[str]:
-        """Insert one note's rows; returns the link targets it needs resolved."""
+    def _resolve_all(self, targets: set[str]) -> None:
+        """Resolve link targets to people in bulk and store the answer on every row."""
+        if not targets:
+            return
         db = self.db
-        stat, note = outcome.stat, outcome.note
-        stem = stat.rel_path.rsplit("/", 1)[-1][:-3]
-        stem_key = name_key(stem)
-        db.execute("INSERT OR IGNORE INTO temp.affected VALUES (?)", (stem_key,))
-        if note is None:
-            assert outcome.error is not None
-            db.execute(
-                "INSERT INTO files VALUES (?, ?, ?, ?, 0, ?, ?, ?)",
-                (
-                    stat.rel_path,
-                    stat.mtime_ns,
-                    stat.size,
-                    "broken",
-                    stem,
-                    stem_key,
-                    _path_key(stat.rel_path),
-                ),
-            )
-            db.execute(
-                "INSERT INTO problems VALUES (?, ?, 'error', ?)",
-                (stat.rel_path, outcome.error.line, outcome.error.reason + "; note skipped"),
-            )
-            return set()
-        db.execute(
-            "INSERT INTO files VALUES (?, ?, ?, ?, 1, ?, ?, ?)",
-            (
-                stat.rel_path,
-                stat.mtime_ns,
-                stat.size,
-                note.kind,
-                note.name,
-                stem_key,
-                _path_key(stat.rel_path),
-            ),
-        )
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS need (target TEXT PRIMARY KEY, stem TEXT)")
+        db.execute("DELETE FROM temp.need")
         db.executemany(
-            "INSERT INTO problems VALUES (?, ?, ?, ?)",
-            [(p.path, p.line, p.level, p.message) for p in note.problems],
+            "INSERT OR IGNORE INTO temp.need VALUES (?, ?)",
+            [(target, target.rsplit("/", 1)[-1]) for target in targets],
         )
-        db.execute(
-            "INSERT INTO notes_fts VALUES (?, ?, ?)",
-            (stat.rel_path, note.name, _fts_text(note)),
-        )
-        targets: set[str] = set()
+        notes: dict[str, list[tuple[str, str, str]]] = {}
+        for path, kind, path_key, stem_key in db.execute(
+            "SELECT path, kind, path_key, stem_key FROM files WHERE stem_key IN (SELECT stem FROM temp.need)"
+        ):
+            notes.setdefault(stem_key, []).append((path, kind, path_key))
+        aliases: dict[str, set[str]] = {}
+        for alias_key, person in db.execute(
+            "SELECT alias_key, person FROM aliases WHERE alias_key IN (SELECT target FROM temp.need)"
+        ):
+            aliases.setdefault(alias_key, set()).add(person)
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS answer (target TEXT PRIMARY KEY, person TEXT)")
+        db.execute("DELETE FROM temp.answer")
         db.executemany(
-            "INSERT INTO links VALUES (?, ?, ?, ?, ?, NULL)",
-            [(note.path, link.line, link.target, link.stem, int(link.contact)) for link in note.links],
+            "INSERT INTO temp.answer VALUES (?, ?)",
+            [(target, resolve_target(target, notes, aliases)) for target in targets],
         )
-        targets.update(link.target for link in note.links)
-        db.executemany(
-            "INSERT INTO tasks VALUES (?, ?, ?, ?, ?)",
-            [(note.path, t.line, t.text, t.status, _iso(t.due)) for t in note.tasks],
-        )
-        if note.kind == PERSON:
+        for table in ("links", "contacts"):
             db.execute(
-                "INSERT INTO people VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    note.path, note.name, name_key(note.name),
-                    json.dumps(note.fields, ensure_ascii=False), json.dumps(note.aliases, ensure_ascii=False),
-                    json.dumps(note.tags, ensure_ascii=False), note.cadence, _iso(note.met),
-                    _iso(note.last_contact), note.birthday, _iso(note.snooze_until),
-                    int(note.archived), json.dumps(note.introduced_by, ensure_ascii=False),
-                ),
-            )  # fmt: skip
-            alias_keys = {name_key(alias) for alias in note.aliases}
-            db.executemany("INSERT INTO aliases VALUES (?, ?)", [(k, note.path) for k in alias_keys])
-            db.executemany("INSERT OR IGNORE INTO temp.affected VALUES (?)", [(k,) for k in alias_keys])
-            db.executemany(
-                "INSERT INTO contacts VALUES (?, ?, ?, ?, ?, 'log', NULL, NULL, ?)",
-                [(note.path, e.line, e.date.isoformat(), e.channel, e.text, note.path) for e in note.log],
+                f"UPDATE {table} SET person = (SELECT person FROM temp.answer a WHERE a.target = {table}.target) "
+                "WHERE target IN (SELECT target FROM temp.answer)"
             )
-        elif note.date is not None or note.people is not None:
-            source = "meeting" if note.kind == "meeting" else "daily"
-            when = _iso(note.date)
-            named: list[tuple[str, int | None]]
-            if note.people is not None:
-                named = [(name, None) for name in note.people]
-            else:
-                named = [(link.target, link.line) for link in note.links if link.contact]
-            rows: dict[str, tuple[Any, ...]] = {}
-            for target, line in named:
-                key, stem_part = name_key(target), name_key(target).rsplit("/", 1)[-1]
-                text = note.name if source == "meeting" else _line_text(note.body, note, line)
-                channel = "meeting" if source == "meeting" else None
-                rows.setdefault(key, (note.path, line, when, channel, text, source, key, stem_part))
-                targets.add(key)
-            db.executemany("INSERT INTO contacts VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)", list(rows.values()))
-        return targets
-
-    def _resolve(self, target: str) -> str | None:
-        """The person a link target means (Obsidian's rules, then a unique alias), or None."""
-        stem = target.rsplit("/", 1)[-1]
-        rows = self.db.execute(
-            "SELECT path, kind, path_key FROM files WHERE stem_key = ?", (stem,)
-        ).fetchall()
-        if "/" in target:
-            rows = [r for r in rows if r[2] == target or r[2].endswith("/" + target)]
-        if rows:
-            path, kind, _ = min(rows, key=lambda r: (r[0].count("/"), r[0]))
-            return str(path) if kind == PERSON else None
-        if "/" in target:
-            return None
-        people = {r[0] for r in self.db.execute("SELECT person FROM aliases WHERE alias_key = ?", (target,))}
-        return people.pop() if len(people) == 1 else None
 
     # -- queries -----------------------------------------------------------------------
     def people(self, today: dt.date, with_fields: bool = False) -> list[Person]:
