@@ -37,10 +37,12 @@ def _ensure_final_newline(lines: list[str], newline: str) -> None:
 def add_log_entry(text: str, entry: str, log_heading: str = "Log") -> str:
     """Insert `entry` (no newline) as the first item of the first Log section.
 
-    With no Log section, `## Log` is appended at the end of the note.
+    With no Log section, `## Log` is appended at the end of the note. A note that does not
+    end with a newline still does not afterwards.
     """
     newline = newline_of(text)
     lines = text.splitlines(keepends=True)
+    open_end = bool(text) and not text.endswith(("\n", "\r"))
     wanted = name_key(log_heading)
     fence: str | None = None
     section: tuple[int, int] | None = None  # (heading index, level)
@@ -48,6 +50,8 @@ def add_log_entry(text: str, entry: str, log_heading: str = "Log") -> str:
     last_content: int | None = None
     for index in range(_body_start(lines), len(lines)):
         raw = lines[index].rstrip("\r\n")
+        if index == 0:
+            raw = raw.lstrip(BOM)
         if fence is not None:
             if raw.strip().startswith(fence) and set(raw.strip()) == {fence[0]}:
                 fence = None
@@ -83,14 +87,19 @@ def add_log_entry(text: str, entry: str, log_heading: str = "Log") -> str:
         if not lines:
             prefix = ""
         heading_text = f"## {log_heading}{newline}"
-        return "".join(lines) + prefix + heading_text + line
+        return _keep_open_end("".join(lines) + prefix + heading_text + line, open_end, newline)
     if insert_at is None:
         assert last_content is not None
         insert_at = last_content + 1
         if insert_at == len(lines):
             _ensure_final_newline(lines, newline)
     lines.insert(insert_at, line)
-    return "".join(lines)
+    return _keep_open_end("".join(lines), open_end, newline)
+
+
+def _keep_open_end(text: str, open_end: bool, newline: str) -> str:
+    """Drop the final newline again when the note had none (editors that omit it stay happy)."""
+    return text[: -len(newline)] if open_end and text.endswith(newline) else text
 
 
 _KEY_RE_TEMPLATE = r"^(?P<key>{key})(?P<sep>\s*:[ \t]*)(?P<value>.*?)(?P<comment>[ \t]+#.*)?(?P<eol>\r?\n?)$"
@@ -154,6 +163,8 @@ def replace_generated_block(text: str, name: str, content: str) -> str:
     """Put `content` between the `vaultkit:NAME` markers, touching nothing outside them.
 
     With no block yet, one is appended at the end of the note (or makes the whole note).
+    A start marker with no end marker after it raises ValueError: where the generated
+    part ends is unknown, so any replacement could eat the user's text.
     """
     newline = newline_of(text) if text else "\n"
     start, end = block_markers(name)
@@ -162,10 +173,13 @@ def replace_generated_block(text: str, name: str, content: str) -> str:
     lines = text.splitlines(keepends=True)
     begin = next((i for i, line in enumerate(lines) if line.strip() == start), None)
     if begin is not None:
-        finish = next((i for i in range(begin + 1, len(lines)) if lines[i].strip() == end), None)
-        if finish is not None:
-            inner = f"{body}{newline}" if body else ""
-            return "".join(lines[: begin + 1]) + inner + "".join(lines[finish:])
+        finish = next((i for i in range(begin + 1, len(lines)) if lines[i].strip() in (start, end)), None)
+        if finish is None or lines[finish].strip() == start:
+            raise ValueError(
+                f"{start} has no {end} after it; add the end marker where the generated part ends"
+            )
+        inner = f"{body}{newline}" if body else ""
+        return "".join(lines[: begin + 1]) + inner + "".join(lines[finish:])
     block = f"{start}{newline}{body + newline if body else ''}{end}{newline}"
     if not text:
         return block

@@ -344,7 +344,10 @@ def write_view(workspace: Workspace, rel_path: str, name: str, content: str) -> 
     from vaultkit.edit import replace_generated_block
 
     snapshot, text = _view_text(workspace.vault, rel_path)
-    new_text = replace_generated_block(text, name, content)
+    try:
+        new_text = replace_generated_block(text, name, content)
+    except ValueError as err:
+        raise RefusedWrite(f"{rel_path}: {err}; the view was not written") from None
     if snapshot is not None and new_text == text:
         return False
     workspace.vault.write(rel_path, new_text.encode("utf-8"), snapshot)

@@ -1,0 +1,281 @@
+"""Minimal, byte-preserving edits: a Log line, a front-matter key, a generated block (spec §4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from vaultkit.edit import add_log_entry, replace_generated_block, set_front_matter_value
+from vaultkit.errors import RefusedWrite
+from vaultkit.vault import Vault
+from vaultkit.workspace import Workspace, write_view
+
+ENTRY = "- 2026-11-22 coffee: talked"
+
+
+def log(text: str, heading: str = "Log") -> str:
+    return add_log_entry(text, ENTRY, heading)
+
+
+def touch(text: str) -> str:
+    return set_front_matter_value(text, "last_contact", "2026-11-22")
+
+
+# -- add_log_entry ------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        # First item of the Log section, above the older ones.
+        (
+            "# Ada\n## Log\n- 2026-10-02 call: hi\n",
+            "# Ada\n## Log\n- 2026-11-22 coffee: talked\n- 2026-10-02 call: hi\n",
+        ),
+        # Blank line after the heading stays where it is.
+        (
+            "## Log\n\n- 2026-10-02 call: hi\n\n## Notes\n",
+            "## Log\n\n- 2026-11-22 coffee: talked\n- 2026-10-02 call: hi\n\n## Notes\n",
+        ),
+        # After intro text.
+        (
+            "## Log\nNewest first.\n\n* 2026-10-02 call: hi\n",
+            "## Log\nNewest first.\n\n- 2026-11-22 coffee: talked\n* 2026-10-02 call: hi\n",
+        ),
+        (
+            "## Log\nNewest first.\n\n## Notes\n",
+            "## Log\nNewest first.\n- 2026-11-22 coffee: talked\n\n## Notes\n",
+        ),
+        # An empty Log section, followed by another one or by the end.
+        ("## Log\n## Notes\n", "## Log\n- 2026-11-22 coffee: talked\n## Notes\n"),
+        ("# Ada\n\n## Log\n", "# Ada\n\n## Log\n- 2026-11-22 coffee: talked\n"),
+        ("# Ada\n\n## Log\n\n", "# Ada\n\n## Log\n- 2026-11-22 coffee: talked\n\n"),
+        # Any level, any case; the first Log section only.
+        (
+            "# Ada\n### log\n- a\n## Log\n- b\n",
+            "# Ada\n### log\n- 2026-11-22 coffee: talked\n- a\n## Log\n- b\n",
+        ),
+        # A Log heading in a code block is not the Log section.
+        (
+            "```\n## Log\n- x\n```\n## Log\n- y\n",
+            "```\n## Log\n- x\n```\n## Log\n- 2026-11-22 coffee: talked\n- y\n",
+        ),
+        # A code block inside the Log section before any item.
+        (
+            "## Log\n```\n- not an item\n```\n## Next\n",
+            "## Log\n```\n- not an item\n```\n- 2026-11-22 coffee: talked\n## Next\n",
+        ),
+        # The sub-heading of the Log is inside it; the next sibling heading ends it.
+        (
+            "## Log\n### 2026\n- old\n",
+            "## Log\n### 2026\n- 2026-11-22 coffee: talked\n- old\n",
+        ),
+    ],
+)
+def test_add_log_entry_goes_first_in_the_log_section(before: str, after: str) -> None:
+    assert log(before) == after
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("", "## Log\n- 2026-11-22 coffee: talked\n"),
+        ("# Ada\n", "# Ada\n\n## Log\n- 2026-11-22 coffee: talked\n"),
+        ("# Ada\n\n", "# Ada\n\n## Log\n- 2026-11-22 coffee: talked\n"),
+        ("---\ncadence: 1m\n---\n", "---\ncadence: 1m\n---\n\n## Log\n- 2026-11-22 coffee: talked\n"),
+        (
+            "# Ada\n## Notes\n- likes tea\n",
+            "# Ada\n## Notes\n- likes tea\n\n## Log\n- 2026-11-22 coffee: talked\n",
+        ),
+    ],
+)
+def test_add_log_entry_appends_a_log_section_when_missing(before: str, after: str) -> None:
+    assert log(before) == after
+
+
+def test_add_log_entry_uses_the_configured_heading() -> None:
+    assert log("## Log\n- x\n", heading="Interactions") == (
+        "## Log\n- x\n\n## Interactions\n- 2026-11-22 coffee: talked\n"
+    )
+    assert log("## Interactions\n- x\n", heading="Interactions") == (
+        "## Interactions\n- 2026-11-22 coffee: talked\n- x\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("# Ada\r\n## Log\r\n- old\r\n", "# Ada\r\n## Log\r\n- 2026-11-22 coffee: talked\r\n- old\r\n"),
+        ("# Ada\r\n", "# Ada\r\n\r\n## Log\r\n- 2026-11-22 coffee: talked\r\n"),
+        ("\ufeff# Ada\n## Log\n- old\n", "\ufeff# Ada\n## Log\n- 2026-11-22 coffee: talked\n- old\n"),
+        ("\ufeff## Log\n- old\n", "\ufeff## Log\n- 2026-11-22 coffee: talked\n- old\n"),
+        (
+            "\ufeff---\r\na: 1\r\n---\r\n",
+            "\ufeff---\r\na: 1\r\n---\r\n\r\n## Log\r\n- 2026-11-22 coffee: talked\r\n",
+        ),
+    ],
+)
+def test_add_log_entry_keeps_crlf_and_bom(before: str, after: str) -> None:
+    assert log(before) == after
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("# Ada", "# Ada\n\n## Log\n- 2026-11-22 coffee: talked"),
+        ("## Log", "## Log\n- 2026-11-22 coffee: talked"),
+        ("## Log\r\n- old", "## Log\r\n- 2026-11-22 coffee: talked\r\n- old"),
+        ("## Log\nIntro.", "## Log\nIntro.\n- 2026-11-22 coffee: talked"),
+        ("---\na: 1\n---", "---\na: 1\n---\n\n## Log\n- 2026-11-22 coffee: talked"),
+    ],
+)
+def test_add_log_entry_keeps_a_missing_final_newline_missing(before: str, after: str) -> None:
+    assert log(before) == after
+
+
+# -- set_front_matter_value ---------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("---\nlast_contact: 2026-01-01\n---\n", "---\nlast_contact: 2026-11-22\n---\n"),
+        ("---\nlast_contact: '2026-01-01'\n---\n", "---\nlast_contact: '2026-11-22'\n---\n"),
+        ('---\nlast_contact: "2026-01-01"\n---\n', '---\nlast_contact: "2026-11-22"\n---\n'),
+        (
+            "---\nlast_contact:   2026-01-01   # set by vault log\n---\n",
+            "---\nlast_contact:   2026-11-22   # set by vault log\n---\n",
+        ),
+        ("---\nlast_contact: 2026-01-01T09:00:00\n---\n", "---\nlast_contact: 2026-11-22\n---\n"),
+        ("---\nlast_contact:\n---\n", "---\nlast_contact: 2026-11-22\n---\n"),
+        ("---\nlast_contact: soon\n---\n", "---\nlast_contact: 2026-11-22\n---\n"),
+        (
+            "---\nlast_contact:\n  - 2026-01-01\n  - x\nmet: 2020\n---\n",
+            "---\nlast_contact: 2026-11-22\nmet: 2020\n---\n",
+        ),
+        # Key order, comments, quoting and list style of the other keys stay.
+        (
+            "---\n# who\naliases:\n  - Ada\nlast_contact: 2026-01-01\ntags: [a, 'b']  # mine\nz: \"q\"\n---\nbody\n",
+            "---\n# who\naliases:\n  - Ada\nlast_contact: 2026-11-22\ntags: [a, 'b']  # mine\nz: \"q\"\n---\nbody\n",
+        ),
+        # A key that only starts with the same letters is another key.
+        (
+            "---\nlast_contact_via: email\n---\n",
+            "---\nlast_contact_via: email\nlast_contact: 2026-11-22\n---\n",
+        ),
+        # Absent: added at the end of the front matter.
+        (
+            "---\ncadence: 1m # monthly\n---\n# Ada\n",
+            "---\ncadence: 1m # monthly\nlast_contact: 2026-11-22\n---\n# Ada\n",
+        ),
+        ("---\n---\n", "---\nlast_contact: 2026-11-22\n---\n"),
+        # A nested key of the same name is not the top-level key.
+        (
+            "---\nold:\n  last_contact: 2020-01-01\n---\n",
+            "---\nold:\n  last_contact: 2020-01-01\nlast_contact: 2026-11-22\n---\n",
+        ),
+    ],
+)
+def test_set_front_matter_value(before: str, after: str) -> None:
+    assert touch(before) == after
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (
+            "---\r\na: 1\r\nlast_contact: 2026-01-01\r\n---\r\n",
+            "---\r\na: 1\r\nlast_contact: 2026-11-22\r\n---\r\n",
+        ),
+        ("---\r\na: 1\r\n---\r\n# Ada\r\n", "---\r\na: 1\r\nlast_contact: 2026-11-22\r\n---\r\n# Ada\r\n"),
+        ("\ufeff---\na: 1\n---\n", "\ufeff---\na: 1\nlast_contact: 2026-11-22\n---\n"),
+        ("---\na: 1\n---", "---\na: 1\nlast_contact: 2026-11-22\n---"),
+        ("---\nlast_contact: 2026-01-01\n---\n# Ada", "---\nlast_contact: 2026-11-22\n---\n# Ada"),
+    ],
+)
+def test_set_front_matter_value_keeps_crlf_bom_and_final_newline(before: str, after: str) -> None:
+    assert touch(before) == after
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("# Ada\n", "---\nlast_contact: 2026-11-22\n---\n# Ada\n"),
+        ("# Ada", "---\nlast_contact: 2026-11-22\n---\n# Ada"),
+        ("", "---\nlast_contact: 2026-11-22\n---\n"),
+        ("# Ada\r\n", "---\r\nlast_contact: 2026-11-22\r\n---\r\n# Ada\r\n"),
+        ("\ufeff# Ada\n", "\ufeff---\nlast_contact: 2026-11-22\n---\n# Ada\n"),
+    ],
+)
+def test_set_front_matter_value_makes_front_matter_when_there_is_none(before: str, after: str) -> None:
+    assert touch(before) == after
+
+
+# -- replace_generated_block --------------------------------------------------------------
+def test_replace_generated_block_touches_only_the_block() -> None:
+    text = "# Due\nMy notes.\n<!-- vaultkit:due -->\nold\nlines\n<!-- /vaultkit:due -->\nMore of mine.\n"
+    assert replace_generated_block(text, "due", "- [[Ada]]\n- [[Bob]]\n") == (
+        "# Due\nMy notes.\n<!-- vaultkit:due -->\n- [[Ada]]\n- [[Bob]]\n<!-- /vaultkit:due -->\nMore of mine.\n"
+    )
+    assert replace_generated_block(text, "due", "") == (
+        "# Due\nMy notes.\n<!-- vaultkit:due -->\n<!-- /vaultkit:due -->\nMore of mine.\n"
+    )
+
+
+def test_replace_generated_block_is_stable() -> None:
+    text = replace_generated_block("# Due\n", "due", "- a\n")
+    assert text == "# Due\n\n<!-- vaultkit:due -->\n- a\n<!-- /vaultkit:due -->\n"
+    assert replace_generated_block(text, "due", "- a") == text
+    assert replace_generated_block(text, "due", "- a\r\n") == text
+
+
+def test_replace_generated_block_appends_or_makes_the_note() -> None:
+    assert replace_generated_block("", "due", "- a") == "<!-- vaultkit:due -->\n- a\n<!-- /vaultkit:due -->\n"
+    assert replace_generated_block("mine", "due", "- a") == (
+        "mine\n\n<!-- vaultkit:due -->\n- a\n<!-- /vaultkit:due -->\n"
+    )
+    other = "<!-- vaultkit:network -->\nx\n<!-- /vaultkit:network -->\n"
+    assert (
+        replace_generated_block(other, "due", "- a")
+        == other + "\n<!-- vaultkit:due -->\n- a\n<!-- /vaultkit:due -->\n"
+    )
+
+
+def test_replace_generated_block_keeps_crlf() -> None:
+    text = "mine\r\n<!-- vaultkit:due -->\r\nold\r\n<!-- /vaultkit:due -->\r\n"
+    assert replace_generated_block(text, "due", "- a\n- b\n") == (
+        "mine\r\n<!-- vaultkit:due -->\r\n- a\r\n- b\r\n<!-- /vaultkit:due -->\r\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mine\n<!-- vaultkit:due -->\nold\nMY TEXT\n",
+        "<!-- vaultkit:due -->\nMY TEXT\n<!-- vaultkit:due -->\nnew\n<!-- /vaultkit:due -->\n",
+    ],
+)
+def test_a_start_marker_without_an_end_is_refused(text: str) -> None:
+    """Guessing where the block ends could eat the user's text, now or on the next render."""
+    with pytest.raises(ValueError) as err:
+        replace_generated_block(text, "due", "- a")
+    assert str(err.value) == (
+        "<!-- vaultkit:due --> has no <!-- /vaultkit:due --> after it; add the end marker where the generated part ends"
+    )
+
+
+def test_write_view_refuses_a_broken_block_and_writes_only_on_change(vault_dir: Path, tmp_path: Path) -> None:
+    workspace = Workspace(Vault(vault_dir), tmp_path / "index.sqlite", dt.date(2026, 11, 22))
+    workspace.sync()
+    assert write_view(workspace, "Due.md", "due", "- a") is True
+    assert (vault_dir / "Due.md").read_text() == "<!-- vaultkit:due -->\n- a\n<!-- /vaultkit:due -->\n"
+    before = (vault_dir / "Due.md").stat().st_mtime_ns
+    assert write_view(workspace, "Due.md", "due", "- a\n") is False
+    assert (vault_dir / "Due.md").stat().st_mtime_ns == before
+    (vault_dir / "Due.md").write_text("<!-- vaultkit:due -->\nMY TEXT\n")
+    with pytest.raises(RefusedWrite) as err:
+        write_view(workspace, "Due.md", "due", "- b")
+    assert str(err.value) == (
+        "Due.md: <!-- vaultkit:due --> has no <!-- /vaultkit:due --> after it; "
+        "add the end marker where the generated part ends; the view was not written"
+    )
+    assert (vault_dir / "Due.md").read_text() == "<!-- vaultkit:due -->\nMY TEXT\n"
+    workspace.close()
