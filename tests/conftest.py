@@ -62,7 +62,11 @@ def example_vault(tmp_path: Path) -> Path:
 @pytest.fixture
 def cli(vault_dir: Path, tmp_path: Path) -> Callable[..., Result]:
     """cli(*args, today=TODAY, vault=vault_dir) runs `vault` with --vault/--index in tmp_path."""
-    runner = CliRunner()
+    # A fixed width keeps rich's tables from wrapping differently on each machine; the
+    # environment must not point the tests at a real vault.
+    runner = CliRunner(
+        env={"COLUMNS": "120", "VAULTKIT_VAULT": None, "VAULTKIT_TODAY": None, "VAULTKIT_INDEX": None}
+    )
     index = tmp_path / "index.sqlite"
 
     def run(*args: str, today: str | None = TODAY, vault: Path | None = None) -> Result:

@@ -26,6 +26,7 @@ from vaultkit.render import Renderer
 from vaultkit.vault import Snapshot, Vault, check_person_name
 
 _CHANNEL_RE = re.compile(r"^[a-z][a-z0-9-]*$")
+_ZERO_HORIZON_RE = re.compile(r"^\s*0+\s*[dwmy]\s*$", re.IGNORECASE)  # `--within 0d`, the default
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,7 @@ class Workspace:
     def due(self, within: str | None = None, tag: str | None = None) -> list[DueItem]:
         """Who is due today (or within the horizon)."""
         horizon: Cadence | None = None
-        if within:
+        if within and not _ZERO_HORIZON_RE.match(within):
             try:
                 horizon = parse_cadence(within)
             except ValueError as err:
