@@ -13,12 +13,12 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from vaultkit.config import Config
+from vaultkit.due import resolve_cadence
 from vaultkit.errors import NoteParseError
 from vaultkit.model import (
     PERSON,
@@ -32,7 +32,7 @@ from vaultkit.model import (
 from vaultkit.parse import parse_note
 from vaultkit.vault import FileStat, Vault
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 3
 RACY_WINDOW_NS = 2_000_000_000  # files changed this close to a scan are re-read next time
 PARALLEL_THRESHOLD = 2000
 
@@ -50,7 +50,10 @@ CREATE INDEX files_stem ON files(stem_key);
 CREATE TABLE people (
   path TEXT PRIMARY KEY, name TEXT, name_key TEXT, fields TEXT, aliases TEXT, tags TEXT,
   cadence TEXT, met TEXT, last_contact TEXT, birthday TEXT, snooze_until TEXT,
-  archived INTEGER, introduced_by TEXT);
+  archived INTEGER, introduced_by TEXT,
+  -- derived, kept current by _summarise: the latest contact of any date, the resolved
+  -- cadence, and the due date that follows (before "today" filters anything out)
+  last_any TEXT, last_channel TEXT, cadence_res TEXT, cadence_source TEXT, due_base TEXT);
 CREATE INDEX people_name ON people(name_key);
 CREATE TABLE aliases (alias_key TEXT, person TEXT);
 CREATE INDEX aliases_key ON aliases(alias_key);
@@ -151,6 +154,8 @@ def _parse_all(vault: Vault, stats: list[FileStat], progress: Callable[[int], No
             yield _parse_chunk(root, vault.config, chunk)
             progress(len(chunk))
         return
+    from concurrent.futures import ProcessPoolExecutor  # costs 20 ms of start-up: import when used
+
     with ProcessPoolExecutor(max_workers=workers) as pool:
         for rows in pool.map(_parse_chunk, [root] * len(chunks), [vault.config] * len(chunks), chunks):
             yield rows
@@ -242,7 +247,7 @@ class _Rows:
             (path, stat.mtime_ns, stat.size, note.kind, 1, note.name, stem_key, _path_key(path))
         )
         self.problems.extend((p.path, p.line, p.level, p.message) for p in note.problems)
-        self.fts.append((path, note.name, _fts_text(note)))
+        self.fts.append((fts_rowid(path), path, note.name, _fts_text(note)))
         self.links.extend((path, link.line, link.target, link.stem, int(link.contact)) for link in note.links)
         self.targets.update(link.target for link in note.links)
         self.tasks.extend((path, t.line, t.text, t.status, _iso(t.due)) for t in note.tasks)
@@ -290,14 +295,32 @@ class _Rows:
         """Write the rows; returns the link targets that need resolving."""
         db.executemany("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)", self.files)
         db.executemany("INSERT INTO problems VALUES (?, ?, ?, ?)", self.problems)
-        db.executemany("INSERT INTO notes_fts VALUES (?, ?, ?)", self.fts)
+        db.executemany("INSERT INTO notes_fts (rowid, path, name, body) VALUES (?, ?, ?, ?)", self.fts)
         db.executemany("INSERT INTO links VALUES (?, ?, ?, ?, ?, NULL)", self.links)
         db.executemany("INSERT INTO tasks VALUES (?, ?, ?, ?, ?)", self.tasks)
-        db.executemany("INSERT INTO people VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self.people)
+        db.executemany(
+            "INSERT INTO people (path, name, name_key, fields, aliases, tags, cadence, met, last_contact, "
+            "birthday, snooze_until, archived, introduced_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            self.people,
+        )
+        db.executemany("INSERT OR IGNORE INTO temp.touched VALUES (?)", [(row[0],) for row in self.people])
         db.executemany("INSERT INTO aliases VALUES (?, ?)", self.aliases)
         db.executemany("INSERT INTO contacts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", self.contacts)
         db.executemany("INSERT OR IGNORE INTO temp.affected VALUES (?)", [(k,) for k in self.affected])
         return self.targets
+
+
+def fts_rowid(path: str) -> int:
+    """A stable 63-bit row id for a note's full-text row, so it can be deleted by key."""
+    return int.from_bytes(hashlib.blake2b(path.encode("utf-8"), digest_size=8).digest(), "big") >> 1
+
+
+def _unpack_latest(packed: str | None) -> tuple[str | None, str | None]:
+    """Undo the `date flag[channel]` packing that lets MAX() pick the date and its channel together."""
+    if not packed:
+        return None, None
+    date_text, flag = packed.split(" ", 1)
+    return date_text, (flag[1:] if flag.startswith("1") else None)
 
 
 def _dumps(value: Any) -> str:
@@ -413,7 +436,7 @@ class Index:
             if progress:
                 progress(done[0], len(to_read))
 
-        if to_read or removed or last_scan == 0:
+        if to_read or removed or last_scan == 0 or self._meta("cadence_config") != self._cadence_config():
             self.apply(_parse_all(self.vault, to_read, tick), removed, scan_ns, fresh=not stored)
         report.changed_paths = sorted(
             [s.rel_path for s in to_read if stored.get(s.rel_path) != (s.mtime_ns, s.size)] + removed
@@ -454,6 +477,8 @@ class Index:
         try:
             db.execute("CREATE TEMP TABLE IF NOT EXISTS affected (stem TEXT PRIMARY KEY)")
             db.execute("DELETE FROM temp.affected")
+            db.execute("CREATE TEMP TABLE IF NOT EXISTS touched (person TEXT PRIMARY KEY)")
+            db.execute("DELETE FROM temp.touched")
             if fresh:
                 for name in _SECONDARY_INDEXES:
                     db.execute(f"DROP INDEX IF EXISTS {name}")
@@ -476,6 +501,7 @@ class Index:
                 )
             )
             self._resolve_all(targets)
+            self._summarise(everyone=fresh or self._meta("cadence_config") != self._cadence_config())
             if scan_ns is not None:
                 self._set_meta("last_scan_ns", str(scan_ns))
             db.execute("COMMIT")
@@ -494,11 +520,18 @@ class Index:
                 "INSERT OR IGNORE INTO temp.affected SELECT alias_key FROM aliases WHERE person = ?",
                 (path,),
             )
+            db.execute(
+                "INSERT OR IGNORE INTO temp.touched SELECT DISTINCT person FROM contacts "
+                "WHERE src = ? AND person IS NOT NULL",
+                (path,),
+            )
             for table, column in (
                 ("files", "path"), ("people", "path"), ("aliases", "person"), ("links", "src"),
-                ("contacts", "src"), ("tasks", "src"), ("problems", "path"), ("notes_fts", "path"),
+                ("contacts", "src"), ("tasks", "src"), ("problems", "path"),
             ):  # fmt: skip
                 db.execute(f"DELETE FROM {table} WHERE {column} = ?", (path,))
+            # The full-text table has no index on path: delete by its rowid, derived from the path.
+            db.execute("DELETE FROM notes_fts WHERE rowid = ?", (fts_rowid(path),))
 
     def _resolve_all(self, targets: set[str]) -> None:
         """Resolve link targets to people in bulk and store the answer on every row."""
@@ -527,43 +560,123 @@ class Index:
             "INSERT INTO temp.answer VALUES (?, ?)",
             [(target, resolve_target(target, notes, aliases)) for target in targets],
         )
+        touched = (
+            "INSERT OR IGNORE INTO temp.touched SELECT DISTINCT person FROM contacts "
+            "WHERE person IS NOT NULL AND target IN (SELECT target FROM temp.answer)"
+        )
+        db.execute(touched)
         for table in ("links", "contacts"):
             db.execute(
                 f"UPDATE {table} SET person = (SELECT person FROM temp.answer a WHERE a.target = {table}.target) "
                 "WHERE target IN (SELECT target FROM temp.answer)"
             )
+        db.execute(touched)
 
-    # -- queries -----------------------------------------------------------------------
+    def _cadence_config(self) -> str:
+        config = self.vault.config
+        return repr((config.cadence_by_tag, config.default_cadence))
+
+    def _summarise(self, everyone: bool) -> None:
+        """Recompute the derived columns of the touched people (or of everyone)."""
+        db = self.db
+        where = "" if everyone else "WHERE p.path IN (SELECT person FROM temp.touched)"
+        rows = db.execute(
+            "SELECT p.path, p.cadence, p.tags, p.met, p.last_contact, p.snooze_until, "
+            "(SELECT MAX(date || ' ' || (CASE WHEN channel IS NULL THEN '0' ELSE '1' || channel END)) "
+            f"FROM contacts c WHERE c.person = p.path AND c.date IS NOT NULL) FROM people p {where}"
+        ).fetchall()
+        updates = []
+        for path, cadence, tags, met, written, snooze, packed in rows:
+            last, channel = _unpack_latest(packed)
+            if written and (last is None or written > last):
+                last, channel = written, None
+            probe = Person(
+                name="", path=path, fields={}, aliases=[], tags=json.loads(tags), cadence=cadence,
+                met=_date(met), birthday=None, snooze_until=_date(snooze), archived=False,
+                introduced_by=[], last_contact=_date(last),
+            )  # fmt: skip
+            resolved = resolve_cadence(probe, self.vault.config)
+            base: str | None = None
+            if resolved is not None:
+                start = probe.last_contact or probe.met
+                when = resolved[0].add_to(start) if start else None
+                if when is not None and probe.snooze_until and probe.snooze_until > when:
+                    when = probe.snooze_until
+                base = _iso(when)
+            updates.append(
+                (
+                    last,
+                    channel,
+                    resolved[0].text if resolved else None,
+                    resolved[1] if resolved else None,
+                    base,
+                    path,
+                )
+            )
+        db.executemany(
+            "UPDATE people SET last_any = ?, last_channel = ?, cadence_res = ?, cadence_source = ?, "
+            "due_base = ? WHERE path = ?",
+            updates,
+        )
+        self._set_meta("cadence_config", self._cadence_config())
+
+        # -- queries -----------------------------------------------------------------------
+
     def people(self, today: dt.date, with_fields: bool = False) -> list[Person]:
         """Every person with their derived last contact as of `today`, by name."""
-        latest: dict[str, tuple[str, str | None]] = {}
-        for person, packed in self.db.execute(
-            "SELECT person, MAX(date || ' ' || (CASE WHEN channel IS NULL THEN '0' ELSE '1' || channel END)) "
-            "FROM contacts WHERE person IS NOT NULL AND date IS NOT NULL AND date <= ? GROUP BY person",
-            (today.isoformat(),),
-        ):
-            date_text, flag = packed.split(" ", 1)
-            latest[person] = (date_text, flag[1:] if flag.startswith("1") else None)
-        columns = "path, name, aliases, tags, cadence, met, last_contact, birthday, snooze_until, archived, introduced_by"
+        return self._people_where("", (), today, with_fields)
+
+    def due_candidates(self, today: dt.date, horizon: dt.date) -> list[Person]:
+        """People who may be due by `horizon`: a superset that `due.due_items` then decides.
+
+        The stored due date assumes every contact counts; a contact after `today` or a
+        snooze can only make someone due earlier, so those people are always included.
+        """
+        return self._people_where(
+            "WHERE archived = 0 AND cadence_res IS NOT NULL AND (due_base IS NULL OR due_base <= ? "
+            "OR last_any > ? OR snooze_until IS NOT NULL)",
+            (horizon.isoformat(), today.isoformat()),
+            today,
+            with_fields=False,
+        )
+
+    def _people_where(
+        self, where: str, params: tuple[Any, ...], today: dt.date, with_fields: bool
+    ) -> list[Person]:
+        columns = (
+            "path, name, aliases, tags, cadence, met, last_contact, birthday, snooze_until, archived, "
+            "introduced_by, last_any, last_channel"
+        )
         if with_fields:
             columns += ", fields"
         result: list[Person] = []
-        for row in self.db.execute(f"SELECT {columns} FROM people ORDER BY name_key, path"):
+        for row in self.db.execute(f"SELECT {columns} FROM people {where} ORDER BY name_key, path", params):
             person = Person(
-                name=row[1], path=row[0], fields=json.loads(row[11]) if with_fields else {},
+                name=row[1], path=row[0], fields=json.loads(row[13]) if with_fields else {},
                 aliases=json.loads(row[2]), tags=json.loads(row[3]), cadence=row[4],
                 met=_date(row[5]), birthday=row[7], snooze_until=_date(row[8]),
                 archived=bool(row[9]), introduced_by=json.loads(row[10]),
             )  # fmt: skip
-            last, channel = None, None
-            if row[0] in latest:
-                last, channel = _date(latest[row[0]][0]), latest[row[0]][1]
-            written = _date(row[6])
-            if written and written <= today and (last is None or written > last):
-                last, channel = written, None
-            person.last_contact, person.last_channel = last, channel
+            if row[11] is not None and row[11] <= today.isoformat():
+                person.last_contact, person.last_channel = _date(row[11]), row[12]
+            elif row[11] is not None:
+                person.last_contact, person.last_channel = self._latest_until(row[0], row[6], today)
             result.append(person)
         return result
+
+    def _latest_until(
+        self, path: str, written: str | None, today: dt.date
+    ) -> tuple[dt.date | None, str | None]:
+        """A person's last contact on or before `today` (for people with later-dated contacts)."""
+        row = self.db.execute(
+            "SELECT MAX(date || ' ' || (CASE WHEN channel IS NULL THEN '0' ELSE '1' || channel END)) "
+            "FROM contacts WHERE person = ? AND date IS NOT NULL AND date <= ?",
+            (path, today.isoformat()),
+        ).fetchone()
+        last, channel = _unpack_latest(row[0])
+        if written and written <= today.isoformat() and (last is None or written > last):
+            last, channel = written, None
+        return _date(last), channel
 
     def person(self, path: str, today: dt.date) -> Person:
         """One person (by note path) with fields and last contact."""
@@ -627,14 +740,15 @@ class Index:
         return [r[0] for r in rows]
 
     def search(self, words: Sequence[str], limit: int = 50) -> list[tuple[str, str, str]]:
-        """Full-text search: (path, name, snippet) of notes holding every word."""
+        """Full-text search: (path, name, snippet) of people, meeting and daily notes holding every word."""
         terms = [w for word in words for w in word.split() if w.strip()]
         if not terms:
             return []
         query = " ".join('"' + term.replace('"', '""') + '"' for term in terms)
         rows = self.db.execute(
             "SELECT path, name, snippet(notes_fts, 2, '[', ']', '…', 12) FROM notes_fts "
-            "WHERE notes_fts MATCH ? ORDER BY rank LIMIT ?",
+            "WHERE notes_fts MATCH ? AND path IN (SELECT path FROM files WHERE kind IN ('person', 'meeting', 'daily')) "
+            "ORDER BY rank LIMIT ?",
             (query, limit),
         )
         return [(r[0], r[1], " ".join(r[2].split())) for r in rows]

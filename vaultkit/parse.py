@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
-import yaml
-
 from vaultkit.config import Config
 from vaultkit.dates import parse_birthday, parse_bool, parse_cadence, parse_date
 from vaultkit.errors import NoteParseError
@@ -27,11 +25,6 @@ from vaultkit.model import (
     Task,
     name_key,
 )
-
-try:  # PyYAML's C loader is much faster; fall back to pure Python where it is missing.
-    from yaml import CBaseLoader as _Loader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import BaseLoader as _Loader  # type: ignore[assignment]
 
 MAX_NOTE_BYTES = 8 * 1024 * 1024
 MAX_FRONT_MATTER_BYTES = 64 * 1024
@@ -208,12 +201,33 @@ def fast_yaml(text: str) -> dict[str, Any] | None:
     return result
 
 
+class YamlSyntaxError(Exception):
+    """Front matter that is not YAML; `line` is 1-based within the YAML text."""
+
+    def __init__(self, reason: str, line: int | None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.line = line
+
+
 def load_yaml(text: str) -> dict[str, Any]:
     """Load front matter with no implicit typing: every scalar stays the text written."""
     simple = fast_yaml(text)
     if simple is not None:
         return simple
-    loaded = yaml.load(text, Loader=_Loader)
+    # PyYAML costs 15 ms to import: only notes the fast path declines pay for it.
+    import yaml
+
+    try:  # PyYAML's C loader is much faster; fall back to pure Python where it is missing.
+        from yaml import CBaseLoader as Loader
+    except ImportError:  # pragma: no cover - depends on how PyYAML was built
+        from yaml import BaseLoader as Loader  # type: ignore[assignment]
+    try:
+        loaded = yaml.load(text, Loader=Loader)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        reason = getattr(err, "problem", None) or str(err).splitlines()[0]
+        raise YamlSyntaxError(reason, mark.line + 1 if mark is not None else None) from None
     if loaded is None:
         return {}
     if not isinstance(loaded, dict):
@@ -354,11 +368,9 @@ def _front_matter(
         raise NoteParseError(rel_path, 1, "front matter is over 64 KiB")
     try:
         fields = load_yaml(raw)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
-        reason = getattr(err, "problem", None) or str(err).splitlines()[0]
-        raise NoteParseError(rel_path, line, f"invalid YAML in front matter: {reason}") from None
+    except YamlSyntaxError as err:
+        where = err.line + 1 if err.line is not None else 1  # +1 for the opening `---`
+        raise NoteParseError(rel_path, where, f"invalid YAML in front matter: {err.reason}") from None
     except (ValueError, RecursionError) as err:
         raise NoteParseError(rel_path, 1, f"front matter refused: {err}") from None
     key_lines: dict[str, int] = {}

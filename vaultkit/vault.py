@@ -9,9 +9,9 @@ import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from vaultkit.config import CONFIG_NAME, Config, load_config
 from vaultkit.dates import is_date_name
@@ -76,8 +76,7 @@ class Snapshot:
     size: int
 
 
-@dataclass(frozen=True)
-class FileStat:
+class FileStat(NamedTuple):
     """One note found by the walk."""
 
     rel_path: str
@@ -108,39 +107,51 @@ class Vault:
             for pattern in self.config.exclude
         )
 
-    def walk(self) -> Iterator[FileStat]:
-        """Every note vaultkit reads: `.md` files outside dot-folders, templates and excludes."""
-        seen: set[str] = set()
-        yield from self._walk(self.root, "", seen)
+    def walk(self) -> list[FileStat]:
+        """Every note vaultkit reads: `.md` files outside dot-folders, templates and excludes.
 
-    def _walk(self, folder: Path, prefix: str, seen: set[str]) -> Iterator[FileStat]:
-        real = os.path.realpath(folder)
-        if real in seen:
-            return
-        seen.add(real)
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            return
-        for entry in entries:
-            name = entry.name
-            if name.startswith("."):
+        This runs before every command, so it is one tight loop over `os.scandir`.
+        """
+        found: list[FileStat] = []
+        stack = [(str(self.root), "")]
+        seen: set[str] = set()
+        excluded = self._excluded if self.config.exclude else None
+        nfc = unicodedata.normalize
+        while stack:
+            folder, prefix = stack.pop()
+            real = os.path.realpath(folder)
+            if real in seen:
                 continue
-            rel = prefix + unicodedata.normalize("NFC", name)
+            seen.add(real)
             try:
-                if entry.is_symlink() and not self._inside(entry.path):
-                    continue
-                if entry.is_dir():
-                    if rel in self._skip_dirs or self._excluded(rel):
-                        continue
-                    yield from self._walk(Path(entry.path), rel + "/", seen)
-                elif name.lower().endswith(".md") and entry.is_file():
-                    if self._excluded(rel):
-                        continue
-                    st = entry.stat()
-                    yield FileStat(rel, st.st_mtime_ns, st.st_size)
+                entries = os.scandir(folder)
             except OSError:
                 continue
+            with entries:
+                for entry in entries:
+                    name = entry.name
+                    if name[0] == ".":
+                        continue
+                    if not name.isascii():
+                        name = nfc("NFC", name)
+                    rel = prefix + name
+                    try:
+                        if entry.is_symlink():
+                            if not self._inside(entry.path):
+                                continue
+                            is_dir = entry.is_dir()
+                        else:
+                            is_dir = entry.is_dir(follow_symlinks=False)
+                        if is_dir:
+                            if rel not in self._skip_dirs and not (excluded and excluded(rel)):
+                                stack.append((entry.path, rel + "/"))
+                        elif name[-3:].lower() == ".md" and not (excluded and excluded(rel)):
+                            st = entry.stat()
+                            if entry.is_file():
+                                found.append(FileStat(rel, st.st_mtime_ns, st.st_size))
+                    except OSError:
+                        continue
+        return found
 
     def _inside(self, path: str) -> bool:
         real = os.path.realpath(path)

@@ -7,12 +7,11 @@ scripts can do the same from a Python prompt.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vaultkit.config import CONFIG_NAME, Config
 from vaultkit.dates import Cadence, parse_cadence
@@ -22,8 +21,10 @@ from vaultkit.errors import NoteParseError, PersonNotFound, RefusedWrite, UsageE
 from vaultkit.index import Index, SyncReport
 from vaultkit.model import DueItem, Person, Problem, name_key
 from vaultkit.parse import decode_note, parse_text
-from vaultkit.render import Renderer
 from vaultkit.vault import Snapshot, Vault, check_person_name
+
+if TYPE_CHECKING:
+    from vaultkit.render import Renderer
 
 _CHANNEL_RE = re.compile(r"^[a-z][a-z0-9-]*$")
 _ZERO_HORIZON_RE = re.compile(r"^\s*0+\s*[dwmy]\s*$", re.IGNORECASE)  # `--within 0d`, the default
@@ -68,8 +69,10 @@ class Workspace:
         """Bring the index up to date with the vault."""
         return self.index.sync(progress=progress, rebuild=rebuild)
 
-    def renderer(self) -> Renderer:
+    def renderer(self) -> Renderer:  # Jinja costs 25 ms of start-up: import it when used
         """The template renderer for this vault."""
+        from vaultkit.render import Renderer
+
         user_dir = self.vault.root / self.config.templates_dir if self.config.templates_dir else None
         return Renderer(user_dir)
 
@@ -103,6 +106,8 @@ class Workspace:
             listed = ", ".join(sorted(n for _, n in prefixed)[:10])
             raise PersonNotFound(f"{name!r} matches several people: {listed}")
         choices = {name_key(n): n for _, n, _ in everyone}
+        import difflib
+
         close = difflib.get_close_matches(key, list(choices), n=3, cutoff=0.6)
         hint = f"; did you mean {', '.join(choices[c] for c in close)}?" if close else ""
         raise PersonNotFound(f"nobody called {name!r} in the vault{hint}")
@@ -112,7 +117,8 @@ class Workspace:
         try:
             return [self.find_person(names)]
         except PersonNotFound:
-            if "," not in names:
+            # Split only when the whole text fits nobody; ambiguous as a whole stays an error.
+            if "," not in names or self._anyone_starts_with(name_key(names)):
                 raise
         found: list[PersonRef] = []
         for part in names.split(","):
@@ -123,6 +129,12 @@ class Workspace:
         if not found:
             raise PersonNotFound(f"no names in {names!r}")
         return found
+
+    def _anyone_starts_with(self, key: str) -> bool:
+        return any(
+            name_key(name).startswith(key) or any(name_key(alias).startswith(key) for alias in aliases)
+            for _, name, aliases in self.index.names()
+        )
 
     # -- reading -----------------------------------------------------------------------
     def people(self, with_fields: bool = False) -> list[Person]:
@@ -137,11 +149,16 @@ class Workspace:
                 horizon = parse_cadence(within)
             except ValueError as err:
                 raise UsageError(f"--within: {err}") from None
-        return due_items(self.people(), self.config, self.today, horizon, tag)
+        until = horizon.add_to(self.today) if horizon else self.today
+        candidates = self.index.due_candidates(self.today, until)
+        return due_items(candidates, self.config, self.today, horizon, tag)
 
     def problems(self) -> list[Problem]:
         """Every problem the index knows, plus config warnings."""
-        found = [Problem(CONFIG_NAME, None, "warning", w) for w in self.config.warnings]
+        found = [
+            Problem(CONFIG_NAME, None, "warning", w.removeprefix(f"{CONFIG_NAME}: "))
+            for w in self.config.warnings
+        ]
         return found + self.index.problems()
 
     def person_summary(self, person: Person) -> dict[str, Any]:
@@ -272,7 +289,10 @@ class Workspace:
         aliases: Sequence[str] = (),
     ) -> PersonRef:
         """Create a person's note from `person.md.j2`; refuses an existing name or alias."""
-        clean = check_person_name(name)
+        try:
+            clean = check_person_name(name)
+        except UsageError as err:  # the spec makes every refusal of `vault add` exit 1
+            raise RefusedWrite(str(err)) from None
         if cadence is not None:
             try:
                 parse_cadence(cadence)
