@@ -1,0 +1,830 @@
+"""Every core command through the real CLI: output, exit codes, error text (spec §3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import TODAY, write_note
+from typer.testing import CliRunner, Result
+
+from vaultkit import __version__
+from vaultkit.cli import app
+from vaultkit.errors import PersonNotFound, RefusedWrite
+from vaultkit.vault import Vault
+from vaultkit.workspace import Workspace
+
+Cli = Callable[..., Result]
+MakePerson = Callable[..., Path]
+OLD = 1_600_000_000  # a time long before any test runs: no racy re-reads
+
+
+def fails(result: Result, code: int, message: str) -> None:
+    """The command failed with one line on stderr, nothing on stdout, no traceback."""
+    assert (result.exit_code, result.stderr, result.stdout) == (code, f"vault: {message}\n", "")
+
+
+def as_json(result: Result) -> Any:
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def age(*paths: Path) -> None:
+    for path in paths:
+        os.utime(path, ns=(OLD * 10**9, OLD * 10**9))
+
+
+# -- init ---------------------------------------------------------------------------------
+def test_init_makes_a_vault_and_is_idempotent(cli: Cli, tmp_path: Path) -> None:
+    target = tmp_path / "My Vault"
+    result = cli("init", str(target))
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == (
+        f"Made a vault in {target}: People/, Meetings/, Daily/, Templates/vaultkit/, vaultkit.toml, .gitignore\n"
+    )
+    for folder in ("People", "Meetings", "Daily", "Templates/vaultkit"):
+        assert (target / folder).is_dir()
+    assert "*.vaultkit-tmp" in (target / ".gitignore").read_text().splitlines()
+    config = (target / "vaultkit.toml").read_text()
+    assert 'people_dir = "People"' in config
+    again = cli("init", str(target))
+    assert (again.exit_code, again.stdout) == (0, f"{target} is already a vault; nothing changed\n")
+    # The new vault works at once.
+    assert cli("add", "Ada", vault=target).exit_code == 0
+    assert (target / "People" / "Ada.md").is_file()
+
+
+def test_init_follows_an_existing_config(cli: Cli, tmp_path: Path) -> None:
+    target = tmp_path / "v"
+    target.mkdir()
+    (target / "vaultkit.toml").write_text('people_dir = "Contacts"\ntemplates_dir = ""\n')
+    result = cli("init", str(target))
+    assert result.stdout == f"Made a vault in {target}: Contacts/, Meetings/, Daily/, .gitignore\n"
+    assert (target / "vaultkit.toml").read_text() == 'people_dir = "Contacts"\ntemplates_dir = ""\n'
+
+
+# -- add ----------------------------------------------------------------------------------
+def test_add_writes_the_person_template(cli: Cli, make_person: MakePerson, vault_dir: Path) -> None:
+    make_person("Charles Babbage")
+    result = cli(
+        "add", "Ada Lovelace", "--cadence", "1m", "--tag", "mentor", "--tag", "#family/close",
+        "--met", "2026-11-20", "--introduced-by", "charles", "--set", "company=Analytical Engines",
+        "--set", "phone=0123", "--set", "country=NO", "--set", "note=a: b", "--alias", "Ada",
+    )  # fmt: skip
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        0,
+        "Added Ada Lovelace: People/Ada Lovelace.md\n",
+        "",
+    )
+    assert (vault_dir / "People" / "Ada Lovelace.md").read_text() == (
+        "---\n"
+        "aliases: [Ada]\n"
+        "tags: [person, mentor, family/close]\n"
+        "cadence: 1m\n"
+        "met: 2026-11-20\n"
+        'introduced_by: "[[Charles Babbage]]"\n'
+        "company: Analytical Engines\n"
+        "phone: 0123\n"
+        "country: NO\n"
+        'note: "a: b"\n'
+        "---\n"
+        "# Ada Lovelace\n"
+        "\n"
+        "## Notes\n"
+        "\n"
+        "## Log\n"
+    )
+    fields = as_json(cli("show", "Ada Lovelace", "--json"))["fields"]
+    assert (fields["phone"], fields["country"], fields["note"]) == ("0123", "NO", "a: b")
+
+
+def test_add_with_only_a_name_and_an_unknown_introducer(cli: Cli, vault_dir: Path) -> None:
+    assert cli("add", "Grace Hopper", "--introduced-by", "Someone New").exit_code == 0
+    assert (vault_dir / "People" / "Grace Hopper.md").read_text() == (
+        '---\ntags: [person]\nintroduced_by: "[[Someone New]]"\n---\n# Grace Hopper\n\n## Notes\n\n## Log\n'
+    )
+
+
+def test_add_names_are_nfc(cli: Cli, vault_dir: Path) -> None:
+    result = cli("add", "Luci\u0301a Ferna\u0301ndez")
+    assert result.stdout == "Added Luc\u00eda Fern\u00e1ndez: People/Luc\u00eda Fern\u00e1ndez.md\n"
+    assert os.listdir(vault_dir / "People") == ["Luc\u00eda Fern\u00e1ndez.md"]
+
+
+@pytest.mark.parametrize(
+    ("name", "why"),
+    [
+        ("Ada/Lovelace", 'it has one of / \\ # ^ [ ] | : * ? " < >'),
+        ("Ada\\Lovelace", 'it has one of / \\ # ^ [ ] | : * ? " < >'),
+        *[(f"Ada{ch}", 'it has one of / \\ # ^ [ ] | : * ? " < >') for ch in '#^[]|:*?"<>'],
+        ("Ada\tLovelace", "it has control characters"),
+        ("Ada\u200bLovelace", "it has control characters"),
+        ("Ada..Lovelace", "it has '..'"),
+        ("..", "it has '..'"),
+        (".Ada", "it starts with a dot"),
+        ("Ada.", "it ends with a dot or a space"),
+        ("Ada ", "it ends with a dot or a space"),
+        (" Ada", "it starts with a space"),
+        ("", "it is empty"),
+        ("   ", "it is empty"),
+        *[
+            (device, "it is a reserved device name on Windows")
+            for device in ("CON", "PRN", "AUX", "NUL", "nul")
+        ],
+        *[(device, "it is a reserved device name on Windows") for device in ("COM1", "com9", "LPT1", "LPT9")],
+        ("CON.txt", "it is a reserved device name on Windows"),
+        ("2026-11-22", "it looks like a date and would collide with a daily note"),
+        ("2026-11-22 Standup", "it looks like a date and would collide with a daily note"),
+        ("2026-W47", "it looks like a date and would collide with a daily note"),
+        ("A" * 201, "it is too long for a file name"),
+    ],
+)
+def test_add_refuses_bad_names(cli: Cli, vault_dir: Path, name: str, why: str) -> None:
+    fails(cli("add", name), 1, f"cannot use {name!r} as a person's name: {why}")
+    assert not (vault_dir / "People").exists()
+
+
+@pytest.mark.parametrize(
+    "name", ["Con Air", "COM10", "Lpt", "Ada Lovelace-King", "O'Brien", "Zoë", "A.B. Smith"]
+)
+def test_add_accepts_names_that_only_look_odd(cli: Cli, vault_dir: Path, name: str) -> None:
+    assert cli("add", name).stdout == f"Added {name}: People/{name}.md\n"
+
+
+@pytest.mark.parametrize("name", ["Ada Lovelace", "ada lovelace", "ADA LOVELACE", "Ada", "the countess"])
+def test_add_refuses_an_existing_name_or_alias(cli: Cli, make_person: MakePerson, name: str) -> None:
+    path = make_person("Ada Lovelace", aliases=["Ada", "The Countess"])
+    before = path.read_bytes()
+    fails(cli("add", name), 1, f"{name!r} is already in the vault: People/Ada Lovelace.md")
+    assert path.read_bytes() == before
+
+
+def test_add_never_overwrites_a_file(cli: Cli, vault_dir: Path) -> None:
+    path = write_note(vault_dir, "People/Ada.md", "---\ntype: company\n---\nmine\n")
+    fails(cli("add", "Ada"), 1, "People/Ada.md already exists; it was not overwritten")
+    assert path.read_text() == "---\ntype: company\n---\nmine\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("--cadence", "fortnightly"),
+            "--cadence: 'fortnightly' is not a cadence (use e.g. 10d, 2w, 1m, 6m, 1y, weekly, monthly or none)",
+        ),
+        (("--met", "last week"), "--met 'last week' is not a date (use YYYY-MM-DD)"),
+        (("--set", "company"), "--set wants key=value, not 'company'"),
+        (("--set", "tags=x"), "--set: 'tags' cannot be used as a key here"),
+        (("--set", "bad key=x"), "--set: 'bad key' cannot be used as a key here"),
+    ],
+)
+def test_add_usage_errors(cli: Cli, vault_dir: Path, args: tuple[str, ...], message: str) -> None:
+    fails(cli("add", "Ada", *args), 2, message)
+    assert not (vault_dir / "People" / "Ada.md").exists()
+
+
+# -- log ----------------------------------------------------------------------------------
+def test_log_changes_only_the_entry_line_and_last_contact(cli: Cli, vault_dir: Path) -> None:
+    before = (
+        "\ufeff---\r\n"
+        "aliases: [Ada]   # short\r\n"
+        "cadence: 1m\r\n"
+        "last_contact: '2026-10-02'  # kept current by vault log\r\n"
+        'company: "Analytical Engines"\r\n'
+        "---\r\n"
+        "# Ada Lovelace\r\n"
+        "\r\n"
+        "## Log\r\n"
+        "Newest first.\r\n"
+        "- 2026-10-02 coffee: paper\r\n"
+        "\r\n"
+        "## Notes\r\n"
+        "- likes poetry"
+    ).encode()
+    path = vault_dir / "People" / "Ada Lovelace.md"
+    path.parent.mkdir()
+    path.write_bytes(before)
+    result = cli("log", "Ada", "dinner at the", "Royal Society", "--channel", "dinner")
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        0,
+        "Logged for Ada Lovelace: People/Ada Lovelace.md\n",
+        "",
+    )
+    assert path.read_bytes() == before.replace(b"'2026-10-02'  # kept", b"'2026-11-22'  # kept").replace(
+        b"Newest first.\r\n", b"Newest first.\r\n- 2026-11-22 dinner: dinner at the Royal Society\r\n"
+    )
+    shown = as_json(cli("show", "Ada", "--json"))
+    assert (shown["last_contact"], shown["last_channel"], shown["due_on"]) == (
+        "2026-11-22",
+        "dinner",
+        "2026-12-22",
+    )
+
+
+@pytest.mark.parametrize(
+    ("front", "args", "after"),
+    [
+        ("cadence: 1m\n", (), "cadence: 1m\nlast_contact: 2026-11-22\n"),
+        ("last_contact:\ncadence: 1m\n", (), "last_contact: 2026-11-22\ncadence: 1m\n"),
+        ("last_contact: soon\n", (), "last_contact: 2026-11-22\n"),
+        ("last_contact: 2027-01-01\n", (), "last_contact: 2026-11-22\n"),
+        ("last_contact: 2026-10-02\n", (), "last_contact: 2026-11-22\n"),
+        ("last_contact: 2026-11-22\n", (), "last_contact: 2026-11-22\n"),
+        ("last_contact: 2026-11-01\n", ("--date", "2026-10-01"), "last_contact: 2026-11-01\n"),
+        ("last_contact: 2026-09-01\n", ("--date", "2026-10-01"), "last_contact: 2026-10-01\n"),
+        ("last_contact: 2026-11-01T08:00\n", ("--date", "2026-10-01"), "last_contact: 2026-11-01T08:00\n"),
+    ],
+)
+def test_log_last_contact_rules(
+    cli: Cli, make_person: MakePerson, front: str, args: tuple[str, ...], after: str
+) -> None:
+    path = make_person("Ada")
+    path.write_text(f"---\n{front}---\n# Ada\n## Log\n- 2026-01-01 old\n")
+    assert cli("log", "Ada", "hi", *args).exit_code == 0
+    when = args[1] if args else TODAY
+    assert path.read_text() == f"---\n{after}---\n# Ada\n## Log\n- {when} hi\n- 2026-01-01 old\n"
+
+
+def test_log_gives_a_note_without_front_matter_one(cli: Cli, make_person: MakePerson) -> None:
+    path = make_person("Ada")
+    assert path.read_text() == "# Ada\n"
+    assert cli("log", "Ada", "hi").exit_code == 0
+    assert path.read_text() == "---\nlast_contact: 2026-11-22\n---\n# Ada\n\n## Log\n- 2026-11-22 hi\n"
+
+
+def test_log_without_write_last_contact(cli: Cli, make_person: MakePerson, vault_dir: Path) -> None:
+    (vault_dir / "vaultkit.toml").write_text("write_last_contact = false\n")
+    path = make_person("Ada", cadence="1m")
+    assert cli("log", "Ada", "hi", "--channel", "call").exit_code == 0
+    assert path.read_text() == "---\ncadence: 1m\n---\n# Ada\n\n## Log\n- 2026-11-22 call: hi\n"
+
+
+def test_log_several_people_at_once(cli: Cli, make_person: MakePerson) -> None:
+    ada = make_person("Ada Lovelace", aliases=["Ada"])
+    charles = make_person("Charles Babbage")
+    mary = make_person("Mary Somerville")
+    result = cli(
+        "log", "Ada, charles,Mary Somerville, ada", "dinner at the Royal Society", "--channel", "dinner"
+    )
+    assert result.stdout == (
+        "Logged for Ada Lovelace: People/Ada Lovelace.md\n"
+        "Logged for Charles Babbage: People/Charles Babbage.md\n"
+        "Logged for Mary Somerville: People/Mary Somerville.md\n"
+    )
+    for path in (ada, charles, mary):
+        text = path.read_text()
+        assert text.count("- 2026-11-22 dinner: dinner at the Royal Society\n") == 1
+        assert text.count("last_contact: 2026-11-22\n") == 1
+
+
+def test_log_tries_the_whole_argument_as_one_name_first(cli: Cli, make_person: MakePerson) -> None:
+    both = make_person("Smith, John")
+    smith = make_person("Smith")
+    john = make_person("John")
+    assert cli("log", "smith, john", "hi").stdout == "Logged for Smith, John: People/Smith, John.md\n"
+    assert "- 2026-11-22 hi" in both.read_text()
+    assert smith.read_text() == "# Smith\n"
+    assert john.read_text() == "# John\n"
+    assert cli("log", "Smith,John", "hi").stdout == (
+        "Logged for Smith: People/Smith.md\nLogged for John: People/John.md\n"
+    )
+
+
+def test_log_by_unique_prefix_of_a_name_or_alias(cli: Cli, make_person: MakePerson) -> None:
+    make_person("Ada Lovelace", aliases=["Countess"])
+    make_person("Alan Turing")
+    make_person("Ad")
+    assert cli("log", "ada", "hi").stdout == "Logged for Ada Lovelace: People/Ada Lovelace.md\n"
+    assert cli("log", "coun", "hi").stdout == "Logged for Ada Lovelace: People/Ada Lovelace.md\n"
+    # An exact name wins over a longer name it is a prefix of.
+    assert cli("log", "AD", "hi").stdout == "Logged for Ad: People/Ad.md\n"
+
+
+def test_log_ambiguous_and_unknown_names(cli: Cli, make_person: MakePerson) -> None:
+    paths = [
+        make_person("Ada Lovelace", aliases=["J"]),
+        make_person("Alan Turing", aliases=["J"]),
+        make_person("Smith, Jane"),
+        make_person("Smith, John"),
+    ]
+    before = [p.read_bytes() for p in paths]
+    fails(cli("log", "A", "hi"), 1, "'A' matches several people: Ada Lovelace, Alan Turing")
+    fails(cli("log", "j", "hi"), 1, "'j' is an alias of several people: Ada Lovelace, Alan Turing")
+    fails(
+        cli("log", "Ada Lovelance", "hi"),
+        1,
+        "nobody called 'Ada Lovelance' in the vault; did you mean Ada Lovelace?",
+    )
+    fails(cli("log", "Zed", "hi"), 1, "nobody called 'Zed' in the vault")
+    fails(cli("log", "Ada, Zed", "hi"), 1, "nobody called 'Zed' in the vault")
+    # Ambiguous as a whole is not "nobody": it is not split on the comma.
+    fails(cli("log", "Smith, J", "hi"), 1, "'Smith, J' matches several people: Smith, Jane, Smith, John")
+    assert [p.read_bytes() for p in paths] == before
+
+
+def test_log_refuses_a_future_date_and_bad_options(cli: Cli, make_person: MakePerson) -> None:
+    path = make_person("Ada")
+    fails(
+        cli("log", "Ada", "dinner", "--date", "2026-11-23"),
+        2,
+        "--date 2026-11-23 is after today (2026-11-22): a Log records what happened; write a follow-up task for plans",
+    )
+    fails(
+        cli("log", "Ada", "x", "--date", "23/11/2026"),
+        2,
+        "--date '23/11/2026' is not a date (use YYYY-MM-DD)",
+    )
+    fails(
+        cli("log", "Ada", "x", "--channel", "Coffee"),
+        2,
+        "--channel 'Coffee': use a lower-case word like coffee or call",
+    )
+    fails(cli("log", "Ada", "  "), 2, "the Log text is empty")
+    assert path.read_text() == "# Ada\n"
+
+
+def test_log_text_stays_on_one_line(cli: Cli, make_person: MakePerson) -> None:
+    path = make_person("Ada", body="## Log\n")
+    assert cli("log", "Ada", "line one\n## Notes\nline two").exit_code == 0
+    assert path.read_text() == (
+        "---\nlast_contact: 2026-11-22\n---\n# Ada\n## Log\n- 2026-11-22 line one ## Notes line two\n"
+    )
+
+
+def test_log_with_a_broken_note_writes_nothing(cli: Cli, make_person: MakePerson, vault_dir: Path) -> None:
+    ada = make_person("Ada")
+    bob = write_note(vault_dir, "People/Bob.md", "---\ncadence: [1m\n---\n# Bob\n")
+    fails(cli("log", "Ada, Bob", "lunch"), 1, "nobody called 'Bob' in the vault")
+    assert ada.read_text() == "# Ada\n"
+    assert bob.read_text() == "---\ncadence: [1m\n---\n# Bob\n"
+
+
+def test_every_note_is_checked_before_any_is_written(
+    vault_dir: Path, tmp_path: Path, make_person: MakePerson
+) -> None:
+    """A note that breaks between the index sync and the write stops the whole command."""
+    ada = make_person("Ada")
+    bob = make_person("Bob")
+    workspace = Workspace(Vault(vault_dir), tmp_path / "index.sqlite", dt.date(2026, 11, 22))
+    workspace.sync()
+    bob.write_text("---\n<<<<<<< HEAD\ncadence: 1m\n=======\ncadence: 2w\n>>>>>>> theirs\n---\n")
+    with pytest.raises(RefusedWrite) as err:
+        workspace.log("Ada, Bob", "lunch")
+    assert str(err.value) == (
+        "People/Bob.md:2: note has a git conflict marker; resolve the conflict; the note was not changed"
+    )
+    assert ada.read_text() == "# Ada\n"
+    workspace.close()
+
+
+# -- show ---------------------------------------------------------------------------------
+def _network(vault_dir: Path, make_person: MakePerson) -> None:
+    make_person(
+        "Ada Lovelace",
+        body=(
+            "Friend of [[Charles Babbage]].\n"
+            "- [ ] Send her the paper 📅 2026-11-30\n"
+            "- [x] done already\n"
+            "## Log\n"
+            "- 2026-10-02 coffee: talked about poetry\n"
+            "- 2026-12-01 call: in the future\n"
+        ),
+        aliases=["Ada"],
+        tags=["person", "mentor"],
+        cadence="1m",
+        company="Analytical Engines",
+        phone="0123",
+    )
+    make_person("Charles Babbage", body="Knows [[Ada]].\n", tags=["engineer"], location="London")
+    write_note(
+        vault_dir, "Meetings/2026-11-04 Lunch.md", "---\npeople: [Ada Lovelace]\n---\n- [ ] book the table\n"
+    )
+    write_note(vault_dir, "Daily/2026-11-20.md", "- tea with [[Ada Lovelace]]\n")
+
+
+def test_show_json(cli: Cli, make_person: MakePerson, vault_dir: Path) -> None:
+    _network(vault_dir, make_person)
+    assert as_json(cli("show", "ada", "--json")) == {
+        "name": "Ada Lovelace",
+        "path": "People/Ada Lovelace.md",
+        "last_contact": "2026-11-20",
+        "last_channel": None,
+        "cadence": "1m",
+        "cadence_source": "own",
+        "due_on": "2026-12-20",
+        "days_overdue": -28,
+        "fields": {
+            "aliases": ["Ada"],
+            "tags": ["person", "mentor"],
+            "cadence": "1m",
+            "company": "Analytical Engines",
+            "phone": "0123",
+        },
+        "aliases": ["Ada"],
+        "tags": ["person", "mentor"],
+        "interactions": [
+            {
+                "date": "2026-11-20",
+                "source": "daily",
+                "path": "Daily/2026-11-20.md",
+                "line": 1,
+                "channel": None,
+                "text": "tea with [[Ada Lovelace]]",
+            },
+            {
+                "date": "2026-11-04",
+                "source": "meeting",
+                "path": "Meetings/2026-11-04 Lunch.md",
+                "line": None,
+                "channel": "meeting",
+                "text": "2026-11-04 Lunch",
+            },
+            {
+                "date": "2026-10-02",
+                "source": "log",
+                "path": "People/Ada Lovelace.md",
+                "line": 13,
+                "channel": "coffee",
+                "text": "talked about poetry",
+            },
+        ],
+        "followups": [
+            {
+                "person": "Ada Lovelace",
+                "text": "Send her the paper 📅 2026-11-30",
+                "due": "2026-11-30",
+                "path": "People/Ada Lovelace.md",
+                "line": 10,
+            },
+            {
+                "person": "Ada Lovelace",
+                "text": "book the table",
+                "due": None,
+                "path": "Meetings/2026-11-04 Lunch.md",
+                "line": 4,
+            },
+        ],
+        "links_out": ["Charles Babbage"],
+        "links_in": ["Daily/2026-11-20.md", "People/Charles Babbage.md"],
+    }
+
+
+def test_show_human(cli: Cli, make_person: MakePerson, vault_dir: Path) -> None:
+    _network(vault_dir, make_person)
+    result = cli("show", "Charles")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == (
+        "Charles Babbage  (People/Charles Babbage.md)\n"
+        "  location: London\n"
+        "  tags: engineer\n"
+        "  keep in touch: no reminders; last contact: never; due: -\n"
+        "\n"
+        "Last interactions:\n"
+        "  none yet\n"
+        "\n"
+        "Open follow-ups:\n"
+        "  none\n"
+        "\n"
+        "Links to: Ada Lovelace\n"
+        "Linked from: People/Ada Lovelace.md\n"
+    )
+
+
+def test_show_unknown(cli: Cli, make_person: MakePerson) -> None:
+    make_person("Ada")
+    fails(cli("show", "Bob"), 1, "nobody called 'Bob' in the vault")
+    fails(cli("show", "Bob", "--json"), 1, "nobody called 'Bob' in the vault")
+
+
+# -- list ---------------------------------------------------------------------------------
+def test_list_json_keeps_fields_as_written(cli: Cli, make_person: MakePerson, vault_dir: Path) -> None:
+    make_person("Ada", tags=["mentor"], cadence="1m", last_contact="2026-11-01", country="NO", version="1.10")
+    make_person("Bob", body="", tags=["family/close"], related="[[Ada]]")
+    write_note(vault_dir, "Elsewhere/Cy.md", "---\ntype: person\nlocation: london\n---\n")
+    write_note(vault_dir, "People/Acme.md", "---\ntype: company\n---\n")
+    assert as_json(cli("list", "--json")) == {
+        "people": [
+            {
+                "name": "Ada",
+                "path": "People/Ada.md",
+                "last_contact": "2026-11-01",
+                "due_on": "2026-12-01",
+                "fields": {
+                    "tags": ["mentor"],
+                    "cadence": "1m",
+                    "last_contact": "2026-11-01",
+                    "country": "NO",
+                    "version": "1.10",
+                },
+            },
+            {
+                "name": "Bob",
+                "path": "People/Bob.md",
+                "last_contact": None,
+                "due_on": None,
+                "fields": {"tags": ["family/close"], "related": "[[Ada]]"},
+            },
+            {
+                "name": "Cy",
+                "path": "Elsewhere/Cy.md",
+                "last_contact": None,
+                "due_on": None,
+                "fields": {"type": "person", "location": "london"},
+            },
+        ]
+    }
+
+
+def test_list_filters(cli: Cli, make_person: MakePerson, vault_dir: Path) -> None:
+    make_person("Ada", tags=["mentor", "family/close"], location="London", company="Acme")
+    make_person("Bob", tags=["family"], location="Lagos", company="Acme")
+    make_person("Cy", tags=["'#mentor'"], location="london")
+
+    def names(*args: str) -> list[str]:
+        return [p["name"] for p in as_json(cli("list", "--json", *args))["people"]]
+
+    assert names("--tag", "mentor") == ["Ada", "Cy"]
+    assert names("--tag", "family") == ["Ada", "Bob"]
+    assert names("--tag", "#FAMILY/close") == ["Ada"]
+    assert names("--where", "location=London") == ["Ada", "Cy"]
+    assert names("--where", "location=London", "--where", "company=Acme") == ["Ada"]
+    assert names("--where", "tags=family") == ["Bob"]
+    assert names("--where", "company=") == ["Cy"]
+    assert names("--tag", "mentor", "--where", "location=Lagos") == []
+    fails(cli("list", "--where", "location"), 2, "--where wants key=value, not 'location'")
+
+
+def test_list_human(cli: Cli, make_person: MakePerson) -> None:
+    make_person("Ada Lovelace", tags=["person", "mentor"], cadence="1m", last_contact="2026-11-01")
+    make_person("Bob")
+    result = cli("list")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert [line.rstrip() for line in result.stdout.splitlines()] == [
+        "Name           Last contact   Due on       Tags",
+        "─" * 57,
+        "Ada Lovelace   2026-11-01     2026-12-01   person, mentor",
+        "Bob            -              -",
+        "2 people",
+    ]
+
+
+# -- search -------------------------------------------------------------------------------
+def test_search(cli: Cli, make_person: MakePerson, vault_dir: Path) -> None:
+    make_person("Ada Lovelace", body="Loves poetry and horses.\n", company="Analytical Engines")
+    write_note(vault_dir, "Meetings/2026-11-04 Lunch.md", "Talked about Poetry, at length.\n")
+    write_note(vault_dir, "Daily/2026-11-20.md", "Wrote some poétry.\n")
+    write_note(vault_dir, "Due.md", "<!-- vaultkit:due -->\nAda poetry\n<!-- /vaultkit:due -->\n")
+    write_note(vault_dir, "Ideas/Reading.md", "poetry books\n")
+    result = cli("search", "poetry")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert sorted(result.stdout.splitlines()) == [
+        "Daily/2026-11-20.md: Wrote some [poétry].",
+        "Meetings/2026-11-04 Lunch.md: Talked about [Poetry], at length.",
+        "People/Ada Lovelace.md: Analytical Engines # Ada Lovelace Loves [poetry] and horses.",
+    ]
+    assert as_json(cli("search", "analytical", "HORSES", "--json")) == {
+        "results": [
+            {
+                "path": "People/Ada Lovelace.md",
+                "name": "Ada Lovelace",
+                "snippet": "[Analytical] Engines # Ada Lovelace Loves poetry and [horses].",
+            }
+        ]
+    }
+
+
+def test_search_words_are_not_query_syntax(cli: Cli, make_person: MakePerson) -> None:
+    make_person("Ada", body='Said "AND" or NOT* (maybe).\n')
+    assert as_json(cli("search", "AND", "NOT*", "--json"))["results"][0]["path"] == "People/Ada.md"
+    assert as_json(cli("search", '"', "--json")) == {"results": []}
+    result = cli("search", "nothing-here")
+    assert (result.exit_code, result.stdout, result.stderr) == (1, "No notes match.\n", "")
+
+
+# -- index --------------------------------------------------------------------------------
+INDEX_LINE = re.compile(
+    r"^(\d+) notes; read (\d+) \((\d+) new, (\d+) changed\), removed (\d+); (\d+) problem\(s\); \d+\.\d\ds( \(rebuilt\))?\n$"
+)
+
+
+def index_numbers(result: Result) -> tuple[str, ...]:
+    assert (result.exit_code, result.stderr) == (0, "")
+    match = INDEX_LINE.match(result.stdout)
+    assert match, result.stdout
+    return match.groups()
+
+
+def test_index_says_what_it_did(cli: Cli, make_person: MakePerson, vault_dir: Path) -> None:
+    ada, bob, cy = make_person("Ada"), make_person("Bob"), make_person("Cy")
+    broken = write_note(vault_dir, "People/Broken.md", "\x00")
+    age(ada, bob, cy, broken)
+    assert index_numbers(cli("index")) == ("4", "4", "4", "0", "0", "1", None)
+    assert index_numbers(cli("index")) == ("4", "0", "0", "0", "0", "1", None)
+    ada.write_text("# Ada changed\n")
+    age(ada)
+    os.utime(ada, ns=(OLD * 10**9, (OLD + 5) * 10**9))
+    cy.unlink()
+    age(write_note(vault_dir, "People/Di.md", "# Di\n"))
+    assert index_numbers(cli("index")) == ("4", "2", "1", "1", "1", "1", None)
+    assert index_numbers(cli("index", "--rebuild")) == ("4", "4", "4", "0", "0", "1", " (rebuilt)")
+    data = as_json(cli("index", "--json"))
+    assert data.pop("seconds") >= 0
+    assert data == {
+        "notes": 4,
+        "read": 0,
+        "added": 0,
+        "changed": 0,
+        "removed": 0,
+        "problems": 1,
+        "rebuilt": False,
+    }
+
+
+# -- check --------------------------------------------------------------------------------
+def test_check_clean(cli: Cli, make_person: MakePerson) -> None:
+    make_person("Ada", cadence="1m")
+    assert (cli("check").exit_code, cli("check").stdout) == (0, "No problems found.\n")
+    assert as_json(cli("check", "--json")) == {"problems": []}
+
+
+def test_check_warnings_only_exit_0(cli: Cli, make_person: MakePerson, vault_dir: Path) -> None:
+    make_person("Ada", aliases=["A"])
+    make_person("Alan", aliases=["a"])
+    write_note(vault_dir, "People/Unclosed.md", "---\ncadence: 1m\n")
+    (vault_dir / "vaultkit.toml").write_text("colour = 'blue'\n")
+    result = cli("check")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == (
+        "vaultkit.toml: warning: unknown key 'colour' is ignored\n"
+        "People/Ada.md: warning: alias 'a' is shared with People/Alan.md\n"
+        "People/Alan.md: warning: alias 'a' is shared with People/Ada.md\n"
+        "People/Unclosed.md:1: warning: front matter is never closed\n"
+        "0 error(s), 4 warning(s)\n"
+    )
+
+
+def test_check_errors_exit_1(cli: Cli, make_person: MakePerson, vault_dir: Path) -> None:
+    make_person("Ada", cadence="sometimes")
+    write_note(vault_dir, "People/Bin.md", "\x00\x01")
+    write_note(vault_dir, "Meetings/2026-11-04 x.md", "a\n=======\nb\n")
+    write_note(vault_dir, "Notes/Dangling.md", "[[Nobody Here]]\n")
+    result = cli("check")
+    assert (result.exit_code, result.stderr) == (1, "")
+    assert result.stdout == (
+        "Meetings/2026-11-04 x.md:2: error: note has a git conflict marker; resolve the conflict; note skipped\n"
+        "People/Ada.md:2: error: cadence: 'sometimes' is not a cadence "
+        "(use e.g. 10d, 2w, 1m, 6m, 1y, weekly, monthly or none); ignored\n"
+        "People/Bin.md: error: note is binary (it has NUL bytes); note skipped\n"
+        "3 error(s), 0 warning(s)\n"
+    )
+    data = cli("check", "--json")
+    assert data.exit_code == 1
+    assert json.loads(data.stdout) == {
+        "problems": [
+            {
+                "path": "Meetings/2026-11-04 x.md",
+                "line": 2,
+                "level": "error",
+                "message": "note has a git conflict marker; resolve the conflict; note skipped",
+            },
+            {
+                "path": "People/Ada.md",
+                "line": 2,
+                "level": "error",
+                "message": "cadence: 'sometimes' is not a cadence "
+                "(use e.g. 10d, 2w, 1m, 6m, 1y, weekly, monthly or none); ignored",
+            },
+            {
+                "path": "People/Bin.md",
+                "line": None,
+                "level": "error",
+                "message": "note is binary (it has NUL bytes); note skipped",
+            },
+        ]
+    }
+    links = cli("check", "--links")
+    assert links.stdout.splitlines()[3:] == [
+        "Notes/Dangling.md:1: link to no note: [[nobody here]]",
+        "3 error(s), 0 warning(s)",
+    ]
+
+
+def test_a_bad_config_stops_every_command(cli: Cli, make_person: MakePerson, vault_dir: Path) -> None:
+    make_person("Ada")
+    (vault_dir / "vaultkit.toml").write_text('default_cadence = "fortnightly"\n')
+    message = (
+        "vaultkit.toml: default_cadence: 'fortnightly' is not a cadence "
+        "(use e.g. 10d, 2w, 1m, 6m, 1y, weekly, monthly or none)"
+    )
+    for args in (("due",), ("list",), ("check",), ("log", "Ada", "hi"), ("add", "Bob")):
+        fails(cli(*args), 1, message)
+    (vault_dir / "vaultkit.toml").write_text("people_dir = [\n")
+    result = cli("due")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("vault: vaultkit.toml: not valid TOML: ")
+    assert result.stderr.count("\n") == 1
+
+
+# -- global options -----------------------------------------------------------------------
+def test_version() -> None:
+    result = CliRunner().invoke(app, ["--version"])
+    assert (result.exit_code, result.stdout) == (0, f"vaultkit {__version__}\n")
+
+
+def test_today_option_and_environment(
+    cli: Cli, make_person: MakePerson, vault_dir: Path, tmp_path: Path
+) -> None:
+    make_person("Ada", cadence="1m", last_contact="2026-10-02")
+    assert as_json(cli("due", "--json", today="2026-11-01"))["due"] == []
+    runner = CliRunner(env={"VAULTKIT_TODAY": "2026-12-31", "VAULTKIT_VAULT": None, "VAULTKIT_INDEX": None})
+    base = ["--vault", str(vault_dir), "--index", str(tmp_path / "i.sqlite")]
+    data = json.loads(runner.invoke(app, [*base, "due", "--json"]).stdout)
+    assert (data["today"], data["due"][0]["days_overdue"]) == ("2026-12-31", 59)
+    data = json.loads(runner.invoke(app, [*base, "--today", "2026-11-22", "due", "--json"]).stdout)
+    assert data["today"] == "2026-11-22"
+
+
+@pytest.mark.parametrize("value", ["tomorrow", "2026-13-01", "22/11/2026", "2026-11-22x"])
+def test_bad_today_is_a_usage_error(cli: Cli, make_person: MakePerson, value: str) -> None:
+    make_person("Ada")
+    fails(cli("due", today=value), 2, f"--today {value!r} is not a date (use YYYY-MM-DD)")
+
+
+def test_vault_option_environment_and_nearest_parent(
+    make_person: MakePerson, vault_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_person("Ada")
+    index = str(tmp_path / "i.sqlite")
+    clean = {"VAULTKIT_VAULT": None, "VAULTKIT_TODAY": None, "VAULTKIT_INDEX": None}
+
+    def names(*args: str, env: dict[str, str | None] = clean) -> list[str]:
+        result = CliRunner(env=env).invoke(app, [*args, "--index", index, "list", "--json"])
+        assert result.exit_code == 0, result.stderr
+        return [p["name"] for p in json.loads(result.stdout)["people"]]
+
+    assert names("--vault", str(vault_dir)) == ["Ada"]
+    assert names(env={**clean, "VAULTKIT_VAULT": str(vault_dir)}) == ["Ada"]
+    monkeypatch.chdir(vault_dir / "People")
+    assert names() == ["Ada"]
+    # .obsidian/ marks a vault root too, and the nearest one wins.
+    inner = vault_dir / "People" / "Inner"
+    (inner / ".obsidian").mkdir(parents=True)
+    write_note(inner, "People/Bob.md", "# Bob\n")
+    monkeypatch.chdir(inner / "People")
+    assert names() == ["Bob"]
+    # --vault wins over the environment and the current folder.
+    assert names("--vault", str(vault_dir), env={**clean, "VAULTKIT_VAULT": str(inner)}) == ["Ada", "Bob"]
+
+
+def test_no_vault_found(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner(env={"VAULTKIT_VAULT": None, "VAULTKIT_INDEX": None})
+    result = runner.invoke(app, ["--index", str(tmp_path / "i.sqlite"), "due"])
+    fails(
+        result,
+        1,
+        "no vault here: run inside a vault (a folder with vaultkit.toml or .obsidian/), "
+        "pass --vault PATH, set $VAULTKIT_VAULT, or make one with `vault init`",
+    )
+    result = runner.invoke(app, ["--vault", str(tmp_path / "missing"), "due"])
+    fails(result, 1, f"{tmp_path / 'missing'} is not a folder; pass --vault PATH to a vault")
+
+
+def test_index_option_and_environment(make_person: MakePerson, vault_dir: Path, tmp_path: Path) -> None:
+    make_person("Ada")
+    runner = CliRunner(env={"VAULTKIT_VAULT": None, "VAULTKIT_INDEX": str(tmp_path / "env" / "index.sqlite")})
+    assert runner.invoke(app, ["--vault", str(vault_dir), "list"]).exit_code == 0
+    assert (tmp_path / "env" / "index.sqlite").is_file()
+    option = tmp_path / "opt" / "x.sqlite"
+    assert runner.invoke(app, ["--vault", str(vault_dir), "--index", str(option), "list"]).exit_code == 0
+    assert option.is_file()
+    # Nothing derived is stored in the vault.
+    assert sorted(p.name for p in vault_dir.rglob("*")) == ["Ada.md", "People", "vaultkit.toml"]
+
+
+def test_errors_are_one_line_and_debug_shows_the_exception(
+    cli: Cli, make_person: MakePerson, vault_dir: Path
+) -> None:
+    make_person("Ada")
+    fails(cli("show", "Nobody"), 1, "nobody called 'Nobody' in the vault")
+    runner = CliRunner(env={"VAULTKIT_VAULT": None, "VAULTKIT_INDEX": None})
+    with pytest.raises(PersonNotFound):
+        runner.invoke(
+            app,
+            [
+                "--vault",
+                str(vault_dir),
+                "--index",
+                str(vault_dir.parent / "i.sqlite"),
+                "--debug",
+                "show",
+                "Nobody",
+            ],
+            catch_exceptions=False,
+        )
