@@ -1,0 +1,200 @@
+"""`make bench`: time vaultkit on synthetic vaults of 10,000 and 100,000 people.
+
+Every figure is the median of several runs of the whole process, measured in the same
+run as two references: the naive way (a Python loop of `frontmatter.load` over every
+note) and the floor (reading every note's bytes once with `cat`).
+
+    python -m bench.run                 # 10k and 100k
+    python -m bench.run --sizes 10000   # only 10k
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.generate import generate
+
+OUT = Path(__file__).resolve().parent / "out"
+VAULT_BIN = str(Path(sys.executable).with_name("vault"))
+TODAY = "2026-11-22"
+
+
+@dataclass
+class Figure:
+    """Medians of several runs of one command."""
+
+    name: str
+    seconds: list[float] = field(default_factory=list)
+    peak_kb: list[int] = field(default_factory=list)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+    @property
+    def peak_mb(self) -> float:
+        return max(self.peak_kb) / 1024
+
+
+def run_once(argv: list[str], shell: bool = False) -> tuple[float, int]:
+    """Run a command to the end; (wall seconds, peak resident KB of that process tree's largest)."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, shell=shell)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        err = proc.stderr.read().decode() if proc.stderr else ""
+        raise SystemExit(f"benchmark command failed ({proc.returncode}): {argv}\n{err}")
+    if proc.stderr:
+        proc.stderr.close()
+    return elapsed, usage.ru_maxrss
+
+
+def measure(name: str, argv: list[str], runs: int, before=None, shell: bool = False) -> Figure:  # type: ignore[no-untyped-def]
+    figure = Figure(name)
+    for number in range(runs):
+        if before is not None:
+            before(number)
+        seconds, peak = run_once(argv, shell=shell)
+        figure.seconds.append(seconds)
+        figure.peak_kb.append(peak)
+    return figure
+
+
+def vault_for(size: int) -> Path:
+    """The synthetic vault of `size` people, generated once and kept in bench/out/."""
+    root = OUT / f"vault-{size}"
+    done = root / ".generated"
+    if not done.exists():
+        shutil.rmtree(root, ignore_errors=True)
+        print(f"generating {size:,} people in {root} ...", file=sys.stderr, flush=True)
+        generate(size, root)
+        done.write_text("ok\n")
+    return root
+
+
+def bench_size(size: int, quick: bool) -> dict[str, Figure]:
+    root = vault_for(size)
+    index = OUT / f"index-{size}.sqlite"
+    base = [VAULT_BIN, "--vault", str(root), "--index", str(index), "--today", TODAY]
+    big = size >= 50_000
+    runs_slow = 1 if (big or quick) else 3
+    runs_fast = 3 if quick else 7
+    figures: dict[str, Figure] = {}
+    print(f"measuring {size:,} ...", file=sys.stderr, flush=True)
+    figures["floor"] = measure(
+        "floor: cat every note",
+        [f"find '{root}' -name '*.md' -print0 | xargs -0 cat > /dev/null"],
+        runs_slow,
+        shell=True,
+    )
+    naive = (
+        "import frontmatter, pathlib, sys\n"
+        "for p in pathlib.Path(sys.argv[1]).rglob('*.md'):\n"
+        "    frontmatter.load(p)\n"
+    )
+    figures["naive"] = measure(
+        "naive: frontmatter.load loop", [sys.executable, "-c", naive, str(root)], runs_slow
+    )
+    figures["cold"] = measure("cold `vault index --rebuild`", [*base, "index", "--rebuild"], runs_slow)
+    # Let the racy window of the rebuild pass, so "warm" means warm.
+    time.sleep(2.1)
+    run_once([*base, "due", "--json"])
+    figures["warm"] = measure("warm `vault due --json`", [*base, "due", "--json"], runs_fast)
+    people = sorted((root / "People").iterdir())
+
+    def edit(number: int) -> None:
+        with open(people[number * 97 % len(people)], "a", encoding="utf-8") as handle:
+            handle.write(f"- 2026-11-2{number % 2} call: benchmark edit {number}\n")
+
+    figures["edited"] = measure(
+        "`vault due --json` after one edit", [*base, "due", "--json"], runs_fast, before=edit
+    )
+    figures["search"] = measure("`vault search conference`", [*base, "search", "conference"], runs_fast)
+    figures["help"] = measure("`vault --help`", [VAULT_BIN, "--help"], runs_fast)
+    return figures
+
+
+TARGETS = {
+    # figure: (description, check(size, figures) -> bool)
+    "cold": "≤ 0.6 × naive (10k)",
+    "warm": "≤ 0.15 s (10k), ≤ 0.6 s (100k)",
+    "edited": "≤ warm + 0.05 s",
+    "help": "≤ 0.15 s",
+    "memory": "due ≤ 80 MB (100k)",
+}
+
+
+def verdict(key: str, size: int, figures: dict[str, Figure]) -> str:
+    f = figures
+    if key == "cold":
+        return "" if size != 10_000 else ("met" if f["cold"].median <= 0.6 * f["naive"].median else "MISSED")
+    if key == "warm":
+        limit = 0.15 if size == 10_000 else 0.6
+        return "met" if f["warm"].median <= limit else "MISSED"
+    if key == "edited":
+        return "met" if f["edited"].median - f["warm"].median <= 0.05 else "MISSED"
+    if key == "help":
+        return "met" if f["help"].median <= 0.15 else "MISSED"
+    return ""
+
+
+def table(results: dict[int, dict[str, Figure]]) -> str:
+    lines = [
+        "| figure | people | median s | × naive | × floor | peak MB | target | |",
+        "|---|---:|---:|---:|---:|---:|---|---|",
+    ]
+    for size, figures in results.items():
+        naive, floor = figures["naive"].median, figures["floor"].median
+        for key, figure in figures.items():
+            target = TARGETS.get(key, "")
+            mark = verdict(key, size, figures) if key in TARGETS else ""
+            if key == "warm" and size >= 50_000:
+                memory = "met" if figure.peak_mb <= 80 else "MISSED"
+                target += f"; {TARGETS['memory']}"
+                mark = f"{mark}; memory {memory}"
+            lines.append(
+                f"| {figure.name} | {size:,} | {figure.median:.3f} | {figure.median / naive:.2f} | "
+                f"{figure.median / floor:.1f} | {figure.peak_mb:.0f} | {target} | {mark} |"
+            )
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", default="10000,100000", help="comma-separated vault sizes")
+    parser.add_argument("--quick", action="store_true", help="fewer runs (a smoke test)")
+    args = parser.parse_args()
+    OUT.mkdir(exist_ok=True)
+    results = {int(size): bench_size(int(size), args.quick) for size in args.sizes.split(",")}
+    report = f"Machine: {machine()}\n\n{table(results)}\n"
+    (OUT / "results.md").write_text(report, encoding="utf-8")
+    print(report)
+
+
+if __name__ == "__main__":
+    main()
