@@ -774,9 +774,11 @@ class Index:
                 clashes.append(Problem(path, None, "warning", f"another person has the same name: {others}"))
         people = dict(self.db.execute("SELECT name_key, path FROM people"))
         for alias_key, persons in self.db.execute(
-            "SELECT alias_key, group_concat(DISTINCT person) FROM aliases GROUP BY alias_key"
+            # Paths may hold commas (`Smith, John.md`): join them with a newline.
+            "SELECT alias_key, group_concat(person, char(10)) FROM (SELECT DISTINCT alias_key, person FROM aliases) "
+            "GROUP BY alias_key"
         ):
-            owners = sorted(set(persons.split(",")))
+            owners = sorted(set(persons.split("\n")))
             if len(owners) > 1:
                 for path in owners:
                     clashes.append(

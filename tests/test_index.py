@@ -1,0 +1,364 @@
+"""The index: incremental sync, rebuilds, link resolution, name clashes (spec §1, §4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from conftest import write_note
+from typer.testing import Result
+
+from vaultkit.index import Index, SyncReport
+from vaultkit.model import Problem
+from vaultkit.vault import Vault
+from vaultkit.workspace import Workspace
+
+TODAY = dt.date(2026, 11, 22)
+OLD_NS = 1_600_000_000 * 10**9
+MakePerson = Callable[..., Path]
+Cli = Callable[..., Result]
+
+
+def age(path: Path, offset_s: int = 0) -> None:
+    """Give a file an old modification time, outside the racy window of any scan."""
+    when = OLD_NS + offset_s * 10**9
+    os.utime(path, ns=(when, when))
+
+
+@pytest.fixture
+def index(vault_dir: Path, tmp_path: Path) -> Iterator[Index]:
+    opened = Index.open(Vault(vault_dir), tmp_path / "index.sqlite")
+    yield opened
+    opened.close()
+
+
+def counts(report: SyncReport) -> tuple[int, int, int, int, int]:
+    return report.total, report.read, report.added, report.changed, report.removed
+
+
+def last_contacts(index: Index) -> dict[str, str | None]:
+    return {p.name: p.last_contact.isoformat() if p.last_contact else None for p in index.people(TODAY)}
+
+
+# -- incremental sync ---------------------------------------------------------------------
+def test_only_changed_files_are_read_again(index: Index, make_person: MakePerson, vault_dir: Path) -> None:
+    ada, bob, cy = make_person("Ada"), make_person("Bob"), make_person("Cy")
+    daily = write_note(vault_dir, "Daily/2026-11-20.md", "[[Ada]]\n")
+    for path in (ada, bob, cy, daily):
+        age(path)
+    first = index.sync()
+    assert counts(first) == (4, 4, 4, 0, 0)
+    assert first.changed_paths == ["Daily/2026-11-20.md", "People/Ada.md", "People/Bob.md", "People/Cy.md"]
+    again = index.sync()
+    assert counts(again) == (4, 0, 0, 0, 0)
+    assert again.changed_paths == []
+    bob.write_text("---\ncadence: 1m\n---\n# Bob\n")
+    age(bob, 10)
+    daily.write_text("[[Bob]]\n")  # same size and time as before: invisible to a stat walk
+    age(daily)
+    report = index.sync()
+    assert counts(report) == (4, 1, 0, 1, 0)
+    assert report.changed_paths == ["People/Bob.md"]
+    assert {p.name: p.cadence for p in index.people(TODAY)}["Bob"] == "1m"
+    assert last_contacts(index) == {"Ada": "2026-11-20", "Bob": None, "Cy": None}
+
+
+def test_deleted_notes_are_dropped(index: Index, make_person: MakePerson, vault_dir: Path) -> None:
+    make_person("Ada", cadence="sometimes")
+    bob = make_person("Bob")
+    daily = write_note(vault_dir, "Daily/2026-11-20.md", "[[Bob]]\n")
+    index.sync()
+    assert [p.name for p in index.people(TODAY)] == ["Ada", "Bob"]
+    assert last_contacts(index)["Bob"] == "2026-11-20"
+    daily.unlink()
+    (vault_dir / "People" / "Ada.md").unlink()
+    report = index.sync()
+    assert (report.removed, sorted(report.changed_paths)) == (2, ["Daily/2026-11-20.md", "People/Ada.md"])
+    assert last_contacts(index) == {"Bob": None}
+    assert index.problems() == []
+    assert index.search(["Ada"]) == []
+    bob.unlink()
+    index.sync()
+    assert index.people(TODAY) == []
+    assert index.note_count() == 0
+
+
+def test_a_broken_note_is_skipped_until_fixed(index: Index, make_person: MakePerson) -> None:
+    ada = make_person("Ada")
+    ada.write_text("---\ncadence: [1m\n---\n")
+    report = index.sync()
+    assert (report.total, report.problems) == (1, 1)
+    assert index.people(TODAY) == []
+    assert index.problems() == [
+        Problem(
+            "People/Ada.md",
+            3,
+            "error",
+            "invalid YAML in front matter: did not find expected ',' or ']'; note skipped",
+        )
+    ]
+    ada.write_text("---\ncadence: [1m]\n---\n")
+    age(ada)
+    assert index.sync().problems == 1
+    assert [p.cadence for p in index.people(TODAY)] == [None]  # the person is back; a list is not a cadence
+    assert [p.message for p in index.problems()] == [
+        "cadence: \"['1m']\" is not a cadence (use e.g. 10d, 2w, 1m, 6m, 1y, weekly, monthly or none); ignored"
+    ]
+
+
+def test_the_racy_window(index: Index, make_person: MakePerson) -> None:
+    """A file changed within 2 s of the last scan is read again even when its stat is the same."""
+    ada = make_person("Ada", company="Acme")
+    index.sync()
+    stat = ada.stat()
+    # An edit in the same clock tick: same size, same time.
+    ada.write_text(ada.read_text().replace("Acme", "Initech"[:4]))
+    os.utime(ada, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert ada.stat().st_size == stat.st_size
+    report = index.sync()
+    assert (report.read, report.changed) == (1, 0)
+    assert index.person("People/Ada.md", TODAY).fields["company"] == "Init"
+    # Long after the last scan, an unchanged stat means an unchanged file: nothing is read.
+    age(ada)
+    index.sync()
+    ada.write_text(ada.read_text().replace("Init", "Acme"))
+    age(ada)
+    assert index.sync().read == 0
+
+
+def test_update_paths_reads_a_written_note_at_once(index: Index, make_person: MakePerson) -> None:
+    ada = make_person("Ada")
+    index.sync()
+    ada.write_text("---\ncadence: 2w\n---\n")
+    index.update_paths(["People/Ada.md"])
+    assert [p.cadence for p in index.people(TODAY)] == ["2w"]
+    ada.unlink()
+    index.update_paths(["People/Ada.md"])
+    assert index.people(TODAY) == []
+
+
+# -- rebuilds -----------------------------------------------------------------------------
+def _build(vault_dir: Path, make_person: MakePerson) -> None:
+    make_person("Ada", cadence="1m", body="## Log\n- 2026-10-02 coffee: hi\n")
+    make_person("Bob", cadence="2w")
+    write_note(vault_dir, "Daily/2026-11-20.md", "[[Bob]]\n")
+
+
+def _snapshot(workspace: Workspace) -> tuple[object, ...]:
+    return (
+        [item.to_json() for item in workspace.due()],
+        [p.to_json() for p in workspace.problems()],
+        workspace.show("Ada"),
+        workspace.search(["hi"]),
+    )
+
+
+def test_schema_version_mismatch_rebuilds_silently(
+    vault_dir: Path, tmp_path: Path, make_person: MakePerson
+) -> None:
+    _build(vault_dir, make_person)
+    path = tmp_path / "index.sqlite"
+    workspace = Workspace(Vault(vault_dir), path, TODAY)
+    workspace.sync()
+    expected = _snapshot(workspace)
+    workspace.close()
+    db = sqlite3.connect(path)
+    db.execute("UPDATE meta SET value = '0' WHERE key = 'schema_version'")
+    db.execute("DELETE FROM people")
+    db.commit()
+    db.close()
+    workspace = Workspace(Vault(vault_dir), path, TODAY)
+    report = workspace.sync()
+    assert (report.read, report.added) == (3, 3)
+    assert _snapshot(workspace) == expected
+    workspace.close()
+
+
+@pytest.mark.parametrize(
+    "garbage", [b"not a database at all" * 100, b"SQLite format 3\x00" + b"\xff" * 5000, b""]
+)
+def test_a_corrupt_index_rebuilds_silently(
+    vault_dir: Path, tmp_path: Path, make_person: MakePerson, garbage: bytes
+) -> None:
+    _build(vault_dir, make_person)
+    path = tmp_path / "index.sqlite"
+    workspace = Workspace(Vault(vault_dir), path, TODAY)
+    workspace.sync()
+    expected = _snapshot(workspace)
+    workspace.close()
+    path.write_bytes(garbage)
+    workspace = Workspace(Vault(vault_dir), path, TODAY)
+    workspace.sync()
+    assert _snapshot(workspace) == expected
+    workspace.close()
+
+
+def test_a_corrupt_index_through_the_cli(cli: Cli, make_person: MakePerson, tmp_path: Path) -> None:
+    make_person("Ada", cadence="1m")
+    assert cli("due", "--json").exit_code == 0
+    (tmp_path / "index.sqlite").write_bytes(os.urandom(8192))
+    for suffix in ("-wal", "-shm"):
+        (tmp_path / f"index.sqlite{suffix}").write_bytes(os.urandom(4096))
+    result = cli("due", "--json")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert [item["name"] for item in json.loads(result.stdout)["due"]] == ["Ada"]
+
+
+def test_deleting_the_index_loses_nothing(cli: Cli, make_person: MakePerson, tmp_path: Path) -> None:
+    make_person("Ada", cadence="1m")
+    make_person("Bob", cadence="1w", tags=["x"])
+    assert cli("log", "Ada,Bob", "lunch", "--channel", "lunch", "--date", "2026-11-01").exit_code == 0
+    before = [
+        cli(*args).stdout for args in (("due", "--json"), ("list", "--json"), ("show", "Ada", "--json"))
+    ]
+    for suffix in ("", "-wal", "-shm"):
+        (tmp_path / f"index.sqlite{suffix}").unlink(missing_ok=True)
+    after = [cli(*args).stdout for args in (("due", "--json"), ("list", "--json"), ("show", "Ada", "--json"))]
+    assert after == before
+    assert json.loads(after[0])["due"][0]["last_channel"] == "lunch"
+
+
+def test_a_config_change_that_shapes_the_index_rebuilds_it(
+    vault_dir: Path, tmp_path: Path, make_person: MakePerson
+) -> None:
+    make_person("Ada")
+    write_note(vault_dir, "Contacts/Bob.md", "# Bob\n")
+    path = tmp_path / "index.sqlite"
+    index = Index.open(Vault(vault_dir), path)
+    index.sync()
+    assert [p.name for p in index.people(TODAY)] == ["Ada"]
+    index.close()
+    (vault_dir / "vaultkit.toml").write_text('people_dir = "Contacts"\n')
+    index = Index.open(Vault(vault_dir), path)
+    assert index.sync().added == 2
+    assert [p.name for p in index.people(TODAY)] == ["Bob"]
+    index.close()
+
+
+# -- link resolution ----------------------------------------------------------------------
+def test_renaming_a_person_updates_link_resolution(
+    index: Index, make_person: MakePerson, vault_dir: Path
+) -> None:
+    make_person("Ada", aliases=["The Countess"])
+    write_note(vault_dir, "Daily/2026-11-20.md", "- lunch with [[Ada King]]\n")
+    write_note(vault_dir, "Daily/2026-11-21.md", "- tea with [[the countess]]\n")
+    write_note(vault_dir, "Notes/About.md", "[[Ada King]] and [[Ada]]\n")
+    index.sync()
+    assert last_contacts(index) == {"Ada": "2026-11-21"}
+    assert index.links_in("People/Ada.md") == ["Daily/2026-11-21.md", "Notes/About.md"]
+    (vault_dir / "People" / "Ada.md").rename(vault_dir / "People" / "Ada King.md")
+    index.sync()
+    assert last_contacts(index) == {"Ada King": "2026-11-21"}
+    assert index.links_in("People/Ada King.md") == [
+        "Daily/2026-11-20.md",
+        "Daily/2026-11-21.md",
+        "Notes/About.md",
+    ]
+    assert [i.path for i in index.interactions("People/Ada King.md")] == [
+        "Daily/2026-11-21.md",
+        "Daily/2026-11-20.md",
+    ]
+    # A new note called like the alias takes the link from the alias.
+    write_note(vault_dir, "Notes/The Countess.md", "# a title\n")
+    index.sync()
+    assert [i.path for i in index.interactions("People/Ada King.md")] == ["Daily/2026-11-20.md"]
+    (vault_dir / "Notes" / "The Countess.md").unlink()
+    index.sync()
+    assert [i.path for i in index.interactions("People/Ada King.md")] == [
+        "Daily/2026-11-21.md",
+        "Daily/2026-11-20.md",
+    ]
+
+
+def test_changing_an_alias_updates_link_resolution(
+    index: Index, make_person: MakePerson, vault_dir: Path
+) -> None:
+    ada = make_person("Ada Lovelace", aliases=["Ada"])
+    write_note(vault_dir, "Daily/2026-11-20.md", "[[Ada]]\n")
+    index.sync()
+    assert last_contacts(index) == {"Ada Lovelace": "2026-11-20"}
+    ada.write_text("---\naliases: [Countess]\n---\n")
+    index.sync()
+    assert last_contacts(index) == {"Ada Lovelace": None}
+
+
+def test_links_by_path_and_markdown(index: Index, make_person: MakePerson, vault_dir: Path) -> None:
+    make_person("Ada", folder="People/Work")
+    make_person("Ada", folder="People/Family")
+    write_note(vault_dir, "Daily/2026-11-19.md", "[[Family/Ada]]\n")
+    write_note(vault_dir, "Daily/2026-11-20.md", "[x](../People/Work/Ada.md)\n")
+    write_note(vault_dir, "Daily/2026-11-21.md", "[[People/Nobody/Ada]]\n")
+    index.sync()
+    assert {p.path: p.last_contact for p in index.people(TODAY)} == {
+        "People/Family/Ada.md": dt.date(2026, 11, 19),
+        "People/Work/Ada.md": dt.date(2026, 11, 20),
+    }
+
+
+def test_two_people_with_one_name(index: Index, make_person: MakePerson, vault_dir: Path) -> None:
+    make_person("Ada", folder="People/Old Friends")
+    make_person("Ada")
+    make_person("Bob", folder="People/B")
+    make_person("Bob", folder="People/A")
+    write_note(vault_dir, "Daily/2026-11-20.md", "[[Ada]] [[bob]]\n")
+    index.sync()
+    assert [p.path for p in index.people(TODAY)] == [
+        "People/Ada.md",
+        "People/Old Friends/Ada.md",
+        "People/A/Bob.md",
+        "People/B/Bob.md",
+    ]
+    assert last_contacts_by_path(index) == {
+        "People/Ada.md": "2026-11-20",
+        "People/Old Friends/Ada.md": None,
+        "People/A/Bob.md": "2026-11-20",
+        "People/B/Bob.md": None,
+    }
+    assert index.problems() == [
+        Problem("People/A/Bob.md", None, "warning", "another person has the same name: People/B/Bob.md"),
+        Problem(
+            "People/Ada.md", None, "warning", "another person has the same name: People/Old Friends/Ada.md"
+        ),
+        Problem("People/B/Bob.md", None, "warning", "another person has the same name: People/A/Bob.md"),
+        Problem(
+            "People/Old Friends/Ada.md", None, "warning", "another person has the same name: People/Ada.md"
+        ),
+    ]
+    workspace = Workspace(index.vault, index.path, TODAY)
+    assert workspace.find_person("ada").path == "People/Ada.md"
+    assert workspace.find_person("BOB").path == "People/A/Bob.md"
+    workspace.close()
+
+
+def last_contacts_by_path(index: Index) -> dict[str, str | None]:
+    return {p.path: p.last_contact.isoformat() if p.last_contact else None for p in index.people(TODAY)}
+
+
+def test_a_non_person_note_with_the_name_takes_the_link(
+    index: Index, make_person: MakePerson, vault_dir: Path
+) -> None:
+    """Obsidian opens the shortest path: a top-level note called Ada wins over People/Ada."""
+    make_person("Ada")
+    write_note(vault_dir, "Ada.md", "# a project called Ada\n")
+    write_note(vault_dir, "Daily/2026-11-20.md", "[[Ada]] [[People/Ada]]\n")
+    index.sync()
+    assert [i.line for i in index.interactions("People/Ada.md")] == [1]
+    assert index.links_in("People/Ada.md") == ["Daily/2026-11-20.md"]
+
+
+def test_shared_aliases_are_warned(index: Index, make_person: MakePerson) -> None:
+    make_person("Smith, John", aliases=["J", "Boss"])
+    make_person("Doe, Jane", aliases=["j"])
+    make_person("Boss")
+    make_person("Ada", aliases=["Ada"])
+    index.sync()
+    assert index.problems() == [
+        Problem("People/Doe, Jane.md", None, "warning", "alias 'j' is shared with People/Smith, John.md"),
+        Problem("People/Smith, John.md", None, "warning", "alias 'boss' is the name of People/Boss.md"),
+        Problem("People/Smith, John.md", None, "warning", "alias 'j' is shared with People/Doe, Jane.md"),
+    ]
