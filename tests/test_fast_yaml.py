@@ -89,3 +89,11 @@ def test_fast_path_declines_what_it_cannot_read() -> None:
     for text in ("tags:\n  - a\n", "a: &x 1\nb: *x\n", 'q: "a\\"b"\n', "related: [[Alice]]\n", "a: b # c\n"):
         assert fast_yaml(text) is None, text
     assert load_yaml("related: [[Alice]]\n") == {"related": "[[Alice]]"}
+
+
+def test_a_link_in_a_heading_of_a_daily_note_is_a_contact() -> None:
+    from vaultkit.config import Config
+    from vaultkit.parse import parse_text
+
+    note = parse_text("Daily/2026-11-20.md", "## Lunch with [[Ada Lovelace]]\n- talked\n", Config())
+    assert [(link.target, link.line, link.contact) for link in note.links] == [("ada lovelace", 1, True)]

@@ -6,7 +6,6 @@ import datetime as dt
 import posixpath
 import re
 import unicodedata
-from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
@@ -463,116 +462,7 @@ def parse_text(rel_path: str, text: str, config: Config) -> ParsedNote:
 
 
 def _scan_body(note: ParsedNote, lines: list[str], start: int, config: Config) -> None:
-    """Headings, Log entries, tasks and links with their context, from the note's body."""
-    body = "".join(lines[start:])
-    if start == 0 and body.startswith(BOM):
-        body = body[1:]
-    if "\r" in body:
-        body = body.replace("\r\n", "\n")
-    if _NEEDS_LINE_SCAN_RE.search(body):
-        _scan_lines(note, lines, start, config)
-    else:
-        _scan_plain(note, body, start + 1, config)
-
-
-# Code, comments, generated blocks and unusual line breaks need the line-by-line scanner;
-# a body without them (most notes) is read with whole-text searches, which give the same
-# result (a property test compares the two).
-_NEEDS_LINE_SCAN_RE = re.compile("[`~%\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]|<!--")
-_HEADING_ML_RE = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$", re.MULTILINE)
-_TASK_ML_RE = re.compile(r"^[^\S\n]*(?:[-*+]|\d+[.)])[^\S\n]+\[(.)\][^\S\n]+(.*)$", re.MULTILINE)
-_LOG_ML_RE = re.compile(r"^[^\S\n]{0,3}[-*+][^\S\n]+(\d{4}-\d{2}-\d{2})(?:[^\S\n]+(.*))?$", re.MULTILINE)
-_QUOTE_ML_RE = re.compile(r"^[^\S\n]*>", re.MULTILINE)
-
-
-def _scan_plain(note: ParsedNote, body: str, first_line: int, config: Config) -> None:
-    """`_scan_lines` for a body with no code, comments or generated blocks, without a line loop."""
-    starts = [0]
-    find = body.find
-    position = find("\n")
-    while position >= 0:
-        starts.append(position + 1)
-        position = find("\n", position + 1)
-
-    def number_at(offset: int) -> int:
-        return first_line + bisect_right(starts, offset) - 1
-
-    log_ranges: list[tuple[int, int]] = []
-    if "#" in body:
-        wanted = name_key(config.log_heading)
-        open_at: int | None = None
-        open_level = 0
-        for match in _HEADING_ML_RE.finditer(body):
-            level = len(match.group(1))
-            if open_at is not None and level <= open_level:
-                log_ranges.append((open_at, match.start()))
-                open_at = None
-            if open_at is None and name_key(match.group(2)) == wanted:
-                open_at, open_level = match.end(), level
-        if open_at is not None:
-            log_ranges.append((open_at, len(body)))
-    open_tasks: set[int] = set()
-    if "[" in body:
-        for match in _TASK_ML_RE.finditer(body):
-            number = number_at(match.start())
-            due = _DUE_RE.search(match.group(2))
-            due_date: dt.date | None = None
-            if due:
-                try:
-                    due_date = parse_date(due.group(1))
-                except ValueError:
-                    due_date = None
-            task = Task(match.group(2).strip(), match.group(1), due_date, number)
-            note.tasks.append(task)
-            if task.is_open:
-                open_tasks.add(number)
-    if note.kind == PERSON:
-        for begin, end in log_ranges:
-            for match in _LOG_ML_RE.finditer(body, begin, end):
-                number = number_at(match.start())
-                try:
-                    when = dt.date.fromisoformat(match.group(1))
-                except ValueError:
-                    note.problems.append(
-                        Problem(note.path, number, "error", f"Log date {match.group(1)} is not a date")
-                    )
-                    continue
-                rest = (match.group(2) or "").strip()
-                channel_match = _CHANNEL_RE.match(rest)
-                channel = channel_match.group(1) if channel_match else None
-                text = channel_match.group(2).strip() if channel_match else rest
-                note.log.append(LogEntry(when, channel, text, number))
-    if "[" not in body:
-        return
-    quoted = {number_at(m.start()) for m in _QUOTE_ML_RE.finditer(body)} if ">" in body else set()
-    makes_contacts = note.kind in (MEETING, DAILY)
-    note_dir = posixpath.dirname(note.path)
-    link_lines = sorted({bisect_right(starts, m.start()) - 1 for m in _LINK_START_RE.finditer(body)})
-    for index in link_lines:
-        line = (
-            body[starts[index] : starts[index + 1] - 1] if index + 1 < len(starts) else body[starts[index] :]
-        )
-        number = first_line + index
-        eligible = makes_contacts and number not in quoted and number not in open_tasks
-        if "[[" in line:
-            for match in _WIKILINK_RE.finditer(line):
-                target = split_link(match.group(2))
-                if target:
-                    key, stem = link_key(target)
-                    note.links.append(Link(key, stem, number, eligible and not match.group(1)))
-        if "](" in line:
-            for match in _MDLINK_RE.finditer(line):
-                md_target = _markdown_target(match.group(2), note_dir)
-                if md_target:
-                    key, stem = link_key(md_target)
-                    note.links.append(Link(key, stem, number, eligible and not match.group(1)))
-
-
-_LINK_START_RE = re.compile(r"\[\[|\]\(")
-
-
-def _scan_lines(note: ParsedNote, lines: list[str], start: int, config: Config) -> None:
-    """One pass over the body lines: headings, Log entries, tasks and links with their context."""
+    """One pass over the body: headings, Log entries, tasks and links with their context."""
     fence: str | None = None
     comment: list[str | None] = [None]
     generated: str | None = None
