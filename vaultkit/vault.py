@@ -132,9 +132,10 @@ class Vault:
                     name = entry.name
                     if name[0] == ".":
                         continue
-                    if not name.isascii():
-                        name = nfc("NFC", name)
                     rel = prefix + name
+                    # Settings match the NFC form, but the path stays as it is on disk: a
+                    # decomposed name (saved on a Mac) opens only by its own bytes.
+                    key = rel if rel.isascii() else nfc("NFC", rel)
                     try:
                         if entry.is_symlink():
                             if not self._inside(entry.path):
@@ -143,9 +144,9 @@ class Vault:
                         else:
                             is_dir = entry.is_dir(follow_symlinks=False)
                         if is_dir:
-                            if rel not in self._skip_dirs and not (excluded and excluded(rel)):
+                            if key not in self._skip_dirs and not (excluded and excluded(key)):
                                 stack.append((entry.path, rel + "/"))
-                        elif name[-3:].lower() == ".md" and not (excluded and excluded(rel)):
+                        elif name[-3:].lower() == ".md" and not (excluded and excluded(key)):
                             st = entry.stat()
                             if entry.is_file():
                                 found.append(FileStat(rel, st.st_mtime_ns, st.st_size))

@@ -1,0 +1,197 @@
+"""The vault on disk: which files are notes, atomic and stale-checked writes, staying inside (spec §1, §4)."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import write_note
+from typer.testing import Result
+
+from vaultkit.config import Config
+from vaultkit.errors import RefusedWrite, StaleFileError
+from vaultkit.vault import Vault
+
+Cli = Callable[..., Result]
+MakePerson = Callable[..., Path]
+
+
+def notes(vault: Vault) -> list[str]:
+    return sorted(stat.rel_path for stat in vault.walk())
+
+
+def leftovers(root: Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if "vaultkit-tmp" in p.name)
+
+
+# -- atomic writes ------------------------------------------------------------------------
+def test_atomic_write_leaves_no_temp_files_and_keeps_the_mode(vault_dir: Path) -> None:
+    vault = Vault(vault_dir)
+    vault.write("People/Ada.md", b"# Ada\n", None)
+    assert (vault_dir / "People" / "Ada.md").read_bytes() == b"# Ada\n"
+    os.chmod(vault_dir / "People" / "Ada.md", 0o600)
+    snapshot = vault.read("People/Ada.md")
+    assert (snapshot.rel_path, snapshot.data, snapshot.size) == ("People/Ada.md", b"# Ada\n", 6)
+    vault.write("People/Ada.md", b"# Ada\n## Log\n", snapshot)
+    assert (vault_dir / "People" / "Ada.md").read_bytes() == b"# Ada\n## Log\n"
+    assert stat.S_IMODE((vault_dir / "People" / "Ada.md").stat().st_mode) == 0o600
+    assert sorted(os.listdir(vault_dir / "People")) == ["Ada.md"]
+    assert leftovers(vault_dir) == []
+
+
+def test_cli_writes_leave_no_temp_files(cli: Cli, make_person: MakePerson, vault_dir: Path) -> None:
+    make_person("Ada")
+    assert cli("log", "Ada", "hi").exit_code == 0
+    assert cli("add", "Bob").exit_code == 0
+    assert cli("init", str(vault_dir)).exit_code == 0
+    assert leftovers(vault_dir) == []
+    assert sorted(os.listdir(vault_dir / "People")) == ["Ada.md", "Bob.md"]
+
+
+def test_a_new_note_never_replaces_a_file(vault_dir: Path) -> None:
+    vault = Vault(vault_dir)
+    write_note(vault_dir, "People/Ada.md", "mine\n")
+    with pytest.raises(RefusedWrite) as err:
+        vault.write("People/Ada.md", b"theirs\n", None)
+    assert str(err.value) == "People/Ada.md already exists; it was not overwritten"
+    assert (vault_dir / "People" / "Ada.md").read_text() == "mine\n"
+    assert leftovers(vault_dir) == []
+
+
+# -- stale files --------------------------------------------------------------------------
+def test_a_file_changed_since_it_was_read_is_not_overwritten(vault_dir: Path) -> None:
+    vault = Vault(vault_dir)
+    path = write_note(vault_dir, "People/Ada.md", "# Ada\n")
+    snapshot = vault.read("People/Ada.md")
+    path.write_text("# Ada\nthe user typed this meanwhile\n")
+    with pytest.raises(StaleFileError) as err:
+        vault.write("People/Ada.md", b"# Ada\n## Log\n", snapshot)
+    assert str(err.value) == (
+        "People/Ada.md changed on disk while vaultkit was working on it; nothing was written. Run the command again."
+    )
+    assert err.value.exit_code == 1
+    assert path.read_text() == "# Ada\nthe user typed this meanwhile\n"
+    # Same size, same time: the bytes still tell.
+    path.write_text("# Ada\n")
+    snapshot = vault.read("People/Ada.md")
+    mtime = path.stat().st_mtime_ns
+    path.write_text("# Bob\n")
+    os.utime(path, ns=(mtime, mtime))
+    with pytest.raises(StaleFileError):
+        vault.write("People/Ada.md", b"# Ada\n## Log\n", snapshot)
+    assert path.read_text() == "# Bob\n"
+    path.unlink()
+    with pytest.raises(StaleFileError):
+        vault.write("People/Ada.md", b"x", snapshot)
+    assert not path.exists()
+    assert leftovers(vault_dir) == []
+
+
+def test_stale_file_through_the_cli(cli: Cli, make_person: MakePerson, vault_dir: Path) -> None:
+    """Two people whose notes are one file: the second write finds the file changed by the first."""
+    ada = make_person("Ada")
+    os.symlink("Ada.md", vault_dir / "People" / "Twin.md")
+    result = cli("log", "Ada, Twin", "lunch")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        "vault: People/Twin.md changed on disk while vaultkit was working on it; nothing was written. "
+        "Run the command again.\n"
+    )
+    assert (vault_dir / "People" / "Twin.md").is_symlink()
+    assert ada.read_text() == "---\nlast_contact: 2026-11-22\n---\n# Ada\n\n## Log\n- 2026-11-22 lunch\n"
+    assert leftovers(vault_dir) == []
+
+
+# -- staying inside the vault -------------------------------------------------------------
+def test_symlinks_that_leave_the_vault_are_not_followed(vault_dir: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    write_note(outside, "Secret.md", "---\ntype: person\n---\n")
+    write_note(outside, "People/Eve.md", "# Eve\n")
+    write_note(vault_dir, "People/Ada.md", "# Ada\n")
+    os.symlink(outside / "Secret.md", vault_dir / "People" / "Secret.md")
+    os.symlink(outside / "People", vault_dir / "People" / "Elsewhere")
+    os.symlink(outside, vault_dir / "Outside")
+    # Links that stay inside are followed, and loops end.
+    os.symlink("Ada.md", vault_dir / "People" / "Twin.md")
+    os.symlink(vault_dir / "People", vault_dir / "People" / "Loop")
+    vault = Vault(vault_dir)
+    assert notes(vault) == ["People/Ada.md", "People/Twin.md"]
+    with pytest.raises(RefusedWrite) as err:
+        vault.write("People/Elsewhere/Mallory.md", b"x", None)
+    assert str(err.value) == "People/Elsewhere/Mallory.md leads outside the vault (a symlink?)"
+    for bad in ("../x.md", "/etc/x.md", "People/../../x.md"):
+        with pytest.raises(RefusedWrite) as err:
+            vault.write(bad, b"x", None)
+        assert str(err.value) == f"{bad} is outside the vault"
+    assert sorted(os.listdir(outside)) == ["People", "Secret.md"]
+    assert os.listdir(outside / "People") == ["Eve.md"]
+
+
+def test_skipped_folders(vault_dir: Path) -> None:
+    for rel in (
+        "People/Ada.md",
+        "People/Sub/Bob.MD",
+        ".obsidian/Ada.md",
+        ".trash/People/Old.md",
+        ".git/x.md",
+        "People/.hidden/Cy.md",
+        "People/.Dot.md",
+        "Templates/vaultkit/person.md",
+        "Templates/vaultkit/Deeper/x.md",
+        "Templates/Obsidian/Person.md",
+        "Archive/2020/Old.md",
+        "Drafts/x.md",
+        "People/Drafts/keep.md",
+        "Notes/x.draft.md",
+        "Notes/real.md",
+        "People/notes.txt",
+        "People/Ada.md.bak",
+    ):
+        write_note(vault_dir, rel, "x\n")
+    (vault_dir / ".obsidian" / "templates.json").write_text(json.dumps({"folder": "/Templates/Obsidian/"}))
+    config = Config(exclude=("Archive/*", "Drafts", "*.draft.md"))
+    assert notes(Vault(vault_dir, config)) == [
+        "Notes/real.md",
+        "People/Ada.md",
+        "People/Drafts/keep.md",
+        "People/Sub/Bob.MD",
+    ]
+    # Without the settings, only the dot-folders and the default templates folder are skipped.
+    (vault_dir / ".obsidian" / "templates.json").write_text("{not json")
+    assert notes(Vault(vault_dir, Config())) == [
+        "Archive/2020/Old.md",
+        "Drafts/x.md",
+        "Notes/real.md",
+        "Notes/x.draft.md",
+        "People/Ada.md",
+        "People/Drafts/keep.md",
+        "People/Sub/Bob.MD",
+        "Templates/Obsidian/Person.md",
+    ]
+
+
+def test_exclude_globs_through_the_cli(cli: Cli, make_person: MakePerson, vault_dir: Path) -> None:
+    (vault_dir / "vaultkit.toml").write_text('exclude = ["People/Archive/*"]\ntemplates_dir = "Tpl"\n')
+    make_person("Ada")
+    make_person("Old", folder="People/Archive")
+    write_note(vault_dir, "Tpl/person.md", "---\ntype: person\n---\n")
+    result = cli("list", "--json")
+    assert [p["name"] for p in json.loads(result.stdout)["people"]] == ["Ada"]
+
+
+def test_decomposed_file_names_are_read(cli: Cli, vault_dir: Path) -> None:
+    """A note saved with a decomposed (NFD) name, as macOS did, still opens and is logged."""
+    nfd = "Luci\u0301a"
+    write_note(vault_dir, f"People/{nfd}.md", "---\ncadence: 1m\n---\n")
+    check = cli("check")
+    assert (check.exit_code, check.stdout) == (0, "No problems found.\n")
+    result = cli("log", "luc\u00eda", "hi")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == f"Logged for Luc\u00eda: People/{nfd}.md\n"
+    assert (vault_dir / "People" / f"{nfd}.md").read_text() == (
+        "---\ncadence: 1m\nlast_contact: 2026-11-22\n---\n\n## Log\n- 2026-11-22 hi\n"
+    )
