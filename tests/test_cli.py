@@ -481,8 +481,8 @@ def test_show_human(cli: Cli, make_person: MakePerson, vault_dir: Path) -> None:
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout == (
         "Charles Babbage  (People/Charles Babbage.md)\n"
-        "  location: London\n"
         "  tags: engineer\n"
+        "  location: London\n"
         "  keep in touch: no reminders; last contact: never; due: -\n"
         "\n"
         "Last interactions:\n"

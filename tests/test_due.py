@@ -433,12 +433,12 @@ def test_human_output_says_why(cli: Cli, make_person: Callable[..., Path], vault
     assert result.stderr == ""
     assert [line.rstrip() for line in result.stdout.splitlines()] == [
         "4 due on 2026-11-22:",
-        "Who            Due          Why",
-        "─" * 102,
-        "Yuki           now          never contacted, every 3 months",
-        "Ada Lovelace   2026-11-02   last: coffee 2026-10-02, every month, 20 days over",
-        "Bob            2026-11-20   last: 2026-11-01, every 2 weeks (#family), 2 days over, snoozed until then",
-        "Zed            2026-12-15   last: 2026-11-15, every month, due in 23 days",
+        "Who            Last contact        Keep in touch             Due",
+        "─" * 92,
+        "Yuki           never contacted     every 3 months            now",
+        "Ada Lovelace   coffee 2026-10-02   every month               20 days over",
+        "Bob            2026-11-01          every 2 weeks (#family)   2 days over, snoozed until then",
+        "Zed            2026-11-15          every month               due in 23 days",
     ]
 
 

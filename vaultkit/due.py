@@ -113,24 +113,40 @@ def describe_cadence(cadence_text: str) -> str:
     return f"every {word}" if cadence.count == 1 else f"every {cadence.count} {word}s"
 
 
+def describe_last(item: DueItem) -> str:
+    """`coffee 2026-10-02`, or `never contacted`."""
+    if not item.last_contact:
+        return "never contacted"
+    channel = f"{item.last_channel} " if item.last_channel else ""
+    return f"{channel}{item.last_contact.isoformat()}"
+
+
+def describe_every(item: DueItem) -> str:
+    """`every month`, with where a cadence not the person's own came from: `every 2 weeks (#family)`."""
+    text = describe_cadence(item.cadence)
+    if item.cadence_source != "own":
+        text += f" ({item.cadence_source.replace('tag:', '#')})"
+    return text
+
+
+def describe_overdue(item: DueItem) -> str:
+    """`20 days over`, `due today`, `due in 3 days` or `now` (never contacted)."""
+    if item.days_overdue is None:
+        return "now"
+    days = item.days_overdue
+    if days > 0:
+        text = f"{days} day{'s' if days != 1 else ''} over"
+    elif days == 0:
+        text = "due today"
+    else:
+        text = f"due in {-days} day{'s' if days != -1 else ''}"
+    return text + (", snoozed until then" if item.snoozed else "")
+
+
 def why_due(item: DueItem) -> str:
     """A short reason: `last: coffee 2026-10-02, every month, 20 days over`."""
-    if item.last_contact:
-        channel = f"{item.last_channel} " if item.last_channel else ""
-        last = f"last: {channel}{item.last_contact.isoformat()}"
-    else:
-        last = "never contacted"
-    parts = [last, describe_cadence(item.cadence)]
-    if item.cadence_source != "own":
-        parts[-1] += f" ({item.cadence_source.replace('tag:', '#')})"
+    last = f"last: {describe_last(item)}" if item.last_contact else "never contacted"
+    parts = [last, describe_every(item)]
     if item.days_overdue is not None:
-        if item.days_overdue > 0:
-            parts.append(f"{item.days_overdue} day{'s' if item.days_overdue != 1 else ''} over")
-        elif item.days_overdue == 0:
-            parts.append("due today")
-        else:
-            ahead = -item.days_overdue
-            parts.append(f"due in {ahead} day{'s' if ahead != 1 else ''}")
-    if item.snoozed:
-        parts.append("snoozed until then")
+        parts.append(describe_overdue(item))
     return ", ".join(parts)

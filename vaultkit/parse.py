@@ -265,6 +265,18 @@ def link_key(target: str) -> tuple[str, str]:
     return key, key.rsplit("/", 1)[-1]
 
 
+def plain_text(text: str) -> str:
+    """Text for a terminal: `[[Ada Lovelace|Ada]]` -> `Ada`, `[[People/Ada#Log]]` -> `Ada`."""
+
+    def shown(match: re.Match[str]) -> str:
+        inner = match.group(2)
+        if "|" in inner:
+            return inner.split("|", 1)[1]
+        return split_link(inner).rsplit("/", 1)[-1] or inner
+
+    return _WIKILINK_RE.sub(shown, text) if "[[" in text else text
+
+
 def links_in_value(value: Any) -> list[str]:
     """Link targets written in a front-matter value (`[[X]]` strings, at any depth)."""
     targets: list[str] = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -161,9 +162,11 @@ def print_json(data: Any) -> None:
 
 
 def console() -> Any:
+    """A rich console: the terminal's width on a terminal; no wrapping into a pipe or file."""
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=False)
+    width = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 1000
+    return Console(highlight=False, soft_wrap=False, width=width)
 
 
 def table(*columns: str) -> Any:

@@ -105,7 +105,7 @@ def due(
 
     Example: vault due --within 7d
     """
-    from vaultkit.due import why_due
+    from vaultkit.due import describe_every, describe_last, describe_overdue
 
     workspace = settings_of(ctx).workspace()
     items = workspace.due(within=within, tag=tag)
@@ -122,9 +122,9 @@ def due(
     if not items:
         typer.echo(f"Nobody is due on {workspace.today.isoformat()}. Enjoy your day.")
     else:
-        grid = table("Who", "Due", "Why")
+        grid = table("Who", "Last contact", "Keep in touch", "Due")
         for item in items:
-            grid.add_row(item.name, item.due_on.isoformat() if item.due_on else "now", why_due(item))
+            grid.add_row(item.name, describe_last(item), describe_every(item), describe_overdue(item))
         out = console()
         out.print(f"{len(items)} due on {workspace.today.isoformat()}:")
         out.print(grid)
@@ -146,34 +146,29 @@ def show(
     if as_json:
         print_json(data)
         return
-    out = console()
-    out.print(f"[bold]{data['name']}[/bold]  ({data['path']})", markup=True)
-    skip = {"aliases", "tags"}
+    from vaultkit.parse import plain_text
+
+    echo = typer.echo
+    echo(f"{data['name']}  ({data['path']})")
     for key, value in data["fields"].items():
-        if key not in skip:
-            shown = ", ".join(map(str, value)) if isinstance(value, list) else value
-            out.print(f"  {key}: {shown}", markup=False)
-    if data["aliases"]:
-        out.print(f"  aliases: {', '.join(data['aliases'])}", markup=False)
-    if data["tags"]:
-        out.print(f"  tags: {', '.join(data['tags'])}", markup=False)
+        shown = ", ".join(map(str, value)) if isinstance(value, list) else value
+        echo(f"  {key}: {plain_text(str(shown))}")
     cadence = f"{data['cadence']} ({data['cadence_source']})" if data["cadence"] else "no reminders"
-    out.print(f"  keep in touch: {cadence}; last contact: {data['last_contact'] or 'never'}; "
-                  f"due: {data['due_on'] or ('now' if data['cadence'] else '-')}", markup=False)  # fmt: skip
-    out.print("\nLast interactions:")
-    for item in data["interactions"][:10] or []:
+    due_text = data["due_on"] or ("now" if data["cadence"] else "-")
+    echo(f"  keep in touch: {cadence}; last contact: {data['last_contact'] or 'never'}; due: {due_text}")
+    echo("\nLast interactions:")
+    for item in data["interactions"][:10]:
         channel = f"{item['channel']}: " if item["channel"] else ""
-        out.print(f"  {item['date']}  {channel}{item['text']}  ({item['path']})", markup=False)
+        echo(f"  {item['date']}  {channel}{plain_text(item['text'])}  ({item['path']})")
     if not data["interactions"]:
-        out.print("  none yet")
-    out.print("\nOpen follow-ups:")
+        echo("  none yet")
+    echo("\nOpen follow-ups:")
     for item in data["followups"]:
-        due_text = f" (due {item['due']})" if item["due"] else ""
-        out.print(f"  [ ] {item['text']}{due_text}  ({item['path']}:{item['line']})", markup=False)
+        echo(f"  [ ] {plain_text(item['text'])}  ({item['path']}:{item['line']})")
     if not data["followups"]:
-        out.print("  none")
-    out.print(f"\nLinks to: {', '.join(data['links_out']) or 'nobody'}", markup=False)
-    out.print(f"Linked from: {', '.join(data['links_in']) or 'nowhere'}", markup=False)
+        echo("  none")
+    echo(f"\nLinks to: {', '.join(data['links_out']) or 'nobody'}")
+    echo(f"Linked from: {', '.join(data['links_in']) or 'nowhere'}")
 
 
 @app.command("list")
