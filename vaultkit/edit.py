@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from vaultkit.model import name_key
-from vaultkit.parse import BOM, find_front_matter
+from vaultkit.parse import _GEN_END_RE, _GEN_START_RE, BOM, _strip_comments, find_front_matter
 
 _FENCE_RE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
@@ -41,10 +41,16 @@ def add_log_entry(text: str, entry: str, log_heading: str = "Log") -> str:
     end with a newline still does not afterwards.
     """
     newline = newline_of(text)
+    if not text.lstrip(BOM):
+        return f"{text}## {log_heading}{newline}{entry}{newline}"
     lines = text.splitlines(keepends=True)
-    open_end = bool(text) and not text.endswith(("\n", "\r"))
+    open_end = not text.endswith(("\n", "\r"))
     wanted = name_key(log_heading)
+    # Code, comments and generated blocks are skipped as the parser skips them, so the
+    # entry lands in the Log section vaultkit reads back.
     fence: str | None = None
+    comment: list[str | None] = [None]
+    generated: str | None = None
     section: tuple[int, int] | None = None  # (heading index, level)
     insert_at: int | None = None
     last_content: int | None = None
@@ -58,13 +64,26 @@ def add_log_entry(text: str, entry: str, log_heading: str = "Log") -> str:
             if section:
                 last_content = index
             continue
-        opened = _FENCE_RE.match(raw)
-        if opened:
-            fence = opened.group(1)
+        if generated is not None:
+            end = _GEN_END_RE.search(raw)
+            if end and end.group(1) == generated:
+                generated = None
             if section:
                 last_content = index
             continue
-        heading = _HEADING_RE.match(raw)
+        if comment[0] is None:
+            start_marker = _GEN_START_RE.search(raw)
+            if start_marker and not _GEN_END_RE.search(raw):
+                generated = start_marker.group(1)
+            else:
+                opened = _FENCE_RE.match(raw)
+                fence = opened.group(1) if opened else None
+            if generated is not None or fence is not None:
+                if section:
+                    last_content = index
+                continue
+        visible = _strip_comments(raw, comment) if comment[0] or "%%" in raw or "<!--" in raw else raw
+        heading = _HEADING_RE.match(visible)
         if heading:
             level = len(heading.group(1))
             if section is not None and level <= section[1]:
@@ -75,7 +94,7 @@ def add_log_entry(text: str, entry: str, log_heading: str = "Log") -> str:
             continue
         if section is None:
             continue
-        if _LIST_ITEM_RE.match(raw):
+        if _LIST_ITEM_RE.match(visible):
             insert_at = index
             break
         if raw.strip():

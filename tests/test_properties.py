@@ -1,0 +1,265 @@
+"""Properties that hold for every note: parsing never crashes, edits touch only their lines."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import difflib
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, assume, example, given, settings
+from hypothesis import strategies as st
+
+from vaultkit.config import Config
+from vaultkit.edit import add_log_entry, replace_generated_block, set_front_matter_value
+from vaultkit.errors import NoteParseError, PersonNotFound, RefusedWrite
+from vaultkit.model import LogEntry
+from vaultkit.parse import parse_note, parse_text
+from vaultkit.vault import Vault
+from vaultkit.workspace import Workspace
+
+CONFIG = Config()
+TODAY = dt.date(2026, 11, 22)
+FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SLOW = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+# Free text on one line: anything but line breaks (Python's splitlines breaks on more than \n).
+one_line = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n"),
+    max_size=30,
+)
+
+# -- parse never crashes ------------------------------------------------------------------
+yamlish = st.sampled_from(
+    ["---", "key: value", "a: [1, 2", "- item", "  nested: x", "&a [x]", "*a", "b: *a", "? q", "'", '"', "{", "!!python/object:os.system", "%YAML 1.2", "tags: [[x]]", ""]
+)  # fmt: skip
+markdownish = st.sampled_from(
+    ["# H", "## Log", "- 2026-10-02 call: x", "- 2026-02-30 x", "- [ ] [[Ada]] 📅 2026-13-01", "```", "~~~", "%%", "<!--", "-->", "<!-- vaultkit:due -->", "<!-- /vaultkit:due -->", "> [[Bob|B]]", "![[Cy]]", "[x](../../a%2.md)", "[[#]]", "[[|]]", "<<<<<<< HEAD", "\ufeff", "\x00", "\u2028"]
+)  # fmt: skip
+
+
+@FAST
+@given(st.text())
+def test_parse_never_crashes_on_any_text(text: str) -> None:
+    for path in ("People/X.md", "Meetings/2026-01-01 X.md", "Daily/2026-01-01.md", "Other/X.md"):
+        with contextlib.suppress(NoteParseError):
+            parse_text(path, text, CONFIG)
+
+
+@FAST
+@given(
+    st.lists(st.one_of(yamlish, markdownish, one_line), max_size=25), st.sampled_from(["\n", "\r\n", "\r"])
+)
+def test_parse_never_crashes_on_note_like_bytes(pieces: list[str], newline: str) -> None:
+    data = newline.join(pieces).encode("utf-8", "surrogatepass")
+    for path in ("People/X.md", "Meetings/2026-01-01 X.md", "Daily/2026-01-01.md"):
+        try:
+            note = parse_note(path, data, CONFIG)
+        except NoteParseError as err:
+            assert err.path == path
+            assert err.line is None or err.line >= 1
+        else:
+            assert all(p.line is None or p.line >= 1 for p in note.problems)
+
+
+@FAST
+@given(st.binary(max_size=300))
+def test_parse_never_crashes_on_any_bytes(data: bytes) -> None:
+    with contextlib.suppress(NoteParseError):
+        parse_note("People/X.md", data, CONFIG)
+
+
+# -- generated notes ----------------------------------------------------------------------
+FIELD_VALUES = [
+    "Acme", "'0123'", '"quoted, with a comma"', "0123", "NO", "1.10", "[a, b]", "[]", "", "[[Alice]]",
+    "'[[Bob]]'", "Acme  # a comment", "\n  - x\n  - 'y'", "|\n  multi\n  line", "{a: 1}", "yes",
+]  # fmt: skip
+KEYS = ["company", "role", "location", "phone", "country", "version", "tags", "aliases", "related", "notes"]
+LAST_CONTACT = [
+    None, "2026-10-02", "'2026-10-02'", '"2026-10-02"', "2026-10-02  # kept by vault log", "2027-01-01", "soon",
+    "", "2026-11-22", "2026-12-01T10:00", "2026-11-30",
+]  # fmt: skip
+BODY_LINES = [
+    "# Ada", "## Notes", "- likes tea", "- [ ] call [[Bob]] 📅 2026-12-01", "- [x] done", "", "Some text.",
+    "> a quote", "### Sub", "1. numbered", "- 2026-01-01 call: not in a Log", "---", "```\n## Log\n- x\n```",
+    "%% ## Log %%", "<!-- a comment -->", "## Log", "##Log", "## Logbook", "<!-- vaultkit:due -->\n## Log\n<!-- /vaultkit:due -->",
+]  # fmt: skip
+LOG_ITEMS = [
+    "- 2026-10-02 coffee: talked",
+    "- 2026-01-01 no channel",
+    "* 2025-05-05 call: x",
+    "- not an entry",
+    "Intro text.",
+]
+
+
+@st.composite
+def notes(draw: st.DrawFn) -> tuple[str, bool, bool, str | None]:
+    """(text, has front matter, has a Log section, last_contact as written or None)."""
+    newline = draw(st.sampled_from(["\n", "\r\n"]))
+    bom = draw(st.sampled_from(["", "\ufeff"]))
+    has_front = draw(st.booleans())
+    last_contact = draw(st.sampled_from(LAST_CONTACT)) if has_front else None
+    lines: list[str] = []
+    if has_front:
+        lines.append("---")
+        keys = draw(st.lists(st.sampled_from(KEYS), unique=True, max_size=6))
+        entries = [f"{key}: {draw(st.sampled_from(FIELD_VALUES))}".rstrip(" ") for key in keys]
+        if last_contact is not None:
+            where = draw(st.integers(0, len(entries)))
+            entries.insert(where, f"last_contact: {last_contact}".rstrip(" "))
+        if draw(st.booleans()):
+            entries.insert(draw(st.integers(0, len(entries))), "# a comment line")
+        lines.extend(entries)
+        lines.append("---")
+    body = draw(st.lists(st.one_of(st.sampled_from(BODY_LINES), one_line), max_size=8))
+    has_log = draw(st.booleans())
+    if has_log:
+        level = draw(st.sampled_from(["#", "##", "###"]))
+        where = draw(st.integers(0, len(body)))
+        log = [f"{level} {draw(st.sampled_from(['Log', 'log', 'LOG']))}"]
+        log += draw(st.lists(st.sampled_from(LOG_ITEMS), max_size=4))
+        body[where:where] = log
+    else:
+        body = [b for b in body if not _looks_like_log_heading(b)]
+    lines.extend(body)
+    text = newline.join("\n".join(lines).split("\n"))
+    if lines and draw(st.booleans()):
+        text += newline
+    return bom + text, has_front, has_log, last_contact
+
+
+def _looks_like_log_heading(line: str) -> bool:
+    return any(
+        part.lstrip("#").strip().lower() == "log" and part.startswith("#") for part in line.split("\n")
+    )
+
+
+def _should_set(last_contact: str | None, when: dt.date) -> bool:
+    """The spec's rule: set when absent, not a date, after today, or earlier than the entry."""
+    if last_contact is None:
+        return True
+    try:
+        written = dt.date.fromisoformat(last_contact.split("#")[0].strip().strip("'\"")[:10])
+    except ValueError:
+        return True
+    return written > TODAY or written < when
+
+
+@FAST
+@given(notes(), st.sampled_from([dt.date(2026, 11, 22), dt.date(2026, 11, 1)]))
+@example(("\ufeff", False, False, None), dt.date(2026, 11, 22))
+@example(("<!-- vaultkit:due -->\n## Log\n<!-- /vaultkit:due -->\n## Log\n- x", False, True, None), TODAY)
+@example(("%%\n## Log\n%%\n## Log\n", False, True, None), TODAY)
+@example(("---\r\nlast_contact: soon\r\n---\r\n## Log\r\n<!--\r\n- x\r\n-->\r\n", True, True, "soon"), TODAY)
+def test_log_changes_exactly_the_lines_it_must(
+    note: tuple[str, bool, bool, str | None], when: dt.date
+) -> None:
+    text, has_front, has_log, last_contact = note
+    try:
+        before = parse_text("People/Ada.md", text, CONFIG)
+    except NoteParseError:
+        assume(False)
+        raise
+    entry = f"- {when.isoformat()} dinner: at the Royal Society"
+    after = add_log_entry(text, entry)
+    set_it = _should_set(last_contact, when)
+    if set_it:
+        after = set_front_matter_value(after, "last_contact", when.isoformat())
+
+    newline = "\r\n" if text.lstrip("\ufeff").split("\n", 1)[0].endswith("\r") else "\n"
+    # BOM, line endings and the final newline survive.
+    assert after.startswith("\ufeff") == text.startswith("\ufeff")
+    assert after.endswith("\n") == text.endswith("\n") or not text.lstrip("\ufeff")
+    if newline == "\r\n":
+        assert after.count("\n") == after.count("\r\n")
+    else:
+        assert "\r" not in after
+    # The diff is the entry, the last_contact line and, only where missing, a Log heading
+    # and a front-matter block.
+    old_lines = text.lstrip("\ufeff").splitlines()
+    new_lines = after.lstrip("\ufeff").splitlines()
+    removed: list[str] = []
+    added: list[str] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(
+        None, old_lines, new_lines, autojunk=False
+    ).get_opcodes():
+        if tag in ("replace", "delete"):
+            removed += old_lines[i1:i2]
+        if tag in ("replace", "insert"):
+            added += new_lines[j1:j2]
+    expected_added = [entry]
+    expected_removed: list[str] = []
+    if set_it:
+        if last_contact is None:
+            expected_added.append(f"last_contact: {when.isoformat()}")
+        else:
+            old = f"last_contact: {last_contact}".rstrip(" ")
+            expected_removed.append(old)
+            value = last_contact.split("#")[0].strip()
+            quote = value[0] if value[:1] in "'\"" and value else ""
+            comment = last_contact[len(last_contact.split("#")[0].rstrip()) :] if "#" in last_contact else ""
+            expected_added.append(f"last_contact: {quote}{when.isoformat()}{quote}{comment}")
+    if not has_log:
+        expected_added.append("## Log")
+        if text.lstrip("\ufeff").strip() or (not has_front and set_it):
+            expected_added.append("")
+    if not has_front and set_it:
+        expected_added += ["---", "---"]
+    assert sorted(removed) == sorted(expected_removed)
+    assert sorted(added) == sorted(expected_added) or sorted(added) == sorted(
+        [line for line in expected_added if line != ""]
+    )
+
+    # And vaultkit reads back what it wrote, with everything else unchanged.
+    parsed = parse_text("People/Ada.md", after, CONFIG)
+    new_entry = LogEntry(when, "dinner", "at the Royal Society", parsed.log[0].line if parsed.log else 0)
+    assert new_entry in parsed.log
+    assert [(e.date, e.channel, e.text) for e in parsed.log if e != new_entry] == [
+        (e.date, e.channel, e.text) for e in before.log
+    ]
+    assert {k: v for k, v in parsed.fields.items() if k != "last_contact"} == {
+        k: v for k, v in before.fields.items() if k != "last_contact"
+    }
+    if set_it:
+        assert parsed.last_contact == when
+    else:
+        assert parsed.fields.get("last_contact") == before.fields.get("last_contact")
+
+
+@FAST
+@given(notes())
+def test_edits_that_change_nothing_change_no_byte(note: tuple[str, bool, bool, str | None]) -> None:
+    text, has_front, _, last_contact = note
+    assert replace_generated_block(replace_generated_block(text, "due", "- a"), "due", "- a") == (
+        replace_generated_block(text, "due", "- a")
+    )
+    if has_front and last_contact is not None and "2026-11-30" in last_contact:
+        assert set_front_matter_value(text, "last_contact", "2026-11-30") == text
+
+
+@SLOW
+@given(notes(), notes())
+def test_an_untouched_note_survives_byte_for_byte(
+    logged: tuple[str, bool, bool, str | None], untouched: tuple[str, bool, bool, str | None]
+) -> None:
+    """`vault log` on one person leaves every other note, and a plain rewrite, byte-identical."""
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder) / "vault"
+        (root / "People").mkdir(parents=True)
+        (root / "vaultkit.toml").write_bytes(b"")
+        (root / "People" / "Ada.md").write_bytes(logged[0].encode())
+        bob_path = root / "People" / "Bob.md"
+        bob_path.write_bytes(untouched[0].encode())
+        workspace = Workspace(Vault(root), Path(folder) / "index.sqlite", TODAY)
+        workspace.sync()
+        try:
+            workspace.log("Ada", "lunch", channel="lunch")
+        except (PersonNotFound, RefusedWrite):  # a note vaultkit cannot parse is never written
+            assert logged[0].encode() == (root / "People" / "Ada.md").read_bytes()
+        assert bob_path.read_bytes() == untouched[0].encode()
+        snapshot = workspace.vault.read("People/Bob.md")
+        workspace.vault.write("People/Bob.md", snapshot.data, snapshot)
+        assert bob_path.read_bytes() == untouched[0].encode()
+        workspace.close()
