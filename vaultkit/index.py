@@ -626,6 +626,29 @@ class Index:
         """How many notes the index holds."""
         return int(self.db.execute("SELECT count(*) FROM files").fetchone()[0])
 
+    def all_interactions(self, today: dt.date) -> list[tuple[str, Interaction]]:
+        """(person path, interaction) for every person's interactions up to `today`, oldest first."""
+        rows = self.db.execute(
+            "SELECT person, date, source, src, line, channel, text FROM contacts "
+            "WHERE person IS NOT NULL AND date IS NOT NULL AND date <= ? "
+            "ORDER BY date, person, source, src, line",
+            (today.isoformat(),),
+        )
+        return [
+            (r[0], Interaction(dt.date.fromisoformat(r[1]), r[2], r[3], r[4], r[5], r[6] or "")) for r in rows
+        ]
+
+    def log_entry_links(self, channel: str) -> list[tuple[str, int, dt.date, str, str | None]]:
+        """(note, line, date, link target, person it resolves to) for each link in Log entries
+        with this channel word, in the order the links stand on their line."""
+        rows = self.db.execute(
+            "SELECT c.src, c.line, c.date, l.target, l.person FROM contacts c "
+            "JOIN links l ON l.src = c.src AND l.line = c.line "
+            "WHERE c.source = 'log' AND c.channel = ? ORDER BY c.src, c.line, l.rowid",
+            (channel,),
+        )
+        return [(r[0], r[1], dt.date.fromisoformat(r[2]), r[3], r[4]) for r in rows]
+
 
 def _line_text(body: str, note: ParsedNote, line: int | None) -> str:
     """The text of a link's line in a daily note, for the interaction list."""
