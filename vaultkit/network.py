@@ -367,7 +367,7 @@ def _dimension_context(item: Breakdown) -> dict[str, Any]:
         "more_people": sum(count for _, count in rest),
         "known": item.known,
         "unknown": item.unknown,
-        "chart": pie_chart(_title(item.dimension), slices),
+        "chart": pie_chart(_title(item.dimension), slices) if item.groups else None,
     }
 
 

@@ -154,7 +154,8 @@ class Breakdown:
         verb = _VERBS.get(self.dimension, f"has {self.dimension} {{}}").format(largest[0])
         line = f"{percent(share)} of your network {verb}"
         if self.unknown:
-            line += f" (of the {self.known} people whose {self.dimension} you record)"
+            who = "person" if self.known == 1 else "people"
+            line += f" (of the {self.known} {who} whose {self.dimension} you record)"
         return line + "."
 
 
@@ -408,7 +409,8 @@ def breakdown(people: Sequence[Person], dimension: str, today: dt.date) -> Break
         for key, value in keys.items():
             counts[key] += 1
             spellings.setdefault(key, Counter())[value] += 1
-    shown = {key: min(words.items(), key=lambda w: (-w[1], w[0]))[0] for key, words in spellings.items()}
+    # The most common spelling; on a tie the first met (people come in name order).
+    shown = {key: max(words.items(), key=lambda w: w[1])[0] for key, words in spellings.items()}
     groups = [(shown[key], count) for key, count in counts.items()]
     if dimension == "age":
         groups.sort(key=lambda group: AGE_BANDS.index(group[0]))
