@@ -166,7 +166,7 @@ def test_view_sections_on_a_small_vault(cli, vault_dir, make_person) -> None:
         "- This year: **1** new of a target of 52 (2%).\n- Streak: **1** week in a row meeting the goal.\n",
         # Ann's coffee on 11-20 keeps her on time; Bob's last contact is the intro on 11-01.
         "**1 of 2** people with a cadence are on time (50%).\n",
-        "| [[Bob]] | 1w | 2026-11-01 | 14 days |\n",
+        "| [[Bob]] | 1w | 2026-11-01 | 14 days (2.0×) |\n",
         "Losing touch (no cadence, no contact for a year):\n\n- [[Cat]]: last 2025-01-01\n",
         "| intro | 2 | 50% |\n| call | 1 | 25% |\n| coffee | 1 | 25% |\n",
         "You made **1** introduction; 1 person introduced you to **1**.\n",

@@ -398,6 +398,7 @@ def view_context(stats: NetworkStats, weeks_shown: int | None = VIEW_WEEKS) -> d
                     "cadence": item.cadence,
                     "last_contact": item.last_contact.isoformat() if item.last_contact else None,
                     "days_overdue": item.days_overdue,
+                    "overdue": f"{_days(item.days_overdue or 0)} ({(item.days_overdue or 0) / item.cadence_days:.1f}×)",
                     "why": why_due(item),
                 }
                 for item in touch.drifting[:DRIFTING_SHOWN]

@@ -95,11 +95,9 @@ def _print_stats(view: dict[str, Any]) -> None:
     else:
         out.print("Nobody has a cadence yet.")
     if touch["drifting"]:
-        grid = table("Drifting furthest", "Cadence", "Last contact", "Overdue")
+        grid = table("Drifting furthest", "Cadence", "Last contact", "Overdue (× cadence)")
         for item in touch["drifting"]:
-            grid.add_row(
-                item["name"], item["cadence"], item["last_contact"] or "never", f"{item['days_overdue']} days"
-            )
+            grid.add_row(item["name"], item["cadence"], item["last_contact"] or "never", item["overdue"])
         out.print(grid)
     if touch["never_contacted"]:
         out.print(f"Never contacted: {', '.join(touch['never_contacted'])}", markup=False)
