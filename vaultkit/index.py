@@ -626,17 +626,23 @@ class Index:
         """How many notes the index holds."""
         return int(self.db.execute("SELECT count(*) FROM files").fetchone()[0])
 
-    def all_interactions(self, today: dt.date) -> list[tuple[str, Interaction]]:
-        """(person path, interaction) for every person's interactions up to `today`, oldest first."""
+    def interaction_counts(self, today: dt.date) -> list[tuple[dt.date, str, str | None, int]]:
+        """(date, source, channel, how many) over every person's interactions up to `today`;
+        grouped, so that figures over them need not load each one."""
         rows = self.db.execute(
-            "SELECT person, date, source, src, line, channel, text FROM contacts "
+            "SELECT date, source, channel, count(*) FROM contacts "
             "WHERE person IS NOT NULL AND date IS NOT NULL AND date <= ? "
-            "ORDER BY date, person, source, src, line",
+            "GROUP BY date, source, channel ORDER BY date, source, channel",
             (today.isoformat(),),
         )
-        return [
-            (r[0], Interaction(dt.date.fromisoformat(r[1]), r[2], r[3], r[4], r[5], r[6] or "")) for r in rows
-        ]
+        return [(dt.date.fromisoformat(r[0]), r[1], r[2], r[3]) for r in rows]
+
+    def introduced_by(self) -> list[tuple[str, list[str], dt.date | None]]:
+        """(name, introducers as written, met) of each person whose note has `introduced_by`."""
+        rows = self.db.execute(
+            "SELECT name, introduced_by, met FROM people WHERE introduced_by != '[]' ORDER BY name_key, path"
+        )
+        return [(r[0], json.loads(r[1]), _date(r[2])) for r in rows]
 
     def log_entry_links(self, channel: str) -> list[tuple[str, int, dt.date, str, str | None]]:
         """(note, line, date, link target, person it resolves to) for each link in Log entries

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from vaultkit.due import why_due
+from vaultkit.due import due_items, why_due
 from vaultkit.errors import RefusedWrite, UsageError
 from vaultkit.model import DueItem, FollowUp, Person, name_key
 from vaultkit.stats import (
@@ -26,6 +26,7 @@ from vaultkit.stats import (
     introductions_received,
     losing_touch,
     make_pair,
+    name_resolver,
     network_stats,
     percent,
 )
@@ -50,13 +51,15 @@ _DUE_MARK_RE = re.compile(r"\s*📅\s*\d{4}-\d{2}-\d{2}")
 
 
 # -- gathering ------------------------------------------------------------------------------
-def intro_pairs(workspace: Workspace, people: Sequence[Person]) -> list[IntroPair]:
+def intro_pairs(workspace: Workspace, names: dict[str, str] | None = None) -> list[IntroPair]:
     """Introductions you made, read from `intro:` Log entries in either person's note.
 
     The first person an entry links to (other than the note's own person) is the one they
-    were introduced to; the entries `vault intro` writes in both notes count once.
+    were introduced to; the entries `vault intro` writes in both notes count once. `names`
+    maps note paths to people's names when the caller has it.
     """
-    names = {person.path: person.name for person in people}
+    if names is None:
+        names = {path: name for path, name, _ in workspace.index.names()}
     seen: set[tuple[str, int]] = set()
     pairs: set[IntroPair] = set()
     for src, line, date, _target, linked in workspace.index.log_entry_links(INTRO_CHANNEL):
@@ -70,8 +73,8 @@ def intro_pairs(workspace: Workspace, people: Sequence[Person]) -> list[IntroPai
 def collect_stats(workspace: Workspace, since: dt.date | None = None) -> NetworkStats:
     """Every figure of `vault stats` for this vault as of the workspace's today."""
     people = workspace.people(with_fields=True)
-    interactions = [item for _, item in workspace.index.all_interactions(workspace.today)]
-    pairs = intro_pairs(workspace, people)
+    interactions = workspace.index.interaction_counts(workspace.today)
+    pairs = intro_pairs(workspace, {p.path: p.name for p in people})
     return network_stats(people, interactions, pairs, workspace.config, workspace.today, since)
 
 
@@ -81,13 +84,15 @@ def introductions_of(workspace: Workspace, person: Person) -> dict[str, Any]:
     `made_by_them` counts the people they introduced you to (those whose `introduced_by`
     names them); `made_for_them` counts the introductions you made for them (`vault intro`).
     """
-    people = workspace.people()
+    # Not workspace.people(): working out everyone's last contact would double `vault show`'s time.
+    everyone = workspace.index.names()
     by_you = [
         {"name": pair.b if pair.a == person.name else pair.a, "date": pair.date.isoformat()}
-        for pair in intro_pairs(workspace, people)
+        for pair in intro_pairs(workspace, {path: name for path, name, _ in everyone})
         if person.name in (pair.a, pair.b)
     ]
-    received = introductions_received(people)
+    resolve = name_resolver((name, aliases) for _, name, aliases in everyone)
+    received = introductions_received(workspace.index.introduced_by(), resolve)
     by_them = [item.person for item in received if item.introducer == person.name]
     return {
         "made_by_them": len(by_them),
@@ -119,7 +124,7 @@ def record_intro(
     if a.path == b.path:
         raise UsageError(f"{first!r} and {second!r} are both {a.name}; an introduction needs two people")
     when = date or workspace.today
-    if make_pair(a.name, b.name, when) in intro_pairs(workspace, workspace.people()):
+    if make_pair(a.name, b.name, when) in intro_pairs(workspace):
         raise RefusedWrite(
             f"the introduction of {a.name} and {b.name} on {when} is already in {a.path}; nothing was written"
         )
@@ -254,15 +259,18 @@ def suggest(workspace: Workspace, count: int = 5) -> list[Suggestion]:
     """Whom to reach out to today, with why (see `pick_suggestions`)."""
     if count < 1:
         raise UsageError(f"--n {count}: ask for at least one suggestion")
-    people = workspace.people()
+    people, today = workspace.people(), workspace.today
     return pick_suggestions(
         people,
-        workspace.due(),
+        due_items(people, workspace.config, today),
         workspace.index.followups(),
-        intro_pairs(workspace, people),
-        introductions_received(people),
-        losing_touch(people, workspace.config, workspace.today),
-        workspace.today,
+        intro_pairs(workspace, {p.path: p.name for p in people}),
+        introductions_received(
+            ((p.name, p.introduced_by, p.met) for p in people),
+            name_resolver((p.name, p.aliases) for p in people),
+        ),
+        losing_touch(people, workspace.config, today),
+        today,
         count,
     )
 

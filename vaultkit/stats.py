@@ -17,7 +17,7 @@ from vaultkit.config import Config
 from vaultkit.dates import add_months, parse_birthday
 from vaultkit.due import due_items, resolve_cadence
 from vaultkit.goals import streak, weekly_new
-from vaultkit.model import DueItem, Interaction, Person, name_key
+from vaultkit.model import DueItem, Person, name_key
 from vaultkit.parse import split_link
 
 UNKNOWN = "unknown"
@@ -268,33 +268,39 @@ def keeping_in_touch(people: Sequence[Person], config: Config, today: dt.date) -
 
 
 # -- channels -----------------------------------------------------------------------------
-def channel_of(interaction: Interaction) -> str:
+InteractionCount = tuple[dt.date, str, str | None, int]
+"""(date, source, channel, how many): interactions grouped, as `Index.interaction_counts` gives them."""
+
+
+def channel_of(source: str, channel: str | None) -> str:
     """The channel word of a Log entry; meeting notes are `meeting`; none written is unknown."""
-    if interaction.source == "meeting":
+    if source == "meeting":
         return "meeting"
-    return interaction.channel or UNKNOWN
+    return channel or UNKNOWN
 
 
 def channel_counts(
-    interactions: Iterable[Interaction], today: dt.date, since: dt.date | None = None
+    interactions: Iterable[InteractionCount], today: dt.date, since: dt.date | None = None
 ) -> list[tuple[str, int]]:
     """Interactions per channel (one per person met: a dinner for three counts three), largest first."""
-    counts = Counter(
-        channel_of(i) for i in interactions if i.date <= today and (since is None or i.date >= since)
-    )
+    counts: Counter[str] = Counter()
+    for date, source, channel, count in interactions:
+        if date <= today and (since is None or date >= since):
+            counts[channel_of(source, channel)] += count
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
 # -- introductions ------------------------------------------------------------------------
-def name_resolver(people: Iterable[Person]) -> Callable[[str], str]:
-    """A function from a written name or link target to a person's name (names, then unique
-    aliases); text that matches nobody comes back as written."""
+def name_resolver(names: Iterable[tuple[str, Sequence[str]]]) -> Callable[[str], str]:
+    """From (name, aliases) of everyone, a function from a written name or link target to a
+    person's name (names first, then unique aliases); text that matches nobody comes back
+    as written."""
     by_name: dict[str, str] = {}
     by_alias: dict[str, set[str]] = {}
-    for person in people:
-        by_name.setdefault(name_key(person.name), person.name)
-        for alias in person.aliases:
-            by_alias.setdefault(name_key(alias), set()).add(person.name)
+    for name, aliases in names:
+        by_name.setdefault(name_key(name), name)
+        for alias in aliases:
+            by_alias.setdefault(name_key(alias), set()).add(name)
 
     def resolve(text: str) -> str:
         key = name_key(text).rsplit("/", 1)[-1]
@@ -308,13 +314,14 @@ def name_resolver(people: Iterable[Person]) -> Callable[[str], str]:
     return resolve
 
 
-def introductions_received(people: Sequence[Person]) -> list[IntroReceived]:
-    """Every (introducer, person) from `introduced_by`, by `met` date then names."""
-    resolve = name_resolver(people)
+def introductions_received(
+    introduced: Iterable[tuple[str, Sequence[str], dt.date | None]], resolve: Callable[[str], str]
+) -> list[IntroReceived]:
+    """Every (introducer, person) from (person, `introduced_by` as written, `met`), by date then names."""
     found = [
-        IntroReceived(resolve(introducer), person.name, person.met)
-        for person in people
-        for introducer in person.introduced_by
+        IntroReceived(resolve(introducer), name, met)
+        for name, introducers, met in introduced
+        for introducer in introducers
         if introducer.strip()
     ]
     found.sort(key=lambda r: (r.met or dt.date.min, r.person.casefold(), r.introducer.casefold()))
@@ -380,20 +387,12 @@ def values_of(person: Person, dimension: str, today: dt.date) -> list[str]:
     return [v for v in values if v and name_key(v) != UNKNOWN]
 
 
-def dimensions_to_show(people: Sequence[Person], config: Config, today: dt.date) -> list[str]:
-    """The configured dimensions, then seniority, gender and age when anybody records them."""
-    chosen = list(dict.fromkeys(config.stats_dimensions))
-    for extra in OPTIONAL_DIMENSIONS:
-        if extra not in chosen and any(values_of(p, extra, today) for p in people if not p.archived):
-            chosen.append(extra)
-    return chosen
-
-
 def breakdown(people: Sequence[Person], dimension: str, today: dt.date) -> Breakdown:
     """Count the people on one dimension; values compare NFC and case-folded, shown in
     their most common spelling. Missing values are unknown, never guessed."""
     counts: Counter[str] = Counter()
     spellings: dict[str, Counter[str]] = {}
+    keys: dict[str, str] = {}  # value -> its comparison key; a network repeats few values
     known = unknown = 0
     for person in people:
         if person.archived:
@@ -403,10 +402,13 @@ def breakdown(people: Sequence[Person], dimension: str, today: dt.date) -> Break
             unknown += 1
             continue
         known += 1
-        keys: dict[str, str] = {}
+        seen: dict[str, str] = {}
         for value in values:
-            keys.setdefault(name_key(value), value)
-        for key, value in keys.items():
+            key = keys.get(value)
+            if key is None:
+                key = keys[value] = name_key(value)
+            seen.setdefault(key, value)
+        for key, value in seen.items():
             counts[key] += 1
             spellings.setdefault(key, Counter())[value] += 1
     # The most common spelling; on a tie the first met (people come in name order).
@@ -420,9 +422,21 @@ def breakdown(people: Sequence[Person], dimension: str, today: dt.date) -> Break
 
 
 # -- everything ---------------------------------------------------------------------------
+def dimension_breakdowns(people: Sequence[Person], config: Config, today: dt.date) -> list[Breakdown]:
+    """The configured dimensions, then seniority, gender and age when anybody records them."""
+    chosen = list(dict.fromkeys(config.stats_dimensions))
+    found = [breakdown(people, dimension, today) for dimension in chosen]
+    for extra in OPTIONAL_DIMENSIONS:
+        if extra not in chosen:
+            item = breakdown(people, extra, today)
+            if item.known:
+                found.append(item)
+    return found
+
+
 def network_stats(
     people: Sequence[Person],
-    interactions: Iterable[Interaction],
+    interactions: Iterable[InteractionCount],
     pairs: Iterable[IntroPair],
     config: Config,
     today: dt.date,
@@ -447,6 +461,11 @@ def network_stats(
         keeping_in_touch=keeping_in_touch(people, config, today),
         channels=tuple(channel_counts(interactions, today, since)),
         pairs=tuple(dict.fromkeys(chosen_pairs)),
-        received=tuple(introductions_received(people)),
-        dimensions=tuple(breakdown(people, d, today) for d in dimensions_to_show(people, config, today)),
+        received=tuple(
+            introductions_received(
+                ((p.name, p.introduced_by, p.met) for p in people),
+                name_resolver((p.name, p.aliases) for p in people),
+            )
+        ),
+        dimensions=tuple(dimension_breakdowns(people, config, today)),
     )
