@@ -67,7 +67,8 @@ def test_intro_refusals_change_nothing(cli, vault_dir, make_person) -> None:
     again = cli("intro", "Bob", "Ann", "--date", "2026-11-01")
     assert again.exit_code == 1
     assert again.stderr == (
-        "vault: the introduction of Bob and Ann on 2026-11-01 is already in People/Bob.md; nothing was written\n"
+        "vault: the introduction of Bob and Ann on 2026-11-01 is already logged (People/Bob.md, People/Ann.md); "
+        "nothing was written\n"
     )
     future = cli("intro", "Ann", "Bob", "--date", "2026-11-23")
     assert future.exit_code == 2
@@ -433,6 +434,30 @@ def test_suggest_stops_checking_in_once_you_have_talked(cli, suggest_vault) -> N
     assert "Pat" not in names and "Quinn" in names
     later = json.loads(cli("suggest", "--n", "10", "--json", today="2027-01-15").stdout)["suggestions"]
     assert "Quinn" not in [s["name"] for s in later]  # 106 days on: past the check-in window
+
+
+def test_suggest_takes_follow_ups_by_date_one_per_person(cli, vault_dir, make_person) -> None:
+    make_person("Ann", "- [ ] Call about the lease 📅 2026-11-10\n- [ ] Send the photos 📅 2026-11-12\n")
+    make_person("Bob")
+    write_note(
+        vault_dir,
+        "Meetings/2026-11-01 Board.md",
+        "---\npeople: [Bob]\n---\n- [ ] Share the minutes 📅 2026-11-11\n- [ ] Ask [[Ann]] later\n",
+    )
+    result = json.loads(cli("suggest", "--json").stdout)["suggestions"]
+    assert [(s["name"], s["kind"], s["reason"]) for s in result] == [
+        (
+            "Ann",
+            "follow-up",
+            "follow-up: Call about the lease (due 2026-11-10, 12 days late); no contact yet and no cadence",
+        ),
+        (
+            "Bob",
+            "follow-up",
+            # Bob was at the board meeting: not losing touch
+            "follow-up: Share the minutes (due 2026-11-11, 11 days late)",
+        ),
+    ]
 
 
 def test_suggest_on_an_empty_vault(cli) -> None:

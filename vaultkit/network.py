@@ -44,7 +44,6 @@ PIE_SLICES = 6
 INTRO_CHECK_IN_AFTER = dt.timedelta(days=14)
 INTRO_CHECK_IN_UNTIL = dt.timedelta(days=90)
 FOLLOW_UP_HORIZON = dt.timedelta(days=7)
-MERMAID_DIAGRAMS = ("xychart-beta", "pie", "graph")
 
 _NODE_ID_RE = re.compile(r"[^A-Za-z0-9]+")
 _DUE_MARK_RE = re.compile(r"\s*📅\s*\d{4}-\d{2}-\d{2}")
@@ -126,7 +125,8 @@ def record_intro(
     when = date or workspace.today
     if make_pair(a.name, b.name, when) in intro_pairs(workspace):
         raise RefusedWrite(
-            f"the introduction of {a.name} and {b.name} on {when} is already in {a.path}; nothing was written"
+            f"the introduction of {a.name} and {b.name} on {when} is already logged "
+            f"({a.path}, {b.path}); nothing was written"
         )
     suffix = f": {note.strip()}" if note and note.strip() else ""
     workspace.log_each(
@@ -201,47 +201,44 @@ def pick_suggestions(
         for p in people
         if not p.archived and not (p.snooze_until is not None and p.snooze_until > today)
     }
-    queues: dict[str, list[tuple[str, str]]] = {
-        "overdue": [],
-        "follow-up": [],
-        "introduction": [],
-        "losing touch": [],
-    }
-    queues["overdue"] = [(item.name, why_due(item)) for item in due if item.name in active]
+    overdue = [(item.name, why_due(item)) for item in due]
     dated = [f for f in followups if f.due is not None and f.due <= today + FOLLOW_UP_HORIZON]
     undated = sorted(
         (f for f in followups if f.due is None), key=lambda f: (f.person.casefold(), f.path, f.line)
     )
-    queues["follow-up"] = [
-        (f.person, _follow_up_reason(f, today)) for f in [*dated, *undated] if f.person in active
+    follow_ups: list[tuple[str, str]] = []
+    for item in [*dated, *undated]:
+        # One person can have many open follow-ups; the most pressing says enough.
+        if all(name != item.person for name, _ in follow_ups):
+            follow_ups.append((item.person, _follow_up_reason(item, today)))
+    introductions = [
+        (item.person, f"introduced by {item.introducer}; not contacted yet")
+        for item in received
+        if item.person in active and active[item.person].last_contact is None
     ]
-    for item in received:
-        person = active.get(item.person)
-        if person is not None and person.last_contact is None:
-            queues["introduction"].append(
-                (item.person, f"introduced by {item.introducer}; not contacted yet")
-            )
     for pair in pairs:
         if not today - INTRO_CHECK_IN_UNTIL <= pair.date <= today - INTRO_CHECK_IN_AFTER:
             continue
         for one, other in ((pair.a, pair.b), (pair.b, pair.a)):
-            person = active.get(one)
-            if person is not None and (person.last_contact is None or person.last_contact <= pair.date):
+            last = active[one].last_contact if one in active else pair.date
+            if last is None or last <= pair.date:
                 reason = f"you introduced them to {other} on {pair.date.isoformat()}; ask how it went"
-                queues["introduction"].append((one, reason))
-    queues["losing touch"] = [(item.name, _losing_reason(item)) for item in losing if item.name in active]
-
+                introductions.append((one, reason))
+    losing_queue = [(item.name, _losing_reason(item)) for item in losing]
+    queues = {
+        kind: [(name, reason) for name, reason in queue if name in active]
+        for kind, queue in (
+            ("overdue", overdue),
+            ("follow-up", follow_ups),
+            ("introduction", introductions),
+            ("losing touch", losing_queue),
+        )
+    }
     reasons: dict[str, list[str]] = {}
-    for kind, queue in queues.items():
-        counted: set[str] = set()
+    for queue in queues.values():
         for name, reason in queue:
-            # One person can have many open follow-ups; the most pressing says enough.
-            if kind == "follow-up" and name in counted:
-                continue
-            counted.add(name)
-            listed = reasons.setdefault(name, [])
-            if reason not in listed:
-                listed.append(reason)
+            if reason not in reasons.setdefault(name, []):
+                reasons[name].append(reason)
     picked: dict[str, Suggestion] = {}
     positions = dict.fromkeys(queues, 0)
     while len(picked) < count and any(positions[k] < len(q) for k, q in queues.items()):
