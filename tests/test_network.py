@@ -182,6 +182,28 @@ def test_view_sections_on_a_small_vault(cli, vault_dir, make_person) -> None:
     assert "Never contacted" not in text
 
 
+def test_long_lists_are_cut_short(cli, vault_dir, make_person) -> None:
+    make_person("Host")
+    for number in range(12):
+        make_person(f"New {number:02d}", cadence="1m")  # never contacted
+    for number in range(22):
+        make_person(f"Friend {number:02d}", introduced_by='"[[Host]]"', met=f"2026-10-{number + 1:02d}")
+    result = cli("stats")
+    assert (
+        "Never contacted: New 00, New 01, New 02, New 03, New 04, New 05, New 06, New 07, New 08, New 09 and 2 more"
+        in (" ".join(result.stdout.split()))
+    )
+    assert "\n…and 2 older\n" in result.stdout
+    text = (vault_dir / "Network.md").read_text(encoding="utf-8")
+    assert "[[New 09]] and 2 more.\n" in text
+    assert "1 person introduced you to **22**.\n" in text
+    assert "…and 2 older (the latest 0 made and 20 received are shown).\n" in text
+    assert "[[Friend 01]]" not in text and "| 2026-10-03 | [[Host]] introduced you to [[Friend 02]] |" in text
+    graph = next(block for block in mermaid_blocks(text) if block.startswith("graph"))
+    assert check_mermaid(graph) == "graph"
+    assert graph.count("-.->") == 20
+
+
 # -- Mermaid --------------------------------------------------------------------------------
 _ID = r"[A-Za-z0-9_]+"
 _QUOTED = r'"[^"]*"'

@@ -38,6 +38,8 @@ VIEW_TEMPLATE = "network.md.j2"
 VIEW_WEEKS = 12
 DRIFTING_SHOWN = 5
 LOSING_SHOWN = 10
+NEVER_SHOWN = 10
+INTROS_SHOWN = 20  # of each kind, the latest: a graph of hundreds of people shows nothing
 GROUPS_SHOWN = 8
 PIE_SLICES = 6
 # An introduction you made gets a check-in once it has had time to happen, and not forever.
@@ -383,6 +385,7 @@ def view_context(stats: NetworkStats, weeks_shown: int | None = VIEW_WEEKS) -> d
         weeks = weeks[-weeks_shown:]
     goal, touch = stats.goal, stats.keeping_in_touch
     total_channels = sum(count for _, count in stats.channels)
+    made, received = stats.pairs[-INTROS_SHOWN:], stats.received[-INTROS_SHOWN:]
     return {
         "today": stats.today.isoformat(),
         "people": stats.people,
@@ -409,7 +412,8 @@ def view_context(stats: NetworkStats, weeks_shown: int | None = VIEW_WEEKS) -> d
                 for item in touch.drifting[:DRIFTING_SHOWN]
             ],
             "more_drifting": max(0, len(touch.drifting) - DRIFTING_SHOWN),
-            "never_contacted": [item.name for item in touch.never_contacted],
+            "never_contacted": [item.name for item in touch.never_contacted[:NEVER_SHOWN]],
+            "more_never": max(0, len(touch.never_contacted) - NEVER_SHOWN),
             "losing_touch": [
                 {"name": item.name, "last": item.last.isoformat() if item.last else None}
                 for item in touch.losing_touch[:LOSING_SHOWN]
@@ -422,17 +426,20 @@ def view_context(stats: NetworkStats, weeks_shown: int | None = VIEW_WEEKS) -> d
         ],
         "channels_chart": pie_chart("Interactions by channel", stats.channels),
         "introductions": {
-            "made": [pair.to_json() for pair in stats.pairs],
+            "made": [pair.to_json() for pair in made],
             "received": [
                 {
                     "introducer": item.introducer,
                     "person": item.person,
                     "date": item.met.isoformat() if item.met else None,
                 }
-                for item in stats.received
+                for item in received
             ],
+            "made_count": len(stats.pairs),
+            "received_count": len(stats.received),
+            "older": len(stats.pairs) + len(stats.received) - len(made) - len(received),
             "introducers": len({item.introducer for item in stats.received}),
-            "graph": intro_graph(stats.pairs, stats.received),
+            "graph": intro_graph(made, received),
         },
         "dimensions": [_dimension_context(item) for item in stats.dimensions],
     }

@@ -100,7 +100,8 @@ def _print_stats(view: dict[str, Any]) -> None:
             grid.add_row(item["name"], item["cadence"], item["last_contact"] or "never", item["overdue"])
         out.print(grid)
     if touch["never_contacted"]:
-        out.print(f"Never contacted: {', '.join(touch['never_contacted'])}", markup=False)
+        more = f" and {touch['more_never']} more" if touch["more_never"] else ""
+        out.print(f"Never contacted: {', '.join(touch['never_contacted'])}{more}", markup=False)
     losing = ", ".join(f"{i['name']} ({i['last'] or 'no contact yet'})" for i in touch["losing_touch"])
     more = f" and {touch['more_losing']} more" if touch["more_losing"] else ""
     out.print(f"Losing touch (no cadence, no contact for a year): {losing or 'nobody'}{more}", markup=False)
@@ -119,8 +120,8 @@ def _print_stats(view: dict[str, Any]) -> None:
     out.print("\nIntroductions", style="bold")
     introducers = f"{intros['introducers']} {'person' if intros['introducers'] == 1 else 'people'}"
     out.print(
-        f"You made {_count(len(intros['made']), 'introduction')}; "
-        f"{introducers} introduced you to {len(intros['received'])}.",
+        f"You made {_count(intros['made_count'], 'introduction')}; "
+        f"{introducers} introduced you to {intros['received_count']}.",
         markup=False,
     )
     if intros["made"] or intros["received"]:
@@ -130,6 +131,8 @@ def _print_stats(view: dict[str, Any]) -> None:
         for item in intros["received"]:
             grid.add_row(item["date"] or "", f"{item['introducer']} introduced you to {item['person']}")
         out.print(grid)
+        if intros["older"]:
+            out.print(f"…and {intros['older']} older", markup=False)
 
     out.print("\nDiversity", style="bold")
     for dim in view["dimensions"]:
