@@ -815,6 +815,35 @@ class Index:
         """How many notes the index holds."""
         return int(self.db.execute("SELECT count(*) FROM files").fetchone()[0])
 
+    def interaction_counts(self, today: dt.date) -> list[tuple[dt.date, str, str | None, int]]:
+        """(date, source, channel, how many) over every person's interactions up to `today`;
+        grouped, so that figures over them need not load each one."""
+        rows = self.db.execute(
+            "SELECT date, source, channel, count(*) FROM contacts "
+            "WHERE person IS NOT NULL AND date IS NOT NULL AND date <= ? "
+            "GROUP BY date, source, channel ORDER BY date, source, channel",
+            (today.isoformat(),),
+        )
+        return [(dt.date.fromisoformat(r[0]), r[1], r[2], r[3]) for r in rows]
+
+    def introduced_by(self) -> list[tuple[str, list[str], dt.date | None]]:
+        """(name, introducers as written, met) of each person whose note has `introduced_by`."""
+        rows = self.db.execute(
+            "SELECT name, introduced_by, met FROM people WHERE introduced_by != '[]' ORDER BY name_key, path"
+        )
+        return [(r[0], json.loads(r[1]), _date(r[2])) for r in rows]
+
+    def log_entry_links(self, channel: str) -> list[tuple[str, int, dt.date, str, str | None]]:
+        """(note, line, date, link target, person it resolves to) for each link in Log entries
+        with this channel word, in the order the links stand on their line."""
+        rows = self.db.execute(
+            "SELECT c.src, c.line, c.date, l.target, l.person FROM contacts c "
+            "JOIN links l ON l.src = c.src AND l.line = c.line "
+            "WHERE c.source = 'log' AND c.channel = ? ORDER BY c.src, c.line, l.rowid",
+            (channel,),
+        )
+        return [(r[0], r[1], dt.date.fromisoformat(r[2]), r[3], r[4]) for r in rows]
+
 
 def _line_text(body: str, note: ParsedNote, line: int | None) -> str:
     """The text of a link's line in a daily note, for the interaction list."""

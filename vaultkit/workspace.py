@@ -221,6 +221,9 @@ class Workspace:
         data["followups"] = [f.to_json() for f in self.index.followups(ref.path)]
         data["links_out"] = self.index.links_out(ref.path)
         data["links_in"] = self.index.links_in(ref.path)
+        from vaultkit.network import introductions_of  # imported here: network imports this module
+
+        data["introductions"] = introductions_of(self, person)
         return data
 
     def search(self, words: Sequence[str]) -> list[dict[str, str]]:
@@ -336,6 +339,49 @@ class Workspace:
         self.vault.write(rel_path, text.encode("utf-8"), None)
         self.index.update_paths([rel_path])
         return PersonRef(rel_path, clean)
+
+    def log_each(
+        self,
+        entries: Sequence[tuple[PersonRef, str]],
+        date: dt.date | None = None,
+        channel: str | None = None,
+    ) -> list[PersonRef]:
+        """Add a different Log entry to each person (one text per person), as `log` does.
+
+        Every note is checked before any is written, so a refusal leaves all of them unchanged.
+        """
+        when = date or self.today
+        if when > self.today:
+            raise UsageError(
+                f"--date {when} is after today ({self.today}): a Log records what happened; "
+                "write a follow-up task for plans"
+            )
+        if channel is not None and not _CHANNEL_RE.match(channel):
+            raise UsageError(f"--channel {channel!r}: use a lower-case word like coffee or call")
+        if len({ref.path for ref, _ in entries}) != len(entries):
+            raise UsageError("each person can get only one of these Log entries")
+        plans: list[tuple[Snapshot, str]] = []
+        for ref, text in entries:
+            message = " ".join(text.split())
+            if not message:
+                raise UsageError(f"the Log text for {ref.name} is empty")
+            entry = f"- {when.isoformat()} {channel + ': ' if channel else ''}{message}"
+            snapshot, note_text = self._read_note(ref.path)
+            new_text = add_log_entry(note_text, entry, self.config.log_heading)
+            if self.config.write_last_contact:
+                note = parse_text(ref.path, note_text, self.config)
+                if (
+                    note.fields.get("last_contact") is None
+                    or note.last_contact is None
+                    or note.last_contact > self.today
+                    or note.last_contact < when
+                ):
+                    new_text = set_front_matter_value(new_text, "last_contact", when.isoformat())
+            plans.append((snapshot, new_text))
+        for snapshot, new_text in plans:
+            self.vault.write(snapshot.rel_path, new_text.encode("utf-8"), snapshot)
+        self.index.update_paths([s.rel_path for s, _ in plans])
+        return [ref for ref, _ in entries]
 
 
 def _field_matches(value: Any, wanted: str) -> bool:

@@ -1,0 +1,468 @@
+"""Introductions, suggestions and the Network.md view, over a Workspace.
+
+The figures come from `stats.py` (pure functions); this module gathers their inputs from
+the index, records introductions through the Workspace's Log machinery, and turns the
+figures into Markdown with Mermaid charts that Obsidian draws.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from vaultkit.due import due_items, why_due
+from vaultkit.errors import RefusedWrite, UsageError
+from vaultkit.model import DueItem, FollowUp, Person, name_key
+from vaultkit.stats import (
+    Breakdown,
+    IntroPair,
+    IntroReceived,
+    LosingTouch,
+    NetworkStats,
+    introductions_received,
+    losing_touch,
+    make_pair,
+    name_resolver,
+    network_stats,
+    percent,
+)
+from vaultkit.workspace import PersonRef, Workspace, write_view
+
+INTRO_CHANNEL = "intro"
+VIEW_NAME = "network"
+VIEW_TEMPLATE = "network.md.j2"
+VIEW_WEEKS = 12
+DRIFTING_SHOWN = 5
+LOSING_SHOWN = 10
+NEVER_SHOWN = 10
+INTROS_SHOWN = 20  # of each kind, the latest: a graph of hundreds of people shows nothing
+GROUPS_SHOWN = 8
+PIE_SLICES = 6
+# An introduction you made gets a check-in once it has had time to happen, and not forever.
+INTRO_CHECK_IN_AFTER = dt.timedelta(days=14)
+INTRO_CHECK_IN_UNTIL = dt.timedelta(days=90)
+FOLLOW_UP_HORIZON = dt.timedelta(days=7)
+
+_NODE_ID_RE = re.compile(r"[^A-Za-z0-9]+")
+_DUE_MARK_RE = re.compile(r"\s*📅\s*\d{4}-\d{2}-\d{2}")
+
+
+# -- gathering ------------------------------------------------------------------------------
+def intro_pairs(workspace: Workspace, names: dict[str, str] | None = None) -> list[IntroPair]:
+    """Introductions you made, read from `intro:` Log entries in either person's note.
+
+    The first person an entry links to (other than the note's own person) is the one they
+    were introduced to; the entries `vault intro` writes in both notes count once. `names`
+    maps note paths to people's names when the caller has it.
+    """
+    if names is None:
+        names = {path: name for path, name, _ in workspace.index.names()}
+    seen: set[tuple[str, int]] = set()
+    pairs: set[IntroPair] = set()
+    for src, line, date, _target, linked in workspace.index.log_entry_links(INTRO_CHANNEL):
+        if (src, line) in seen or linked is None or linked == src or src not in names or linked not in names:
+            continue
+        seen.add((src, line))
+        pairs.add(make_pair(names[src], names[linked], date))
+    return sorted(pairs, key=lambda p: (p.date, name_key(p.a), name_key(p.b)))
+
+
+def collect_stats(workspace: Workspace, since: dt.date | None = None) -> NetworkStats:
+    """Every figure of `vault stats` for this vault as of the workspace's today."""
+    people = workspace.people(with_fields=True)
+    interactions = workspace.index.interaction_counts(workspace.today)
+    pairs = intro_pairs(workspace, {p.path: p.name for p in people})
+    return network_stats(people, interactions, pairs, workspace.config, workspace.today, since)
+
+
+def introductions_of(workspace: Workspace, person: Person) -> dict[str, Any]:
+    """A person's introductions, both ways: the `introductions` object of `vault show --json`.
+
+    `made_by_them` counts the people they introduced you to (those whose `introduced_by`
+    names them); `made_for_them` counts the introductions you made for them (`vault intro`).
+    """
+    # Not workspace.people(): working out everyone's last contact would double `vault show`'s time.
+    everyone = workspace.index.names()
+    by_you = [
+        {"name": pair.b if pair.a == person.name else pair.a, "date": pair.date.isoformat()}
+        for pair in intro_pairs(workspace, {path: name for path, name, _ in everyone})
+        if person.name in (pair.a, pair.b)
+    ]
+    resolve = name_resolver((name, aliases) for _, name, aliases in everyone)
+    received = introductions_received(workspace.index.introduced_by(), resolve)
+    by_them = [item.person for item in received if item.introducer == person.name]
+    return {
+        "made_by_them": len(by_them),
+        "made_for_them": len(by_you),
+        "introduced_you_to": by_them,
+        "you_introduced_them_to": by_you,
+        "introduced_by": [item.introducer for item in received if item.person == person.name],
+    }
+
+
+# -- vault intro ----------------------------------------------------------------------------
+def _link_to(workspace: Workspace, ref: PersonRef) -> str:
+    """`[[Name]]`, or the path form when another person has the same name."""
+    key = name_key(ref.name)
+    if sum(1 for _, other, _ in workspace.index.names() if name_key(other) == key) > 1:
+        return f"[[{ref.path[:-3]}]]"
+    return f"[[{ref.name}]]"
+
+
+def record_intro(
+    workspace: Workspace, first: str, second: str, note: str | None = None, date: dt.date | None = None
+) -> tuple[PersonRef, PersonRef]:
+    """Log an introduction you made in both notes: `- DATE intro: introduced to [[B]]: note`.
+
+    Both notes are checked before either is written; the same pair on the same date is
+    refused, so running the command twice does not count it twice.
+    """
+    a, b = workspace.find_person(first), workspace.find_person(second)
+    if a.path == b.path:
+        raise UsageError(f"{first!r} and {second!r} are both {a.name}; an introduction needs two people")
+    when = date or workspace.today
+    if make_pair(a.name, b.name, when) in intro_pairs(workspace):
+        raise RefusedWrite(
+            f"the introduction of {a.name} and {b.name} on {when} is already logged "
+            f"({a.path}, {b.path}); nothing was written"
+        )
+    suffix = f": {note.strip()}" if note and note.strip() else ""
+    workspace.log_each(
+        [
+            (a, f"introduced to {_link_to(workspace, b)}{suffix}"),
+            (b, f"introduced to {_link_to(workspace, a)}{suffix}"),
+        ],
+        date=when,
+        channel=INTRO_CHANNEL,
+    )
+    return a, b
+
+
+# -- vault suggest --------------------------------------------------------------------------
+@dataclass
+class Suggestion:
+    """Someone to reach out to today; `kind` says which list put them first."""
+
+    name: str
+    path: str
+    kind: str
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def reason(self) -> str:
+        """All the reasons, most pressing first."""
+        return "; ".join(self.reasons)
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"name": self.name, "path": self.path, "kind": self.kind, "reason": self.reason}
+
+
+def _days(count: int) -> str:
+    return f"{count} day{'s' if count != 1 else ''}"
+
+
+def _follow_up_reason(item: FollowUp, today: dt.date) -> str:
+    text = _DUE_MARK_RE.sub("", item.text).strip()
+    if item.due is None:
+        return f"open follow-up: {text}"
+    late = (today - item.due).days
+    if late > 0:
+        when = f"due {item.due.isoformat()}, {_days(late)} late"
+    elif late == 0:
+        when = "due today"
+    else:
+        when = f"due in {_days(-late)}"
+    return f"follow-up: {text} ({when})"
+
+
+def _losing_reason(item: LosingTouch) -> str:
+    if item.last is None:
+        return "no contact yet and no cadence"
+    return f"no contact since {item.last.isoformat()} and no cadence"
+
+
+def pick_suggestions(
+    people: Sequence[Person],
+    due: Sequence[DueItem],
+    followups: Sequence[FollowUp],
+    pairs: Sequence[IntroPair],
+    received: Sequence[IntroReceived],
+    losing: Sequence[LosingTouch],
+    today: dt.date,
+    count: int,
+) -> list[Suggestion]:
+    """Mix the lists in turns (overdue, follow-up, introduction, losing touch), one person
+    each, until `count`; each person carries every reason from every list. Deterministic."""
+    active = {
+        p.name: p
+        for p in people
+        if not p.archived and not (p.snooze_until is not None and p.snooze_until > today)
+    }
+    overdue = [(item.name, why_due(item)) for item in due]
+    dated = [f for f in followups if f.due is not None and f.due <= today + FOLLOW_UP_HORIZON]
+    undated = sorted(
+        (f for f in followups if f.due is None), key=lambda f: (f.person.casefold(), f.path, f.line)
+    )
+    follow_ups: list[tuple[str, str]] = []
+    for item in [*dated, *undated]:
+        # One person can have many open follow-ups; the most pressing says enough.
+        if all(name != item.person for name, _ in follow_ups):
+            follow_ups.append((item.person, _follow_up_reason(item, today)))
+    introductions = [
+        (item.person, f"introduced by {item.introducer}; not contacted yet")
+        for item in received
+        if item.person in active and active[item.person].last_contact is None
+    ]
+    for pair in pairs:
+        if not today - INTRO_CHECK_IN_UNTIL <= pair.date <= today - INTRO_CHECK_IN_AFTER:
+            continue
+        for one, other in ((pair.a, pair.b), (pair.b, pair.a)):
+            last = active[one].last_contact if one in active else pair.date
+            if last is None or last <= pair.date:
+                reason = f"you introduced them to {other} on {pair.date.isoformat()}; ask how it went"
+                introductions.append((one, reason))
+    losing_queue = [(item.name, _losing_reason(item)) for item in losing]
+    queues = {
+        kind: [(name, reason) for name, reason in queue if name in active]
+        for kind, queue in (
+            ("overdue", overdue),
+            ("follow-up", follow_ups),
+            ("introduction", introductions),
+            ("losing touch", losing_queue),
+        )
+    }
+    reasons: dict[str, list[str]] = {}
+    for queue in queues.values():
+        for name, reason in queue:
+            if reason not in reasons.setdefault(name, []):
+                reasons[name].append(reason)
+    picked: dict[str, Suggestion] = {}
+    positions = dict.fromkeys(queues, 0)
+    while len(picked) < count and any(positions[k] < len(q) for k, q in queues.items()):
+        for kind, queue in queues.items():
+            while positions[kind] < len(queue) and queue[positions[kind]][0] in picked:
+                positions[kind] += 1
+            if positions[kind] < len(queue) and len(picked) < count:
+                name = queue[positions[kind]][0]
+                picked[name] = Suggestion(name, active[name].path, kind, reasons[name])
+                positions[kind] += 1
+    return list(picked.values())
+
+
+def suggest(workspace: Workspace, count: int = 5) -> list[Suggestion]:
+    """Whom to reach out to today, with why (see `pick_suggestions`)."""
+    if count < 1:
+        raise UsageError(f"--n {count}: ask for at least one suggestion")
+    people, today = workspace.people(), workspace.today
+    return pick_suggestions(
+        people,
+        due_items(people, workspace.config, today),
+        workspace.index.followups(),
+        intro_pairs(workspace, {p.path: p.name for p in people}),
+        introductions_received(
+            ((p.name, p.introduced_by, p.met) for p in people),
+            name_resolver((p.name, p.aliases) for p in people),
+        ),
+        losing_touch(people, workspace.config, today),
+        today,
+        count,
+    )
+
+
+# -- pictures -------------------------------------------------------------------------------
+def bar(count: int, largest: int, width: int = 20) -> str:
+    """A terminal bar cell, `█████ 12`, scaled so `largest` fills `width`."""
+    if largest <= 0 or count <= 0:
+        return f"{count}"
+    blocks = max(1, round(count / largest * width))
+    return f"{'█' * blocks} {count}"
+
+
+def mermaid_label(text: str) -> str:
+    """Text that can stand inside a Mermaid double-quoted label."""
+    return " ".join(text.replace('"', "'").replace("`", "'").split())
+
+
+def node_ids(names: Iterable[str]) -> dict[str, str]:
+    """A Mermaid node id ([A-Za-z0-9_]+) for each name: ASCII-folded, `p_` first so no
+    id is a keyword such as `end`, numbered when two names fold alike."""
+    ids: dict[str, str] = {}
+    for name in sorted(set(names), key=lambda n: (name_key(n), n)):
+        folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+        base = "p_" + (_NODE_ID_RE.sub("_", folded).strip("_") or "person")
+        candidate, number = base, 2
+        while candidate in ids.values():
+            candidate, number = f"{base}_{number}", number + 1
+        ids[name] = candidate
+    return ids
+
+
+def week_chart(weeks: Sequence[tuple[str, int]], goal: int) -> str:
+    """An `xychart-beta` of new people per week (bars) against the goal (a line)."""
+    labels = ", ".join(f'"{week.split("-", 1)[1]}"' for week, _ in weeks)
+    counts = [count for _, count in weeks]
+    top = max([*counts, goal, 1])
+    lines = [
+        "xychart-beta",
+        '    title "New people per week"',
+        f"    x-axis [{labels}]",
+        f'    y-axis "People" 0 --> {top}',
+        f"    bar [{', '.join(str(c) for c in counts)}]",
+    ]
+    if goal > 0:
+        lines.append(f"    line [{', '.join(str(goal) for _ in weeks)}]")
+    return "\n".join(lines)
+
+
+def pie_chart(title: str, slices: Sequence[tuple[str, int]]) -> str | None:
+    """A `pie` chart, or None when there is nothing to draw."""
+    shown = [(label, count) for label, count in slices if count > 0]
+    if not shown:
+        return None
+    lines = [f"pie title {mermaid_label(title)}"]
+    lines += [f'    "{mermaid_label(label)}" : {count}' for label, count in shown]
+    return "\n".join(lines)
+
+
+def intro_graph(pairs: Sequence[IntroPair], received: Sequence[IntroReceived]) -> str | None:
+    """A `graph LR` of who connects whom: `---` for introductions you made (labelled with
+    the date), `-.->` from whoever introduced you to someone. None when there are none."""
+    if not pairs and not received:
+        return None
+    names = [n for pair in pairs for n in (pair.a, pair.b)]
+    names += [n for item in received for n in (item.introducer, item.person)]
+    ids = node_ids(names)
+    lines = ["graph LR"]
+    lines += [f'    {node}["{mermaid_label(name)}"]' for name, node in ids.items()]
+    lines += [f'    {ids[p.a]} ---|"{p.date.isoformat()}"| {ids[p.b]}' for p in pairs]
+    lines += [f'    {ids[r.introducer]} -.->|"introduced you"| {ids[r.person]}' for r in received]
+    return "\n".join(lines)
+
+
+# -- the view -------------------------------------------------------------------------------
+def _title(dimension: str) -> str:
+    return dimension.replace("_", " ").capitalize()
+
+
+def _dimension_context(item: Breakdown) -> dict[str, Any]:
+    shown, rest = item.groups[:GROUPS_SHOWN], item.groups[GROUPS_SHOWN:]
+    slices = list(item.groups[:PIE_SLICES])
+    others = sum(count for _, count in item.groups[PIE_SLICES:])
+    if others:
+        slices.append((f"{len(item.groups) - PIE_SLICES} others", others))
+    slices.append(("unknown", item.unknown))
+    concentration = None
+    if item.largest_share is not None and item.effective_number is not None:
+        concentration = (
+            f"Largest group {percent(item.largest_share)}, effective number "
+            f"{item.effective_number:.1f} of {len(item.groups)} group{'s' if len(item.groups) != 1 else ''}"
+        )
+    return {
+        "name": item.dimension,
+        "title": _title(item.dimension),
+        "sentence": item.sentence(),
+        "concentration": concentration,
+        "rows": [
+            {"value": value, "count": count, "share": percent(count / item.known)} for value, count in shown
+        ],
+        "more_groups": len(rest),
+        "more_people": sum(count for _, count in rest),
+        "known": item.known,
+        "unknown": item.unknown,
+        "chart": pie_chart(_title(item.dimension), slices) if item.groups else None,
+    }
+
+
+def view_context(stats: NetworkStats, weeks_shown: int | None = VIEW_WEEKS) -> dict[str, Any]:
+    """The figures as plain values for `network.md.j2` (and for the terminal)."""
+    weeks = list(stats.new_per_week)
+    if weeks_shown is not None:
+        weeks = weeks[-weeks_shown:]
+    goal, touch = stats.goal, stats.keeping_in_touch
+    total_channels = sum(count for _, count in stats.channels)
+    made, received = stats.pairs[-INTROS_SHOWN:], stats.received[-INTROS_SHOWN:]
+    return {
+        "today": stats.today.isoformat(),
+        "people": stats.people,
+        "archived": stats.archived,
+        "goal": {
+            **goal.to_json(),
+            "year_share": percent(goal.year_to_date / goal.year_target) if goal.year_target else None,
+        },
+        "weeks": [{"week": week, "new": new} for week, new in weeks],
+        "weeks_chart": week_chart(weeks, goal.per_week),
+        "touch": {
+            "with_cadence": touch.with_cadence,
+            "on_time": touch.on_time,
+            "share": percent(touch.share_on_time) if touch.share_on_time is not None else None,
+            "drifting": [
+                {
+                    "name": item.name,
+                    "cadence": item.cadence,
+                    "last_contact": item.last_contact.isoformat() if item.last_contact else None,
+                    "days_overdue": item.days_overdue,
+                    "overdue": f"{_days(item.days_overdue or 0)} ({(item.days_overdue or 0) / item.cadence_days:.1f}×)",
+                    "why": why_due(item),
+                }
+                for item in touch.drifting[:DRIFTING_SHOWN]
+            ],
+            "more_drifting": max(0, len(touch.drifting) - DRIFTING_SHOWN),
+            "never_contacted": [item.name for item in touch.never_contacted[:NEVER_SHOWN]],
+            "more_never": max(0, len(touch.never_contacted) - NEVER_SHOWN),
+            "losing_touch": [
+                {"name": item.name, "last": item.last.isoformat() if item.last else None}
+                for item in touch.losing_touch[:LOSING_SHOWN]
+            ],
+            "more_losing": max(0, len(touch.losing_touch) - LOSING_SHOWN),
+        },
+        "channels": [
+            {"channel": channel, "count": count, "share": percent(count / total_channels)}
+            for channel, count in stats.channels
+        ],
+        "channels_chart": pie_chart("Interactions by channel", stats.channels),
+        "introductions": {
+            "made": [pair.to_json() for pair in made],
+            "received": [
+                {
+                    "introducer": item.introducer,
+                    "person": item.person,
+                    "date": item.met.isoformat() if item.met else None,
+                }
+                for item in received
+            ],
+            "made_count": len(stats.pairs),
+            "received_count": len(stats.received),
+            "older": len(stats.pairs) + len(stats.received) - len(made) - len(received),
+            "introducers": len({item.introducer for item in stats.received}),
+            "graph": intro_graph(made, received),
+        },
+        "dimensions": [_dimension_context(item) for item in stats.dimensions],
+    }
+
+
+def table_cell(value: object) -> str:
+    """Text safe inside a Markdown table cell."""
+    return " ".join(str(value).replace("|", "\\|").split())
+
+
+def render_network(workspace: Workspace, stats: NetworkStats | None = None) -> str:
+    """The content of Network.md's `vaultkit:network` block, as of the workspace's today.
+
+    `stats` saves collecting the figures again; it must be `collect_stats(workspace)`.
+    """
+    renderer = workspace.renderer()
+    renderer.env.filters["cell"] = table_cell
+    return renderer.render(VIEW_TEMPLATE, **view_context(stats or collect_stats(workspace)))
+
+
+def write_network(workspace: Workspace, stats: NetworkStats | None = None) -> tuple[str | None, bool]:
+    """Write Network.md's block when it changed: (its path or None when switched off, written?)."""
+    rel_path = workspace.config.view_path(VIEW_NAME)
+    if rel_path is None:
+        return None, False
+    return rel_path, write_view(workspace, rel_path, VIEW_NAME, render_network(workspace, stats))

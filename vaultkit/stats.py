@@ -1,0 +1,471 @@
+"""Figures about the network as plain data: pure functions of people, interactions and a date.
+
+Snapshot figures (size, keeping in touch, diversity) count the people you keep now, so
+archived people are left out; history figures (new people per week, channels,
+introductions) count what happened, archived people included.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from vaultkit.config import Config
+from vaultkit.dates import add_months, parse_birthday
+from vaultkit.due import due_items, resolve_cadence
+from vaultkit.goals import streak, weekly_new
+from vaultkit.model import DueItem, Person, name_key
+from vaultkit.parse import split_link
+
+UNKNOWN = "unknown"
+WEEKS_PER_YEAR = 52
+OPTIONAL_DIMENSIONS = ("seniority", "gender", "age")
+AGE_BANDS = ("<25", "25–34", "35–44", "45–54", "55–64", "65+")
+# `vault add` tags everyone `person`; as a group it would always be 100% and say nothing.
+MARKER_TAG = "person"
+# Without a cadence there is no reminder; a year of silence is when we say "losing touch".
+LOSING_TOUCH_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class IntroPair:
+    """An introduction you made between two people (names in alphabetical order)."""
+
+    a: str
+    b: str
+    date: dt.date
+
+    def to_json(self) -> dict[str, Any]:
+        """The spec's pair object."""
+        return {"a": self.a, "b": self.b, "date": self.date.isoformat()}
+
+
+@dataclass(frozen=True)
+class IntroReceived:
+    """Someone introduced you to a person (their `introduced_by`); `met` dates it."""
+
+    introducer: str
+    person: str
+    met: dt.date | None
+
+
+@dataclass(frozen=True)
+class GoalProgress:
+    """The new-people goal: weekly target, streak, this calendar year against 52 weeks."""
+
+    per_week: int
+    streak_weeks: int
+    year_to_date: int
+    year_target: int
+
+    def to_json(self) -> dict[str, Any]:
+        """The spec's `goal` object."""
+        return {
+            "per_week": self.per_week,
+            "streak_weeks": self.streak_weeks,
+            "year_to_date": self.year_to_date,
+            "year_target": self.year_target,
+        }
+
+
+@dataclass(frozen=True)
+class LosingTouch:
+    """A person with no cadence and no contact for a year (`last` is contact, else `met`)."""
+
+    name: str
+    path: str
+    last: dt.date | None
+
+
+@dataclass(frozen=True)
+class KeepingInTouch:
+    """Who is on time among people with a cadence, who drifts, who is slipping away."""
+
+    with_cadence: int
+    on_time: int
+    drifting: tuple[DueItem, ...]
+    never_contacted: tuple[DueItem, ...]
+    losing_touch: tuple[LosingTouch, ...]
+
+    @property
+    def share_on_time(self) -> float | None:
+        """on_time / with_cadence, rounded to 2 places; None when nobody has a cadence."""
+        return round(self.on_time / self.with_cadence, 2) if self.with_cadence else None
+
+    def to_json(self) -> dict[str, Any]:
+        """The spec's `keeping_in_touch` object."""
+        return {
+            "with_cadence": self.with_cadence,
+            "on_time": self.on_time,
+            "share_on_time": self.share_on_time,
+        }
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """How the network splits on one dimension.
+
+    `groups` holds (value, people) largest first (age bands in age order); `known` counts
+    the people with at least one value, `unknown` those with none. A multi-valued field
+    (tags) counts a person once in each of their groups.
+    """
+
+    dimension: str
+    groups: tuple[tuple[str, int], ...]
+    known: int
+    unknown: int
+
+    @property
+    def largest(self) -> tuple[str, int] | None:
+        """The largest group (the first of equals in `groups` order)."""
+        if not self.groups:
+            return None
+        top = max(count for _, count in self.groups)
+        return next(group for group in self.groups if group[1] == top)
+
+    @property
+    def largest_share(self) -> float | None:
+        """Share of the people with a known value who are in the largest group."""
+        largest = self.largest
+        return largest[1] / self.known if largest and self.known else None
+
+    @property
+    def effective_number(self) -> float | None:
+        """Inverse Simpson index 1/Σp² over known values: how many equal groups it is worth."""
+        total = sum(count for _, count in self.groups)
+        if not total:
+            return None
+        return 1 / sum((count / total) ** 2 for _, count in self.groups)
+
+    def to_json(self) -> dict[str, int]:
+        """`{value: people, ..., "unknown": n}`."""
+        data = dict(self.groups)
+        data[UNKNOWN] = self.unknown
+        return data
+
+    def sentence(self) -> str:
+        """A plain-language line: `62% of your network is in London (of the 25 ...)`."""
+        largest, share = self.largest, self.largest_share
+        if largest is None or share is None:
+            return f"You record no {self.dimension} yet."
+        verb = _VERBS.get(self.dimension, f"has {self.dimension} {{}}").format(largest[0])
+        line = f"{percent(share)} of your network {verb}"
+        if self.unknown:
+            who = "person" if self.known == 1 else "people"
+            line += f" (of the {self.known} {who} whose {self.dimension} you record)"
+        return line + "."
+
+
+_VERBS = {
+    "location": "is in {}",
+    "company": "works at {}",
+    "tags": "is tagged {}",
+    "age": "is aged {}",
+    "gender": "is {}",
+    "seniority": "is {}",
+}
+
+
+@dataclass(frozen=True)
+class NetworkStats:
+    """Every figure of `vault stats` and Network.md."""
+
+    today: dt.date
+    people: int
+    archived: int
+    new_per_week: tuple[tuple[str, int], ...]
+    goal: GoalProgress
+    keeping_in_touch: KeepingInTouch
+    channels: tuple[tuple[str, int], ...]
+    pairs: tuple[IntroPair, ...]
+    received: tuple[IntroReceived, ...]
+    dimensions: tuple[Breakdown, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """The spec's `vault stats --json` object."""
+        return {
+            "today": self.today.isoformat(),
+            "people": self.people,
+            "new_per_week": [{"week": week, "new": new} for week, new in self.new_per_week],
+            "goal": self.goal.to_json(),
+            "keeping_in_touch": self.keeping_in_touch.to_json(),
+            "channels": dict(self.channels),
+            "introductions": {
+                "made": len(self.pairs),
+                "pairs": [pair.to_json() for pair in self.pairs],
+            },
+            "dimensions": {b.dimension: b.to_json() for b in self.dimensions},
+        }
+
+
+def percent(share: float) -> str:
+    """0.623 -> `62%`."""
+    return f"{round(share * 100)}%"
+
+
+# -- growth -------------------------------------------------------------------------------
+def goal_progress(people: Sequence[Person], per_week: int, today: dt.date) -> GoalProgress:
+    """Streak over the whole history of `met` dates, and this calendar year against 52 weeks."""
+    met = [p.met for p in people if p.met is not None]
+    weeks = weekly_new(met, today)
+    return GoalProgress(
+        per_week=per_week,
+        streak_weeks=streak(weeks, per_week),
+        year_to_date=sum(1 for day in met if day.year == today.year and day <= today),
+        year_target=per_week * WEEKS_PER_YEAR,
+    )
+
+
+# -- keeping in touch ---------------------------------------------------------------------
+def _opted_out(person: Person, config: Config) -> bool:
+    """`cadence: none` on the person, or on a tag of theirs: no reminders and no guilt."""
+    if person.cadence:
+        return person.cadence.strip().casefold() == "none"
+    for key, text in config.cadence_by_tag:
+        if text.strip().casefold() != "none":
+            continue
+        for tag in person.tags:
+            tag_key = tag.lstrip("#").casefold()
+            if tag_key == key or tag_key.startswith(key + "/"):
+                return True
+    return False
+
+
+def losing_touch(people: Iterable[Person], config: Config, today: dt.date) -> list[LosingTouch]:
+    """People with no cadence (and not opted out) whose last contact, else `met`, is a year old.
+
+    Nobody ever contacted with no `met` date counts too; the longest silent come first.
+    """
+    cutoff = add_months(today, -LOSING_TOUCH_MONTHS)
+    found: list[LosingTouch] = []
+    for person in people:
+        if person.archived or (person.snooze_until and person.snooze_until > today):
+            continue
+        if resolve_cadence(person, config) is not None or _opted_out(person, config):
+            continue
+        last = person.last_contact or person.met
+        if last is None or last <= cutoff:
+            found.append(LosingTouch(person.name, person.path, last))
+    found.sort(key=lambda item: (item.last or dt.date.min, item.name.casefold(), item.path))
+    return found
+
+
+def keeping_in_touch(people: Sequence[Person], config: Config, today: dt.date) -> KeepingInTouch:
+    """On time = has a cadence and is not due today (a snooze counts as on time)."""
+    active = [p for p in people if not p.archived]
+    with_cadence = sum(1 for p in active if resolve_cadence(p, config) is not None)
+    due = due_items(active, config, today)
+    return KeepingInTouch(
+        with_cadence=with_cadence,
+        on_time=with_cadence - len(due),
+        drifting=tuple(item for item in due if item.days_overdue is not None and item.days_overdue > 0),
+        never_contacted=tuple(item for item in due if item.due_on is None),
+        losing_touch=tuple(losing_touch(active, config, today)),
+    )
+
+
+# -- channels -----------------------------------------------------------------------------
+InteractionCount = tuple[dt.date, str, str | None, int]
+"""(date, source, channel, how many): interactions grouped, as `Index.interaction_counts` gives them."""
+
+
+def channel_of(source: str, channel: str | None) -> str:
+    """The channel word of a Log entry; meeting notes are `meeting`; none written is unknown."""
+    if source == "meeting":
+        return "meeting"
+    return channel or UNKNOWN
+
+
+def channel_counts(
+    interactions: Iterable[InteractionCount], today: dt.date, since: dt.date | None = None
+) -> list[tuple[str, int]]:
+    """Interactions per channel (one per person met: a dinner for three counts three), largest first."""
+    counts: Counter[str] = Counter()
+    for date, source, channel, count in interactions:
+        if date <= today and (since is None or date >= since):
+            counts[channel_of(source, channel)] += count
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+# -- introductions ------------------------------------------------------------------------
+def name_resolver(names: Iterable[tuple[str, Sequence[str]]]) -> Callable[[str], str]:
+    """From (name, aliases) of everyone, a function from a written name or link target to a
+    person's name (names first, then unique aliases); text that matches nobody comes back
+    as written."""
+    by_name: dict[str, str] = {}
+    by_alias: dict[str, set[str]] = {}
+    for name, aliases in names:
+        by_name.setdefault(name_key(name), name)
+        for alias in aliases:
+            by_alias.setdefault(name_key(alias), set()).add(name)
+
+    def resolve(text: str) -> str:
+        key = name_key(text).rsplit("/", 1)[-1]
+        if key in by_name:
+            return by_name[key]
+        owners = by_alias.get(key, set())
+        if len(owners) == 1:
+            return next(iter(owners))
+        return text.rsplit("/", 1)[-1].strip()
+
+    return resolve
+
+
+def introductions_received(
+    introduced: Iterable[tuple[str, Sequence[str], dt.date | None]], resolve: Callable[[str], str]
+) -> list[IntroReceived]:
+    """Every (introducer, person) from (person, `introduced_by` as written, `met`), by date then names."""
+    found = [
+        IntroReceived(resolve(introducer), name, met)
+        for name, introducers, met in introduced
+        for introducer in introducers
+        if introducer.strip()
+    ]
+    found.sort(key=lambda r: (r.met or dt.date.min, r.person.casefold(), r.introducer.casefold()))
+    return found
+
+
+def make_pair(first: str, second: str, date: dt.date) -> IntroPair:
+    """An IntroPair with its names in a stable order, whichever note it was read from."""
+    a, b = sorted((first, second), key=lambda name: (name_key(name), name))
+    return IntroPair(a, b, date)
+
+
+# -- diversity ----------------------------------------------------------------------------
+def age_band(birthday: str | None, today: dt.date) -> str | None:
+    """The age band of a birthday with a year (`--MM-DD` or none gives None)."""
+    if not birthday:
+        return None
+    try:
+        born = parse_birthday(birthday)
+    except ValueError:
+        return None
+    if born.year is None:
+        return None
+    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    if age < 0:
+        return None
+    if age < 25:
+        return AGE_BANDS[0]
+    if age >= 65:
+        return AGE_BANDS[-1]
+    return AGE_BANDS[(age - 15) // 10]
+
+
+def _shown(text: str) -> str:
+    """A value as shown: `[[London]]` or `[[Places/London|LDN]]` reads as the name."""
+    text = " ".join(text.split())
+    if text.startswith("[[") and text.endswith("]]") and text.count("[[") == 1:
+        inner = text[2:-2]
+        if "|" in inner:
+            return inner.split("|", 1)[1].strip()
+        return split_link(inner).rsplit("/", 1)[-1]
+    return text
+
+
+def _texts(value: Any) -> list[str]:
+    if isinstance(value, list):
+        return [text for item in value for text in _texts(item)]
+    if value is None or isinstance(value, dict):
+        return []
+    return [str(value)]
+
+
+def values_of(person: Person, dimension: str, today: dt.date) -> list[str]:
+    """A person's values on a dimension as written (tags without `person`; age as a band)."""
+    if dimension == "age":
+        band = age_band(person.birthday, today)
+        return [band] if band else []
+    if dimension == "tags":
+        raw = [tag for tag in person.tags if tag.casefold() != MARKER_TAG]
+    else:
+        raw = _texts(person.fields.get(dimension))
+    values = [_shown(text) for text in raw]
+    return [v for v in values if v and name_key(v) != UNKNOWN]
+
+
+def breakdown(people: Sequence[Person], dimension: str, today: dt.date) -> Breakdown:
+    """Count the people on one dimension; values compare NFC and case-folded, shown in
+    their most common spelling. Missing values are unknown, never guessed."""
+    counts: Counter[str] = Counter()
+    spellings: dict[str, Counter[str]] = {}
+    keys: dict[str, str] = {}  # value -> its comparison key; a network repeats few values
+    known = unknown = 0
+    for person in people:
+        if person.archived:
+            continue
+        values = values_of(person, dimension, today)
+        if not values:
+            unknown += 1
+            continue
+        known += 1
+        seen: dict[str, str] = {}
+        for value in values:
+            key = keys.get(value)
+            if key is None:
+                key = keys[value] = name_key(value)
+            seen.setdefault(key, value)
+        for key, value in seen.items():
+            counts[key] += 1
+            spellings.setdefault(key, Counter())[value] += 1
+    # The most common spelling; on a tie the first met (people come in name order).
+    shown = {key: max(words.items(), key=lambda w: w[1])[0] for key, words in spellings.items()}
+    groups = [(shown[key], count) for key, count in counts.items()]
+    if dimension == "age":
+        groups.sort(key=lambda group: AGE_BANDS.index(group[0]))
+    else:
+        groups.sort(key=lambda group: (-group[1], group[0].casefold(), group[0]))
+    return Breakdown(dimension, tuple(groups), known, unknown)
+
+
+# -- everything ---------------------------------------------------------------------------
+def dimension_breakdowns(people: Sequence[Person], config: Config, today: dt.date) -> list[Breakdown]:
+    """The configured dimensions, then seniority, gender and age when anybody records them."""
+    chosen = list(dict.fromkeys(config.stats_dimensions))
+    found = [breakdown(people, dimension, today) for dimension in chosen]
+    for extra in OPTIONAL_DIMENSIONS:
+        if extra not in chosen:
+            item = breakdown(people, extra, today)
+            if item.known:
+                found.append(item)
+    return found
+
+
+def network_stats(
+    people: Sequence[Person],
+    interactions: Iterable[InteractionCount],
+    pairs: Iterable[IntroPair],
+    config: Config,
+    today: dt.date,
+    since: dt.date | None = None,
+) -> NetworkStats:
+    """All figures; `since` limits the weeks listed, the channels and the pairs counted.
+
+    `people` must carry their fields (`Index.people(today, with_fields=True)`).
+    """
+    active = [p for p in people if not p.archived]
+    met = [p.met for p in people if p.met is not None]
+    chosen_pairs = sorted(
+        (pair for pair in pairs if pair.date <= today and (since is None or pair.date >= since)),
+        key=lambda pair: (pair.date, name_key(pair.a), name_key(pair.b)),
+    )
+    return NetworkStats(
+        today=today,
+        people=len(active),
+        archived=len(people) - len(active),
+        new_per_week=tuple(weekly_new(met, today, since)),
+        goal=goal_progress(people, config.new_people_per_week, today),
+        keeping_in_touch=keeping_in_touch(people, config, today),
+        channels=tuple(channel_counts(interactions, today, since)),
+        pairs=tuple(dict.fromkeys(chosen_pairs)),
+        received=tuple(
+            introductions_received(
+                ((p.name, p.introduced_by, p.met) for p in people),
+                name_resolver((p.name, p.aliases) for p in people),
+            )
+        ),
+        dimensions=tuple(dimension_breakdowns(people, config, today)),
+    )
