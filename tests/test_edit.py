@@ -65,6 +65,18 @@ def touch(text: str) -> str:
             "## Log\n```\n- not an item\n```\n## Next\n",
             "## Log\n```\n- not an item\n```\n- 2026-11-22 coffee: talked\n## Next\n",
         ),
+        # Log headings inside comments and generated blocks are not read, so not written to.
+        (
+            "<!-- vaultkit:due -->\n## Log\n<!-- /vaultkit:due -->\n## Log\n- old\n",
+            "<!-- vaultkit:due -->\n## Log\n<!-- /vaultkit:due -->\n## Log\n- 2026-11-22 coffee: talked\n- old\n",
+        ),
+        ("%%\n## Log\n%%\n## Log\n- old\n", "%%\n## Log\n%%\n## Log\n- 2026-11-22 coffee: talked\n- old\n"),
+        ("<!-- ## Log -->\n## Log\n", "<!-- ## Log -->\n## Log\n- 2026-11-22 coffee: talked\n"),
+        # List items inside comments are not the first item.
+        (
+            "## Log\n%% - hidden %%\n<!--\n- hidden\n-->\n- old\n",
+            "## Log\n%% - hidden %%\n<!--\n- hidden\n-->\n- 2026-11-22 coffee: talked\n- old\n",
+        ),
         # The sub-heading of the Log is inside it; the next sibling heading ends it.
         (
             "## Log\n### 2026\n- old\n",
@@ -80,6 +92,7 @@ def test_add_log_entry_goes_first_in_the_log_section(before: str, after: str) ->
     ("before", "after"),
     [
         ("", "## Log\n- 2026-11-22 coffee: talked\n"),
+        ("\ufeff", "\ufeff## Log\n- 2026-11-22 coffee: talked\n"),
         ("# Ada\n", "# Ada\n\n## Log\n- 2026-11-22 coffee: talked\n"),
         ("# Ada\n\n", "# Ada\n\n## Log\n- 2026-11-22 coffee: talked\n"),
         ("---\ncadence: 1m\n---\n", "---\ncadence: 1m\n---\n\n## Log\n- 2026-11-22 coffee: talked\n"),
