@@ -139,4 +139,13 @@ def describe_template_error(err: BaseException, fallback: Path) -> str:
         message = "the template ran out of memory"
     else:
         message = f"{type(err).__name__}: {err}"
-    return f"template {where}{f':{line}' if line else ''}: {message}"
+    return f"template {_shown(where)}{f':{line}' if line else ''}: {message}"
+
+
+def _shown(path: str) -> str:
+    """A path as the user can type it: relative to the current folder when inside it."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return path
+    return path if relative.startswith("..") else relative

@@ -4,7 +4,7 @@ Jinja's sandbox stops a template from reaching Python internals (`''.__class__`,
 globals) and from changing lists and dicts. It does not stop a template from running
 forever or from building a string of many gigabytes. `GuardedEnvironment` adds that:
 
-- a clock: every call, attribute lookup, loop step and output chunk checks a deadline;
+- a clock: calls, filters, operators and loop steps check a deadline;
 - sizes: a value that an operator (`+ * ** % ~`), a filter, a method call or a block
   capture would build is estimated before it is built where it can grow far past its
   inputs (padding, `replace`, `join`, repetition, format widths), checked after, and
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextvars
 import copy
+import functools
 import re
 import string
 import time
@@ -47,6 +48,9 @@ class RenderLimitError(SecurityError):
     """A template went past a time or size limit."""
 
 
+_TICKS_PER_CLOCK_CHECK = 32
+
+
 class _Budget:
     """The clock and the running total of one render."""
 
@@ -54,8 +58,15 @@ class _Budget:
         self.limits = limits
         self.deadline = time.monotonic() + limits.seconds
         self.built = 0
+        self.countdown = _TICKS_PER_CLOCK_CHECK
 
     def tick(self) -> None:
+        # Reading the clock costs more than most template steps; every step is bounded in
+        # size, so looking every few dozen steps keeps the deadline within milliseconds.
+        self.countdown -= 1
+        if self.countdown > 0:
+            return
+        self.countdown = _TICKS_PER_CLOCK_CHECK
         if time.monotonic() > self.deadline:
             raise RenderLimitError(f"it ran for more than {self.limits.seconds:g} s")
 
@@ -115,6 +126,13 @@ def _text_size(value: object, cap: int) -> int:
 _PRINTF_RE = re.compile(r"%(?:\([^)]*\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d+))?[hlL]?[a-zA-Z%]")
 
 
+@functools.lru_cache(maxsize=256)
+def _printf_widths(template: str) -> tuple[int, bool]:
+    """The widest width or precision in a `%` format, and whether one is `*`."""
+    numbers = [n for match in _PRINTF_RE.finditer(template) for n in match.groups() if n is not None]
+    return max((int(n) for n in numbers if n != "*"), default=0), "*" in numbers
+
+
 class _GuardedCodeGenerator(CodeGenerator):
     """Compiles `{% for %}` to loop through `guard_iter` and `~` to `guard_join`."""
 
@@ -157,7 +175,6 @@ class GuardedEnvironment(ImmutableSandboxedEnvironment):
         chunks = template.generate(**context)
         try:
             for chunk in chunks:
-                budget.tick()
                 size += len(chunk)
                 if size > self.limits.max_value:
                     raise RenderLimitError(f"its output is longer than {self.limits.max_value:,} characters")
@@ -192,16 +209,6 @@ class GuardedEnvironment(ImmutableSandboxedEnvironment):
             raise RenderLimitError(f"{what}: {value} is too large")
 
     # -- hooks the sandbox and the generated code call ----------------------------------
-    def getattr(self, obj: Any, attribute: str) -> Any:
-        """Attribute lookup, with the clock checked."""
-        self._tick()
-        return super().getattr(obj, attribute)
-
-    def getitem(self, obj: Any, argument: Any) -> Any:
-        """Item lookup, with the clock checked."""
-        self._tick()
-        return super().getitem(obj, argument)
-
     def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         """Every call a template makes: clock, size estimate, the call, size check."""
         __self._tick()
@@ -271,13 +278,11 @@ class GuardedEnvironment(ImmutableSandboxedEnvironment):
         """`'%5s' % x`: refuse huge widths and precisions, and huge values to convert."""
         cap = self.limits.max_value
         items = values if isinstance(values, tuple) else (values,)
-        for match in _PRINTF_RE.finditer(template):
-            for number in match.groups():
-                if number == "*":
-                    for value in items:
-                        self._check_int(value, "a % format width")
-                elif number is not None:
-                    self._check_int(int(number), "a % format width")
+        widest, starred = _printf_widths(template)
+        self._check_int(widest, "a % format width")
+        if starred:
+            for value in items:
+                self._check_int(value, "a % format width")
         self._check(len(template) + sum(_text_size(v, cap) for v in items), "a % format")
 
     def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
@@ -327,7 +332,7 @@ class GuardedEnvironment(ImmutableSandboxedEnvironment):
 
     def _finalize_output(self, value: Any) -> Any:
         """`{{ value }}`: a list or dict is checked before it is turned into text."""
-        if isinstance(value, _CONTAINERS):
+        if type(value) is not str and isinstance(value, _CONTAINERS):
             self._check(deep_size(value, self.limits.max_value), "the text of a list or dict")
         return value
 

@@ -10,7 +10,8 @@ import typer
 from vaultkit.cli.app import app, console, handle_errors, parse_date, print_json, settings_of, table
 
 templates_app = typer.Typer(
-    help="The templates vaultkit renders: which file is in effect, and copies to edit.",
+    help="The templates vaultkit renders: which file is in effect, and copies to edit.\n\n"
+    "Example: vault templates copy meeting",
     no_args_is_help=True,
 )
 app.add_typer(templates_app, name="templates")
