@@ -13,6 +13,7 @@ templates_app = typer.Typer(
     help="The templates vaultkit renders: which file is in effect, and copies to edit.\n\n"
     "Example: vault templates copy meeting",
     no_args_is_help=True,
+    rich_markup_mode=None,
 )
 app.add_typer(templates_app, name="templates")
 
