@@ -844,6 +844,20 @@ class Index:
         )
         return [(r[0], r[1], dt.date.fromisoformat(r[2]), r[3], r[4]) for r in rows]
 
+    def meetings_between(self, start: dt.date, end: dt.date) -> list[tuple[str, dt.date, list[str]]]:
+        """Meeting notes dated from `start` to `end` that name someone: (path, date, people's names)."""
+        rows = self.db.execute(
+            "SELECT c.src, c.date, p.name FROM contacts c LEFT JOIN people p ON p.path = c.person "
+            "WHERE c.source = 'meeting' AND c.date BETWEEN ? AND ? ORDER BY c.date, c.src, p.name_key",
+            (start.isoformat(), end.isoformat()),
+        )
+        meetings: dict[str, tuple[dt.date, list[str]]] = {}
+        for src, date_text, name in rows:
+            _, names = meetings.setdefault(src, (dt.date.fromisoformat(date_text), []))
+            if name is not None and name not in names:
+                names.append(name)
+        return [(path, date, names) for path, (date, names) in meetings.items()]
+
 
 def _line_text(body: str, note: ParsedNote, line: int | None) -> str:
     """The text of a link's line in a daily note, for the interaction list."""

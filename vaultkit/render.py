@@ -6,18 +6,18 @@ Rendering returns strings; writing them into the vault is the vault module's job
 from __future__ import annotations
 
 import json
+import os
 import re
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
-from jinja2 import TemplateError as JinjaError
-from jinja2.sandbox import SandboxedEnvironment
 
 from vaultkit.errors import TemplateError
+from vaultkit.sandbox import GuardedEnvironment, Limits, RenderLimitError
 
-MAX_OUTPUT_CHARS = 2_000_000
+MAX_OUTPUT_CHARS = Limits().max_value
 _PLAIN_YAML_RE = re.compile(r"^[\w .@+/()'&,-]*$", re.UNICODE)
 _YAML_SPECIAL_START = tuple("!&*-?:,[]{}#|>@`\"'%")
 
@@ -53,13 +53,14 @@ def yaml_list(values: list[Any]) -> str:
 class Renderer:
     """Renders the `.j2` templates of one vault (its own copies win, file by file)."""
 
-    def __init__(self, user_dir: Path | None) -> None:
-        loaders = []
+    def __init__(self, user_dir: Path | None, limits: Limits | None = None) -> None:
+        loaders: list[FileSystemLoader] = []
         if user_dir is not None and user_dir.is_dir():
-            loaders.append(FileSystemLoader(str(user_dir)))
+            loaders.append(_ContainedLoader(str(user_dir)))
         loaders.append(FileSystemLoader(str(builtin_templates_dir())))
         self.user_dir = user_dir
-        self.env = SandboxedEnvironment(
+        self.env = GuardedEnvironment(
+            limits=limits,
             loader=ChoiceLoader(loaders),
             undefined=StrictUndefined,
             autoescape=False,
@@ -81,11 +82,70 @@ class Renderer:
         """Render a template to text; any failure is a TemplateError naming file and line."""
         try:
             template = self.env.get_template(name)
-            text = template.render(**context)
-        except JinjaError as err:
-            line = getattr(err, "lineno", None)
-            where = f"{self.source_of(name)}{f':{line}' if line else ''}"
-            raise TemplateError(f"template {where}: {err.message or err}") from None
-        if len(text) > MAX_OUTPUT_CHARS:
-            raise TemplateError(f"template {self.source_of(name)} produced too much output")
-        return text
+            return self.env.render_bounded(template, context)
+        except Exception as err:  # whatever a template does wrong is the template's error
+            raise TemplateError(describe_template_error(err, self.source_of(name))) from None
+
+
+class _ContainedLoader(FileSystemLoader):
+    """The user's templates folder; a template whose real path leaves it is refused."""
+
+    def get_source(self, environment: Any, template: str) -> tuple[str, str, Any]:
+        """The template's source, if it really lives in the folder."""
+        source, filename, uptodate = super().get_source(environment, template)
+        real = os.path.realpath(filename)
+        if not any(real.startswith(os.path.realpath(root) + os.sep) for root in self.searchpath):
+            from jinja2.exceptions import SecurityError
+
+            raise SecurityError(
+                f"{filename} leads outside the templates folder (a symlink?); it was not loaded"
+            )
+        return source, filename, uptodate
+
+
+def describe_template_error(err: BaseException, fallback: Path) -> str:
+    """One line for the user: `template PATH:LINE: what went wrong`."""
+    from jinja2.exceptions import (
+        SecurityError,
+        TemplateNotFound,
+        TemplateSyntaxError,
+        UndefinedError,
+    )
+
+    where, line = str(fallback), None
+    if isinstance(err, TemplateSyntaxError):
+        where, line = err.filename or where, err.lineno
+    else:
+        # Jinja rewrites tracebacks so that template frames carry the template's file and line.
+        tb = err.__traceback__
+        while tb is not None:
+            filename = tb.tb_frame.f_code.co_filename
+            if filename.endswith(".j2") or filename == str(fallback):
+                where, line = filename, tb.tb_lineno
+            tb = tb.tb_next
+    if isinstance(err, TemplateSyntaxError):
+        message = f"syntax error: {err.message}"
+    elif isinstance(err, TemplateNotFound):
+        message = f"no template called {err.name!r} (in the templates folder or built in)"
+    elif isinstance(err, RenderLimitError):
+        message = f"stopped: {err}"
+    elif isinstance(err, SecurityError | OverflowError):
+        message = f"refused by the sandbox: {err}"
+    elif isinstance(err, UndefinedError):
+        message = str(err)
+    elif isinstance(err, RecursionError):
+        message = "the template calls itself too deeply"
+    elif isinstance(err, MemoryError):
+        message = "the template ran out of memory"
+    else:
+        message = f"{type(err).__name__}: {err}"
+    return f"template {_shown(where)}{f':{line}' if line else ''}: {message}"
+
+
+def _shown(path: str) -> str:
+    """A path as the user can type it: relative to the current folder when inside it."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return path
+    return path if relative.startswith("..") else relative

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from vaultkit.cli import core as core
+from vaultkit.cli import meet as meet
 from vaultkit.cli import network as network
 from vaultkit.cli.app import app, main
 

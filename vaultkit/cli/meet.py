@@ -1,0 +1,145 @@
+"""Meeting notes, follow-ups, the weekly review and the templates: meet, followups, review, templates."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+import typer
+
+from vaultkit.cli.app import app, console, handle_errors, parse_date, print_json, settings_of, table
+
+templates_app = typer.Typer(
+    help="The templates vaultkit renders: which file is in effect, and copies to edit.\n\n"
+    "Example: vault templates copy meeting",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(templates_app, name="templates")
+
+_DUE_MARK_RE = re.compile(r"\s*📅\s*\d{4}-\d{2}-\d{2}")
+
+
+@app.command()
+@handle_errors
+def meet(
+    ctx: typer.Context,
+    names: Annotated[str, typer.Argument(help="NAME or NAME,NAME,... (name, alias or unique prefix).")],
+    date: Annotated[str | None, typer.Option(help="The meeting's date (YYYY-MM-DD, default today).")] = None,
+    title: Annotated[str | None, typer.Option(help="Title for the note (default: the names).")] = None,
+    open_: Annotated[bool, typer.Option("--open", help="Open the note when it is made.")] = False,
+) -> None:
+    """Make a meeting note prefilled with what to remember about each person.
+
+    Example: vault meet "Ada, Charles" --title "Engine demo" --open
+    """
+    from vaultkit.meetings import create_meeting, open_note
+
+    workspace = settings_of(ctx).workspace()
+    note = create_meeting(workspace, names, date=parse_date("--date", date), title=title)
+    typer.echo(note.path)
+    if open_:
+        open_note(workspace.vault, note.path)
+
+
+@app.command()
+@handle_errors
+def followups(
+    ctx: typer.Context,
+    names: Annotated[str | None, typer.Argument(help="Only these people (NAME or NAME,NAME,...).")] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only those past their due date.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List open follow-ups (tasks in person notes and meeting notes), soonest due first.
+
+    Example: vault followups Ada --overdue
+    """
+    from vaultkit.meetings import open_followups
+
+    workspace = settings_of(ctx).workspace()
+    items = open_followups(workspace, names, overdue=overdue)
+    today = workspace.today
+    if as_json:
+        print_json(
+            {
+                "today": today.isoformat(),
+                "followups": [
+                    item.to_json() | {"overdue": bool(item.due and item.due < today)} for item in items
+                ],
+            }
+        )
+        return
+    if not items:
+        typer.echo("No overdue follow-ups." if overdue else "No open follow-ups.")
+        return
+    late = sum(1 for item in items if item.due and item.due < today)
+    typer.echo(f"{len(items)} open follow-up{'s' if len(items) != 1 else ''}, {late} overdue:")
+    for item in items:
+        due_text = item.due.isoformat() if item.due else "no date"
+        mark = "late" if item.due and item.due < today else ""
+        text = _DUE_MARK_RE.sub("", item.text)
+        typer.echo(f"  {due_text:<10} {mark:<4}  {item.person}: {text}  ({item.path}:{item.line})")
+
+
+@app.command()
+@handle_errors
+def review(
+    ctx: typer.Context,
+    week: Annotated[str | None, typer.Option(help="The ISO week, YYYY-Www (default: this week).")] = None,
+) -> None:
+    """Write the weekly review: who is due, overdue follow-ups, new people, meetings, drift.
+
+    Example: vault review --week 2026-W47
+    """
+    from vaultkit.meetings import write_review
+
+    result = write_review(settings_of(ctx).workspace(), week)
+    data = result.context
+    goal = data["goal"]
+    goal_text = f"goal {goal['per_week']}, streak {goal['streak']} week{'s' if goal['streak'] != 1 else ''}"
+    summary = (
+        f"{goal['count']} new {'person' if goal['count'] == 1 else 'people'} ({goal_text}), "
+        f"{len(data['meetings'])} meeting{'s' if len(data['meetings']) != 1 else ''}, "
+        f"{len(data['due'])} due, {len(data['overdue_followups'])} overdue follow-up"
+        f"{'s' if len(data['overdue_followups']) != 1 else ''}"
+    )
+    verb = "Wrote" if result.written else "Up to date:"
+    typer.echo(f"{verb} {result.path}: {summary}")
+
+
+@templates_app.command("list")
+@handle_errors
+def templates_list(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show which file is in effect for each template: your copy or the built-in one.
+
+    Example: vault templates list
+    """
+    from vaultkit.templates_admin import list_templates
+
+    found = list_templates(settings_of(ctx).workspace(sync=False))
+    if as_json:
+        print_json({"templates": [info.to_json() for info in found]})
+        return
+    grid = table("Template", "In effect", "File")
+    for info in found:
+        grid.add_row(info.name, "your copy" if info.source == "vault" else "built-in", info.path)
+    console().print(grid)
+
+
+@templates_app.command("copy")
+@handle_errors
+def templates_copy(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="A built-in template: meeting, review, person...")],
+) -> None:
+    """Copy a built-in template into the vault's templates folder, to edit (never overwrites).
+
+    Example: vault templates copy meeting
+    """
+    from vaultkit.templates_admin import copy_template
+
+    rel_path = copy_template(settings_of(ctx).workspace(sync=False), name)
+    typer.echo(f"Copied to {rel_path}; edit it there, vaultkit uses it from now on")

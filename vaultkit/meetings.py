@@ -1,0 +1,378 @@
+"""Meeting notes prefilled with context, follow-ups, and the weekly review.
+
+`create_meeting` gathers what is worth remembering about each person (profile, last
+interactions, open follow-ups, their Notes, an upcoming birthday, who they are linked
+with) and renders `meeting.md.j2`. The context sits in a generated `vaultkit:context`
+block, where links are not contacts: the people in the note's `people` property are the
+meeting's contacts, nobody else. `write_review` renders `review.md.j2` into
+`Reviews/YYYY-Www.md`, replacing only its generated block when it runs again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import posixpath
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+from vaultkit.dates import parse_birthday, parse_cadence
+from vaultkit.due import due_items, why_due
+from vaultkit.edit import block_markers
+from vaultkit.errors import ConfigError, NoteParseError, RefusedWrite, UsageError, VaultkitError
+from vaultkit.goals import iso_week, parse_iso_week, streak, week_start, weekly_new
+from vaultkit.model import DueItem, FollowUp, Interaction, name_key
+from vaultkit.parse import decode_note, parse_text
+from vaultkit.vault import Vault, safe_file_stem
+from vaultkit.workspace import PersonRef, Workspace, write_view
+
+LAST_INTERACTIONS = 5
+BIRTHDAY_DAYS = 30
+DRIFTING = 5
+CONTEXT_BLOCK = "context"
+REVIEW_BLOCK = "review"
+_MAX_STEM_CHARS = 120
+_HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
+_FENCE_RE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+_TASK_LINE_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\[.\]\s")
+_MARKER_RE = re.compile(r"<!--\s*/?vaultkit:[\w-]+\s*-->")
+
+
+class OpenerMissing(VaultkitError):
+    """No program to open a note with."""
+
+
+@dataclass(frozen=True)
+class MeetingNote:
+    """A meeting note `vault meet` made."""
+
+    path: str
+    date: dt.date
+    people: list[PersonRef]
+
+
+@dataclass(frozen=True)
+class Review:
+    """A weekly review `vault review` wrote (or found up to date)."""
+
+    path: str
+    written: bool
+    context: dict[str, Any]
+
+
+# -- meeting notes -----------------------------------------------------------------------
+def create_meeting(
+    workspace: Workspace, names: str, date: dt.date | None = None, title: str | None = None
+) -> MeetingNote:
+    """Make `Meetings/YYYY-MM-DD Name.md` from `meeting.md.j2`, prefilled; never overwrites."""
+    meetings_dir = workspace.config.meetings_dir
+    if not meetings_dir:
+        raise ConfigError("vaultkit.toml: meetings_dir is empty; meeting notes need a folder")
+    when = date or workspace.today
+    refs = workspace.find_people(names)
+    if title is not None and not title.strip():
+        raise UsageError("--title is empty")
+    heading = " ".join(title.split()) if title else _join_names([ref.name for ref in refs])
+    context = {
+        "date": when.isoformat(),
+        "today": workspace.today.isoformat(),
+        "title": heading,
+        "people": [person_context(workspace, ref, when) for ref in refs],
+    }
+    text = workspace.renderer().render("meeting.md.j2", **context)
+    stem = f"{when.isoformat()} {safe_file_stem(heading)[:_MAX_STEM_CHARS].rstrip(' .')}"
+    path = _write_new(workspace, meetings_dir, stem, text)
+    return MeetingNote(path, when, refs)
+
+
+def _join_names(names: list[str]) -> str:
+    """`A`, `A and B`, `A, B and C`, `A, B and 3 others`."""
+    if len(names) > 3:
+        return f"{names[0]}, {names[1]} and {len(names) - 2} others"
+    if len(names) > 1:
+        return ", ".join(names[:-1]) + f" and {names[-1]}"
+    return names[0]
+
+
+def _write_new(workspace: Workspace, folder: str, stem: str, text: str) -> str:
+    """Write a new note, adding ` (2)`, ` (3)`... to the name while one exists."""
+    try:
+        parse_text(f"{folder}/{stem}.md", text, workspace.config)
+    except NoteParseError as err:
+        raise RefusedWrite(f"the meeting template made an unreadable note: {err}") from None
+    data = text.encode("utf-8")
+    for number in range(1, 1000):
+        rel_path = f"{folder}/{stem}.md" if number == 1 else f"{folder}/{stem} ({number}).md"
+        if workspace.vault.exists(rel_path):
+            continue
+        try:
+            workspace.vault.write(rel_path, data, None)
+        except RefusedWrite:
+            continue  # it appeared meanwhile: take the next number
+        workspace.index.update_paths([rel_path])
+        return rel_path
+    raise RefusedWrite(f"{folder}/{stem}.md and 998 numbered copies exist already; nothing was written")
+
+
+def person_context(workspace: Workspace, ref: PersonRef, date: dt.date) -> dict[str, Any]:
+    """What a meeting template gets for one person (see the README for every key)."""
+    index = workspace.index
+    person = index.person(ref.path, workspace.today)
+    summary = workspace.person_summary(person)
+    fields = person.fields
+    everyone = index.names()
+    name_of = {path: name for path, name, _ in everyone}
+    linked = {name_of[p] for p in index.links_in(ref.path) if p in name_of}
+    linked.update(index.links_out(ref.path))
+    linked.discard(person.name)
+    return {
+        "name": person.name,
+        "path": person.path,
+        "link": person_link(workspace, ref),
+        "role": _text(fields.get("role")),
+        "company": _text(fields.get("company")),
+        "location": _text(fields.get("location")),
+        "fields": fields,
+        "tags": person.tags,
+        "aliases": person.aliases,
+        "met": person.met.isoformat() if person.met else None,
+        "introduced_by": person.introduced_by,
+        "cadence": summary["cadence"],
+        "last_contact": summary["last_contact"],
+        "due_on": summary["due_on"],
+        "interactions": [
+            _interaction(item) for item in index.interactions(ref.path, workspace.today)[:LAST_INTERACTIONS]
+        ],
+        "followups": [_followup(item, workspace.today) for item in index.followups(ref.path)],
+        "notes": notes_section(workspace.vault, ref.path),
+        "birthday": upcoming_birthday(person.birthday, date),
+        "linked": sorted(linked, key=name_key),
+    }
+
+
+def person_link(workspace: Workspace, ref: PersonRef) -> str:
+    """`[[Name]]`, or `[[Folder/Name]]` when another person has the same name."""
+    same = [p for p, n, _ in workspace.index.names() if name_key(n) == name_key(ref.name)]
+    target = ref.name if len(same) < 2 else posixpath.splitext(ref.path)[0]
+    return f"[[{target}]]"
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _defuse(text: str) -> str:
+    """Copied text must not open or close a generated block."""
+    return _MARKER_RE.sub("", text)
+
+
+def _note_stem(path: str) -> str:
+    return posixpath.splitext(posixpath.basename(path))[0]
+
+
+def _interaction(item: Interaction) -> dict[str, Any]:
+    data = item.to_json()
+    data["text"] = _defuse(item.text)
+    data["note"] = _note_stem(item.path)
+    return data
+
+
+def _followup(item: FollowUp, today: dt.date) -> dict[str, Any]:
+    data = item.to_json()
+    data["text"] = _defuse(item.text)
+    data["note"] = _note_stem(item.path)
+    data["overdue"] = bool(item.due and item.due < today)
+    return data
+
+
+def notes_section(vault: Vault, rel_path: str, heading: str = "Notes") -> str:
+    """The text under a person's `## Notes` heading, without its tasks (they are follow-ups)."""
+    try:
+        text = decode_note(rel_path, vault.read(rel_path).data)
+    except (OSError, NoteParseError):
+        return ""
+    body = parse_text(rel_path, text, vault.config).body
+    wanted = name_key(heading)
+    kept: list[str] = []
+    level: int | None = None
+    fence: str | None = None
+    for line in body.splitlines():
+        opened = _FENCE_RE.match(line)
+        if fence is not None:
+            fence = None if opened and opened.group(1)[0] == fence[0] else fence
+        elif opened:
+            fence = opened.group(1)
+        else:
+            found = _HEADING_RE.match(line)
+            if found:
+                if level is not None and len(found.group(1)) <= level:
+                    break
+                if level is None and name_key(found.group(2)) == wanted:
+                    level = len(found.group(1))
+                    continue
+        if level is not None and not _TASK_LINE_RE.match(line):
+            kept.append(_defuse(line))
+    return "\n".join(kept).strip("\n")
+
+
+def upcoming_birthday(birthday: str | None, date: dt.date) -> dict[str, Any] | None:
+    """`{"date", "in_days", "turns"}` when the birthday falls within 30 days of `date`."""
+    if not birthday:
+        return None
+    try:
+        parsed = parse_birthday(birthday)
+    except ValueError:
+        return None
+    when = parsed.next_on_or_after(date)
+    days = (when - date).days
+    if days > BIRTHDAY_DAYS:
+        return None
+    turns = when.year - parsed.year if parsed.year else None
+    return {"date": when.isoformat(), "in_days": days, "turns": turns}
+
+
+def open_note(vault: Vault, rel_path: str) -> str:
+    """Open a note with the system's opener (an `obsidian://` URI in an Obsidian vault); returns it."""
+    full = vault.path(rel_path)
+    if (vault.root / ".obsidian").is_dir():
+        target = f"obsidian://open?vault={quote(vault.root.name, safe='')}&file={quote(rel_path, safe='')}"
+    else:
+        target = str(full)
+    if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+        os.startfile(target)  # type: ignore[attr-defined]
+        return target
+    opener = "open" if sys.platform == "darwin" else "xdg-open"
+    program = shutil.which(opener)
+    if program is None:
+        raise OpenerMissing(
+            f"cannot open {rel_path}: there is no `{opener}` on this system; open it yourself"
+        )
+    subprocess.Popen(
+        [program, target],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    return target
+
+
+# -- follow-ups --------------------------------------------------------------------------
+def open_followups(workspace: Workspace, names: str | None = None, overdue: bool = False) -> list[FollowUp]:
+    """Open follow-ups (of these people), soonest due first; `overdue`: only those past due."""
+    if names:
+        items = [item for ref in workspace.find_people(names) for item in workspace.index.followups(ref.path)]
+        items.sort(key=lambda f: (f.due or dt.date.max, f.person.casefold(), f.path, f.line))
+    else:
+        items = workspace.index.followups()
+    if overdue:
+        items = [item for item in items if item.due is not None and item.due < workspace.today]
+    return items
+
+
+# -- the weekly review -------------------------------------------------------------------
+def review_week(workspace: Workspace, week: str | None = None) -> tuple[str, dt.date]:
+    """(`YYYY-Www`, its Monday) for `--week`, else this week."""
+    if week is None:
+        monday = week_start(workspace.today)
+    else:
+        try:
+            monday = parse_iso_week(week)
+        except ValueError as err:
+            raise UsageError(f"--week: {err}") from None
+    return iso_week(monday), monday
+
+
+def review_context(workspace: Workspace, monday: dt.date) -> dict[str, Any]:
+    """What `review.md.j2` gets for the week starting `monday` (see the README for every key).
+
+    "Today" is the Sunday of that week, or the real today when that is earlier.
+    """
+    sunday = monday + dt.timedelta(days=6)
+    today = min(workspace.today, sunday)
+    config = workspace.config
+    people = workspace.index.people(today)
+    due_now = due_items(people, config, today)
+    soon = [
+        item
+        for item in due_items(people, config, today, parse_cadence("7d"))
+        if item.due_on is not None and item.due_on > today
+    ]
+    drifting = sorted(
+        (item for item in due_now if item.days_overdue is not None and item.days_overdue > 0),
+        key=lambda item: (-(item.days_overdue or 0) / item.cadence_days, item.name.casefold()),
+    )[:DRIFTING]
+    met = sorted(
+        (p for p in people if p.met and monday <= p.met <= today), key=lambda p: (p.met, name_key(p.name))
+    )
+    goal = config.new_people_per_week
+    weeks = weekly_new([p.met for p in people if p.met], today)
+    overdue: dict[tuple[str, int], dict[str, Any]] = {}
+    for item in workspace.index.followups():
+        if item.due is not None and item.due < today:
+            entry = overdue.setdefault((item.path, item.line), _followup(item, today) | {"people": []})
+            entry["people"].append(item.person)
+            entry["days_late"] = (today - item.due).days
+    return {
+        "week": iso_week(monday),
+        "start": monday.isoformat(),
+        "end": sunday.isoformat(),
+        "today": today.isoformat(),
+        "due": [_due(item) for item in due_now],
+        "coming_due": [_due(item) for item in soon],
+        "overdue_followups": list(overdue.values()),
+        "met": [{"name": p.name, "path": p.path, "met": p.met.isoformat() if p.met else None} for p in met],
+        "goal": {
+            "per_week": goal,
+            "count": len(met),
+            "reached": goal > 0 and len(met) >= goal,
+            "streak": streak(weeks, goal),
+        },
+        "meetings": [
+            {"date": date.isoformat(), "path": path, "note": _note_stem(path), "people": names}
+            for path, date, names in workspace.index.meetings_between(monday, sunday)
+        ],
+        "drifting": [_due(item) | {"times_cadence": _ratio(item)} for item in drifting],
+    }
+
+
+def _ratio(item: DueItem) -> float:
+    return round((item.days_overdue or 0) / item.cadence_days, 1)
+
+
+def _due(item: DueItem) -> dict[str, Any]:
+    data = item.to_json()
+    data["why"] = why_due(item)
+    return data
+
+
+def write_review(workspace: Workspace, week: str | None = None) -> Review:
+    """Render `review.md.j2` into `Reviews/YYYY-Www.md`; a second run replaces only its block."""
+    name, monday = review_week(workspace, week)
+    context = review_context(workspace, monday)
+    text = workspace.renderer().render("review.md.j2", **context)
+    folder = workspace.config.reviews_dir
+    rel_path = f"{folder}/{name}.md" if folder else f"{name}.md"
+    start, end = block_markers(REVIEW_BLOCK)
+    lines = text.splitlines(keepends=True)
+    begin = next((i for i, line in enumerate(lines) if line.strip() == start), None)
+    finish = next((i for i, line in enumerate(lines) if line.strip() == end), None)
+    if begin is None or finish is None or finish < begin:
+        # A template without the markers: all of its text is the generated part.
+        block, whole = text, None
+    else:
+        block, whole = "".join(lines[begin + 1 : finish]), text
+    if whole is not None and not workspace.vault.exists(rel_path):
+        workspace.vault.write(rel_path, whole.encode("utf-8"), None)
+        workspace.index.update_paths([rel_path])
+        return Review(rel_path, True, context)
+    return Review(rel_path, write_view(workspace, rel_path, REVIEW_BLOCK, block), context)
