@@ -472,6 +472,13 @@ def test_show_json(cli: Cli, make_person: MakePerson, vault_dir: Path) -> None:
         ],
         "links_out": ["Charles Babbage"],
         "links_in": ["Daily/2026-11-20.md", "People/Charles Babbage.md"],
+        "introductions": {
+            "introduced_by": [],
+            "introduced_you_to": [],
+            "made_by_them": 0,
+            "made_for_them": 0,
+            "you_introduced_them_to": [],
+        },
     }
 
 

@@ -123,6 +123,8 @@ def notes(draw: st.DrawFn) -> tuple[str, bool, bool, str | None]:
         body[where:where] = log
     else:
         body = [b for b in body if not _looks_like_log_heading(b)]
+    if not has_front and body and body[0].lstrip("\ufeff").rstrip() == "---":
+        body.insert(0, "# Ada")  # else the body's thematic breaks would make a front matter
     lines.extend(body)
     text = newline.join("\n".join(lines).split("\n"))
     if lines and draw(st.booleans()):
