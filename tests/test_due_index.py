@@ -74,3 +74,16 @@ def test_agreement_survives_edits_and_config_changes(synthetic: Path, tmp_path: 
     workspace = open_workspace(root, index, today)
     assert fast_due(workspace, None) == plain_due(workspace, None)
     assert len(fast_due(workspace, None)) != len(due_before)
+
+
+def test_new_notes_get_the_usual_file_mode(cli, vault_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import stat
+
+    mask = os.umask(0o022)
+    try:
+        assert cli("add", "Ada Lovelace").exit_code == 0
+    finally:
+        os.umask(mask)
+    mode = stat.S_IMODE((vault_dir / "People" / "Ada Lovelace.md").stat().st_mode)
+    assert mode == 0o644

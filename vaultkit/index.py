@@ -680,10 +680,10 @@ class Index:
 
     def person(self, path: str, today: dt.date) -> Person:
         """One person (by note path) with fields and last contact."""
-        for person in self.people(today, with_fields=True):
-            if person.path == path:
-                return person
-        raise KeyError(path)
+        found = self._people_where("WHERE path = ?", (path,), today, with_fields=True)
+        if not found:
+            raise KeyError(path)
+        return found[0]
 
     def names(self) -> list[tuple[str, str, list[str]]]:
         """(path, name, aliases) of every person, for NAME matching."""

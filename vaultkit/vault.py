@@ -200,8 +200,9 @@ class Vault:
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
-            if mode is not None:
-                os.chmod(tmp, mode)
+            # mkstemp makes the file private (0600); a note gets the mode the user's other
+            # files get: the old file's, or for a new one what the umask allows.
+            os.chmod(tmp, mode if mode is not None else 0o666 & ~_umask())
             if expected is None:
                 # link() fails if a file appeared meanwhile, so a new note never clobbers one.
                 try:
@@ -218,6 +219,12 @@ class Vault:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
         _fsync_dir(full.parent)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _fsync_dir(folder: Path) -> None:

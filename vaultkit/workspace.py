@@ -248,6 +248,14 @@ class Workspace:
         self, names: str, text: str, date: dt.date | None = None, channel: str | None = None
     ) -> list[PersonRef]:
         """Add one Log entry to each person named; every note is checked before any is written."""
+        self._check_entry(date, channel)
+        if not text.split():
+            raise UsageError("the Log text is empty")
+        refs = self.find_people(names)
+        return self.log_each([(ref, text) for ref in refs], date, channel)
+
+    def _check_entry(self, date: dt.date | None, channel: str | None) -> dt.date:
+        """The date of a new Log entry; refuses a date after today and a malformed channel."""
         when = date or self.today
         if when > self.today:
             raise UsageError(
@@ -256,30 +264,7 @@ class Workspace:
             )
         if channel is not None and not _CHANNEL_RE.match(channel):
             raise UsageError(f"--channel {channel!r}: use a lower-case word like coffee or call")
-        message = " ".join(text.split())
-        if not message:
-            raise UsageError("the Log text is empty")
-        entry = f"- {when.isoformat()} {channel + ': ' if channel else ''}{message}"
-        refs = self.find_people(names)
-        plans: list[tuple[Snapshot, str]] = []
-        for ref in refs:
-            snapshot, note_text = self._read_note(ref.path)
-            new_text = add_log_entry(note_text, entry, self.config.log_heading)
-            if self.config.write_last_contact:
-                note = parse_text(ref.path, note_text, self.config)
-                written = note.fields.get("last_contact")
-                if (
-                    written is None
-                    or note.last_contact is None
-                    or note.last_contact > self.today
-                    or note.last_contact < when
-                ):
-                    new_text = set_front_matter_value(new_text, "last_contact", when.isoformat())
-            plans.append((snapshot, new_text))
-        for snapshot, new_text in plans:
-            self.vault.write(snapshot.rel_path, new_text.encode("utf-8"), snapshot)
-        self.index.update_paths([s.rel_path for s, _ in plans])
-        return refs
+        return when
 
     def add_person(
         self,
@@ -350,14 +335,7 @@ class Workspace:
 
         Every note is checked before any is written, so a refusal leaves all of them unchanged.
         """
-        when = date or self.today
-        if when > self.today:
-            raise UsageError(
-                f"--date {when} is after today ({self.today}): a Log records what happened; "
-                "write a follow-up task for plans"
-            )
-        if channel is not None and not _CHANNEL_RE.match(channel):
-            raise UsageError(f"--channel {channel!r}: use a lower-case word like coffee or call")
+        when = self._check_entry(date, channel)
         if len({ref.path for ref, _ in entries}) != len(entries):
             raise UsageError("each person can get only one of these Log entries")
         plans: list[tuple[Snapshot, str]] = []
