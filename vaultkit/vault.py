@@ -122,11 +122,17 @@ class Vault:
             entries = list(os.scandir(folder))
         except OSError:
             return
+        # A Mac and Linux can leave one name in two Unicode forms side by side; vaultkit reads
+        # and writes the NFC one (`vault check` reports the pair).
+        taken = {entry.name for entry in entries if unicodedata.is_normalized("NFC", entry.name)}
         for entry in entries:
             name = entry.name
             if name.startswith("."):
                 continue
             rel = prefix + unicodedata.normalize("NFC", name)
+            if name not in taken and rel[len(prefix) :] in taken:
+                continue
+            taken.add(rel[len(prefix) :])
             try:
                 if entry.is_symlink() and not self._inside(entry.path):
                     continue

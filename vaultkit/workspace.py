@@ -19,6 +19,7 @@ from vaultkit.dates import Cadence, parse_cadence
 from vaultkit.due import due_items, due_on, resolve_cadence
 from vaultkit.edit import add_log_entry, set_front_matter_value
 from vaultkit.errors import NoteParseError, PersonNotFound, RefusedWrite, UsageError
+from vaultkit.gitsync import sync_problems
 from vaultkit.index import Index, SyncReport
 from vaultkit.model import DueItem, Person, Problem, name_key
 from vaultkit.parse import decode_note, parse_text
@@ -141,7 +142,7 @@ class Workspace:
     def problems(self) -> list[Problem]:
         """Every problem the index knows, plus config warnings."""
         found = [Problem(CONFIG_NAME, None, "warning", w) for w in self.config.warnings]
-        return found + self.index.problems()
+        return found + self.index.problems() + sync_problems(self.vault)
 
     def person_summary(self, person: Person) -> dict[str, Any]:
         """The list/show fields of a person: cadence, due date, last contact."""

@@ -1,0 +1,5 @@
+"""`python -m vaultkit`: the `vault` command (used by the git merge driver)."""
+
+from vaultkit.cli import main
+
+main()
