@@ -106,8 +106,7 @@ def test_git_setup_is_idempotent_and_uninstalls(tmp_path: Path, git_env: None) -
     top = device.root.resolve()
     assert result.stdout == (
         "Added `*.md merge=vaultkit` to .gitattributes.\n"
-        f"Set merge.vaultkit.name in the git config of {top}.\n"
-        f"Set merge.vaultkit.driver in the git config of {top}.\n"
+        f"Set the merge.vaultkit driver in the git config of {top}.\n"
         "Notes now merge with vaultkit's driver. Run `vault git-setup` once on each device.\n"
     )
     assert device.read(".gitattributes") == "*.png binary\r\n*.md merge=vaultkit\r\n"

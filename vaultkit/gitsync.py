@@ -274,10 +274,10 @@ def git_setup(vault: Vault, uninstall: bool = False, command: str | None = None)
         f"merge.{DRIVER}.name": "vaultkit: merge notes (front matter, Log, body)",
         f"merge.{DRIVER}.driver": command or driver_command(),
     }
-    for key, value in wanted.items():
-        if repo.value("config", "--local", "--get", key) != value:
+    if any(repo.value("config", "--local", "--get", key) != value for key, value in wanted.items()):
+        for key, value in wanted.items():
             repo.run("config", "--local", key, value)
-            changes.append(f"set {key} in the git config of {repo.top}")
+        changes.append(f"set the merge.{DRIVER} driver in the git config of {repo.top}")
     return changes
 
 
