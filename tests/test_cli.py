@@ -377,7 +377,7 @@ def test_every_note_is_checked_before_any_is_written(
     with pytest.raises(RefusedWrite) as err:
         workspace.log("Ada, Bob", "lunch")
     assert str(err.value) == (
-        "People/Bob.md:2: note has a git conflict marker; resolve the conflict; the note was not changed"
+        "People/Bob.md:2: unresolved git conflict: keep the text you want and delete the <<<<<<< ======= >>>>>>> lines; the note was not changed"
     )
     assert ada.read_text() == "# Ada\n"
     workspace.close()
@@ -684,7 +684,7 @@ def test_check_errors_exit_1(cli: Cli, make_person: MakePerson, vault_dir: Path)
     result = cli("check")
     assert (result.exit_code, result.stderr) == (1, "")
     assert result.stdout == (
-        "Meetings/2026-11-04 x.md:2: error: note has a git conflict marker; resolve the conflict; note skipped\n"
+        "Meetings/2026-11-04 x.md:2: error: unresolved git conflict: keep the text you want and delete the <<<<<<< ======= >>>>>>> lines; note skipped\n"
         "People/Ada.md:2: error: cadence: 'sometimes' is not a cadence "
         "(use e.g. 10d, 2w, 1m, 6m, 1y, weekly, monthly or none); ignored\n"
         "People/Bin.md: error: note is binary (it has NUL bytes); note skipped\n"
@@ -698,7 +698,7 @@ def test_check_errors_exit_1(cli: Cli, make_person: MakePerson, vault_dir: Path)
                 "path": "Meetings/2026-11-04 x.md",
                 "line": 2,
                 "level": "error",
-                "message": "note has a git conflict marker; resolve the conflict; note skipped",
+                "message": "unresolved git conflict: keep the text you want and delete the <<<<<<< ======= >>>>>>> lines; note skipped",
             },
             {
                 "path": "People/Ada.md",

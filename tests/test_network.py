@@ -88,7 +88,7 @@ def test_intro_checks_both_notes_before_writing_either(vault_dir, make_person, t
     bob = make_person("Bob", "## Log\n")
     space = workspace(vault_dir, tmp_path)
     bob.write_text("# Bob\n<<<<<<< HEAD\n- a\n=======\n- b\n>>>>>>> other\n", encoding="utf-8")
-    with pytest.raises(RefusedWrite, match=re.escape("People/Bob.md:2: note has a git conflict marker")):
+    with pytest.raises(RefusedWrite, match=re.escape("People/Bob.md:2: unresolved git conflict")):
         record_intro(space, "Ann", "Bob")
     assert ann.read_text(encoding="utf-8") == "# Ann\n## Log\n"
 

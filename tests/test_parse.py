@@ -499,7 +499,10 @@ def test_binary_is_a_bad_note() -> None:
 )
 def test_conflict_markers_make_a_bad_note(text: str, line: int) -> None:
     err = bad_note(text.encode())
-    assert str(err) == f"People/Bad.md:{line}: note has a git conflict marker; resolve the conflict"
+    assert (
+        str(err)
+        == f"People/Bad.md:{line}: unresolved git conflict: keep the text you want and delete the <<<<<<< ======= >>>>>>> lines"
+    )
 
 
 def test_lines_that_only_look_like_conflict_markers_are_fine() -> None:

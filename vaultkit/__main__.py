@@ -1,3 +1,5 @@
-from vaultkit.cli.app import main
+"""`python -m vaultkit`: the `vault` command (used by the git merge driver)."""
+
+from vaultkit.cli import main
 
 main()

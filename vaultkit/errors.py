@@ -55,3 +55,7 @@ class PersonNotFound(VaultkitError):
 
 class TemplateError(VaultkitError):
     """A Jinja template failed to load or render."""
+
+
+class GitError(VaultkitError):
+    """git is missing, the vault is not a repository, or a git step failed."""

@@ -72,7 +72,11 @@ def decode_note(path: str, data: bytes) -> str:
     match = _CONFLICT_RE.search(text)
     if match:
         line = text.count("\n", 0, match.start()) + 1
-        raise NoteParseError(path, line, "note has a git conflict marker; resolve the conflict")
+        raise NoteParseError(
+            path,
+            line,
+            "unresolved git conflict: keep the text you want and delete the <<<<<<< ======= >>>>>>> lines",
+        )
     return text
 
 
@@ -566,3 +570,13 @@ def _scan_body(note: ParsedNote, lines: list[str], start: int, config: Config) -
                 if md_target:
                     key, stem = link_key(md_target)
                     note.links.append(Link(key, stem, number, eligible and not match.group(1)))
+
+
+LOG_ENTRY_RE = _LOG_RE
+"""A Log list item `- YYYY-MM-DD [channel:] text`: group 1 the date, group 2 the rest."""
+
+
+def conflict_marker_line(text: str) -> int | None:
+    """The line number (from 1) of the first git conflict marker in `text`, or None."""
+    match = _CONFLICT_RE.search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else None

@@ -18,6 +18,7 @@ from vaultkit.dates import Cadence, parse_cadence
 from vaultkit.due import due_items, due_on, resolve_cadence
 from vaultkit.edit import add_log_entry, set_front_matter_value
 from vaultkit.errors import NoteParseError, PersonNotFound, RefusedWrite, UsageError
+from vaultkit.gitsync import sync_problems
 from vaultkit.index import Index, SyncReport
 from vaultkit.model import DueItem, Person, Problem, name_key
 from vaultkit.parse import decode_note, parse_text
@@ -153,13 +154,18 @@ class Workspace:
         candidates = self.index.due_candidates(self.today, until)
         return due_items(candidates, self.config, self.today, horizon, tag)
 
-    def problems(self) -> list[Problem]:
-        """Every problem the index knows, plus config warnings."""
+    def problems(self, thorough: bool = False) -> list[Problem]:
+        """Problems the index knows and config warnings; `thorough` adds sync problems
+        (leftover conflict copies, names that differ only by case or Unicode form)."""
         found = [
             Problem(CONFIG_NAME, None, "warning", w.removeprefix(f"{CONFIG_NAME}: "))
             for w in self.config.warnings
         ]
-        return found + self.index.problems()
+        found += self.index.problems()
+        if thorough:
+            # A walk of every name: worth it for `vault check`, not before every `vault due`.
+            found += sync_problems(self.vault)
+        return found
 
     def person_summary(self, person: Person) -> dict[str, Any]:
         """The list/show fields of a person: cadence, due date, last contact."""

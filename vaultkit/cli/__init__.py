@@ -5,6 +5,7 @@ from __future__ import annotations
 from vaultkit.cli import core as core
 from vaultkit.cli import meet as meet
 from vaultkit.cli import network as network
+from vaultkit.cli import sync as sync
 from vaultkit.cli.app import app, main
 
 __all__ = ["app", "main"]

@@ -275,7 +275,7 @@ def check(
     Example: vault check --links
     """
     workspace = settings_of(ctx).workspace()
-    problems = workspace.problems()
+    problems = workspace.problems(thorough=True)
     dangling = workspace.index.unresolved_links() if links else []
     if as_json:
         data: dict[str, Any] = {"problems": [p.to_json() for p in problems]}

@@ -1,0 +1,721 @@
+"""A vault kept in git: the note merge driver, `git-setup`, `sync`, and the file names that
+syncing leaves behind (for `vault check`).
+
+git runs as a subprocess (`git -C <vault> ...`) with `GIT_TERMINAL_PROMPT=0`, so a missing
+credential fails at once instead of waiting for a password nobody will type.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from vaultkit.config import CONFIG_NAME, Config, load_config
+from vaultkit.errors import ConfigError, GitError
+from vaultkit.merge import OURS_LABEL, THEIRS_LABEL, merge_note
+from vaultkit.model import Problem
+from vaultkit.parse import LOG_ENTRY_RE, conflict_marker_line
+from vaultkit.vault import Vault
+
+DRIVER = "vaultkit"
+ATTRIBUTES_FILE = ".gitattributes"
+ATTRIBUTES_LINE = f"*.md merge={DRIVER}"
+LABELS_ENV = "VAULTKIT_MERGE_LABELS"
+"""`ours|theirs` names for conflict markers; `vault sync` sets it so a conflict says which is which."""
+
+NETWORK_TIMEOUT = 120
+DRIVER_PREFIX = "vault merge-driver"
+CONFLICT_IN = "conflict in the "
+_MAX_LOG_CHECKS = 8
+
+
+# -- running git ---------------------------------------------------------------------------------
+def _env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    env = dict(os.environ)
+    # English messages, so that failures can be told apart; no prompt that nobody answers.
+    env.update(GIT_TERMINAL_PROMPT="0", LC_ALL="C")
+    env.update(extra or {})
+    return env
+
+
+def _reason(output: str) -> str:
+    """The line of git's output that says what went wrong."""
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    for line in lines:
+        for prefix in ("fatal: ", "error: "):
+            if line.startswith(prefix):
+                return line[len(prefix) :]
+    return lines[-1] if lines else "no output"
+
+
+def _require_git() -> None:
+    if shutil.which("git") is None:
+        raise GitError("git is not installed (or not on PATH); install git to sync the vault")
+
+
+class _Repo:
+    """The git repository holding a vault (the vault may be a folder inside it)."""
+
+    def __init__(self, vault_root: Path) -> None:
+        _require_git()
+        self.cwd = vault_root
+        top = self.run("rev-parse", "--show-toplevel", check=False)
+        if top.returncode != 0:
+            raise GitError(
+                f"{vault_root} is not in a git repository: run `git init` there and add a remote "
+                "(`git remote add origin URL`), or clone your vault's repository"
+            )
+        self.top = Path(top.stdout.strip())
+        self.prefix = self.run("rev-parse", "--show-prefix").stdout.strip()
+        self.git_dir = Path(self.run("rev-parse", "--absolute-git-dir").stdout.strip())
+
+    def run(
+        self,
+        *args: str,
+        check: bool = True,
+        env: dict[str, str] | None = None,
+        timeout: float | None = None,
+    ) -> subprocess.CompletedProcess[str]:
+        """Run `git -C <vault> ARGS`; with `check`, a failure raises GitError."""
+        try:
+            proc = subprocess.run(
+                ["git", "-C", str(self.cwd), *args],
+                capture_output=True,
+                text=True,
+                encoding="utf-8",
+                errors="surrogateescape",
+                env=_env(env),
+                timeout=timeout,
+            )
+        except FileNotFoundError:
+            raise GitError("git is not installed (or not on PATH); install git to sync the vault") from None
+        except subprocess.TimeoutExpired:
+            return subprocess.CompletedProcess(args, 124, "", f"fatal: timed out after {timeout:.0f} s")
+        if check and proc.returncode != 0:
+            raise GitError(f"git {args[0]} failed: {_reason(proc.stderr or proc.stdout)}")
+        return proc
+
+    def ok(self, *args: str) -> bool:
+        """Whether a git command succeeds."""
+        return self.run(*args, check=False).returncode == 0
+
+    def value(self, *args: str) -> str | None:
+        """The trimmed output of a git command, or None when it fails."""
+        proc = self.run(*args, check=False)
+        return proc.stdout.strip() if proc.returncode == 0 else None
+
+    def shown(self, repo_path: str) -> str:
+        """A repository path as the user knows it: relative to the vault when inside it."""
+        if self.prefix and repo_path.startswith(self.prefix):
+            return repo_path[len(self.prefix) :]
+        return repo_path if not self.prefix else str(self.top / repo_path)
+
+    def unresolved(self) -> list[str]:
+        """Files git holds in conflict (anywhere in the repository)."""
+        out = self.run("diff", "--name-only", "--diff-filter=U", "-z").stdout
+        return sorted({self.shown(path) for path in out.split("\0") if path})
+
+    def in_progress(self) -> str | None:
+        """`rebase` or `merge` when one was interrupted by a conflict."""
+        if (self.git_dir / "rebase-merge").is_dir() or (self.git_dir / "rebase-apply").is_dir():
+            return "rebase"
+        if (self.git_dir / "MERGE_HEAD").is_file():
+            return "merge"
+        return None
+
+
+# -- the merge driver -------------------------------------------------------------------------------
+def git_merge_file(
+    ancestor: str, ours: str, theirs: str, labels: tuple[str, str] = (OURS_LABEL, THEIRS_LABEL)
+) -> tuple[str, bool]:
+    """git's own line-based three-way merge of three texts: (merged text, clean)."""
+    _require_git()
+    with tempfile.TemporaryDirectory(prefix="vaultkit-merge-") as folder:
+        paths = [Path(folder, name) for name in ("ours", "base", "theirs")]
+        for path, text in zip(paths, (ours, ancestor, theirs), strict=True):
+            path.write_bytes(text.encode("utf-8"))
+        proc = subprocess.run(
+            ["git", "merge-file", "-p", "-L", labels[0], "-L", "base", "-L", labels[1], *map(str, paths)],
+            capture_output=True,
+            env=_env(),
+        )
+    if not 0 <= proc.returncode <= 127:
+        raise GitError(f"git merge-file failed: {_reason(proc.stderr.decode('utf-8', 'replace'))}")
+    return proc.stdout.decode("utf-8"), proc.returncode == 0
+
+
+@dataclass(frozen=True)
+class DriverOutcome:
+    """What the merge driver did: clean or not, and lines for git's output."""
+
+    clean: bool
+    messages: tuple[str, ...] = ()
+
+
+def _labels() -> tuple[str, str]:
+    ours, _, theirs = os.environ.get(LABELS_ENV, "").partition("|")
+    return (ours or OURS_LABEL, theirs or THEIRS_LABEL)
+
+
+def _driver_log_heading(top: Path, rel_path: str) -> str:
+    """The vault's log_heading, from the nearest vaultkit.toml above the note inside the repository."""
+    folder = (top / rel_path).parent
+    for candidate in (folder, *folder.parents):
+        if (candidate / CONFIG_NAME).is_file():
+            try:
+                return load_config(candidate).log_heading
+            except ConfigError:
+                break
+        if candidate == top:
+            break
+    return Config().log_heading
+
+
+def merge_driver(
+    ancestor: Path, ours: Path, theirs: Path, rel_path: str, top: Path | None = None
+) -> DriverOutcome:
+    """git's merge driver for notes: merge three versions and write the result over `ours`.
+
+    Needs no vault and no index. Text that is not UTF-8 is left to `git merge-file`, and
+    so is any note this code fails on, so that a merge never loses either side.
+    """
+    labels = _labels()
+    datas = [path.read_bytes() for path in (ancestor, ours, theirs)]
+    try:
+        texts = [data.decode("utf-8") for data in datas]
+    except UnicodeDecodeError:
+        return _merge_in_place(
+            ancestor, ours, theirs, labels, f"{rel_path}: not UTF-8 text, merged line by line"
+        )
+    try:
+        result = merge_note(
+            texts[0],
+            texts[1],
+            texts[2],
+            merge_text=lambda a, o, t: git_merge_file(a, o, t, labels),
+            log_heading=_driver_log_heading(top or Path.cwd(), rel_path),
+            labels=labels,
+        )
+    except Exception as err:  # a bug here must not cost the user either side of the merge
+        return _merge_in_place(ancestor, ours, theirs, labels, f"{rel_path}: merged line by line ({err!r})")
+    ours.write_bytes(result.text.encode("utf-8"))
+    return DriverOutcome(result.clean, tuple(f"{rel_path}: {CONFLICT_IN}{what}" for what in result.conflicts))
+
+
+def _merge_in_place(
+    ancestor: Path, ours: Path, theirs: Path, labels: tuple[str, str], why: str
+) -> DriverOutcome:
+    proc = subprocess.run(
+        [
+            "git",
+            "merge-file",
+            "-L",
+            labels[0],
+            "-L",
+            "base",
+            "-L",
+            labels[1],
+            str(ours),
+            str(ancestor),
+            str(theirs),
+        ],
+        capture_output=True,
+        env=_env(),
+    )
+    return DriverOutcome(proc.returncode == 0, (why,))
+
+
+# -- git-setup ----------------------------------------------------------------------------------------
+def driver_command() -> str:
+    """The command git runs for a merge: this Python and this vaultkit, found without PATH."""
+    return f"{shlex.quote(sys.executable)} -m vaultkit merge-driver -- %O %A %B %P"
+
+
+def git_setup(vault: Vault, uninstall: bool = False, command: str | None = None) -> list[str]:
+    """Install (or remove) the merge driver for the vault's repository; returns what changed.
+
+    `.gitattributes` (in the vault, committed, so every device merges notes the same way)
+    gets `*.md merge=vaultkit`; the repository's own config (per device) gets the driver.
+    Running it twice changes nothing.
+    """
+    repo = _Repo(vault.root)
+    changes: list[str] = []
+    snapshot = vault.read(ATTRIBUTES_FILE) if vault.exists(ATTRIBUTES_FILE) else None
+    text = snapshot.data.decode("utf-8", "surrogateescape") if snapshot else ""
+    lines = text.splitlines(keepends=True)
+    ours = [line for line in lines if line.strip() == ATTRIBUTES_LINE]
+    if uninstall:
+        if ours:
+            kept = "".join(line for line in lines if line.strip() != ATTRIBUTES_LINE)
+            if kept.strip():
+                vault.write(ATTRIBUTES_FILE, kept.encode("utf-8", "surrogateescape"), snapshot)
+            else:
+                vault.path(ATTRIBUTES_FILE).unlink()
+            changes.append(f"removed `{ATTRIBUTES_LINE}` from {ATTRIBUTES_FILE}")
+        if repo.value("config", "--local", "--get-regexp", rf"^merge\.{DRIVER}\.") is not None:
+            repo.run("config", "--local", "--remove-section", f"merge.{DRIVER}")
+            changes.append(f"removed merge.{DRIVER} from the git config of {repo.top}")
+        return changes
+    if not ours:
+        newline = "\r\n" if "\r\n" in text else "\n"
+        separator = newline if text and not text.endswith("\n") else ""
+        new_text = f"{text}{separator}{ATTRIBUTES_LINE}{newline}"
+        vault.write(ATTRIBUTES_FILE, new_text.encode("utf-8", "surrogateescape"), snapshot)
+        changes.append(f"added `{ATTRIBUTES_LINE}` to {ATTRIBUTES_FILE}")
+    wanted = {
+        f"merge.{DRIVER}.name": "vaultkit: merge notes (front matter, Log, body)",
+        f"merge.{DRIVER}.driver": command or driver_command(),
+    }
+    if any(repo.value("config", "--local", "--get", key) != value for key, value in wanted.items()):
+        for key, value in wanted.items():
+            repo.run("config", "--local", key, value)
+        changes.append(f"set the merge.{DRIVER} driver in the git config of {repo.top}")
+    return changes
+
+
+# -- sync ------------------------------------------------------------------------------------------------
+@dataclass
+class Change:
+    """A file in a commit: git's status letter (A, M, D, R), its vault path, and the old path of a rename."""
+
+    status: str
+    path: str
+    old_path: str | None = None
+
+
+@dataclass
+class SyncReport:
+    """What `sync` did. `error` is a failure after the local commit (exit 1)."""
+
+    committed: str | None = None
+    finished: str | None = None
+    remote: str | None = None
+    incoming: list[Change] = field(default_factory=list)
+    pushed: bool = False
+    up_to_date: bool = False
+    offline: str | None = None
+    conflicts: list[str] = field(default_factory=list)
+    conflicted_parts: dict[str, list[str]] = field(default_factory=dict)
+    error: str | None = None
+    hints: list[str] = field(default_factory=list)
+
+
+_AUTH_SIGNS = (
+    "authentication failed", "permission denied", "could not read username", "could not read password",
+    "terminal prompts disabled", "invalid username or password", "invalid credentials",
+    "host key verification failed", "returned error: 401", "returned error: 403",
+)  # fmt: skip
+_OFFLINE_SIGNS = (
+    "could not resolve host", "temporary failure in name resolution", "unable to access",
+    "connection refused", "timed out", "network is unreachable", "no route to host", "failed to connect",
+    "unable to connect", "does not appear to be a git repository", "could not read from remote repository",
+    "connection reset", "connection closed",
+)  # fmt: skip
+
+
+def _failure_kind(output: str) -> str:
+    """`auth`, `offline` or `other`, from what git printed."""
+    text = output.casefold()
+    if any(sign in text for sign in _AUTH_SIGNS):
+        return "auth"
+    if any(sign in text for sign in _OFFLINE_SIGNS):
+        return "offline"
+    return "other"
+
+
+def _z_changes(repo: _Repo, output: str) -> list[Change]:
+    """Parse `git diff --name-status -z` output into changes with vault paths."""
+    parts = output.split("\0")
+    changes: list[Change] = []
+    index = 0
+    while index < len(parts) and parts[index]:
+        status = parts[index][0]
+        if status in "RC":
+            old, new = parts[index + 1], parts[index + 2]
+            changes.append(Change(status, repo.shown(new), repo.shown(old)))
+            index += 3
+        else:
+            changes.append(Change(status, repo.shown(parts[index + 1])))
+            index += 2
+    return changes
+
+
+def _changed_notes(repo: _Repo) -> list[str]:
+    """Repository paths of the vault's notes that differ from the last commit or are new."""
+    out = repo.run("status", "--porcelain", "-z", "--untracked-files=all", "--", ".").stdout
+    parts = out.split("\0")
+    paths: list[str] = []
+    index = 0
+    while index < len(parts) and parts[index]:
+        entry = parts[index]
+        if entry[1] != "D" and entry[0] != "D" and entry[3:].lower().endswith(".md"):
+            paths.append(entry[3:])
+        index += 2 if entry[0] in "RC" else 1
+    return paths
+
+
+def sync(vault: Vault, message: str | None = None, merge: bool = False) -> SyncReport:
+    """Commit the vault's changes, pull (rebase, or merge), push; see SyncReport for the outcome.
+
+    Refuses to start while conflicts are unresolved, never force-pushes, and treats an
+    unreachable remote as "the push waits" rather than as an error.
+    """
+    repo = _Repo(vault.root)
+    report = SyncReport()
+    if repo.value("config", "--get", f"merge.{DRIVER}.driver") is None:
+        report.hints.append(
+            "the vaultkit merge driver is not set up on this device: run `vault git-setup` once, "
+            "so that notes edited on two devices merge without conflicts"
+        )
+    _add_resolved_notes(repo)
+    unresolved = repo.unresolved()
+    if unresolved:
+        raise GitError(
+            f"unresolved conflicts in {', '.join(unresolved)}: in each file keep the text you want and "
+            "delete the <<<<<<< ======= >>>>>>> lines, then run `vault sync` again"
+        )
+    for path in _changed_notes(repo):
+        full = repo.top / path
+        try:
+            line = conflict_marker_line(full.read_bytes().decode("utf-8", "replace"))
+        except OSError:
+            continue
+        if line is not None:
+            raise GitError(
+                f"{repo.shown(path)}:{line} still has a git conflict marker: keep the text you want and "
+                "delete the <<<<<<< ======= >>>>>>> lines, then run `vault sync` again"
+            )
+    interrupted = repo.in_progress()
+    branch = repo.value("symbolic-ref", "--quiet", "--short", "HEAD")
+    if branch is None and interrupted != "rebase":
+        raise GitError(
+            "the vault's repository is not on a branch (detached HEAD): `git switch` to your branch first"
+        )
+    repo.run("add", "-A", "--", ".")
+    if interrupted == "rebase":
+        proc = repo.run("rebase", "--continue", check=False, env={"GIT_EDITOR": "true"})
+        report.finished = "rebase"
+        if proc.returncode != 0:
+            _read_conflicts(repo, proc, report)
+            if not report.conflicts:
+                raise GitError(f"git rebase --continue failed: {_reason(proc.stderr or proc.stdout)}")
+            return report
+        branch = repo.value("symbolic-ref", "--quiet", "--short", "HEAD")
+        if branch is None:
+            raise GitError(
+                "the vault's repository is not on a branch after the rebase: `git status` says why"
+            )
+    elif interrupted == "merge":
+        _commit(repo, ["commit", "--no-edit", "--quiet"])
+        report.finished = "merge"
+    else:
+        staged = _z_changes(repo, repo.run("diff", "--cached", "--name-status", "-z", "-M", "--", ".").stdout)
+        if staged:
+            report.committed = message or commit_message(
+                staged, vault.config, lambda path: _adds_log_entry(repo, path)
+            )
+            _commit(repo, ["commit", "--quiet", "-m", report.committed, "--", "."])
+    assert branch is not None
+    _exchange(repo, branch, merge, report)
+    return report
+
+
+def _add_resolved_notes(repo: _Repo) -> None:
+    """Mark as resolved the vault's notes that both sides changed and that no longer hold markers.
+
+    Editing the markers away is how a person resolves a conflict; asking them to also
+    `git add` the note is git ceremony. Other conflicts (a deleted note, a binary file)
+    stay for git's own tools.
+    """
+    out = repo.run("status", "--porcelain", "-z", "--", ".").stdout
+    resolved: list[str] = []
+    for entry in out.split("\0"):
+        path = entry[3:]
+        if entry[:2] != "UU" or not path.lower().endswith(".md"):
+            continue
+        try:
+            text = (repo.top / path).read_bytes().decode("utf-8", "replace")
+        except OSError:
+            continue
+        if conflict_marker_line(text) is None:
+            resolved.append(path)
+    if resolved:
+        repo.run("-C", str(repo.top), "add", "--", *resolved)
+
+
+def _commit(repo: _Repo, args: list[str]) -> None:
+    proc = repo.run(*args, check=False)
+    if proc.returncode == 0:
+        return
+    output = proc.stderr + proc.stdout
+    if "tell me who you are" in output or "user.email" in output:
+        raise GitError(
+            "git needs your name and email for commits: git config --global user.name 'Your Name'; "
+            "git config --global user.email you@example.com"
+        )
+    raise GitError(f"git commit failed: {_reason(output)}")
+
+
+def _adds_log_entry(repo: _Repo, vault_path: str) -> bool:
+    """Whether the staged change to a note adds a Log entry line."""
+    diff = repo.run("diff", "--cached", "-U0", "--no-color", "--", vault_path).stdout
+    return any(
+        line.startswith("+") and not line.startswith("+++") and LOG_ENTRY_RE.match(line[1:].rstrip("\r"))
+        for line in diff.splitlines()
+    )
+
+
+def _exchange(repo: _Repo, branch: str, merge: bool, report: SyncReport) -> None:
+    """Fetch, rebase or merge, push: the part of sync that talks to the remote."""
+    remote = repo.value("config", "--get", f"branch.{branch}.remote")
+    merge_ref = repo.value("config", "--get", f"branch.{branch}.merge")
+    set_upstream = False
+    if not remote or remote == "." or not merge_ref:
+        remotes = (repo.value("remote") or "").split()
+        if not remotes:
+            report.error = (
+                f"no git remote to sync with: add one with `git -C {shlex.quote(str(repo.cwd))} remote add "
+                "origin URL`, then run `vault sync` again"
+                + ("; your changes are committed here" if report.committed else "")
+            )
+            return
+        if "origin" not in remotes and len(remotes) > 1:
+            report.error = f"several git remotes ({', '.join(remotes)}) and none set for {branch}: `git push -u REMOTE {branch}` once"
+            return
+        remote = "origin" if "origin" in remotes else remotes[0]
+        merge_ref = f"refs/heads/{branch}"
+        set_upstream = True
+    remote_branch = merge_ref.removeprefix("refs/heads/")
+    report.remote = f"{remote}/{remote_branch}"
+    tracking = f"refs/remotes/{remote}/{remote_branch}"
+    fetched = repo.run("fetch", "--quiet", remote, check=False, timeout=NETWORK_TIMEOUT)
+    if fetched.returncode != 0:
+        _network_failure(report, remote, "fetch", fetched.stderr or fetched.stdout)
+        return
+    has_upstream = repo.ok("rev-parse", "--verify", "--quiet", tracking)
+    has_head = repo.ok("rev-parse", "--verify", "--quiet", "HEAD")
+    if not has_head and not has_upstream:
+        report.up_to_date = True
+        return
+    if has_upstream:
+        if has_head:
+            incoming = repo.run("diff", "--name-status", "-z", "--no-renames", f"HEAD...{tracking}").stdout
+            behind = int(repo.run("rev-list", "--count", f"HEAD..{tracking}").stdout.strip() or 0)
+        else:
+            incoming = repo.run(
+                "diff-tree", "-r", "--root", "--name-status", "-z", "--no-renames", tracking
+            ).stdout
+            behind = 1
+        report.incoming = _z_changes(repo, incoming)
+        if behind:
+            _pull(repo, remote, remote_branch, tracking, merge if has_head else None, report)
+            if report.conflicts or report.error:
+                return
+    ahead = int(
+        repo.run("rev-list", "--count", f"{tracking}..HEAD" if has_upstream else "HEAD").stdout.strip() or 0
+    )
+    if not ahead:
+        report.up_to_date = not report.incoming
+        return
+    target = ["-u", remote, branch] if set_upstream else [remote, f"HEAD:{merge_ref}"]
+    pushed = repo.run("push", "--quiet", *target, check=False, timeout=NETWORK_TIMEOUT)
+    if pushed.returncode != 0:
+        output = pushed.stderr or pushed.stdout
+        if "rejected" in output or "fetch first" in output:
+            report.error = f"{remote} changed while syncing and did not take the push; run `vault sync` again"
+        else:
+            _network_failure(report, remote, "push", output)
+        return
+    report.pushed = True
+
+
+def _pull(
+    repo: _Repo, remote: str, remote_branch: str, tracking: str, merge: bool | None, report: SyncReport
+) -> None:
+    """Bring the remote's commits in: rebase (default), merge, or fast-forward an empty branch."""
+    upstream = f"{remote}/{remote_branch}"
+    if merge is None:
+        args = ["merge", "--ff-only", "--quiet", tracking]
+        labels = f"this device|{upstream}"
+    elif merge:
+        args = ["merge", "--no-edit", "--autostash", "--quiet", tracking]
+        labels = f"this device|{upstream}"
+    else:
+        # While rebasing, "ours" is the remote and "theirs" the local commit being replayed.
+        args = ["rebase", "--autostash", "--quiet", tracking]
+        labels = f"{upstream}|this device"
+    proc = repo.run(*args, check=False, env={LABELS_ENV: labels, "GIT_EDITOR": "true"})
+    if proc.returncode == 0:
+        return
+    _read_conflicts(repo, proc, report)
+    if not report.conflicts:
+        report.error = f"git {args[0]} failed: {_reason(proc.stderr or proc.stdout)}"
+
+
+def _read_conflicts(repo: _Repo, proc: subprocess.CompletedProcess[str], report: SyncReport) -> None:
+    """The files left in conflict, and what conflicted in each as the merge driver told git."""
+    report.conflicts = repo.unresolved()
+    marker = f"{DRIVER_PREFIX}: "
+    for line in (proc.stderr + proc.stdout).splitlines():
+        path, found, what = line.partition(marker)[2].rpartition(f": {CONFLICT_IN}")
+        if found:
+            report.conflicted_parts.setdefault(repo.shown(path), []).append(what)
+
+
+def _network_failure(report: SyncReport, remote: str, step: str, output: str) -> None:
+    kind = _failure_kind(output)
+    reason = _reason(output)
+    kept = "; your changes are committed here" if report.committed else ""
+    if kind == "offline":
+        report.offline = reason
+    elif kind == "auth":
+        report.error = (
+            f"authentication to {remote} failed ({reason}): check your credentials or SSH key{kept}"
+        )
+    else:
+        report.error = f"git {step} {remote} failed: {reason}{kept}"
+
+
+# -- commit messages ------------------------------------------------------------------------------------
+def _under(path: str, folder: str) -> bool:
+    return bool(folder) and path.startswith(folder.rstrip("/") + "/")
+
+
+def _stem(path: str) -> str:
+    name = path.rsplit("/", 1)[-1]
+    return unicodedata.normalize("NFC", name[:-3] if name.lower().endswith(".md") else name)
+
+
+def _plural(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else many or one + 's'}"
+
+
+def _names(names: Sequence[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def commit_message(changes: Sequence[Change], config: Config, adds_log: Callable[[str], bool]) -> str:
+    """A commit message that says what changed, e.g. `vault: log Ada Lovelace, add Katherine Johnson`.
+
+    `adds_log(path)` tells a Log entry from another edit of a person's note.
+    """
+    people: dict[str, list[str]] = {"log": [], "add": [], "edit": [], "rename": [], "remove": []}
+    counts = {"meeting": 0, "daily note": 0, "other file": 0}
+    modified = [
+        c for c in changes if c.status == "M" and _under(c.path, config.people_dir) and c.path.endswith(".md")
+    ]
+    check_log = len(modified) <= _MAX_LOG_CHECKS
+    for change in changes:
+        if _under(change.path, config.people_dir) and change.path.lower().endswith(".md"):
+            name = _stem(change.path)
+            if change.status == "A":
+                people["add"].append(name)
+            elif change.status == "D":
+                people["remove"].append(name)
+            elif change.status in "RC" and change.old_path:
+                people["rename"].append(f"{_stem(change.old_path)} to {name}")
+            else:
+                people["log" if check_log and adds_log(change.path) else "edit"].append(name)
+        elif _under(change.path, config.meetings_dir) and change.path.lower().endswith(".md"):
+            counts["meeting"] += 1
+        elif _under(change.path, config.daily_dir) and change.path.lower().endswith(".md"):
+            counts["daily note"] += 1
+        else:
+            counts["other file"] += 1
+    tail = [_plural(n, what) for what, n in counts.items() if n]
+    detailed = [f"{verb} {_names(sorted(names))}" for verb, names in people.items() if names] + tail
+    subject = "vault: " + ", ".join(detailed)
+    if len(subject) > 72:
+        short = [
+            f"{verb} {_plural(len(names), 'person', 'people')}" for verb, names in people.items() if names
+        ]
+        subject = "vault: " + ", ".join(short + tail)
+    return subject
+
+
+# -- file names that syncing leaves behind ----------------------------------------------------------------
+def _is_conflict_copy(name: str) -> bool:
+    folded = name.casefold()
+    return "conflicted copy" in folded or ".sync-conflict-" in folded
+
+
+def sync_problems(vault: Vault) -> list[Problem]:
+    """Warnings about file names that syncing left behind.
+
+    Conflicted copies (Obsidian Sync, Dropbox, Syncthing), and names that differ only by
+    case or by Unicode normalization (a Mac writes NFD, Linux keeps both): on a Mac or
+    Windows such a pair is one file, so a sync between devices loses one of them.
+    """
+    problems: list[Problem] = []
+    root = str(vault.root)
+    for folder, dirnames, filenames in os.walk(root):
+        dirnames[:] = [name for name in dirnames if not name.startswith(".")]
+        names = [*dirnames, *(name for name in filenames if not name.startswith("."))]
+        # `vault due` runs this too: check a whole folder at once and look closer only when needed.
+        joined = "\n".join(names)
+        folded = joined.casefold()
+        if (
+            unicodedata.is_normalized("NFC", joined)
+            and len(set(folded.split("\n"))) == len(names)
+            and "conflicted copy" not in folded
+            and ".sync-conflict-" not in folded
+        ):
+            continue
+        rel = os.path.relpath(folder, root).replace(os.sep, "/")
+        problems.extend(_folder_problems("" if rel == "." else rel + "/", names))
+    problems.sort(key=lambda p: (p.path, p.message))
+    return problems
+
+
+def _folder_problems(prefix: str, names: list[str]) -> list[Problem]:
+    problems: list[Problem] = []
+    groups: dict[str, list[str]] = {}
+    for name in names:
+        if _is_conflict_copy(name):
+            problems.append(
+                Problem(
+                    prefix + name,
+                    None,
+                    "warning",
+                    "a sync conflict copy: move what it adds into the file it copies, then delete it",
+                )
+            )
+        groups.setdefault(unicodedata.normalize("NFC", name).casefold(), []).append(name)
+    for group in groups.values():
+        for name in group:
+            message = _name_clash(name, [other for other in group if other != name], prefix)
+            if message:
+                problems.append(Problem(prefix + name, None, "warning", message))
+    return problems
+
+
+def _unicode_form(name: str) -> str:
+    if unicodedata.is_normalized("NFC", name):
+        return "composed Unicode (NFC)"
+    return "decomposed Unicode (NFD, as a Mac writes it)"
+
+
+def _name_clash(name: str, others: list[str], prefix: str) -> str | None:
+    nfc = unicodedata.normalize("NFC", name)
+    if not others:
+        if nfc == name:
+            return None
+        return (
+            f"the name is in {_unicode_form(name)}: rename it to composed Unicode (NFC) "
+            "so that every device and vaultkit see the same name"
+        )
+    parts: list[str] = []
+    for other in others:
+        if unicodedata.normalize("NFC", other) == nfc:
+            parts.append(f"{prefix}{other} has the same name in {_unicode_form(other)}; a Mac sees one file")
+        else:
+            parts.append(f"{prefix}{other} has the same name but for case; a Mac or Windows sees one file")
+    return "; ".join(parts) + ": merge the two into one"

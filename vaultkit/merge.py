@@ -1,0 +1,677 @@
+"""Three-way merge of one note, for the git merge driver. Pure text -> text.
+
+A note is merged in parts, each with the rule that fits how vaultkit and people edit it:
+
+- the front matter key by key against the ancestor (one side changed a key: that side;
+  `last_contact`: the later date; lists: the union minus deletions; otherwise both values
+  inside conflict markers around that key only);
+- the first Log section as a set of entries (the union of both sides minus what one side
+  deleted, in the order the section uses);
+- generated `<!-- vaultkit:NAME -->` blocks from our side (the next render corrects them);
+- the rest of the body with a line-based text merge (git's, passed in as `merge_text`).
+
+The Log and the generated blocks are cut out of the body and replaced by placeholder
+lines, the remaining "skeleton" is text-merged, then the placeholders are filled in. When
+that cannot be done safely (a placeholder lost or inside a conflict) the whole body falls
+back to the plain text merge, which never drops a line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import Any
+
+import yaml
+
+from vaultkit.model import name_key
+from vaultkit.parse import BOM, LOG_ENTRY_RE, find_front_matter, load_yaml
+
+TextMerge = Callable[[str, str, str], tuple[str, bool]]
+"""(ancestor, ours, theirs) -> (merged text, clean): a line-based three-way text merge."""
+
+OURS_LABEL = "ours"
+THEIRS_LABEL = "theirs"
+LAST_CONTACT = "last_contact"
+
+_FENCE_RE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+_HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
+_GEN_START_RE = re.compile(r"^<!--\s*vaultkit:([\w-]+)\s*-->$")
+_GEN_END_RE = re.compile(r"^<!--\s*/vaultkit:([\w-]+)\s*-->$")
+_ITEM_RE = re.compile(r"^[ \t]{0,3}[-*+][ \t]")
+_KEY_LINE_RE = re.compile(r"^(?P<key>[^\s#:\-][^:]*?)\s*:(?:[ \t]|$)")
+_KEY_SPLIT_RE = re.compile(r"^(?P<head>[^\s#:\-][^:]*?\s*:)(?P<space>[ \t]*)(?P<rest>.*?)(?P<eol>\r?\n?)$")
+_FLOW_COMMENT_RE = re.compile(r"^\[.*\](?P<comment>[ \t]+#.*)?$")
+_PLAIN_RE = re.compile(r"^\w[\w .@/+'()-]*$")
+_MARKER_RE = re.compile(r"^(<{7}|={7}|>{7}|\|{7})(?: |\r?\n|$)")
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    """A merged note: its text, and what conflicted (empty when the merge is clean)."""
+
+    text: str
+    conflicts: tuple[str, ...] = ()
+
+    @property
+    def clean(self) -> bool:
+        """Whether nothing conflicted."""
+        return not self.conflicts
+
+
+def merge_note(
+    ancestor: str,
+    ours: str,
+    theirs: str,
+    merge_text: TextMerge,
+    log_heading: str = "Log",
+    labels: tuple[str, str] = (OURS_LABEL, THEIRS_LABEL),
+) -> MergeResult:
+    """Merge two versions of a note against their common ancestor (see the module doc).
+
+    `merge_text` is only called when both sides changed the same plain-text part.
+    """
+    if ours == theirs:
+        return MergeResult(ours)
+    if ancestor == ours:
+        return MergeResult(theirs)
+    if ancestor == theirs:
+        return MergeResult(ours)
+    newline = _newline_of(ours) or _newline_of(theirs) or _newline_of(ancestor) or "\n"
+    versions = [_Note.split(text, newline) for text in (ancestor, ours, theirs)]
+    a, o, t = versions
+    conflicts: list[str] = []
+
+    head: list[str] = []
+    a_fm, o_fm, t_fm = (v.front_matter for v in versions)
+    if a_fm is not None or o_fm is not None or t_fm is not None:
+        merged_fm = _merge_front_matter(
+            [v.fm_inner() for v in versions], merge_text, newline, labels, conflicts
+        )
+        present = _pick(a_fm is not None, o_fm is not None, t_fm is not None)
+        if present or merged_fm:
+            opening = next(v.front_matter for v in (o, t, a) if v.front_matter is not None)
+            head = [opening[0], *merged_fm, opening[-1]]
+
+    body, body_clean = _merge_body(a.body, o.body, t.body, merge_text, log_heading)
+    if not body_clean:
+        conflicts.append("body")
+
+    bom = BOM if _pick(a.bom, o.bom, t.bom) else ""
+    text = bom + "".join(head) + "".join(body)
+    if not conflicts and _pick(a.no_final_newline, o.no_final_newline, t.no_final_newline):
+        text = _strip_final_newline(text)
+    return MergeResult(text, tuple(conflicts))
+
+
+# -- splitting a note ---------------------------------------------------------------------
+def _lines(text: str) -> list[str]:
+    """Lines with their endings, split on "\\n" only (as git does)."""
+    return re.findall(r"[^\n]*\n|[^\n]+$", text)
+
+
+def _newline_of(text: str) -> str | None:
+    end = text.find("\n")
+    if end < 0:
+        return None
+    return "\r\n" if end > 0 and text[end - 1] == "\r" else "\n"
+
+
+def _strip_final_newline(text: str) -> str:
+    if text.endswith("\r\n"):
+        return text[:-2]
+    return text[:-1] if text.endswith("\n") else text
+
+
+def _pick(ancestor: Any, ours: Any, theirs: Any) -> Any:
+    """The three-way rule for a single value: whichever side changed it (ours when both did)."""
+    return theirs if ours == ancestor else ours
+
+
+@dataclass
+class _Note:
+    """One version of the note cut into BOM, front matter lines and body lines."""
+
+    bom: bool
+    front_matter: list[str] | None
+    body: list[str]
+    no_final_newline: bool
+
+    @classmethod
+    def split(cls, text: str, newline: str) -> _Note:
+        bom = text.startswith(BOM)
+        if bom:
+            text = text[len(BOM) :]
+        no_final_newline = bool(text) and not text.endswith("\n")
+        if no_final_newline:
+            # Every line ends with a newline while merging; the end result drops it again.
+            text += newline
+        lines = _lines(text)
+        block = find_front_matter(lines)
+        if block is None:
+            return cls(bom, None, lines, no_final_newline)
+        return cls(bom, lines[: block.end + 1], lines[block.end + 1 :], no_final_newline)
+
+    def fm_inner(self) -> list[str] | None:
+        """The lines between the `---` fences (None without front matter)."""
+        return None if self.front_matter is None else self.front_matter[1:-1]
+
+
+# -- front matter ---------------------------------------------------------------------------
+@dataclass
+class _Chunk:
+    """One top-level key with its lines (comments just above it, the key line, its value)."""
+
+    key: str
+    lines: list[str]
+
+    def text(self) -> str:
+        """The chunk's text with line endings made uniform, for comparing."""
+        return "".join(line.rstrip("\r\n") + "\n" for line in self.lines)
+
+
+@dataclass
+class _FrontMatter:
+    chunks: dict[str, _Chunk]
+    order: list[str]
+    trailer: list[str]
+    values: dict[str, Any]
+
+
+def _chunk_front_matter(lines: list[str] | None) -> _FrontMatter | None:
+    """Cut front matter into key chunks; None when its layout is beyond key-by-key merging."""
+    if lines is None:
+        return _FrontMatter({}, [], [], {})
+    try:
+        values = load_yaml("".join(lines))
+    except (yaml.YAMLError, ValueError, RecursionError):
+        return None
+    chunks: dict[str, _Chunk] = {}
+    order: list[str] = []
+    pending: list[str] = []
+    current: _Chunk | None = None
+    for line in lines:
+        bare = line.rstrip("\r\n")
+        if not bare.strip() or bare.startswith("#"):
+            pending.append(line)
+        elif bare[:1] in (" ", "\t") or bare == "-" or bare.startswith("- "):
+            if current is None:
+                return None
+            current.lines.extend(pending)
+            pending = []
+            current.lines.append(line)
+        else:
+            match = _KEY_LINE_RE.match(bare)
+            if match is None:
+                return None
+            key = match.group("key").strip().strip("'\"")
+            if key in chunks:
+                return None
+            current = _Chunk(key, [*pending, line])
+            pending = []
+            chunks[key] = current
+            order.append(key)
+    if set(order) != set(values):
+        return None
+    return _FrontMatter(chunks, order, pending, values)
+
+
+def _merge_front_matter(
+    inner: Sequence[list[str] | None],
+    merge_text: TextMerge,
+    newline: str,
+    labels: tuple[str, str],
+    conflicts: list[str],
+) -> list[str]:
+    """Merge the lines inside the fences; appends what conflicted to `conflicts`."""
+    parsed = [_chunk_front_matter(lines) for lines in inner]
+    a, o, t = parsed
+    if a is None or o is None or t is None:
+        merged, clean = _merge_texts(["".join(lines or []) for lines in inner], merge_text)
+        if not clean:
+            conflicts.append("front matter")
+        return _lines(merged)
+
+    def decide(key: str) -> list[str] | None:
+        chunks = [fm.chunks.get(key) for fm in (a, o, t)]
+        texts = [c.text() if c else None for c in chunks]
+        if texts[1] == texts[0]:
+            return chunks[2].lines if chunks[2] else None
+        if texts[2] == texts[0] or texts[1] == texts[2]:
+            return chunks[1].lines if chunks[1] else None
+        ours_chunk, theirs_chunk = chunks[1], chunks[2]
+        if ours_chunk is not None and theirs_chunk is not None:
+            resolved = _resolve_key(key, a.values.get(key), ours_chunk, theirs_chunk, o.values, t.values)
+            if resolved is not None:
+                return resolved
+        conflicts.append(f"front matter key {key!r}")
+        return _conflict_lines(
+            ours_chunk.lines if ours_chunk else [],
+            theirs_chunk.lines if theirs_chunk else [],
+            newline,
+            labels,
+        )
+
+    out: list[tuple[str, list[str]]] = []
+    for key in o.order:
+        lines = decide(key)
+        if lines is not None:
+            out.append((key, lines))
+    for position, key in enumerate(t.order):
+        if key in o.chunks:
+            continue
+        lines = decide(key)
+        if lines is None:
+            continue
+        placed = [k for k, _ in out]
+        # Theirs' new key goes after the nearest key that precedes it in theirs.
+        where = 0
+        for before in reversed(t.order[:position]):
+            if before in placed:
+                where = placed.index(before) + 1
+                break
+        out.insert(where, (key, lines))
+    trailer = _pick("".join(a.trailer), "".join(o.trailer), "".join(t.trailer))  # comments after the last key
+    result = [line for _, lines in out for line in lines]
+    return result + _lines(trailer)
+
+
+def _resolve_key(
+    key: str,
+    ancestor_value: Any,
+    ours: _Chunk,
+    theirs: _Chunk,
+    ours_values: dict[str, Any],
+    theirs_values: dict[str, Any],
+) -> list[str] | None:
+    """Both sides changed `key`: the lines that reconcile them, or None for a true conflict."""
+    ours_value, theirs_value = ours_values[key], theirs_values[key]
+    if ours_value == theirs_value:
+        return ours.lines
+    if key == LAST_CONTACT:
+        ours_date, theirs_date = _as_date(ours_value), _as_date(theirs_value)
+        if ours_date is not None and theirs_date is not None:
+            return theirs.lines if theirs_date > ours_date else ours.lines
+        return None
+    if _is_flat_list(ours_value) and _is_flat_list(theirs_value):
+        base = ancestor_value if _is_flat_list(ancestor_value) else []
+        merged = _merge_list(base, ours_value, theirs_value)
+        if merged == ours_value:
+            return ours.lines
+        if merged == theirs_value:
+            return theirs.lines
+        return _render_list(ours, merged)
+    return None
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        return None
+
+
+def _is_flat_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _merge_list(ancestor: list[str], ours: list[str], theirs: list[str]) -> list[str]:
+    """Union minus deletions, in our order then theirs' new items: three-way as a set."""
+    kept = [item for item in ours if item in theirs or item not in ancestor]
+    added = [item for item in theirs if item not in ours and item not in ancestor]
+    return list(dict.fromkeys(kept + added))
+
+
+def _render_list(style: _Chunk, items: list[str]) -> list[str] | None:
+    """A list value written the way `style` (our chunk) writes it: flow `[a, b]` or block `- a`."""
+    key_at = next((i for i, line in enumerate(style.lines) if _KEY_LINE_RE.match(line)), None)
+    if key_at is None:
+        return None
+    lead, key_line, values = style.lines[:key_at], style.lines[key_at], style.lines[key_at + 1 :]
+    match = _KEY_SPLIT_RE.match(key_line)
+    if match is None:
+        return None
+    eol = match.group("eol") or "\n"
+    rest = match.group("rest")
+    flow = _FLOW_COMMENT_RE.match(rest)
+    if flow is not None:
+        body = ", ".join(_yaml_scalar(item) for item in items)
+        space = match.group("space") or " "
+        return [*lead, f"{match.group('head')}{space}[{body}]{flow.group('comment') or ''}{eol}"]
+    item_line = next((line for line in values if line.lstrip(" ").startswith("-")), None)
+    if (rest.strip() and not rest.strip().startswith("#")) or item_line is None:
+        return None
+    indent = item_line[: len(item_line) - len(item_line.lstrip(" "))]
+    return [*lead, key_line, *(f"{indent}- {_yaml_scalar(item)}{eol}" for item in items)]
+
+
+def _yaml_scalar(value: str) -> str:
+    """A YAML scalar for `value`: plain when that reads back the same, else double-quoted."""
+    if _PLAIN_RE.match(value) and value == value.strip():
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _conflict_lines(ours: list[str], theirs: list[str], newline: str, labels: tuple[str, str]) -> list[str]:
+    return [
+        f"{'<' * 7} {labels[0]}{newline}",
+        *ours,
+        f"{'=' * 7}{newline}",
+        *theirs,
+        f"{'>' * 7} {labels[1]}{newline}",
+    ]
+
+
+# -- body -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Entry:
+    """One Log list item with its continuation lines."""
+
+    lines: tuple[str, ...]
+    date: str | None
+
+    @property
+    def key(self) -> str:
+        return "".join(line.rstrip("\r\n") + "\n" for line in self.lines)
+
+
+@dataclass
+class _Log:
+    entries: list[_Entry]
+    gap: list[str] | None  # the blank lines between two entries; None when there is one entry
+
+
+@dataclass
+class _Skeleton:
+    """A body with its Log entries and generated block contents cut out into placeholders."""
+
+    lines: list[str]
+    log: _Log | None = None
+    blocks: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _merge_texts(texts: Sequence[str], merge_text: TextMerge) -> tuple[str, bool]:
+    """Three-way text merge of (ancestor, ours, theirs), calling `merge_text` only when both sides changed."""
+    ancestor, ours, theirs = texts
+    if ours == theirs or ancestor == theirs:
+        return ours, True
+    if ancestor == ours:
+        return theirs, True
+    return merge_text(ancestor, ours, theirs)
+
+
+def _merge_body(
+    ancestor: list[str], ours: list[str], theirs: list[str], merge_text: TextMerge, log_heading: str
+) -> tuple[list[str], bool]:
+    texts = ["".join(lines) for lines in (ancestor, ours, theirs)]
+    token = "%%vaultkit-merge%%"
+    while any(token in text for text in texts):
+        token = token.replace("merge", "merge-x", 1)
+    layouts = [_layout(lines, log_heading) for lines in (ancestor, ours, theirs)]
+    # A Log that one version cannot read as entries is merged as plain text in all three,
+    # so that a placeholder never stands for different things on different sides.
+    structured = all(layout.log_ok for layout in layouts)
+    skeletons = [
+        _skeleton(lines, layout, token, structured)
+        for lines, layout in zip((ancestor, ours, theirs), layouts, strict=True)
+    ]
+    merged, clean = _merge_texts(["".join(s.lines) for s in skeletons], merge_text)
+    filled = _fill(_lines(merged), skeletons, token)
+    if filled is None:
+        merged, clean = _merge_texts(texts, merge_text)
+        return _lines(merged), clean
+    return filled, clean
+
+
+@dataclass
+class _Layout:
+    log: tuple[int, int, int] | None = None  # (heading line, first content line, end)
+    log_ok: bool = True
+    run: tuple[int, int] | None = None  # the Log entries' lines [start, end)
+    entries: list[_Entry] = field(default_factory=list)
+    gap: list[str] | None = None
+    blocks: dict[str, tuple[int, int]] = field(default_factory=dict)  # inner lines [start, end)
+
+
+def _layout(lines: list[str], log_heading: str) -> _Layout:
+    """Find the first Log section, its entries, and the generated blocks outside it."""
+    layout = _Layout()
+    wanted = name_key(log_heading)
+    fence: str | None = None
+    log_level: int | None = None
+    log_start = log_end = -1
+    index = 0
+    while index < len(lines):
+        raw = lines[index].rstrip("\r\n")
+        if fence is not None:
+            stripped = raw.strip()
+            if stripped.startswith(fence) and set(stripped) == {fence[0]}:
+                fence = None
+            index += 1
+            continue
+        start = _GEN_START_RE.match(raw.strip())
+        in_log = log_level is not None and log_end < 0
+        if start and not in_log:
+            name = start.group(1)
+            end = next(
+                (
+                    j
+                    for j in range(index + 1, len(lines))
+                    if (m := _GEN_END_RE.match(lines[j].strip())) and m.group(1) == name
+                ),
+                None,
+            )
+            if end is not None:
+                layout.blocks.setdefault(name, (index + 1, end))
+                index = end + 1
+                continue
+        opened = _FENCE_RE.match(raw)
+        if opened:
+            fence = opened.group(1)
+            index += 1
+            continue
+        heading = _HEADING_RE.match(raw)
+        if heading:
+            level = len(heading.group(1))
+            if in_log and log_level is not None and level <= log_level:
+                log_end = index
+            if log_level is None and name_key(heading.group(2)) == wanted:
+                log_level = level
+                log_start = index
+        index += 1
+    if log_level is None:
+        return layout
+    if log_end < 0:
+        log_end = len(lines)
+    layout.log = (log_start, log_start + 1, log_end)
+    _read_log(lines, layout)
+    return layout
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" \t"))
+
+
+def _read_log(lines: list[str], layout: _Layout) -> None:
+    """Cut the Log section's run of entries into items; mark the Log unreadable if it is mixed.
+
+    The run goes from the first dated entry to the end of the last one. Inside it every
+    line must belong to a list item (its first line, or an indented continuation) or be
+    a blank line between items, and the blank lines between items must be the same
+    throughout; otherwise the Log is merged as plain text.
+    """
+    assert layout.log is not None
+    _, first, end = layout.log
+    dated = [i for i in range(first, end) if LOG_ENTRY_RE.match(lines[i].rstrip("\r\n"))]
+    if not dated:
+        return
+    base = _indent(lines[dated[0]])
+    last_dated = max(i for i in dated if _indent(lines[i]) == base)
+    entries: list[_Entry] = []
+    gaps: list[list[str]] = []
+    blank: list[str] = []
+    current: list[str] = []
+    index = dated[0]
+    while index < end:
+        raw = lines[index].rstrip("\r\n")
+        if not raw.strip():
+            blank.append(lines[index])
+        elif _indent(raw) == base and _ITEM_RE.match(raw) and index <= last_dated:
+            if current:
+                entries.append(_make_entry(current))
+                gaps.append(blank)
+            current, blank = [lines[index]], []
+        elif _indent(raw) > base and (not blank or index < last_dated):
+            # An indented line continues the item, also after a blank line (a loose item).
+            current.extend(blank)
+            current.append(lines[index])
+            blank = []
+        elif index < last_dated:
+            layout.log_ok = False
+            return
+        else:
+            break
+        index += 1
+    entries.append(_make_entry(current))
+    if len({"".join(gap) for gap in gaps}) > 1:
+        layout.log_ok = False
+        return
+    layout.entries = entries
+    layout.gap = gaps[0] if gaps else None
+    layout.run = (dated[0], index - len(blank))
+
+
+def _make_entry(lines: list[str]) -> _Entry:
+    match = LOG_ENTRY_RE.match(lines[0].rstrip("\r\n"))
+    return _Entry(tuple(lines), match.group(1) if match else None)
+
+
+def _skeleton(lines: list[str], layout: _Layout, token: str, structured: bool) -> _Skeleton:
+    """Replace the Log entries and the generated blocks' contents with placeholder lines."""
+    cuts: list[tuple[int, int, str]] = []
+    skeleton = _Skeleton([])
+    for name, (start, end) in layout.blocks.items():
+        cuts.append((start, end, f"{token}block:{name}\n"))
+        skeleton.blocks[name] = lines[start:end]
+    if structured and layout.log is not None:
+        skeleton.log = _Log(layout.entries, layout.gap)
+        if layout.run is not None:
+            cuts.append((layout.run[0], layout.run[1], f"{token}log\n"))
+        else:
+            heading, _, end = layout.log
+            spot = max(i for i in range(heading, end) if lines[i].strip()) + 1
+            cuts.append((spot, spot, f"{token}log\n"))
+    out: list[str] = []
+    position = 0
+    for start, end, placeholder in sorted(cuts):
+        out.extend(lines[position:start])
+        out.append(placeholder)
+        position = end
+    out.extend(lines[position:])
+    skeleton.lines = out
+    return skeleton
+
+
+def _fill(merged: list[str], skeletons: list[_Skeleton], token: str) -> list[str] | None:
+    """Put the merged Log and blocks back in place of the placeholders; None when unsafe."""
+    a, o, t = skeletons
+    log_lines = _merge_log(a.log, o.log, t.log)
+    seen: set[str] = set()
+    out: list[str] = []
+    in_conflict = False
+    for line in merged:
+        if _MARKER_RE.match(line):
+            if line.startswith(("<" * 7, ">" * 7)):
+                in_conflict = line.startswith("<")
+            out.append(line)
+            continue
+        if not line.startswith(token):
+            out.append(line)
+            continue
+        what = line[len(token) :].rstrip("\r\n")
+        if in_conflict or what in seen:
+            return None
+        seen.add(what)
+        if what == "log":
+            out.extend(log_lines)
+        else:
+            name = what[len("block:") :]
+            inner = next((s.blocks[name] for s in (o, t, a) if name in s.blocks), [])
+            out.extend(inner)
+    if "log" not in seen and log_lines:
+        return None  # the section went away on one side while the other added to it
+    return out
+
+
+def _merge_log(ancestor: _Log | None, ours: _Log | None, theirs: _Log | None) -> list[str]:
+    """The merged Log entries as lines: union of both sides minus deletions, in the section's order."""
+    a = ancestor.entries if ancestor else []
+    o = ours.entries if ours else []
+    t = theirs.entries if theirs else []
+    a_count, o_count, t_count = (
+        Counter(e.key for e in a),
+        Counter(e.key for e in o),
+        Counter(e.key for e in t),
+    )
+    wanted: Counter[str] = Counter()
+    for key in set(o_count) | set(t_count):
+        base, mine, other = a_count[key], o_count[key], t_count[key]
+        if mine == base:
+            wanted[key] = other
+        elif other == base:
+            wanted[key] = mine
+        elif mine > base and other > base:
+            wanted[key] = max(mine, other)  # both added it: the same entry once
+        elif mine < base and other < base:
+            wanted[key] = min(mine, other)
+        else:
+            wanted[key] = max(0, mine + other - base)
+    left = Counter(wanted)
+    merged: list[_Entry] = []
+    for entry in o:
+        if left[entry.key] > 0:
+            left[entry.key] -= 1
+            merged.append(entry)
+    anchor: _Entry | None = None  # theirs' latest entry that is in the result
+    for entry in t:
+        if left[entry.key] > 0:
+            left[entry.key] -= 1
+            merged.insert(merged.index(anchor) + 1 if anchor is not None else 0, entry)
+        if entry in merged:
+            anchor = entry
+    direction = next(
+        (d for d in (_direction(o), _direction(t), _direction(a)) if d is not None),
+        -1,  # `vault log` writes newest first
+    )
+    if direction != 0 and all(e.date is not None for e in merged):
+        merged.sort(key=lambda e: e.date or "", reverse=direction < 0)
+    gap = next((log.gap for log in (ours, theirs, ancestor) if log is not None and log.gap is not None), [])
+    lines: list[str] = []
+    for number, entry in enumerate(merged):
+        if number:
+            lines.extend(gap)
+        lines.extend(entry.lines)
+    return lines
+
+
+def _direction(entries: list[_Entry]) -> int | None:
+    """-1 when the entries run newest first, 1 oldest first, 0 mixed, None when it cannot tell."""
+    if any(e.date is None for e in entries):
+        return 0 if len(entries) > 1 else None
+    dates = [e.date or "" for e in entries]
+    rising = any(b > a for a, b in pairwise(dates))
+    falling = any(b < a for a, b in pairwise(dates))
+    if rising and falling:
+        return 0
+    if falling:
+        return -1
+    if rising:
+        return 1
+    return None
