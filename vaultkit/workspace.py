@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -140,8 +140,11 @@ class Workspace:
 
     def problems(self) -> list[Problem]:
         """Every problem the index knows, plus config warnings."""
+        from vaultkit.importers import likely_duplicates
+
         found = [Problem(CONFIG_NAME, None, "warning", w) for w in self.config.warnings]
-        return found + self.index.problems()
+        duplicates = likely_duplicates(self.people(with_fields=True))
+        return found + sorted(self.index.problems() + duplicates, key=lambda p: (p.path, p.line or 0))
 
     def person_summary(self, person: Person) -> dict[str, Any]:
         """The list/show fields of a person: cadence, due date, last contact."""
@@ -269,8 +272,14 @@ class Workspace:
         introduced_by: str | None = None,
         fields: Sequence[str] = (),
         aliases: Sequence[str] = (),
+        values: Mapping[str, str | Sequence[str]] | None = None,
+        notes: Sequence[str] = (),
     ) -> PersonRef:
-        """Create a person's note from `person.md.j2`; refuses an existing name or alias."""
+        """Create a person's note from `person.md.j2`; refuses an existing name or alias.
+
+        `values` are more fields as key -> text or list of texts (importers use it for
+        several emails); `notes` become the first items of the Notes section.
+        """
         clean = check_person_name(name)
         if cadence is not None:
             try:
@@ -281,7 +290,7 @@ class Workspace:
         for path, other, other_aliases in self.index.names():
             if name_key(other) == key or key in {name_key(a) for a in other_aliases}:
                 raise RefusedWrite(f"{clean!r} is already in the vault: {path}")
-        extra: dict[str, str] = {}
+        extra: dict[str, str | list[str]] = {}
         reserved = {"aliases", "tags", "cadence", "met", "introduced_by"}
         for item in fields:
             if "=" not in item:
@@ -290,6 +299,10 @@ class Workspace:
             if not re.fullmatch(r"[A-Za-z_][\w-]*", k) or k in reserved:
                 raise UsageError(f"--set: {k!r} cannot be used as a key here")
             extra[k] = v
+        for k, value in (values or {}).items():
+            if not re.fullmatch(r"[A-Za-z_][\w-]*", k) or k in reserved:
+                raise UsageError(f"{k!r} cannot be used as a key here")
+            extra[k] = value if isinstance(value, str) else [str(v) for v in value]
         introducer = None
         if introduced_by:
             try:
@@ -306,6 +319,7 @@ class Workspace:
             met=met.isoformat() if met else None,
             introduced_by=introducer,
             fields=extra,
+            notes=[" ".join(line.split()) for line in notes if line.strip()],
             today=self.today.isoformat(),
         )
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from vaultkit.cli import core as core
+from vaultkit.cli import io as io
 from vaultkit.cli.app import app, main
 
 __all__ = ["app", "main"]
