@@ -72,16 +72,13 @@ def _print_plan(plan: Any) -> None:
     counts = plan.counts()
     words = _DONE_WORDS if plan.applied else _ACTION_WORDS
     summary = ", ".join(f"{counts[action]} {words[action]}" for action in words)
-    out.print(f"{summary}.", markup=False)
-    out.print(
+    typer.echo(f"{summary}.")
+    typer.echo(
         f"Matched by email, phone (last 9 digits), or a name or alias at least {plan.threshold}% alike "
-        "(rapidfuzz token_sort_ratio).",
-        markup=False,
+        "(rapidfuzz token_sort_ratio)."
     )
     if not plan.applied:
-        out.print(
-            "Dry run: nothing was written. Run it again with --apply to write these changes.", markup=False
-        )
+        typer.echo("Dry run: nothing was written. Run it again with --apply to write these changes.")
 
 
 @import_app.command("vcard")
