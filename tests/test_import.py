@@ -420,6 +420,12 @@ def test_fuzzy_name_match_merges_without_overwriting(cli, vault_dir: Path, make_
     assert not (vault_dir / "People" / "Kwame Mensah.md").exists()
 
 
+def test_a_similar_name_with_other_emails_is_someone_else(cli, vault_dir: Path, make_person, samples) -> None:
+    make_person("Kwame Mensa", email="kwame@mensa.example")
+    data = run_json(cli, "import", "vcard", str(samples["gmail.vcf"]))
+    assert (data["rows"][0]["action"], data["rows"][0]["path"]) == ("create", "People/Kwame Mensah.md")
+
+
 def test_phone_matches_on_the_last_nine_digits(cli, vault_dir: Path, make_person, samples) -> None:
     make_person("Chinedu", phone='"07700 900641"')
     data = run_json(cli, "import", "vcard", str(samples["iphone.vcf"]))

@@ -143,7 +143,7 @@ class Workspace:
         from vaultkit.importers import likely_duplicates
 
         found = [Problem(CONFIG_NAME, None, "warning", w) for w in self.config.warnings]
-        duplicates = likely_duplicates(self.people(with_fields=True))
+        duplicates = likely_duplicates(self.index.people_fields())
         return found + sorted(self.index.problems() + duplicates, key=lambda p: (p.path, p.line or 0))
 
     def person_summary(self, person: Person) -> dict[str, Any]:
@@ -274,11 +274,13 @@ class Workspace:
         aliases: Sequence[str] = (),
         values: Mapping[str, str | Sequence[str]] | None = None,
         notes: Sequence[str] = (),
+        renderer: Renderer | None = None,
     ) -> PersonRef:
         """Create a person's note from `person.md.j2`; refuses an existing name or alias.
 
         `values` are more fields as key -> text or list of texts (importers use it for
-        several emails); `notes` become the first items of the Notes section.
+        several emails); `notes` become the first items of the Notes section. A bulk caller
+        passes one `renderer` so the template is compiled once.
         """
         clean = check_person_name(name)
         if cadence is not None:
@@ -286,10 +288,9 @@ class Workspace:
                 parse_cadence(cadence)
             except ValueError as err:
                 raise UsageError(f"--cadence: {err}") from None
-        key = name_key(clean)
-        for path, other, other_aliases in self.index.names():
-            if name_key(other) == key or key in {name_key(a) for a in other_aliases}:
-                raise RefusedWrite(f"{clean!r} is already in the vault: {path}")
+        taken = self.index.path_of_name(name_key(clean))
+        if taken:
+            raise RefusedWrite(f"{clean!r} is already in the vault: {taken}")
         extra: dict[str, str | list[str]] = {}
         reserved = {"aliases", "tags", "cadence", "met", "introduced_by"}
         for item in fields:
@@ -310,7 +311,7 @@ class Workspace:
             except PersonNotFound:
                 introducer = introduced_by.strip()
         rel_path = f"{self.config.people_dir}/{clean}.md" if self.config.people_dir else f"{clean}.md"
-        text = self.renderer().render(
+        text = (renderer or self.renderer()).render(
             "person.md.j2",
             name=clean,
             aliases=list(aliases),
