@@ -628,8 +628,9 @@ class Matcher:
             exact = self._exact.get(name_key(label), set())
             if len(exact) == 1:
                 path = next(iter(exact))
-                how = "name" if name_key(self.names[path]) == name_key(label) else "alias"
-                return _Match(path, how, f"same {how} {label!r}")
+                if name_key(self.names[path]) == name_key(label):
+                    return _Match(path, "name", "same name")
+                return _Match(path, "alias", f"{label!r} is their alias")
             if len(exact) > 1:
                 return f"its name matches several people: {self._listed(exact)}"
         return self._fuzzy_match(names, {_email_key(e) for e in contact.emails})
