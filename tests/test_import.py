@@ -229,15 +229,15 @@ def test_vcard_dry_run_lists_everything_and_writes_nothing(cli, vault_dir: Path,
     assert data["applied"] is False
     assert data["name_threshold"] == 92
     assert actions(data) == [
-        ("create", "Kwame Mensah", "gmail.vcf", 1),
-        ("skip", "", "gmail.vcf", 17),
         ("create", "Lucía Fernández", "iphone.vcf", 1),
         ("create", "Chinedu Okafor", "iphone.vcf", 36),
         ("create", "Jürgen Müller", "outlook.vcf", 1),
         ("create", "François Dupont", "outlook.vcf", 38),
+        ("create", "Kwame Mensah", "gmail.vcf", 1),
+        ("skip", "", "gmail.vcf", 17),
         ("create", "Hana Kobayashi", "thunderbird.vcf", 1),
     ]
-    assert data["rows"][1]["reason"] == "card has no name (FN or N); it has noreply@example.com"
+    assert data["rows"][5]["reason"] == "card has no name (FN or N); it has noreply@example.com"
     assert data["counts"] == {"create": 6, "merge": 0, "unchanged": 0, "skip": 1}
 
     text = cli("import", "vcard", *vcfs)
@@ -426,6 +426,39 @@ def test_a_similar_name_with_other_emails_is_someone_else(cli, vault_dir: Path, 
     assert (data["rows"][0]["action"], data["rows"][0]["path"]) == ("create", "People/Kwame Mensah.md")
 
 
+def test_one_import_merges_on_exact_signals_only(cli, vault_dir: Path, tmp_path: Path) -> None:
+    (vault_dir / "vaultkit.toml").write_text('[cadence_by_tag]\nfamily = "2w"\n', encoding="utf-8")
+    vcf = tmp_path / "family.vcf"
+    vcf.write_text(
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Tunde Adeyemi\nEMAIL:tunde@example.ng\nTEL;TYPE=HOME:+234 1 555 0101\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Bisi Adeyemi\nEMAIL:bisi@example.ng\nTEL;TYPE=HOME:+234 1 555 0101\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Jon Smith\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:3.0\nFN:John Smith\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Tunde Adeyemi\nCATEGORIES:Family\nEND:VCARD\n",
+        encoding="utf-8",
+    )
+    data = run_json(cli, "import", "vcard", str(vcf), "--apply")
+    assert [(r["action"], r["name"]) for r in data["rows"]] == [
+        ("create", "Tunde Adeyemi"),
+        ("create", "Bisi Adeyemi"),  # a shared landline, but her own email
+        ("create", "Jon Smith"),
+        ("create", "John Smith"),  # similar names in one file stay two people
+        ("merge", "Tunde Adeyemi"),
+    ]
+    # The family tag arrived with the second card: still nobody is made due by the import.
+    assert data["rows"][0]["reason"] == (
+        "new person; cadence: none, so the import adds nobody to `vault due` (tag #family would)"
+    )
+    assert "cadence: none\n" in note(vault_dir, "Tunde Adeyemi")
+    assert json.loads(cli("due", "--json").stdout)["due"] == []
+    checked = cli("check")
+    assert (
+        "People/John Smith.md: warning: may be the same person as People/Jon Smith.md: names 95% alike"
+        in checked.stdout
+    )
+    assert "same phone" in checked.stdout
+
+
 def test_phone_matches_on_the_last_nine_digits(cli, vault_dir: Path, make_person, samples) -> None:
     make_person("Chinedu", phone='"07700 900641"')
     data = run_json(cli, "import", "vcard", str(samples["iphone.vcf"]))
@@ -455,6 +488,13 @@ def test_two_cards_for_one_person_in_one_file_make_one_note(cli, vault_dir: Path
     ]
     assert data["rows"][1]["differences"] == [
         "company: kept 'Analytical Engines', dupes.vcf:7 has 'Babbage & Co'"
+    ]
+    assert (
+        data["rows"][2]["reason"]
+        == "same email ADA@example.com: the same person as dupes.vcf:1, created once"
+    )
+    assert data["rows"][2]["differences"] == [
+        "name: the new note is 'Ada Lovelace'; dupes.vcf:14 calls them 'Augusta Ada King'"
     ]
     assert note(vault_dir, "Ada Lovelace").startswith(
         "---\ntags: [person]\ncompany: Analytical Engines\n"
@@ -559,7 +599,7 @@ def test_vcard_charsets_and_encodings(cli, vault_dir: Path, tmp_path: Path) -> N
     nfd = tmp_path / "mac.vcf"
     nfd.write_text("BEGIN:VCARD\nVERSION:3.0\nFN:Zoe\u0308 Mu\u0308ller\nEND:VCARD\n", encoding="utf-8")
     data = run_json(cli, "import", "vcard", str(latin), str(utf16), str(nfd))
-    assert [r["name"] for r in data["rows"]] == ["Françoise Sagan", "Zoë Müller", "Żaneta Wiśniewska"]
+    assert [r["name"] for r in data["rows"]] == ["Françoise Sagan", "Żaneta Wiśniewska", "Zoë Müller"]
 
 
 def test_a_missing_file_is_one_line(cli, vault_dir: Path, tmp_path: Path) -> None:

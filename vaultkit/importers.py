@@ -592,9 +592,15 @@ class Matcher:
         self._emails_of: dict[str, set[str]] = {}
 
     def add(
-        self, path: str, name: str, aliases: Iterable[str], emails: Iterable[str], phones: Iterable[str]
+        self,
+        path: str,
+        name: str,
+        aliases: Iterable[str],
+        emails: Iterable[str],
+        phones: Iterable[str],
+        fuzzy: bool = True,
     ) -> None:
-        """Make a person findable."""
+        """Make a person findable (by a similar name too, unless `fuzzy` is off)."""
         self.names[path] = name
         for email in emails:
             self._emails.setdefault(_email_key(email), set()).add(path)
@@ -606,10 +612,12 @@ class Matcher:
         for label in (name, *aliases):
             if label.strip():
                 self._exact.setdefault(name_key(label), set()).add(path)
-                self._fuzzy.append((fuzzy_form(label), path, label))
+                if fuzzy:
+                    self._fuzzy.append((fuzzy_form(label), path, label))
 
     def match(self, contact: Contact, names: Sequence[str]) -> _Match | str | None:
         """The person this record is, None for nobody, or a string saying why it is ambiguous."""
+        emails = {_email_key(e) for e in contact.emails}
         for how, values, index, key in (
             ("email", contact.emails, self._emails, _email_key),
             ("phone", contact.phones, self._phones, phone_key),
@@ -618,6 +626,8 @@ class Matcher:
             for value in values:
                 value_key = key(value)
                 for path in index.get(value_key, set()) if value_key else ():
+                    if how == "phone" and self._emails_differ(path, emails):
+                        continue  # a shared landline: different emails say these are two people
                     found.setdefault(path, value)
             if len(found) == 1:
                 path, value = next(iter(found.items()))
@@ -633,7 +643,11 @@ class Matcher:
                 return _Match(path, "alias", f"{label!r} is their alias")
             if len(exact) > 1:
                 return f"its name matches several people: {self._listed(exact)}"
-        return self._fuzzy_match(names, {_email_key(e) for e in contact.emails})
+        return self._fuzzy_match(names, emails)
+
+    def _emails_differ(self, path: str, emails: set[str]) -> bool:
+        known = self._emails_of.get(path)
+        return bool(emails and known and not emails & known)
 
     def _fuzzy_match(self, names: Sequence[str], emails: set[str]) -> _Match | str | None:
         from rapidfuzz import fuzz, process
@@ -647,8 +661,7 @@ class Matcher:
                 fuzzy_form(label), choices, scorer=fuzz.ratio, score_cutoff=self.threshold, limit=10
             ):
                 _, path, written = self._fuzzy[index]
-                known = self._emails_of.get(path)
-                if emails and known and not emails & known:
+                if self._emails_differ(path, emails):
                     continue  # different email addresses say more than a similar name
                 if path not in best or score > best[path][0]:
                     best[path] = (score, written, label)
@@ -731,6 +744,7 @@ class _NewPerson:
     path: str
     cadence: str | None
     row: ImportRow
+    notes: list[str]
 
 
 @dataclass
@@ -825,43 +839,58 @@ class _Planner:
             return
         contact.name = name
         contact.tags = [*contact.tags, *(t for t in self.extra_tags if t not in contact.tags)]
-        cadence = self.cadence
-        if cadence is None:
+        row = self._row(CREATE, contact, path=path)
+        person = _NewPerson(contact, name, path, self.cadence, row, notes)
+        self._decide_cadence(person)
+        self.new[path] = person
+        self.plan.creates.append(person)
+        # Within one import only exact signals merge: two similar names in one address book
+        # are usually two people (and `vault check` points them out).
+        self.matcher.add(path, name, contact.aliases, contact.emails, contact.phones, fuzzy=False)
+        self._plan_photo(contact, path, row)
+
+    def _decide_cadence(self, person: _NewPerson) -> None:
+        """No cadence unless asked; `none` when a tag or the default would make them due."""
+        contact, notes = person.contact, list(person.notes)
+        person.cadence = self.cadence
+        if self.cadence is None:
             probe = Person(
-                name=name, path=path, fields={}, aliases=contact.aliases, tags=["person", *contact.tags],
-                cadence=None, met=None, birthday=None, snooze_until=None, archived=False, introduced_by=[],
+                name=person.name, path=person.path, fields={}, aliases=contact.aliases,
+                tags=["person", *contact.tags], cadence=None, met=None, birthday=None,
+                snooze_until=None, archived=False, introduced_by=[],
             )  # fmt: skip
             resolved = resolve_cadence(probe, self.config)
             if resolved is not None:
-                cadence = "none"
+                person.cadence = "none"
                 source = resolved[1].replace("tag:", "tag #")
                 notes.append(f"cadence: none, so the import adds nobody to `vault due` ({source} would)")
-        elif cadence:
-            notes.append(f"cadence {cadence}")
-        row = self._row(CREATE, contact, path=path, reason="; ".join(["new person", *notes]))
-        row.adds = [*contact.fields()]
-        if cadence:
-            row.adds.append("cadence")
-        if contact.notes:
-            row.adds.append("notes")
-        person = _NewPerson(contact, name, path, cadence, row)
-        self.new[path] = person
-        self.plan.creates.append(person)
-        self.matcher.add(path, name, contact.aliases, contact.emails, contact.phones)
-        self._plan_photo(contact, path, row)
+        elif self.cadence:
+            notes.append(f"cadence {self.cadence}")
+        person.row.reason = "; ".join(["new person", *notes])
+        person.row.adds = (
+            [*contact.fields()] + ["cadence"] * bool(person.cadence) + ["notes"] * bool(contact.notes)
+        )
 
     def _merge_new(self, contact: Contact, found: _Match) -> None:
         person = self.new[found.path]
         added, differences = person.contact.absorb(contact)
+        if name_key(contact.name) != name_key(person.name):
+            differences.insert(
+                0, f"name: the new note is {person.name!r}; {contact.where} calls them {contact.name!r}"
+            )
         reason = f"{found.reason}: the same person as {person.contact.where}, created once"
         row = self._row(
             MERGE if added else UNCHANGED, contact, path=found.path, matched_by=found.how, reason=reason
         )
         row.adds, row.differences = added, [*row.differences, *differences]
-        if added:
-            person.row.adds = [*dict.fromkeys([*person.row.adds, *added])]
+        self._decide_cadence(person)
         self.matcher.add(
-            found.path, person.name, person.contact.aliases, person.contact.emails, person.contact.phones
+            found.path,
+            person.name,
+            person.contact.aliases,
+            person.contact.emails,
+            person.contact.phones,
+            fuzzy=False,
         )
         self._plan_photo(person.contact, found.path, row)
 
@@ -875,7 +904,11 @@ class _Planner:
                 self._row(SKIP, contact, path=found.path, matched_by=found.how, reason=f"{err}; not merged")
                 return
             target = _Target(snapshot, text, self.matcher.names[found.path])
-        note = parse_text(found.path, target.text, self.config)
+        try:
+            note = parse_text(found.path, target.text, self.config)
+        except NoteParseError as err:
+            self._row(SKIP, contact, path=found.path, matched_by=found.how, reason=f"{err}; not merged")
+            return
         new_text, adds, differences = target.text, [], []
         incoming = contact.fields()
         if self.cadence and "cadence" not in incoming:
@@ -920,14 +953,19 @@ def plan_import(
     tags: Sequence[str] = (),
     photos: bool = False,
     threshold: int = NAME_THRESHOLD,
+    sources: Sequence[str] = (),
 ) -> ImportPlan:
-    """Match every record and work out what would change; writes nothing."""
+    """Match every record and work out what would change; writes nothing.
+
+    Rows come in the order of `sources` (file names), then by line.
+    """
     planner = _Planner(workspace, cadence, tags, photos, threshold)
     for contact in contacts:
         planner.add(contact)
     plan = planner.plan
     plan.rows.extend(skipped)
-    plan.rows.sort(key=lambda r: (r.source, r.line or 0))
+    order = {source: index for index, source in enumerate(sources)}
+    plan.rows.sort(key=lambda r: (order.get(r.source, len(order)), r.source, r.line or 0))
     return plan
 
 
@@ -985,7 +1023,10 @@ def run_import(
         found, bad = reader(Path(path))
         contacts.extend(found)
         skipped.extend(bad)
-    plan = plan_import(workspace, contacts, skipped, cadence=cadence, tags=tags, photos=photos)
+    sources = [Path(path).name for path in files]
+    plan = plan_import(
+        workspace, contacts, skipped, cadence=cadence, tags=tags, photos=photos, sources=sources
+    )
     if apply:
         apply_import(workspace, plan)
     return plan
