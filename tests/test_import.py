@@ -7,8 +7,12 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import write_note
+from vaultkit.importers import contact_from_card
+from vaultkit.vcard import parse_cards
 
 PHOTO = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 3 + b"\xff\xd9"
 
@@ -727,3 +731,36 @@ def test_check_reports_likely_duplicates(cli, vault_dir: Path, make_person) -> N
         "People/Other/Ann Lee.md: warning: another person has the same name: People/Ann Lee.md\n"
         "0 error(s), 5 warning(s)\n"
     )
+
+
+# -- the reader never crashes ----------------------------------------------------------------
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(
+                [
+                    *IPHONE.splitlines(),
+                    *OUTLOOK.splitlines(),
+                    *GMAIL.splitlines(),
+                    *V4.splitlines(),
+                    "N;ENCODING=QUOTED-PRINTABLE;CHARSET=bogus:=C3=",
+                    "PHOTO;ENCODING=b:!!!not base64",
+                    "PHOTO:data:image/png;base64,@@@",
+                    'TEL;TYPE="cell:+1 555',
+                    "BDAY:--1399",
+                    "ADR:;;",
+                    "X-SOCIALPROFILE;type=:",
+                ]
+            ),
+            st.text(max_size=40),
+        ),
+        max_size=40,
+    )
+)
+def test_vcard_reader_never_crashes(lines: list[str]) -> None:
+    cards, problems = parse_cards("\r\n".join(lines))
+    for card in cards:
+        made = contact_from_card(card, "fuzz.vcf")
+        assert isinstance(made, str) or made.name
+    assert all(problem.line >= 1 for problem in problems)

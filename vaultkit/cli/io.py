@@ -10,11 +10,14 @@ import typer
 from vaultkit.cli.app import app, console, handle_errors, print_json, settings_of, table
 
 import_app = typer.Typer(
-    help="Bring people in from your phone, LinkedIn or Google Contacts (a dry run unless --apply).",
+    help="Bring people in from your phone, LinkedIn or Google Contacts (a dry run unless --apply).\n\n"
+    "Example: vault import vcard ~/Downloads/Contacts.vcf",
     no_args_is_help=True,
 )
 export_app = typer.Typer(
-    help="Take people and reminders out: a calendar, vCards, CSV or JSON.", no_args_is_help=True
+    help="Take people and reminders out: a calendar, vCards, CSV or JSON.\n\n"
+    "Example: vault export ics -o ~/Sync/vaultkit.ics",
+    no_args_is_help=True,
 )
 app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")
