@@ -764,3 +764,12 @@ def test_vcard_reader_never_crashes(lines: list[str]) -> None:
         made = contact_from_card(card, "fuzz.vcf")
         assert isinstance(made, str) or made.name
     assert all(problem.line >= 1 for problem in problems)
+
+
+def test_folding_differs_between_21_and_30() -> None:
+    cards, problems = parse_cards(
+        "BEGIN:VCARD\r\nVERSION:2.1\r\nNOTE:Av. Corrientes\r\n 1234\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nNOTE:Av. Corrien\r\n tes 1234\r\nEND:VCARD\r\n"
+    )
+    assert problems == []
+    assert [card.first("NOTE").text() for card in cards] == ["Av. Corrientes 1234", "Av. Corrientes 1234"]

@@ -180,12 +180,17 @@ def _logical_lines(text: str) -> list[tuple[int, str]]:
     physical = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     result: list[tuple[int, str]] = []
     index = 0
+    version = ""
     while index < len(physical):
         number, line = index + 1, physical[index]
         index += 1
         if not line.strip():
             continue
         head = line.split(":", 1)[0].upper()
+        if head.strip() == "VERSION":
+            version = line.split(":", 1)[1].strip()
+        # vCard 2.1 folds before a space that belongs to the value; 3.0 and 4.0 add one.
+        keep = 0 if version == "2.1" else 1
         quoted_printable = "QUOTED-PRINTABLE" in head
         while True:
             if quoted_printable and line.endswith("=") and index < len(physical):
@@ -193,7 +198,7 @@ def _logical_lines(text: str) -> list[tuple[int, str]]:
                 line = line[:-1] + physical[index]
                 index += 1
             elif index < len(physical) and physical[index][:1] in (" ", "\t") and physical[index].strip():
-                line += physical[index][1:]
+                line += physical[index][keep:]
                 index += 1
             else:
                 break
