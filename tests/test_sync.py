@@ -461,14 +461,15 @@ def test_check_reports_conflicted_copies_and_names_differing_by_case(cli, make_p
     result = cli("check")
     assert result.exit_code == 0
     # The index already warns about two people with one name; the sync check adds why it matters.
+    # Problems are sorted by file.
     assert result.stdout == (
-        "People/Ada Lovelace.md: warning: another person has the same name: People/ada lovelace.md\n"
-        "People/ada lovelace.md: warning: another person has the same name: People/Ada Lovelace.md\n"
         "People/Ada Lovelace (Conflicted copy 2026-11-20 101010).md: warning: a sync conflict copy: move what "
         "it adds into the file it copies, then delete it\n"
         "People/Ada Lovelace.md: warning: People/ada lovelace.md has the same name but for case; a Mac or "
         "Windows sees one file: merge the two into one\n"
+        "People/Ada Lovelace.md: warning: another person has the same name: People/ada lovelace.md\n"
         "People/ada lovelace.md: warning: People/Ada Lovelace.md has the same name but for case; a Mac or "
         "Windows sees one file: merge the two into one\n"
+        "People/ada lovelace.md: warning: another person has the same name: People/Ada Lovelace.md\n"
         "0 error(s), 5 warning(s)\n"
     )

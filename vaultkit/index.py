@@ -865,6 +865,22 @@ class Index:
                 names.append(name)
         return [(path, date, names) for path, (date, names) in meetings.items()]
 
+    def path_of_name(self, key: str) -> str | None:
+        """The note of a person whose name or alias has this `name_key`, or None."""
+        row = self.db.execute(
+            "SELECT path FROM people WHERE name_key = ? UNION ALL SELECT person FROM aliases WHERE alias_key = ? "
+            "LIMIT 1",
+            (key, key),
+        ).fetchone()
+        return str(row[0]) if row else None
+
+    def people_fields(self) -> list[tuple[str, str, dict[str, Any]]]:
+        """(path, name, front-matter fields) of every person, by name: `people` without last contacts."""
+        return [
+            (row[0], row[1], json.loads(row[2]))
+            for row in self.db.execute("SELECT path, name, fields FROM people ORDER BY name_key, path")
+        ]
+
 
 def _line_text(body: str, note: ParsedNote, line: int | None) -> str:
     """The text of a link's line in a daily note, for the interaction list."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -155,17 +155,20 @@ class Workspace:
         return due_items(candidates, self.config, self.today, horizon, tag)
 
     def problems(self, thorough: bool = False) -> list[Problem]:
-        """Problems the index knows and config warnings; `thorough` adds sync problems
-        (leftover conflict copies, names that differ only by case or Unicode form)."""
+        """Problems the index knows and config warnings; `thorough` (for `vault check`) adds
+        sync problems (leftover conflict copies, names that differ only by case or Unicode
+        form) and likely duplicate people, which cost a walk and a pass over everyone."""
         found = [
             Problem(CONFIG_NAME, None, "warning", w.removeprefix(f"{CONFIG_NAME}: "))
             for w in self.config.warnings
         ]
-        found += self.index.problems()
+        problems = self.index.problems()
         if thorough:
-            # A walk of every name: worth it for `vault check`, not before every `vault due`.
-            found += sync_problems(self.vault)
-        return found
+            from vaultkit.importers import likely_duplicates
+
+            problems += sync_problems(self.vault) + likely_duplicates(self.index.people_fields())
+            problems.sort(key=lambda p: (p.path, p.line or 0, p.level, p.message))
+        return found + problems
 
     def person_summary(self, person: Person) -> dict[str, Any]:
         """The list/show fields of a person: cadence, due date, last contact."""
@@ -281,8 +284,16 @@ class Workspace:
         introduced_by: str | None = None,
         fields: Sequence[str] = (),
         aliases: Sequence[str] = (),
+        values: Mapping[str, str | Sequence[str]] | None = None,
+        notes: Sequence[str] = (),
+        renderer: Renderer | None = None,
     ) -> PersonRef:
-        """Create a person's note from `person.md.j2`; refuses an existing name or alias."""
+        """Create a person's note from `person.md.j2`; refuses an existing name or alias.
+
+        `values` are more fields as key -> text or list of texts (importers use it for
+        several emails); `notes` become the first items of the Notes section. A bulk caller
+        passes one `renderer` so the template is compiled once.
+        """
         try:
             clean = check_person_name(name)
         except UsageError as err:  # the spec makes every refusal of `vault add` exit 1
@@ -292,11 +303,10 @@ class Workspace:
                 parse_cadence(cadence)
             except ValueError as err:
                 raise UsageError(f"--cadence: {err}") from None
-        key = name_key(clean)
-        for path, other, other_aliases in self.index.names():
-            if name_key(other) == key or key in {name_key(a) for a in other_aliases}:
-                raise RefusedWrite(f"{clean!r} is already in the vault: {path}")
-        extra: dict[str, str] = {}
+        taken = self.index.path_of_name(name_key(clean))
+        if taken:
+            raise RefusedWrite(f"{clean!r} is already in the vault: {taken}")
+        extra: dict[str, str | list[str]] = {}
         reserved = {"aliases", "tags", "cadence", "met", "introduced_by"}
         for item in fields:
             if "=" not in item:
@@ -305,6 +315,10 @@ class Workspace:
             if not re.fullmatch(r"[A-Za-z_][\w-]*", k) or k in reserved:
                 raise UsageError(f"--set: {k!r} cannot be used as a key here")
             extra[k] = v
+        for k, value in (values or {}).items():
+            if not re.fullmatch(r"[A-Za-z_][\w-]*", k) or k in reserved:
+                raise UsageError(f"{k!r} cannot be used as a key here")
+            extra[k] = value if isinstance(value, str) else [str(v) for v in value]
         introducer = None
         if introduced_by:
             try:
@@ -312,7 +326,7 @@ class Workspace:
             except PersonNotFound:
                 introducer = introduced_by.strip()
         rel_path = f"{self.config.people_dir}/{clean}.md" if self.config.people_dir else f"{clean}.md"
-        text = self.renderer().render(
+        text = (renderer or self.renderer()).render(
             "person.md.j2",
             name=clean,
             aliases=list(aliases),
@@ -321,6 +335,7 @@ class Workspace:
             met=met.isoformat() if met else None,
             introduced_by=introducer,
             fields=extra,
+            notes=[" ".join(line.split()) for line in notes if line.strip()],
             today=self.today.isoformat(),
         )
         try:

@@ -1,0 +1,241 @@
+"""`vault export`: an iCalendar feed checked with the icalendar library, vCard 4.0, CSV, JSON."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from pathlib import Path
+
+import pytest
+from dateutil.rrule import rrulestr
+from icalendar import Calendar
+
+
+@pytest.fixture
+def people(vault_dir: Path, make_person) -> Path:
+    """People with cadences and birthdays around TODAY (2026-11-22)."""
+    make_person("Ada Lovelace", cadence="1m", last_contact="2026-10-02", birthday="1815-12-10")
+    make_person("Tom Whitfield", cadence="2w", last_contact="2026-11-15")
+    make_person("Far Away", cadence="1y", last_contact="2026-06-01")
+    make_person("Never Met", cadence="1m")
+    make_person("Zoë Müller", birthday='"--12-05"', email="zoe@example.de")
+    make_person("Leap Day", birthday='"--02-29"')
+    make_person("Gone Quiet", cadence="1w", archived="true", birthday="1970-01-01")
+    return vault_dir
+
+
+def raw(result) -> str:
+    """stdout as written: Click's `stdout` turns CRLF into LF, which vCard and iCalendar forbid."""
+    return result.stdout_bytes.decode("utf-8")
+
+
+def events(text: str) -> dict[str, dict]:
+    """The feed's events by summary, read back with the icalendar library."""
+    feed = Calendar.from_ical(text)
+    found = {}
+    for event in feed.walk("VEVENT"):
+        alarms = event.walk("VALARM")
+        found[str(event["SUMMARY"])] = {
+            "uid": str(event["UID"]),
+            "start": event.decoded("DTSTART"),
+            "end": event.decoded("DTEND"),
+            "stamp": event.decoded("DTSTAMP"),
+            "rrule": event.get("RRULE"),
+            "alarms": [(str(a["ACTION"]), a.decoded("TRIGGER")) for a in alarms],
+        }
+    return found
+
+
+def test_ics_has_reach_outs_and_birthdays_with_alarms(cli, people: Path) -> None:
+    result = cli("export", "ics")
+    assert result.exit_code == 0, result.output
+    assert raw(result).startswith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n")
+    found = events(raw(result))
+    assert sorted(found) == [
+        "Ada Lovelace's birthday",
+        "Leap Day's birthday",
+        "Reach out to Ada Lovelace",
+        "Reach out to Never Met",
+        "Reach out to Tom Whitfield",
+        "Zoë Müller's birthday",
+    ]
+    today = dt.date(2026, 11, 22)
+    # Overdue and never-contacted people are on today; the rest on their due date.
+    assert found["Reach out to Ada Lovelace"]["start"] == today
+    assert found["Reach out to Never Met"]["start"] == today
+    assert found["Reach out to Tom Whitfield"]["start"] == dt.date(2026, 11, 29)
+    for event in found.values():
+        assert type(event["start"]) is dt.date  # all-day
+        assert event["end"] == event["start"] + dt.timedelta(days=1)
+        assert event["stamp"] == dt.datetime(2026, 11, 22, tzinfo=dt.UTC)
+        assert event["alarms"] == [("DISPLAY", dt.timedelta(hours=9))]
+    ada = found["Ada Lovelace's birthday"]
+    assert ada["start"] == dt.date(1815, 12, 10)
+    assert ada["rrule"].to_ical() == b"FREQ=YEARLY"
+    zoe = found["Zoë Müller's birthday"]
+    assert zoe["start"] == dt.date(2000, 12, 5)
+    assert found["Reach out to Ada Lovelace"]["rrule"] is None
+
+    def next_after(event: dict) -> dt.date:
+        rule = rrulestr(
+            event["rrule"].to_ical().decode(), dtstart=dt.datetime.combine(event["start"], dt.time())
+        )
+        return rule.after(dt.datetime(2026, 11, 22)).date()
+
+    assert next_after(ada) == dt.date(2026, 12, 10)
+    assert next_after(zoe) == dt.date(2026, 12, 5)
+    # A year-less Feb 29 birthday rings on the last day of February every year.
+    assert next_after(found["Leap Day's birthday"]) == dt.date(2027, 2, 28)
+
+
+def test_ics_horizon(cli, people: Path) -> None:
+    assert "Reach out to Far Away" not in events(cli("export", "ics").stdout)
+    wide = events(cli("export", "ics", "--days", "365").stdout)
+    assert wide["Reach out to Far Away"]["start"] == dt.date(2027, 6, 1)
+    today_only = events(cli("export", "ics", "--days", "0").stdout)
+    assert "Reach out to Tom Whitfield" not in today_only
+    assert "Reach out to Ada Lovelace" in today_only
+    bad = cli("export", "ics", "--days", "-3")
+    assert bad.exit_code == 2
+    assert bad.stderr == "vault: --days -3: use a number of days, 0 or more\n"
+
+
+def test_ics_uids_are_stable(cli, people: Path) -> None:
+    first = cli("export", "ics").stdout
+    assert cli("export", "ics").stdout == first  # deterministic
+    tomorrow = cli("export", "ics", today="2026-11-23").stdout
+    assert tomorrow != first
+    uids = {summary: event["uid"] for summary, event in events(first).items()}
+    assert {summary: event["uid"] for summary, event in events(tomorrow).items()} == uids
+    assert cli("log", "Ada", "coffee in Marylebone").exit_code == 0
+    after_log = events(cli("export", "ics").stdout)
+    assert after_log["Reach out to Ada Lovelace"]["uid"] == uids["Reach out to Ada Lovelace"]
+    assert after_log["Reach out to Ada Lovelace"]["start"] == dt.date(2026, 12, 22)
+    assert len(set(uids.values())) == len(uids)
+
+
+def test_ics_to_a_file(cli, people: Path, tmp_path: Path) -> None:
+    target = tmp_path / "calendars" / "vaultkit.ics"
+    result = cli("export", "ics", "-o", str(target))
+    assert result.exit_code == 0
+    assert result.stdout == f"Wrote 6 events to {target}\n"
+    assert target.read_bytes() == cli("export", "ics").stdout_bytes
+    assert [p.name for p in target.parent.iterdir()] == ["vaultkit.ics"]  # no temp file left
+
+
+def test_vcard_export(cli, vault_dir: Path, make_person) -> None:
+    make_person(
+        "Zoë Müller",
+        aliases=["Zoë"],
+        tags=["person", "friend", "design"],
+        birthday='"--12-05"',
+        company="Lumen Health",
+        role="Senior UX Designer",
+        location="Berlin",
+        email=["zoe.mueller@example.de", "zoe@example.com"],
+        phone='"+49 151 5550 2741"',
+        website='"https://zoe.example"',
+        twitter='"https://twitter.com/zoem"',
+        note_for_me="private; not exported",
+    )
+    make_person("Ada Lovelace", birthday="1815-12-10")
+    result = cli("export", "vcard")
+    assert result.exit_code == 0
+    assert raw(result) == (
+        "BEGIN:VCARD\r\n"
+        "VERSION:4.0\r\n"
+        "PRODID:-//vaultkit//vaultkit 0.1.0//EN\r\n"
+        "UID:urn:uuid:58a78466-95d4-56c1-9348-a21850f0bead\r\n"
+        "FN:Ada Lovelace\r\n"
+        "N:Lovelace;Ada;;;\r\n"
+        "BDAY:18151210\r\n"
+        "END:VCARD\r\n"
+        "BEGIN:VCARD\r\n"
+        "VERSION:4.0\r\n"
+        "PRODID:-//vaultkit//vaultkit 0.1.0//EN\r\n"
+        "UID:urn:uuid:98c38a16-03d8-539e-a434-43a80b03fac5\r\n"
+        "FN:Zoë Müller\r\n"
+        "N:Müller;Zoë;;;\r\n"
+        "NICKNAME:Zoë\r\n"
+        "EMAIL:zoe.mueller@example.de\r\n"
+        "EMAIL:zoe@example.com\r\n"
+        "TEL;VALUE=text:+49 151 5550 2741\r\n"
+        "ORG:Lumen Health\r\n"
+        "TITLE:Senior UX Designer\r\n"
+        "BDAY:--1205\r\n"
+        "ADR:;;;Berlin;;;\r\n"
+        "URL:https://zoe.example\r\n"
+        "URL;TYPE=twitter:https://twitter.com/zoem\r\n"
+        "CATEGORIES:friend,design\r\n"
+        "END:VCARD\r\n"
+    )
+
+
+def test_vcard_export_folds_long_lines(cli, vault_dir: Path, make_person) -> None:
+    make_person("Long Company", company="Ünïcödé " * 12)
+    text = raw(cli("export", "vcard"))
+    lines = text.split("\r\n")
+    assert all(len(line.encode("utf-8")) <= 75 for line in lines)
+    assert "ORG:Ünïcödé Ünïcödé" in text.replace("\r\n ", "")
+
+
+def test_vcard_round_trip_through_the_importer(cli, example_vault: Path, tmp_path: Path) -> None:
+    exported = tmp_path / "people.vcf"
+    assert cli("export", "vcard", "-o", str(exported), vault=example_vault).exit_code == 0
+    back = json.loads(cli("import", "vcard", str(exported), "--json", vault=example_vault).stdout)
+    assert back["counts"] == {"create": 0, "merge": 0, "unchanged": 31, "skip": 0}
+    assert all(row["differences"] == [] for row in back["rows"])
+
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    (fresh / "vaultkit.toml").write_text("", encoding="utf-8")
+    imported = json.loads(cli("import", "vcard", str(exported), "--apply", "--json", vault=fresh).stdout)
+    assert imported["counts"]["create"] == 31
+    assert cli("export", "vcard", vault=fresh).stdout_bytes == exported.read_bytes()
+
+
+def test_csv_export(cli, vault_dir: Path, make_person) -> None:
+    make_person("Ada Lovelace", tags=["person", "mentor"], cadence="1m", last_contact="2026-10-02",
+                company='"Analytical Engines, Ltd."', phone='"0123 456"')  # fmt: skip
+    make_person("Tom Whitfield", location="Bristol", country="NO")
+    result = cli("export", "csv")
+    assert result.exit_code == 0
+    assert raw(result) == (
+        "name,path,last_contact,due_on,tags,cadence,company,phone,location,country\r\n"
+        'Ada Lovelace,People/Ada Lovelace.md,2026-10-02,2026-11-02,person; mentor,1m,"Analytical Engines, Ltd.",'
+        "0123 456,,\r\n"
+        "Tom Whitfield,People/Tom Whitfield.md,,,,,,,Bristol,NO\r\n"
+    )
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert rows[0]["company"] == "Analytical Engines, Ltd."
+
+
+def test_json_export_is_the_list_shape(cli, vault_dir: Path, make_person, tmp_path: Path) -> None:
+    make_person("Ada Lovelace", cadence="1m", last_contact="2026-10-02", version="1.10")
+    result = cli("export", "json")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data == json.loads(cli("list", "--json").stdout)
+    assert data["people"][0]["fields"]["version"] == "1.10"
+    assert data["people"][0]["due_on"] == "2026-11-02"
+    target = tmp_path / "people.json"
+    assert cli("export", "json", "-o", str(target)).stdout == f"Wrote 1 person to {target}\n"
+    assert json.loads(target.read_text(encoding="utf-8")) == data
+
+
+def test_export_never_overwrites_a_note(cli, vault_dir: Path, make_person) -> None:
+    path = make_person("Ada Lovelace")
+    before = path.read_bytes()
+    result = cli("export", "csv", "-o", str(path))
+    assert result.exit_code == 1
+    assert result.stderr == f"vault: {path} is a note in the vault; write the export to another file\n"
+    assert path.read_bytes() == before
+
+
+def test_export_help_has_examples(cli) -> None:
+    for kind in ("ics", "vcard", "csv", "json"):
+        result = cli("export", kind, "--help")
+        assert result.exit_code == 0
+        assert "Example: vault export " + kind in result.stdout

@@ -1,0 +1,779 @@
+"""`vault import`: vCard 2.1/3.0/4.0, LinkedIn and Google CSVs, matching, merging, dry runs."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import write_note
+from vaultkit.importers import contact_from_card
+from vaultkit.vcard import parse_cards
+
+PHOTO = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 3 + b"\xff\xd9"
+
+
+def fold(line: str, width: int = 75) -> list[str]:
+    """Fold a line the way phones do: continuation lines start with a space."""
+    out = [line[:width]]
+    rest = line[width:]
+    while rest:
+        out.append(" " + rest[: width - 1])
+        rest = rest[width - 1 :]
+    return out
+
+
+def crlf(lines: list[str]) -> str:
+    return "\r\n".join(lines) + "\r\n"
+
+
+IPHONE = crlf(
+    [
+        "BEGIN:VCARD",
+        "VERSION:3.0",
+        "PRODID:-//Apple Inc.//iPhone OS 17.5//EN",
+        "N:Fernández;Lucía;;;",
+        "FN:Lucía Fernández",
+        "NICKNAME:Lu",
+        "ORG:Mercado Austral;",
+        "TITLE:Director of Engineering",
+        "EMAIL;type=INTERNET;type=WORK;type=pref:lucia.fernandez@example.com.ar",
+        "TEL;type=CELL;type=VOICE;type=pref:+54 9 11 5555 0874",
+        "item1.ADR;type=HOME;type=pref:;;Av. Corrientes 1234;Buenos Aires;;C1043;Arg",
+        " entina",
+        "item1.X-ABADR:ar",
+        "NOTE:Met at PyCon Argentina 2019\\, talked about mentoring and tango. She pre",
+        " fers WhatsApp over email.",
+        "BDAY;X-APPLE-OMIT-YEAR=1604:1604-03-14",
+        "X-SOCIALPROFILE;type=twitter;x-user=luciaf:x-apple:luciaf",
+        "X-SOCIALPROFILE;type=linkedin:https://www.linkedin.com/in/luciafernandez",
+        *fold("PHOTO;ENCODING=b;TYPE=JPEG:" + base64.b64encode(PHOTO).decode()),
+        "CATEGORIES:Mentors,Tango Club",
+        "END:VCARD",
+        "BEGIN:VCARD",
+        "VERSION:3.0",
+        "PRODID:-//Apple Inc.//iPhone OS 17.5//EN",
+        "N:Okafor;Chinedu;;;",
+        "FN:Chinedu Okafor",
+        "TEL;type=CELL;type=VOICE;type=pref:+44 7700 900641",
+        "BDAY;value=date:1991-06-30",
+        "END:VCARD",
+    ]
+)
+
+OUTLOOK = crlf(
+    [
+        "BEGIN:VCARD",
+        "VERSION:2.1",
+        "N;LANGUAGE=de;CHARSET=utf-8;ENCODING=QUOTED-PRINTABLE:M=C3=BCller;J=C3=BCrgen",
+        "FN;CHARSET=utf-8;ENCODING=QUOTED-PRINTABLE:M=C3=BCller, J=C3=BCrgen",
+        "ORG;CHARSET=utf-8;ENCODING=QUOTED-PRINTABLE:Stadtwerke M=C3=BCnchen;IT",
+        "TITLE:Projektleiter",
+        "TEL;WORK;VOICE:+49 89 2361 0",
+        "TEL;CELL;VOICE:+49 170 5550123",
+        "ADR;WORK;PREF;CHARSET=utf-8;ENCODING=QUOTED-PRINTABLE:;;Emmy-Noether-Stra=C3=9Fe 2;M=C3=BCnchen;Bayern;80992;=",
+        "Deutschland",
+        "LABEL;WORK;PREF;CHARSET=utf-8;ENCODING=QUOTED-PRINTABLE:Emmy-Noether-Stra=C3=9Fe 2=0D=0A=",
+        "80992 M=C3=BCnchen",
+        "EMAIL;PREF;INTERNET:juergen.mueller@example.de",
+        "NOTE;CHARSET=utf-8;ENCODING=QUOTED-PRINTABLE:Kennengelernt auf der Smart-City-Konferenz in K=C3=B6ln, sehr hilfs=",
+        "bereit.=0D=0AKinder: Lena und Paul.",
+        "BDAY:19850412",
+        "PHOTO;TYPE=JPEG;ENCODING=BASE64:",
+        *("  " + base64.b64encode(PHOTO).decode()[i : i + 72] for i in range(0, 1100, 72)),
+        "",
+        "X-MS-OL-DEFAULT-POSTAL-ADDRESS:2",
+        "REV:20261101T101010Z",
+        "END:VCARD",
+        "BEGIN:VCARD",
+        "VERSION:2.1",
+        "N;CHARSET=Windows-1252;ENCODING=QUOTED-PRINTABLE:Dupont;Fran=E7ois",
+        "FN;CHARSET=Windows-1252;ENCODING=QUOTED-PRINTABLE:Fran=E7ois Dupont",
+        "EMAIL;INTERNET:francois.dupont@example.fr",
+        "END:VCARD",
+    ]
+)
+
+GMAIL = crlf(
+    [
+        "BEGIN:VCARD",
+        "VERSION:3.0",
+        "FN:Kwame Mensah",
+        "N:Mensah;Kwame;;;",
+        "EMAIL;TYPE=INTERNET;TYPE=HOME:kwame@example.com.gh",
+        "EMAIL;TYPE=INTERNET;TYPE=WORK:kwame@volta.example",
+        "EMAIL;TYPE=INTERNET:k.mensah@example.org",
+        "TEL;TYPE=CELL:+233 20 555 0147",
+        "ADR;TYPE=HOME:;;12 Ring Road;Accra;;;Ghana",
+        "ORG:Volta Cold Chain",
+        "TITLE:CTO",
+        "BDAY:1988-07-21",
+        "item1.URL:https\\://kwame.example.com",
+        "item1.X-ABLabel:_$!<HomePage>!$_",
+        "CATEGORIES:myContacts,Friends",
+        "END:VCARD",
+        "BEGIN:VCARD",
+        "VERSION:3.0",
+        "FN:",
+        "N:;;;;",
+        "EMAIL;TYPE=INTERNET:noreply@example.com",
+        "CATEGORIES:myContacts",
+        "END:VCARD",
+    ]
+)
+
+V4 = "\n".join(
+    [
+        "BEGIN:VCARD",
+        "VERSION:4.0",
+        "PRODID:-//Thunderbird//vCard 4.0//EN",
+        "FN:Hana Kobayashi",
+        "N:Kobayashi;Hana;;;",
+        "EMAIL;PREF=1:hana.k@example.jp",
+        "TEL;TYPE=cell;VALUE=uri:tel:+81-90-5555-0123",
+        "BDAY;VALUE=DATE:--0412",
+        'ADR;TYPE="home,pref":;;;Kyoto;;;Japan',
+        "URL:https://github.com/hanak",
+        "NOTE:Ceramics teacher\\; runs the Tuesday class.",
+        "UID:urn:uuid:5a1c0f0e-8d2b-4a77-9d1b-0a4b1d2c3e4f",
+        "END:VCARD",
+    ]
+)
+
+LINKEDIN = """\
+Notes:
+"When exporting your connection data, you may notice that some of the email addresses are missing. You will only see email addresses for connections who have allowed their connections to see or download their email address using this setting https://www.linkedin.com/psettings/privacy/email. You can learn more here https://www.linkedin.com/help/linkedin/answer/261"
+
+First Name,Last Name,URL,Email Address,Company,Position,Connected On
+Ada,"Lovelace, PhD",https://www.linkedin.com/in/adalovelace,ada@example.com,"Analytical Engines, Ltd.","Mathematician, Poet",12 Mar 2021
+Grace,Hopper,https://www.linkedin.com/in/gracehopper,,US Navy,Rear Admiral,03 Sep 2019
+Broken,Row,https://www.linkedin.com/in/broken,,Too,Many,Fields,Here,01 Jan 2020
+Charles,Babbage,https://www.linkedin.com/in/cbabbage,,"Difference Engines, Inc.",Inventor,31 Feb 2020
+"""
+
+GOOGLE_CURRENT = (
+    "First Name,Middle Name,Last Name,Phonetic First Name,Phonetic Middle Name,Phonetic Last Name,"
+    "Name Prefix,Name Suffix,Nickname,File As,Organization Name,Organization Title,Organization Department,"
+    "Birthday,Notes,Photo,Labels,E-mail 1 - Label,E-mail 1 - Value,E-mail 2 - Label,E-mail 2 - Value,"
+    "Phone 1 - Label,Phone 1 - Value,Address 1 - Label,Address 1 - Formatted,Address 1 - Street,"
+    "Address 1 - City,Address 1 - PO Box,Address 1 - Region,Address 1 - Postal Code,Address 1 - Country,"
+    "Address 1 - Extended Address,Website 1 - Label,Website 1 - Value\r\n"
+    'Efua,,Boateng,,,,,,Fifi,,Kente Labs,Product Lead,,--09-03,"Met at the Accra hub.\nLoves highlife.",,'
+    "* myContacts ::: Friends ::: Work Friends,Work,efua@kentelabs.example,* Home,"
+    "efua.b@example.com ::: efua@example.org,Mobile,+233 24 555 0110 ::: +233 30 555 0199,Home,"
+    '"12 Ring Road, Accra",12 Ring Road,Accra,,,,Ghana,,Profile,https://www.linkedin.com/in/efuaboateng\r\n'
+)
+
+GOOGLE_OLDER = (
+    "Name,Given Name,Additional Name,Family Name,Yomi Name,Given Name Yomi,Additional Name Yomi,"
+    "Family Name Yomi,Name Prefix,Name Suffix,Initials,Nickname,Short Name,Maiden Name,Birthday,Gender,"
+    "Location,Billing Information,Directory Server,Mileage,Occupation,Hobby,Sensitivity,Priority,Subject,"
+    "Notes,Language,Photo,Group Membership,E-mail 1 - Type,E-mail 1 - Value,E-mail 2 - Type,E-mail 2 - Value,"
+    "Phone 1 - Type,Phone 1 - Value,Address 1 - Type,Address 1 - Formatted,Address 1 - Street,"
+    "Address 1 - City,Address 1 - PO Box,Address 1 - Region,Address 1 - Postal Code,Address 1 - Country,"
+    "Address 1 - Extended Address,Organization 1 - Type,Organization 1 - Name,Organization 1 - Yomi Name,"
+    "Organization 1 - Title,Organization 1 - Department,Organization 1 - Symbol,Organization 1 - Location,"
+    "Organization 1 - Job Description,Website 1 - Type,Website 1 - Value\n"
+    "Dev Patel,Dev,,Patel,,,,,,,,,,,1990-08-02,,,,,,,,,,,,,,* My Contacts ::: Mentors,Work,"
+    "dev@example.in,* Home,dev.patel@example.com,Mobile,+91 98450 55501,,,,Bengaluru,,,,India,,,"
+    "Hatchling Labs,,Founder,,,,,,\n"
+)
+
+
+def files_of(root: Path) -> dict[str, bytes]:
+    """Every file under a folder with its bytes (to prove a dry run wrote nothing)."""
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def samples(tmp_path: Path) -> dict[str, Path]:
+    """The sample exports, written outside the vault."""
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    contents = {
+        "iphone.vcf": IPHONE,
+        "outlook.vcf": OUTLOOK,
+        "gmail.vcf": GMAIL,
+        "thunderbird.vcf": V4,
+        "Connections.csv": LINKEDIN,
+        "google.csv": GOOGLE_CURRENT,
+        "google-older.csv": GOOGLE_OLDER,
+    }
+    paths = {}
+    for name, text in contents.items():
+        paths[name] = folder / name
+        paths[name].write_bytes(text.encode("utf-8"))
+    return paths
+
+
+def run_json(cli, *args: str, vault: Path | None = None) -> dict:
+    result = cli(*args, "--json", vault=vault)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def actions(data: dict) -> list[tuple[str, str, str, int | None]]:
+    return [(r["action"], r["name"], r["source"], r["line"]) for r in data["rows"]]
+
+
+def note(vault: Path, name: str) -> str:
+    return (vault / "People" / f"{name}.md").read_text(encoding="utf-8")
+
+
+# -- vCard -----------------------------------------------------------------------------------
+def test_vcard_dry_run_lists_everything_and_writes_nothing(cli, vault_dir: Path, samples) -> None:
+    before = files_of(vault_dir)
+    vcfs = [str(samples[n]) for n in ("iphone.vcf", "outlook.vcf", "gmail.vcf", "thunderbird.vcf")]
+    data = run_json(cli, "import", "vcard", *vcfs)
+    assert files_of(vault_dir) == before
+    assert data["applied"] is False
+    assert data["name_threshold"] == 92
+    assert actions(data) == [
+        ("create", "Lucía Fernández", "iphone.vcf", 1),
+        ("create", "Chinedu Okafor", "iphone.vcf", 36),
+        ("create", "Jürgen Müller", "outlook.vcf", 1),
+        ("create", "François Dupont", "outlook.vcf", 38),
+        ("create", "Kwame Mensah", "gmail.vcf", 1),
+        ("skip", "", "gmail.vcf", 17),
+        ("create", "Hana Kobayashi", "thunderbird.vcf", 1),
+    ]
+    assert data["rows"][5]["reason"] == "card has no name (FN or N); it has noreply@example.com"
+    assert data["counts"] == {"create": 6, "merge": 0, "unchanged": 0, "skip": 1}
+
+    text = cli("import", "vcard", *vcfs)
+    assert text.exit_code == 0
+    assert "6 to create, 0 to merge, 0 unchanged, 1 skipped." in text.stdout
+    assert text.stdout.endswith(
+        "6 to create, 0 to merge, 0 unchanged, 1 skipped.\n"
+        "Matched by email, phone (last 9 digits), or a name or alias at least 92% alike "
+        "(rapidfuzz token_sort_ratio).\n"
+        "Dry run: nothing was written. Run it again with --apply to write these changes.\n"
+    )
+    assert files_of(vault_dir) == before
+
+
+def test_vcard_apply_writes_notes_from_every_dialect(cli, vault_dir: Path, samples) -> None:
+    vcfs = [str(samples[n]) for n in ("iphone.vcf", "outlook.vcf", "gmail.vcf", "thunderbird.vcf")]
+    data = run_json(cli, "import", "vcard", *vcfs, "--apply")
+    assert data["applied"] is True
+    assert note(vault_dir, "Lucía Fernández") == (
+        "---\n"
+        "aliases: [Lu]\n"
+        "tags: [person, mentors, tango-club]\n"
+        'birthday: "--03-14"\n'
+        "company: Mercado Austral\n"
+        "role: Director of Engineering\n"
+        "location: Buenos Aires\n"
+        "email: lucia.fernandez@example.com.ar\n"
+        "phone: +54 9 11 5555 0874\n"
+        "twitter: luciaf\n"
+        'linkedin: "https://www.linkedin.com/in/luciafernandez"\n'
+        "---\n"
+        "# Lucía Fernández\n\n"
+        "## Notes\n"
+        "- Met at PyCon Argentina 2019, talked about mentoring and tango. She prefers WhatsApp over email.\n\n"
+        "## Log\n"
+    )
+    assert note(vault_dir, "Jürgen Müller") == (
+        "---\n"
+        "tags: [person]\n"
+        "birthday: 1985-04-12\n"
+        "company: Stadtwerke München\n"
+        "role: Projektleiter\n"
+        "location: München\n"
+        "email: juergen.mueller@example.de\n"
+        "phone: [+49 89 2361 0, +49 170 5550123]\n"
+        "---\n"
+        "# Jürgen Müller\n\n"
+        "## Notes\n"
+        "- Kennengelernt auf der Smart-City-Konferenz in Köln, sehr hilfsbereit.\n"
+        "- Kinder: Lena und Paul.\n\n"
+        "## Log\n"
+    )
+    assert note(vault_dir, "Kwame Mensah") == (
+        "---\n"
+        "tags: [person, friends]\n"
+        "birthday: 1988-07-21\n"
+        "company: Volta Cold Chain\n"
+        "role: CTO\n"
+        "location: Accra\n"
+        "email: [kwame@example.com.gh, kwame@volta.example, k.mensah@example.org]\n"
+        "phone: +233 20 555 0147\n"
+        'website: "https://kwame.example.com"\n'
+        "---\n"
+        "# Kwame Mensah\n\n"
+        "## Notes\n\n"
+        "## Log\n"
+    )
+    assert note(vault_dir, "Hana Kobayashi") == (
+        "---\n"
+        "tags: [person]\n"
+        'birthday: "--04-12"\n'
+        "location: Kyoto\n"
+        "email: hana.k@example.jp\n"
+        "phone: +81-90-5555-0123\n"
+        'github: "https://github.com/hanak"\n'
+        "---\n"
+        "# Hana Kobayashi\n\n"
+        "## Notes\n"
+        "- Ceramics teacher; runs the Tuesday class.\n\n"
+        "## Log\n"
+    )
+    assert "email: francois.dupont@example.fr\n" in note(vault_dir, "François Dupont")
+    # Photos stay out of the notes, and out of the vault unless asked for.
+    assert not any(p.suffix != ".md" for p in (vault_dir / "People").iterdir())
+    assert all("/9j/" not in note(vault_dir, n) for n in ("Lucía Fernández", "Jürgen Müller"))
+    # Nobody new is due: imported people get no cadence.
+    due = json.loads(cli("due", "--json").stdout)
+    assert due["due"] == []
+    # The new notes are real people to the rest of vaultkit.
+    shown = json.loads(cli("show", "Lu", "--json").stdout)
+    assert shown["name"] == "Lucía Fernández"
+
+
+def test_vcard_photos_saved_beside_the_note(cli, vault_dir: Path, samples) -> None:
+    data = run_json(
+        cli, "import", "vcard", str(samples["iphone.vcf"]), str(samples["outlook.vcf"]), "--photos"
+    )
+    assert [r["adds"][-1] for r in data["rows"] if r["name"] in ("Lucía Fernández", "Jürgen Müller")] == [
+        "photo",
+        "photo",
+    ]
+    assert not (vault_dir / "People").exists()
+    run_json(
+        cli, "import", "vcard", str(samples["iphone.vcf"]), str(samples["outlook.vcf"]), "--photos", "--apply"
+    )
+    assert (vault_dir / "People" / "Lucía Fernández.jpg").read_bytes() == PHOTO
+    assert (vault_dir / "People" / "Jürgen Müller.jpg").read_bytes() == PHOTO
+    assert not (vault_dir / "People" / "Chinedu Okafor.jpg").exists()
+
+
+def test_apply_twice_changes_nothing(cli, example_vault: Path, samples) -> None:
+    everything = [str(samples[n]) for n in ("iphone.vcf", "outlook.vcf", "gmail.vcf", "thunderbird.vcf")]
+    pristine = files_of(example_vault)
+    dry = run_json(cli, "import", "vcard", *everything, "--photos", vault=example_vault)
+    assert dry["counts"]["merge"] == 2  # Lucía and Kwame are already in the example vault
+    assert files_of(example_vault) == pristine
+    first = run_json(cli, "import", "vcard", *everything, "--photos", "--apply", vault=example_vault)
+    assert first["counts"]["create"] > 0
+    linkedin = run_json(
+        cli, "import", "linkedin", str(samples["Connections.csv"]), "--apply", vault=example_vault
+    )
+    google = run_json(cli, "import", "google", str(samples["google.csv"]), "--apply", vault=example_vault)
+    assert linkedin["counts"]["create"] == 3
+    assert google["counts"]["create"] == 1
+    after_first = files_of(example_vault)
+
+    again = run_json(cli, "import", "vcard", *everything, "--photos", "--apply", vault=example_vault)
+    assert {r["action"] for r in again["rows"]} == {"unchanged", "skip"}
+    assert again["counts"] == {"create": 0, "merge": 0, "unchanged": 6, "skip": 1}
+    for kind, sample in (("linkedin", "Connections.csv"), ("google", "google.csv")):
+        data = run_json(cli, "import", kind, str(samples[sample]), "--apply", vault=example_vault)
+        assert data["counts"]["create"] == data["counts"]["merge"] == 0
+    assert files_of(example_vault) == after_first
+
+
+def test_merge_into_an_existing_person_adds_only_what_is_missing(cli, example_vault: Path, samples) -> None:
+    lucia = example_vault / "People" / "Lucía Fernández.md"
+    before = lucia.read_text(encoding="utf-8")
+    data = run_json(cli, "import", "vcard", str(samples["iphone.vcf"]), "--apply", vault=example_vault)
+    row = data["rows"][0]
+    assert row["action"] == "merge"
+    assert row["matched_by"] == "email"
+    assert row["reason"] == "matched Lucía Fernández: same email lucia.fernandez@example.com.ar"
+    assert row["adds"] == ["birthday", "twitter", "linkedin"]
+    assert row["differences"] == [
+        "aliases: the note has [Lucía, Lucia Fernandez]; the file also has Lu",
+        "tags: the note has [person, mentor, ex-colleague]; the file also has mentors, tango-club",
+    ]
+    after = lucia.read_text(encoding="utf-8")
+    # Three lines added at the end of the front matter, nothing else touched.
+    assert after == before.replace(
+        "gender: female\n---\n",
+        'gender: female\nbirthday: "--03-14"\ntwitter: luciaf\nlinkedin: "https://www.linkedin.com/in/luciafernandez"\n---\n',
+    )
+
+
+def test_fuzzy_name_match_merges_without_overwriting(cli, vault_dir: Path, make_person, samples) -> None:
+    path = make_person("Kwame Mensa", company="Volta", location="Accra", tags=["person", "client"])
+    before = path.read_text(encoding="utf-8")
+    data = run_json(cli, "import", "vcard", str(samples["gmail.vcf"]), "--apply")
+    row = data["rows"][0]
+    assert (row["action"], row["path"], row["matched_by"]) == (
+        "merge",
+        "People/Kwame Mensa.md",
+        "similar name",
+    )
+    assert row["reason"] == "matched Kwame Mensa: name 'Kwame Mensah' is 96% like 'Kwame Mensa' (≥ 92)"
+    assert row["adds"] == ["birthday", "role", "email", "phone", "website"]
+    assert row["differences"] == [
+        "name: the note is 'Kwame Mensa'; the file calls them 'Kwame Mensah'",
+        "tags: the note has [person, client]; the file also has friends",
+        "company: the note has 'Volta'; the file has 'Volta Cold Chain' (kept the note's)",
+    ]
+    assert path.read_text(encoding="utf-8") == before.replace(
+        "tags: [person, client]\n---\n",
+        "tags: [person, client]\n"
+        "birthday: 1988-07-21\n"
+        "role: CTO\n"
+        "email: [kwame@example.com.gh, kwame@volta.example, k.mensah@example.org]\n"
+        "phone: +233 20 555 0147\n"
+        'website: "https://kwame.example.com"\n'
+        "---\n",
+    )
+    assert not (vault_dir / "People" / "Kwame Mensah.md").exists()
+
+
+def test_a_similar_name_with_other_emails_is_someone_else(cli, vault_dir: Path, make_person, samples) -> None:
+    make_person("Kwame Mensa", email="kwame@mensa.example")
+    data = run_json(cli, "import", "vcard", str(samples["gmail.vcf"]))
+    assert (data["rows"][0]["action"], data["rows"][0]["path"]) == ("create", "People/Kwame Mensah.md")
+
+
+def test_one_import_merges_on_exact_signals_only(cli, vault_dir: Path, tmp_path: Path) -> None:
+    (vault_dir / "vaultkit.toml").write_text('[cadence_by_tag]\nfamily = "2w"\n', encoding="utf-8")
+    vcf = tmp_path / "family.vcf"
+    vcf.write_text(
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Tunde Adeyemi\nEMAIL:tunde@example.ng\nTEL;TYPE=HOME:+234 1 555 0101\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Bisi Adeyemi\nEMAIL:bisi@example.ng\nTEL;TYPE=HOME:+234 1 555 0101\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Jon Smith\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:3.0\nFN:John Smith\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Tunde Adeyemi\nCATEGORIES:Family\nEND:VCARD\n",
+        encoding="utf-8",
+    )
+    data = run_json(cli, "import", "vcard", str(vcf), "--apply")
+    assert [(r["action"], r["name"]) for r in data["rows"]] == [
+        ("create", "Tunde Adeyemi"),
+        ("create", "Bisi Adeyemi"),  # a shared landline, but her own email
+        ("create", "Jon Smith"),
+        ("create", "John Smith"),  # similar names in one file stay two people
+        ("merge", "Tunde Adeyemi"),
+    ]
+    # The family tag arrived with the second card: still nobody is made due by the import.
+    assert data["rows"][0]["reason"] == (
+        "new person; cadence: none, so the import adds nobody to `vault due` (tag #family would)"
+    )
+    assert "cadence: none\n" in note(vault_dir, "Tunde Adeyemi")
+    assert json.loads(cli("due", "--json").stdout)["due"] == []
+    checked = cli("check")
+    assert (
+        "People/John Smith.md: warning: may be the same person as People/Jon Smith.md: names 95% alike"
+        in checked.stdout
+    )
+    assert "same phone" in checked.stdout
+
+
+def test_phone_matches_on_the_last_nine_digits(cli, vault_dir: Path, make_person, samples) -> None:
+    make_person("Chinedu", phone='"07700 900641"')
+    data = run_json(cli, "import", "vcard", str(samples["iphone.vcf"]))
+    row = data["rows"][1]
+    assert (row["action"], row["matched_by"], row["reason"]) == (
+        "merge",
+        "phone",
+        "matched Chinedu: same phone +44 7700 900641",
+    )
+    assert row["adds"] == ["birthday"]
+
+
+def test_two_cards_for_one_person_in_one_file_make_one_note(cli, vault_dir: Path, tmp_path: Path) -> None:
+    vcf = tmp_path / "dupes.vcf"
+    vcf.write_text(
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Ada Lovelace\nEMAIL:ada@example.com\nORG:Analytical Engines\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Ada Lovelace\nEMAIL:ada@work.example\nTEL:+44 20 7946 0958\n"
+        "ORG:Babbage & Co\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Augusta Ada King\nEMAIL:ADA@example.com\nEND:VCARD\n",
+        encoding="utf-8",
+    )
+    data = run_json(cli, "import", "vcard", str(vcf), "--apply")
+    assert actions(data) == [
+        ("create", "Ada Lovelace", "dupes.vcf", 1),
+        ("merge", "Ada Lovelace", "dupes.vcf", 7),
+        ("unchanged", "Augusta Ada King", "dupes.vcf", 14),
+    ]
+    assert data["rows"][1]["differences"] == [
+        "company: kept 'Analytical Engines', dupes.vcf:7 has 'Babbage & Co'"
+    ]
+    assert (
+        data["rows"][2]["reason"]
+        == "same email ADA@example.com: the same person as dupes.vcf:1, created once"
+    )
+    assert data["rows"][2]["differences"] == [
+        "name: the new note is 'Ada Lovelace'; dupes.vcf:14 calls them 'Augusta Ada King'"
+    ]
+    assert note(vault_dir, "Ada Lovelace").startswith(
+        "---\ntags: [person]\ncompany: Analytical Engines\n"
+        "email: [ada@example.com, ada@work.example]\nphone: +44 20 7946 0958\n---\n"
+    )
+    assert sorted(p.name for p in (vault_dir / "People").iterdir()) == ["Ada Lovelace.md"]
+
+
+def test_malformed_cards_are_reported_with_their_line_and_the_rest_imports(
+    cli, vault_dir: Path, tmp_path: Path
+) -> None:
+    vcf = tmp_path / "mixed.vcf"
+    vcf.write_text(
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Good One\nEMAIL:one@example.com\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Broken Card\nthis line has no colon\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Good Two\nBDAY:1985-13-45\nEND:VCARD\n"
+        "stray text\n"
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Never Ends\n",
+        encoding="utf-8",
+    )
+    data = run_json(cli, "import", "vcard", str(vcf), "--apply")
+    assert [(r["action"], r["name"], r["line"], r["reason"]) for r in data["rows"]] == [
+        ("create", "Good One", 1, "new person"),
+        ("skip", "", 6, "card skipped: line 9: it is not a vCard property (NAME:value)"),
+        ("create", "Good Two", 11, "new person"),
+        ("skip", "", 16, "text outside a BEGIN:VCARD ... END:VCARD card; ignored"),
+        ("skip", "", 17, "card has no END:VCARD; skipped"),
+    ]
+    assert data["rows"][2]["differences"] == ["line 14: '1985-13-45' is not a real date; left out"]
+    assert sorted(p.name for p in (vault_dir / "People").iterdir()) == ["Good One.md", "Good Two.md"]
+
+
+def test_names_are_made_safe_or_skipped(cli, vault_dir: Path, tmp_path: Path) -> None:
+    vcf = tmp_path / "names.vcf"
+    vcf.write_text(
+        "BEGIN:VCARD\nVERSION:3.0\nFN:AC/DC Fan Club: London\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:3.0\nFN:2021-03-04\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Mr. Smith Jr.\nEND:VCARD\n",
+        encoding="utf-8",
+    )
+    data = run_json(cli, "import", "vcard", str(vcf), "--apply")
+    assert [(r["action"], r["name"], r["reason"]) for r in data["rows"]] == [
+        (
+            "create",
+            "AC DC Fan Club London",
+            "new person; name made safe for a file name (was 'AC/DC Fan Club: London')",
+        ),
+        (
+            "skip",
+            "2021-03-04",
+            "cannot use '2021-03-04' as a person's name: it looks like a date and would collide with a daily note",
+        ),
+        ("create", "Mr. Smith Jr", "new person; name made safe for a file name (was 'Mr. Smith Jr.')"),
+    ]
+    assert sorted(p.name for p in (vault_dir / "People").iterdir()) == [
+        "AC DC Fan Club London.md",
+        "Mr. Smith Jr.md",
+    ]
+
+
+def test_no_cadence_unless_asked_even_with_a_default(cli, vault_dir: Path, make_person, samples) -> None:
+    (vault_dir / "vaultkit.toml").write_text('default_cadence = "3m"\n', encoding="utf-8")
+    make_person("Kwame Mensah", email="kwame@example.com.gh")
+    data = run_json(cli, "import", "vcard", str(samples["outlook.vcf"]), str(samples["gmail.vcf"]), "--apply")
+    created = [r for r in data["rows"] if r["action"] == "create"]
+    assert created[0]["reason"] == (
+        "new person; cadence: none, so the import adds nobody to `vault due` (default would)"
+    )
+    assert "cadence: none\n" in note(vault_dir, "Jürgen Müller")
+    due = json.loads(cli("due", "--json").stdout)
+    assert [d["name"] for d in due["due"]] == ["Kwame Mensah"]  # the person who was already there
+
+    data = run_json(cli, "import", "vcard", str(samples["thunderbird.vcf"]), "--cadence", "1m", "--apply")
+    assert data["rows"][0]["reason"] == "new person; cadence 1m"
+    assert "cadence: 1m\n" in note(vault_dir, "Hana Kobayashi")
+    due = json.loads(cli("due", "--json").stdout)
+    assert [d["name"] for d in due["due"]] == ["Hana Kobayashi", "Kwame Mensah"]
+
+
+def test_cadence_is_added_to_merged_people_who_have_none(cli, vault_dir: Path, make_person, samples) -> None:
+    path = make_person("Hana Kobayashi", email="hana.k@example.jp")
+    make_person("Kwame Mensah", email="kwame@example.com.gh", cadence="2w")
+    run_json(
+        cli,
+        "import",
+        "vcard",
+        str(samples["thunderbird.vcf"]),
+        str(samples["gmail.vcf"]),
+        "--cadence",
+        "1m",
+        "--apply",
+    )
+    assert "cadence: 1m\n" in path.read_text(encoding="utf-8")
+    assert "cadence: 2w\n" in note(vault_dir, "Kwame Mensah")
+
+
+def test_vcard_charsets_and_encodings(cli, vault_dir: Path, tmp_path: Path) -> None:
+    latin = tmp_path / "latin.vcf"
+    latin.write_bytes(b"BEGIN:VCARD\r\nVERSION:2.1\r\nFN:Fran\xe7oise Sagan\r\nEND:VCARD\r\n")
+    utf16 = tmp_path / "utf16.vcf"
+    utf16.write_bytes("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Żaneta Wiśniewska\r\nEND:VCARD\r\n".encode("utf-16"))
+    nfd = tmp_path / "mac.vcf"
+    nfd.write_text("BEGIN:VCARD\nVERSION:3.0\nFN:Zoe\u0308 Mu\u0308ller\nEND:VCARD\n", encoding="utf-8")
+    data = run_json(cli, "import", "vcard", str(latin), str(utf16), str(nfd))
+    assert [r["name"] for r in data["rows"]] == ["Françoise Sagan", "Żaneta Wiśniewska", "Zoë Müller"]
+
+
+def test_a_missing_file_is_one_line(cli, vault_dir: Path, tmp_path: Path) -> None:
+    result = cli("import", "vcard", str(tmp_path / "nope.vcf"))
+    assert result.exit_code == 2
+    assert result.stderr == f"vault: {tmp_path / 'nope.vcf'}: no such file\n"
+
+
+def test_import_help_has_examples(cli) -> None:
+    for kind in ("vcard", "linkedin", "google"):
+        result = cli("import", kind, "--help")
+        assert result.exit_code == 0
+        assert "Example: vault import " + kind in result.stdout
+
+
+# -- LinkedIn --------------------------------------------------------------------------------
+def test_linkedin_connections(cli, vault_dir: Path, make_person, samples) -> None:
+    make_person("Grace Hopper", company="Navy", tags=["person"])
+    data = run_json(
+        cli, "import", "linkedin", str(samples["Connections.csv"]), "--apply", "--tag", "linkedin"
+    )
+    assert [(r["action"], r["name"], r["line"]) for r in data["rows"]] == [
+        ("create", "Ada Lovelace", 5),
+        ("merge", "Grace Hopper", 6),
+        ("skip", "", 7),
+        ("create", "Charles Babbage", 8),
+    ]
+    assert data["rows"][2]["reason"] == "row has 9 fields, the header has 7; row skipped"
+    assert data["rows"][1]["adds"] == ["met", "role", "linkedin"]
+    assert data["rows"][1]["differences"] == [
+        "company: the note has 'Navy'; the file has 'US Navy' (kept the note's)"
+    ]
+    assert data["rows"][3]["differences"] == ["Connected On '31 Feb 2020' is not a date; met left out"]
+    assert note(vault_dir, "Ada Lovelace") == (
+        "---\n"
+        "tags: [person, linkedin]\n"
+        "met: 2021-03-12\n"
+        "company: Analytical Engines, Ltd.\n"
+        "role: Mathematician, Poet\n"
+        "email: ada@example.com\n"
+        'linkedin: "https://www.linkedin.com/in/adalovelace"\n'
+        "---\n"
+        "# Ada Lovelace\n\n"
+        "## Notes\n\n"
+        "## Log\n"
+    )
+    # Values with commas survive the YAML round trip as the text written.
+    listed = json.loads(cli("list", "--json").stdout)
+    ada = next(p for p in listed["people"] if p["name"] == "Ada Lovelace")
+    assert ada["fields"]["company"] == "Analytical Engines, Ltd."
+    assert "met: 2019-09-03\n" in note(vault_dir, "Grace Hopper")
+
+
+def test_linkedin_without_its_header_is_refused(cli, vault_dir: Path, tmp_path: Path) -> None:
+    wrong = tmp_path / "wrong.csv"
+    wrong.write_text("Name,Phone\nAda,123\n", encoding="utf-8")
+    result = cli("import", "linkedin", str(wrong))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"vault: {wrong}: no LinkedIn (First Name,Last Name,URL,Email Address,...) header line found; "
+        "is this the right export?\n"
+    )
+
+
+# -- Google Contacts -------------------------------------------------------------------------
+def test_google_current_format(cli, vault_dir: Path, samples) -> None:
+    data = run_json(cli, "import", "google", str(samples["google.csv"]), "--apply")
+    assert actions(data) == [("create", "Efua Boateng", "google.csv", 2)]
+    assert note(vault_dir, "Efua Boateng") == (
+        "---\n"
+        "aliases: [Fifi]\n"
+        "tags: [person, friends, work-friends]\n"
+        'birthday: "--09-03"\n'
+        "company: Kente Labs\n"
+        "role: Product Lead\n"
+        "location: Accra\n"
+        "email: [efua.b@example.com, efua@example.org, efua@kentelabs.example]\n"
+        "phone: [+233 24 555 0110, +233 30 555 0199]\n"
+        'linkedin: "https://www.linkedin.com/in/efuaboateng"\n'
+        "---\n"
+        "# Efua Boateng\n\n"
+        "## Notes\n"
+        "- Met at the Accra hub.\n"
+        "- Loves highlife.\n\n"
+        "## Log\n"
+    )
+
+
+def test_google_older_format_in_utf16(cli, vault_dir: Path, tmp_path: Path) -> None:
+    older = tmp_path / "google.csv"
+    older.write_bytes(GOOGLE_OLDER.encode("utf-16"))
+    data = run_json(cli, "import", "google", str(older), "--apply")
+    assert actions(data) == [("create", "Dev Patel", "google.csv", 2)]
+    assert note(vault_dir, "Dev Patel").startswith(
+        "---\n"
+        "tags: [person, mentors]\n"
+        "birthday: 1990-08-02\n"
+        "company: Hatchling Labs\n"
+        "role: Founder\n"
+        "location: Bengaluru\n"
+        "email: [dev.patel@example.com, dev@example.in]\n"
+        "phone: +91 98450 55501\n"
+        "---\n"
+    )
+
+
+# -- vault check -----------------------------------------------------------------------------
+def test_check_reports_likely_duplicates(cli, vault_dir: Path, make_person) -> None:
+    make_person("Ann Lee", email="ann@example.com")
+    make_person("Annie Lee", email="ANN@example.com")
+    make_person("Bo Chen", phone='"+44 7700 900641"')
+    make_person("Robert Chen", phone='"07700 900641"')
+    make_person("Jonathan Smith")
+    make_person("Jonathon Smith")
+    make_person("Jon Smithers")
+    write_note(vault_dir, "People/Other/Ann Lee.md", "# Ann Lee\n")
+    result = cli("check")
+    assert result.exit_code == 0
+    assert result.stdout == (
+        "People/Ann Lee.md: warning: another person has the same name: People/Other/Ann Lee.md\n"
+        "People/Ann Lee.md: warning: may be the same person as People/Annie Lee.md: same email ANN@example.com\n"
+        "People/Bo Chen.md: warning: may be the same person as People/Robert Chen.md: same phone 07700 900641\n"
+        "People/Jonathan Smith.md: warning: may be the same person as People/Jonathon Smith.md: "
+        "names 93% alike ('Jonathan Smith', 'Jonathon Smith')\n"
+        "People/Other/Ann Lee.md: warning: another person has the same name: People/Ann Lee.md\n"
+        "0 error(s), 5 warning(s)\n"
+    )
+
+
+# -- the reader never crashes ----------------------------------------------------------------
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(
+                [
+                    *IPHONE.splitlines(),
+                    *OUTLOOK.splitlines(),
+                    *GMAIL.splitlines(),
+                    *V4.splitlines(),
+                    "N;ENCODING=QUOTED-PRINTABLE;CHARSET=bogus:=C3=",
+                    "PHOTO;ENCODING=b:!!!not base64",
+                    "PHOTO:data:image/png;base64,@@@",
+                    'TEL;TYPE="cell:+1 555',
+                    "BDAY:--1399",
+                    "ADR:;;",
+                    "X-SOCIALPROFILE;type=:",
+                ]
+            ),
+            st.text(max_size=40),
+        ),
+        max_size=40,
+    )
+)
+def test_vcard_reader_never_crashes(lines: list[str]) -> None:
+    cards, problems = parse_cards("\r\n".join(lines))
+    for card in cards:
+        made = contact_from_card(card, "fuzz.vcf")
+        assert isinstance(made, str) or made.name
+    assert all(problem.line >= 1 for problem in problems)
+
+
+def test_folding_differs_between_21_and_30() -> None:
+    cards, problems = parse_cards(
+        "BEGIN:VCARD\r\nVERSION:2.1\r\nNOTE:Av. Corrientes\r\n 1234\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nNOTE:Av. Corrien\r\n tes 1234\r\nEND:VCARD\r\n"
+    )
+    assert problems == []
+    assert [card.first("NOTE").text() for card in cards] == ["Av. Corrientes 1234", "Av. Corrientes 1234"]

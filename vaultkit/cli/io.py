@@ -1,0 +1,192 @@
+"""`vault import` (vCard, LinkedIn, Google Contacts) and `vault export` (ics, vcard, csv, json)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from vaultkit.cli.app import app, console, handle_errors, print_json, settings_of, table
+
+import_app = typer.Typer(
+    help="Bring people in from your phone, LinkedIn or Google Contacts (a dry run unless --apply).\n\n"
+    "Example: vault import vcard ~/Downloads/Contacts.vcf",
+    no_args_is_help=True,
+)
+export_app = typer.Typer(
+    help="Take people and reminders out: a calendar, vCards, CSV or JSON.\n\n"
+    "Example: vault export ics -o ~/Sync/vaultkit.ics",
+    no_args_is_help=True,
+)
+app.add_typer(import_app, name="import")
+app.add_typer(export_app, name="export")
+
+ApplyOption = Annotated[bool, typer.Option("--apply", help="Write the changes (without it: a dry run).")]
+CadenceOption = Annotated[
+    str | None, typer.Option(help="Give new people this cadence (and merged ones that have none).")
+]
+TagOption = Annotated[
+    list[str] | None, typer.Option("--tag", help="A tag for every new person (repeatable).")
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+OutputOption = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write to this file (default: stdout).")
+]
+
+_ACTION_WORDS = {"create": "to create", "merge": "to merge", "unchanged": "unchanged", "skip": "skipped"}
+_DONE_WORDS = {"create": "created", "merge": "merged", "unchanged": "unchanged", "skip": "skipped"}
+
+
+def _run_import(
+    ctx: typer.Context,
+    kind: str,
+    files: list[Path],
+    apply: bool,
+    cadence: str | None,
+    tags: list[str] | None,
+    as_json: bool,
+    photos: bool = False,
+) -> None:
+    from vaultkit.importers import run_import
+
+    workspace = settings_of(ctx).workspace()
+    plan = run_import(workspace, kind, files, apply=apply, cadence=cadence, tags=tags or [], photos=photos)
+    if as_json:
+        print_json(plan.to_json())
+        return
+    _print_plan(plan)
+
+
+def _print_plan(plan: Any) -> None:
+    from rich.text import Text
+
+    out = console()
+    grid = table("Action", "Name", "From", "What and why")
+    for row in plan.rows:
+        details = [row.reason]
+        if row.adds and row.action in ("create", "merge"):
+            details.append(f"adds: {', '.join(row.adds)}")
+        details.extend(f"≠ {difference}" for difference in row.differences)
+        where = f"{row.source}:{row.line}" if row.line else row.source
+        grid.add_row(row.action, Text(row.name or "-"), Text(where), Text("\n".join(details)))
+    if plan.rows:
+        out.print(grid)
+    counts = plan.counts()
+    words = _DONE_WORDS if plan.applied else _ACTION_WORDS
+    summary = ", ".join(f"{counts[action]} {words[action]}" for action in words)
+    typer.echo(f"{summary}.")
+    typer.echo(
+        f"Matched by email, phone (last 9 digits), or a name or alias at least {plan.threshold}% alike "
+        "(rapidfuzz token_sort_ratio)."
+    )
+    if not plan.applied:
+        typer.echo("Dry run: nothing was written. Run it again with --apply to write these changes.")
+
+
+@import_app.command("vcard")
+@handle_errors
+def import_vcard(
+    ctx: typer.Context,
+    files: Annotated[list[Path], typer.Argument(help="One or more .vcf files (vCard 2.1, 3.0 or 4.0).")],
+    apply: ApplyOption = False,
+    cadence: CadenceOption = None,
+    tag: TagOption = None,
+    photos: Annotated[bool, typer.Option("--photos", help="Save contact photos beside the notes.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Import vCards from a phone or mail program: a dry run, unless --apply.
+
+    Example: vault import vcard ~/Downloads/Contacts.vcf --apply
+    """
+    _run_import(ctx, "vcard", files, apply, cadence, tag, as_json, photos=photos)
+
+
+@import_app.command("linkedin")
+@handle_errors
+def import_linkedin(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="Connections.csv from LinkedIn's data export.")],
+    apply: ApplyOption = False,
+    cadence: CadenceOption = None,
+    tag: TagOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Import LinkedIn connections (Connections.csv): a dry run, unless --apply.
+
+    Example: vault import linkedin ~/Downloads/Connections.csv --tag linkedin --apply
+    """
+    _run_import(ctx, "linkedin", [file], apply, cadence, tag, as_json)
+
+
+@import_app.command("google")
+@handle_errors
+def import_google(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="contacts.csv from Google Contacts' export.")],
+    apply: ApplyOption = False,
+    cadence: CadenceOption = None,
+    tag: TagOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Import a Google Contacts CSV (current or older format): a dry run, unless --apply.
+
+    Example: vault import google ~/Downloads/contacts.csv --apply
+    """
+    _run_import(ctx, "google", [file], apply, cadence, tag, as_json)
+
+
+def _export(ctx: typer.Context, kind: str, output: Path | None, days: int = 90) -> None:
+    from vaultkit.exporters import run_export, write_output
+
+    workspace = settings_of(ctx).workspace()
+    text, what = run_export(workspace, kind, days=days)
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    written = write_output(workspace, output, text)
+    typer.echo(f"Wrote {what} to {written}")
+
+
+@export_app.command("ics")
+@handle_errors
+def export_ics(
+    ctx: typer.Context,
+    days: Annotated[int, typer.Option(help="Reach-outs coming due within this many days.")] = 90,
+    output: OutputOption = None,
+) -> None:
+    """A calendar of reach-outs and birthdays, with alarms, for your phone to subscribe to.
+
+    Example: vault export ics --days 30 -o ~/Calendars/vaultkit.ics
+    """
+    _export(ctx, "ics", output, days=days)
+
+
+@export_app.command("vcard")
+@handle_errors
+def export_vcard(ctx: typer.Context, output: OutputOption = None) -> None:
+    """Every person as a vCard 4.0, for a phone's address book.
+
+    Example: vault export vcard -o people.vcf
+    """
+    _export(ctx, "vcard", output)
+
+
+@export_app.command("csv")
+@handle_errors
+def export_csv(ctx: typer.Context, output: OutputOption = None) -> None:
+    """Every person as a CSV row with every front-matter field.
+
+    Example: vault export csv -o people.csv
+    """
+    _export(ctx, "csv", output)
+
+
+@export_app.command("json")
+@handle_errors
+def export_json(ctx: typer.Context, output: OutputOption = None) -> None:
+    """Every person as JSON with every front-matter field.
+
+    Example: vault export json -o people.json
+    """
+    _export(ctx, "json", output)

@@ -1,0 +1,320 @@
+"""The vCard format (2.1, 3.0, 4.0) as phones and mail programs really write it.
+
+Reading: unfolding (RFC 6350 folding and 2.1 quoted-printable soft line breaks),
+parameters in all three versions' styles, quoted-printable with a CHARSET, base64,
+backslash escapes, structured values. A card that cannot be read is reported with its
+line and the rest of the file still reads. Writing: vCard 4.0 lines, escaped and folded.
+
+No vault knowledge here: `importers.py` turns cards into contact records.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import codecs
+import quopri
+import re
+from dataclasses import dataclass, field
+
+_NAME_RE = re.compile(r"^(?:([A-Za-z0-9-]+)\.)?([A-Za-z0-9-]+)$")
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+@dataclass
+class Property:
+    """One content line: `group.NAME;PARAMS:value`, with the value decoded to text or bytes."""
+
+    name: str
+    params: dict[str, list[str]]
+    types: list[str]
+    raw: str
+    line: int
+    data: bytes | None = None
+    version: str = "3.0"
+
+    @property
+    def is_pref(self) -> bool:
+        """Marked preferred: `TYPE=pref` (2.1/3.0) or `PREF=1` (4.0)."""
+        return "pref" in self.types or bool(self.params.get("PREF"))
+
+    def text(self) -> str:
+        """The value as text, escapes resolved."""
+        return unescape(self.raw)
+
+    def components(self) -> list[str]:
+        """A structured value (N, ADR, ORG) split on unescaped `;`."""
+        return [unescape(part) for part in split_unescaped(self.raw, ";")]
+
+    def items(self) -> list[str]:
+        """A list value (CATEGORIES, NICKNAME) split on unescaped `,`."""
+        return [unescape(part).strip() for part in split_unescaped(self.raw, ",") if part.strip()]
+
+
+@dataclass
+class Card:
+    """One vCard: its properties in file order, and the line of its BEGIN."""
+
+    line: int
+    version: str = ""
+    properties: list[Property] = field(default_factory=list)
+
+    def all(self, name: str) -> list[Property]:
+        """Every property with this name (case-insensitive), preferred ones first."""
+        found = [p for p in self.properties if p.name == name.upper()]
+        return sorted(found, key=lambda p: not p.is_pref)
+
+    def first(self, name: str) -> Property | None:
+        """The preferred (else first) property with this name."""
+        found = self.all(name)
+        return found[0] if found else None
+
+
+@dataclass(frozen=True)
+class CardProblem:
+    """A card, or a line between cards, that could not be read."""
+
+    line: int
+    message: str
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """File bytes -> (text, encoding): a BOM wins, then UTF-8, then Windows-1252."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data.decode(encoding, errors="replace"), encoding
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        # Outlook writes 8-bit cards in the Windows code page; it maps every byte, so nothing is lost.
+        return data.decode("cp1252", errors="replace"), "cp1252"
+
+
+def unescape(text: str) -> str:
+    """Resolve `\\n`, `\\,`, `\\;`, `\\:` and `\\\\` (Gmail escapes colons in URLs too)."""
+    if "\\" not in text:
+        return text
+    out: list[str] = []
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if char == "\\" and index + 1 < len(text):
+            following = text[index + 1]
+            out.append("\n" if following in "nN" else following)
+            index += 2
+            continue
+        out.append(char)
+        index += 1
+    return "".join(out)
+
+
+def split_unescaped(text: str, separator: str) -> list[str]:
+    """Split on `separator` where it is not escaped with a backslash."""
+    parts: list[str] = []
+    current: list[str] = []
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if char == "\\" and index + 1 < len(text):
+            current.append(text[index : index + 2])
+            index += 2
+            continue
+        if char == separator:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+        index += 1
+    parts.append("".join(current))
+    return parts
+
+
+def _split_head(logical: str) -> tuple[str, str] | None:
+    """`NAME;PARAMS` and the value, split at the first `:` outside double quotes."""
+    quoted = False
+    for index, char in enumerate(logical):
+        if char == '"':
+            quoted = not quoted
+        elif char == ":" and not quoted:
+            return logical[:index], logical[index + 1 :]
+    return None
+
+
+def _parse_params(parts: list[str]) -> tuple[dict[str, list[str]], list[str]]:
+    params: dict[str, list[str]] = {}
+    types: list[str] = []
+    for part in parts:
+        if not part.strip():
+            continue
+        if "=" in part:
+            key, value = part.split("=", 1)
+            key = key.strip().upper()
+            values = [v.strip().strip('"') for v in split_unescaped(value.strip().strip('"'), ",")]
+            if key == "TYPE":
+                types.extend(v.lower() for v in values if v)
+            else:
+                params.setdefault(key, []).extend(values)
+        else:
+            # vCard 2.1 writes bare parameters: TEL;WORK;VOICE, ADR;HOME, PHOTO;JPEG;BASE64.
+            bare = part.strip().upper()
+            if bare in ("QUOTED-PRINTABLE", "BASE64", "B", "8BIT", "7BIT"):
+                params.setdefault("ENCODING", []).append(bare)
+            else:
+                types.append(bare.lower())
+    return params, types
+
+
+def _decode_qp(value: str, charset: str, file_encoding: str) -> str:
+    raw = value.encode("latin-1" if file_encoding == "cp1252" else "utf-8", errors="replace")
+    data = quopri.decodestring(raw)
+    for encoding in (charset, "utf-8", "cp1252"):
+        try:
+            return data.decode(encoding).replace("\r\n", "\n").replace("\r", "\n")
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return data.decode("utf-8", errors="replace")  # pragma: no cover - cp1252 decodes nearly all bytes
+
+
+def _logical_lines(text: str) -> list[tuple[int, str]]:
+    """Physical lines -> (line number, logical line): folding and QP soft breaks undone."""
+    physical = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    result: list[tuple[int, str]] = []
+    index = 0
+    version = ""
+    while index < len(physical):
+        number, line = index + 1, physical[index]
+        index += 1
+        if not line.strip():
+            continue
+        head = line.split(":", 1)[0].upper()
+        if head.strip() == "VERSION":
+            version = line.split(":", 1)[1].strip()
+        # vCard 2.1 folds before a space that belongs to the value; 3.0 and 4.0 add one.
+        keep = 0 if version == "2.1" else 1
+        quoted_printable = "QUOTED-PRINTABLE" in head
+        while True:
+            if quoted_printable and line.endswith("=") and index < len(physical):
+                # A soft line break: the next line continues the value, indented or not.
+                line = line[:-1] + physical[index]
+                index += 1
+            elif index < len(physical) and physical[index][:1] in (" ", "\t") and physical[index].strip():
+                line += physical[index][keep:]
+                index += 1
+            else:
+                break
+        result.append((number, line))
+    return result
+
+
+def _make_property(number: int, logical: str, version: str, file_encoding: str) -> Property | str:
+    """One logical line -> a Property, or the reason it is not one."""
+    split = _split_head(logical)
+    if split is None:
+        return "it is not a vCard property (NAME:value)"
+    head, value = split
+    parts = head.split(";")
+    name_match = _NAME_RE.match(parts[0].strip())
+    if not name_match:
+        return f"{parts[0].strip()[:40]!r} is not a property name"
+    params, types = _parse_params(parts[1:])
+    prop = Property(name_match.group(2).upper(), params, types, value, number, version=version)
+    encoding = " ".join(params.get("ENCODING", [])).upper()
+    if "QUOTED-PRINTABLE" in encoding:
+        charset = (params.get("CHARSET") or ["utf-8"])[0]
+        # Keep the `;` of structured values as separators; protect backslashes and newlines.
+        decoded = _decode_qp(value, charset, file_encoding)
+        prop.raw = decoded.replace("\\", "\\\\").replace("\n", "\\n")
+    elif encoding in ("B", "BASE64"):
+        try:
+            prop.data = base64.b64decode("".join(value.split()), validate=False)
+        except (binascii.Error, ValueError):
+            return "its base64 value is damaged"
+    elif value.startswith("data:") and ";base64," in value[:100]:
+        media, _, payload = value.partition(",")
+        try:
+            prop.data = base64.b64decode("".join(payload.split()))
+        except (binascii.Error, ValueError):
+            return "its base64 value is damaged"
+        media_type = media[5:].split(";", 1)[0]
+        if "/" in media_type:
+            prop.types.append(media_type.split("/", 1)[1].lower())
+    return prop
+
+
+def parse_cards(text: str, file_encoding: str = "utf-8") -> tuple[list[Card], list[CardProblem]]:
+    """Every readable card in a file's text, and a problem for each card that is not.
+
+    A broken card is skipped whole (a half-read card could merge into the wrong person).
+    """
+    cards: list[Card] = []
+    problems: list[CardProblem] = []
+    card: Card | None = None
+    broken: str | None = None
+    for number, logical in _logical_lines(text):
+        upper = logical.strip().upper()
+        if upper == "BEGIN:VCARD":
+            if card is not None:
+                problems.append(CardProblem(card.line, "card has no END:VCARD; skipped"))
+            card, broken = Card(number), None
+            continue
+        if upper == "END:VCARD":
+            if card is None:
+                problems.append(CardProblem(number, "END:VCARD without BEGIN:VCARD"))
+            elif broken is not None:
+                problems.append(CardProblem(card.line, broken))
+            else:
+                cards.append(card)
+            card, broken = None, None
+            continue
+        if card is None:
+            problems.append(CardProblem(number, "text outside a BEGIN:VCARD ... END:VCARD card; ignored"))
+            continue
+        if broken is not None:
+            continue
+        if upper.startswith("VERSION:"):
+            card.version = logical.split(":", 1)[1].strip()
+            continue
+        made = _make_property(number, logical, card.version or "3.0", file_encoding)
+        if isinstance(made, str):
+            broken = f"card skipped: line {number}: {made}"
+        else:
+            card.properties.append(made)
+    if card is not None:
+        problems.append(CardProblem(card.line, "card has no END:VCARD; skipped"))
+    return cards, problems
+
+
+# -- writing -----------------------------------------------------------------------------
+def escape(text: str) -> str:
+    """Escape a text value: backslash, comma, semicolon and newline."""
+    return (
+        text.replace("\\", "\\\\")
+        .replace(",", "\\,")
+        .replace(";", "\\;")
+        .replace("\r\n", "\n")
+        .replace("\n", "\\n")
+    )
+
+
+def fold(line: str) -> str:
+    """Fold a content line at 75 octets without splitting a UTF-8 character (RFC 6350 3.2)."""
+    encoded = line.encode("utf-8")
+    if len(encoded) <= 75:
+        return line
+    pieces: list[str] = []
+    current = ""
+    size, limit = 0, 75
+    for char in line:
+        width = len(char.encode("utf-8"))
+        if size + width > limit:
+            pieces.append(current)
+            current, size, limit = "", 0, 74  # continuation lines start with a space
+        current += char
+        size += width
+    pieces.append(current)
+    return "\r\n ".join(pieces)
+
+
+def content_line(name: str, value: str, params: str = "") -> str:
+    """`NAME;PARAMS:value` folded, with the CRLF vCard wants."""
+    return fold(f"{name}{params}:{value}") + "\r\n"
