@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from vaultkit.cli import core as core
+from vaultkit.cli import watch as watch
 from vaultkit.cli.app import app, main
 
 __all__ = ["app", "main"]
