@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from vaultkit.dates import parse_birthday
-from vaultkit.due import why_due
+from vaultkit.dates import Cadence, parse_birthday
+from vaultkit.due import due_items, why_due
 from vaultkit.model import DueItem, FollowUp, Person, name_key
 from vaultkit.workspace import Workspace, write_view
 
@@ -59,11 +59,12 @@ class RenderedView:
     written: bool
 
 
-def upcoming_birthdays(workspace: Workspace, days: int = BIRTHDAY_DAYS) -> list[UpcomingBirthday]:
+def upcoming_birthdays(
+    people: Iterable[Person], today: dt.date, days: int = BIRTHDAY_DAYS
+) -> list[UpcomingBirthday]:
     """Birthdays from today to `days` days ahead, soonest first; archived people are left out."""
-    today = workspace.today
     found: list[UpcomingBirthday] = []
-    for person in workspace.people():
+    for person in people:
         if person.archived or not person.birthday:
             continue
         try:
@@ -141,8 +142,9 @@ def due_view(workspace: Workspace) -> str:
             "why": why_due(item),
         }
 
-    due = workspace.due()
-    soon = workspace.due(within=f"{COMING_DAYS}d")
+    # One pass with the 7-day horizon: those due by today keep the spec's order.
+    soon = due_items(people, workspace.config, today, Cadence(COMING_DAYS, "d", f"{COMING_DAYS}d"))
+    due = [item for item in soon if item.days_overdue is None or item.days_overdue >= 0]
     coming = sorted(
         (item for item in soon if item.days_overdue is not None and item.days_overdue < 0),
         key=lambda item: (item.due_on, name_key(item.name), item.path),
@@ -157,7 +159,7 @@ def due_view(workspace: Workspace) -> str:
             "when": _in_days(b.days),
             "age": b.age,
         }
-        for b in upcoming_birthdays(workspace)
+        for b in upcoming_birthdays(people, today)
     ]
     # One task in a meeting note with three people is one line naming all three.
     tasks: dict[tuple[str, int], dict[str, Any]] = {}

@@ -119,7 +119,7 @@ def due(
                 "due": [item.to_json() for item in items],
                 "problems": [p.to_json() for p in problems],
                 "followups": [f.to_json() for f in overdue_followups(workspace)],
-                "birthdays": [b.to_json() for b in upcoming_birthdays(workspace)],
+                "birthdays": [b.to_json() for b in upcoming_birthdays(workspace.people(), workspace.today)],
             }
         )
         return
