@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import socket
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -407,6 +408,9 @@ class Index:
     ) -> SyncReport:
         """Bring the index up to date with the vault: stat walk, re-read what changed."""
         started = time.perf_counter()
+        if not rebuild and self.watcher_is_current():
+            # A live `vault watch` keeps this index current: no need to walk the vault.
+            return self._trusted_report(started)
         report = SyncReport(rebuilt=rebuild)
         if rebuild:
             self.db.close()
@@ -881,6 +885,48 @@ class Index:
             for row in self.db.execute("SELECT path, name, fields FROM people ORDER BY name_key, path")
         ]
 
+    # -- the watcher's heartbeat ---------------------------------------------------------
+    def write_heartbeat(self, current: bool) -> None:
+        """Say that a watcher in this process is alive, and whether the index is current now."""
+        beat = {"time": time.time(), "pid": os.getpid(), "host": socket.gethostname(), "current": current}
+        self._set_meta(WATCHER_KEY, json.dumps(beat))
+
+    def clear_heartbeat(self) -> None:
+        """Withdraw this process's heartbeat (its watcher is stopping)."""
+        if self._heartbeat().get("pid") == os.getpid():
+            self.db.execute("DELETE FROM meta WHERE key = ?", (WATCHER_KEY,))
+
+    def live_watcher(self) -> int | None:
+        """The pid of a watcher on this machine whose heartbeat is fresh, or None."""
+        beat = self._heartbeat()
+        try:
+            age = time.time() - float(beat["time"])
+            pid = int(beat["pid"])
+        except (KeyError, TypeError, ValueError):
+            return None
+        fresh = -1.0 <= age <= HEARTBEAT_MAX_AGE_S
+        if fresh and beat.get("host") == socket.gethostname() and _process_alive(pid):
+            return pid
+        return None
+
+    def watcher_is_current(self) -> bool:
+        """Whether a live watcher says the index is current (no events pending)."""
+        return self._heartbeat().get("current") is True and self.live_watcher() is not None
+
+    def _heartbeat(self) -> dict[str, Any]:
+        try:
+            beat = json.loads(self._meta(WATCHER_KEY) or "{}")
+        except ValueError:
+            return {}
+        return beat if isinstance(beat, dict) else {}
+
+    def _trusted_report(self, started: float) -> SyncReport:
+        return SyncReport(
+            total=self.note_count(),
+            problems=self.db.execute("SELECT count(*) FROM problems").fetchone()[0],
+            seconds=time.perf_counter() - started,
+        )
+
 
 def _line_text(body: str, note: ParsedNote, line: int | None) -> str:
     """The text of a link's line in a daily note, for the interaction list."""
@@ -896,3 +942,22 @@ def _line_text(body: str, note: ParsedNote, line: int | None) -> str:
 def _fts_text(note: ParsedNote) -> str:
     values = " ".join(str(v) for v in note.fields.values() if isinstance(v, str))
     return f"{values}\n{note.body}"
+
+
+WATCHER_KEY = "watcher_heartbeat"
+HEARTBEAT_MAX_AGE_S = 10.0  # a watcher refreshes its heartbeat every few seconds
+
+
+def _process_alive(pid: int) -> bool:
+    """Whether a process runs with this pid (on Windows, signal 0 would kill it: say no)."""
+    if os.name == "nt":
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, but another user's
+        return True
+    except OSError:
+        return False
+    return True

@@ -111,11 +111,15 @@ def due(
     items = workspace.due(within=within, tag=tag)
     problems = workspace.problems()
     if as_json:
+        from vaultkit.views import overdue_followups, upcoming_birthdays
+
         print_json(
             {
                 "today": workspace.today.isoformat(),
                 "due": [item.to_json() for item in items],
                 "problems": [p.to_json() for p in problems],
+                "followups": [f.to_json() for f in overdue_followups(workspace)],
+                "birthdays": [b.to_json() for b in upcoming_birthdays(workspace.people(), workspace.today)],
             }
         )
         return

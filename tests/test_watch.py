@@ -1,0 +1,448 @@
+"""`vault watch`: a real watchdog observer on a real temp vault.
+
+Most tests run the Watcher on a thread of the test process (short debounce for speed);
+the CLI tests run `vault watch` as a subprocess and send it signals. Every wait polls for
+the expected state with a generous timeout.
+"""
+
+from __future__ import annotations
+
+import configparser
+import datetime as dt
+import json
+import os
+import plistlib
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import REPO, TODAY, write_note
+
+from vaultkit.index import Index
+from vaultkit.vault import Vault
+from vaultkit.watch import Watcher
+from vaultkit.workspace import Workspace
+
+TIMEOUT = 20.0
+TODAY_DATE = dt.date.fromisoformat(TODAY)
+
+
+def wait_for(condition: Callable[[], Any], timeout: float = TIMEOUT, what: str = "condition") -> Any:
+    """Poll until `condition()` is truthy; fail with `what` after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.02)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def due_text(vault: Path) -> str:
+    try:
+        return (vault / "Due.md").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return ""
+
+
+def due_names(vault: Path) -> list[str]:
+    """Names listed under "Due now" in Due.md."""
+    text = due_text(vault)
+    section = text.split("## Due now\n", 1)[-1].split("\n\n", 1)[0]
+    return [line[4:].split("]]", 1)[0] for line in section.splitlines() if line.startswith("- [[")]
+
+
+@dataclass
+class Running:
+    watcher: Watcher
+    lines: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def settle(self) -> None:
+        assert self.watcher.wait_idle(TIMEOUT)
+
+
+@pytest.fixture(autouse=True)
+def only_the_due_view(vault_dir: Path) -> None:
+    """These tests follow Due.md; Network.md (tested in test_network.py) is switched off."""
+    (vault_dir / "vaultkit.toml").write_text('[views]\nnetwork = ""\n', encoding="utf-8")
+
+
+@pytest.fixture
+def watch(vault_dir: Path, tmp_path: Path) -> Iterator[Callable[..., Running]]:
+    """watch(**options) starts a Watcher on vault_dir (today 2026-11-22) on a thread."""
+    running: list[Running] = []
+
+    def start(**options: Any) -> Running:
+        workspace = Workspace(Vault(vault_dir), tmp_path / "index.sqlite", TODAY_DATE)
+        run = Running(watcher=None)  # type: ignore[arg-type]
+        settings = {"debounce": 0.05, "max_wait": 0.5, **options}
+        run.watcher = Watcher(workspace, echo=run.lines.append, echo_error=run.errors.append, **settings)
+        workspace.close()
+        run.watcher.start()
+        running.append(run)
+        run.settle()
+        return run
+
+    yield start
+    for run in running:
+        run.watcher.stop()
+
+
+def person(name: str, cadence: str = "1m", last: str | None = None, extra: str = "") -> str:
+    last_line = f"last_contact: {last}\n" if last else ""
+    return f"---\ncadence: {cadence}\n{last_line}{extra}---\n# {name}\n"
+
+
+def test_editing_a_note_updates_due(watch, vault_dir: Path) -> None:
+    write_note(vault_dir, "People/Ada Lovelace.md", person("Ada Lovelace"))
+    run = watch()
+    assert due_names(vault_dir) == ["Ada Lovelace"]
+    assert "start: 1 note, 1 new or changed since last time; Due.md updated (" in run.lines[0]
+    write_note(vault_dir, "People/Ada Lovelace.md", person("Ada Lovelace", last="2026-11-20"))
+    wait_for(lambda: due_names(vault_dir) == [], what="Ada to leave Due.md")
+    run.settle()
+    assert "People/Ada Lovelace.md changed; Due.md updated (" in run.lines[-1]
+    assert run.errors == []
+
+
+def test_a_note_written_by_a_command_updates_due(watch, cli, vault_dir: Path) -> None:
+    write_note(vault_dir, "People/Ada Lovelace.md", person("Ada Lovelace"))
+    run = watch()
+    # `vault log` indexes the note itself; the watcher must still redo the view.
+    result = cli("log", "Ada", "tea and the paper", "--channel", "tea")
+    assert result.exit_code == 0, result.stderr
+    wait_for(lambda: due_names(vault_dir) == [], what="Ada to leave Due.md")
+    run.settle()
+    assert "People/Ada Lovelace.md changed; Due.md updated (" in run.lines[-1]
+
+
+def test_an_atomic_save_is_an_update(watch, vault_dir: Path) -> None:
+    note = write_note(vault_dir, "People/Ada Lovelace.md", person("Ada Lovelace"))
+    run = watch()
+    # What editors do: write a temp file next to the note, then rename it over the note.
+    temp = vault_dir / "People" / ".Ada Lovelace.md.swp"
+    temp.write_text(person("Ada Lovelace", last="2026-11-21"), encoding="utf-8")
+    os.replace(temp, note)
+    wait_for(lambda: due_names(vault_dir) == [], what="the atomic save to be seen")
+    run.settle()
+    assert "People/Ada Lovelace.md changed; Due.md updated" in run.lines[-1]
+    # And one that uses a visible temp name.
+    temp = vault_dir / "People" / "Ada Lovelace.md.tmp"
+    temp.write_text(person("Ada Lovelace", last="2026-10-01"), encoding="utf-8")
+    os.replace(temp, note)
+    wait_for(lambda: due_names(vault_dir) == ["Ada Lovelace"], what="the second atomic save")
+
+
+def test_deleting_and_renaming_people(watch, vault_dir: Path) -> None:
+    write_note(vault_dir, "People/Ada Lovelace.md", person("Ada Lovelace"))
+    write_note(vault_dir, "People/Charles Babbage.md", person("Charles Babbage"))
+    run = watch()
+    assert due_names(vault_dir) == ["Ada Lovelace", "Charles Babbage"]
+    (vault_dir / "People/Charles Babbage.md").unlink()
+    wait_for(lambda: due_names(vault_dir) == ["Ada Lovelace"], what="the deleted person to go")
+    (vault_dir / "People/Ada Lovelace.md").rename(vault_dir / "People/Ada King.md")
+    wait_for(lambda: due_names(vault_dir) == ["Ada King"], what="the renamed person")
+    run.settle()
+    assert run.errors == []
+
+
+def test_files_in_a_new_folder_are_seen(watch, vault_dir: Path, tmp_path: Path) -> None:
+    run = watch()
+    folder = vault_dir / "People" / "Work" / "Team"
+    folder.mkdir(parents=True)
+    for name in ("Grace Hopper", "Alan Turing"):
+        (folder / f"{name}.md").write_text(person(name), encoding="utf-8")
+    wait_for(lambda: due_names(vault_dir) == ["Alan Turing", "Grace Hopper"], what="the new folder's people")
+    # A folder moved in from outside brings notes that never had events of their own.
+    outside = tmp_path / "elsewhere" / "Friends"
+    outside.mkdir(parents=True)
+    (outside / "Emmy Noether.md").write_text(person("Emmy Noether"), encoding="utf-8")
+    outside.rename(vault_dir / "People" / "Friends")
+    wait_for(
+        lambda: due_names(vault_dir) == ["Alan Turing", "Emmy Noether", "Grace Hopper"],
+        what="the moved-in folder's people",
+    )
+    run.settle()
+    assert run.errors == []
+
+
+def test_a_burst_of_500_files_gives_few_renders(watch, vault_dir: Path) -> None:
+    run = watch(debounce=0.3, max_wait=2.0)  # the defaults
+    first = run.watcher.updates
+    for number in range(500):
+        write_note(vault_dir, f"People/Person {number:03d}.md", person(f"Person {number:03d}"))
+    for number in range(0, 500, 2):  # then half of them are contacted: the final state counts
+        write_note(
+            vault_dir, f"People/Person {number:03d}.md", person(f"Person {number:03d}", last="2026-11-21")
+        )
+    expected = [f"Person {n:03d}" for n in range(1, 500, 2)]
+    wait_for(lambda: due_names(vault_dir) == expected, what="the final view after the burst")
+    run.settle()
+    assert 1 <= run.watcher.updates - first <= 4
+    assert run.errors == []
+
+
+def test_text_outside_the_markers_survives(watch, vault_dir: Path) -> None:
+    head = "# Due\n\nMy words before.\n\n"
+    tail = "\n## After\nMy words after.\n"
+    write_note(vault_dir, "Due.md", head + "<!-- vaultkit:due -->\n<!-- /vaultkit:due -->\n" + tail)
+    write_note(vault_dir, "People/Ada Lovelace.md", person("Ada Lovelace"))
+    watch()
+    text = due_text(vault_dir)
+    assert text.startswith(head + "<!-- vaultkit:due -->\n*As of 2026-11-22.*\n")
+    assert text.endswith("<!-- /vaultkit:due -->\n" + tail)
+    write_note(vault_dir, "People/Ada Lovelace.md", person("Ada Lovelace", last="2026-11-20"))
+    wait_for(lambda: due_names(vault_dir) == [], what="Ada to leave Due.md")
+    assert due_text(vault_dir).startswith(head) and due_text(vault_dir).endswith(tail)
+
+
+def test_no_rewrite_when_nothing_changed(watch, vault_dir: Path) -> None:
+    write_note(vault_dir, "People/Ada Lovelace.md", person("Ada Lovelace"))
+    run = watch(rescan_every=0.1)
+    due = vault_dir / "Due.md"
+    before = due.stat()
+    first = run.watcher.updates
+    # A note that does not change the view, then several idle rescans.
+    write_note(vault_dir, "Home.md", "# Home\nsee [[Due]]\n")
+    wait_for(lambda: any("Home.md added" in line for line in run.lines), what="Home.md to be indexed")
+    wait_for(lambda: run.watcher.updates >= first + 5, what="idle rescans")
+    after = due.stat()
+    assert (after.st_mtime_ns, after.st_ino) == (before.st_mtime_ns, before.st_ino)
+    assert not any("Due.md updated" in line for line in run.lines[1:])
+    assert run.lines[1:] == [
+        line for line in run.lines[1:] if "Home.md added" in line
+    ]  # idle rescans are quiet
+
+
+def test_its_own_writes_do_not_trigger_it(watch, vault_dir: Path) -> None:
+    write_note(vault_dir, "People/Ada Lovelace.md", person("Ada Lovelace"))
+    run = watch()
+    write_note(vault_dir, "People/Ada Lovelace.md", person("Ada Lovelace", last="2026-11-20"))
+    wait_for(lambda: due_names(vault_dir) == [], what="Due.md to change")
+    run.settle()
+    # Events arrive in order: once this later edit is processed, an echo of the Due.md
+    # write would have shown up as an update of its own.
+    write_note(vault_dir, "Home.md", "# Home\n")
+    wait_for(lambda: any("Home.md added" in line for line in run.lines), what="Home.md")
+    run.settle()
+    changes = [line.split(" ", 1)[1] for line in run.lines[1:]]
+    assert [c.split(" (")[0] for c in changes] == [
+        "People/Ada Lovelace.md changed; Due.md updated",
+        "Home.md added",
+    ]
+
+
+def test_a_broken_note_is_reported_and_the_watcher_carries_on(watch, vault_dir: Path, cli) -> None:
+    write_note(vault_dir, "People/Ada Lovelace.md", person("Ada Lovelace"))
+    run = watch()
+    write_note(vault_dir, "People/Broken.md", "---\ncadence: [1m\n---\n# Broken\n")
+    wait_for(lambda: any("Broken.md" in line for line in run.lines), what="the broken note")
+    run.settle()
+    assert "People/Broken.md added; problem: People/Broken.md:3: error: invalid YAML" in run.lines[-1]
+    result = cli("check", "--json")
+    assert [p["path"] for p in json.loads(result.stdout)["problems"]] == ["People/Broken.md"]
+    write_note(vault_dir, "People/Charles Babbage.md", person("Charles Babbage"))
+    wait_for(lambda: due_names(vault_dir) == ["Ada Lovelace", "Charles Babbage"], what="later changes")
+    assert run.errors == []
+
+
+def test_an_error_in_one_update_is_printed_and_it_carries_on(watch, vault_dir: Path) -> None:
+    write_note(vault_dir, "People/Ada Lovelace.md", person("Ada Lovelace"))
+    run = watch()
+    template = write_note(vault_dir, "Templates/vaultkit/due.md.j2", "{{ no_such_thing }}\n")
+    wait_for(lambda: run.errors, what="the template error")
+    assert f"error: template {template}:1: 'no_such_thing' is undefined (" in run.errors[0]
+    template.write_text("{% for item in due %}{{ item.name }}!{% endfor %}\n", encoding="utf-8")
+    wait_for(lambda: "Ada Lovelace!" in due_text(vault_dir), what="the fixed template")
+    assert len(run.errors) == 1
+
+
+def test_a_new_day_renders_again(vault_dir: Path, tmp_path: Path) -> None:
+    write_note(vault_dir, "People/Ada Lovelace.md", person("Ada Lovelace", last="2026-10-23"))
+    today = [TODAY_DATE]
+    workspace = Workspace(Vault(vault_dir), tmp_path / "index.sqlite", TODAY_DATE)
+    lines: list[str] = []
+    watcher = Watcher(workspace, today=lambda: today[0], echo=lines.append)
+    workspace.close()
+    watcher.start()
+    try:
+        assert "*As of 2026-11-22.*" in due_text(vault_dir)
+        assert due_names(vault_dir) == []
+        today[0] = TODAY_DATE + dt.timedelta(days=1)
+        wait_for(lambda: "*As of 2026-11-23.*" in due_text(vault_dir), what="the new day")
+        assert due_names(vault_dir) == ["Ada Lovelace"]
+        wait_for(
+            lambda: any(
+                "new day 2026-11-23: 2 notes, none changed; Due.md updated (" in line for line in lines
+            ),
+            what="its line",
+        )
+    finally:
+        watcher.stop()
+
+
+def test_an_edited_config_is_taken_up(watch, vault_dir: Path) -> None:
+    write_note(vault_dir, "People/Ada Lovelace.md", person("Ada Lovelace"))
+    run = watch()
+    (vault_dir / "vaultkit.toml").write_text('[views]\ndue = "Today.md"\nnetwork = ""\n', encoding="utf-8")
+    wait_for(lambda: "[[Ada Lovelace]]" in (vault_dir / "Today.md").read_text(encoding="utf-8")
+             if (vault_dir / "Today.md").exists() else False, what="the view at its new path")  # fmt: skip
+    (vault_dir / "vaultkit.toml").write_text("default_cadence = 12\n", encoding="utf-8")
+    wait_for(lambda: run.errors, what="the bad config to be reported")
+    assert "error: vaultkit.toml: default_cadence must be a string, not 12" in run.errors[0]
+
+
+def test_git_checkout_is_processed_once_it_is_done(watch, vault_dir: Path) -> None:
+    write_note(vault_dir, "People/Ada Lovelace.md", person("Ada Lovelace"))
+    (vault_dir / ".git").mkdir()
+    run = watch()
+    first = run.watcher.updates
+    lock = vault_dir / ".git" / "index.lock"
+    lock.write_text("", encoding="utf-8")
+    write_note(vault_dir, "People/Charles Babbage.md", person("Charles Babbage"))
+    time.sleep(1.0)  # twice the max wait: without the lock check it would have updated
+    assert run.watcher.updates == first
+    lock.unlink()
+    wait_for(lambda: due_names(vault_dir) == ["Ada Lovelace", "Charles Babbage"], what="the update after git")
+
+
+def test_polling_observer(watch, vault_dir: Path) -> None:
+    run = watch(poll=True)
+    write_note(vault_dir, "People/Ada Lovelace.md", person("Ada Lovelace"))
+    wait_for(lambda: due_names(vault_dir) == ["Ada Lovelace"], what="the polling observer")
+    run.settle()
+    assert run.errors == []
+
+
+# -- the heartbeat: commands trust a live, current watcher --------------------------------
+def write_beat(index_path: Path, **beat: Any) -> None:
+    db = sqlite3.connect(index_path)
+    with db:
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('watcher_heartbeat', ?)", (json.dumps(beat),))
+    db.close()
+
+
+def read_beat(index_path: Path) -> dict[str, Any]:
+    db = sqlite3.connect(index_path)
+    rows = db.execute("SELECT value FROM meta WHERE key = 'watcher_heartbeat'").fetchall()
+    db.close()
+    return json.loads(rows[0][0]) if rows else {}
+
+
+def test_commands_trust_a_current_watcher_and_only_then(cli, vault_dir: Path, tmp_path: Path) -> None:
+    index_path = tmp_path / "index.sqlite"
+    write_note(vault_dir, "People/Ada Lovelace.md", person("Ada Lovelace"))
+    assert cli("due", "--json").exit_code == 0
+    index = Index.open(Vault(vault_dir), index_path)
+    index.write_heartbeat(current=True)  # this test process is the live "watcher"
+    index.close()
+    write_note(vault_dir, "People/Charles Babbage.md", person("Charles Babbage"))
+
+    def names() -> list[str]:
+        return [item["name"] for item in json.loads(cli("due", "--json").stdout)["due"]]
+
+    assert names() == ["Ada Lovelace"]  # trusted the index: no walk
+    beat = read_beat(index_path)
+    write_beat(index_path, **{**beat, "current": False})
+    assert names() == ["Ada Lovelace", "Charles Babbage"]  # events pending: walked
+    write_note(vault_dir, "People/Grace Hopper.md", person("Grace Hopper"))
+    write_beat(index_path, **{**beat, "time": time.time() - 30})
+    assert names() == ["Ada Lovelace", "Charles Babbage", "Grace Hopper"]  # stale heartbeat
+    write_note(vault_dir, "People/Alan Turing.md", person("Alan Turing"))
+    write_beat(index_path, **{**beat, "time": time.time(), "host": "elsewhere"})
+    assert "Alan Turing" in names()  # another machine's process
+
+
+def vault_command(*args: str, vault: Path, index: Path) -> list[str]:
+    return [str(Path(sys.executable).parent / "vault"), "--vault", str(vault), "--index", str(index), *args]
+
+
+@pytest.fixture
+def watch_process(
+    vault_dir: Path, tmp_path: Path
+) -> Iterator[Callable[..., tuple[subprocess.Popen[bytes], Path]]]:
+    """Start `vault watch` as a subprocess; returns (process, output file)."""
+    started: list[subprocess.Popen[bytes]] = []
+
+    def start(*options: str) -> tuple[subprocess.Popen[bytes], Path]:
+        out = tmp_path / f"watch-{len(started)}.out"
+        with open(out, "wb") as sink:
+            process = subprocess.Popen(
+                vault_command(
+                    "--today", TODAY, "watch", *options, vault=vault_dir, index=tmp_path / "index.sqlite"
+                ),
+                stdout=sink,
+                stderr=subprocess.STDOUT,
+            )
+        started.append(process)
+        wait_for(lambda: " start: " in out.read_text(encoding="utf-8"), what="the watcher to start")
+        return process, out
+
+    yield start
+    for process in started:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def test_sigterm_and_ctrl_c_stop_it_cleanly(watch_process, vault_dir: Path, tmp_path: Path) -> None:
+    write_note(vault_dir, "People/Ada Lovelace.md", person("Ada Lovelace"))
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        process, out = watch_process()
+        assert due_names(vault_dir) == ["Ada Lovelace"]
+        process.send_signal(signum)
+        assert process.wait(TIMEOUT) == 0
+        lines = out.read_text(encoding="utf-8").splitlines()
+        assert lines[0] == f"Watching {vault_dir}; Ctrl-C to stop."
+        assert lines[-1] == "Stopped."
+        assert not any("Traceback" in line for line in lines)
+        assert read_beat(tmp_path / "index.sqlite") == {}
+
+
+def test_a_killed_watcher_is_not_trusted(watch_process, cli, vault_dir: Path, tmp_path: Path) -> None:
+    write_note(vault_dir, "People/Ada Lovelace.md", person("Ada Lovelace"))
+    process, _ = watch_process()
+    index = Index.open(Vault(vault_dir), tmp_path / "index.sqlite")
+    wait_for(index.watcher_is_current, what="a current heartbeat")
+    assert index.live_watcher() == process.pid
+    # A second watcher on the same vault is refused.
+    result = cli("watch")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"vault: another `vault watch` (pid {process.pid}) already keeps {vault_dir} current\n"
+    )
+    # While it runs, a command sees what the watcher indexed.
+    write_note(vault_dir, "People/Charles Babbage.md", person("Charles Babbage"))
+    wait_for(lambda: due_names(vault_dir) == ["Ada Lovelace", "Charles Babbage"], what="the watcher's update")
+    wait_for(index.watcher_is_current, what="the watcher to be current again")
+    process.kill()
+    process.wait()
+    # The heartbeat is still fresh, but its process is gone: commands walk the vault again.
+    assert read_beat(tmp_path / "index.sqlite")["pid"] == process.pid
+    assert not index.watcher_is_current()
+    index.close()
+    write_note(vault_dir, "People/Grace Hopper.md", person("Grace Hopper"))
+    data = json.loads(cli("due", "--json").stdout)
+    assert [item["name"] for item in data["due"]] == ["Ada Lovelace", "Charles Babbage", "Grace Hopper"]
+
+
+def test_service_samples_are_valid() -> None:
+    unit = configparser.ConfigParser(strict=True, interpolation=None)
+    unit.optionxform = str  # type: ignore[assignment,method-assign]
+    unit.read(REPO / "docs" / "vault-watch.service", encoding="utf-8")
+    assert unit["Service"]["ExecStart"].split()[-1] == "watch"
+    assert unit["Install"]["WantedBy"] == "default.target"
+    with open(REPO / "docs" / "com.vaultkit.watch.plist", "rb") as handle:
+        plist = plistlib.load(handle)
+    assert plist["Label"] == "com.vaultkit.watch"
+    assert plist["ProgramArguments"][-1] == "watch"
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert "docs/vault-watch.service" in readme and "docs/com.vaultkit.watch.plist" in readme

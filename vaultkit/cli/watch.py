@@ -1,0 +1,82 @@
+"""The view commands: `vault render` writes the generated views, `vault watch` keeps them current."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import typer
+
+from vaultkit.cli.app import app, handle_errors, print_json, settings_of
+
+
+@app.command()
+@handle_errors
+def render(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Write the generated views (Due.md...); a file changes only when its view did.
+
+    Example: vault render
+    """
+    from vaultkit.views import render_views
+
+    rendered = render_views(settings_of(ctx).workspace())
+    if as_json:
+        print_json({"views": [{"name": v.name, "path": v.path, "written": v.written} for v in rendered]})
+        return
+    if not rendered:
+        typer.echo("No views to render: set their paths under [views] in vaultkit.toml.")
+    for view in rendered:
+        typer.echo(f"{view.path}: {'updated' if view.written else 'unchanged'}")
+
+
+@app.command()
+@handle_errors
+def watch(
+    ctx: typer.Context,
+    poll: Annotated[
+        bool,
+        typer.Option("--poll", help="Poll for changes (network drives, containers) instead of OS events."),
+    ] = False,
+    rescan: Annotated[
+        float, typer.Option(help="Seconds between full rescans that catch missed events.", min=0.1)
+    ] = 60.0,
+) -> None:
+    """Keep the index and the views current as files change, until Ctrl-C.
+
+    Example: vault watch
+    """
+    import signal
+
+    from vaultkit.watch import Watcher
+
+    settings = settings_of(ctx)
+    workspace = settings.workspace(sync=False)
+    watcher = Watcher(
+        workspace,
+        # With --today the date stays put; otherwise the views follow the clock past midnight.
+        today=None if settings.today_option else dt.date.today,
+        poll=poll,
+        rescan_every=rescan,
+        echo=typer.echo,
+        echo_error=lambda line: typer.echo(line, err=True),
+    )
+    workspace.close()  # the watcher works with its own connection, on its own thread
+
+    def stop(signum: int, frame: object) -> None:
+        if watcher.stopping:  # a second Ctrl-C: do not wait for the update to finish
+            raise KeyboardInterrupt
+        watcher.request_stop()
+
+    previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGTERM, signal.SIGINT)}
+    typer.echo(f"{'Polling' if poll else 'Watching'} {workspace.vault.root}; Ctrl-C to stop.")
+    try:
+        watcher.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    typer.echo("Stopped.")

@@ -1,0 +1,226 @@
+"""Generated views: what `vault render` and `vault watch` write into the vault.
+
+A view is a function `workspace -> Markdown` registered in `VIEWS` under its name; the
+`[views]` table of vaultkit.toml says which file each view goes to. Only the block between
+`<!-- vaultkit:NAME -->` and `<!-- /vaultkit:NAME -->` is generated, and a file is written
+only when that block changed (`write_view`). Every view must be deterministic: the same
+notes and the same today give the same text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from vaultkit.dates import Cadence, parse_birthday
+from vaultkit.due import due_items, why_due
+from vaultkit.model import DueItem, FollowUp, Person, name_key
+from vaultkit.workspace import Workspace, write_view
+
+COMING_DAYS = 7
+BIRTHDAY_DAYS = 30
+_DUE_DATE_RE = re.compile(r"\s*📅\s*\d{4}-\d{2}-\d{2}")
+
+ViewFunction = Callable[[Workspace], str]
+
+
+@dataclass(frozen=True)
+class UpcomingBirthday:
+    """A person's next birthday; `age` is None when the year is unknown."""
+
+    name: str
+    path: str
+    birthday: str
+    on: dt.date
+    days: int
+    age: int | None
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON form (`vault due --json` `birthdays`)."""
+        return {
+            "name": self.name,
+            "path": self.path,
+            "birthday": self.birthday,
+            "on": self.on.isoformat(),
+            "days": self.days,
+            "age": self.age,
+        }
+
+
+@dataclass(frozen=True)
+class RenderedView:
+    """One view `render_views` handled, and whether its file was written."""
+
+    name: str
+    path: str
+    written: bool
+
+
+def upcoming_birthdays(
+    people: Iterable[Person], today: dt.date, days: int = BIRTHDAY_DAYS
+) -> list[UpcomingBirthday]:
+    """Birthdays from today to `days` days ahead, soonest first; archived people are left out."""
+    found: list[UpcomingBirthday] = []
+    for person in people:
+        if person.archived or not person.birthday:
+            continue
+        try:
+            birthday = parse_birthday(person.birthday)
+        except ValueError:  # the index only stores birthdays that parsed; be safe anyway
+            continue
+        on = birthday.next_on_or_after(today)
+        if (on - today).days > days:
+            continue
+        age = on.year - birthday.year if birthday.year is not None else None
+        found.append(
+            UpcomingBirthday(
+                person.name,
+                person.path,
+                person.birthday,
+                on,
+                (on - today).days,
+                age if age and age > 0 else None,
+            )
+        )
+    found.sort(key=lambda b: (b.on, name_key(b.name), b.path))
+    return found
+
+
+def overdue_followups(workspace: Workspace) -> list[FollowUp]:
+    """Open follow-ups whose 📅 date is before today, oldest first."""
+    return [f for f in workspace.index.followups() if f.due is not None and f.due < workspace.today]
+
+
+def person_links(people: Iterable[Person]) -> dict[str, str]:
+    """The Obsidian wikilink for each person's note path, by path.
+
+    `[[Name]]` opens the note; when two people share a name the link names the path, as
+    Obsidian would otherwise open the one with the shortest path for both.
+    """
+    listed = list(people)
+    counts: dict[str, int] = {}
+    for person in listed:
+        counts[name_key(person.name)] = counts.get(name_key(person.name), 0) + 1
+    links: dict[str, str] = {}
+    for person in listed:
+        if counts[name_key(person.name)] > 1:
+            links[person.path] = f"[[{person.path.removesuffix('.md')}|{person.name}]]"
+        else:
+            links[person.path] = f"[[{person.name}]]"
+    return links
+
+
+def _in_days(days: int) -> str:
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    return f"in {days} days"
+
+
+def _days_over(days: int) -> str:
+    return f"{days} day{'s' if days != 1 else ''} over"
+
+
+def due_view(workspace: Workspace) -> str:
+    """The Due view: who is due, who comes due soon, birthdays and overdue follow-ups."""
+    today = workspace.today
+    people = workspace.people()
+    links = person_links(people)
+    by_name = {person.name: person.path for person in people}
+
+    def due_entry(item: DueItem) -> dict[str, Any]:
+        return {
+            "name": item.name,
+            "link": links.get(item.path, f"[[{item.name}]]"),
+            "path": item.path,
+            "due_on": item.due_on.isoformat() if item.due_on else None,
+            "days_overdue": item.days_overdue,
+            "why": why_due(item),
+        }
+
+    # One pass with the 7-day horizon: those due by today keep the spec's order.
+    soon = due_items(people, workspace.config, today, Cadence(COMING_DAYS, "d", f"{COMING_DAYS}d"))
+    due = [item for item in soon if item.days_overdue is None or item.days_overdue >= 0]
+    coming = sorted(
+        (item for item in soon if item.days_overdue is not None and item.days_overdue < 0),
+        key=lambda item: (item.due_on, name_key(item.name), item.path),
+    )
+    birthdays = [
+        {
+            "name": b.name,
+            "link": links.get(b.path, f"[[{b.name}]]"),
+            "path": b.path,
+            "on": b.on.isoformat(),
+            "days": b.days,
+            "when": _in_days(b.days),
+            "age": b.age,
+        }
+        for b in upcoming_birthdays(people, today)
+    ]
+    # One task in a meeting note with three people is one line naming all three.
+    tasks: dict[tuple[str, int], dict[str, Any]] = {}
+    for followup in overdue_followups(workspace):
+        assert followup.due is not None
+        # A task in a person's note belongs to that person; one in a meeting note names them.
+        own_note = followup.path in links
+        person_path = followup.path if own_note else by_name.get(followup.person, "")
+        entry = tasks.setdefault(
+            (followup.path, followup.line),
+            {
+                "text": _DUE_DATE_RE.sub("", followup.text).strip(),
+                "due": followup.due.isoformat(),
+                "days_overdue": (today - followup.due).days,
+                "when": _days_over((today - followup.due).days),
+                "note": None,
+                "path": followup.path,
+                "line": followup.line,
+                "people": [],
+            },
+        )
+        entry["people"].append(links.get(person_path, f"[[{followup.person}]]"))
+        if not own_note:
+            entry["note"] = f"[[{followup.path.rsplit('/', 1)[-1].removesuffix('.md')}]]"
+    followups = sorted(tasks.values(), key=lambda t: (t["due"], t["path"], t["line"]))
+    for entry in followups:
+        entry["people"] = sorted(set(entry["people"]), key=name_key)
+    return workspace.renderer().render(
+        "due.md.j2",
+        today=today.isoformat(),
+        coming_days=COMING_DAYS,
+        birthday_days=BIRTHDAY_DAYS,
+        due=[due_entry(item) for item in due],
+        coming=[due_entry(item) for item in coming],
+        birthdays=birthdays,
+        followups=followups,
+    )
+
+
+# The views vaultkit knows, by the name used in `[views]` and in the block markers.
+# A feature adds its view here: "network": network_view.
+def network_view(workspace: Workspace) -> str:
+    """Network.md: growth, keeping in touch, channels, introductions, diversity (vaultkit.network)."""
+    from vaultkit.network import render_network  # the figures module is only needed here
+
+    return render_network(workspace)
+
+
+VIEWS: dict[str, ViewFunction] = {
+    "due": due_view,
+    "network": network_view,
+}
+
+
+def render_views(workspace: Workspace) -> list[RenderedView]:
+    """Write every known view whose `[views]` path is set, in name order."""
+    rendered: list[RenderedView] = []
+    for name in sorted(VIEWS):
+        path = workspace.config.view_path(name)
+        if path is None:
+            continue
+        content = VIEWS[name](workspace)
+        rendered.append(RenderedView(name, path, write_view(workspace, path, name, content)))
+    return rendered

@@ -1,0 +1,443 @@
+"""Keep the index and the views current while files change: watchdog events -> one loop.
+
+The observer's handler only records which paths changed. One loop does the work: it waits
+for a quiet moment (or a maximum wait, so a long burst is still processed), runs the same
+incremental `sync()` the commands use, re-renders the views and reports one line. The loop
+also keeps a heartbeat in the index so that commands can trust it without walking the
+vault while the watcher is current (see `Index.watcher_is_current`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+import time
+import unicodedata
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
+from watchdog.observers.polling import PollingObserver
+
+from vaultkit.config import CONFIG_NAME
+from vaultkit.errors import VaultkitError
+from vaultkit.index import SyncReport
+from vaultkit.model import Problem
+from vaultkit.vault import Vault
+from vaultkit.views import render_views
+from vaultkit.workspace import Workspace
+
+DEBOUNCE_S = 0.3  # quiet time after the last event before an update
+MAX_WAIT_S = 2.0  # a burst longer than this still gets an update
+GIT_MAX_WAIT_S = 30.0  # while git holds its index lock, wait for the checkout to finish
+RESCAN_S = 60.0  # full incremental rescan, for events the OS dropped
+HEARTBEAT_S = 2.0  # well under Index's HEARTBEAT_MAX_AGE_S
+POLL_S = 1.0  # interval of the polling observer (--poll)
+_TICK_S = 0.25  # longest sleep of the loop, so a stop request is seen quickly
+
+_EVENT_TYPES = {"created", "modified", "deleted", "moved"}
+
+
+@dataclass
+class Update:
+    """What one update of the watcher did."""
+
+    reason: str
+    notes: list[str] = field(default_factory=list)  # the notes whose events started it
+    sync: SyncReport | None = None
+    views_written: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+    error: str | None = None
+
+    @property
+    def changed(self) -> bool:
+        """Whether there is something to report: changed notes or views, or an error."""
+        return bool(self.error or self.notes or self.views_written or (self.sync and self.sync.changed_paths))
+
+    def describe(self) -> str:
+        """One line for the terminal: what changed and how long it took."""
+        parts: list[str] = []
+        report = self.sync
+        if report is not None:
+            # A command that wrote a note has indexed it already: then the events say what changed.
+            paths = report.changed_paths or self.notes
+            if self.reason == "start":
+                parts.append(f"{_count(report.total, 'note')}, {len(paths)} new or changed since last time")
+            elif len(paths) == 1:
+                verb = "added" if report.added else "removed" if report.removed else "changed"
+                parts.append(f"{paths[0]} {verb}")
+            elif paths:
+                extra = [
+                    f"{n} {what}" for n, what in ((report.added, "new"), (report.removed, "removed")) if n
+                ]
+                parts.append(f"{len(paths)} notes changed" + (f" ({', '.join(extra)})" if extra else ""))
+            else:
+                parts.append(f"{_count(report.total, 'note')}, none changed")
+        if self.views_written:
+            parts.append(f"{', '.join(self.views_written)} updated")
+        if self.problems:
+            more = (
+                f" (and {len(self.problems) - 1} more; run `vault check`)" if len(self.problems) > 1 else ""
+            )
+            parts.append(f"problem: {self.problems[0]}{more}")
+        if self.error:
+            parts.append(f"error: {self.error}")
+        prefix = "" if self.reason == "change" else f"{self.reason}: "
+        return f"{prefix}{'; '.join(parts) or 'nothing to do'} ({self.seconds:.2f} s)"
+
+
+class _Recorder(FileSystemEventHandler):
+    """Runs on the observer's thread: only notes which vault paths changed."""
+
+    def __init__(self, watcher: Watcher) -> None:
+        self.watcher = watcher
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type not in _EVENT_TYPES:
+            return
+        # A folder's "modified" only echoes changes to its files, which have their own events.
+        if event.is_directory and event.event_type == "modified":
+            return
+        # Both ends of a move matter: an editor's atomic save renames a dot-named temp file
+        # over the note, so the destination is a real change even though the source is ignored.
+        raw = [event.src_path, event.dest_path] if event.event_type == "moved" else [event.src_path]
+        paths = {rel for path in raw if (rel := self.watcher.relevant(os.fsdecode(path), event.is_directory))}
+        if paths:
+            self.watcher.record(paths)
+
+
+class Watcher:
+    """Keeps one vault's index and views current. `start()`/`stop()` run it on a thread;
+    `run()` runs it on the calling thread until `request_stop()`.
+
+    All index work happens on the thread that runs the loop, with its own connection.
+    `today` is called on every loop turn when given (the CLI passes the clock), so the
+    views are rendered again when the day changes; without it the workspace's date stays.
+    `echo` gets one line per update, `echo_error` one line per failed update.
+    """
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        *,
+        today: Callable[[], dt.date] | None = None,
+        poll: bool = False,
+        debounce: float = DEBOUNCE_S,
+        max_wait: float = MAX_WAIT_S,
+        rescan_every: float = RESCAN_S,
+        heartbeat_every: float = HEARTBEAT_S,
+        echo: Callable[[str], None] | None = None,
+        echo_error: Callable[[str], None] | None = None,
+    ) -> None:
+        self.vault = workspace.vault
+        self.index_path = workspace.index.path
+        self.poll = poll
+        self.debounce = debounce
+        self.max_wait = max_wait
+        self.rescan_every = rescan_every
+        self.heartbeat_every = heartbeat_every
+        self.updates = 0
+        self.last_update: Update | None = None
+        self._start_day = workspace.today
+        self._today = today
+        self._echo = echo or (lambda line: None)
+        self._echo_error = echo_error or self._echo
+        self._git_lock = _git_index_lock(self.vault.root)
+        self._lock = threading.Condition()
+        self._wake = threading.Event()
+        self._pending: set[str] = set()
+        self._first_event = 0.0
+        self._last_event = 0.0
+        self._working = True  # until the first update is done
+        self._stop = False
+        self._written: dict[str, bytes] = {}  # views as this watcher wrote them
+        self._render_owed = False  # the last render failed
+        self._synced = False  # the last sync worked: the index matches the vault
+        self._current: bool | None = False  # what the last heartbeat said (None: not written)
+        self._workspace = workspace  # replaced by the loop's own in run()
+        self._thread: threading.Thread | None = None
+        self._failure: BaseException | None = None
+
+    # -- control ---------------------------------------------------------------------
+    def start(self) -> None:
+        """Run the watcher on a background thread; returns once its first update is done."""
+        started = threading.Event()
+        self._thread = threading.Thread(
+            target=self._run_thread, args=(started,), name="vault-watch", daemon=True
+        )
+        self._thread.start()
+        started.wait()
+        if self._failure is not None:
+            raise self._failure
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Stop the watcher started with `start()` and wait for it to finish."""
+        self.request_stop()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    def request_stop(self) -> None:
+        """Ask the loop to stop after the current update (safe in a signal handler)."""
+        self._stop = True
+
+    @property
+    def stopping(self) -> bool:
+        """Whether a stop was requested."""
+        return self._stop
+
+    def wait_idle(self, timeout: float = 30.0) -> bool:
+        """Wait until the first update is done and no event is pending or being processed.
+
+        An event the OS has not delivered yet is not pending: after writing a file, wait for
+        the state you expect rather than for idle alone.
+        """
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while self._working or self._pending:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or self._stop:
+                    return False
+                self._lock.wait(remaining)
+        return True
+
+    # -- the observer's side ---------------------------------------------------------
+    def relevant(self, path: str, is_directory: bool) -> str | None:
+        """The vault-relative path of a change worth an update, else None."""
+        rel = os.path.relpath(path, self.vault.root)
+        if rel == "." or rel == ".." or rel.startswith(".." + os.sep):
+            return None
+        rel = unicodedata.normalize("NFC", rel.replace(os.sep, "/"))
+        # Dot-files and dot-folders: .git, .obsidian, .trash, editors' swap files, and the
+        # `.NAME.vaultkit-tmp` files of vaultkit's own atomic writes.
+        if any(part.startswith(".") for part in rel.split("/")):
+            return None
+        if is_directory or rel.lower().endswith(".md") or rel == CONFIG_NAME:
+            return rel
+        if self._is_template(rel):
+            return rel
+        return None
+
+    def record(self, paths: set[str]) -> None:
+        """Note changed paths; the loop picks them up after the debounce."""
+        now = time.monotonic()
+        with self._lock:
+            if not self._pending:
+                self._first_event = now
+            self._pending |= paths
+            self._last_event = now
+        self._wake.set()
+
+    # -- the loop --------------------------------------------------------------------
+    def _run_thread(self, started: threading.Event) -> None:
+        try:
+            self.run(started)
+        except BaseException as err:
+            self._failure = err
+            if started.is_set():  # start() has returned: nobody else will see it
+                self._echo_error(f"{_clock()} watcher stopped: {err}")
+        finally:
+            started.set()
+
+    def run(self, started: threading.Event | None = None) -> None:
+        """Watch until `request_stop()`; `started` is set once the first update is done."""
+        # watchdog's inotify observer warns when a new folder (a `git init`) is registered
+        # twice by its own recursive scan; the watch is kept, so the warning is only noise.
+        warnings.filterwarnings(
+            "ignore", message="Callback with id .* already exists", category=RuntimeWarning
+        )
+        self._workspace = Workspace(self.vault, self.index_path, self._start_day)
+        observer: BaseObserver = PollingObserver(timeout=POLL_S) if self.poll else Observer()
+        try:
+            other = self._workspace.index.live_watcher()
+            if other is not None and other != os.getpid():
+                raise VaultkitError(
+                    f"another `vault watch` (pid {other}) already keeps {self.vault.root} current"
+                )
+            observer.schedule(_Recorder(self), str(self.vault.root), recursive=True)
+            try:
+                observer.start()
+            except OSError as err:
+                raise VaultkitError(
+                    f"cannot watch {self.vault.root}: {err}; try `vault watch --poll`"
+                ) from None
+            self._update("start", set())
+            if started is not None:
+                started.set()
+            self._loop()
+        finally:
+            if observer.is_alive():
+                observer.stop()
+                observer.join(5)
+            try:
+                self._workspace.index.clear_heartbeat()
+            finally:
+                self._workspace.close()
+                with self._lock:
+                    self._stop = True
+                    self._lock.notify_all()
+
+    def _loop(self) -> None:
+        next_rescan = time.monotonic() + self.rescan_every
+        next_beat = time.monotonic() + self.heartbeat_every
+        while not self._stop:
+            self._wake.clear()  # before looking: an event from now on ends the wait below
+            now = time.monotonic()
+            batch, wait = self._take_batch(now)
+            today = self._today() if self._today is not None else self._workspace.today
+            if batch is not None:
+                batch = self._drop_own_writes(batch)
+                if batch:
+                    self._update("change", batch)
+                    next_rescan = time.monotonic() + self.rescan_every
+                else:
+                    self._beat()  # only our own writes: current again
+            elif today != self._workspace.today:
+                self._workspace.today = today
+                self._update(f"new day {today.isoformat()}", set())
+            elif now >= next_rescan:
+                self._update("rescan", set())
+                next_rescan = time.monotonic() + self.rescan_every
+            elif self._current and self._pending:
+                # Events are waiting: commands must walk the vault until they are done.
+                self._beat()
+            if time.monotonic() >= next_beat:
+                self._beat()
+                next_beat = time.monotonic() + self.heartbeat_every
+            self._wake.wait(max(0.0, min(wait, next_beat - time.monotonic())))
+
+    def _beat(self) -> None:
+        """Refresh the heartbeat: current when the last sync worked and nothing is pending."""
+        with self._lock:
+            current = self._synced and not self._pending
+        try:
+            self._workspace.index.write_heartbeat(current=current)
+            self._current = current
+        except Exception as err:  # a locked or broken index: say so once, keep watching
+            if self._current is not None:
+                self._echo_error(f"{_clock()} cannot write the heartbeat: {err!r}")
+            self._current = None
+
+    def _take_batch(self, now: float) -> tuple[set[str] | None, float]:
+        """The pending paths when it is time to process them, else how long to wait."""
+        with self._lock:
+            if not self._pending:
+                return None, _TICK_S
+            first, last = self._first_event, self._last_event
+        due = min(last + self.debounce, first + self.max_wait)
+        if now < due:
+            return None, min(due - now, _TICK_S)
+        # A checkout or pull holds git's index lock while it rewrites files: process the
+        # final state once it is done, not a half-applied one.
+        if self._git_lock is not None and self._git_lock.exists() and now < first + GIT_MAX_WAIT_S:
+            return None, 0.1
+        with self._lock:
+            batch, self._pending = self._pending, set()
+            self._working = True
+        return batch, 0.0
+
+    def _drop_own_writes(self, batch: set[str]) -> set[str]:
+        """Leave out views this watcher wrote, while they still hold what it wrote."""
+        for rel in batch & self._written.keys():
+            try:
+                data = (self.vault.root / rel).read_bytes()
+            except OSError:
+                continue
+            if data == self._written[rel]:
+                batch.discard(rel)
+        if not batch:
+            with self._lock:
+                self._working = False
+                self._lock.notify_all()
+        return batch
+
+    def _update(self, reason: str, changed: set[str]) -> None:
+        """Sync, render the views, report one line. Errors are reported, never raised."""
+        started = time.perf_counter()
+        update = Update(reason, notes=sorted(rel for rel in changed if rel.lower().endswith(".md")))
+        with self._lock:
+            self._working = True
+            self._synced = False
+        try:
+            if CONFIG_NAME in changed:
+                try:
+                    if self._reload():
+                        update.reason = f"{CONFIG_NAME} reloaded"
+                except VaultkitError as err:  # a bad config: say so, go on with the old one
+                    update.error = str(err)
+            workspace = self._workspace
+            # This sync is what makes the index current, so it must walk: not current meanwhile.
+            self._beat()
+            update.sync = workspace.sync()
+            with self._lock:
+                self._synced = True
+            # Render after every event, not only when the sync saw changes: a command that
+            # wrote a note (`vault log`) has indexed it already, but the views are not redone.
+            if self._render_owed or reason != "rescan" or update.sync.changed_paths:
+                self._render_owed = True  # until the views are written: a failure retries
+                for view in render_views(workspace):
+                    if view.written:
+                        update.views_written.append(view.path)
+                        written = (self.vault.root / view.path).read_bytes()
+                        self._written[unicodedata.normalize("NFC", view.path)] = written
+                self._render_owed = False
+            touched = set(update.sync.changed_paths)
+            if touched:
+                update.problems = [
+                    p for p in workspace.problems() if p.path in touched and p.level == "error"
+                ]
+        except Exception as err:  # one bad update must not end the watcher
+            error = str(err) if isinstance(err, VaultkitError) else repr(err)
+            update.error = f"{update.error}; {error}" if update.error else error
+        update.seconds = time.perf_counter() - started
+        self.updates += 1
+        self.last_update = update
+        if update.error:
+            self._echo_error(f"{_clock()} {update.describe()}")
+        elif update.changed or update.reason not in ("change", "rescan"):
+            self._echo(f"{_clock()} {update.describe()}")
+        self._beat()
+        with self._lock:
+            self._working = False
+            self._lock.notify_all()
+
+    def _reload(self) -> bool:
+        """Take up an edited vaultkit.toml; False when it did not change.
+
+        A bad one raises ConfigError and the old settings stay.
+        """
+        vault = Vault(self.vault.root)
+        if vault.config == self.vault.config:
+            return False
+        today = self._workspace.today
+        self._workspace.close()
+        self.vault = vault
+        self._workspace = Workspace(vault, self.index_path, today)
+        return True
+
+    def _is_template(self, rel: str) -> bool:
+        templates = self.vault.config.templates_dir
+        return bool(templates) and rel.startswith(templates + "/") and rel.endswith(".j2")
+
+
+def _git_index_lock(root: Path) -> Path | None:
+    """Where git puts its index lock for the repository holding the vault, if any."""
+    for folder in (root, *root.parents):
+        if (folder / ".git").is_dir():
+            return folder / ".git" / "index.lock"
+    return None
+
+
+def _clock() -> str:
+    return time.strftime("%H:%M:%S")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
