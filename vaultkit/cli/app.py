@@ -18,7 +18,6 @@ from vaultkit.errors import UsageError, VaultkitError
 
 app = typer.Typer(
     name="vault",
-    help="vaultkit: keep in touch with the people who matter, from a folder of Markdown notes.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
     add_completion=False,
