@@ -106,6 +106,15 @@ def test_add_log_entry_appends_a_log_section_when_missing(before: str, after: st
     assert log(before) == after
 
 
+def test_only_lf_crlf_and_cr_break_lines() -> None:
+    """Form feeds and U+2028 are text to a Markdown editor: an edit never splits a line there."""
+    assert log("## Log\nfoo\u2028- 2026-01-01 x\x0c more\n- old\n") == (
+        "## Log\nfoo\u2028- 2026-01-01 x\x0c more\n- 2026-11-22 coffee: talked\n- old\n"
+    )
+    assert log("# Ada\x0c") == "# Ada\x0c\n\n## Log\n- 2026-11-22 coffee: talked"
+    assert log("# Ada\r## Log\r- old\r") == "# Ada\r## Log\r- 2026-11-22 coffee: talked\r- old\r"
+
+
 def test_add_log_entry_uses_the_configured_heading() -> None:
     assert log("## Log\n- x\n", heading="Interactions") == (
         "## Log\n- x\n\n## Interactions\n- 2026-11-22 coffee: talked\n"

@@ -574,6 +574,16 @@ def test_front_matter_with_bom_and_crlf() -> None:
     assert note.log == [LogEntry(D(2026, 10, 2), "tea", "yes", 5)]
 
 
+def test_line_numbers_count_only_lf_crlf_and_cr() -> None:
+    note = person("---\nnote: a b\ncadence: soon\n---\n\x0c\n## Log\r- 2026-10-02 x\u2028y\n")
+    assert note.problems == [
+        Problem(
+            "People/Ada Lovelace.md", 3, "error", f"cadence: 'soon' is not a cadence {CADENCE_HELP}; ignored"
+        )
+    ]
+    assert note.log == [LogEntry(D(2026, 10, 2), None, "x\u2028y", 7)]
+
+
 def test_empty_and_blank_notes() -> None:
     assert person("").fields == {}
     assert person("---\n---\n").fields == {}

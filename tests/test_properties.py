@@ -15,7 +15,7 @@ from vaultkit.config import Config
 from vaultkit.edit import add_log_entry, replace_generated_block, set_front_matter_value
 from vaultkit.errors import NoteParseError, PersonNotFound, RefusedWrite
 from vaultkit.model import LogEntry
-from vaultkit.parse import parse_note, parse_text
+from vaultkit.parse import parse_note, parse_text, split_lines
 from vaultkit.vault import Vault
 from vaultkit.workspace import Workspace
 
@@ -152,6 +152,8 @@ def _should_set(last_contact: str | None, when: dt.date) -> bool:
 @FAST
 @given(notes(), st.sampled_from([dt.date(2026, 11, 22), dt.date(2026, 11, 1)]))
 @example(("\ufeff", False, False, None), dt.date(2026, 11, 22))
+@example(("0\x0c", False, False, None), TODAY)
+@example(("## Log\nfoo\u2028- 2026-01-01 x\x0c\n- 2026-01-02 y", False, True, None), TODAY)
 @example(("<!-- vaultkit:due -->\n## Log\n<!-- /vaultkit:due -->\n## Log\n- x", False, True, None), TODAY)
 @example(("%%\n## Log\n%%\n## Log\n", False, True, None), TODAY)
 @example(("---\r\nlast_contact: soon\r\n---\r\n## Log\r\n<!--\r\n- x\r\n-->\r\n", True, True, "soon"), TODAY)
@@ -180,8 +182,8 @@ def test_log_changes_exactly_the_lines_it_must(
         assert "\r" not in after
     # The diff is the entry, the last_contact line and, only where missing, a Log heading
     # and a front-matter block.
-    old_lines = text.lstrip("\ufeff").splitlines()
-    new_lines = after.lstrip("\ufeff").splitlines()
+    old_lines = [line.rstrip("\r\n") for line in split_lines(text.lstrip("\ufeff"))]
+    new_lines = [line.rstrip("\r\n") for line in split_lines(after.lstrip("\ufeff"))]
     removed: list[str] = []
     added: list[str] = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(

@@ -9,19 +9,18 @@ from __future__ import annotations
 import re
 
 from vaultkit.model import name_key
-from vaultkit.parse import _GEN_END_RE, _GEN_START_RE, BOM, _strip_comments, find_front_matter
+from vaultkit.parse import _GEN_END_RE, _GEN_START_RE, BOM, _strip_comments, find_front_matter, split_lines
 
 _FENCE_RE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
 _LIST_ITEM_RE = re.compile(r"^\s{0,3}(?:[-*+]|\d+[.)])\s")
+_NEWLINE_RE = re.compile(r"\r\n|\r|\n")
 
 
 def newline_of(text: str) -> str:
     """The note's line ending: that of its first line, else LF."""
-    end = text.find("\n")
-    if end > 0 and text[end - 1] == "\r":
-        return "\r\n"
-    return "\n"
+    match = _NEWLINE_RE.search(text)
+    return match.group() if match else "\n"
 
 
 def _body_start(lines: list[str]) -> int:
@@ -43,7 +42,7 @@ def add_log_entry(text: str, entry: str, log_heading: str = "Log") -> str:
     newline = newline_of(text)
     if not text.lstrip(BOM):
         return f"{text}## {log_heading}{newline}{entry}{newline}"
-    lines = text.splitlines(keepends=True)
+    lines = split_lines(text)
     open_end = not text.endswith(("\n", "\r"))
     wanted = name_key(log_heading)
     # Code, comments and generated blocks are skipped as the parser skips them, so the
@@ -126,7 +125,7 @@ _KEY_RE_TEMPLATE = r"^(?P<key>{key})(?P<sep>\s*:[ \t]*)(?P<value>.*?)(?P<comment
 
 def get_front_matter_line(text: str, key: str) -> int | None:
     """Index of the line holding top-level `key:` in the front matter, or None."""
-    lines = text.splitlines(keepends=True)
+    lines = split_lines(text)
     block = find_front_matter(lines)
     if block is None:
         return None
@@ -144,7 +143,7 @@ def set_front_matter_value(text: str, key: str, value: str) -> str:
     gets one.
     """
     newline = newline_of(text)
-    lines = text.splitlines(keepends=True)
+    lines = split_lines(text)
     block = find_front_matter(lines)
     if block is None:
         bom = BOM if text.startswith(BOM) else ""
@@ -189,7 +188,7 @@ def replace_generated_block(text: str, name: str, content: str) -> str:
     start, end = block_markers(name)
     body = content.replace("\r\n", "\n").strip("\n")
     body = body.replace("\n", newline)
-    lines = text.splitlines(keepends=True)
+    lines = split_lines(text)
     begin = next((i for i, line in enumerate(lines) if line.strip() == start), None)
     if begin is not None:
         finish = next((i for i in range(begin + 1, len(lines)) if lines[i].strip() in (start, end)), None)

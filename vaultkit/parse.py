@@ -58,6 +58,22 @@ class FrontMatter:
     end: int
 
 
+_LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
+def split_lines(text: str) -> list[str]:
+    """A note's lines with their endings, broken only at LF, CRLF and CR.
+
+    Markdown editors break lines there alone; `str.splitlines` also breaks at form feeds,
+    U+2028 and friends, which would shift line numbers and let an edit split a line.
+    """
+    lines = text.splitlines(keepends=True)
+    breaks = text.count("\n") + text.count("\r") - text.count("\r\n")
+    if len(lines) == breaks + (0 if not text or text.endswith(("\n", "\r")) else 1):
+        return lines
+    return _LINE_RE.findall(text)
+
+
 def decode_note(path: str, data: bytes) -> str:
     """Bytes -> text (BOM kept), or NoteParseError for notes vaultkit must skip."""
     if len(data) > MAX_NOTE_BYTES:
@@ -400,7 +416,7 @@ def _front_matter(
 def parse_text(rel_path: str, text: str, config: Config) -> ParsedNote:
     """Parse decoded note text (see `parse_note`)."""
     problems: list[Problem] = []
-    lines = text.splitlines(keepends=True)
+    lines = split_lines(text)
     fields, key_lines, body_start = _front_matter(rel_path, lines, problems)
     stem = posixpath.splitext(posixpath.basename(rel_path))[0]
     note = ParsedNote(
