@@ -101,6 +101,21 @@ def person(name: str, cadence: str = "1m", last: str | None = None, extra: str =
     return f"---\ncadence: {cadence}\n{last_line}{extra}---\n# {name}\n"
 
 
+def test_network_view_is_rendered_at_start_but_not_after_every_change(watch, vault_dir: Path) -> None:
+    (vault_dir / "vaultkit.toml").write_text("", encoding="utf-8")  # both views on
+    write_note(vault_dir, "People/Ada Lovelace.md", person("Ada Lovelace"))
+    run = watch()
+    assert "Due.md, Network.md updated" in run.lines[0]
+    network = (vault_dir / "Network.md").stat().st_mtime_ns
+    write_note(vault_dir, "People/Ada Lovelace.md", person("Ada Lovelace", last="2026-11-20"))
+    wait_for(lambda: due_names(vault_dir) == [], what="Ada to leave Due.md")
+    run.settle()
+    # Network.md's figures changed too (Ada is on time now), but they wait for the next
+    # rescan: at 100,000 notes they cost seconds, and Due.md must not wait for them.
+    assert "People/Ada Lovelace.md changed; Due.md updated (" in run.lines[-1]
+    assert (vault_dir / "Network.md").stat().st_mtime_ns == network
+
+
 def test_editing_a_note_updates_due(watch, vault_dir: Path) -> None:
     write_note(vault_dir, "People/Ada Lovelace.md", person("Ada Lovelace"))
     run = watch()

@@ -214,10 +214,10 @@ VIEWS: dict[str, ViewFunction] = {
 }
 
 
-def render_views(workspace: Workspace) -> list[RenderedView]:
-    """Write every known view whose `[views]` path is set, in name order."""
+def render_views(workspace: Workspace, names: Iterable[str] | None = None) -> list[RenderedView]:
+    """Write every known view (or those `names`) whose `[views]` path is set, in name order."""
     rendered: list[RenderedView] = []
-    for name in sorted(VIEWS):
+    for name in sorted(VIEWS if names is None else set(names) & VIEWS.keys()):
         path = workspace.config.view_path(name)
         if path is None:
             continue

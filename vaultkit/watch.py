@@ -36,6 +36,10 @@ DEBOUNCE_S = 0.3  # quiet time after the last event before an update
 MAX_WAIT_S = 2.0  # a burst longer than this still gets an update
 GIT_MAX_WAIT_S = 30.0  # while git holds its index lock, wait for the checkout to finish
 RESCAN_S = 60.0  # full incremental rescan, for events the OS dropped
+# Due.md follows every change; the other views (Network.md's figures cost seconds at
+# 100,000 notes) are redone at most this often, and at start, rescans and a new day.
+SLOW_VIEWS_S = 60.0
+FAST_VIEWS = ("due",)
 HEARTBEAT_S = 2.0  # well under Index's HEARTBEAT_MAX_AGE_S
 POLL_S = 1.0  # interval of the polling observer (--poll)
 _TICK_S = 0.25  # longest sleep of the loop, so a stop request is seen quickly
@@ -158,6 +162,7 @@ class Watcher:
         self._stop = False
         self._written: dict[str, bytes] = {}  # views as this watcher wrote them
         self._render_owed = False  # the last render failed
+        self._slow_views_at = -SLOW_VIEWS_S  # when the slow views were last rendered
         self._synced = False  # the last sync worked: the index matches the vault
         self._current: bool | None = False  # what the last heartbeat said (None: not written)
         self._workspace = workspace  # replaced by the loop's own in run()
@@ -382,12 +387,15 @@ class Watcher:
             # wrote a note (`vault log`) has indexed it already, but the views are not redone.
             if self._render_owed or reason != "rescan" or update.sync.changed_paths:
                 self._render_owed = True  # until the views are written: a failure retries
-                for view in render_views(workspace):
+                every = reason != "change" or time.monotonic() >= self._slow_views_at + SLOW_VIEWS_S
+                for view in render_views(workspace, None if every else FAST_VIEWS):
                     if view.written:
                         update.views_written.append(view.path)
                         written = (self.vault.root / view.path).read_bytes()
                         self._written[unicodedata.normalize("NFC", view.path)] = written
                 self._render_owed = False
+                if every:
+                    self._slow_views_at = time.monotonic()
             touched = set(update.sync.changed_paths)
             if touched:
                 update.problems = [
