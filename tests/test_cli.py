@@ -357,6 +357,18 @@ def test_log_text_stays_on_one_line(cli: Cli, make_person: MakePerson) -> None:
     )
 
 
+def test_log_refuses_an_entry_that_would_be_hidden(cli: Cli, make_person: MakePerson) -> None:
+    ada = make_person("Ada")
+    bob = make_person("Bob", body="%% a draft I never closed\n")
+    fails(
+        cli("log", "Ada, Bob", "lunch"),
+        1,
+        "People/Bob.md: the note ends inside a %% comment that is never closed, "
+        "which would hide the new Log entry; close it; the note was not changed",
+    )
+    assert (ada.read_text(), bob.read_text()) == ("# Ada\n", "# Bob\n%% a draft I never closed\n")
+
+
 def test_log_with_a_broken_note_writes_nothing(cli: Cli, make_person: MakePerson, vault_dir: Path) -> None:
     ada = make_person("Ada")
     bob = write_note(vault_dir, "People/Bob.md", "---\ncadence: [1m\n---\n# Bob\n")

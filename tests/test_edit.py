@@ -115,6 +115,26 @@ def test_only_lf_crlf_and_cr_break_lines() -> None:
     assert log("# Ada\r## Log\r- old\r") == "# Ada\r## Log\r- 2026-11-22 coffee: talked\r- old\r"
 
 
+@pytest.mark.parametrize(
+    ("before", "what"),
+    [
+        ("# Ada\n%% draft", "a %% comment that is never closed"),
+        ("## Log\n%%\nold notes\n", "a %% comment that is never closed"),
+        ("# Ada\n<!-- draft\n## Log\n", "an <!-- comment that is never closed (add -->)"),
+        ("# Ada\n```python\nx = 1\n", "a code block that is never closed (add a ``` line)"),
+        ("## Log\n~~~~\n", "a code block that is never closed (add a ~~~~ line)"),
+        (
+            "<!-- vaultkit:due -->\n- x\n",
+            "a generated block that is never closed (add <!-- /vaultkit:due -->)",
+        ),
+    ],
+)
+def test_add_log_entry_refuses_to_hide_the_entry(before: str, what: str) -> None:
+    with pytest.raises(ValueError) as err:
+        log(before)
+    assert str(err.value) == f"the note ends inside {what}, which would hide the new Log entry; close it"
+
+
 def test_add_log_entry_uses_the_configured_heading() -> None:
     assert log("## Log\n- x\n", heading="Interactions") == (
         "## Log\n- x\n\n## Interactions\n- 2026-11-22 coffee: talked\n"

@@ -153,6 +153,8 @@ def _should_set(last_contact: str | None, when: dt.date) -> bool:
 @given(notes(), st.sampled_from([dt.date(2026, 11, 22), dt.date(2026, 11, 1)]))
 @example(("\ufeff", False, False, None), dt.date(2026, 11, 22))
 @example(("0\x0c", False, False, None), TODAY)
+@example(("# Ada\n%%\n# Log", False, True, None), TODAY)
+@example(("## Log\n```\n- x", False, True, None), TODAY)
 @example(("## Log\nfoo\u2028- 2026-01-01 x\x0c\n- 2026-01-02 y", False, True, None), TODAY)
 @example(("<!-- vaultkit:due -->\n## Log\n<!-- /vaultkit:due -->\n## Log\n- x", False, True, None), TODAY)
 @example(("%%\n## Log\n%%\n## Log\n", False, True, None), TODAY)
@@ -167,7 +169,14 @@ def test_log_changes_exactly_the_lines_it_must(
         assume(False)
         raise
     entry = f"- {when.isoformat()} dinner: at the Royal Society"
-    after = add_log_entry(text, entry)
+    try:
+        after = add_log_entry(text, entry)
+    except ValueError as err:
+        # Refused only when the note ends inside something that would hide any new entry.
+        assert str(err).startswith("the note ends inside ")
+        probe = parse_text("People/Ada.md", f"{text}\n## Log\n- 2026-11-22 probe\n", CONFIG)
+        assert [e for e in probe.log if e.text == "probe"] == []
+        return
     set_it = _should_set(last_contact, when)
     if set_it:
         after = set_front_matter_value(after, "last_contact", when.isoformat())

@@ -37,7 +37,8 @@ def add_log_entry(text: str, entry: str, log_heading: str = "Log") -> str:
     """Insert `entry` (no newline) as the first item of the first Log section.
 
     With no Log section, `## Log` is appended at the end of the note. A note that does not
-    end with a newline still does not afterwards.
+    end with a newline still does not afterwards. ValueError when the entry could only go
+    inside a comment or code block that is never closed (vaultkit would not read it back).
     """
     newline = newline_of(text)
     if not text.lstrip(BOM):
@@ -98,6 +99,12 @@ def add_log_entry(text: str, entry: str, log_heading: str = "Log") -> str:
             break
         if raw.strip():
             last_content = index
+    else:
+        hidden_by = _unclosed(fence, comment[0], generated)
+        if insert_at is None and hidden_by:
+            raise ValueError(
+                f"the note ends inside {hidden_by}, which would hide the new Log entry; close it"
+            )
     line = entry + newline
     if section is None:
         _ensure_final_newline(lines, newline)
@@ -113,6 +120,19 @@ def add_log_entry(text: str, entry: str, log_heading: str = "Log") -> str:
             _ensure_final_newline(lines, newline)
     lines.insert(insert_at, line)
     return _keep_open_end("".join(lines), open_end, newline)
+
+
+def _unclosed(fence: str | None, comment: str | None, generated: str | None) -> str | None:
+    """What the end of a note is still inside of, in words, or None."""
+    if fence is not None:
+        return f"a code block that is never closed (add a {fence} line)"
+    if generated is not None:
+        return f"a generated block that is never closed (add <!-- /vaultkit:{generated} -->)"
+    if comment == "%%":
+        return "a %% comment that is never closed"
+    if comment is not None:
+        return "an <!-- comment that is never closed (add -->)"
+    return None
 
 
 def _keep_open_end(text: str, open_end: bool, newline: str) -> str:

@@ -366,7 +366,10 @@ class Workspace:
                 raise UsageError(f"the Log text for {ref.name} is empty")
             entry = f"- {when.isoformat()} {channel + ': ' if channel else ''}{message}"
             snapshot, note_text = self._read_note(ref.path)
-            new_text = add_log_entry(note_text, entry, self.config.log_heading)
+            try:
+                new_text = add_log_entry(note_text, entry, self.config.log_heading)
+            except ValueError as err:
+                raise RefusedWrite(f"{ref.path}: {err}; the note was not changed") from None
             if self.config.write_last_contact:
                 note = parse_text(ref.path, note_text, self.config)
                 if (
