@@ -106,6 +106,30 @@ def test_stale_file_through_the_cli(cli: Cli, make_person: MakePerson, vault_dir
     assert leftovers(vault_dir) == []
 
 
+def test_writing_through_a_symlink_edits_its_target_and_keeps_the_link(
+    cli: Cli, make_person: MakePerson, vault_dir: Path, tmp_path: Path
+) -> None:
+    ada = make_person("Ada")
+    (vault_dir / "Shared").mkdir()
+    ada.rename(vault_dir / "Shared" / "Ada.md")
+    os.symlink("../Shared/Ada.md", ada)
+    assert cli("log", "Ada", "lunch").stdout == "Logged for Ada: People/Ada.md\n"
+    assert ada.is_symlink()
+    assert (vault_dir / "Shared" / "Ada.md").read_text() == (
+        "---\nlast_contact: 2026-11-22\n---\n# Ada\n\n## Log\n- 2026-11-22 lunch\n"
+    )
+    # A link that leads out of the vault is never written through.
+    outside = write_note(tmp_path, "outside/Eve.md", "# Eve\n")
+    os.symlink(outside, vault_dir / "People" / "Eve.md")
+    vault = Vault(vault_dir)
+    snapshot = vault.read("People/Ada.md")
+    with pytest.raises(RefusedWrite) as err:
+        vault.write("People/Eve.md", b"x", snapshot)
+    assert str(err.value) == "People/Eve.md leads outside the vault (a symlink?)"
+    assert outside.read_text() == "# Eve\n"
+    assert leftovers(vault_dir) == leftovers(tmp_path) == []
+
+
 # -- staying inside the vault -------------------------------------------------------------
 def test_symlinks_that_leave_the_vault_are_not_followed(vault_dir: Path, tmp_path: Path) -> None:
     outside = tmp_path / "outside"

@@ -182,6 +182,11 @@ class Vault:
     def write(self, rel_path: str, data: bytes, expected: Snapshot | None) -> None:
         """Write atomically; refuse if the file changed since `expected` (None: must be new)."""
         full = self.path(rel_path)
+        if expected is not None and full.is_symlink():
+            # Edit the note a link inside the vault points at, and keep the link a link.
+            full = Path(os.path.realpath(full))
+            if not self._inside(str(full)):
+                raise RefusedWrite(f"{rel_path} leads outside the vault (a symlink?)")
         if expected is None:
             if full.exists():
                 raise RefusedWrite(f"{rel_path} already exists; it was not overwritten")
