@@ -362,3 +362,16 @@ def test_shared_aliases_are_warned(index: Index, make_person: MakePerson) -> Non
         Problem("People/Smith, John.md", None, "warning", "alias 'boss' is the name of People/Boss.md"),
         Problem("People/Smith, John.md", None, "warning", "alias 'j' is shared with People/Doe, Jane.md"),
     ]
+
+
+def test_daily_interaction_text_is_the_line_with_the_link(
+    index: Index, make_person: MakePerson, vault_dir: Path
+) -> None:
+    make_person("Ada")
+    write_note(
+        vault_dir, "Daily/2026-11-20.md", "---\nmood: ok\n---\nwoke up\u2028early\x0c\n- lunch with [[Ada]]\n"
+    )
+    index.sync()
+    assert [(i.source, i.line, i.text) for i in index.interactions("People/Ada.md")] == [
+        ("daily", 5, "lunch with [[Ada]]")
+    ]

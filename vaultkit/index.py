@@ -30,7 +30,7 @@ from vaultkit.model import (
     Problem,
     name_key,
 )
-from vaultkit.parse import parse_note
+from vaultkit.parse import parse_note, split_lines
 from vaultkit.vault import FileStat, Vault
 
 SCHEMA_VERSION = 4
@@ -932,7 +932,7 @@ def _line_text(body: str, note: ParsedNote, line: int | None) -> str:
     """The text of a link's line in a daily note, for the interaction list."""
     if line is None:
         return note.name
-    body_lines = body.splitlines()
+    body_lines = split_lines(body)
     offset = line - note.body_line
     if 0 <= offset < len(body_lines):
         return body_lines[offset].strip().lstrip("-*+ ").strip()
