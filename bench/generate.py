@@ -208,8 +208,9 @@ LAST = [
     "Moreau",
 ]
 TAGS = ["friend", "family", "mentor", "client", "colleague", "investor", "community", "school", "neighbour"]
-# Most people in a large vault have no cadence: the user keeps in touch with a few hundred.
-CADENCES = ["2w", "1m", "6w", "2m", "3m", "quarterly", "6m", "1y", "monthly", "none"] + [None] * 20
+# Most people in a large vault have no cadence: the user keeps in touch with a few
+# hundred of them (about 1 in 20 here: 500 at 10,000 people, 5,000 at 100,000).
+CADENCES = ["2w", "1m", "6w", "2m", "3m", "quarterly", "6m", "1y", "monthly", "none"] + [None] * 190
 CITIES = [
     "London",
     "Lagos",
@@ -333,8 +334,9 @@ def person_note(rng: random.Random, name: str, everyone: list[str]) -> str:
         link = f" with [[{rng.choice(everyone)}]]" if rng.random() < 0.3 else ""
         log.append(f"- {day.isoformat()} {rng.choice(CHANNELS)}: {_sentence(rng)}{link}")
     task = ""
-    if rng.random() < 0.2:
-        task = f"- [ ] send {rng.choice(WORDS)} 📅 {_day(rng).isoformat()}\n"
+    if rng.random() < 0.05:
+        due = END + dt.timedelta(days=rng.randint(-60, 60))
+        task = f"- [ ] send {rng.choice(WORDS)} 📅 {due.isoformat()}\n"
     return (
         "---\n" + "\n".join(fm) + "\n---\n"
         f"# {name}\n\n## Notes\n- {_sentence(rng)}\n{task}\n## Log\n" + "\n".join(log) + ("\n" if log else "")

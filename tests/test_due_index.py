@@ -87,3 +87,27 @@ def test_new_notes_get_the_usual_file_mode(cli, vault_dir: Path) -> None:  # typ
         os.umask(mask)
     mode = stat.S_IMODE((vault_dir / "People" / "Ada Lovelace.md").stat().st_mode)
     assert mode == 0o644
+
+
+@pytest.mark.parametrize(
+    "today", [dt.date(2026, 11, 22), dt.date(2026, 12, 20), dt.date(2027, 2, 10), dt.date(2028, 2, 10)]
+)
+def test_birthday_candidates_find_every_upcoming_birthday(
+    synthetic: Path, tmp_path: Path, today: dt.date
+) -> None:
+    from vaultkit.views import upcoming_birthdays, upcoming_birthdays_of
+
+    workspace = open_workspace(synthetic, tmp_path / "index.sqlite", today)
+    everyone = upcoming_birthdays(workspace.index.people(today), today)
+    assert everyone, "the synthetic vault should have a birthday coming"
+    assert upcoming_birthdays_of(workspace) == everyone
+
+
+def test_a_leap_day_birthday_is_found_in_a_common_year(tmp_path: Path) -> None:
+    from vaultkit.views import upcoming_birthdays_of
+
+    root = tmp_path / "vault"
+    (root / "People").mkdir(parents=True)
+    (root / "People" / "Leap.md").write_text("---\nbirthday: 2000-02-29\n---\n", encoding="utf-8")
+    workspace = open_workspace(root, tmp_path / "index.sqlite", dt.date(2027, 2, 1))
+    assert [(b.name, b.on) for b in upcoming_birthdays_of(workspace)] == [("Leap", dt.date(2027, 2, 28))]

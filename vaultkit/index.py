@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -33,14 +34,14 @@ from vaultkit.model import (
 from vaultkit.parse import parse_note, split_lines
 from vaultkit.vault import FileStat, Vault
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 RACY_WINDOW_NS = 2_000_000_000  # files changed this close to a scan are re-read next time
 PARALLEL_THRESHOLD = 2000
 
 _SECONDARY_INDEXES = (
     "files_stem", "people_name", "aliases_key", "aliases_person", "links_src", "links_target",
     "links_stem", "links_person", "contacts_src", "contacts_target", "contacts_stem",
-    "contacts_person", "tasks_src", "problems_path",
+    "contacts_person", "tasks_src", "tasks_due", "problems_path", "clashes_key",
 )  # fmt: skip
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
@@ -74,8 +75,13 @@ CREATE INDEX contacts_stem ON contacts(stem);
 CREATE INDEX contacts_person ON contacts(person, date);
 CREATE TABLE tasks (src TEXT, line INTEGER, text TEXT, status TEXT, due TEXT);
 CREATE INDEX tasks_src ON tasks(src);
+CREATE INDEX tasks_due ON tasks(due);
 CREATE TABLE problems (path TEXT, line INTEGER, level TEXT, message TEXT);
 CREATE INDEX problems_path ON problems(path);
+-- two people with one name, shared aliases: kept per name or alias key, redone for the keys
+-- a sync touches (working them out over everyone costs 0.5 s at 100,000 people)
+CREATE TABLE clashes (key TEXT, path TEXT, message TEXT);
+CREATE INDEX clashes_key ON clashes(key);
 CREATE VIRTUAL TABLE notes_fts USING fts5(
   path UNINDEXED, name, body, tokenize = 'unicode61 remove_diacritics 2');
 """
@@ -323,6 +329,16 @@ class _Rows:
         return self.targets
 
 
+@functools.lru_cache(maxsize=4096)
+def _list_of(text: str) -> list[str]:
+    """A stored JSON list; many people share the same tags, so each text is decoded once.
+
+    The lists are shared between people: treat a Person's tags and aliases as read-only.
+    """
+    value = json.loads(text)
+    return value if isinstance(value, list) else []
+
+
 def _unpack_latest(packed: str | None) -> tuple[str | None, str | None]:
     """Undo the `date flag[channel]` packing that lets MAX() pick the date and its channel together."""
     if not packed:
@@ -513,6 +529,7 @@ class Index:
             )
             self._resolve_all(targets)
             self._summarise(everyone=fresh or self._meta("cadence_config") != self._cadence_config())
+            self._update_clashes()
             if scan_ns is not None:
                 self._set_meta("last_scan_ns", str(scan_ns))
             db.execute("COMMIT")
@@ -637,6 +654,25 @@ class Index:
         """Every person with their derived last contact as of `today`, by name."""
         return self._people_where("", (), today, with_fields)
 
+    def birthday_candidates(self, today: dt.date, days: int) -> list[Person]:
+        """People whose birthday (month and day) falls in the `days` after today: a superset
+        (Feb 29 is always included) that `views.upcoming_birthdays` then decides."""
+        month_days = {(today + dt.timedelta(days=n)).strftime("%m-%d") for n in range(days + 1)}
+        month_days.add("02-29")
+        marks = ", ".join("?" * len(month_days))
+        return self._people_where(
+            f"WHERE birthday IS NOT NULL AND substr(birthday, -5) IN ({marks})",
+            tuple(sorted(month_days)),
+            today,
+            with_fields=False,
+        )
+
+    def shared_names(self) -> set[str]:
+        """The name keys that more than one person has."""
+        return {
+            r[0] for r in self.db.execute("SELECT name_key FROM people GROUP BY name_key HAVING count(*) > 1")
+        }
+
     def due_candidates(self, today: dt.date, horizon: dt.date) -> list[Person]:
         """People who may be due by `horizon`: a superset that `due.due_items` then decides.
 
@@ -664,9 +700,9 @@ class Index:
         for row in self.db.execute(f"SELECT {columns} FROM people {where} ORDER BY name_key, path", params):
             person = Person(
                 name=row[1], path=row[0], fields=json.loads(row[13]) if with_fields else {},
-                aliases=json.loads(row[2]), tags=json.loads(row[3]), cadence=row[4],
+                aliases=_list_of(row[2]), tags=_list_of(row[3]), cadence=row[4],
                 met=_date(row[5]), birthday=row[7], snooze_until=_date(row[8]),
-                archived=bool(row[9]), introduced_by=json.loads(row[10]),
+                archived=bool(row[9]), introduced_by=_list_of(row[10]),
             )  # fmt: skip
             if row[11] is not None and row[11] <= today.isoformat():
                 person.last_contact, person.last_channel = _date(row[11]), row[12]
@@ -715,20 +751,28 @@ class Index:
             items = [i for i in items if i.date <= today]
         return items
 
-    def followups(self, path: str | None = None) -> list[FollowUp]:
-        """Open tasks in person notes and in meeting notes naming a person."""
-        names = dict(self.db.execute("SELECT path, name FROM people"))
+    def followups(self, path: str | None = None, due_before: dt.date | None = None) -> list[FollowUp]:
+        """Open tasks in person notes and in meeting notes naming a person (that person's,
+        with `path`; only those dated before `due_before`, with it)."""
+        where = "t.status IN (' ', '/')"
+        params: list[str] = []
+        if due_before is not None:
+            where += " AND t.due < ?"
+            params.append(due_before.isoformat())
+        if path is not None:
+            where += " AND p.path = ?"
+            params.append(path)
         query = (
-            "SELECT p.path, t.text, t.due, t.src, t.line FROM tasks t JOIN people p ON p.path = t.src "
-            "WHERE t.status IN (' ', '/') "
-            "UNION SELECT DISTINCT c.person, t.text, t.due, t.src, t.line FROM tasks t "
-            "JOIN contacts c ON c.src = t.src AND c.source = 'meeting' AND c.person IS NOT NULL "
-            "WHERE t.status IN (' ', '/')"
+            "SELECT p.path, p.name, t.text, t.due, t.src, t.line FROM tasks t "
+            f"JOIN people p ON p.path = t.src WHERE {where} "
+            "UNION SELECT DISTINCT p.path, p.name, t.text, t.due, t.src, t.line FROM tasks t "
+            # From the few tasks to their meeting's people, not from every contact to its task.
+            "CROSS JOIN contacts c ON c.src = t.src AND c.source = 'meeting' "
+            f"JOIN people p ON p.path = c.person WHERE {where}"
         )
         items = [
-            FollowUp(names.get(r[0], r[0]), r[1], _date(r[2]), r[3], r[4])
-            for r in self.db.execute(query)
-            if path is None or r[0] == path
+            FollowUp(r[1], r[2], _date(r[3]), r[4], r[5], person_path=r[0])
+            for r in self.db.execute(query, params * 2)
         ]
         items.sort(key=lambda f: (f.due or dt.date.max, f.person.casefold(), f.path, f.line))
         return items
@@ -770,47 +814,44 @@ class Index:
             Problem(r[0], r[1], r[2], r[3])
             for r in self.db.execute("SELECT path, line, level, message FROM problems")
         ]
-        found.extend(self._clashes())
+        found.extend(
+            Problem(r[0], None, "warning", r[1]) for r in self.db.execute("SELECT path, message FROM clashes")
+        )
         found.sort(key=lambda p: (p.path, p.line or 0, p.level, p.message))
         return found
 
-    def _clashes(self) -> list[Problem]:
-        clashes: list[Problem] = []
-        for _key, paths in self.db.execute(
-            "SELECT name_key, group_concat(path, char(10)) FROM people GROUP BY name_key HAVING count(*) > 1"
+    def _update_clashes(self) -> None:
+        """Redo the name and alias clashes of the name and alias keys this sync touched."""
+        db = self.db
+        touched = "(SELECT stem FROM temp.affected)"
+        db.execute(f"DELETE FROM clashes WHERE key IN {touched}")
+        rows: list[tuple[str, str, str]] = []
+        for key, paths in db.execute(
+            "SELECT name_key, group_concat(path, char(10)) FROM people "
+            f"WHERE name_key IN {touched} GROUP BY name_key HAVING count(*) > 1"
         ):
             listed = sorted(paths.split("\n"))
             for path in listed:
                 others = ", ".join(p for p in listed if p != path)
-                clashes.append(Problem(path, None, "warning", f"another person has the same name: {others}"))
-        people = dict(self.db.execute("SELECT name_key, path FROM people"))
-        for alias_key, persons in self.db.execute(
+                rows.append((key, path, f"another person has the same name: {others}"))
+        for alias_key, persons in db.execute(
             # Paths may hold commas (`Smith, John.md`): join them with a newline.
-            "SELECT alias_key, group_concat(person, char(10)) FROM (SELECT DISTINCT alias_key, person FROM aliases) "
-            "GROUP BY alias_key"
+            "SELECT alias_key, group_concat(person, char(10)) FROM "
+            f"(SELECT DISTINCT alias_key, person FROM aliases WHERE alias_key IN {touched}) GROUP BY alias_key"
         ):
             owners = sorted(set(persons.split("\n")))
             if len(owners) > 1:
                 for path in owners:
-                    clashes.append(
-                        Problem(
-                            path,
-                            None,
-                            "warning",
-                            f"alias {alias_key!r} is shared with {', '.join(o for o in owners if o != path)}",
-                        )
-                    )
-            if alias_key in people and people[alias_key] not in owners:
-                for path in owners:
-                    clashes.append(
-                        Problem(
-                            path,
-                            None,
-                            "warning",
-                            f"alias {alias_key!r} is the name of {people[alias_key]}",
-                        )
-                    )
-        return clashes
+                    others = ", ".join(o for o in owners if o != path)
+                    rows.append((alias_key, path, f"alias {alias_key!r} is shared with {others}"))
+            named = db.execute(
+                "SELECT path FROM people WHERE name_key = ? ORDER BY path DESC LIMIT 1", (alias_key,)
+            ).fetchone()
+            if named is not None and named[0] not in owners:
+                rows.extend(
+                    (alias_key, path, f"alias {alias_key!r} is the name of {named[0]}") for path in owners
+                )
+        db.executemany("INSERT INTO clashes VALUES (?, ?, ?)", rows)
 
     def unresolved_links(self) -> list[tuple[str, int, str]]:
         """(path, line, target) of links that lead to no note at all."""

@@ -127,6 +127,7 @@ class FollowUp:
     due: dt.date | None
     path: str
     line: int
+    person_path: str = ""  # the person's note
 
     def to_json(self) -> dict[str, Any]:
         """JSON form."""

@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from vaultkit.dates import Cadence, parse_birthday
-from vaultkit.due import due_items, why_due
+from vaultkit.dates import parse_birthday
+from vaultkit.due import why_due
 from vaultkit.model import DueItem, FollowUp, Person, name_key
 from vaultkit.workspace import Workspace, write_view
 
@@ -91,26 +91,22 @@ def upcoming_birthdays(
 
 def overdue_followups(workspace: Workspace) -> list[FollowUp]:
     """Open follow-ups whose 📅 date is before today, oldest first."""
-    return [f for f in workspace.index.followups() if f.due is not None and f.due < workspace.today]
+    return workspace.index.followups(due_before=workspace.today)
 
 
-def person_links(people: Iterable[Person]) -> dict[str, str]:
-    """The Obsidian wikilink for each person's note path, by path.
+def upcoming_birthdays_of(workspace: Workspace, days: int = BIRTHDAY_DAYS) -> list[UpcomingBirthday]:
+    """The birthdays of the next `days` days, reading only the people who may have one."""
+    return upcoming_birthdays(
+        workspace.index.birthday_candidates(workspace.today, days), workspace.today, days
+    )
 
-    `[[Name]]` opens the note; when two people share a name the link names the path, as
-    Obsidian would otherwise open the one with the shortest path for both.
-    """
-    listed = list(people)
-    counts: dict[str, int] = {}
-    for person in listed:
-        counts[name_key(person.name)] = counts.get(name_key(person.name), 0) + 1
-    links: dict[str, str] = {}
-    for person in listed:
-        if counts[name_key(person.name)] > 1:
-            links[person.path] = f"[[{person.path.removesuffix('.md')}|{person.name}]]"
-        else:
-            links[person.path] = f"[[{person.name}]]"
-    return links
+
+def wikilink(name: str, path: str, shared: set[str]) -> str:
+    """`[[Name]]`, or `[[People/Name|Name]]` when several people have that name (`shared`
+    holds their name keys): Obsidian would open the one with the shortest path for both."""
+    if name_key(name) in shared:
+        return f"[[{path.removesuffix('.md')}|{name}]]"
+    return f"[[{name}]]"
 
 
 def _in_days(days: int) -> str:
@@ -128,14 +124,12 @@ def _days_over(days: int) -> str:
 def due_view(workspace: Workspace) -> str:
     """The Due view: who is due, who comes due soon, birthdays and overdue follow-ups."""
     today = workspace.today
-    people = workspace.people()
-    links = person_links(people)
-    by_name = {person.name: person.path for person in people}
+    shared = workspace.index.shared_names()
 
     def due_entry(item: DueItem) -> dict[str, Any]:
         return {
             "name": item.name,
-            "link": links.get(item.path, f"[[{item.name}]]"),
+            "link": wikilink(item.name, item.path, shared),
             "path": item.path,
             "due_on": item.due_on.isoformat() if item.due_on else None,
             "days_overdue": item.days_overdue,
@@ -143,7 +137,7 @@ def due_view(workspace: Workspace) -> str:
         }
 
     # One pass with the 7-day horizon: those due by today keep the spec's order.
-    soon = due_items(people, workspace.config, today, Cadence(COMING_DAYS, "d", f"{COMING_DAYS}d"))
+    soon = workspace.due(within=f"{COMING_DAYS}d")
     due = [item for item in soon if item.days_overdue is None or item.days_overdue >= 0]
     coming = sorted(
         (item for item in soon if item.days_overdue is not None and item.days_overdue < 0),
@@ -152,22 +146,21 @@ def due_view(workspace: Workspace) -> str:
     birthdays = [
         {
             "name": b.name,
-            "link": links.get(b.path, f"[[{b.name}]]"),
+            "link": wikilink(b.name, b.path, shared),
             "path": b.path,
             "on": b.on.isoformat(),
             "days": b.days,
             "when": _in_days(b.days),
             "age": b.age,
         }
-        for b in upcoming_birthdays(people, today)
+        for b in upcoming_birthdays_of(workspace)
     ]
     # One task in a meeting note with three people is one line naming all three.
     tasks: dict[tuple[str, int], dict[str, Any]] = {}
     for followup in overdue_followups(workspace):
         assert followup.due is not None
         # A task in a person's note belongs to that person; one in a meeting note names them.
-        own_note = followup.path in links
-        person_path = followup.path if own_note else by_name.get(followup.person, "")
+        own_note = followup.path == followup.person_path
         entry = tasks.setdefault(
             (followup.path, followup.line),
             {
@@ -181,7 +174,7 @@ def due_view(workspace: Workspace) -> str:
                 "people": [],
             },
         )
-        entry["people"].append(links.get(person_path, f"[[{followup.person}]]"))
+        entry["people"].append(wikilink(followup.person, followup.person_path, shared))
         if not own_note:
             entry["note"] = f"[[{followup.path.rsplit('/', 1)[-1].removesuffix('.md')}]]"
     followups = sorted(tasks.values(), key=lambda t: (t["due"], t["path"], t["line"]))

@@ -324,7 +324,13 @@ class Workspace:
             try:
                 introducer = self.find_person(introduced_by).name
             except PersonNotFound:
-                introducer = introduced_by.strip()
+                if self._anyone_starts_with(name_key(introduced_by)):
+                    raise  # ambiguous: say whom it could mean
+                # Someone not in the vault yet: the name becomes a link, so a name's rules apply.
+                try:
+                    introducer = check_person_name(introduced_by.strip())
+                except UsageError as err:
+                    raise UsageError(f"--introduced-by: {err}") from None
         rel_path = f"{self.config.people_dir}/{clean}.md" if self.config.people_dir else f"{clean}.md"
         text = (renderer or self.renderer()).render(
             "person.md.j2",

@@ -111,7 +111,7 @@ def due(
     items = workspace.due(within=within, tag=tag)
     problems = workspace.problems()
     if as_json:
-        from vaultkit.views import overdue_followups, upcoming_birthdays
+        from vaultkit.views import overdue_followups, upcoming_birthdays_of
 
         print_json(
             {
@@ -119,7 +119,7 @@ def due(
                 "due": [item.to_json() for item in items],
                 "problems": [p.to_json() for p in problems],
                 "followups": [f.to_json() for f in overdue_followups(workspace)],
-                "birthdays": [b.to_json() for b in upcoming_birthdays(workspace.people(), workspace.today)],
+                "birthdays": [b.to_json() for b in upcoming_birthdays_of(workspace)],
             }
         )
         return
