@@ -111,6 +111,29 @@ def test_add_with_only_a_name_and_an_unknown_introducer(cli: Cli, vault_dir: Pat
     )
 
 
+def test_add_introduced_by_must_be_someone_or_a_usable_name(
+    cli: Cli, make_person: MakePerson, vault_dir: Path
+) -> None:
+    make_person("Alan Turing")
+    make_person("Alice Ball")
+    fails(
+        cli("add", "Bob", "--introduced-by", "Al"), 1, "'Al' matches several people: Alan Turing, Alice Ball"
+    )
+    fails(
+        cli("add", "Bob", "--introduced-by", 'Al "Big" Capone'),
+        2,
+        """--introduced-by: cannot use 'Al "Big" Capone' as a person's name: it has one of / \\ # ^ [ ] | : * ? " < >""",
+    )
+    fails(
+        cli("add", "Bob", "--introduced-by", "Dan]] [[Eve"),
+        2,
+        "--introduced-by: cannot use 'Dan]] [[Eve' as a person's name: it has one of / \\ # ^ [ ] | : * ? \" < >",
+    )
+    assert not (vault_dir / "People" / "Bob.md").exists()
+    assert cli("add", "Bob", "--introduced-by", "alice").exit_code == 0
+    assert 'introduced_by: "[[Alice Ball]]"' in (vault_dir / "People" / "Bob.md").read_text()
+
+
 def test_add_names_are_nfc(cli: Cli, vault_dir: Path) -> None:
     result = cli("add", "Luci\u0301a Ferna\u0301ndez")
     assert result.stdout == "Added Luc\u00eda Fern\u00e1ndez: People/Luc\u00eda Fern\u00e1ndez.md\n"
