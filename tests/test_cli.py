@@ -773,6 +773,34 @@ def test_a_bad_config_stops_every_command(cli: Cli, make_person: MakePerson, vau
     assert result.stderr.count("\n") == 1
 
 
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ("people_dir = 3", "people_dir must be a string, not 3"),
+        ('people_dir = "../Outside"', "people_dir must be a folder inside the vault, not '../Outside'"),
+        ('templates_dir = "T/../../x"', "templates_dir must be a folder inside the vault, not 'T/../../x'"),
+        ('exclude = "Archive/*"', "exclude must be a list of glob strings"),
+        ('write_last_contact = "yes"', "write_last_contact must be true or false"),
+        ('log_heading = "  "', 'log_heading must be a heading\'s text, like "Log"'),
+        ("log_heading = 5", "log_heading must be a string, not 5"),
+        (
+            '[cadence_by_tag]\nfamily = "often"',
+            "cadence_by_tag.family: 'often' is not a cadence (use e.g. 10d, 2w, 1m, 6m, 1y, weekly, monthly or none)",
+        ),
+        ("[cadence_by_tag]\nfamily = 2", "cadence_by_tag.family must be a string, not 2"),
+        ('cadence_by_tag = "x"', "[cadence_by_tag] must be a table"),
+        ("[goals]\nnew_people_per_week = -1", "goals.new_people_per_week must be a whole number ≥ 0"),
+        ("[views]\ndue = 5", "views.due must be a string, not 5"),
+    ],
+)
+def test_each_bad_config_value_is_named(
+    cli: Cli, make_person: MakePerson, vault_dir: Path, toml: str, message: str
+) -> None:
+    make_person("Ada")
+    (vault_dir / "vaultkit.toml").write_text(toml + "\n")
+    fails(cli("due"), 1, f"vaultkit.toml: {message}")
+
+
 # -- global options -----------------------------------------------------------------------
 def test_version() -> None:
     result = CliRunner().invoke(app, ["--version"])

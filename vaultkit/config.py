@@ -67,6 +67,13 @@ def _folder(key: str, value: Any) -> str:
     return text
 
 
+def _heading(key: str, value: Any) -> str:
+    text = _string(key, value).strip()
+    if not text:
+        raise ConfigError(f'{CONFIG_NAME}: {key} must be a heading\'s text, like "Log"')
+    return text
+
+
 def _cadence(key: str, value: Any) -> str:
     text = _string(key, value)
     if text.strip():
@@ -103,7 +110,7 @@ def config_from_dict(data: dict[str, Any]) -> Config:
         if key not in _TOP_KEYS:
             warnings.append(f"{CONFIG_NAME}: unknown key {key!r} is ignored")
         elif key in _STRING_KEYS:
-            values[key] = _string(key, value) if key == "log_heading" else _folder(key, value)
+            values[key] = _heading(key, value) if key == "log_heading" else _folder(key, value)
         elif key == "exclude":
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise ConfigError(f"{CONFIG_NAME}: exclude must be a list of glob strings")
