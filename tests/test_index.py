@@ -142,6 +142,12 @@ def test_update_paths_reads_a_written_note_at_once(index: Index, make_person: Ma
     assert index.people(TODAY) == []
 
 
+def test_the_index_uses_wal_and_waits_when_busy(index: Index) -> None:
+    """The watcher and a command can work at once."""
+    assert index.db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    assert index.db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+
+
 # -- rebuilds -----------------------------------------------------------------------------
 def _build(vault_dir: Path, make_person: MakePerson) -> None:
     make_person("Ada", cadence="1m", body="## Log\n- 2026-10-02 coffee: hi\n")
