@@ -757,6 +757,43 @@ def test_check_errors_exit_1(cli: Cli, make_person: MakePerson, vault_dir: Path)
     ]
 
 
+def test_every_kind_of_bad_note_is_reported_and_skipped(
+    cli: Cli, make_person: MakePerson, vault_dir: Path
+) -> None:
+    make_person("Good", cadence="1d")
+    bomb = "".join(
+        f"{k}: &{k} [{', '.join(['*' + p] * 10) if p.strip() else ', '.join(['x'] * 10)}]\n"
+        for p, k in zip(" abcdefgh", "abcdefghi", strict=True)
+    )
+    bad = {
+        "People/Yaml.md": b"---\ncadence: [1m\n---\n",
+        "People/Latin.md": "---\ncadence: 1m\n---\nCaf\u00e9\n".encode("latin-1"),
+        "People/Binary.md": b"\x00\x01\x02",
+        "People/Conflict.md": b"---\ncadence: 1m\n---\n<<<<<<< HEAD\na\n=======\nb\n>>>>>>> x\n",
+        "People/Bomb.md": f"---\n{bomb}---\n".encode(),
+        "People/Big front.md": b"---\nnotes: " + b"a" * 70_000 + b"\n---\n",
+        "People/Huge.md": b"# Huge\n" + b"a" * (8 * 1024 * 1024),
+    }
+    for rel, data in bad.items():
+        (vault_dir / rel).write_bytes(data)
+    result = cli("check", "--json")
+    assert result.exit_code == 1
+    problems = [(p["path"], p["line"], p["level"]) for p in json.loads(result.stdout)["problems"]]
+    assert problems == [
+        ("People/Big front.md", 1, "error"),
+        ("People/Binary.md", None, "error"),
+        ("People/Bomb.md", 1, "error"),
+        ("People/Conflict.md", 4, "error"),
+        ("People/Huge.md", None, "error"),
+        ("People/Latin.md", 4, "error"),
+        ("People/Yaml.md", 3, "error"),
+    ]
+    assert all(p["message"].endswith("; note skipped") for p in json.loads(result.stdout)["problems"])
+    due = json.loads(cli("due", "--json").stdout)
+    assert [item["name"] for item in due["due"]] == ["Good"]
+    assert len(due["problems"]) == 7
+
+
 def test_a_bad_config_stops_every_command(cli: Cli, make_person: MakePerson, vault_dir: Path) -> None:
     make_person("Ada")
     (vault_dir / "vaultkit.toml").write_text('default_cadence = "fortnightly"\n')
