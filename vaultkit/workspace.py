@@ -18,7 +18,6 @@ from vaultkit.dates import Cadence, parse_cadence
 from vaultkit.due import due_items, due_on, resolve_cadence
 from vaultkit.edit import add_log_entry, set_front_matter_value
 from vaultkit.errors import NoteParseError, PersonNotFound, RefusedWrite, UsageError
-from vaultkit.gitsync import sync_problems
 from vaultkit.index import Index, SyncReport
 from vaultkit.model import DueItem, Person, Problem, name_key
 from vaultkit.parse import decode_note, parse_text
@@ -164,6 +163,7 @@ class Workspace:
         ]
         problems = self.index.problems()
         if thorough:
+            from vaultkit.gitsync import sync_problems  # git and YAML merging: not for `vault due`
             from vaultkit.importers import likely_duplicates
 
             problems += sync_problems(self.vault) + likely_duplicates(self.index.people_fields())
