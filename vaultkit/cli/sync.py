@@ -1,6 +1,7 @@
 """Git sync commands: git-setup, sync and the merge driver git calls."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: Typer would compile every string annotation
+# of every command at start-up (50 ms); real annotations cost nothing.
 
 from pathlib import Path
 from typing import Annotated
