@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -61,6 +62,7 @@ class Cadence:
         return (self.add_to(start) - start).days
 
 
+@functools.lru_cache(maxsize=1024)  # a vault uses a handful of cadences, thousands of times
 def parse_cadence(text: str) -> Cadence | None:
     """Parse `10d`, `2w`, `1m`, `1y` or a word; `none` gives None; else ValueError."""
     raw = str(text).strip()
