@@ -34,12 +34,12 @@ from vaultkit.model import (
 from vaultkit.parse import parse_note, split_lines
 from vaultkit.vault import FileStat, Vault
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 RACY_WINDOW_NS = 2_000_000_000  # files changed this close to a scan are re-read next time
 PARALLEL_THRESHOLD = 2000
 
 _SECONDARY_INDEXES = (
-    "files_stem", "people_name", "people_due", "people_birthday", "aliases_key", "aliases_person", "links_src", "links_target",
+    "files_stem", "files_mtime", "people_name", "people_due", "people_birthday", "aliases_key", "aliases_person", "links_src", "links_target",
     "links_stem", "links_person", "contacts_src", "contacts_target", "contacts_stem",
     "contacts_person", "tasks_src", "tasks_due", "problems_path", "clashes_key",
 )  # fmt: skip
@@ -50,6 +50,7 @@ CREATE TABLE files (
   path TEXT UNIQUE, mtime_ns INTEGER, size INTEGER, kind TEXT, ok INTEGER,
   name TEXT, stem_key TEXT, path_key TEXT);
 CREATE INDEX files_stem ON files(stem_key);
+CREATE INDEX files_mtime ON files(mtime_ns);
 CREATE TABLE people (
   path TEXT PRIMARY KEY, name TEXT, name_key TEXT, fields TEXT, aliases TEXT, tags TEXT,
   cadence TEXT, met TEXT, last_contact TEXT, birthday TEXT, snooze_until TEXT,
@@ -438,10 +439,11 @@ class Index:
         last_scan = int(self._meta("last_scan_ns") or 0)
         # Sets of (path, mtime_ns, size): unchanged notes cost one hash each, in C.
         known = set(self.db.execute("SELECT path, mtime_ns, size FROM files"))
-        stored = {path for path, _, _ in known}
         current = self.vault.walk()
         report.total = len(current)
         to_read = [stat for stat in current if stat not in known]
+        unchanged = not to_read and len(known) == len(current)  # the usual case: skip the rest
+        stored = set() if unchanged else {path for path, _, _ in known}
         report.added = sum(stat.rel_path not in stored for stat in to_read)
         report.changed = len(to_read) - report.added
         # Changed within the file system's time resolution of the last scan: the stat may
@@ -455,7 +457,7 @@ class Index:
         if racy:
             stale = {stat.rel_path for stat in to_read}
             to_read += [stat for stat in current if stat.rel_path in racy and stat.rel_path not in stale]
-        seen = {stat.rel_path for stat in current}
+        seen = set() if unchanged else {stat.rel_path for stat in current}
         removed = [path for path in stored if path not in seen]
         report.removed = len(removed)
         report.read = len(to_read)
@@ -467,7 +469,7 @@ class Index:
                 progress(done[0], len(to_read))
 
         if to_read or removed or last_scan == 0 or self._meta("cadence_config") != self._cadence_config():
-            self.apply(_parse_all(self.vault, to_read, tick), removed, scan_ns, fresh=not stored)
+            self.apply(_parse_all(self.vault, to_read, tick), removed, scan_ns, fresh=not known)
         report.changed_paths = sorted([s.rel_path for s in to_read if s not in known] + removed)
         report.problems = self.db.execute("SELECT count(*) FROM problems").fetchone()[0]
         report.seconds = time.perf_counter() - started
