@@ -16,7 +16,7 @@ from typer.testing import CliRunner, Result
 
 from vaultkit import __version__
 from vaultkit.cli import app
-from vaultkit.errors import PersonNotFound, RefusedWrite
+from vaultkit.errors import PersonNotFound, RefusedWrite, StaleFileError
 from vaultkit.vault import Vault
 from vaultkit.workspace import Workspace
 
@@ -394,10 +394,29 @@ def test_log_refuses_an_entry_that_would_be_hidden(cli: Cli, make_person: MakePe
 
 def test_log_with_a_broken_note_writes_nothing(cli: Cli, make_person: MakePerson, vault_dir: Path) -> None:
     ada = make_person("Ada")
+    bobby = make_person("Bobby")
     bob = write_note(vault_dir, "People/Bob.md", "---\ncadence: [1m\n---\n# Bob\n")
-    fails(cli("log", "Ada, Bob", "lunch"), 1, "nobody called 'Bob' in the vault")
-    assert ada.read_text() == "# Ada\n"
+    message = (
+        "People/Bob.md:3 cannot be read (invalid YAML in front matter: did not find expected ',' or ']'); "
+        "fix it, then run the command again"
+    )
+    fails(cli("log", "Ada, Bob", "lunch"), 1, message)
+    # Bob is not a prefix of Bobby while Bob's note cannot be read.
+    fails(cli("log", "bob", "lunch"), 1, message)
+    fails(cli("show", "Bob"), 1, message)
+    assert (ada.read_text(), bobby.read_text()) == ("# Ada\n", "# Bobby\n")
     assert bob.read_text() == "---\ncadence: [1m\n---\n# Bob\n"
+    # A unique prefix of an unreadable note, when it fits nobody else, names it too.
+    write_note(vault_dir, "People/Carol Conflict.md", "# Carol\n<<<<<<< HEAD\na\n=======\nb\n>>>>>>> x\n")
+    fails(
+        cli("show", "car"),
+        1,
+        "People/Carol Conflict.md:2 cannot be read (unresolved git conflict: keep the text you want "
+        "and delete the <<<<<<< ======= >>>>>>> lines); fix it, then run the command again",
+    )
+    # An unreadable note outside the people folder is not a person.
+    write_note(vault_dir, "Notes/Dave.md", "---\ncadence: [1m\n---\n")
+    fails(cli("show", "Dave"), 1, "nobody called 'Dave' in the vault")
 
 
 def test_every_note_is_checked_before_any_is_written(
@@ -415,6 +434,60 @@ def test_every_note_is_checked_before_any_is_written(
         "People/Bob.md:2: unresolved git conflict: keep the text you want and delete the <<<<<<< ======= >>>>>>> lines; the note was not changed"
     )
     assert ada.read_text() == "# Ada\n"
+    workspace.close()
+
+
+class EditedWhileWriting(Vault):
+    """A vault whose user edits one note right before vaultkit writes it."""
+
+    def __init__(self, root: Path, edited: str) -> None:
+        super().__init__(root)
+        self.edited = edited
+
+    def write(self, rel_path: str, data: bytes, expected: Any) -> None:
+        if rel_path == self.edited:
+            with (self.root / rel_path).open("a") as note:
+                note.write("typed meanwhile\n")
+        super().write(rel_path, data, expected)
+
+
+@pytest.mark.parametrize(
+    ("names", "outcome"),
+    [
+        (
+            "Ada, Bob",
+            "it was not written (already written: People/Ada Lovelace.md). Run the command again for Bob.",
+        ),
+        (
+            "Ada, Bob, Carol",
+            "it and People/Carol.md were not written (already written: People/Ada Lovelace.md). "
+            "Run the command again for Bob, Carol.",
+        ),
+        ("Bob, Ada", "nothing was written. Run the command again."),
+    ],
+)
+def test_a_note_changed_while_logging_says_what_was_written(
+    vault_dir: Path, tmp_path: Path, make_person: MakePerson, names: str, outcome: str
+) -> None:
+    ada, bob, carol = make_person("Ada Lovelace"), make_person("Bob"), make_person("Carol")
+    workspace = Workspace(
+        EditedWhileWriting(vault_dir, "People/Bob.md"), tmp_path / "i.sqlite", dt.date(2026, 11, 22)
+    )
+    workspace.sync()
+    with pytest.raises(StaleFileError) as err:
+        workspace.log(names, "dinner")
+    assert (str(err.value), err.value.exit_code) == (
+        f"People/Bob.md changed on disk while vaultkit was working on it; {outcome}",
+        1,
+    )
+    assert bob.read_text() == "# Bob\ntyped meanwhile\n"
+    assert carol.read_text() == "# Carol\n"
+    if names.startswith("Ada"):
+        assert ada.read_text().endswith("## Log\n- 2026-11-22 dinner\n")
+        # The index knows what was written.
+        assert [i.text for i in workspace.index.interactions("People/Ada Lovelace.md")] == ["dinner"]
+    else:
+        assert ada.read_text() == "# Ada Lovelace\n"
     workspace.close()
 
 
@@ -913,6 +986,39 @@ def test_index_option_and_environment(make_person: MakePerson, vault_dir: Path, 
     assert option.is_file()
     # Nothing derived is stored in the vault.
     assert sorted(p.name for p in vault_dir.rglob("*")) == ["Ada.md", "People", "vaultkit.toml"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("due", "--bogus"), "No such option: --bogus (see vault due --help)"),
+        (
+            ("due", "--withn", "1w"),
+            "No such option: --withn (Possible options: --within) (see vault due --help)",
+        ),
+        (("due", "--within"), "Option '--within' requires an argument (see vault due --help)"),
+        (("due", "soon"), "Got unexpected extra argument(s) (soon) (see vault due --help)"),
+        (("log",), "Missing argument 'names' (see vault log --help)"),
+        (("log", "Ada"), "Missing argument 'text' (see vault log --help)"),
+        (("lgo",), "No such command 'lgo'. Did you mean 'log'? (see vault --help)"),
+        (("--bogus", "due"), "No such option: --bogus (see vault --help)"),
+        (
+            ("export", "ics", "--days", "x"),
+            "Invalid value for '--days': 'x' is not a valid int (see vault export ics --help)",
+        ),
+        (("export", "ics", "--days"), "Option '--days' requires an argument (see vault export ics --help)"),
+        (("templates", "copy"), "Missing argument 'name' (see vault templates copy --help)"),
+    ],
+)
+def test_usage_errors_are_one_line(cli: Cli, args: tuple[str, ...], message: str) -> None:
+    fails(cli(*args), 2, message)
+
+
+def test_vault_alone_shows_the_help() -> None:
+    result = CliRunner().invoke(app, [])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Usage: vault [OPTIONS] COMMAND [ARGS]...\n")
+    assert "Commands:" in result.stderr
 
 
 def test_errors_are_one_line_and_debug_shows_the_exception(

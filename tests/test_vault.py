@@ -98,8 +98,8 @@ def test_stale_file_through_the_cli(cli: Cli, make_person: MakePerson, vault_dir
     result = cli("log", "Ada, Twin", "lunch")
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == (
-        "vault: People/Twin.md changed on disk while vaultkit was working on it; nothing was written. "
-        "Run the command again.\n"
+        "vault: People/Twin.md changed on disk while vaultkit was working on it; it was not written "
+        "(already written: People/Ada.md). Run the command again for Twin.\n"
     )
     assert (vault_dir / "People" / "Twin.md").is_symlink()
     assert ada.read_text() == "---\nlast_contact: 2026-11-22\n---\n# Ada\n\n## Log\n- 2026-11-22 lunch\n"

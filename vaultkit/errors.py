@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class VaultkitError(Exception):
     """Base of every error the user can act on; str() is one sentence for them."""
@@ -35,14 +37,28 @@ class NoteParseError(VaultkitError):
 
 
 class StaleFileError(VaultkitError):
-    """A file changed on disk after vaultkit read it; it was not overwritten."""
+    """A file changed on disk after vaultkit read it; it was not overwritten.
 
-    def __init__(self, path: str) -> None:
+    A command writing several notes stops at the first stale one: `written` names the
+    notes it wrote before, `unwritten` the ones after it, `names` whom to run it again for.
+    """
+
+    def __init__(
+        self,
+        path: str,
+        written: Sequence[str] = (),
+        unwritten: Sequence[str] = (),
+        names: Sequence[str] = (),
+    ) -> None:
         self.path = path
-        super().__init__(
-            f"{path} changed on disk while vaultkit was working on it; nothing was written. "
-            "Run the command again."
-        )
+        self.written = list(written)
+        if not written:
+            outcome, again = "nothing was written", "Run the command again."
+        else:
+            left = f"it and {', '.join(unwritten)} were not written" if unwritten else "it was not written"
+            outcome = f"{left} (already written: {', '.join(written)})"
+            again = f"Run the command again for {', '.join(names)}." if names else "Run the command again."
+        super().__init__(f"{path} changed on disk while vaultkit was working on it; {outcome}. {again}")
 
 
 class RefusedWrite(VaultkitError):
@@ -51,6 +67,17 @@ class RefusedWrite(VaultkitError):
 
 class PersonNotFound(VaultkitError):
     """A NAME argument matched nobody, or more than one person."""
+
+
+class UnreadableNote(PersonNotFound):
+    """A NAME matched a note that the index skipped because it cannot be read."""
+
+    def __init__(self, path: str, line: int | None, reason: str) -> None:
+        self.path = path
+        self.line = line
+        self.reason = reason
+        where = f"{path}:{line}" if line else path
+        super().__init__(f"{where} cannot be read ({reason}); fix it, then run the command again")
 
 
 class TemplateError(VaultkitError):

@@ -17,7 +17,14 @@ from vaultkit.config import CONFIG_NAME, Config
 from vaultkit.dates import Cadence, parse_cadence
 from vaultkit.due import due_items, due_on, resolve_cadence
 from vaultkit.edit import add_log_entry, set_front_matter_value
-from vaultkit.errors import NoteParseError, PersonNotFound, RefusedWrite, UsageError
+from vaultkit.errors import (
+    NoteParseError,
+    PersonNotFound,
+    RefusedWrite,
+    StaleFileError,
+    UnreadableNote,
+    UsageError,
+)
 from vaultkit.index import Index, SyncReport
 from vaultkit.model import DueItem, Person, Problem, name_key
 from vaultkit.parse import decode_note, parse_text
@@ -94,6 +101,11 @@ class Workspace:
         if len(by_alias) > 1:
             listed = ", ".join(sorted(n for _, n in by_alias))
             raise PersonNotFound(f"{name!r} is an alias of several people: {listed}")
+        # A person whose note cannot be read is not in the index; rather than "nobody called
+        # Bob" (or a prefix match with someone else), say what is wrong with their note.
+        unreadable = self._unreadable_people(key)
+        if unreadable:
+            raise unreadable[0]
         prefixed = {
             (p, n)
             for p, n, aliases in everyone
@@ -105,6 +117,9 @@ class Workspace:
         if prefixed:
             listed = ", ".join(sorted(n for _, n in prefixed)[:10])
             raise PersonNotFound(f"{name!r} matches several people: {listed}")
+        unreadable = self._unreadable_people(key, prefix=True)
+        if len(unreadable) == 1:
+            raise unreadable[0]
         choices = {name_key(n): n for _, n, _ in everyone}
         import difflib
 
@@ -116,6 +131,8 @@ class Workspace:
         """Match `NAME[,NAME...]`: the whole text as one name first, then split on commas."""
         try:
             return [self.find_person(names)]
+        except UnreadableNote:
+            raise  # the whole text is the name of a note that cannot be read
         except PersonNotFound:
             # Split only when the whole text fits nobody; ambiguous as a whole stays an error.
             if "," not in names or self._anyone_starts_with(name_key(names)):
@@ -129,6 +146,29 @@ class Workspace:
         if not found:
             raise PersonNotFound(f"no names in {names!r}")
         return found
+
+    def _unreadable_people(self, key: str, prefix: bool = False) -> list[UnreadableNote]:
+        """Person notes the index skipped as unreadable whose name is `key` (or starts with it),
+        nearest the top of the vault first, each as the error to raise."""
+        # Their name is the file name (parse.py): the index keeps its key as `stem_key`.
+        if prefix:
+            # The range keeps the scan on the stem index; substr makes the prefix exact.
+            where = "f.stem_key BETWEEN ? AND ? AND substr(f.stem_key, 1, ?) = ?"
+            args: list[object] = [key, key + "\U0010ffff", len(key), key]
+        else:
+            where, args = "f.stem_key = ?", [key]
+        rows = self.index.db.execute(
+            "SELECT f.path, p.line, p.message FROM files f LEFT JOIN problems p ON p.path = f.path "
+            f"WHERE f.ok = 0 AND {where}",
+            args,
+        ).fetchall()
+        folder = self.config.people_dir
+        found = [
+            UnreadableNote(path, line, (message or "unknown problem").removesuffix("; note skipped"))
+            for path, line, message in rows
+            if not folder or path.startswith(folder + "/")
+        ]
+        return sorted(found, key=lambda err: (err.path.count("/"), err.path))
 
     def _anyone_starts_with(self, key: str) -> bool:
         return any(
@@ -386,9 +426,21 @@ class Workspace:
                 ):
                     new_text = set_front_matter_value(new_text, "last_contact", when.isoformat())
             plans.append((snapshot, new_text))
-        for snapshot, new_text in plans:
-            self.vault.write(snapshot.rel_path, new_text.encode("utf-8"), snapshot)
-        self.index.update_paths([s.rel_path for s, _ in plans])
+        written: list[str] = []
+        try:
+            for snapshot, new_text in plans:
+                self.vault.write(snapshot.rel_path, new_text.encode("utf-8"), snapshot)
+                written.append(snapshot.rel_path)
+        except StaleFileError as err:
+            if not written:
+                raise
+            # A note changed between the check and its write: say exactly what was written.
+            self.index.update_paths(written)
+            left = [ref for ref, _ in entries[len(written) :]]
+            raise StaleFileError(
+                err.path, written, [ref.path for ref in left[1:]], [ref.name for ref in left]
+            ) from None
+        self.index.update_paths(written)
         return [ref for ref, _ in entries]
 
 

@@ -12,12 +12,62 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from typer._click import Context
+from typer._click.exceptions import NoArgsIsHelpError
+from typer._click.exceptions import UsageError as ClickUsageError
+from typer.core import TyperGroup
 
 from vaultkit import __version__
 from vaultkit.errors import UsageError, VaultkitError
 
+
+class OneLineUsageError(ClickUsageError):
+    """A usage error as one line on stderr that points at the command's --help (spec §3)."""
+
+    def __init__(self, message: str, command_path: str) -> None:
+        super().__init__(" ".join(message.split()).removesuffix("."))
+        self.command_path = command_path
+
+    def show(self, file: Any = None) -> None:
+        typer.echo(f"vault: {self.message} (see {self.command_path} --help)", file=file, err=file is None)
+
+
+class VaultGroup(TyperGroup):
+    """A command group whose usage errors are one line instead of click's usage block.
+
+    Every usage error passes through a group: its own options fail in `parse_args`; an
+    unknown command and its subcommands' arguments and options fail in `invoke`.
+    """
+
+    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except NoArgsIsHelpError:  # `vault` alone shows the help
+            raise
+        except ClickUsageError as err:
+            raise _one_line(err, ctx.command_path) from None
+
+    def invoke(self, ctx: Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (NoArgsIsHelpError, OneLineUsageError):
+            raise
+        except ClickUsageError as err:
+            # The option parser raises some errors (an option missing its value) without a
+            # context: they belong to the subcommand being parsed.
+            path = ctx.command_path
+            if err.ctx is None and ctx.invoked_subcommand:
+                path = f"{path} {ctx.invoked_subcommand}"
+            raise _one_line(err, path) from None
+
+
+def _one_line(err: ClickUsageError, command_path: str) -> OneLineUsageError:
+    return OneLineUsageError(err.format_message(), err.ctx.command_path if err.ctx else command_path)
+
+
 app = typer.Typer(
     name="vault",
+    cls=VaultGroup,
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
     add_completion=False,

@@ -8,14 +8,16 @@ from typing import Annotated, Any
 
 import typer
 
-from vaultkit.cli.app import app, console, handle_errors, print_json, settings_of, table
+from vaultkit.cli.app import VaultGroup, app, console, handle_errors, print_json, settings_of, table
 
 import_app = typer.Typer(
+    cls=VaultGroup,
     help="Bring people in from your phone, LinkedIn or Google Contacts (a dry run unless --apply).\n\n"
     "Example: vault import vcard ~/Downloads/Contacts.vcf",
     no_args_is_help=True,
 )
 export_app = typer.Typer(
+    cls=VaultGroup,
     help="Take people and reminders out: a calendar, vCards, CSV or JSON.\n\n"
     "Example: vault export ics -o ~/Sync/vaultkit.ics",
     no_args_is_help=True,

@@ -8,9 +8,19 @@ from typing import Annotated
 
 import typer
 
-from vaultkit.cli.app import app, console, handle_errors, parse_date, print_json, settings_of, table
+from vaultkit.cli.app import (
+    VaultGroup,
+    app,
+    console,
+    handle_errors,
+    parse_date,
+    print_json,
+    settings_of,
+    table,
+)
 
 templates_app = typer.Typer(
+    cls=VaultGroup,
     help="The templates vaultkit renders: which file is in effect, and copies to edit.\n\n"
     "Example: vault templates copy meeting",
     no_args_is_help=True,
