@@ -670,6 +670,24 @@ class Index:
             with_fields=False,
         )
 
+    def unreadable_notes(self, key: str, prefix: bool = False) -> list[tuple[str, int | None, str]]:
+        """(path, line, reason) of skipped notes whose name is `key` (or starts with it)."""
+        if prefix:
+            # The range keeps the scan on the stem index; substr makes the prefix exact.
+            where = "f.stem_key BETWEEN ? AND ? AND substr(f.stem_key, 1, ?) = ?"
+            args: list[object] = [key, key + "\U0010ffff", len(key), key]
+        else:
+            where, args = "f.stem_key = ?", [key]
+        rows = self.db.execute(
+            "SELECT f.path, p.line, p.message FROM files f LEFT JOIN problems p ON p.path = f.path "
+            f"WHERE f.ok = 0 AND {where}",
+            args,
+        )
+        return [
+            (path, line, (message or "unknown problem").removesuffix("; note skipped"))
+            for path, line, message in rows
+        ]
+
     def shared_names(self) -> set[str]:
         """The name keys that more than one person has."""
         return {

@@ -150,22 +150,11 @@ class Workspace:
     def _unreadable_people(self, key: str, prefix: bool = False) -> list[UnreadableNote]:
         """Person notes the index skipped as unreadable whose name is `key` (or starts with it),
         nearest the top of the vault first, each as the error to raise."""
-        # Their name is the file name (parse.py): the index keeps its key as `stem_key`.
-        if prefix:
-            # The range keeps the scan on the stem index; substr makes the prefix exact.
-            where = "f.stem_key BETWEEN ? AND ? AND substr(f.stem_key, 1, ?) = ?"
-            args: list[object] = [key, key + "\U0010ffff", len(key), key]
-        else:
-            where, args = "f.stem_key = ?", [key]
-        rows = self.index.db.execute(
-            "SELECT f.path, p.line, p.message FROM files f LEFT JOIN problems p ON p.path = f.path "
-            f"WHERE f.ok = 0 AND {where}",
-            args,
-        ).fetchall()
+        rows = self.index.unreadable_notes(key, prefix)
         folder = self.config.people_dir
         found = [
-            UnreadableNote(path, line, (message or "unknown problem").removesuffix("; note skipped"))
-            for path, line, message in rows
+            UnreadableNote(path, line, reason)
+            for path, line, reason in rows
             if not folder or path.startswith(folder + "/")
         ]
         return sorted(found, key=lambda err: (err.path.count("/"), err.path))
