@@ -15,12 +15,14 @@ import_app = typer.Typer(
     help="Bring people in from your phone, LinkedIn or Google Contacts (a dry run unless --apply).\n\n"
     "Example: vault import vcard ~/Downloads/Contacts.vcf",
     no_args_is_help=True,
+    rich_markup_mode=None,
 )
 export_app = typer.Typer(
     cls=VaultGroup,
     help="Take people and reminders out: a calendar, vCards, CSV or JSON.\n\n"
     "Example: vault export ics -o ~/Sync/vaultkit.ics",
     no_args_is_help=True,
+    rich_markup_mode=None,
 )
 app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")
