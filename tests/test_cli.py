@@ -1041,3 +1041,51 @@ def test_errors_are_one_line_and_debug_shows_the_exception(
             ],
             catch_exceptions=False,
         )
+
+
+# -- found by walking through the README as a new user --------------------------------------
+def test_add_refuses_an_alias_someone_already_has(cli: Cli, make_person: MakePerson) -> None:
+    make_person("Tunde Adeyemi", aliases=["Tunde"])
+    fails(
+        cli("add", "Q3", "--alias", "Tunde"),
+        1,
+        "--alias 'Tunde' is already a name or alias in the vault: People/Tunde Adeyemi.md",
+    )
+    fails(
+        cli("add", "Q3", "--alias", "tunde adeyemi"),
+        1,
+        "--alias 'tunde adeyemi' is already a name or alias in the vault: People/Tunde Adeyemi.md",
+    )
+    assert cli("add", "Q3", "--alias", "Quentin").exit_code == 0
+
+
+def test_within_needs_a_span(cli: Cli, make_person: MakePerson) -> None:
+    make_person("Ada", cadence="1m")
+    fails(cli("due", "--within", "none"), 2, "--within 'none': give a span such as 7d, 2w or 1m")
+
+
+def test_due_within_says_how_far_it_looks(cli: Cli, make_person: MakePerson) -> None:
+    make_person("Ada", cadence="1m", last_contact="2026-10-25")
+    make_person("Bob", cadence="1m", last_contact="2026-10-01")
+    result = cli("due", "--within", "7d")
+    assert result.stdout.splitlines()[0] == "2 due on 2026-11-22 or coming due by 2026-11-25:"
+    assert cli("due").stdout.splitlines()[0] == "1 due on 2026-11-22:"
+
+
+def test_list_counts_one_person(cli: Cli, make_person: MakePerson) -> None:
+    make_person("Ada")
+    assert cli("list").stdout.splitlines()[-1] == "1 person"
+
+
+def test_a_closed_pipe_ends_quietly(make_person: MakePerson, vault_dir: Path, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    for number in range(100):
+        make_person(f"Person {number}", body="## Notes\n- loves poetry\n")
+    vault = Path(sys.executable).with_name("vault")
+    index = tmp_path / "pipe.sqlite"
+    shell = f"'{vault}' --vault '{vault_dir}' --index '{index}' search poetry | head -1"
+    result = subprocess.run(["sh", "-c", shell], capture_output=True, text=True, timeout=60)
+    assert result.stdout.count("\n") == 1
+    assert result.stderr == ""

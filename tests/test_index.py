@@ -381,3 +381,30 @@ def test_daily_interaction_text_is_the_line_with_the_link(
     assert [(i.source, i.line, i.text) for i in index.interactions("People/Ada.md")] == [
         ("daily", 5, "lunch with [[Ada]]")
     ]
+
+
+def test_refresh_rereads_only_the_notes_named(tmp_path: Path) -> None:
+    from vaultkit.index import Index
+    from vaultkit.vault import Vault
+
+    root = tmp_path / "vault"
+    (root / "People").mkdir(parents=True)
+    (root / "People" / "Ada.md").write_text("---\ncadence: 1m\n---\n", encoding="utf-8")
+    (root / "People" / "Bob.md").write_text("---\ncadence: 1m\n---\n", encoding="utf-8")
+    index = Index.open(Vault(root), tmp_path / "index.sqlite")
+    index.sync()
+    (root / "People" / "Ada.md").write_text("---\ncadence: 2w\n---\n", encoding="utf-8")
+    (root / "People" / "Bob.md").unlink()
+    (root / "People" / "Cy.md").write_text("# Cy\n", encoding="utf-8")
+    (root / "Templates" / "vaultkit").mkdir(parents=True)
+    (root / "Templates" / "vaultkit" / "x.md").write_text("# not a note\n", encoding="utf-8")
+    report = index.refresh(["People/Ada.md", "People/Bob.md", "People/Cy.md", "Templates/vaultkit/x.md"])
+    assert report is not None
+    assert (report.read, report.added, report.changed, report.removed) == (2, 1, 1, 1)
+    assert report.changed_paths == ["People/Ada.md", "People/Bob.md", "People/Cy.md"]
+    people = {p.name: p.cadence for p in index.people(dt.date(2026, 11, 22))}
+    assert people == {"Ada": "2w", "Cy": None}
+    # A folder event, or a name that may be on disk in another Unicode form: only a walk can tell.
+    assert index.refresh(["People"]) is None
+    assert index.refresh(["People/Zoe\u0308.md"]) is None
+    index.close()

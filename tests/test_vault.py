@@ -221,3 +221,40 @@ def test_decomposed_file_names_are_read(cli: Cli, vault_dir: Path) -> None:
     assert (vault_dir / "People" / f"{nfd}.md").read_text() == (
         "---\ncadence: 1m\nlast_contact: 2026-11-22\n---\n\n## Log\n- 2026-11-22 hi\n"
     )
+
+
+def test_sync_conflict_copies_are_nobody(cli: Cli, vault_dir: Path) -> None:
+    write_note(vault_dir, "People/Tunde Adeyemi.md", "---\naliases: [Tunde]\ncadence: 2w\n---\n")
+    write_note(
+        vault_dir, "People/Tunde Adeyemi (Conflicted copy 2026-11-20).md", "---\naliases: [Tunde]\n---\n"
+    )
+    write_note(vault_dir, "People/Tunde Adeyemi.sync-conflict-20261120-1.md", "---\naliases: [Tunde]\n---\n")
+    names = sorted(p["name"] for p in json.loads(cli("list", "--json").stdout)["people"])
+    assert names == ["Tunde Adeyemi"]
+    assert cli("show", "Tunde").exit_code == 0  # the alias is not shared with the copies
+    assert "a sync conflict copy" in cli("check").stdout  # and `vault check` still names them
+
+
+def test_a_decomposed_twin_of_a_note_is_not_a_second_person(cli: Cli, vault_dir: Path) -> None:
+    composed, decomposed = "Zo\u00eb M\u00fcller", "Zoe\u0308 Mu\u0308ller"
+    write_note(vault_dir, f"People/{composed}.md", "---\naliases: [Zo\u00eb]\ncadence: 1m\n---\n")
+    write_note(vault_dir, f"People/{decomposed}.md", "---\naliases: [Zo\u00eb]\ncadence: 1m\n---\n")
+    names = [p["path"] for p in json.loads(cli("list", "--json").stdout)["people"]]
+    assert names == [f"People/{composed}.md"]
+    assert cli("show", "Zo\u00eb").exit_code == 0
+
+
+def test_includes_follows_the_walk(vault_dir: Path) -> None:
+    (vault_dir / "vaultkit.toml").write_text('exclude = ["Archive/**"]\n', encoding="utf-8")
+    vault = Vault(vault_dir)
+    assert vault.includes("People/Ada.md")
+    assert vault.includes("Home.md")
+    for rel in (
+        "Templates/vaultkit/person.md",
+        ".obsidian/x.md",
+        "People/.draft.md",
+        "Archive/2020/old.md",
+        "People/Ada (conflicted copy 2026-01-01).md",
+        "People/notes.txt",
+    ):
+        assert not vault.includes(rel), rel

@@ -110,10 +110,21 @@ def test_network_view_is_rendered_at_start_but_not_after_every_change(watch, vau
     write_note(vault_dir, "People/Ada Lovelace.md", person("Ada Lovelace", last="2026-11-20"))
     wait_for(lambda: due_names(vault_dir) == [], what="Ada to leave Due.md")
     run.settle()
-    # Network.md's figures changed too (Ada is on time now), but they wait for the next
-    # rescan: at 100,000 notes they cost seconds, and Due.md must not wait for them.
+    # Network.md's figures changed too (Ada is on time now), but they wait: at 100,000
+    # notes they cost seconds, and Due.md must not wait for them.
     assert "People/Ada Lovelace.md changed; Due.md updated (" in run.lines[-1]
     assert (vault_dir / "Network.md").stat().st_mtime_ns == network
+
+
+def test_the_network_view_catches_up_after_a_change(watch, vault_dir: Path) -> None:
+    (vault_dir / "vaultkit.toml").write_text("", encoding="utf-8")  # both views on
+    write_note(vault_dir, "People/Ada Lovelace.md", person("Ada Lovelace"))
+    run = watch(slow_views_every=3.0)  # the change below comes well within 3 s of the start
+    write_note(vault_dir, "People/Grace Hopper.md", person("Grace Hopper"))
+    wait_for(
+        lambda: "**2 people**" in (vault_dir / "Network.md").read_text(encoding="utf-8"), what="Network.md"
+    )
+    assert any(line.split(" ", 1)[1].startswith("catch up:") for line in run.lines)
 
 
 def test_editing_a_note_updates_due(watch, vault_dir: Path) -> None:

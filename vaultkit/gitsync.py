@@ -23,7 +23,7 @@ from vaultkit.errors import ConfigError, GitError
 from vaultkit.merge import OURS_LABEL, THEIRS_LABEL, merge_note
 from vaultkit.model import Problem
 from vaultkit.parse import LOG_ENTRY_RE, conflict_marker_line
-from vaultkit.vault import Vault
+from vaultkit.vault import Vault, is_conflict_copy
 
 DRIVER = "vaultkit"
 ATTRIBUTES_FILE = ".gitattributes"
@@ -642,9 +642,6 @@ def commit_message(changes: Sequence[Change], config: Config, adds_log: Callable
 
 
 # -- file names that syncing leaves behind ----------------------------------------------------------------
-def _is_conflict_copy(name: str) -> bool:
-    folded = name.casefold()
-    return "conflicted copy" in folded or ".sync-conflict-" in folded
 
 
 def sync_problems(vault: Vault) -> list[Problem]:
@@ -679,7 +676,7 @@ def _folder_problems(prefix: str, names: list[str]) -> list[Problem]:
     problems: list[Problem] = []
     groups: dict[str, list[str]] = {}
     for name in names:
-        if _is_conflict_copy(name):
+        if is_conflict_copy(name):
             problems.append(
                 Problem(
                     prefix + name,

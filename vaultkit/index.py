@@ -14,6 +14,7 @@ import os
 import socket
 import sqlite3
 import time
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -472,6 +473,51 @@ class Index:
             self.apply(_parse_all(self.vault, to_read, tick), removed, scan_ns, fresh=not known)
         report.changed_paths = sorted([s.rel_path for s in to_read if s not in known] + removed)
         report.problems = self.db.execute("SELECT count(*) FROM problems").fetchone()[0]
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def refresh(self, rel_paths: Iterable[str]) -> SyncReport | None:
+        """Re-read just these notes (a watcher's events), or None when only a walk can tell.
+
+        A path with no file under that name is a deleted note; one the walk would skip
+        (a template, an excluded folder) is dropped from the index.
+        """
+        started = time.perf_counter()
+        wanted = sorted(set(rel_paths))
+        if any(not rel.lower().endswith(".md") for rel in wanted):
+            return None  # a folder moved or deleted: its notes have no events of their own
+        indexed = {
+            unicodedata.normalize("NFC", path): path
+            for (path,) in self.db.execute(
+                "SELECT path FROM files WHERE path IN (SELECT value FROM json_each(?))", (json.dumps(wanted),)
+            )
+        }
+        rows, removed, root = _Rows(), [], str(self.vault.root)
+        for rel in wanted:
+            path = indexed.get(unicodedata.normalize("NFC", rel), rel)
+            known = path in indexed.values()
+            try:
+                st = os.stat(os.path.join(root, path))
+            except OSError:
+                if known:
+                    removed.append(path)
+                elif not rel.isascii():
+                    return None  # it may be on disk under another Unicode spelling
+                continue
+            if self.vault.includes(path) and os.path.isfile(os.path.join(root, path)):
+                rows.add(_parse_one(root, self.vault.config, FileStat(path, st.st_mtime_ns, st.st_size)))
+            elif known:
+                removed.append(path)
+        self.apply([rows], removed, None)
+        added = sum(path not in indexed.values() for path in rows.paths)
+        report = SyncReport(
+            read=len(rows),
+            added=added,
+            changed=len(rows) - added,
+            removed=len(removed),
+            total=self.note_count(),
+        )
+        report.changed_paths = sorted([*rows.paths, *removed])
         report.seconds = time.perf_counter() - started
         return report
 

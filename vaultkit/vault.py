@@ -125,41 +125,64 @@ class Vault:
                 continue
             seen.add(real)
             try:
-                entries = os.scandir(folder)
+                with os.scandir(folder) as listing:
+                    entries = list(listing)
             except OSError:
                 continue
-            with entries:
-                for entry in entries:
-                    name = entry.name
-                    if name[0] == ".":
+            here: set[str] | None = None  # the folder's names, made only if a name needs them
+            for entry in entries:
+                name = entry.name
+                if name[0] == ".":
+                    continue
+                if "onflict" in name and is_conflict_copy(name):
+                    continue  # a sync tool's copy: `vault check` reports it; it is nobody
+                if not name.isascii() and not unicodedata.is_normalized("NFC", name):
+                    # A Mac's decomposed spelling: when the composed one sits beside it (Linux
+                    # keeps both), they are one note to a Mac and to vaultkit: read the NFC one.
+                    if here is None:
+                        here = {e.name for e in entries}
+                    if nfc("NFC", name) in here:
                         continue
-                    rel = prefix + name
-                    try:
-                        # The common case first, with no call that is not needed: a plain
-                        # note (the type comes with the directory listing; one stat).
-                        if not excluded and name.endswith(".md") and entry.is_file(follow_symlinks=False):
-                            st = entry.stat(follow_symlinks=False)
-                            found.append(new_stat(FileStat, (rel, st.st_mtime_ns, st.st_size)))
+                rel = prefix + name
+                try:
+                    # The common case first, with no call that is not needed: a plain
+                    # note (the type comes with the directory listing; one stat).
+                    if not excluded and name.endswith(".md") and entry.is_file(follow_symlinks=False):
+                        st = entry.stat(follow_symlinks=False)
+                        found.append(new_stat(FileStat, (rel, st.st_mtime_ns, st.st_size)))
+                        continue
+                    # Settings match the NFC form, but the path stays as it is on disk: a
+                    # decomposed name (saved on a Mac) opens only by its own bytes.
+                    key = rel if rel.isascii() else nfc("NFC", rel)
+                    if entry.is_symlink():
+                        if not self._inside(entry.path):
                             continue
-                        # Settings match the NFC form, but the path stays as it is on disk: a
-                        # decomposed name (saved on a Mac) opens only by its own bytes.
-                        key = rel if rel.isascii() else nfc("NFC", rel)
-                        if entry.is_symlink():
-                            if not self._inside(entry.path):
-                                continue
-                            is_dir = entry.is_dir()
-                        else:
-                            is_dir = entry.is_dir(follow_symlinks=False)
-                        if is_dir:
-                            if key not in self._skip_dirs and not (excluded and excluded(key)):
-                                stack.append((entry.path, rel + "/"))
-                        elif name[-3:].lower() == ".md" and not (excluded and excluded(key)):
-                            st = entry.stat()
-                            if entry.is_file():
-                                found.append(FileStat(rel, st.st_mtime_ns, st.st_size))
-                    except OSError:
-                        continue
+                        is_dir = entry.is_dir()
+                    else:
+                        is_dir = entry.is_dir(follow_symlinks=False)
+                    if is_dir:
+                        if key not in self._skip_dirs and not (excluded and excluded(key)):
+                            stack.append((entry.path, rel + "/"))
+                    elif name[-3:].lower() == ".md" and not (excluded and excluded(key)):
+                        st = entry.stat()
+                        if entry.is_file():
+                            found.append(FileStat(rel, st.st_mtime_ns, st.st_size))
+                except OSError:
+                    continue
         return found
+
+    def includes(self, rel_path: str) -> bool:
+        """Whether `walk` would list a note at this vault-relative path (file type aside)."""
+        parts = rel_path.split("/")
+        if not rel_path.lower().endswith(".md") or any(part.startswith(".") for part in parts):
+            return False
+        if is_conflict_copy(parts[-1]):
+            return False
+        key = unicodedata.normalize("NFC", rel_path)
+        folders = ["/".join(parts[:n]) for n in range(1, len(parts))]
+        if any(folder in self._skip_dirs for folder in folders):
+            return False
+        return not (self.config.exclude and any(self._excluded(f) for f in [*folders, key]))
 
     def _inside(self, path: str) -> bool:
         real = os.path.realpath(path)
@@ -246,6 +269,13 @@ def _fsync_dir(folder: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+def is_conflict_copy(name: str) -> bool:
+    """A copy that a sync tool left beside a note it could not merge (Obsidian Sync, Dropbox:
+    `Note (conflicted copy 2026-11-20).md`; Syncthing: `Note.sync-conflict-20261120-1.md`)."""
+    folded = name.casefold()
+    return "conflicted copy" in folded or ".sync-conflict-" in folded
 
 
 _SAFE_FILE_RE = re.compile(r"[\x00-\x1f/\\:*?\"<>|#^\[\]]")

@@ -136,6 +136,7 @@ class Watcher:
         max_wait: float = MAX_WAIT_S,
         rescan_every: float = RESCAN_S,
         heartbeat_every: float = HEARTBEAT_S,
+        slow_views_every: float = SLOW_VIEWS_S,
         echo: Callable[[str], None] | None = None,
         echo_error: Callable[[str], None] | None = None,
     ) -> None:
@@ -146,6 +147,7 @@ class Watcher:
         self.max_wait = max_wait
         self.rescan_every = rescan_every
         self.heartbeat_every = heartbeat_every
+        self.slow_views_every = slow_views_every
         self.updates = 0
         self.last_update: Update | None = None
         self._start_day = workspace.today
@@ -162,7 +164,8 @@ class Watcher:
         self._stop = False
         self._written: dict[str, bytes] = {}  # views as this watcher wrote them
         self._render_owed = False  # the last render failed
-        self._slow_views_at = -SLOW_VIEWS_S  # when the slow views were last rendered
+        self._slow_views_at = -slow_views_every  # when the slow views were last rendered
+        self._slow_views_owed = False  # a change was rendered into Due.md only
         self._synced = False  # the last sync worked: the index matches the vault
         self._current: bool | None = False  # what the last heartbeat said (None: not written)
         self._workspace = workspace  # replaced by the loop's own in run()
@@ -310,6 +313,8 @@ class Watcher:
             elif now >= next_rescan:
                 self._update("rescan", set())
                 next_rescan = time.monotonic() + self.rescan_every
+            elif self._slow_views_owed and now >= self._slow_views_at + self.slow_views_every:
+                self._update("catch up", set())
             elif self._current and self._pending:
                 # Events are waiting: commands must walk the vault until they are done.
                 self._beat()
@@ -378,16 +383,19 @@ class Watcher:
                 except VaultkitError as err:  # a bad config: say so, go on with the old one
                     update.error = str(err)
             workspace = self._workspace
-            # This sync is what makes the index current, so it must walk: not current meanwhile.
+            # This sync is what makes the index current: not current meanwhile.
             self._beat()
-            update.sync = workspace.sync()
+            # Notes the events named are re-read on their own (a walk of 100,000 notes costs
+            # most of a second); anything else, and every start and rescan, walks the vault.
+            quick = reason == "change" and changed and CONFIG_NAME not in changed
+            update.sync = (workspace.index.refresh(changed) if quick else None) or workspace.sync()
             with self._lock:
                 self._synced = True
             # Render after every event, not only when the sync saw changes: a command that
             # wrote a note (`vault log`) has indexed it already, but the views are not redone.
             if self._render_owed or reason != "rescan" or update.sync.changed_paths:
                 self._render_owed = True  # until the views are written: a failure retries
-                every = reason != "change" or time.monotonic() >= self._slow_views_at + SLOW_VIEWS_S
+                every = reason != "change" or time.monotonic() >= self._slow_views_at + self.slow_views_every
                 for view in render_views(workspace, None if every else FAST_VIEWS):
                     if view.written:
                         update.views_written.append(view.path)
@@ -396,6 +404,7 @@ class Watcher:
                 self._render_owed = False
                 if every:
                     self._slow_views_at = time.monotonic()
+                self._slow_views_owed = not every
             touched = set(update.sync.changed_paths)
             if touched:
                 update.problems = [

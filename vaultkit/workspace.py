@@ -178,6 +178,8 @@ class Workspace:
                 horizon = parse_cadence(within)
             except ValueError as err:
                 raise UsageError(f"--within: {err}") from None
+            if horizon is None:
+                raise UsageError(f"--within {within!r}: give a span such as 7d, 2w or 1m")
         until = horizon.add_to(self.today) if horizon else self.today
         candidates = self.index.due_candidates(self.today, until)
         return due_items(candidates, self.config, self.today, horizon, tag)
@@ -335,6 +337,11 @@ class Workspace:
         taken = self.index.path_of_name(name_key(clean))
         if taken:
             raise RefusedWrite(f"{clean!r} is already in the vault: {taken}")
+        for alias in aliases:
+            # An alias that is somebody's name or alias would take their links away from them.
+            owner = self.index.path_of_name(name_key(alias))
+            if owner:
+                raise RefusedWrite(f"--alias {alias!r} is already a name or alias in the vault: {owner}")
         extra: dict[str, str | list[str]] = {}
         reserved = {"aliases", "tags", "cadence", "met", "introduced_by"}
         for item in fields:

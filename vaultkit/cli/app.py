@@ -236,4 +236,9 @@ def warn_problems(problems: list[Any]) -> None:
 
 def main() -> None:
     """Entry point of the `vault` console script."""
+    import signal
+
+    if hasattr(signal, "SIGPIPE"):
+        # `vault search x | head -1`: end quietly when the reader stops, as Unix tools do.
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     app()

@@ -131,7 +131,13 @@ def due(
         for item in items:
             grid.add_row(item.name, describe_last(item), describe_every(item), describe_overdue(item))
         out = console()
-        out.print(f"{len(items)} due on {workspace.today.isoformat()}:")
+        if within:
+            until = max((item.due_on for item in items if item.due_on), default=workspace.today)
+            out.print(
+                f"{len(items)} due on {workspace.today.isoformat()} or coming due by {until.isoformat()}:"
+            )
+        else:
+            out.print(f"{len(items)} due on {workspace.today.isoformat()}:")
         out.print(grid)
     warn_problems(problems)
 
@@ -199,7 +205,7 @@ def list_(
         grid.add_row(person["name"], person["last_contact"] or "-", person["due_on"] or "-", tags_text)
     out = console()
     out.print(grid)
-    out.print(f"{len(people)} people")
+    out.print(f"{len(people)} {'person' if len(people) == 1 else 'people'}")
 
 
 @app.command()
