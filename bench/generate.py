@@ -207,10 +207,12 @@ LAST = [
     "Dubois",
     "Moreau",
 ]
-TAGS = ["friend", "family", "mentor", "client", "colleague", "investor", "community", "school", "neighbour"]
+TAGS = ["friend", "client", "colleague", "investor", "community", "school", "neighbour"]
+# Tags that give a cadence (`vaultkit.toml` below) are rare, as family and mentors are.
+RARE_TAGS = ["family", "mentor"]
 # Most people in a large vault have no cadence: the user keeps in touch with a few
-# hundred of them (about 1 in 20 here: 500 at 10,000 people, 5,000 at 100,000).
-CADENCES = ["2w", "1m", "6w", "2m", "3m", "quarterly", "6m", "1y", "monthly", "none"] + [None] * 190
+# hundred of them (about 1 in 20 here, own or by tag: 500 at 10,000 people, 5,000 at 100,000).
+CADENCES = ["2w", "1m", "6w", "2m", "3m", "quarterly", "6m", "1y", "monthly", "none"] + [None] * 330
 CITIES = [
     "London",
     "Lagos",
@@ -308,7 +310,8 @@ def person_note(rng: random.Random, name: str, everyone: list[str]) -> str:
     fm = []
     if rng.random() < 0.2:
         fm.append(f"aliases: [{name.split()[0]}{rng.randint(1, 999)}]")
-    fm.append(f"tags: [person, {', '.join(rng.sample(TAGS, rng.randint(0, 2)))}]".replace(", ]", "]"))
+    tags = rng.sample(TAGS, rng.randint(0, 2)) + [tag for tag in RARE_TAGS if rng.random() < 0.01]
+    fm.append(f"tags: [person, {', '.join(tags)}]".replace(", ]", "]"))
     cadence = rng.choice(CADENCES)
     if cadence:
         fm.append(f"cadence: {cadence}")

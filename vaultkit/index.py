@@ -699,9 +699,15 @@ class Index:
 
         # -- queries -----------------------------------------------------------------------
 
-    def people(self, today: dt.date, with_fields: bool = False) -> list[Person]:
-        """Every person with their derived last contact as of `today`, by name."""
-        return self._people_where("", (), today, with_fields)
+    def people(
+        self, today: dt.date, with_fields: bool = False, field_keys: Sequence[str] | None = None
+    ) -> list[Person]:
+        """Every person with their derived last contact as of `today`, by name.
+
+        `field_keys` keeps only those front-matter keys (a figure over 100,000 people needs
+        a few keys, not every note's whole front matter in memory at once).
+        """
+        return self._people_where("", (), today, with_fields, field_keys)
 
     def birthday_candidates(self, today: dt.date, days: int) -> list[Person]:
         """People whose birthday (month and day) falls in the `days` after today: a superset
@@ -755,7 +761,12 @@ class Index:
         )
 
     def _people_where(
-        self, where: str, params: tuple[Any, ...], today: dt.date, with_fields: bool
+        self,
+        where: str,
+        params: tuple[Any, ...],
+        today: dt.date,
+        with_fields: bool,
+        field_keys: Sequence[str] | None = None,
     ) -> list[Person]:
         columns = (
             "path, name, aliases, tags, cadence, met, last_contact, birthday, snooze_until, archived, "
@@ -764,9 +775,13 @@ class Index:
         if with_fields:
             columns += ", fields"
         result: list[Person] = []
+        keys = set(field_keys) if field_keys is not None else None
         for row in self.db.execute(f"SELECT {columns} FROM people {where} ORDER BY name_key, path", params):
+            fields: dict[str, Any] = json.loads(row[13]) if with_fields else {}
+            if keys is not None:
+                fields = {key: value for key, value in fields.items() if key in keys}
             person = Person(
-                name=row[1], path=row[0], fields=json.loads(row[13]) if with_fields else {},
+                name=row[1], path=row[0], fields=fields,
                 aliases=_list_of(row[2]), tags=_list_of(row[3]), cadence=row[4],
                 met=_date(row[5]), birthday=row[7], snooze_until=_date(row[8]),
                 archived=bool(row[9]), introduced_by=_list_of(row[10]),

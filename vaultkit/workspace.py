@@ -166,9 +166,9 @@ class Workspace:
         )
 
     # -- reading -----------------------------------------------------------------------
-    def people(self, with_fields: bool = False) -> list[Person]:
-        """Every person, with their last contact."""
-        return self.index.people(self.today, with_fields=with_fields)
+    def people(self, with_fields: bool = False, field_keys: Sequence[str] | None = None) -> list[Person]:
+        """Every person, with their last contact (and their front matter, or those keys of it)."""
+        return self.index.people(self.today, with_fields=with_fields, field_keys=field_keys)
 
     def due(self, within: str | None = None, tag: str | None = None) -> list[DueItem]:
         """Who is due today (or within the horizon)."""
