@@ -9,6 +9,7 @@ import os
 import re
 import tempfile
 import unicodedata
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -116,8 +117,6 @@ class Vault:
         stack = [(str(self.root), "")]
         seen: set[str] = set()
         excluded = self._excluded if self.config.exclude else None
-        nfc = unicodedata.normalize
-        new_stat = tuple.__new__  # a FileStat without the Python-level __new__ call
         while stack:
             folder, prefix = stack.pop()
             real = os.path.realpath(folder)
@@ -125,51 +124,65 @@ class Vault:
                 continue
             seen.add(real)
             try:
-                with os.scandir(folder) as listing:
-                    entries = list(listing)
+                entries = os.scandir(folder)
             except OSError:
                 continue
-            here: set[str] | None = None  # the folder's names, made only if a name needs them
-            for entry in entries:
-                name = entry.name
-                if name[0] == ".":
-                    continue
-                if "onflict" in name and is_conflict_copy(name):
-                    continue  # a sync tool's copy: `vault check` reports it; it is nobody
-                if not name.isascii() and not unicodedata.is_normalized("NFC", name):
-                    # A Mac's decomposed spelling: when the composed one sits beside it (Linux
-                    # keeps both), they are one note to a Mac and to vaultkit: read the NFC one.
-                    if here is None:
-                        here = {e.name for e in entries}
-                    if nfc("NFC", name) in here:
-                        continue
-                rel = prefix + name
-                try:
-                    # The common case first, with no call that is not needed: a plain
-                    # note (the type comes with the directory listing; one stat).
-                    if not excluded and name.endswith(".md") and entry.is_file(follow_symlinks=False):
-                        st = entry.stat(follow_symlinks=False)
-                        found.append(new_stat(FileStat, (rel, st.st_mtime_ns, st.st_size)))
-                        continue
-                    # Settings match the NFC form, but the path stays as it is on disk: a
-                    # decomposed name (saved on a Mac) opens only by its own bytes.
-                    key = rel if rel.isascii() else nfc("NFC", rel)
-                    if entry.is_symlink():
-                        if not self._inside(entry.path):
-                            continue
-                        is_dir = entry.is_dir()
-                    else:
-                        is_dir = entry.is_dir(follow_symlinks=False)
-                    if is_dir:
-                        if key not in self._skip_dirs and not (excluded and excluded(key)):
-                            stack.append((entry.path, rel + "/"))
-                    elif name[-3:].lower() == ".md" and not (excluded and excluded(key)):
-                        st = entry.stat()
-                        if entry.is_file():
-                            found.append(FileStat(rel, st.st_mtime_ns, st.st_size))
-                except OSError:
-                    continue
+            with entries:
+                self._walk_folder(entries, folder, prefix, excluded, stack, found)
         return found
+
+    def _walk_folder(
+        self,
+        entries: Iterator[os.DirEntry[str]],
+        folder: str,
+        prefix: str,
+        excluded: Callable[[str], bool] | None,
+        stack: list[tuple[str, str]],
+        found: list[FileStat],
+    ) -> None:
+        """Add the notes of one folder to `found`, its sub-folders to `stack`."""
+        nfc = unicodedata.normalize
+        new_stat = tuple.__new__  # a FileStat without the Python-level __new__ call
+        for entry in entries:
+            name = entry.name
+            if name[0] == ".":
+                continue
+            if "onflict" in name and is_conflict_copy(name):
+                continue  # a sync tool's copy: `vault check` reports it; it is nobody
+            # A Mac's decomposed spelling: when the composed one sits beside it (Linux keeps
+            # both), they are one note to a Mac and to vaultkit: read the NFC one.
+            if (
+                not name.isascii()
+                and not unicodedata.is_normalized("NFC", name)
+                and os.path.lexists(os.path.join(folder, nfc("NFC", name)))
+            ):
+                continue
+            rel = prefix + name
+            try:
+                # The common case first, with no call that is not needed: a plain
+                # note (the type comes with the directory listing; one stat).
+                if not excluded and name.endswith(".md") and entry.is_file(follow_symlinks=False):
+                    st = entry.stat(follow_symlinks=False)
+                    found.append(new_stat(FileStat, (rel, st.st_mtime_ns, st.st_size)))
+                    continue
+                # Settings match the NFC form, but the path stays as it is on disk: a
+                # decomposed name (saved on a Mac) opens only by its own bytes.
+                key = rel if rel.isascii() else nfc("NFC", rel)
+                if entry.is_symlink():
+                    if not self._inside(entry.path):
+                        continue
+                    is_dir = entry.is_dir()
+                else:
+                    is_dir = entry.is_dir(follow_symlinks=False)
+                if is_dir:
+                    if key not in self._skip_dirs and not (excluded and excluded(key)):
+                        stack.append((entry.path, rel + "/"))
+                elif name[-3:].lower() == ".md" and not (excluded and excluded(key)):
+                    st = entry.stat()
+                    if entry.is_file():
+                        found.append(FileStat(rel, st.st_mtime_ns, st.st_size))
+            except OSError:
+                continue
 
     def includes(self, rel_path: str) -> bool:
         """Whether `walk` would list a note at this vault-relative path (file type aside)."""
