@@ -35,7 +35,7 @@ from vaultkit.model import (
 from vaultkit.parse import parse_note, split_lines
 from vaultkit.vault import FileStat, Vault
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 RACY_WINDOW_NS = 2_000_000_000  # files changed this close to a scan are re-read next time
 PARALLEL_THRESHOLD = 2000
 
@@ -53,13 +53,16 @@ CREATE TABLE files (
 CREATE INDEX files_stem ON files(stem_key);
 CREATE INDEX files_mtime ON files(mtime_ns);
 CREATE TABLE people (
-  path TEXT PRIMARY KEY, name TEXT, name_key TEXT, fields TEXT, aliases TEXT, tags TEXT,
+  path TEXT PRIMARY KEY, name TEXT, name_key TEXT, aliases TEXT, tags TEXT,
   cadence TEXT, met TEXT, last_contact TEXT, birthday TEXT, snooze_until TEXT,
   archived INTEGER, introduced_by TEXT,
   -- derived, kept current by _summarise: the latest contact of any date, the resolved
   -- cadence, and the due date that follows (before "today" filters anything out)
   last_any TEXT, last_channel TEXT, cadence_res TEXT, cadence_source TEXT, due_base TEXT);
 CREATE INDEX people_name ON people(name_key);
+-- every front-matter value as written, apart: `people` rows stay small, so the queries of
+-- `vault due` read few pages
+CREATE TABLE people_fields (path TEXT PRIMARY KEY, fields TEXT);
 -- `vault due` and the birthday list read only the people these hold, not everyone
 CREATE INDEX people_due ON people(due_base) WHERE cadence_res IS NOT NULL;
 CREATE INDEX people_birthday ON people(substr(birthday, -5)) WHERE birthday IS NOT NULL;
@@ -222,6 +225,7 @@ class _Rows:
         self.links: list[tuple[Any, ...]] = []
         self.tasks: list[tuple[Any, ...]] = []
         self.people: list[tuple[Any, ...]] = []
+        self.fields: list[tuple[str, str]] = []
         self.aliases: list[tuple[Any, ...]] = []
         self.contacts: list[tuple[Any, ...]] = []
         self.affected: set[str] = set()
@@ -267,11 +271,12 @@ class _Rows:
         if note.kind == PERSON:
             self.people.append(
                 (
-                    path, note.name, name_key(note.name), _dumps(note.fields), _dumps(note.aliases),
+                    path, note.name, name_key(note.name), _dumps(note.aliases),
                     _dumps(note.tags), note.cadence, _iso(note.met), _iso(note.last_contact),
                     note.birthday, _iso(note.snooze_until), int(note.archived), _dumps(note.introduced_by),
                 )
             )  # fmt: skip
+            self.fields.append((path, _dumps(note.fields)))
             alias_keys = {name_key(alias) for alias in note.aliases}
             self.aliases.extend((key, path) for key in alias_keys)
             self.affected |= alias_keys
@@ -323,10 +328,11 @@ class _Rows:
         db.executemany("INSERT INTO links VALUES (?, ?, ?, ?, ?, NULL)", self.links)
         db.executemany("INSERT INTO tasks VALUES (?, ?, ?, ?, ?)", self.tasks)
         db.executemany(
-            "INSERT INTO people (path, name, name_key, fields, aliases, tags, cadence, met, last_contact, "
-            "birthday, snooze_until, archived, introduced_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO people (path, name, name_key, aliases, tags, cadence, met, last_contact, "
+            "birthday, snooze_until, archived, introduced_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             self.people,
         )
+        db.executemany("INSERT INTO people_fields VALUES (?, ?)", self.fields)
         db.executemany("INSERT OR IGNORE INTO temp.touched VALUES (?)", [(row[0],) for row in self.people])
         db.executemany("INSERT INTO aliases VALUES (?, ?)", self.aliases)
         db.executemany("INSERT INTO contacts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", self.contacts)
@@ -603,7 +609,7 @@ class Index:
                 (path,),
             )
             for table, column in (
-                ("files", "path"), ("people", "path"), ("aliases", "person"), ("links", "src"),
+                ("files", "path"), ("people", "path"), ("people_fields", "path"), ("aliases", "person"), ("links", "src"),
                 ("contacts", "src"), ("tasks", "src"), ("problems", "path"),
             ):  # fmt: skip
                 db.execute(f"DELETE FROM {table} WHERE {column} = ?", (path,))
@@ -773,7 +779,7 @@ class Index:
             "introduced_by, last_any, last_channel"
         )
         if with_fields:
-            columns += ", fields"
+            columns += ", (SELECT fields FROM people_fields f WHERE f.path = people.path)"
         result: list[Person] = []
         keys = set(field_keys) if field_keys is not None else None
         for row in self.db.execute(f"SELECT {columns} FROM people {where} ORDER BY name_key, path", params):
@@ -1005,7 +1011,10 @@ class Index:
         """(path, name, front-matter fields) of every person, by name: `people` without last contacts."""
         return [
             (row[0], row[1], json.loads(row[2]))
-            for row in self.db.execute("SELECT path, name, fields FROM people ORDER BY name_key, path")
+            for row in self.db.execute(
+                "SELECT p.path, p.name, f.fields FROM people p JOIN people_fields f ON f.path = p.path "
+                "ORDER BY p.name_key, p.path"
+            )
         ]
 
     # -- the watcher's heartbeat ---------------------------------------------------------
