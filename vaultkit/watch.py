@@ -32,7 +32,7 @@ from vaultkit.vault import Vault
 from vaultkit.views import render_views
 from vaultkit.workspace import Workspace
 
-DEBOUNCE_S = 0.3  # quiet time after the last event before an update
+DEBOUNCE_S = 0.15  # quiet time after the last event (an editor's save is a few events in ms)
 MAX_WAIT_S = 2.0  # a burst longer than this still gets an update
 GIT_MAX_WAIT_S = 30.0  # while git holds its index lock, wait for the checkout to finish
 RESCAN_S = 60.0  # full incremental rescan, for events the OS dropped
