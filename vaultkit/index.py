@@ -450,10 +450,22 @@ class Index:
         current = self.vault.walk()
         report.total = len(current)
         to_read = [stat for stat in current if stat not in known]
-        unchanged = not to_read and len(known) == len(current)  # the usual case: skip the rest
-        stored = set() if unchanged else {path for path, _, _ in known}
-        report.added = sum(stat.rel_path not in stored for stat in to_read)
-        report.changed = len(to_read) - report.added
+        # Which of those are new: ask the index about just them, not a set of every path.
+        stale = {stat.rel_path for stat in to_read}
+        old = {
+            row[0]
+            for row in self.db.execute(
+                "SELECT path FROM files WHERE path IN (SELECT value FROM json_each(?))",
+                (json.dumps(sorted(stale)),),
+            )
+        }
+        report.added = len(stale) - len(old)
+        report.changed = len(old)
+        # Every note the index knows is still here, unless the walk found fewer known ones.
+        removed: list[str] = []
+        if len(known) != len(current) - report.added:
+            seen = {stat.rel_path for stat in current}
+            removed = [path for path, _, _ in known if path not in seen]
         # Changed within the file system's time resolution of the last scan: the stat may
         # not show a second edit, so read them again.
         racy = {
@@ -463,10 +475,7 @@ class Index:
             )
         }
         if racy:
-            stale = {stat.rel_path for stat in to_read}
             to_read += [stat for stat in current if stat.rel_path in racy and stat.rel_path not in stale]
-        seen = set() if unchanged else {stat.rel_path for stat in current}
-        removed = [path for path in stored if path not in seen]
         report.removed = len(removed)
         report.read = len(to_read)
         done = [0]
