@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+
+# Typer 0.26 to 0.28 carry their own click as `typer._click` (pinned in pyproject.toml).
 from typer._click import Context
 from typer._click.exceptions import NoArgsIsHelpError
 from typer._click.exceptions import UsageError as ClickUsageError
