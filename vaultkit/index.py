@@ -539,17 +539,8 @@ class Index:
 
     def update_paths(self, rel_paths: Iterable[str]) -> None:
         """Re-read these notes now (after vaultkit wrote them), whatever their stat says."""
-        rows = _Rows()
-        removed: list[str] = []
-        root = str(self.vault.root)
-        for rel in rel_paths:
-            try:
-                st = (self.vault.root / rel).stat()
-            except FileNotFoundError:
-                removed.append(rel)
-                continue
-            rows.add(_parse_one(root, self.vault.config, FileStat(rel, st.st_mtime_ns, st.st_size)))
-        self.apply([rows], removed, None)
+        if self.refresh(rel_paths) is None:
+            self.sync()
 
     def apply(
         self,
