@@ -111,3 +111,29 @@ def test_a_leap_day_birthday_is_found_in_a_common_year(tmp_path: Path) -> None:
     (root / "People" / "Leap.md").write_text("---\nbirthday: 2000-02-29\n---\n", encoding="utf-8")
     workspace = open_workspace(root, tmp_path / "index.sqlite", dt.date(2027, 2, 1))
     assert [(b.name, b.on) for b in upcoming_birthdays_of(workspace)] == [("Leap", dt.date(2027, 2, 28))]
+
+
+def test_upcoming_birthdays_leave_out_archived_people_and_give_ages_when_the_year_is_known(
+    tmp_path: Path,
+) -> None:
+    from vaultkit.views import upcoming_birthdays, upcoming_birthdays_of
+
+    root = tmp_path / "vault"
+    (root / "People").mkdir(parents=True)
+    notes = {
+        "Gone": "birthday: 1990-11-25\narchived: true",
+        "Yearless": "birthday: --11-24",
+        "Born": "birthday: 1990-11-23",
+        "Newborn": "birthday: 2026-11-30",
+    }
+    for name, front in notes.items():
+        (root / "People" / f"{name}.md").write_text(f"---\n{front}\n---\n", encoding="utf-8")
+    today = dt.date(2026, 11, 22)
+    workspace = open_workspace(root, tmp_path / "index.sqlite", today)
+    found = upcoming_birthdays_of(workspace)
+    assert [(b.name, b.days, b.age) for b in found] == [
+        ("Born", 1, 36),
+        ("Yearless", 2, None),
+        ("Newborn", 8, None),
+    ]
+    assert found == upcoming_birthdays(workspace.index.people(today), today)

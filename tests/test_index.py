@@ -408,3 +408,78 @@ def test_refresh_rereads_only_the_notes_named(tmp_path: Path) -> None:
     assert index.refresh(["People"]) is None
     assert index.refresh(["People/Zoe\u0308.md"]) is None
     index.close()
+
+
+# -- the stored walk -----------------------------------------------------------------------
+def age_all(root: Path) -> None:
+    """Old mtimes on every note and folder: a vault nobody touched for a while."""
+    for path in [root, *root.rglob("*")]:
+        age(path)
+
+
+def test_a_sync_compares_with_the_stored_walk_and_still_sees_every_change(
+    index: Index, make_person: MakePerson, vault_dir: Path
+) -> None:
+    ada, bob = make_person("Ada"), make_person("Bob")
+    write_note(vault_dir, "Daily/2026-11-20.md", "[[Ada]]\n")
+    age_all(vault_dir)
+    assert counts(index.sync()) == (3, 3, 3, 0, 0)
+    assert index.db.execute("SELECT count(*) FROM walk_folders").fetchone()[0] == 3
+    assert counts(index.sync()) == (3, 0, 0, 0, 0)
+    # Edited in place: the folder's listing is reused, the stat differs.
+    bob.write_text("---\ncadence: 2w\n---\n# Bob\n")
+    age(bob, 5)
+    report = index.sync()
+    assert (counts(report), report.changed_paths) == ((3, 1, 0, 1, 0), ["People/Bob.md"])
+    assert {p.name: p.cadence for p in index.people(TODAY)}["Bob"] == "2w"
+    # Added, deleted and renamed notes.
+    ada.rename(vault_dir / "People" / "Ada Lovelace.md")
+    write_note(vault_dir, "People/Cy.md", "# Cy\n")
+    (vault_dir / "Daily" / "2026-11-20.md").unlink()
+    age(vault_dir / "People" / "Cy.md")  # (the folders' mtimes moved on: they are listed again)
+    report = index.sync()
+    assert report.changed_paths == [
+        "Daily/2026-11-20.md",
+        "People/Ada Lovelace.md",
+        "People/Ada.md",
+        "People/Cy.md",
+    ]
+    assert sorted(p.name for p in index.people(TODAY)) == ["Ada Lovelace", "Bob", "Cy"]
+    assert counts(index.sync()) == (3, 0, 0, 0, 0)
+
+
+def test_a_write_between_a_syncs_walk_and_its_store_makes_the_next_sync_compare_with_the_index(
+    index: Index, make_person: MakePerson, vault_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A watcher (another process) writes notes while a command syncs: the command must not
+    store its walk as what the index holds, or a later sync would trust it."""
+    import vaultkit.index as index_module
+
+    ada, bob = make_person("Ada"), make_person("Bob")
+    age_all(vault_dir)
+    index.sync()
+    other = Index.open(Vault(vault_dir), index.path)
+    real_apply = index_module.Index.apply
+
+    def meanwhile(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self is index:
+            # After this sync's walk, the other process re-reads Bob (edited since).
+            bob.write_text("---\ncadence: 3m\n---\n# Bob\n")
+            age(bob, 20)
+            assert other.refresh(["People/Bob.md"]) is not None
+        return real_apply(self, *args, **kwargs)
+
+    ada.write_text("---\ncadence: 2w\n---\n# Ada\n")
+    age(ada, 10)
+    monkeypatch.setattr(index_module.Index, "apply", meanwhile)
+    assert index.sync().changed_paths == ["People/Ada.md"]
+    monkeypatch.setattr(index_module.Index, "apply", real_apply)
+    assert index.db.execute("SELECT value FROM meta WHERE key = 'walk'").fetchone()[0].startswith("-1 ")
+    # The next sync compares every stat with the index: Bob's row is the one on disk.
+    assert counts(index.sync()) == (2, 0, 0, 0, 0)
+    assert {p.name: p.cadence for p in index.people(TODAY)} == {"Ada": "2w", "Bob": "3m"}
+    # A watcher's refresh also marks the stored walk as out of date.
+    index.sync()
+    other.refresh(["People/Ada.md"])
+    assert index.db.execute("SELECT value FROM meta WHERE key = 'walk'").fetchone()[0].startswith("-1 ")
+    other.close()

@@ -258,3 +258,81 @@ def test_includes_follows_the_walk(vault_dir: Path) -> None:
         "People/notes.txt",
     ):
         assert not vault.includes(rel), rel
+
+
+# -- the walk: listings kept between scans, stats from two processes ----------------------
+def age_folders(root: Path) -> None:
+    """Give every folder an old mtime, as a vault has that nobody added a note to lately."""
+    for folder in [root, *(p for p in root.rglob("*") if p.is_dir())]:
+        os.utime(folder, ns=(1_600_000_000 * 10**9, 1_600_000_000 * 10**9))
+
+
+def test_a_scan_lists_again_only_the_folders_whose_names_changed(vault_dir: Path) -> None:
+    for name in ("Ada", "Bob"):
+        write_note(vault_dir, f"People/{name}.md", f"# {name}\n")
+    write_note(vault_dir, "Meetings/2026-11-20 Ada.md", "[[Ada]]\n")
+    age_folders(vault_dir)
+    vault = Vault(vault_dir)
+    first = vault.scan()
+    second = vault.scan(first.listings)
+    assert all(new is old for new, old in zip(second.listings, first.listings, strict=True))
+    assert second.paths == first.paths and second.stats == first.stats
+    # An edit in place leaves the folder's mtime: the listing is kept, the stat shows it.
+    (vault_dir / "People" / "Ada.md").write_text("# Ada\n\nmore\n")
+    edited = vault.scan(second.listings)
+    assert edited.listings[0] is second.listings[0]
+    assert [f.size for f in edited.files() if f.rel_path == "People/Ada.md"] == [len("# Ada\n\nmore\n")]
+    # A new note, a deleted one, a renamed one and a new sub-folder change their folders' mtimes.
+    write_note(vault_dir, "People/Cy.md", "# Cy\n")
+    (vault_dir / "People" / "Bob.md").rename(vault_dir / "People" / "Robert.md")
+    (vault_dir / "Meetings" / "2026-11-20 Ada.md").unlink()
+    write_note(vault_dir, "Meetings/2025/2025-01-02 Cy.md", "[[Cy]]\n")
+    after = vault.scan(edited.listings)
+    assert sorted(after.paths) == [
+        "Meetings/2025/2025-01-02 Cy.md", "People/Ada.md", "People/Cy.md", "People/Robert.md",
+    ]  # fmt: skip
+    assert sorted(after.paths) == notes(vault)
+
+
+def test_two_processes_stat_what_one_would(vault_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import vaultkit.vault as vault_module
+
+    for n in range(7):
+        write_note(vault_dir, f"People/P{n}.md", "x" * n)
+    write_note(vault_dir, "Daily/2026-11-20.md", "[[P1]]\n")
+    write_note(vault_dir, "Meetings/Deep/2026-11-21 P2.md", "[[P2]]\n")
+    os.symlink(vault_dir / "People" / "P3.md", vault_dir / "People" / "Link.md")
+    vault = Vault(vault_dir)
+    alone = vault.scan(parallel=False)
+    monkeypatch.setattr(vault_module, "PARALLEL_STAT", 1)
+    together = vault.scan(parallel=True)
+    assert together.paths == alone.paths and together.stats == alone.stats
+    assert "People/Link.md" in together.paths and len(together.paths) == 10
+    # A note gone between listing and stat is left out, from either process's half.
+    folder = str(vault_dir / "People")
+    names = ["P0.md", "gone.md", "P1.md", "P2.md", "also gone.md", "P4.md"]
+    stats = vault_module._stat_groups([(folder, names)], parallel=True)
+    assert list(stats[2::3]) == [0, -1, 0, 0, -1, 0]
+    assert list(stats[1::3]) == [0, 0, 1, 2, 0, 4]
+
+
+def test_a_note_deleted_during_a_scan_is_left_out_and_its_folder_listed_again(
+    vault_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import vaultkit.vault as vault_module
+
+    for name in ("Ada", "Bob", "Cy"):
+        write_note(vault_dir, f"People/{name}.md", f"# {name}\n")
+    age_folders(vault_dir)
+    real = vault_module._stat_groups
+
+    def delete_first(groups, parallel):  # type: ignore[no-untyped-def]
+        (vault_dir / "People" / "Bob.md").unlink()
+        return real(groups, parallel)
+
+    monkeypatch.setattr(vault_module, "_stat_groups", delete_first)
+    scan = Vault(vault_dir).scan()
+    assert scan.paths == [p for p in scan.paths if p != "People/Bob.md"] and len(scan.paths) == 2
+    assert [f.rel_path for f in scan.files()] == scan.paths
+    people = next(listing for listing in scan.listings if listing.prefix == "People/")
+    assert people.mtime_ns == -1  # not to be trusted next time

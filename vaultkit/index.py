@@ -8,17 +8,16 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
-import hashlib
 import json
 import os
-import socket
+import platform
 import sqlite3
 import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from vaultkit.config import Config
 from vaultkit.due import resolve_cadence
@@ -32,17 +31,17 @@ from vaultkit.model import (
     Problem,
     name_key,
 )
-from vaultkit.parse import parse_note, split_lines
-from vaultkit.vault import FileStat, Vault
+from vaultkit.vault import FileStat, Listing, Scan, Vault
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 14
 RACY_WINDOW_NS = 2_000_000_000  # files changed this close to a scan are re-read next time
 PARALLEL_THRESHOLD = 2000
+_WALK_CHUNK = 24 * 512  # bytes of the stats of 512 notes: three 8-byte numbers each
 
 _SECONDARY_INDEXES = (
     "files_stem", "files_mtime", "people_name", "people_due", "people_birthday", "aliases_key", "aliases_person", "links_src", "links_target",
     "links_stem", "links_person", "contacts_src", "contacts_target", "contacts_stem",
-    "contacts_person", "tasks_src", "tasks_due", "problems_path", "clashes_key",
+    "contacts_person", "tasks_src", "tasks_open", "problems_path", "clashes_key",
 )  # fmt: skip
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
@@ -82,15 +81,21 @@ CREATE INDEX contacts_src ON contacts(src);
 CREATE INDEX contacts_target ON contacts(target);
 CREATE INDEX contacts_stem ON contacts(stem);
 CREATE INDEX contacts_person ON contacts(person, date);
-CREATE TABLE tasks (src TEXT, line INTEGER, text TEXT, status TEXT, due TEXT);
+-- with their note's kind and name: the overdue follow-ups of person notes need no join
+CREATE TABLE tasks (src TEXT, line INTEGER, text TEXT, status TEXT, due TEXT, kind TEXT, name TEXT);
 CREATE INDEX tasks_src ON tasks(src);
-CREATE INDEX tasks_due ON tasks(due);
+CREATE INDEX tasks_open ON tasks(kind, due, src, line, text, name) WHERE status IN (' ', '/');
 CREATE TABLE problems (path TEXT, line INTEGER, level TEXT, message TEXT);
 CREATE INDEX problems_path ON problems(path);
 -- two people with one name, shared aliases: kept per name or alias key, redone for the keys
 -- a sync touches (working them out over everyone costs 0.5 s at 100,000 people)
 CREATE TABLE clashes (key TEXT, path TEXT, message TEXT);
 CREATE INDEX clashes_key ON clashes(key);
+-- the last walk (see Index._store_walk): each folder's listing, note names joined by "/",
+-- and every note's stat, 512 notes a row, so that one edit rewrites one row
+CREATE TABLE walk_folders (position INTEGER PRIMARY KEY, prefix TEXT, mtime_ns INTEGER,
+  names TEXT, folders TEXT);
+CREATE TABLE walk_stats (chunk INTEGER PRIMARY KEY, stats BLOB);
 CREATE VIRTUAL TABLE notes_fts USING fts5(
   path UNINDEXED, name, body, tokenize = 'unicode61 remove_diacritics 2');
 """
@@ -98,6 +103,8 @@ CREATE VIRTUAL TABLE notes_fts USING fts5(
 
 def default_index_path(root: Path) -> Path:
     """The index for a vault in the user's cache folder, keyed by the vault's real path."""
+    import hashlib  # OpenSSL: 3 ms, for the default path only
+
     from platformdirs import user_cache_dir
 
     digest = hashlib.sha256(str(root.resolve()).encode("utf-8")).hexdigest()[:16]
@@ -139,12 +146,60 @@ class _Outcome:
     error: NoteParseError | None
 
 
+class _Walk(NamedTuple):
+    """A sync's walk, with the generation of the index and the stored walk it started from."""
+
+    generation: int
+    previous: _WalkSnapshot | None
+    scan: Scan
+
+
+@dataclass
+class _WalkSnapshot:
+    """The walk the index last stored (see `Index._store_walk`)."""
+
+    generation: int  # the index's generation it describes; -1: it describes none
+    version: int  # how many times the walk tables were written
+    listings: list[Listing]
+    stats: bytes
+
+    def same_notes(self, scan: Scan) -> bool:
+        """Whether `scan` found the same notes in the same order."""
+        if scan.odd or len(scan.listings) != len(self.listings):
+            return False
+        return all(
+            new is old or (new.prefix == old.prefix and new.names == old.names)
+            for new, old in zip(scan.listings, self.listings, strict=True)
+        )
+
+    def same_listings(self, scan: Scan) -> bool:
+        """Whether `scan` listed no folder again: it reused every listing of this one."""
+        return len(scan.listings) == len(self.listings) and all(
+            new is old for new, old in zip(scan.listings, self.listings, strict=True)
+        )
+
+    def changed(self, scan: Scan) -> list[int]:
+        """The positions of the notes whose stat differs (same notes assumed)."""
+        new, old = memoryview(scan.stats.tobytes()), memoryview(self.stats)
+        if new == old:
+            return []
+        found: list[int] = []
+        step = _WALK_CHUNK
+        for start in range(0, len(new), step):
+            if new[start : start + step] != old[start : start + step]:
+                end = min(start + step, len(new))
+                found.extend(n // 24 for n in range(start, end, 24) if new[n : n + 24] != old[n : n + 24])
+        return found
+
+
 def _parse_one(vault_root: str, config: Config, stat: FileStat) -> _Outcome:
     try:
         with open(os.path.join(vault_root, stat.rel_path), "rb") as handle:
             data = handle.read()
     except OSError as err:
         return _Outcome(stat, None, NoteParseError(stat.rel_path, None, f"cannot read: {err}"))
+    from vaultkit.parse import parse_note  # regexes to compile: not for commands that read nothing
+
     try:
         return _Outcome(stat, parse_note(stat.rel_path, data, config), None)
     except NoteParseError as err:
@@ -268,7 +323,9 @@ class _Rows:
         self.fts.append((path, note.name, _fts_text(note)))
         self.links.extend((path, link.line, link.target, link.stem, int(link.contact)) for link in note.links)
         self.targets.update(link.target for link in note.links)
-        self.tasks.extend((path, t.line, t.text, t.status, _iso(t.due)) for t in note.tasks)
+        self.tasks.extend(
+            (path, t.line, t.text, t.status, _iso(t.due), note.kind, note.name) for t in note.tasks
+        )
         if note.kind == PERSON:
             self.people.append(
                 (
@@ -327,7 +384,7 @@ class _Rows:
             [(ids[row[0]], *row) for row in self.fts],
         )
         db.executemany("INSERT INTO links VALUES (?, ?, ?, ?, ?, NULL)", self.links)
-        db.executemany("INSERT INTO tasks VALUES (?, ?, ?, ?, ?)", self.tasks)
+        db.executemany("INSERT INTO tasks VALUES (?, ?, ?, ?, ?, ?, ?)", self.tasks)
         db.executemany(
             "INSERT INTO people (path, name, name_key, aliases, tags, cadence, met, last_contact, "
             "birthday, snooze_until, archived, introduced_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -445,27 +502,43 @@ class Index:
             self.db = self._recreate(self.path, self.vault.config)
         scan_ns = time.time_ns()
         last_scan = int(self._meta("last_scan_ns") or 0)
-        # Sets of (path, mtime_ns, size): unchanged notes cost one hash each, in C.
-        known = set(self.db.execute("SELECT path, mtime_ns, size FROM files"))
-        current = self.vault.walk()
-        report.total = len(current)
-        to_read = [stat for stat in current if stat not in known]
-        # Which of those are new: ask the index about just them, not a set of every path.
-        stale = {stat.rel_path for stat in to_read}
-        old = {
-            row[0]
-            for row in self.db.execute(
-                "SELECT path FROM files WHERE path IN (SELECT value FROM json_each(?))",
-                (json.dumps(sorted(stale)),),
-            )
-        }
-        report.added = len(stale) - len(old)
-        report.changed = len(old)
-        # Every note the index knows is still here, unless the walk found fewer known ones.
+        generation, previous = self._walk_snapshot()
+        scan = self.vault.scan(previous.listings if previous else ())
+        report.total = len(scan.stats) // 3
         removed: list[str] = []
-        if len(known) != len(current) - report.added:
-            seen = {stat.rel_path for stat in current}
-            removed = [path for path, _, _ in known if path not in seen]
+        if previous is not None and previous.generation == generation and previous.same_notes(scan):
+            # The notes of the last walk, and nothing written since: the index holds exactly
+            # the stats that walk saw, so comparing the two arrays finds every change.
+            fresh, paths = False, None
+            to_read = []
+            positions = previous.changed(scan)
+            if positions:
+                paths, numbers = scan.paths, scan.stats
+                to_read = [FileStat(paths[n], numbers[3 * n], numbers[3 * n + 1]) for n in positions]
+            new_or_changed = {stat.rel_path for stat in to_read}
+            report.changed = len(to_read)
+        else:
+            # Sets of (path, mtime_ns, size): unchanged notes cost one hash each, in C.
+            known = set(self.db.execute("SELECT path, mtime_ns, size FROM files"))
+            fresh = not known
+            current = scan.files()
+            paths = [stat.rel_path for stat in current]
+            to_read = [stat for stat in current if stat not in known]
+            new_or_changed = {stat.rel_path for stat in to_read}
+            # Which of those are new: ask the index about just them, not a set of every path.
+            old = {
+                row[0]
+                for row in self.db.execute(
+                    "SELECT path FROM files WHERE path IN (SELECT value FROM json_each(?))",
+                    (json.dumps(sorted(new_or_changed)),),
+                )
+            }
+            report.added = len(new_or_changed) - len(old)
+            report.changed = len(old)
+            # Every note the index knows is still here, unless the walk found fewer known ones.
+            if len(known) != len(current) - report.added:
+                seen = set(paths)
+                removed = [path for path, _, _ in known if path not in seen]
         # Changed within the file system's time resolution of the last scan: the stat may
         # not show a second edit, so read them again.
         racy = {
@@ -473,9 +546,15 @@ class Index:
             for row in self.db.execute(
                 "SELECT path FROM files WHERE mtime_ns >= ?", (last_scan - RACY_WINDOW_NS,)
             )
-        }
+        } - new_or_changed
         if racy:
-            to_read += [stat for stat in current if stat.rel_path in racy and stat.rel_path not in stale]
+            paths = paths if paths is not None else scan.paths
+            numbers = scan.stats
+            where = {path: n for n, path in enumerate(paths)} if len(racy) > 20 else None
+            for path in racy:
+                n = where.get(path, -1) if where is not None else (paths.index(path) if path in paths else -1)
+                if n >= 0:
+                    to_read.append(FileStat(path, numbers[3 * n], numbers[3 * n + 1]))
         report.removed = len(removed)
         report.read = len(to_read)
         done = [0]
@@ -485,12 +564,97 @@ class Index:
             if progress:
                 progress(done[0], len(to_read))
 
+        walk = _Walk(generation, previous, scan)
         if to_read or removed or last_scan == 0 or self._meta("cadence_config") != self._cadence_config():
-            self.apply(_parse_all(self.vault, to_read, tick), removed, scan_ns, fresh=not known)
-        report.changed_paths = sorted([s.rel_path for s in to_read if s not in known] + removed)
+            self.apply(_parse_all(self.vault, to_read, tick), removed, scan_ns, fresh=fresh, walk=walk)
+        elif (
+            previous is None
+            or previous.generation != generation
+            or not previous.same_listings(scan)
+            or scan.stats.tobytes() != previous.stats
+        ):
+            self._store_walk(walk)
+        report.changed_paths = sorted([*new_or_changed, *removed])
         report.problems = self.db.execute("SELECT count(*) FROM problems").fetchone()[0]
         report.seconds = time.perf_counter() - started
         return report
+
+    # -- the last walk, kept so that the next one can tell what changed cheaply ---------------
+    def _generation(self) -> int:
+        """How many times notes were written into the index (`apply`)."""
+        return int(self._meta("generation") or 0)
+
+    def _walk_state(self) -> tuple[int, int]:
+        state = (self._meta("walk") or "-1 0").split()
+        return int(state[0]), int(state[1])
+
+    def _walk_snapshot(self) -> tuple[int, _WalkSnapshot | None]:
+        """The index's generation, and the walk it stored, read together."""
+        db = self.db
+        db.execute("BEGIN")
+        try:
+            generation = self._generation()
+            described, version = self._walk_state()
+            listings = [
+                Listing(
+                    prefix, mtime_ns, names.split("/") if names else [], folders.split("/") if folders else []
+                )
+                for prefix, mtime_ns, names, folders in db.execute(
+                    "SELECT prefix, mtime_ns, names, folders FROM walk_folders ORDER BY position"
+                )
+            ]
+            stats = b"".join(row[0] for row in db.execute("SELECT stats FROM walk_stats ORDER BY chunk"))
+        finally:
+            db.execute("COMMIT")
+        if version == 0:
+            return generation, None
+        return generation, _WalkSnapshot(described, version, listings, stats)
+
+    def _store_walk(self, walk: _Walk, inside: bool = False) -> None:
+        """Keep this walk for the next sync, marked as describing the index's generation if
+        the index holds exactly what it saw: nothing was written since its sync began, and
+        no note needed a closer look (`odd`). Only the rows that differ are written.
+
+        `inside` an `apply`, which bumps the generation after this in the same transaction.
+        """
+        db = self.db
+        if not inside:
+            db.execute("BEGIN IMMEDIATE")
+        try:
+            version = self._walk_state()[1]
+            scan, previous = walk.scan, walk.previous
+            if scan.odd or self._generation() != walk.generation:
+                self._set_meta("walk", f"-1 {version}")
+            else:
+                # Another process wrote the walk since this sync read it: write it whole.
+                whole = previous is None or previous.version != version
+                if whole or previous is None or not previous.same_listings(scan):
+                    db.execute("DELETE FROM walk_folders")
+                    db.executemany(
+                        "INSERT INTO walk_folders VALUES (?, ?, ?, ?, ?)",
+                        [
+                            (n, each.prefix, each.mtime_ns, "/".join(each.names), "/".join(each.folders))
+                            for n, each in enumerate(scan.listings)
+                        ],
+                    )
+                new, old = scan.stats.tobytes(), (b"" if whole or previous is None else previous.stats)
+                chunks = range(0, len(new), _WALK_CHUNK)
+                db.executemany(
+                    "INSERT OR REPLACE INTO walk_stats VALUES (?, ?)",
+                    [
+                        (at // _WALK_CHUNK, new[at : at + _WALK_CHUNK])
+                        for at in chunks
+                        if new[at : at + _WALK_CHUNK] != old[at : at + _WALK_CHUNK]
+                    ],
+                )
+                db.execute("DELETE FROM walk_stats WHERE chunk >= ?", (len(chunks),))
+                self._set_meta("walk", f"{walk.generation + inside} {version + 1}")
+            if not inside:
+                db.execute("COMMIT")
+        except BaseException:
+            if not inside:
+                db.execute("ROLLBACK")
+            raise
 
     def refresh(self, rel_paths: Iterable[str]) -> SyncReport | None:
         """Re-read just these notes (a watcher's events), or None when only a walk can tell.
@@ -548,6 +712,7 @@ class Index:
         removed: Sequence[str],
         scan_ns: int | None,
         fresh: bool = False,
+        walk: _Walk | None = None,
     ) -> None:
         """Replace the rows of these notes in one transaction, then re-resolve links.
 
@@ -588,6 +753,11 @@ class Index:
             self._update_clashes()
             if scan_ns is not None:
                 self._set_meta("last_scan_ns", str(scan_ns))
+            if walk is not None:
+                self._store_walk(walk, inside=True)
+            else:  # the notes just written may differ from the stored walk
+                self._set_meta("walk", f"-1 {self._walk_state()[1]}")
+            self._set_meta("generation", str(self._generation() + 1))
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
@@ -716,35 +886,22 @@ class Index:
         """
         return self._people_where("", (), today, with_fields, field_keys)
 
-    def birthday_candidates(self, today: dt.date, days: int) -> list[Person]:
-        """People whose birthday (month and day) falls in the `days` after today: a superset
-        (Feb 29 is always included) that `views.upcoming_birthdays` then decides. Only name,
-        path, birthday and archived are filled in."""
+    def birthday_candidates(self, today: dt.date, days: int) -> list[tuple[str, str, str]]:
+        """(name, path, birthday) of the people not archived whose birthday (month and day)
+        falls in the `days` after today, by name: a superset (Feb 29 is always included) that
+        `views.upcoming_birthdays_of` then decides. Birthdays are stored normalised
+        (`YYYY-MM-DD` or `--MM-DD`)."""
         month_days = {(today + dt.timedelta(days=n)).strftime("%m-%d") for n in range(days + 1)}
         month_days.add("02-29")
         marks = ", ".join("?" * len(month_days))
         # Everything from the index (it holds these columns): no row of the table is read.
         rows = self.db.execute(
-            "SELECT path, name, birthday, archived FROM people "
-            f"WHERE birthday IS NOT NULL AND substr(birthday, -5) IN ({marks}) ORDER BY name_key, path",
+            "SELECT name, path, birthday FROM people "
+            f"WHERE birthday IS NOT NULL AND substr(birthday, -5) IN ({marks}) AND archived = 0 "
+            "ORDER BY name_key, path",
             tuple(sorted(month_days)),
         )
-        return [
-            Person(
-                name=name,
-                path=path,
-                fields={},
-                aliases=[],
-                tags=[],
-                cadence=None,
-                met=None,
-                birthday=birthday,
-                snooze_until=None,
-                archived=bool(archived),
-                introduced_by=[],
-            )
-            for path, name, birthday, archived in rows
-        ]
+        return rows.fetchall()
 
     def unreadable_notes(self, key: str, prefix: bool = False) -> list[tuple[str, int | None, str]]:
         """(path, line, reason) of skipped notes whose name is `key` (or starts with it)."""
@@ -862,21 +1019,24 @@ class Index:
     def followups(self, path: str | None = None, due_before: dt.date | None = None) -> list[FollowUp]:
         """Open tasks in person notes and in meeting notes naming a person (that person's,
         with `path`; only those dated before `due_before`, with it)."""
-        where = "t.status IN (' ', '/')"
+        # Both halves read the partial index of open tasks by their note's kind (and date).
+        own = "t.kind = 'person' AND t.status IN (' ', '/')"
+        met = "t.kind = 'meeting' AND t.status IN (' ', '/')"
         params: list[str] = []
         if due_before is not None:
-            where += " AND t.due < ?"
+            own += " AND t.due < ?"
+            met += " AND t.due < ?"
             params.append(due_before.isoformat())
         if path is not None:
-            where += " AND p.path = ?"
+            own += " AND t.src = ?"
+            met += " AND p.path = ?"
             params.append(path)
         query = (
-            "SELECT p.path, p.name, t.text, t.due, t.src, t.line FROM tasks t "
-            f"JOIN people p ON p.path = t.src WHERE {where} "
+            f"SELECT t.src, t.name, t.text, t.due, t.src, t.line FROM tasks t WHERE {own} "
             "UNION SELECT DISTINCT p.path, p.name, t.text, t.due, t.src, t.line FROM tasks t "
             # From the few tasks to their meeting's people, not from every contact to its task.
             "CROSS JOIN contacts c ON c.src = t.src AND c.source = 'meeting' "
-            f"JOIN people p ON p.path = c.person WHERE {where}"
+            f"JOIN people p ON p.path = c.person WHERE {met}"
         )
         items = [
             FollowUp(r[1], r[2], _date(r[3]), r[4], r[5], person_path=r[0])
@@ -918,15 +1078,12 @@ class Index:
 
     def problems(self) -> list[Problem]:
         """Problems found while reading notes, plus name and alias clashes."""
-        found = [
-            Problem(r[0], r[1], r[2], r[3])
-            for r in self.db.execute("SELECT path, line, level, message FROM problems")
-        ]
-        found.extend(
-            Problem(r[0], None, "warning", r[1]) for r in self.db.execute("SELECT path, message FROM clashes")
+        rows = self.db.execute(
+            "SELECT * FROM (SELECT path, line, level, message FROM problems "
+            "UNION ALL SELECT path, NULL, 'warning', message FROM clashes) "
+            "ORDER BY path, coalesce(line, 0), level, message"
         )
-        found.sort(key=lambda p: (p.path, p.line or 0, p.level, p.message))
-        return found
+        return list(map(Problem._make, rows))
 
     def _update_clashes(self) -> None:
         """Redo the name and alias clashes of the name and alias keys this sync touched."""
@@ -1040,7 +1197,7 @@ class Index:
     # -- the watcher's heartbeat ---------------------------------------------------------
     def write_heartbeat(self, current: bool) -> None:
         """Say that a watcher in this process is alive, and whether the index is current now."""
-        beat = {"time": time.time(), "pid": os.getpid(), "host": socket.gethostname(), "current": current}
+        beat = {"time": time.time(), "pid": os.getpid(), "host": platform.node(), "current": current}
         self._set_meta(WATCHER_KEY, json.dumps(beat))
 
     def clear_heartbeat(self) -> None:
@@ -1057,7 +1214,7 @@ class Index:
         except (KeyError, TypeError, ValueError):
             return None
         fresh = -1.0 <= age <= HEARTBEAT_MAX_AGE_S
-        if fresh and beat.get("host") == socket.gethostname() and _process_alive(pid):
+        if fresh and beat.get("host") == platform.node() and _process_alive(pid):
             return pid
         return None
 
@@ -1084,6 +1241,8 @@ def _line_text(body: str, note: ParsedNote, line: int | None) -> str:
     """The text of a link's line in a daily note, for the interaction list."""
     if line is None:
         return note.name
+    from vaultkit.parse import split_lines
+
     body_lines = split_lines(body)
     offset = line - note.body_line
     if 0 <= offset < len(body_lines):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 PERSON, MEETING, DAILY, OTHER = "person", "meeting", "daily", "other"
 
@@ -15,9 +15,10 @@ def name_key(text: str) -> str:
     return unicodedata.normalize("NFC", text).strip().casefold()
 
 
-@dataclass(frozen=True)
-class Problem:
-    """Something wrong in one note: an `error` (note or field skipped) or a `warning`."""
+class Problem(NamedTuple):
+    """Something wrong in one note: an `error` (note or field skipped) or a `warning`.
+
+    A named tuple: `vault due` reads thousands of them (name clashes) straight from SQLite."""
 
     path: str
     line: int | None

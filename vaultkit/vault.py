@@ -7,17 +7,22 @@ import fnmatch
 import json
 import os
 import re
+import stat
 import tempfile
+import threading
+import time
 import unicodedata
-from collections.abc import Callable, Iterator
+from array import array
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from vaultkit.config import CONFIG_NAME, Config, load_config
 from vaultkit.dates import is_date_name
 from vaultkit.errors import RefusedWrite, StaleFileError, UsageError, VaultNotFound
 
+RACY_NS = 2_000_000_000  # a file system may keep mtimes this coarsely (FAT: 2 s)
 _BAD_NAME_CHARS = set('/\\#^[]|:*?"<>')
 _DEVICE_NAMES = {"CON", "PRN", "AUX", "NUL"} | {f"{p}{n}" for p in ("COM", "LPT") for n in range(1, 10)}
 
@@ -85,6 +90,143 @@ class FileStat(NamedTuple):
     size: int
 
 
+class Listing(NamedTuple):
+    """One folder as a walk listed it: enough to skip listing it again while it is unchanged.
+
+    Adding, removing or renaming a file changes its folder's mtime (saving a note in place
+    does not, but every note is stat'ed anyway), so a folder whose mtime is the one listed
+    has the same names.
+    """
+
+    prefix: str  # vault-relative with a trailing slash; "" for the vault itself
+    mtime_ns: int  # the folder's mtime when listed; -1: list it again next time
+    names: list[str]  # its plain notes (regular `.md` files a walk keeps), in listing order
+    folders: list[str]  # the names of its sub-folders a walk enters
+
+    def to_json(self) -> list[Any]:
+        """A compact JSON form, kept in the index between commands (names joined by `/`,
+        the one character no file name has, which JSON need not escape either)."""
+        return [self.prefix, self.mtime_ns, "/".join(self.names), "/".join(self.folders)]
+
+    @classmethod
+    def from_json(cls, data: list[Any]) -> Listing:
+        """The inverse of `to_json`."""
+        prefix, mtime_ns, names, folders = data
+        return cls(prefix, mtime_ns, names.split("/") if names else [], folders.split("/") if folders else [])
+
+
+class Scan(NamedTuple):
+    """A walk's result: the folders' listings, then the notes found the slow way (`odd`:
+    symlinks, a note's name in another case), and `stats` holding (mtime_ns, size, 0) for
+    each note in that order."""
+
+    listings: list[Listing]
+    odd: list[str]
+    stats: array[int]
+
+    @property
+    def paths(self) -> list[str]:
+        """Every note's vault-relative path, in the order of `stats`."""
+        return [listing.prefix + name for listing in self.listings for name in listing.names] + self.odd
+
+    def files(self) -> list[FileStat]:
+        """The notes as FileStat tuples."""
+        stats = self.stats
+        return [FileStat._make(t) for t in zip(self.paths, stats[0::3], stats[1::3], strict=True)]
+
+
+PARALLEL_STAT = 4000  # notes; below this a second process costs more than it saves
+
+
+def _stat_groups(groups: list[tuple[str, list[str]]], parallel: bool) -> array[int]:
+    """(mtime_ns, size, 0) for each name of each folder, in order; (0, 0, -1) for a name that
+    is gone or is no longer a regular file.
+
+    A stat is a system call of a few microseconds that holds the GIL on return, so threads
+    do not help; a forked child stats the second half of every folder while this process
+    stats the first, and sends its numbers back through a pipe.
+    """
+    total = sum(len(names) for _, names in groups)
+    if not parallel or total < PARALLEL_STAT or not hasattr(os, "fork") or threading.active_count() > 1:
+        return _stat_names([(folder, names) for folder, names in groups])
+    halves = [(folder, len(names) // 2) for folder, names in groups]
+    mine = [(folder, names[:half]) for (folder, names), (_, half) in zip(groups, halves, strict=True)]
+    theirs = [(folder, names[half:]) for (folder, names), (_, half) in zip(groups, halves, strict=True)]
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: stat, write, leave without running any of the parent's cleanup
+        code = 1
+        try:
+            os.close(read_end)
+            with open(write_end, "wb") as out:
+                out.write(_stat_names(theirs).tobytes())
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    first = _stat_names(mine)
+    with open(read_end, "rb") as pipe:
+        data = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    if status != 0 or len(data) % 24:
+        return _stat_names(groups)  # the child failed: do its share here
+    second: array[int] = array("q")
+    second.frombytes(data)
+    merged: array[int] = array("q")
+    at_first = at_second = 0
+    for (_, names), (_, half) in zip(groups, halves, strict=True):
+        merged.extend(first[at_first : at_first + 3 * half])
+        at_first += 3 * half
+        rest = 3 * (len(names) - half)
+        merged.extend(second[at_second : at_second + rest])
+        at_second += rest
+    return merged
+
+
+def _drop_missing(stats: array[int], listings: list[Listing]) -> tuple[array[int], list[Listing]]:
+    """Leave out the notes whose stat failed, and mark their folders to be listed again."""
+    kept: array[int] = array("q")
+    out: list[Listing] = []
+    at = 0
+    for listing in listings:
+        count = len(listing.names)
+        flags = stats[at + 2 : at + 3 * count : 3]
+        if flags.count(-1):
+            names = [name for n, name in enumerate(listing.names) if flags[n] != -1]
+            for n in range(count):
+                if flags[n] != -1:
+                    kept.extend(stats[at + 3 * n : at + 3 * n + 3])
+            listing = listing._replace(names=names, mtime_ns=-1)
+        else:
+            kept.extend(stats[at : at + 3 * count])
+        out.append(listing)
+        at += 3 * count
+    return kept, out
+
+
+def _stat_names(groups: list[tuple[str, list[str]]]) -> array[int]:
+    found: array[int] = array("q")
+    add = found.append
+    regular = stat.S_IFREG
+    for folder, names in groups:
+        try:
+            fd = os.open(folder, os.O_RDONLY)
+        except OSError:
+            found.extend([0, 0, -1] * len(names))
+            continue
+        try:
+            for name in names:
+                try:
+                    st = os.stat(name, dir_fd=fd, follow_symlinks=False)
+                except (OSError, ValueError):  # gone; or a name no file can have (a NUL)
+                    add(0), add(0), add(-1)
+                    continue
+                add(st.st_mtime_ns), add(st.st_size), add(0 if stat.S_IFMT(st.st_mode) == regular else -1)
+        finally:
+            os.close(fd)
+    return found
+
+
 class Vault:
     """A vault folder and its config: the only code that touches the user's files."""
 
@@ -109,65 +251,92 @@ class Vault:
         )
 
     def walk(self) -> list[FileStat]:
-        """Every note vaultkit reads: `.md` files outside dot-folders, templates and excludes.
+        """Every note vaultkit reads: `.md` files outside dot-folders, templates and excludes."""
+        return self.scan().files()
 
-        This runs before every command, so it is one tight loop over `os.scandir`.
+    def scan(self, previous: Iterable[Listing] = (), parallel: bool = True) -> Scan:
+        """What `walk` lists, compactly. `previous` are the listings of an earlier scan:
+        a folder whose mtime has not changed since is not listed again.
+
+        This runs before every command. One stat per note is the bulk of it (100,000 system
+        calls at 100,000 notes), so a long list is stat'ed by two processes.
         """
-        found: list[FileStat] = []
-        stack = [(str(self.root), "")]
+        known = {listing.prefix: listing for listing in previous}
+        listings: list[Listing] = []
+        odd: list[FileStat] = []  # notes found the slow way: symlinks, `.MD`
+        stack = [""]
         seen: set[str] = set()
-        excluded = self._excluded if self.config.exclude else None
+        root = str(self.root)
         while stack:
-            folder, prefix = stack.pop()
+            prefix = stack.pop()
+            folder = os.path.join(root, prefix) if prefix else root
             real = os.path.realpath(folder)
             if real in seen:
                 continue
             seen.add(real)
+            listing = known.get(prefix)
             try:
-                entries = os.scandir(folder)
+                mtime_ns = os.stat(folder).st_mtime_ns
             except OSError:
                 continue
-            with entries:
-                self._walk_folder(entries, folder, prefix, excluded, stack, found)
-        return found
+            if listing is None or listing.mtime_ns != mtime_ns:
+                listing = self._list(folder, prefix, mtime_ns, odd)
+                if listing is None:
+                    continue
+            listings.append(listing)
+            stack.extend(prefix + name + "/" for name in listing.folders)
+        stats = _stat_groups([(os.path.join(root, each.prefix), each.names) for each in listings], parallel)
+        if stats.count(-1):  # gone or replaced between listing and stat: list them again next time
+            stats, listings = _drop_missing(stats, listings)
+        for note in odd:
+            stats.extend((note.mtime_ns, note.size, 0))
+        return Scan(listings, [note.rel_path for note in odd], stats)
 
-    def _walk_folder(
-        self,
-        entries: Iterator[os.DirEntry[str]],
-        folder: str,
-        prefix: str,
-        excluded: Callable[[str], bool] | None,
-        stack: list[tuple[str, str]],
-        found: list[FileStat],
-    ) -> None:
-        """Add the notes of one folder to `found`, its sub-folders to `stack`."""
-        nfc = unicodedata.normalize
-        new_stat = tuple.__new__  # a FileStat without the Python-level __new__ call
+    def _list(self, folder: str, prefix: str, mtime_ns: int, odd: list[FileStat]) -> Listing | None:
+        """List one folder: its plain notes and sub-folders; other notes go to `odd`."""
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError:
+            return None
+        names = [e.name for e in entries]
+        joined = "\0" + "\0".join(names) + "\0"
+        plain = [e.is_file(follow_symlinks=False) for e in entries]
+        had_odd = len(odd)
+        if (
+            joined.count(".md\0") == len(names)
+            and plain.count(False) == 0
+            and joined.isascii()
+            and "\0." not in joined
+            and "onflict" not in joined
+            and not self.config.exclude
+        ):
+            notes, folders = names, list[str]()  # the common case: a folder of notes, nothing else
+        else:
+            notes, folders = self._sort_entries(entries, folder, prefix, odd)
+        # A folder changed within the file system's time resolution of now may change again
+        # without a new mtime: list it again next time.
+        if time.time_ns() - mtime_ns < RACY_NS or len(odd) > had_odd:
+            mtime_ns = -1  # (and a symlinked note is found only by listing its folder)
+        return Listing(prefix, mtime_ns, notes, folders)
+
+    def _sort_entries(
+        self, entries: list[os.DirEntry[str]], folder: str, prefix: str, odd: list[FileStat]
+    ) -> tuple[list[str], list[str]]:
+        """A folder's plain notes and the sub-folders to enter; a note a walk keeps that is
+        not a plain `.md` file (a symlink, `.MD`) is stat'ed here and added to `odd`."""
+        notes: list[str] = []
+        folders: list[str] = []
         for entry in entries:
             name = entry.name
-            if name[0] == ".":
+            if not self._wanted(entry, folder, prefix):
                 continue
-            if "onflict" in name and is_conflict_copy(name):
-                continue  # a sync tool's copy: `vault check` reports it; it is nobody
-            # A Mac's decomposed spelling: when the composed one sits beside it (Linux keeps
-            # both), they are one note to a Mac and to vaultkit: read the NFC one.
-            if (
-                not name.isascii()
-                and not unicodedata.is_normalized("NFC", name)
-                and os.path.lexists(os.path.join(folder, nfc("NFC", name)))
-            ):
-                continue
-            rel = prefix + name
             try:
-                # The common case first, with no call that is not needed: a plain
-                # note (the type comes with the directory listing; one stat).
-                if not excluded and name.endswith(".md") and entry.is_file(follow_symlinks=False):
-                    st = entry.stat(follow_symlinks=False)
-                    found.append(new_stat(FileStat, (rel, st.st_mtime_ns, st.st_size)))
+                if name.endswith(".md") and entry.is_file(follow_symlinks=False):
+                    notes.append(name)
                     continue
-                # Settings match the NFC form, but the path stays as it is on disk: a
-                # decomposed name (saved on a Mac) opens only by its own bytes.
-                key = rel if rel.isascii() else nfc("NFC", rel)
+                rel = prefix + name
+                key = rel if rel.isascii() else unicodedata.normalize("NFC", rel)
                 if entry.is_symlink():
                     if not self._inside(entry.path):
                         continue
@@ -175,14 +344,38 @@ class Vault:
                 else:
                     is_dir = entry.is_dir(follow_symlinks=False)
                 if is_dir:
-                    if key not in self._skip_dirs and not (excluded and excluded(key)):
-                        stack.append((entry.path, rel + "/"))
-                elif name[-3:].lower() == ".md" and not (excluded and excluded(key)):
+                    if key not in self._skip_dirs:
+                        folders.append(name)
+                elif name[-3:].lower() == ".md":
                     st = entry.stat()
                     if entry.is_file():
-                        found.append(FileStat(rel, st.st_mtime_ns, st.st_size))
+                        odd.append(FileStat(rel, st.st_mtime_ns, st.st_size))
             except OSError:
                 continue
+        return notes, folders
+
+    def _wanted(self, entry: os.DirEntry[str], folder: str, prefix: str) -> bool:
+        """Whether a walk keeps this entry, by its name: no dot files, no sync tool's
+        conflict copies, no decomposed twin of a composed name, nothing excluded."""
+        name = entry.name
+        if name[0] == ".":
+            return False
+        if "onflict" in name and is_conflict_copy(name):
+            return False  # a sync tool's copy: `vault check` reports it; it is nobody
+        # A Mac's decomposed spelling: when the composed one sits beside it (Linux keeps
+        # both), they are one note to a Mac and to vaultkit: read the NFC one.
+        if (
+            not name.isascii()
+            and not unicodedata.is_normalized("NFC", name)
+            and os.path.lexists(os.path.join(folder, unicodedata.normalize("NFC", name)))
+        ):
+            return False
+        if self.config.exclude:
+            # Settings match the NFC form, but the path stays as it is on disk: a
+            # decomposed name (saved on a Mac) opens only by its own bytes.
+            rel = prefix + name
+            return not self._excluded(rel if rel.isascii() else unicodedata.normalize("NFC", rel))
+        return True
 
     def includes(self, rel_path: str) -> bool:
         """Whether `walk` would list a note at this vault-relative path (file type aside)."""

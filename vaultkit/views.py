@@ -13,9 +13,9 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from vaultkit.dates import parse_birthday
+from vaultkit.dates import Birthday, parse_birthday
 from vaultkit.due import why_due
 from vaultkit.model import DueItem, FollowUp, Person, name_key
 from vaultkit.workspace import Workspace, write_view
@@ -27,8 +27,7 @@ _DUE_DATE_RE = re.compile(r"\s*📅\s*\d{4}-\d{2}-\d{2}")
 ViewFunction = Callable[[Workspace], str]
 
 
-@dataclass(frozen=True)
-class UpcomingBirthday:
+class UpcomingBirthday(NamedTuple):
     """A person's next birthday; `age` is None when the year is unknown."""
 
     name: str
@@ -95,10 +94,31 @@ def overdue_followups(workspace: Workspace) -> list[FollowUp]:
 
 
 def upcoming_birthdays_of(workspace: Workspace, days: int = BIRTHDAY_DAYS) -> list[UpcomingBirthday]:
-    """The birthdays of the next `days` days, reading only the people who may have one."""
-    return upcoming_birthdays(
-        workspace.index.birthday_candidates(workspace.today, days), workspace.today, days
-    )
+    """The birthdays of the next `days` days, reading only the people who may have one.
+
+    The same answer as `upcoming_birthdays` over everyone, without parsing: the index holds
+    each birthday normalised, and there are at most 32 month-days to work out the next date of.
+    """
+    today = workspace.today
+    next_on: dict[str, dt.date] = {}
+    found: list[UpcomingBirthday] = []
+    for name, path, birthday in workspace.index.birthday_candidates(today, days):
+        month_day = birthday[-5:]
+        on = next_on.get(month_day)
+        if on is None:
+            month, day = int(month_day[:2]), int(month_day[3:])
+            on = next_on[month_day] = Birthday(month, day, None).next_on_or_after(today)
+        wait = (on - today).days
+        if wait > days:
+            continue
+        age = on.year - int(birthday[:4]) if birthday[0] != "-" else 0
+        found.append(UpcomingBirthday(name, path, birthday, on, wait, age if age > 0 else None))
+    found.sort(key=_on)  # stable: the index gave them by name, then path
+    return found
+
+
+def _on(birthday: UpcomingBirthday) -> dt.date:
+    return birthday.on
 
 
 def wikilink(name: str, path: str, shared: set[str]) -> str:

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 from vaultkit.config import CONFIG_NAME, Config
 from vaultkit.dates import Cadence, parse_cadence
 from vaultkit.due import due_items, due_on, resolve_cadence
-from vaultkit.edit import add_log_entry, set_front_matter_value
 from vaultkit.errors import (
     NoteParseError,
     PersonNotFound,
@@ -27,7 +26,6 @@ from vaultkit.errors import (
 )
 from vaultkit.index import Index, SyncReport
 from vaultkit.model import DueItem, Person, Problem, name_key
-from vaultkit.parse import decode_note, parse_text
 from vaultkit.vault import Snapshot, Vault, check_person_name
 
 if TYPE_CHECKING:
@@ -276,6 +274,8 @@ class Workspace:
     # -- writing -----------------------------------------------------------------------
     def _read_note(self, rel_path: str) -> tuple[Snapshot, str]:
         """Read and parse a note before editing it: a note vaultkit cannot parse is never written."""
+        from vaultkit.parse import decode_note, parse_text  # only commands that write parse here
+
         snapshot = self.vault.read(rel_path)
         try:
             text = decode_note(rel_path, snapshot.data)
@@ -380,6 +380,8 @@ class Workspace:
             notes=[" ".join(line.split()) for line in notes if line.strip()],
             today=self.today.isoformat(),
         )
+        from vaultkit.parse import parse_text
+
         try:
             parse_text(rel_path, text, self.config)
         except NoteParseError as err:
@@ -398,6 +400,9 @@ class Workspace:
 
         Every note is checked before any is written, so a refusal leaves all of them unchanged.
         """
+        from vaultkit.edit import add_log_entry, set_front_matter_value
+        from vaultkit.parse import parse_text
+
         when = self._check_entry(date, channel)
         if len({ref.path for ref, _ in entries}) != len(entries):
             raise UsageError("each person can get only one of these Log entries")
@@ -451,6 +456,8 @@ def _field_matches(value: Any, wanted: str) -> bool:
 def _view_text(vault: Vault, rel_path: str) -> tuple[Snapshot | None, str]:
     if not vault.exists(rel_path):
         return None, ""
+    from vaultkit.parse import decode_note
+
     snapshot = vault.read(rel_path)
     try:
         return snapshot, decode_note(rel_path, snapshot.data)
