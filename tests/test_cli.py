@@ -1089,3 +1089,56 @@ def test_a_closed_pipe_ends_quietly(make_person: MakePerson, vault_dir: Path, tm
     result = subprocess.run(["sh", "-c", shell], capture_output=True, text=True, timeout=60)
     assert result.stdout.count("\n") == 1
     assert result.stderr == ""
+
+
+def test_the_installed_command_prints_everything_and_exits_with_the_right_code(
+    cli: Cli, make_person: MakePerson, vault_dir: Path, tmp_path: Path
+) -> None:
+    """`vault` ends its process without Python's slow teardown: nothing printed may be lost."""
+    import subprocess
+    import sys
+
+    for number in range(300):
+        make_person(f"Person {number}", cadence="1w")
+    vault = str(Path(sys.executable).with_name("vault"))
+    base = [
+        vault,
+        "--vault",
+        str(vault_dir),
+        "--index",
+        str(tmp_path / "exit.sqlite"),
+        "--today",
+        "2026-11-22",
+    ]
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*base, *args], capture_output=True, text=True, timeout=60)
+
+    due = run("due", "--json")
+    assert due.returncode == 0 and due.stderr == ""
+    assert json.loads(due.stdout) == json.loads(cli("due", "--json").stdout)
+    assert len(json.loads(due.stdout)["due"]) == 300
+    assert (run("bogus").returncode, run("bogus").stderr) == (
+        2,
+        "vault: No such command 'bogus' (see vault --help)\n",
+    )
+    assert run("due", "--within", "soon").returncode == 2
+    assert run("show", "Nobody").returncode == 1
+    assert run("--version").stdout.startswith("vaultkit ")
+    helped = run("--help")
+    assert helped.returncode == 0 and "due" in helped.stdout and "watch" in helped.stdout
+
+
+def test_only_the_command_named_is_built() -> None:
+    from vaultkit.cli.app import app, app_for, command_named
+
+    assert command_named(["--vault", "v", "--today=2026-11-22", "--debug", "due", "--json"]) == "due"
+    assert command_named(["--index", "x.sqlite", "templates", "list"]) == "templates"
+    assert command_named(["--help"]) is None and command_named(["--vault", "v"]) is None
+    everything = (list(app.registered_commands), list(app.registered_groups))
+    lean = app_for(["--vault", "v", "due"])
+    assert [c.callback.__name__ for c in lean.registered_commands if c.callback] == ["due"]
+    assert lean.registered_callback is app.registered_callback
+    assert [g.name for g in app_for(["templates", "list"]).registered_groups] == ["templates"]
+    assert app_for(["nosuchcommand"]) is app and app_for([]) is app
+    assert (app.registered_commands, app.registered_groups) == everything  # untouched

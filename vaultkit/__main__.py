@@ -1,5 +1,5 @@
 """`python -m vaultkit`: the `vault` command (used by the git merge driver)."""
 
-from vaultkit.cli import main
+from vaultkit.launch import main
 
 main()
