@@ -483,3 +483,43 @@ def test_a_write_between_a_syncs_walk_and_its_store_makes_the_next_sync_compare_
     other.refresh(["People/Ada.md"])
     assert index.db.execute("SELECT value FROM meta WHERE key = 'walk'").fetchone()[0].startswith("-1 ")
     other.close()
+
+
+def test_vault_index_lists_every_folder_again(index: Index, make_person: MakePerson, vault_dir: Path) -> None:
+    """On a file system that keeps no folder mtimes, `vault index` still finds a new note."""
+    make_person("Ada")
+    age_all(vault_dir)
+    index.sync()
+    write_note(vault_dir, "People/Bob.md", "# Bob\n")
+    age_all(vault_dir)  # the folder's mtime as it was: the listing looks unchanged
+    assert index.sync().total == 1
+    report = index.sync(relist=True)
+    assert (report.total, report.changed_paths) == (2, ["People/Bob.md"])
+
+
+def test_a_folder_moved_into_the_place_of_another_is_listed(
+    index: Index, make_person: MakePerson, vault_dir: Path
+) -> None:
+    make_person("Ada")
+    write_note(vault_dir, "Other/Bob.md", "# Bob\n")
+    age_all(vault_dir)
+    index.sync()
+    (vault_dir / "People").rename(vault_dir / "Gone")
+    (vault_dir / "Other").rename(vault_dir / "People")
+    (vault_dir / "Gone").rename(vault_dir / "Other")
+    age_all(vault_dir)  # same mtimes everywhere; only the folders' inodes tell
+    assert index.sync().changed_paths == ["Other/Ada.md", "Other/Bob.md", "People/Ada.md", "People/Bob.md"]
+    assert [p.path for p in index.people(TODAY)] == ["People/Bob.md"]
+
+
+def test_the_index_command_lists_every_folder_again(
+    cli: Cli, make_person: MakePerson, vault_dir: Path
+) -> None:
+    make_person("Ada", cadence="1m")
+    age_all(vault_dir)
+    assert len(json.loads(cli("due", "--json").stdout)["due"]) == 1
+    make_person("Bob", cadence="1m")
+    age_all(vault_dir)  # a file system that kept the folder's mtime
+    assert len(json.loads(cli("due", "--json").stdout)["due"]) == 1
+    assert cli("index").stdout.startswith("2 notes; read 1 (1 new, 0 changed)")
+    assert len(json.loads(cli("due", "--json").stdout)["due"]) == 2

@@ -33,7 +33,7 @@ from vaultkit.model import (
 )
 from vaultkit.vault import FileStat, Listing, Scan, Vault
 
-SCHEMA_VERSION = 14
+SCHEMA_VERSION = 15
 RACY_WINDOW_NS = 2_000_000_000  # files changed this close to a scan are re-read next time
 PARALLEL_THRESHOLD = 2000
 _WALK_CHUNK = 24 * 512  # bytes of the stats of 512 notes: three 8-byte numbers each
@@ -94,7 +94,7 @@ CREATE INDEX clashes_key ON clashes(key);
 -- the last walk (see Index._store_walk): each folder's listing, note names joined by "/",
 -- and every note's stat, 512 notes a row, so that one edit rewrites one row
 CREATE TABLE walk_folders (position INTEGER PRIMARY KEY, prefix TEXT, mtime_ns INTEGER,
-  names TEXT, folders TEXT);
+  inode INTEGER, names TEXT, folders TEXT);
 CREATE TABLE walk_stats (chunk INTEGER PRIMARY KEY, stats BLOB);
 CREATE VIRTUAL TABLE notes_fts USING fts5(
   path UNINDEXED, name, body, tokenize = 'unicode61 remove_diacritics 2');
@@ -490,8 +490,12 @@ class Index:
         self,
         progress: Callable[[int, int], None] | None = None,
         rebuild: bool = False,
+        relist: bool = False,
     ) -> SyncReport:
-        """Bring the index up to date with the vault: stat walk, re-read what changed."""
+        """Bring the index up to date with the vault: stat walk, re-read what changed.
+
+        The walk lists only the folders whose mtime changed since the last one; `relist`
+        lists every folder (for a file system that does not keep folder mtimes)."""
         started = time.perf_counter()
         if not rebuild and self.watcher_is_current():
             # A live `vault watch` keeps this index current: no need to walk the vault.
@@ -503,7 +507,7 @@ class Index:
         scan_ns = time.time_ns()
         last_scan = int(self._meta("last_scan_ns") or 0)
         generation, previous = self._walk_snapshot()
-        scan = self.vault.scan(previous.listings if previous else ())
+        scan = self.vault.scan(previous.listings if previous and not relist else ())
         report.total = len(scan.stats) // 3
         removed: list[str] = []
         if previous is not None and previous.generation == generation and previous.same_notes(scan):
@@ -597,10 +601,14 @@ class Index:
             described, version = self._walk_state()
             listings = [
                 Listing(
-                    prefix, mtime_ns, names.split("/") if names else [], folders.split("/") if folders else []
+                    prefix,
+                    mtime_ns,
+                    inode,
+                    names.split("/") if names else [],
+                    folders.split("/") if folders else [],
                 )
-                for prefix, mtime_ns, names, folders in db.execute(
-                    "SELECT prefix, mtime_ns, names, folders FROM walk_folders ORDER BY position"
+                for prefix, mtime_ns, inode, names, folders in db.execute(
+                    "SELECT prefix, mtime_ns, inode, names, folders FROM walk_folders ORDER BY position"
                 )
             ]
             stats = b"".join(row[0] for row in db.execute("SELECT stats FROM walk_stats ORDER BY chunk"))
@@ -631,9 +639,16 @@ class Index:
                 if whole or previous is None or not previous.same_listings(scan):
                     db.execute("DELETE FROM walk_folders")
                     db.executemany(
-                        "INSERT INTO walk_folders VALUES (?, ?, ?, ?, ?)",
+                        "INSERT INTO walk_folders VALUES (?, ?, ?, ?, ?, ?)",
                         [
-                            (n, each.prefix, each.mtime_ns, "/".join(each.names), "/".join(each.folders))
+                            (
+                                n,
+                                each.prefix,
+                                each.mtime_ns,
+                                each.inode,
+                                "/".join(each.names),
+                                "/".join(each.folders),
+                            )
                             for n, each in enumerate(scan.listings)
                         ],
                     )

@@ -16,7 +16,7 @@ from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from vaultkit.config import CONFIG_NAME, Config, load_config
 from vaultkit.dates import is_date_name
@@ -100,19 +100,9 @@ class Listing(NamedTuple):
 
     prefix: str  # vault-relative with a trailing slash; "" for the vault itself
     mtime_ns: int  # the folder's mtime when listed; -1: list it again next time
+    inode: int  # and its inode: a folder renamed into its place is another folder
     names: list[str]  # its plain notes (regular `.md` files a walk keeps), in listing order
     folders: list[str]  # the names of its sub-folders a walk enters
-
-    def to_json(self) -> list[Any]:
-        """A compact JSON form, kept in the index between commands (names joined by `/`,
-        the one character no file name has, which JSON need not escape either)."""
-        return [self.prefix, self.mtime_ns, "/".join(self.names), "/".join(self.folders)]
-
-    @classmethod
-    def from_json(cls, data: list[Any]) -> Listing:
-        """The inverse of `to_json`."""
-        prefix, mtime_ns, names, folders = data
-        return cls(prefix, mtime_ns, names.split("/") if names else [], folders.split("/") if folders else [])
 
 
 class Scan(NamedTuple):
@@ -276,11 +266,11 @@ class Vault:
             seen.add(real)
             listing = known.get(prefix)
             try:
-                mtime_ns = os.stat(folder).st_mtime_ns
+                st = os.stat(folder)
             except OSError:
                 continue
-            if listing is None or listing.mtime_ns != mtime_ns:
-                listing = self._list(folder, prefix, mtime_ns, odd)
+            if listing is None or (listing.mtime_ns, listing.inode) != (st.st_mtime_ns, st.st_ino):
+                listing = self._list(folder, prefix, st, odd)
                 if listing is None:
                     continue
             listings.append(listing)
@@ -292,7 +282,7 @@ class Vault:
             stats.extend((note.mtime_ns, note.size, 0))
         return Scan(listings, [note.rel_path for note in odd], stats)
 
-    def _list(self, folder: str, prefix: str, mtime_ns: int, odd: list[FileStat]) -> Listing | None:
+    def _list(self, folder: str, prefix: str, st: os.stat_result, odd: list[FileStat]) -> Listing | None:
         """List one folder: its plain notes and sub-folders; other notes go to `odd`."""
         try:
             with os.scandir(folder) as listing:
@@ -316,9 +306,10 @@ class Vault:
             notes, folders = self._sort_entries(entries, folder, prefix, odd)
         # A folder changed within the file system's time resolution of now may change again
         # without a new mtime: list it again next time.
+        mtime_ns = st.st_mtime_ns
         if time.time_ns() - mtime_ns < RACY_NS or len(odd) > had_odd:
             mtime_ns = -1  # (and a symlinked note is found only by listing its folder)
-        return Listing(prefix, mtime_ns, notes, folders)
+        return Listing(prefix, mtime_ns, st.st_ino, notes, folders)
 
     def _sort_entries(
         self, entries: list[os.DirEntry[str]], folder: str, prefix: str, odd: list[FileStat]

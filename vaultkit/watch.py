@@ -388,7 +388,10 @@ class Watcher:
             # Notes the events named are re-read on their own (a walk of 100,000 notes costs
             # most of a second); anything else, and every start and rescan, walks the vault.
             quick = reason == "change" and changed and CONFIG_NAME not in changed
-            update.sync = (workspace.index.refresh(changed) if quick else None) or workspace.sync()
+            # A start or a rescan lists every folder too: they are there to catch what was missed.
+            update.sync = (workspace.index.refresh(changed) if quick else None) or workspace.sync(
+                relist=reason != "change"
+            )
             with self._lock:
                 self._synced = True
             # Render after every event, not only when the sync saw changes: a command that

@@ -70,9 +70,11 @@ class Workspace:
             self._index.close()
             self._index = None
 
-    def sync(self, progress: Callable[[int, int], None] | None = None, rebuild: bool = False) -> SyncReport:
-        """Bring the index up to date with the vault."""
-        return self.index.sync(progress=progress, rebuild=rebuild)
+    def sync(
+        self, progress: Callable[[int, int], None] | None = None, rebuild: bool = False, relist: bool = False
+    ) -> SyncReport:
+        """Bring the index up to date with the vault (`relist`: list every folder again)."""
+        return self.index.sync(progress=progress, rebuild=rebuild, relist=relist)
 
     def renderer(self) -> Renderer:  # Jinja costs 25 ms of start-up: import it when used
         """The template renderer for this vault."""

@@ -260,7 +260,7 @@ def index(
         progress_bar.update(task, completed=done)
 
     try:
-        report = workspace.sync(progress=progress, rebuild=rebuild)
+        report = workspace.sync(progress=progress, rebuild=rebuild, relist=True)
     finally:
         if progress_bar is not None:
             progress_bar.stop()
