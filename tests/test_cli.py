@@ -1142,3 +1142,16 @@ def test_only_the_command_named_is_built() -> None:
     assert [g.name for g in app_for(["templates", "list"]).registered_groups] == ["templates"]
     assert app_for(["nosuchcommand"]) is app and app_for([]) is app
     assert (app.registered_commands, app.registered_groups) == everything  # untouched
+
+
+def test_compact_json_is_the_text_json_dumps_gives(capsys: pytest.CaptureFixture[str]) -> None:
+    from vaultkit.cli.app import print_json
+
+    data = {
+        "today": "2026-11-22",
+        "due": [{"name": "Zoë", "n": 1}],
+        "followups": [{"text": "call 📅 2026-11-01"}],
+    }
+    for value in (data, [1, "é"], {}, {1: "one"}):
+        print_json(value)
+        assert capsys.readouterr().out == json.dumps(value, ensure_ascii=False) + "\n"

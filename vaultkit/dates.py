@@ -7,6 +7,7 @@ import datetime as dt
 import functools
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 _CADENCE_RE = re.compile(r"^\s*(\d+)\s*([dwmy])\s*$", re.IGNORECASE)
 _WORDS = {
@@ -104,8 +105,7 @@ def parse_date(value: object) -> dt.date:
         raise ValueError(f"{text!r} is not a real date") from None
 
 
-@dataclass(frozen=True)
-class Birthday:
+class Birthday(NamedTuple):
     """A birthday; `year` is None when written vCard-style as `--MM-DD`."""
 
     month: int

@@ -34,8 +34,7 @@ class Problem(NamedTuple):
         return f"{where}: {self.level}: {self.message}"
 
 
-@dataclass(frozen=True)
-class Link:
+class Link(NamedTuple):
     """A link in a note. `target` is the normalised link path, `stem` its last part."""
 
     target: str
@@ -44,8 +43,7 @@ class Link:
     contact: bool
 
 
-@dataclass(frozen=True)
-class LogEntry:
+class LogEntry(NamedTuple):
     """One `- YYYY-MM-DD [channel:] text` item of a Log section."""
 
     date: dt.date
@@ -54,8 +52,7 @@ class LogEntry:
     line: int
 
 
-@dataclass(frozen=True)
-class Task:
+class Task(NamedTuple):
     """A Markdown task `- [ ] text`, with an Obsidian Tasks due date `📅 YYYY-MM-DD`."""
 
     text: str

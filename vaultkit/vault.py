@@ -8,13 +8,11 @@ import json
 import os
 import re
 import stat
-import tempfile
 import threading
 import time
 import unicodedata
 from array import array
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
@@ -72,8 +70,7 @@ def check_person_name(name: str) -> str:
     return clean
 
 
-@dataclass(frozen=True)
-class Snapshot:
+class Snapshot(NamedTuple):
     """A file's bytes as read, with the stat that lets a write detect later changes."""
 
     rel_path: str
@@ -426,6 +423,8 @@ class Vault:
                 raise StaleFileError(rel_path)
         full.parent.mkdir(parents=True, exist_ok=True)
         mode = os.stat(full).st_mode & 0o7777 if full.exists() else None
+        import tempfile  # (random and friends: only for commands that write)
+
         fd, tmp = tempfile.mkstemp(prefix=f".{full.name}.", suffix=".vaultkit-tmp", dir=full.parent)
         try:
             with os.fdopen(fd, "wb") as handle:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from vaultkit.dates import Birthday, parse_birthday
@@ -49,8 +48,7 @@ class UpcomingBirthday(NamedTuple):
         }
 
 
-@dataclass(frozen=True)
-class RenderedView:
+class RenderedView(NamedTuple):
     """One view `render_views` handled, and whether its file was written."""
 
     name: str

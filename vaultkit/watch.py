@@ -139,8 +139,10 @@ class Watcher:
         slow_views_every: float = SLOW_VIEWS_S,
         echo: Callable[[str], None] | None = None,
         echo_error: Callable[[str], None] | None = None,
+        announce: Callable[[str], None] | None = None,
     ) -> None:
         self.vault = workspace.vault
+        self._announce = announce or (lambda line: None)  # "Watching …", once no other watcher is
         self.index_path = workspace.index.path
         self.poll = poll
         self.debounce = debounce
@@ -276,6 +278,7 @@ class Watcher:
                 raise VaultkitError(
                     f"cannot watch {self.vault.root}: {err}; try `vault watch --poll`"
                 ) from None
+            self._announce(f"{'Polling' if self.poll else 'Watching'} {self.vault.root}; Ctrl-C to stop.")
             self._update("start", set())
             if started is not None:
                 started.set()

@@ -9,9 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from vaultkit.config import CONFIG_NAME, Config
 from vaultkit.dates import Cadence, parse_cadence
@@ -35,8 +34,7 @@ _CHANNEL_RE = re.compile(r"^[a-z][a-z0-9-]*$")
 _ZERO_HORIZON_RE = re.compile(r"^\s*0+\s*[dwmy]\s*$", re.IGNORECASE)  # `--within 0d`, the default
 
 
-@dataclass(frozen=True)
-class PersonRef:
+class PersonRef(NamedTuple):
     """A matched person: their note's path and name."""
 
     path: str

@@ -63,6 +63,7 @@ def watch(
         rescan_every=rescan,
         echo=typer.echo,
         echo_error=lambda line: typer.echo(line, err=True),
+        announce=typer.echo,
     )
     workspace.close()  # the watcher works with its own connection, on its own thread
 
@@ -72,7 +73,6 @@ def watch(
         watcher.request_stop()
 
     previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGTERM, signal.SIGINT)}
-    typer.echo(f"{'Polling' if poll else 'Watching'} {workspace.vault.root}; Ctrl-C to stop.")
     try:
         watcher.run()
     except KeyboardInterrupt:
