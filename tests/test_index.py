@@ -523,3 +523,16 @@ def test_the_index_command_lists_every_folder_again(
     assert len(json.loads(cli("due", "--json").stdout)["due"]) == 1
     assert cli("index").stdout.startswith("2 notes; read 1 (1 new, 0 changed)")
     assert len(json.loads(cli("due", "--json").stdout)["due"]) == 2
+
+
+def test_many_notes_changed_within_the_racy_window_are_all_read_again(
+    index: Index, make_person: MakePerson
+) -> None:
+    notes = [make_person(f"P{n}", company="Acme") for n in range(12)]
+    index.sync()
+    for note in notes:  # same size, same time: invisible to a stat
+        stat = note.stat()
+        note.write_text(note.read_text().replace("Acme", "Init"))
+        os.utime(note, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert index.sync().read == 12
+    assert {p.fields["company"] for p in index.people(TODAY, with_fields=True)} == {"Init"}

@@ -554,9 +554,15 @@ class Index:
         if racy:
             paths = paths if paths is not None else scan.paths
             numbers = scan.stats
-            where = {path: n for n, path in enumerate(paths)} if len(racy) > 20 else None
+            where = {path: n for n, path in enumerate(paths)} if len(racy) > 8 else None
             for path in racy:
-                n = where.get(path, -1) if where is not None else (paths.index(path) if path in paths else -1)
+                if where is not None:
+                    n = where.get(path, -1)
+                else:
+                    try:
+                        n = paths.index(path)
+                    except ValueError:
+                        n = -1  # gone: the walk's comparison has it as removed
                 if n >= 0:
                     to_read.append(FileStat(path, numbers[3 * n], numbers[3 * n + 1]))
         report.removed = len(removed)
