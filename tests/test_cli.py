@@ -825,7 +825,7 @@ def test_check_errors_exit_1(cli: Cli, make_person: MakePerson, vault_dir: Path)
     }
     links = cli("check", "--links")
     assert links.stdout.splitlines()[3:] == [
-        "Notes/Dangling.md:1: link to no note: [[nobody here]]",
+        "Notes/Dangling.md:1: link to no note: [[Nobody Here]]",  # as written
         "3 error(s), 0 warning(s)",
     ]
 

@@ -770,6 +770,15 @@ def test_vcard_reader_never_crashes(lines: list[str]) -> None:
     assert all(problem.line >= 1 for problem in problems)
 
 
+def test_a_version_line_without_a_value_is_no_crash() -> None:
+    # Found by the fuzz test above: "VERSION" with no colon.
+    cards, problems = parse_cards("BEGIN:VCARD\r\nVERSION\r\nFN:Ada Lovelace\r\nEND:VCARD\r\n")
+    assert cards == []
+    assert [(p.line, p.message) for p in problems] == [
+        (1, "card skipped: line 2: it is not a vCard property (NAME:value)")
+    ]
+
+
 def test_folding_differs_between_21_and_30() -> None:
     cards, problems = parse_cards(
         "BEGIN:VCARD\r\nVERSION:2.1\r\nNOTE:Av. Corrientes\r\n 1234\r\nEND:VCARD\r\n"

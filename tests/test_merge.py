@@ -313,7 +313,8 @@ def test_merged_log_is_the_union_minus_deletions(ancestor: list[str], data: st.D
         added = max(ours_count[entry] - base, theirs_count[entry] - base, 0)
         expected[entry] = base - deleted + added  # an entry both sides added counts once
     expected = +expected
-    newest_first = all(side == sorted(side, reverse=True) for side in (ours, theirs))
+    # A Log kept newest first on all three sides stays newest first.
+    newest_first = all(side == sorted(side, reverse=True) for side in (ancestor, ours, theirs))
     for first, second in ((ours, theirs), (theirs, ours)):
         text, conflicts = merge(note(ancestor), note(first), note(second))
         assert conflicts == ()

@@ -592,4 +592,4 @@ def test_empty_and_blank_notes() -> None:
 
 def test_link_model() -> None:
     note = daily("[[People/Ada Lovelace#Log|Ada]]\n")
-    assert note.links == [Link("people/ada lovelace", "ada lovelace", 1, True)]
+    assert note.links == [Link("people/ada lovelace", "ada lovelace", 1, True, "People/Ada Lovelace")]

@@ -33,7 +33,7 @@ from vaultkit.model import (
 )
 from vaultkit.vault import FileStat, Listing, Scan, Vault
 
-SCHEMA_VERSION = 15
+SCHEMA_VERSION = 16
 RACY_WINDOW_NS = 2_000_000_000  # files changed this close to a scan are re-read next time
 PARALLEL_THRESHOLD = 2000
 _WALK_CHUNK = 24 * 512  # bytes of the stats of 512 notes: three 8-byte numbers each
@@ -69,7 +69,8 @@ CREATE INDEX people_birthday ON people(substr(birthday, -5), name_key, path, nam
 CREATE TABLE aliases (alias_key TEXT, person TEXT);
 CREATE INDEX aliases_key ON aliases(alias_key);
 CREATE INDEX aliases_person ON aliases(person);
-CREATE TABLE links (src TEXT, line INTEGER, target TEXT, stem TEXT, contact INTEGER, person TEXT);
+CREATE TABLE links (src TEXT, line INTEGER, target TEXT, stem TEXT, contact INTEGER, person TEXT,
+  written TEXT);
 CREATE INDEX links_src ON links(src);
 CREATE INDEX links_target ON links(target);
 CREATE INDEX links_stem ON links(stem);
@@ -321,7 +322,9 @@ class _Rows:
         )
         self.problems.extend((p.path, p.line, p.level, p.message) for p in note.problems)
         self.fts.append((path, note.name, _fts_text(note)))
-        self.links.extend((path, link.line, link.target, link.stem, int(link.contact)) for link in note.links)
+        self.links.extend(
+            (path, link.line, link.target, link.stem, int(link.contact), link.written) for link in note.links
+        )
         self.targets.update(link.target for link in note.links)
         self.tasks.extend(
             (path, t.line, t.text, t.status, _iso(t.due), note.kind, note.name) for t in note.tasks
@@ -383,7 +386,10 @@ class _Rows:
             "INSERT INTO notes_fts (rowid, path, name, body) VALUES (?, ?, ?, ?)",
             [(ids[row[0]], *row) for row in self.fts],
         )
-        db.executemany("INSERT INTO links VALUES (?, ?, ?, ?, ?, NULL)", self.links)
+        db.executemany(
+            "INSERT INTO links (src, line, target, stem, contact, written) VALUES (?, ?, ?, ?, ?, ?)",
+            self.links,
+        )
         db.executemany("INSERT INTO tasks VALUES (?, ?, ?, ?, ?, ?, ?)", self.tasks)
         db.executemany(
             "INSERT INTO people (path, name, name_key, aliases, tags, cadence, met, last_contact, "
@@ -1144,8 +1150,8 @@ class Index:
         known = {r[0] for r in self.db.execute("SELECT stem_key FROM files")}
         known |= {r[0] for r in self.db.execute("SELECT alias_key FROM aliases")}
         return [
-            (r[0], r[1], r[2])
-            for r in self.db.execute("SELECT src, line, target FROM links ORDER BY src, line")
+            (r[0], r[1], r[3] or r[2])  # as written
+            for r in self.db.execute("SELECT src, line, target, written FROM links ORDER BY src, line")
             if r[2].rsplit("/", 1)[-1] not in known
         ]
 

@@ -35,12 +35,14 @@ class Problem(NamedTuple):
 
 
 class Link(NamedTuple):
-    """A link in a note. `target` is the normalised link path, `stem` its last part."""
+    """A link in a note. `target` is the normalised link path, `stem` its last part,
+    `written` the target as the note has it (for messages)."""
 
     target: str
     stem: str
     line: int
     contact: bool
+    written: str = ""
 
 
 class LogEntry(NamedTuple):

@@ -486,7 +486,7 @@ def parse_text(rel_path: str, text: str, config: Config) -> ParsedNote:
             continue
         for target in links_in_value(value):
             target_key, stem_key = link_key(target)
-            note.links.append(Link(target_key, stem_key, key_lines.get(key, 1), False))
+            note.links.append(Link(target_key, stem_key, key_lines.get(key, 1), False, target))
     _scan_body(note, lines, body_start, config)
     note.body = "".join(lines[body_start:])
     note.body_line = body_start + 1
@@ -579,13 +579,13 @@ def _scan_body(note: ParsedNote, lines: list[str], start: int, config: Config) -
             target = split_link(match.group(2))
             if target:
                 key, stem = link_key(target)
-                note.links.append(Link(key, stem, number, eligible and not match.group(1)))
+                note.links.append(Link(key, stem, number, eligible and not match.group(1), target))
         if "](" in line:
             for match in _MDLINK_RE.finditer(line):
                 md_target = _markdown_target(match.group(2), note_dir)
                 if md_target:
                     key, stem = link_key(md_target)
-                    note.links.append(Link(key, stem, number, eligible and not match.group(1)))
+                    note.links.append(Link(key, stem, number, eligible and not match.group(1), md_target))
 
 
 LOG_ENTRY_RE = _LOG_RE

@@ -188,7 +188,7 @@ def _logical_lines(text: str) -> list[tuple[int, str]]:
             continue
         head = line.split(":", 1)[0].upper()
         if head.strip() == "VERSION":
-            version = line.split(":", 1)[1].strip()
+            version = line.partition(":")[2].strip()  # ("VERSION" alone: no version)
         # vCard 2.1 folds before a space that belongs to the value; 3.0 and 4.0 add one.
         keep = 0 if version == "2.1" else 1
         quoted_printable = "QUOTED-PRINTABLE" in head
