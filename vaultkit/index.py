@@ -31,12 +31,11 @@ from vaultkit.model import (
     Problem,
     name_key,
 )
-from vaultkit.vault import FileStat, Listing, Scan, Vault
+from vaultkit.vault import RACY_NS, STAT_BYTES, FileStat, Listing, Scan, Vault
 
 SCHEMA_VERSION = 16
-RACY_WINDOW_NS = 2_000_000_000  # files changed this close to a scan are re-read next time
 PARALLEL_THRESHOLD = 2000
-_WALK_CHUNK = 24 * 512  # bytes of the stats of 512 notes: three 8-byte numbers each
+_WALK_CHUNK = STAT_BYTES * 512  # the stats of 512 notes
 
 _SECONDARY_INDEXES = (
     "files_stem", "files_mtime", "people_name", "people_due", "people_birthday", "aliases_key", "aliases_person", "links_src", "links_target",
@@ -189,7 +188,10 @@ class _WalkSnapshot:
         for start in range(0, len(new), step):
             if new[start : start + step] != old[start : start + step]:
                 end = min(start + step, len(new))
-                found.extend(n // 24 for n in range(start, end, 24) if new[n : n + 24] != old[n : n + 24])
+                size = STAT_BYTES
+                found.extend(
+                    n // size for n in range(start, end, size) if new[n : n + size] != old[n : n + size]
+                )
         return found
 
 
@@ -523,8 +525,8 @@ class Index:
             to_read = []
             positions = previous.changed(scan)
             if positions:
-                paths, numbers = scan.paths, scan.stats
-                to_read = [FileStat(paths[n], numbers[3 * n], numbers[3 * n + 1]) for n in positions]
+                paths = scan.paths
+                to_read = [scan.file_at(n, paths) for n in positions]
             new_or_changed = {stat.rel_path for stat in to_read}
             report.changed = len(to_read)
         else:
@@ -553,13 +555,10 @@ class Index:
         # not show a second edit, so read them again.
         racy = {
             row[0]
-            for row in self.db.execute(
-                "SELECT path FROM files WHERE mtime_ns >= ?", (last_scan - RACY_WINDOW_NS,)
-            )
+            for row in self.db.execute("SELECT path FROM files WHERE mtime_ns >= ?", (last_scan - RACY_NS,))
         } - new_or_changed
         if racy:
             paths = paths if paths is not None else scan.paths
-            numbers = scan.stats
             where = {path: n for n, path in enumerate(paths)} if len(racy) > 8 else None
             for path in racy:
                 if where is not None:
@@ -570,7 +569,7 @@ class Index:
                     except ValueError:
                         n = -1  # gone: the walk's comparison has it as removed
                 if n >= 0:
-                    to_read.append(FileStat(path, numbers[3 * n], numbers[3 * n + 1]))
+                    to_read.append(scan.file_at(n, paths))
         report.removed = len(removed)
         report.read = len(to_read)
         done = [0]
@@ -646,9 +645,10 @@ class Index:
             if scan.odd or self._generation() != walk.generation:
                 self._set_meta("walk", f"-1 {version}")
             else:
-                # Another process wrote the walk since this sync read it: write it whole.
-                whole = previous is None or previous.version != version
-                if whole or previous is None or not previous.same_listings(scan):
+                # What the tables hold now, unless another process wrote them since this sync
+                # read them: then they are written whole.
+                stored = previous if previous is not None and previous.version == version else None
+                if stored is None or not stored.same_listings(scan):
                     db.execute("DELETE FROM walk_folders")
                     db.executemany(
                         "INSERT INTO walk_folders VALUES (?, ?, ?, ?, ?, ?)",
@@ -664,7 +664,7 @@ class Index:
                             for n, each in enumerate(scan.listings)
                         ],
                     )
-                new, old = scan.stats.tobytes(), (b"" if whole or previous is None else previous.stats)
+                new, old = scan.stats.tobytes(), (stored.stats if stored is not None else b"")
                 chunks = range(0, len(new), _WALK_CHUNK)
                 db.executemany(
                     "INSERT OR REPLACE INTO walk_stats VALUES (?, ?)",

@@ -21,6 +21,7 @@ from vaultkit.dates import is_date_name
 from vaultkit.errors import RefusedWrite, StaleFileError, UsageError, VaultNotFound
 
 RACY_NS = 2_000_000_000  # a file system may keep mtimes this coarsely (FAT: 2 s)
+STAT_BYTES = 24  # one note in `Scan.stats`: mtime_ns, size and a flag, 8 bytes each
 _BAD_NAME_CHARS = set('/\\#^[]|:*?"<>')
 _DEVICE_NAMES = {"CON", "PRN", "AUX", "NUL"} | {f"{p}{n}" for p in ("COM", "LPT") for n in range(1, 10)}
 
@@ -116,6 +117,10 @@ class Scan(NamedTuple):
         """Every note's vault-relative path, in the order of `stats`."""
         return [listing.prefix + name for listing in self.listings for name in listing.names] + self.odd
 
+    def file_at(self, position: int, paths: list[str]) -> FileStat:
+        """The note at this position, with `paths` from `self.paths` (built once by the caller)."""
+        return FileStat(paths[position], self.stats[3 * position], self.stats[3 * position + 1])
+
     def files(self) -> list[FileStat]:
         """The notes as FileStat tuples."""
         stats = self.stats
@@ -135,7 +140,7 @@ def _stat_groups(groups: list[tuple[str, list[str]]], parallel: bool) -> array[i
     """
     total = sum(len(names) for _, names in groups)
     if not parallel or total < PARALLEL_STAT or not hasattr(os, "fork") or threading.active_count() > 1:
-        return _stat_names([(folder, names) for folder, names in groups])
+        return _stat_names(groups)
     halves = [(folder, len(names) // 2) for folder, names in groups]
     mine = [(folder, names[:half]) for (folder, names), (_, half) in zip(groups, halves, strict=True)]
     theirs = [(folder, names[half:]) for (folder, names), (_, half) in zip(groups, halves, strict=True)]
@@ -155,7 +160,7 @@ def _stat_groups(groups: list[tuple[str, list[str]]], parallel: bool) -> array[i
     with open(read_end, "rb") as pipe:
         data = pipe.read()
     _, status = os.waitpid(pid, 0)
-    if status != 0 or len(data) % 24:
+    if status != 0 or len(data) % STAT_BYTES:
         return _stat_names(groups)  # the child failed: do its share here
     second: array[int] = array("q")
     second.frombytes(data)
@@ -243,7 +248,7 @@ class Vault:
 
     def scan(self, previous: Iterable[Listing] = (), parallel: bool = True) -> Scan:
         """What `walk` lists, compactly. `previous` are the listings of an earlier scan:
-        a folder whose mtime has not changed since is not listed again.
+        a folder whose mtime and inode are the same since is not listed again.
 
         This runs before every command. One stat per note is the bulk of it (100,000 system
         calls at 100,000 notes), so a long list is stat'ed by two processes.
@@ -300,7 +305,7 @@ class Vault:
         ):
             notes, folders = names, list[str]()  # the common case: a folder of notes, nothing else
         else:
-            notes, folders = self._sort_entries(entries, folder, prefix, odd)
+            notes, folders = self._split_entries(entries, folder, prefix, odd)
         # A folder changed within the file system's time resolution of now may change again
         # without a new mtime: list it again next time.
         mtime_ns = st.st_mtime_ns
@@ -308,7 +313,7 @@ class Vault:
             mtime_ns = -1  # (and a symlinked note is found only by listing its folder)
         return Listing(prefix, mtime_ns, st.st_ino, notes, folders)
 
-    def _sort_entries(
+    def _split_entries(
         self, entries: list[os.DirEntry[str]], folder: str, prefix: str, odd: list[FileStat]
     ) -> tuple[list[str], list[str]]:
         """A folder's plain notes and the sub-folders to enter; a note a walk keeps that is
