@@ -18,7 +18,7 @@ from vaultkit import __version__
 from vaultkit.cli import app
 from vaultkit.errors import PersonNotFound, RefusedWrite, StaleFileError
 from vaultkit.vault import Vault
-from vaultkit.workspace import Workspace
+from vaultkit.workspace import EDIT_TRIES, Workspace
 
 Cli = Callable[..., Result]
 MakePerson = Callable[..., Path]
@@ -438,17 +438,34 @@ def test_every_note_is_checked_before_any_is_written(
 
 
 class EditedWhileWriting(Vault):
-    """A vault whose user edits one note right before vaultkit writes it."""
+    """A vault whose user edits one note right before vaultkit writes it (`times` times)."""
 
-    def __init__(self, root: Path, edited: str) -> None:
+    def __init__(self, root: Path, edited: str, times: int = 1000) -> None:
         super().__init__(root)
         self.edited = edited
+        self.times = times
 
     def write(self, rel_path: str, data: bytes, expected: Any) -> None:
-        if rel_path == self.edited:
+        if rel_path == self.edited and self.times:
+            self.times -= 1
             with (self.root / rel_path).open("a") as note:
                 note.write("typed meanwhile\n")
         super().write(rel_path, data, expected)
+
+
+def test_a_note_saved_meanwhile_gets_the_entry_added_to_the_new_bytes(
+    vault_dir: Path, tmp_path: Path, make_person: MakePerson
+) -> None:
+    bob = make_person("Bob")
+    workspace = Workspace(
+        EditedWhileWriting(vault_dir, "People/Bob.md", 1), tmp_path / "i.sqlite", dt.date(2026, 11, 22)
+    )
+    workspace.sync()
+    workspace.log("Bob", "dinner")
+    assert bob.read_text() == (
+        "---\nlast_contact: 2026-11-22\n---\n# Bob\ntyped meanwhile\n\n## Log\n- 2026-11-22 dinner\n"
+    )
+    workspace.close()
 
 
 @pytest.mark.parametrize(
@@ -480,7 +497,8 @@ def test_a_note_changed_while_logging_says_what_was_written(
         f"People/Bob.md changed on disk while vaultkit was working on it; {outcome}",
         1,
     )
-    assert bob.read_text() == "# Bob\ntyped meanwhile\n"
+    # Each try found a new save of the user's: all of them are kept, the entry is not.
+    assert bob.read_text() == "# Bob\n" + "typed meanwhile\n" * EDIT_TRIES
     assert carol.read_text() == "# Carol\n"
     if names.startswith("Ada"):
         assert ada.read_text().endswith("## Log\n- 2026-11-22 dinner\n")

@@ -92,15 +92,19 @@ def test_a_file_changed_since_it_was_read_is_not_overwritten(vault_dir: Path) ->
 
 
 def test_stale_file_through_the_cli(cli: Cli, make_person: MakePerson, vault_dir: Path) -> None:
-    """Two people whose notes are one file: the second write finds the file changed by the first."""
+    """Two people whose notes are one file: refused before anything is written (the second
+    write would find the file changed by the first)."""
     ada = make_person("Ada")
     os.symlink("Ada.md", vault_dir / "People" / "Twin.md")
     result = cli("log", "Ada, Twin", "lunch")
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == (
-        "vault: People/Twin.md changed on disk while vaultkit was working on it; it was not written "
-        "(already written: People/Ada.md). Run the command again for Twin.\n"
+        "vault: People/Twin.md and People/Ada.md are one file (a symlink): log for one of them; "
+        "nothing was written\n"
     )
+    assert (vault_dir / "People" / "Twin.md").is_symlink()
+    assert ada.read_text() == "# Ada\n"
+    assert cli("log", "Twin", "lunch").exit_code == 0
     assert (vault_dir / "People" / "Twin.md").is_symlink()
     assert ada.read_text() == "---\nlast_contact: 2026-11-22\n---\n# Ada\n\n## Log\n- 2026-11-22 lunch\n"
     assert leftovers(vault_dir) == []

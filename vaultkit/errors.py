@@ -36,6 +36,15 @@ class NoteParseError(VaultkitError):
         super().__init__(f"{where}: {reason}")
 
 
+def _outcome(written: Sequence[str], unwritten: Sequence[str], names: Sequence[str]) -> tuple[str, str]:
+    """What a command that stopped at one note did write, and how to finish it."""
+    if not written:
+        return "nothing was written", "Run the command again."
+    left = f"it and {', '.join(unwritten)} were not written" if unwritten else "it was not written"
+    again = f"Run the command again for {', '.join(names)}." if names else "Run the command again."
+    return f"{left} (already written: {', '.join(written)})", again
+
+
 class StaleFileError(VaultkitError):
     """A file changed on disk after vaultkit read it; it was not overwritten.
 
@@ -52,13 +61,57 @@ class StaleFileError(VaultkitError):
     ) -> None:
         self.path = path
         self.written = list(written)
-        if not written:
-            outcome, again = "nothing was written", "Run the command again."
-        else:
-            left = f"it and {', '.join(unwritten)} were not written" if unwritten else "it was not written"
-            outcome = f"{left} (already written: {', '.join(written)})"
-            again = f"Run the command again for {', '.join(names)}." if names else "Run the command again."
+        outcome, again = _outcome(written, unwritten, names)
         super().__init__(f"{path} changed on disk while vaultkit was working on it; {outcome}. {again}")
+
+
+class NoteBusy(VaultkitError):
+    """Another vaultkit process kept a note locked for too long; nothing was written to it."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        super().__init__(
+            f"{path} is being changed by another vaultkit command (a lock held for over 10 s); "
+            "it was not written. Run the command again when that one has finished."
+        )
+
+
+class WriteFailed(VaultkitError):
+    """The file system refused a write (full disk, read-only, permissions); the file is as it was.
+
+    Like StaleFileError, it can say which notes of a command were written before it.
+    """
+
+    def __init__(
+        self,
+        path: str,
+        reason: str,
+        outcome: str = "it was not changed",
+        written: Sequence[str] = (),
+        unwritten: Sequence[str] = (),
+        names: Sequence[str] = (),
+    ) -> None:
+        self.path = path
+        self.reason = reason
+        self.written = list(written)
+        again = ""
+        if written:
+            outcome, again = _outcome(written, unwritten, names)
+            again = " " + again
+        super().__init__(f"{path} could not be written ({reason}); {outcome}.{again}")
+
+
+class IncompleteWrite(VaultkitError):
+    """A command writing many files stopped part-way: says what it wrote before the failure."""
+
+    def __init__(self, cause: VaultkitError, written: Sequence[str], total: int, again: str) -> None:
+        self.cause = cause
+        self.written = list(written)
+        shown = ", ".join(written[:5]) + (f" and {len(written) - 5} more" if len(written) > 5 else "")
+        super().__init__(
+            f"{str(cause).rstrip('.')}. Before that, {len(written)} of {total} files were written "
+            f"({shown}); the others were not. {again}"
+        )
 
 
 class RefusedWrite(VaultkitError):

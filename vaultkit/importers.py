@@ -22,7 +22,7 @@ from typing import Any
 from vaultkit.dates import parse_birthday, parse_date
 from vaultkit.due import resolve_cadence
 from vaultkit.edit import set_front_matter_value
-from vaultkit.errors import NoteParseError, RefusedWrite, UsageError, VaultkitError
+from vaultkit.errors import IncompleteWrite, NoteParseError, RefusedWrite, UsageError, VaultkitError
 from vaultkit.model import Person, Problem, name_key
 from vaultkit.parse import decode_note, parse_text
 from vaultkit.render import yaml_list, yaml_value
@@ -970,7 +970,11 @@ def plan_import(
 
 
 def apply_import(workspace: Workspace, plan: ImportPlan) -> None:
-    """Write what the plan says: merged notes first (each checked against what was read), then new notes."""
+    """Write what the plan says: merged notes first (each checked against what was read), then new notes.
+
+    A failure part-way (a full disk, a note saved meanwhile) says which files were
+    written before it; the index knows them, and the same import run again finishes.
+    """
     for path, target in plan.targets.items():
         try:
             parse_text(path, target.text, workspace.config)
@@ -978,24 +982,38 @@ def apply_import(workspace: Workspace, plan: ImportPlan) -> None:
             raise RefusedWrite(
                 f"merging into {path} would make it unreadable ({err}); nothing was written"
             ) from None
-        workspace.vault.write(path, target.text.encode("utf-8"), target.snapshot)
-    workspace.index.update_paths(list(plan.targets))
-    renderer = workspace.renderer()
-    for person in plan.creates:
-        contact = person.contact
-        values = {k: v for k, v in contact.fields().items() if k not in ("aliases", "tags", "met")}
-        workspace.add_person(
-            person.name,
-            cadence=person.cadence,
-            tags=contact.tags,
-            met=dt.date.fromisoformat(contact.met) if contact.met else None,
-            aliases=contact.aliases,
-            values=values,
-            notes=contact.notes,
-            renderer=renderer,
-        )
-    for photo_path, data in plan.photos.items():
-        workspace.vault.write(photo_path, data, None)
+    total = len(plan.targets) + len(plan.creates) + len(plan.photos)
+    written: list[str] = []
+    try:
+        for path, target in plan.targets.items():
+            workspace.vault.write(path, target.text.encode("utf-8"), target.snapshot)
+            written.append(path)
+        renderer = workspace.renderer()
+        for person in plan.creates:
+            contact = person.contact
+            values = {k: v for k, v in contact.fields().items() if k not in ("aliases", "tags", "met")}
+            ref = workspace.add_person(
+                person.name,
+                cadence=person.cadence,
+                tags=contact.tags,
+                met=dt.date.fromisoformat(contact.met) if contact.met else None,
+                aliases=contact.aliases,
+                values=values,
+                notes=contact.notes,
+                renderer=renderer,
+            )
+            written.append(ref.path)
+        for photo_path, data in plan.photos.items():
+            workspace.vault.write(photo_path, data, None)
+            written.append(photo_path)
+    except VaultkitError as err:
+        if not written:
+            raise
+        raise IncompleteWrite(
+            err, written, total, "Run the same import again to finish it: what is written is kept."
+        ) from None
+    finally:  # (new notes are in the index already: add_person puts them there)
+        workspace.index.update_paths([path for path in written if path in plan.targets])
     plan.applied = True
 
 

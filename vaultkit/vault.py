@@ -12,13 +12,21 @@ import threading
 import time
 import unicodedata
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
+from vaultkit.atomic import LockTimeout, lock_file, make_temp, read_locked, replace_checked
 from vaultkit.config import CONFIG_NAME, Config, load_config
 from vaultkit.dates import is_date_name
-from vaultkit.errors import RefusedWrite, StaleFileError, UsageError, VaultNotFound
+from vaultkit.errors import (
+    NoteBusy,
+    RefusedWrite,
+    StaleFileError,
+    UsageError,
+    VaultNotFound,
+    WriteFailed,
+)
 
 RACY_NS = 2_000_000_000  # a file system may keep mtimes this coarsely (FAT: 2 s)
 STAT_BYTES = 24  # one note in `Scan.stats`: mtime_ns, size and a flag, 8 bytes each
@@ -226,6 +234,7 @@ class Vault:
         self.root = root.resolve()
         self.config = config if config is not None else load_config(self.root)
         self._skip_dirs = self._skipped_folders()
+        self._locks: dict[str, int] | None = None  # inside `editing()`: real path -> locked fd
 
     def _skipped_folders(self) -> set[str]:
         skipped = {self.config.templates_dir} if self.config.templates_dir else set()
@@ -397,64 +406,136 @@ class Vault:
         return full
 
     def read(self, rel_path: str) -> Snapshot:
-        """Read a note's bytes with its stat."""
+        """Read a note's bytes with its stat; inside `editing()`, lock it first."""
         full = self.path(rel_path)
+        if self._locks is not None:
+            target = self._real_target(rel_path, full)
+            fd = self._lock(rel_path, target)
+            if fd is not None:
+                data, st = read_locked(fd)
+                return Snapshot(rel_path, data, st.st_mtime_ns, st.st_size)
         with open(full, "rb") as handle:
             st = os.fstat(handle.fileno())
             data = handle.read()
         return Snapshot(rel_path, data, st.st_mtime_ns, st.st_size)
+
+    @contextlib.contextmanager
+    def editing(self) -> Iterator[None]:
+        """Within the block, every note read is locked against other vaultkit processes
+        until the block ends, so that a read, the edit and the write are one step to them:
+        two commands editing one note both land, one after the other. Read the notes in
+        one order (sorted) to never wait on each other in a circle. Not for sharing one
+        Vault between threads."""
+        if self._locks is not None:
+            yield
+            return
+        self._locks = {}
+        try:
+            yield
+        finally:
+            locks, self._locks = self._locks, None
+            for fd in locks.values():
+                os.close(fd)
+
+    def _lock(self, rel_path: str, target: Path) -> int | None:
+        """The descriptor holding this note's lock: the one held, while the note is still
+        that file (someone else may have saved it since), else a new one."""
+        assert self._locks is not None
+        key = str(target)
+        held = self._locks.get(key)
+        if held is not None:
+            with contextlib.suppress(OSError):
+                if os.fstat(held).st_ino == os.stat(target).st_ino:
+                    return held
+            os.close(self._locks.pop(key))
+        try:
+            fd = lock_file(target)
+        except LockTimeout:
+            raise NoteBusy(rel_path) from None
+        if fd is not None:
+            self._locks[key] = fd
+        return fd
+
+    def _real_target(self, rel_path: str, full: Path) -> Path:
+        """The file a note's path names: a symlink inside the vault is followed (the link
+        stays a link); one that leads outside is refused."""
+        if not full.is_symlink():
+            return full
+        real = Path(os.path.realpath(full))
+        if not self._inside(str(real)):
+            raise RefusedWrite(f"{rel_path} leads outside the vault (a symlink?)")
+        return real
 
     def exists(self, rel_path: str) -> bool:
         """Whether a file is at that vault-relative path."""
         return self.path(rel_path).exists()
 
     def write(self, rel_path: str, data: bytes, expected: Snapshot | None) -> None:
-        """Write atomically; refuse if the file changed since `expected` (None: must be new)."""
-        full = self.path(rel_path)
-        if expected is not None and full.is_symlink():
-            # Edit the note a link inside the vault points at, and keep the link a link.
-            full = Path(os.path.realpath(full))
-            if not self._inside(str(full)):
-                raise RefusedWrite(f"{rel_path} leads outside the vault (a symlink?)")
-        if expected is None:
-            if full.exists():
-                raise RefusedWrite(f"{rel_path} already exists; it was not overwritten")
-        else:
-            try:
-                current = full.read_bytes()
-            except FileNotFoundError:
-                raise StaleFileError(rel_path) from None
-            if current != expected.data:
-                raise StaleFileError(rel_path)
-        full.parent.mkdir(parents=True, exist_ok=True)
-        mode = os.stat(full).st_mode & 0o7777 if full.exists() else None
-        import tempfile  # (random and friends: only for commands that write)
+        """Write atomically; refuse if the file changed since `expected` (None: must be new).
 
-        fd, tmp = tempfile.mkstemp(prefix=f".{full.name}.", suffix=".vaultkit-tmp", dir=full.parent)
+        A change made by anyone after `expected` was read is never replaced: vaultkit
+        processes wait for the note's lock, other writers are caught by the swap (see
+        `vaultkit.atomic`). A file system's refusal (full, read-only) leaves the file as it
+        was and raises WriteFailed.
+        """
+        full = self.path(rel_path)
+        if not self.root.is_dir():
+            raise WriteFailed(rel_path, f"the vault folder {self.root} is gone", "nothing was written")
         try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            # mkstemp makes the file private (0600); a note gets the mode the user's other
-            # files get: the old file's, or for a new one what the umask allows.
-            os.chmod(tmp, mode if mode is not None else 0o666 & ~_umask())
             if expected is None:
-                # link() fails if a file appeared meanwhile, so a new note never clobbers one.
-                try:
-                    os.link(tmp, full)
-                except FileExistsError:
-                    raise RefusedWrite(f"{rel_path} already exists; it was not overwritten") from None
-                except OSError:
-                    if full.exists():
-                        raise RefusedWrite(f"{rel_path} already exists") from None
-                    os.replace(tmp, full)
+                self._create(rel_path, full, data)
             else:
-                os.replace(tmp, full)
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
+                self._replace(rel_path, self._real_target(rel_path, full), data, expected)
+        except FileNotFoundError:
+            raise StaleFileError(rel_path) from None
+        except OSError as err:
+            outcome = "it was not created" if expected is None else "it was not changed"
+            raise WriteFailed(rel_path, err.strerror or str(err), outcome) from None
         _fsync_dir(full.parent)
+
+    def _create(self, rel_path: str, full: Path, data: bytes) -> None:
+        if full.exists() or full.is_symlink():
+            raise RefusedWrite(f"{rel_path} already exists; it was not overwritten")
+        full.parent.mkdir(parents=True, exist_ok=True)
+        temp, fd = make_temp(full, data, 0o666 & ~_umask())
+        try:
+            # link() fails if a file appeared meanwhile, so a new note never clobbers one.
+            try:
+                os.link(temp, full)
+            except FileExistsError:
+                raise RefusedWrite(f"{rel_path} already exists; it was not overwritten") from None
+            except OSError:  # a file system without hard links
+                if full.exists():
+                    raise RefusedWrite(f"{rel_path} already exists") from None
+                os.replace(temp, full)
+        finally:
+            os.close(fd)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temp)
+
+    def _replace(self, rel_path: str, target: Path, data: bytes, expected: Snapshot) -> None:
+        held = self._locks is not None and str(target) in self._locks
+        try:
+            locked = self._locks[str(target)] if self._locks is not None and held else lock_file(target)
+        except LockTimeout:
+            raise NoteBusy(rel_path) from None
+        if locked is None:
+            raise StaleFileError(rel_path)  # deleted since it was read
+        lock = locked
+        temp, fd = make_temp(target, data, os.fstat(lock).st_mode & 0o7777)
+        try:
+            if not replace_checked(target, temp, expected.data):
+                raise StaleFileError(rel_path)
+            # Our file is in place and `fd` holds its lock: keep that one, let the old go.
+            if held:
+                assert self._locks is not None
+                self._locks[str(target)], fd = fd, lock
+        finally:
+            os.close(fd)
+            if not held:
+                os.close(lock)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temp)  # the old file, or ours when it was refused
 
 
 def _umask() -> int:

@@ -7,6 +7,7 @@ scripts can do the same from a Python prompt.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -22,6 +23,7 @@ from vaultkit.errors import (
     StaleFileError,
     UnreadableNote,
     UsageError,
+    WriteFailed,
 )
 from vaultkit.index import Index, SyncReport
 from vaultkit.model import DueItem, Person, Problem, name_key
@@ -30,6 +32,7 @@ from vaultkit.vault import Snapshot, Vault, check_person_name
 if TYPE_CHECKING:
     from vaultkit.render import Renderer
 
+EDIT_TRIES = 3  # a note saved by someone else meanwhile: the edit is made again on their bytes
 _CHANNEL_RE = re.compile(r"^[a-z][a-z0-9-]*$")
 _ZERO_HORIZON_RE = re.compile(r"^\s*0+\s*[dwmy]\s*$", re.IGNORECASE)  # `--within 0d`, the default
 
@@ -400,49 +403,83 @@ class Workspace:
 
         Every note is checked before any is written, so a refusal leaves all of them unchanged.
         """
-        from vaultkit.edit import add_log_entry, set_front_matter_value
-        from vaultkit.parse import parse_text
 
         when = self._check_entry(date, channel)
         if len({ref.path for ref, _ in entries}) != len(entries):
             raise UsageError("each person can get only one of these Log entries")
-        plans: list[tuple[Snapshot, str]] = []
+        files: dict[str, str] = {}
+        for ref, _ in entries:
+            real = os.path.realpath(self.vault.root / ref.path)
+            if real in files:
+                raise RefusedWrite(
+                    f"{ref.path} and {files[real]} are one file (a symlink): log for one of them; "
+                    "nothing was written"
+                )
+            files[real] = ref.path
+        lines: list[tuple[PersonRef, str]] = []
         for ref, text in entries:
             message = " ".join(text.split())
             if not message:
                 raise UsageError(f"the Log text for {ref.name} is empty")
-            entry = f"- {when.isoformat()} {channel + ': ' if channel else ''}{message}"
-            snapshot, note_text = self._read_note(ref.path)
-            try:
-                new_text = add_log_entry(note_text, entry, self.config.log_heading)
-            except ValueError as err:
-                raise RefusedWrite(f"{ref.path}: {err}; the note was not changed") from None
-            if self.config.write_last_contact:
-                note = parse_text(ref.path, note_text, self.config)
-                if (
-                    note.fields.get("last_contact") is None
-                    or note.last_contact is None
-                    or note.last_contact > self.today
-                    or note.last_contact < when
-                ):
-                    new_text = set_front_matter_value(new_text, "last_contact", when.isoformat())
-            plans.append((snapshot, new_text))
+            lines.append((ref, f"- {when.isoformat()} {channel + ': ' if channel else ''}{message}"))
         written: list[str] = []
-        try:
-            for snapshot, new_text in plans:
-                self.vault.write(snapshot.rel_path, new_text.encode("utf-8"), snapshot)
-                written.append(snapshot.rel_path)
-        except StaleFileError as err:
-            if not written:
-                raise
-            # A note changed between the check and its write: say exactly what was written.
-            self.index.update_paths(written)
-            left = [ref for ref, _ in entries[len(written) :]]
-            raise StaleFileError(
-                err.path, written, [ref.path for ref in left[1:]], [ref.name for ref in left]
-            ) from None
+        # The notes stay locked from their read to their write, so a second vaultkit
+        # command logging for the same people waits and then adds its entry to ours. They
+        # are read in path order, the one order every command takes its locks in.
+        with self.vault.editing():
+            plans = {ref.path: self._plan_log(ref.path, line, when) for ref, line in sorted(lines)}
+            try:
+                for ref, line in lines:
+                    self._write_log(ref.path, line, when, plans[ref.path])
+                    written.append(ref.path)
+            except (StaleFileError, WriteFailed, RefusedWrite) as err:
+                if not written:
+                    raise
+                # One note could not be written: say exactly what was.
+                self.index.update_paths(written)
+                left = [ref for ref, _ in entries[len(written) :]]
+                unwritten = [ref.path for ref in left[1:]]
+                names = [ref.name for ref in left]
+                if isinstance(err, WriteFailed):
+                    raise WriteFailed(err.path, err.reason, "", written, unwritten, names) from None
+                path = err.path if isinstance(err, StaleFileError) else left[0].path
+                raise StaleFileError(path, written, unwritten, names) from None
         self.index.update_paths(written)
         return [ref for ref, _ in entries]
+
+    def _plan_log(self, rel_path: str, entry: str, when: dt.date) -> tuple[Snapshot, str]:
+        """A note as read, and its text with `entry` in its Log (and `last_contact` moved on)."""
+        from vaultkit.edit import add_log_entry, set_front_matter_value
+        from vaultkit.parse import parse_text
+
+        snapshot, note_text = self._read_note(rel_path)
+        try:
+            new_text = add_log_entry(note_text, entry, self.config.log_heading)
+        except ValueError as err:
+            raise RefusedWrite(f"{rel_path}: {err}; the note was not changed") from None
+        if self.config.write_last_contact:
+            note = parse_text(rel_path, note_text, self.config)
+            if (
+                note.fields.get("last_contact") is None
+                or note.last_contact is None
+                or note.last_contact > self.today
+                or note.last_contact < when
+            ):
+                new_text = set_front_matter_value(new_text, "last_contact", when.isoformat())
+        return snapshot, new_text
+
+    def _write_log(self, rel_path: str, entry: str, when: dt.date, plan: tuple[Snapshot, str]) -> None:
+        """Write a planned Log entry; when someone else saved the note meanwhile (an editor,
+        a sync tool), add the entry to their bytes instead, a few times at most."""
+        for attempt in range(EDIT_TRIES):
+            snapshot, new_text = plan
+            try:
+                self.vault.write(rel_path, new_text.encode("utf-8"), snapshot)
+                return
+            except StaleFileError:
+                if attempt == EDIT_TRIES - 1:
+                    raise
+                plan = self._plan_log(rel_path, entry, when)
 
 
 def _field_matches(value: Any, wanted: str) -> bool:
@@ -468,18 +505,27 @@ def _view_text(vault: Vault, rel_path: str) -> tuple[Snapshot | None, str]:
 def write_view(workspace: Workspace, rel_path: str, name: str, content: str) -> bool:
     """Write `content` into the `vaultkit:NAME` block of a note; only when it changed.
 
-    Text outside the block is the user's and is kept byte for byte. Returns whether the
+    Text outside the block is the user's and is kept byte for byte: a save of theirs that
+    lands meanwhile is kept, and the block is put into it instead. Returns whether the
     file was written.
     """
     from vaultkit.edit import replace_generated_block
 
-    snapshot, text = _view_text(workspace.vault, rel_path)
-    try:
-        new_text = replace_generated_block(text, name, content)
-    except ValueError as err:
-        raise RefusedWrite(f"{rel_path}: {err}; the view was not written") from None
-    if snapshot is not None and new_text == text:
-        return False
-    workspace.vault.write(rel_path, new_text.encode("utf-8"), snapshot)
+    vault = workspace.vault
+    with vault.editing():
+        for attempt in range(EDIT_TRIES):
+            snapshot, text = _view_text(vault, rel_path)
+            try:
+                new_text = replace_generated_block(text, name, content)
+            except ValueError as err:
+                raise RefusedWrite(f"{rel_path}: {err}; the view was not written") from None
+            if snapshot is not None and new_text == text:
+                return False
+            try:
+                vault.write(rel_path, new_text.encode("utf-8"), snapshot)
+                break
+            except (StaleFileError, RefusedWrite):  # (RefusedWrite: made by someone meanwhile)
+                if attempt == EDIT_TRIES - 1:
+                    raise
     workspace.index.update_paths([rel_path])
     return True

@@ -1,0 +1,391 @@
+"""Writes that cannot lose bytes: the race between the check and the replacement, two
+vaultkit processes at once, an editor saving meanwhile, long names, full and read-only disks."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from conftest import TODAY
+from typer.testing import Result
+
+from vaultkit import atomic
+from vaultkit.errors import NoteBusy, StaleFileError
+from vaultkit.vault import Vault
+
+Cli = Callable[..., Result]
+MakePerson = Callable[..., Path]
+VAULT = str(Path(sys.executable).with_name("vault"))
+
+
+def leftovers(root: Path) -> list[str]:
+    return sorted(p.name for p in root.rglob("*") if p.name.endswith(atomic.TEMP_SUFFIX))
+
+
+def editor_save(path: Path, text: str) -> None:
+    """Save as editors do: a temp file renamed over the note."""
+    temp = path.with_name(f".{path.name}.editor~")
+    temp.write_text(text, encoding="utf-8")
+    os.replace(temp, path)
+
+
+@pytest.fixture
+def race(monkeypatch: pytest.MonkeyPatch) -> Callable[[dict[str, list[str]], Path], None]:
+    """race({stage: [text, ...]}, note): at each stage of a write, an editor saves the next text."""
+
+    def arm(saves: dict[str, list[str]], note: Path) -> None:
+        def hook(stage: str, target: Path) -> None:
+            if target == note and saves.get(stage):
+                editor_save(note, saves[stage].pop(0))
+
+        monkeypatch.setattr(atomic, "race_hook", hook)
+
+    return arm
+
+
+# -- the window between the check and the replacement -------------------------------------
+def test_a_save_between_the_check_and_the_swap_is_kept_and_the_entry_goes_into_it(
+    cli: Cli, make_person: MakePerson, race: Callable[..., None]
+) -> None:
+    ada = make_person("Ada")
+    race({"checked": ["# Ada\nsaved by the editor\n"]}, ada)
+    result = cli("log", "Ada", "lunch")
+    assert (result.exit_code, result.stdout) == (0, "Logged for Ada: People/Ada.md\n")
+    assert ada.read_text() == (
+        "---\nlast_contact: 2026-11-22\n---\n# Ada\nsaved by the editor\n\n## Log\n- 2026-11-22 lunch\n"
+    )
+    assert leftovers(ada.parent) == []
+
+
+def test_the_write_itself_refuses_and_leaves_the_editors_bytes(
+    vault_dir: Path, make_person: MakePerson, race: Callable[..., None]
+) -> None:
+    ada = make_person("Ada")
+    vault = Vault(vault_dir)
+    snapshot = vault.read("People/Ada.md")
+    race({"checked": ["# Ada\nsaved by the editor\n"]}, ada)
+    with pytest.raises(StaleFileError):
+        vault.write("People/Ada.md", b"# Ada\nvaultkit's\n", snapshot)
+    assert ada.read_text() == "# Ada\nsaved by the editor\n"
+    assert leftovers(ada.parent) == []
+
+
+def test_saves_while_the_swap_is_undone_leave_the_newest_one(
+    vault_dir: Path, make_person: MakePerson, race: Callable[..., None]
+) -> None:
+    """An editor saving again while vaultkit puts its previous save back: the newest wins."""
+    ada = make_person("Ada")
+    vault = Vault(vault_dir)
+    snapshot = vault.read("People/Ada.md")
+    race({"checked": ["# Ada\nsave 1\n"], "undoing": ["# Ada\nsave 2\n", "# Ada\nsave 3\n"]}, ada)
+    with pytest.raises(StaleFileError):
+        vault.write("People/Ada.md", b"# Ada\nvaultkit's\n", snapshot)
+    assert ada.read_text() == "# Ada\nsave 3\n"
+    assert leftovers(ada.parent) == []
+
+
+def test_a_save_after_the_swap_replaces_ours_as_any_later_save_does(
+    vault_dir: Path, make_person: MakePerson, race: Callable[..., None]
+) -> None:
+    ada = make_person("Ada")
+    vault = Vault(vault_dir)
+    snapshot = vault.read("People/Ada.md")
+    race({"swapped": ["# Ada\nsaved after ours\n"]}, ada)
+    vault.write("People/Ada.md", b"# Ada\nvaultkit's\n", snapshot)
+    assert ada.read_text() == "# Ada\nsaved after ours\n"
+    assert leftovers(ada.parent) == []
+
+
+def test_where_nothing_can_swap_the_check_still_refuses_a_changed_note(
+    vault_dir: Path, make_person: MakePerson, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(atomic, "_exchange_cache", [None])
+    ada = make_person("Ada")
+    vault = Vault(vault_dir)
+    snapshot = vault.read("People/Ada.md")
+    os.chmod(ada, 0o640)
+    vault.write("People/Ada.md", b"# Ada\nnew\n", snapshot)
+    assert (ada.read_text(), ada.stat().st_mode & 0o777) == ("# Ada\nnew\n", 0o640)
+    editor_save(ada, "# Ada\ntheirs\n")
+    with pytest.raises(StaleFileError):
+        vault.write("People/Ada.md", b"# Ada\nmine\n", vault.read("People/Ada.md")._replace(data=b"old"))
+    assert ada.read_text() == "# Ada\ntheirs\n"
+    assert leftovers(ada.parent) == []
+
+
+def test_a_file_system_that_refuses_to_swap_falls_back(
+    vault_dir: Path, make_person: MakePerson, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[tuple[str, str]] = []
+
+    def refuses(first: str, second: str) -> bool:
+        calls.append((first, second))
+        return atomic._swap_failed(errno.EINVAL, first, second)
+
+    monkeypatch.setattr(atomic, "_exchange_cache", [refuses])
+    ada = make_person("Ada")
+    vault = Vault(vault_dir)
+    vault.write("People/Ada.md", b"# Ada\nnew\n", vault.read("People/Ada.md"))
+    assert ada.read_text() == "# Ada\nnew\n"
+    assert len(calls) == 1
+
+
+# -- vaultkit processes wait for each other ------------------------------------------------
+def _vault(vault_dir: Path, index: Path, *args: str) -> subprocess.Popen[str]:
+    command = [VAULT, "--vault", str(vault_dir), "--index", str(index), "--today", TODAY, *args]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_a_second_vault_log_waits_for_the_lock_and_adds_to_the_first(
+    vault_dir: Path, make_person: MakePerson, tmp_path: Path
+) -> None:
+    ada = make_person("Ada")
+    vault = Vault(vault_dir)
+    with vault.editing():
+        snapshot = vault.read("People/Ada.md")
+        other = _vault(vault_dir, tmp_path / "index.sqlite", "log", "Ada", "theirs")
+        time.sleep(0.5)  # (if it has not reached the lock by now, it reads after our write)
+        assert ada.read_bytes() == snapshot.data
+        vault.write("People/Ada.md", snapshot.data + b"\nours\n", snapshot)
+    out, err = other.communicate(timeout=60)
+    assert (other.returncode, out, err) == (0, "Logged for Ada: People/Ada.md\n", "")
+    assert ada.read_text() == (
+        "---\nlast_contact: 2026-11-22\n---\n# Ada\n\nours\n\n## Log\n- 2026-11-22 theirs\n"
+    )
+
+
+def test_a_lock_held_too_long_is_one_clear_line(
+    vault_dir: Path, make_person: MakePerson, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(atomic, "LOCK_WAIT", 0.1)
+    ada = make_person("Ada")
+    holder, writer = Vault(vault_dir), Vault(vault_dir)
+    snapshot = writer.read("People/Ada.md")
+    with holder.editing():
+        holder.read("People/Ada.md")
+        with pytest.raises(NoteBusy) as err:
+            writer.write("People/Ada.md", b"# Ada\nnew\n", snapshot)
+    assert str(err.value) == (
+        "People/Ada.md is being changed by another vaultkit command (a lock held for over 10 s); "
+        "it was not written. Run the command again when that one has finished."
+    )
+    assert ada.read_text() == "# Ada\n"
+
+
+ROUNDS = 12
+
+
+def test_concurrent_vault_logs_both_land(vault_dir: Path, make_person: MakePerson, tmp_path: Path) -> None:
+    ada = make_person("Ada")
+    index = tmp_path / "index.sqlite"
+    assert subprocess.run([VAULT, "--vault", str(vault_dir), "--index", str(index), "due"]).returncode == 0
+    for n in range(ROUNDS):
+        runs = [_vault(vault_dir, index, "log", "Ada", f"{side}-{n}") for side in "AB"]
+        for run in runs:
+            out, err = run.communicate(timeout=60)
+            assert (run.returncode, out, err) == (0, "Logged for Ada: People/Ada.md\n", "")
+    text = ada.read_text()
+    lost = [f"{side}-{n}" for n in range(ROUNDS) for side in "AB" if f" {side}-{n}\n" not in text]
+    assert lost == []
+
+
+EDITOR = """
+import os, re, sys, time
+path, marker, stop = sys.argv[1:]
+n = 0
+while True:
+    text = open(path).read()
+    if marker in text or os.path.exists(stop):
+        break
+    n += 1
+    temp = path + ".editor~"
+    with open(temp, "w") as out:
+        if "\\nedit " in text:
+            out.write(re.sub(r"\\nedit \\d+\\n", f"\\nedit {n}\\n", text))
+        else:
+            out.write(text.rstrip("\\n") + f"\\nedit {n}\\n")
+    os.replace(temp, path)
+    time.sleep(0.002)
+print(n)
+"""
+
+
+def test_an_editor_saving_during_vault_log_never_loses_its_newest_save(
+    vault_dir: Path, make_person: MakePerson, tmp_path: Path
+) -> None:
+    """The editor saves every 2 ms until it sees vaultkit's entry (or vaultkit has ended):
+    its last save must be in the note at the end. Were it replaced by vaultkit's edit of
+    an earlier save, the note would hold the entry but an older `edit N`."""
+    ada = make_person("Ada")
+    index = tmp_path / "index.sqlite"
+    logged = 0
+    for n in range(ROUNDS):
+        stop = tmp_path / f"stop-{n}"
+        editor = subprocess.Popen(
+            [sys.executable, "-c", EDITOR, str(ada), f"entry-{n}", str(stop)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        run = _vault(vault_dir, index, "log", "Ada", f"entry-{n}")
+        out, err = run.communicate(timeout=60)
+        stop.touch()
+        last, _ = editor.communicate(timeout=60)
+        assert f"\nedit {last.strip()}\n" in ada.read_text()
+        if run.returncode == 0:
+            logged += 1
+            assert out == "Logged for Ada: People/Ada.md\n"
+        else:
+            assert (run.returncode, out) == (1, "")
+            assert err.startswith("vault: People/Ada.md changed on disk while vaultkit was working on it")
+    assert logged > 0  # mostly it lands: it is added to the save it found
+    assert leftovers(ada.parent) == []
+
+
+# -- names near the file system's limit -----------------------------------------------------
+@pytest.mark.parametrize("name", ["A" * 246, "名" * 77])
+def test_a_note_with_a_long_name_can_be_written(cli: Cli, make_person: MakePerson, name: str) -> None:
+    note = make_person(name)
+    assert len(os.fsencode(note.name)) >= 234
+    result = cli("log", name, "lunch")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert note.read_text().endswith("## Log\n- 2026-11-22 lunch\n")
+    assert leftovers(note.parent) == []
+
+
+def test_temp_names_fit_the_folder(tmp_path: Path) -> None:
+    for name in ("a.md", "A" * 251 + ".md", "名" * 84):
+        temp = atomic.temp_name(tmp_path / name)
+        assert temp.startswith(".") and temp.endswith(atomic.TEMP_SUFFIX)
+        assert len(os.fsencode(temp)) <= 255
+        (tmp_path / temp).touch()
+
+
+# -- the file system refuses ----------------------------------------------------------------
+@contextlib.contextmanager
+def small_file_system(path: Path, size: str = "256k") -> Iterator[bool]:
+    """A tmpfs of `size` at `path` when this machine lets us mount one (it does as root);
+    yields whether it is mounted."""
+    path.mkdir()
+    mounted = (
+        os.geteuid() == 0
+        and subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)], capture_output=True
+        ).returncode
+        == 0
+    )
+    try:
+        yield mounted
+    finally:
+        if mounted:
+            subprocess.run(["umount", "-l", str(path)], check=True)
+
+
+def _fill(folder: Path) -> None:
+    with contextlib.suppress(OSError), (folder / "filler").open("wb") as out:
+        while True:
+            out.write(b"x" * 65536)
+            out.flush()
+
+
+@pytest.fixture
+def refusing(monkeypatch: pytest.MonkeyPatch) -> Callable[[bool, int], None]:
+    """refusing(mounted, code): where no tmpfs could be mounted, make writes of new files
+    fail with `code` as the file system would."""
+
+    def arm(mounted: bool, code: int) -> None:
+        if mounted:
+            return
+        real_open = os.open
+
+        def failing_open(path: str | Path, flags: int, *args: int, **kwargs: int) -> int:
+            if flags & os.O_CREAT:
+                raise OSError(code, os.strerror(code), str(path))
+            return real_open(path, flags, *args, **kwargs)
+
+        monkeypatch.setattr(atomic.os, "open", failing_open)
+
+    return arm
+
+
+def test_a_full_disk_is_one_line_and_the_note_is_unchanged(
+    cli: Cli, tmp_path: Path, refusing: Callable[[bool, int], None]
+) -> None:
+    with small_file_system(tmp_path / "small") as mounted:
+        vault = tmp_path / "small"
+        (vault / "People").mkdir()
+        note = vault / "People" / "Ada.md"
+        note.write_text("# Ada\n")
+        assert cli("due", vault=vault).exit_code == 0
+        if mounted:  # (never fill a disk that is not the small one)
+            _fill(vault)
+        refusing(mounted, errno.ENOSPC)
+        result = cli("log", "Ada", "lunch", vault=vault)
+        assert (result.exit_code, result.stdout) == (1, "")
+        assert result.stderr == (
+            "vault: People/Ada.md could not be written (No space left on device); it was not changed.\n"
+        )
+        assert note.read_text() == "# Ada\n"
+        assert leftovers(vault) == []
+
+
+def test_a_read_only_vault_is_one_line(
+    cli: Cli, tmp_path: Path, refusing: Callable[[bool, int], None]
+) -> None:
+    with small_file_system(tmp_path / "small") as mounted:
+        vault = tmp_path / "small"
+        (vault / "People").mkdir()
+        (vault / "People" / "Ada.md").write_text("# Ada\n")
+        if mounted:
+            subprocess.run(["mount", "-o", "remount,ro", str(vault)], check=True)
+        refusing(mounted, errno.EROFS)
+        result = cli("add", "Bob", vault=vault)
+        assert (result.exit_code, result.stdout) == (1, "")
+        assert result.stderr == (
+            "vault: People/Bob.md could not be written (Read-only file system); it was not created.\n"
+        )
+
+
+def test_an_import_that_runs_out_of_space_says_what_it_wrote(
+    cli: Cli, tmp_path: Path, refusing: Callable[[bool, int], None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cards = tmp_path / "cards.vcf"
+    cards.write_text(
+        "".join(
+            f"BEGIN:VCARD\nVERSION:3.0\nFN:Person {n:02}\nNOTE:{'x' * 2000}\nEND:VCARD\n" for n in range(40)
+        )
+    )
+    with small_file_system(tmp_path / "small", "64k") as mounted:
+        vault = tmp_path / "small"
+        (vault / "People").mkdir()
+        if not mounted:  # the hook: the seventh new note finds the disk full
+            made: list[int] = []
+            real_open = os.open
+
+            def failing_open(path: str | Path, flags: int, *args: int, **kwargs: int) -> int:
+                if flags & os.O_CREAT:
+                    made.append(1)
+                    if len(made) > 6:
+                        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+                return real_open(path, flags, *args, **kwargs)
+
+            monkeypatch.setattr(atomic.os, "open", failing_open)
+        result = cli("import", "vcard", str(cards), "--apply", vault=vault)
+        made_notes = sorted(p.name for p in (vault / "People").iterdir())
+        assert 0 < len(made_notes) < 40
+        assert result.exit_code == 1
+        first = f"People/Person {len(made_notes):02}.md"
+        assert result.stderr.startswith(
+            f"vault: {first} could not be written (No space left on device); it was not created. "
+            f"Before that, {len(made_notes)} of 40 files were written (People/Person 00.md, "
+        )
+        assert result.stderr.endswith(
+            "; the others were not. Run the same import again to finish it: what is written is kept.\n"
+        )
+        assert leftovers(vault) == []

@@ -1,0 +1,267 @@
+"""Replacing a file without losing anyone's bytes: note locks, the atomic swap, the temp name.
+
+A write that checks the file and then renames a new one over it has a window: whatever
+lands in between (an editor's autosave, a sync tool, a second `vault log`) is overwritten.
+Two mechanisms close it:
+
+- **Note locks** serialise vaultkit processes: an advisory `flock` on the note's own inode,
+  taken before the read and held until the new file is in place. The new file is locked
+  before it arrives, so a process that was waiting finds the lock on a file that is gone,
+  and locks the new one, then reads what the first process wrote.
+- **The swap** guards against everyone else, who takes no lock: the new file is exchanged
+  with the old one in one step (Linux `renameat2(RENAME_EXCHANGE)`, macOS `renamex_np(
+  RENAME_SWAP)`), so the bytes that were replaced can be compared with the bytes that were
+  read. If they differ, somebody saved in between: the swap is undone and the write is
+  refused. Where the platform or file system cannot swap, the check and an `os.replace`
+  run back to back under the lock, which leaves a window of microseconds against writers
+  that take no lock.
+
+A file saved *in place* (truncated and rewritten, not renamed) while vaultkit swaps can
+still lose that save: only atomic savers can be protected, and editors save atomically.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+LOCK_WAIT = 10.0  # seconds a note lock is waited for before the command gives up
+SWAP_TRIES = 8  # undoing a swap while an editor keeps saving: see _undo_swap
+TEMP_SUFFIX = ".vaultkit-tmp"  # in the .gitignore `vault init` writes
+
+# Tests set this to act between two steps of a write (`checked`: the old bytes were
+# compared; `swapped`: the new file is in place, the old one not yet compared;
+# `undoing`: before each swap back); a slow disk or a busy editor does the same at random.
+race_hook: Callable[[str, Path], None] | None = None
+
+_exchange_cache: list[Callable[[str, str], bool] | None] = []
+
+
+class LockTimeout(Exception):
+    """Another process held a note's lock for LOCK_WAIT seconds."""
+
+
+def _flock() -> tuple[Callable[[int, int], None], int, int, int] | None:
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks here, the checks still run
+        return None
+    return fcntl.flock, fcntl.LOCK_EX, fcntl.LOCK_NB, fcntl.LOCK_UN
+
+
+def lock_file(path: Path) -> int | None:
+    """Open the file at `path` and hold an exclusive lock on it; returns the descriptor.
+
+    None when there is no file (a new note is guarded by `link` instead). A file replaced
+    while this waited is let go and the one now at the path is locked.
+    """
+    locking = _flock()
+    deadline = time.monotonic() + LOCK_WAIT
+    pause = 0.001
+    while True:
+        try:
+            # O_NONBLOCK: a FIFO where a note should be must not hang the command.
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        except FileNotFoundError:
+            return None
+        if locking is None:
+            return fd
+        flock, exclusive, nonblocking, _ = locking
+        try:
+            flock(fd, exclusive | nonblocking)
+        except BlockingIOError:
+            os.close(fd)
+            if time.monotonic() > deadline:
+                raise LockTimeout(str(path)) from None
+            time.sleep(pause)
+            pause = min(pause * 2, 0.02)
+            continue
+        except OSError:
+            return fd  # a file system without locks (some network shares): the swap still checks
+        held = os.fstat(fd)
+        try:
+            now = os.stat(path)
+        except FileNotFoundError:
+            now = None
+        if now is not None and (now.st_ino, now.st_dev) == (held.st_ino, held.st_dev):
+            return fd
+        os.close(fd)  # the file was replaced while we waited: lock the new one
+
+
+def read_locked(fd: int) -> tuple[bytes, os.stat_result]:
+    """All the bytes of an open file, with its stat."""
+    st = os.fstat(fd)
+    os.lseek(fd, 0, os.SEEK_SET)
+    chunks = []
+    while chunk := os.read(fd, max(st.st_size, 65536)):
+        chunks.append(chunk)
+    return b"".join(chunks), st
+
+
+def temp_name(target: Path) -> str:
+    """A dot-named temp file's name beside `target`, short enough for the file system.
+
+    The note's own name is kept at the front (a leftover after a crash says whose it
+    was) but cut so that the whole stays within the folder's longest name.
+    """
+    import secrets
+
+    try:
+        longest = os.pathconf(target.parent, "PC_NAME_MAX")
+    except (OSError, ValueError, AttributeError):
+        longest = 255
+    tail = f".{secrets.token_hex(4)}{TEMP_SUFFIX}"
+    room = max(longest - len(tail.encode()) - 1, 0)
+    stem = os.fsencode(target.name)[:room].decode("utf-8", "ignore")
+    return f".{stem}{tail}"
+
+
+def make_temp(target: Path, data: bytes, mode: int) -> tuple[Path, int]:
+    """Write `data` to a new temp file beside `target`, fsync'ed, with `mode`, and locked.
+
+    Returns its path and an open descriptor holding its lock, so that the file is locked
+    from the moment it takes the note's place.
+    """
+    for _ in range(100):
+        temp = target.parent / temp_name(target)
+        try:
+            fd = os.open(temp, os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
+        except FileExistsError:
+            continue
+        break
+    else:  # pragma: no cover - 100 collisions of 32 random bits
+        raise FileExistsError(errno.EEXIST, "no free temp file name", str(target.parent))
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.fsync(fd)
+        # The temp file is private (0600) until now; a note gets the mode the user's other
+        # files get: the old file's, or for a new one what the umask allows.
+        os.fchmod(fd, mode) if hasattr(os, "fchmod") else os.chmod(temp, mode)
+        locking = _flock()
+        if locking is not None:
+            with contextlib.suppress(OSError):
+                locking[0](fd, locking[1] | locking[2])
+    except BaseException:
+        os.close(fd)
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+    return temp, fd
+
+
+def _linux_exchange() -> Callable[[str, str], bool] | None:
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):  # glibc before 2.28, musl: no wrapper
+        return None
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    renameat2.restype = ctypes.c_int
+    at_fdcwd, rename_exchange = -100, 2
+
+    def exchange(first: str, second: str) -> bool:
+        if renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange) == 0:
+            return True
+        return _swap_failed(ctypes.get_errno(), first, second)
+
+    return exchange
+
+
+def _macos_exchange() -> Callable[[str, str], bool] | None:
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renamex_np = libc.renamex_np
+    except (OSError, AttributeError):
+        return None
+    renamex_np.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_uint]
+    renamex_np.restype = ctypes.c_int
+    rename_swap = 2
+
+    def exchange(first: str, second: str) -> bool:
+        if renamex_np(os.fsencode(first), os.fsencode(second), rename_swap) == 0:
+            return True
+        return _swap_failed(ctypes.get_errno(), first, second)
+
+    return exchange
+
+
+_CANNOT_SWAP = {errno.EINVAL, errno.ENOSYS, errno.EXDEV, getattr(errno, "ENOTSUP", -1), errno.EOPNOTSUPP}
+
+
+def _swap_failed(code: int, first: str, second: str) -> bool:
+    """False when this file system cannot swap (the caller falls back); else raise."""
+    if code in _CANNOT_SWAP:
+        return False
+    raise OSError(code, os.strerror(code), first, None, second)
+
+
+def exchanger() -> Callable[[str, str], bool] | None:
+    """The platform's atomic swap of two paths, or None where it has none.
+
+    The function returns False when the file system at hand refuses to swap.
+    """
+    if not _exchange_cache:
+        if sys.platform.startswith("linux"):
+            _exchange_cache.append(_linux_exchange())
+        elif sys.platform == "darwin":
+            _exchange_cache.append(_macos_exchange())
+        else:
+            _exchange_cache.append(None)
+    return _exchange_cache[0]
+
+
+def replace_checked(target: Path, temp: Path, expected: bytes) -> bool:
+    """Put `temp` in the place of `target` if `target` still holds `expected`.
+
+    Returns False, with `target` holding whatever it held (and `temp` still the new
+    file), when someone else's bytes were there. The caller holds the note's lock, so the
+    only writers left are those that take no lock.
+    """
+    current = target.read_bytes()
+    if current != expected:
+        return False
+    if race_hook is not None:
+        race_hook("checked", target)
+    exchange = exchanger()
+    ours = os.stat(temp).st_ino
+    if exchange is None or not exchange(str(temp), str(target)):
+        os.replace(temp, target)  # no swap here: the check above ran just before
+        return True
+    if race_hook is not None:
+        race_hook("swapped", target)
+    if temp.read_bytes() == expected:
+        return True
+    _undo_swap(exchange, target, temp, ours)
+    return False
+
+
+def _undo_swap(exchange: Callable[[str, str], bool], target: Path, temp: Path, ours: int) -> None:
+    """Swap back after someone's save landed between the check and the swap.
+
+    The target holds our file (inode `ours`) and the temp name theirs. Swapping again puts
+    theirs back, unless they saved once more in the meantime: then what comes back is not
+    what we had put there but their newer save, which must go back in its turn; so swap
+    until what comes back is what we last put there. Only we use the temp name, so what
+    is there is known.
+    """
+    placed = ours
+    for _ in range(SWAP_TRIES):
+        waiting = os.stat(temp).st_ino  # theirs, about to go back to the target
+        if race_hook is not None:
+            race_hook("undoing", target)
+        exchange(str(temp), str(target))
+        if os.stat(temp).st_ino == placed:
+            return
+        placed = waiting  # a newer save had replaced ours: it is at the temp name now
+    # Saves kept landing between every two swaps: the target holds one of theirs.
