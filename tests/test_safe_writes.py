@@ -17,7 +17,7 @@ from conftest import TODAY
 from typer.testing import Result
 
 from vaultkit import atomic
-from vaultkit.errors import NoteBusy, StaleFileError
+from vaultkit.errors import NoteBusy, StaleFileError, WriteFailed
 from vaultkit.vault import Vault
 
 Cli = Callable[..., Result]
@@ -389,3 +389,33 @@ def test_an_import_that_runs_out_of_space_says_what_it_wrote(
             "; the others were not. Run the same import again to finish it: what is written is kept.\n"
         )
         assert leftovers(vault) == []
+
+
+def test_a_write_never_makes_the_vault_folder_again(vault_dir: Path, tmp_path: Path) -> None:
+    vault = Vault(vault_dir)
+    moved = tmp_path / "moved"
+    vault_dir.rename(moved)
+    with pytest.raises(WriteFailed) as err:
+        vault.write("People/Ada.md", b"# Ada\n", None)
+    assert str(err.value) == (
+        f"People/Ada.md could not be written (the vault folder {vault_dir} is gone); nothing was written."
+    )
+    assert not vault_dir.exists()
+
+
+def test_an_export_to_a_full_disk_is_one_line(
+    cli: Cli, make_person: MakePerson, tmp_path: Path, refusing: Callable[[bool, int], None]
+) -> None:
+    make_person("Ada")
+    with small_file_system(tmp_path / "small") as mounted:
+        if mounted:
+            _fill(tmp_path / "small")
+        refusing(mounted, errno.ENOSPC)
+        target = tmp_path / "small" / "people.csv"
+        result = cli("export", "csv", "-o", str(target))
+        assert (result.exit_code, result.stdout) == (1, "")
+        assert result.stderr == (
+            f"vault: {target} could not be written (No space left on device); nothing was written.\n"
+        )
+        assert not target.exists()
+        assert leftovers(tmp_path / "small") == []

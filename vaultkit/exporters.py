@@ -14,7 +14,6 @@ import hashlib
 import io
 import json
 import os
-import tempfile
 import uuid
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ from typing import Any
 from vaultkit import __version__
 from vaultkit.dates import Birthday, parse_birthday
 from vaultkit.due import describe_cadence
-from vaultkit.errors import RefusedWrite, UsageError
+from vaultkit.errors import RefusedWrite, UsageError, WriteFailed
 from vaultkit.model import DueItem, Person
 from vaultkit.vcard import content_line, escape
 from vaultkit.workspace import Workspace
@@ -260,22 +259,23 @@ def write_output(workspace: Workspace, target: Path, text: str) -> Path:
         raise RefusedWrite(f"{target} is a note in the vault; write the export to another file")
     if full.is_dir():
         raise UsageError(f"-o {target} is a folder; give a file name")
-    full.parent.mkdir(parents=True, exist_ok=True)
-    if full.exists():
-        mode = os.stat(full).st_mode & 0o7777
-    else:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    fd, tmp = tempfile.mkstemp(prefix=f".{full.name}.", suffix=".vaultkit-tmp", dir=full.parent)
+    from vaultkit.atomic import make_temp
+
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(text.encode("utf-8"))
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, full)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+        full.parent.mkdir(parents=True, exist_ok=True)
+        if full.exists():
+            mode = os.stat(full).st_mode & 0o7777
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        temp, fd = make_temp(full, text.encode("utf-8"), mode)
+        try:
+            os.replace(temp, full)
+        finally:
+            os.close(fd)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temp)
+    except OSError as err:
+        raise WriteFailed(str(target), err.strerror or str(err), "nothing was written") from None
     return full

@@ -32,7 +32,7 @@ from vaultkit.vault import Snapshot, Vault, check_person_name
 if TYPE_CHECKING:
     from vaultkit.render import Renderer
 
-EDIT_TRIES = 3  # a note saved by someone else meanwhile: the edit is made again on their bytes
+EDIT_TRIES = 5  # a note saved by someone else meanwhile: the edit is made again on their bytes
 _CHANNEL_RE = re.compile(r"^[a-z][a-z0-9-]*$")
 _ZERO_HORIZON_RE = re.compile(r"^\s*0+\s*[dwmy]\s*$", re.IGNORECASE)  # `--within 0d`, the default
 
