@@ -419,3 +419,23 @@ def test_an_export_to_a_full_disk_is_one_line(
         )
         assert not target.exists()
         assert leftovers(tmp_path / "small") == []
+
+
+def test_init_on_a_read_only_disk_is_one_line(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with small_file_system(tmp_path / "small") as mounted:
+        if mounted:
+            subprocess.run(["mount", "-o", "remount,ro", str(tmp_path / "small")], check=True)
+        else:
+
+            def mkdir(path: str | Path, mode: int = 0o777, *, dir_fd: int | None = None) -> None:
+                raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
+
+            monkeypatch.setattr(os, "mkdir", mkdir)
+        result = cli("init", str(tmp_path / "small" / "My Vault"))
+        assert (result.exit_code, result.stdout) == (1, "")
+        assert result.stderr == (
+            f"vault: {tmp_path / 'small' / 'My Vault'} could not be written (Read-only file system); "
+            "nothing was made.\n"
+        )

@@ -66,7 +66,7 @@ def lock_file(path: Path) -> int | None:
     while True:
         try:
             # O_NONBLOCK: a FIFO where a note should be must not hang the command.
-            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
         except FileNotFoundError:
             return None
         if locking is None:

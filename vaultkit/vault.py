@@ -598,13 +598,17 @@ _GITIGNORE = """\
 
 def init_vault(root: Path) -> list[str]:
     """Make a vault at `root`: config, folders, templates folder, .gitignore. Returns what was made."""
-    root.mkdir(parents=True, exist_ok=True)
-    config = load_config(root)
     made: list[str] = []
-    for folder in (config.people_dir, config.meetings_dir, config.daily_dir, config.templates_dir):
-        if folder and not (root / folder).is_dir():
-            (root / folder).mkdir(parents=True)
-            made.append(folder + "/")
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        config = load_config(root)
+        for folder in (config.people_dir, config.meetings_dir, config.daily_dir, config.templates_dir):
+            if folder and not (root / folder).is_dir():
+                (root / folder).mkdir(parents=True)
+                made.append(folder + "/")
+    except OSError as err:
+        outcome = f"made so far: {', '.join(made)}" if made else "nothing was made"
+        raise WriteFailed(str(err.filename or root), err.strerror or str(err), outcome) from None
     vault = Vault(root, config)
     for name, content in ((CONFIG_NAME, _CONFIG_TEMPLATE), (".gitignore", _GITIGNORE)):
         if not (root / name).exists():
