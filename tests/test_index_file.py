@@ -8,6 +8,7 @@ test hook, `vaultkit.index_file.before_write`, raises the OSError such a file sy
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import json
 import os
@@ -17,6 +18,7 @@ import socket
 import sqlite3
 import stat
 import subprocess
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -29,6 +31,8 @@ from vaultkit import index_file
 from vaultkit.cli.app import app_for
 from vaultkit.index import Index, default_index_path
 from vaultkit.vault import Vault
+from vaultkit.watch import Watcher
+from vaultkit.workspace import Workspace
 
 MakePerson = Callable[..., Path]
 PAGE = 4096
@@ -534,3 +538,39 @@ def test_the_watcher_refuses_a_file_that_is_not_an_index(vault_dir: Path, tmp_pa
         f"if it is a damaged index, delete it, else give {CHOOSE} another file",
     )
     assert notes.read_text() == "precious\n"
+
+
+def test_the_watcher_sets_a_damaged_index_aside_and_carries_on(vault_dir: Path, tmp_path: Path) -> None:
+    """Damage that only a view's query finds: the watcher sets the index aside, says so, does
+    not let commands trust the new, empty one, and walks the vault into it at once."""
+    note = write_note(
+        vault_dir, "People/Ada.md", "---\ncadence: 1m\n---\n# Ada\n- [ ] send the paper 📅 2026-11-01\n"
+    )
+    os.utime(note, ns=(OLD_NS, OLD_NS))
+    path = tmp_path / "index.sqlite"
+    assert run(vault_dir, "index", index=path).exit_code == 0
+    damage(path, (root_pages(path)["tasks_open"] - 1) * PAGE)  # the sync does not read it; Due.md does
+    workspace = Workspace(Vault(vault_dir), path, dt.date.fromisoformat(TODAY))
+    errors: list[str] = []
+    watcher = Watcher(workspace, debounce=0.05, echo_error=errors.append)
+    workspace.close()
+    due = vault_dir / "Due.md"
+    watcher.start()
+    try:
+        deadline = time.monotonic() + 20
+        while not (due.exists() and "send the paper" in due.read_text()) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert "send the paper" in due.read_text()
+    finally:
+        watcher.stop()
+    (aside,) = set_asides(tmp_path)
+    (line,) = errors
+    assert re.fullmatch(
+        r"\d\d:\d\d:\d\d start: 1 note, 0 new or changed since last time; error: "
+        + re.escape(
+            f"the index {path} is damaged (database disk image is malformed); "
+            f"set it aside as {aside.name} and made a new one: rebuilding it"
+        )
+        + r" \(\d+\.\d\d s\)",
+        line,
+    )
