@@ -118,6 +118,11 @@ class RefusedWrite(VaultkitError):
     """A write that would lose or mangle user data was refused."""
 
 
+class IndexFileError(VaultkitError):
+    """The index file cannot be used: it is not vaultkit's, it is damaged, or it cannot be
+    opened or written (a folder, a read-only file system, a full disk...)."""
+
+
 class PersonNotFound(VaultkitError):
     """A NAME argument matched nobody, or more than one person."""
 

@@ -19,9 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from vaultkit import index_file
 from vaultkit.config import Config
 from vaultkit.due import resolve_cadence
-from vaultkit.errors import NoteParseError
+from vaultkit.errors import IndexFileError, NoteParseError, VaultkitError
+from vaultkit.index_file import Found
 from vaultkit.model import (
     PERSON,
     FollowUp,
@@ -109,6 +111,15 @@ def default_index_path(root: Path) -> Path:
 
     digest = hashlib.sha256(str(root.resolve()).encode("utf-8")).hexdigest()[:16]
     return Path(user_cache_dir("vaultkit")) / digest / "index.sqlite"
+
+
+def _is_default(vault: Vault, path: Path) -> bool:
+    """Whether `path` is the vault's index in vaultkit's own cache folder."""
+    return os.path.realpath(path) == os.path.realpath(default_index_path(vault.root))
+
+
+def _quiet(line: str) -> None:
+    """Where an index's notices go when nobody listens."""
 
 
 @dataclass
@@ -431,39 +442,117 @@ def _dumps(value: Any) -> str:
 class Index:
     """The cache of one vault. Use `Index.open(vault, path)` and call `sync()` first."""
 
-    def __init__(self, vault: Vault, db: sqlite3.Connection, path: Path) -> None:
+    def __init__(
+        self, vault: Vault, db: sqlite3.Connection, path: Path, notify: Callable[[str], None] | None = None
+    ) -> None:
         self.vault = vault
         self.db = db
         self.path = path
+        self._notify = notify or _quiet
 
     # -- opening -----------------------------------------------------------------------
     @classmethod
-    def open(cls, vault: Vault, path: Path | None = None) -> Index:
-        """Open (creating or rebuilding when needed) the index database for `vault`."""
+    def open(
+        cls, vault: Vault, path: Path | None = None, notify: Callable[[str], None] | None = None
+    ) -> Index:
+        """Open the index database for `vault`, creating or rebuilding it when it is vaultkit's.
+
+        A file vaultkit cannot prove is its own is refused (IndexFileError) and left alone. A
+        damaged index is set aside, never deleted, and a new one made: `notify` gets one line
+        saying so. A folder, a read-only file system or a full disk is one IndexFileError.
+        """
         db_path = path if path is not None else default_index_path(vault.root)
-        db_path.parent.mkdir(parents=True, exist_ok=True)
+        notify = notify or _quiet
+        found = index_file.inspect(db_path)
         try:
-            db = cls._connect(db_path)
-            if not cls._current(db, vault.config):
+            db = cls._open_found(vault, db_path, found, path is None, notify)
+        except sqlite3.Error as err:
+            problem = index_file.failure(db_path, err)
+            if problem is None:
+                raise
+            raise problem from err
+        except OSError as err:
+            raise index_file.unusable(db_path, err) from err
+        return cls(vault, db, db_path, notify)
+
+    @classmethod
+    def _open_found(
+        cls, vault: Vault, path: Path, found: Found, default: bool, notify: Callable[[str], None]
+    ) -> sqlite3.Connection:
+        config = vault.config
+        if found is Found.MISSING or found is Found.EMPTY:
+            return cls._create(path, config)
+        try:
+            if found is Found.UNMARKED and index_file.is_old_index(path):
+                return cls._recreate(path, config)  # vaultkit's, from before the mark: made again with it
+            if found is Found.OURS:
+                db = cls._connect(path)
+                try:
+                    current = cls._current(db, config)
+                except sqlite3.DatabaseError as err:
+                    if not index_file.damaged(err):
+                        db.close()
+                        raise
+                    return cls._replace_damaged(path, config, notify, str(err), db)
+                if current:
+                    return db
                 db.close()
-                db = cls._recreate(db_path, vault.config)
-        except sqlite3.DatabaseError:
-            db = cls._recreate(db_path, vault.config)
-        return cls(vault, db, db_path)
+                return cls._recreate(path, config)
+        except sqlite3.DatabaseError as err:
+            if not index_file.damaged(err):
+                raise
+            if found is not Found.OURS and not (default or _is_default(vault, path)):
+                raise index_file.not_ours(path, Found.OTHER) from err
+            return cls._replace_damaged(path, config, notify, str(err))
+        # Not provably vaultkit's. In vaultkit's own cache folder nobody else puts files: one
+        # there whose header was destroyed is set aside; anywhere else it is left alone.
+        if not (default or _is_default(vault, path)):
+            raise index_file.not_ours(path, found)
+        reason = "file is not a database" if found is Found.OTHER else found.value
+        return cls._replace_damaged(path, config, notify, reason)
+
+    @classmethod
+    def _replace_damaged(
+        cls,
+        path: Path,
+        config: Config,
+        notify: Callable[[str], None],
+        reason: str,
+        db: sqlite3.Connection | None = None,
+    ) -> sqlite3.Connection:
+        """Set a damaged index aside (see `index_file.set_aside`), say so, and make a new one."""
+        aside = cls._set_aside(path, db)
+        notify(f"the index {path} is damaged ({reason}); set it aside as {aside.name} and made a new one")
+        return cls._create(path, config)
+
+    @staticmethod
+    def _set_aside(path: Path, db: sqlite3.Connection | None) -> Path:
+        try:
+            return index_file.set_aside(path)
+        finally:
+            if db is not None:
+                # After the rename: the last connection to close tidies the log away by name.
+                db.close()
 
     @staticmethod
     def _connect(db_path: Path) -> sqlite3.Connection:
         db = sqlite3.connect(db_path, timeout=30, isolation_level=None)
-        db.execute("PRAGMA busy_timeout = 30000")
-        db.execute("PRAGMA journal_mode = WAL")
-        db.execute("PRAGMA synchronous = NORMAL")
+        try:
+            db.execute("PRAGMA busy_timeout = 30000")
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA synchronous = NORMAL")
+        except BaseException:
+            db.close()
+            raise
         return db
 
     @staticmethod
     def _current(db: sqlite3.Connection, config: Config) -> bool:
         try:
             rows = dict(db.execute("SELECT key, value FROM meta").fetchall())
-        except sqlite3.OperationalError:
+        except sqlite3.OperationalError as err:
+            if err.sqlite_errorname != "SQLITE_ERROR":  # locked, a failing disk: not "outdated"
+                raise
             return False
         return bool(
             rows.get("schema_version") == str(SCHEMA_VERSION) and rows.get("config") == config.fingerprint()
@@ -471,16 +560,73 @@ class Index:
 
     @classmethod
     def _recreate(cls, db_path: Path, config: Config) -> sqlite3.Connection:
+        """Delete an index known to be vaultkit's and make a new one."""
         for suffix in ("", "-wal", "-shm"):
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(f"{db_path}{suffix}")
-        db = cls._connect(db_path)
-        db.executescript(_SCHEMA)
-        db.executemany(
-            "INSERT INTO meta VALUES (?, ?)",
-            [("schema_version", str(SCHEMA_VERSION)), ("config", config.fingerprint())],
-        )
+        return cls._create(db_path, config)
+
+    @staticmethod
+    def _create(db_path: Path, config: Config) -> sqlite3.Connection:
+        """Make a new index: vaultkit's mark, the schema and the meta rows in one transaction,
+        written to the main file before the switch to WAL, so it is marked from its first page."""
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        index_file.check_write(db_path)
+        db = sqlite3.connect(db_path, timeout=30, isolation_level=None)
+        try:
+            db.execute("PRAGMA busy_timeout = 30000")
+            db.execute("BEGIN IMMEDIATE")
+            # Another vaultkit may have made it while this one waited for the lock.
+            if db.execute("PRAGMA application_id").fetchone()[0] != index_file.APPLICATION_ID:
+                db.execute(f"PRAGMA application_id = {index_file.APPLICATION_ID}")
+                for statement in _SCHEMA.split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.executemany(
+                    "INSERT INTO meta VALUES (?, ?)",
+                    [("schema_version", str(SCHEMA_VERSION)), ("config", config.fingerprint())],
+                )
+            db.execute("COMMIT")
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA synchronous = NORMAL")
+        except BaseException:
+            db.close()
+            raise
         return db
+
+    # -- when the index fails ------------------------------------------------------------
+    def _recover(self, err: sqlite3.Error) -> None:
+        """After `err` in a sync: a damaged index is set aside and a new, empty one takes its
+        place (say so); a failing file system raises its one line; anything else, `err`."""
+        if not index_file.damaged(err):
+            problem = index_file.failure(self.path, err)
+            if problem is None:
+                raise err
+            raise problem from err
+        self.db = self._replace_damaged(self.path, self.vault.config, self._notify, str(err), self.db)
+
+    def explain(self, err: BaseException, then: str = "run the command again") -> VaultkitError | None:
+        """The one line for an error that came out of an index query, or None (a bug).
+
+        A damaged index is set aside first and a new, empty one made, which the next sync
+        fills (`then` tells the user what happens next). A failing file system is named
+        with its cause."""
+        if not isinstance(err, sqlite3.Error):
+            return None
+        if not index_file.damaged(err):
+            return index_file.failure(self.path, err)
+        try:
+            aside = self._set_aside(self.path, self.db)
+            self.db = self._create(self.path, self.vault.config)
+        except VaultkitError as problem:
+            return problem
+        except sqlite3.Error as problem:
+            return index_file.failure(self.path, problem)
+        except OSError as problem:
+            return index_file.unusable(self.path, problem)
+        return IndexFileError(
+            f"the index {self.path} is damaged ({err}); set it aside as {aside.name} and made a new one: {then}"
+        )
 
     def close(self) -> None:
         """Close the database."""
@@ -503,7 +649,23 @@ class Index:
         """Bring the index up to date with the vault: stat walk, re-read what changed.
 
         The walk lists only the folders whose mtime changed since the last one; `relist`
-        lists every folder (for a file system that does not keep folder mtimes)."""
+        lists every folder (for a file system that does not keep folder mtimes). A damaged
+        index is set aside and the vault read into a new one (see `_recover`)."""
+        try:
+            return self._sync(progress, rebuild, relist)
+        except sqlite3.Error as err:
+            self._recover(err)
+        try:
+            report = self._sync(progress, False, relist)
+        except sqlite3.Error as err:
+            problem = index_file.failure(self.path, err)
+            if problem is None:
+                raise
+            raise problem from err
+        report.rebuilt = True
+        return report
+
+    def _sync(self, progress: Callable[[int, int], None] | None, rebuild: bool, relist: bool) -> SyncReport:
         started = time.perf_counter()
         if not rebuild and self.watcher_is_current():
             # A live `vault watch` keeps this index current: no need to walk the vault.
@@ -624,7 +786,8 @@ class Index:
             ]
             stats = b"".join(row[0] for row in db.execute("SELECT stats FROM walk_stats ORDER BY chunk"))
         finally:
-            db.execute("COMMIT")
+            if db.in_transaction:  # (SQLite may have ended it after an error)
+                db.execute("COMMIT")
         if version == 0:
             return generation, None
         return generation, _WalkSnapshot(described, version, listings, stats)
@@ -679,7 +842,7 @@ class Index:
             if not inside:
                 db.execute("COMMIT")
         except BaseException:
-            if not inside:
+            if not inside and db.in_transaction:
                 db.execute("ROLLBACK")
             raise
 
@@ -687,8 +850,16 @@ class Index:
         """Re-read just these notes (a watcher's events), or None when only a walk can tell.
 
         A path with no file under that name is a deleted note; one the walk would skip
-        (a template, an excluded folder) is dropped from the index.
+        (a template, an excluded folder) is dropped from the index. A damaged index is set
+        aside for a new, empty one: None, for only a walk can fill it.
         """
+        try:
+            return self._refresh(rel_paths)
+        except sqlite3.Error as err:
+            self._recover(err)
+        return None
+
+    def _refresh(self, rel_paths: Iterable[str]) -> SyncReport | None:
         started = time.perf_counter()
         wanted = sorted(set(rel_paths))
         if any(not rel.lower().endswith(".md") for rel in wanted):
@@ -748,6 +919,7 @@ class Index:
         indexes are built once at the end, which is faster than keeping them up to date.
         """
         db = self.db
+        index_file.check_write(self.path)
         db.execute("BEGIN IMMEDIATE")
         try:
             db.execute("CREATE TEMP TABLE IF NOT EXISTS affected (stem TEXT PRIMARY KEY)")
@@ -787,7 +959,8 @@ class Index:
             self._set_meta("generation", str(self._generation() + 1))
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            if db.in_transaction:  # SQLite ends it on its own after some errors (a full disk)
+                db.execute("ROLLBACK")
             raise
 
     def _forget(self, paths: Sequence[str]) -> None:

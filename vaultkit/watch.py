@@ -173,6 +173,7 @@ class Watcher:
         self._workspace = workspace  # replaced by the loop's own in run()
         self._thread: threading.Thread | None = None
         self._failure: BaseException | None = None
+        self._resync = False  # the index was set aside: walk the vault at once
 
     # -- control ---------------------------------------------------------------------
     def start(self) -> None:
@@ -263,7 +264,7 @@ class Watcher:
         warnings.filterwarnings(
             "ignore", message="Callback with id .* already exists", category=RuntimeWarning
         )
-        self._workspace = Workspace(self.vault, self.index_path, self._start_day)
+        self._workspace = Workspace(self.vault, self.index_path, self._start_day, self._notice)
         observer: BaseObserver = PollingObserver(timeout=POLL_S) if self.poll else Observer()
         try:
             other = self._workspace.index.live_watcher()
@@ -313,7 +314,8 @@ class Watcher:
             elif today != self._workspace.today:
                 self._workspace.today = today
                 self._update(f"new day {today.isoformat()}", set())
-            elif now >= next_rescan:
+            elif self._resync or now >= next_rescan:
+                self._resync = False
                 self._update("rescan", set())
                 next_rescan = time.monotonic() + self.rescan_every
             elif self._slow_views_owed and now >= self._slow_views_at + self.slow_views_every:
@@ -417,7 +419,16 @@ class Watcher:
                     p for p in workspace.problems() if p.path in touched and p.level == "error"
                 ]
         except Exception as err:  # one bad update must not end the watcher
-            error = str(err) if isinstance(err, VaultkitError) else repr(err)
+            explained = (
+                None if isinstance(err, VaultkitError) else self._workspace.explain(err, "rebuilding it")
+            )
+            if explained is not None:
+                # The index failed under a query (a damaged one is set aside for an empty one
+                # now): commands must not trust it before the walk that fills it again.
+                with self._lock:
+                    self._synced = False
+                self._resync = True
+            error = str(err) if isinstance(err, VaultkitError) else str(explained or repr(err))
             update.error = f"{update.error}; {error}" if update.error else error
         update.seconds = time.perf_counter() - started
         self.updates += 1
@@ -442,8 +453,12 @@ class Watcher:
         today = self._workspace.today
         self._workspace.close()
         self.vault = vault
-        self._workspace = Workspace(vault, self.index_path, today)
+        self._workspace = Workspace(vault, self.index_path, today, self._notice)
         return True
+
+    def _notice(self, line: str) -> None:
+        """A line from the index (it was damaged and set aside)."""
+        self._echo_error(f"{_clock()} {line}")
 
     def _is_template(self, rel: str) -> bool:
         templates = self.vault.config.templates_dir

@@ -23,6 +23,7 @@ from vaultkit.errors import (
     StaleFileError,
     UnreadableNote,
     UsageError,
+    VaultkitError,
     WriteFailed,
 )
 from vaultkit.index import Index, SyncReport
@@ -47,11 +48,18 @@ class PersonRef(NamedTuple):
 class Workspace:
     """A vault, its index and the date every computation uses."""
 
-    def __init__(self, vault: Vault, index_path: Path | None, today: dt.date) -> None:
+    def __init__(
+        self,
+        vault: Vault,
+        index_path: Path | None,
+        today: dt.date,
+        notify: Callable[[str], None] | None = None,
+    ) -> None:
         self.vault = vault
         self.today = today
         self._index_path = index_path
         self._index: Index | None = None
+        self._notify = notify  # one line when the index had to be set aside and made anew
 
     @property
     def config(self) -> Config:
@@ -62,8 +70,13 @@ class Workspace:
     def index(self) -> Index:
         """The index, opened on first use (not yet synced: call `sync`)."""
         if self._index is None:
-            self._index = Index.open(self.vault, self._index_path)
+            self._index = Index.open(self.vault, self._index_path, self._notify)
         return self._index
+
+    def explain(self, err: BaseException, then: str = "run the command again") -> VaultkitError | None:
+        """The one line for an unexpected error when it came from the index (a damaged file,
+        which is then set aside: `then` says what happens next; a full disk), else None: a bug."""
+        return self._index.explain(err, then) if self._index is not None else None
 
     def close(self) -> None:
         """Close the index."""

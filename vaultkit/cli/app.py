@@ -106,10 +106,14 @@ class Settings:
         if self._workspace is None:
             root = find_vault_root(self.vault_option, Path.cwd())
             index = Path(self.index_option).expanduser() if self.index_option else None
-            self._workspace = Workspace(Vault(root), index, self.today())
+            self._workspace = Workspace(Vault(root), index, self.today(), notify=_notice)
             if sync:
                 self._workspace.sync()
         return self._workspace
+
+
+def _notice(line: str) -> None:
+    typer.echo(f"vault: {line}", err=True)
 
 
 def settings_of(ctx: typer.Context) -> Settings:
@@ -141,6 +145,12 @@ def handle_errors(func: F) -> F:
         except Exception as err:  # a bug: say so in one line unless debugging
             if debug:
                 raise
+            # Unless it came from the index: a damaged one (set aside now), a full disk.
+            workspace = settings._workspace if settings is not None else None
+            explained = workspace.explain(err) if workspace is not None else None
+            if explained is not None:
+                typer.echo(f"vault: {explained}", err=True)
+                raise typer.Exit(explained.exit_code) from None
             typer.echo(f"vault: unexpected error: {err!r} (run with --debug for the traceback)", err=True)
             raise typer.Exit(1) from None
         finally:
