@@ -12,6 +12,8 @@ import pytest
 from dateutil.rrule import rrulestr
 from icalendar import Calendar
 
+from tests.conftest import write_note
+
 
 @pytest.fixture
 def people(vault_dir: Path, make_person) -> Path:
@@ -210,6 +212,58 @@ def test_csv_export(cli, vault_dir: Path, make_person) -> None:
     )
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert rows[0]["company"] == "Analytical Engines, Ltd."
+
+
+# Cells a spreadsheet would run as formulas: =, +, - and @ start one, and a tab or a carriage
+# return in front can hide one (OWASP, "CSV Injection"); the last key is a column name.
+FORMULAS = (
+    "---\n"
+    + "".join(
+        f'{key}: "{value}"\n'
+        for key, value in (
+            ("company", "=cmd|' /C calc'!A0"),
+            ("phone", "+44 20 7946 0000"),
+            ("balance", "-2+3"),
+            ("email", "@SUM(1+1)"),
+            ("tabbed", "\\t=1+1"),
+            ("returned", "\\r=1+1"),
+            ("role", "Poet = artist"),
+            ('"=HYPERLINK(1)"', "key"),
+        )
+    )
+    + "---\n# @Ada\n"
+)
+
+
+def csv_rows(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text, newline="")))
+
+
+def test_csv_export_defuses_cells_a_spreadsheet_would_run(cli, vault_dir: Path, tmp_path: Path) -> None:
+    write_note(vault_dir, "People/@Ada.md", FORMULAS)
+    header = ["name", "path", "last_contact", "due_on", "company", "phone", "balance", "email", "tabbed"]
+    header += ["returned", "role", "'=HYPERLINK(1)"]
+    safe = ["'@Ada", "People/@Ada.md", "", "", "'=cmd|' /C calc'!A0", "'+44 20 7946 0000", "'-2+3"]
+    safe += ["'@SUM(1+1)", "'\t=1+1", "'\r=1+1", "Poet = artist", "key"]
+    result = cli("export", "csv")
+    assert result.exit_code == 0
+    assert csv_rows(raw(result)) == [header, safe]
+    target = tmp_path / "people.csv"
+    assert cli("export", "csv", "-o", str(target)).exit_code == 0
+    assert csv_rows(target.read_bytes().decode("utf-8")) == [header, safe]
+
+    result = cli("export", "csv", "--raw")
+    assert result.exit_code == 0
+    header[-1] = "=HYPERLINK(1)"
+    written = ["@Ada", "People/@Ada.md", "", "", "=cmd|' /C calc'!A0", "+44 20 7946 0000", "-2+3"]
+    written += ["@SUM(1+1)", "\t=1+1", "\r=1+1", "Poet = artist", "key"]
+    assert csv_rows(raw(result)) == [header, written]
+
+
+def test_csv_export_help_tells_of_the_quote_and_raw(cli) -> None:
+    text = " ".join(cli("export", "csv", "--help").stdout.split())
+    assert "a cell starting with = + - @, a tab or a carriage return gets a leading '" in text
+    assert "--raw" in text
 
 
 def test_json_export_is_the_list_shape(cli, vault_dir: Path, make_person, tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ import json
 import os
 import tempfile
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -193,6 +194,8 @@ def vcards(workspace: Workspace) -> str:
 
 # -- CSV and JSON ----------------------------------------------------------------------------
 _BASE_COLUMNS = ("name", "path", "last_contact", "due_on")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""How a cell that a spreadsheet may run as a formula starts (OWASP, "CSV Injection")."""
 
 
 def _cell(value: Any) -> str:
@@ -205,11 +208,18 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def people_csv(workspace: Workspace) -> str:
+def spreadsheet_safe(cell: str) -> str:
+    """`cell` with a `'` in front when it starts like a formula, so that a spreadsheet shows it as text."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
+def people_csv(workspace: Workspace, raw: bool = False) -> str:
     """Every person, one row each: name, path, last_contact, due_on, then every front-matter key.
 
     Front-matter values are as written (lists joined with `; `); a key that is also a
-    derived column (`last_contact`) shows the derived value, which is never older.
+    derived column (`last_contact`) shows the derived value, which is never older. A cell
+    (or column name) that a spreadsheet would run as a formula, say `=cmd|' /C calc'!A0`
+    from an imported card, gets a `'` in front, unless `raw`.
     """
     people = workspace.list_people()
     keys: dict[str, None] = {}
@@ -217,11 +227,13 @@ def people_csv(workspace: Workspace) -> str:
         keys.update((k, None) for k in person["fields"] if k not in _BASE_COLUMNS)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([*_BASE_COLUMNS, *keys])
+    rows: list[list[str]] = [[*_BASE_COLUMNS, *keys]]
     for person in people:
-        writer.writerow(
+        rows.append(
             [_cell(person[c]) for c in _BASE_COLUMNS] + [_cell(person["fields"].get(k)) for k in keys]
         )
+    for row in rows:
+        writer.writerow(row if raw else [spreadsheet_safe(cell) for cell in row])
     return out.getvalue()
 
 
@@ -233,13 +245,20 @@ def people_json(workspace: Workspace) -> str:
 EXPORTS = ("ics", "vcard", "csv", "json")
 
 
-def run_export(workspace: Workspace, kind: str, days: int = 90) -> tuple[str, str]:
-    """(the export's text, what it holds in words, e.g. `12 events`) for `vault export KIND`."""
+def run_export(workspace: Workspace, kind: str, days: int = 90, raw: bool = False) -> tuple[str, str]:
+    """(the export's text, what it holds in words, e.g. `12 events`) for `vault export KIND`.
+
+    `raw` keeps CSV cells that start like a formula as written (see `people_csv`).
+    """
     if kind == "ics":
         text = calendar(workspace, days)
         count = text.count("BEGIN:VEVENT")
         return text, f"{count} event{'s' if count != 1 else ''}"
-    makers = {"vcard": vcards, "csv": people_csv, "json": people_json}
+    makers: dict[str, Callable[[Workspace], str]] = {
+        "vcard": vcards,
+        "csv": lambda ws: people_csv(ws, raw=raw),
+        "json": people_json,
+    }
     if kind not in makers:
         raise UsageError(f"cannot export {kind!r}; use one of {', '.join(EXPORTS)}")
     text = makers[kind](workspace)
