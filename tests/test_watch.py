@@ -236,8 +236,11 @@ def test_no_rewrite_when_nothing_changed(watch, vault_dir: Path) -> None:
     due = vault_dir / "Due.md"
     before = due.stat()
     first = run.watcher.updates
-    # A note that does not change the view, then several idle rescans.
-    write_note(vault_dir, "Home.md", "# Home\nsee [[Due]]\n")
+    # A note that does not change the view, then several idle rescans. The note comes in
+    # whole (a rename): a rescan every 0.1 s can otherwise find it empty, then changed.
+    home = vault_dir.parent / "Home.md"
+    home.write_text("# Home\nsee [[Due]]\n", encoding="utf-8")
+    home.replace(vault_dir / "Home.md")
     wait_for(lambda: any("Home.md added" in line for line in run.lines), what="Home.md to be indexed")
     wait_for(lambda: run.watcher.updates >= first + 5, what="idle rescans")
     after = due.stat()
