@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import os
 import plistlib
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -434,6 +435,56 @@ def test_sigterm_and_ctrl_c_stop_it_cleanly(watch_process, vault_dir: Path, tmp_
         assert lines[-1] == "Stopped."
         assert not any("Traceback" in line for line in lines)
         assert read_beat(tmp_path / "index.sqlite") == {}
+
+
+@pytest.mark.parametrize("how", ["deleted", "moved away", "replaced"])
+def test_a_vault_that_goes_away_stops_the_watcher(how: str, vault_dir: Path, tmp_path: Path) -> None:
+    write_note(vault_dir, "People/Ada Lovelace.md", person("Ada Lovelace"))
+    other = tmp_path / "other"  # a folder made elsewhere and moved in place of the vault
+    write_note(other, "People/Grace Hopper.md", person("Grace Hopper"))
+    write_note(other, "vaultkit.toml", "")
+    out, err = tmp_path / "watch.out", tmp_path / "watch.err"
+    command = vault_command("--today", TODAY, "watch", vault=vault_dir, index=tmp_path / "index.sqlite")
+    with open(out, "wb") as stdout, open(err, "wb") as stderr:
+        process = subprocess.Popen(command, stdout=stdout, stderr=stderr)
+    try:
+        wait_for(lambda: " start: " in out.read_text(encoding="utf-8"), what="the watcher to start")
+        assert due_names(vault_dir) == ["Ada Lovelace"]
+        elsewhere = tmp_path / "elsewhere"
+        if how == "deleted":
+            shutil.rmtree(vault_dir)
+        else:
+            vault_dir.rename(elsewhere)
+        if how == "replaced":
+            other.rename(vault_dir)
+        assert process.wait(TIMEOUT) == 1
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    if how == "replaced":
+        # The folder now in its place is not the one watched: left as it is, and not watched.
+        assert sorted(str(p.relative_to(vault_dir)) for p in vault_dir.rglob("*")) == [
+            "People",
+            "People/Grace Hopper.md",
+            "vaultkit.toml",
+        ]
+        assert err.read_text(encoding="utf-8") == (
+            f"vault: the vault folder {vault_dir} was replaced by another folder; stopped watching: "
+            "run `vault watch` again\n"
+        )
+    else:
+        # It did not make the folder again to write Due.md into it.
+        assert not vault_dir.exists()
+        assert err.read_text(encoding="utf-8") == (
+            f"vault: the vault folder {vault_dir} is gone (deleted or moved away); stopped watching\n"
+        )
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == f"Watching {vault_dir}; Ctrl-C to stop."
+    assert len(lines) == 2 and " start: " in lines[1]
+    assert read_beat(tmp_path / "index.sqlite") == {}
+    if how != "deleted":
+        assert sorted(p.name for p in elsewhere.iterdir()) == ["Due.md", "People", "vaultkit.toml"]
 
 
 def test_a_killed_watcher_is_not_trusted(watch_process, cli, vault_dir: Path, tmp_path: Path) -> None:
