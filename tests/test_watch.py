@@ -125,7 +125,11 @@ def test_the_network_view_catches_up_after_a_change(watch, vault_dir: Path) -> N
     wait_for(
         lambda: "**2 people**" in (vault_dir / "Network.md").read_text(encoding="utf-8"), what="Network.md"
     )
-    assert any(line.split(" ", 1)[1].startswith("catch up:") for line in run.lines)
+    # The update's line comes once the update is done, a moment after Network.md is written.
+    wait_for(
+        lambda: any(line.split(" ", 1)[1].startswith("catch up:") for line in run.lines),
+        what="the catch-up line",
+    )
 
 
 def test_editing_a_note_updates_due(watch, vault_dir: Path) -> None:
