@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,10 @@ from dateutil.rrule import rrulestr
 from icalendar import Calendar
 
 from tests.conftest import write_note
+from vaultkit.errors import VaultGone
+from vaultkit.exporters import run_export, write_output
+from vaultkit.vault import Vault
+from vaultkit.workspace import Workspace
 
 
 @pytest.fixture
@@ -286,6 +291,27 @@ def test_export_never_overwrites_a_note(cli, vault_dir: Path, make_person) -> No
     assert result.exit_code == 1
     assert result.stderr == f"vault: {path} is a note in the vault; write the export to another file\n"
     assert path.read_bytes() == before
+
+
+def test_an_export_into_a_vault_that_went_away_does_not_make_it_again(
+    vault_dir: Path, make_person, tmp_path: Path
+) -> None:
+    make_person("Ada Lovelace")
+    workspace = Workspace(Vault(vault_dir), tmp_path / "index.sqlite", dt.date(2026, 11, 22))
+    workspace.sync()
+    text, _ = run_export(workspace, "csv")
+    assert "Ada Lovelace" in text
+    shutil.rmtree(vault_dir)  # after the export was made, before it is written
+    for target in ("Exports/people.csv", "people.csv"):
+        with pytest.raises(VaultGone) as raised:
+            write_output(workspace, vault_dir / target, text)
+        assert str(raised.value) == (
+            f"the vault folder {vault_dir} is gone (deleted or moved away); {target} was not written"
+        )
+        assert not vault_dir.exists()
+    # Outside the vault, missing folders are made as before.
+    assert write_output(workspace, tmp_path / "a" / "b.csv", text).read_bytes() == text.encode("utf-8")
+    workspace.close()
 
 
 def test_export_help_has_examples(cli) -> None:

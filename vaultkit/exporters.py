@@ -23,7 +23,7 @@ from typing import Any
 from vaultkit import __version__
 from vaultkit.dates import Birthday, parse_birthday
 from vaultkit.due import describe_cadence
-from vaultkit.errors import RefusedWrite, UsageError
+from vaultkit.errors import RefusedWrite, UsageError, VaultGone
 from vaultkit.model import DueItem, Person
 from vaultkit.vcard import content_line, escape
 from vaultkit.workspace import Workspace
@@ -279,7 +279,10 @@ def write_output(workspace: Workspace, target: Path, text: str) -> Path:
         raise RefusedWrite(f"{target} is a note in the vault; write the export to another file")
     if full.is_dir():
         raise UsageError(f"-o {target} is a folder; give a file name")
-    full.parent.mkdir(parents=True, exist_ok=True)
+    if root in full.parents:
+        _make_folders_in_vault(root, full)
+    else:
+        full.parent.mkdir(parents=True, exist_ok=True)
     if full.exists():
         mode = os.stat(full).st_mode & 0o7777
     else:
@@ -298,3 +301,23 @@ def write_output(workspace: Workspace, target: Path, text: str) -> Path:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
     return full
+
+
+def _make_folders_in_vault(root: Path, full: Path) -> None:
+    """Make the missing folders between the vault and `full`, one at a time, never the vault itself.
+
+    A vault deleted meanwhile must stay deleted: `mkdir(parents=True)` would make it again.
+    """
+    rel = full.relative_to(root)
+    gone = VaultGone(
+        f"the vault folder {root} is gone (deleted or moved away); {rel.as_posix()} was not written"
+    )
+    if not root.is_dir():
+        raise gone
+    try:
+        for depth in range(1, len(rel.parts)):
+            (root / Path(*rel.parts[:depth])).mkdir(exist_ok=True)
+    except FileNotFoundError:
+        if root.is_dir():
+            raise
+        raise gone from None
