@@ -6,11 +6,18 @@ import csv
 import datetime as dt
 import io
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 from dateutil.rrule import rrulestr
 from icalendar import Calendar
+
+from tests.conftest import write_note
+from vaultkit.errors import VaultGone
+from vaultkit.exporters import run_export, write_output
+from vaultkit.vault import Vault
+from vaultkit.workspace import Workspace
 
 
 @pytest.fixture
@@ -212,6 +219,58 @@ def test_csv_export(cli, vault_dir: Path, make_person) -> None:
     assert rows[0]["company"] == "Analytical Engines, Ltd."
 
 
+# Cells a spreadsheet would run as formulas: =, +, - and @ start one, and a tab or a carriage
+# return in front can hide one (OWASP, "CSV Injection"); the last key is a column name.
+FORMULAS = (
+    "---\n"
+    + "".join(
+        f'{key}: "{value}"\n'
+        for key, value in (
+            ("company", "=cmd|' /C calc'!A0"),
+            ("phone", "+44 20 7946 0000"),
+            ("balance", "-2+3"),
+            ("email", "@SUM(1+1)"),
+            ("tabbed", "\\t=1+1"),
+            ("returned", "\\r=1+1"),
+            ("role", "Poet = artist"),
+            ('"=HYPERLINK(1)"', "key"),
+        )
+    )
+    + "---\n# @Ada\n"
+)
+
+
+def csv_rows(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text, newline="")))
+
+
+def test_csv_export_defuses_cells_a_spreadsheet_would_run(cli, vault_dir: Path, tmp_path: Path) -> None:
+    write_note(vault_dir, "People/@Ada.md", FORMULAS)
+    header = ["name", "path", "last_contact", "due_on", "company", "phone", "balance", "email", "tabbed"]
+    header += ["returned", "role", "'=HYPERLINK(1)"]
+    safe = ["'@Ada", "People/@Ada.md", "", "", "'=cmd|' /C calc'!A0", "'+44 20 7946 0000", "'-2+3"]
+    safe += ["'@SUM(1+1)", "'\t=1+1", "'\r=1+1", "Poet = artist", "key"]
+    result = cli("export", "csv")
+    assert result.exit_code == 0
+    assert csv_rows(raw(result)) == [header, safe]
+    target = tmp_path / "people.csv"
+    assert cli("export", "csv", "-o", str(target)).exit_code == 0
+    assert csv_rows(target.read_bytes().decode("utf-8")) == [header, safe]
+
+    result = cli("export", "csv", "--raw")
+    assert result.exit_code == 0
+    header[-1] = "=HYPERLINK(1)"
+    written = ["@Ada", "People/@Ada.md", "", "", "=cmd|' /C calc'!A0", "+44 20 7946 0000", "-2+3"]
+    written += ["@SUM(1+1)", "\t=1+1", "\r=1+1", "Poet = artist", "key"]
+    assert csv_rows(raw(result)) == [header, written]
+
+
+def test_csv_export_help_tells_of_the_quote_and_raw(cli) -> None:
+    text = " ".join(cli("export", "csv", "--help").stdout.split())
+    assert "a cell starting with = + - @, a tab or a carriage return gets a leading '" in text
+    assert "--raw" in text
+
+
 def test_json_export_is_the_list_shape(cli, vault_dir: Path, make_person, tmp_path: Path) -> None:
     make_person("Ada Lovelace", cadence="1m", last_contact="2026-10-02", version="1.10")
     result = cli("export", "json")
@@ -232,6 +291,27 @@ def test_export_never_overwrites_a_note(cli, vault_dir: Path, make_person) -> No
     assert result.exit_code == 1
     assert result.stderr == f"vault: {path} is a note in the vault; write the export to another file\n"
     assert path.read_bytes() == before
+
+
+def test_an_export_into_a_vault_that_went_away_does_not_make_it_again(
+    vault_dir: Path, make_person, tmp_path: Path
+) -> None:
+    make_person("Ada Lovelace")
+    workspace = Workspace(Vault(vault_dir), tmp_path / "index.sqlite", dt.date(2026, 11, 22))
+    workspace.sync()
+    text, _ = run_export(workspace, "csv")
+    assert "Ada Lovelace" in text
+    shutil.rmtree(vault_dir)  # after the export was made, before it is written
+    for target in ("Exports/people.csv", "people.csv"):
+        with pytest.raises(VaultGone) as raised:
+            write_output(workspace, vault_dir / target, text)
+        assert str(raised.value) == (
+            f"the vault folder {vault_dir} is gone (deleted or moved away); {target} was not written"
+        )
+        assert not vault_dir.exists()
+    # Outside the vault, missing folders are made as before.
+    assert write_output(workspace, tmp_path / "a" / "b.csv", text).read_bytes() == text.encode("utf-8")
+    workspace.close()
 
 
 def test_export_help_has_examples(cli) -> None:

@@ -324,3 +324,12 @@ def test_merged_log_is_the_union_minus_deletions(ancestor: list[str], data: st.D
             assert [e[:12] for e in merged] == sorted((e[:12] for e in merged), reverse=True)
         assert text.startswith("---\ntags: [person]\n---\n# Ada\n\n## Log\n")
         assert text.endswith("\n## Links\n- x\n")
+
+
+def test_an_entry_logged_twice_stays_where_theirs_has_it() -> None:
+    base = "# Ada\n\n## Log\n- 2026-11-20 coffee\n- 2026-10-02 tea\n"
+    ours = base.replace("## Log\n", "## Log\n- 2026-11-21 call\n")
+    theirs = base.replace(
+        "## Log\n", "## Log\n- 2026-11-21 lunch\n- 2026-11-21 call\n- 2026-11-21 call\n- 2026-11-21 walk\n"
+    )
+    assert merge(base, ours, theirs) == (theirs, ())

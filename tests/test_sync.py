@@ -3,6 +3,9 @@ and two clones stand for two devices."""
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+import signal
 import subprocess
 import sys
 import unicodedata
@@ -472,4 +475,52 @@ def test_check_reports_conflicted_copies_and_names_differing_by_case(cli, make_p
         "Windows sees one file: merge the two into one\n"
         "People/ada lovelace.md: warning: another person has the same name: People/Ada Lovelace.md\n"
         "0 error(s), 5 warning(s)\n"
+    )
+
+
+def test_a_log_of_60000_entries_merges_through_git(tmp_path: Path, git_env: None) -> None:
+    """The driver is linear in the Log's length: quadratic, this merge took minutes while git waited."""
+    device = Device(tmp_path / "vault")
+    git(tmp_path, "init", "-q", "-b", "main", str(device.root))
+    git(device.root, "config", "user.name", "me")
+    git(device.root, "config", "user.email", "me@example.com")
+    device.write("vaultkit.toml", "")
+    newest = dt.date(2026, 11, 20)
+    shared = [f"- {newest - dt.timedelta(days=n // 3)} call {60000 - n}: the project\n" for n in range(60000)]
+
+    def note(last_contact: str, new: list[str]) -> str:
+        return (
+            f"---\ncadence: 1m\nlast_contact: {last_contact}\n---\n# Ada Lovelace\n\n## Log\n"
+            + "".join(new + shared)
+            + "\n## Links\n- [[Charles Babbage]]\n"
+        )
+
+    device.write("People/Ada Lovelace.md", note("2026-11-20", []))
+    assert device.vault("git-setup").exit_code == 0
+    git(device.root, "add", "-A")
+    git(device.root, "commit", "-qm", "Ada")
+    git(device.root, "checkout", "-qb", "desk")
+    device.write("People/Ada Lovelace.md", note("2026-11-22", ["- 2026-11-22 desk: lunch\n"]))
+    git(device.root, "commit", "-qam", "desk")
+    git(device.root, "checkout", "-q", "main")
+    device.write("People/Ada Lovelace.md", note("2026-11-21", ["- 2026-11-21 laptop: tea\n"]))
+    git(device.root, "commit", "-qam", "laptop")
+
+    merge = subprocess.Popen(
+        ["git", "-C", str(device.root), "merge", "-q", "--no-edit", "desk"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        # A guard against a hang, not a measurement: linear, this merge takes about a second.
+        _, errors = merge.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        os.killpg(merge.pid, signal.SIGKILL)  # the driver too, not only git
+        merge.communicate()
+        raise
+    assert merge.returncode == 0, errors
+    assert device.read("People/Ada Lovelace.md") == note(
+        "2026-11-22", ["- 2026-11-22 desk: lunch\n", "- 2026-11-21 laptop: tea\n"]
     )

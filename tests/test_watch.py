@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import os
 import plistlib
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -124,7 +125,11 @@ def test_the_network_view_catches_up_after_a_change(watch, vault_dir: Path) -> N
     wait_for(
         lambda: "**2 people**" in (vault_dir / "Network.md").read_text(encoding="utf-8"), what="Network.md"
     )
-    assert any(line.split(" ", 1)[1].startswith("catch up:") for line in run.lines)
+    # The update's line comes once the update is done, a moment after Network.md is written.
+    wait_for(
+        lambda: any(line.split(" ", 1)[1].startswith("catch up:") for line in run.lines),
+        what="the catch-up line",
+    )
 
 
 def test_editing_a_note_updates_due(watch, vault_dir: Path) -> None:
@@ -236,8 +241,11 @@ def test_no_rewrite_when_nothing_changed(watch, vault_dir: Path) -> None:
     due = vault_dir / "Due.md"
     before = due.stat()
     first = run.watcher.updates
-    # A note that does not change the view, then several idle rescans.
-    write_note(vault_dir, "Home.md", "# Home\nsee [[Due]]\n")
+    # A note that does not change the view, then several idle rescans. The note comes in
+    # whole (a rename): a rescan every 0.1 s can otherwise find it empty, then changed.
+    home = vault_dir.parent / "Home.md"
+    home.write_text("# Home\nsee [[Due]]\n", encoding="utf-8")
+    home.replace(vault_dir / "Home.md")
     wait_for(lambda: any("Home.md added" in line for line in run.lines), what="Home.md to be indexed")
     wait_for(lambda: run.watcher.updates >= first + 5, what="idle rescans")
     after = due.stat()
@@ -431,6 +439,56 @@ def test_sigterm_and_ctrl_c_stop_it_cleanly(watch_process, vault_dir: Path, tmp_
         assert lines[-1] == "Stopped."
         assert not any("Traceback" in line for line in lines)
         assert read_beat(tmp_path / "index.sqlite") == {}
+
+
+@pytest.mark.parametrize("how", ["deleted", "moved away", "replaced"])
+def test_a_vault_that_goes_away_stops_the_watcher(how: str, vault_dir: Path, tmp_path: Path) -> None:
+    write_note(vault_dir, "People/Ada Lovelace.md", person("Ada Lovelace"))
+    other = tmp_path / "other"  # a folder made elsewhere and moved in place of the vault
+    write_note(other, "People/Grace Hopper.md", person("Grace Hopper"))
+    write_note(other, "vaultkit.toml", "")
+    out, err = tmp_path / "watch.out", tmp_path / "watch.err"
+    command = vault_command("--today", TODAY, "watch", vault=vault_dir, index=tmp_path / "index.sqlite")
+    with open(out, "wb") as stdout, open(err, "wb") as stderr:
+        process = subprocess.Popen(command, stdout=stdout, stderr=stderr)
+    try:
+        wait_for(lambda: " start: " in out.read_text(encoding="utf-8"), what="the watcher to start")
+        assert due_names(vault_dir) == ["Ada Lovelace"]
+        elsewhere = tmp_path / "elsewhere"
+        if how == "deleted":
+            shutil.rmtree(vault_dir)
+        else:
+            vault_dir.rename(elsewhere)
+        if how == "replaced":
+            other.rename(vault_dir)
+        assert process.wait(TIMEOUT) == 1
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    if how == "replaced":
+        # The folder now in its place is not the one watched: left as it is, and not watched.
+        assert sorted(str(p.relative_to(vault_dir)) for p in vault_dir.rglob("*")) == [
+            "People",
+            "People/Grace Hopper.md",
+            "vaultkit.toml",
+        ]
+        assert err.read_text(encoding="utf-8") == (
+            f"vault: the vault folder {vault_dir} was replaced by another folder; stopped watching: "
+            "run `vault watch` again\n"
+        )
+    else:
+        # It did not make the folder again to write Due.md into it.
+        assert not vault_dir.exists()
+        assert err.read_text(encoding="utf-8") == (
+            f"vault: the vault folder {vault_dir} is gone (deleted or moved away); stopped watching\n"
+        )
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == f"Watching {vault_dir}; Ctrl-C to stop."
+    assert len(lines) == 2 and " start: " in lines[1]
+    assert read_beat(tmp_path / "index.sqlite") == {}
+    if how != "deleted":
+        assert sorted(p.name for p in elsewhere.iterdir()) == ["Due.md", "People", "vaultkit.toml"]
 
 
 def test_a_killed_watcher_is_not_trusted(watch_process, cli, vault_dir: Path, tmp_path: Path) -> None:

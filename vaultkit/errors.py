@@ -25,6 +25,10 @@ class VaultNotFound(VaultkitError):
     """No vault could be found from the options, environment or current folder."""
 
 
+class VaultGone(VaultNotFound):
+    """The vault folder was deleted, moved away or replaced while vaultkit was watching it."""
+
+
 class NoteParseError(VaultkitError):
     """A note could not be read; it is skipped and reported."""
 

@@ -15,13 +15,14 @@ import io
 import json
 import os
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from vaultkit import __version__
 from vaultkit.dates import Birthday, parse_birthday
 from vaultkit.due import describe_cadence
-from vaultkit.errors import RefusedWrite, UsageError, WriteFailed
+from vaultkit.errors import RefusedWrite, UsageError, VaultGone, WriteFailed
 from vaultkit.model import DueItem, Person
 from vaultkit.vcard import content_line, escape
 from vaultkit.workspace import Workspace
@@ -192,6 +193,8 @@ def vcards(workspace: Workspace) -> str:
 
 # -- CSV and JSON ----------------------------------------------------------------------------
 _BASE_COLUMNS = ("name", "path", "last_contact", "due_on")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""How a cell that a spreadsheet may run as a formula starts (OWASP, "CSV Injection")."""
 
 
 def _cell(value: Any) -> str:
@@ -204,11 +207,18 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def people_csv(workspace: Workspace) -> str:
+def spreadsheet_safe(cell: str) -> str:
+    """`cell` with a `'` in front when it starts like a formula, so that a spreadsheet shows it as text."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
+def people_csv(workspace: Workspace, raw: bool = False) -> str:
     """Every person, one row each: name, path, last_contact, due_on, then every front-matter key.
 
     Front-matter values are as written (lists joined with `; `); a key that is also a
-    derived column (`last_contact`) shows the derived value, which is never older.
+    derived column (`last_contact`) shows the derived value, which is never older. A cell
+    (or column name) that a spreadsheet would run as a formula, say `=cmd|' /C calc'!A0`
+    from an imported card, gets a `'` in front, unless `raw`.
     """
     people = workspace.list_people()
     keys: dict[str, None] = {}
@@ -216,11 +226,13 @@ def people_csv(workspace: Workspace) -> str:
         keys.update((k, None) for k in person["fields"] if k not in _BASE_COLUMNS)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([*_BASE_COLUMNS, *keys])
+    rows: list[list[str]] = [[*_BASE_COLUMNS, *keys]]
     for person in people:
-        writer.writerow(
+        rows.append(
             [_cell(person[c]) for c in _BASE_COLUMNS] + [_cell(person["fields"].get(k)) for k in keys]
         )
+    for row in rows:
+        writer.writerow(row if raw else [spreadsheet_safe(cell) for cell in row])
     return out.getvalue()
 
 
@@ -232,13 +244,20 @@ def people_json(workspace: Workspace) -> str:
 EXPORTS = ("ics", "vcard", "csv", "json")
 
 
-def run_export(workspace: Workspace, kind: str, days: int = 90) -> tuple[str, str]:
-    """(the export's text, what it holds in words, e.g. `12 events`) for `vault export KIND`."""
+def run_export(workspace: Workspace, kind: str, days: int = 90, raw: bool = False) -> tuple[str, str]:
+    """(the export's text, what it holds in words, e.g. `12 events`) for `vault export KIND`.
+
+    `raw` keeps CSV cells that start like a formula as written (see `people_csv`).
+    """
     if kind == "ics":
         text = calendar(workspace, days)
         count = text.count("BEGIN:VEVENT")
         return text, f"{count} event{'s' if count != 1 else ''}"
-    makers = {"vcard": vcards, "csv": people_csv, "json": people_json}
+    makers: dict[str, Callable[[Workspace], str]] = {
+        "vcard": vcards,
+        "csv": lambda ws: people_csv(ws, raw=raw),
+        "json": people_json,
+    }
     if kind not in makers:
         raise UsageError(f"cannot export {kind!r}; use one of {', '.join(EXPORTS)}")
     text = makers[kind](workspace)
@@ -262,7 +281,10 @@ def write_output(workspace: Workspace, target: Path, text: str) -> Path:
     from vaultkit.atomic import make_temp
 
     try:
-        full.parent.mkdir(parents=True, exist_ok=True)
+        if root in full.parents:
+            _make_folders_in_vault(root, full)
+        else:
+            full.parent.mkdir(parents=True, exist_ok=True)
         if full.exists():
             mode = os.stat(full).st_mode & 0o7777
         else:
@@ -279,3 +301,23 @@ def write_output(workspace: Workspace, target: Path, text: str) -> Path:
     except OSError as err:
         raise WriteFailed(str(target), err.strerror or str(err), "nothing was written") from None
     return full
+
+
+def _make_folders_in_vault(root: Path, full: Path) -> None:
+    """Make the missing folders between the vault and `full`, one at a time, never the vault itself.
+
+    A vault deleted meanwhile must stay deleted: `mkdir(parents=True)` would make it again.
+    """
+    rel = full.relative_to(root)
+    gone = VaultGone(
+        f"the vault folder {root} is gone (deleted or moved away); {rel.as_posix()} was not written"
+    )
+    if not root.is_dir():
+        raise gone
+    try:
+        for depth in range(1, len(rel.parts)):
+            (root / Path(*rel.parts[:depth])).mkdir(exist_ok=True)
+    except FileNotFoundError:
+        if root.is_dir():
+            raise
+        raise gone from None

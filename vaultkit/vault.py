@@ -487,6 +487,10 @@ class Vault:
             else:
                 self._replace(rel_path, self._real_target(rel_path, full), data, expected)
         except FileNotFoundError:
+            if not self.root.is_dir():
+                raise WriteFailed(
+                    rel_path, f"the vault folder {self.root} is gone", "nothing was written"
+                ) from None
             raise StaleFileError(rel_path) from None
         except OSError as err:
             outcome = "it was not created" if expected is None else "it was not changed"
@@ -496,7 +500,11 @@ class Vault:
     def _create(self, rel_path: str, full: Path, data: bytes) -> None:
         if full.exists() or full.is_symlink():
             raise RefusedWrite(f"{rel_path} already exists; it was not overwritten")
-        full.parent.mkdir(parents=True, exist_ok=True)
+        # Folders are made one at a time below the vault, never the vault itself: a vault
+        # deleted meanwhile stays deleted (FileNotFoundError: the write fails).
+        rel_parts = full.parent.relative_to(self.root).parts
+        for depth in range(1, len(rel_parts) + 1):
+            (self.root / Path(*rel_parts[:depth])).mkdir(exist_ok=True)
         temp, fd = make_temp(full, data, 0o666 & ~_umask())
         try:
             # link() fails if a file appeared meanwhile, so a new note never clobbers one.

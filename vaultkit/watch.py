@@ -9,8 +9,10 @@ vault while the watcher is current (see `Index.watcher_is_current`).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
+import stat
 import threading
 import time
 import unicodedata
@@ -25,7 +27,7 @@ from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
 from vaultkit.config import CONFIG_NAME
-from vaultkit.errors import VaultkitError
+from vaultkit.errors import VaultGone, VaultkitError
 from vaultkit.index import SyncReport
 from vaultkit.model import Problem
 from vaultkit.vault import Vault
@@ -174,6 +176,9 @@ class Watcher:
         self._thread: threading.Thread | None = None
         self._failure: BaseException | None = None
         self._resync = False  # the index was set aside: walk the vault at once
+        self._root_id: tuple[int, int] | None = None  # the folder being watched, to notice it go
+        with contextlib.suppress(OSError):
+            self._root_id = _folder_id(self.vault.root)
 
     # -- control ---------------------------------------------------------------------
     def start(self) -> None:
@@ -296,10 +301,33 @@ class Watcher:
                     self._stop = True
                     self._lock.notify_all()
 
+    def _check_vault(self) -> None:
+        """Raise VaultGone when the vault folder is no longer the one being watched.
+
+        Carrying on would make it again (a view's write makes its folders) or watch a folder
+        that no longer exists while another one stands in its place.
+        """
+        try:
+            now = _folder_id(self.vault.root)
+        except OSError:
+            return  # cannot tell (a permission, a network drive away): the updates say what fails
+        if now is None:
+            raise VaultGone(
+                f"the vault folder {self.vault.root} is gone (deleted or moved away); stopped watching"
+            )
+        if self._root_id is None:
+            self._root_id = now
+        elif now != self._root_id:
+            raise VaultGone(
+                f"the vault folder {self.vault.root} was replaced by another folder; stopped watching: "
+                "run `vault watch` again"
+            )
+
     def _loop(self) -> None:
         next_rescan = time.monotonic() + self.rescan_every
         next_beat = time.monotonic() + self.heartbeat_every
         while not self._stop:
+            self._check_vault()
             self._wake.clear()  # before looking: an event from now on ends the wait below
             now = time.monotonic()
             batch, wait = self._take_batch(now)
@@ -381,6 +409,7 @@ class Watcher:
             self._working = True
             self._synced = False
         try:
+            self._check_vault()
             if CONFIG_NAME in changed:
                 try:
                     if self._reload():
@@ -403,6 +432,7 @@ class Watcher:
             # wrote a note (`vault log`) has indexed it already, but the views are not redone.
             if self._render_owed or reason != "rescan" or update.sync.changed_paths:
                 self._render_owed = True  # until the views are written: a failure retries
+                self._check_vault()  # gone while syncing: writing a view would make it again
                 every = reason != "change" or time.monotonic() >= self._slow_views_at + self.slow_views_every
                 for view in render_views(workspace, None if every else FAST_VIEWS):
                     if view.written:
@@ -418,6 +448,8 @@ class Watcher:
                 update.problems = [
                     p for p in workspace.problems() if p.path in touched and p.level == "error"
                 ]
+        except VaultGone:
+            raise  # there is nothing left to watch
         except Exception as err:  # one bad update must not end the watcher
             explained = (
                 None if isinstance(err, VaultkitError) else self._workspace.explain(err, "rebuilding it")
@@ -463,6 +495,18 @@ class Watcher:
     def _is_template(self, rel: str) -> bool:
         templates = self.vault.config.templates_dir
         return bool(templates) and rel.startswith(templates + "/") and rel.endswith(".j2")
+
+
+def _folder_id(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of the folder at `path`; None when there is no folder there.
+
+    Raises OSError when that cannot be told (no permission to look, an I/O error).
+    """
+    try:
+        info = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return (info.st_dev, info.st_ino) if stat.S_ISDIR(info.st_mode) else None
 
 
 def _git_index_lock(root: Path) -> Path | None:

@@ -141,11 +141,11 @@ def import_google(
     _run_import(ctx, "google", [file], apply, cadence, tag, as_json)
 
 
-def _export(ctx: typer.Context, kind: str, output: Path | None, days: int = 90) -> None:
+def _export(ctx: typer.Context, kind: str, output: Path | None, days: int = 90, raw: bool = False) -> None:
     from vaultkit.exporters import run_export, write_output
 
     workspace = settings_of(ctx).workspace()
-    text, what = run_export(workspace, kind, days=days)
+    text, what = run_export(workspace, kind, days=days, raw=raw)
     if output is None:
         typer.echo(text, nl=False)
         return
@@ -179,12 +179,21 @@ def export_vcard(ctx: typer.Context, output: OutputOption = None) -> None:
 
 @export_app.command("csv")
 @handle_errors
-def export_csv(ctx: typer.Context, output: OutputOption = None) -> None:
+def export_csv(
+    ctx: typer.Context,
+    output: OutputOption = None,
+    raw: Annotated[
+        bool, typer.Option("--raw", help="Keep cells that start like a formula as written, without the '.")
+    ] = False,
+) -> None:
     """Every person as a CSV row with every front-matter field.
+
+    So that a spreadsheet never runs a field as a formula, a cell starting with = + - @,
+    a tab or a carriage return gets a leading ' (--raw keeps it as written).
 
     Example: vault export csv -o people.csv
     """
-    _export(ctx, "csv", output)
+    _export(ctx, "csv", output, raw=raw)
 
 
 @export_app.command("json")
