@@ -17,7 +17,7 @@ from typer.testing import CliRunner, Result
 from vaultkit import __version__
 from vaultkit.cli import app
 from vaultkit.errors import PersonNotFound, RefusedWrite, StaleFileError
-from vaultkit.vault import Vault
+from vaultkit.vault.files import Vault
 from vaultkit.workspace import EDIT_TRIES, Workspace
 
 Cli = Callable[..., Result]

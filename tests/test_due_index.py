@@ -10,7 +10,7 @@ import pytest
 from bench.generate import generate
 from vaultkit.dates import parse_cadence
 from vaultkit.due import due_items
-from vaultkit.vault import Vault
+from vaultkit.vault.files import Vault
 from vaultkit.workspace import Workspace
 
 DAYS = [dt.date(2026, 11, 22), dt.date(2025, 6, 1), dt.date(2022, 1, 1), dt.date(2026, 12, 31)]
@@ -95,7 +95,7 @@ def test_new_notes_get_the_usual_file_mode(cli, vault_dir: Path) -> None:  # typ
 def test_birthday_candidates_find_every_upcoming_birthday(
     synthetic: Path, tmp_path: Path, today: dt.date
 ) -> None:
-    from vaultkit.views import upcoming_birthdays, upcoming_birthdays_of
+    from vaultkit.views.builtin import upcoming_birthdays, upcoming_birthdays_of
 
     workspace = open_workspace(synthetic, tmp_path / "index.sqlite", today)
     everyone = upcoming_birthdays(workspace.index.people(today), today)
@@ -104,7 +104,7 @@ def test_birthday_candidates_find_every_upcoming_birthday(
 
 
 def test_a_leap_day_birthday_is_found_in_a_common_year(tmp_path: Path) -> None:
-    from vaultkit.views import upcoming_birthdays_of
+    from vaultkit.views.builtin import upcoming_birthdays_of
 
     root = tmp_path / "vault"
     (root / "People").mkdir(parents=True)
@@ -116,7 +116,7 @@ def test_a_leap_day_birthday_is_found_in_a_common_year(tmp_path: Path) -> None:
 def test_upcoming_birthdays_leave_out_archived_people_and_give_ages_when_the_year_is_known(
     tmp_path: Path,
 ) -> None:
-    from vaultkit.views import upcoming_birthdays, upcoming_birthdays_of
+    from vaultkit.views.builtin import upcoming_birthdays, upcoming_birthdays_of
 
     root = tmp_path / "vault"
     (root / "People").mkdir(parents=True)

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from vaultkit.edit import add_log_entry, replace_generated_block, set_front_matter_value
 from vaultkit.errors import RefusedWrite
-from vaultkit.vault import Vault
+from vaultkit.notes.edit import add_log_entry, replace_generated_block, set_front_matter_value
+from vaultkit.vault.files import Vault
 from vaultkit.workspace import Workspace, write_view
 
 ENTRY = "- 2026-11-22 coffee: talked"

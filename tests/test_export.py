@@ -14,9 +14,9 @@ from dateutil.rrule import rrulestr
 from icalendar import Calendar
 
 from tests.conftest import write_note
+from vaultkit.contacts.exporters import run_export, write_output
 from vaultkit.errors import VaultGone
-from vaultkit.exporters import run_export, write_output
-from vaultkit.vault import Vault
+from vaultkit.vault.files import Vault
 from vaultkit.workspace import Workspace
 
 

@@ -6,7 +6,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vaultkit.parse import fast_yaml, load_yaml
+from vaultkit.notes.parse import fast_yaml, load_yaml
 
 SCALAR_CHARS = st.characters(codec="utf-8", exclude_categories=("Cs", "Cc"), include_characters="\t")
 scalars = st.one_of(
@@ -93,7 +93,7 @@ def test_fast_path_declines_what_it_cannot_read() -> None:
 
 def test_a_link_in_a_heading_of_a_daily_note_is_a_contact() -> None:
     from vaultkit.config import Config
-    from vaultkit.parse import parse_text
+    from vaultkit.notes.parse import parse_text
 
     note = parse_text("Daily/2026-11-20.md", "## Lunch with [[Ada Lovelace]]\n- talked\n", Config())
     assert [(link.target, link.line, link.contact) for link in note.links] == [("ada lovelace", 1, True)]

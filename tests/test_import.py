@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import write_note
-from vaultkit.importers import contact_from_card
-from vaultkit.vcard import parse_cards
+from vaultkit.contacts.importers import contact_from_card
+from vaultkit.contacts.vcard import parse_cards
 
 PHOTO = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 3 + b"\xff\xd9"
 

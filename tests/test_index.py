@@ -13,9 +13,9 @@ import pytest
 from conftest import write_note
 from typer.testing import Result
 
-from vaultkit.index import Index, SyncReport
+from vaultkit.index.core import Index, SyncReport
 from vaultkit.model import Problem
-from vaultkit.vault import Vault
+from vaultkit.vault.files import Vault
 from vaultkit.workspace import Workspace
 
 TODAY = dt.date(2026, 11, 22)
@@ -396,8 +396,8 @@ def test_daily_interaction_text_is_the_line_with_the_link(
 
 
 def test_refresh_rereads_only_the_notes_named(tmp_path: Path) -> None:
-    from vaultkit.index import Index
-    from vaultkit.vault import Vault
+    from vaultkit.index.core import Index
+    from vaultkit.vault.files import Vault
 
     root = tmp_path / "vault"
     (root / "People").mkdir(parents=True)
@@ -465,7 +465,7 @@ def test_a_write_between_a_syncs_walk_and_its_store_makes_the_next_sync_compare_
 ) -> None:
     """A watcher (another process) writes notes while a command syncs: the command must not
     store its walk as what the index holds, or a later sync would trust it."""
-    import vaultkit.index as index_module
+    import vaultkit.index.core as index_module
 
     ada, bob = make_person("Ada"), make_person("Bob")
     age_all(vault_dir)

@@ -3,7 +3,7 @@ line why an index path cannot be used (spec §1 and §4; issue 12).
 
 Every scenario runs the real CLI on real SQLite files. A full or read-only file system is a
 real tmpfs where this machine lets the tests mount one (as root, as CI runs), else the one
-test hook, `vaultkit.index_file.before_write`, raises the OSError such a file system would.
+test hook, `vaultkit.index.file.before_write`, raises the OSError such a file system would.
 """
 
 from __future__ import annotations
@@ -27,10 +27,10 @@ import pytest
 from conftest import TODAY, write_note
 from typer.testing import CliRunner, Result
 
-from vaultkit import index_file
 from vaultkit.cli.app import app_for
-from vaultkit.index import Index, default_index_path
-from vaultkit.vault import Vault
+from vaultkit.index import file as index_file
+from vaultkit.index.core import Index, default_index_path
+from vaultkit.vault.files import Vault
 from vaultkit.watch import Watcher
 from vaultkit.workspace import Workspace
 

@@ -8,9 +8,9 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vaultkit.edit import add_log_entry
-from vaultkit.gitsync import git_merge_file, merge_driver
-from vaultkit.merge import merge_note
+from vaultkit.notes.edit import add_log_entry
+from vaultkit.notes.merge import merge_note
+from vaultkit.sync.git import git_merge_file, merge_driver
 
 ADA = """\
 ---

@@ -11,8 +11,8 @@ import pytest
 from conftest import write_note
 
 from vaultkit.errors import RefusedWrite
-from vaultkit.network import bar, node_ids, pie_chart, record_intro, render_network, week_chart
-from vaultkit.vault import Vault
+from vaultkit.insights.network import bar, node_ids, pie_chart, record_intro, render_network, week_chart
+from vaultkit.vault.files import Vault
 from vaultkit.workspace import Workspace
 
 START, END = "<!-- vaultkit:network -->", "<!-- /vaultkit:network -->"

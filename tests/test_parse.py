@@ -9,7 +9,7 @@ import pytest
 from vaultkit.config import Config
 from vaultkit.errors import NoteParseError
 from vaultkit.model import DAILY, MEETING, OTHER, PERSON, Link, LogEntry, ParsedNote, Problem, Task
-from vaultkit.parse import parse_note, parse_text
+from vaultkit.notes.parse import parse_note, parse_text
 
 CONFIG = Config()
 D = dt.date

@@ -12,11 +12,11 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from vaultkit.config import Config
-from vaultkit.edit import add_log_entry, replace_generated_block, set_front_matter_value
 from vaultkit.errors import NoteParseError, PersonNotFound, RefusedWrite
 from vaultkit.model import LogEntry
-from vaultkit.parse import parse_note, parse_text, split_lines
-from vaultkit.vault import Vault
+from vaultkit.notes.edit import add_log_entry, replace_generated_block, set_front_matter_value
+from vaultkit.notes.parse import parse_note, parse_text, split_lines
+from vaultkit.vault.files import Vault
 from vaultkit.workspace import Workspace
 
 CONFIG = Config()

@@ -16,9 +16,9 @@ import pytest
 from conftest import TODAY
 from typer.testing import Result
 
-from vaultkit import atomic
 from vaultkit.errors import NoteBusy, StaleFileError, WriteFailed
-from vaultkit.vault import Vault
+from vaultkit.vault import atomic
+from vaultkit.vault.files import Vault
 
 Cli = Callable[..., Result]
 MakePerson = Callable[..., Path]

@@ -10,9 +10,9 @@ import pytest
 from conftest import write_note
 
 from vaultkit.config import Config
-from vaultkit.goals import iso_week
-from vaultkit.stats import AGE_BANDS, age_band, network_stats
-from vaultkit.vault import Vault
+from vaultkit.insights.goals import iso_week
+from vaultkit.insights.stats import AGE_BANDS, age_band, network_stats
+from vaultkit.vault.files import Vault
 from vaultkit.workspace import Workspace
 
 
@@ -132,7 +132,7 @@ def test_share_on_time_is_null_when_nobody_has_a_cadence(cli, make_person) -> No
 
 
 def network_stats_of(space: Workspace):
-    from vaultkit.network import collect_stats
+    from vaultkit.insights.network import collect_stats
 
     return collect_stats(space)
 

@@ -17,7 +17,7 @@ from typer.testing import CliRunner, Result
 from tests.conftest import TODAY, write_note
 from vaultkit.cli import app
 from vaultkit.config import Config
-from vaultkit.gitsync import Change, _failure_kind, commit_message
+from vaultkit.sync.git import Change, _failure_kind, commit_message
 
 ADA = """\
 ---

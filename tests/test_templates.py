@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO, write_note
-from vaultkit.render import builtin_templates_dir
+from vaultkit.views.render import builtin_templates_dir
 
 TEMPLATES = "Templates/vaultkit"
 MINE = {"meeting.md.j2", "person.md.j2", "review.md.j2"}

@@ -14,7 +14,7 @@ from typer.testing import Result
 
 from vaultkit.config import Config
 from vaultkit.errors import RefusedWrite, StaleFileError
-from vaultkit.vault import Vault
+from vaultkit.vault.files import Vault
 
 Cli = Callable[..., Result]
 MakePerson = Callable[..., Path]
@@ -299,7 +299,7 @@ def test_a_scan_lists_again_only_the_folders_whose_names_changed(vault_dir: Path
 
 
 def test_two_processes_stat_what_one_would(vault_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import vaultkit.vault as vault_module
+    import vaultkit.vault.files as vault_module
 
     for n in range(7):
         write_note(vault_dir, f"People/P{n}.md", "x" * n)
@@ -323,7 +323,7 @@ def test_two_processes_stat_what_one_would(vault_dir: Path, monkeypatch: pytest.
 def test_a_note_deleted_during_a_scan_is_left_out_and_its_folder_listed_again(
     vault_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import vaultkit.vault as vault_module
+    import vaultkit.vault.files as vault_module
 
     for name in ("Ada", "Bob", "Cy"):
         write_note(vault_dir, f"People/{name}.md", f"# {name}\n")

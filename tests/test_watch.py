@@ -26,8 +26,8 @@ from typing import Any
 import pytest
 from conftest import REPO, TODAY, write_note
 
-from vaultkit.index import Index
-from vaultkit.vault import Vault
+from vaultkit.index.core import Index
+from vaultkit.vault.files import Vault
 from vaultkit.watch import Watcher
 from vaultkit.workspace import Workspace
 

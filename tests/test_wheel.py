@@ -12,7 +12,7 @@ from conftest import REPO
 
 SCRIPT = """
 import vaultkit
-from vaultkit.render import Renderer, builtin_templates_dir
+from vaultkit.views.render import Renderer, builtin_templates_dir
 print(vaultkit.__file__)
 print(builtin_templates_dir())
 print((builtin_templates_dir() / "person.md.j2").is_file())

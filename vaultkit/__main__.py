@@ -1,5 +1,5 @@
 """`python -m vaultkit`: the `vault` command (used by the git merge driver)."""
 
-from vaultkit.launch import main
+from vaultkit.cli.launch import main
 
 main()

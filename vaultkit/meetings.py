@@ -23,12 +23,12 @@ from urllib.parse import quote
 
 from vaultkit.dates import parse_birthday, parse_cadence
 from vaultkit.due import due_items, why_due
-from vaultkit.edit import block_markers
 from vaultkit.errors import ConfigError, NoteParseError, RefusedWrite, UsageError, VaultkitError
-from vaultkit.goals import iso_week, parse_iso_week, streak, week_start, weekly_new
+from vaultkit.insights.goals import iso_week, parse_iso_week, streak, week_start, weekly_new
 from vaultkit.model import DueItem, FollowUp, Interaction, name_key
-from vaultkit.parse import decode_note, parse_text
-from vaultkit.vault import Vault, safe_file_stem
+from vaultkit.notes.edit import block_markers
+from vaultkit.notes.parse import decode_note, parse_text
+from vaultkit.vault.files import Vault, safe_file_stem
 from vaultkit.workspace import PersonRef, Workspace, write_view
 
 LAST_INTERACTIONS = 5

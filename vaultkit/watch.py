@@ -28,10 +28,10 @@ from watchdog.observers.polling import PollingObserver
 
 from vaultkit.config import CONFIG_NAME
 from vaultkit.errors import VaultGone, VaultkitError
-from vaultkit.index import SyncReport
+from vaultkit.index.core import SyncReport
 from vaultkit.model import Problem
-from vaultkit.vault import Vault
-from vaultkit.views import render_views
+from vaultkit.vault.files import Vault
+from vaultkit.views.builtin import render_views
 from vaultkit.workspace import Workspace
 
 DEBOUNCE_S = 0.15  # quiet time after the last event (an editor's save is a few events in ms)

@@ -26,12 +26,12 @@ from vaultkit.errors import (
     VaultkitError,
     WriteFailed,
 )
-from vaultkit.index import Index, SyncReport
+from vaultkit.index.core import Index, SyncReport
 from vaultkit.model import DueItem, Person, Problem, name_key
-from vaultkit.vault import Snapshot, Vault, check_person_name
+from vaultkit.vault.files import Snapshot, Vault, check_person_name
 
 if TYPE_CHECKING:
-    from vaultkit.render import Renderer
+    from vaultkit.views.render import Renderer
 
 EDIT_TRIES = 5  # a note saved by someone else meanwhile: the edit is made again on their bytes
 _CHANNEL_RE = re.compile(r"^[a-z][a-z0-9-]*$")
@@ -92,7 +92,7 @@ class Workspace:
 
     def renderer(self) -> Renderer:  # Jinja costs 25 ms of start-up: import it when used
         """The template renderer for this vault."""
-        from vaultkit.render import Renderer
+        from vaultkit.views.render import Renderer
 
         user_dir = self.vault.root / self.config.templates_dir if self.config.templates_dir else None
         return Renderer(user_dir)
@@ -208,8 +208,8 @@ class Workspace:
         ]
         problems = self.index.problems()
         if thorough:
-            from vaultkit.gitsync import sync_problems  # git and YAML merging: not for `vault due`
-            from vaultkit.importers import likely_duplicates
+            from vaultkit.contacts.importers import likely_duplicates
+            from vaultkit.sync.git import sync_problems  # git and YAML merging: not for `vault due`
 
             problems += sync_problems(self.vault) + likely_duplicates(self.index.people_fields())
             problems.sort(key=lambda p: (p.path, p.line or 0, p.level, p.message))
@@ -275,7 +275,7 @@ class Workspace:
         data["followups"] = [f.to_json() for f in self.index.followups(ref.path)]
         data["links_out"] = self.index.links_out(ref.path)
         data["links_in"] = self.index.links_in(ref.path)
-        from vaultkit.network import introductions_of  # imported here: network imports this module
+        from vaultkit.insights.network import introductions_of  # imported here: network imports this module
 
         data["introductions"] = introductions_of(self, person)
         return data
@@ -290,7 +290,7 @@ class Workspace:
     # -- writing -----------------------------------------------------------------------
     def _read_note(self, rel_path: str) -> tuple[Snapshot, str]:
         """Read and parse a note before editing it: a note vaultkit cannot parse is never written."""
-        from vaultkit.parse import decode_note, parse_text  # only commands that write parse here
+        from vaultkit.notes.parse import decode_note, parse_text  # only commands that write parse here
 
         snapshot = self.vault.read(rel_path)
         try:
@@ -396,7 +396,7 @@ class Workspace:
             notes=[" ".join(line.split()) for line in notes if line.strip()],
             today=self.today.isoformat(),
         )
-        from vaultkit.parse import parse_text
+        from vaultkit.notes.parse import parse_text
 
         try:
             parse_text(rel_path, text, self.config)
@@ -462,8 +462,8 @@ class Workspace:
 
     def _plan_log(self, rel_path: str, entry: str, when: dt.date) -> tuple[Snapshot, str]:
         """A note as read, and its text with `entry` in its Log (and `last_contact` moved on)."""
-        from vaultkit.edit import add_log_entry, set_front_matter_value
-        from vaultkit.parse import parse_text
+        from vaultkit.notes.edit import add_log_entry, set_front_matter_value
+        from vaultkit.notes.parse import parse_text
 
         snapshot, note_text = self._read_note(rel_path)
         try:
@@ -506,7 +506,7 @@ def _field_matches(value: Any, wanted: str) -> bool:
 def _view_text(vault: Vault, rel_path: str) -> tuple[Snapshot | None, str]:
     if not vault.exists(rel_path):
         return None, ""
-    from vaultkit.parse import decode_note
+    from vaultkit.notes.parse import decode_note
 
     snapshot = vault.read(rel_path)
     try:
@@ -522,7 +522,7 @@ def write_view(workspace: Workspace, rel_path: str, name: str, content: str) -> 
     lands meanwhile is kept, and the block is put into it instead. Returns whether the
     file was written.
     """
-    from vaultkit.edit import replace_generated_block
+    from vaultkit.notes.edit import replace_generated_block
 
     vault = workspace.vault
     with vault.editing():

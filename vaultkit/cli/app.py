@@ -100,7 +100,7 @@ class Settings:
 
     def workspace(self, sync: bool = True) -> Any:
         """Open the vault and its index, and bring the index up to date."""
-        from vaultkit.vault import Vault, find_vault_root
+        from vaultkit.vault.files import Vault, find_vault_root
         from vaultkit.workspace import Workspace
 
         if self._workspace is None:
@@ -311,7 +311,7 @@ def main() -> None:
     if command_named(args) == "watch":
         import gc
 
-        gc.enable()  # (off for one-shot commands: see vaultkit.launch) it runs for days
+        gc.enable()  # (off for one-shot commands: see vaultkit.cli.launch) it runs for days
     try:
         app_for(args)()
         code: Any = 0

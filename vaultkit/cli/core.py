@@ -32,7 +32,7 @@ def init(
 
     Example: vault init ~/Notes
     """
-    from vaultkit.vault import init_vault
+    from vaultkit.vault.files import init_vault
 
     made = init_vault(path)
     where = path.resolve()
@@ -112,7 +112,7 @@ def due(
     items = workspace.due(within=within, tag=tag)
     problems = workspace.problems()
     if as_json:
-        from vaultkit.views import overdue_followups, upcoming_birthdays_of
+        from vaultkit.views.builtin import overdue_followups, upcoming_birthdays_of
 
         print_json(
             {
@@ -157,7 +157,7 @@ def show(
     if as_json:
         print_json(data)
         return
-    from vaultkit.parse import plain_text
+    from vaultkit.notes.parse import plain_text
 
     echo = typer.echo
     echo(f"{data['name']}  ({data['path']})")

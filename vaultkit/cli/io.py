@@ -53,7 +53,7 @@ def _run_import(
     as_json: bool,
     photos: bool = False,
 ) -> None:
-    from vaultkit.importers import run_import
+    from vaultkit.contacts.importers import run_import
 
     workspace = settings_of(ctx).workspace()
     plan = run_import(workspace, kind, files, apply=apply, cadence=cadence, tags=tags or [], photos=photos)
@@ -142,7 +142,7 @@ def import_google(
 
 
 def _export(ctx: typer.Context, kind: str, output: Path | None, days: int = 90, raw: bool = False) -> None:
-    from vaultkit.exporters import run_export, write_output
+    from vaultkit.contacts.exporters import run_export, write_output
 
     workspace = settings_of(ctx).workspace()
     text, what = run_export(workspace, kind, days=days, raw=raw)

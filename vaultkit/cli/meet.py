@@ -128,7 +128,7 @@ def templates_list(
 
     Example: vault templates list
     """
-    from vaultkit.templates_admin import list_templates
+    from vaultkit.views.templates import list_templates
 
     found = list_templates(settings_of(ctx).workspace(sync=False))
     if as_json:
@@ -150,7 +150,7 @@ def templates_copy(
 
     Example: vault templates copy meeting
     """
-    from vaultkit.templates_admin import copy_template
+    from vaultkit.views.templates import copy_template
 
     rel_path = copy_template(settings_of(ctx).workspace(sync=False), name)
     typer.echo(f"Copied to {rel_path}; edit it there, vaultkit uses it from now on")

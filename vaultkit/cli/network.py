@@ -24,7 +24,7 @@ def intro(
 
     Example: vault intro "Marcus Bell" "Kwame Mensah" --note "both fight cold-chain problems"
     """
-    from vaultkit.network import record_intro
+    from vaultkit.insights.network import record_intro
 
     workspace = settings_of(ctx).workspace()
     a, b = record_intro(workspace, first, second, note=note, date=parse_date("--date", date))
@@ -45,7 +45,7 @@ def stats(
 
     Example: vault stats --since 2026-09-01
     """
-    from vaultkit.network import collect_stats, view_context, write_network
+    from vaultkit.insights.network import collect_stats, view_context, write_network
 
     workspace = settings_of(ctx).workspace()
     since_date = parse_date("--since", since)
@@ -66,7 +66,7 @@ def _count(number: int, word: str) -> str:
 
 
 def _print_stats(view: dict[str, Any]) -> None:
-    from vaultkit.network import bar
+    from vaultkit.insights.network import bar
 
     out = console()
     goal, touch = view["goal"], view["touch"]
@@ -163,7 +163,7 @@ def suggest(
 
     Example: vault suggest --n 3
     """
-    from vaultkit.network import suggest as suggest_people
+    from vaultkit.insights.network import suggest as suggest_people
 
     workspace = settings_of(ctx).workspace()
     picks = suggest_people(workspace, n)

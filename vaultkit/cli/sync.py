@@ -21,7 +21,7 @@ def git_setup(
 
     Example: vault git-setup
     """
-    from vaultkit.gitsync import git_setup as setup
+    from vaultkit.sync.git import git_setup as setup
 
     vault = settings_of(ctx).workspace(sync=False).vault
     changes = setup(vault, uninstall=uninstall)
@@ -48,8 +48,8 @@ def merge_driver(
 
     Example: vault merge-driver -- %O %A %B %P
     """
-    from vaultkit.gitsync import DRIVER_PREFIX
-    from vaultkit.gitsync import merge_driver as run
+    from vaultkit.sync.git import DRIVER_PREFIX
+    from vaultkit.sync.git import merge_driver as run
 
     outcome = run(ancestor, ours, theirs, path or str(ours))
     for message in outcome.messages:
@@ -71,7 +71,7 @@ def sync(
 
     Example: vault sync -m "notes from the conference"
     """
-    from vaultkit.gitsync import sync as run_sync
+    from vaultkit.sync.git import sync as run_sync
 
     vault = settings_of(ctx).workspace(sync=False).vault
     report = run_sync(vault, message=message, merge=merge)

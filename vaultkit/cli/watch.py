@@ -21,7 +21,7 @@ def render(
 
     Example: vault render
     """
-    from vaultkit.views import render_views
+    from vaultkit.views.builtin import render_views
 
     rendered = render_views(settings_of(ctx).workspace())
     if as_json:

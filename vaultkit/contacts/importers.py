@@ -19,15 +19,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from vaultkit.contacts.vcard import Card, Property, decode_bytes, parse_cards
 from vaultkit.dates import parse_birthday, parse_date
 from vaultkit.due import resolve_cadence
-from vaultkit.edit import set_front_matter_value
 from vaultkit.errors import IncompleteWrite, NoteParseError, RefusedWrite, UsageError, VaultkitError
 from vaultkit.model import Person, Problem, name_key
-from vaultkit.parse import decode_note, parse_text
-from vaultkit.render import yaml_list, yaml_value
-from vaultkit.vault import Snapshot, check_person_name, safe_file_stem
-from vaultkit.vcard import Card, Property, decode_bytes, parse_cards
+from vaultkit.notes.edit import set_front_matter_value
+from vaultkit.notes.parse import decode_note, parse_text
+from vaultkit.vault.files import Snapshot, check_person_name, safe_file_stem
+from vaultkit.views.render import yaml_list, yaml_value
 from vaultkit.workspace import Workspace
 
 NAME_THRESHOLD = 92

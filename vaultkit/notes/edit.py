@@ -9,7 +9,14 @@ from __future__ import annotations
 import re
 
 from vaultkit.model import name_key
-from vaultkit.parse import _GEN_END_RE, _GEN_START_RE, BOM, _strip_comments, find_front_matter, split_lines
+from vaultkit.notes.parse import (
+    _GEN_END_RE,
+    _GEN_START_RE,
+    BOM,
+    _strip_comments,
+    find_front_matter,
+    split_lines,
+)
 
 _FENCE_RE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from vaultkit.errors import ConfigError, TemplateError
-from vaultkit.render import builtin_templates_dir
+from vaultkit.views.render import builtin_templates_dir
 from vaultkit.workspace import Workspace
 
 SUFFIX = ".j2"

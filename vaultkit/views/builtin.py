@@ -213,8 +213,8 @@ def due_view(workspace: Workspace) -> str:
 # The views vaultkit knows, by the name used in `[views]` and in the block markers.
 # A feature adds its view here: "network": network_view.
 def network_view(workspace: Workspace) -> str:
-    """Network.md: growth, keeping in touch, channels, introductions, diversity (vaultkit.network)."""
-    from vaultkit.network import render_network  # the figures module is only needed here
+    """Network.md: growth, keeping in touch, channels, introductions, diversity (vaultkit.insights.network)."""
+    from vaultkit.insights.network import render_network  # the figures module is only needed here
 
     return render_network(workspace)
 

@@ -16,9 +16,9 @@ from typing import Any
 from vaultkit.config import Config
 from vaultkit.dates import add_months, parse_birthday
 from vaultkit.due import due_items, resolve_cadence
-from vaultkit.goals import streak, weekly_new
+from vaultkit.insights.goals import streak, weekly_new
 from vaultkit.model import DueItem, Person, name_key
-from vaultkit.parse import split_link
+from vaultkit.notes.parse import split_link
 
 UNKNOWN = "unknown"
 WEEKS_PER_YEAR = 52

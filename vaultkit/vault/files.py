@@ -16,7 +16,6 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
-from vaultkit.atomic import LockTimeout, lock_file, make_temp, read_locked, replace_checked
 from vaultkit.config import CONFIG_NAME, Config, load_config
 from vaultkit.dates import is_date_name
 from vaultkit.errors import (
@@ -27,6 +26,7 @@ from vaultkit.errors import (
     VaultNotFound,
     WriteFailed,
 )
+from vaultkit.vault.atomic import LockTimeout, lock_file, make_temp, read_locked, replace_checked
 
 RACY_NS = 2_000_000_000  # a file system may keep mtimes this coarsely (FAT: 2 s)
 STAT_BYTES = 24  # one note in `Scan.stats`: mtime_ns, size and a flag, 8 bytes each
@@ -475,7 +475,7 @@ class Vault:
 
         A change made by anyone after `expected` was read is never replaced: vaultkit
         processes wait for the note's lock, other writers are caught by the swap (see
-        `vaultkit.atomic`). A file system's refusal (full, read-only) leaves the file as it
+        `vaultkit.vault.atomic`). A file system's refusal (full, read-only) leaves the file as it
         was and raises WriteFailed.
         """
         full = self.path(rel_path)

@@ -31,7 +31,7 @@ from typing import Any, NamedTuple
 import yaml
 
 from vaultkit.model import name_key
-from vaultkit.parse import BOM, LOG_ENTRY_RE, find_front_matter, load_yaml
+from vaultkit.notes.parse import BOM, LOG_ENTRY_RE, find_front_matter, load_yaml
 
 TextMerge = Callable[[str, str, str], tuple[str, bool]]
 """(ancestor, ours, theirs) -> (merged text, clean): a line-based three-way text merge."""

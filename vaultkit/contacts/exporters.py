@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from vaultkit import __version__
+from vaultkit.contacts.vcard import content_line, escape
 from vaultkit.dates import Birthday, parse_birthday
 from vaultkit.due import describe_cadence
 from vaultkit.errors import RefusedWrite, UsageError, VaultGone, WriteFailed
 from vaultkit.model import DueItem, Person
-from vaultkit.vcard import content_line, escape
 from vaultkit.workspace import Workspace
 
 PRODID = f"-//vaultkit//vaultkit {__version__}//EN"
@@ -278,7 +278,7 @@ def write_output(workspace: Workspace, target: Path, text: str) -> Path:
         raise RefusedWrite(f"{target} is a note in the vault; write the export to another file")
     if full.is_dir():
         raise UsageError(f"-o {target} is a folder; give a file name")
-    from vaultkit.atomic import make_temp
+    from vaultkit.vault.atomic import make_temp
 
     try:
         if root in full.parents:

@@ -15,7 +15,7 @@ from typing import Any
 from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
 
 from vaultkit.errors import TemplateError
-from vaultkit.sandbox import GuardedEnvironment, Limits, RenderLimitError
+from vaultkit.views.sandbox import GuardedEnvironment, Limits, RenderLimitError
 
 MAX_OUTPUT_CHARS = Limits().max_value
 _PLAIN_YAML_RE = re.compile(r"^[\w .@+/()'&,-]*$", re.UNICODE)
@@ -27,7 +27,7 @@ def builtin_templates_dir() -> Path:
     packaged = Path(str(resources.files("vaultkit"))) / "templates"
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parent.parent / "templates"
+    return Path(__file__).resolve().parents[2] / "templates"
 
 
 def yaml_value(value: object) -> str:

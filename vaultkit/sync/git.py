@@ -20,10 +20,10 @@ from pathlib import Path
 
 from vaultkit.config import CONFIG_NAME, Config, load_config
 from vaultkit.errors import ConfigError, GitError
-from vaultkit.merge import OURS_LABEL, THEIRS_LABEL, merge_note
 from vaultkit.model import Problem
-from vaultkit.parse import LOG_ENTRY_RE, conflict_marker_line
-from vaultkit.vault import Vault, is_conflict_copy
+from vaultkit.notes.merge import OURS_LABEL, THEIRS_LABEL, merge_note
+from vaultkit.notes.parse import LOG_ENTRY_RE, conflict_marker_line
+from vaultkit.vault.files import Vault, is_conflict_copy
 
 DRIVER = "vaultkit"
 ATTRIBUTES_FILE = ".gitattributes"

@@ -16,8 +16,7 @@ from typing import Any
 
 from vaultkit.due import due_items, why_due
 from vaultkit.errors import RefusedWrite, UsageError
-from vaultkit.model import DueItem, FollowUp, Person, name_key
-from vaultkit.stats import (
+from vaultkit.insights.stats import (
     OPTIONAL_DIMENSIONS,
     Breakdown,
     IntroPair,
@@ -31,6 +30,7 @@ from vaultkit.stats import (
     network_stats,
     percent,
 )
+from vaultkit.model import DueItem, FollowUp, Person, name_key
 from vaultkit.workspace import PersonRef, Workspace, write_view
 
 INTRO_CHANNEL = "intro"

@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from vaultkit import index_file
 from vaultkit.config import Config
 from vaultkit.due import resolve_cadence
 from vaultkit.errors import IndexFileError, NoteParseError, VaultkitError
-from vaultkit.index_file import Found
+from vaultkit.index import file as index_file
+from vaultkit.index.file import Found
 from vaultkit.model import (
     PERSON,
     FollowUp,
@@ -33,7 +33,7 @@ from vaultkit.model import (
     Problem,
     name_key,
 )
-from vaultkit.vault import RACY_NS, STAT_BYTES, FileStat, Listing, Scan, Vault
+from vaultkit.vault.files import RACY_NS, STAT_BYTES, FileStat, Listing, Scan, Vault
 
 SCHEMA_VERSION = 16
 PARALLEL_THRESHOLD = 2000
@@ -212,7 +212,7 @@ def _parse_one(vault_root: str, config: Config, stat: FileStat) -> _Outcome:
             data = handle.read()
     except OSError as err:
         return _Outcome(stat, None, NoteParseError(stat.rel_path, None, f"cannot read: {err}"))
-    from vaultkit.parse import parse_note  # regexes to compile: not for commands that read nothing
+    from vaultkit.notes.parse import parse_note  # regexes to compile: not for commands that read nothing
 
     try:
         return _Outcome(stat, parse_note(stat.rel_path, data, config), None)
@@ -1441,7 +1441,7 @@ def _line_text(body: str, note: ParsedNote, line: int | None) -> str:
     """The text of a link's line in a daily note, for the interaction list."""
     if line is None:
         return note.name
-    from vaultkit.parse import split_lines
+    from vaultkit.notes.parse import split_lines
 
     body_lines = split_lines(body)
     offset = line - note.body_line

@@ -1,0 +1,1 @@
+"""The SQLite index: a cache of the notes, kept current by file times."""

@@ -1,0 +1,1 @@
+"""Figures about the network: stats, goals, introductions, suggestions."""

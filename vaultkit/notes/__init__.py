@@ -1,0 +1,1 @@
+"""A note's text: its Markdown grammar, front matter, parsing, byte-preserving edits, merging."""

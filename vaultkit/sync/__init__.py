@@ -1,0 +1,1 @@
+"""git: setup, `vault sync`, and the merge driver git calls."""

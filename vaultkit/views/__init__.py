@@ -1,0 +1,1 @@
+"""Rendering: the sandboxed Jinja environment, the built-in views, template admin."""
