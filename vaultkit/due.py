@@ -46,15 +46,27 @@ def resolve_cadence(person: Person, config: Config) -> tuple[Cadence, str] | Non
     return None
 
 
-def due_on(person: Person, cadence: Cadence, today: dt.date) -> tuple[dt.date | None, int]:
-    """(due_on, cadence_days) for a person with a cadence, snooze applied."""
+def due_base(person: Person, cadence: Cadence) -> dt.date | None:
+    """The day a person with a cadence is due, whatever today is: the cadence after the last
+    contact (or the day met), moved later by a snooze; None with neither date."""
     start = person.last_contact or person.met
     when = cadence.add_to(start) if start else None
-    days = cadence.days_from(start)
+    if when is not None and person.snooze_until and person.snooze_until > when:
+        when = person.snooze_until
+    return when
+
+
+def due_on(person: Person, cadence: Cadence, today: dt.date) -> tuple[dt.date | None, int]:
+    """(due_on, cadence_days) for a person with a cadence, snooze applied.
+
+    Someone never met nor contacted is due at once, unless snoozed past today: then on the
+    snooze's day. (The index stores `due_base`, this without the part that needs today.)
+    """
+    when = due_base(person, cadence)
     snooze = person.snooze_until
-    if snooze and ((when is None and snooze > today) or (when is not None and snooze > when)):
+    if when is None and snooze and snooze > today:
         when = snooze
-    return when, days
+    return when, cadence.days_from(person.last_contact or person.met)
 
 
 def due_items(

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from vaultkit.config import Config
-from vaultkit.due import resolve_cadence
+from vaultkit.due import due_base, resolve_cadence
 from vaultkit.errors import IndexFileError, NoteParseError, VaultkitError
 from vaultkit.index import file as index_file
 from vaultkit.index.file import Found
@@ -1052,11 +1052,7 @@ class Index:
             resolved = resolve_cadence(probe, self.vault.config)
             base: str | None = None
             if resolved is not None:
-                start = probe.last_contact or probe.met
-                when = resolved[0].add_to(start) if start else None
-                if when is not None and probe.snooze_until and probe.snooze_until > when:
-                    when = probe.snooze_until
-                base = _iso(when)
+                base = _iso(due_base(probe, resolved[0]))
             updates.append(
                 (
                     last,
@@ -1130,8 +1126,10 @@ class Index:
     def due_candidates(self, today: dt.date, horizon: dt.date) -> list[Person]:
         """People who may be due by `horizon`: a superset that `due.due_items` then decides.
 
-        The stored due date assumes every contact counts; a contact after `today` or a
-        snooze can only make someone due earlier, so those people are always included.
+        The stored date is `due.due_base`, which counts every contact and knows no today;
+        the rule that needs today can only make someone due earlier than it says (a contact
+        after today does not count; a snooze on someone never met), so those people, and
+        everyone without a stored date, are always candidates.
         """
         return self._people_where(
             # The planner would rather walk everyone in name order; the partial index holds
