@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from vaultkit.config import Config
+from vaultkit.dates import shift
 from vaultkit.due import resolve_cadence
 from vaultkit.errors import NoteParseError
 from vaultkit.model import (
@@ -918,7 +919,7 @@ class Index:
         falls in the `days` after today, by name: a superset (Feb 29 is always included) that
         `views.upcoming_birthdays_of` then decides. Birthdays are stored normalised
         (`YYYY-MM-DD` or `--MM-DD`)."""
-        month_days = {(today + dt.timedelta(days=n)).strftime("%m-%d") for n in range(days + 1)}
+        month_days = {shift(today, n).strftime("%m-%d") for n in range(days + 1)}
         month_days.add("02-29")
         marks = ", ".join("?" * len(month_days))
         # Everything from the index (it holds these columns): no row of the table is read.
@@ -927,6 +928,15 @@ class Index:
             f"WHERE birthday IS NOT NULL AND substr(birthday, -5) IN ({marks}) AND archived = 0 "
             "ORDER BY name_key, path",
             tuple(sorted(month_days)),
+        )
+        return rows.fetchall()
+
+    def birthdays_after(self, today: dt.date) -> list[tuple[str, str]]:
+        """(path, birthday) of the people born after `today`, by path: a date that makes no
+        sense, shown without its year."""
+        # Stored normalised: `--MM-DD` (no year) sorts before every date.
+        rows = self.db.execute(
+            "SELECT path, birthday FROM people WHERE birthday > ? ORDER BY path", (today.isoformat(),)
         )
         return rows.fetchall()
 

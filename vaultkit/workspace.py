@@ -196,6 +196,10 @@ class Workspace:
             from vaultkit.importers import likely_duplicates
 
             problems += sync_problems(self.vault) + likely_duplicates(self.index.people_fields())
+            problems += [
+                Problem(path, None, "warning", f"birthday {birthday} is after today; its year is left out")
+                for path, birthday in self.index.birthdays_after(self.today)
+            ]
             problems.sort(key=lambda p: (p.path, p.line or 0, p.level, p.message))
         return found + problems
 
