@@ -1,17 +1,22 @@
 """SPEC §4 "Bad input is reported, not fatal", through the real CLI: a note with dates at the
-calendar's ends, a file or folder name that is not UTF-8, a folder that cannot be read. Each
-is named in `vault check` (where it is worth saying) and every other note still works."""
+calendar's ends, a file or folder name that is not UTF-8. Each is named in `vault check`
+(where it is worth saying) and every other note still works."""
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from conftest import write_note
-from typer.testing import Result
+from typer.testing import CliRunner, Result
+
+from vaultkit.cli import app
 
 Cli = Callable[..., Result]
+MakePerson = Callable[..., Path]
 
 FIRST, LAST = "0001-01-01", "9999-12-31"
 
@@ -98,3 +103,82 @@ def test_the_ordinary_person_is_still_there_beside_dates_at_the_calendars_ends(
     assert "born 9999" not in calendar.stdout
     check = cli("check")
     assert "People/Birthday 1.md: warning: birthday 9999-12-31 is after today" in check.stdout
+
+
+# -- names that are not UTF-8 ---------------------------------------------------------------
+def _bytes_path(folder: Path, name: bytes) -> bytes:
+    return os.fsencode(folder) + b"/" + name
+
+
+def _write_bytes_name(folder: Path, name: bytes, data: bytes) -> None:
+    """A file whose name is bytes no UTF-8 decodes (as a zip file or an old share leaves)."""
+    fd = os.open(_bytes_path(folder, name), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        os.write(fd, data)
+    finally:
+        os.close(fd)
+
+
+def _bad_names_vault(root: Path, make_person: MakePerson) -> None:
+    make_person("Ada Lovelace", cadence="1m", last_contact="2026-09-01", birthday="1815-12-10")
+    _write_bytes_name(root / "People", b"Bad\xff\xfeName.md", b"---\ncadence: 1w\n---\n# Bad\n")
+    os.mkdir(_bytes_path(root / "People", b"Old\xe9Share"))
+    _write_bytes_name(root / "People", b"Old\xe9Share/Inside.md", b"---\ncadence: 1w\n---\n")
+    _write_bytes_name(root / "People", b"photo\xff.jpg", b"not a note: nothing to say")
+    _write_bytes_name(root / "People", b".hidden\xff.md", b"a dot file: never read")
+
+
+BAD_NAMES_CHECK = (
+    "People/Bad\\xff\\xfeName.md: error: the file name is not valid UTF-8: rename the file; note skipped\n"
+    "People/Old\\xe9Share/: error: the folder name is not valid UTF-8: rename the folder; "
+    "its notes are left out\n"
+)
+
+
+def test_a_name_that_is_not_utf8_is_named_in_check_and_skipped(
+    cli: Cli, vault_dir: Path, make_person: MakePerson
+) -> None:
+    _bad_names_vault(vault_dir, make_person)
+    check = cli("check")
+    assert (check.exit_code, check.stdout) == (1, BAD_NAMES_CHECK + "2 error(s), 0 warning(s)\n")
+    as_json = json.loads(cli("check", "--json").stdout)
+    assert [p["path"] for p in as_json["problems"]] == [
+        "People/Bad\\xff\\xfeName.md",
+        "People/Old\\xe9Share/",
+    ]
+    due = cli("due")
+    assert due.exit_code == 0 and "Ada Lovelace" in due.stdout and "Bad" not in due.stdout
+    assert due.stderr == (
+        "vault: 1 folder(s) could not be read, so their notes are left out, and 1 note problem(s) "
+        "skipped; run `vault check` to see them\n"
+    )
+    crashed = []
+    for args in (
+        ["log", "Ada", "coffee"], ["show", "Ada"], ["render"], ["export", "ics"], ["export", "csv"],
+        ["export", "json"], ["export", "vcard"], ["list"], ["search", "Ada"], ["followups"],
+        ["stats"], ["suggest"], ["meet", "Ada"], ["index"], ["index", "--rebuild"], ["due", "--json"],
+    ):  # fmt: skip
+        result = cli(*args)
+        if result.exit_code != 0 or "unexpected error" in result.output:
+            crashed.append(f"vault {' '.join(args)}: {result.output.strip().splitlines()[-1:]}")
+    assert crashed == []
+    # The stored walk keeps what it found: still named when the folder is not listed again.
+    again = cli("check")
+    assert (again.exit_code, again.stdout) == (1, BAD_NAMES_CHECK + "2 error(s), 0 warning(s)\n")
+    os.rename(_bytes_path(vault_dir / "People", b"Bad\xff\xfeName.md"), vault_dir / "People" / "Bea.md")
+    os.rename(_bytes_path(vault_dir / "People", b"Old\xe9Share"), vault_dir / "People" / "Old Share")
+    fixed = cli("check")
+    assert (fixed.exit_code, fixed.stdout) == (0, "No problems found.\n")
+    assert [p["name"] for p in json.loads(cli("list", "--json").stdout)["people"]] == [
+        "Ada Lovelace", "Bea", "Inside",
+    ]  # fmt: skip
+
+
+def test_a_vault_folder_named_in_bytes_is_still_a_vault(tmp_path: Path) -> None:
+    root = os.fsdecode(_bytes_path(tmp_path, b"Vault\xff"))
+    write_note(Path(root), "People/Ada.md", "---\ncadence: 1m\n---\n")
+    # No --index: the default one is named from the vault's path.
+    runner = CliRunner(env={"XDG_CACHE_HOME": str(tmp_path / "cache"), "VAULTKIT_INDEX": None})
+    result = runner.invoke(app, ["--vault", root, "--today", "2026-11-22", "due"])
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert "Ada" in result.stdout

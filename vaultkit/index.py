@@ -34,7 +34,7 @@ from vaultkit.model import (
 )
 from vaultkit.vault import RACY_NS, STAT_BYTES, FileStat, Listing, Scan, Vault
 
-SCHEMA_VERSION = 16
+SCHEMA_VERSION = 17
 PARALLEL_THRESHOLD = 2000
 _WALK_CHUNK = STAT_BYTES * 512  # the stats of 512 notes
 
@@ -92,10 +92,11 @@ CREATE INDEX problems_path ON problems(path);
 -- a sync touches (working them out over everyone costs 0.5 s at 100,000 people)
 CREATE TABLE clashes (key TEXT, path TEXT, message TEXT);
 CREATE INDEX clashes_key ON clashes(key);
--- the last walk (see Index._store_walk): each folder's listing, note names joined by "/",
--- and every note's stat, 512 notes a row, so that one edit rewrites one row
+-- the last walk (see Index._store_walk): each folder's listing, note names joined by "/"
+-- (names that are not UTF-8, as shown, a JSON list), and every note's stat, 512 notes a
+-- row, so that one edit rewrites one row
 CREATE TABLE walk_folders (position INTEGER PRIMARY KEY, prefix TEXT, mtime_ns INTEGER,
-  inode INTEGER, names TEXT, folders TEXT);
+  inode INTEGER, names TEXT, folders TEXT, bad_names TEXT);
 CREATE TABLE walk_stats (chunk INTEGER PRIMARY KEY, stats BLOB);
 CREATE VIRTUAL TABLE notes_fts USING fts5(
   path UNINDEXED, name, body, tokenize = 'unicode61 remove_diacritics 2');
@@ -108,7 +109,8 @@ def default_index_path(root: Path) -> Path:
 
     from platformdirs import user_cache_dir
 
-    digest = hashlib.sha256(str(root.resolve()).encode("utf-8")).hexdigest()[:16]
+    # fsencode: the path's own bytes, which need not be UTF-8 (the same bytes when they are).
+    digest = hashlib.sha256(os.fsencode(root.resolve())).hexdigest()[:16]
     return Path(user_cache_dir("vaultkit")) / digest / "index.sqlite"
 
 
@@ -518,6 +520,9 @@ class Index:
         generation, previous = self._walk_snapshot()
         scan = self.vault.scan(previous.listings if previous and not relist else ())
         report.total = len(scan.stats) // 3
+        left_out = json.dumps(scan.left_out())
+        if left_out != (self._meta("left_out") or "[]"):
+            self._set_meta("left_out", left_out)
         removed: list[str] = []
         if previous is not None and previous.generation == generation and previous.same_notes(scan):
             # The notes of the last walk, and nothing written since: the index holds exactly
@@ -618,9 +623,10 @@ class Index:
                     inode,
                     names.split("/") if names else [],
                     folders.split("/") if folders else [],
+                    tuple(json.loads(bad_names)) if bad_names else (),
                 )
-                for prefix, mtime_ns, inode, names, folders in db.execute(
-                    "SELECT prefix, mtime_ns, inode, names, folders FROM walk_folders ORDER BY position"
+                for prefix, mtime_ns, inode, names, folders, bad_names in db.execute(
+                    "SELECT prefix, mtime_ns, inode, names, folders, bad_names FROM walk_folders ORDER BY position"
                 )
             ]
             stats = b"".join(row[0] for row in db.execute("SELECT stats FROM walk_stats ORDER BY chunk"))
@@ -652,7 +658,7 @@ class Index:
                 if stored is None or not stored.same_listings(scan):
                     db.execute("DELETE FROM walk_folders")
                     db.executemany(
-                        "INSERT INTO walk_folders VALUES (?, ?, ?, ?, ?, ?)",
+                        "INSERT INTO walk_folders VALUES (?, ?, ?, ?, ?, ?, ?)",
                         [
                             (
                                 n,
@@ -661,6 +667,7 @@ class Index:
                                 each.inode,
                                 "/".join(each.names),
                                 "/".join(each.folders),
+                                json.dumps(each.bad_names) if each.bad_names else "",
                             )
                             for n, each in enumerate(scan.listings)
                         ],
@@ -1114,13 +1121,22 @@ class Index:
         return [(r[0], r[1], " ".join(r[2].split())) for r in rows]
 
     def problems(self) -> list[Problem]:
-        """Problems found while reading notes, plus name and alias clashes."""
+        """Problems found while reading notes, name and alias clashes, and what the last
+        walk left out (`left_out`)."""
         rows = self.db.execute(
             "SELECT * FROM (SELECT path, line, level, message FROM problems "
-            "UNION ALL SELECT path, NULL, 'warning', message FROM clashes) "
+            "UNION ALL SELECT path, NULL, 'warning', message FROM clashes "
+            "UNION ALL SELECT json_extract(value, '$[0]'), NULL, 'error', json_extract(value, '$[1]') "
+            "FROM json_each(coalesce((SELECT value FROM meta WHERE key = 'left_out'), '[]'))) "
             "ORDER BY path, coalesce(line, 0), level, message"
         )
         return list(map(Problem._make, rows))
+
+    def left_out(self) -> list[Problem]:
+        """What the last walk could not take in: notes and folders (their paths end in `/`)
+        whose names are not UTF-8. One small read: cheap enough for every command."""
+        found = json.loads(self._meta("left_out") or "[]")
+        return [Problem(path, None, "error", why) for path, why in found]
 
     def _update_clashes(self) -> None:
         """Redo the name and alias clashes of the name and alias keys this sync touched."""

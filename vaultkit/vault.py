@@ -101,6 +101,9 @@ class Listing(NamedTuple):
     inode: int  # and its inode: a folder renamed into its place is another folder
     names: list[str]  # its plain notes (regular `.md` files a walk keeps), in listing order
     folders: list[str]  # the names of its sub-folders a walk enters
+    # Notes and sub-folders a walk would keep but whose names are not UTF-8, as `shown_name`
+    # shows them, a folder's with a trailing slash: `vault check` names them.
+    bad_names: tuple[str, ...] = ()
 
 
 class Scan(NamedTuple):
@@ -111,6 +114,19 @@ class Scan(NamedTuple):
     listings: list[Listing]
     odd: list[str]
     stats: array[int]
+
+    def left_out(self) -> list[tuple[str, str]]:
+        """(path, why) of what this walk could not take in, by path: notes and folders
+        whose names are not UTF-8."""
+        found: list[tuple[str, str]] = []
+        for listing in self.listings:
+            for name in listing.bad_names:
+                if name.endswith("/"):
+                    why = "the folder name is not valid UTF-8: rename the folder; its notes are left out"
+                else:
+                    why = "the file name is not valid UTF-8: rename the file; note skipped"
+                found.append((listing.prefix + name, why))
+        return sorted(found)
 
     @property
     def paths(self) -> list[str]:
@@ -196,6 +212,21 @@ def _drop_missing(stats: array[int], listings: list[Listing]) -> tuple[array[int
     return kept, out
 
 
+def is_utf8(text: str) -> bool:
+    """Whether a name from the file system is text: a name whose bytes are not UTF-8 (from
+    a zip file or an old share) holds lone surrogates, which no note path may hold."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def shown_name(text: str) -> str:
+    """A file name as a user can read it: bytes that are not UTF-8 as `\\xff`."""
+    return os.fsencode(text).decode("utf-8", "backslashreplace")
+
+
 def _stat_names(groups: list[tuple[str, list[str]]]) -> array[int]:
     found: array[int] = array("q")
     add = found.append
@@ -269,12 +300,10 @@ class Vault:
             listing = known.get(prefix)
             try:
                 st = os.stat(folder)
+                if listing is None or (listing.mtime_ns, listing.inode) != (st.st_mtime_ns, st.st_ino):
+                    listing = self._list(folder, prefix, st, odd)
             except OSError:
                 continue
-            if listing is None or (listing.mtime_ns, listing.inode) != (st.st_mtime_ns, st.st_ino):
-                listing = self._list(folder, prefix, st, odd)
-                if listing is None:
-                    continue
             listings.append(listing)
             stack.extend(prefix + name + "/" for name in listing.folders)
         stats = _stat_groups([(os.path.join(root, each.prefix), each.names) for each in listings], parallel)
@@ -284,17 +313,16 @@ class Vault:
             stats.extend((note.mtime_ns, note.size, 0))
         return Scan(listings, [note.rel_path for note in odd], stats)
 
-    def _list(self, folder: str, prefix: str, st: os.stat_result, odd: list[FileStat]) -> Listing | None:
-        """List one folder: its plain notes and sub-folders; other notes go to `odd`."""
-        try:
-            with os.scandir(folder) as listing:
-                entries = list(listing)
-        except OSError:
-            return None
+    def _list(self, folder: str, prefix: str, st: os.stat_result, odd: list[FileStat]) -> Listing:
+        """List one folder: its plain notes and sub-folders; other notes go to `odd`. An
+        OSError is the caller's."""
+        with os.scandir(folder) as listing:
+            entries = list(listing)
         names = [e.name for e in entries]
         joined = "\0" + "\0".join(names) + "\0"
         plain = [e.is_file(follow_symlinks=False) for e in entries]
         had_odd = len(odd)
+        bad_names: tuple[str, ...] = ()
         if (
             joined.count(".md\0") == len(names)
             and plain.count(False) == 0
@@ -305,13 +333,34 @@ class Vault:
         ):
             notes, folders = names, list[str]()  # the common case: a folder of notes, nothing else
         else:
+            if not joined.isascii() and not is_utf8(joined):
+                entries, bad_names = self._bad_names(entries, folder, prefix)
             notes, folders = self._split_entries(entries, folder, prefix, odd)
         # A folder changed within the file system's time resolution of now may change again
         # without a new mtime: list it again next time.
         mtime_ns = st.st_mtime_ns
         if time.time_ns() - mtime_ns < RACY_NS or len(odd) > had_odd:
             mtime_ns = -1  # (and a symlinked note is found only by listing its folder)
-        return Listing(prefix, mtime_ns, st.st_ino, notes, folders)
+        return Listing(prefix, mtime_ns, st.st_ino, notes, folders, bad_names)
+
+    def _bad_names(
+        self, entries: list[os.DirEntry[str]], folder: str, prefix: str
+    ) -> tuple[list[os.DirEntry[str]], tuple[str, ...]]:
+        """Take out the entries whose names are not UTF-8; returns the others, and those of
+        the taken that a walk would keep (notes and folders), as shown."""
+        kept: list[os.DirEntry[str]] = []
+        bad: list[str] = []
+        for entry in entries:
+            name = entry.name
+            if name.isascii() or is_utf8(name):
+                kept.append(entry)
+            elif self._wanted(entry, folder, prefix):
+                with contextlib.suppress(OSError):
+                    if entry.is_dir():
+                        bad.append(shown_name(name) + "/")
+                    elif name[-3:].lower() == ".md":
+                        bad.append(shown_name(name))
+        return kept, tuple(bad)
 
     def _split_entries(
         self, entries: list[os.DirEntry[str]], folder: str, prefix: str, odd: list[FileStat]
@@ -375,6 +424,8 @@ class Vault:
         parts = rel_path.split("/")
         if not rel_path.lower().endswith(".md") or any(part.startswith(".") for part in parts):
             return False
+        if not rel_path.isascii() and not is_utf8(rel_path):
+            return False  # a name that is not UTF-8: the walk names it in `vault check` instead
         if is_conflict_copy(parts[-1]):
             return False
         key = unicodedata.normalize("NFC", rel_path)

@@ -203,6 +203,11 @@ class Workspace:
             problems.sort(key=lambda p: (p.path, p.line or 0, p.level, p.message))
         return found + problems
 
+    def left_out(self) -> list[Problem]:
+        """What the last walk could not take in (names that are not UTF-8): cheap, for
+        commands that show people to say some are missing."""
+        return self.index.left_out()
+
     def person_summary(self, person: Person) -> dict[str, Any]:
         """The list/show fields of a person: cadence, due date, last contact."""
         resolved = resolve_cadence(person, self.config)
