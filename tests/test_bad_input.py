@@ -1,24 +1,30 @@
 """SPEC §4 "Bad input is reported, not fatal", through the real CLI: a note with dates at the
-calendar's ends, a file or folder name that is not UTF-8. Each is named in `vault check`
-(where it is worth saying) and every other note still works."""
+calendar's ends, a file or folder name that is not UTF-8, a folder that cannot be read. Each
+is named in `vault check` (where it is worth saying) and every other note still works."""
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import write_note
 from typer.testing import CliRunner, Result
 
+import vaultkit.index as index_module
 from vaultkit.cli import app
 
 Cli = Callable[..., Result]
 MakePerson = Callable[..., Path]
 
 FIRST, LAST = "0001-01-01", "9999-12-31"
+OLD_NS = 1_600_000_000 * 10**9  # a time long before any test runs
 
 
 # -- dates at the calendar's ends ---------------------------------------------------------
@@ -182,3 +188,169 @@ def test_a_vault_folder_named_in_bytes_is_still_a_vault(tmp_path: Path) -> None:
     result = runner.invoke(app, ["--vault", root, "--today", "2026-11-22", "due"])
     assert (result.exit_code, result.stderr) == (0, "")
     assert "Ada" in result.stdout
+
+
+# -- folders that cannot be read ------------------------------------------------------------
+def _deny(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """chmod 000 a folder; as root, whom chmod denies nothing, its listing fails through a hook."""
+    folder.chmod(0)
+    if os.geteuid() == 0:
+        real = os.scandir
+        denied = os.path.normpath(folder)
+
+        def scandir(path: Any = ".") -> Any:
+            if isinstance(path, str) and os.path.normpath(path) == str(denied):
+                raise PermissionError(13, "Permission denied", path)
+            return real(path)
+
+        monkeypatch.setattr(os, "scandir", scandir)
+
+
+def _allow(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.undo()
+    folder.chmod(0o755)
+
+
+UNREADABLE = "People/Private/: error: cannot be read (permission denied); its notes are left out\n"
+FOLDER_WARNING = (
+    "vault: 1 folder(s) could not be read, so their notes are left out; run `vault check` to see them\n"
+)
+
+
+def test_a_folder_that_cannot_be_read_is_named_and_tried_again_every_run(
+    cli: Cli, vault_dir: Path, make_person: MakePerson, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_person("Ada", cadence="1m")
+    make_person("Bob", folder="People/Private", cadence="1m")
+    make_person("Cy", folder="People/Private/Deep", cadence="1m")
+    private = vault_dir / "People" / "Private"
+    for folder in (vault_dir, vault_dir / "People", private, private / "Deep"):
+        os.utime(folder, ns=(OLD_NS, OLD_NS))  # folders nobody changed lately: listings kept
+    names = lambda result: [item["name"] for item in json.loads(result.stdout)["due"]]  # noqa: E731
+    assert names(cli("due", "--json")) == ["Ada", "Bob", "Cy"]  # indexed, and the walk stored
+    _deny(private, monkeypatch)
+    try:
+        # Its people leave, with a word: on stderr where people are shown, and in check.
+        due = cli("due")
+        assert (due.exit_code, due.stderr) == (0, FOLDER_WARNING)
+        assert "Ada" in due.stdout and "Bob" not in due.stdout and "Cy" not in due.stdout
+        listed = cli("list")
+        assert (listed.exit_code, listed.stderr) == (0, FOLDER_WARNING)
+        assert "Ada" in listed.stdout and "Bob" not in listed.stdout
+        check = cli("check")
+        assert (check.exit_code, check.stdout) == (1, UNREADABLE + "1 error(s), 0 warning(s)\n")
+        assert json.loads(cli("due", "--json").stdout)["problems"] == [
+            {
+                "path": "People/Private/",
+                "line": None,
+                "level": "error",
+                "message": "cannot be read (permission denied); its notes are left out",
+            }
+        ]
+        assert (
+            cli("index").exit_code == 0 and cli("check").stdout == UNREADABLE + "1 error(s), 0 warning(s)\n"
+        )
+        show = cli("show", "Bob")
+        assert show.exit_code == 1 and "unexpected" not in show.output
+    finally:
+        _allow(private, monkeypatch)
+    # Readable again: tried on the next run, its people are back and check is quiet.
+    assert names(cli("due", "--json")) == ["Ada", "Bob", "Cy"]
+    assert (cli("check").stdout, cli("due").stderr) == ("No problems found.\n", "")
+
+
+def test_a_folder_that_cannot_be_read_before_the_first_run(
+    cli: Cli, vault_dir: Path, make_person: MakePerson, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_person("Ada", cadence="1m")
+    make_person("Bob", folder="People/Private", cadence="1m")
+    private = vault_dir / "People" / "Private"
+    _deny(private, monkeypatch)
+    try:
+        check = cli("check")
+        assert (check.exit_code, check.stdout) == (1, UNREADABLE + "1 error(s), 0 warning(s)\n")
+    finally:
+        _allow(private, monkeypatch)
+    assert [p["name"] for p in json.loads(cli("list", "--json").stdout)["people"]] == ["Ada", "Bob"]
+
+
+def test_a_note_that_cannot_be_read_is_read_again_once_it_can(
+    cli: Cli, vault_dir: Path, make_person: MakePerson, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_person("Ada", cadence="1m")
+    bob = make_person("Bob", cadence="1m")
+    os.utime(bob, ns=(OLD_NS, OLD_NS))  # a chmod leaves its times: they say nothing changed
+    bob.chmod(0)
+    if os.geteuid() == 0:  # chmod denies root nothing: the read fails through a hook
+        real = open
+
+        def denying_open(path: Any, *args: Any, **kwargs: Any) -> Any:
+            if os.path.normpath(path) == str(bob):
+                raise PermissionError(13, "Permission denied", path)
+            return real(path, *args, **kwargs)
+
+        monkeypatch.setattr(index_module, "open", denying_open, raising=False)
+    unreadable = "People/Bob.md: error: cannot be read (permission denied); note skipped\n"
+    try:
+        for _ in range(2):  # the first run, and one that compares with the stored walk
+            check = cli("check")
+            assert (check.exit_code, check.stdout) == (1, unreadable + "1 error(s), 0 warning(s)\n")
+        shown = cli("show", "Bob")
+        assert (shown.exit_code, shown.stderr) == (
+            1,
+            "vault: People/Bob.md cannot be read (permission denied); fix it, then run the command again\n",
+        )
+    finally:
+        monkeypatch.undo()
+        bob.chmod(0o644)
+    assert [item["name"] for item in json.loads(cli("due", "--json").stdout)["due"]] == ["Ada", "Bob"]
+    assert cli("check").stdout == "No problems found.\n"
+
+
+def _without_root_powers() -> None:
+    """In a child about to run a command as root: drop the capabilities that let root read
+    any folder (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH), so a chmod 000 folder denies it."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (1, 2):
+        if libc.prctl(24, capability, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
+            raise OSError(ctypes.get_errno(), "cannot drop a capability")
+
+
+def test_an_unreadable_folder_for_real(vault_dir: Path, make_person: MakePerson, tmp_path: Path) -> None:
+    """The same without a hook, in a process that a chmod 000 folder really denies."""
+    make_person("Ada", cadence="1m")
+    make_person("Bob", folder="People/Private", cadence="1m")
+    cy = make_person("Cy", cadence="1m")
+    os.utime(cy, ns=(OLD_NS, OLD_NS))
+    private = vault_dir / "People" / "Private"
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "vaultkit", "--vault", str(vault_dir), "--index"]
+        command += [str(tmp_path / "index.sqlite"), "--today", "2026-11-22", *args]
+        env = {**os.environ, "COLUMNS": "120"}
+        setup = _without_root_powers if os.geteuid() == 0 and sys.platform == "linux" else None
+        return subprocess.run(command, capture_output=True, text=True, env=env, preexec_fn=setup)
+
+    cy.chmod(0)
+    try:
+        first = run("due")
+        assert (first.stdout.count("Bob"), first.stdout.count("Cy")) == (1, 0)
+        private.chmod(0)
+        due = run("due")
+        assert (due.returncode, due.stdout.count("Ada"), due.stdout.count("Bob")) == (0, 1, 0)
+        assert due.stderr == (
+            "vault: 1 folder(s) could not be read, so their notes are left out, and 1 note problem(s) "
+            "skipped; run `vault check` to see them\n"
+        )
+        check = run("check")
+        assert (check.returncode, check.stdout) == (
+            1,
+            "People/Cy.md: error: cannot be read (permission denied); note skipped\n"
+            + UNREADABLE
+            + "2 error(s), 0 warning(s)\n",
+        )
+    finally:
+        private.chmod(0o755)
+        cy.chmod(0o644)
+    assert ("Bob" in run("due").stdout, "Cy" in run("due").stdout) == (True, True)
+    assert run("check").stdout == "No problems found.\n"

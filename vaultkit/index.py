@@ -32,11 +32,12 @@ from vaultkit.model import (
     Problem,
     name_key,
 )
-from vaultkit.vault import RACY_NS, STAT_BYTES, FileStat, Listing, Scan, Vault
+from vaultkit.vault import RACY_NS, STAT_BYTES, FileStat, Listing, Scan, Vault, cannot_read
 
-SCHEMA_VERSION = 17
+SCHEMA_VERSION = 18
 PARALLEL_THRESHOLD = 2000
 _WALK_CHUNK = STAT_BYTES * 512  # the stats of 512 notes
+UNREAD = -1  # the mtime_ns in `files` of a note that could not be read: no stat matches it
 
 _SECONDARY_INDEXES = (
     "files_stem", "files_mtime", "people_name", "people_due", "people_birthday", "aliases_key", "aliases_person", "links_src", "links_target",
@@ -96,7 +97,7 @@ CREATE INDEX clashes_key ON clashes(key);
 -- (names that are not UTF-8, as shown, a JSON list), and every note's stat, 512 notes a
 -- row, so that one edit rewrites one row
 CREATE TABLE walk_folders (position INTEGER PRIMARY KEY, prefix TEXT, mtime_ns INTEGER,
-  inode INTEGER, names TEXT, folders TEXT, bad_names TEXT);
+  ctime_ns INTEGER, inode INTEGER, names TEXT, folders TEXT, bad_names TEXT);
 CREATE TABLE walk_stats (chunk INTEGER PRIMARY KEY, stats BLOB);
 CREATE VIRTUAL TABLE notes_fts USING fts5(
   path UNINDEXED, name, body, tokenize = 'unicode61 remove_diacritics 2');
@@ -203,7 +204,10 @@ def _parse_one(vault_root: str, config: Config, stat: FileStat) -> _Outcome:
         with open(os.path.join(vault_root, stat.rel_path), "rb") as handle:
             data = handle.read()
     except OSError as err:
-        return _Outcome(stat, None, NoteParseError(stat.rel_path, None, f"cannot read: {err}"))
+        # Kept with no time (UNREAD): every sync tries it again, for its file times do not
+        # change when it becomes readable (a chmod, a share that comes back).
+        problem = NoteParseError(stat.rel_path, None, cannot_read(err))
+        return _Outcome(stat._replace(mtime_ns=UNREAD), None, problem)
     from vaultkit.parse import parse_note  # regexes to compile: not for commands that read nothing
 
     try:
@@ -558,10 +562,12 @@ class Index:
                 seen = set(paths)
                 removed = [path for path, _, _ in known if path not in seen]
         # Changed within the file system's time resolution of the last scan: the stat may
-        # not show a second edit, so read them again.
+        # not show a second edit, so read them again; and so the notes that could not be read.
         racy = {
             row[0]
-            for row in self.db.execute("SELECT path FROM files WHERE mtime_ns >= ?", (last_scan - RACY_NS,))
+            for row in self.db.execute(
+                "SELECT path FROM files WHERE mtime_ns >= ? OR mtime_ns = ?", (last_scan - RACY_NS, UNREAD)
+            )
         } - new_or_changed
         if racy:
             paths = paths if paths is not None else scan.paths
@@ -620,13 +626,15 @@ class Index:
                 Listing(
                     prefix,
                     mtime_ns,
+                    ctime_ns,
                     inode,
                     names.split("/") if names else [],
                     folders.split("/") if folders else [],
                     tuple(json.loads(bad_names)) if bad_names else (),
                 )
-                for prefix, mtime_ns, inode, names, folders, bad_names in db.execute(
-                    "SELECT prefix, mtime_ns, inode, names, folders, bad_names FROM walk_folders ORDER BY position"
+                for prefix, mtime_ns, ctime_ns, inode, names, folders, bad_names in db.execute(
+                    "SELECT prefix, mtime_ns, ctime_ns, inode, names, folders, bad_names FROM walk_folders "
+                    "ORDER BY position"
                 )
             ]
             stats = b"".join(row[0] for row in db.execute("SELECT stats FROM walk_stats ORDER BY chunk"))
@@ -658,12 +666,13 @@ class Index:
                 if stored is None or not stored.same_listings(scan):
                     db.execute("DELETE FROM walk_folders")
                     db.executemany(
-                        "INSERT INTO walk_folders VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        "INSERT INTO walk_folders VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                         [
                             (
                                 n,
                                 each.prefix,
                                 each.mtime_ns,
+                                each.ctime_ns,
                                 each.inode,
                                 "/".join(each.names),
                                 "/".join(each.folders),
@@ -1133,8 +1142,8 @@ class Index:
         return list(map(Problem._make, rows))
 
     def left_out(self) -> list[Problem]:
-        """What the last walk could not take in: notes and folders (their paths end in `/`)
-        whose names are not UTF-8. One small read: cheap enough for every command."""
+        """What the last walk could not take in: folders it could not read (their paths end
+        in `/`) and names that are not UTF-8. One small read: cheap enough for every command."""
         found = json.loads(self._meta("left_out") or "[]")
         return [Problem(path, None, "error", why) for path, why in found]
 

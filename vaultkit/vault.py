@@ -98,6 +98,7 @@ class Listing(NamedTuple):
 
     prefix: str  # vault-relative with a trailing slash; "" for the vault itself
     mtime_ns: int  # the folder's mtime when listed; -1: list it again next time
+    ctime_ns: int  # and its ctime: a chmod changes only that, and may make it unreadable
     inode: int  # and its inode: a folder renamed into its place is another folder
     names: list[str]  # its plain notes (regular `.md` files a walk keeps), in listing order
     folders: list[str]  # the names of its sub-folders a walk enters
@@ -109,16 +110,17 @@ class Listing(NamedTuple):
 class Scan(NamedTuple):
     """A walk's result: the folders' listings, then the notes found the slow way (`odd`:
     symlinks, a note's name in another case), and `stats` holding (mtime_ns, size, 0) for
-    each note in that order."""
+    each note in that order; and the folders it could not read, with why."""
 
     listings: list[Listing]
     odd: list[str]
     stats: array[int]
+    unreadable: list[tuple[str, str]]
 
     def left_out(self) -> list[tuple[str, str]]:
-        """(path, why) of what this walk could not take in, by path: notes and folders
-        whose names are not UTF-8."""
-        found: list[tuple[str, str]] = []
+        """(path, why) of what this walk could not take in, by path: folders it could not
+        read, and notes and folders whose names are not UTF-8."""
+        found = [(prefix or "./", f"{why}; its notes are left out") for prefix, why in self.unreadable]
         for listing in self.listings:
             for name in listing.bad_names:
                 if name.endswith("/"):
@@ -191,8 +193,11 @@ def _stat_groups(groups: list[tuple[str, list[str]]], parallel: bool) -> array[i
     return merged
 
 
-def _drop_missing(stats: array[int], listings: list[Listing]) -> tuple[array[int], list[Listing]]:
-    """Leave out the notes whose stat failed, and mark their folders to be listed again."""
+def _drop_missing(
+    stats: array[int], listings: list[Listing], root: str, unreadable: list[tuple[str, str]]
+) -> tuple[array[int], list[Listing]]:
+    """Leave out the notes whose stat failed, and mark their folders to be listed again; a
+    folder whose notes it may not open goes to `unreadable`."""
     kept: array[int] = array("q")
     out: list[Listing] = []
     at = 0
@@ -201,6 +206,9 @@ def _drop_missing(stats: array[int], listings: list[Listing]) -> tuple[array[int
         flags = stats[at + 2 : at + 3 * count : 3]
         if flags.count(-1):
             names = [name for n, name in enumerate(listing.names) if flags[n] != -1]
+            denied = _denied(os.path.join(root, listing.prefix), listing.names[flags.index(-1)])
+            if denied:
+                unreadable.append((listing.prefix, denied))
             for n in range(count):
                 if flags[n] != -1:
                     kept.extend(stats[at + 3 * n : at + 3 * n + 3])
@@ -210,6 +218,26 @@ def _drop_missing(stats: array[int], listings: list[Listing]) -> tuple[array[int
         out.append(listing)
         at += 3 * count
     return kept, out
+
+
+def _denied(folder: str, name: str) -> str | None:
+    """Why a note in this folder cannot be stat'ed, when it is the folder's permissions."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.stat(name, dir_fd=fd, follow_symlinks=False)
+        finally:
+            os.close(fd)
+    except PermissionError as err:
+        return cannot_read(err)
+    except OSError:
+        pass  # gone, or no longer a note: nothing to say
+    return None
+
+
+def cannot_read(err: OSError) -> str:
+    """`cannot be read (permission denied)`: why a walk left a folder out."""
+    return f"cannot be read ({(err.strerror or type(err).__name__).lower()})"
 
 
 def is_utf8(text: str) -> bool:
@@ -279,7 +307,7 @@ class Vault:
 
     def scan(self, previous: Iterable[Listing] = (), parallel: bool = True) -> Scan:
         """What `walk` lists, compactly. `previous` are the listings of an earlier scan:
-        a folder whose mtime and inode are the same since is not listed again.
+        a folder whose mtime, ctime and inode are the same since is not listed again.
 
         This runs before every command. One stat per note is the bulk of it (100,000 system
         calls at 100,000 notes), so a long list is stat'ed by two processes.
@@ -287,6 +315,9 @@ class Vault:
         known = {listing.prefix: listing for listing in previous}
         listings: list[Listing] = []
         odd: list[FileStat] = []  # notes found the slow way: symlinks, `.MD`
+        # A folder it cannot list is left out with why, and is never kept as a listing: the
+        # next walk tries it again.
+        unreadable: list[tuple[str, str]] = []
         stack = [""]
         seen: set[str] = set()
         root = str(self.root)
@@ -300,22 +331,29 @@ class Vault:
             listing = known.get(prefix)
             try:
                 st = os.stat(folder)
-                if listing is None or (listing.mtime_ns, listing.inode) != (st.st_mtime_ns, st.st_ino):
+                if listing is None or (listing.mtime_ns, listing.ctime_ns, listing.inode) != (
+                    st.st_mtime_ns,
+                    st.st_ctime_ns,
+                    st.st_ino,
+                ):
                     listing = self._list(folder, prefix, st, odd)
-            except OSError:
+            except (FileNotFoundError, NotADirectoryError):
+                continue  # gone since its parent was listed
+            except OSError as err:
+                unreadable.append((prefix, cannot_read(err)))
                 continue
             listings.append(listing)
             stack.extend(prefix + name + "/" for name in listing.folders)
         stats = _stat_groups([(os.path.join(root, each.prefix), each.names) for each in listings], parallel)
         if stats.count(-1):  # gone or replaced between listing and stat: list them again next time
-            stats, listings = _drop_missing(stats, listings)
+            stats, listings = _drop_missing(stats, listings, root, unreadable)
         for note in odd:
             stats.extend((note.mtime_ns, note.size, 0))
-        return Scan(listings, [note.rel_path for note in odd], stats)
+        return Scan(listings, [note.rel_path for note in odd], stats, unreadable)
 
     def _list(self, folder: str, prefix: str, st: os.stat_result, odd: list[FileStat]) -> Listing:
         """List one folder: its plain notes and sub-folders; other notes go to `odd`. An
-        OSError is the caller's."""
+        OSError (a folder it may not read) is the caller's."""
         with os.scandir(folder) as listing:
             entries = list(listing)
         names = [e.name for e in entries]
@@ -341,7 +379,7 @@ class Vault:
         mtime_ns = st.st_mtime_ns
         if time.time_ns() - mtime_ns < RACY_NS or len(odd) > had_odd:
             mtime_ns = -1  # (and a symlinked note is found only by listing its folder)
-        return Listing(prefix, mtime_ns, st.st_ino, notes, folders, bad_names)
+        return Listing(prefix, mtime_ns, st.st_ctime_ns, st.st_ino, notes, folders, bad_names)
 
     def _bad_names(
         self, entries: list[os.DirEntry[str]], folder: str, prefix: str

@@ -204,8 +204,8 @@ class Workspace:
         return found + problems
 
     def left_out(self) -> list[Problem]:
-        """What the last walk could not take in (names that are not UTF-8): cheap, for
-        commands that show people to say some are missing."""
+        """What the last walk could not take in (folders it could not read, names that are
+        not UTF-8): cheap, for commands that show people to say some are missing."""
         return self.index.left_out()
 
     def person_summary(self, person: Person) -> dict[str, Any]:
