@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from vaultkit.dates import (
     Birthday,
@@ -15,7 +17,9 @@ from vaultkit.dates import (
     parse_bool,
     parse_cadence,
     parse_date,
+    shift,
 )
+from vaultkit.insights.goals import iso_week, weekly_new
 
 D = dt.date
 
@@ -143,6 +147,46 @@ def test_huge_cadences_do_not_overflow() -> None:
     month = parse_cadence("1m")
     assert month is not None
     assert month.add_to(D(9999, 12, 15)) == dt.date.max
+
+
+def test_arithmetic_holds_at_the_calendars_ends() -> None:
+    """0001-01-01 and 9999-12-31 are dates a note may hold: nothing past them, no crash."""
+    assert shift(D(9999, 12, 30), 7) == dt.date.max and shift(D(1, 1, 3), -7) == dt.date.min
+    assert shift(D(2026, 1, 1), 10**12) == dt.date.max and shift(D(2026, 1, 1), -(10**12)) == dt.date.min
+    assert shift(D(2026, 11, 22), -14) == D(2026, 11, 8)
+    assert add_months(D(9999, 12, 31), 1) == dt.date.max and add_months(D(1, 3, 31), -6) == dt.date.min
+    assert add_months(D(1, 3, 31), -2) == D(1, 1, 31)
+    month = parse_cadence("1m")
+    assert month is not None
+    # The period from the calendar's last day has no end: its length is the nominal one,
+    # never 0 (`vault due` orders by overdue days over it).
+    assert month.add_to(dt.date.max) == dt.date.max and month.days_from(dt.date.max) == 30
+    assert month.days_from(D(9999, 12, 20)) == 11
+    assert Birthday(12, 31, None).next_on_or_after(dt.date.max) == dt.date.max
+    assert Birthday(12, 30, 1990).next_on_or_after(dt.date.max) is None
+    assert Birthday(1, 1, None).next_on_or_after(dt.date.min) == dt.date.min
+    assert weekly_new([dt.date.max], dt.date.max)[-1] == ("9999-W52", 1)
+    assert weekly_new([dt.date.min], D(1, 1, 14)) == [("0001-W01", 1), ("0001-W02", 0)]
+
+
+@given(
+    st.dates(),
+    st.dates(),
+    st.integers(min_value=1, max_value=10**6),
+    st.sampled_from("dwmy"),
+    st.integers(min_value=-(10**6), max_value=10**6),
+)
+def test_date_arithmetic_never_fails_for_any_date(
+    start: dt.date, today: dt.date, count: int, unit: str, days: int
+) -> None:
+    cadence = Cadence(count, unit, f"{count}{unit}")
+    assert cadence.add_to(start) >= start
+    assert cadence.days_from(start) >= 1
+    assert dt.date.min <= shift(start, days) <= dt.date.max
+    assert add_months(start, days) is not None
+    on = Birthday(start.month, start.day, start.year).next_on_or_after(today)
+    assert on is None or on >= today
+    assert iso_week(today)
 
 
 def test_add_months_goes_backwards_and_across_years() -> None:

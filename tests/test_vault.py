@@ -340,3 +340,44 @@ def test_a_note_deleted_during_a_scan_is_left_out_and_its_folder_listed_again(
     assert [f.rel_path for f in scan.files()] == scan.paths
     people = next(listing for listing in scan.listings if listing.prefix == "People/")
     assert people.mtime_ns == -1  # not to be trusted next time
+
+
+def test_a_scan_names_what_it_leaves_out(vault_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Names that are not UTF-8 stay in their folder's listing (a reused listing still says
+    them); a folder it cannot read is left out with why, and is not kept as a listing."""
+    write_note(vault_dir, "People/Ada.md", "# Ada\n")
+    write_note(vault_dir, "People/Private/Bob.md", "# Bob\n")
+    people = os.fsencode(vault_dir / "People")
+    for name in (b"Bad\xff.md", b"photo\xff.jpg", b".dot\xff.md", b"Old\xe9.MD"):
+        (Path(os.fsdecode(people + b"/" + name))).write_text("# x\n")
+    os.mkdir(people + b"/Folder\xfe")
+    write_note(Path(os.fsdecode(people + b"/Folder\xfe")), "Cy.md", "# Cy\n")
+    (vault_dir / "vaultkit.toml").write_text('exclude = ["People/Old*"]\n')
+    age_folders(vault_dir)
+    vault = Vault(vault_dir)
+    first = vault.scan()
+    assert sorted(first.paths) == ["People/Ada.md", "People/Private/Bob.md"]
+    why_name = "the file name is not valid UTF-8: rename the file; note skipped"
+    why_folder = "the folder name is not valid UTF-8: rename the folder; its notes are left out"
+    assert first.left_out() == [("People/Bad\\xff.md", why_name), ("People/Folder\\xfe/", why_folder)]
+    again = vault.scan(first.listings)
+    assert all(new is old for new, old in zip(again.listings, first.listings, strict=True))
+    assert again.left_out() == first.left_out()
+    assert not vault.includes(os.fsdecode(b"People/Bad\xff.md"))
+    # A folder whose notes it may not open (read but no search permission): left out, with why.
+    private = str(vault_dir / "People" / "Private")
+    real_open = os.open
+
+    def denying_open(path: object, *args: object, **kwargs: object) -> int:
+        if isinstance(path, str) and os.path.normpath(path) == private:
+            raise PermissionError(13, "Permission denied", path)
+        return real_open(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "open", denying_open)
+    denied = vault.scan(again.listings)
+    assert "People/Private/Bob.md" not in denied.paths
+    assert denied.unreadable == [("People/Private/", "cannot be read (permission denied)")]
+    assert (
+        "People/Private/",
+        "cannot be read (permission denied); its notes are left out",
+    ) in denied.left_out()

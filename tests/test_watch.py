@@ -288,6 +288,27 @@ def test_a_broken_note_is_reported_and_the_watcher_carries_on(watch, vault_dir: 
     assert run.errors == []
 
 
+def test_a_name_that_is_not_utf8_is_left_to_the_walk(watch, vault_dir: Path, tmp_path: Path) -> None:
+    write_note(vault_dir, "People/Ada Lovelace.md", person("Ada Lovelace"))
+    run = watch()
+    fd = os.open(os.fsencode(vault_dir / "People") + b"/Bad\xff.md", os.O_WRONLY | os.O_CREAT, 0o644)
+    os.write(fd, person("Bad").encode())
+    os.close(fd)
+
+    def in_the_index() -> list[str]:  # as the watcher left it: no sync here
+        index = Index.open(Vault(vault_dir), tmp_path / "index.sqlite")
+        try:
+            return [problem.path for problem in index.problems()]
+        finally:
+            index.close()
+
+    # The event makes the watcher walk the vault, which names it (for `vault check`).
+    wait_for(lambda: in_the_index() == ["People/Bad\\xff.md"], what="the watcher to name it")
+    write_note(vault_dir, "People/Charles Babbage.md", person("Charles Babbage"))
+    wait_for(lambda: due_names(vault_dir) == ["Ada Lovelace", "Charles Babbage"], what="later changes")
+    assert run.errors == []
+
+
 def test_an_error_in_one_update_is_printed_and_it_carries_on(watch, vault_dir: Path) -> None:
     write_note(vault_dir, "People/Ada Lovelace.md", person("Ada Lovelace"))
     run = watch()

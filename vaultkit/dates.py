@@ -51,16 +51,16 @@ class Cadence:
                 return start + dt.timedelta(days=self.count)
             if self.unit == "w":
                 return start + dt.timedelta(weeks=self.count)
-            months = self.count if self.unit == "m" else 12 * self.count
-            return add_months(start, months)
-        except (OverflowError, ValueError):
+        except OverflowError:
             return dt.date.max
+        return add_months(start, self.count if self.unit == "m" else 12 * self.count)
 
     def days_from(self, start: dt.date | None) -> int:
-        """Length in days of the period starting at `start` (nominal without one)."""
+        """Length in days of the period starting at `start` (nominal without one), held at
+        the calendar's end; never 0 (nominal from 9999-12-31), so a ratio to it is defined."""
         if start is None:
             return self.nominal_days
-        return (self.add_to(start) - start).days
+        return (self.add_to(start) - start).days or self.nominal_days
 
 
 @functools.lru_cache(maxsize=1024)  # a vault uses a handful of cadences, thousands of times
@@ -80,12 +80,26 @@ def parse_cadence(text: str) -> Cadence | None:
 
 
 def add_months(start: dt.date, months: int) -> dt.date:
-    """Add calendar months; a day past the target month's end clamps to its last day."""
+    """Add calendar months; a day past the target month's end clamps to its last day, and
+    a date past the calendar's ends to 0001-01-01 or 9999-12-31."""
     index = start.year * 12 + (start.month - 1) + months
+    if index < 12:
+        return dt.date.min
+    if index >= 10000 * 12:
+        return dt.date.max
     year, month = divmod(index, 12)
     month += 1
     last = calendar.monthrange(year, month)[1]
     return dt.date(year, month, min(start.day, last))
+
+
+def shift(day: dt.date, days: int) -> dt.date:
+    """`day` moved by `days` days, held at the calendar's ends (0001-01-01, 9999-12-31): a
+    date near either end must never make a command fail."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.max if days > 0 else dt.date.min
 
 
 def parse_date(value: object) -> dt.date:
@@ -112,9 +126,12 @@ class Birthday(NamedTuple):
     day: int
     year: int | None
 
-    def next_on_or_after(self, today: dt.date) -> dt.date:
-        """The next anniversary on or after `today` (Feb 29 falls on Feb 28)."""
+    def next_on_or_after(self, today: dt.date) -> dt.date | None:
+        """The next anniversary on or after `today` (Feb 29 falls on Feb 28); None when it
+        would fall after 9999-12-31."""
         for year in (today.year, today.year + 1):
+            if year > dt.MAXYEAR:
+                return None
             last = calendar.monthrange(year, self.month)[1]
             candidate = dt.date(year, self.month, min(self.day, last))
             if candidate >= today:

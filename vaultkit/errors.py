@@ -139,7 +139,8 @@ class UnreadableNote(PersonNotFound):
         self.line = line
         self.reason = reason
         where = f"{path}:{line}" if line else path
-        super().__init__(f"{where} cannot be read ({reason}); fix it, then run the command again")
+        why = reason if reason.startswith("cannot be read") else f"cannot be read ({reason})"
+        super().__init__(f"{where} {why}; fix it, then run the command again")
 
 
 class TemplateError(VaultkitError):

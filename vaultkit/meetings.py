@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from vaultkit.dates import parse_birthday, parse_cadence
+from vaultkit.dates import parse_birthday, parse_cadence, shift
 from vaultkit.due import due_items, why_due
 from vaultkit.errors import ConfigError, NoteParseError, RefusedWrite, UsageError, VaultkitError
-from vaultkit.insights.goals import iso_week, parse_iso_week, streak, week_start, weekly_new
+from vaultkit.insights.goals import iso_week, parse_iso_week, streak_of, week_start
 from vaultkit.model import DueItem, FollowUp, Interaction, name_key
 from vaultkit.notes.edit import block_markers
 from vaultkit.notes.parse import decode_note, parse_text
@@ -233,10 +233,12 @@ def upcoming_birthday(birthday: str | None, date: dt.date) -> dict[str, Any] | N
     except ValueError:
         return None
     when = parsed.next_on_or_after(date)
+    if when is None:
+        return None
     days = (when - date).days
     if days > BIRTHDAY_DAYS:
         return None
-    turns = when.year - parsed.year if parsed.year else None
+    turns = when.year - parsed.year if parsed.year and parsed.year < when.year else None
     return {"date": when.isoformat(), "in_days": days, "turns": turns}
 
 
@@ -297,7 +299,7 @@ def review_context(workspace: Workspace, monday: dt.date) -> dict[str, Any]:
 
     "Today" is the Sunday of that week, or the real today when that is earlier.
     """
-    sunday = monday + dt.timedelta(days=6)
+    sunday = shift(monday, 6)  # (9999-W52 ends on the calendar's last day)
     today = min(workspace.today, sunday)
     config = workspace.config
     people = workspace.index.people(today)
@@ -315,7 +317,6 @@ def review_context(workspace: Workspace, monday: dt.date) -> dict[str, Any]:
         (p for p in people if p.met and monday <= p.met <= today), key=lambda p: (p.met, name_key(p.name))
     )
     goal = config.new_people_per_week
-    weeks = weekly_new([p.met for p in people if p.met], today)
     overdue: dict[tuple[str, int], dict[str, Any]] = {}
     for item in workspace.index.followups():
         if item.due is not None and item.due < today:
@@ -335,7 +336,7 @@ def review_context(workspace: Workspace, monday: dt.date) -> dict[str, Any]:
             "per_week": goal,
             "count": len(met),
             "reached": goal > 0 and len(met) >= goal,
-            "streak": streak(weeks, goal),
+            "streak": streak_of([p.met for p in people if p.met], today, goal),
         },
         "meetings": [
             {"date": date.isoformat(), "path": path, "note": _note_stem(path), "people": names}

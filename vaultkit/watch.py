@@ -30,7 +30,7 @@ from vaultkit.config import CONFIG_NAME
 from vaultkit.errors import VaultGone, VaultkitError
 from vaultkit.index.core import SyncReport
 from vaultkit.model import Problem
-from vaultkit.vault.files import Vault
+from vaultkit.vault.files import Vault, is_utf8, shown_name
 from vaultkit.views.builtin import render_views
 from vaultkit.workspace import Workspace
 
@@ -235,6 +235,10 @@ class Watcher:
         # `.NAME.vaultkit-tmp` files of vaultkit's own atomic writes.
         if any(part.startswith(".") for part in rel.split("/")):
             return None
+        if not rel.isascii() and not is_utf8(rel):
+            # Bytes that are not UTF-8 make no note: a path that is not a note's sends the
+            # update to a walk, which names it in `vault check`.
+            return shown_name(rel) + "/"
         if is_directory or rel.lower().endswith(".md") or rel == CONFIG_NAME:
             return rel
         if self._is_template(rel):

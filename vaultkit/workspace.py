@@ -212,8 +212,17 @@ class Workspace:
             from vaultkit.sync.git import sync_problems  # git and YAML merging: not for `vault due`
 
             problems += sync_problems(self.vault) + likely_duplicates(self.index.people_fields())
+            problems += [
+                Problem(path, None, "warning", f"birthday {birthday} is after today; its year is left out")
+                for path, birthday in self.index.birthdays_after(self.today)
+            ]
             problems.sort(key=lambda p: (p.path, p.line or 0, p.level, p.message))
         return found + problems
+
+    def left_out(self) -> list[Problem]:
+        """What the last walk could not take in (folders it could not read, names that are
+        not UTF-8): cheap, for commands that show people to say some are missing."""
+        return self.index.left_out()
 
     def person_summary(self, person: Person) -> dict[str, Any]:
         """The list/show fields of a person: cadence, due date, last contact."""

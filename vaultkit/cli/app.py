@@ -253,9 +253,14 @@ def table(*columns: str) -> Any:
 
 
 def warn_problems(problems: list[Any]) -> None:
+    """One line on stderr when notes were skipped or folders left out (a folder's path ends in `/`)."""
     errors = [p for p in problems if p.level == "error"]
-    if errors:
-        typer.echo(f"vault: {len(errors)} note problem(s) skipped; run `vault check` to see them", err=True)
+    folders = sum(p.path.endswith("/") for p in errors)
+    parts = [f"{folders} folder(s) could not be read, so their notes are left out"] if folders else []
+    if len(errors) > folders:
+        parts.append(f"{len(errors) - folders} note problem(s) skipped")
+    if parts:
+        typer.echo(f"vault: {', and '.join(parts)}; run `vault check` to see them", err=True)
 
 
 _GLOBAL_VALUE_OPTIONS = ("--vault", "--today", "--index")

@@ -194,18 +194,20 @@ def list_(
 
     Example: vault list --tag mentor --where location=London
     """
-    people = settings_of(ctx).workspace().list_people(tag=tag, where=where or [])
+    workspace = settings_of(ctx).workspace()
+    people = workspace.list_people(tag=tag, where=where or [])
     if as_json:
         print_json({"people": people})
-        return
-    grid = table("Name", "Last contact", "Due on", "Tags")
-    for person in people:
-        tags = person["fields"].get("tags", [])
-        tags_text = ", ".join(tags) if isinstance(tags, list) else str(tags)
-        grid.add_row(person["name"], person["last_contact"] or "-", person["due_on"] or "-", tags_text)
-    out = console()
-    out.print(grid)
-    out.print(f"{len(people)} {'person' if len(people) == 1 else 'people'}")
+    else:
+        grid = table("Name", "Last contact", "Due on", "Tags")
+        for person in people:
+            tags = person["fields"].get("tags", [])
+            tags_text = ", ".join(tags) if isinstance(tags, list) else str(tags)
+            grid.add_row(person["name"], person["last_contact"] or "-", person["due_on"] or "-", tags_text)
+        out = console()
+        out.print(grid)
+        out.print(f"{len(people)} {'person' if len(people) == 1 else 'people'}")
+    warn_problems(workspace.left_out())
 
 
 @app.command()

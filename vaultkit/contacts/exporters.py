@@ -97,7 +97,10 @@ def calendar(workspace: Workspace, days: int = 90) -> str:
         item.add("uid", uid)
         item.add("dtstamp", stamp)
         item.add("dtstart", start)
-        item.add("dtend", start + dt.timedelta(days=1))
+        if start < dt.date.max:
+            item.add("dtend", start + dt.timedelta(days=1))
+        else:  # the calendar's last day has no next day to end on
+            item.add("duration", dt.timedelta(days=1))
         item.add("summary", summary)
         item.add("description", description)
         item.add("transp", "TRANSPARENT")
@@ -119,9 +122,13 @@ def calendar(workspace: Workspace, days: int = 90) -> str:
         if person.archived or not person.birthday:
             continue
         birthday = parse_birthday(person.birthday)
-        # A birthday without a year starts in 2000, a leap year, so Feb 29 is a real date.
-        start = dt.date(birthday.year or 2000, birthday.month, birthday.day)
-        born = f" (born {birthday.year})" if birthday.year else ""
+        # A birthday without a year starts in 2000, a leap year, so Feb 29 is a real date;
+        # so does one after today, which no one is born on (`vault check` names it).
+        year = birthday.year
+        if year is not None and dt.date(year, birthday.month, birthday.day) > today:
+            year = None
+        start = dt.date(year or 2000, birthday.month, birthday.day)
+        born = f" (born {year})" if year else ""
         event(
             event_uid(person.path, "birthday"),
             start,

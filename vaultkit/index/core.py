@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from vaultkit.config import Config
+from vaultkit.dates import shift
 from vaultkit.due import due_base, resolve_cadence
 from vaultkit.errors import IndexFileError, NoteParseError, VaultkitError
 from vaultkit.index import file as index_file
@@ -33,11 +34,12 @@ from vaultkit.model import (
     Problem,
     name_key,
 )
-from vaultkit.vault.files import RACY_NS, STAT_BYTES, FileStat, Listing, Scan, Vault
+from vaultkit.vault.files import RACY_NS, STAT_BYTES, FileStat, Listing, Scan, Vault, cannot_read
 
-SCHEMA_VERSION = 16
+SCHEMA_VERSION = 18
 PARALLEL_THRESHOLD = 2000
 _WALK_CHUNK = STAT_BYTES * 512  # the stats of 512 notes
+UNREAD = -1  # the mtime_ns in `files` of a note that could not be read: no stat matches it
 
 _SECONDARY_INDEXES = (
     "files_stem", "files_mtime", "people_name", "people_due", "people_birthday", "aliases_key", "aliases_person", "links_src", "links_target",
@@ -93,10 +95,11 @@ CREATE INDEX problems_path ON problems(path);
 -- a sync touches (working them out over everyone costs 0.5 s at 100,000 people)
 CREATE TABLE clashes (key TEXT, path TEXT, message TEXT);
 CREATE INDEX clashes_key ON clashes(key);
--- the last walk (see Index._store_walk): each folder's listing, note names joined by "/",
--- and every note's stat, 512 notes a row, so that one edit rewrites one row
+-- the last walk (see Index._store_walk): each folder's listing, note names joined by "/"
+-- (names that are not UTF-8, as shown, a JSON list), and every note's stat, 512 notes a
+-- row, so that one edit rewrites one row
 CREATE TABLE walk_folders (position INTEGER PRIMARY KEY, prefix TEXT, mtime_ns INTEGER,
-  inode INTEGER, names TEXT, folders TEXT);
+  ctime_ns INTEGER, inode INTEGER, names TEXT, folders TEXT, bad_names TEXT);
 CREATE TABLE walk_stats (chunk INTEGER PRIMARY KEY, stats BLOB);
 CREATE VIRTUAL TABLE notes_fts USING fts5(
   path UNINDEXED, name, body, tokenize = 'unicode61 remove_diacritics 2');
@@ -109,7 +112,8 @@ def default_index_path(root: Path) -> Path:
 
     from platformdirs import user_cache_dir
 
-    digest = hashlib.sha256(str(root.resolve()).encode("utf-8")).hexdigest()[:16]
+    # fsencode: the path's own bytes, which need not be UTF-8 (the same bytes when they are).
+    digest = hashlib.sha256(os.fsencode(root.resolve())).hexdigest()[:16]
     return Path(user_cache_dir("vaultkit")) / digest / "index.sqlite"
 
 
@@ -211,7 +215,10 @@ def _parse_one(vault_root: str, config: Config, stat: FileStat) -> _Outcome:
         with open(os.path.join(vault_root, stat.rel_path), "rb") as handle:
             data = handle.read()
     except OSError as err:
-        return _Outcome(stat, None, NoteParseError(stat.rel_path, None, f"cannot read: {err}"))
+        # Kept with no time (UNREAD): every sync tries it again, for its file times do not
+        # change when it becomes readable (a chmod, a share that comes back).
+        problem = NoteParseError(stat.rel_path, None, cannot_read(err))
+        return _Outcome(stat._replace(mtime_ns=UNREAD), None, problem)
     from vaultkit.notes.parse import parse_note  # regexes to compile: not for commands that read nothing
 
     try:
@@ -679,6 +686,9 @@ class Index:
         generation, previous = self._walk_snapshot()
         scan = self.vault.scan(previous.listings if previous and not relist else ())
         report.total = len(scan.stats) // 3
+        left_out = json.dumps(scan.left_out())
+        if left_out != (self._meta("left_out") or "[]"):
+            self._set_meta("left_out", left_out)
         removed: list[str] = []
         if previous is not None and previous.generation == generation and previous.same_notes(scan):
             # The notes of the last walk, and nothing written since: the index holds exactly
@@ -714,10 +724,12 @@ class Index:
                 seen = set(paths)
                 removed = [path for path, _, _ in known if path not in seen]
         # Changed within the file system's time resolution of the last scan: the stat may
-        # not show a second edit, so read them again.
+        # not show a second edit, so read them again; and so the notes that could not be read.
         racy = {
             row[0]
-            for row in self.db.execute("SELECT path FROM files WHERE mtime_ns >= ?", (last_scan - RACY_NS,))
+            for row in self.db.execute(
+                "SELECT path FROM files WHERE mtime_ns >= ? OR mtime_ns = ?", (last_scan - RACY_NS, UNREAD)
+            )
         } - new_or_changed
         if racy:
             paths = paths if paths is not None else scan.paths
@@ -776,12 +788,15 @@ class Index:
                 Listing(
                     prefix,
                     mtime_ns,
+                    ctime_ns,
                     inode,
                     names.split("/") if names else [],
                     folders.split("/") if folders else [],
+                    tuple(json.loads(bad_names)) if bad_names else (),
                 )
-                for prefix, mtime_ns, inode, names, folders in db.execute(
-                    "SELECT prefix, mtime_ns, inode, names, folders FROM walk_folders ORDER BY position"
+                for prefix, mtime_ns, ctime_ns, inode, names, folders, bad_names in db.execute(
+                    "SELECT prefix, mtime_ns, ctime_ns, inode, names, folders, bad_names FROM walk_folders "
+                    "ORDER BY position"
                 )
             ]
             stats = b"".join(row[0] for row in db.execute("SELECT stats FROM walk_stats ORDER BY chunk"))
@@ -814,15 +829,17 @@ class Index:
                 if stored is None or not stored.same_listings(scan):
                     db.execute("DELETE FROM walk_folders")
                     db.executemany(
-                        "INSERT INTO walk_folders VALUES (?, ?, ?, ?, ?, ?)",
+                        "INSERT INTO walk_folders VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                         [
                             (
                                 n,
                                 each.prefix,
                                 each.mtime_ns,
+                                each.ctime_ns,
                                 each.inode,
                                 "/".join(each.names),
                                 "/".join(each.folders),
+                                json.dumps(each.bad_names) if each.bad_names else "",
                             )
                             for n, each in enumerate(scan.listings)
                         ],
@@ -1087,7 +1104,7 @@ class Index:
         falls in the `days` after today, by name: a superset (Feb 29 is always included) that
         `views.upcoming_birthdays_of` then decides. Birthdays are stored normalised
         (`YYYY-MM-DD` or `--MM-DD`)."""
-        month_days = {(today + dt.timedelta(days=n)).strftime("%m-%d") for n in range(days + 1)}
+        month_days = {shift(today, n).strftime("%m-%d") for n in range(days + 1)}
         month_days.add("02-29")
         marks = ", ".join("?" * len(month_days))
         # Everything from the index (it holds these columns): no row of the table is read.
@@ -1096,6 +1113,15 @@ class Index:
             f"WHERE birthday IS NOT NULL AND substr(birthday, -5) IN ({marks}) AND archived = 0 "
             "ORDER BY name_key, path",
             tuple(sorted(month_days)),
+        )
+        return rows.fetchall()
+
+    def birthdays_after(self, today: dt.date) -> list[tuple[str, str]]:
+        """(path, birthday) of the people born after `today`, by path: a date that makes no
+        sense, shown without its year."""
+        # Stored normalised: `--MM-DD` (no year) sorts before every date.
+        rows = self.db.execute(
+            "SELECT path, birthday FROM people WHERE birthday > ? ORDER BY path", (today.isoformat(),)
         )
         return rows.fetchall()
 
@@ -1275,13 +1301,22 @@ class Index:
         return [(r[0], r[1], " ".join(r[2].split())) for r in rows]
 
     def problems(self) -> list[Problem]:
-        """Problems found while reading notes, plus name and alias clashes."""
+        """Problems found while reading notes, name and alias clashes, and what the last
+        walk left out (`left_out`)."""
         rows = self.db.execute(
             "SELECT * FROM (SELECT path, line, level, message FROM problems "
-            "UNION ALL SELECT path, NULL, 'warning', message FROM clashes) "
+            "UNION ALL SELECT path, NULL, 'warning', message FROM clashes "
+            "UNION ALL SELECT json_extract(value, '$[0]'), NULL, 'error', json_extract(value, '$[1]') "
+            "FROM json_each(coalesce((SELECT value FROM meta WHERE key = 'left_out'), '[]'))) "
             "ORDER BY path, coalesce(line, 0), level, message"
         )
         return list(map(Problem._make, rows))
+
+    def left_out(self) -> list[Problem]:
+        """What the last walk could not take in: folders it could not read (their paths end
+        in `/`) and names that are not UTF-8. One small read: cheap enough for every command."""
+        found = json.loads(self._meta("left_out") or "[]")
+        return [Problem(path, None, "error", why) for path, why in found]
 
     def _update_clashes(self) -> None:
         """Redo the name and alias clashes of the name and alias keys this sync touched."""

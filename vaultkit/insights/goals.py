@@ -6,6 +6,8 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 
+from vaultkit.dates import shift
+
 
 def iso_week(day: dt.date) -> str:
     """`2026-W47` for a date (ISO 8601 week, which may belong to the next or last year)."""
@@ -34,12 +36,17 @@ def weekly_new(
     dates = [d for d in met_dates if d <= today and (since is None or d >= since)]
     counts = Counter(iso_week(d) for d in dates)
     first = since or (min(dates) if dates else today)
+    start, last = first.isocalendar(), today.isocalendar()
     weeks: list[tuple[str, int]] = []
-    monday, last = week_start(first), week_start(today)
-    while monday <= last:
-        key = iso_week(monday)
-        weeks.append((key, counts.get(key, 0)))
-        monday += dt.timedelta(weeks=1)
+    # Labels made year by year rather than a date stepped week by week: a `met` in year 1
+    # is a typo that must not cost a second (nor step past 9999-W52, which is no date).
+    for year in range(start.year, last.year + 1):
+        first_week = start.week if year == start.year else 1
+        last_week = last.week if year == last.year else dt.date(year, 12, 28).isocalendar().week
+        weeks.extend(
+            (key, counts.get(key, 0))
+            for key in (f"{year:04d}-W{week:02d}" for week in range(first_week, last_week + 1))
+        )
     return weeks
 
 
@@ -56,3 +63,13 @@ def streak(weeks: list[tuple[str, int]], goal: int) -> int:
             break
         run += 1
     return run
+
+
+def streak_of(met_dates: Iterable[dt.date], today: dt.date, goal: int) -> int:
+    """`streak` of the weekly counts of these `met` dates, looking back only as far as a
+    streak can reach (one week per `goal` people met): not every week since the earliest."""
+    dates = [d for d in met_dates if d <= today]
+    if goal <= 0 or not dates:
+        return 0
+    reach = shift(today, -7 * (len(dates) // goal + 2))
+    return streak(weekly_new(dates, today, since=max(min(dates), reach)), goal)

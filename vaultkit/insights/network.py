@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from vaultkit.dates import shift
 from vaultkit.due import due_items, why_due
 from vaultkit.errors import RefusedWrite, UsageError
 from vaultkit.insights.stats import (
@@ -207,7 +208,8 @@ def pick_suggestions(
         if not p.archived and not (p.snooze_until is not None and p.snooze_until > today)
     }
     overdue = [(item.name, why_due(item)) for item in due]
-    dated = [f for f in followups if f.due is not None and f.due <= today + FOLLOW_UP_HORIZON]
+    horizon = shift(today, FOLLOW_UP_HORIZON.days)
+    dated = [f for f in followups if f.due is not None and f.due <= horizon]
     undated = sorted(
         (f for f in followups if f.due is None), key=lambda f: (f.person.casefold(), f.path, f.line)
     )
@@ -221,8 +223,10 @@ def pick_suggestions(
         for item in received
         if item.person in active and active[item.person].last_contact is None
     ]
+    check_in_from = shift(today, -INTRO_CHECK_IN_UNTIL.days)
+    check_in_until = shift(today, -INTRO_CHECK_IN_AFTER.days)
     for pair in pairs:
-        if not today - INTRO_CHECK_IN_UNTIL <= pair.date <= today - INTRO_CHECK_IN_AFTER:
+        if not check_in_from <= pair.date <= check_in_until:
             continue
         for one, other in ((pair.a, pair.b), (pair.b, pair.a)):
             last = active[one].last_contact if one in active else pair.date

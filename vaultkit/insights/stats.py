@@ -16,7 +16,7 @@ from typing import Any
 from vaultkit.config import Config
 from vaultkit.dates import add_months, parse_birthday
 from vaultkit.due import due_items, resolve_cadence
-from vaultkit.insights.goals import streak, weekly_new
+from vaultkit.insights.goals import streak_of, weekly_new
 from vaultkit.model import DueItem, Person, name_key
 from vaultkit.notes.parse import split_link
 
@@ -210,10 +210,9 @@ def percent(share: float) -> str:
 def goal_progress(people: Sequence[Person], per_week: int, today: dt.date) -> GoalProgress:
     """Streak over the whole history of `met` dates, and this calendar year against 52 weeks."""
     met = [p.met for p in people if p.met is not None]
-    weeks = weekly_new(met, today)
     return GoalProgress(
         per_week=per_week,
-        streak_weeks=streak(weeks, per_week),
+        streak_weeks=streak_of(met, today, per_week),
         year_to_date=sum(1 for day in met if day.year == today.year and day <= today),
         year_target=per_week * WEEKS_PER_YEAR,
     )

@@ -106,19 +106,37 @@ class Listing(NamedTuple):
 
     prefix: str  # vault-relative with a trailing slash; "" for the vault itself
     mtime_ns: int  # the folder's mtime when listed; -1: list it again next time
+    ctime_ns: int  # and its ctime: a chmod changes only that, and may make it unreadable
     inode: int  # and its inode: a folder renamed into its place is another folder
     names: list[str]  # its plain notes (regular `.md` files a walk keeps), in listing order
     folders: list[str]  # the names of its sub-folders a walk enters
+    # Notes and sub-folders a walk would keep but whose names are not UTF-8, as `shown_name`
+    # shows them, a folder's with a trailing slash: `vault check` names them.
+    bad_names: tuple[str, ...] = ()
 
 
 class Scan(NamedTuple):
     """A walk's result: the folders' listings, then the notes found the slow way (`odd`:
     symlinks, a note's name in another case), and `stats` holding (mtime_ns, size, 0) for
-    each note in that order."""
+    each note in that order; and the folders it could not read, with why."""
 
     listings: list[Listing]
     odd: list[str]
     stats: array[int]
+    unreadable: list[tuple[str, str]]
+
+    def left_out(self) -> list[tuple[str, str]]:
+        """(path, why) of what this walk could not take in, by path: folders it could not
+        read, and notes and folders whose names are not UTF-8."""
+        found = [(prefix or "./", f"{why}; its notes are left out") for prefix, why in self.unreadable]
+        for listing in self.listings:
+            for name in listing.bad_names:
+                if name.endswith("/"):
+                    why = "the folder name is not valid UTF-8: rename the folder; its notes are left out"
+                else:
+                    why = "the file name is not valid UTF-8: rename the file; note skipped"
+                found.append((listing.prefix + name, why))
+        return sorted(found)
 
     @property
     def paths(self) -> list[str]:
@@ -183,8 +201,11 @@ def _stat_groups(groups: list[tuple[str, list[str]]], parallel: bool) -> array[i
     return merged
 
 
-def _drop_missing(stats: array[int], listings: list[Listing]) -> tuple[array[int], list[Listing]]:
-    """Leave out the notes whose stat failed, and mark their folders to be listed again."""
+def _drop_missing(
+    stats: array[int], listings: list[Listing], root: str, unreadable: list[tuple[str, str]]
+) -> tuple[array[int], list[Listing]]:
+    """Leave out the notes whose stat failed, and mark their folders to be listed again; a
+    folder whose notes it may not open goes to `unreadable`."""
     kept: array[int] = array("q")
     out: list[Listing] = []
     at = 0
@@ -193,6 +214,9 @@ def _drop_missing(stats: array[int], listings: list[Listing]) -> tuple[array[int
         flags = stats[at + 2 : at + 3 * count : 3]
         if flags.count(-1):
             names = [name for n, name in enumerate(listing.names) if flags[n] != -1]
+            denied = _denied(os.path.join(root, listing.prefix), listing.names[flags.index(-1)])
+            if denied:
+                unreadable.append((listing.prefix, denied))
             for n in range(count):
                 if flags[n] != -1:
                     kept.extend(stats[at + 3 * n : at + 3 * n + 3])
@@ -202,6 +226,41 @@ def _drop_missing(stats: array[int], listings: list[Listing]) -> tuple[array[int
         out.append(listing)
         at += 3 * count
     return kept, out
+
+
+def _denied(folder: str, name: str) -> str | None:
+    """Why a note in this folder cannot be stat'ed, when it is the folder's permissions."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.stat(name, dir_fd=fd, follow_symlinks=False)
+        finally:
+            os.close(fd)
+    except PermissionError as err:
+        return cannot_read(err)
+    except OSError:
+        pass  # gone, or no longer a note: nothing to say
+    return None
+
+
+def cannot_read(err: OSError) -> str:
+    """`cannot be read (permission denied)`: why a walk left a folder out."""
+    return f"cannot be read ({(err.strerror or type(err).__name__).lower()})"
+
+
+def is_utf8(text: str) -> bool:
+    """Whether a name from the file system is text: a name whose bytes are not UTF-8 (from
+    a zip file or an old share) holds lone surrogates, which no note path may hold."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def shown_name(text: str) -> str:
+    """A file name as a user can read it: bytes that are not UTF-8 as `\\xff`."""
+    return os.fsencode(text).decode("utf-8", "backslashreplace")
 
 
 def _stat_names(groups: list[tuple[str, list[str]]]) -> array[int]:
@@ -257,7 +316,7 @@ class Vault:
 
     def scan(self, previous: Iterable[Listing] = (), parallel: bool = True) -> Scan:
         """What `walk` lists, compactly. `previous` are the listings of an earlier scan:
-        a folder whose mtime and inode are the same since is not listed again.
+        a folder whose mtime, ctime and inode are the same since is not listed again.
 
         This runs before every command. One stat per note is the bulk of it (100,000 system
         calls at 100,000 notes), so a long list is stat'ed by two processes.
@@ -265,6 +324,9 @@ class Vault:
         known = {listing.prefix: listing for listing in previous}
         listings: list[Listing] = []
         odd: list[FileStat] = []  # notes found the slow way: symlinks, `.MD`
+        # A folder it cannot list is left out with why, and is never kept as a listing: the
+        # next walk tries it again.
+        unreadable: list[tuple[str, str]] = []
         stack = [""]
         seen: set[str] = set()
         root = str(self.root)
@@ -278,32 +340,36 @@ class Vault:
             listing = known.get(prefix)
             try:
                 st = os.stat(folder)
-            except OSError:
+                if listing is None or (listing.mtime_ns, listing.ctime_ns, listing.inode) != (
+                    st.st_mtime_ns,
+                    st.st_ctime_ns,
+                    st.st_ino,
+                ):
+                    listing = self._list(folder, prefix, st, odd)
+            except (FileNotFoundError, NotADirectoryError):
+                continue  # gone since its parent was listed
+            except OSError as err:
+                unreadable.append((prefix, cannot_read(err)))
                 continue
-            if listing is None or (listing.mtime_ns, listing.inode) != (st.st_mtime_ns, st.st_ino):
-                listing = self._list(folder, prefix, st, odd)
-                if listing is None:
-                    continue
             listings.append(listing)
             stack.extend(prefix + name + "/" for name in listing.folders)
         stats = _stat_groups([(os.path.join(root, each.prefix), each.names) for each in listings], parallel)
         if stats.count(-1):  # gone or replaced between listing and stat: list them again next time
-            stats, listings = _drop_missing(stats, listings)
+            stats, listings = _drop_missing(stats, listings, root, unreadable)
         for note in odd:
             stats.extend((note.mtime_ns, note.size, 0))
-        return Scan(listings, [note.rel_path for note in odd], stats)
+        return Scan(listings, [note.rel_path for note in odd], stats, unreadable)
 
-    def _list(self, folder: str, prefix: str, st: os.stat_result, odd: list[FileStat]) -> Listing | None:
-        """List one folder: its plain notes and sub-folders; other notes go to `odd`."""
-        try:
-            with os.scandir(folder) as listing:
-                entries = list(listing)
-        except OSError:
-            return None
+    def _list(self, folder: str, prefix: str, st: os.stat_result, odd: list[FileStat]) -> Listing:
+        """List one folder: its plain notes and sub-folders; other notes go to `odd`. An
+        OSError (a folder it may not read) is the caller's."""
+        with os.scandir(folder) as listing:
+            entries = list(listing)
         names = [e.name for e in entries]
         joined = "\0" + "\0".join(names) + "\0"
         plain = [e.is_file(follow_symlinks=False) for e in entries]
         had_odd = len(odd)
+        bad_names: tuple[str, ...] = ()
         if (
             joined.count(".md\0") == len(names)
             and plain.count(False) == 0
@@ -314,13 +380,34 @@ class Vault:
         ):
             notes, folders = names, list[str]()  # the common case: a folder of notes, nothing else
         else:
+            if not joined.isascii() and not is_utf8(joined):
+                entries, bad_names = self._bad_names(entries, folder, prefix)
             notes, folders = self._split_entries(entries, folder, prefix, odd)
         # A folder changed within the file system's time resolution of now may change again
         # without a new mtime: list it again next time.
         mtime_ns = st.st_mtime_ns
         if time.time_ns() - mtime_ns < RACY_NS or len(odd) > had_odd:
             mtime_ns = -1  # (and a symlinked note is found only by listing its folder)
-        return Listing(prefix, mtime_ns, st.st_ino, notes, folders)
+        return Listing(prefix, mtime_ns, st.st_ctime_ns, st.st_ino, notes, folders, bad_names)
+
+    def _bad_names(
+        self, entries: list[os.DirEntry[str]], folder: str, prefix: str
+    ) -> tuple[list[os.DirEntry[str]], tuple[str, ...]]:
+        """Take out the entries whose names are not UTF-8; returns the others, and those of
+        the taken that a walk would keep (notes and folders), as shown."""
+        kept: list[os.DirEntry[str]] = []
+        bad: list[str] = []
+        for entry in entries:
+            name = entry.name
+            if name.isascii() or is_utf8(name):
+                kept.append(entry)
+            elif self._wanted(entry, folder, prefix):
+                with contextlib.suppress(OSError):
+                    if entry.is_dir():
+                        bad.append(shown_name(name) + "/")
+                    elif name[-3:].lower() == ".md":
+                        bad.append(shown_name(name))
+        return kept, tuple(bad)
 
     def _split_entries(
         self, entries: list[os.DirEntry[str]], folder: str, prefix: str, odd: list[FileStat]
@@ -384,6 +471,8 @@ class Vault:
         parts = rel_path.split("/")
         if not rel_path.lower().endswith(".md") or any(part.startswith(".") for part in parts):
             return False
+        if not rel_path.isascii() and not is_utf8(rel_path):
+            return False  # a name that is not UTF-8: the walk names it in `vault check` instead
         if is_conflict_copy(parts[-1]):
             return False
         key = unicodedata.normalize("NFC", rel_path)

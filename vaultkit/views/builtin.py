@@ -69,7 +69,7 @@ def upcoming_birthdays(
         except ValueError:  # the index only stores birthdays that parsed; be safe anyway
             continue
         on = birthday.next_on_or_after(today)
-        if (on - today).days > days:
+        if on is None or (on - today).days > days:
             continue
         age = on.year - birthday.year if birthday.year is not None else None
         found.append(
@@ -98,14 +98,17 @@ def upcoming_birthdays_of(workspace: Workspace, days: int = BIRTHDAY_DAYS) -> li
     each birthday normalised, and there are at most 32 month-days to work out the next date of.
     """
     today = workspace.today
-    next_on: dict[str, dt.date] = {}
+    next_on: dict[str, dt.date | None] = {}
     found: list[UpcomingBirthday] = []
     for name, path, birthday in workspace.index.birthday_candidates(today, days):
         month_day = birthday[-5:]
-        on = next_on.get(month_day)
-        if on is None:
+        if month_day in next_on:
+            on = next_on[month_day]
+        else:
             month, day = int(month_day[:2]), int(month_day[3:])
             on = next_on[month_day] = Birthday(month, day, None).next_on_or_after(today)
+        if on is None:
+            continue  # (after 9999-12-31)
         wait = (on - today).days
         if wait > days:
             continue
