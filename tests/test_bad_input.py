@@ -17,7 +17,7 @@ import pytest
 from conftest import write_note
 from typer.testing import CliRunner, Result
 
-import vaultkit.index.core as index_module
+import vaultkit.index.rows as index_module
 from vaultkit.cli import app
 
 Cli = Callable[..., Result]

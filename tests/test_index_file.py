@@ -29,7 +29,8 @@ from typer.testing import CliRunner, Result
 
 from vaultkit.cli.app import app_for
 from vaultkit.index import file as index_file
-from vaultkit.index.core import Index, default_index_path
+from vaultkit.index.core import Index
+from vaultkit.index.opening import default_index_path
 from vaultkit.vault.files import Vault
 from vaultkit.watch import Watcher
 from vaultkit.workspace import Workspace

@@ -1,0 +1,155 @@
+"""Opening the index file: where it lives, making it, and what happens to one that is
+outdated (made again) or damaged (set aside, never deleted). What a file at the index's
+path is, and the one-line errors, are in `vaultkit.index.file`."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from vaultkit.config import Config
+from vaultkit.index import file as index_file
+from vaultkit.index.file import Found
+from vaultkit.index.schema import _SCHEMA, SCHEMA_VERSION
+from vaultkit.vault.files import Vault
+
+
+def default_index_path(root: Path) -> Path:
+    """The index for a vault in the user's cache folder, keyed by the vault's real path."""
+    import hashlib  # OpenSSL: 3 ms, for the default path only
+
+    from platformdirs import user_cache_dir
+
+    # fsencode: the path's own bytes, which need not be UTF-8 (the same bytes when they are).
+    digest = hashlib.sha256(os.fsencode(root.resolve())).hexdigest()[:16]
+    return Path(user_cache_dir("vaultkit")) / digest / "index.sqlite"
+
+
+def is_default(vault: Vault, path: Path) -> bool:
+    """Whether `path` is the vault's index in vaultkit's own cache folder."""
+    return os.path.realpath(path) == os.path.realpath(default_index_path(vault.root))
+
+
+def open_found(
+    vault: Vault, path: Path, found: Found, default: bool, notify: Callable[[str], None]
+) -> sqlite3.Connection:
+    """A connection to the index at `path`, as `found` there: made, reused, made again or set aside."""
+    config = vault.config
+    if found is Found.MISSING or found is Found.EMPTY:
+        return create(path, config)
+    try:
+        if found is Found.UNMARKED and index_file.is_old_index(path):
+            return recreate(path, config)  # vaultkit's, from before the mark: made again with it
+        if found is Found.OURS:
+            db = connect(path)
+            try:
+                up_to_date = is_current(db, config)
+            except sqlite3.DatabaseError as err:
+                if not index_file.damaged(err):
+                    db.close()
+                    raise
+                return replace_damaged(path, config, notify, str(err), db)
+            if up_to_date:
+                return db
+            db.close()
+            return recreate(path, config)
+    except sqlite3.DatabaseError as err:
+        if not index_file.damaged(err):
+            raise
+        if found is not Found.OURS and not (default or is_default(vault, path)):
+            raise index_file.not_ours(path, Found.OTHER) from err
+        return replace_damaged(path, config, notify, str(err))
+    # Not provably vaultkit's. In vaultkit's own cache folder nobody else puts files: one
+    # there whose header was destroyed is set aside; anywhere else it is left alone.
+    if not (default or is_default(vault, path)):
+        raise index_file.not_ours(path, found)
+    reason = "file is not a database" if found is Found.OTHER else found.value
+    return replace_damaged(path, config, notify, reason)
+
+
+def replace_damaged(
+    path: Path,
+    config: Config,
+    notify: Callable[[str], None],
+    reason: str,
+    db: sqlite3.Connection | None = None,
+) -> sqlite3.Connection:
+    """Set a damaged index aside (see `index_file.set_aside`), say so, and make a new one."""
+    aside = set_aside(path, db)
+    notify(f"the index {path} is damaged ({reason}); set it aside as {aside.name} and made a new one")
+    return create(path, config)
+
+
+def set_aside(path: Path, db: sqlite3.Connection | None) -> Path:
+    """Rename a damaged index aside (see `index_file.set_aside`), then close its connection."""
+    try:
+        return index_file.set_aside(path)
+    finally:
+        if db is not None:
+            # After the rename: the last connection to close tidies the log away by name.
+            db.close()
+
+
+def connect(db_path: Path) -> sqlite3.Connection:
+    """A connection to an existing index: WAL, with a busy timeout so the watcher and a command share it."""
+    db = sqlite3.connect(db_path, timeout=30, isolation_level=None)
+    try:
+        db.execute("PRAGMA busy_timeout = 30000")
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = NORMAL")
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def is_current(db: sqlite3.Connection, config: Config) -> bool:
+    """Whether an index has this vaultkit's schema and the vault's current config."""
+    try:
+        rows = dict(db.execute("SELECT key, value FROM meta").fetchall())
+    except sqlite3.OperationalError as err:
+        if err.sqlite_errorname != "SQLITE_ERROR":  # locked, a failing disk: not "outdated"
+            raise
+        return False
+    return bool(
+        rows.get("schema_version") == str(SCHEMA_VERSION) and rows.get("config") == config.fingerprint()
+    )
+
+
+def recreate(db_path: Path, config: Config) -> sqlite3.Connection:
+    """Delete an index known to be vaultkit's and make a new one."""
+    for suffix in ("", "-wal", "-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(f"{db_path}{suffix}")
+    return create(db_path, config)
+
+
+def create(db_path: Path, config: Config) -> sqlite3.Connection:
+    """Make a new index: vaultkit's mark, the schema and the meta rows in one transaction,
+    written to the main file before the switch to WAL, so it is marked from its first page."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    index_file.check_write(db_path)
+    db = sqlite3.connect(db_path, timeout=30, isolation_level=None)
+    try:
+        db.execute("PRAGMA busy_timeout = 30000")
+        db.execute("BEGIN IMMEDIATE")
+        # Another vaultkit may have made it while this one waited for the lock.
+        if db.execute("PRAGMA application_id").fetchone()[0] != index_file.APPLICATION_ID:
+            db.execute(f"PRAGMA application_id = {index_file.APPLICATION_ID}")
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    db.execute(statement)
+            db.executemany(
+                "INSERT INTO meta VALUES (?, ?)",
+                [("schema_version", str(SCHEMA_VERSION)), ("config", config.fingerprint())],
+            )
+        db.execute("COMMIT")
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = NORMAL")
+    except BaseException:
+        db.close()
+        raise
+    return db

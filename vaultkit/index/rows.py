@@ -1,0 +1,263 @@
+"""Notes to rows: the parser pool (worker processes above a few thousand notes) and the
+rows it hands back, written table by table."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from vaultkit.config import Config
+from vaultkit.errors import NoteParseError
+from vaultkit.index.schema import UNREAD
+from vaultkit.model import (
+    PERSON,
+    ParsedNote,
+    name_key,
+)
+from vaultkit.vault.files import FileStat, Vault, cannot_read
+
+PARALLEL_THRESHOLD = 2000
+
+
+@dataclass
+class _Outcome:
+    stat: FileStat
+    note: ParsedNote | None
+    error: NoteParseError | None
+
+
+def _parse_one(vault_root: str, config: Config, stat: FileStat) -> _Outcome:
+    try:
+        with open(os.path.join(vault_root, stat.rel_path), "rb") as handle:
+            data = handle.read()
+    except OSError as err:
+        # Kept with no time (UNREAD): every sync tries it again, for its file times do not
+        # change when it becomes readable (a chmod, a share that comes back).
+        problem = NoteParseError(stat.rel_path, None, cannot_read(err))
+        return _Outcome(stat._replace(mtime_ns=UNREAD), None, problem)
+    from vaultkit.notes.parse import parse_note  # regexes to compile: not for commands that read nothing
+
+    try:
+        return _Outcome(stat, parse_note(stat.rel_path, data, config), None)
+    except NoteParseError as err:
+        return _Outcome(stat, None, err)
+    except (RecursionError, MemoryError) as err:
+        return _Outcome(stat, None, NoteParseError(stat.rel_path, None, f"cannot parse: {err!r}"))
+
+
+def _parse_chunk(vault_root: str, config: Config, stats: list[FileStat]) -> _Rows:
+    rows = _Rows()
+    for stat in stats:
+        rows.add(_parse_one(vault_root, config, stat))
+    return rows
+
+
+def _parse_all(vault: Vault, stats: list[FileStat], progress: Callable[[int], None]) -> Iterator[_Rows]:
+    """Parse notes into row batches; on several cores, in worker processes (rows stream back)."""
+    root = str(vault.root)
+    size = 500
+    chunks = [stats[i : i + size] for i in range(0, len(stats), size)]
+    workers = min(os.cpu_count() or 1, 8)
+    if len(stats) < PARALLEL_THRESHOLD or workers < 2:
+        for chunk in chunks:
+            yield _parse_chunk(root, vault.config, chunk)
+            progress(len(chunk))
+        return
+    from concurrent.futures import ProcessPoolExecutor  # costs 20 ms of start-up: import when used
+
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for rows in pool.map(_parse_chunk, [root] * len(chunks), [vault.config] * len(chunks), chunks):
+            yield rows
+            progress(len(rows))
+
+
+def _path_key(rel_path: str) -> str:
+    stem = rel_path[:-3] if rel_path.lower().endswith(".md") else rel_path
+    return name_key(stem)
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+class _Rows:
+    """Rows of parsed notes waiting to be written, table by table."""
+
+    def __init__(self) -> None:
+        self.paths: list[str] = []
+        self.files: list[tuple[Any, ...]] = []
+        self.problems: list[tuple[Any, ...]] = []
+        self.fts: list[tuple[Any, ...]] = []
+        self.links: list[tuple[Any, ...]] = []
+        self.tasks: list[tuple[Any, ...]] = []
+        self.people: list[tuple[Any, ...]] = []
+        self.fields: list[tuple[str, str]] = []
+        self.aliases: list[tuple[Any, ...]] = []
+        self.contacts: list[tuple[Any, ...]] = []
+        self.affected: set[str] = set()
+        self.targets: set[str] = set()
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def add(self, outcome: _Outcome) -> None:
+        """Turn one parsed note into rows."""
+        self.paths.append(outcome.stat.rel_path)
+        stat, note = outcome.stat, outcome.note
+        stem = stat.rel_path.rsplit("/", 1)[-1][:-3]
+        stem_key = name_key(stem)
+        self.affected.add(stem_key)
+        if note is None:
+            assert outcome.error is not None
+            self.files.append(
+                (
+                    stat.rel_path,
+                    stat.mtime_ns,
+                    stat.size,
+                    "broken",
+                    0,
+                    stem,
+                    stem_key,
+                    _path_key(stat.rel_path),
+                )
+            )
+            self.problems.append(
+                (stat.rel_path, outcome.error.line, "error", outcome.error.reason + "; note skipped")
+            )
+            return
+        path = note.path
+        self.files.append(
+            (path, stat.mtime_ns, stat.size, note.kind, 1, note.name, stem_key, _path_key(path))
+        )
+        self.problems.extend((p.path, p.line, p.level, p.message) for p in note.problems)
+        self.fts.append((path, note.name, _fts_text(note)))
+        self.links.extend(
+            (path, link.line, link.target, link.stem, int(link.contact), link.written) for link in note.links
+        )
+        self.targets.update(link.target for link in note.links)
+        self.tasks.extend(
+            (path, t.line, t.text, t.status, _iso(t.due), note.kind, note.name) for t in note.tasks
+        )
+        if note.kind == PERSON:
+            self.people.append(
+                (
+                    path, note.name, name_key(note.name), _dumps(note.aliases),
+                    _dumps(note.tags), note.cadence, _iso(note.met), _iso(note.last_contact),
+                    note.birthday, _iso(note.snooze_until), int(note.archived), _dumps(note.introduced_by),
+                )
+            )  # fmt: skip
+            self.fields.append((path, _dumps(note.fields)))
+            alias_keys = {name_key(alias) for alias in note.aliases}
+            self.aliases.extend((key, path) for key in alias_keys)
+            self.affected |= alias_keys
+            self.contacts.extend(
+                (path, e.line, e.date.isoformat(), e.channel, e.text, "log", None, None, path)
+                for e in note.log
+            )
+        elif note.date is not None or note.people is not None:
+            self._note_contacts(note)
+
+    def _note_contacts(self, note: ParsedNote) -> None:
+        """A meeting or daily note: one contact row for each person it names."""
+        source = "meeting" if note.kind == "meeting" else "daily"
+        when = _iso(note.date)
+        named: list[tuple[str, int | None]]
+        if note.people is not None:
+            named = [(name, None) for name in note.people]
+        else:
+            named = [(link.target, link.line) for link in note.links if link.contact]
+        seen: set[str] = set()
+        for target, line in named:
+            key = name_key(target)
+            if key in seen:
+                continue
+            seen.add(key)
+            text = note.name if source == "meeting" else _line_text(note.body, note, line)
+            channel = "meeting" if source == "meeting" else None
+            self.contacts.append(
+                (note.path, line, when, channel, text, source, key, key.rsplit("/", 1)[-1], None)
+            )
+            self.targets.add(key)
+
+    def flush(self, db: sqlite3.Connection) -> set[str]:
+        """Write the rows; returns the link targets that need resolving."""
+        # Ids in insertion order: FTS5 builds its index several times faster from rising
+        # row ids than from scattered ones.
+        first = db.execute("SELECT coalesce(max(id), 0) + 1 FROM files").fetchone()[0]
+        ids = {row[0]: first + offset for offset, row in enumerate(self.files)}
+        db.executemany(
+            "INSERT INTO files (id, path, mtime_ns, size, kind, ok, name, stem_key, path_key) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(ids[row[0]], *row) for row in self.files],
+        )
+        db.executemany("INSERT INTO problems VALUES (?, ?, ?, ?)", self.problems)
+        db.executemany(
+            "INSERT INTO notes_fts (rowid, path, name, body) VALUES (?, ?, ?, ?)",
+            [(ids[row[0]], *row) for row in self.fts],
+        )
+        db.executemany(
+            "INSERT INTO links (src, line, target, stem, contact, written) VALUES (?, ?, ?, ?, ?, ?)",
+            self.links,
+        )
+        db.executemany("INSERT INTO tasks VALUES (?, ?, ?, ?, ?, ?, ?)", self.tasks)
+        db.executemany(
+            "INSERT INTO people (path, name, name_key, aliases, tags, cadence, met, last_contact, "
+            "birthday, snooze_until, archived, introduced_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            self.people,
+        )
+        db.executemany("INSERT INTO people_fields VALUES (?, ?)", self.fields)
+        db.executemany("INSERT OR IGNORE INTO temp.touched VALUES (?)", [(row[0],) for row in self.people])
+        db.executemany("INSERT INTO aliases VALUES (?, ?)", self.aliases)
+        db.executemany("INSERT INTO contacts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", self.contacts)
+        db.executemany("INSERT OR IGNORE INTO temp.affected VALUES (?)", [(k,) for k in self.affected])
+        return self.targets
+
+
+@functools.lru_cache(maxsize=4096)
+def _list_of(text: str) -> list[str]:
+    """A stored JSON list; many people share the same tags, so each text is decoded once.
+
+    The lists are shared between people: treat a Person's tags and aliases as read-only.
+    """
+    value = json.loads(text)
+    return value if isinstance(value, list) else []
+
+
+def _unpack_latest(packed: str | None) -> tuple[str | None, str | None]:
+    """Undo the `date flag[channel]` packing that lets MAX() pick the date and its channel together."""
+    if not packed:
+        return None, None
+    date_text, flag = packed.split(" ", 1)
+    return date_text, (flag[1:] if flag.startswith("1") else None)
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _line_text(body: str, note: ParsedNote, line: int | None) -> str:
+    """The text of a link's line in a daily note, for the interaction list."""
+    if line is None:
+        return note.name
+    from vaultkit.notes.parse import split_lines
+
+    body_lines = split_lines(body)
+    offset = line - note.body_line
+    if 0 <= offset < len(body_lines):
+        return body_lines[offset].strip().lstrip("-*+ ").strip()
+    return note.name
+
+
+def _fts_text(note: ParsedNote) -> str:
+    values = " ".join(str(v) for v in note.fields.values() if isinstance(v, str))
+    return f"{values}\n{note.body}"

@@ -1,0 +1,75 @@
+"""The index's tables: the schema and its version (a new version rebuilds the index)."""
+
+from __future__ import annotations
+
+SCHEMA_VERSION = 18
+
+
+UNREAD = -1  # the mtime_ns in `files` of a note that could not be read: no stat matches it
+
+
+_SECONDARY_INDEXES = (
+    "files_stem", "files_mtime", "people_name", "people_due", "people_birthday", "aliases_key", "aliases_person", "links_src", "links_target",
+    "links_stem", "links_person", "contacts_src", "contacts_target", "contacts_stem",
+    "contacts_person", "tasks_src", "tasks_open", "problems_path", "clashes_key",
+)  # fmt: skip
+
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE files (
+  id INTEGER PRIMARY KEY,  -- also the rowid of the note's full-text row
+  path TEXT UNIQUE, mtime_ns INTEGER, size INTEGER, kind TEXT, ok INTEGER,
+  name TEXT, stem_key TEXT, path_key TEXT);
+CREATE INDEX files_stem ON files(stem_key);
+CREATE INDEX files_mtime ON files(mtime_ns);
+CREATE TABLE people (
+  path TEXT PRIMARY KEY, name TEXT, name_key TEXT, aliases TEXT, tags TEXT,
+  cadence TEXT, met TEXT, last_contact TEXT, birthday TEXT, snooze_until TEXT,
+  archived INTEGER, introduced_by TEXT,
+  -- derived, kept current by _summarise: the latest contact of any date, the resolved
+  -- cadence, and the due date that follows (before "today" filters anything out)
+  last_any TEXT, last_channel TEXT, cadence_res TEXT, cadence_source TEXT, due_base TEXT);
+CREATE INDEX people_name ON people(name_key);
+-- every front-matter value as written, apart: `people` rows stay small, so the queries of
+-- `vault due` read few pages
+CREATE TABLE people_fields (path TEXT PRIMARY KEY, fields TEXT);
+-- `vault due` and the birthday list read only the people these hold, not everyone
+CREATE INDEX people_due ON people(due_base, archived, last_any, snooze_until) WHERE cadence_res IS NOT NULL;
+CREATE INDEX people_birthday ON people(substr(birthday, -5), name_key, path, name, birthday, archived)
+  WHERE birthday IS NOT NULL;
+CREATE TABLE aliases (alias_key TEXT, person TEXT);
+CREATE INDEX aliases_key ON aliases(alias_key);
+CREATE INDEX aliases_person ON aliases(person);
+CREATE TABLE links (src TEXT, line INTEGER, target TEXT, stem TEXT, contact INTEGER, person TEXT,
+  written TEXT);
+CREATE INDEX links_src ON links(src);
+CREATE INDEX links_target ON links(target);
+CREATE INDEX links_stem ON links(stem);
+CREATE INDEX links_person ON links(person);
+CREATE TABLE contacts (
+  src TEXT, line INTEGER, date TEXT, channel TEXT, text TEXT, source TEXT,
+  target TEXT, stem TEXT, person TEXT);
+CREATE INDEX contacts_src ON contacts(src);
+CREATE INDEX contacts_target ON contacts(target);
+CREATE INDEX contacts_stem ON contacts(stem);
+CREATE INDEX contacts_person ON contacts(person, date);
+-- with their note's kind and name: the overdue follow-ups of person notes need no join
+CREATE TABLE tasks (src TEXT, line INTEGER, text TEXT, status TEXT, due TEXT, kind TEXT, name TEXT);
+CREATE INDEX tasks_src ON tasks(src);
+CREATE INDEX tasks_open ON tasks(kind, due, src, line, text, name) WHERE status IN (' ', '/');
+CREATE TABLE problems (path TEXT, line INTEGER, level TEXT, message TEXT);
+CREATE INDEX problems_path ON problems(path);
+-- two people with one name, shared aliases: kept per name or alias key, redone for the keys
+-- a sync touches (working them out over everyone costs 0.5 s at 100,000 people)
+CREATE TABLE clashes (key TEXT, path TEXT, message TEXT);
+CREATE INDEX clashes_key ON clashes(key);
+-- the last walk (see Index._store_walk): each folder's listing, note names joined by "/"
+-- (names that are not UTF-8, as shown, a JSON list), and every note's stat, 512 notes a
+-- row, so that one edit rewrites one row
+CREATE TABLE walk_folders (position INTEGER PRIMARY KEY, prefix TEXT, mtime_ns INTEGER,
+  ctime_ns INTEGER, inode INTEGER, names TEXT, folders TEXT, bad_names TEXT);
+CREATE TABLE walk_stats (chunk INTEGER PRIMARY KEY, stats BLOB);
+CREATE VIRTUAL TABLE notes_fts USING fts5(
+  path UNINDEXED, name, body, tokenize = 'unicode61 remove_diacritics 2');
+"""

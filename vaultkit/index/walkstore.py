@@ -1,0 +1,161 @@
+"""The stored walk: the last walk's folder listings and note stats, kept in the index so
+that the next command lists only the folders that changed."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from vaultkit.index.base import IndexBase
+from vaultkit.vault.files import STAT_BYTES, Listing, Scan
+
+_WALK_CHUNK = STAT_BYTES * 512  # the stats of 512 notes
+
+
+class _Walk(NamedTuple):
+    """A sync's walk, with the generation of the index and the stored walk it started from."""
+
+    generation: int
+    previous: _WalkSnapshot | None
+    scan: Scan
+
+
+@dataclass
+class _WalkSnapshot:
+    """The walk the index last stored (see `Index._store_walk`)."""
+
+    generation: int  # the index's generation it describes; -1: it describes none
+    version: int  # how many times the walk tables were written
+    listings: list[Listing]
+    stats: bytes
+
+    def same_notes(self, scan: Scan) -> bool:
+        """Whether `scan` found the same notes in the same order."""
+        if scan.odd or len(scan.listings) != len(self.listings):
+            return False
+        return all(
+            new is old or (new.prefix == old.prefix and new.names == old.names)
+            for new, old in zip(scan.listings, self.listings, strict=True)
+        )
+
+    def same_listings(self, scan: Scan) -> bool:
+        """Whether `scan` listed no folder again: it reused every listing of this one."""
+        return len(scan.listings) == len(self.listings) and all(
+            new is old for new, old in zip(scan.listings, self.listings, strict=True)
+        )
+
+    def changed(self, scan: Scan) -> list[int]:
+        """The positions of the notes whose stat differs (same notes assumed)."""
+        new, old = memoryview(scan.stats.tobytes()), memoryview(self.stats)
+        if new == old:
+            return []
+        found: list[int] = []
+        step = _WALK_CHUNK
+        for start in range(0, len(new), step):
+            if new[start : start + step] != old[start : start + step]:
+                end = min(start + step, len(new))
+                size = STAT_BYTES
+                found.extend(
+                    n // size for n in range(start, end, size) if new[n : n + size] != old[n : n + size]
+                )
+        return found
+
+
+class WalkStore(IndexBase):
+    """The part of `Index` that keeps walkstore: see the module's docstring."""
+
+    # -- the last walk, kept so that the next one can tell what changed cheaply ---------------
+    def _generation(self) -> int:
+        """How many times notes were written into the index (`apply`)."""
+        return int(self._meta("generation") or 0)
+
+    def _walk_state(self) -> tuple[int, int]:
+        state = (self._meta("walk") or "-1 0").split()
+        return int(state[0]), int(state[1])
+
+    def _walk_snapshot(self) -> tuple[int, _WalkSnapshot | None]:
+        """The index's generation, and the walk it stored, read together."""
+        db = self.db
+        db.execute("BEGIN")
+        try:
+            generation = self._generation()
+            described, version = self._walk_state()
+            listings = [
+                Listing(
+                    prefix,
+                    mtime_ns,
+                    ctime_ns,
+                    inode,
+                    names.split("/") if names else [],
+                    folders.split("/") if folders else [],
+                    tuple(json.loads(bad_names)) if bad_names else (),
+                )
+                for prefix, mtime_ns, ctime_ns, inode, names, folders, bad_names in db.execute(
+                    "SELECT prefix, mtime_ns, ctime_ns, inode, names, folders, bad_names FROM walk_folders "
+                    "ORDER BY position"
+                )
+            ]
+            stats = b"".join(row[0] for row in db.execute("SELECT stats FROM walk_stats ORDER BY chunk"))
+        finally:
+            if db.in_transaction:  # (SQLite may have ended it after an error)
+                db.execute("COMMIT")
+        if version == 0:
+            return generation, None
+        return generation, _WalkSnapshot(described, version, listings, stats)
+
+    def _store_walk(self, walk: _Walk, inside: bool = False) -> None:
+        """Keep this walk for the next sync, marked as describing the index's generation if
+        the index holds exactly what it saw: nothing was written since its sync began, and
+        no note needed a closer look (`odd`). Only the rows that differ are written.
+
+        `inside` an `apply`, which bumps the generation after this in the same transaction.
+        """
+        db = self.db
+        if not inside:
+            db.execute("BEGIN IMMEDIATE")
+        try:
+            version = self._walk_state()[1]
+            scan, previous = walk.scan, walk.previous
+            if scan.odd or self._generation() != walk.generation:
+                self._set_meta("walk", f"-1 {version}")
+            else:
+                # What the tables hold now, unless another process wrote them since this sync
+                # read them: then they are written whole.
+                stored = previous if previous is not None and previous.version == version else None
+                if stored is None or not stored.same_listings(scan):
+                    db.execute("DELETE FROM walk_folders")
+                    db.executemany(
+                        "INSERT INTO walk_folders VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        [
+                            (
+                                n,
+                                each.prefix,
+                                each.mtime_ns,
+                                each.ctime_ns,
+                                each.inode,
+                                "/".join(each.names),
+                                "/".join(each.folders),
+                                json.dumps(each.bad_names) if each.bad_names else "",
+                            )
+                            for n, each in enumerate(scan.listings)
+                        ],
+                    )
+                new, old = scan.stats.tobytes(), (stored.stats if stored is not None else b"")
+                chunks = range(0, len(new), _WALK_CHUNK)
+                db.executemany(
+                    "INSERT OR REPLACE INTO walk_stats VALUES (?, ?)",
+                    [
+                        (at // _WALK_CHUNK, new[at : at + _WALK_CHUNK])
+                        for at in chunks
+                        if new[at : at + _WALK_CHUNK] != old[at : at + _WALK_CHUNK]
+                    ],
+                )
+                db.execute("DELETE FROM walk_stats WHERE chunk >= ?", (len(chunks),))
+                self._set_meta("walk", f"{walk.generation + inside} {version + 1}")
+            if not inside:
+                db.execute("COMMIT")
+        except BaseException:
+            if not inside and db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
