@@ -299,7 +299,7 @@ def test_a_scan_lists_again_only_the_folders_whose_names_changed(vault_dir: Path
 
 
 def test_two_processes_stat_what_one_would(vault_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import vaultkit.vault.files as vault_module
+    import vaultkit.vault.walk as vault_module
 
     for n in range(7):
         write_note(vault_dir, f"People/P{n}.md", "x" * n)

@@ -28,7 +28,8 @@ from vaultkit.insights.goals import iso_week, parse_iso_week, streak_of, week_st
 from vaultkit.model import DueItem, FollowUp, Interaction, name_key
 from vaultkit.notes.edit import block_markers
 from vaultkit.notes.parse import decode_note, parse_text
-from vaultkit.vault.files import Vault, safe_file_stem
+from vaultkit.vault.files import Vault
+from vaultkit.vault.names import safe_file_stem
 from vaultkit.workspace import PersonRef, Workspace, write_view
 
 LAST_INTERACTIONS = 5

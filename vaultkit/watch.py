@@ -30,7 +30,8 @@ from vaultkit.config import CONFIG_NAME
 from vaultkit.errors import VaultGone, VaultkitError
 from vaultkit.index.core import SyncReport
 from vaultkit.model import Problem
-from vaultkit.vault.files import Vault, is_utf8, shown_name
+from vaultkit.vault.files import Vault
+from vaultkit.vault.names import is_utf8, shown_name
 from vaultkit.views.builtin import render_views
 from vaultkit.workspace import Workspace
 

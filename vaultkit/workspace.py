@@ -28,7 +28,8 @@ from vaultkit.errors import (
 )
 from vaultkit.index.core import Index, SyncReport
 from vaultkit.model import DueItem, Person, Problem, name_key
-from vaultkit.vault.files import Snapshot, Vault, check_person_name
+from vaultkit.vault.files import Snapshot, Vault
+from vaultkit.vault.names import check_person_name
 
 if TYPE_CHECKING:
     from vaultkit.views.render import Renderer

@@ -26,7 +26,8 @@ from vaultkit.errors import IncompleteWrite, NoteParseError, RefusedWrite, Usage
 from vaultkit.model import Person, Problem, name_key
 from vaultkit.notes.edit import set_front_matter_value
 from vaultkit.notes.parse import decode_note, parse_text
-from vaultkit.vault.files import Snapshot, check_person_name, safe_file_stem
+from vaultkit.vault.files import Snapshot
+from vaultkit.vault.names import check_person_name, safe_file_stem
 from vaultkit.views.render import yaml_list, yaml_value
 from vaultkit.workspace import Workspace
 

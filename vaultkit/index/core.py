@@ -35,7 +35,8 @@ from vaultkit.index.walkstore import WalkStore, _Walk
 from vaultkit.model import (
     Person,
 )
-from vaultkit.vault.files import RACY_NS, FileStat, Vault
+from vaultkit.vault.files import Vault
+from vaultkit.vault.walk import RACY_NS, FileStat
 
 
 def _quiet(line: str) -> None:

@@ -20,7 +20,8 @@ from vaultkit.model import (
     ParsedNote,
     name_key,
 )
-from vaultkit.vault.files import FileStat, Vault, cannot_read
+from vaultkit.vault.files import Vault
+from vaultkit.vault.walk import FileStat, cannot_read
 
 PARALLEL_THRESHOLD = 2000
 

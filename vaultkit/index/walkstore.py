@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from vaultkit.index.base import IndexBase
-from vaultkit.vault.files import STAT_BYTES, Listing, Scan
+from vaultkit.vault.walk import STAT_BYTES, Listing, Scan
 
 _WALK_CHUNK = STAT_BYTES * 512  # the stats of 512 notes
 

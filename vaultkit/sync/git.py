@@ -23,7 +23,8 @@ from vaultkit.errors import ConfigError, GitError
 from vaultkit.model import Problem
 from vaultkit.notes.merge import OURS_LABEL, THEIRS_LABEL, merge_note
 from vaultkit.notes.parse import LOG_ENTRY_RE, conflict_marker_line
-from vaultkit.vault.files import Vault, is_conflict_copy
+from vaultkit.vault.files import Vault
+from vaultkit.vault.names import is_conflict_copy
 
 DRIVER = "vaultkit"
 ATTRIBUTES_FILE = ".gitattributes"

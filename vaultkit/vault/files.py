@@ -6,32 +6,35 @@ import contextlib
 import fnmatch
 import json
 import os
-import re
-import stat
-import threading
 import time
 import unicodedata
-from array import array
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
 from vaultkit.config import CONFIG_NAME, Config, load_config
-from vaultkit.dates import is_date_name
 from vaultkit.errors import (
     NoteBusy,
     RefusedWrite,
     StaleFileError,
-    UsageError,
     VaultNotFound,
     WriteFailed,
 )
 from vaultkit.vault.atomic import LockTimeout, lock_file, make_temp, read_locked, replace_checked
-
-RACY_NS = 2_000_000_000  # a file system may keep mtimes this coarsely (FAT: 2 s)
-STAT_BYTES = 24  # one note in `Scan.stats`: mtime_ns, size and a flag, 8 bytes each
-_BAD_NAME_CHARS = set('/\\#^[]|:*?"<>')
-_DEVICE_NAMES = {"CON", "PRN", "AUX", "NUL"} | {f"{p}{n}" for p in ("COM", "LPT") for n in range(1, 10)}
+from vaultkit.vault.names import (
+    is_conflict_copy,
+    is_utf8,
+    shown_name,
+)
+from vaultkit.vault.walk import (
+    RACY_NS,
+    FileStat,
+    Listing,
+    Scan,
+    _drop_missing,
+    _stat_groups,
+    cannot_read,
+)
 
 
 def find_vault_root(explicit: str | None, cwd: Path) -> Path:
@@ -50,35 +53,6 @@ def find_vault_root(explicit: str | None, cwd: Path) -> Path:
     )
 
 
-def check_person_name(name: str) -> str:
-    """Return the NFC form of a new person's name, or raise UsageError saying why not."""
-    clean = unicodedata.normalize("NFC", name)
-    why: str | None = None
-    if not clean.strip():
-        why = "it is empty"
-    elif any(ch in _BAD_NAME_CHARS for ch in clean):
-        why = 'it has one of / \\ # ^ [ ] | : * ? " < >'
-    elif any(unicodedata.category(ch) in ("Cc", "Cf") and ch != "\u200d" for ch in clean):
-        why = "it has control characters"
-    elif ".." in clean:
-        why = "it has '..'"
-    elif clean.startswith("."):
-        why = "it starts with a dot"
-    elif clean != clean.rstrip(". "):
-        why = "it ends with a dot or a space"
-    elif clean != clean.lstrip():
-        why = "it starts with a space"
-    elif clean.split(".")[0].upper() in _DEVICE_NAMES:
-        why = "it is a reserved device name on Windows"
-    elif is_date_name(clean):
-        why = "it looks like a date and would collide with a daily note"
-    elif len(clean.encode("utf-8")) > 200:
-        why = "it is too long for a file name"
-    if why:
-        raise UsageError(f"cannot use {name!r} as a person's name: {why}")
-    return clean
-
-
 class Snapshot(NamedTuple):
     """A file's bytes as read, with the stat that lets a write detect later changes."""
 
@@ -86,204 +60,6 @@ class Snapshot(NamedTuple):
     data: bytes
     mtime_ns: int
     size: int
-
-
-class FileStat(NamedTuple):
-    """One note found by the walk."""
-
-    rel_path: str
-    mtime_ns: int
-    size: int
-
-
-class Listing(NamedTuple):
-    """One folder as a walk listed it: enough to skip listing it again while it is unchanged.
-
-    Adding, removing or renaming a file changes its folder's mtime (saving a note in place
-    does not, but every note is stat'ed anyway), so a folder whose mtime is the one listed
-    has the same names.
-    """
-
-    prefix: str  # vault-relative with a trailing slash; "" for the vault itself
-    mtime_ns: int  # the folder's mtime when listed; -1: list it again next time
-    ctime_ns: int  # and its ctime: a chmod changes only that, and may make it unreadable
-    inode: int  # and its inode: a folder renamed into its place is another folder
-    names: list[str]  # its plain notes (regular `.md` files a walk keeps), in listing order
-    folders: list[str]  # the names of its sub-folders a walk enters
-    # Notes and sub-folders a walk would keep but whose names are not UTF-8, as `shown_name`
-    # shows them, a folder's with a trailing slash: `vault check` names them.
-    bad_names: tuple[str, ...] = ()
-
-
-class Scan(NamedTuple):
-    """A walk's result: the folders' listings, then the notes found the slow way (`odd`:
-    symlinks, a note's name in another case), and `stats` holding (mtime_ns, size, 0) for
-    each note in that order; and the folders it could not read, with why."""
-
-    listings: list[Listing]
-    odd: list[str]
-    stats: array[int]
-    unreadable: list[tuple[str, str]]
-
-    def left_out(self) -> list[tuple[str, str]]:
-        """(path, why) of what this walk could not take in, by path: folders it could not
-        read, and notes and folders whose names are not UTF-8."""
-        found = [(prefix or "./", f"{why}; its notes are left out") for prefix, why in self.unreadable]
-        for listing in self.listings:
-            for name in listing.bad_names:
-                if name.endswith("/"):
-                    why = "the folder name is not valid UTF-8: rename the folder; its notes are left out"
-                else:
-                    why = "the file name is not valid UTF-8: rename the file; note skipped"
-                found.append((listing.prefix + name, why))
-        return sorted(found)
-
-    @property
-    def paths(self) -> list[str]:
-        """Every note's vault-relative path, in the order of `stats`."""
-        return [listing.prefix + name for listing in self.listings for name in listing.names] + self.odd
-
-    def file_at(self, position: int, paths: list[str]) -> FileStat:
-        """The note at this position, with `paths` from `self.paths` (built once by the caller)."""
-        return FileStat(paths[position], self.stats[3 * position], self.stats[3 * position + 1])
-
-    def files(self) -> list[FileStat]:
-        """The notes as FileStat tuples."""
-        stats = self.stats
-        return [FileStat._make(t) for t in zip(self.paths, stats[0::3], stats[1::3], strict=True)]
-
-
-PARALLEL_STAT = 4000  # notes; below this a second process costs more than it saves
-
-
-def _stat_groups(groups: list[tuple[str, list[str]]], parallel: bool) -> array[int]:
-    """(mtime_ns, size, 0) for each name of each folder, in order; (0, 0, -1) for a name that
-    is gone or is no longer a regular file.
-
-    A stat is a system call of a few microseconds that holds the GIL on return, so threads
-    do not help; a forked child stats the second half of every folder while this process
-    stats the first, and sends its numbers back through a pipe.
-    """
-    total = sum(len(names) for _, names in groups)
-    if not parallel or total < PARALLEL_STAT or not hasattr(os, "fork") or threading.active_count() > 1:
-        return _stat_names(groups)
-    halves = [(folder, len(names) // 2) for folder, names in groups]
-    mine = [(folder, names[:half]) for (folder, names), (_, half) in zip(groups, halves, strict=True)]
-    theirs = [(folder, names[half:]) for (folder, names), (_, half) in zip(groups, halves, strict=True)]
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: stat, write, leave without running any of the parent's cleanup
-        code = 1
-        try:
-            os.close(read_end)
-            with open(write_end, "wb") as out:
-                out.write(_stat_names(theirs).tobytes())
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(write_end)
-    first = _stat_names(mine)
-    with open(read_end, "rb") as pipe:
-        data = pipe.read()
-    _, status = os.waitpid(pid, 0)
-    if status != 0 or len(data) % STAT_BYTES:
-        return _stat_names(groups)  # the child failed: do its share here
-    second: array[int] = array("q")
-    second.frombytes(data)
-    merged: array[int] = array("q")
-    at_first = at_second = 0
-    for (_, names), (_, half) in zip(groups, halves, strict=True):
-        merged.extend(first[at_first : at_first + 3 * half])
-        at_first += 3 * half
-        rest = 3 * (len(names) - half)
-        merged.extend(second[at_second : at_second + rest])
-        at_second += rest
-    return merged
-
-
-def _drop_missing(
-    stats: array[int], listings: list[Listing], root: str, unreadable: list[tuple[str, str]]
-) -> tuple[array[int], list[Listing]]:
-    """Leave out the notes whose stat failed, and mark their folders to be listed again; a
-    folder whose notes it may not open goes to `unreadable`."""
-    kept: array[int] = array("q")
-    out: list[Listing] = []
-    at = 0
-    for listing in listings:
-        count = len(listing.names)
-        flags = stats[at + 2 : at + 3 * count : 3]
-        if flags.count(-1):
-            names = [name for n, name in enumerate(listing.names) if flags[n] != -1]
-            denied = _denied(os.path.join(root, listing.prefix), listing.names[flags.index(-1)])
-            if denied:
-                unreadable.append((listing.prefix, denied))
-            for n in range(count):
-                if flags[n] != -1:
-                    kept.extend(stats[at + 3 * n : at + 3 * n + 3])
-            listing = listing._replace(names=names, mtime_ns=-1)
-        else:
-            kept.extend(stats[at : at + 3 * count])
-        out.append(listing)
-        at += 3 * count
-    return kept, out
-
-
-def _denied(folder: str, name: str) -> str | None:
-    """Why a note in this folder cannot be stat'ed, when it is the folder's permissions."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.stat(name, dir_fd=fd, follow_symlinks=False)
-        finally:
-            os.close(fd)
-    except PermissionError as err:
-        return cannot_read(err)
-    except OSError:
-        pass  # gone, or no longer a note: nothing to say
-    return None
-
-
-def cannot_read(err: OSError) -> str:
-    """`cannot be read (permission denied)`: why a walk left a folder out."""
-    return f"cannot be read ({(err.strerror or type(err).__name__).lower()})"
-
-
-def is_utf8(text: str) -> bool:
-    """Whether a name from the file system is text: a name whose bytes are not UTF-8 (from
-    a zip file or an old share) holds lone surrogates, which no note path may hold."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def shown_name(text: str) -> str:
-    """A file name as a user can read it: bytes that are not UTF-8 as `\\xff`."""
-    return os.fsencode(text).decode("utf-8", "backslashreplace")
-
-
-def _stat_names(groups: list[tuple[str, list[str]]]) -> array[int]:
-    found: array[int] = array("q")
-    add = found.append
-    regular = stat.S_IFREG
-    for folder, names in groups:
-        try:
-            fd = os.open(folder, os.O_RDONLY)
-        except OSError:
-            found.extend([0, 0, -1] * len(names))
-            continue
-        try:
-            for name in names:
-                try:
-                    st = os.stat(name, dir_fd=fd, follow_symlinks=False)
-                except (OSError, ValueError):  # gone; or a name no file can have (a NUL)
-                    add(0), add(0), add(-1)
-                    continue
-                add(st.st_mtime_ns), add(st.st_size), add(0 if stat.S_IFMT(st.st_mode) == regular else -1)
-        finally:
-            os.close(fd)
-    return found
 
 
 class Vault:
@@ -648,22 +424,6 @@ def _fsync_dir(folder: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
-
-
-def is_conflict_copy(name: str) -> bool:
-    """A copy that a sync tool left beside a note it could not merge (Obsidian Sync, Dropbox:
-    `Note (conflicted copy 2026-11-20).md`; Syncthing: `Note.sync-conflict-20261120-1.md`)."""
-    folded = name.casefold()
-    return "conflicted copy" in folded or ".sync-conflict-" in folded
-
-
-_SAFE_FILE_RE = re.compile(r"[\x00-\x1f/\\:*?\"<>|#^\[\]]")
-
-
-def safe_file_stem(text: str) -> str:
-    """A file stem from free text (titles): unsafe characters become spaces."""
-    clean = _SAFE_FILE_RE.sub(" ", unicodedata.normalize("NFC", text))
-    return re.sub(r"\s+", " ", clean).strip(" .") or "Untitled"
 
 
 _CONFIG_TEMPLATE = """\

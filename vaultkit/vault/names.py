@@ -1,0 +1,78 @@
+"""Name rules: what a person's name may be, file stems from free text, the copies sync tools
+leave, and names whose bytes are not UTF-8."""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+
+from vaultkit.dates import is_date_name
+from vaultkit.errors import (
+    UsageError,
+)
+
+_BAD_NAME_CHARS = set('/\\#^[]|:*?"<>')
+
+
+_DEVICE_NAMES = {"CON", "PRN", "AUX", "NUL"} | {f"{p}{n}" for p in ("COM", "LPT") for n in range(1, 10)}
+
+
+def check_person_name(name: str) -> str:
+    """Return the NFC form of a new person's name, or raise UsageError saying why not."""
+    clean = unicodedata.normalize("NFC", name)
+    why: str | None = None
+    if not clean.strip():
+        why = "it is empty"
+    elif any(ch in _BAD_NAME_CHARS for ch in clean):
+        why = 'it has one of / \\ # ^ [ ] | : * ? " < >'
+    elif any(unicodedata.category(ch) in ("Cc", "Cf") and ch != "\u200d" for ch in clean):
+        why = "it has control characters"
+    elif ".." in clean:
+        why = "it has '..'"
+    elif clean.startswith("."):
+        why = "it starts with a dot"
+    elif clean != clean.rstrip(". "):
+        why = "it ends with a dot or a space"
+    elif clean != clean.lstrip():
+        why = "it starts with a space"
+    elif clean.split(".")[0].upper() in _DEVICE_NAMES:
+        why = "it is a reserved device name on Windows"
+    elif is_date_name(clean):
+        why = "it looks like a date and would collide with a daily note"
+    elif len(clean.encode("utf-8")) > 200:
+        why = "it is too long for a file name"
+    if why:
+        raise UsageError(f"cannot use {name!r} as a person's name: {why}")
+    return clean
+
+
+def is_conflict_copy(name: str) -> bool:
+    """A copy that a sync tool left beside a note it could not merge (Obsidian Sync, Dropbox:
+    `Note (conflicted copy 2026-11-20).md`; Syncthing: `Note.sync-conflict-20261120-1.md`)."""
+    folded = name.casefold()
+    return "conflicted copy" in folded or ".sync-conflict-" in folded
+
+
+_SAFE_FILE_RE = re.compile(r"[\x00-\x1f/\\:*?\"<>|#^\[\]]")
+
+
+def safe_file_stem(text: str) -> str:
+    """A file stem from free text (titles): unsafe characters become spaces."""
+    clean = _SAFE_FILE_RE.sub(" ", unicodedata.normalize("NFC", text))
+    return re.sub(r"\s+", " ", clean).strip(" .") or "Untitled"
+
+
+def is_utf8(text: str) -> bool:
+    """Whether a name from the file system is text: a name whose bytes are not UTF-8 (from
+    a zip file or an old share) holds lone surrogates, which no note path may hold."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def shown_name(text: str) -> str:
+    """A file name as a user can read it: bytes that are not UTF-8 as `\\xff`."""
+    return os.fsencode(text).decode("utf-8", "backslashreplace")
