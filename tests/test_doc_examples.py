@@ -39,3 +39,29 @@ def test_a_console_block_starts_with_a_command(tmp_path: Path) -> None:
     page.write_text("```console\noutput without a command\n```\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"page\.md:2: a console block must start with a `\$ ` command"):
         examples(page)
+
+
+def test_the_library_example_prints_what_the_page_says(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import re
+    import shutil
+
+    from doc_examples import REPO
+
+    page = (REPO / "docs" / "library.md").read_text(encoding="utf-8")
+    code = page.split("```python\n", 1)[1].split("```", 1)[0]
+    said = " ".join(page.split("```python\n", 1)[1].split("```", 1)[1].strip().split("\n\n", 1)[0].split())
+    vault = tmp_path / "demo-vault"
+    shutil.copytree(REPO / "example-vault", vault)
+    # The page's vault is a copy in /tmp and its index the user's cache; here both are in tmp_path.
+    code = code.replace('"/tmp/demo-vault"', repr(str(vault)))
+    code = code.replace("index_path=None", f"index_path=Path({str(tmp_path / 'index.sqlite')!r})")
+    exec(compile(code, "docs/library.md", "exec"), {})
+    printed = capsys.readouterr().out.splitlines()
+    count = int(re.search(r"It prints the (\d+) people due", said).group(1))  # type: ignore[union-attr]
+    assert len(printed) == count + 1
+    shown = re.findall(r"`([^`]+)`", said)
+    people, entry = shown[:-1], shown[-1]
+    assert printed[0] == people[0] and printed[1] == people[1] and printed[count - 1] == people[-1]
+    assert printed[-1] == entry
