@@ -5,15 +5,17 @@ after one, up to the next command, are what it prints (stdout and stderr as a te
 shows them). Blocks marked otherwise (```text, ```sh) are not run.
 
 How a page's examples run (tests/test_doc_examples.py):
-- All the console blocks of one page run in order, in one temp folder holding a fresh copy
-  of example-vault/ (as `example-vault/`), so an example that changes the vault is seen by
-  the ones after it on that page; each page starts from a new copy.
-- The environment is that of the demo: VAULTKIT_TODAY=2026-11-22, VAULTKIT_VAULT the copy,
-  VAULTKIT_INDEX a file in the temp folder, COLUMNS=80. Commands start in the temp folder.
+- All the console blocks of one page run in order, in one temp folder (standing for your
+  home folder, `~`) holding a fresh copy of example-vault/ (as `example-vault/`) and the
+  files of docs/examples/ (as `Downloads/`), so an example that changes the vault is seen
+  by the ones after it on that page; each page starts from a new copy.
+- Commands start in that folder; the vault is found as `vault` finds it (`--vault`, or the
+  folder a `cd` went to). The environment: VAULTKIT_TODAY=2026-11-22, VAULTKIT_INDEX a
+  file in the temp folder, COLUMNS=80.
 - `vault ARGS` runs the real CLI in-process (Typer's CliRunner); `cd DIR` changes folder;
   `cat FILE` prints a file; `echo TEXT >> FILE` adds a line to a file (an edit you would
-  make in your editor). `NAME=value` before a command sets a variable for it; `# ...`
-  is a comment.
+  make in your editor). `NAME=value` before a command sets a variable for it; `A && B`
+  runs both; `~/` is the temp folder; `# ...` is a comment.
 - Outputs compare exactly, line by line (trailing spaces aside), with one placeholder:
   a line that is just `...` stands for any number of lines, and `...` inside a line for
   any text (a temp path, say).
@@ -108,18 +110,30 @@ class Session:
         self.folder = folder
         self.vault = folder / "example-vault"
         shutil.copytree(REPO / "example-vault", self.vault)
+        shutil.copytree(REPO / "docs" / "examples", folder / "Downloads")
         self.cwd = folder
-        self.env = {
+        self.env: dict[str, str | None] = {
             "VAULTKIT_TODAY": TODAY,
-            "VAULTKIT_VAULT": str(self.vault),
+            "VAULTKIT_VAULT": None,
             "VAULTKIT_INDEX": str(folder / "index.sqlite"),
             "COLUMNS": str(WIDTH),
             "NO_COLOR": "1",
         }
 
     def run(self, command: str) -> str:
-        """What the command prints."""
-        words = shlex.split(command, comments=True)
+        """What the command (or the commands joined by `&&`) prints."""
+        words = [self._home(word) for word in shlex.split(command, comments=True)]
+        printed = ""
+        while "&&" in words:
+            at = words.index("&&")
+            printed += self._run(words[:at])
+            words = words[at + 1 :]
+        return printed + self._run(words)
+
+    def _home(self, word: str) -> str:
+        return str(self.folder) + word[1:] if word == "~" or word.startswith("~/") else word
+
+    def _run(self, words: list[str]) -> str:
         env = dict(self.env)
         while words and re.fullmatch(r"[A-Z_]+=.*", words[0]):
             name, value = words.pop(0).split("=", 1)
@@ -138,9 +152,9 @@ class Session:
             return "".join((self.cwd / name).read_text(encoding="utf-8") for name in args)
         if program == "vault":
             return self._vault(args, env)
-        raise ValueError(f"the doc examples cannot run {program!r}: {command}")
+        raise ValueError(f"the doc examples cannot run {program!r}: {shlex.join(words)}")
 
-    def _vault(self, args: list[str], env: dict[str, str]) -> str:
+    def _vault(self, args: list[str], env: dict[str, str | None]) -> str:
         from typer.testing import CliRunner
 
         from vaultkit.cli import app
