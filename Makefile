@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench race clean
+.PHONY: demo test lint docs bench race clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,9 @@ lint: $(STAMP)
 	$(BIN)/ruff check vaultkit tests bench
 	$(BIN)/ruff format --check vaultkit tests bench
 	$(BIN)/mypy
+
+docs: $(STAMP)
+	$(BIN)/python -m tests.gen_docs
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run

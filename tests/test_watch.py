@@ -549,5 +549,5 @@ def test_service_samples_are_valid() -> None:
         plist = plistlib.load(handle)
     assert plist["Label"] == "com.vaultkit.watch"
     assert plist["ProgramArguments"][-1] == "watch"
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    assert "docs/vault-watch.service" in readme and "docs/com.vaultkit.watch.plist" in readme
+    page = (REPO / "docs" / "views-and-watch.md").read_text(encoding="utf-8")
+    assert "](vault-watch.service)" in page and "](com.vaultkit.watch.plist)" in page
