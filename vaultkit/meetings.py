@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import posixpath
-import re
 import shutil
 import subprocess
 import sys
@@ -26,7 +25,14 @@ from vaultkit.due import due_items, why_due
 from vaultkit.errors import ConfigError, NoteParseError, RefusedWrite, UsageError, VaultkitError
 from vaultkit.insights.goals import iso_week, parse_iso_week, streak_of, week_start
 from vaultkit.model import DueItem, FollowUp, Interaction, name_key
-from vaultkit.notes.edit import block_markers
+from vaultkit.notes.grammar import (
+    GEN_MARKER_RE,
+    HEADING_RE,
+    TASK_RE,
+    block_markers,
+    closes_fence,
+    opens_fence,
+)
 from vaultkit.notes.parse import decode_note, parse_text
 from vaultkit.vault.files import Vault
 from vaultkit.vault.names import safe_file_stem
@@ -38,10 +44,6 @@ DRIFTING = 5
 CONTEXT_BLOCK = "context"
 REVIEW_BLOCK = "review"
 _MAX_STEM_CHARS = 120
-_HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
-_FENCE_RE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
-_TASK_LINE_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\[.\]\s")
-_MARKER_RE = re.compile(r"<!--\s*/?vaultkit:[\w-]+\s*-->")
 
 
 class OpenerMissing(VaultkitError):
@@ -173,7 +175,7 @@ def _text(value: Any) -> str:
 
 def _defuse(text: str) -> str:
     """Copied text must not open or close a generated block."""
-    return _MARKER_RE.sub("", text)
+    return GEN_MARKER_RE.sub("", text)
 
 
 def _note_stem(path: str) -> str:
@@ -207,20 +209,20 @@ def notes_section(vault: Vault, rel_path: str, heading: str = "Notes") -> str:
     level: int | None = None
     fence: str | None = None
     for line in body.splitlines():
-        opened = _FENCE_RE.match(line)
         if fence is not None:
-            fence = None if opened and opened.group(1)[0] == fence[0] else fence
-        elif opened:
-            fence = opened.group(1)
+            if closes_fence(line, fence):
+                fence = None
+        elif (opened := opens_fence(line)) is not None:
+            fence = opened
         else:
-            found = _HEADING_RE.match(line)
+            found = HEADING_RE.match(line)
             if found:
                 if level is not None and len(found.group(1)) <= level:
                     break
                 if level is None and name_key(found.group(2)) == wanted:
                     level = len(found.group(1))
                     continue
-        if level is not None and not _TASK_LINE_RE.match(line):
+        if level is not None and not TASK_RE.match(line):
             kept.append(_defuse(line))
     return "\n".join(kept).strip("\n")
 

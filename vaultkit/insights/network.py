@@ -32,6 +32,7 @@ from vaultkit.insights.stats import (
     percent,
 )
 from vaultkit.model import DueItem, FollowUp, Person, name_key
+from vaultkit.notes.grammar import DUE_MARK_RE
 from vaultkit.workspace import PersonRef, Workspace, write_view
 
 INTRO_CHANNEL = "intro"
@@ -50,7 +51,6 @@ INTRO_CHECK_IN_UNTIL = dt.timedelta(days=90)
 FOLLOW_UP_HORIZON = dt.timedelta(days=7)
 
 _NODE_ID_RE = re.compile(r"[^A-Za-z0-9]+")
-_DUE_MARK_RE = re.compile(r"\s*📅\s*\d{4}-\d{2}-\d{2}")
 
 
 # -- gathering ------------------------------------------------------------------------------
@@ -171,7 +171,7 @@ def _days(count: int) -> str:
 
 
 def _follow_up_reason(item: FollowUp, today: dt.date) -> str:
-    text = _DUE_MARK_RE.sub("", item.text).strip()
+    text = DUE_MARK_RE.sub("", item.text).strip()
     if item.due is None:
         return f"open follow-up: {text}"
     late = (today - item.due).days

@@ -9,18 +9,25 @@ from __future__ import annotations
 import re
 
 from vaultkit.model import name_key
-from vaultkit.notes.parse import (
-    _GEN_END_RE,
-    _GEN_START_RE,
-    BOM,
-    _strip_comments,
-    find_front_matter,
-    split_lines,
+from vaultkit.notes.grammar import (
+    LIST_ITEM_RE,
+    LineState,
+    block_markers,
+    closes_generated,
+    heading,
+    opens_generated,
 )
+from vaultkit.notes.parse import BOM, find_front_matter, split_lines
 
-_FENCE_RE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
-_HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
-_LIST_ITEM_RE = re.compile(r"^\s{0,3}(?:[-*+]|\d+[.)])\s")
+__all__ = [
+    "add_log_entry",
+    "block_markers",
+    "get_front_matter_line",
+    "newline_of",
+    "replace_generated_block",
+    "set_front_matter_value",
+]
+
 _NEWLINE_RE = re.compile(r"\r\n|\r|\n")
 
 
@@ -55,9 +62,7 @@ def add_log_entry(text: str, entry: str, log_heading: str = "Log") -> str:
     wanted = name_key(log_heading)
     # Code, comments and generated blocks are skipped as the parser skips them, so the
     # entry lands in the Log section vaultkit reads back.
-    fence: str | None = None
-    comment: list[str | None] = [None]
-    generated: str | None = None
+    state = LineState()
     section: tuple[int, int] | None = None  # (heading index, level)
     insert_at: int | None = None
     last_content: int | None = None
@@ -65,49 +70,29 @@ def add_log_entry(text: str, entry: str, log_heading: str = "Log") -> str:
         raw = lines[index].rstrip("\r\n")
         if index == 0:
             raw = raw.lstrip(BOM)
-        if fence is not None:
-            if raw.strip().startswith(fence) and set(raw.strip()) == {fence[0]}:
-                fence = None
+        visible = state.step(raw)
+        if visible is None:
             if section:
                 last_content = index
             continue
-        if generated is not None:
-            end = _GEN_END_RE.search(raw)
-            if end and end.group(1) == generated:
-                generated = None
-            if section:
-                last_content = index
-            continue
-        if comment[0] is None:
-            start_marker = _GEN_START_RE.search(raw)
-            if start_marker and not _GEN_END_RE.search(raw):
-                generated = start_marker.group(1)
-            else:
-                opened = _FENCE_RE.match(raw)
-                fence = opened.group(1) if opened else None
-            if generated is not None or fence is not None:
-                if section:
-                    last_content = index
-                continue
-        visible = _strip_comments(raw, comment) if comment[0] or "%%" in raw or "<!--" in raw else raw
-        heading = _HEADING_RE.match(visible)
-        if heading:
-            level = len(heading.group(1))
+        found = heading(raw, visible)
+        if found:
+            level, title = found
             if section is not None and level <= section[1]:
                 break
-            if section is None and name_key(heading.group(2)) == wanted:
+            if section is None and name_key(title) == wanted:
                 section = (index, level)
                 last_content = index
             continue
         if section is None:
             continue
-        if _LIST_ITEM_RE.match(visible):
+        if LIST_ITEM_RE.match(visible):
             insert_at = index
             break
         if raw.strip():
             last_content = index
     else:
-        hidden_by = _unclosed(fence, comment[0], generated)
+        hidden_by = state.unclosed()
         if insert_at is None and hidden_by:
             raise ValueError(
                 f"the note ends inside {hidden_by}, which would hide the new Log entry; close it"
@@ -127,19 +112,6 @@ def add_log_entry(text: str, entry: str, log_heading: str = "Log") -> str:
             _ensure_final_newline(lines, newline)
     lines.insert(insert_at, line)
     return _keep_open_end("".join(lines), open_end, newline)
-
-
-def _unclosed(fence: str | None, comment: str | None, generated: str | None) -> str | None:
-    """What the end of a note is still inside of, in words, or None."""
-    if fence is not None:
-        return f"a code block that is never closed (add a {fence} line)"
-    if generated is not None:
-        return f"a generated block that is never closed (add <!-- /vaultkit:{generated} -->)"
-    if comment == "%%":
-        return "a %% comment that is never closed"
-    if comment is not None:
-        return "an <!-- comment that is never closed (add -->)"
-    return None
 
 
 def _keep_open_end(text: str, open_end: bool, newline: str) -> str:
@@ -199,9 +171,28 @@ def set_front_matter_value(text: str, key: str, value: str) -> str:
     return "".join(lines)
 
 
-def block_markers(name: str) -> tuple[str, str]:
-    """The comment lines that fence a generated block."""
-    return f"<!-- vaultkit:{name} -->", f"<!-- /vaultkit:{name} -->"
+def _block_start(lines: list[str], name: str) -> int | None:
+    """The line that starts the generated block `name` as the parser reads it, or None.
+
+    A marker inside code or a comment starts nothing. One exception keeps a block that was
+    appended to a note ending inside an unclosed comment or fence replaceable (the parser
+    reads nothing there either way): a marker line inside that trailing region.
+    """
+    state = LineState()
+    hidden_from: int | None = None  # where the region the walk is still inside began
+    for index, line in enumerate(lines):
+        raw = line.rstrip("\r\n")
+        if state.fence is None and state.generated is None and state.comment[0] is None:
+            if opens_generated(raw) == name:
+                return index
+            hidden_from = index
+        state.step(raw)
+        if state.fence is None and state.generated is None and state.comment[0] is None:
+            hidden_from = None
+    if hidden_from is None:
+        return None
+    marker = block_markers(name)[0]
+    return next((i for i in range(hidden_from, len(lines)) if lines[i].strip() == marker), None)
 
 
 def replace_generated_block(text: str, name: str, content: str) -> str:
@@ -216,10 +207,17 @@ def replace_generated_block(text: str, name: str, content: str) -> str:
     body = content.replace("\r\n", "\n").strip("\n")
     body = body.replace("\n", newline)
     lines = split_lines(text)
-    begin = next((i for i, line in enumerate(lines) if line.strip() == start), None)
+    begin = _block_start(lines, name)
     if begin is not None:
-        finish = next((i for i in range(begin + 1, len(lines)) if lines[i].strip() in (start, end)), None)
-        if finish is None or lines[finish].strip() == start:
+        finish = next(
+            (
+                i
+                for i in range(begin + 1, len(lines))
+                if closes_generated(lines[i], name) or opens_generated(lines[i]) == name
+            ),
+            None,
+        )
+        if finish is None or not closes_generated(lines[finish], name):
             raise ValueError(
                 f"{start} has no {end} after it; add the end marker where the generated part ends"
             )

@@ -31,7 +31,18 @@ from typing import Any, NamedTuple
 import yaml
 
 from vaultkit.model import name_key
-from vaultkit.notes.parse import BOM, LOG_ENTRY_RE, find_front_matter, load_yaml
+from vaultkit.notes.grammar import (
+    BULLET_ITEM_RE,
+    GEN_END_RE,
+    LOG_ENTRY_RE,
+    closes_fence,
+    closes_generated,
+    heading,
+    opens_fence,
+    opens_generated,
+    visible_text,
+)
+from vaultkit.notes.parse import BOM, find_front_matter, load_yaml
 
 TextMerge = Callable[[str, str, str], tuple[str, bool]]
 """(ancestor, ours, theirs) -> (merged text, clean): a line-based three-way text merge."""
@@ -40,18 +51,13 @@ OURS_LABEL = "ours"
 THEIRS_LABEL = "theirs"
 LAST_CONTACT = "last_contact"
 
-_FENCE_RE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
-_HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
-_GEN_START_RE = re.compile(r"^<!--\s*vaultkit:([\w-]+)\s*-->$")
-_GEN_END_RE = re.compile(r"^<!--\s*/vaultkit:([\w-]+)\s*-->$")
-_ITEM_RE = re.compile(r"^[ \t]{0,3}[-*+][ \t]")
 _KEY_LINE_RE = re.compile(r"^(?P<key>[^\s#:\-][^:]*?)\s*:(?:[ \t]|$)")
 _KEY_SPLIT_RE = re.compile(r"^(?P<head>[^\s#:\-][^:]*?\s*:)(?P<space>[ \t]*)(?P<rest>.*?)(?P<eol>\r?\n?)$")
 _FLOW_COMMENT_RE = re.compile(r"^\[.*\](?P<comment>[ \t]+#.*)?$")
 _PLAIN_RE = re.compile(r"^\w[\w .@/+'()-]*$")
 _MARKER_RE = re.compile(r"^(<{7}|={7}|>{7}|\|{7})(?: |\r?\n|$)")
-_MAY_OPEN = ("<", "`", "~", "#")
-"""How a line that starts a generated block, a code fence or a heading begins (after spaces)."""
+_MAY_OPEN = ("`", "~", "#")
+"""How a line that starts a code fence or a heading begins (after spaces)."""
 
 
 @dataclass(frozen=True)
@@ -481,50 +487,59 @@ class _Layout:
 
 
 def _layout(lines: list[str], log_heading: str, known: _KnownLines) -> _Layout:
-    """Find the first Log section, its entries, and the generated blocks outside it."""
+    """Find the first Log section, its entries, and the generated blocks outside it.
+
+    Code, comments and generated blocks are read by the grammar's rules, as the parser
+    reads them: a heading inside any of them opens or closes no section.
+    """
     layout = _Layout()
     wanted = name_key(log_heading)
     fence: str | None = None
+    generated: str | None = None  # a generated block inside the Log: skipped, not cut out
+    comment: list[str | None] = [None]
     log_level: int | None = None
     log_start = log_end = -1
     block_ends: dict[str, list[int]] | None = None
     index = 0
     while index < len(lines):
         raw = lines[index].rstrip("\r\n")
+        index += 1
         if fence is not None:
-            stripped = raw.strip()
-            if stripped.startswith(fence) and set(stripped) == {fence[0]}:
+            if closes_fence(raw, fence):
                 fence = None
-            index += 1
             continue
-        if raw.lstrip()[:1] not in _MAY_OPEN:
-            index += 1  # most lines (Log entries, text) can open nothing
+        if generated is not None:
+            if closes_generated(raw, generated):
+                generated = None
             continue
-        start = _GEN_START_RE.match(raw.strip())
+        if comment[0] is None and raw.lstrip()[:1] not in _MAY_OPEN and "<!--" not in raw and "%%" not in raw:
+            continue  # most lines (Log entries, text) can open nothing
         in_log = log_level is not None and log_end < 0
-        if start and not in_log:
-            if block_ends is None:
-                block_ends = _block_ends(lines)
-            end = _first_after(block_ends.get(start.group(1), []), index)
-            if end is not None:
-                name = start.group(1)
-                layout.blocks.setdefault(name, (index + 1, end))
+        if comment[0] is None:
+            name = opens_generated(raw)
+            if name is not None:
+                if in_log:
+                    generated = name
+                    continue
+                if block_ends is None:
+                    block_ends = _block_ends(lines)
+                end = _first_after(block_ends.get(name, []), index - 1)
+                if end is None:
+                    break  # never closed: the parser reads nothing more of the note
+                layout.blocks.setdefault(name, (index, end))
                 index = end + 1
                 continue
-        opened = _FENCE_RE.match(raw)
-        if opened:
-            fence = opened.group(1)
-            index += 1
-            continue
-        heading = _HEADING_RE.match(raw)
-        if heading:
-            level = len(heading.group(1))
+            fence = opens_fence(raw)
+            if fence is not None:
+                continue
+        found = heading(raw, visible_text(raw, comment))
+        if found:
+            level, title = found
             if in_log and log_level is not None and level <= log_level:
-                log_end = index
-            if log_level is None and name_key(heading.group(2)) == wanted:
+                log_end = index - 1
+            if log_level is None and name_key(title) == wanted:
                 log_level = level
-                log_start = index
-        index += 1
+                log_start = index - 1
     if log_level is None:
         return layout
     if log_end < 0:
@@ -535,10 +550,10 @@ def _layout(lines: list[str], log_heading: str, known: _KnownLines) -> _Layout:
 
 
 def _block_ends(lines: list[str]) -> dict[str, list[int]]:
-    """Where each generated block's end line is, by the block's name, in line order."""
+    """Where each generated block's end marker is, by the block's name, in line order."""
     ends: dict[str, list[int]] = {}
     for number, line in enumerate(lines):
-        if "/vaultkit:" in line and (match := _GEN_END_RE.match(line.strip())):
+        if "/vaultkit:" in line and (match := GEN_END_RE.search(line)):
             ends.setdefault(match.group(1), []).append(number)
     return ends
 
@@ -589,7 +604,7 @@ def _read_log(lines: list[str], layout: _Layout, known: _KnownLines) -> None:
             blank.append(line)
             continue
         indent = len(line) - len(line.lstrip(" \t"))
-        if indent == base and index <= last_dated and _ITEM_RE.match(line):
+        if indent == base and index <= last_dated and BULLET_ITEM_RE.match(line):
             if current:
                 entries.append(known.entry(current, dates.get(current_at)))
                 if gap is None:

@@ -25,6 +25,24 @@ from vaultkit.model import (
     Task,
     name_key,
 )
+from vaultkit.notes.grammar import (
+    CHANNEL_RE,
+    DUE_RE,
+    FENCE_LEADS,
+    FENCE_RE,
+    HEADING_RE,
+    INLINE_CODE_RE,
+    LIST_LEADS,
+    LOG_ENTRY_RE,
+    MDLINK_RE,
+    QUOTE_RE,
+    TASK_RE,
+    WIKILINK_RE,
+    closes_fence,
+    closes_generated,
+    opens_generated,
+    strip_comments,
+)
 
 MAX_NOTE_BYTES = 8 * 1024 * 1024
 MAX_FRONT_MATTER_BYTES = 64 * 1024
@@ -35,19 +53,6 @@ _DAILY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATE_PREFIX_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})")
 _KEY_LINE_RE = re.compile(r"^([^\s#:\-][^:]*?)\s*:(?:\s|$)")
 _CONFLICT_RE = re.compile(r"^(<{7}|>{7})(?: |$)|^={7}$", re.MULTILINE)
-_FENCE_RE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
-_HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
-_TASK_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\[(.)\]\s+(.*)$")
-_LOG_RE = re.compile(r"^\s{0,3}[-*+]\s+(\d{4}-\d{2}-\d{2})(?:\s+(.*))?$")
-_CHANNEL_RE = re.compile(r"^([a-z][a-z0-9-]*): (.*)$", re.DOTALL)
-_DUE_RE = re.compile(r"📅\s*(\d{4}-\d{2}-\d{2})")
-_QUOTE_RE = re.compile(r"^\s*>")
-_INLINE_CODE_RE = re.compile(r"(`+)(.+?)\1")
-_WIKILINK_RE = re.compile(r"(!?)\[\[([^\[\]]+?)\]\]")
-_MDLINK_RE = re.compile(r"(!?)\[[^\]]*\]\(\s*(<[^>]+>|[^)\s]+)(?:\s+\"[^\"]*\")?\s*\)")
-_LIST_LEADS = frozenset("-*+0123456789")
-_GEN_START_RE = re.compile(r"<!--\s*vaultkit:([\w-]+)\s*-->")
-_GEN_END_RE = re.compile(r"<!--\s*/vaultkit:([\w-]+)\s*-->")
 
 
 @dataclass(frozen=True)
@@ -294,14 +299,14 @@ def plain_text(text: str) -> str:
             return inner.split("|", 1)[1]
         return split_link(inner).rsplit("/", 1)[-1] or inner
 
-    return _WIKILINK_RE.sub(shown, text) if "[[" in text else text
+    return WIKILINK_RE.sub(shown, text) if "[[" in text else text
 
 
 def links_in_value(value: Any) -> list[str]:
     """Link targets written in a front-matter value (`[[X]]` strings, at any depth)."""
     targets: list[str] = []
     for item in _as_list(value):
-        for match in _WIKILINK_RE.finditer(item):
+        for match in WIKILINK_RE.finditer(item):
             target = split_link(match.group(2))
             if target:
                 targets.append(target)
@@ -332,30 +337,6 @@ def _markdown_target(href: str, note_dir: str) -> str | None:
         if href.startswith(".."):
             return None
     return split_link(href)
-
-
-def _strip_comments(line: str, state: list[str | None]) -> str:
-    """Remove `%% %%` and `<!-- -->` comment text; `state[0]` carries an open comment."""
-    kept: list[str] = []
-    rest = line
-    while rest:
-        if state[0] is not None:
-            end = rest.find(state[0])
-            if end < 0:
-                return "".join(kept)
-            rest = rest[end + len(state[0]) :]
-            state[0] = None
-            continue
-        pct, html = rest.find("%%"), rest.find("<!--")
-        starts = [(pos, opener) for pos, opener in ((pct, "%%"), (html, "<!--")) if pos >= 0]
-        if not starts:
-            kept.append(rest)
-            break
-        pos, opener = min(starts)
-        kept.append(rest[:pos])
-        rest = rest[pos + len(opener) :]
-        state[0] = "%%" if opener == "%%" else "-->"
-    return "".join(kept)
 
 
 def note_kind(rel_path: str, fields: dict[str, Any], config: Config) -> str:
@@ -494,7 +475,11 @@ def parse_text(rel_path: str, text: str, config: Config) -> ParsedNote:
 
 
 def _scan_body(note: ParsedNote, lines: list[str], start: int, config: Config) -> None:
-    """One pass over the body: headings, Log entries, tasks and links with their context."""
+    """One pass over the body: headings, Log entries, tasks and links with their context.
+
+    The hot loop of a cold index: it inlines `grammar.LineState.step` (the same rules, in
+    the same order) with cheap character tests before any regular expression.
+    """
     fence: str | None = None
     comment: list[str | None] = [None]
     generated: str | None = None
@@ -508,45 +493,42 @@ def _scan_body(note: ParsedNote, lines: list[str], start: int, config: Config) -
         if index == 0:
             raw = raw.lstrip(BOM)
         if fence is not None:
-            stripped = raw.strip()
-            if stripped.startswith(fence) and set(stripped) == {fence[0]}:
+            if closes_fence(raw, fence):
                 fence = None
             continue
         if generated is not None:
-            end = _GEN_END_RE.search(raw)
-            if end and end.group(1) == generated:
+            if closes_generated(raw, generated):
                 generated = None
             continue
         # Cheap character tests first: most lines need none of the regular expressions.
         lead = raw.lstrip()[:1]
         if comment[0] is None:
             if "<!--" in raw:
-                start_marker = _GEN_START_RE.search(raw)
-                if start_marker and not _GEN_END_RE.search(raw):
-                    generated = start_marker.group(1)
+                generated = opens_generated(raw)
+                if generated is not None:
                     continue
-            if lead in ("`", "~"):
-                opened = _FENCE_RE.match(raw)
+            if lead in FENCE_LEADS:
+                opened = FENCE_RE.match(raw)
                 if opened:
                     fence = opened.group(1)
                     continue
         line = raw
         if comment[0] is not None or "%%" in raw or "<!--" in raw:
-            line = _strip_comments(raw, comment)
+            line = strip_comments(raw, comment)
         if "`" in line:
-            line = _INLINE_CODE_RE.sub(" ", line)
-        heading = _HEADING_RE.match(line) if lead == "#" else None
+            line = INLINE_CODE_RE.sub(" ", line)
+        heading = HEADING_RE.match(line) if lead == "#" else None
         if heading:
             level = len(heading.group(1))
             if log_level is not None and level <= log_level:
                 log_level = None
             if log_level is None and name_key(heading.group(2)) == log_heading:
                 log_level = level
-        listed = lead in _LIST_LEADS and heading is None
-        task = _TASK_RE.match(line) if listed and "[" in line else None
+        listed = lead in LIST_LEADS and heading is None
+        task = TASK_RE.match(line) if listed and "[" in line else None
         is_open_task = False
         if task:
-            due = _DUE_RE.search(task.group(2))
+            due = DUE_RE.search(task.group(2))
             due_date: dt.date | None = None
             if due:
                 try:
@@ -557,7 +539,7 @@ def _scan_body(note: ParsedNote, lines: list[str], start: int, config: Config) -
             note.tasks.append(parsed)
             is_open_task = parsed.is_open
         elif log_level is not None and listed and note.kind == PERSON:
-            entry = _LOG_RE.match(line)
+            entry = LOG_ENTRY_RE.match(line)
             if entry:
                 try:
                     when = dt.date.fromisoformat(entry.group(1))
@@ -567,29 +549,25 @@ def _scan_body(note: ParsedNote, lines: list[str], start: int, config: Config) -
                     )
                 else:
                     rest = (entry.group(2) or "").strip()
-                    channel_match = _CHANNEL_RE.match(rest)
+                    channel_match = CHANNEL_RE.match(rest)
                     channel = channel_match.group(1) if channel_match else None
                     body = channel_match.group(2).strip() if channel_match else rest
                     note.log.append(LogEntry(when, channel, body, number))
         if "[" not in line:
             continue
-        quoted = lead == ">" and bool(_QUOTE_RE.match(line))
+        quoted = lead == ">" and bool(QUOTE_RE.match(line))
         eligible = links_make_contacts and not quoted and not is_open_task
-        for match in _WIKILINK_RE.finditer(line) if "[[" in line else ():
+        for match in WIKILINK_RE.finditer(line) if "[[" in line else ():
             target = split_link(match.group(2))
             if target:
                 key, stem = link_key(target)
                 note.links.append(Link(key, stem, number, eligible and not match.group(1), target))
         if "](" in line:
-            for match in _MDLINK_RE.finditer(line):
+            for match in MDLINK_RE.finditer(line):
                 md_target = _markdown_target(match.group(2), note_dir)
                 if md_target:
                     key, stem = link_key(md_target)
                     note.links.append(Link(key, stem, number, eligible and not match.group(1), md_target))
-
-
-LOG_ENTRY_RE = _LOG_RE
-"""A Log list item `- YYYY-MM-DD [channel:] text`: group 1 the date, group 2 the rest."""
 
 
 def conflict_marker_line(text: str) -> int | None:

@@ -21,8 +21,9 @@ from pathlib import Path
 from vaultkit.config import CONFIG_NAME, Config, load_config
 from vaultkit.errors import ConfigError, GitError
 from vaultkit.model import Problem
+from vaultkit.notes.grammar import LOG_ENTRY_RE
 from vaultkit.notes.merge import OURS_LABEL, THEIRS_LABEL, merge_note
-from vaultkit.notes.parse import LOG_ENTRY_RE, conflict_marker_line
+from vaultkit.notes.parse import conflict_marker_line
 from vaultkit.vault.files import Vault
 from vaultkit.vault.names import is_conflict_copy
 

@@ -10,18 +10,17 @@ notes and the same today give the same text.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
 from vaultkit.dates import Birthday, parse_birthday
 from vaultkit.due import why_due
 from vaultkit.model import DueItem, FollowUp, Person, name_key
+from vaultkit.notes.grammar import DUE_MARK_RE
 from vaultkit.workspace import Workspace, write_view
 
 COMING_DAYS = 7
 BIRTHDAY_DAYS = 30
-_DUE_DATE_RE = re.compile(r"\s*📅\s*\d{4}-\d{2}-\d{2}")
 
 ViewFunction = Callable[[Workspace], str]
 
@@ -185,7 +184,7 @@ def due_view(workspace: Workspace) -> str:
         entry = tasks.setdefault(
             (followup.path, followup.line),
             {
-                "text": _DUE_DATE_RE.sub("", followup.text).strip(),
+                "text": DUE_MARK_RE.sub("", followup.text).strip(),
                 "due": followup.due.isoformat(),
                 "days_overdue": (today - followup.due).days,
                 "when": _days_over((today - followup.due).days),
