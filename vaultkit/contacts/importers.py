@@ -25,10 +25,11 @@ from vaultkit.due import resolve_cadence
 from vaultkit.errors import IncompleteWrite, NoteParseError, RefusedWrite, UsageError, VaultkitError
 from vaultkit.model import Person, Problem, name_key
 from vaultkit.notes.edit import set_front_matter_value
+from vaultkit.notes.frontmatter import yaml_list
+from vaultkit.notes.frontmatter import yaml_scalar as yaml_value
 from vaultkit.notes.parse import decode_note, parse_text
 from vaultkit.vault.files import Snapshot
 from vaultkit.vault.names import check_person_name, safe_file_stem
-from vaultkit.views.render import yaml_list, yaml_value
 from vaultkit.workspace import Workspace
 
 NAME_THRESHOLD = 92

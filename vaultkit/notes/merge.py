@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import json
 import operator
 import re
 from collections import Counter
@@ -31,6 +30,7 @@ from typing import Any, NamedTuple
 import yaml
 
 from vaultkit.model import name_key
+from vaultkit.notes.frontmatter import yaml_scalar
 from vaultkit.notes.grammar import (
     BULLET_ITEM_RE,
     GEN_END_RE,
@@ -54,7 +54,6 @@ LAST_CONTACT = "last_contact"
 _KEY_LINE_RE = re.compile(r"^(?P<key>[^\s#:\-][^:]*?)\s*:(?:[ \t]|$)")
 _KEY_SPLIT_RE = re.compile(r"^(?P<head>[^\s#:\-][^:]*?\s*:)(?P<space>[ \t]*)(?P<rest>.*?)(?P<eol>\r?\n?)$")
 _FLOW_COMMENT_RE = re.compile(r"^\[.*\](?P<comment>[ \t]+#.*)?$")
-_PLAIN_RE = re.compile(r"^\w[\w .@/+'()-]*$")
 _MARKER_RE = re.compile(r"^(<{7}|={7}|>{7}|\|{7})(?: |\r?\n|$)")
 _MAY_OPEN = ("`", "~", "#")
 """How a line that starts a code fence or a heading begins (after spaces)."""
@@ -351,21 +350,14 @@ def _render_list(style: _Chunk, items: list[str]) -> list[str] | None:
     rest = match.group("rest")
     flow = _FLOW_COMMENT_RE.match(rest)
     if flow is not None:
-        body = ", ".join(_yaml_scalar(item) for item in items)
+        body = ", ".join(yaml_scalar(item, in_flow=True) for item in items)
         space = match.group("space") or " "
         return [*lead, f"{match.group('head')}{space}[{body}]{flow.group('comment') or ''}{eol}"]
     item_line = next((line for line in values if line.lstrip(" ").startswith("-")), None)
     if (rest.strip() and not rest.strip().startswith("#")) or item_line is None:
         return None
     indent = item_line[: len(item_line) - len(item_line.lstrip(" "))]
-    return [*lead, key_line, *(f"{indent}- {_yaml_scalar(item)}{eol}" for item in items)]
-
-
-def _yaml_scalar(value: str) -> str:
-    """A YAML scalar for `value`: plain when that reads back the same, else double-quoted."""
-    if _PLAIN_RE.match(value) and value == value.strip():
-        return value
-    return json.dumps(value, ensure_ascii=False)
+    return [*lead, key_line, *(f"{indent}- {yaml_scalar(item)}{eol}" for item in items)]
 
 
 def _conflict_lines(ours: list[str], theirs: list[str], newline: str, labels: tuple[str, str]) -> list[str]:

@@ -5,9 +5,7 @@ Rendering returns strings; writing them into the vault is the vault module's job
 
 from __future__ import annotations
 
-import json
 import os
-import re
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -15,11 +13,10 @@ from typing import Any
 from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
 
 from vaultkit.errors import TemplateError
+from vaultkit.notes.frontmatter import yaml_list, yaml_scalar
 from vaultkit.views.sandbox import GuardedEnvironment, Limits, RenderLimitError
 
 MAX_OUTPUT_CHARS = Limits().max_value
-_PLAIN_YAML_RE = re.compile(r"^[\w .@+/()'&,-]*$", re.UNICODE)
-_YAML_SPECIAL_START = tuple("!&*-?:,[]{}#|>@`\"'%")
 
 
 def builtin_templates_dir() -> Path:
@@ -28,26 +25,6 @@ def builtin_templates_dir() -> Path:
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parents[2] / "templates"
-
-
-def yaml_value(value: object) -> str:
-    """A scalar as YAML text: plain when that reads back as the same text, else quoted."""
-    text = str(value)
-    if (
-        text
-        and _PLAIN_YAML_RE.match(text)
-        and not text.startswith(_YAML_SPECIAL_START)
-        and text == text.strip()
-        and ": " not in text
-        and " #" not in text
-    ):
-        return text
-    return json.dumps(text, ensure_ascii=False)
-
-
-def yaml_list(values: list[Any]) -> str:
-    """A flow list `[a, "b c"]` of YAML scalars."""
-    return "[" + ", ".join(yaml_value(v) for v in values) + "]"
 
 
 class Renderer:
@@ -68,7 +45,7 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        self.env.filters["yaml"] = yaml_value
+        self.env.filters["yaml"] = yaml_scalar
         self.env.filters["yaml_list"] = yaml_list
         self.env.filters["wikilink"] = lambda name: f"[[{name}]]"
 
