@@ -6,7 +6,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vaultkit.notes.parse import fast_yaml, load_yaml
+from vaultkit.notes.frontmatter import fast_yaml, load_yaml
 
 SCALAR_CHARS = st.characters(codec="utf-8", exclude_categories=("Cs", "Cc"), include_characters="\t")
 scalars = st.one_of(

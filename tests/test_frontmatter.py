@@ -9,8 +9,7 @@ import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from vaultkit.notes.frontmatter import yaml_list, yaml_scalar
-from vaultkit.notes.parse import load_yaml
+from vaultkit.notes.frontmatter import load_yaml, yaml_list, yaml_scalar
 
 PROPERTY = settings(max_examples=300, deadline=None)
 texts = st.text(st.characters(blacklist_categories=("Cs",)), max_size=20)

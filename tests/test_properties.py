@@ -15,7 +15,8 @@ from vaultkit.config import Config
 from vaultkit.errors import NoteParseError, PersonNotFound, RefusedWrite
 from vaultkit.model import LogEntry
 from vaultkit.notes.edit import add_log_entry, replace_generated_block, set_front_matter_value
-from vaultkit.notes.parse import parse_note, parse_text, split_lines
+from vaultkit.notes.frontmatter import split_lines
+from vaultkit.notes.parse import parse_note, parse_text
 from vaultkit.vault.files import Vault
 from vaultkit.workspace import Workspace
 

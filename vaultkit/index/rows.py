@@ -250,7 +250,7 @@ def _line_text(body: str, note: ParsedNote, line: int | None) -> str:
     """The text of a link's line in a daily note, for the interaction list."""
     if line is None:
         return note.name
-    from vaultkit.notes.parse import split_lines
+    from vaultkit.notes.frontmatter import split_lines
 
     body_lines = split_lines(body)
     offset = line - note.body_line

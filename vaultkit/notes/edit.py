@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from vaultkit.model import name_key
+from vaultkit.notes.frontmatter import BOM, find_front_matter, split_lines
 from vaultkit.notes.grammar import (
     LIST_ITEM_RE,
     LineState,
@@ -17,7 +18,6 @@ from vaultkit.notes.grammar import (
     heading,
     opens_generated,
 )
-from vaultkit.notes.parse import BOM, find_front_matter, split_lines
 
 __all__ = [
     "add_log_entry",

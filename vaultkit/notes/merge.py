@@ -30,7 +30,7 @@ from typing import Any, NamedTuple
 import yaml
 
 from vaultkit.model import name_key
-from vaultkit.notes.frontmatter import yaml_scalar
+from vaultkit.notes.frontmatter import BOM, find_front_matter, load_yaml, yaml_scalar
 from vaultkit.notes.grammar import (
     BULLET_ITEM_RE,
     GEN_END_RE,
@@ -42,7 +42,6 @@ from vaultkit.notes.grammar import (
     opens_generated,
     visible_text,
 )
-from vaultkit.notes.parse import BOM, find_front_matter, load_yaml
 
 TextMerge = Callable[[str, str, str], tuple[str, bool]]
 """(ancestor, ours, theirs) -> (merged text, clean): a line-based three-way text merge."""

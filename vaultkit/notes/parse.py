@@ -1,4 +1,7 @@
-"""Note text -> model: front matter, Log entries, tasks and links. Never writes."""
+"""Note text -> model: front matter, Log entries, tasks and links. Never writes.
+
+The front matter is found and read by `frontmatter`, the body's lines by `grammar`.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,6 @@ import datetime as dt
 import posixpath
 import re
 import unicodedata
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
@@ -25,6 +27,7 @@ from vaultkit.model import (
     Task,
     name_key,
 )
+from vaultkit.notes.frontmatter import BOM, YamlSyntaxError, find_front_matter, load_yaml, split_lines
 from vaultkit.notes.grammar import (
     CHANNEL_RE,
     DUE_RE,
@@ -46,37 +49,11 @@ from vaultkit.notes.grammar import (
 
 MAX_NOTE_BYTES = 8 * 1024 * 1024
 MAX_FRONT_MATTER_BYTES = 64 * 1024
-MAX_YAML_NODES = 10_000
-BOM = "\ufeff"
 
 _DAILY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATE_PREFIX_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})")
 _KEY_LINE_RE = re.compile(r"^([^\s#:\-][^:]*?)\s*:(?:\s|$)")
 _CONFLICT_RE = re.compile(r"^(<{7}|>{7})(?: |$)|^={7}$", re.MULTILINE)
-
-
-@dataclass(frozen=True)
-class FrontMatter:
-    """Where the front matter sits in a note's lines (0-based, end = closing `---`)."""
-
-    start: int
-    end: int
-
-
-_LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
-
-
-def split_lines(text: str) -> list[str]:
-    """A note's lines with their endings, broken only at LF, CRLF and CR.
-
-    Markdown editors break lines there alone; `str.splitlines` also breaks at form feeds,
-    U+2028 and friends, which would shift line numbers and let an edit split a line.
-    """
-    lines = text.splitlines(keepends=True)
-    breaks = text.count("\n") + text.count("\r") - text.count("\r\n")
-    if len(lines) == breaks + (0 if not text or text.endswith(("\n", "\r")) else 1):
-        return lines
-    return _LINE_RE.findall(text)
 
 
 def decode_note(path: str, data: bytes) -> str:
@@ -99,166 +76,6 @@ def decode_note(path: str, data: bytes) -> str:
             "unresolved git conflict: keep the text you want and delete the <<<<<<< ======= >>>>>>> lines",
         )
     return text
-
-
-def find_front_matter(lines: list[str]) -> FrontMatter | None:
-    """Locate the front matter block; None when the note has none (or never closes it)."""
-    if not lines or lines[0].lstrip(BOM).rstrip("\r\n").rstrip() != "---":
-        return None
-    for number in range(1, len(lines)):
-        if lines[number].rstrip("\r\n").rstrip() == "---":
-            return FrontMatter(0, number)
-    return None
-
-
-def _bounded(value: Any, budget: list[int]) -> None:
-    """Walk a loaded YAML value, counting nodes as expanded; refuse past the bound."""
-    budget[0] -= 1
-    if budget[0] < 0:
-        raise ValueError("YAML expands past the allowed size (an alias bomb?)")
-    if isinstance(value, dict):
-        for key, item in value.items():
-            _bounded(key, budget)
-            _bounded(item, budget)
-    elif isinstance(value, list):
-        for item in value:
-            _bounded(item, budget)
-
-
-def _link_fix(value: Any) -> Any:
-    """Turn YAML's reading of an unquoted `[[Alice]]` (a nested list) back into the link."""
-    if isinstance(value, list):
-        if len(value) == 1 and isinstance(value[0], list) and len(value[0]) == 1:
-            inner = value[0][0]
-            if isinstance(inner, str):
-                return f"[[{inner}]]"
-        return [_link_fix(item) for item in value]
-    if isinstance(value, dict):
-        return {str(k): _link_fix(v) for k, v in value.items()}
-    return value
-
-
-# Characters YAML refuses or reads as line breaks (NEL, LS, PS), and the BOM.
-_YAML_AWKWARD_RE = re.compile(
-    "[^\x09\x0a\x0d\x20-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029]"
-)
-_SIMPLE_KEY_RE = re.compile(r"^([A-Za-z_][A-Za-z0-9_.-]*):(?: +(.*?))? *$")
-_PLAIN_BAD_START = frozenset("!&*-?:,[]{}#|>@`\"'%~ \t")
-_FLOW_ITEM_BAD = frozenset("[]{},:#&*!|>'\"%@`")
-
-
-def _simple_scalar(text: str) -> str | None:
-    """A one-line scalar as YAML's BaseLoader reads it, or None when it is not that simple."""
-    if not text:
-        return ""
-    first = text[0]
-    if first == '"':
-        inner = text[1:-1]
-        if len(text) >= 2 and text[-1] == '"' and '"' not in inner and "\\" not in inner:
-            return inner
-        return None
-    if first == "'":
-        inner = text[1:-1]
-        return inner if len(text) >= 2 and text[-1] == "'" and "'" not in inner else None
-    if first == "[":
-        if not text.endswith("]"):
-            return None
-        return None
-    if first in "-?:" and len(text) > 1 and text[1] not in " \t" and not text.startswith("---"):
-        first = "a"  # `-1`, `--12-05`: a dash followed by text is a plain scalar
-    if first in _PLAIN_BAD_START or ": " in text or " #" in text or "\t" in text or text.endswith(":"):
-        return None
-    return text
-
-
-def _simple_list(text: str) -> list[str] | None:
-    """A one-line flow list of simple scalars, or None."""
-    inner = text[1:-1].strip()
-    if not inner:
-        return []
-    items: list[str] = []
-    for raw in inner.split(","):
-        item = raw.strip()
-        if not item:
-            return None
-        if item[0] in "\"'":
-            value = _simple_scalar(item)
-        elif any(ch in _FLOW_ITEM_BAD for ch in item) or "\t" in item or item[0] in "-?~":
-            value = None
-        else:
-            value = item
-        if value is None:
-            return None
-        items.append(value)
-    return items
-
-
-def fast_yaml(text: str) -> dict[str, Any] | None:
-    """Front matter of flat `key: value` lines read without the YAML loader, or None.
-
-    Most notes hold only such lines; anything else (indentation, block lists, anchors,
-    escapes, comments after values) returns None and goes to the real loader, which
-    gives the same result for every text this accepts (a property test checks it).
-    """
-    if _YAML_AWKWARD_RE.search(text):
-        return None
-    result: dict[str, Any] = {}
-    for line in text.split("\n"):
-        line = line.rstrip("\r")
-        if not line.strip():
-            continue
-        if line[0] == "#":
-            continue
-        match = _SIMPLE_KEY_RE.match(line)
-        if match is None:
-            return None
-        value = match.group(2) or ""
-        if value.startswith("[") and value.endswith("]") and not value.startswith("[["):
-            items = _simple_list(value)
-            if items is None:
-                return None
-            result[match.group(1)] = items
-            continue
-        scalar = _simple_scalar(value)
-        if scalar is None:
-            return None
-        result[match.group(1)] = scalar
-    return result
-
-
-class YamlSyntaxError(Exception):
-    """Front matter that is not YAML; `line` is 1-based within the YAML text."""
-
-    def __init__(self, reason: str, line: int | None) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.line = line
-
-
-def load_yaml(text: str) -> dict[str, Any]:
-    """Load front matter with no implicit typing: every scalar stays the text written."""
-    simple = fast_yaml(text)
-    if simple is not None:
-        return simple
-    # PyYAML costs 15 ms to import: only notes the fast path declines pay for it.
-    import yaml
-
-    try:  # PyYAML's C loader is much faster; fall back to pure Python where it is missing.
-        from yaml import CBaseLoader as Loader
-    except ImportError:  # pragma: no cover - depends on how PyYAML was built
-        from yaml import BaseLoader as Loader  # type: ignore[assignment]
-    try:
-        loaded = yaml.load(text, Loader=Loader)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        reason = getattr(err, "problem", None) or str(err).splitlines()[0]
-        raise YamlSyntaxError(reason, mark.line + 1 if mark is not None else None) from None
-    if loaded is None:
-        return {}
-    if not isinstance(loaded, dict):
-        raise ValueError("front matter is not a mapping of keys to values")
-    _bounded(loaded, [MAX_YAML_NODES])
-    return {str(key): _link_fix(value) for key, value in loaded.items()}
 
 
 def _as_list(value: Any) -> list[str]:
