@@ -18,7 +18,8 @@ from vaultkit.model import ParsedNote
 from vaultkit.notes import grammar
 from vaultkit.notes.edit import add_log_entry, replace_generated_block
 from vaultkit.notes.frontmatter import split_lines
-from vaultkit.notes.merge import _KnownLines, _layout, merge_note
+from vaultkit.notes.merge import merge_note
+from vaultkit.notes.merge_body import _KnownLines, _layout
 from vaultkit.notes.parse import parse_text
 from vaultkit.sync.git import git_merge_file
 
