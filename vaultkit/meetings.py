@@ -142,9 +142,9 @@ def person_context(workspace: Workspace, ref: PersonRef, date: dt.date) -> dict[
         "aliases": person.aliases,
         "met": person.met.isoformat() if person.met else None,
         "introduced_by": person.introduced_by,
-        "cadence": summary["cadence"],
-        "last_contact": summary["last_contact"],
-        "due_on": summary["due_on"],
+        "cadence": summary.cadence,
+        "last_contact": summary.last_contact.isoformat() if summary.last_contact else None,
+        "due_on": summary.due_on.isoformat() if summary.due_on else None,
         "interactions": [
             _interaction(item) for item in index.interactions(ref.path, workspace.today)[:LAST_INTERACTIONS]
         ],

@@ -10,6 +10,7 @@ import datetime as dt
 import os
 import re
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -27,7 +28,7 @@ from vaultkit.errors import (
     WriteFailed,
 )
 from vaultkit.index.core import Index, SyncReport
-from vaultkit.model import DueItem, Person, Problem, name_key
+from vaultkit.model import DueItem, FollowUp, Interaction, Introductions, Person, Problem, name_key
 from vaultkit.vault.files import Snapshot, Vault, check_person_name
 
 if TYPE_CHECKING:
@@ -43,6 +44,90 @@ class PersonRef(NamedTuple):
 
     path: str
     name: str
+
+
+def _iso(date: dt.date | None) -> str | None:
+    return date.isoformat() if date else None
+
+
+@dataclass(frozen=True)
+class PersonSummary:
+    """What `vault list` and `vault show` say of a person: cadence, due date, last contact.
+
+    `due_on` is None for someone archived, without a cadence, or never contacted (due now);
+    `cadence_source` says where the cadence came from (`note`, a tag, `default`).
+    """
+
+    name: str
+    path: str
+    last_contact: dt.date | None
+    last_channel: str | None
+    cadence: str | None
+    cadence_source: str | None
+    due_on: dt.date | None
+    days_overdue: int | None
+
+    def to_json(self) -> dict[str, Any]:
+        """The summary's members of `vault show --json`, in their order."""
+        return {
+            "name": self.name,
+            "path": self.path,
+            "last_contact": _iso(self.last_contact),
+            "last_channel": self.last_channel,
+            "cadence": self.cadence,
+            "cadence_source": self.cadence_source,
+            "due_on": _iso(self.due_on),
+            "days_overdue": self.days_overdue,
+        }
+
+
+@dataclass(frozen=True)
+class PersonDetails(PersonSummary):
+    """Everything `vault show` tells about one person."""
+
+    fields: dict[str, Any]
+    aliases: list[str]
+    tags: list[str]
+    interactions: list[Interaction]  # newest first
+    followups: list[FollowUp]
+    links_out: list[str]  # names of the people this note links to
+    links_in: list[str]  # paths of the notes linking here
+    introductions: Introductions
+
+    def to_json(self) -> dict[str, Any]:
+        """`vault show --json`."""
+        return {
+            **super().to_json(),
+            "fields": self.fields,
+            "aliases": self.aliases,
+            "tags": self.tags,
+            "interactions": [item.to_json() for item in self.interactions],
+            "followups": [item.to_json() for item in self.followups],
+            "links_out": self.links_out,
+            "links_in": self.links_in,
+            "introductions": self.introductions.to_json(),
+        }
+
+
+@dataclass(frozen=True)
+class ListedPerson:
+    """One row of `vault list`: a person with their front matter as written."""
+
+    name: str
+    path: str
+    last_contact: dt.date | None
+    due_on: dt.date | None
+    fields: dict[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        """One person of `vault list --json` (and of `vault export json`)."""
+        return {
+            "name": self.name,
+            "path": self.path,
+            "last_contact": _iso(self.last_contact),
+            "due_on": _iso(self.due_on),
+            "fields": self.fields,
+        }
 
 
 class Workspace:
@@ -215,26 +300,24 @@ class Workspace:
             problems.sort(key=lambda p: (p.path, p.line or 0, p.level, p.message))
         return found + problems
 
-    def person_summary(self, person: Person) -> dict[str, Any]:
+    def person_summary(self, person: Person) -> PersonSummary:
         """The list/show fields of a person: cadence, due date, last contact."""
         resolved = resolve_cadence(person, self.config)
-        summary: dict[str, Any] = {
-            "name": person.name,
-            "path": person.path,
-            "last_contact": person.last_contact.isoformat() if person.last_contact else None,
-            "last_channel": person.last_channel,
-            "cadence": resolved[0].text if resolved else None,
-            "cadence_source": resolved[1] if resolved else None,
-            "due_on": None,
-            "days_overdue": None,
-        }
+        due_date: dt.date | None = None
         if resolved and not person.archived:
-            when, _ = due_on(person, resolved[0], self.today)
-            summary["due_on"] = when.isoformat() if when else None
-            summary["days_overdue"] = (self.today - when).days if when else None
-        return summary
+            due_date, _ = due_on(person, resolved[0], self.today)
+        return PersonSummary(
+            name=person.name,
+            path=person.path,
+            last_contact=person.last_contact,
+            last_channel=person.last_channel,
+            cadence=resolved[0].text if resolved else None,
+            cadence_source=resolved[1] if resolved else None,
+            due_on=due_date,
+            days_overdue=(self.today - due_date).days if due_date else None,
+        )
 
-    def list_people(self, tag: str | None = None, where: Sequence[str] = ()) -> list[dict[str, Any]]:
+    def listed_people(self, tag: str | None = None, where: Sequence[str] = ()) -> list[ListedPerson]:
         """People matching a tag and `key=value` conditions, with their fields as written."""
         conditions: list[tuple[str, str]] = []
         for item in where:
@@ -253,32 +336,32 @@ class Workspace:
                 continue
             summary = self.person_summary(person)
             result.append(
-                {
-                    "name": summary["name"],
-                    "path": summary["path"],
-                    "last_contact": summary["last_contact"],
-                    "due_on": summary["due_on"],
-                    "fields": person.fields,
-                }
+                ListedPerson(summary.name, summary.path, summary.last_contact, summary.due_on, person.fields)
             )
         return result
 
-    def show(self, name: str) -> dict[str, Any]:
+    def list_people(self, tag: str | None = None, where: Sequence[str] = ()) -> list[dict[str, Any]]:
+        """`listed_people` in its JSON form (what `vault export csv` and `json` read)."""
+        return [person.to_json() for person in self.listed_people(tag, where)]
+
+    def show(self, name: str) -> PersonDetails:
         """Everything about one person: profile, interactions, follow-ups, links."""
-        ref = self.find_person(name)
-        person = self.index.person(ref.path, self.today)
-        data = self.person_summary(person)
-        data["fields"] = person.fields
-        data["aliases"] = person.aliases
-        data["tags"] = person.tags
-        data["interactions"] = [i.to_json() for i in self.index.interactions(ref.path, self.today)]
-        data["followups"] = [f.to_json() for f in self.index.followups(ref.path)]
-        data["links_out"] = self.index.links_out(ref.path)
-        data["links_in"] = self.index.links_in(ref.path)
         from vaultkit.insights.network import introductions_of  # imported here: network imports this module
 
-        data["introductions"] = introductions_of(self, person)
-        return data
+        ref = self.find_person(name)
+        person = self.index.person(ref.path, self.today)
+        summary = self.person_summary(person)
+        return PersonDetails(
+            **vars(summary),
+            fields=person.fields,
+            aliases=person.aliases,
+            tags=person.tags,
+            interactions=self.index.interactions(ref.path, self.today),
+            followups=self.index.followups(ref.path),
+            links_out=self.index.links_out(ref.path),
+            links_in=self.index.links_in(ref.path),
+            introductions=introductions_of(self, person),
+        )
 
     def search(self, words: Sequence[str]) -> list[dict[str, str]]:
         """Full-text search over every note."""

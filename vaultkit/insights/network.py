@@ -30,7 +30,7 @@ from vaultkit.insights.stats import (
     network_stats,
     percent,
 )
-from vaultkit.model import DueItem, FollowUp, Person, name_key
+from vaultkit.model import DueItem, FollowUp, IntroducedTo, Introductions, Person, name_key
 from vaultkit.workspace import PersonRef, Workspace, write_view
 
 INTRO_CHANNEL = "intro"
@@ -82,29 +82,22 @@ def collect_stats(workspace: Workspace, since: dt.date | None = None) -> Network
     return network_stats(people, interactions, pairs, workspace.config, workspace.today, since)
 
 
-def introductions_of(workspace: Workspace, person: Person) -> dict[str, Any]:
-    """A person's introductions, both ways: the `introductions` object of `vault show --json`.
-
-    `made_by_them` counts the people they introduced you to (those whose `introduced_by`
-    names them); `made_for_them` counts the introductions you made for them (`vault intro`).
-    """
+def introductions_of(workspace: Workspace, person: Person) -> Introductions:
+    """A person's introductions, both ways: the `introductions` object of `vault show --json`."""
     # Not workspace.people(): working out everyone's last contact would double `vault show`'s time.
     everyone = workspace.index.names()
     by_you = [
-        {"name": pair.b if pair.a == person.name else pair.a, "date": pair.date.isoformat()}
+        IntroducedTo(pair.b if pair.a == person.name else pair.a, pair.date)
         for pair in intro_pairs(workspace, {path: name for path, name, _ in everyone})
         if person.name in (pair.a, pair.b)
     ]
     resolve = name_resolver((name, aliases) for _, name, aliases in everyone)
     received = introductions_received(workspace.index.introduced_by(), resolve)
-    by_them = [item.person for item in received if item.introducer == person.name]
-    return {
-        "made_by_them": len(by_them),
-        "made_for_them": len(by_you),
-        "introduced_you_to": by_them,
-        "you_introduced_them_to": by_you,
-        "introduced_by": [item.introducer for item in received if item.person == person.name],
-    }
+    return Introductions(
+        introduced_you_to=[item.person for item in received if item.introducer == person.name],
+        you_introduced_them_to=by_you,
+        introduced_by=[item.introducer for item in received if item.person == person.name],
+    )
 
 
 # -- vault intro ----------------------------------------------------------------------------
