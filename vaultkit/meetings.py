@@ -18,7 +18,7 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 from urllib.parse import quote
 
 from vaultkit.dates import parse_birthday, parse_cadence
@@ -56,13 +56,95 @@ class MeetingNote:
     people: list[PersonRef]
 
 
+class FollowUpView(TypedDict):
+    """An open follow-up as a template gets it: `FollowUp.to_json()`, its note's name, late?"""
+
+    person: str
+    text: str
+    due: str | None
+    path: str
+    line: int
+    note: str
+    overdue: bool
+
+
+class OverdueFollowUp(FollowUpView):
+    """A follow-up past due in the review: everyone it names once, and how late it is."""
+
+    people: list[str]
+    days_late: int
+
+
+class DueView(TypedDict):
+    """A due person as a template gets them: `DueItem.to_json()` and why they are due."""
+
+    name: str
+    path: str
+    cadence: str
+    cadence_source: str
+    cadence_days: int
+    last_contact: str | None
+    last_channel: str | None
+    due_on: str | None
+    days_overdue: int | None
+    why: str
+
+
+class DriftingDue(DueView):
+    """A due person drifting furthest, with how many cadences overdue."""
+
+    times_cadence: float
+
+
+class MetView(TypedDict):
+    """Someone met during the week."""
+
+    name: str
+    path: str
+    met: str | None
+
+
+class ReviewGoal(TypedDict):
+    """The week against the new-people goal."""
+
+    per_week: int
+    count: int
+    reached: bool
+    streak: int
+
+
+class MeetingView(TypedDict):
+    """A meeting note dated in the week."""
+
+    date: str
+    path: str
+    note: str
+    people: list[str]
+
+
+class ReviewContext(TypedDict):
+    """What `review.md.j2` gets (and `vault review` sums up) for one ISO week."""
+
+    week: str
+    start: str
+    end: str
+    today: str
+    due: list[DueView]
+    coming_due: list[DueView]
+    overdue_followups: list[OverdueFollowUp]
+    met: list[MetView]
+    goal: ReviewGoal
+    meetings: list[MeetingView]
+    drifting: list[DriftingDue]
+
+
 @dataclass(frozen=True)
 class Review:
     """A weekly review `vault review` wrote (or found up to date)."""
 
     path: str
     written: bool
-    context: dict[str, Any]
+    context: ReviewContext
 
 
 # -- meeting notes -----------------------------------------------------------------------
@@ -186,12 +268,16 @@ def _interaction(item: Interaction) -> dict[str, Any]:
     return data
 
 
-def _followup(item: FollowUp, today: dt.date) -> dict[str, Any]:
-    data = item.to_json()
-    data["text"] = _defuse(item.text)
-    data["note"] = _note_stem(item.path)
-    data["overdue"] = bool(item.due and item.due < today)
-    return data
+def _followup(item: FollowUp, today: dt.date) -> FollowUpView:
+    return {
+        "person": item.person,
+        "text": _defuse(item.text),
+        "due": item.due.isoformat() if item.due else None,
+        "path": item.path,
+        "line": item.line,
+        "note": _note_stem(item.path),
+        "overdue": bool(item.due and item.due < today),
+    }
 
 
 def notes_section(vault: Vault, rel_path: str, heading: str = "Notes") -> str:
@@ -292,7 +378,7 @@ def review_week(workspace: Workspace, week: str | None = None) -> tuple[str, dt.
     return iso_week(monday), monday
 
 
-def review_context(workspace: Workspace, monday: dt.date) -> dict[str, Any]:
+def review_context(workspace: Workspace, monday: dt.date) -> ReviewContext:
     """What `review.md.j2` gets for the week starting `monday` (see the README for every key).
 
     "Today" is the Sunday of that week, or the real today when that is earlier.
@@ -316,12 +402,14 @@ def review_context(workspace: Workspace, monday: dt.date) -> dict[str, Any]:
     )
     goal = config.new_people_per_week
     weeks = weekly_new([p.met for p in people if p.met], today)
-    overdue: dict[tuple[str, int], dict[str, Any]] = {}
+    overdue: dict[tuple[str, int], OverdueFollowUp] = {}
     for item in workspace.index.followups():
         if item.due is not None and item.due < today:
-            entry = overdue.setdefault((item.path, item.line), _followup(item, today) | {"people": []})
+            days_late = (today - item.due).days
+            entry = overdue.setdefault(
+                (item.path, item.line), {**_followup(item, today), "people": [], "days_late": days_late}
+            )
             entry["people"].append(item.person)
-            entry["days_late"] = (today - item.due).days
     return {
         "week": iso_week(monday),
         "start": monday.isoformat(),
@@ -341,7 +429,7 @@ def review_context(workspace: Workspace, monday: dt.date) -> dict[str, Any]:
             {"date": date.isoformat(), "path": path, "note": _note_stem(path), "people": names}
             for path, date, names in workspace.index.meetings_between(monday, sunday)
         ],
-        "drifting": [_due(item) | {"times_cadence": _ratio(item)} for item in drifting],
+        "drifting": [{**_due(item), "times_cadence": _ratio(item)} for item in drifting],
     }
 
 
@@ -349,10 +437,19 @@ def _ratio(item: DueItem) -> float:
     return round((item.days_overdue or 0) / item.cadence_days, 1)
 
 
-def _due(item: DueItem) -> dict[str, Any]:
-    data = item.to_json()
-    data["why"] = why_due(item)
-    return data
+def _due(item: DueItem) -> DueView:
+    return {
+        "name": item.name,
+        "path": item.path,
+        "cadence": item.cadence,
+        "cadence_source": item.cadence_source,
+        "cadence_days": item.cadence_days,
+        "last_contact": item.last_contact.isoformat() if item.last_contact else None,
+        "last_channel": item.last_channel,
+        "due_on": item.due_on.isoformat() if item.due_on else None,
+        "days_overdue": item.days_overdue,
+        "why": why_due(item),
+    }
 
 
 def write_review(workspace: Workspace, week: str | None = None) -> Review:
