@@ -130,6 +130,18 @@ class ListedPerson:
         }
 
 
+class SearchHit(NamedTuple):
+    """A note holding every word searched for, with a snippet that marks them in [brackets]."""
+
+    path: str
+    name: str
+    snippet: str
+
+    def to_json(self) -> dict[str, str]:
+        """One result of `vault search --json`."""
+        return {"path": self.path, "name": self.name, "snippet": self.snippet}
+
+
 class Workspace:
     """A vault, its index and the date every computation uses."""
 
@@ -363,12 +375,9 @@ class Workspace:
             introductions=introductions_of(self, person),
         )
 
-    def search(self, words: Sequence[str]) -> list[dict[str, str]]:
+    def search(self, words: Sequence[str]) -> list[SearchHit]:
         """Full-text search over every note."""
-        return [
-            {"path": path, "name": name, "snippet": snippet}
-            for path, name, snippet in self.index.search(words)
-        ]
+        return [SearchHit(path, name, snippet) for path, name, snippet in self.index.search(words)]
 
     # -- writing -----------------------------------------------------------------------
     def _read_note(self, rel_path: str) -> tuple[Snapshot, str]:

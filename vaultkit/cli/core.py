@@ -223,13 +223,13 @@ def search(
     """
     hits = settings_of(ctx).workspace().search(words)
     if as_json:
-        print_json({"results": hits})
+        print_json({"results": [hit.to_json() for hit in hits]})
         return
     if not hits:
         typer.echo("No notes match.")
         raise typer.Exit(1)
     for hit in hits:
-        typer.echo(f"{hit['path']}: {hit['snippet']}")
+        typer.echo(f"{hit.path}: {hit.snippet}")
 
 
 @app.command()
