@@ -56,6 +56,59 @@ class MeetingNote:
     people: list[PersonRef]
 
 
+class InteractionView(TypedDict):
+    """An interaction as a template gets it: `Interaction.to_json()` and its note's name."""
+
+    date: str
+    source: str
+    path: str
+    line: int | None
+    channel: str | None
+    text: str
+    note: str
+
+
+class BirthdayView(TypedDict):
+    """A birthday within 30 days: its date, how many days away, the age turned (when known)."""
+
+    date: str
+    in_days: int
+    turns: int | None
+
+
+class PersonView(TypedDict):
+    """What `meeting.md.j2` gets for each person (see the README for every key)."""
+
+    name: str
+    path: str
+    link: str
+    role: str
+    company: str
+    location: str
+    fields: dict[str, Any]
+    tags: list[str]
+    aliases: list[str]
+    met: str | None
+    introduced_by: list[str]
+    cadence: str | None
+    last_contact: str | None
+    due_on: str | None
+    interactions: list[InteractionView]
+    followups: list[FollowUpView]
+    notes: str
+    birthday: BirthdayView | None
+    linked: list[str]
+
+
+class MeetingContext(TypedDict):
+    """What `meeting.md.j2` gets."""
+
+    date: str
+    today: str
+    title: str
+    people: list[PersonView]
+
+
 class FollowUpView(TypedDict):
     """An open follow-up as a template gets it: `FollowUp.to_json()`, its note's name, late?"""
 
@@ -160,7 +213,7 @@ def create_meeting(
     if title is not None and not title.strip():
         raise UsageError("--title is empty")
     heading = " ".join(title.split()) if title else _join_names([ref.name for ref in refs])
-    context = {
+    context: MeetingContext = {
         "date": when.isoformat(),
         "today": workspace.today.isoformat(),
         "title": heading,
@@ -201,7 +254,7 @@ def _write_new(workspace: Workspace, folder: str, stem: str, text: str) -> str:
     raise RefusedWrite(f"{folder}/{stem}.md and 998 numbered copies exist already; nothing was written")
 
 
-def person_context(workspace: Workspace, ref: PersonRef, date: dt.date) -> dict[str, Any]:
+def person_context(workspace: Workspace, ref: PersonRef, date: dt.date) -> PersonView:
     """What a meeting template gets for one person (see the README for every key)."""
     index = workspace.index
     person = index.person(ref.path, workspace.today)
@@ -261,11 +314,16 @@ def _note_stem(path: str) -> str:
     return posixpath.splitext(posixpath.basename(path))[0]
 
 
-def _interaction(item: Interaction) -> dict[str, Any]:
-    data = item.to_json()
-    data["text"] = _defuse(item.text)
-    data["note"] = _note_stem(item.path)
-    return data
+def _interaction(item: Interaction) -> InteractionView:
+    return {
+        "date": item.date.isoformat(),
+        "source": item.source,
+        "path": item.path,
+        "line": item.line,
+        "channel": item.channel,
+        "text": _defuse(item.text),
+        "note": _note_stem(item.path),
+    }
 
 
 def _followup(item: FollowUp, today: dt.date) -> FollowUpView:
@@ -310,7 +368,7 @@ def notes_section(vault: Vault, rel_path: str, heading: str = "Notes") -> str:
     return "\n".join(kept).strip("\n")
 
 
-def upcoming_birthday(birthday: str | None, date: dt.date) -> dict[str, Any] | None:
+def upcoming_birthday(birthday: str | None, date: dt.date) -> BirthdayView | None:
     """`{"date", "in_days", "turns"}` when the birthday falls within 30 days of `date`."""
     if not birthday:
         return None
