@@ -10,9 +10,10 @@ import pytest
 from conftest import write_note
 
 from vaultkit.errors import PersonNotFound, RefusedWrite, UsageError
-from vaultkit.model import FollowUp, Interaction, IntroducedTo, Introductions, Problem
+from vaultkit.model import FollowUp, Interaction, Problem
+from vaultkit.profiles import IntroducedTo, Introductions, ListedPerson, PersonDetails, PersonSummary
 from vaultkit.vault.files import Vault
-from vaultkit.workspace import ListedPerson, PersonDetails, PersonRef, PersonSummary, Workspace
+from vaultkit.workspace import PersonRef, Workspace
 
 TODAY = dt.date(2026, 11, 22)
 MakePerson = Callable[..., Path]

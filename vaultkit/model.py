@@ -140,39 +140,6 @@ class FollowUp:
         }
 
 
-class IntroducedTo(NamedTuple):
-    """Someone you introduced a person to, and when."""
-
-    name: str
-    date: dt.date
-
-
-@dataclass(frozen=True)
-class Introductions:
-    """A person's introductions, both ways (the `introductions` object of `vault show --json`).
-
-    `introduced_you_to`: the people they introduced you to (whose `introduced_by` names them);
-    `you_introduced_them_to`: the introductions you made for them (`vault intro`);
-    `introduced_by`: who introduced them to you.
-    """
-
-    introduced_you_to: list[str]
-    you_introduced_them_to: list[IntroducedTo]
-    introduced_by: list[str]
-
-    def to_json(self) -> dict[str, Any]:
-        """JSON form, with the two counts first."""
-        return {
-            "made_by_them": len(self.introduced_you_to),
-            "made_for_them": len(self.you_introduced_them_to),
-            "introduced_you_to": self.introduced_you_to,
-            "you_introduced_them_to": [
-                {"name": item.name, "date": item.date.isoformat()} for item in self.you_introduced_them_to
-            ],
-            "introduced_by": self.introduced_by,
-        }
-
-
 @dataclass(slots=True)  # 100,000 of them for `vault stats`: no dict per person
 class Person:
     """A person as the index knows them, with their derived last contact."""

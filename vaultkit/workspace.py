@@ -10,13 +10,12 @@ import datetime as dt
 import os
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from vaultkit.config import CONFIG_NAME, Config
 from vaultkit.dates import Cadence, parse_cadence
-from vaultkit.due import due_items, due_on, resolve_cadence
+from vaultkit.due import due_items
 from vaultkit.errors import (
     NoteParseError,
     PersonNotFound,
@@ -28,10 +27,11 @@ from vaultkit.errors import (
     WriteFailed,
 )
 from vaultkit.index.core import Index, SyncReport
-from vaultkit.model import DueItem, FollowUp, Interaction, Introductions, Person, Problem, name_key
+from vaultkit.model import DueItem, Person, Problem, name_key
 from vaultkit.vault.files import Snapshot, Vault, check_person_name
 
 if TYPE_CHECKING:
+    from vaultkit.profiles import ListedPerson, PersonDetails, PersonSummary, SearchHit
     from vaultkit.views.render import Renderer
 
 EDIT_TRIES = 5  # a note saved by someone else meanwhile: the edit is made again on their bytes
@@ -44,102 +44,6 @@ class PersonRef(NamedTuple):
 
     path: str
     name: str
-
-
-def _iso(date: dt.date | None) -> str | None:
-    return date.isoformat() if date else None
-
-
-@dataclass(frozen=True)
-class PersonSummary:
-    """What `vault list` and `vault show` say of a person: cadence, due date, last contact.
-
-    `due_on` is None for someone archived, without a cadence, or never contacted (due now);
-    `cadence_source` says where the cadence came from (`note`, a tag, `default`).
-    """
-
-    name: str
-    path: str
-    last_contact: dt.date | None
-    last_channel: str | None
-    cadence: str | None
-    cadence_source: str | None
-    due_on: dt.date | None
-    days_overdue: int | None
-
-    def to_json(self) -> dict[str, Any]:
-        """The summary's members of `vault show --json`, in their order."""
-        return {
-            "name": self.name,
-            "path": self.path,
-            "last_contact": _iso(self.last_contact),
-            "last_channel": self.last_channel,
-            "cadence": self.cadence,
-            "cadence_source": self.cadence_source,
-            "due_on": _iso(self.due_on),
-            "days_overdue": self.days_overdue,
-        }
-
-
-@dataclass(frozen=True)
-class PersonDetails(PersonSummary):
-    """Everything `vault show` tells about one person."""
-
-    fields: dict[str, Any]
-    aliases: list[str]
-    tags: list[str]
-    interactions: list[Interaction]  # newest first
-    followups: list[FollowUp]
-    links_out: list[str]  # names of the people this note links to
-    links_in: list[str]  # paths of the notes linking here
-    introductions: Introductions
-
-    def to_json(self) -> dict[str, Any]:
-        """`vault show --json`."""
-        return {
-            **super().to_json(),
-            "fields": self.fields,
-            "aliases": self.aliases,
-            "tags": self.tags,
-            "interactions": [item.to_json() for item in self.interactions],
-            "followups": [item.to_json() for item in self.followups],
-            "links_out": self.links_out,
-            "links_in": self.links_in,
-            "introductions": self.introductions.to_json(),
-        }
-
-
-@dataclass(frozen=True)
-class ListedPerson:
-    """One row of `vault list`: a person with their front matter as written."""
-
-    name: str
-    path: str
-    last_contact: dt.date | None
-    due_on: dt.date | None
-    fields: dict[str, Any]
-
-    def to_json(self) -> dict[str, Any]:
-        """One person of `vault list --json` (and of `vault export json`)."""
-        return {
-            "name": self.name,
-            "path": self.path,
-            "last_contact": _iso(self.last_contact),
-            "due_on": _iso(self.due_on),
-            "fields": self.fields,
-        }
-
-
-class SearchHit(NamedTuple):
-    """A note holding every word searched for, with a snippet that marks them in [brackets]."""
-
-    path: str
-    name: str
-    snippet: str
-
-    def to_json(self) -> dict[str, str]:
-        """One result of `vault search --json`."""
-        return {"path": self.path, "name": self.name, "snippet": self.snippet}
 
 
 class Workspace:
@@ -314,20 +218,9 @@ class Workspace:
 
     def person_summary(self, person: Person) -> PersonSummary:
         """The list/show fields of a person: cadence, due date, last contact."""
-        resolved = resolve_cadence(person, self.config)
-        due_date: dt.date | None = None
-        if resolved and not person.archived:
-            due_date, _ = due_on(person, resolved[0], self.today)
-        return PersonSummary(
-            name=person.name,
-            path=person.path,
-            last_contact=person.last_contact,
-            last_channel=person.last_channel,
-            cadence=resolved[0].text if resolved else None,
-            cadence_source=resolved[1] if resolved else None,
-            due_on=due_date,
-            days_overdue=(self.today - due_date).days if due_date else None,
-        )
+        from vaultkit.profiles import summarize  # (see vaultkit.profiles: not for `vault due`)
+
+        return summarize(person, self.config, self.today)
 
     def listed_people(self, tag: str | None = None, where: Sequence[str] = ()) -> list[ListedPerson]:
         """People matching a tag and `key=value` conditions, with their fields as written."""
@@ -337,6 +230,8 @@ class Workspace:
                 raise UsageError(f"--where wants key=value, not {item!r}")
             key, value = item.split("=", 1)
             conditions.append((key.strip(), value.strip()))
+        from vaultkit.profiles import ListedPerson, summarize
+
         tag_key = tag.lstrip("#").casefold() if tag else None
         result = []
         for person in self.people(with_fields=True):
@@ -346,7 +241,7 @@ class Workspace:
                 continue
             if not all(_field_matches(person.fields.get(k), v) for k, v in conditions):
                 continue
-            summary = self.person_summary(person)
+            summary = summarize(person, self.config, self.today)
             result.append(
                 ListedPerson(summary.name, summary.path, summary.last_contact, summary.due_on, person.fields)
             )
@@ -359,6 +254,7 @@ class Workspace:
     def show(self, name: str) -> PersonDetails:
         """Everything about one person: profile, interactions, follow-ups, links."""
         from vaultkit.insights.network import introductions_of  # imported here: network imports this module
+        from vaultkit.profiles import PersonDetails
 
         ref = self.find_person(name)
         person = self.index.person(ref.path, self.today)
@@ -377,6 +273,8 @@ class Workspace:
 
     def search(self, words: Sequence[str]) -> list[SearchHit]:
         """Full-text search over every note."""
+        from vaultkit.profiles import SearchHit
+
         return [SearchHit(path, name, snippet) for path, name, snippet in self.index.search(words)]
 
     # -- writing -----------------------------------------------------------------------

@@ -30,7 +30,8 @@ from vaultkit.insights.stats import (
     network_stats,
     percent,
 )
-from vaultkit.model import DueItem, FollowUp, IntroducedTo, Introductions, Person, name_key
+from vaultkit.model import DueItem, FollowUp, Person, name_key
+from vaultkit.profiles import IntroducedTo, Introductions
 from vaultkit.workspace import PersonRef, Workspace, write_view
 
 INTRO_CHANNEL = "intro"
