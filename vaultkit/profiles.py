@@ -58,7 +58,7 @@ class PersonSummary:
     """What `vault list` and `vault show` say of a person: cadence, due date, last contact.
 
     `due_on` is None for someone archived, without a cadence, or never contacted (due now);
-    `cadence_source` says where the cadence came from (`note`, a tag, `default`).
+    `cadence_source` says where the cadence came from: `own`, `tag:NAME` or `default`.
     """
 
     name: str
