@@ -1,14 +1,13 @@
 """What `vault show`, `list` and `search` return: typed results, each with the JSON its
 `--json` prints, and the rule that sums a person up (cadence, due date, last contact).
 
-Apart from `workspace.py` because a frozen dataclass costs a millisecond to define, and
-the commands that never show a person (`vault due` above all) should not pay for them.
+Named tuples, not dataclasses, as in `model.py` for what comes by the thousand: `vault list`
+makes two per person, and a frozen dataclass costs a millisecond to define at start-up.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from vaultkit.config import Config
@@ -23,8 +22,7 @@ class IntroducedTo(NamedTuple):
     date: dt.date
 
 
-@dataclass(frozen=True)
-class Introductions:
+class Introductions(NamedTuple):
     """A person's introductions, both ways (the `introductions` object of `vault show --json`).
 
     `introduced_you_to`: the people they introduced you to (whose `introduced_by` names them);
@@ -53,8 +51,7 @@ def _iso(date: dt.date | None) -> str | None:
     return date.isoformat() if date else None
 
 
-@dataclass(frozen=True)
-class PersonSummary:
+class PersonSummary(NamedTuple):
     """What `vault list` and `vault show` say of a person: cadence, due date, last contact.
 
     `due_on` is None for someone archived, without a cadence, or never contacted (due now);
@@ -72,22 +69,20 @@ class PersonSummary:
 
     def to_json(self) -> dict[str, Any]:
         """The summary's members of `vault show --json`, in their order."""
-        return {
-            "name": self.name,
-            "path": self.path,
-            "last_contact": _iso(self.last_contact),
-            "last_channel": self.last_channel,
-            "cadence": self.cadence,
-            "cadence_source": self.cadence_source,
-            "due_on": _iso(self.due_on),
-            "days_overdue": self.days_overdue,
-        }
+        return _summary_json(self)
 
 
-@dataclass(frozen=True)
-class PersonDetails(PersonSummary):
-    """Everything `vault show` tells about one person."""
+class PersonDetails(NamedTuple):
+    """Everything `vault show` tells about one person: their summary's fields, then the rest."""
 
+    name: str
+    path: str
+    last_contact: dt.date | None
+    last_channel: str | None
+    cadence: str | None
+    cadence_source: str | None
+    due_on: dt.date | None
+    days_overdue: int | None
     fields: dict[str, Any]
     aliases: list[str]
     tags: list[str]
@@ -100,7 +95,7 @@ class PersonDetails(PersonSummary):
     def to_json(self) -> dict[str, Any]:
         """`vault show --json`."""
         return {
-            **super().to_json(),
+            **_summary_json(self),
             "fields": self.fields,
             "aliases": self.aliases,
             "tags": self.tags,
@@ -112,8 +107,20 @@ class PersonDetails(PersonSummary):
         }
 
 
-@dataclass(frozen=True)
-class ListedPerson:
+def _summary_json(person: PersonSummary | PersonDetails) -> dict[str, Any]:
+    return {
+        "name": person.name,
+        "path": person.path,
+        "last_contact": _iso(person.last_contact),
+        "last_channel": person.last_channel,
+        "cadence": person.cadence,
+        "cadence_source": person.cadence_source,
+        "due_on": _iso(person.due_on),
+        "days_overdue": person.days_overdue,
+    }
+
+
+class ListedPerson(NamedTuple):
     """One row of `vault list`: a person with their front matter as written."""
 
     name: str
@@ -148,16 +155,21 @@ class SearchHit(NamedTuple):
 def summarize(person: Person, config: Config, today: dt.date) -> PersonSummary:
     """A person's cadence (and where it comes from), due date and last contact as of `today`."""
     resolved = resolve_cadence(person, config)
-    due_date: dt.date | None = None
-    if resolved and not person.archived:
-        due_date, _ = due_on(person, resolved[0], today)
+    due_date = due_on(person, resolved[0], today)[0] if resolved and not person.archived else None
     return PersonSummary(
-        name=person.name,
-        path=person.path,
-        last_contact=person.last_contact,
-        last_channel=person.last_channel,
-        cadence=resolved[0].text if resolved else None,
-        cadence_source=resolved[1] if resolved else None,
-        due_on=due_date,
-        days_overdue=(today - due_date).days if due_date else None,
+        person.name,
+        person.path,
+        person.last_contact,
+        person.last_channel,
+        resolved[0].text if resolved else None,
+        resolved[1] if resolved else None,
+        due_date,
+        (today - due_date).days if due_date else None,
     )
+
+
+def listed(person: Person, config: Config, today: dt.date) -> ListedPerson:
+    """A person as `vault list` shows them: `summarize`'s due date, their fields as written."""
+    resolved = resolve_cadence(person, config)
+    due_date = due_on(person, resolved[0], today)[0] if resolved and not person.archived else None
+    return ListedPerson(person.name, person.path, person.last_contact, due_date, person.fields)

@@ -230,7 +230,7 @@ class Workspace:
                 raise UsageError(f"--where wants key=value, not {item!r}")
             key, value = item.split("=", 1)
             conditions.append((key.strip(), value.strip()))
-        from vaultkit.profiles import ListedPerson, summarize
+        from vaultkit.profiles import listed
 
         tag_key = tag.lstrip("#").casefold() if tag else None
         result = []
@@ -241,10 +241,7 @@ class Workspace:
                 continue
             if not all(_field_matches(person.fields.get(k), v) for k, v in conditions):
                 continue
-            summary = summarize(person, self.config, self.today)
-            result.append(
-                ListedPerson(summary.name, summary.path, summary.last_contact, summary.due_on, person.fields)
-            )
+            result.append(listed(person, self.config, self.today))
         return result
 
     def list_people(self, tag: str | None = None, where: Sequence[str] = ()) -> list[dict[str, Any]]:
@@ -253,14 +250,14 @@ class Workspace:
 
     def show(self, name: str) -> PersonDetails:
         """Everything about one person: profile, interactions, follow-ups, links."""
+        ref = self.find_person(name)
+        person = self.index.person(ref.path, self.today)
         from vaultkit.insights.network import introductions_of  # imported here: network imports this module
         from vaultkit.profiles import PersonDetails
 
-        ref = self.find_person(name)
-        person = self.index.person(ref.path, self.today)
         summary = self.person_summary(person)
         return PersonDetails(
-            **vars(summary),
+            *summary,
             fields=person.fields,
             aliases=person.aliases,
             tags=person.tags,
