@@ -30,7 +30,7 @@ from vaultkit.index.core import Index, SyncReport
 from vaultkit.model import DueItem, Person, Problem, name_key
 from vaultkit.vault.files import Snapshot, Vault, check_person_name
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # profiles is imported by the methods that return them: `vault due` needs none
     from vaultkit.profiles import ListedPerson, PersonDetails, PersonSummary, SearchHit
     from vaultkit.views.render import Renderer
 
@@ -218,7 +218,7 @@ class Workspace:
 
     def person_summary(self, person: Person) -> PersonSummary:
         """The list/show fields of a person: cadence, due date, last contact."""
-        from vaultkit.profiles import summarize  # (see vaultkit.profiles: not for `vault due`)
+        from vaultkit.profiles import summarize
 
         return summarize(person, self.config, self.today)
 
