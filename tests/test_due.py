@@ -1,7 +1,9 @@
-"""Who is due, through the real `vault due --json` on temp vaults (spec §1 "Due", §3)."""
+"""Who is due: the rules of `vaultkit.due` as functions, then through the real `vault due --json`
+on temp vaults (spec §1 "Due", §3)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -10,6 +12,11 @@ from typing import Any
 import pytest
 from conftest import write_note
 from typer.testing import Result
+
+from vaultkit import due as rules
+from vaultkit.config import Config
+from vaultkit.dates import parse_cadence
+from vaultkit.model import Person
 
 Cli = Callable[..., Result]
 
@@ -453,3 +460,131 @@ def test_nobody_due(cli: Cli, make_person: Callable[..., Path]) -> None:
         "Nobody is due on 2026-11-22. Enjoy your day.\n",
         "",
     )
+
+
+# -- the rules as functions ---------------------------------------------------------------
+D = dt.date
+TODAY = D(2026, 11, 22)
+
+
+def person(
+    name: str,
+    cadence: str | None = None,
+    tags: tuple[str, ...] = (),
+    last_contact: dt.date | None = None,
+    met: dt.date | None = None,
+    snooze_until: dt.date | None = None,
+    archived: bool = False,
+    folder: str = "People",
+) -> Person:
+    return Person(
+        name=name,
+        path=f"{folder}/{name}.md",
+        fields={},
+        aliases=[],
+        tags=list(tags),
+        cadence=cadence,
+        met=met,
+        birthday=None,
+        snooze_until=snooze_until,
+        archived=archived,
+        introduced_by=[],
+        last_contact=last_contact,
+    )
+
+
+def cadence_of(who: Person, config: Config) -> tuple[str, str] | None:
+    resolved = rules.resolve_cadence(who, config)
+    return (resolved[0].text, resolved[1]) if resolved else None
+
+
+def test_resolve_cadence_own_then_shortest_tag_then_default() -> None:
+    config = Config(
+        cadence_by_tag=(("family", "2w"), ("friend", "14d"), ("client", "1m"), ("paused", "none")),
+        default_cadence="3m",
+    )
+    assert cadence_of(person("A", cadence="1y", tags=("family",)), config) == ("1y", "own")
+    assert cadence_of(person("B", cadence="none", tags=("family",)), config) is None
+    assert cadence_of(person("C", cadence="whenever"), config) is None  # unreadable: no reminders
+    assert cadence_of(person("D", tags=("client", "#Family/Close")), config) == ("2w", "tag:family")
+    # 2w and 14d are as short: the tag that sorts first wins, whatever the order of the tags
+    assert cadence_of(person("E", tags=("friend", "family")), config) == ("2w", "tag:family")
+    assert cadence_of(person("F", tags=("client", "paused")), config) is None  # a `none` tag opts out
+    assert cadence_of(person("G", tags=("familyish",)), config) == ("3m", "default")
+    assert cadence_of(person("H"), Config()) is None
+
+
+@pytest.mark.parametrize(
+    ("who", "cadence", "expected"),
+    [
+        (person("Last", last_contact=D(2026, 1, 31), met=D(2025, 1, 1)), "1m", (D(2026, 2, 28), 28)),
+        (person("Met", met=D(2026, 11, 1)), "2w", (D(2026, 11, 15), 14)),
+        (person("Never"), "1m", (None, 30)),
+        (
+            person("Snoozed", last_contact=D(2026, 11, 1), snooze_until=D(2026, 12, 1)),
+            "1w",
+            (D(2026, 12, 1), 7),
+        ),
+        (
+            person("Stale snooze", last_contact=D(2026, 11, 1), snooze_until=D(2026, 11, 5)),
+            "1w",
+            (D(2026, 11, 8), 7),
+        ),
+        (person("Never, snoozed", snooze_until=D(2026, 12, 1)), "1w", (D(2026, 12, 1), 7)),
+        (person("Never, snooze over", snooze_until=D(2026, 11, 1)), "1w", (None, 7)),
+        (person("Leap", last_contact=D(2024, 2, 29)), "1y", (D(2025, 2, 28), 365)),
+    ],
+)
+def test_due_on(who: Person, cadence: str, expected: tuple[dt.date | None, int]) -> None:
+    parsed = parse_cadence(cadence)
+    assert parsed is not None
+    assert rules.due_on(who, parsed, TODAY) == expected
+
+
+def test_due_items_order_never_contacted_first_then_most_periods_overdue() -> None:
+    people = [
+        person("bea", cadence="1w", last_contact=D(2026, 11, 1)),  # 14 days over a 7-day period: 2.0
+        person("Abe", cadence="1m", last_contact=D(2026, 9, 22)),  # 31 days over a 30-day period: 1.03
+        person("cal", cadence="2w", last_contact=D(2026, 10, 25)),  # 14 days over 14: 1.0
+        person("Bob", cadence="1w", last_contact=D(2026, 11, 8)),  # 7 days over 7: 1.0
+        person("Zed", cadence="1w"),  # never contacted
+        person("Amy", cadence="1w", folder="People/B"),  # never contacted
+        person("Amy", cadence="1w", folder="People/A"),
+        person("Today", cadence="1w", last_contact=D(2026, 11, 15)),  # due today: 0 periods
+        person("Soon", cadence="1w", last_contact=D(2026, 11, 20)),  # due 11-27
+        person("Gone", cadence="1w", archived=True),
+        person("Free"),  # no cadence
+    ]
+    items = rules.due_items(people, Config(), TODAY)
+    assert [(i.name, i.path, i.days_overdue) for i in items] == [
+        ("Amy", "People/A/Amy.md", None),
+        ("Amy", "People/B/Amy.md", None),
+        ("Zed", "People/Zed.md", None),
+        ("bea", "People/bea.md", 14),
+        ("Abe", "People/Abe.md", 31),
+        ("Bob", "People/Bob.md", 7),  # a tie on 1.0 periods: by name, case aside
+        ("cal", "People/cal.md", 14),
+        ("Today", "People/Today.md", 0),
+    ]
+    within = rules.due_items(people, Config(), TODAY, parse_cadence("5d"))
+    assert [i.name for i in within][-2:] == ["Today", "Soon"]
+    assert within[-1].days_overdue == -5
+
+
+def test_due_items_tag_filter_and_the_snoozed_flag() -> None:
+    people = [
+        person(
+            "Ann",
+            cadence="1w",
+            tags=("work/acme",),
+            last_contact=D(2026, 11, 1),
+            snooze_until=D(2026, 11, 20),
+        ),
+        person("Bo", cadence="1w", tags=("workshop",)),
+        person("Cy", cadence="1w", tags=("#Work",), last_contact=D(2026, 11, 1)),
+    ]
+    items = rules.due_items(people, Config(), TODAY, tag="#work")
+    assert [(i.name, i.due_on, i.snoozed) for i in items] == [
+        ("Cy", D(2026, 11, 8), False),
+        ("Ann", D(2026, 11, 20), True),  # snoozed past 11-08: 2 days over, not 14
+    ]

@@ -333,3 +333,28 @@ def test_an_entry_logged_twice_stays_where_theirs_has_it() -> None:
         "## Log\n", "## Log\n- 2026-11-21 lunch\n- 2026-11-21 call\n- 2026-11-21 call\n- 2026-11-21 walk\n"
     )
     assert merge(base, ours, theirs) == (theirs, ())
+
+
+def test_log_entries_woven_out_of_date_order_are_put_back_in_the_logs_direction() -> None:
+    # Theirs' new entry is woven in after the last entry it shares with ours, which is
+    # above our new one; the date order of the section then puts it back.
+    newest_first = "# Ada\n## Log\n- 2026-10-02 a\n- 2026-08-15 b\n"
+    ours = newest_first.replace("- 2026-08-15", "- 2026-09-15 ours\n- 2026-08-15")
+    theirs = newest_first.replace("- 2026-08-15", "- 2026-09-01 theirs\n- 2026-08-15")
+    expected = "# Ada\n## Log\n- 2026-10-02 a\n- 2026-09-15 ours\n- 2026-09-01 theirs\n- 2026-08-15 b\n"
+    assert merge(newest_first, ours, theirs) == (expected, ())
+    assert merge(newest_first, theirs, ours) == (expected, ())
+    oldest_first = "# Grace\n## Log\n- 2026-01-01 a\n- 2026-03-01 b\n"
+    ours = oldest_first.replace("- 2026-03-01", "- 2026-02-01 ours\n- 2026-03-01")
+    theirs = oldest_first.replace("- 2026-03-01", "- 2026-02-10 theirs\n- 2026-03-01")
+    expected = "# Grace\n## Log\n- 2026-01-01 a\n- 2026-02-01 ours\n- 2026-02-10 theirs\n- 2026-03-01 b\n"
+    assert merge(oldest_first, ours, theirs) == (expected, ())
+    assert merge(oldest_first, theirs, ours) == (expected, ())
+
+
+def test_a_log_one_side_keeps_out_of_date_order_is_merged_in_the_order_written() -> None:
+    base = "# Grace\n## Log\n- 2026-01-01 a\n- 2026-03-01 b\n"
+    ours = base + "- 2026-02-01 late note\n"  # ours is no longer in date order: nothing is sorted
+    theirs = base + "- 2026-04-01 c\n"
+    expected = "# Grace\n## Log\n- 2026-01-01 a\n- 2026-03-01 b\n- 2026-04-01 c\n- 2026-02-01 late note\n"
+    assert merge(base, ours, theirs) == (expected, ())

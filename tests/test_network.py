@@ -445,7 +445,20 @@ def test_suggest_in_the_terminal_and_n(cli, suggest_vault) -> None:
         "Task Tina",
         "Intro Ivy",
     ]
-    assert cli("suggest").stdout == cli("suggest").stdout  # deterministic
+    expected = [
+        "Reach out on 2026-11-22:",
+        "#   Who            Why",
+        "─" * 95,
+        "1   Overdue Olga   last: 2026-09-01, every month, 52 days over",
+        "2   Task Tina      follow-up: Send the slides (due 2026-11-20, 2 days late)",
+        "3   Intro Ivy      introduced by Overdue Olga; not contacted yet; no contact yet and no cadence",
+        "4   Lost Lee       no contact since 2025-01-01 and no cadence",
+        "5   Late Larry     last: 2026-11-01, every 2 weeks, 7 days over",
+    ]
+    for _ in range(2):  # the same five, in the same order, on every run
+        default = cli("suggest")
+        assert default.exit_code == 0
+        assert [line.rstrip() for line in default.stdout.splitlines()] == expected
     zero = cli("suggest", "--n", "0")
     assert (zero.exit_code, zero.stderr) == (2, "vault: --n 0: ask for at least one suggestion\n")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import difflib
 import tempfile
@@ -44,8 +43,15 @@ markdownish = st.sampled_from(
 @given(st.text())
 def test_parse_never_crashes_on_any_text(text: str) -> None:
     for path in ("People/X.md", "Meetings/2026-01-01 X.md", "Daily/2026-01-01.md", "Other/X.md"):
-        with contextlib.suppress(NoteParseError):
-            parse_text(path, text, CONFIG)
+        try:
+            note = parse_text(path, text, CONFIG)
+        except NoteParseError as err:  # the only refusal allowed, and it names the note
+            assert err.path == path
+            assert err.line is None or err.line >= 1
+        else:
+            assert note.path == path
+            assert all(p.level in ("error", "warning") for p in note.problems)
+            assert all(p.line is None or p.line >= 1 for p in note.problems)
 
 
 @FAST
@@ -67,8 +73,13 @@ def test_parse_never_crashes_on_note_like_bytes(pieces: list[str], newline: str)
 @FAST
 @given(st.binary(max_size=300))
 def test_parse_never_crashes_on_any_bytes(data: bytes) -> None:
-    with contextlib.suppress(NoteParseError):
-        parse_note("People/X.md", data, CONFIG)
+    try:
+        note = parse_note("People/X.md", data, CONFIG)
+    except NoteParseError as err:  # undecodable bytes: refused, naming the note
+        assert err.path == "People/X.md"
+    else:
+        assert note.path == "People/X.md"
+        assert all(p.line is None or p.line >= 1 for p in note.problems)
 
 
 # -- generated notes ----------------------------------------------------------------------

@@ -17,7 +17,7 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 from urllib.parse import quote
 
 from vaultkit.dates import parse_birthday, parse_cadence, shift
@@ -59,13 +59,148 @@ class MeetingNote:
     people: list[PersonRef]
 
 
+class InteractionView(TypedDict):
+    """An interaction as a template gets it: `Interaction.to_json()` and its note's name."""
+
+    date: str
+    source: str
+    path: str
+    line: int | None
+    channel: str | None
+    text: str
+    note: str
+
+
+class BirthdayView(TypedDict):
+    """A birthday within 30 days: its date, how many days away, the age turned (when known)."""
+
+    date: str
+    in_days: int
+    turns: int | None
+
+
+class PersonView(TypedDict):
+    """What `meeting.md.j2` gets for each person (see the README for every key)."""
+
+    name: str
+    path: str
+    link: str
+    role: str
+    company: str
+    location: str
+    fields: dict[str, Any]
+    tags: list[str]
+    aliases: list[str]
+    met: str | None
+    introduced_by: list[str]
+    cadence: str | None
+    last_contact: str | None
+    due_on: str | None
+    interactions: list[InteractionView]
+    followups: list[FollowUpView]
+    notes: str
+    birthday: BirthdayView | None
+    linked: list[str]
+
+
+class MeetingContext(TypedDict):
+    """What `meeting.md.j2` gets."""
+
+    date: str
+    today: str
+    title: str
+    people: list[PersonView]
+
+
+class FollowUpView(TypedDict):
+    """An open follow-up as a template gets it: `FollowUp.to_json()`, its note's name, late?"""
+
+    person: str
+    text: str
+    due: str | None
+    path: str
+    line: int
+    note: str
+    overdue: bool
+
+
+class OverdueFollowUp(FollowUpView):
+    """A follow-up past due in the review: everyone it names once, and how late it is."""
+
+    people: list[str]
+    days_late: int
+
+
+class DueView(TypedDict):
+    """A due person as a template gets them: `DueItem.to_json()` and why they are due."""
+
+    name: str
+    path: str
+    cadence: str
+    cadence_source: str
+    cadence_days: int
+    last_contact: str | None
+    last_channel: str | None
+    due_on: str | None
+    days_overdue: int | None
+    why: str
+
+
+class DriftingDue(DueView):
+    """A due person drifting furthest, with how many cadences overdue."""
+
+    times_cadence: float
+
+
+class MetView(TypedDict):
+    """Someone met during the week."""
+
+    name: str
+    path: str
+    met: str | None
+
+
+class ReviewGoal(TypedDict):
+    """The week against the new-people goal."""
+
+    per_week: int
+    count: int
+    reached: bool
+    streak: int
+
+
+class MeetingView(TypedDict):
+    """A meeting note dated in the week."""
+
+    date: str
+    path: str
+    note: str
+    people: list[str]
+
+
+class ReviewContext(TypedDict):
+    """What `review.md.j2` gets (and `vault review` sums up) for one ISO week."""
+
+    week: str
+    start: str
+    end: str
+    today: str
+    due: list[DueView]
+    coming_due: list[DueView]
+    overdue_followups: list[OverdueFollowUp]
+    met: list[MetView]
+    goal: ReviewGoal
+    meetings: list[MeetingView]
+    drifting: list[DriftingDue]
+
+
 @dataclass(frozen=True)
 class Review:
     """A weekly review `vault review` wrote (or found up to date)."""
 
     path: str
     written: bool
-    context: dict[str, Any]
+    context: ReviewContext
 
 
 # -- meeting notes -----------------------------------------------------------------------
@@ -81,7 +216,7 @@ def create_meeting(
     if title is not None and not title.strip():
         raise UsageError("--title is empty")
     heading = " ".join(title.split()) if title else _join_names([ref.name for ref in refs])
-    context = {
+    context: MeetingContext = {
         "date": when.isoformat(),
         "today": workspace.today.isoformat(),
         "title": heading,
@@ -122,7 +257,7 @@ def _write_new(workspace: Workspace, folder: str, stem: str, text: str) -> str:
     raise RefusedWrite(f"{folder}/{stem}.md and 998 numbered copies exist already; nothing was written")
 
 
-def person_context(workspace: Workspace, ref: PersonRef, date: dt.date) -> dict[str, Any]:
+def person_context(workspace: Workspace, ref: PersonRef, date: dt.date) -> PersonView:
     """What a meeting template gets for one person (see the README for every key)."""
     index = workspace.index
     person = index.person(ref.path, workspace.today)
@@ -145,9 +280,9 @@ def person_context(workspace: Workspace, ref: PersonRef, date: dt.date) -> dict[
         "aliases": person.aliases,
         "met": person.met.isoformat() if person.met else None,
         "introduced_by": person.introduced_by,
-        "cadence": summary["cadence"],
-        "last_contact": summary["last_contact"],
-        "due_on": summary["due_on"],
+        "cadence": summary.cadence,
+        "last_contact": summary.last_contact.isoformat() if summary.last_contact else None,
+        "due_on": summary.due_on.isoformat() if summary.due_on else None,
         "interactions": [
             _interaction(item) for item in index.interactions(ref.path, workspace.today)[:LAST_INTERACTIONS]
         ],
@@ -182,19 +317,28 @@ def _note_stem(path: str) -> str:
     return posixpath.splitext(posixpath.basename(path))[0]
 
 
-def _interaction(item: Interaction) -> dict[str, Any]:
-    data = item.to_json()
-    data["text"] = _defuse(item.text)
-    data["note"] = _note_stem(item.path)
-    return data
+def _interaction(item: Interaction) -> InteractionView:
+    return {
+        "date": item.date.isoformat(),
+        "source": item.source,
+        "path": item.path,
+        "line": item.line,
+        "channel": item.channel,
+        "text": _defuse(item.text),
+        "note": _note_stem(item.path),
+    }
 
 
-def _followup(item: FollowUp, today: dt.date) -> dict[str, Any]:
-    data = item.to_json()
-    data["text"] = _defuse(item.text)
-    data["note"] = _note_stem(item.path)
-    data["overdue"] = bool(item.due and item.due < today)
-    return data
+def _followup(item: FollowUp, today: dt.date) -> FollowUpView:
+    return {
+        "person": item.person,
+        "text": _defuse(item.text),
+        "due": item.due.isoformat() if item.due else None,
+        "path": item.path,
+        "line": item.line,
+        "note": _note_stem(item.path),
+        "overdue": bool(item.due and item.due < today),
+    }
 
 
 def notes_section(vault: Vault, rel_path: str, heading: str = "Notes") -> str:
@@ -227,7 +371,7 @@ def notes_section(vault: Vault, rel_path: str, heading: str = "Notes") -> str:
     return "\n".join(kept).strip("\n")
 
 
-def upcoming_birthday(birthday: str | None, date: dt.date) -> dict[str, Any] | None:
+def upcoming_birthday(birthday: str | None, date: dt.date) -> BirthdayView | None:
     """`{"date", "in_days", "turns"}` when the birthday falls within 30 days of `date`."""
     if not birthday:
         return None
@@ -297,7 +441,7 @@ def review_week(workspace: Workspace, week: str | None = None) -> tuple[str, dt.
     return iso_week(monday), monday
 
 
-def review_context(workspace: Workspace, monday: dt.date) -> dict[str, Any]:
+def review_context(workspace: Workspace, monday: dt.date) -> ReviewContext:
     """What `review.md.j2` gets for the week starting `monday` (see the README for every key).
 
     "Today" is the Sunday of that week, or the real today when that is earlier.
@@ -320,12 +464,14 @@ def review_context(workspace: Workspace, monday: dt.date) -> dict[str, Any]:
         (p for p in people if p.met and monday <= p.met <= today), key=lambda p: (p.met, name_key(p.name))
     )
     goal = config.new_people_per_week
-    overdue: dict[tuple[str, int], dict[str, Any]] = {}
+    overdue: dict[tuple[str, int], OverdueFollowUp] = {}
     for item in workspace.index.followups():
         if item.due is not None and item.due < today:
-            entry = overdue.setdefault((item.path, item.line), _followup(item, today) | {"people": []})
+            days_late = (today - item.due).days
+            entry = overdue.setdefault(
+                (item.path, item.line), {**_followup(item, today), "people": [], "days_late": days_late}
+            )
             entry["people"].append(item.person)
-            entry["days_late"] = (today - item.due).days
     return {
         "week": iso_week(monday),
         "start": monday.isoformat(),
@@ -345,7 +491,7 @@ def review_context(workspace: Workspace, monday: dt.date) -> dict[str, Any]:
             {"date": date.isoformat(), "path": path, "note": _note_stem(path), "people": names}
             for path, date, names in workspace.index.meetings_between(monday, sunday)
         ],
-        "drifting": [_due(item) | {"times_cadence": _ratio(item)} for item in drifting],
+        "drifting": [{**_due(item), "times_cadence": _ratio(item)} for item in drifting],
     }
 
 
@@ -353,10 +499,19 @@ def _ratio(item: DueItem) -> float:
     return round((item.days_overdue or 0) / item.cadence_days, 1)
 
 
-def _due(item: DueItem) -> dict[str, Any]:
-    data = item.to_json()
-    data["why"] = why_due(item)
-    return data
+def _due(item: DueItem) -> DueView:
+    return {
+        "name": item.name,
+        "path": item.path,
+        "cadence": item.cadence,
+        "cadence_source": item.cadence_source,
+        "cadence_days": item.cadence_days,
+        "last_contact": item.last_contact.isoformat() if item.last_contact else None,
+        "last_channel": item.last_channel,
+        "due_on": item.due_on.isoformat() if item.due_on else None,
+        "days_overdue": item.days_overdue,
+        "why": why_due(item),
+    }
 
 
 def write_review(workspace: Workspace, week: str | None = None) -> Review:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from vaultkit.config import CONFIG_NAME, Config
 from vaultkit.dates import Cadence, parse_cadence
-from vaultkit.due import due_items, due_on, resolve_cadence
+from vaultkit.due import due_items
 from vaultkit.errors import (
     NoteParseError,
     PersonNotFound,
@@ -31,7 +31,8 @@ from vaultkit.model import DueItem, Person, Problem, name_key
 from vaultkit.vault.files import Snapshot, Vault
 from vaultkit.vault.names import check_person_name
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # profiles is imported by the methods that return them: `vault due` needs none
+    from vaultkit.profiles import ListedPerson, PersonDetails, PersonSummary, SearchHit
     from vaultkit.views.render import Renderer
 
 EDIT_TRIES = 5  # a note saved by someone else meanwhile: the edit is made again on their bytes
@@ -225,26 +226,13 @@ class Workspace:
         not UTF-8): cheap, for commands that show people to say some are missing."""
         return self.index.left_out()
 
-    def person_summary(self, person: Person) -> dict[str, Any]:
+    def person_summary(self, person: Person) -> PersonSummary:
         """The list/show fields of a person: cadence, due date, last contact."""
-        resolved = resolve_cadence(person, self.config)
-        summary: dict[str, Any] = {
-            "name": person.name,
-            "path": person.path,
-            "last_contact": person.last_contact.isoformat() if person.last_contact else None,
-            "last_channel": person.last_channel,
-            "cadence": resolved[0].text if resolved else None,
-            "cadence_source": resolved[1] if resolved else None,
-            "due_on": None,
-            "days_overdue": None,
-        }
-        if resolved and not person.archived:
-            when, _ = due_on(person, resolved[0], self.today)
-            summary["due_on"] = when.isoformat() if when else None
-            summary["days_overdue"] = (self.today - when).days if when else None
-        return summary
+        from vaultkit.profiles import summarize
 
-    def list_people(self, tag: str | None = None, where: Sequence[str] = ()) -> list[dict[str, Any]]:
+        return summarize(person, self.config, self.today)
+
+    def listed_people(self, tag: str | None = None, where: Sequence[str] = ()) -> list[ListedPerson]:
         """People matching a tag and `key=value` conditions, with their fields as written."""
         conditions: list[tuple[str, str]] = []
         for item in where:
@@ -252,6 +240,8 @@ class Workspace:
                 raise UsageError(f"--where wants key=value, not {item!r}")
             key, value = item.split("=", 1)
             conditions.append((key.strip(), value.strip()))
+        from vaultkit.profiles import listed
+
         tag_key = tag.lstrip("#").casefold() if tag else None
         result = []
         for person in self.people(with_fields=True):
@@ -261,41 +251,38 @@ class Workspace:
                 continue
             if not all(_field_matches(person.fields.get(k), v) for k, v in conditions):
                 continue
-            summary = self.person_summary(person)
-            result.append(
-                {
-                    "name": summary["name"],
-                    "path": summary["path"],
-                    "last_contact": summary["last_contact"],
-                    "due_on": summary["due_on"],
-                    "fields": person.fields,
-                }
-            )
+            result.append(listed(person, self.config, self.today))
         return result
 
-    def show(self, name: str) -> dict[str, Any]:
+    def list_people(self, tag: str | None = None, where: Sequence[str] = ()) -> list[dict[str, Any]]:
+        """`listed_people` in its JSON form (what `vault export csv` and `json` read)."""
+        return [person.to_json() for person in self.listed_people(tag, where)]
+
+    def show(self, name: str) -> PersonDetails:
         """Everything about one person: profile, interactions, follow-ups, links."""
         ref = self.find_person(name)
         person = self.index.person(ref.path, self.today)
-        data = self.person_summary(person)
-        data["fields"] = person.fields
-        data["aliases"] = person.aliases
-        data["tags"] = person.tags
-        data["interactions"] = [i.to_json() for i in self.index.interactions(ref.path, self.today)]
-        data["followups"] = [f.to_json() for f in self.index.followups(ref.path)]
-        data["links_out"] = self.index.links_out(ref.path)
-        data["links_in"] = self.index.links_in(ref.path)
         from vaultkit.insights.network import introductions_of  # imported here: network imports this module
+        from vaultkit.profiles import PersonDetails
 
-        data["introductions"] = introductions_of(self, person)
-        return data
+        summary = self.person_summary(person)
+        return PersonDetails(
+            *summary,
+            fields=person.fields,
+            aliases=person.aliases,
+            tags=person.tags,
+            interactions=self.index.interactions(ref.path, self.today),
+            followups=self.index.followups(ref.path),
+            links_out=self.index.links_out(ref.path),
+            links_in=self.index.links_in(ref.path),
+            introductions=introductions_of(self, person),
+        )
 
-    def search(self, words: Sequence[str]) -> list[dict[str, str]]:
+    def search(self, words: Sequence[str]) -> list[SearchHit]:
         """Full-text search over every note."""
-        return [
-            {"path": path, "name": name, "snippet": snippet}
-            for path, name, snippet in self.index.search(words)
-        ]
+        from vaultkit.profiles import SearchHit
+
+        return [SearchHit(path, name, snippet) for path, name, snippet in self.index.search(words)]
 
     # -- writing -----------------------------------------------------------------------
     def _read_note(self, rel_path: str) -> tuple[Snapshot, str]:

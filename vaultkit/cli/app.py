@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
@@ -21,6 +21,10 @@ from typer.core import TyperGroup
 
 from vaultkit import __version__
 from vaultkit.errors import UsageError, VaultkitError
+
+if TYPE_CHECKING:  # the workspace (and the index under it) is imported when a command opens it
+    from vaultkit.model import Problem
+    from vaultkit.workspace import Workspace
 
 
 class OneLineUsageError(ClickUsageError):
@@ -88,7 +92,7 @@ class Settings:
         self.today_option = today
         self.index_option = index
         self.debug = debug
-        self._workspace: Any = None
+        self._workspace: Workspace | None = None
 
     def today(self) -> dt.date:
         if not self.today_option:
@@ -98,7 +102,7 @@ class Settings:
         except ValueError:
             raise UsageError(f"--today {self.today_option!r} is not a date (use YYYY-MM-DD)") from None
 
-    def workspace(self, sync: bool = True) -> Any:
+    def workspace(self, sync: bool = True) -> Workspace:
         """Open the vault and its index, and bring the index up to date."""
         from vaultkit.vault.files import Vault, find_vault_root
         from vaultkit.workspace import Workspace
@@ -252,7 +256,7 @@ def table(*columns: str) -> Any:
     return table
 
 
-def warn_problems(problems: list[Any]) -> None:
+def warn_problems(problems: list[Problem]) -> None:
     """One line on stderr when notes were skipped or folders left out (a folder's path ends in `/`)."""
     errors = [p for p in problems if p.level == "error"]
     folders = sum(p.path.endswith("/") for p in errors)

@@ -153,33 +153,34 @@ def show(
 
     Example: vault show Ada
     """
-    data = settings_of(ctx).workspace().show(name)
+    person = settings_of(ctx).workspace().show(name)
     if as_json:
-        print_json(data)
+        print_json(person.to_json())
         return
     from vaultkit.notes.parse import plain_text
 
     echo = typer.echo
-    echo(f"{data['name']}  ({data['path']})")
-    for key, value in data["fields"].items():
+    echo(f"{person.name}  ({person.path})")
+    for key, value in person.fields.items():
         shown = ", ".join(map(str, value)) if isinstance(value, list) else value
         echo(f"  {key}: {plain_text(str(shown))}")
-    cadence = f"{data['cadence']} ({data['cadence_source']})" if data["cadence"] else "no reminders"
-    due_text = data["due_on"] or ("now" if data["cadence"] else "-")
-    echo(f"  keep in touch: {cadence}; last contact: {data['last_contact'] or 'never'}; due: {due_text}")
+    cadence = f"{person.cadence} ({person.cadence_source})" if person.cadence else "no reminders"
+    due_text = person.due_on.isoformat() if person.due_on else ("now" if person.cadence else "-")
+    last_text = person.last_contact.isoformat() if person.last_contact else "never"
+    echo(f"  keep in touch: {cadence}; last contact: {last_text}; due: {due_text}")
     echo("\nLast interactions:")
-    for item in data["interactions"][:10]:
-        channel = f"{item['channel']}: " if item["channel"] else ""
-        echo(f"  {item['date']}  {channel}{plain_text(item['text'])}  ({item['path']})")
-    if not data["interactions"]:
+    for item in person.interactions[:10]:
+        channel = f"{item.channel}: " if item.channel else ""
+        echo(f"  {item.date.isoformat()}  {channel}{plain_text(item.text)}  ({item.path})")
+    if not person.interactions:
         echo("  none yet")
     echo("\nOpen follow-ups:")
-    for item in data["followups"]:
-        echo(f"  [ ] {plain_text(item['text'])}  ({item['path']}:{item['line']})")
-    if not data["followups"]:
+    for task in person.followups:
+        echo(f"  [ ] {plain_text(task.text)}  ({task.path}:{task.line})")
+    if not person.followups:
         echo("  none")
-    echo(f"\nLinks to: {', '.join(data['links_out']) or 'nobody'}")
-    echo(f"Linked from: {', '.join(data['links_in']) or 'nowhere'}")
+    echo(f"\nLinks to: {', '.join(person.links_out) or 'nobody'}")
+    echo(f"Linked from: {', '.join(person.links_in) or 'nowhere'}")
 
 
 @app.command("list")
@@ -195,15 +196,18 @@ def list_(
     Example: vault list --tag mentor --where location=London
     """
     workspace = settings_of(ctx).workspace()
-    people = workspace.list_people(tag=tag, where=where or [])
+    people = workspace.listed_people(tag=tag, where=where or [])
     if as_json:
-        print_json({"people": people})
+        print_json({"people": [person.to_json() for person in people]})
     else:
         grid = table("Name", "Last contact", "Due on", "Tags")
         for person in people:
-            tags = person["fields"].get("tags", [])
+            tags = person.fields.get("tags", [])
             tags_text = ", ".join(tags) if isinstance(tags, list) else str(tags)
-            grid.add_row(person["name"], person["last_contact"] or "-", person["due_on"] or "-", tags_text)
+            last_text = person.last_contact.isoformat() if person.last_contact else "-"
+            grid.add_row(
+                person.name, last_text, person.due_on.isoformat() if person.due_on else "-", tags_text
+            )
         out = console()
         out.print(grid)
         out.print(f"{len(people)} {'person' if len(people) == 1 else 'people'}")
@@ -223,13 +227,13 @@ def search(
     """
     hits = settings_of(ctx).workspace().search(words)
     if as_json:
-        print_json({"results": hits})
+        print_json({"results": [hit.to_json() for hit in hits]})
         return
     if not hits:
         typer.echo("No notes match.")
         raise typer.Exit(1)
     for hit in hits:
-        typer.echo(f"{hit['path']}: {hit['snippet']}")
+        typer.echo(f"{hit.path}: {hit.snippet}")
 
 
 @app.command()

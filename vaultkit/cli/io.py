@@ -4,11 +4,14 @@
 # of every command at start-up (50 ms); real annotations cost nothing.
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from vaultkit.cli.app import VaultGroup, app, console, handle_errors, print_json, settings_of, table
+
+if TYPE_CHECKING:  # the importers (and rapidfuzz) are imported when `vault import` runs
+    from vaultkit.contacts.importers import ImportPlan
 
 import_app = typer.Typer(
     cls=VaultGroup,
@@ -63,7 +66,7 @@ def _run_import(
     _print_plan(plan)
 
 
-def _print_plan(plan: Any) -> None:
+def _print_plan(plan: "ImportPlan") -> None:
     from rich.text import Text
 
     out = console()

@@ -3,7 +3,6 @@
 # No `from __future__ import annotations` here: Typer would compile every string annotation
 # of every command at start-up (50 ms); real annotations cost nothing.
 
-import re
 from typing import Annotated
 
 import typer
@@ -27,8 +26,6 @@ templates_app = typer.Typer(
     rich_markup_mode=None,
 )
 app.add_typer(templates_app, name="templates")
-
-_DUE_MARK_RE = re.compile(r"\s*📅\s*\d{4}-\d{2}-\d{2}")
 
 
 @app.command()
@@ -85,10 +82,12 @@ def followups(
         return
     late = sum(1 for item in items if item.due and item.due < today)
     typer.echo(f"{len(items)} open follow-up{'s' if len(items) != 1 else ''}, {late} overdue:")
+    from vaultkit.notes.grammar import DUE_MARK_RE
+
     for item in items:
         due_text = item.due.isoformat() if item.due else "no date"
         mark = "late" if item.due and item.due < today else ""
-        text = _DUE_MARK_RE.sub("", item.text)
+        text = DUE_MARK_RE.sub("", item.text)
         typer.echo(f"  {due_text:<10} {mark:<4}  {item.person}: {text}  ({item.path}:{item.line})")
 
 

@@ -3,12 +3,15 @@
 # No `from __future__ import annotations` here: Typer would compile every string annotation
 # of every command at start-up (50 ms); real annotations cost nothing.
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from vaultkit.cli.app import app, console, handle_errors, parse_date, print_json, settings_of, table
 from vaultkit.errors import UsageError
+
+if TYPE_CHECKING:  # the figures' module is imported when `vault stats` runs
+    from vaultkit.insights.network import StatsView
 
 
 @app.command()
@@ -65,7 +68,7 @@ def _count(number: int, word: str) -> str:
     return f"{number} {word}{'' if number == 1 else 's'}"
 
 
-def _print_stats(view: dict[str, Any]) -> None:
+def _print_stats(view: "StatsView") -> None:
     from vaultkit.insights.network import bar
 
     out = console()
@@ -97,8 +100,13 @@ def _print_stats(view: dict[str, Any]) -> None:
         out.print("Nobody has a cadence yet.")
     if touch["drifting"]:
         grid = table("Drifting furthest", "Cadence", "Last contact", "Overdue (× cadence)")
-        for item in touch["drifting"]:
-            grid.add_row(item["name"], item["cadence"], item["last_contact"] or "never", item["overdue"])
+        for drifting in touch["drifting"]:
+            grid.add_row(
+                drifting["name"],
+                drifting["cadence"],
+                drifting["last_contact"] or "never",
+                drifting["overdue"],
+            )
         out.print(grid)
     if touch["never_contacted"]:
         more = f" and {touch['more_never']} more" if touch["more_never"] else ""
@@ -111,8 +119,8 @@ def _print_stats(view: dict[str, Any]) -> None:
     if view["channels"]:
         top = max(c["count"] for c in view["channels"])
         grid = table("Channel", "Interactions", "Share")
-        for item in view["channels"]:
-            grid.add_row(item["channel"], bar(item["count"], top), item["share"])
+        for channel in view["channels"]:
+            grid.add_row(channel["channel"], bar(channel["count"], top), channel["share"])
         out.print(grid)
     else:
         out.print("No interactions logged yet.")
@@ -129,8 +137,10 @@ def _print_stats(view: dict[str, Any]) -> None:
         grid = table("Date", "Introduction")
         for pair in intros["made"]:
             grid.add_row(pair["date"], f"you introduced {pair['a']} and {pair['b']}")
-        for item in intros["received"]:
-            grid.add_row(item["date"] or "", f"{item['introducer']} introduced you to {item['person']}")
+        for received in intros["received"]:
+            grid.add_row(
+                received["date"] or "", f"{received['introducer']} introduced you to {received['person']}"
+            )
         out.print(grid)
         if intros["older"]:
             out.print(f"…and {intros['older']} older", markup=False)

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 from vaultkit.dates import shift
 from vaultkit.due import due_items, why_due
@@ -33,6 +33,7 @@ from vaultkit.insights.stats import (
 )
 from vaultkit.model import DueItem, FollowUp, Person, name_key
 from vaultkit.notes.grammar import DUE_MARK_RE
+from vaultkit.profiles import IntroducedTo, Introductions
 from vaultkit.workspace import PersonRef, Workspace, write_view
 
 INTRO_CHANNEL = "intro"
@@ -83,29 +84,22 @@ def collect_stats(workspace: Workspace, since: dt.date | None = None) -> Network
     return network_stats(people, interactions, pairs, workspace.config, workspace.today, since)
 
 
-def introductions_of(workspace: Workspace, person: Person) -> dict[str, Any]:
-    """A person's introductions, both ways: the `introductions` object of `vault show --json`.
-
-    `made_by_them` counts the people they introduced you to (those whose `introduced_by`
-    names them); `made_for_them` counts the introductions you made for them (`vault intro`).
-    """
+def introductions_of(workspace: Workspace, person: Person) -> Introductions:
+    """A person's introductions, both ways: the `introductions` object of `vault show --json`."""
     # Not workspace.people(): working out everyone's last contact would double `vault show`'s time.
     everyone = workspace.index.names()
     by_you = [
-        {"name": pair.b if pair.a == person.name else pair.a, "date": pair.date.isoformat()}
+        IntroducedTo(pair.b if pair.a == person.name else pair.a, pair.date)
         for pair in intro_pairs(workspace, {path: name for path, name, _ in everyone})
         if person.name in (pair.a, pair.b)
     ]
     resolve = name_resolver((name, aliases) for _, name, aliases in everyone)
     received = introductions_received(workspace.index.introduced_by(), resolve)
-    by_them = [item.person for item in received if item.introducer == person.name]
-    return {
-        "made_by_them": len(by_them),
-        "made_for_them": len(by_you),
-        "introduced_you_to": by_them,
-        "you_introduced_them_to": by_you,
-        "introduced_by": [item.introducer for item in received if item.person == person.name],
-    }
+    return Introductions(
+        introduced_you_to=[item.person for item in received if item.introducer == person.name],
+        you_introduced_them_to=by_you,
+        introduced_by=[item.introducer for item in received if item.person == person.name],
+    )
 
 
 # -- vault intro ----------------------------------------------------------------------------
@@ -352,11 +346,137 @@ def intro_graph(pairs: Sequence[IntroPair], received: Sequence[IntroReceived]) -
 
 
 # -- the view -------------------------------------------------------------------------------
+# The figures as plain values: `network.md.j2` reads them as a dict (TypedDicts are dicts)
+# and `vault stats` prints them, so the template and the terminal cannot drift apart.
+class GoalView(TypedDict):
+    """The new-people goal: `GoalProgress.to_json()` and this year's share of the target."""
+
+    per_week: int
+    streak_weeks: int
+    year_to_date: int
+    year_target: int
+    year_share: str | None
+
+
+class WeekView(TypedDict):
+    """New people in one ISO week (`YYYY-Www`)."""
+
+    week: str
+    new: int
+
+
+class DriftingView(TypedDict):
+    """Someone with a cadence who is overdue; `overdue` reads "N days (x.y×)"."""
+
+    name: str
+    cadence: str
+    last_contact: str | None
+    days_overdue: int | None
+    overdue: str
+    why: str
+
+
+class LosingView(TypedDict):
+    """Someone without a cadence and no contact for a year; `last` is their last contact."""
+
+    name: str
+    last: str | None
+
+
+class TouchView(TypedDict):
+    """Keeping in touch: who is on time, drifting, never contacted, losing touch."""
+
+    with_cadence: int
+    on_time: int
+    share: str | None
+    drifting: list[DriftingView]
+    more_drifting: int
+    never_contacted: list[str]
+    more_never: int
+    losing_touch: list[LosingView]
+    more_losing: int
+
+
+class ChannelView(TypedDict):
+    """How many interactions went through one channel."""
+
+    channel: str
+    count: int
+    share: str
+
+
+class PairView(TypedDict):
+    """An introduction you made (`IntroPair.to_json()`)."""
+
+    a: str
+    b: str
+    date: str
+
+
+class ReceivedView(TypedDict):
+    """Someone introduced you to a person, on the day you met them when known."""
+
+    introducer: str
+    person: str
+    date: str | None
+
+
+class IntroductionsView(TypedDict):
+    """The latest introductions both ways, the totals, and their Mermaid graph."""
+
+    made: list[PairView]
+    received: list[ReceivedView]
+    made_count: int
+    received_count: int
+    older: int
+    introducers: int
+    graph: str | None
+
+
+class GroupView(TypedDict):
+    """One value of a diversity dimension and how many people have it."""
+
+    value: str
+    count: int
+    share: str
+
+
+class DimensionView(TypedDict):
+    """One diversity dimension (`country`, `industry`...): its largest groups, the rest, unknowns."""
+
+    name: str
+    title: str
+    sentence: str
+    concentration: str | None
+    rows: list[GroupView]
+    more_groups: int
+    more_people: int
+    known: int
+    unknown: int
+    chart: str | None
+
+
+class StatsView(TypedDict):
+    """Everything `network.md.j2` gets and `vault stats` prints."""
+
+    today: str
+    people: int
+    archived: int
+    goal: GoalView
+    weeks: list[WeekView]
+    weeks_chart: str
+    touch: TouchView
+    channels: list[ChannelView]
+    channels_chart: str | None
+    introductions: IntroductionsView
+    dimensions: list[DimensionView]
+
+
 def _title(dimension: str) -> str:
     return dimension.replace("_", " ").capitalize()
 
 
-def _dimension_context(item: Breakdown) -> dict[str, Any]:
+def _dimension_context(item: Breakdown) -> DimensionView:
     shown, rest = item.groups[:GROUPS_SHOWN], item.groups[GROUPS_SHOWN:]
     slices = list(item.groups[:PIE_SLICES])
     others = sum(count for _, count in item.groups[PIE_SLICES:])
@@ -385,7 +505,7 @@ def _dimension_context(item: Breakdown) -> dict[str, Any]:
     }
 
 
-def view_context(stats: NetworkStats, weeks_shown: int | None = VIEW_WEEKS) -> dict[str, Any]:
+def view_context(stats: NetworkStats, weeks_shown: int | None = VIEW_WEEKS) -> StatsView:
     """The figures as plain values for `network.md.j2` (and for the terminal)."""
     weeks = list(stats.new_per_week)
     if weeks_shown is not None:
@@ -398,7 +518,10 @@ def view_context(stats: NetworkStats, weeks_shown: int | None = VIEW_WEEKS) -> d
         "people": stats.people,
         "archived": stats.archived,
         "goal": {
-            **goal.to_json(),
+            "per_week": goal.per_week,
+            "streak_weeks": goal.streak_weeks,
+            "year_to_date": goal.year_to_date,
+            "year_target": goal.year_target,
             "year_share": percent(goal.year_to_date / goal.year_target) if goal.year_target else None,
         },
         "weeks": [{"week": week, "new": new} for week, new in weeks],
@@ -433,7 +556,7 @@ def view_context(stats: NetworkStats, weeks_shown: int | None = VIEW_WEEKS) -> d
         ],
         "channels_chart": pie_chart("Interactions by channel", stats.channels),
         "introductions": {
-            "made": [pair.to_json() for pair in made],
+            "made": [{"a": pair.a, "b": pair.b, "date": pair.date.isoformat()} for pair in made],
             "received": [
                 {
                     "introducer": item.introducer,
