@@ -23,7 +23,7 @@ from vaultkit.contacts.vcard import Card, Property, decode_bytes, parse_cards
 from vaultkit.dates import parse_birthday, parse_date
 from vaultkit.due import resolve_cadence
 from vaultkit.errors import IncompleteWrite, NoteParseError, RefusedWrite, UsageError, VaultkitError
-from vaultkit.model import Person, Problem, name_key
+from vaultkit.model import SOCIAL_KEYS, Person, Problem, name_key
 from vaultkit.notes.edit import set_front_matter_value
 from vaultkit.notes.parse import decode_note, parse_text
 from vaultkit.vault.files import Snapshot, check_person_name, safe_file_stem
@@ -38,10 +38,6 @@ PHONE_DIGITS = 9
 
 CREATE, MERGE, UNCHANGED, SKIP = "create", "merge", "unchanged", "skip"
 
-_SOCIAL_KEYS = {
-    "linkedin", "twitter", "github", "facebook", "instagram", "mastodon", "bluesky", "youtube",
-    "tiktok", "xing", "flickr", "threads",
-}  # fmt: skip
 _SOCIAL_DOMAINS = {
     "linkedin.com": "linkedin", "twitter.com": "twitter", "x.com": "twitter", "github.com": "github",
     "facebook.com": "facebook", "instagram.com": "instagram", "bsky.app": "bluesky",
@@ -246,7 +242,7 @@ def _classify_url(url: str, kind: str | None = None) -> str:
     """Which front-matter key a profile or web address goes under."""
     if kind:
         kind = {"x": "twitter"}.get(kind.casefold(), kind.casefold())
-        if kind in _SOCIAL_KEYS:
+        if kind in SOCIAL_KEYS:
             return kind
     host = re.sub(r"^[a-z][a-z0-9+.-]*://", "", url.strip().casefold()).split("/", 1)[0]
     host = host.removeprefix("www.").split(":", 1)[0]
@@ -708,8 +704,8 @@ _COMPARE_KEYS: dict[str, Callable[[str], str]] = {
 
 def _difference(key: str, existing: Any, incoming: str | list[str]) -> str | None:
     """A sentence when the file says something the note does not, else None."""
-    if isinstance(incoming, list) or key in _COMPARE_KEYS or key in _SOCIAL_KEYS or key == "website":
-        compare = _COMPARE_KEYS.get(key, _url_key if (key in _SOCIAL_KEYS or key == "website") else _text_key)
+    if isinstance(incoming, list) or key in _COMPARE_KEYS or key in SOCIAL_KEYS or key == "website":
+        compare = _COMPARE_KEYS.get(key, _url_key if (key in SOCIAL_KEYS or key == "website") else _text_key)
         have = {compare(v) for v in _as_texts(existing)}
         extra = [v for v in _as_texts(incoming) if compare(v) not in have]
         if not extra:
