@@ -208,7 +208,7 @@ class Workspace:
         ]
         problems = self.index.problems()
         if thorough:
-            from vaultkit.contacts.importers import likely_duplicates
+            from vaultkit.contacts.matching import likely_duplicates
             from vaultkit.sync.git import sync_problems  # git and YAML merging: not for `vault due`
 
             problems += sync_problems(self.vault) + likely_duplicates(self.index.people_fields())

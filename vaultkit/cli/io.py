@@ -53,7 +53,7 @@ def _run_import(
     as_json: bool,
     photos: bool = False,
 ) -> None:
-    from vaultkit.contacts.importers import run_import
+    from vaultkit.contacts.plan import run_import
 
     workspace = settings_of(ctx).workspace()
     plan = run_import(workspace, kind, files, apply=apply, cadence=cadence, tags=tags or [], photos=photos)
