@@ -27,6 +27,7 @@ from vaultkit.errors import (
     WriteFailed,
 )
 from vaultkit.index.core import Index, SyncReport
+from vaultkit.introductions import introductions_of
 from vaultkit.model import DueItem, Person, Problem, name_key
 from vaultkit.vault.files import Snapshot, Vault, check_person_name
 
@@ -198,22 +199,17 @@ class Workspace:
         candidates = self.index.due_candidates(self.today, until)
         return due_items(candidates, self.config, self.today, horizon, tag)
 
-    def problems(self, thorough: bool = False) -> list[Problem]:
-        """Problems the index knows and config warnings; `thorough` (for `vault check`) adds
-        sync problems (leftover conflict copies, names that differ only by case or Unicode
-        form) and likely duplicate people, which cost a walk and a pass over everyone."""
-        found = [
+    def config_problems(self) -> list[Problem]:
+        """The config's warnings, as problems of its file."""
+        return [
             Problem(CONFIG_NAME, None, "warning", w.removeprefix(f"{CONFIG_NAME}: "))
             for w in self.config.warnings
         ]
-        problems = self.index.problems()
-        if thorough:
-            from vaultkit.contacts.matching import likely_duplicates
-            from vaultkit.sync.git import sync_problems  # git and YAML merging: not for `vault due`
 
-            problems += sync_problems(self.vault) + likely_duplicates(self.index.people_fields())
-            problems.sort(key=lambda p: (p.path, p.line or 0, p.level, p.message))
-        return found + problems
+    def problems(self) -> list[Problem]:
+        """Config warnings and the problems the index knows (`vault check` finds more:
+        `vaultkit.checks`)."""
+        return self.config_problems() + self.index.problems()
 
     def person_summary(self, person: Person) -> dict[str, Any]:
         """The list/show fields of a person: cadence, due date, last contact."""
@@ -275,9 +271,7 @@ class Workspace:
         data["followups"] = [f.to_json() for f in self.index.followups(ref.path)]
         data["links_out"] = self.index.links_out(ref.path)
         data["links_in"] = self.index.links_in(ref.path)
-        from vaultkit.insights.network import introductions_of  # imported here: network imports this module
-
-        data["introductions"] = introductions_of(self, person)
+        data["introductions"] = introductions_of(self.index, person)
         return data
 
     def search(self, words: Sequence[str]) -> list[dict[str, str]]:

@@ -6,7 +6,6 @@ The merge driver git calls is `vaultkit.sync.driver`; running git is `vaultkit.s
 
 from __future__ import annotations
 
-import os
 import shlex
 import subprocess
 import sys
@@ -16,11 +15,10 @@ from dataclasses import dataclass, field
 
 from vaultkit.config import Config
 from vaultkit.errors import GitError
-from vaultkit.model import Problem
 from vaultkit.notes.parse import LOG_ENTRY_RE, conflict_marker_line
 from vaultkit.sync.driver import CONFLICT_IN, DRIVER_PREFIX, LABELS_ENV
 from vaultkit.sync.repo import Repo, git_reason
-from vaultkit.vault.files import Vault, is_conflict_copy
+from vaultkit.vault.files import Vault
 
 DRIVER = "vaultkit"
 ATTRIBUTES_FILE = ".gitattributes"
@@ -436,80 +434,3 @@ def commit_message(changes: Sequence[Change], config: Config, adds_log: Callable
         ]
         subject = "vault: " + ", ".join(short + tail)
     return subject
-
-
-# -- file names that syncing leaves behind ----------------------------------------------------------------
-
-
-def sync_problems(vault: Vault) -> list[Problem]:
-    """Warnings about file names that syncing left behind.
-
-    Conflicted copies (Obsidian Sync, Dropbox, Syncthing), and names that differ only by
-    case or by Unicode normalization (a Mac writes NFD, Linux keeps both): on a Mac or
-    Windows such a pair is one file, so a sync between devices loses one of them.
-    """
-    problems: list[Problem] = []
-    root = str(vault.root)
-    for folder, dirnames, filenames in os.walk(root):
-        dirnames[:] = [name for name in dirnames if not name.startswith(".")]
-        names = [*dirnames, *(name for name in filenames if not name.startswith("."))]
-        # `vault due` runs this too: check a whole folder at once and look closer only when needed.
-        joined = "\n".join(names)
-        folded = joined.casefold()
-        if (
-            unicodedata.is_normalized("NFC", joined)
-            and len(set(folded.split("\n"))) == len(names)
-            and "conflicted copy" not in folded
-            and ".sync-conflict-" not in folded
-        ):
-            continue
-        rel = os.path.relpath(folder, root).replace(os.sep, "/")
-        problems.extend(_folder_problems("" if rel == "." else rel + "/", names))
-    problems.sort(key=lambda p: (p.path, p.message))
-    return problems
-
-
-def _folder_problems(prefix: str, names: list[str]) -> list[Problem]:
-    problems: list[Problem] = []
-    groups: dict[str, list[str]] = {}
-    for name in names:
-        if is_conflict_copy(name):
-            problems.append(
-                Problem(
-                    prefix + name,
-                    None,
-                    "warning",
-                    "a sync conflict copy: move what it adds into the file it copies, then delete it",
-                )
-            )
-        groups.setdefault(unicodedata.normalize("NFC", name).casefold(), []).append(name)
-    for group in groups.values():
-        for name in group:
-            message = _name_clash(name, [other for other in group if other != name], prefix)
-            if message:
-                problems.append(Problem(prefix + name, None, "warning", message))
-    return problems
-
-
-def _unicode_form(name: str) -> str:
-    if unicodedata.is_normalized("NFC", name):
-        return "composed Unicode (NFC)"
-    return "decomposed Unicode (NFD, as a Mac writes it)"
-
-
-def _name_clash(name: str, others: list[str], prefix: str) -> str | None:
-    nfc = unicodedata.normalize("NFC", name)
-    if not others:
-        if nfc == name:
-            return None
-        return (
-            f"the name is in {_unicode_form(name)}: rename it to composed Unicode (NFC) "
-            "so that every device and vaultkit see the same name"
-        )
-    parts: list[str] = []
-    for other in others:
-        if unicodedata.normalize("NFC", other) == nfc:
-            parts.append(f"{prefix}{other} has the same name in {_unicode_form(other)}; a Mac sees one file")
-        else:
-            parts.append(f"{prefix}{other} has the same name but for case; a Mac or Windows sees one file")
-    return "; ".join(parts) + ": merge the two into one"
