@@ -1,7 +1,8 @@
 """A vault kept in git: `git-setup` (installing the merge driver) and `vault sync`, with the
-commit messages it writes, and the file names that syncing leaves behind (for `vault check`).
+commit messages it writes.
 
-The merge driver git calls is `vaultkit.sync.driver`; running git is `vaultkit.sync.repo`.
+The merge driver git calls is `vaultkit.sync.driver`; running git is `vaultkit.sync.repo`;
+the file names that syncing leaves behind are a rule of `vault check` (`vaultkit.checks`).
 """
 
 from __future__ import annotations
