@@ -27,7 +27,6 @@ from vaultkit.errors import (
     WriteFailed,
 )
 from vaultkit.index.core import Index, SyncReport
-from vaultkit.introductions import introductions_of
 from vaultkit.model import DueItem, Person, Problem, name_key
 from vaultkit.vault.files import Snapshot, Vault, check_person_name
 
@@ -271,6 +270,8 @@ class Workspace:
         data["followups"] = [f.to_json() for f in self.index.followups(ref.path)]
         data["links_out"] = self.index.links_out(ref.path)
         data["links_in"] = self.index.links_in(ref.path)
+        from vaultkit.introductions import introductions_of  # only `vault show` counts them: not at start-up
+
         data["introductions"] = introductions_of(self.index, person)
         return data
 
