@@ -8,6 +8,11 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 PERSON, MEETING, DAILY, OTHER = "person", "meeting", "daily", "other"
+SOCIAL_KEYS = (
+    "linkedin", "twitter", "github", "facebook", "instagram", "mastodon", "bluesky", "youtube",
+    "tiktok", "xing", "flickr", "threads",
+)  # fmt: skip
+"""Front-matter keys that hold a social profile, in the order exports write them."""
 
 
 def name_key(text: str) -> str:

@@ -200,26 +200,17 @@ class Workspace:
         candidates = self.index.due_candidates(self.today, until)
         return due_items(candidates, self.config, self.today, horizon, tag)
 
-    def problems(self, thorough: bool = False) -> list[Problem]:
-        """Problems the index knows and config warnings; `thorough` (for `vault check`) adds
-        sync problems (leftover conflict copies, names that differ only by case or Unicode
-        form) and likely duplicate people, which cost a walk and a pass over everyone."""
-        found = [
+    def config_problems(self) -> list[Problem]:
+        """The config's warnings, as problems of its file."""
+        return [
             Problem(CONFIG_NAME, None, "warning", w.removeprefix(f"{CONFIG_NAME}: "))
             for w in self.config.warnings
         ]
-        problems = self.index.problems()
-        if thorough:
-            from vaultkit.contacts.importers import likely_duplicates
-            from vaultkit.sync.git import sync_problems  # git and YAML merging: not for `vault due`
 
-            problems += sync_problems(self.vault) + likely_duplicates(self.index.people_fields())
-            problems += [
-                Problem(path, None, "warning", f"birthday {birthday} is after today; its year is left out")
-                for path, birthday in self.index.birthdays_after(self.today)
-            ]
-            problems.sort(key=lambda p: (p.path, p.line or 0, p.level, p.message))
-        return found + problems
+    def problems(self) -> list[Problem]:
+        """Config warnings and the problems the index knows (`vault check` finds more:
+        `vaultkit.checks`)."""
+        return self.config_problems() + self.index.problems()
 
     def left_out(self) -> list[Problem]:
         """What the last walk could not take in (folders it could not read, names that are
@@ -262,7 +253,7 @@ class Workspace:
         """Everything about one person: profile, interactions, follow-ups, links."""
         ref = self.find_person(name)
         person = self.index.person(ref.path, self.today)
-        from vaultkit.insights.network import introductions_of  # imported here: network imports this module
+        from vaultkit.introductions import introductions_of  # only `vault show` counts them: not at start-up
         from vaultkit.profiles import PersonDetails
 
         summary = self.person_summary(person)
@@ -275,7 +266,7 @@ class Workspace:
             followups=self.index.followups(ref.path),
             links_out=self.index.links_out(ref.path),
             links_in=self.index.links_in(ref.path),
-            introductions=introductions_of(self, person),
+            introductions=introductions_of(self.index, person),
         )
 
     def search(self, words: Sequence[str]) -> list[SearchHit]:

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import write_note
-from vaultkit.contacts.importers import contact_from_card
+from vaultkit.contacts.readers import contact_from_card
 from vaultkit.contacts.vcard import parse_cards
 
 PHOTO = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 3 + b"\xff\xd9"

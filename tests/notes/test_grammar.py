@@ -21,7 +21,7 @@ from vaultkit.notes.frontmatter import split_lines
 from vaultkit.notes.merge import merge_note
 from vaultkit.notes.merge_body import _KnownLines, _layout
 from vaultkit.notes.parse import parse_text
-from vaultkit.sync.git import git_merge_file
+from vaultkit.sync.driver import git_merge_file
 
 CONFIG = Config()
 PERSON = "People/Ada.md"

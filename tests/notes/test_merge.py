@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from vaultkit.notes.edit import add_log_entry
 from vaultkit.notes.merge import merge_note
-from vaultkit.sync.git import git_merge_file, merge_driver
+from vaultkit.sync.driver import git_merge_file, merge_driver
 
 ADA = """\
 ---

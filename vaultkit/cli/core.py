@@ -291,9 +291,10 @@ def check(
 
     Example: vault check --links
     """
-    workspace = settings_of(ctx).workspace()
-    problems = workspace.problems(thorough=True)
-    dangling = workspace.index.unresolved_links() if links else []
+    from vaultkit.checks import check_vault
+
+    report = check_vault(settings_of(ctx).workspace(), links=links)
+    problems, dangling = report.problems, report.dangling_links
     if as_json:
         data: dict[str, Any] = {"problems": [p.to_json() for p in problems]}
         if links:
@@ -304,8 +305,8 @@ def check(
             typer.echo(str(problem))
         for path, line, target in dangling:
             typer.echo(f"{path}:{line}: link to no note: [[{target}]]")
-        errors = sum(p.level == "error" for p in problems)
+        errors = report.errors
         warnings = len(problems) - errors
         typer.echo(f"{errors} error(s), {warnings} warning(s)" if problems else "No problems found.")
-    if any(p.level == "error" for p in problems):
+    if report.errors:
         raise typer.Exit(1)

@@ -11,7 +11,7 @@ import typer
 from vaultkit.cli.app import VaultGroup, app, console, handle_errors, print_json, settings_of, table
 
 if TYPE_CHECKING:  # the importers (and rapidfuzz) are imported when `vault import` runs
-    from vaultkit.contacts.importers import ImportPlan
+    from vaultkit.contacts.plan import ImportPlan
 
 import_app = typer.Typer(
     cls=VaultGroup,
@@ -56,7 +56,7 @@ def _run_import(
     as_json: bool,
     photos: bool = False,
 ) -> None:
-    from vaultkit.contacts.importers import run_import
+    from vaultkit.contacts.plan import run_import
 
     workspace = settings_of(ctx).workspace()
     plan = run_import(workspace, kind, files, apply=apply, cadence=cadence, tags=tags or [], photos=photos)

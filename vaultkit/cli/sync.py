@@ -48,8 +48,8 @@ def merge_driver(
 
     Example: vault merge-driver -- %O %A %B %P
     """
-    from vaultkit.sync.git import DRIVER_PREFIX
-    from vaultkit.sync.git import merge_driver as run
+    from vaultkit.sync.driver import DRIVER_PREFIX
+    from vaultkit.sync.driver import merge_driver as run
 
     outcome = run(ancestor, ours, theirs, path or str(ours))
     for message in outcome.messages:

@@ -1,1 +1,1 @@
-"""Address books in and out: vCard, the importers' readers and plan, the exports."""
+"""Address books in and out: vCard, the readers, matching, the import plan, the exports."""

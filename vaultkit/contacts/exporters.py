@@ -7,13 +7,11 @@ does not churn. `write_output` writes one atomically wherever the user asks.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime as dt
 import hashlib
 import io
 import json
-import os
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -24,17 +22,12 @@ from vaultkit.contacts.vcard import content_line, escape
 from vaultkit.dates import Birthday, parse_birthday
 from vaultkit.due import describe_cadence
 from vaultkit.errors import RefusedWrite, UsageError, VaultGone, WriteFailed
-from vaultkit.model import DueItem, Person
+from vaultkit.model import SOCIAL_KEYS, DueItem, Person
 from vaultkit.workspace import Workspace
 
 PRODID = f"-//vaultkit//vaultkit {__version__}//EN"
 ALARM_AT = dt.timedelta(hours=9)
 """Alarms ring at 9:00 on the day of the (all-day) event."""
-
-_SOCIAL_KEYS = (
-    "linkedin", "twitter", "github", "facebook", "instagram", "mastodon", "bluesky", "youtube",
-    "tiktok", "xing", "flickr", "threads",
-)  # fmt: skip
 
 
 def event_uid(rel_path: str, kind: str) -> str:
@@ -182,7 +175,7 @@ def person_vcard(person: Person) -> str:
             lines.append(content_line("BDAY", bday))
     for location in _texts(fields.get("location"))[:1]:
         lines.append(content_line("ADR", f";;;{escape(location)};;;"))
-    for key in ("website", *_SOCIAL_KEYS):
+    for key in ("website", *SOCIAL_KEYS):
         kind = "" if key == "website" else f";TYPE={key}"
         for url in _texts(fields.get(key)):
             lines.append(content_line("URL", escape(url), kind))
@@ -285,26 +278,14 @@ def write_output(workspace: Workspace, target: Path, text: str) -> Path:
         raise RefusedWrite(f"{target} is a note in the vault; write the export to another file")
     if full.is_dir():
         raise UsageError(f"-o {target} is a folder; give a file name")
-    from vaultkit.vault.atomic import make_temp
+    from vaultkit.vault.atomic import write_file
 
     try:
         if root in full.parents:
             _make_folders_in_vault(root, full)
         else:
             full.parent.mkdir(parents=True, exist_ok=True)
-        if full.exists():
-            mode = os.stat(full).st_mode & 0o7777
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        temp, fd = make_temp(full, text.encode("utf-8"), mode)
-        try:
-            os.replace(temp, full)
-        finally:
-            os.close(fd)
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(temp)
+        write_file(full, text.encode("utf-8"))
     except OSError as err:
         raise WriteFailed(str(target), err.strerror or str(err), "nothing was written") from None
     return full

@@ -5,7 +5,7 @@ parameters in all three versions' styles, quoted-printable with a CHARSET, base6
 backslash escapes, structured values. A card that cannot be read is reported with its
 line and the rest of the file still reads. Writing: vCard 4.0 lines, escaped and folded.
 
-No vault knowledge here: `importers.py` turns cards into contact records.
+No vault knowledge here: `readers.py` turns cards into contact records.
 """
 
 from __future__ import annotations

@@ -20,23 +20,25 @@ from vaultkit.errors import RefusedWrite, UsageError
 from vaultkit.insights.stats import (
     OPTIONAL_DIMENSIONS,
     Breakdown,
-    IntroPair,
-    IntroReceived,
     LosingTouch,
     NetworkStats,
-    introductions_received,
     losing_touch,
-    make_pair,
-    name_resolver,
     network_stats,
     percent,
 )
+from vaultkit.introductions import (
+    INTRO_CHANNEL,
+    IntroPair,
+    IntroReceived,
+    intro_pairs,
+    introductions_received,
+    make_pair,
+    name_resolver,
+)
 from vaultkit.model import DueItem, FollowUp, Person, name_key
 from vaultkit.notes.grammar import DUE_MARK_RE
-from vaultkit.profiles import IntroducedTo, Introductions
 from vaultkit.workspace import PersonRef, Workspace, write_view
 
-INTRO_CHANNEL = "intro"
 VIEW_NAME = "network"
 VIEW_TEMPLATE = "network.md.j2"
 VIEW_WEEKS = 12
@@ -55,51 +57,14 @@ _NODE_ID_RE = re.compile(r"[^A-Za-z0-9]+")
 
 
 # -- gathering ------------------------------------------------------------------------------
-def intro_pairs(workspace: Workspace, names: dict[str, str] | None = None) -> list[IntroPair]:
-    """Introductions you made, read from `intro:` Log entries in either person's note.
-
-    The first person an entry links to (other than the note's own person) is the one they
-    were introduced to; the entries `vault intro` writes in both notes count once. `names`
-    maps note paths to people's names when the caller has it.
-    """
-    if names is None:
-        names = {path: name for path, name, _ in workspace.index.names()}
-    seen: set[tuple[str, int]] = set()
-    pairs: set[IntroPair] = set()
-    for src, line, date, _target, linked in workspace.index.log_entry_links(INTRO_CHANNEL):
-        if (src, line) in seen or linked is None or linked == src or src not in names or linked not in names:
-            continue
-        seen.add((src, line))
-        pairs.add(make_pair(names[src], names[linked], date))
-    return sorted(pairs, key=lambda p: (p.date, name_key(p.a), name_key(p.b)))
-
-
 def collect_stats(workspace: Workspace, since: dt.date | None = None) -> NetworkStats:
     """Every figure of `vault stats` for this vault as of the workspace's today."""
     # Only the keys the figures read: at 100,000 people every whole front matter costs 100 MB.
     dimensions = (*workspace.config.stats_dimensions, *OPTIONAL_DIMENSIONS)
     people = workspace.people(with_fields=True, field_keys=dimensions)
     interactions = workspace.index.interaction_counts(workspace.today)
-    pairs = intro_pairs(workspace, {p.path: p.name for p in people})
+    pairs = intro_pairs(workspace.index, {p.path: p.name for p in people})
     return network_stats(people, interactions, pairs, workspace.config, workspace.today, since)
-
-
-def introductions_of(workspace: Workspace, person: Person) -> Introductions:
-    """A person's introductions, both ways: the `introductions` object of `vault show --json`."""
-    # Not workspace.people(): working out everyone's last contact would double `vault show`'s time.
-    everyone = workspace.index.names()
-    by_you = [
-        IntroducedTo(pair.b if pair.a == person.name else pair.a, pair.date)
-        for pair in intro_pairs(workspace, {path: name for path, name, _ in everyone})
-        if person.name in (pair.a, pair.b)
-    ]
-    resolve = name_resolver((name, aliases) for _, name, aliases in everyone)
-    received = introductions_received(workspace.index.introduced_by(), resolve)
-    return Introductions(
-        introduced_you_to=[item.person for item in received if item.introducer == person.name],
-        you_introduced_them_to=by_you,
-        introduced_by=[item.introducer for item in received if item.person == person.name],
-    )
 
 
 # -- vault intro ----------------------------------------------------------------------------
@@ -123,7 +88,7 @@ def record_intro(
     if a.path == b.path:
         raise UsageError(f"{first!r} and {second!r} are both {a.name}; an introduction needs two people")
     when = date or workspace.today
-    if make_pair(a.name, b.name, when) in intro_pairs(workspace):
+    if make_pair(a.name, b.name, when) in intro_pairs(workspace.index):
         raise RefusedWrite(
             f"the introduction of {a.name} and {b.name} on {when} is already logged "
             f"({a.path}, {b.path}); nothing was written"
@@ -264,7 +229,7 @@ def suggest(workspace: Workspace, count: int = 5) -> list[Suggestion]:
         people,
         due_items(people, workspace.config, today),
         workspace.index.followups(),
-        intro_pairs(workspace, {p.path: p.name for p in people}),
+        intro_pairs(workspace.index, {p.path: p.name for p in people}),
         introductions_received(
             ((p.name, p.introduced_by, p.met) for p in people),
             name_resolver((p.name, p.aliases) for p in people),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +17,7 @@ from vaultkit.config import Config
 from vaultkit.dates import add_months, parse_birthday
 from vaultkit.due import due_items, resolve_cadence
 from vaultkit.insights.goals import streak_of, weekly_new
+from vaultkit.introductions import IntroPair, IntroReceived, introductions_received, name_resolver
 from vaultkit.model import DueItem, Person, name_key
 from vaultkit.notes.parse import split_link
 
@@ -28,28 +29,6 @@ AGE_BANDS = ("<25", "25–34", "35–44", "45–54", "55–64", "65+")
 MARKER_TAG = "person"
 # Without a cadence there is no reminder; a year of silence is when we say "losing touch".
 LOSING_TOUCH_MONTHS = 12
-
-
-@dataclass(frozen=True)
-class IntroPair:
-    """An introduction you made between two people (names in alphabetical order)."""
-
-    a: str
-    b: str
-    date: dt.date
-
-    def to_json(self) -> dict[str, Any]:
-        """The spec's pair object."""
-        return {"a": self.a, "b": self.b, "date": self.date.isoformat()}
-
-
-@dataclass(frozen=True)
-class IntroReceived:
-    """Someone introduced you to a person (their `introduced_by`); `met` dates it."""
-
-    introducer: str
-    person: str
-    met: dt.date | None
 
 
 @dataclass(frozen=True)
@@ -287,50 +266,6 @@ def channel_counts(
         if date <= today and (since is None or date >= since):
             counts[channel_of(source, channel)] += count
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-
-
-# -- introductions ------------------------------------------------------------------------
-def name_resolver(names: Iterable[tuple[str, Sequence[str]]]) -> Callable[[str], str]:
-    """From (name, aliases) of everyone, a function from a written name or link target to a
-    person's name (names first, then unique aliases); text that matches nobody comes back
-    as written."""
-    by_name: dict[str, str] = {}
-    by_alias: dict[str, set[str]] = {}
-    for name, aliases in names:
-        by_name.setdefault(name_key(name), name)
-        for alias in aliases:
-            by_alias.setdefault(name_key(alias), set()).add(name)
-
-    def resolve(text: str) -> str:
-        key = name_key(text).rsplit("/", 1)[-1]
-        if key in by_name:
-            return by_name[key]
-        owners = by_alias.get(key, set())
-        if len(owners) == 1:
-            return next(iter(owners))
-        return text.rsplit("/", 1)[-1].strip()
-
-    return resolve
-
-
-def introductions_received(
-    introduced: Iterable[tuple[str, Sequence[str], dt.date | None]], resolve: Callable[[str], str]
-) -> list[IntroReceived]:
-    """Every (introducer, person) from (person, `introduced_by` as written, `met`), by date then names."""
-    found = [
-        IntroReceived(resolve(introducer), name, met)
-        for name, introducers, met in introduced
-        for introducer in introducers
-        if introducer.strip()
-    ]
-    found.sort(key=lambda r: (r.met or dt.date.min, r.person.casefold(), r.introducer.casefold()))
-    return found
-
-
-def make_pair(first: str, second: str, date: dt.date) -> IntroPair:
-    """An IntroPair with its names in a stable order, whichever note it was read from."""
-    a, b = sorted((first, second), key=lambda name: (name_key(name), name))
-    return IntroPair(a, b, date)
 
 
 # -- diversity ----------------------------------------------------------------------------

@@ -1,1 +1,1 @@
-"""git: setup, `vault sync`, and the merge driver git calls."""
+"""git: setup, `vault sync` (git.py), the merge driver git calls (driver.py), running git (repo.py)."""

@@ -1,238 +1,33 @@
-"""A vault kept in git: the note merge driver, `git-setup`, `sync`, and the file names that
-syncing leaves behind (for `vault check`).
+"""A vault kept in git: `git-setup` (installing the merge driver) and `vault sync`, with the
+commit messages it writes.
 
-git runs as a subprocess (`git -C <vault> ...`) with `GIT_TERMINAL_PROMPT=0`, so a missing
-credential fails at once instead of waiting for a password nobody will type.
+The merge driver git calls is `vaultkit.sync.driver`; running git is `vaultkit.sync.repo`;
+the file names that syncing leaves behind are a rule of `vault check` (`vaultkit.checks`).
 """
 
 from __future__ import annotations
 
-import os
 import shlex
-import shutil
 import subprocess
 import sys
-import tempfile
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from vaultkit.config import CONFIG_NAME, Config, load_config
-from vaultkit.errors import ConfigError, GitError
-from vaultkit.model import Problem
+from vaultkit.config import Config
+from vaultkit.errors import GitError
 from vaultkit.notes.grammar import LOG_ENTRY_RE
-from vaultkit.notes.merge import OURS_LABEL, THEIRS_LABEL, merge_note
 from vaultkit.notes.parse import conflict_marker_line
+from vaultkit.sync.driver import CONFLICT_IN, DRIVER_PREFIX, LABELS_ENV
+from vaultkit.sync.repo import Repo, git_reason
 from vaultkit.vault.files import Vault
-from vaultkit.vault.names import is_conflict_copy
 
 DRIVER = "vaultkit"
 ATTRIBUTES_FILE = ".gitattributes"
 ATTRIBUTES_LINE = f"*.md merge={DRIVER}"
-LABELS_ENV = "VAULTKIT_MERGE_LABELS"
-"""`ours|theirs` names for conflict markers; `vault sync` sets it so a conflict says which is which."""
 
 NETWORK_TIMEOUT = 120
-DRIVER_PREFIX = "vault merge-driver"
-CONFLICT_IN = "conflict in the "
 _MAX_LOG_CHECKS = 8
-
-
-# -- running git ---------------------------------------------------------------------------------
-def _env(extra: dict[str, str] | None = None) -> dict[str, str]:
-    env = dict(os.environ)
-    # English messages, so that failures can be told apart; no prompt that nobody answers.
-    env.update(GIT_TERMINAL_PROMPT="0", LC_ALL="C")
-    env.update(extra or {})
-    return env
-
-
-def _reason(output: str) -> str:
-    """The line of git's output that says what went wrong."""
-    lines = [line.strip() for line in output.splitlines() if line.strip()]
-    for line in lines:
-        for prefix in ("fatal: ", "error: "):
-            if line.startswith(prefix):
-                return line[len(prefix) :]
-    return lines[-1] if lines else "no output"
-
-
-def _require_git() -> None:
-    if shutil.which("git") is None:
-        raise GitError("git is not installed (or not on PATH); install git to sync the vault")
-
-
-class _Repo:
-    """The git repository holding a vault (the vault may be a folder inside it)."""
-
-    def __init__(self, vault_root: Path) -> None:
-        _require_git()
-        self.cwd = vault_root
-        top = self.run("rev-parse", "--show-toplevel", check=False)
-        if top.returncode != 0:
-            raise GitError(
-                f"{vault_root} is not in a git repository: run `git init` there and add a remote "
-                "(`git remote add origin URL`), or clone your vault's repository"
-            )
-        self.top = Path(top.stdout.strip())
-        self.prefix = self.run("rev-parse", "--show-prefix").stdout.strip()
-        self.git_dir = Path(self.run("rev-parse", "--absolute-git-dir").stdout.strip())
-
-    def run(
-        self,
-        *args: str,
-        check: bool = True,
-        env: dict[str, str] | None = None,
-        timeout: float | None = None,
-    ) -> subprocess.CompletedProcess[str]:
-        """Run `git -C <vault> ARGS`; with `check`, a failure raises GitError."""
-        try:
-            proc = subprocess.run(
-                ["git", "-C", str(self.cwd), *args],
-                capture_output=True,
-                text=True,
-                encoding="utf-8",
-                errors="surrogateescape",
-                env=_env(env),
-                timeout=timeout,
-            )
-        except FileNotFoundError:
-            raise GitError("git is not installed (or not on PATH); install git to sync the vault") from None
-        except subprocess.TimeoutExpired:
-            return subprocess.CompletedProcess(args, 124, "", f"fatal: timed out after {timeout:.0f} s")
-        if check and proc.returncode != 0:
-            raise GitError(f"git {args[0]} failed: {_reason(proc.stderr or proc.stdout)}")
-        return proc
-
-    def ok(self, *args: str) -> bool:
-        """Whether a git command succeeds."""
-        return self.run(*args, check=False).returncode == 0
-
-    def value(self, *args: str) -> str | None:
-        """The trimmed output of a git command, or None when it fails."""
-        proc = self.run(*args, check=False)
-        return proc.stdout.strip() if proc.returncode == 0 else None
-
-    def shown(self, repo_path: str) -> str:
-        """A repository path as the user knows it: relative to the vault when inside it."""
-        if self.prefix and repo_path.startswith(self.prefix):
-            return repo_path[len(self.prefix) :]
-        return repo_path if not self.prefix else str(self.top / repo_path)
-
-    def unresolved(self) -> list[str]:
-        """Files git holds in conflict (anywhere in the repository)."""
-        out = self.run("diff", "--name-only", "--diff-filter=U", "-z").stdout
-        return sorted({self.shown(path) for path in out.split("\0") if path})
-
-    def in_progress(self) -> str | None:
-        """`rebase` or `merge` when one was interrupted by a conflict."""
-        if (self.git_dir / "rebase-merge").is_dir() or (self.git_dir / "rebase-apply").is_dir():
-            return "rebase"
-        if (self.git_dir / "MERGE_HEAD").is_file():
-            return "merge"
-        return None
-
-
-# -- the merge driver -------------------------------------------------------------------------------
-def git_merge_file(
-    ancestor: str, ours: str, theirs: str, labels: tuple[str, str] = (OURS_LABEL, THEIRS_LABEL)
-) -> tuple[str, bool]:
-    """git's own line-based three-way merge of three texts: (merged text, clean)."""
-    _require_git()
-    with tempfile.TemporaryDirectory(prefix="vaultkit-merge-") as folder:
-        paths = [Path(folder, name) for name in ("ours", "base", "theirs")]
-        for path, text in zip(paths, (ours, ancestor, theirs), strict=True):
-            path.write_bytes(text.encode("utf-8"))
-        proc = subprocess.run(
-            ["git", "merge-file", "-p", "-L", labels[0], "-L", "base", "-L", labels[1], *map(str, paths)],
-            capture_output=True,
-            env=_env(),
-        )
-    if not 0 <= proc.returncode <= 127:
-        raise GitError(f"git merge-file failed: {_reason(proc.stderr.decode('utf-8', 'replace'))}")
-    return proc.stdout.decode("utf-8"), proc.returncode == 0
-
-
-@dataclass(frozen=True)
-class DriverOutcome:
-    """What the merge driver did: clean or not, and lines for git's output."""
-
-    clean: bool
-    messages: tuple[str, ...] = ()
-
-
-def _labels() -> tuple[str, str]:
-    ours, _, theirs = os.environ.get(LABELS_ENV, "").partition("|")
-    return (ours or OURS_LABEL, theirs or THEIRS_LABEL)
-
-
-def _driver_log_heading(top: Path, rel_path: str) -> str:
-    """The vault's log_heading, from the nearest vaultkit.toml above the note inside the repository."""
-    folder = (top / rel_path).parent
-    for candidate in (folder, *folder.parents):
-        if (candidate / CONFIG_NAME).is_file():
-            try:
-                return load_config(candidate).log_heading
-            except ConfigError:
-                break
-        if candidate == top:
-            break
-    return Config().log_heading
-
-
-def merge_driver(
-    ancestor: Path, ours: Path, theirs: Path, rel_path: str, top: Path | None = None
-) -> DriverOutcome:
-    """git's merge driver for notes: merge three versions and write the result over `ours`.
-
-    Needs no vault and no index. Text that is not UTF-8 is left to `git merge-file`, and
-    so is any note this code fails on, so that a merge never loses either side.
-    """
-    labels = _labels()
-    datas = [path.read_bytes() for path in (ancestor, ours, theirs)]
-    try:
-        texts = [data.decode("utf-8") for data in datas]
-    except UnicodeDecodeError:
-        return _merge_in_place(
-            ancestor, ours, theirs, labels, f"{rel_path}: not UTF-8 text, merged line by line"
-        )
-    try:
-        result = merge_note(
-            texts[0],
-            texts[1],
-            texts[2],
-            merge_text=lambda a, o, t: git_merge_file(a, o, t, labels),
-            log_heading=_driver_log_heading(top or Path.cwd(), rel_path),
-            labels=labels,
-        )
-    except Exception as err:  # a bug here must not cost the user either side of the merge
-        return _merge_in_place(ancestor, ours, theirs, labels, f"{rel_path}: merged line by line ({err!r})")
-    ours.write_bytes(result.text.encode("utf-8"))
-    return DriverOutcome(result.clean, tuple(f"{rel_path}: {CONFLICT_IN}{what}" for what in result.conflicts))
-
-
-def _merge_in_place(
-    ancestor: Path, ours: Path, theirs: Path, labels: tuple[str, str], why: str
-) -> DriverOutcome:
-    proc = subprocess.run(
-        [
-            "git",
-            "merge-file",
-            "-L",
-            labels[0],
-            "-L",
-            "base",
-            "-L",
-            labels[1],
-            str(ours),
-            str(ancestor),
-            str(theirs),
-        ],
-        capture_output=True,
-        env=_env(),
-    )
-    return DriverOutcome(proc.returncode == 0, (why,))
 
 
 # -- git-setup ----------------------------------------------------------------------------------------
@@ -248,7 +43,7 @@ def git_setup(vault: Vault, uninstall: bool = False, command: str | None = None)
     gets `*.md merge=vaultkit`; the repository's own config (per device) gets the driver.
     Running it twice changes nothing.
     """
-    repo = _Repo(vault.root)
+    repo = Repo(vault.root)
     changes: list[str] = []
     snapshot = vault.read(ATTRIBUTES_FILE) if vault.exists(ATTRIBUTES_FILE) else None
     text = snapshot.data.decode("utf-8", "surrogateescape") if snapshot else ""
@@ -333,7 +128,7 @@ def _failure_kind(output: str) -> str:
     return "other"
 
 
-def _z_changes(repo: _Repo, output: str) -> list[Change]:
+def _z_changes(repo: Repo, output: str) -> list[Change]:
     """Parse `git diff --name-status -z` output into changes with vault paths."""
     parts = output.split("\0")
     changes: list[Change] = []
@@ -350,7 +145,7 @@ def _z_changes(repo: _Repo, output: str) -> list[Change]:
     return changes
 
 
-def _changed_notes(repo: _Repo) -> list[str]:
+def _changed_notes(repo: Repo) -> list[str]:
     """Repository paths of the vault's notes that differ from the last commit or are new."""
     out = repo.run("status", "--porcelain", "-z", "--untracked-files=all", "--", ".").stdout
     parts = out.split("\0")
@@ -370,7 +165,7 @@ def sync(vault: Vault, message: str | None = None, merge: bool = False) -> SyncR
     Refuses to start while conflicts are unresolved, never force-pushes, and treats an
     unreachable remote as "the push waits" rather than as an error.
     """
-    repo = _Repo(vault.root)
+    repo = Repo(vault.root)
     report = SyncReport()
     if repo.value("config", "--get", f"merge.{DRIVER}.driver") is None:
         report.hints.append(
@@ -408,7 +203,7 @@ def sync(vault: Vault, message: str | None = None, merge: bool = False) -> SyncR
         if proc.returncode != 0:
             _read_conflicts(repo, proc, report)
             if not report.conflicts:
-                raise GitError(f"git rebase --continue failed: {_reason(proc.stderr or proc.stdout)}")
+                raise GitError(f"git rebase --continue failed: {git_reason(proc.stderr or proc.stdout)}")
             return report
         branch = repo.value("symbolic-ref", "--quiet", "--short", "HEAD")
         if branch is None:
@@ -430,7 +225,7 @@ def sync(vault: Vault, message: str | None = None, merge: bool = False) -> SyncR
     return report
 
 
-def _add_resolved_notes(repo: _Repo) -> None:
+def _add_resolved_notes(repo: Repo) -> None:
     """Mark as resolved the vault's notes that both sides changed and that no longer hold markers.
 
     Editing the markers away is how a person resolves a conflict; asking them to also
@@ -453,7 +248,7 @@ def _add_resolved_notes(repo: _Repo) -> None:
         repo.run("-C", str(repo.top), "add", "--", *resolved)
 
 
-def _commit(repo: _Repo, args: list[str]) -> None:
+def _commit(repo: Repo, args: list[str]) -> None:
     proc = repo.run(*args, check=False)
     if proc.returncode == 0:
         return
@@ -463,10 +258,10 @@ def _commit(repo: _Repo, args: list[str]) -> None:
             "git needs your name and email for commits: git config --global user.name 'Your Name'; "
             "git config --global user.email you@example.com"
         )
-    raise GitError(f"git commit failed: {_reason(output)}")
+    raise GitError(f"git commit failed: {git_reason(output)}")
 
 
-def _adds_log_entry(repo: _Repo, vault_path: str) -> bool:
+def _adds_log_entry(repo: Repo, vault_path: str) -> bool:
     """Whether the staged change to a note adds a Log entry line."""
     diff = repo.run("diff", "--cached", "-U0", "--no-color", "--", vault_path).stdout
     return any(
@@ -475,7 +270,7 @@ def _adds_log_entry(repo: _Repo, vault_path: str) -> bool:
     )
 
 
-def _exchange(repo: _Repo, branch: str, merge: bool, report: SyncReport) -> None:
+def _exchange(repo: Repo, branch: str, merge: bool, report: SyncReport) -> None:
     """Fetch, rebase or merge, push: the part of sync that talks to the remote."""
     remote = repo.value("config", "--get", f"branch.{branch}.remote")
     merge_ref = repo.value("config", "--get", f"branch.{branch}.merge")
@@ -540,7 +335,7 @@ def _exchange(repo: _Repo, branch: str, merge: bool, report: SyncReport) -> None
 
 
 def _pull(
-    repo: _Repo, remote: str, remote_branch: str, tracking: str, merge: bool | None, report: SyncReport
+    repo: Repo, remote: str, remote_branch: str, tracking: str, merge: bool | None, report: SyncReport
 ) -> None:
     """Bring the remote's commits in: rebase (default), merge, or fast-forward an empty branch."""
     upstream = f"{remote}/{remote_branch}"
@@ -559,10 +354,10 @@ def _pull(
         return
     _read_conflicts(repo, proc, report)
     if not report.conflicts:
-        report.error = f"git {args[0]} failed: {_reason(proc.stderr or proc.stdout)}"
+        report.error = f"git {args[0]} failed: {git_reason(proc.stderr or proc.stdout)}"
 
 
-def _read_conflicts(repo: _Repo, proc: subprocess.CompletedProcess[str], report: SyncReport) -> None:
+def _read_conflicts(repo: Repo, proc: subprocess.CompletedProcess[str], report: SyncReport) -> None:
     """The files left in conflict, and what conflicted in each as the merge driver told git."""
     report.conflicts = repo.unresolved()
     marker = f"{DRIVER_PREFIX}: "
@@ -574,7 +369,7 @@ def _read_conflicts(repo: _Repo, proc: subprocess.CompletedProcess[str], report:
 
 def _network_failure(report: SyncReport, remote: str, step: str, output: str) -> None:
     kind = _failure_kind(output)
-    reason = _reason(output)
+    reason = git_reason(output)
     kept = "; your changes are committed here" if report.committed else ""
     if kind == "offline":
         report.offline = reason
@@ -641,80 +436,3 @@ def commit_message(changes: Sequence[Change], config: Config, adds_log: Callable
         ]
         subject = "vault: " + ", ".join(short + tail)
     return subject
-
-
-# -- file names that syncing leaves behind ----------------------------------------------------------------
-
-
-def sync_problems(vault: Vault) -> list[Problem]:
-    """Warnings about file names that syncing left behind.
-
-    Conflicted copies (Obsidian Sync, Dropbox, Syncthing), and names that differ only by
-    case or by Unicode normalization (a Mac writes NFD, Linux keeps both): on a Mac or
-    Windows such a pair is one file, so a sync between devices loses one of them.
-    """
-    problems: list[Problem] = []
-    root = str(vault.root)
-    for folder, dirnames, filenames in os.walk(root):
-        dirnames[:] = [name for name in dirnames if not name.startswith(".")]
-        names = [*dirnames, *(name for name in filenames if not name.startswith("."))]
-        # `vault due` runs this too: check a whole folder at once and look closer only when needed.
-        joined = "\n".join(names)
-        folded = joined.casefold()
-        if (
-            unicodedata.is_normalized("NFC", joined)
-            and len(set(folded.split("\n"))) == len(names)
-            and "conflicted copy" not in folded
-            and ".sync-conflict-" not in folded
-        ):
-            continue
-        rel = os.path.relpath(folder, root).replace(os.sep, "/")
-        problems.extend(_folder_problems("" if rel == "." else rel + "/", names))
-    problems.sort(key=lambda p: (p.path, p.message))
-    return problems
-
-
-def _folder_problems(prefix: str, names: list[str]) -> list[Problem]:
-    problems: list[Problem] = []
-    groups: dict[str, list[str]] = {}
-    for name in names:
-        if is_conflict_copy(name):
-            problems.append(
-                Problem(
-                    prefix + name,
-                    None,
-                    "warning",
-                    "a sync conflict copy: move what it adds into the file it copies, then delete it",
-                )
-            )
-        groups.setdefault(unicodedata.normalize("NFC", name).casefold(), []).append(name)
-    for group in groups.values():
-        for name in group:
-            message = _name_clash(name, [other for other in group if other != name], prefix)
-            if message:
-                problems.append(Problem(prefix + name, None, "warning", message))
-    return problems
-
-
-def _unicode_form(name: str) -> str:
-    if unicodedata.is_normalized("NFC", name):
-        return "composed Unicode (NFC)"
-    return "decomposed Unicode (NFD, as a Mac writes it)"
-
-
-def _name_clash(name: str, others: list[str], prefix: str) -> str | None:
-    nfc = unicodedata.normalize("NFC", name)
-    if not others:
-        if nfc == name:
-            return None
-        return (
-            f"the name is in {_unicode_form(name)}: rename it to composed Unicode (NFC) "
-            "so that every device and vaultkit see the same name"
-        )
-    parts: list[str] = []
-    for other in others:
-        if unicodedata.normalize("NFC", other) == nfc:
-            parts.append(f"{prefix}{other} has the same name in {_unicode_form(other)}; a Mac sees one file")
-        else:
-            parts.append(f"{prefix}{other} has the same name but for case; a Mac or Windows sees one file")
-    return "; ".join(parts) + ": merge the two into one"

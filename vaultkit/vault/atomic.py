@@ -156,6 +156,45 @@ def make_temp(target: Path, data: bytes, mode: int) -> tuple[Path, int]:
     return temp, fd
 
 
+def new_file_mode() -> int:
+    """The mode a new file gets: what the umask allows of 0o666."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def write_file(target: Path, data: bytes, mode: int | None = None, exclusive: bool = False) -> None:
+    """Put a file holding `data` at `target` in one step: a temp file beside it, fsync'ed, renamed.
+
+    Nobody ever sees half a file. `mode` defaults to the old file's, or for a new one what
+    the umask allows. `exclusive`: raise FileExistsError when a file is there, even one that
+    appears meanwhile, instead of replacing it. The caller checks for conflicts: this
+    writer only makes the write atomic (a note's stale check is `replace_checked`).
+    """
+    if mode is None:
+        try:
+            mode = os.stat(target).st_mode & 0o7777
+        except FileNotFoundError:
+            mode = new_file_mode()
+    temp, fd = make_temp(target, data, mode)
+    try:
+        if not exclusive:
+            os.replace(temp, target)
+            return
+        try:
+            os.link(temp, target)  # fails if a file appeared meanwhile: never clobbers one
+        except FileExistsError:
+            raise
+        except OSError:  # a file system without hard links
+            if target.exists():
+                raise FileExistsError(errno.EEXIST, "a file is there", str(target)) from None
+            os.replace(temp, target)
+    finally:
+        os.close(fd)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp)
+
+
 def _linux_exchange() -> Callable[[str, str], bool] | None:
     import ctypes
 

@@ -20,7 +20,15 @@ from vaultkit.errors import (
     VaultNotFound,
     WriteFailed,
 )
-from vaultkit.vault.atomic import LockTimeout, lock_file, make_temp, read_locked, replace_checked
+from vaultkit.vault.atomic import (
+    LockTimeout,
+    lock_file,
+    make_temp,
+    new_file_mode,
+    read_locked,
+    replace_checked,
+    write_file,
+)
 from vaultkit.vault.names import (
     is_conflict_copy,
     is_utf8,
@@ -370,21 +378,10 @@ class Vault:
         rel_parts = full.parent.relative_to(self.root).parts
         for depth in range(1, len(rel_parts) + 1):
             (self.root / Path(*rel_parts[:depth])).mkdir(exist_ok=True)
-        temp, fd = make_temp(full, data, 0o666 & ~_umask())
         try:
-            # link() fails if a file appeared meanwhile, so a new note never clobbers one.
-            try:
-                os.link(temp, full)
-            except FileExistsError:
-                raise RefusedWrite(f"{rel_path} already exists; it was not overwritten") from None
-            except OSError:  # a file system without hard links
-                if full.exists():
-                    raise RefusedWrite(f"{rel_path} already exists") from None
-                os.replace(temp, full)
-        finally:
-            os.close(fd)
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(temp)
+            write_file(full, data, new_file_mode(), exclusive=True)
+        except FileExistsError:
+            raise RefusedWrite(f"{rel_path} already exists; it was not overwritten") from None
 
     def _replace(self, rel_path: str, target: Path, data: bytes, expected: Snapshot) -> None:
         held = self._locks is not None and str(target) in self._locks
@@ -409,12 +406,6 @@ class Vault:
                 os.close(lock)
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temp)  # the old file, or ours when it was refused
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _fsync_dir(folder: Path) -> None:

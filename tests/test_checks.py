@@ -1,0 +1,98 @@
+"""`vaultkit.checks`: every rule of `vault check`, called as functions (the CLI is in test_cli)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from pathlib import Path
+
+from conftest import write_note
+
+from vaultkit.checks import check_vault, sync_problems, vault_problems
+from vaultkit.model import Problem
+from vaultkit.vault.files import Vault
+from vaultkit.workspace import Workspace
+
+
+def workspace(root: Path, tmp_path: Path) -> Workspace:
+    space = Workspace(Vault(root), tmp_path / "index.sqlite", dt.date(2026, 11, 22))
+    space.sync()
+    return space
+
+
+def test_a_clean_vault_has_no_problems(vault_dir: Path, make_person, tmp_path: Path) -> None:
+    make_person("Ada Lovelace", "See [[Charles Babbage]]\n", email="ada@example.com")
+    make_person("Charles Babbage", email="charles@example.com")
+    report = check_vault(workspace(vault_dir, tmp_path), links=True)
+    assert report.problems == []
+    assert report.dangling_links == []
+    assert report.errors == 0
+
+
+def test_every_rule_in_one_report_config_first_then_by_file(
+    vault_dir: Path, make_person, tmp_path: Path
+) -> None:
+    (vault_dir / "vaultkit.toml").write_text("colour = 'blue'\n", encoding="utf-8")
+    make_person("Ada Lovelace", "See [[Nobody]]\n", email="ada@example.com")
+    make_person("Ada King", email="ada@example.com")
+    make_person("Ada Lovelace (conflicted copy 2026-11-20)")
+    write_note(vault_dir, "People/Broken.md", "---\nname: [\n---\n")
+    report = check_vault(workspace(vault_dir, tmp_path), links=True)
+    assert [(p.path, p.level) for p in report.problems] == [
+        ("vaultkit.toml", "warning"),
+        ("People/Ada King.md", "warning"),
+        ("People/Ada Lovelace (conflicted copy 2026-11-20).md", "warning"),
+        ("People/Broken.md", "error"),
+    ]
+    assert report.problems[1].message == (
+        "may be the same person as People/Ada Lovelace.md: same email ada@example.com"
+    )
+    assert report.problems[2].message == (
+        "a sync conflict copy: move what it adds into the file it copies, then delete it"
+    )
+    assert report.errors == 1
+    assert report.dangling_links == [("People/Ada Lovelace.md", 5, "Nobody")]
+
+
+def test_links_are_only_listed_when_asked(vault_dir: Path, make_person, tmp_path: Path) -> None:
+    make_person("Ada Lovelace", "See [[Nobody]]\n")
+    assert check_vault(workspace(vault_dir, tmp_path)).dangling_links == []
+
+
+def test_every_command_shows_less_than_check(vault_dir: Path, make_person, tmp_path: Path) -> None:
+    """The walk and the pass over everyone are `vault check`'s alone, not `vault due`'s."""
+    make_person("Ada Lovelace", email="ada@example.com")
+    make_person("Ada King", email="ada@example.com")
+    make_person("Ada Lovelace (conflicted copy 2026-11-20)")
+    space = workspace(vault_dir, tmp_path)
+    assert space.problems() == []
+    assert len(vault_problems(space)) == 2
+
+
+def test_sync_problems_name_clashes_by_case_and_unicode_form(tmp_path: Path) -> None:
+    root = tmp_path / "vault"
+    nfc = "Zoë Müller"
+    nfd = unicodedata.normalize("NFD", nfc)
+    for name in (f"{nfd}.md", "ada.md", "Ada.md", "Notes/Ok.md", ".hidden/Ada (conflicted copy).md"):
+        write_note(root, f"People/{name}", "")
+    assert sync_problems(Vault(root)) == [
+        Problem(
+            "People/Ada.md",
+            None,
+            "warning",
+            "People/ada.md has the same name but for case; a Mac or Windows sees one file: merge the two into one",
+        ),
+        Problem(
+            f"People/{nfd}.md",
+            None,
+            "warning",
+            "the name is in decomposed Unicode (NFD, as a Mac writes it): rename it to composed Unicode (NFC) "
+            "so that every device and vaultkit see the same name",
+        ),
+        Problem(
+            "People/ada.md",
+            None,
+            "warning",
+            "People/Ada.md has the same name but for case; a Mac or Windows sees one file: merge the two into one",
+        ),
+    ]

@@ -1,0 +1,127 @@
+"""`vault check`: every rule it runs, in one place.
+
+The config's warnings and the problems the index keeps (a note it could not read, a bad
+field, two people with one name) come from the Workspace, as every command shows them;
+`vault check` adds the file names that syncing leaves behind (a walk of the vault) and
+likely duplicate people (a pass over everyone), and with `--links` the links that lead to
+no note.
+"""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from dataclasses import dataclass
+
+from vaultkit.contacts.matching import likely_duplicates
+from vaultkit.model import Problem
+from vaultkit.vault.files import Vault
+from vaultkit.vault.names import is_conflict_copy
+from vaultkit.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """What `vault check` found: problems (errors first by file), and links to no note."""
+
+    problems: list[Problem]
+    dangling_links: list[tuple[str, int, str]]  # (path, line, target as written)
+
+    @property
+    def errors(self) -> int:
+        """How many problems are errors (`vault check` exits 1 when there is one)."""
+        return sum(p.level == "error" for p in self.problems)
+
+
+def check_vault(workspace: Workspace, links: bool = False) -> CheckReport:
+    """Every problem in the vault, and with `links` the links that lead to no note."""
+    return CheckReport(vault_problems(workspace), workspace.index.unresolved_links() if links else [])
+
+
+def vault_problems(workspace: Workspace) -> list[Problem]:
+    """The config's warnings, then by file: the index's problems, sync problems, likely
+    duplicates and birthdays after today."""
+    found = workspace.config_problems()
+    problems = workspace.index.problems()
+    problems += sync_problems(workspace.vault) + likely_duplicates(workspace.index.people_fields())
+    problems += [
+        Problem(path, None, "warning", f"birthday {birthday} is after today; its year is left out")
+        for path, birthday in workspace.index.birthdays_after(workspace.today)
+    ]
+    problems.sort(key=lambda p: (p.path, p.line or 0, p.level, p.message))
+    return found + problems
+
+
+# -- file names that syncing leaves behind ---------------------------------------------------
+def sync_problems(vault: Vault) -> list[Problem]:
+    """Warnings about file names that syncing left behind.
+
+    Conflicted copies (Obsidian Sync, Dropbox, Syncthing), and names that differ only by
+    case or by Unicode normalization (a Mac writes NFD, Linux keeps both): on a Mac or
+    Windows such a pair is one file, so a sync between devices loses one of them.
+    """
+    problems: list[Problem] = []
+    root = str(vault.root)
+    for folder, dirnames, filenames in os.walk(root):
+        dirnames[:] = [name for name in dirnames if not name.startswith(".")]
+        names = [*dirnames, *(name for name in filenames if not name.startswith("."))]
+        # Most folders are fine: check a whole folder at once and look closer only when needed.
+        joined = "\n".join(names)
+        folded = joined.casefold()
+        if (
+            unicodedata.is_normalized("NFC", joined)
+            and len(set(folded.split("\n"))) == len(names)
+            and "conflicted copy" not in folded
+            and ".sync-conflict-" not in folded
+        ):
+            continue
+        rel = os.path.relpath(folder, root).replace(os.sep, "/")
+        problems.extend(_folder_problems("" if rel == "." else rel + "/", names))
+    problems.sort(key=lambda p: (p.path, p.message))
+    return problems
+
+
+def _folder_problems(prefix: str, names: list[str]) -> list[Problem]:
+    problems: list[Problem] = []
+    groups: dict[str, list[str]] = {}
+    for name in names:
+        if is_conflict_copy(name):
+            problems.append(
+                Problem(
+                    prefix + name,
+                    None,
+                    "warning",
+                    "a sync conflict copy: move what it adds into the file it copies, then delete it",
+                )
+            )
+        groups.setdefault(unicodedata.normalize("NFC", name).casefold(), []).append(name)
+    for group in groups.values():
+        for name in group:
+            message = _name_clash(name, [other for other in group if other != name], prefix)
+            if message:
+                problems.append(Problem(prefix + name, None, "warning", message))
+    return problems
+
+
+def _unicode_form(name: str) -> str:
+    if unicodedata.is_normalized("NFC", name):
+        return "composed Unicode (NFC)"
+    return "decomposed Unicode (NFD, as a Mac writes it)"
+
+
+def _name_clash(name: str, others: list[str], prefix: str) -> str | None:
+    nfc = unicodedata.normalize("NFC", name)
+    if not others:
+        if nfc == name:
+            return None
+        return (
+            f"the name is in {_unicode_form(name)}: rename it to composed Unicode (NFC) "
+            "so that every device and vaultkit see the same name"
+        )
+    parts: list[str] = []
+    for other in others:
+        if unicodedata.normalize("NFC", other) == nfc:
+            parts.append(f"{prefix}{other} has the same name in {_unicode_form(other)}; a Mac sees one file")
+        else:
+            parts.append(f"{prefix}{other} has the same name but for case; a Mac or Windows sees one file")
+    return "; ".join(parts) + ": merge the two into one"

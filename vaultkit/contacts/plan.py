@@ -1,0 +1,405 @@
+"""The import plan: what an import would create, merge or leave alone, and `apply_import`.
+
+Planning matches each record against the people already in the vault
+(`vaultkit.contacts.matching`) and works out what would change; nothing is written until
+`apply_import`. A merge only adds what is missing: the user's values are never
+overwritten, differences are listed instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from vaultkit.contacts.matching import NAME_THRESHOLD, Match, Matcher
+from vaultkit.contacts.readers import READERS
+from vaultkit.contacts.records import (
+    CREATE,
+    MERGE,
+    PHONE_DIGITS,
+    SKIP,
+    UNCHANGED,
+    Contact,
+    ImportRow,
+    as_texts,
+    email_key,
+    make_tag,
+    phone_compare_key,
+    same_value,
+    text_key,
+    url_key,
+)
+from vaultkit.due import resolve_cadence
+from vaultkit.errors import IncompleteWrite, NoteParseError, RefusedWrite, UsageError, VaultkitError
+from vaultkit.model import SOCIAL_KEYS, Person, name_key
+from vaultkit.notes.edit import set_front_matter_value
+from vaultkit.notes.frontmatter import yaml_list
+from vaultkit.notes.frontmatter import yaml_scalar as yaml_value
+from vaultkit.notes.parse import decode_note, parse_text
+from vaultkit.vault.files import Snapshot
+from vaultkit.vault.names import check_person_name, safe_file_stem
+from vaultkit.workspace import Workspace
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == []
+
+
+def _yaml(value: str | list[str]) -> str:
+    return yaml_list(list(value)) if isinstance(value, list) else yaml_value(value)
+
+
+_COMPARE_KEYS: dict[str, Callable[[str], str]] = {
+    "email": email_key,
+    "phone": phone_compare_key,
+    "tags": lambda t: t.lstrip("#").casefold(),
+    "aliases": name_key,
+}
+
+
+def _difference(key: str, existing: Any, incoming: str | list[str]) -> str | None:
+    """A sentence when the file says something the note does not, else None."""
+    if isinstance(incoming, list) or key in _COMPARE_KEYS or key in SOCIAL_KEYS or key == "website":
+        compare = _COMPARE_KEYS.get(key, url_key if (key in SOCIAL_KEYS or key == "website") else text_key)
+        have = {compare(v) for v in as_texts(existing)}
+        extra = [v for v in as_texts(incoming) if compare(v) not in have]
+        if not extra:
+            return None
+        return f"{key}: the note has {_shown(existing)}; the file also has {', '.join(extra)}"
+    if isinstance(existing, list | dict) or not same_value(key, str(existing), str(incoming)):
+        return f"{key}: the note has {_shown(existing)}; the file has {incoming!r} (kept the note's)"
+    return None
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(map(str, value)) + "]"
+    return repr(str(value))
+
+
+@dataclass
+class _Target:
+    """An existing person's note being merged into (maybe by several records)."""
+
+    snapshot: Snapshot
+    text: str
+    name: str
+
+
+@dataclass
+class _NewPerson:
+    """A person this import creates."""
+
+    contact: Contact
+    name: str
+    path: str
+    cadence: str | None
+    row: ImportRow
+    notes: list[str]
+
+
+@dataclass
+class ImportPlan:
+    """What an import would do; `apply_import` carries it out."""
+
+    rows: list[ImportRow]
+    threshold: int
+    creates: list[_NewPerson] = field(default_factory=list)
+    targets: dict[str, _Target] = field(default_factory=dict)
+    photos: dict[str, bytes] = field(default_factory=dict)
+    applied: bool = False
+
+    def counts(self) -> dict[str, int]:
+        """How many rows of each action."""
+        counts = {CREATE: 0, MERGE: 0, UNCHANGED: 0, SKIP: 0}
+        for row in self.rows:
+            counts[row.action] += 1
+        return counts
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON form (`vault import ... --json`)."""
+        return {
+            "applied": self.applied,
+            "name_threshold": self.threshold,
+            "phone_digits": PHONE_DIGITS,
+            "counts": self.counts(),
+            "rows": [row.to_json() for row in self.rows],
+        }
+
+
+class _Planner:
+    def __init__(
+        self,
+        workspace: Workspace,
+        cadence: str | None,
+        tags: Sequence[str],
+        photos: bool,
+        threshold: int,
+    ) -> None:
+        self.workspace = workspace
+        self.config = workspace.config
+        self.cadence = cadence
+        self.extra_tags = [t for t in (make_tag(t) for t in tags) if t]
+        self.photos = photos
+        self.plan = ImportPlan([], threshold)
+        self.matcher = Matcher(threshold)
+        self.new: dict[str, _NewPerson] = {}
+        for person in workspace.people(with_fields=True):
+            self.matcher.add(
+                person.path,
+                person.name,
+                person.aliases,
+                as_texts(person.fields.get("email")),
+                as_texts(person.fields.get("phone")),
+            )
+
+    def add(self, contact: Contact) -> None:
+        raw = unicodedata.normalize("NFC", contact.name)
+        safe = safe_file_stem(raw)
+        found = self.matcher.match(contact, [raw] if safe == raw else [raw, safe])
+        if isinstance(found, str):
+            self._row(SKIP, contact, reason=found)
+        elif found is None:
+            self._create(contact, raw)
+        elif found.path in self.new:
+            self._merge_new(contact, found)
+        else:
+            self._merge_existing(contact, found)
+
+    def _row(self, action: str, contact: Contact, **kwargs: Any) -> ImportRow:
+        row = ImportRow(action, contact.name, contact.source, contact.line, **kwargs)
+        row.differences.extend(contact.warnings)
+        self.plan.rows.append(row)
+        return row
+
+    def _create(self, contact: Contact, raw: str) -> None:
+        notes: list[str] = []
+        try:
+            name = check_person_name(raw)
+        except UsageError:
+            try:
+                name = check_person_name(safe_file_stem(raw))
+            except UsageError as err:
+                self._row(SKIP, contact, reason=str(err))
+                return
+            notes.append(f"name made safe for a file name (was {raw!r})")
+        folder = self.config.people_dir
+        path = f"{folder}/{name}.md" if folder else f"{name}.md"
+        if self.workspace.vault.exists(path):
+            self._row(SKIP, contact, reason=f"{path} exists and is not a person note")
+            return
+        contact.name = name
+        contact.tags = [*contact.tags, *(t for t in self.extra_tags if t not in contact.tags)]
+        row = self._row(CREATE, contact, path=path)
+        person = _NewPerson(contact, name, path, self.cadence, row, notes)
+        self._decide_cadence(person)
+        self.new[path] = person
+        self.plan.creates.append(person)
+        # Within one import only exact signals merge: two similar names in one address book
+        # are usually two people (and `vault check` points them out).
+        self.matcher.add(path, name, contact.aliases, contact.emails, contact.phones, fuzzy=False)
+        self._plan_photo(contact, path, row)
+
+    def _decide_cadence(self, person: _NewPerson) -> None:
+        """No cadence unless asked; `none` when a tag or the default would make them due."""
+        contact, notes = person.contact, list(person.notes)
+        person.cadence = self.cadence
+        if self.cadence is None:
+            probe = Person(
+                name=person.name, path=person.path, fields={}, aliases=contact.aliases,
+                tags=["person", *contact.tags], cadence=None, met=None, birthday=None,
+                snooze_until=None, archived=False, introduced_by=[],
+            )  # fmt: skip
+            resolved = resolve_cadence(probe, self.config)
+            if resolved is not None:
+                person.cadence = "none"
+                source = resolved[1].replace("tag:", "tag #")
+                notes.append(f"cadence: none, so the import adds nobody to `vault due` ({source} would)")
+        elif self.cadence:
+            notes.append(f"cadence {self.cadence}")
+        person.row.reason = "; ".join(["new person", *notes])
+        person.row.adds = (
+            [*contact.fields()] + ["cadence"] * bool(person.cadence) + ["notes"] * bool(contact.notes)
+        )
+
+    def _merge_new(self, contact: Contact, found: Match) -> None:
+        person = self.new[found.path]
+        added, differences = person.contact.absorb(contact)
+        if name_key(contact.name) != name_key(person.name):
+            differences.insert(
+                0, f"name: the new note is {person.name!r}; {contact.where} calls them {contact.name!r}"
+            )
+        reason = f"{found.reason}: the same person as {person.contact.where}, created once"
+        row = self._row(
+            MERGE if added else UNCHANGED, contact, path=found.path, matched_by=found.how, reason=reason
+        )
+        row.adds, row.differences = added, [*row.differences, *differences]
+        self._decide_cadence(person)
+        self.matcher.add(
+            found.path,
+            person.name,
+            person.contact.aliases,
+            person.contact.emails,
+            person.contact.phones,
+            fuzzy=False,
+        )
+        self._plan_photo(person.contact, found.path, row)
+
+    def _merge_existing(self, contact: Contact, found: Match) -> None:
+        target = self.plan.targets.get(found.path)
+        if target is None:
+            snapshot = self.workspace.vault.read(found.path)
+            try:
+                text = decode_note(found.path, snapshot.data)
+            except NoteParseError as err:
+                self._row(SKIP, contact, path=found.path, matched_by=found.how, reason=f"{err}; not merged")
+                return
+            target = _Target(snapshot, text, self.matcher.names[found.path])
+        try:
+            note = parse_text(found.path, target.text, self.config)
+        except NoteParseError as err:
+            self._row(SKIP, contact, path=found.path, matched_by=found.how, reason=f"{err}; not merged")
+            return
+        new_text, adds, differences = target.text, [], []
+        incoming = contact.fields()
+        if self.cadence and "cadence" not in incoming:
+            incoming["cadence"] = self.cadence
+        if name_key(contact.name) not in {name_key(n) for n in (note.name, *note.aliases)}:
+            differences.append(f"name: the note is {note.name!r}; the file calls them {contact.name!r}")
+        for key, value in incoming.items():
+            existing = note.fields.get(key)
+            if _empty(existing):
+                new_text = set_front_matter_value(new_text, key, _yaml(value))
+                adds.append(key)
+            else:
+                difference = _difference(key, existing, value)
+                if difference:
+                    differences.append(difference)
+        row = self._row(MERGE if adds else UNCHANGED, contact, path=found.path, matched_by=found.how,
+                        reason=f"matched {target.name}: {found.reason}")  # fmt: skip
+        row.adds, row.differences = adds, [*row.differences, *differences]
+        if adds:
+            target.text = new_text
+            self.plan.targets[found.path] = target
+        self._plan_photo(contact, found.path, row)
+
+    def _plan_photo(self, contact: Contact, note_path: str, row: ImportRow) -> None:
+        if not self.photos or contact.photo is None:
+            return
+        data, extension = contact.photo
+        photo_path = f"{note_path[:-3]}.{extension}"
+        if photo_path in self.plan.photos or self.workspace.vault.exists(photo_path):
+            return
+        self.plan.photos[photo_path] = data
+        row.adds.append("photo")
+        if row.action == UNCHANGED:
+            row.action = MERGE
+
+
+def plan_import(
+    workspace: Workspace,
+    contacts: Iterable[Contact],
+    skipped: Iterable[ImportRow] = (),
+    cadence: str | None = None,
+    tags: Sequence[str] = (),
+    photos: bool = False,
+    threshold: int = NAME_THRESHOLD,
+    sources: Sequence[str] = (),
+) -> ImportPlan:
+    """Match every record and work out what would change; writes nothing.
+
+    Rows come in the order of `sources` (file names), then by line.
+    """
+    planner = _Planner(workspace, cadence, tags, photos, threshold)
+    for contact in contacts:
+        planner.add(contact)
+    plan = planner.plan
+    plan.rows.extend(skipped)
+    order = {source: index for index, source in enumerate(sources)}
+    plan.rows.sort(key=lambda r: (order.get(r.source, len(order)), r.source, r.line or 0))
+    return plan
+
+
+def apply_import(workspace: Workspace, plan: ImportPlan) -> None:
+    """Write what the plan says: merged notes first (each checked against what was read), then new notes.
+
+    A failure part-way (a full disk, a note saved meanwhile) says which files were
+    written before it; the index knows them, and the same import run again finishes.
+    """
+    for path, target in plan.targets.items():
+        try:
+            parse_text(path, target.text, workspace.config)
+        except NoteParseError as err:  # pragma: no cover - edits keep a parsable note parsable
+            raise RefusedWrite(
+                f"merging into {path} would make it unreadable ({err}); nothing was written"
+            ) from None
+    total = len(plan.targets) + len(plan.creates) + len(plan.photos)
+    written: list[str] = []
+    try:
+        for path, target in plan.targets.items():
+            workspace.vault.write(path, target.text.encode("utf-8"), target.snapshot)
+            written.append(path)
+        renderer = workspace.renderer()
+        for person in plan.creates:
+            contact = person.contact
+            values = {k: v for k, v in contact.fields().items() if k not in ("aliases", "tags", "met")}
+            ref = workspace.add_person(
+                person.name,
+                cadence=person.cadence,
+                tags=contact.tags,
+                met=dt.date.fromisoformat(contact.met) if contact.met else None,
+                aliases=contact.aliases,
+                values=values,
+                notes=contact.notes,
+                renderer=renderer,
+            )
+            written.append(ref.path)
+        for photo_path, data in plan.photos.items():
+            workspace.vault.write(photo_path, data, None)
+            written.append(photo_path)
+    except VaultkitError as err:
+        if not written:
+            raise
+        raise IncompleteWrite(
+            err, written, total, "Run the same import again to finish it: what is written is kept."
+        ) from None
+    finally:  # (new notes are in the index already: add_person puts them there)
+        workspace.index.update_paths([path for path in written if path in plan.targets])
+    plan.applied = True
+
+
+def run_import(
+    workspace: Workspace,
+    kind: str,
+    files: Sequence[Path],
+    apply: bool = False,
+    cadence: str | None = None,
+    tags: Sequence[str] = (),
+    photos: bool = False,
+) -> ImportPlan:
+    """Read the files, plan the import, and write it when `apply` is set."""
+    if cadence is not None:
+        from vaultkit.dates import parse_cadence
+
+        try:
+            parse_cadence(cadence)
+        except ValueError as err:
+            raise UsageError(f"--cadence: {err}") from None
+    reader = READERS[kind]
+    contacts: list[Contact] = []
+    skipped: list[ImportRow] = []
+    for path in files:
+        found, bad = reader(Path(path))
+        contacts.extend(found)
+        skipped.extend(bad)
+    sources = [Path(path).name for path in files]
+    plan = plan_import(
+        workspace, contacts, skipped, cadence=cadence, tags=tags, photos=photos, sources=sources
+    )
+    if apply:
+        apply_import(workspace, plan)
+    return plan

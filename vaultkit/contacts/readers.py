@@ -1,0 +1,383 @@
+"""Reading address books: vCard, LinkedIn's Connections.csv and Google Contacts CSV.
+
+Reading a file gives `Contact` records, and a skipped `ImportRow` (its line, and why) for
+each entry that cannot be one.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+
+from vaultkit.contacts.records import (
+    SKIP,
+    Contact,
+    ImportRow,
+    email_key,
+    extend_unique,
+    make_tag,
+    phone_compare_key,
+    url_key,
+)
+from vaultkit.contacts.vcard import Card, Property, decode_bytes, parse_cards
+from vaultkit.dates import parse_birthday, parse_date
+from vaultkit.errors import UsageError, VaultkitError
+from vaultkit.model import SOCIAL_KEYS, name_key
+
+_SOCIAL_DOMAINS = {
+    "linkedin.com": "linkedin", "twitter.com": "twitter", "x.com": "twitter", "github.com": "github",
+    "facebook.com": "facebook", "instagram.com": "instagram", "bsky.app": "bluesky",
+    "youtube.com": "youtube", "tiktok.com": "tiktok", "xing.com": "xing", "flickr.com": "flickr",
+    "threads.net": "threads",
+}  # fmt: skip
+_SYSTEM_GROUPS = {"mycontacts", "my contacts", "starred", "other contacts"}
+_PHOTO_TYPES = {"jpeg": "jpg", "jpg": "jpg", "png": "png", "gif": "gif", "webp": "webp", "heic": "heic"}
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
+         ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
+         ("oct", "october"), ("nov", "november"), ("dec", "december")),
+        start=1,
+    )
+    for name in names
+}  # fmt: skip
+_CREDENTIALS_RE = re.compile(r"(?:\s*,\s*[A-Z][A-Za-z.]{1,7})+\s*$")
+
+
+def _clean(text: str | None) -> str:
+    return " ".join(unicodedata.normalize("NFC", text or "").split())
+
+
+def _tags_from(labels: Iterable[str]) -> list[str]:
+    tags: list[str] = []
+    for label in labels:
+        text = label.strip().removeprefix("*").strip()
+        if not text or text.casefold() in _SYSTEM_GROUPS:
+            continue
+        tag = make_tag(text)
+        if tag and tag != "person" and tag not in tags:
+            tags.append(tag)
+    return tags
+
+
+def parse_contact_birthday(text: str, omit_year: bool = False) -> str:
+    """`1985-04-12`, `19850412`, `--0412`, `--04-12` (a time part is ignored) -> spec form; else ValueError."""
+    value = text.strip()
+    if not value:
+        raise ValueError("empty birthday")
+    if "T" in value[4:]:
+        value = value[: value.index("T", 4)]
+    match = re.fullmatch(r"--(\d{2})-?(\d{2})", value) or re.fullmatch(r"(\d{4})-?(\d{2})-?(\d{2})", value)
+    if not match:
+        raise ValueError(f"birthday {text.strip()!r} is not a date")
+    groups = match.groups()
+    if len(groups) == 2 or omit_year:
+        month, day = groups[-2:]
+        return str(parse_birthday(f"--{month}-{day}"))
+    return str(parse_birthday(f"{groups[0]}-{groups[1]}-{groups[2]}"))
+
+
+def _classify_url(url: str, kind: str | None = None) -> str:
+    """Which front-matter key a profile or web address goes under."""
+    if kind:
+        kind = {"x": "twitter"}.get(kind.casefold(), kind.casefold())
+        if kind in SOCIAL_KEYS:
+            return kind
+    host = re.sub(r"^[a-z][a-z0-9+.-]*://", "", url.strip().casefold()).split("/", 1)[0]
+    host = host.removeprefix("www.").split(":", 1)[0]
+    for domain, key in _SOCIAL_DOMAINS.items():
+        if host == domain or host.endswith("." + domain):
+            return key
+    return "website"
+
+
+def _add_url(contact: Contact, url: str, kind: str | None = None) -> None:
+    url = url.strip()
+    if url:
+        extend_unique(contact.urls.setdefault(_classify_url(url, kind), []), [url], url_key)
+
+
+def _photo_extension(data: bytes, types: Sequence[str]) -> str:
+    for kind in types:
+        if kind.casefold() in _PHOTO_TYPES:
+            return _PHOTO_TYPES[kind.casefold()]
+    if data.startswith(b"\x89PNG"):
+        return "png"
+    if data.startswith(b"GIF8"):
+        return "gif"
+    return "jpg"
+
+
+# -- vCard ---------------------------------------------------------------------------------
+def contact_from_card(card: Card, source: str) -> Contact | str:
+    """A parsed card -> a contact record, or why it cannot be one."""
+    contact = Contact(name="", source=source, line=card.line)
+    n_prop = card.first("N")
+    parts = (n_prop.components() + [""] * 5)[:5] if n_prop else [""] * 5
+    family, given, additional = (_clean(p) for p in parts[:3])
+    from_n = " ".join(p for p in (given, additional, family) if p)
+    fn_prop = card.first("FN")
+    full = _clean(fn_prop.text()) if fn_prop else ""
+    # Outlook writes "File As" order (`Müller, Jürgen`) in FN; N says which part is which.
+    if (
+        full
+        and family
+        and given
+        and full in (f"{family}, {given}", f"{family}, {given} {additional}".strip())
+    ):
+        full = from_n
+    contact.name = full or from_n
+    for prop in card.all("EMAIL"):
+        extend_unique(contact.emails, [_clean(prop.text()).removeprefix("mailto:")], email_key)
+    for prop in card.all("TEL"):
+        extend_unique(contact.phones, [_clean(prop.text()).removeprefix("tel:")], phone_compare_key)
+    org = card.first("ORG")
+    if org:
+        contact.company = _clean(org.components()[0])
+    title = card.first("TITLE") or card.first("ROLE")
+    if title:
+        contact.role = _clean(title.text())
+    bday = card.first("BDAY")
+    if bday and bday.text().strip():
+        omit_year = bool(bday.params.get("X-APPLE-OMIT-YEAR"))  # iPhone: 1604-04-12 means no year
+        try:
+            contact.birthday = parse_contact_birthday(bday.text(), omit_year)
+        except ValueError as err:
+            contact.warnings.append(f"line {bday.line}: {err}; left out")
+    for prop in card.all("NOTE"):
+        contact.notes.extend(line.strip() for line in prop.text().splitlines() if line.strip())
+    contact.tags = _tags_from(item for prop in card.all("CATEGORIES") for item in prop.items())
+    addresses = sorted(card.all("ADR"), key=lambda p: (not p.is_pref, "home" not in p.types))
+    for prop in addresses:
+        parts = (prop.components() + [""] * 7)[:7]
+        place = _clean(parts[3]) or _clean(parts[4]) or _clean(parts[6])
+        if place:
+            contact.location = place
+            break
+    for prop in card.all("URL"):
+        kinds = [t for t in prop.types if t not in ("pref", "home", "work", "internet")]
+        _add_url(contact, prop.text(), kinds[0] if kinds else None)
+    for prop in card.all("X-SOCIALPROFILE"):
+        _add_social(contact, prop)
+    for prop in card.all("NICKNAME"):
+        extend_unique(contact.aliases, [_clean(a) for a in prop.items()], name_key)
+    contact.aliases = [a for a in contact.aliases if name_key(a) != name_key(contact.name)]
+    photo = card.first("PHOTO")
+    if photo is not None and photo.data:
+        contact.photo = (photo.data, _photo_extension(photo.data, photo.types))
+    if not contact.name:
+        detail = contact.emails[0] if contact.emails else (contact.company or "nothing else")
+        return f"card has no name (FN or N); it has {detail}"
+    return contact
+
+
+def _add_social(contact: Contact, prop: Property) -> None:
+    value = prop.text().strip()
+    kind = next((t for t in prop.types if t != "pref"), None)
+    user = (prop.params.get("X-USER") or [""])[0]
+    if not re.match(r"^https?://", value, re.IGNORECASE):
+        # iPhone writes `x-apple:handle` when it has no web address for the profile.
+        value = user or re.sub(r"^[a-z-]+:", "", value)
+    if value:
+        extend_unique(contact.urls.setdefault(_classify_url(value, kind), []), [value], url_key)
+
+
+def read_vcard(path: Path) -> tuple[list[Contact], list[ImportRow]]:
+    """Every contact of a .vcf file, and a skip row for each card that could not be read."""
+    text, encoding = decode_bytes(_read_bytes(path))
+    cards, problems = parse_cards(text, encoding)
+    contacts: list[Contact] = []
+    skipped = [ImportRow(SKIP, "", path.name, p.line, reason=p.message) for p in problems]
+    for card in cards:
+        made = contact_from_card(card, path.name)
+        if isinstance(made, str):
+            skipped.append(ImportRow(SKIP, "", path.name, card.line, reason=made))
+        else:
+            contacts.append(made)
+    return contacts, skipped
+
+
+# -- CSV files -----------------------------------------------------------------------------
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.expanduser().read_bytes()
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise UsageError(f"{path} is a folder, not a file") from None
+    except OSError as err:
+        raise VaultkitError(f"{path}: cannot read it: {err.strerror}") from None
+
+
+def _csv_rows(
+    path: Path, is_header: Callable[[list[str]], bool], what: str
+) -> Iterator[tuple[int, dict[str, str] | str]]:
+    """(line, row as a dict) for each data row after the header; a string says why a row is bad."""
+    text, _ = decode_bytes(_read_bytes(path))
+    reader = csv.reader(io.StringIO(text.replace("\x00", "")))
+    header: list[str] | None = None
+    consumed = 0
+    for row in reader:
+        line = consumed + 1
+        consumed = reader.line_num
+        cells = [cell.strip() for cell in row]
+        if header is None:
+            if is_header(cells):
+                header = cells
+            continue
+        if not any(cells):
+            continue
+        if len(cells) != len(header):
+            yield line, f"row has {len(cells)} fields, the header has {len(header)}; row skipped"
+            continue
+        yield line, dict(zip(header, cells, strict=True))
+    if header is None:
+        raise UsageError(f"{path}: no {what} header line found; is this the right export?")
+
+
+def _csv_contacts(
+    path: Path,
+    is_header: Callable[[list[str]], bool],
+    what: str,
+    make: Callable[[dict[str, str], Contact], str | None],
+) -> tuple[list[Contact], list[ImportRow]]:
+    contacts: list[Contact] = []
+    skipped: list[ImportRow] = []
+    for line, row in _csv_rows(path, is_header, what):
+        if isinstance(row, str):
+            skipped.append(ImportRow(SKIP, "", path.name, line, reason=row))
+            continue
+        contact = Contact(name="", source=path.name, line=line)
+        why = make(row, contact)
+        if why:
+            skipped.append(ImportRow(SKIP, contact.name, path.name, line, reason=why))
+        else:
+            contacts.append(contact)
+    return contacts, skipped
+
+
+def parse_connected_on(text: str) -> str:
+    """LinkedIn's `12 Mar 2021` (or an ISO date) -> `2021-03-12`; else ValueError."""
+    value = text.strip()
+    match = re.fullmatch(r"(\d{1,2})[ -]([A-Za-z]+)\.?[ -](\d{4})", value)
+    if match and match.group(2).casefold() in _MONTHS:
+        day, month, year = int(match.group(1)), _MONTHS[match.group(2).casefold()], int(match.group(3))
+        try:
+            return dt.date(year, month, day).isoformat()
+        except ValueError:
+            pass
+    else:
+        try:
+            return parse_date(value).isoformat()
+        except ValueError:
+            pass
+    raise ValueError(f"Connected On {value!r} is not a date")
+
+
+def _linkedin_row(row: dict[str, str], contact: Contact) -> str | None:
+    first = _clean(row.get("First Name"))
+    # LinkedIn last names often carry credentials: `Lovelace, PhD` is still Lovelace.
+    last = _clean(_CREDENTIALS_RE.sub("", row.get("Last Name") or ""))
+    contact.name = " ".join(p for p in (first, last) if p)
+    if row.get("Email Address"):
+        contact.emails.append(_clean(row["Email Address"]))
+    contact.company = _clean(row.get("Company"))
+    contact.role = _clean(row.get("Position"))
+    if row.get("URL"):
+        _add_url(contact, row["URL"], "linkedin")
+    if row.get("Connected On"):
+        try:
+            contact.met = parse_connected_on(row["Connected On"])
+        except ValueError as err:
+            contact.warnings.append(f"{err}; met left out")
+    return None if contact.name else "row has no First Name or Last Name"
+
+
+def read_linkedin(path: Path) -> tuple[list[Contact], list[ImportRow]]:
+    """LinkedIn's Connections.csv (its "Notes:" preamble is skipped)."""
+
+    def is_header(cells: list[str]) -> bool:
+        return "First Name" in cells and "Last Name" in cells and ("URL" in cells or "Connected On" in cells)
+
+    return _csv_contacts(
+        path, is_header, "LinkedIn (First Name,Last Name,URL,Email Address,...)", _linkedin_row
+    )
+
+
+def _multi(value: str | None) -> list[str]:
+    """Google's ` ::: `-separated multi-values."""
+    return [_clean(part) for part in (value or "").split(":::") if _clean(part)]
+
+
+def _numbered(row: dict[str, str], prefix: str, part: str) -> list[tuple[str, str]]:
+    """(label, value) pairs from `PREFIX N - Value` columns, primary (`* ...` label) first."""
+    found: list[tuple[bool, int, str, str]] = []
+    for column, value in row.items():
+        match = re.fullmatch(rf"{re.escape(prefix)} (\d+) - {re.escape(part)}", column)
+        if not match or not value.strip():
+            continue
+        number = match.group(1)
+        label = row.get(f"{prefix} {number} - Label") or row.get(f"{prefix} {number} - Type") or ""
+        for item in _multi(value):
+            found.append((not label.startswith("*"), int(number), label, item))
+    found.sort(key=lambda f: (f[0], f[1]))
+    return [(label, item) for _, _, label, item in found]
+
+
+def _google_row(row: dict[str, str], contact: Contact) -> str | None:
+    parts = [row.get(k, "") for k in ("First Name", "Middle Name", "Last Name")]
+    if not any(parts):
+        parts = [row.get(k, "") for k in ("Given Name", "Additional Name", "Family Name")]
+    contact.name = _clean(row.get("Name")) or " ".join(_clean(p) for p in parts if _clean(p))
+    contact.name = contact.name or _clean(row.get("File As"))
+    contact.aliases = [a for a in _multi(row.get("Nickname")) if name_key(a) != name_key(contact.name)]
+    contact.company = _clean(row.get("Organization Name") or row.get("Organization 1 - Name"))
+    contact.role = _clean(row.get("Organization Title") or row.get("Organization 1 - Title"))
+    birthday = _clean(row.get("Birthday"))
+    if birthday:
+        try:
+            contact.birthday = parse_contact_birthday(birthday)
+        except ValueError as err:
+            contact.warnings.append(f"{err}; left out")
+    notes = (row.get("Notes") or "").replace("\r\n", "\n")
+    contact.notes = [line.strip() for line in notes.split("\n") if line.strip()]
+    contact.tags = _tags_from(_multi(row.get("Labels") or row.get("Group Membership")))
+    for _, email in _numbered(row, "E-mail", "Value"):
+        extend_unique(contact.emails, [email], email_key)
+    for _, phone in _numbered(row, "Phone", "Value"):
+        extend_unique(contact.phones, [phone], phone_compare_key)
+    for part in ("City", "Region", "Country"):
+        places = _numbered(row, "Address", part)
+        if places:
+            contact.location = places[0][1]
+            break
+    for label, url in _numbered(row, "Website", "Value"):
+        _add_url(contact, url, label.removeprefix("*").strip() or None)
+    if contact.name:
+        return None
+    return f"row has no name; it has {contact.emails[0] if contact.emails else 'no email either'}"
+
+
+def read_google(path: Path) -> tuple[list[Contact], list[ImportRow]]:
+    """Google Contacts CSV, the current (`First Name,...,Labels`) or older (`Name,Given Name,...`) kind."""
+
+    def is_header(cells: list[str]) -> bool:
+        names = {"First Name", "Given Name", "Name"}
+        return bool(names & set(cells)) and any(c.startswith(("E-mail 1", "Phone 1")) for c in cells)
+
+    return _csv_contacts(
+        path, is_header, "Google Contacts (First Name,... or Name,Given Name,...)", _google_row
+    )
+
+
+READERS: dict[str, Callable[[Path], tuple[list[Contact], list[ImportRow]]]] = {
+    "vcard": read_vcard,
+    "linkedin": read_linkedin,
+    "google": read_google,
+}

@@ -1,0 +1,204 @@
+"""A contact as an address book describes it, and how two of its values compare.
+
+The readers (`vaultkit.contacts.readers`) make `Contact` records and skipped `ImportRow`s;
+matching and the import plan compare emails, phones, addresses and free text with the
+keys here, so "the same value" means one thing everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from vaultkit.dates import parse_birthday, parse_date
+from vaultkit.model import name_key
+
+PHONE_DIGITS = 9
+"""Phones match on their last 9 digits, so `+44 7700 900641` and `07700 900641` are one number."""
+
+CREATE, MERGE, UNCHANGED, SKIP = "create", "merge", "unchanged", "skip"
+
+# Keys the importer writes, in the order a new note lists them (spec's person note order).
+_FIELD_ORDER = ("birthday", "company", "role", "location", "email", "phone")
+
+
+# -- contact records ---------------------------------------------------------------------
+@dataclass
+class Contact:
+    """One person as a file describes them, before matching."""
+
+    name: str
+    source: str
+    line: int
+    aliases: list[str] = field(default_factory=list)
+    emails: list[str] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)
+    company: str = ""
+    role: str = ""
+    location: str = ""
+    birthday: str = ""
+    met: str = ""
+    urls: dict[str, list[str]] = field(default_factory=dict)
+    tags: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    photo: tuple[bytes, str] | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def fields(self) -> dict[str, str | list[str]]:
+        """The front-matter values this record would write, in note order (lists for several)."""
+        values: dict[str, str | list[str]] = {}
+        if self.aliases:
+            values["aliases"] = list(self.aliases)
+        if self.tags:
+            values["tags"] = list(self.tags)
+        if self.met:
+            values["met"] = self.met
+        scalars = {"birthday": self.birthday, "company": self.company, "role": self.role,
+                   "location": self.location}  # fmt: skip
+        multi = {"email": self.emails, "phone": self.phones}
+        for key in _FIELD_ORDER:
+            if scalars.get(key):
+                values[key] = scalars[key]
+            elif multi.get(key):
+                items = multi[key]
+                values[key] = items[0] if len(items) == 1 else list(items)
+        for key, items in self.urls.items():
+            if items:
+                values[key] = items[0] if len(items) == 1 else list(items)
+        return values
+
+    def absorb(self, other: Contact) -> tuple[list[str], list[str]]:
+        """Merge another record of the same person into this one: (keys added, differences)."""
+        before = self.fields()
+        for mine, theirs, key in (
+            (self.emails, other.emails, email_key),
+            (self.phones, other.phones, phone_compare_key),
+            (self.aliases, other.aliases, name_key),
+            (self.tags, other.tags, str.casefold),
+            (self.notes, other.notes, str),
+        ):
+            extend_unique(mine, theirs, key)
+        for kind, urls in other.urls.items():
+            extend_unique(self.urls.setdefault(kind, []), urls, url_key)
+        differences: list[str] = []
+        for attribute in ("company", "role", "location", "birthday", "met"):
+            mine_value, their_value = getattr(self, attribute), getattr(other, attribute)
+            if not mine_value:
+                setattr(self, attribute, their_value)
+            elif their_value and not same_value(attribute, mine_value, their_value):
+                differences.append(f"{attribute}: kept {mine_value!r}, {other.where} has {their_value!r}")
+        if self.photo is None:
+            self.photo = other.photo
+        after = self.fields()
+        added = [k for k in after if k not in before or after[k] != before[k]]
+        return added, differences
+
+    @property
+    def where(self) -> str:
+        """`file:line` of this record."""
+        return f"{self.source}:{self.line}"
+
+
+def extend_unique(target: list[str], items: Iterable[str], key: Callable[[str], str]) -> None:
+    """Append the items whose `key` is not in `target` yet, in order."""
+    seen = {key(item) for item in target}
+    for item in items:
+        if item and key(item) not in seen:
+            target.append(item)
+            seen.add(key(item))
+
+
+def email_key(email: str) -> str:
+    """How two email addresses compare: no `mailto:`, case-folded."""
+    return email.strip().removeprefix("mailto:").strip().casefold()
+
+
+def phone_key(phone: str) -> str | None:
+    """The part of a phone number that identifies it: its last 9 digits (None when shorter)."""
+    digits = re.sub(r"\D", "", phone)
+    return digits[-PHONE_DIGITS:] if len(digits) >= PHONE_DIGITS else None
+
+
+def phone_compare_key(phone: str) -> str:
+    """How two phone numbers compare: their last 9 digits, else all of them."""
+    return phone_key(phone) or re.sub(r"\D", "", phone) or phone.strip()
+
+
+def url_key(url: str) -> str:
+    """How two web addresses compare: no scheme, `www.` or final slash, case-folded."""
+    text = url.strip().casefold()
+    text = re.sub(r"^https?://", "", text)
+    text = text.removeprefix("www.")
+    return text.rstrip("/")
+
+
+def text_key(text: str) -> str:
+    """How two free texts compare: spaces collapsed, case-folded."""
+    return " ".join(text.split()).casefold()
+
+
+def same_value(key: str, one: str, other: str) -> bool:
+    """Whether two values of a field say the same (dates as dates, else as text)."""
+    if key in ("birthday",):
+        try:
+            a, b = parse_birthday(one), parse_birthday(other)
+        except ValueError:
+            return text_key(one) == text_key(other)
+        return (a.month, a.day) == (b.month, b.day) and a.year == b.year
+    if key == "met":
+        try:
+            return parse_date(one) == parse_date(other)
+        except ValueError:
+            return text_key(one) == text_key(other)
+    return text_key(one) == text_key(other)
+
+
+def make_tag(text: str) -> str:
+    """A label or category as an Obsidian tag: `Work Friends` -> `work-friends` ('' if none)."""
+    tag = unicodedata.normalize("NFC", text).strip().lstrip("#").casefold()
+    tag = re.sub(r"\s+", "-", tag)
+    tag = re.sub(r"[^\w/-]", "", tag).strip("-/")
+    return "" if not tag or tag.isdigit() else tag
+
+
+@dataclass
+class ImportRow:
+    """One line of the import report: what happens to one record, and why."""
+
+    action: str
+    name: str
+    source: str
+    line: int | None
+    path: str | None = None
+    matched_by: str | None = None
+    reason: str = ""
+    adds: list[str] = field(default_factory=list)
+    differences: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON form."""
+        return {
+            "action": self.action,
+            "name": self.name,
+            "source": self.source,
+            "line": self.line,
+            "path": self.path,
+            "matched_by": self.matched_by,
+            "reason": self.reason,
+            "adds": self.adds,
+            "differences": self.differences,
+        }
+
+
+def as_texts(value: Any) -> list[str]:
+    """A front-matter value as a list of texts (nested lists and mappings left out)."""
+    if value is None or value == "":
+        return []
+    if isinstance(value, list):
+        return [str(v) for v in value if not isinstance(v, list | dict)]
+    if isinstance(value, dict):
+        return []
+    return [str(value)]
