@@ -16,6 +16,7 @@ import pytest
 from conftest import TODAY
 from typer.testing import Result
 
+from bench.race import EDITOR  # the editor `make race` runs, saving every 2 ms
 from vaultkit.errors import NoteBusy, StaleFileError, WriteFailed
 from vaultkit.vault import atomic
 from vaultkit.vault.files import Vault
@@ -194,27 +195,6 @@ def test_concurrent_vault_logs_both_land(vault_dir: Path, make_person: MakePerso
     text = ada.read_text()
     lost = [f"{side}-{n}" for n in range(ROUNDS) for side in "AB" if f" {side}-{n}\n" not in text]
     assert lost == []
-
-
-EDITOR = """
-import os, re, sys, time
-path, marker, stop = sys.argv[1:]
-n = 0
-while True:
-    text = open(path).read()
-    if marker in text or os.path.exists(stop):
-        break
-    n += 1
-    temp = path + ".editor~"
-    with open(temp, "w") as out:
-        if "\\nedit " in text:
-            out.write(re.sub(r"\\nedit \\d+\\n", f"\\nedit {n}\\n", text))
-        else:
-            out.write(text.rstrip("\\n") + f"\\nedit {n}\\n")
-    os.replace(temp, path)
-    time.sleep(0.002)
-print(n)
-"""
 
 
 def test_an_editor_saving_during_vault_log_never_loses_its_newest_save(
