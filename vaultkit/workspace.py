@@ -17,6 +17,8 @@ from vaultkit.config import CONFIG_NAME, Config
 from vaultkit.dates import Cadence, parse_cadence
 from vaultkit.due import due_items
 from vaultkit.errors import (
+    IncompleteWrite,
+    NoteBusy,
     NoteParseError,
     PersonNotFound,
     RefusedWrite,
@@ -433,7 +435,7 @@ class Workspace:
                 for ref, line in lines:
                     self._write_log(ref.path, line, when, plans[ref.path])
                     written.append(ref.path)
-            except (StaleFileError, WriteFailed, RefusedWrite) as err:
+            except (StaleFileError, WriteFailed, RefusedWrite, NoteBusy) as err:
                 if not written:
                     raise
                 # One note could not be written: say exactly what was.
@@ -441,6 +443,9 @@ class Workspace:
                 left = [ref for ref, _ in entries[len(written) :]]
                 unwritten = [ref.path for ref in left[1:]]
                 names = [ref.name for ref in left]
+                if isinstance(err, NoteBusy):
+                    again = f"Run the command again for {', '.join(names)}."
+                    raise IncompleteWrite(err, written, len(entries), again) from None
                 if isinstance(err, WriteFailed):
                     raise WriteFailed(err.path, err.reason, "", written, unwritten, names) from None
                 path = err.path if isinstance(err, StaleFileError) else left[0].path

@@ -4,6 +4,7 @@ vaultkit processes at once, an editor saving meanwhile, long names, full and rea
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import errno
 import os
 import subprocess
@@ -17,9 +18,10 @@ from conftest import TODAY
 from typer.testing import Result
 
 from bench.race import EDITOR  # the editor `make race` runs, saving every 2 ms
-from vaultkit.errors import NoteBusy, StaleFileError, WriteFailed
+from vaultkit.errors import IncompleteWrite, NoteBusy, StaleFileError, WriteFailed
 from vaultkit.vault import atomic
-from vaultkit.vault.files import Vault
+from vaultkit.vault.files import Snapshot, Vault
+from vaultkit.workspace import Workspace
 
 Cli = Callable[..., Result]
 MakePerson = Callable[..., Path]
@@ -419,3 +421,39 @@ def test_init_on_a_read_only_disk_is_one_line(
             f"vault: {tmp_path / 'small' / 'My Vault'} could not be written (Read-only file system); "
             "nothing was made.\n"
         )
+
+
+def test_a_note_locked_too_long_midway_says_what_was_written(
+    vault_dir: Path, make_person: MakePerson, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bob's note is saved by an editor just before vaultkit writes it, and another vaultkit
+    process locks the new file: the second try waits in vain, after Ada's entry was written."""
+    monkeypatch.setattr(atomic, "LOCK_WAIT", 0.1)
+    ada, bob = make_person("Ada"), make_person("Bob")
+    held: list[int] = []
+
+    class SavedAndLocked(Vault):
+        def write(self, rel_path: str, data: bytes, expected: Snapshot | None) -> None:
+            if rel_path == "People/Bob.md" and not held:
+                editor_save(bob, "# Bob\nsaved\n")
+                fd = atomic.lock_file(bob)
+                assert fd is not None
+                held.append(fd)
+            super().write(rel_path, data, expected)
+
+    workspace = Workspace(SavedAndLocked(vault_dir), tmp_path / "i.sqlite", dt.date(2026, 11, 22))
+    workspace.sync()
+    try:
+        with pytest.raises(IncompleteWrite) as err:
+            workspace.log("Ada, Bob", "lunch")
+    finally:
+        for fd in held:
+            os.close(fd)
+    assert str(err.value) == (
+        "People/Bob.md is being changed by another vaultkit command (a lock held for over 10 s); it was "
+        "not written. Run the command again when that one has finished. Before that, 1 of 2 files were "
+        "written (People/Ada.md); the others were not. Run the command again for Bob."
+    )
+    assert ada.read_text().endswith("## Log\n- 2026-11-22 lunch\n")
+    assert bob.read_text() == "# Bob\nsaved\n"
+    workspace.close()
