@@ -1173,3 +1173,56 @@ def test_compact_json_is_the_text_json_dumps_gives(capsys: pytest.CaptureFixture
     for value in (data, [1, "é"], {}, {1: "one"}):
         print_json(value)
         assert capsys.readouterr().out == json.dumps(value, ensure_ascii=False) + "\n"
+
+
+# -- long lists -----------------------------------------------------------------------------
+def _five_due(make_person: MakePerson) -> None:
+    for n, name in enumerate(["Ann", "Bea", "Cyd", "Dot", "Eve"]):
+        make_person(name, cadence="1m", last_contact=f"2026-09-0{n + 1}")
+
+
+def test_due_prints_at_most_limit_rows_and_says_how_many_more(cli: Cli, make_person: MakePerson) -> None:
+    _five_due(make_person)
+    result = cli("due", "--limit", "2")
+    assert (result.exit_code, result.stderr) == (0, "")
+    lines = result.stdout.splitlines()
+    assert lines[0] == "5 due on 2026-11-22:"
+    assert [line.split()[0] for line in lines[3:5]] == ["Ann", "Bea"]
+    assert lines[5:] == ["and 3 more: `vault due --all` shows every one (or `--json`)"]
+    assert len(json.loads(cli("due", "--limit", "2", "--json").stdout)["due"]) == 5
+
+
+def test_due_all_prints_every_row_as_plain_aligned_text(cli: Cli, make_person: MakePerson) -> None:
+    _five_due(make_person)
+    result = cli("due", "--all")
+    assert result.stdout == (
+        "5 due on 2026-11-22:\n"
+        "Who  Last contact  Keep in touch  Due\n"
+        "Ann  2026-09-01    every month    52 days over\n"
+        "Bea  2026-09-02    every month    51 days over\n"
+        "Cyd  2026-09-03    every month    50 days over\n"
+        "Dot  2026-09-04    every month    49 days over\n"
+        "Eve  2026-09-05    every month    48 days over\n"
+    )
+
+
+def test_list_limit_and_all(cli: Cli, make_person: MakePerson) -> None:
+    _five_due(make_person)
+    cut = cli("list", "--limit", "4").stdout.splitlines()
+    assert cut[-2:] == ["and 1 more: `vault list --all` shows every one (or `--json`)", "5 people"]
+    assert cli("list", "--all").stdout.splitlines() == [
+        "Name  Last contact  Due on      Tags",
+        "Ann   2026-09-01    2026-10-01",
+        "Bea   2026-09-02    2026-10-02",
+        "Cyd   2026-09-03    2026-10-03",
+        "Dot   2026-09-04    2026-10-04",
+        "Eve   2026-09-05    2026-10-05",
+        "5 people",
+    ]
+
+
+@pytest.mark.parametrize("command", ["due", "list"])
+def test_a_limit_below_one_is_a_usage_error(cli: Cli, command: str) -> None:
+    result = cli(command, "--limit", "0")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == "vault: --limit 0: give a number of rows from 1 up, or --all\n"

@@ -256,6 +256,44 @@ def table(*columns: str) -> Any:
     return table
 
 
+LIMIT = 50  # rows a long list prints unless --limit or --all says otherwise
+ALL_WIDTH_ROWS = 200  # --all sizes its columns on this many rows, not on every row
+
+
+def print_rows(
+    headers: list[str], rows: list[list[str]], total: int, limit: int | None, command: str
+) -> None:
+    """A list a person can read: `rows` (at most `limit`) in a table, then a line saying how
+    many of `total` are left and how to see them; `limit` None (`--all`) prints every row as
+    plain aligned text, its columns sized on the first rows rather than measured cell by
+    cell (a longer cell just pushes its own line out)."""
+    if limit is not None:
+        grid = table(*headers)
+        for row in rows[:limit]:
+            grid.add_row(*row)
+        out = console()
+        out.print(grid)
+        if total > limit:
+            out.print(f"and {total - limit:,} more: `{command} --all` shows every one (or `--json`)")
+        return
+    sample = [headers, *rows[:ALL_WIDTH_ROWS]]
+    widths = [max(len(row[n]) for row in sample) for n in range(len(headers))]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in (headers, *rows)
+    ]
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
+def row_limit(limit: int, show_all: bool) -> int | None:
+    """The rows to print: None for --all; a --limit below 1 is a usage error."""
+    if show_all:
+        return None
+    if limit < 1:
+        raise UsageError(f"--limit {limit}: give a number of rows from 1 up, or --all")
+    return limit
+
+
 def warn_problems(problems: list[Problem]) -> None:
     """One line on stderr when notes were skipped or folders left out (a folder's path ends in `/`)."""
     errors = [p for p in problems if p.level == "error"]

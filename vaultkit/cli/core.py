@@ -10,13 +10,14 @@ from typing import Annotated, Any
 import typer
 
 from vaultkit.cli.app import (
+    LIMIT,
     app,
-    console,
     handle_errors,
     parse_date,
     print_json,
+    print_rows,
+    row_limit,
     settings_of,
-    table,
     warn_problems,
 )
 
@@ -100,12 +101,15 @@ def due(
     ctx: typer.Context,
     within: Annotated[str | None, typer.Option(help="Also who comes due within this (7d, 2w...).")] = None,
     tag: Annotated[str | None, typer.Option(help="Only people with this tag.")] = None,
+    limit: Annotated[int, typer.Option(help="Print at most this many people (--json prints all).")] = LIMIT,
+    show_all: Annotated[bool, typer.Option("--all", help="Print every person, as plain rows.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Who is due for a reach-out, most overdue first, with why.
 
     Example: vault due --within 7d
     """
+    rows_shown = row_limit(limit, show_all)
     from vaultkit.due import describe_every, describe_last, describe_overdue
 
     workspace = settings_of(ctx).workspace()
@@ -127,18 +131,18 @@ def due(
     if not items:
         typer.echo(f"Nobody is due on {workspace.today.isoformat()}. Enjoy your day.")
     else:
-        grid = table("Who", "Last contact", "Keep in touch", "Due")
-        for item in items:
-            grid.add_row(item.name, describe_last(item), describe_every(item), describe_overdue(item))
-        out = console()
         if within:
             until = max((item.due_on for item in items if item.due_on), default=workspace.today)
-            out.print(
+            typer.echo(
                 f"{len(items)} due on {workspace.today.isoformat()} or coming due by {until.isoformat()}:"
             )
         else:
-            out.print(f"{len(items)} due on {workspace.today.isoformat()}:")
-        out.print(grid)
+            typer.echo(f"{len(items)} due on {workspace.today.isoformat()}:")
+        rows = [
+            [item.name, describe_last(item), describe_every(item), describe_overdue(item)]
+            for item in items[: rows_shown if rows_shown is not None else len(items)]
+        ]
+        print_rows(["Who", "Last contact", "Keep in touch", "Due"], rows, len(items), rows_shown, "vault due")
     warn_problems(problems)
 
 
@@ -189,28 +193,30 @@ def list_(
     ctx: typer.Context,
     tag: Annotated[str | None, typer.Option(help="Only people with this tag.")] = None,
     where: Annotated[list[str] | None, typer.Option(help="key=value on a field (repeatable).")] = None,
+    limit: Annotated[int, typer.Option(help="Print at most this many people (--json prints all).")] = LIMIT,
+    show_all: Annotated[bool, typer.Option("--all", help="Print every person, as plain rows.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List people, optionally by tag or field.
 
     Example: vault list --tag mentor --where location=London
     """
+    rows_shown = row_limit(limit, show_all)
     workspace = settings_of(ctx).workspace()
     people = workspace.listed_people(tag=tag, where=where or [])
     if as_json:
         print_json({"people": [person.to_json() for person in people]})
     else:
-        grid = table("Name", "Last contact", "Due on", "Tags")
-        for person in people:
+        rows: list[list[str]] = []
+        for person in people[: rows_shown if rows_shown is not None else len(people)]:
             tags = person.fields.get("tags", [])
             tags_text = ", ".join(tags) if isinstance(tags, list) else str(tags)
             last_text = person.last_contact.isoformat() if person.last_contact else "-"
-            grid.add_row(
-                person.name, last_text, person.due_on.isoformat() if person.due_on else "-", tags_text
+            rows.append(
+                [person.name, last_text, person.due_on.isoformat() if person.due_on else "-", tags_text]
             )
-        out = console()
-        out.print(grid)
-        out.print(f"{len(people)} {'person' if len(people) == 1 else 'people'}")
+        print_rows(["Name", "Last contact", "Due on", "Tags"], rows, len(people), rows_shown, "vault list")
+        typer.echo(f"{len(people)} {'person' if len(people) == 1 else 'people'}")
     warn_problems(workspace.left_out())
 
 
