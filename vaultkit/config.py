@@ -28,6 +28,9 @@ class Config:
     write_last_contact: bool = True
     cadence_by_tag: tuple[tuple[str, str], ...] = ()
     views: tuple[tuple[str, str], ...] = (("due", "Due.md"), ("network", "Network.md"))
+    # How many entries each section of a view lists before "and N more": a view of
+    # 100,000 people stays readable (and under the sandbox's size guard).
+    max_rows: int = 100
     new_people_per_week: int = 1
     stats_dimensions: tuple[str, ...] = ("location", "company", "tags")
     warnings: tuple[str, ...] = field(default=(), compare=False)
@@ -130,7 +133,12 @@ def config_from_dict(data: dict[str, Any]) -> Config:
         elif key == "views":
             views = dict(Config().views)
             for name, target in _table(key, value).items():
-                views[name] = _string(f"views.{name}", target)
+                if name == "max_rows":
+                    if not isinstance(target, int) or isinstance(target, bool) or target < 1:
+                        raise ConfigError(f"{CONFIG_NAME}: views.max_rows must be a whole number ≥ 1")
+                    values["max_rows"] = target
+                else:
+                    views[name] = _string(f"views.{name}", target)
             values[key] = tuple(sorted(views.items()))
         elif key == "goals":
             for goal, target in _table(key, value).items():

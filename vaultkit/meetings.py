@@ -178,6 +178,15 @@ class MeetingView(TypedDict):
     people: list[str]
 
 
+class ReviewMore(TypedDict):
+    """How many entries each section of the review leaves out past `[views] max_rows`."""
+
+    due: int
+    coming_due: int
+    overdue_followups: int
+    met: int
+
+
 class ReviewContext(TypedDict):
     """What `review.md.j2` gets (and `vault review` sums up) for one ISO week."""
 
@@ -192,6 +201,7 @@ class ReviewContext(TypedDict):
     goal: ReviewGoal
     meetings: list[MeetingView]
     drifting: list[DriftingDue]
+    more: ReviewMore
 
 
 @dataclass(frozen=True)
@@ -472,15 +482,18 @@ def review_context(workspace: Workspace, monday: dt.date) -> ReviewContext:
                 (item.path, item.line), {**_followup(item, today), "people": [], "days_late": days_late}
             )
             entry["people"].append(item.person)
+    rows = config.max_rows
     return {
         "week": iso_week(monday),
         "start": monday.isoformat(),
         "end": sunday.isoformat(),
         "today": today.isoformat(),
-        "due": [_due(item) for item in due_now],
-        "coming_due": [_due(item) for item in soon],
-        "overdue_followups": list(overdue.values()),
-        "met": [{"name": p.name, "path": p.path, "met": p.met.isoformat() if p.met else None} for p in met],
+        "due": [_due(item) for item in due_now[:rows]],
+        "coming_due": [_due(item) for item in soon[:rows]],
+        "overdue_followups": list(overdue.values())[:rows],
+        "met": [
+            {"name": p.name, "path": p.path, "met": p.met.isoformat() if p.met else None} for p in met[:rows]
+        ],
         "goal": {
             "per_week": goal,
             "count": len(met),
@@ -492,6 +505,12 @@ def review_context(workspace: Workspace, monday: dt.date) -> ReviewContext:
             for path, date, names in workspace.index.meetings_between(monday, sunday)
         ],
         "drifting": [{**_due(item), "times_cadence": _ratio(item)} for item in drifting],
+        "more": {
+            "due": max(0, len(due_now) - rows),
+            "coming_due": max(0, len(soon) - rows),
+            "overdue_followups": max(0, len(overdue) - rows),
+            "met": max(0, len(met) - rows),
+        },
     }
 
 

@@ -105,13 +105,14 @@ def review(
 
     result = write_review(settings_of(ctx).workspace(), week)
     data = result.context
-    goal = data["goal"]
+    goal, more = data["goal"], data["more"]
+    due = len(data["due"]) + more["due"]
+    overdue = len(data["overdue_followups"]) + more["overdue_followups"]
     goal_text = f"goal {goal['per_week']}, streak {goal['streak']} week{'s' if goal['streak'] != 1 else ''}"
     summary = (
         f"{goal['count']} new {'person' if goal['count'] == 1 else 'people'} ({goal_text}), "
         f"{len(data['meetings'])} meeting{'s' if len(data['meetings']) != 1 else ''}, "
-        f"{len(data['due'])} due, {len(data['overdue_followups'])} overdue follow-up"
-        f"{'s' if len(data['overdue_followups']) != 1 else ''}"
+        f"{due} due, {overdue} overdue follow-up{'s' if overdue != 1 else ''}"
     )
     verb = "Wrote" if result.written else "Up to date:"
     typer.echo(f"{verb} {result.path}: {summary}")

@@ -470,14 +470,23 @@ def _dimension_context(item: Breakdown) -> DimensionView:
     }
 
 
-def view_context(stats: NetworkStats, weeks_shown: int | None = VIEW_WEEKS) -> StatsView:
-    """The figures as plain values for `network.md.j2` (and for the terminal)."""
+def view_context(
+    stats: NetworkStats, weeks_shown: int | None = VIEW_WEEKS, max_rows: int | None = None
+) -> StatsView:
+    """The figures as plain values for `network.md.j2` (and for the terminal).
+
+    `max_rows` (`[views] max_rows`) caps each list of people below its usual length.
+    """
     weeks = list(stats.new_per_week)
     if weeks_shown is not None:
         weeks = weeks[-weeks_shown:]
     goal, touch = stats.goal, stats.keeping_in_touch
     total_channels = sum(count for _, count in stats.channels)
-    made, received = stats.pairs[-INTROS_SHOWN:], stats.received[-INTROS_SHOWN:]
+    drifting_shown, never_shown, losing_shown, intros_shown = (
+        shown if max_rows is None else min(shown, max_rows)
+        for shown in (DRIFTING_SHOWN, NEVER_SHOWN, LOSING_SHOWN, INTROS_SHOWN)
+    )
+    made, received = stats.pairs[-intros_shown:], stats.received[-intros_shown:]
     return {
         "today": stats.today.isoformat(),
         "people": stats.people,
@@ -504,16 +513,16 @@ def view_context(stats: NetworkStats, weeks_shown: int | None = VIEW_WEEKS) -> S
                     "overdue": f"{_days(item.days_overdue or 0)} ({(item.days_overdue or 0) / item.cadence_days:.1f}×)",
                     "why": why_due(item),
                 }
-                for item in touch.drifting[:DRIFTING_SHOWN]
+                for item in touch.drifting[:drifting_shown]
             ],
-            "more_drifting": max(0, len(touch.drifting) - DRIFTING_SHOWN),
-            "never_contacted": [item.name for item in touch.never_contacted[:NEVER_SHOWN]],
-            "more_never": max(0, len(touch.never_contacted) - NEVER_SHOWN),
+            "more_drifting": max(0, len(touch.drifting) - drifting_shown),
+            "never_contacted": [item.name for item in touch.never_contacted[:never_shown]],
+            "more_never": max(0, len(touch.never_contacted) - never_shown),
             "losing_touch": [
                 {"name": item.name, "last": item.last.isoformat() if item.last else None}
-                for item in touch.losing_touch[:LOSING_SHOWN]
+                for item in touch.losing_touch[:losing_shown]
             ],
-            "more_losing": max(0, len(touch.losing_touch) - LOSING_SHOWN),
+            "more_losing": max(0, len(touch.losing_touch) - losing_shown),
         },
         "channels": [
             {"channel": channel, "count": count, "share": percent(count / total_channels)}
@@ -552,7 +561,8 @@ def render_network(workspace: Workspace, stats: NetworkStats | None = None) -> s
     """
     renderer = workspace.renderer()
     renderer.env.filters["cell"] = table_cell
-    return renderer.render(VIEW_TEMPLATE, **view_context(stats or collect_stats(workspace)))
+    context = view_context(stats or collect_stats(workspace), max_rows=workspace.config.max_rows)
+    return renderer.render(VIEW_TEMPLATE, **context)
 
 
 def write_network(workspace: Workspace, stats: NetworkStats | None = None) -> tuple[str | None, bool]:

@@ -198,17 +198,24 @@ def due_view(workspace: Workspace) -> str:
         if not own_note:
             entry["note"] = f"[[{followup.path.rsplit('/', 1)[-1].removesuffix('.md')}]]"
     followups = sorted(tasks.values(), key=lambda t: (t["due"], t["path"], t["line"]))
-    for entry in followups:
+    rows = workspace.config.max_rows
+    for entry in followups[:rows]:
         entry["people"] = sorted(set(entry["people"]), key=name_key)
     return workspace.renderer().render(
         "due.md.j2",
         today=today.isoformat(),
         coming_days=COMING_DAYS,
         birthday_days=BIRTHDAY_DAYS,
-        due=[due_entry(item) for item in due],
-        coming=[due_entry(item) for item in coming],
-        birthdays=birthdays,
-        followups=followups,
+        due=[due_entry(item) for item in due[:rows]],
+        coming=[due_entry(item) for item in coming[:rows]],
+        birthdays=birthdays[:rows],
+        followups=followups[:rows],
+        more={
+            "due": max(0, len(due) - rows),
+            "coming": max(0, len(coming) - rows),
+            "birthdays": max(0, len(birthdays) - rows),
+            "followups": max(0, len(followups) - rows),
+        },
     )
 
 
