@@ -271,11 +271,15 @@ class Workspace:
             introductions=introductions_of(self.index, person),
         )
 
-    def search(self, words: Sequence[str]) -> list[SearchHit]:
-        """Full-text search over every note."""
+    def search(self, words: Sequence[str], limit: int | None = None) -> list[SearchHit]:
+        """Full-text search over every note, best first: at most `limit` hits (None: all)."""
         from vaultkit.profiles import SearchHit
 
-        return [SearchHit(path, name, snippet) for path, name, snippet in self.index.search(words)]
+        return [SearchHit(path, name, snippet) for path, name, snippet in self.index.search(words, limit)]
+
+    def search_count(self, words: Sequence[str]) -> int:
+        """How many notes `search` finds in all."""
+        return self.index.search_count(words)
 
     # -- writing -----------------------------------------------------------------------
     def _read_note(self, rel_path: str) -> tuple[Snapshot, str]:

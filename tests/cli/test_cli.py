@@ -1226,3 +1226,27 @@ def test_a_limit_below_one_is_a_usage_error(cli: Cli, command: str) -> None:
     result = cli(command, "--limit", "0")
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr == "vault: --limit 0: give a number of rows from 1 up, or --all\n"
+
+
+def test_followups_limit_and_all(cli: Cli, make_person: MakePerson) -> None:
+    make_person("Ann", body="".join(f"- [ ] Task {n} 📅 2026-12-0{n}\n" for n in range(1, 6)))
+    cut = cli("followups", "--limit", "2").stdout.splitlines()
+    assert cut == [
+        "5 open follow-ups, 0 overdue:",
+        "  2026-12-01        Ann: Task 1  (People/Ann.md:2)",
+        "  2026-12-02        Ann: Task 2  (People/Ann.md:3)",
+        "and 3 more: `vault followups --all` shows every one (or `--json`)",
+    ]
+    assert len(cli("followups", "--all").stdout.splitlines()) == 6
+    assert len(json.loads(cli("followups", "--limit", "2", "--json").stdout)["followups"]) == 5
+
+
+def test_search_limit_says_how_many_more_and_json_is_never_cut(cli: Cli, make_person: MakePerson) -> None:
+    for n in range(60):
+        make_person(f"Person {n:02}", body="## Notes\n- loves poetry\n")
+    cut = cli("search", "poetry", "--limit", "3").stdout.splitlines()
+    assert len(cut) == 4 and all(line.endswith("loves [poetry]") for line in cut[:3])
+    assert cut[3] == "and 57 more: `vault search --all` shows every one (or `--json`)"
+    assert len(cli("search", "poetry").stdout.splitlines()) == 51  # 50 by default, and the line
+    assert len(cli("search", "poetry", "--all").stdout.splitlines()) == 60
+    assert len(json.loads(cli("search", "poetry", "--json").stdout)["results"]) == 60

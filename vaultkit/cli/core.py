@@ -225,13 +225,17 @@ def list_(
 def search(
     ctx: typer.Context,
     words: Annotated[list[str], typer.Argument(help="Words to find (all of them).")],
+    limit: Annotated[int, typer.Option(help="Print at most this many notes (--json prints all).")] = LIMIT,
+    show_all: Annotated[bool, typer.Option("--all", help="Print every note found.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Search people, meeting and daily notes for words.
+    """Search people, meeting and daily notes for words, best first.
 
     Example: vault search poetry horses
     """
-    hits = settings_of(ctx).workspace().search(words)
+    rows_shown = row_limit(limit, show_all)
+    workspace = settings_of(ctx).workspace()
+    hits = workspace.search(words, None if as_json else rows_shown)
     if as_json:
         print_json({"results": [hit.to_json() for hit in hits]})
         return
@@ -240,6 +244,10 @@ def search(
         raise typer.Exit(1)
     for hit in hits:
         typer.echo(f"{hit.path}: {hit.snippet}")
+    if rows_shown is not None and len(hits) == rows_shown:
+        more = workspace.search_count(words) - rows_shown
+        if more > 0:
+            typer.echo(f"and {more:,} more: `vault search --all` shows every one (or `--json`)")
 
 
 @app.command()

@@ -8,12 +8,14 @@ from typing import Annotated
 import typer
 
 from vaultkit.cli.app import (
+    LIMIT,
     VaultGroup,
     app,
     console,
     handle_errors,
     parse_date,
     print_json,
+    row_limit,
     settings_of,
     table,
 )
@@ -56,6 +58,8 @@ def followups(
     ctx: typer.Context,
     names: Annotated[str | None, typer.Argument(help="Only these people (NAME or NAME,NAME,...).")] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="Only those past their due date.")] = False,
+    limit: Annotated[int, typer.Option(help="Print at most this many (--json prints all).")] = LIMIT,
+    show_all: Annotated[bool, typer.Option("--all", help="Print every follow-up.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List open follow-ups (tasks in person notes and meeting notes), soonest due first.
@@ -64,6 +68,7 @@ def followups(
     """
     from vaultkit.meetings import open_followups
 
+    rows_shown = row_limit(limit, show_all)
     workspace = settings_of(ctx).workspace()
     items = open_followups(workspace, names, overdue=overdue)
     today = workspace.today
@@ -84,11 +89,15 @@ def followups(
     typer.echo(f"{len(items)} open follow-up{'s' if len(items) != 1 else ''}, {late} overdue:")
     from vaultkit.notes.grammar import DUE_MARK_RE
 
-    for item in items:
+    for item in items[: len(items) if rows_shown is None else rows_shown]:
         due_text = item.due.isoformat() if item.due else "no date"
         mark = "late" if item.due and item.due < today else ""
         text = DUE_MARK_RE.sub("", item.text)
         typer.echo(f"  {due_text:<10} {mark:<4}  {item.person}: {text}  ({item.path}:{item.line})")
+    if rows_shown is not None and len(items) > rows_shown:
+        typer.echo(
+            f"and {len(items) - rows_shown:,} more: `vault followups --all` shows every one (or `--json`)"
+        )
 
 
 @app.command()

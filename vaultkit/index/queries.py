@@ -206,19 +206,28 @@ class Queries(IndexBase):
         items.sort(key=lambda f: (f.due or dt.date.max, f.person.casefold(), f.path, f.line))
         return items
 
-    def search(self, words: Sequence[str], limit: int = 50) -> list[tuple[str, str, str]]:
-        """Full-text search: (path, name, snippet) of people, meeting and daily notes holding every word."""
-        terms = [w for word in words for w in word.split() if w.strip()]
-        if not terms:
+    def search(self, words: Sequence[str], limit: int | None = 50) -> list[tuple[str, str, str]]:
+        """Full-text search: (path, name, snippet) of people, meeting and daily notes holding
+        every word, best first; at most `limit` (None: all)."""
+        query = _fts_query(words)
+        if not query:
             return []
-        query = " ".join('"' + term.replace('"', '""') + '"' for term in terms)
         rows = self.db.execute(
             "SELECT path, name, snippet(notes_fts, 2, '[', ']', '…', 12) FROM notes_fts "
-            "WHERE notes_fts MATCH ? AND path IN (SELECT path FROM files WHERE kind IN ('person', 'meeting', 'daily')) "
-            "ORDER BY rank LIMIT ?",
-            (query, limit),
+            f"WHERE notes_fts MATCH ? AND {_SEARCHED} ORDER BY rank LIMIT ?",
+            (query, -1 if limit is None else limit),
         )
         return [(r[0], r[1], " ".join(r[2].split())) for r in rows]
+
+    def search_count(self, words: Sequence[str]) -> int:
+        """How many notes `search` finds in all."""
+        query = _fts_query(words)
+        if not query:
+            return 0
+        row = self.db.execute(
+            f"SELECT count(*) FROM notes_fts WHERE notes_fts MATCH ? AND {_SEARCHED}", (query,)
+        )
+        return int(row.fetchone()[0])
 
     def problems(self) -> list[Problem]:
         """Problems found while reading notes, name and alias clashes, and what the last
@@ -294,3 +303,12 @@ class Queries(IndexBase):
                 "ORDER BY p.name_key, p.path"
             )
         ]
+
+
+_SEARCHED = "path IN (SELECT path FROM files WHERE kind IN ('person', 'meeting', 'daily'))"
+
+
+def _fts_query(words: Sequence[str]) -> str:
+    """An FTS5 query holding every word, each quoted (so no word is read as an operator)."""
+    terms = [w for word in words for w in word.split() if w.strip()]
+    return " ".join('"' + term.replace('"', '""') + '"' for term in terms)
