@@ -1233,8 +1233,8 @@ def test_followups_limit_and_all(cli: Cli, make_person: MakePerson) -> None:
     cut = cli("followups", "--limit", "2").stdout.splitlines()
     assert cut == [
         "5 open follow-ups, 0 overdue:",
-        "  2026-12-01        Ann: Task 1  (People/Ann.md:2)",
-        "  2026-12-02        Ann: Task 2  (People/Ann.md:3)",
+        "  2026-12-01       Ann: Task 1  (People/Ann.md:2)",
+        "  2026-12-02       Ann: Task 2  (People/Ann.md:3)",
         "and 3 more: `vault followups --all` shows every one (or `--json`)",
     ]
     assert len(cli("followups", "--all").stdout.splitlines()) == 6
