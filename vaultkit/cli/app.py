@@ -263,13 +263,13 @@ ALL_WIDTH_ROWS = 200  # --all sizes its columns on this many rows, not on every 
 def print_rows(
     headers: list[str], rows: list[list[str]], total: int, limit: int | None, command: str
 ) -> None:
-    """A list a person can read: `rows` (at most `limit`) in a table, then a line saying how
+    """A list a person can read: `rows` (the first `limit`, built by the caller) in a table, then a line saying how
     many of `total` are left and how to see them; `limit` None (`--all`) prints every row as
     plain aligned text, its columns sized on the first rows rather than measured cell by
     cell (a longer cell just pushes its own line out)."""
     if limit is not None:
         grid = table(*headers)
-        for row in rows[:limit]:
+        for row in rows:
             grid.add_row(*row)
         out = console()
         out.print(grid)

@@ -279,33 +279,22 @@ def write_output(workspace: Workspace, target: Path, text: str) -> Path:
     if full.is_dir():
         raise UsageError(f"-o {target} is a folder; give a file name")
     from vaultkit.vault.atomic import write_file
+    from vaultkit.vault.files import make_folders_below
 
+    inside = root in full.parents
     try:
-        if root in full.parents:
-            _make_folders_in_vault(root, full)
+        if inside:
+            make_folders_below(root, full.parent)
         else:
             full.parent.mkdir(parents=True, exist_ok=True)
         write_file(full, text.encode("utf-8"))
+    except FileNotFoundError as err:
+        if inside and not root.is_dir():  # a vault deleted meanwhile stays deleted
+            raise VaultGone(
+                f"the vault folder {root} is gone (deleted or moved away); "
+                f"{full.relative_to(root).as_posix()} was not written"
+            ) from None
+        raise WriteFailed(str(target), err.strerror or str(err), "nothing was written") from None
     except OSError as err:
         raise WriteFailed(str(target), err.strerror or str(err), "nothing was written") from None
     return full
-
-
-def _make_folders_in_vault(root: Path, full: Path) -> None:
-    """Make the missing folders between the vault and `full`, one at a time, never the vault itself.
-
-    A vault deleted meanwhile must stay deleted: `mkdir(parents=True)` would make it again.
-    """
-    rel = full.relative_to(root)
-    gone = VaultGone(
-        f"the vault folder {root} is gone (deleted or moved away); {rel.as_posix()} was not written"
-    )
-    if not root.is_dir():
-        raise gone
-    try:
-        for depth in range(1, len(rel.parts)):
-            (root / Path(*rel.parts[:depth])).mkdir(exist_ok=True)
-    except FileNotFoundError:
-        if root.is_dir():
-            raise
-        raise gone from None

@@ -98,12 +98,18 @@ def connect(db_path: Path) -> sqlite3.Connection:
     db = sqlite3.connect(db_path, timeout=30, isolation_level=None)
     try:
         db.execute("PRAGMA busy_timeout = 30000")
-        db.execute("PRAGMA journal_mode = WAL")
-        db.execute("PRAGMA synchronous = NORMAL")
+        _use_wal(db)
     except BaseException:
         db.close()
         raise
     return db
+
+
+def _use_wal(db: sqlite3.Connection) -> None:
+    """WAL with `synchronous = NORMAL`: readers never wait for a writer, and a commit is not
+    synced on its own (the index is a cache; a lost commit is read again)."""
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA synchronous = NORMAL")
 
 
 def is_current(db: sqlite3.Connection, config: Config) -> bool:
@@ -147,8 +153,7 @@ def create(db_path: Path, config: Config) -> sqlite3.Connection:
                 [("schema_version", str(SCHEMA_VERSION)), ("config", config.fingerprint())],
             )
         db.execute("COMMIT")
-        db.execute("PRAGMA journal_mode = WAL")
-        db.execute("PRAGMA synchronous = NORMAL")
+        _use_wal(db)
     except BaseException:
         db.close()
         raise

@@ -352,19 +352,16 @@ class Vault:
         was and raises WriteFailed.
         """
         full = self.path(rel_path)
+        gone = WriteFailed(rel_path, f"the vault folder {self.root} is gone", "nothing was written")
         if not self.root.is_dir():
-            raise WriteFailed(rel_path, f"the vault folder {self.root} is gone", "nothing was written")
+            raise gone
         try:
             if expected is None:
                 self._create(rel_path, full, data)
             else:
                 self._replace(rel_path, self._real_target(rel_path, full), data, expected)
         except FileNotFoundError:
-            if not self.root.is_dir():
-                raise WriteFailed(
-                    rel_path, f"the vault folder {self.root} is gone", "nothing was written"
-                ) from None
-            raise StaleFileError(rel_path) from None
+            raise (gone if not self.root.is_dir() else StaleFileError(rel_path)) from None
         except OSError as err:
             outcome = "it was not created" if expected is None else "it was not changed"
             raise WriteFailed(rel_path, err.strerror or str(err), outcome) from None
@@ -373,11 +370,7 @@ class Vault:
     def _create(self, rel_path: str, full: Path, data: bytes) -> None:
         if full.exists() or full.is_symlink():
             raise RefusedWrite(f"{rel_path} already exists; it was not overwritten")
-        # Folders are made one at a time below the vault, never the vault itself: a vault
-        # deleted meanwhile stays deleted (FileNotFoundError: the write fails).
-        rel_parts = full.parent.relative_to(self.root).parts
-        for depth in range(1, len(rel_parts) + 1):
-            (self.root / Path(*rel_parts[:depth])).mkdir(exist_ok=True)
+        make_folders_below(self.root, full.parent)
         try:
             write_file(full, data, new_file_mode(), exclusive=True)
         except FileExistsError:
@@ -406,6 +399,14 @@ class Vault:
                 os.close(lock)
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temp)  # the old file, or ours when it was refused
+
+
+def make_folders_below(root: Path, folder: Path) -> None:
+    """Make `folder` and the missing folders between it and `root`, one at a time, never
+    `root` itself: a vault deleted meanwhile stays deleted (FileNotFoundError instead)."""
+    parts = folder.relative_to(root).parts
+    for depth in range(1, len(parts) + 1):
+        (root / Path(*parts[:depth])).mkdir(exist_ok=True)
 
 
 def _fsync_dir(folder: Path) -> None:
