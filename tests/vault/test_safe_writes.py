@@ -457,3 +457,31 @@ def test_a_note_locked_too_long_midway_says_what_was_written(
     assert ada.read_text().endswith("## Log\n- 2026-11-22 lunch\n")
     assert bob.read_text() == "# Bob\nsaved\n"
     workspace.close()
+
+
+def test_a_kill_at_any_moment_of_vault_log_leaves_old_or_new_bytes(
+    vault_dir: Path, make_person: MakePerson, tmp_path: Path
+) -> None:
+    """kill -9 at moments spread over a `vault log` (and after it, on a slow machine): the
+    note is always whole, either as it was or with the entry; at most a dot-named temp file
+    is left beside it."""
+    ada = make_person("Ada")
+    index = tmp_path / "index.sqlite"
+    assert subprocess.run([VAULT, "--vault", str(vault_dir), "--index", str(index), "due"]).returncode == 0
+    landed = 0
+    delays = [0.01 * n for n in range(20)] + [0.5, 1.0, 3.0]
+    for n, delay in enumerate(delays):
+        before = ada.read_text()
+        run = _vault(vault_dir, index, "log", "Ada", f"entry-{n}")
+        time.sleep(delay)
+        run.kill()
+        run.communicate(timeout=60)
+        after = ada.read_text()
+        assert after == before or (
+            after.startswith("---\nlast_contact: 2026-11-22\n---\n# Ada\n") and f" entry-{n}\n" in after
+        )
+        landed += after != before
+        for leftover in ada.parent.glob(".*"):
+            assert leftover.name.endswith(atomic.TEMP_SUFFIX)
+            leftover.unlink()
+    assert 0 < landed < len(delays)  # the kills fell both before and after the write
