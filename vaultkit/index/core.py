@@ -401,7 +401,8 @@ class Index(Queries, Links, WalkStore, Heartbeat):
                 (path,),
             )
             for table, column in (
-                ("files", "path"), ("people", "path"), ("people_fields", "path"), ("aliases", "person"), ("links", "src"),
+                ("files", "path"), ("people", "path"), ("people_fields", "path"), ("aliases", "person"), ("name_keys", "person"), ("introducers", "person"),
+                ("links", "src"),
                 ("contacts", "src"), ("tasks", "src"), ("problems", "path"),
             ):  # fmt: skip
                 db.execute(f"DELETE FROM {table} WHERE {column} = ?", (path,))
