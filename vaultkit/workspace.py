@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from vaultkit.config import CONFIG_NAME, Config
 from vaultkit.dates import Cadence, parse_cadence
-from vaultkit.due import due_items
+from vaultkit.due import due_items_of
 from vaultkit.errors import (
     IncompleteWrite,
     NoteBusy,
@@ -217,8 +217,7 @@ class Workspace:
             if horizon is None:
                 raise UsageError(f"--within {within!r}: give a span such as 7d, 2w or 1m")
         until = horizon.add_to(self.today) if horizon else self.today
-        candidates = self.index.due_candidates(self.today, until)
-        return due_items(candidates, self.config, self.today, horizon, tag)
+        return due_items_of(self.index.due_rows(self.today, until), self.today, horizon, tag)
 
     def config_problems(self) -> list[Problem]:
         """The config's warnings, as problems of its file."""

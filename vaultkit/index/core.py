@@ -435,7 +435,7 @@ class Index(Queries, Links, WalkStore, Heartbeat):
             resolved = resolve_cadence(probe, self.vault.config)
             base: str | None = None
             if resolved is not None:
-                base = _iso(due_base(probe, resolved[0]))
+                base = _iso(due_base(probe.last_contact or probe.met, probe.snooze_until, resolved[0]))
             updates.append(
                 (
                     last,

@@ -8,7 +8,8 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from vaultkit.dates import shift
+from vaultkit.dates import parse_cadence, shift
+from vaultkit.due import DueRow, due_base
 from vaultkit.index.base import IndexBase
 from vaultkit.index.rows import (
     _date,
@@ -88,23 +89,50 @@ class Queries(IndexBase):
             r[0] for r in self.db.execute("SELECT name_key FROM people GROUP BY name_key HAVING count(*) > 1")
         }
 
-    def due_candidates(self, today: dt.date, horizon: dt.date) -> list[Person]:
-        """People who may be due by `horizon`: a superset that `due.due_items` then decides.
+    def due_rows(self, today: dt.date, horizon: dt.date) -> list[DueRow]:
+        """The people who may be due by `horizon`, as stored: a superset that
+        `due.due_items_of` then decides, with no Person built.
 
         The stored date is `due.due_base`, which counts every contact and knows no today;
         the rule that needs today can only make someone due earlier than it says (a contact
         after today does not count; a snooze on someone never met), so those people, and
         everyone without a stored date, are always candidates.
         """
-        return self._people_where(
-            # The planner would rather walk everyone in name order; the partial index holds
-            # only the people with a cadence, and a few thousand sort quickly.
-            "INDEXED BY people_due WHERE archived = 0 AND cadence_res IS NOT NULL AND (due_base IS NULL OR due_base <= ? "
+        # The planner would rather walk everyone in name order; the partial index holds
+        # only the people with a cadence.
+        rows = self.db.execute(
+            "SELECT name, path, tags, cadence_res, cadence_source, last_any, last_channel, met, "
+            "snooze_until, due_base, last_contact FROM people INDEXED BY people_due "
+            "WHERE archived = 0 AND cadence_res IS NOT NULL AND (due_base IS NULL OR due_base <= ? "
             "OR last_any > ? OR snooze_until IS NOT NULL)",
             (horizon.isoformat(), today.isoformat()),
-            today,
-            with_fields=False,
         )
+        today_text = today.isoformat()
+        found = []
+        for name, path, tags, cadence, source, last, channel, met, snooze, base, written in rows:
+            last_date, met_date, snooze_date = _date(last), _date(met), _date(snooze)
+            if last is not None and last > today_text:  # a contact after today does not count yet
+                last_date, channel = self._latest_until(path, written, today)
+                parsed = parse_cadence(cadence)
+                assert parsed is not None, cadence
+                base = due_base(last_date or met_date, snooze_date, parsed)
+            else:
+                base = _date(base)
+            found.append(
+                DueRow(
+                    name,
+                    path,
+                    _list_of(tags),
+                    cadence,
+                    source,
+                    last_date,
+                    channel,
+                    met_date,
+                    snooze_date,
+                    base,
+                )
+            )
+        return found
 
     def _people_where(
         self,
