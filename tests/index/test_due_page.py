@@ -26,7 +26,8 @@ def random_vault(root: Path, seed: int) -> None:
     contacts after today, snoozes before and after, met only, never contacted, archived."""
     rng = random.Random(seed)
     (root / "vaultkit.toml").write_text(
-        'default_cadence = "2m"\n[cadence_by_tag]\nfamily = "2w"\nwork = "none"\nfriend = "1m"\n', encoding="utf-8"
+        'default_cadence = "2m"\n[cadence_by_tag]\nfamily = "2w"\nwork = "none"\nfriend = "1m"\n',
+        encoding="utf-8",
     )
     for number in range(40):
         lines = []

@@ -135,10 +135,14 @@ def due(
     else:
         if within:
             until = max(page.latest or workspace.today, workspace.today)
-            typer.echo(f"{page.total} due on {workspace.today.isoformat()} or coming due by {until.isoformat()}:")
+            typer.echo(
+                f"{page.total} due on {workspace.today.isoformat()} or coming due by {until.isoformat()}:"
+            )
         else:
             typer.echo(f"{page.total} due on {workspace.today.isoformat()}:")
-        rows = [[item.name, describe_last(item), describe_every(item), describe_overdue(item)] for item in items]
+        rows = [
+            [item.name, describe_last(item), describe_every(item), describe_overdue(item)] for item in items
+        ]
         print_rows(["Who", "Last contact", "Keep in touch", "Due"], rows, page.total, rows_shown, "vault due")
     warn_problems(problems)
 
