@@ -450,16 +450,11 @@ def review_context(workspace: Workspace, monday: dt.date) -> ReviewContext:
     sunday = shift(monday, 6)  # (9999-W52 ends on the calendar's last day)
     today = min(workspace.today, sunday)
     config = workspace.config
-    due_now = workspace.due(today=today)
-    soon = [
-        item
-        for item in workspace.due(within="7d", today=today)
-        if item.due_on is not None and item.due_on > today
-    ]
-    drifting = sorted(
-        (item for item in due_now if item.days_overdue is not None and item.days_overdue > 0),
-        key=lambda item: (-(item.days_overdue or 0) / item.cadence_days, item.name.casefold()),
-    )[:DRIFTING]
+    rows = config.max_rows
+    # The index orders and counts: the review reads the first rows of each list.
+    due_now = workspace.due_page(today=today, limit=rows)
+    soon = workspace.due_page(within="7d", today=today, limit=rows, kind="coming")
+    drifting = workspace.due_page(today=today, limit=DRIFTING, kind="late").items
     met = workspace.index.met_between(monday, today)
     goal = config.new_people_per_week
     overdue: dict[tuple[str, int], OverdueFollowUp] = {}
@@ -470,14 +465,13 @@ def review_context(workspace: Workspace, monday: dt.date) -> ReviewContext:
                 (item.path, item.line), {**_followup(item, today), "people": [], "days_late": days_late}
             )
             entry["people"].append(item.person)
-    rows = config.max_rows
     return {
         "week": iso_week(monday),
         "start": monday.isoformat(),
         "end": sunday.isoformat(),
         "today": today.isoformat(),
-        "due": [_due(item) for item in due_now[:rows]],
-        "coming_due": [_due(item) for item in soon[:rows]],
+        "due": [_due(item) for item in due_now.items],
+        "coming_due": [_due(item) for item in soon.items],
         "overdue_followups": list(overdue.values())[:rows],
         "met": [{"name": name, "path": path, "met": day.isoformat()} for name, path, day in met[:rows]],
         "goal": {
@@ -492,8 +486,8 @@ def review_context(workspace: Workspace, monday: dt.date) -> ReviewContext:
         ],
         "drifting": [{**_due(item), "times_cadence": _ratio(item)} for item in drifting],
         "more": {
-            "due": max(0, len(due_now) - rows),
-            "coming_due": max(0, len(soon) - rows),
+            "due": max(0, due_now.total - rows),
+            "coming_due": max(0, soon.total - rows),
             "overdue_followups": max(0, len(overdue) - rows),
             "met": max(0, len(met) - rows),
         },

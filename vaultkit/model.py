@@ -6,7 +6,7 @@ import datetime as dt
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 PERSON, MEETING, DAILY, OTHER = "person", "meeting", "daily", "other"
 SOCIAL_KEYS = (
@@ -188,6 +188,9 @@ class Person:
     last_channel: str | None = None
 
 
+DueKind = Literal["never", "late", "today", "coming"]
+
+
 @dataclass
 class DueItem:
     """A person who is due, with why (spec §3 `vault due --json`)."""
@@ -202,6 +205,13 @@ class DueItem:
     due_on: dt.date | None
     days_overdue: int | None
     snoozed: bool = False
+
+    def kind(self, today: dt.date) -> DueKind:
+        """`never` contacted (no `due_on`), `late` (past its `due_on`), due `today`, or
+        `coming` due within the horizon."""
+        if self.due_on is None:
+            return "never"
+        return "late" if self.due_on < today else "today" if self.due_on == today else "coming"
 
     def to_json(self) -> dict[str, Any]:
         """The spec's `due` item."""

@@ -30,7 +30,7 @@ from vaultkit.errors import (
 )
 from vaultkit.index.core import Index, SyncReport
 from vaultkit.index.rows import ALIAS, FOLDED_ALIAS, FOLDED_NAME, NAME
-from vaultkit.model import DueItem, Person, Problem, fold_accents, name_key, tag_key
+from vaultkit.model import DueItem, DueKind, Person, Problem, fold_accents, name_key, tag_key
 from vaultkit.vault.files import Snapshot, Vault
 from vaultkit.vault.names import check_person_name
 
@@ -218,8 +218,9 @@ class Workspace:
         tag: str | None = None,
         today: dt.date | None = None,
         limit: int | None = None,
+        kind: DueKind | None = None,
     ) -> DuePage:
-        """`due`, cut at `limit` people, with how many are due in all (`vault due`'s table)."""
+        """`due` (only one `kind`), cut at `limit` people, with how many are due in all."""
         today = today or self.today
         horizon: Cadence | None = None
         if within and not _ZERO_HORIZON_RE.match(within):
@@ -230,7 +231,7 @@ class Workspace:
             if horizon is None:
                 raise UsageError(f"--within {within!r}: give a span such as 7d, 2w or 1m")
         until = horizon.add_to(today) if horizon else today
-        return self.index.due_page(today, until, tag_key(tag) if tag else None, limit)
+        return self.index.due_page(today, until, tag_key(tag) if tag else None, limit, kind)
 
     def config_problems(self) -> list[Problem]:
         """The config's warnings, as problems of its file."""

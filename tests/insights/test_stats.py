@@ -10,6 +10,7 @@ import pytest
 from conftest import write_note
 
 from vaultkit.config import Config
+from vaultkit.due import DuePage
 from vaultkit.insights.goals import iso_week
 from vaultkit.insights.stats import AGE_BANDS, age_band, breakdown, keeping_in_touch, network_stats
 from vaultkit.vault.files import Vault
@@ -322,7 +323,8 @@ def test_json_shape_on_the_example_vault(cli, example_vault) -> None:
 
 
 def test_network_stats_is_a_pure_function_of_its_parts() -> None:
-    touch = keeping_in_touch(0, [], [])
+    nobody = DuePage([], 0, None)
+    touch = keeping_in_touch(0, 0, nobody, nobody, [])
     stats = network_stats(
         (3, 1), [dt.date(2026, 11, 17)], touch, [], [], [], [], Config(), dt.date(2026, 11, 22)
     )

@@ -19,6 +19,7 @@ from vaultkit.index.rows import (
 )
 from vaultkit.model import (
     DueItem,
+    DueKind,
     FollowUp,
     Interaction,
     Person,
@@ -28,7 +29,15 @@ from vaultkit.model import (
 # The people with a tag or one nested below it (`model.has_tag`), given the tag key, the key
 # and `/`, and the key and `0` (the character after `/`): the nested ones sort between those.
 TAGGED = "SELECT person FROM person_tags WHERE key = ? OR (key >= ? AND key < ?)"
-_LAST_CHAR = "\U0010ffff"  # sorts after every character: `key < prefix + _LAST_CHAR` bounds a prefix
+_LAST_CHAR = "\U0010ffff"
+# `due_page`'s kinds (`DueItem.kind`) among the rows whose stored date holds (`?`: today)
+_KIND_SQL: dict[DueKind | None, str] = {
+    None: "",
+    "never": " AND due_base IS NULL AND ? IS NOT NULL",  # (the ? keeps one parameter per kind)
+    "late": " AND due_base < ?",
+    "today": " AND due_base = ?",
+    "coming": " AND due_base > ?",
+}  # sorts after every character: `key < prefix + _LAST_CHAR` bounds a prefix
 
 
 class Queries(IndexBase):
@@ -95,10 +104,16 @@ class Queries(IndexBase):
         }
 
     def due_page(
-        self, today: dt.date, horizon: dt.date, tag: str | None = None, limit: int | None = None
+        self,
+        today: dt.date,
+        horizon: dt.date,
+        tag: str | None = None,
+        limit: int | None = None,
+        kind: DueKind | None = None,
     ) -> DuePage:
-        """Who is due by `horizon` as of `today` (with the tag `tag`, a `tag_key`), in the
-        spec's order: the first `limit` (all without), how many in all, the latest due date.
+        """Who is due by `horizon` as of `today` (with the tag `tag`, a `tag_key`; only one
+        `kind`), in the spec's order: the first `limit` (all without), how many in all, the
+        latest due date.
 
         Nearly everyone's stored dates hold as they are: SQLite orders, cuts and counts
         them (`due.due_order`, with the stored `period`). The others, whose stored date
@@ -109,10 +124,10 @@ class Queries(IndexBase):
         plain = (
             "FROM people INDEXED BY people_due WHERE archived = 0 AND cadence_res IS NOT NULL "
             "AND (due_base IS NULL OR due_base <= ?) AND (last_any IS NULL OR last_any <= ?) "
-            f"AND NOT (due_base IS NULL AND coalesce(snooze_until > ?, 0)){tagged}"
+            f"AND NOT (due_base IS NULL AND coalesce(snooze_until > ?, 0)){tagged}{_KIND_SQL[kind]}"
         )
         today_text = today.isoformat()
-        params = (horizon.isoformat(), today_text, today_text, *tag_params)
+        params = (horizon.isoformat(), today_text, today_text, *tag_params, *([today_text] if kind else []))
         total, latest = self.db.execute(f"SELECT count(*), max(due_base) {plain}", params).fetchone()
         rows = self.db.execute(
             "SELECT name, path, cadence_res, cadence_source, period, last_any, last_channel, due_base, "
@@ -130,6 +145,7 @@ class Queries(IndexBase):
                 )
             )  # fmt: skip
         odd = due_items_of(self.due_rows(today, horizon, tag, odd_only=True), today, horizon)
+        odd = [item for item in odd if kind is None or item.kind(today) == kind]
         merged = list(heapq.merge(items, odd, key=due_order))
         latest = max([_date(latest), *(item.due_on for item in odd)], key=lambda d: d or dt.date.min)
         return DuePage(merged if limit is None else merged[:limit], total + len(odd), latest)

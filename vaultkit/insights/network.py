@@ -49,6 +49,7 @@ VIEW_WEEKS = 12
 DRIFTING_SHOWN = 5
 LOSING_SHOWN = 10
 NEVER_SHOWN = 10
+TOUCH_LISTED = max(DRIFTING_SHOWN, NEVER_SHOWN)  # the figures keep this many of each list
 INTROS_SHOWN = 20  # of each kind, the latest: a graph of hundreds of people shows nothing
 GROUPS_SHOWN = 8
 PIE_SLICES = 6
@@ -65,7 +66,13 @@ def collect_stats(workspace: Workspace, since: dt.date | None = None) -> Network
     """Every figure of `vault stats` for this vault as of the workspace's today: counted and
     grouped by the index, so that no object is made for each person."""
     index, config, today = workspace.index, workspace.config, workspace.today
-    touch = keeping_in_touch(index.with_cadence(), workspace.due(), losing(workspace))
+    touch = keeping_in_touch(
+        index.with_cadence(),
+        workspace.due_page(limit=0).total,
+        workspace.due_page(kind="late", limit=TOUCH_LISTED),
+        workspace.due_page(kind="never", limit=TOUCH_LISTED),
+        losing(workspace),
+    )
     tag_groups, birthday_groups, facet_groups = (
         index.tag_groups(),
         index.birthday_groups(),
@@ -540,9 +547,9 @@ def view_context(
                 }
                 for item in touch.drifting[:drifting_shown]
             ],
-            "more_drifting": max(0, len(touch.drifting) - drifting_shown),
+            "more_drifting": max(0, touch.drifting_count - drifting_shown),
             "never_contacted": [item.name for item in touch.never_contacted[:never_shown]],
-            "more_never": max(0, len(touch.never_contacted) - never_shown),
+            "more_never": max(0, touch.never_count - never_shown),
             "losing_touch": [
                 {"name": item.name, "last": item.last.isoformat() if item.last else None}
                 for item in touch.losing_touch[:losing_shown]

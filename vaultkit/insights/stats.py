@@ -15,7 +15,7 @@ from typing import Any
 
 from vaultkit.config import OPTIONAL_DIMENSIONS, Config
 from vaultkit.dates import add_months, parse_birthday
-from vaultkit.due import resolve_cadence
+from vaultkit.due import DuePage, resolve_cadence
 from vaultkit.insights.goals import streak_of, weekly_new
 from vaultkit.introductions import IntroPair, IntroReceived
 from vaultkit.model import DueItem, Person, has_tag, name_key
@@ -64,8 +64,10 @@ class KeepingInTouch:
 
     with_cadence: int
     on_time: int
-    drifting: tuple[DueItem, ...]
-    never_contacted: tuple[DueItem, ...]
+    drifting: tuple[DueItem, ...]  # the furthest overdue first: the first few of drifting_count
+    drifting_count: int
+    never_contacted: tuple[DueItem, ...]  # by name: the first few of never_count
+    never_count: int
     losing_touch: tuple[LosingTouch, ...]
 
     @property
@@ -225,15 +227,18 @@ def losing_touch(people: Iterable[Person], config: Config, today: dt.date) -> li
 
 
 def keeping_in_touch(
-    with_cadence: int, due: Sequence[DueItem], losing: Sequence[LosingTouch]
+    with_cadence: int, due: int, drifting: DuePage, never: DuePage, losing: Sequence[LosingTouch]
 ) -> KeepingInTouch:
-    """On time = has a cadence and is not due today (a snooze counts as on time); `due` is
-    who is due today (`vault due`), `losing` who is losing touch (`losing_touch`)."""
+    """On time = has a cadence and is not due today (a snooze counts as on time). `due` is
+    how many are due today; `drifting` and `never` are `vault due`'s late and never
+    contacted people (`DueKind`), `losing` who is losing touch (`losing_touch`)."""
     return KeepingInTouch(
         with_cadence=with_cadence,
-        on_time=with_cadence - len(due),
-        drifting=tuple(item for item in due if item.days_overdue is not None and item.days_overdue > 0),
-        never_contacted=tuple(item for item in due if item.due_on is None),
+        on_time=with_cadence - due,
+        drifting=tuple(drifting.items),
+        drifting_count=drifting.total,
+        never_contacted=tuple(never.items),
+        never_count=never.total,
         losing_touch=tuple(losing),
     )
 
