@@ -59,6 +59,8 @@ _NODE_ID_RE = re.compile(r"[^A-Za-z0-9]+")
 # -- gathering ------------------------------------------------------------------------------
 def collect_stats(workspace: Workspace, since: dt.date | None = None) -> NetworkStats:
     """Every figure of `vault stats` for this vault as of the workspace's today."""
+    if since is not None and since > workspace.today:
+        raise UsageError(f"--since {since} is after today ({workspace.today})")
     # Only the keys the figures read: at 100,000 people every whole front matter costs 100 MB.
     dimensions = (*workspace.config.stats_dimensions, *OPTIONAL_DIMENSIONS)
     people = workspace.people(with_fields=True, field_keys=dimensions)
