@@ -53,7 +53,7 @@ WRITE = ToolAnnotations(read_only_hint=False, destructive_hint=False, open_world
 class VaultServer(MCPServer[Any]):
     """The SDK's server, with every person listed as a resource."""
 
-    def __init__(self, open_workspace: OpenWorkspace, allow_writes: bool) -> None:
+    def __init__(self, open_workspace: OpenWorkspace) -> None:
         super().__init__(
             "vaultkit",
             version=__version__,
@@ -61,7 +61,6 @@ class VaultServer(MCPServer[Any]):
             log_level="WARNING",  # refusals are the client's to show, not the log's
         )
         self.open_workspace = open_workspace
-        self.allow_writes = allow_writes
         self.turn = threading.Lock()  # sync handlers run in worker threads: one request at a time
 
     def answer(self, work: Callable[[Workspace], T], refusal: Callable[[str], Exception] = ToolError) -> T:
@@ -125,17 +124,13 @@ def _prompt_error(message: str) -> Exception:
     return MCPError(code=INVALID_PARAMS, message=message)
 
 
-def _resource_error(message: str) -> Exception:
-    return ResourceError(message)
-
-
 def build_server(open_workspace: OpenWorkspace, allow_writes: bool = False) -> VaultServer:
     """The server with its tools (the write tools only with `allow_writes`), resources and prompts."""
     from vaultkit import answers
     from vaultkit.mcp import prompts
     from vaultkit.meetings import meeting_context, person_context
 
-    server = VaultServer(open_workspace, allow_writes)
+    server = VaultServer(open_workspace)
     answer = server.answer
 
     def tool(annotations: ToolAnnotations) -> Callable[[Callable[..., T]], Callable[..., T]]:
@@ -321,7 +316,7 @@ def build_server(open_workspace: OpenWorkspace, allow_writes: bool = False) -> V
                 raise ResourceNotFoundError(str(err)) from None
             return decode_note(ref.path, workspace.vault.read(ref.path).data)
 
-        return answer(run, refusal=_resource_error)
+        return answer(run, refusal=ResourceError)
 
     def brief(name: str, write: Callable[..., str]) -> str:
         def run(workspace: Workspace) -> str:
