@@ -24,6 +24,7 @@ PAGES = {
     "sync.md": "sync",
     "import-export.md": "import-export",
     "insights.md": "insights",
+    "assistants.md": "assistants",
     "library.md": "library",
     "architecture.md": "architecture",
     "performance.md": "performance",

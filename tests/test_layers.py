@@ -22,9 +22,13 @@ FEATURES = (
     "vaultkit.meetings",
     "vaultkit.watch",
     "vaultkit.checks",
+    "vaultkit.answers",
+    "vaultkit.mcp",
     "vaultkit.cli",
 )
 UI_LIBRARIES = {"typer", "rich", "click"}
+# The MCP SDK and what it brings (most of a second to import): `vault mcp` alone needs them.
+MCP_LIBRARIES = {"mcp", "mcp_types", "pydantic", "anyio", "starlette"}
 
 
 def _module_name(path: Path) -> str:
@@ -116,6 +120,28 @@ def test_only_the_cli_imports_typer_rich_or_click() -> None:
         if not _under(name, "vaultkit.cli") and IMPORTS[name] & UI_LIBRARIES
     }
     assert offenders == {}
+
+
+def test_only_the_mcp_server_imports_the_sdk() -> None:
+    offenders = {
+        name: sorted(IMPORTS[name] & MCP_LIBRARIES)
+        for name in MODULES
+        if name != "vaultkit.mcp.server" and IMPORTS[name] & MCP_LIBRARIES
+    }
+    assert offenders == {}
+    assert "mcp" in IMPORTS["vaultkit.mcp.server"]
+
+
+def test_the_mcp_front_is_imported_only_by_the_cli() -> None:
+    """Like the CLI, the MCP server is a front: the core never imports it."""
+    offenders = {
+        name
+        for name in MODULES
+        if not _under(name, "vaultkit.cli", "vaultkit.mcp")
+        and any(_under(o, "vaultkit.mcp") for o in IMPORTS[name])
+    }
+    assert offenders == set()
+    assert "vaultkit.mcp.server" in IMPORTS["vaultkit.cli.mcp"]
 
 
 @pytest.mark.parametrize("name", sorted(BASE))

@@ -101,6 +101,18 @@ def test_an_ambiguous_prefix_lists_ten_people_and_counts_the_rest(
     assert str(err.value) == f"'sam' matches several people: {listed} and 3 more"
 
 
+def test_a_prefix_of_a_name_and_of_an_alias_of_one_person_is_that_person(
+    make_person: MakePerson, open_workspace: Open
+) -> None:
+    make_person("Anaïs Nin", aliases="[Anaïs, Ana]")
+    make_person("Andy Warhol")
+    workspace = open_workspace()
+    assert workspace.find_person("anai") == ref("Anaïs Nin")  # name, alias and their folded forms
+    with pytest.raises(PersonNotFound) as both:
+        workspace.find_person("an")
+    assert str(both.value) == "'an' matches several people: Anaïs Nin, Andy Warhol"
+
+
 def test_names_follow_edits_to_notes(make_person: MakePerson, open_workspace: Open, vault_dir: Path) -> None:
     note = make_person("Ada Lovelace", aliases="[Countess]")
     workspace = open_workspace()

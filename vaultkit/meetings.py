@@ -221,21 +221,27 @@ def create_meeting(
     meetings_dir = workspace.config.meetings_dir
     if not meetings_dir:
         raise ConfigError("vaultkit.toml: meetings_dir is empty; meeting notes need a folder")
-    when = date or workspace.today
     refs = workspace.find_people(names)
+    context = meeting_context(workspace, refs, date, title)
+    text = workspace.renderer().render("meeting.md.j2", **context)
+    stem = f"{context['date']} {safe_file_stem(context['title'])[:_MAX_STEM_CHARS].rstrip(' .')}"
+    path = _write_new(workspace, meetings_dir, stem, text)
+    return MeetingNote(path, dt.date.fromisoformat(context["date"]), refs)
+
+
+def meeting_context(
+    workspace: Workspace, refs: list[PersonRef], date: dt.date | None = None, title: str | None = None
+) -> MeetingContext:
+    """What a meeting note with these people would hold (what `meeting.md.j2` gets); writes nothing."""
+    when = date or workspace.today
     if title is not None and not title.strip():
         raise UsageError("--title is empty")
-    heading = " ".join(title.split()) if title else _join_names([ref.name for ref in refs])
-    context: MeetingContext = {
+    return {
         "date": when.isoformat(),
         "today": workspace.today.isoformat(),
-        "title": heading,
+        "title": " ".join(title.split()) if title else _join_names([ref.name for ref in refs]),
         "people": [person_context(workspace, ref, when) for ref in refs],
     }
-    text = workspace.renderer().render("meeting.md.j2", **context)
-    stem = f"{when.isoformat()} {safe_file_stem(heading)[:_MAX_STEM_CHARS].rstrip(' .')}"
-    path = _write_new(workspace, meetings_dir, stem, text)
-    return MeetingNote(path, when, refs)
 
 
 def _join_names(names: list[str]) -> str:

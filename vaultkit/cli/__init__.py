@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from vaultkit.cli import core as core
 from vaultkit.cli import io as io
+from vaultkit.cli import mcp as mcp
 from vaultkit.cli import meet as meet
 from vaultkit.cli import network as network
 from vaultkit.cli import sync as sync

@@ -104,16 +104,21 @@ class Settings:
 
     def workspace(self, sync: bool = True) -> Workspace:
         """Open the vault and its index, and bring the index up to date."""
-        from vaultkit.vault.files import Vault, find_vault_root
-        from vaultkit.workspace import Workspace
-
         if self._workspace is None:
-            root = find_vault_root(self.vault_option, Path.cwd())
-            index = Path(self.index_option).expanduser() if self.index_option else None
-            self._workspace = Workspace(Vault(root), index, self.today(), notify=_notice)
+            self._workspace = self.open_workspace()
             if sync:
                 self._workspace.sync()
         return self._workspace
+
+    def open_workspace(self) -> Workspace:
+        """A new Workspace on the vault and index the options name, as of today (not synced;
+        the caller closes it). `vault mcp` opens one per request, so "today" moves at midnight."""
+        from vaultkit.vault.files import Vault, find_vault_root
+        from vaultkit.workspace import Workspace
+
+        root = find_vault_root(self.vault_option, Path.cwd())
+        index = Path(self.index_option).expanduser() if self.index_option else None
+        return Workspace(Vault(root), index, self.today(), notify=_notice)
 
 
 def _notice(line: str) -> None:
@@ -355,7 +360,7 @@ def main() -> None:
         # `vault search x | head -1`: end quietly when the reader stops, as Unix tools do.
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     args = sys.argv[1:]
-    if command_named(args) == "watch":
+    if command_named(args) in ("watch", "mcp"):
         import gc
 
         gc.enable()  # (off for one-shot commands: see vaultkit.cli.launch) it runs for days

@@ -113,23 +113,15 @@ def due(
     from vaultkit.due import describe_every, describe_last, describe_overdue
 
     workspace = settings_of(ctx).workspace()
+    if as_json:
+        from vaultkit.answers import due_answer
+
+        print_json(due_answer(workspace, within=within, tag=tag))
+        return
     # The table needs the first rows and a count: the index orders and cuts the rest.
-    page = workspace.due_page(within=within, tag=tag, limit=None if as_json else rows_shown)
+    page = workspace.due_page(within=within, tag=tag, limit=rows_shown)
     items = page.items
     problems = workspace.problems()
-    if as_json:
-        from vaultkit.views.builtin import overdue_followups, upcoming_birthdays_of
-
-        print_json(
-            {
-                "today": workspace.today.isoformat(),
-                "due": [item.to_json() for item in items],
-                "problems": [p.to_json() for p in problems],
-                "followups": [f.to_json() for f in overdue_followups(workspace)],
-                "birthdays": [b.to_json() for b in upcoming_birthdays_of(workspace)],
-            }
-        )
-        return
     if not items:
         typer.echo(f"Nobody is due on {workspace.today.isoformat()}. Enjoy your day.")
     else:
@@ -158,10 +150,13 @@ def show(
 
     Example: vault show Ada
     """
-    person = settings_of(ctx).workspace().show(name)
+    workspace = settings_of(ctx).workspace()
     if as_json:
-        print_json(person.to_json())
+        from vaultkit.answers import show_answer
+
+        print_json(show_answer(workspace, name))
         return
+    person = workspace.show(name)
     from vaultkit.notes.parse import plain_text
 
     echo = typer.echo
@@ -236,10 +231,12 @@ def search(
     """
     rows_shown = row_limit(limit, show_all)
     workspace = settings_of(ctx).workspace()
-    hits = workspace.search(words, None if as_json else rows_shown)
     if as_json:
-        print_json({"results": [hit.to_json() for hit in hits]})
+        from vaultkit.answers import search_answer
+
+        print_json(search_answer(workspace, words))
         return
+    hits = workspace.search(words, rows_shown)
     if not hits:
         typer.echo("No notes match.")
         raise typer.Exit(1)

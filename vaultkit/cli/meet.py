@@ -66,22 +66,17 @@ def followups(
 
     Example: vault followups Ada --overdue
     """
-    from vaultkit.meetings import open_followups
-
     rows_shown = row_limit(limit, show_all)
     workspace = settings_of(ctx).workspace()
+    if as_json:
+        from vaultkit.answers import followups_answer
+
+        print_json(followups_answer(workspace, names, overdue=overdue))
+        return
+    from vaultkit.meetings import open_followups
+
     items = open_followups(workspace, names, overdue=overdue)
     today = workspace.today
-    if as_json:
-        print_json(
-            {
-                "today": today.isoformat(),
-                "followups": [
-                    item.to_json() | {"overdue": bool(item.due and item.due < today)} for item in items
-                ],
-            }
-        )
-        return
     if not items:
         typer.echo("No overdue follow-ups." if overdue else "No open follow-ups.")
         return

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from vaultkit.cli.app import app, console, handle_errors, parse_date, print_json, settings_of, table
-from vaultkit.errors import UsageError
 
 if TYPE_CHECKING:  # the figures' module is imported when `vault stats` runs
     from vaultkit.insights.network import StatsView
@@ -48,16 +47,16 @@ def stats(
 
     Example: vault stats --since 2026-09-01
     """
-    from vaultkit.insights.network import collect_stats, view_context, write_network
-
     workspace = settings_of(ctx).workspace()
     since_date = parse_date("--since", since)
-    if since_date is not None and since_date > workspace.today:
-        raise UsageError(f"--since {since_date} is after today ({workspace.today})")
-    figures = collect_stats(workspace, since_date)
     if as_json:
-        print_json(figures.to_json())
+        from vaultkit.answers import stats_answer
+
+        print_json(stats_answer(workspace, since_date))
         return
+    from vaultkit.insights.network import collect_stats, view_context, write_network
+
+    figures = collect_stats(workspace, since_date)
     _print_stats(view_context(figures, weeks_shown=None if since_date else 12))
     path, written = write_network(workspace, None if since_date else figures)
     if path is not None:
@@ -173,13 +172,15 @@ def suggest(
 
     Example: vault suggest --n 3
     """
+    workspace = settings_of(ctx).workspace()
+    if as_json:
+        from vaultkit.answers import suggest_answer
+
+        print_json(suggest_answer(workspace, n))
+        return
     from vaultkit.insights.network import suggest as suggest_people
 
-    workspace = settings_of(ctx).workspace()
     picks = suggest_people(workspace, n)
-    if as_json:
-        print_json({"today": workspace.today.isoformat(), "suggestions": [p.to_json() for p in picks]})
-        return
     if not picks:
         typer.echo(f"Nobody to suggest on {workspace.today.isoformat()}. Enjoy your day.")
         return

@@ -269,6 +269,7 @@ class Queries(IndexBase):
         """How many people have a name key (of any kind) starting with one of `prefixes`, and
         (path, name) of the first `limit` of them by name."""
         ranges = " UNION ".join(["SELECT person FROM name_keys WHERE key >= ? AND key < ?"] * len(prefixes))
+        ranges = f"SELECT DISTINCT person FROM ({ranges})"  # a person matches by name, alias, folded
         bounds = [bound for prefix in prefixes for bound in (prefix, prefix + _LAST_CHAR)]
         count = self.db.execute(f"SELECT count(*) FROM ({ranges})", bounds).fetchone()[0]
         rows = self.db.execute(

@@ -66,6 +66,8 @@ def collect_stats(workspace: Workspace, since: dt.date | None = None) -> Network
     """Every figure of `vault stats` for this vault as of the workspace's today: counted and
     grouped by the index, so that no object is made for each person."""
     index, config, today = workspace.index, workspace.config, workspace.today
+    if since is not None and since > today:
+        raise UsageError(f"--since {since} is after today ({today})")
     touch = keeping_in_touch(
         index.with_cadence(),
         workspace.due_page(limit=0).total,

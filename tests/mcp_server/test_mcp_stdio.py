@@ -1,0 +1,188 @@
+"""`vault mcp` as an assistant starts it: the installed `vault` command, a subprocess on stdio.
+
+Also: without the SDK it says how to install it; `vault --help` and `vault due` never
+import it (nor pydantic).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from mcp import ClientSession, StdioServerParameters, stdio_client
+
+from tests.conftest import TODAY
+
+VAULT = str(Path(sys.executable).with_name("vault"))
+LAUNCH = "from vaultkit.cli.launch import main; main()"
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+def _env() -> dict[str, str]:
+    return {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("VAULTKIT_VAULT", "VAULTKIT_TODAY", "VAULTKIT_INDEX")
+    }
+
+
+def _options(vault: Path, tmp_path: Path) -> list[str]:
+    return ["--vault", str(vault), "--index", str(tmp_path / "index.sqlite"), "--today", TODAY]
+
+
+async def test_an_assistant_starts_it_and_calls_a_tool(example_vault: Path, tmp_path: Path) -> None:
+    params = StdioServerParameters(
+        command=VAULT, args=[*_options(example_vault, tmp_path), "mcp", "--allow-writes"], env=_env()
+    )
+    async with stdio_client(params) as (read, write), ClientSession(read, write) as session:
+        hello = await session.initialize()
+        assert hello.server_info.name == "vaultkit"
+        tools = {tool.name for tool in (await session.list_tools()).tools}
+        assert {"due", "prepare_meeting", "log_interaction"} <= tools
+        due = await session.call_tool("due", {})
+        assert not due.is_error
+        assert "Tunde Adeyemi" in [item["name"] for item in due.structured_content["due"]]
+        logged = await session.call_tool(
+            "log_interaction", {"names": "Tunde", "text": "lunch", "channel": "lunch"}
+        )
+        assert not logged.is_error, logged.content
+    # What the assistant logged, `vault due` (another process, the same index) reflects.
+    result = subprocess.run(
+        [VAULT, *_options(example_vault, tmp_path), "due", "--json"],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Tunde Adeyemi" not in [item["name"] for item in json.loads(result.stdout)["due"]]
+
+
+def test_stdout_carries_only_protocol_lines(example_vault: Path, tmp_path: Path) -> None:
+    # A broken note (reported on stderr or in answers, never on stdout) and a refused call.
+    (example_vault / "People/Broken.md").write_bytes(b"---\ntags: [person\n---\n")
+    requests = [
+        {
+            "jsonrpc": "2.0",
+            "id": 1,
+            "method": "initialize",
+            "params": {
+                "protocolVersion": "2025-06-18",
+                "capabilities": {},
+                "clientInfo": {"name": "t", "version": "1"},
+            },
+        },
+        {"jsonrpc": "2.0", "method": "notifications/initialized"},
+        {"jsonrpc": "2.0", "id": 2, "method": "tools/list"},
+        {
+            "jsonrpc": "2.0",
+            "id": 3,
+            "method": "tools/call",
+            "params": {"name": "show_person", "arguments": {"name": "Zed"}},
+        },
+        {"jsonrpc": "2.0", "id": 4, "method": "tools/call", "params": {"name": "due", "arguments": {}}},
+        {"jsonrpc": "2.0", "id": 5, "method": "resources/read", "params": {"uri": "vault://people/Broken"}},
+    ]
+    server = subprocess.Popen(
+        [VAULT, *_options(example_vault, tmp_path), "mcp"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=_env(),
+    )
+    assert server.stdin is not None and server.stdout is not None
+    answers = []
+    for request in requests:
+        server.stdin.write(json.dumps(request) + "\n")
+        server.stdin.flush()
+        if "id" in request:  # wait for the answer, as a client does
+            answers.append(json.loads(server.stdout.readline()))
+    server.stdin.close()
+    rest = server.stdout.read()
+    server.wait(timeout=60)
+    assert server.returncode == 0
+    assert rest == ""
+    assert [answer["id"] for answer in answers] == [1, 2, 3, 4, 5]
+    assert all(answer["jsonrpc"] == "2.0" for answer in answers)
+    assert answers[2]["result"]["isError"] is True
+    assert "nobody called 'Zed' in the vault" in answers[2]["result"]["content"][0]["text"]
+    problems = answers[3]["result"]["structuredContent"]["problems"]
+    assert [p["path"] for p in problems] == ["People/Broken.md"]
+    assert "People/Broken.md" in answers[4]["error"]["message"]
+
+
+def test_it_ends_when_stdin_closes(example_vault: Path, tmp_path: Path) -> None:
+    result = subprocess.run(
+        [VAULT, *_options(example_vault, tmp_path), "mcp"],
+        input="",
+        capture_output=True,
+        text=True,
+        env=_env(),
+        timeout=60,
+    )
+    assert (result.returncode, result.stdout) == (0, "")
+
+
+def test_outside_a_vault_it_fails_before_serving(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [VAULT, "--vault", str(tmp_path / "nowhere"), "mcp"],
+        input="",
+        capture_output=True,
+        text=True,
+        env=_env(),
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert len(result.stderr.splitlines()) == 1 and "nowhere" in result.stderr
+
+
+def test_without_the_extra_it_says_how_to_install_it(example_vault: Path, tmp_path: Path) -> None:
+    # `sys.modules["mcp"] = None` makes `import mcp` fail as it does when it is not installed.
+    script = f"import sys; sys.modules['mcp'] = None; {LAUNCH}"
+    result = subprocess.run(
+        [sys.executable, "-c", script, *_options(example_vault, tmp_path), "mcp"],
+        input="",
+        capture_output=True,
+        text=True,
+        env=_env(),
+        timeout=60,
+    )
+    assert (result.returncode, result.stdout) == (1, "")
+    assert (
+        result.stderr
+        == "vault: `vault mcp` needs the MCP SDK, an optional extra: pip install 'vaultkit[mcp]'\n"
+    )
+
+
+@pytest.mark.parametrize("command", [["--help"], ["due"], ["due", "--json"], ["mcp", "--help"]])
+def test_start_up_never_imports_the_sdk(command: list[str], example_vault: Path, tmp_path: Path) -> None:
+    # -X importtime names every module the process imports, on stderr.
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", LAUNCH, *_options(example_vault, tmp_path), *command],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    imported = {
+        line.rpartition("|")[2].strip().split(".")[0]
+        for line in result.stderr.splitlines()
+        if line.startswith("import time:")
+    }
+    assert "vaultkit" in imported and "typer" in imported
+    assert (
+        imported & {"mcp", "mcp_types", "pydantic", "pydantic_core", "starlette", "anyio", "httpx"} == set()
+    )

@@ -1,0 +1,67 @@
+"""What the read commands answer, in the JSON shapes their `--json` prints.
+
+The CLI prints these objects and `vault mcp` returns them as structured content, so an
+assistant sees exactly what `vault due --json` shows (spec §3). Each is a plain dict of
+JSON values; the modules that gather the data are imported only when an answer needs them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from vaultkit.workspace import Workspace
+
+
+def due_answer(workspace: Workspace, within: str | None = None, tag: str | None = None) -> dict[str, Any]:
+    """`vault due --json`: who is due, the problems, overdue follow-ups and coming birthdays."""
+    from vaultkit.views.builtin import overdue_followups, upcoming_birthdays_of
+
+    items = workspace.due(within=within, tag=tag)
+    return {
+        "today": workspace.today.isoformat(),
+        "due": [item.to_json() for item in items],
+        "problems": [p.to_json() for p in workspace.problems()],
+        "followups": [f.to_json() for f in overdue_followups(workspace)],
+        "birthdays": [b.to_json() for b in upcoming_birthdays_of(workspace)],
+    }
+
+
+def show_answer(workspace: Workspace, name: str) -> dict[str, Any]:
+    """`vault show --json`: one person with interactions and follow-ups."""
+    return workspace.show(name).to_json()
+
+
+def search_answer(workspace: Workspace, words: Sequence[str]) -> dict[str, Any]:
+    """`vault search --json`: every note holding all the words, best first."""
+    return {"results": [hit.to_json() for hit in workspace.search(words)]}
+
+
+def followups_answer(workspace: Workspace, names: str | None = None, overdue: bool = False) -> dict[str, Any]:
+    """`vault followups --json`: open follow-ups (of these people), soonest due first."""
+    from vaultkit.meetings import open_followups
+
+    today = workspace.today
+    return {
+        "today": today.isoformat(),
+        "followups": [
+            item.to_json() | {"overdue": bool(item.due and item.due < today)}
+            for item in open_followups(workspace, names, overdue=overdue)
+        ],
+    }
+
+
+def suggest_answer(workspace: Workspace, count: int = 5) -> dict[str, Any]:
+    """`vault suggest --json`: whom to reach out to today, each with why."""
+    from vaultkit.insights.network import suggest
+
+    picks = suggest(workspace, count)
+    return {"today": workspace.today.isoformat(), "suggestions": [p.to_json() for p in picks]}
+
+
+def stats_answer(workspace: Workspace, since: dt.date | None = None) -> dict[str, Any]:
+    """`vault stats --json`: the network's figures (counting from `since`)."""
+    from vaultkit.insights.network import collect_stats
+
+    return collect_stats(workspace, since).to_json()

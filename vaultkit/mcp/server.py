@@ -1,0 +1,343 @@
+"""The MCP server: tools, resources and prompts over the same core calls as the commands.
+
+Every request opens its own Workspace (so the index is brought up to date first, and
+"today" moves at midnight), makes one call into the core and closes it; requests take
+turns. A `VaultkitError` becomes the SDK's tool error carrying the CLI's one-line message
+(any other exception would reach the client only as "Error executing tool").
+"""
+
+# No `from __future__ import annotations` here: the SDK reads each tool's signature to
+# build its JSON input schema, and real annotations are what it reads most simply.
+
+import datetime as dt
+import inspect
+import threading
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
+from urllib.parse import quote
+
+from vaultkit.mcp import SdkMissing
+
+try:
+    import anyio
+    import anyio.to_thread
+    from mcp.server.mcpserver import MCPServer
+    from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError, ToolError
+    from mcp.shared.exceptions import MCPError
+    from mcp.types import INVALID_PARAMS, Resource, ToolAnnotations
+    from pydantic import Field
+except ImportError as err:  # the optional extra is not installed
+    raise SdkMissing() from err
+
+from vaultkit import __version__
+from vaultkit.dates import parse_date
+from vaultkit.errors import PersonNotFound, UsageError, VaultkitError
+from vaultkit.workspace import PersonRef, Workspace
+
+T = TypeVar("T")
+OpenWorkspace = Callable[[], Workspace]
+
+PEOPLE_URI = "vault://people/{name}"
+INSTRUCTIONS = (
+    "vaultkit is the user's personal relationship manager: one Markdown note per person, "
+    "interactions logged in notes. Ask `due` who to reach out to, `show_person` or "
+    "`prepare_meeting` before seeing someone, `search_notes` for what was said. Names may be "
+    "a name, an alias or a unique prefix; several people as 'Ada, Charles'. The write tools "
+    "(log_interaction, add_person, record_introduction) exist only when the user started "
+    "the server with --allow-writes."
+)
+READ = ToolAnnotations(read_only_hint=True, open_world_hint=False)
+WRITE = ToolAnnotations(read_only_hint=False, destructive_hint=False, open_world_hint=False)
+
+
+class VaultServer(MCPServer[Any]):
+    """The SDK's server, with every person listed as a resource."""
+
+    def __init__(self, open_workspace: OpenWorkspace) -> None:
+        super().__init__(
+            "vaultkit",
+            version=__version__,
+            instructions=INSTRUCTIONS,
+            log_level="WARNING",  # refusals are the client's to show, not the log's
+        )
+        self.open_workspace = open_workspace
+        self.turn = threading.Lock()  # sync handlers run in worker threads: one request at a time
+
+    def answer(self, work: Callable[[Workspace], T], refusal: Callable[[str], Exception] = ToolError) -> T:
+        """Run `work` on a fresh, synced Workspace; a refusal becomes `refusal(one line)`."""
+        with self.turn:
+            try:
+                workspace = self.open_workspace()
+            except VaultkitError as err:
+                raise refusal(str(err)) from None
+            try:
+                workspace.sync()
+                return work(workspace)
+            except VaultkitError as err:
+                raise refusal(str(err)) from None
+            except Exception as err:
+                explained = workspace.explain(err)  # a damaged index, a full disk
+                if explained is None:
+                    raise
+                raise refusal(str(explained)) from None
+            finally:
+                workspace.close()
+
+    async def list_resources(self) -> list[Resource]:
+        """The SDK's resources, then one `vault://people/NAME` for every person."""
+        listed = await super().list_resources()
+        return [*listed, *await anyio.to_thread.run_sync(lambda: self.answer(_people_resources))]
+
+
+def _people_resources(workspace: Workspace) -> list[Resource]:
+    seen: set[str] = set()
+    resources: list[Resource] = []
+    for path, name, _ in sorted(workspace.index.names(), key=lambda row: (row[1].casefold(), row[0])):
+        if name.casefold() in seen:
+            continue  # two notes with one name: the URI resolves to the one NAME finds
+        seen.add(name.casefold())
+        resources.append(
+            Resource(
+                uri=PEOPLE_URI.format(name=quote(name, safe="")),
+                name=name,
+                description=f"{name}'s note ({path})",
+                mime_type="text/markdown",
+            )
+        )
+    return resources
+
+
+def _date(argument: str, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return parse_date(value)
+    except ValueError as err:
+        raise UsageError(f"{argument}: {err}") from None
+
+
+def _ref(ref: PersonRef) -> dict[str, str]:
+    return {"name": ref.name, "path": ref.path}
+
+
+def _prompt_error(message: str) -> Exception:
+    return MCPError(code=INVALID_PARAMS, message=message)
+
+
+def build_server(open_workspace: OpenWorkspace, allow_writes: bool = False) -> VaultServer:
+    """The server with its tools (the write tools only with `allow_writes`), resources and prompts."""
+    from vaultkit import answers
+    from vaultkit.mcp import prompts
+    from vaultkit.meetings import meeting_context, person_context
+
+    server = VaultServer(open_workspace)
+    answer = server.answer
+
+    def tool(annotations: ToolAnnotations) -> Callable[[Callable[..., T]], Callable[..., T]]:
+        """Register a tool; its docstring, dedented, is the description an assistant reads."""
+        return lambda fn: server.tool(
+            annotations=annotations, description=inspect.cleandoc(fn.__doc__ or "")
+        )(fn)
+
+    Names = Annotated[
+        str,
+        Field(
+            description="One name or several, comma-separated: 'Ada' or 'Ada, Charles' (name, alias or prefix)."
+        ),
+    ]
+    Name = Annotated[str, Field(description="A person's name, alias or unique prefix, e.g. 'Ada'.")]
+    Date = Annotated[str | None, Field(description="A date, YYYY-MM-DD (default: today).")]
+
+    # -- read ---------------------------------------------------------------------------
+    @tool(READ)
+    def due(
+        within: Annotated[
+            str | None, Field(description="Also who comes due within this: 7d, 2w, 1m (default: due today).")
+        ] = None,
+        tag: Annotated[str | None, Field(description="Only people with this tag, e.g. 'mentor'.")] = None,
+    ) -> dict[str, Any]:
+        """Who is due for a reach-out today, most overdue first, with their last contact,
+        cadence and days overdue; also overdue follow-ups and birthdays of the next 30 days.
+        Use it for "who should I catch up with this week?" (within='7d')."""
+        return answer(lambda ws: answers.due_answer(ws, within=within, tag=tag))
+
+    @tool(READ)
+    def show_person(name: Name) -> dict[str, Any]:
+        """Everything the notes say about one person: profile fields, cadence and due date,
+        every interaction (newest first, with what was said), open follow-ups, links in and
+        out, introductions."""
+        return answer(lambda ws: answers.show_answer(ws, name))
+
+    @tool(READ)
+    def search_notes(
+        query: Annotated[str, Field(description="Words that must all appear, e.g. 'poetry horses'.")],
+    ) -> dict[str, Any]:
+        """Full-text search over people, meeting and daily notes, best first, each result with
+        a snippet marking the words in [brackets]. Words, not query syntax."""
+
+        def run(workspace: Workspace) -> dict[str, Any]:
+            words = query.split()
+            if not words:
+                raise UsageError("the query is empty: give words to search for")
+            return answers.search_answer(workspace, words)
+
+        return answer(run)
+
+    @tool(READ)
+    def list_followups(
+        name: Annotated[
+            str | None, Field(description="Only these people: 'Ada' or 'Ada, Charles' (default: everyone).")
+        ] = None,
+        overdue: Annotated[bool, Field(description="Only those past their due date.")] = False,
+    ) -> dict[str, Any]:
+        """Open follow-ups (unchecked tasks in person and meeting notes), soonest due first,
+        each with its person, due date, whether it is overdue, and the note and line."""
+        return answer(lambda ws: answers.followups_answer(ws, name, overdue=overdue))
+
+    @tool(READ)
+    def suggest(
+        n: Annotated[int, Field(description="How many people to suggest.")] = 5,
+    ) -> dict[str, Any]:
+        """Whom to reach out to today and why: the most overdue, open follow-ups due soon,
+        introductions to check in on, people you are losing touch with."""
+        return answer(lambda ws: answers.suggest_answer(ws, n))
+
+    @tool(READ)
+    def stats(
+        since: Annotated[
+            str | None,
+            Field(description="Count weeks, channels and introductions from this date, YYYY-MM-DD."),
+        ] = None,
+    ) -> dict[str, Any]:
+        """Figures about the network: new people per week against the goal and the streak,
+        share of people kept in touch on time, channels, introductions made, and diversity
+        (location, company, tags)."""
+        return answer(lambda ws: answers.stats_answer(ws, _date("since", since)))
+
+    @tool(READ)
+    def prepare_meeting(names: Names) -> dict[str, Any]:
+        """What to know before meeting these people, as `vault meet` would put it in the
+        meeting note (nothing is written): for each, the profile, last interactions from every
+        note, open follow-ups, their Notes, who they are linked with and a birthday within
+        30 days."""
+        return answer(lambda ws: dict(meeting_context(ws, ws.find_people(names))))
+
+    # -- write ----------------------------------------------------------------------------
+    if allow_writes:
+
+        @tool(WRITE)
+        def log_interaction(
+            names: Names,
+            text: Annotated[str, Field(description="What happened and what was said, one line.")],
+            date: Annotated[
+                str | None,
+                Field(description="When it happened, YYYY-MM-DD, not after today (default: today)."),
+            ] = None,
+            channel: Annotated[
+                str | None,
+                Field(description="How: coffee, call, email, video, dinner... (a lower-case word)."),
+            ] = None,
+        ) -> dict[str, Any]:
+            """Log an interaction that happened with one or more people (one dinner, three
+            people): a Log entry in each person's note, and their last contact moves, so
+            `due` reflects it at once. For plans, not events, add a follow-up instead."""
+
+            def run(workspace: Workspace) -> dict[str, Any]:
+                when = _date("date", date) or workspace.today
+                refs = workspace.log(names, text, date=when, channel=channel)
+                return {"date": when.isoformat(), "logged": [_ref(ref) for ref in refs]}
+
+            return answer(run)
+
+        @tool(WRITE)
+        def add_person(
+            name: Annotated[
+                str, Field(description="The person's full name (it becomes the note's file name).")
+            ],
+            tags: Annotated[list[str] | None, Field(description="Tags, e.g. ['mentor', 'friend'].")] = None,
+            cadence: Annotated[
+                str | None, Field(description="Keep-in-touch interval: 2w, 1m, quarterly, none...")
+            ] = None,
+            met: Annotated[str | None, Field(description="When you met, YYYY-MM-DD.")] = None,
+            introduced_by: Annotated[str | None, Field(description="Who introduced you.")] = None,
+            aliases: Annotated[list[str] | None, Field(description="Other names they go by.")] = None,
+            fields: Annotated[
+                dict[str, str] | None,
+                Field(
+                    description="More fields for the front matter, e.g. {'company': 'Acme', 'location': 'Lagos'}."
+                ),
+            ] = None,
+        ) -> dict[str, Any]:
+            """Add a person: a new note from the person template. Refuses a name or alias that
+            is already in the vault, and names that cannot be a file."""
+
+            def run(workspace: Workspace) -> dict[str, Any]:
+                ref = workspace.add_person(
+                    name,
+                    cadence=cadence,
+                    tags=tags or [],
+                    met=_date("met", met),
+                    introduced_by=introduced_by,
+                    aliases=aliases or [],
+                    values=fields or {},
+                )
+                return {"added": _ref(ref)}
+
+            return answer(run)
+
+        @tool(WRITE)
+        def record_introduction(
+            a: Annotated[str, Field(description="One person (name, alias or unique prefix).")],
+            b: Annotated[str, Field(description="The person you introduced them to.")],
+            note: Annotated[str | None, Field(description="Why, or how it went.")] = None,
+            date: Date = None,
+        ) -> dict[str, Any]:
+            """Record an introduction the user made between two people: an `intro` Log entry
+            in both notes. The same pair on the same date is refused."""
+            from vaultkit.insights.network import record_intro
+
+            def run(workspace: Workspace) -> dict[str, Any]:
+                when = _date("date", date) or workspace.today
+                first, second = record_intro(workspace, a, b, note=note, date=when)
+                return {"date": when.isoformat(), "introduced": [_ref(first), _ref(second)]}
+
+            return answer(run)
+
+    # -- resources and prompts ------------------------------------------------------------
+    @server.resource(PEOPLE_URI, mime_type="text/markdown")
+    def person_note(name: str) -> str:
+        """A person's note, as Markdown (NAME is a name, alias or unique prefix)."""
+        from vaultkit.notes.parse import decode_note
+
+        def run(workspace: Workspace) -> str:
+            try:
+                ref = workspace.find_person(name)
+            except PersonNotFound as err:
+                raise ResourceNotFoundError(str(err)) from None
+            return decode_note(ref.path, workspace.vault.read(ref.path).data)
+
+        return answer(run, refusal=ResourceError)
+
+    def brief(name: str, write: Callable[..., str]) -> str:
+        def run(workspace: Workspace) -> str:
+            person = person_context(workspace, workspace.find_person(name), workspace.today)
+            return write(person, workspace.today.isoformat())
+
+        return answer(run, refusal=_prompt_error)
+
+    @server.prompt()
+    def prepare_for_meeting(name: Name) -> str:
+        """Prepare for meeting someone: what you talked about, what you promised, what to ask."""
+        return brief(name, prompts.prepare_for_meeting)
+
+    @server.prompt()
+    def draft_reach_out(name: Name) -> str:
+        """Draft a warm, humble, specific message to someone that gives before it asks."""
+        return brief(name, prompts.draft_reach_out)
+
+    return server
+
+
+def serve(open_workspace: OpenWorkspace, allow_writes: bool = False) -> None:
+    """Serve over stdin and stdout until stdin closes (the SDK keeps stray output off stdout)."""
+    anyio.run(build_server(open_workspace, allow_writes).run_stdio_async)
