@@ -24,6 +24,7 @@ PAGES = {
     "sync.md": "sync",
     "import-export.md": "import-export",
     "insights.md": "insights",
+    "obsidian.md": "obsidian",
     "library.md": "library",
     "architecture.md": "architecture",
     "performance.md": "performance",

@@ -20,6 +20,16 @@ def name_key(text: str) -> str:
     return unicodedata.normalize("NFC", text).strip().casefold()
 
 
+def folded_key(text: str) -> str:
+    """`name_key` without accents: how a typed NAME finds a name (`nguyen` finds Nguyễn)."""
+    key = name_key(text)
+    if key.isascii():
+        return key
+    return unicodedata.normalize(
+        "NFC", "".join(ch for ch in unicodedata.normalize("NFKD", key) if not unicodedata.combining(ch))
+    )
+
+
 class Problem(NamedTuple):
     """Something wrong in one note: an `error` (note or field skipped) or a `warning`.
 

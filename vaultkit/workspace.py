@@ -29,7 +29,7 @@ from vaultkit.errors import (
     WriteFailed,
 )
 from vaultkit.index.core import Index, SyncReport
-from vaultkit.model import DueItem, Person, Problem, name_key
+from vaultkit.model import DueItem, Person, Problem, folded_key, name_key
 from vaultkit.vault.files import Snapshot, Vault
 from vaultkit.vault.names import check_person_name
 
@@ -119,6 +119,19 @@ class Workspace:
         if len(by_alias) > 1:
             listed = ", ".join(sorted(n for _, n in by_alias))
             raise PersonNotFound(f"{name!r} is an alias of several people: {listed}")
+        # Then the same without accents: `Nguyen` finds Nguyễn Văn An, `Zoe` Zoë.
+        folded = folded_key(name)
+        by_folded = {
+            (p, n)
+            for p, n, aliases in everyone
+            if folded in {folded_key(n), *(folded_key(a) for a in aliases)}
+        }
+        if len(by_folded) == 1:
+            path, found = by_folded.pop()
+            return PersonRef(path, found)
+        if by_folded:
+            listed = ", ".join(sorted(n for _, n in by_folded)[:10])
+            raise PersonNotFound(f"{name!r} matches several people: {listed}")
         # A person whose note cannot be read is not in the index; rather than "nobody called
         # Bob" (or a prefix match with someone else), say what is wrong with their note.
         unreadable = self._unreadable_people(key)
@@ -127,7 +140,7 @@ class Workspace:
         prefixed = {
             (p, n)
             for p, n, aliases in everyone
-            if name_key(n).startswith(key) or any(name_key(a).startswith(key) for a in aliases)
+            if folded_key(n).startswith(folded) or any(folded_key(a).startswith(folded) for a in aliases)
         }
         if len(prefixed) == 1:
             path, found = prefixed.pop()
@@ -188,19 +201,37 @@ class Workspace:
         """Every person, with their last contact (and their front matter, or those keys of it)."""
         return self.index.people(self.today, with_fields=with_fields, field_keys=field_keys)
 
+    def _horizon(self, within: str | None) -> Cadence | None:
+        if not within or _ZERO_HORIZON_RE.match(within):
+            return None
+        try:
+            horizon = parse_cadence(within)
+        except ValueError as err:
+            raise UsageError(f"--within: {err}") from None
+        if horizon is None:
+            raise UsageError(f"--within {within!r}: give a span such as 7d, 2w or 1m")
+        return horizon
+
+    def due_until(self, within: str | None = None) -> dt.date:
+        """The last day of the window `--within` asks for (today without it)."""
+        horizon = self._horizon(within)
+        return horizon.add_to(self.today) if horizon else self.today
+
     def due(self, within: str | None = None, tag: str | None = None) -> list[DueItem]:
-        """Who is due today (or within the horizon)."""
-        horizon: Cadence | None = None
-        if within and not _ZERO_HORIZON_RE.match(within):
-            try:
-                horizon = parse_cadence(within)
-            except ValueError as err:
-                raise UsageError(f"--within: {err}") from None
-            if horizon is None:
-                raise UsageError(f"--within {within!r}: give a span such as 7d, 2w or 1m")
+        """Who is due today (or within the horizon): those due now in the spec's order, then
+        those coming due within the horizon by date, as Due.md lists them."""
+        horizon = self._horizon(within)
         until = horizon.add_to(self.today) if horizon else self.today
         candidates = self.index.due_candidates(self.today, until)
-        return due_items(candidates, self.config, self.today, horizon, tag)
+        items = due_items(candidates, self.config, self.today, horizon, tag)
+        if horizon is None:
+            return items
+        now = [item for item in items if item.days_overdue is None or item.days_overdue >= 0]
+        coming = sorted(
+            (item for item in items if item.days_overdue is not None and item.days_overdue < 0),
+            key=lambda item: (item.due_on, name_key(item.name), item.path),
+        )
+        return now + coming
 
     def config_problems(self) -> list[Problem]:
         """The config's warnings, as problems of its file."""
@@ -282,7 +313,7 @@ class Workspace:
         return self.index.search_count(words)
 
     # -- writing -----------------------------------------------------------------------
-    def _read_note(self, rel_path: str) -> tuple[Snapshot, str]:
+    def read_for_edit(self, rel_path: str) -> tuple[Snapshot, str]:
         """Read and parse a note before editing it: a note vaultkit cannot parse is never written."""
         from vaultkit.notes.parse import decode_note, parse_text  # only commands that write parse here
 
@@ -462,7 +493,7 @@ class Workspace:
         from vaultkit.notes.edit import add_log_entry, set_front_matter_value
         from vaultkit.notes.parse import parse_text
 
-        snapshot, note_text = self._read_note(rel_path)
+        snapshot, note_text = self.read_for_edit(rel_path)
         try:
             new_text = add_log_entry(note_text, entry, self.config.log_heading)
         except ValueError as err:
