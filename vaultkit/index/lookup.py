@@ -10,8 +10,8 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-from vaultkit.index.schema import SCHEMA_VERSION
-from vaultkit.model import folded_key, name_key
+from vaultkit.index.schema import FOLDED_NAME, NAME, SCHEMA_VERSION
+from vaultkit.model import fold_accents, name_key
 
 LIMIT = 100
 
@@ -35,44 +35,33 @@ def reading(root: Path, path: Path | None) -> Iterator[sqlite3.Connection | None
         db.close()
 
 
-def _ranges(typed: str) -> list[tuple[str, str]]:
-    """Key ranges that hold every key starting with `typed` once accents are folded: the
-    keys starting with it as typed (and as folded), and for each shorter start of it, the
-    keys that go on with a letter that is not ASCII (`zo` + `ë`...). Each is a range on an
-    index, so a tab press reads a few rows, not everyone."""
-    ranges = {(name_key(typed), name_key(typed) + _TOP)}
-    key = folded_key(typed)
-    ranges.add((key, key + _TOP))
-    for end in range(len(key) + 1):
-        ranges.add((key[:end] + "\x80", key[:end] + _TOP))
-    return sorted(ranges)
-
-
 _TOP = "\U0010ffff"
 
 
-def _rows(db: sqlite3.Connection, sql: str, typed: str, limit: int) -> list[tuple[str, ...]]:
-    rows: list[tuple[str, ...]] = []
-    for low, high in _ranges(typed):
-        rows += db.execute(sql, (low, high, limit + 1)).fetchall()
-    return rows
+def _folded(text: str) -> str:
+    return fold_accents(name_key(text))
 
 
 def names_starting(db: sqlite3.Connection, typed: str, limit: int = LIMIT) -> list[str]:
-    """Names and aliases starting with `typed` (case and accents aside), sorted, at most `limit`."""
-    key = folded_key(typed) if typed.strip() else ""
+    """Names and aliases starting with `typed` (case and accents aside), sorted, at most
+    `limit`: a range on the index's name keys (names, aliases and their accent-folded forms)."""
+    key = name_key(typed)
+    folded = fold_accents(key)
     found: set[str] = set()
-    sql = "SELECT name FROM people WHERE name_key >= ? AND name_key < ? ORDER BY name_key LIMIT ?"
-    for (name,) in _rows(db, sql, typed, limit):
-        if folded_key(name).startswith(key):
-            found.add(name)
-    sql = (
-        "SELECT p.aliases FROM aliases a JOIN people p ON p.path = a.person "
-        "WHERE a.alias_key >= ? AND a.alias_key < ? ORDER BY a.alias_key LIMIT ?"
-    )
-    for (aliases,) in _rows(db, sql, typed, limit):
-        found.update(alias for alias in json.loads(aliases) if folded_key(alias).startswith(key))
-    return sorted(found, key=lambda name: (folded_key(name), name_key(name)))[:limit]
+    for prefix in sorted({key, folded}):
+        rows = db.execute(
+            "SELECT k.kind, p.name, p.aliases FROM name_keys k JOIN people p ON p.path = k.person "
+            "WHERE k.key >= ? AND k.key < ? ORDER BY k.key LIMIT ?",
+            (prefix, prefix + _TOP, limit + 1),
+        )
+        for kind, name, aliases in rows:
+            candidates = [name] if kind in (NAME, FOLDED_NAME) else json.loads(aliases)
+            found.update(
+                text
+                for text in candidates
+                if name_key(text).startswith(key) or _folded(text).startswith(folded)
+            )
+    return sorted(found, key=lambda text: (_folded(text), name_key(text)))[:limit]
 
 
 def tags_starting(db: sqlite3.Connection, typed: str, limit: int = LIMIT) -> list[str]:
