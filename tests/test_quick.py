@@ -91,6 +91,8 @@ def test_set_changes_only_those_lines(cli: Any, vault_dir: Path) -> None:
     bad = cli("set", "Ada", "cadence=often")
     assert bad.exit_code == 2 and bad.stderr.startswith("vault: cadence: 'often' is not a cadence")
     assert cli("set", "Ada", "last_contact=yesterday").exit_code == 2
+    assert cli("set", "Ada", "birthday=--02-30").exit_code == 2
+    assert cli("set", "Ada", "archived=maybe").exit_code == 2
     assert cli("set", "Ada", "bad key=1").exit_code == 2
     assert cli("set", "Ada", "novalue").exit_code == 2
     assert note.read_bytes() == before

@@ -16,7 +16,7 @@ import shlex
 import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
 
-from vaultkit.dates import parse_bool, parse_cadence, parse_date
+from vaultkit.dates import parse_birthday, parse_bool, parse_cadence, parse_date
 from vaultkit.errors import RefusedWrite, StaleFileError, UsageError
 from vaultkit.workspace import EDIT_TRIES, PersonRef, Workspace
 
@@ -55,6 +55,8 @@ def _check_value(key: str, value: str) -> None:
             parse_date(value)
         elif key == "archived":
             parse_bool(value)
+        elif key == "birthday":
+            parse_birthday(value)
     except ValueError as err:
         raise UsageError(f"{key}: {err}") from None
 
