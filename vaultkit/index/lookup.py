@@ -19,9 +19,11 @@ LIMIT = 100
 @contextlib.contextmanager
 def reading(root: Path, path: Path | None) -> Iterator[sqlite3.Connection | None]:
     """The vault's index opened read-only; None when there is none of this vaultkit's yet."""
-    from vaultkit.index.opening import default_index_path
+    if path is None:
+        from vaultkit.index.opening import default_index_path
 
-    db_path = path if path is not None else default_index_path(root)
+        path = default_index_path(root)
+    db_path = path
     if not db_path.is_file():
         yield None
         return
