@@ -222,12 +222,16 @@ class Workspace:
         horizon = self._horizon(within)
         return horizon.add_to(self.today) if horizon else self.today
 
-    def due(self, within: str | None = None, tag: str | None = None) -> list[DueItem]:
-        """Who is due today (or within the horizon): those due now in the spec's order, then
-        those coming due within the horizon by date, as Due.md lists them."""
+    def due(
+        self, within: str | None = None, tag: str | None = None, today: dt.date | None = None
+    ) -> list[DueItem]:
+        """Who is due today (or within the horizon; `today`: as of that day instead): those
+        due now in the spec's order, then those coming due within the horizon by date, as
+        Due.md lists them."""
+        today = today or self.today
         horizon = self._horizon(within)
-        until = horizon.add_to(self.today) if horizon else self.today
-        items = due_items_of(self.index.due_rows(self.today, until), self.today, horizon, tag)
+        until = horizon.add_to(today) if horizon else today
+        items = due_items_of(self.index.due_rows(today, until), today, horizon, tag)
         if horizon is None:
             return items
         now = [item for item in items if item.days_overdue is None or item.days_overdue >= 0]

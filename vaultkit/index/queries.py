@@ -404,19 +404,25 @@ class Queries(IndexBase):
         )
         return dict(rows.fetchall())
 
-    def name_of_key(self, key: str) -> str | None:
-        """The name of the people whose name key is `key` (the first note of that name)."""
-        row = self.db.execute(
-            "SELECT name FROM people WHERE name_key = ? ORDER BY path LIMIT 1", (key,)
-        ).fetchone()
-        return row[0] if row else None
-
-    def alias_owners(self, key: str) -> set[str]:
-        """The names of the people who have the alias key `key`."""
-        rows = self.db.execute(
-            "SELECT p.name FROM aliases a JOIN people p ON p.path = a.person WHERE a.alias_key = ?", (key,)
-        )
-        return {row[0] for row in rows}
+    def names_for_keys(self, keys: Iterable[str]) -> tuple[dict[str, str], dict[str, set[str]]]:
+        """For these name keys: {key: the name of the people with that name key (the first
+        note's)} and {key: the names of the people with that alias key}."""
+        wanted = json.dumps(sorted(set(keys)))
+        by_name: dict[str, str] = {}
+        for key, name in self.db.execute(
+            "SELECT p.name_key, p.name FROM people p WHERE p.name_key IN (SELECT value FROM json_each(?)) "
+            "ORDER BY p.path",
+            (wanted,),
+        ):
+            by_name.setdefault(key, name)
+        owners: dict[str, set[str]] = {}
+        for key, name in self.db.execute(
+            "SELECT a.alias_key, p.name FROM aliases a JOIN people p ON p.path = a.person "
+            "WHERE a.alias_key IN (SELECT value FROM json_each(?))",
+            (wanted,),
+        ):
+            owners.setdefault(key, set()).add(name)
+        return by_name, owners
 
     def meetings_between(self, start: dt.date, end: dt.date) -> list[tuple[str, dt.date, list[str]]]:
         """Meeting notes dated from `start` to `end` that name someone: (path, date, people's names)."""
