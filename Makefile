@@ -13,6 +13,9 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/vault --vault example-vault --today 2026-11-22 due
+	@echo
+	@echo "vault is installed in $(VENV)/bin: run 'source $(VENV)/bin/activate' to put it on your PATH,"
+	@echo "then try: vault --vault example-vault --today 2026-11-22 show Tunde"
 
 test: $(STAMP)
 	$(BIN)/pytest

@@ -25,6 +25,7 @@ PAGES = {
     "import-export.md": "import-export",
     "insights.md": "insights",
     "assistants.md": "assistants",
+    "obsidian.md": "obsidian",
     "library.md": "library",
     "architecture.md": "architecture",
     "performance.md": "performance",

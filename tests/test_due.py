@@ -442,7 +442,7 @@ def test_human_output_says_why(cli: Cli, make_person: Callable[..., Path], vault
     assert result.exit_code == 0
     assert result.stderr == ""
     assert [line.rstrip() for line in result.stdout.splitlines()] == [
-        "4 due on 2026-11-22 or coming due by 2026-12-15:",
+        "4 due on 2026-11-22 or coming due by 2026-12-20:",
         "Who            Last contact        Keep in touch             Due",
         "─" * 92,
         "Yuki           never contacted     every 3 months            now",

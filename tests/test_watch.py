@@ -553,3 +553,38 @@ def test_service_samples_are_valid() -> None:
     assert plist["ProgramArguments"][-1] == "watch"
     page = (REPO / "docs" / "views-and-watch.md").read_text(encoding="utf-8")
     assert "](vault-watch.service)" in page and "](com.vaultkit.watch.plist)" in page
+
+
+def test_the_watcher_adds_todays_reachouts_once_the_daily_note_exists(watch: Any, vault_dir: Path) -> None:
+    (vault_dir / "vaultkit.toml").write_text(
+        '[views]\nnetwork = ""\n[daily]\nreachouts = true\n', encoding="utf-8"
+    )
+    write_note(vault_dir, "People/Yuki Tanaka.md", "---\ncadence: 2w\n---\n# Yuki\n")
+    run = watch()
+    assert not (vault_dir / "Daily").exists()  # only a note that exists is changed
+    write_note(vault_dir, "Daily/2026-11-22.md", "# Sunday\n")
+    note = vault_dir / "Daily" / "2026-11-22.md"
+    wait_for(lambda: "## Reach out" in note.read_text(encoding="utf-8"), what="the reach-outs")
+    run.settle()
+    text = note.read_text(encoding="utf-8")
+    assert text.count("## Reach out") == 1 and "- [ ] [[Yuki Tanaka]]: never contacted\n" in text
+    note.write_text(text + "More notes.\n", encoding="utf-8")  # a later edit that day adds nothing
+    wait_for(lambda: run.watcher.updates >= 3, what="the edit's update")
+    run.settle()
+    assert note.read_text(encoding="utf-8") == text + "More notes.\n"
+
+
+def test_the_watcher_moves_last_contact_forward_when_derived(watch: Any, vault_dir: Path) -> None:
+    (vault_dir / "vaultkit.toml").write_text(
+        'write_last_contact = "derived"\n[views]\nnetwork = ""\nbase = "People.base"\n', encoding="utf-8"
+    )
+    ada = write_note(vault_dir, "People/Ada Lovelace.md", person("Ada Lovelace", last="2026-10-01"))
+    run = watch()
+    assert (vault_dir / "People.base").is_file()
+    write_note(vault_dir, "Meetings/2026-11-20 Lunch.md", "---\npeople: [Ada Lovelace]\n---\nLunch.\n")
+    wait_for(
+        lambda: "last_contact: 2026-11-20\n" in ada.read_text(encoding="utf-8"), what="last_contact moved"
+    )
+    run.settle()
+    assert ada.read_text(encoding="utf-8") == person("Ada Lovelace", last="2026-11-20")
+    assert due_names(vault_dir) == []

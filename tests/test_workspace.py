@@ -484,3 +484,44 @@ def test_one_persons_introductions_agree_with_the_whole_vaults(
     assert workspace.show("Fay").introductions.introduced_by == [
         "shared"
     ]  # an alias two people share: as written
+
+
+def test_derived_last_contact_moves_only_that_line_forward(
+    cli: Callable[..., object], vault_dir: Path
+) -> None:
+    (vault_dir / "vaultkit.toml").write_text('write_last_contact = "derived"\n', encoding="utf-8")
+    ada = write_note(
+        vault_dir,
+        "People/Ada.md",
+        "---\r\ncadence: 1m\r\nlast_contact: '2026-10-01'   # by hand\r\ncompany: X\r\n---\r\n# Ada\r\n",
+    )
+    bob = write_note(vault_dir, "People/Bob.md", "---\nlast_contact: 2026-11-20\n---\n# Bob\n")
+    carol = write_note(vault_dir, "People/Carol.md", "# Carol\n")
+    dan = write_note(vault_dir, "People/Dan.md", "---\nlast_contact: soon\n---\n# Dan\n")
+    write_note(vault_dir, "Meetings/2026-11-18 Coffee.md", "---\npeople: [Ada, Bob, Dan]\n---\nNotes\n")
+    write_note(vault_dir, "Daily/2026-11-19.md", "Called [[Carol]].\n")
+    write_note(vault_dir, "Daily/2026-11-30.md", "Lunch with [[Carol]].\n")  # after today: not yet
+    bob_before, dan_before = bob.read_bytes(), dan.read_bytes()
+
+    result = cli("render")
+    assert result.exit_code == 0  # type: ignore[attr-defined]
+    assert result.output.splitlines()[:2] == [  # type: ignore[attr-defined]
+        "People/Ada.md: last_contact moved forward",
+        "People/Carol.md: last_contact moved forward",
+    ]
+    assert ada.read_bytes() == (
+        b"---\r\ncadence: 1m\r\nlast_contact: '2026-11-18'   # by hand\r\ncompany: X\r\n---\r\n# Ada\r\n"
+    )
+    assert carol.read_bytes() == b"---\nlast_contact: 2026-11-19\n---\n# Carol\n"
+    assert bob.read_bytes() == bob_before  # its own date is later
+    assert dan.read_bytes() == dan_before  # not a date: `vault check` reports it, nobody guesses
+    again = cli("render")
+    assert "last_contact" not in again.output  # type: ignore[attr-defined]
+
+
+def test_last_contact_stays_put_unless_derived(cli: Callable[..., object], vault_dir: Path) -> None:
+    ada = write_note(vault_dir, "People/Ada.md", "---\nlast_contact: 2026-10-01\n---\n# Ada\n")
+    write_note(vault_dir, "Daily/2026-11-19.md", "Called [[Ada]].\n")
+    before = ada.read_bytes()
+    assert "last_contact" not in cli("render").output  # type: ignore[attr-defined]
+    assert ada.read_bytes() == before

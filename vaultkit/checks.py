@@ -13,6 +13,7 @@ import os
 import unicodedata
 from dataclasses import dataclass
 
+from vaultkit.config import CONFIG_NAME
 from vaultkit.contacts.matching import likely_duplicates
 from vaultkit.model import Problem
 from vaultkit.vault.files import Vault
@@ -34,8 +35,29 @@ class CheckReport:
 
 
 def check_vault(workspace: Workspace, links: bool = False) -> CheckReport:
-    """Every problem in the vault, and with `links` the links that lead to no note."""
-    return CheckReport(vault_problems(workspace), workspace.index.unresolved_links() if links else [])
+    """Every problem in the vault, and with `links` the links that lead to no note (an
+    image or other attachment that exists is not one)."""
+    dangling = _not_attachments(workspace.vault, workspace.index.unresolved_links()) if links else []
+    return CheckReport(vault_problems(workspace), dangling)
+
+
+def _not_attachments(vault: Vault, links: list[tuple[str, int, str]]) -> list[tuple[str, int, str]]:
+    """The links left when those to attachments that exist are taken out: Obsidian finds an
+    attachment by its path, or by its file name anywhere in the vault."""
+    if not any("." in target.rsplit("/", 1)[-1] for _, _, target in links):
+        return links
+    names: set[str] = set()
+    for _folder, dirnames, filenames in os.walk(vault.root):
+        dirnames[:] = [name for name in dirnames if not name.startswith(".")]
+        names.update(unicodedata.normalize("NFC", name).casefold() for name in filenames)
+    kept = []
+    for path, line, target in links:
+        plain = target.removeprefix("!").split("#", 1)[0].split("|", 1)[0]
+        name = unicodedata.normalize("NFC", plain.rsplit("/", 1)[-1]).casefold()
+        if not name.endswith(".md") and (name in names or (vault.root / plain).is_file()):
+            continue
+        kept.append((path, line, target))
+    return kept
 
 
 def vault_problems(workspace: Workspace) -> list[Problem]:
@@ -125,3 +147,28 @@ def _name_clash(name: str, others: list[str], prefix: str) -> str | None:
         else:
             parts.append(f"{prefix}{other} has the same name but for case; a Mac or Windows sees one file")
     return "; ".join(parts) + ": merge the two into one"
+
+
+def nobody_hint(workspace: Workspace) -> str | None:
+    """When the vault holds no people: one line saying where vaultkit looked and how to
+    fix it (a wrong people_dir, --vault pointing at the people folder itself); else None."""
+    if workspace.index.person_count():
+        return None
+    root = workspace.vault.root
+    folder = workspace.config.people_dir
+    where = f"{folder}/" if folder else "the vault folder"
+    missing = "; it does not exist there" if folder and not (root / folder).is_dir() else ""
+    hint = (
+        f"no people in {root}: a person is a note under {where} (people_dir in "
+        f"{CONFIG_NAME}{missing}) or any note with `type: person` in its front matter"
+    )
+    if folder and root.name.casefold() == folder.rsplit("/", 1)[-1].casefold():
+        hint += f"; {root} looks like the {folder} folder itself: point --vault at the vault above it"
+    return hint
+
+
+def unknown_tag_hint(workspace: Workspace, tag: str | None) -> str | None:
+    """`nobody has the tag #x` when nobody does (a typo finds nobody, silently), else None."""
+    if not tag or workspace.index.has_tag(tag):
+        return None
+    return f"nobody has the tag #{tag.lstrip('#')}"

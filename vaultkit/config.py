@@ -5,7 +5,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from vaultkit.dates import parse_cadence
 from vaultkit.errors import ConfigError
@@ -25,7 +25,9 @@ class Config:
     log_heading: str = "Log"
     exclude: tuple[str, ...] = ()
     default_cadence: str = ""
-    write_last_contact: bool = True
+    # True: `vault log` keeps `last_contact` current; "derived": `vault render` and the
+    # watcher also move it forward to a newer contact found elsewhere (for Obsidian Bases).
+    write_last_contact: bool | Literal["derived"] = True
     cadence_by_tag: tuple[tuple[str, str], ...] = ()
     views: tuple[tuple[str, str], ...] = (("due", "Due.md"), ("network", "Network.md"))
     # How many entries each section of a view lists before "and N more": a view of
@@ -33,6 +35,7 @@ class Config:
     max_rows: int = 100
     new_people_per_week: int = 1
     stats_dimensions: tuple[str, ...] = ("location", "company", "tags")
+    daily_reachouts: bool = False
     warnings: tuple[str, ...] = field(default=(), compare=False)
 
     def fingerprint(self) -> str:
@@ -64,7 +67,7 @@ _STRING_KEYS = {
 }  # fmt: skip
 _TOP_KEYS = _STRING_KEYS | {
     "exclude", "default_cadence", "write_last_contact", "cadence_by_tag", "views", "goals",
-    "stats",
+    "stats", "daily",
 }  # fmt: skip
 
 
@@ -132,8 +135,8 @@ def config_from_dict(data: dict[str, Any]) -> Config:
         elif key == "default_cadence":
             values[key] = _cadence(key, value)
         elif key == "write_last_contact":
-            if not isinstance(value, bool):
-                raise ConfigError(f"{CONFIG_NAME}: write_last_contact must be true or false")
+            if not isinstance(value, bool) and value != "derived":
+                raise ConfigError(f'{CONFIG_NAME}: write_last_contact must be true, false or "derived"')
             values[key] = value
         elif key == "cadence_by_tag":
             table = _table(key, value)
@@ -167,6 +170,14 @@ def config_from_dict(data: dict[str, Any]) -> Config:
                     raise ConfigError(f"{CONFIG_NAME}: stats.dimensions must be a list of keys")
                 else:
                     values["stats_dimensions"] = tuple(target)
+        elif key == "daily":
+            for setting, target in _table(key, value).items():
+                if setting != "reachouts":
+                    warnings.append(f"{CONFIG_NAME}: unknown key daily.{setting!r} is ignored")
+                elif not isinstance(target, bool):
+                    raise ConfigError(f"{CONFIG_NAME}: daily.reachouts must be true or false")
+                else:
+                    values["daily_reachouts"] = target
     return Config(**values, warnings=tuple(warnings))
 
 

@@ -30,6 +30,7 @@ from vaultkit.config import CONFIG_NAME
 from vaultkit.errors import VaultGone, VaultkitError
 from vaultkit.index.core import SyncReport
 from vaultkit.model import Problem
+from vaultkit.quick import advance_last_contacts
 from vaultkit.vault.files import Vault
 from vaultkit.vault.names import is_utf8, shown_name
 from vaultkit.views.builtin import render_views
@@ -42,7 +43,7 @@ RESCAN_S = 60.0  # full incremental rescan, for events the OS dropped
 # Due.md follows every change; the other views (Network.md's figures cost seconds at
 # 100,000 notes) are redone at most this often, and at start, rescans and a new day.
 SLOW_VIEWS_S = 60.0
-FAST_VIEWS = ("due",)
+FAST_VIEWS = ("base", "due")
 HEARTBEAT_S = 2.0  # well under Index's HEARTBEAT_MAX_AGE_S
 POLL_S = 1.0  # interval of the polling observer (--poll)
 _TICK_S = 0.25  # longest sleep of the loop, so a stop request is seen quickly
@@ -168,6 +169,7 @@ class Watcher:
         self._working = True  # until the first update is done
         self._stop = False
         self._written: dict[str, bytes] = {}  # views as this watcher wrote them
+        self._reachouts_on: dt.date | None = None  # the day the daily note got its reach-outs
         self._render_owed = False  # the last render failed
         self._slow_views_at = -slow_views_every  # when the slow views were last rendered
         self._slow_views_owed = False  # a change was rendered into Due.md only
@@ -439,12 +441,15 @@ class Watcher:
                 self._render_owed = True  # until the views are written: a failure retries
                 self._check_vault()  # gone while syncing: writing a view would make it again
                 every = reason != "change" or time.monotonic() >= self._slow_views_at + self.slow_views_every
+                for ref in advance_last_contacts(workspace):
+                    update.views_written.append(f"{ref.path} (last_contact)")
                 for view in render_views(workspace, None if every else FAST_VIEWS):
                     if view.written:
                         update.views_written.append(view.path)
                         written = (self.vault.root / view.path).read_bytes()
                         self._written[unicodedata.normalize("NFC", view.path)] = written
                 self._render_owed = False
+                self._add_reachouts(workspace, update)
                 if every:
                     self._slow_views_at = time.monotonic()
                 self._slow_views_owed = not every
@@ -478,6 +483,21 @@ class Watcher:
         with self._lock:
             self._working = False
             self._lock.notify_all()
+
+    def _add_reachouts(self, workspace: Workspace, update: Update) -> None:
+        """With `[daily] reachouts`, add today's reach-outs to the daily note once a day, as
+        soon as the note exists (Obsidian's daily-note template makes it)."""
+        if not workspace.config.daily_reachouts or self._reachouts_on == workspace.today:
+            return
+        from vaultkit.views.daily import NoDailyNote, reach_out
+
+        try:
+            done = reach_out(workspace)
+        except NoDailyNote:
+            return  # not made yet: its creation is an event, and this runs again
+        self._reachouts_on = workspace.today
+        if done.outcome == "added":
+            update.views_written.append(f"{done.path} (reach-outs)")
 
     def _reload(self) -> bool:
         """Take up an edited vaultkit.toml; False when it did not change.

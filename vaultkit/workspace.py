@@ -29,7 +29,7 @@ from vaultkit.errors import (
     WriteFailed,
 )
 from vaultkit.index.core import Index, SyncReport
-from vaultkit.index.rows import ALIAS, FOLDED_ALIAS, FOLDED_NAME, NAME
+from vaultkit.index.schema import ALIAS, FOLDED_ALIAS, FOLDED_NAME, NAME
 from vaultkit.model import DueItem, DueKind, Person, Problem, fold_accents, name_key, tag_key
 from vaultkit.vault.files import Snapshot, Vault
 from vaultkit.vault.names import check_person_name
@@ -206,6 +206,22 @@ class Workspace:
         """Every person, with their last contact (and their front matter, or those keys of it)."""
         return self.index.people(self.today, with_fields=with_fields, field_keys=field_keys)
 
+    def _horizon(self, within: str | None) -> Cadence | None:
+        if not within or _ZERO_HORIZON_RE.match(within):
+            return None
+        try:
+            horizon = parse_cadence(within)
+        except ValueError as err:
+            raise UsageError(f"--within: {err}") from None
+        if horizon is None:
+            raise UsageError(f"--within {within!r}: give a span such as 7d, 2w or 1m")
+        return horizon
+
+    def due_until(self, within: str | None = None) -> dt.date:
+        """The last day of the window `--within` asks for (today without it)."""
+        horizon = self._horizon(within)
+        return horizon.add_to(self.today) if horizon else self.today
+
     def due(
         self, within: str | None = None, tag: str | None = None, today: dt.date | None = None
     ) -> list[DueItem]:
@@ -222,14 +238,7 @@ class Workspace:
     ) -> DuePage:
         """`due` (only one `kind`), cut at `limit` people, with how many are due in all."""
         today = today or self.today
-        horizon: Cadence | None = None
-        if within and not _ZERO_HORIZON_RE.match(within):
-            try:
-                horizon = parse_cadence(within)
-            except ValueError as err:
-                raise UsageError(f"--within: {err}") from None
-            if horizon is None:
-                raise UsageError(f"--within {within!r}: give a span such as 7d, 2w or 1m")
+        horizon = self._horizon(within)
         until = horizon.add_to(today) if horizon else today
         return self.index.due_page(today, until, tag_key(tag) if tag else None, limit, kind)
 
@@ -308,7 +317,7 @@ class Workspace:
         return self.index.search_count(words)
 
     # -- writing -----------------------------------------------------------------------
-    def _read_note(self, rel_path: str) -> tuple[Snapshot, str]:
+    def read_for_edit(self, rel_path: str) -> tuple[Snapshot, str]:
         """Read and parse a note before editing it: a note vaultkit cannot parse is never written."""
         from vaultkit.notes.parse import decode_note, parse_text  # only commands that write parse here
 
@@ -488,7 +497,7 @@ class Workspace:
         from vaultkit.notes.edit import add_log_entry, set_front_matter_value
         from vaultkit.notes.parse import parse_text
 
-        snapshot, note_text = self._read_note(rel_path)
+        snapshot, note_text = self.read_for_edit(rel_path)
         try:
             new_text = add_log_entry(note_text, entry, self.config.log_heading)
         except ValueError as err:

@@ -844,8 +844,29 @@ def test_check_errors_exit_1(cli: Cli, make_person: MakePerson, vault_dir: Path)
     links = cli("check", "--links")
     assert links.stdout.splitlines()[3:] == [
         "Notes/Dangling.md:1: link to no note: [[Nobody Here]]",  # as written
-        "3 error(s), 0 warning(s)",
+        "3 error(s), 0 warning(s), 1 link(s) to no note",
     ]
+
+
+def test_check_links_leaves_out_attachments_that_exist_and_shows_embeds(cli: Cli, vault_dir: Path) -> None:
+    write_note(
+        vault_dir,
+        "Notes/Trip.md",
+        "![[photo.png]] ![[gone.png]] [[Attachments/map.pdf]] [[Nobody]] ![[Ghost|a ghost]]\n",
+    )
+    (vault_dir / "Attachments").mkdir()
+    (vault_dir / "Attachments" / "photo.png").write_bytes(b"\x89PNG")
+    (vault_dir / "Attachments" / "map.pdf").write_bytes(b"%PDF")
+    result = cli("check", "--links")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [
+        "Notes/Trip.md:1: link to no note: ![[gone.png]]",
+        "Notes/Trip.md:1: link to no note: [[Nobody]]",
+        "Notes/Trip.md:1: link to no note: ![[Ghost]]",
+        "3 link(s) to no note",  # not "No problems found." after listing some
+    ]
+    data = json.loads(cli("check", "--links", "--json").stdout)
+    assert data["links"][0] == {"path": "Notes/Trip.md", "line": 1, "target": "gone.png", "embed": True}
 
 
 def test_every_kind_of_bad_note_is_reported_and_skipped(
@@ -908,7 +929,8 @@ def test_a_bad_config_stops_every_command(cli: Cli, make_person: MakePerson, vau
         ('people_dir = "../Outside"', "people_dir must be a folder inside the vault, not '../Outside'"),
         ('templates_dir = "T/../../x"', "templates_dir must be a folder inside the vault, not 'T/../../x'"),
         ('exclude = "Archive/*"', "exclude must be a list of glob strings"),
-        ('write_last_contact = "yes"', "write_last_contact must be true or false"),
+        ('write_last_contact = "yes"', 'write_last_contact must be true, false or "derived"'),
+        ('[daily]\nreachouts = "yes"', "daily.reachouts must be true or false"),
         ('log_heading = "  "', 'log_heading must be a heading\'s text, like "Log"'),
         ("log_heading = 5", "log_heading must be a string, not 5"),
         (
@@ -1086,7 +1108,9 @@ def test_due_within_says_how_far_it_looks(cli: Cli, make_person: MakePerson) -> 
     make_person("Ada", cadence="1m", last_contact="2026-10-25")
     make_person("Bob", cadence="1m", last_contact="2026-10-01")
     result = cli("due", "--within", "7d")
-    assert result.stdout.splitlines()[0] == "2 due on 2026-11-22 or coming due by 2026-11-25:"
+    assert (
+        result.stdout.splitlines()[0] == "2 due on 2026-11-22 or coming due by 2026-11-29:"
+    )  # the window asked for
     assert cli("due").stdout.splitlines()[0] == "1 due on 2026-11-22:"
 
 

@@ -260,7 +260,7 @@ def test_mermaid_blocks_on_the_example_vault_parse(cli, example_vault) -> None:
         "xychart-beta\n"
         '    title "New people per week"\n'
         '    x-axis ["W36", "W37", "W38", "W39", "W40", "W41", "W42", "W43", "W44", "W45", "W46", "W47"]\n'
-        '    y-axis "People" 0 --> 1\n'
+        '    y-axis "People" 0 --> 8\n'  # whole-people ticks; the goal's line below the top edge
         "    bar [0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 1, 1]\n"
         "    line [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]"
     )
@@ -317,8 +317,10 @@ def test_chart_builders() -> None:
     )
     assert week_chart([("2026-W53", 0), ("2027-W01", 3)], 0) == (
         'xychart-beta\n    title "New people per week"\n    x-axis ["W53", "W01"]\n'
-        '    y-axis "People" 0 --> 3\n    bar [0, 3]'
+        '    y-axis "People" 0 --> 8\n    bar [0, 3]'
     )
+    assert '    y-axis "People" 0 --> 13\n' in week_chart([("2026-W47", 2)], 12)  # above the goal
+    assert '    y-axis "People" 0 --> 20\n' in week_chart([("2026-W47", 20)], 1)
     for block in (pie_chart("T", [("a", 1)]), week_chart([("2026-W47", 2)], 1)):
         assert block is not None
         check_mermaid(block)
@@ -497,3 +499,17 @@ def test_suggest_takes_follow_ups_by_date_one_per_person(cli, vault_dir, make_pe
 
 def test_suggest_on_an_empty_vault(cli) -> None:
     assert cli("suggest").stdout == "Nobody to suggest on 2026-11-22. Enjoy your day.\n"
+
+
+def test_pies_leave_unknowns_to_the_text_and_fold_thin_slices(cli, make_person, vault_dir) -> None:
+    for number in range(40):
+        make_person(f"Londoner {number}", location="London")
+    make_person("Olav", location="Oslo")
+    make_person("Pierre", location="Paris")
+    for number in range(10):
+        make_person(f"Somebody {number}")
+    assert cli("stats").exit_code == 0
+    text = (vault_dir / "Network.md").read_text(encoding="utf-8")
+    pie = next(block for block in mermaid_blocks(text) if block.startswith("pie title Location"))
+    assert pie == 'pie title Location\n    "London" : 40\n    "2 others" : 2'  # 1 of 42 is too thin to label
+    assert "10 unknown" in text  # said in words beside it

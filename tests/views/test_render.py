@@ -81,7 +81,10 @@ def test_render_again_does_not_touch_the_file(cli, small_vault: Path) -> None:
     before = due.stat()
     result = cli("render", "--json")
     assert result.exit_code == 0, result.stderr
-    assert json.loads(result.stdout) == {"views": [{"name": "due", "path": "Due.md", "written": False}]}
+    assert json.loads(result.stdout) == {
+        "views": [{"name": "due", "path": "Due.md", "written": False}],
+        "last_contact_moved": [],
+    }
     after = due.stat()
     assert (after.st_mtime_ns, after.st_ino) == (before.st_mtime_ns, before.st_ino)
 
@@ -194,11 +197,15 @@ def test_birthdays_roll_over_the_year_and_leap_days(cli, vault_dir: Path, make_p
 
 def test_render_on_the_example_vault_is_stable(cli, example_vault: Path) -> None:
     before = (example_vault / "Due.md").read_text(encoding="utf-8")
-    assert cli("render", vault=example_vault).stdout == "Due.md: updated\nNetwork.md: updated\n"
+    assert cli("render", vault=example_vault).stdout == (
+        "People.base: updated\nDue.md: updated\nNetwork.md: updated\n"
+    )
     text = (example_vault / "Due.md").read_text(encoding="utf-8")
     assert text.startswith(before.split("<!-- vaultkit:due -->")[0])
     assert "- [[Yuki Tanaka]]: never contacted, every month\n" in text
     assert "- [[Mei Lin Chen]]: 2026-11-30, in 8 days (turns 36)\n" in text
     mtime = os.stat(example_vault / "Due.md").st_mtime_ns
-    assert cli("render", vault=example_vault).stdout == "Due.md: unchanged\nNetwork.md: unchanged\n"
+    assert cli("render", vault=example_vault).stdout == (
+        "People.base: unchanged\nDue.md: unchanged\nNetwork.md: unchanged\n"
+    )
     assert os.stat(example_vault / "Due.md").st_mtime_ns == mtime

@@ -15,7 +15,7 @@ import typer
 
 # Typer 0.26 to 0.28 carry their own click as `typer._click` (pinned in pyproject.toml).
 from typer._click import Context
-from typer._click.exceptions import NoArgsIsHelpError
+from typer._click.exceptions import NoArgsIsHelpError, NoSuchOption
 from typer._click.exceptions import UsageError as ClickUsageError
 from typer.core import TyperGroup
 
@@ -67,8 +67,20 @@ class VaultGroup(TyperGroup):
             raise _one_line(err, path) from None
 
 
+_GLOBAL_OPTIONS = ("--vault", "--today", "--index", "--debug", "--version")
+
+
 def _one_line(err: ClickUsageError, command_path: str) -> OneLineUsageError:
-    return OneLineUsageError(err.format_message(), err.ctx.command_path if err.ctx else command_path)
+    path = err.ctx.command_path if err.ctx else command_path
+    option = getattr(err, "option_name", None)
+    if isinstance(err, NoSuchOption) and option in _GLOBAL_OPTIONS and " " in path:
+        # `vault due --today 2026-11-22`: click would list the command's options instead.
+        command = path.split(" ", 1)[1]
+        return OneLineUsageError(
+            f"{option} is a global option: put it before the command, as in `vault {option} ... {command}`",
+            path,
+        )
+    return OneLineUsageError(err.format_message(), path)
 
 
 app = typer.Typer(
@@ -102,10 +114,17 @@ class Settings:
         except ValueError:
             raise UsageError(f"--today {self.today_option!r} is not a date (use YYYY-MM-DD)") from None
 
-    def workspace(self, sync: bool = True) -> Workspace:
-        """Open the vault and its index, and bring the index up to date."""
+    def workspace(self, sync: bool = True, warn_config: bool = True) -> Workspace:
+        """Open the vault and its index, and bring the index up to date.
+
+        The config's warnings (an unknown key) are one line each on stderr, on every command
+        (`vault check` lists them itself: `warn_config=False`).
+        """
         if self._workspace is None:
             self._workspace = self.open_workspace()
+            if warn_config:
+                for warning in self._workspace.config.warnings:
+                    typer.echo(f"vault: warning: {warning}", err=True)
             if sync:
                 self._workspace.sync()
         return self._workspace
@@ -176,6 +195,18 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _show_completion(ctx: typer.Context, param: Any, shell: str | None) -> None:
+    from vaultkit.cli.complete import show_completion
+
+    show_completion(ctx, param, shell)
+
+
+def _install_completion(ctx: typer.Context, param: Any, shell: str | None) -> None:
+    from vaultkit.cli.complete import install_completion
+
+    install_completion(ctx, param, shell)
+
+
 @app.callback()
 def main_options(
     ctx: typer.Context,
@@ -205,6 +236,28 @@ def main_options(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
+    install_completion: Annotated[
+        str | None,
+        typer.Option(
+            "--install-completion",
+            metavar="[bash|zsh|fish]",
+            callback=_install_completion,
+            is_eager=True,
+            expose_value=False,
+            help="Install tab completion for your shell (or the one named), then stop.",
+        ),
+    ] = None,
+    show_completion: Annotated[
+        str | None,
+        typer.Option(
+            "--show-completion",
+            metavar="[bash|zsh|fish]",
+            callback=_show_completion,
+            is_eager=True,
+            expose_value=False,
+            help="Print the tab-completion script for your shell (or the one named), then stop.",
+        ),
+    ] = None,
 ) -> None:
     """Keep in touch with the people who matter, from a folder of Markdown notes.
 
@@ -299,6 +352,51 @@ def row_limit(limit: int, show_all: bool) -> int | None:
     return limit
 
 
+def wrap(line: str, width: int) -> list[str]:
+    """A line cut at word boundaries to `width`, its continuation lines indented past the
+    line's own indent (a terminal would cut it mid-word); a word longer than a line stays whole."""
+    import textwrap
+
+    if len(line) <= width:
+        return [line]
+    lead = line[: len(line) - len(line.lstrip())]
+    return textwrap.wrap(
+        line.lstrip(),
+        width,
+        initial_indent=lead,
+        subsequent_indent=lead + "  ",
+        break_long_words=False,
+        break_on_hyphens=False,
+    ) or [line]
+
+
+def wrapped_echo() -> Callable[[str], None]:
+    """`typer.echo` that wraps long lines at words on a terminal (into a pipe, lines stay whole)."""
+    if not sys.stdout.isatty():
+        return typer.echo
+    import shutil
+
+    width = max(40, shutil.get_terminal_size().columns)
+
+    def echo(text: str) -> None:
+        for part in text.split("\n"):
+            for line in wrap(part, width):
+                typer.echo(line)
+
+    return echo
+
+
+def say_what_was_missed(workspace: Workspace, tag: str | None = None) -> bool:
+    """After a list that came out empty: on stderr, why (no people at all, where vaultkit
+    looked and how to fix it; or a tag nobody has). Whether there was something to say."""
+    from vaultkit.checks import nobody_hint, unknown_tag_hint
+
+    hint = nobody_hint(workspace) or unknown_tag_hint(workspace, tag)
+    if hint:
+        typer.echo(f"vault: {hint}", err=True)
+    return hint is not None
+
+
 def warn_problems(problems: list[Problem]) -> None:
     """One line on stderr when notes were skipped or folders left out (a folder's path ends in `/`)."""
     errors = [p for p in problems if p.level == "error"]
@@ -364,12 +462,34 @@ def main() -> None:
         import gc
 
         gc.enable()  # (off for one-shot commands: see vaultkit.cli.launch) it runs for days
+    if args and args[-1] in ("--show-completion", "--install-completion"):
+        sys.argv.append("")  # no shell named: the option's value is empty, and the shell is found
+    if "_VAULT_COMPLETE" in os.environ:  # a tab press: Typer's shells answer it
+        from typer._completion_classes import completion_init
+
+        completion_init()
+        args = _words_before_the_cursor()
     try:
         app_for(args)()
         code: Any = 0
     except SystemExit as end:
         code = end.code
     leave(code)
+
+
+def _words_before_the_cursor() -> list[str]:
+    """While completing: the words typed before the one being completed (bash passes them
+    in COMP_WORDS, zsh and fish in _TYPER_COMPLETE_ARGS), so that only their command is built."""
+    import shlex
+
+    try:
+        if "COMP_WORDS" in os.environ:
+            return shlex.split(os.environ["COMP_WORDS"])[1 : int(os.environ["COMP_CWORD"])]
+        typed = os.environ.get("_TYPER_COMPLETE_ARGS", "")
+        words = shlex.split(typed)[1:]
+        return words if typed.endswith(" ") else words[:-1]
+    except ValueError:  # an open quote: the whole app answers
+        return []
 
 
 def leave(code: Any) -> None:

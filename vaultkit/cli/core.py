@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
+from vaultkit.cli import complete
 from vaultkit.cli.app import (
     LIMIT,
     app,
@@ -17,8 +18,10 @@ from vaultkit.cli.app import (
     print_json,
     print_rows,
     row_limit,
+    say_what_was_missed,
     settings_of,
     warn_problems,
+    wrapped_echo,
 )
 
 
@@ -51,7 +54,9 @@ def add(
     cadence: Annotated[
         str | None, typer.Option(help="Keep-in-touch interval: 2w, 1m, quarterly, none...")
     ] = None,
-    tag: Annotated[list[str] | None, typer.Option("--tag", help="A tag (repeatable).")] = None,
+    tag: Annotated[
+        list[str] | None, typer.Option("--tag", click_type=complete.TAG, help="A tag (repeatable).")
+    ] = None,
     met: Annotated[str | None, typer.Option(help="When you met (YYYY-MM-DD).")] = None,
     introduced_by: Annotated[str | None, typer.Option(help="Who introduced you.")] = None,
     alias: Annotated[list[str] | None, typer.Option("--alias", help="Another name (repeatable).")] = None,
@@ -80,7 +85,12 @@ def add(
 @handle_errors
 def log(
     ctx: typer.Context,
-    names: Annotated[str, typer.Argument(help="NAME or NAME,NAME,... (name, alias or unique prefix).")],
+    names: Annotated[
+        str,
+        typer.Argument(
+            click_type=complete.NAME, help="NAME or NAME,NAME,... (name, alias or unique prefix)."
+        ),
+    ],
     text: Annotated[list[str], typer.Argument(help="What happened.")],
     date: Annotated[str | None, typer.Option(help="When (YYYY-MM-DD, default today).")] = None,
     channel: Annotated[str | None, typer.Option(help="How: coffee, call, email, video, dinner...")] = None,
@@ -100,7 +110,9 @@ def log(
 def due(
     ctx: typer.Context,
     within: Annotated[str | None, typer.Option(help="Also who comes due within this (7d, 2w...).")] = None,
-    tag: Annotated[str | None, typer.Option(help="Only people with this tag.")] = None,
+    tag: Annotated[
+        str | None, typer.Option(click_type=complete.TAG, help="Only people with this tag.")
+    ] = None,
     limit: Annotated[int, typer.Option(help="Print at most this many people (--json prints all).")] = LIMIT,
     show_all: Annotated[bool, typer.Option("--all", help="Print every person, as plain rows.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
@@ -116,17 +128,23 @@ def due(
     if as_json:
         from vaultkit.answers import due_answer
 
-        print_json(due_answer(workspace, within=within, tag=tag))
+        answer = due_answer(workspace, within=within, tag=tag)
+        print_json(answer)
+        if not answer["due"]:
+            say_what_was_missed(workspace, tag)
         return
     # The table needs the first rows and a count: the index orders and cuts the rest.
     page = workspace.due_page(within=within, tag=tag, limit=rows_shown)
     items = page.items
     problems = workspace.problems()
     if not items:
-        typer.echo(f"Nobody is due on {workspace.today.isoformat()}. Enjoy your day.")
+        if not say_what_was_missed(workspace, tag):
+            until = workspace.due_until(within)
+            by = f" nor coming due by {until.isoformat()}" if until != workspace.today else ""
+            typer.echo(f"Nobody is due on {workspace.today.isoformat()}{by}. Enjoy your day.")
     else:
-        if within:
-            until = max(page.latest or workspace.today, workspace.today)
+        until = workspace.due_until(within)
+        if until != workspace.today:
             typer.echo(
                 f"{page.total} due on {workspace.today.isoformat()} or coming due by {until.isoformat()}:"
             )
@@ -143,7 +161,7 @@ def due(
 @handle_errors
 def show(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="Name, alias or unique prefix.")],
+    name: Annotated[str, typer.Argument(click_type=complete.NAME, help="Name, alias or unique prefix.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Show a person: profile, last interactions, open follow-ups, links in and out.
@@ -159,11 +177,19 @@ def show(
     person = workspace.show(name)
     from vaultkit.notes.parse import plain_text
 
-    echo = typer.echo
+    echo = wrapped_echo()
     echo(f"{person.name}  ({person.path})")
     for key, value in person.fields.items():
         shown = ", ".join(map(str, value)) if isinstance(value, list) else value
-        echo(f"  {key}: {plain_text(str(shown))}")
+        line = f"  {key}: {plain_text(str(shown))}"
+        if (
+            key == "last_contact"
+            and person.last_contact
+            and str(shown).strip() < person.last_contact.isoformat()
+        ):
+            # The note's date is older than a contact found elsewhere: say which one counts.
+            line += f" (as written; the last contact is {person.last_contact.isoformat()})"
+        echo(line)
     cadence = f"{person.cadence} ({person.cadence_source})" if person.cadence else "no reminders"
     due_text = person.due_on.isoformat() if person.due_on else ("now" if person.cadence else "-")
     last_text = person.last_contact.isoformat() if person.last_contact else "never"
@@ -187,7 +213,9 @@ def show(
 @handle_errors
 def list_(
     ctx: typer.Context,
-    tag: Annotated[str | None, typer.Option(help="Only people with this tag.")] = None,
+    tag: Annotated[
+        str | None, typer.Option(click_type=complete.TAG, help="Only people with this tag.")
+    ] = None,
     where: Annotated[list[str] | None, typer.Option(help="key=value on a field (repeatable).")] = None,
     limit: Annotated[int, typer.Option(help="Print at most this many people (--json prints all).")] = LIMIT,
     show_all: Annotated[bool, typer.Option("--all", help="Print every person, as plain rows.")] = False,
@@ -202,6 +230,8 @@ def list_(
     people = workspace.listed_people(tag=tag, where=where or [])
     if as_json:
         print_json({"people": [person.to_json() for person in people]})
+        if not people:
+            say_what_was_missed(workspace, tag)
     else:
         rows: list[list[str]] = []
         for person in people[: rows_shown if rows_shown is not None else len(people)]:
@@ -213,6 +243,8 @@ def list_(
             )
         print_rows(["Name", "Last contact", "Due on", "Tags"], rows, len(people), rows_shown, "vault list")
         typer.echo(f"{len(people)} {'person' if len(people) == 1 else 'people'}")
+        if not people:
+            say_what_was_missed(workspace, tag)
     warn_problems(workspace.left_out())
 
 
@@ -239,6 +271,7 @@ def search(
     hits = workspace.search(words, rows_shown)
     if not hits:
         typer.echo("No notes match.")
+        say_what_was_missed(workspace)
         raise typer.Exit(1)
     for hit in hits:
         typer.echo(f"{hit.path}: {hit.snippet}")
@@ -305,20 +338,27 @@ def check(
     """
     from vaultkit.checks import check_vault
 
-    report = check_vault(settings_of(ctx).workspace(), links=links)
+    report = check_vault(settings_of(ctx).workspace(warn_config=False), links=links)
     problems, dangling = report.problems, report.dangling_links
     if as_json:
         data: dict[str, Any] = {"problems": [p.to_json() for p in problems]}
         if links:
-            data["links"] = [{"path": p, "line": line, "target": t} for p, line, t in dangling]
+            data["links"] = [
+                {"path": p, "line": line, "target": t.removeprefix("!"), "embed": t.startswith("!")}
+                for p, line, t in dangling
+            ]
         print_json(data)
     else:
         for problem in problems:
             typer.echo(str(problem))
         for path, line, target in dangling:
-            typer.echo(f"{path}:{line}: link to no note: [[{target}]]")
+            shown = f"![[{target[1:]}]]" if target.startswith("!") else f"[[{target}]]"
+            typer.echo(f"{path}:{line}: link to no note: {shown}")
         errors = report.errors
         warnings = len(problems) - errors
-        typer.echo(f"{errors} error(s), {warnings} warning(s)" if problems else "No problems found.")
+        parts = [f"{errors} error(s), {warnings} warning(s)"] if problems else []
+        if dangling:
+            parts.append(f"{len(dangling)} link(s) to no note")
+        typer.echo(", ".join(parts) if parts else "No problems found.")
     if report.errors:
         raise typer.Exit(1)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from vaultkit.cli import complete
 from vaultkit.cli.app import VaultGroup, app, console, handle_errors, print_json, settings_of, table
 
 if TYPE_CHECKING:  # the importers (and rapidfuzz) are imported when `vault import` runs
@@ -35,7 +36,8 @@ CadenceOption = Annotated[
     str | None, typer.Option(help="Give new people this cadence (and merged ones that have none).")
 ]
 TagOption = Annotated[
-    list[str] | None, typer.Option("--tag", help="A tag for every new person (repeatable).")
+    list[str] | None,
+    typer.Option("--tag", click_type=complete.TAG, help="A tag for every new person (repeatable)."),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 OutputOption = Annotated[

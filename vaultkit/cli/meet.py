@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from vaultkit.cli import complete
 from vaultkit.cli.app import (
     LIMIT,
     VaultGroup,
@@ -16,6 +17,7 @@ from vaultkit.cli.app import (
     parse_date,
     print_json,
     row_limit,
+    say_what_was_missed,
     settings_of,
     table,
 )
@@ -34,7 +36,12 @@ app.add_typer(templates_app, name="templates")
 @handle_errors
 def meet(
     ctx: typer.Context,
-    names: Annotated[str, typer.Argument(help="NAME or NAME,NAME,... (name, alias or unique prefix).")],
+    names: Annotated[
+        str,
+        typer.Argument(
+            click_type=complete.NAME, help="NAME or NAME,NAME,... (name, alias or unique prefix)."
+        ),
+    ],
     date: Annotated[str | None, typer.Option(help="The meeting's date (YYYY-MM-DD, default today).")] = None,
     title: Annotated[str | None, typer.Option(help="Title for the note (default: the names).")] = None,
     open_: Annotated[bool, typer.Option("--open", help="Open the note when it is made.")] = False,
@@ -56,7 +63,10 @@ def meet(
 @handle_errors
 def followups(
     ctx: typer.Context,
-    names: Annotated[str | None, typer.Argument(help="Only these people (NAME or NAME,NAME,...).")] = None,
+    names: Annotated[
+        str | None,
+        typer.Argument(click_type=complete.NAME, help="Only these people (NAME or NAME,NAME,...)."),
+    ] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="Only those past their due date.")] = False,
     limit: Annotated[int, typer.Option(help="Print at most this many (--json prints all).")] = LIMIT,
     show_all: Annotated[bool, typer.Option("--all", help="Print every follow-up.")] = False,
@@ -79,6 +89,7 @@ def followups(
     today = workspace.today
     if not items:
         typer.echo("No overdue follow-ups." if overdue else "No open follow-ups.")
+        say_what_was_missed(workspace)
         return
     late = sum(1 for item in items if item.due and item.due < today)
     typer.echo(f"{len(items)} open follow-up{'s' if len(items) != 1 else ''}, {late} overdue:")
@@ -148,7 +159,12 @@ def templates_list(
 @handle_errors
 def templates_copy(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="A built-in template: meeting, review, person...")],
+    name: Annotated[
+        str,
+        typer.Argument(
+            autocompletion=complete.templates, help="A built-in template: meeting, review, person..."
+        ),
+    ],
 ) -> None:
     """Copy a built-in template into the vault's templates folder, to edit (never overwrites).
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from vaultkit.cli import complete
 from vaultkit.cli.app import app, console, handle_errors, parse_date, print_json, settings_of, table
 
 if TYPE_CHECKING:  # the figures' module is imported when `vault stats` runs
@@ -17,8 +18,12 @@ if TYPE_CHECKING:  # the figures' module is imported when `vault stats` runs
 @handle_errors
 def intro(
     ctx: typer.Context,
-    first: Annotated[str, typer.Argument(help="One person (name, alias or unique prefix).")],
-    second: Annotated[str, typer.Argument(help="The person you introduced them to.")],
+    first: Annotated[
+        str, typer.Argument(click_type=complete.NAME, help="One person (name, alias or unique prefix).")
+    ],
+    second: Annotated[
+        str, typer.Argument(click_type=complete.NAME, help="The person you introduced them to.")
+    ],
     note: Annotated[str | None, typer.Option(help="Why, or how it went.")] = None,
     date: Annotated[str | None, typer.Option(help="When (YYYY-MM-DD, default today).")] = None,
 ) -> None:

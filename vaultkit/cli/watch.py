@@ -17,16 +17,30 @@ def render(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Write the generated views (Due.md...); a file changes only when its view did.
+    """Write the generated views (Due.md, People.base...); a file changes only when its view did.
+
+    With write_last_contact = "derived" in vaultkit.toml, it first moves each person's
+    last_contact property forward to a newer contact found in a meeting or daily note.
 
     Example: vault render
     """
     from vaultkit.views.builtin import render_views
 
-    rendered = render_views(settings_of(ctx).workspace())
+    workspace = settings_of(ctx).workspace()
+    from vaultkit.quick import advance_last_contacts
+
+    moved = advance_last_contacts(workspace)
+    rendered = render_views(workspace)
     if as_json:
-        print_json({"views": [{"name": v.name, "path": v.path, "written": v.written} for v in rendered]})
+        print_json(
+            {
+                "views": [{"name": v.name, "path": v.path, "written": v.written} for v in rendered],
+                "last_contact_moved": [ref.path for ref in moved],
+            }
+        )
         return
+    for ref in moved:
+        typer.echo(f"{ref.path}: last_contact moved forward")
     if not rendered:
         typer.echo("No views to render: set their paths under [views] in vaultkit.toml.")
     for view in rendered:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import json
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -240,6 +241,22 @@ class Queries(IndexBase):
             last, channel = written, None
         return _date(last), channel
 
+    def newer_contacts(self, today: dt.date) -> list[tuple[str, str, dt.date]]:
+        """(path, name, last contact) of the people whose last contact on or before `today`
+        is later than the `last_contact` their note says (or who have none), by path."""
+        found: list[tuple[str, str, dt.date]] = []
+        rows = self.db.execute(
+            "SELECT path, name, last_contact, last_any FROM people "
+            "WHERE last_any IS NOT NULL AND (last_contact IS NULL OR last_any > last_contact) ORDER BY path"
+        )
+        for path, name, written, latest in rows.fetchall():
+            last = (
+                _date(latest) if latest <= today.isoformat() else self._latest_until(path, written, today)[0]
+            )
+            if last is not None and (written is None or last.isoformat() > written):
+                found.append((path, name, last))
+        return found
+
     def person(self, path: str, today: dt.date) -> Person:
         """One person (by note path) with fields and last contact."""
         found = self._people_where("WHERE path = ?", (path,), today, with_fields=True)
@@ -336,11 +353,11 @@ class Queries(IndexBase):
         if not query:
             return []
         rows = self.db.execute(
-            "SELECT path, name, snippet(notes_fts, 2, '[', ']', '…', 12) FROM notes_fts "
+            "SELECT path, name, snippet(notes_fts, 2, char(1), char(2), '…', 12) FROM notes_fts "
             f"WHERE notes_fts MATCH ? AND {_SEARCHED} ORDER BY rank LIMIT ?",
             (query, -1 if limit is None else limit),
         )
-        return [(r[0], r[1], " ".join(r[2].split())) for r in rows]
+        return [(r[0], r[1], _marked(" ".join(r[2].split()))) for r in rows]
 
     def search_count(self, words: Sequence[str]) -> int:
         """How many notes `search` finds in all."""
@@ -369,6 +386,22 @@ class Queries(IndexBase):
         in `/`) and names that are not UTF-8. One small read: cheap enough for every command."""
         found = json.loads(self._meta("left_out") or "[]")
         return [Problem(path, None, "error", why) for path, why in found]
+
+    def person_count(self) -> int:
+        """How many people the index holds."""
+        return int(self.db.execute("SELECT count(*) FROM people").fetchone()[0])
+
+    def has_tag(self, tag: str) -> bool:
+        """Whether anyone has the tag (without `#`, case-folded), or a tag nested under it."""
+        key = tag.lstrip("#").casefold()
+        for (tags,) in self.db.execute(
+            "SELECT DISTINCT tags FROM people WHERE tags IS NOT NULL AND tags != '[]'"
+        ):
+            for found in json.loads(tags):
+                folded = str(found).lstrip("#").casefold()
+                if folded == key or folded.startswith(key + "/"):
+                    return True
+        return False
 
     def note_count(self) -> int:
         """How many notes the index holds."""
@@ -477,6 +510,18 @@ class Queries(IndexBase):
 
 
 _SEARCHED = "path IN (SELECT path FROM files WHERE kind IN ('person', 'meeting', 'daily'))"
+
+
+_WIKILINK_MARKED_RE = re.compile(r"\[\[[^\[\]]*\]\]")
+
+
+def _marked(snippet: str) -> str:
+    """A snippet with its matches in `[brackets]`, except inside a wikilink, which stays
+    whole (`[[Zoë Müller]]`, never `[[Zoë [Müller]]]`)."""
+    snippet = _WIKILINK_MARKED_RE.sub(
+        lambda link: link.group().replace("\x01", "").replace("\x02", ""), snippet
+    )
+    return snippet.replace("\x01", "[").replace("\x02", "]")
 
 
 def _fts_query(words: Sequence[str]) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 
 from vaultkit.config import Config
 from vaultkit.errors import NoteParseError
-from vaultkit.index.schema import UNREAD
+from vaultkit.index.schema import ALIAS, NAME, UNREAD
 from vaultkit.model import (
     PERSON,
     ParsedNote,
@@ -237,10 +237,6 @@ class _Rows:
         db.executemany("INSERT INTO contacts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", self.contacts)
         db.executemany("INSERT OR IGNORE INTO temp.affected VALUES (?)", [(k,) for k in self.affected])
         return self.targets
-
-
-NAME, ALIAS, FOLDED_NAME, FOLDED_ALIAS = 0, 1, 2, 3
-"""The kinds of `name_keys` rows."""
 
 
 def _name_keys(path: str, name: str, alias_keys: set[str]) -> list[tuple[str, int, str]]:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 21
+SCHEMA_VERSION = 22
 
+
+NAME, ALIAS, FOLDED_NAME, FOLDED_ALIAS = 0, 1, 2, 3
+"""The kinds of `name_keys` rows."""
 
 UNREAD = -1  # the mtime_ns in `files` of a note that could not be read: no stat matches it
 
 
 _SECONDARY_INDEXES = (
-    "files_stem", "files_mtime", "people_name", "people_due", "people_birthday", "aliases_key", "aliases_person", "name_keys_key", "name_keys_person", "introducers_key", "introducers_person", "person_tags_key", "person_tags_person", "links_src", "links_target",
+    "files_stem", "files_mtime", "people_name", "people_due", "people_birthday", "people_tags", "aliases_key", "aliases_person", "name_keys_key", "name_keys_person", "introducers_key", "introducers_person", "person_tags_key", "person_tags_person", "links_src", "links_target",
     "links_stem", "links_person", "contacts_src", "contacts_target", "contacts_stem",
     "contacts_person", "tasks_src", "tasks_open", "problems_path", "clashes_key",
 )  # fmt: skip
@@ -36,6 +39,8 @@ CREATE TABLE people (
 CREATE INDEX people_name ON people(name_key);
 -- every front-matter value as written, apart: `people` rows stay small, so the queries of
 -- `vault due` read few pages
+-- tab completion of --tag reads the distinct tag lists from this index alone
+CREATE INDEX people_tags ON people(tags);
 CREATE TABLE people_fields (path TEXT PRIMARY KEY, fields TEXT);
 -- `vault due` and the birthday list read only the people these hold, not everyone
 CREATE INDEX people_due ON people(due_base, archived, last_any, snooze_until) WHERE cadence_res IS NOT NULL;

@@ -52,6 +52,8 @@ NEVER_SHOWN = 10
 TOUCH_LISTED = max(DRIFTING_SHOWN, NEVER_SHOWN)  # the figures keep this many of each list
 INTROS_SHOWN = 20  # of each kind, the latest: a graph of hundreds of people shows nothing
 GROUPS_SHOWN = 8
+MIN_CHART_TOP = 8  # people: see week_chart
+MIN_SLICE_SHARE = 0.03  # of the known: a thinner pie slice's label overlaps its neighbours'
 PIE_SLICES = 6
 # An introduction you made gets a check-in once it has had time to happen, and not forever.
 INTRO_CHECK_IN_AFTER = dt.timedelta(days=14)
@@ -306,7 +308,9 @@ def week_chart(weeks: Sequence[tuple[str, int]], goal: int) -> str:
     """An `xychart-beta` of new people per week (bars) against the goal (a line)."""
     labels = ", ".join(f'"{week.split("-", 1)[1]}"' for week, _ in weeks)
     counts = [count for _, count in weeks]
-    top = max([*counts, goal, 1])
+    # Headroom above the goal, or its line hides in the chart's top edge; and at least 8,
+    # where the axis ticks fall on whole people (below it they come at 0.1 or 0.5 people).
+    top = max(*counts, goal + 1, MIN_CHART_TOP)
     lines = [
         "xychart-beta",
         '    title "New people per week"',
@@ -477,11 +481,15 @@ def _title(dimension: str) -> str:
 
 def _dimension_context(item: Breakdown) -> DimensionView:
     shown, rest = item.groups[:GROUPS_SHOWN], item.groups[GROUPS_SHOWN:]
-    slices = list(item.groups[:PIE_SLICES])
-    others = sum(count for _, count in item.groups[PIE_SLICES:])
-    if others:
-        slices.append((f"{len(item.groups) - PIE_SLICES} others", others))
-    slices.append(("unknown", item.unknown))
+    # The pie is of the people whose value is known, as the text beside it is (it says
+    # how many are unknown in words); slices too thin to label are folded into "others".
+    smallest = item.known * MIN_SLICE_SHARE
+    slices = [(value, count) for value, count in item.groups[:PIE_SLICES] if count >= smallest]
+    folded = item.groups[len(slices) :]
+    if folded:
+        slices.append(
+            (f"{len(folded)} others" if len(folded) > 1 else folded[0][0], sum(c for _, c in folded))
+        )
     concentration = None
     if item.largest_share is not None and item.effective_number is not None:
         concentration = (

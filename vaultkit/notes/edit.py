@@ -21,9 +21,12 @@ from vaultkit.notes.grammar import (
 
 __all__ = [
     "add_log_entry",
+    "append_section",
     "block_markers",
     "get_front_matter_line",
+    "has_heading",
     "newline_of",
+    "remove_front_matter_key",
     "replace_generated_block",
     "set_front_matter_value",
 ]
@@ -135,11 +138,12 @@ def get_front_matter_line(text: str, key: str) -> int | None:
     return None
 
 
-def set_front_matter_value(text: str, key: str, value: str) -> str:
+def set_front_matter_value(text: str, key: str, value: str, keep_quotes: bool = True) -> str:
     """Set a top-level scalar `key: value`, keeping quoting style and a trailing comment.
 
     An absent key is added at the end of the front matter; a note without front matter
-    gets one.
+    gets one. `keep_quotes=False`: `value` is YAML text already (quoted if it must be),
+    written as it is.
     """
     newline = newline_of(text)
     lines = split_lines(text)
@@ -155,7 +159,8 @@ def set_front_matter_value(text: str, key: str, value: str) -> str:
     match = re.match(_KEY_RE_TEMPLATE.format(key=re.escape(key)), lines[index], re.DOTALL)
     assert match is not None
     old = match.group("value")
-    quote = old[0] if old[:1] in ("'", '"') and old.endswith(old[0]) and len(old) > 1 else ""
+    quoted = keep_quotes and old[:1] in ("'", '"') and old.endswith(old[0]) and len(old) > 1
+    quote = old[0] if quoted else ""
     new_line = (
         f"{match.group('key')}{match.group('sep') or ': '}{quote}{value}{quote}"
         f"{match.group('comment') or ''}{match.group('eol')}"
@@ -168,6 +173,22 @@ def set_front_matter_value(text: str, key: str, value: str) -> str:
         while end < block.end and lines[end][:1] in (" ", "\t", "-"):
             end += 1
     lines[index:end] = [new_line]
+    return "".join(lines)
+
+
+def remove_front_matter_key(text: str, key: str) -> str:
+    """Remove a top-level `key` (its line, and the indented lines of a block value under
+    it); the text as it was when the key is absent."""
+    index = get_front_matter_line(text, key)
+    if index is None:
+        return text
+    lines = split_lines(text)
+    block = find_front_matter(lines)
+    assert block is not None
+    end = index + 1
+    while end < block.end and lines[end][:1] in (" ", "\t", "-"):
+        end += 1
+    del lines[index:end]
     return "".join(lines)
 
 
@@ -229,3 +250,42 @@ def replace_generated_block(text: str, name: str, content: str) -> str:
     _ensure_final_newline(lines, newline)
     separator = newline if lines and lines[-1].strip() else ""
     return "".join(lines) + separator + block
+
+
+def has_heading(text: str, title: str) -> bool:
+    """Whether the note has a heading `title` (any level, case-folded) that the parser reads:
+    not in code, a comment or a generated block."""
+    wanted = name_key(title)
+    lines = split_lines(text)
+    state = LineState()
+    for index in range(_body_start(lines), len(lines)):
+        raw = lines[index].rstrip("\r\n")
+        if index == 0:
+            raw = raw.lstrip(BOM)
+        visible = state.step(raw)
+        if visible is None:
+            continue
+        found = heading(raw, visible)
+        if found and name_key(found[1]) == wanted:
+            return True
+    return False
+
+
+def append_section(text: str, section: list[str]) -> str:
+    """Add `section` (lines without line ends) at the end of the note, after a blank line.
+
+    The note's line ending is kept; a note that does not end with a newline gets one before
+    the section. ValueError when the note ends inside a comment or code block that is never
+    closed (the section would not be read).
+    """
+    newline = newline_of(text) if text else "\n"
+    lines = split_lines(text)
+    state = LineState()
+    for index in range(_body_start(lines), len(lines)):
+        state.step(lines[index].rstrip("\r\n"))
+    hidden_by = state.unclosed()
+    if hidden_by:
+        raise ValueError(f"the note ends inside {hidden_by}, which would hide the new section; close it")
+    _ensure_final_newline(lines, newline)
+    separator = newline if lines and lines[-1].strip() else ""
+    return "".join(lines) + separator + "".join(line + newline for line in section)

@@ -122,6 +122,23 @@ def visible_text(line: str, comment: list[str | None]) -> str:
     return line
 
 
+def plain_links(text: str) -> str:
+    """Text with its links as the words they show: `[[Ada Lovelace|Ada]]` -> `Ada`,
+    `[[People/Ada Lovelace#Log]]` -> `Ada Lovelace`, `[paper](paper.md)` -> `paper`, an
+    embed -> nothing. For text copied elsewhere, where a link would make a contact."""
+
+    def wikilink(match: re.Match[str]) -> str:
+        if match.group(1):
+            return ""
+        target, _, shown = match.group(2).partition("|")
+        return shown or target.split("#", 1)[0].rsplit("/", 1)[-1] or target
+
+    def mdlink(match: re.Match[str]) -> str:
+        return "" if match.group(1) else match.group(0)[1 : match.group(0).index("](")]
+
+    return MDLINK_RE.sub(mdlink, WIKILINK_RE.sub(wikilink, text))
+
+
 def heading(raw: str, visible: str) -> tuple[int, str] | None:
     """(level, text) when the line is a heading: `raw` starts with `#`, read in `visible`."""
     found = HEADING_RE.match(visible) if raw.lstrip()[:1] == "#" else None

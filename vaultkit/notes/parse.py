@@ -378,7 +378,8 @@ def _scan_body(note: ParsedNote, lines: list[str], start: int, config: Config) -
             target = split_link(match.group(2))
             if target:
                 key, stem = link_key(target)
-                note.links.append(Link(key, stem, number, eligible and not match.group(1), target))
+                written = f"!{target}" if match.group(1) else target  # an embed shows its `!`
+                note.links.append(Link(key, stem, number, eligible and not match.group(1), written))
         if "](" in line:
             for match in MDLINK_RE.finditer(line):
                 md_target = _markdown_target(match.group(2), note_dir)

@@ -419,18 +419,25 @@ def _fsync_dir(folder: Path) -> None:
 
 
 _CONFIG_TEMPLATE = """\
-# vaultkit settings: every key is optional; these are the defaults.
+# vaultkit settings: every key is optional.
 people_dir = "People"
 meetings_dir = "Meetings"
 daily_dir = "Daily"
 templates_dir = "Templates/vaultkit"
 log_heading = "Log"
 default_cadence = ""            # e.g. "3m" for everyone without a cadence
-write_last_contact = true
+write_last_contact = true       # "derived": render/watch also copy newer contacts from
+                                # meetings and daily notes into last_contact (for People.base)
 
 [cadence_by_tag]
 # family = "2w"
 # mentor = "3m"
+
+[views]
+base = "People.base"            # an Obsidian base of the people (Obsidian 1.9 or later)
+
+[daily]
+reachouts = false               # true: `vault watch` adds today's reach-outs to the daily note
 
 [goals]
 new_people_per_week = 1

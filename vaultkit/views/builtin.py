@@ -15,9 +15,10 @@ from typing import Any, NamedTuple
 
 from vaultkit.dates import Birthday, parse_birthday
 from vaultkit.due import why_due
+from vaultkit.errors import RefusedWrite, StaleFileError
 from vaultkit.model import DueItem, FollowUp, Person, name_key
 from vaultkit.notes.grammar import DUE_MARK_RE
-from vaultkit.workspace import Workspace, write_view
+from vaultkit.workspace import EDIT_TRIES, Workspace, write_view
 
 COMING_DAYS = 7
 BIRTHDAY_DAYS = 30
@@ -228,10 +229,20 @@ def network_view(workspace: Workspace) -> str:
     return render_network(workspace)
 
 
+def base_view(workspace: Workspace) -> str:
+    """People.base: the people as an Obsidian base, from the settings alone (views.base)."""
+    from vaultkit.views.base import render_base
+
+    return render_base(workspace.config)
+
+
 VIEWS: dict[str, ViewFunction] = {
+    "base": base_view,
     "due": due_view,
     "network": network_view,
 }
+# Views that are a whole file of their own (not a block in a note).
+WHOLE_FILE_VIEWS = frozenset({"base"})
 
 
 def render_views(workspace: Workspace, names: Iterable[str] | None = None) -> list[RenderedView]:
@@ -242,5 +253,30 @@ def render_views(workspace: Workspace, names: Iterable[str] | None = None) -> li
         if path is None:
             continue
         content = VIEWS[name](workspace)
-        rendered.append(RenderedView(name, path, write_view(workspace, path, name, content)))
+        if name in WHOLE_FILE_VIEWS:
+            written = write_generated_file(workspace, path, content)
+        else:
+            written = write_view(workspace, path, name, content)
+        rendered.append(RenderedView(name, path, written))
     return rendered
+
+
+def write_generated_file(workspace: Workspace, rel_path: str, content: str) -> bool:
+    """Write a file vaultkit makes whole (People.base), only when its text changed.
+
+    Locked, stale-checked and atomic like every note write. Returns whether it was written.
+    """
+    vault = workspace.vault
+    data = content.encode("utf-8")
+    with vault.editing():
+        for attempt in range(EDIT_TRIES):
+            snapshot = vault.read(rel_path) if vault.exists(rel_path) else None
+            if snapshot is not None and snapshot.data == data:
+                return False
+            try:
+                vault.write(rel_path, data, snapshot)
+                return True
+            except (StaleFileError, RefusedWrite):  # (RefusedWrite: made by someone meanwhile)
+                if attempt == EDIT_TRIES - 1:
+                    raise
+    return True  # (not reached: the last attempt returns or raises)

@@ -1,0 +1,92 @@
+"""`vault today`: today's reach-outs in the daily note, once, and the ticked box as a contact."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import write_note
+
+
+def people(vault: Path) -> None:
+    write_note(
+        vault,
+        "People/Ada Lovelace.md",
+        "---\ncadence: 1m\n---\n# Ada\n## Log\n- 2026-10-02 coffee: talked about her paper and [[Mary Somerville]]\n",
+    )
+    write_note(
+        vault, "People/Mary Somerville.md", "---\ncadence: 1y\nlast_contact: 2026-11-01\n---\n# Mary\n"
+    )
+    write_note(vault, "People/Yuki Tanaka.md", "---\ncadence: 2w\n---\n# Yuki\n")
+    write_note(vault, "People/Tom.md", "---\ncadence: 2w\nlast_contact: 2026-11-01\n---\n# Tom\n")
+
+
+def test_without_a_daily_note_it_says_so_and_makes_none(cli: Any, vault_dir: Path) -> None:
+    people(vault_dir)
+    result = cli("today")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "vault: there is no daily note for 2026-11-22 (Daily/2026-11-22.md): make it in Obsidian, "
+        "or run `vault today --create`\n"
+    )
+    assert not (vault_dir / "Daily").exists()
+
+
+def test_adds_the_section_once_keeping_the_note(cli: Any, vault_dir: Path) -> None:
+    people(vault_dir)
+    note = vault_dir / "Daily" / "2026-11-22.md"
+    note.parent.mkdir()
+    note.write_bytes(b"---\r\ntags: [daily]\r\n---\r\n# Sunday\r\nSlept in.")  # no final newline
+    result = cli("today")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "Daily/2026-11-22.md: added 3 people to reach out to.\n"
+    assert note.read_bytes() == (
+        b"---\r\ntags: [daily]\r\n---\r\n# Sunday\r\nSlept in.\r\n\r\n## Reach out\r\n"
+        b"- [ ] [[Yuki Tanaka]]: never contacted\r\n"
+        b"- [ ] [[Ada Lovelace]]: last coffee 2026-10-02, talked about her paper and Mary Somerville\r\n"
+        b"- [ ] [[Tom]]: last contact 2026-11-01\r\n"
+    )
+    before = note.read_bytes()
+    again = cli("today")
+    assert again.stdout == "Daily/2026-11-22.md already has a Reach out section; nothing changed.\n"
+    assert note.read_bytes() == before
+
+
+def test_ticking_a_box_makes_the_daily_note_a_contact(cli: Any, vault_dir: Path) -> None:
+    people(vault_dir)
+    assert cli("today", "--create").exit_code == 0
+    due = [item["name"] for item in json.loads(cli("due", "--json").stdout)["due"]]
+    assert due == ["Yuki Tanaka", "Ada Lovelace", "Tom"]
+    note = vault_dir / "Daily" / "2026-11-22.md"
+    text = note.read_text(encoding="utf-8")
+    note.write_text(text.replace("- [ ] [[Ada Lovelace]]", "- [x] [[Ada Lovelace]]"), encoding="utf-8")
+    data = json.loads(cli("due", "--json").stdout)
+    assert [item["name"] for item in data["due"]] == ["Yuki Tanaka", "Tom"]
+    shown = json.loads(cli("show", "Ada", "--json").stdout)
+    assert shown["last_contact"] == "2026-11-22"
+    # The reason's link became words: Mary got no contact from Ada's ticked box.
+    mary = json.loads(cli("show", "Mary Somerville", "--json").stdout)
+    assert mary["last_contact"] == "2026-11-01"
+
+
+def test_limit_and_more(cli: Any, vault_dir: Path) -> None:
+    people(vault_dir)
+    result = cli("today", "--create", "--limit", "1")
+    assert (
+        result.stdout
+        == "Daily/2026-11-22.md: added 1 person to reach out to (2 more are due: `vault due`).\n"
+    )
+    assert (vault_dir / "Daily" / "2026-11-22.md").read_text(encoding="utf-8") == (
+        "## Reach out\n- [ ] [[Yuki Tanaka]]: never contacted\n- and 2 more: `vault due`\n"
+    )
+    data = json.loads(cli("today", "--json").stdout)
+    assert data == {"path": "Daily/2026-11-22.md", "outcome": "present", "people": [], "more": 0}
+
+
+def test_nobody_due_writes_nothing(cli: Any, vault_dir: Path) -> None:
+    write_note(vault_dir, "People/Ada.md", "---\ncadence: 1m\nlast_contact: 2026-11-20\n---\n# Ada\n")
+    result = cli("today", "--create")
+    assert result.exit_code == 0
+    assert result.stdout == "Nobody is due. Enjoy your day. (Daily/2026-11-22.md was not changed.)\n"
+    assert not (vault_dir / "Daily" / "2026-11-22.md").exists()

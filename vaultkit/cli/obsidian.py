@@ -1,0 +1,179 @@
+"""The Obsidian-side commands: today (reach-outs in the daily note), and the quick ones:
+snooze, archive, unarchive, set, unset, open."""
+
+# No `from __future__ import annotations` here: Typer would compile every string annotation
+# of every command at start-up (50 ms); real annotations cost nothing.
+
+from typing import Annotated
+
+import typer
+
+from vaultkit.cli import complete
+from vaultkit.cli.app import app, handle_errors, print_json, settings_of
+
+
+@app.command()
+@handle_errors
+def today(
+    ctx: typer.Context,
+    create: Annotated[
+        bool, typer.Option("--create", help="Make today's daily note when it does not exist yet.")
+    ] = False,
+    limit: Annotated[int, typer.Option(help="At most this many people.", min=1)] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Add a "Reach out" section to today's daily note: one task per person due.
+
+    Most overdue first, each with a link and why. Tick a box in Obsidian and that daily
+    note counts as a contact with the person. Without --create only a daily note that
+    exists is changed (Obsidian's daily-note template makes it); run again the same day,
+    it changes nothing.
+
+    Example: vault today --create
+    """
+    from vaultkit.views.daily import reach_out
+
+    done = reach_out(settings_of(ctx).workspace(), create=create, limit=limit)
+    if as_json:
+        print_json(done.to_json())
+        return
+    if done.outcome == "present":
+        typer.echo(f"{done.path} already has a Reach out section; nothing changed.")
+    elif done.outcome == "nobody":
+        typer.echo(f"Nobody is due. Enjoy your day. ({done.path} was not changed.)")
+    else:
+        people = len(done.people)
+        more = (
+            f" ({done.more} more {'is' if done.more == 1 else 'are'} due: `vault due`)" if done.more else ""
+        )
+        typer.echo(
+            f"{done.path}: added {people} {'person' if people == 1 else 'people'} to reach out to{more}."
+        )
+
+
+NameArg = Annotated[
+    str,
+    typer.Argument(click_type=complete.NAME, help="The person (a name, an alias or a unique start of one)."),
+]
+
+
+@app.command()
+@handle_errors
+def snooze(
+    ctx: typer.Context,
+    name: NameArg,
+    until: Annotated[str, typer.Argument(help="A date (2026-12-24) or a span from today (2w, 1m).")],
+) -> None:
+    """Not due before a date: sets snooze_until in the person's note.
+
+    Example: vault snooze Ada 2w
+    """
+    from vaultkit.quick import set_properties, snooze_date
+
+    workspace = settings_of(ctx).workspace()
+    when = snooze_date(workspace, until)
+    ref, changed = set_properties(workspace, name, {"snooze_until": when.isoformat()})
+    typer.echo(f"{ref.name}: snoozed until {when}" + ("" if changed else " (already)") + f": {ref.path}")
+
+
+@app.command()
+@handle_errors
+def archive(ctx: typer.Context, name: NameArg) -> None:
+    """Archive a person (archived: true): never due, left out of Due.md and birthdays.
+
+    Example: vault archive "Greg Hollis"
+    """
+    from vaultkit.quick import set_properties
+
+    ref, changed = set_properties(settings_of(ctx).workspace(), name, {"archived": "true"})
+    typer.echo(f"{ref.name}: {'archived' if changed else 'already archived'}: {ref.path}")
+
+
+@app.command()
+@handle_errors
+def unarchive(ctx: typer.Context, name: NameArg) -> None:
+    """Bring an archived person back (archived: false).
+
+    Example: vault unarchive "Greg Hollis"
+    """
+    from vaultkit.quick import set_properties
+
+    ref, changed = set_properties(settings_of(ctx).workspace(), name, {"archived": "false"})
+    typer.echo(f"{ref.name}: {'unarchived' if changed else 'not archived'}: {ref.path}")
+
+
+@app.command("set")
+@handle_errors
+def set_(
+    ctx: typer.Context,
+    name: NameArg,
+    pairs: Annotated[list[str], typer.Argument(help="key=value (several at once).")],
+) -> None:
+    """Set properties in a person's front matter, changing only those lines.
+
+    Example: vault set Ada company="Analytical Engines" location=London
+    """
+    from vaultkit.quick import parse_pairs, set_properties
+
+    values = parse_pairs(pairs)
+    ref, changed = set_properties(settings_of(ctx).workspace(), name, values)
+    keys = ", ".join(values)
+    typer.echo(f"{ref.name}: {'set' if changed else 'already set'} {keys}: {ref.path}")
+
+
+@app.command()
+@handle_errors
+def unset(
+    ctx: typer.Context,
+    name: NameArg,
+    keys: Annotated[list[str], typer.Argument(help="The properties to remove.")],
+) -> None:
+    """Remove properties from a person's front matter (their lines, nothing else).
+
+    Example: vault unset Ada snooze_until
+    """
+    from vaultkit.quick import set_properties
+
+    ref, changed = set_properties(settings_of(ctx).workspace(), name, {}, unset=keys)
+    if not changed:
+        typer.echo(f"{ref.name} has none of {', '.join(keys)}; nothing changed: {ref.path}")
+        return
+    typer.echo(f"{ref.name}: removed {', '.join(keys)}: {ref.path}")
+
+
+@app.command("open")
+@handle_errors
+def open_(
+    ctx: typer.Context,
+    name: NameArg,
+    print_only: Annotated[
+        bool, typer.Option("--print", help="Print the URI or command instead of running it.")
+    ] = False,
+) -> None:
+    """Open a person's note: in Obsidian (an obsidian:// link) when the vault has .obsidian/,
+    else in $VISUAL or $EDITOR.
+
+    Example: vault open Ada
+    """
+    import shlex
+    import subprocess
+
+    from vaultkit.errors import VaultkitError
+    from vaultkit.quick import open_command
+
+    ref, target = open_command(settings_of(ctx).workspace(), name)
+    shown = target if isinstance(target, str) else shlex.join(target)
+    if print_only:
+        typer.echo(shown)
+        return
+    if isinstance(target, str):
+        if typer.launch(target) != 0:
+            raise VaultkitError(f"could not open {target} (is Obsidian installed?)")
+        typer.echo(f"Opened {ref.name} in Obsidian: {ref.path}")
+        return
+    try:
+        code = subprocess.call(target)
+    except OSError as err:
+        raise VaultkitError(f"could not run {target[0]}: {err.strerror}") from None
+    if code != 0:
+        raise VaultkitError(f"{shown} ended with exit code {code}")

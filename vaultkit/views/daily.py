@@ -1,0 +1,122 @@
+"""Today's reach-outs in the daily note: `vault today` and `[daily] reachouts` of the watcher.
+
+One open task per person due, most overdue first (the order of `vault due`), under a
+`## Reach out` heading at the end of `Daily/YYYY-MM-DD.md`. Ticking a box in Obsidian makes
+the link a contact for that person by the daily-note rule (a link in an open task is a plan,
+in a done one a contact), so nothing else has to be done. A note that already has the
+section is left alone: running it again the same day changes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from vaultkit.errors import RefusedWrite, StaleFileError, VaultkitError
+from vaultkit.model import DueItem
+from vaultkit.notes.grammar import plain_links
+from vaultkit.views.builtin import wikilink
+from vaultkit.workspace import EDIT_TRIES, Workspace
+
+HEADING = "Reach out"
+DEFAULT_LIMIT = 10
+_REASON_CHARS = 80
+
+
+class NoDailyNote(VaultkitError):
+    """Today's daily note does not exist and was not to be made."""
+
+
+class ReachOuts(NamedTuple):
+    """What `reach_out` did: `outcome` is `added`, `present` (the note had the section) or
+    `nobody` (nobody is due: nothing written)."""
+
+    path: str
+    outcome: str
+    people: list[DueItem]
+    more: int
+
+    def to_json(self) -> dict[str, object]:
+        """JSON form (`vault today --json`)."""
+        return {
+            "path": self.path,
+            "outcome": self.outcome,
+            "people": [item.name for item in self.people],
+            "more": self.more,
+        }
+
+
+def daily_note_path(workspace: Workspace) -> str:
+    """Today's daily note, vault-relative (Obsidian's `YYYY-MM-DD.md` in `daily_dir`)."""
+    name = f"{workspace.today.isoformat()}.md"
+    return f"{workspace.config.daily_dir}/{name}" if workspace.config.daily_dir else name
+
+
+def _shorten(text: str) -> str:
+    text = " ".join(plain_links(text).split())
+    if len(text) <= _REASON_CHARS:
+        return text
+    return text[:_REASON_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def reason(workspace: Workspace, item: DueItem) -> str:
+    """Why to reach out, from the last interaction: `last coffee 2026-10-02, talked about her
+    paper`; links in its text become their words (a ticked task must not make them contacts)."""
+    if item.last_contact is None:
+        return "never contacted"
+    last = next(iter(workspace.index.interactions(item.path, workspace.today)), None)
+    if last is None or last.date != item.last_contact:
+        return f"last contact {item.last_contact.isoformat()}"
+    said = f"last {last.channel or 'contact'} {last.date.isoformat()}"
+    text = _shorten(last.text)
+    return f"{said}, {text}" if text else said
+
+
+def reachout_lines(workspace: Workspace, limit: int = DEFAULT_LIMIT) -> tuple[list[DueItem], list[str], int]:
+    """(the people, their task lines, how many more are due) for today's section."""
+    due = workspace.due()
+    shared = workspace.index.shared_names()
+    chosen = due[:limit]
+    lines = [f"- [ ] {wikilink(item.name, item.path, shared)}: {reason(workspace, item)}" for item in chosen]
+    return chosen, lines, len(due) - len(chosen)
+
+
+def reach_out(workspace: Workspace, create: bool = False, limit: int = DEFAULT_LIMIT) -> ReachOuts:
+    """Add today's `## Reach out` section to the daily note, once.
+
+    Without `create`, only a note that exists is changed (Obsidian's daily-note template
+    makes it); NoDailyNote otherwise. The note is locked, stale-checked and replaced
+    atomically; nothing but the new section is added.
+    """
+    from vaultkit.notes.edit import append_section, has_heading
+    from vaultkit.notes.parse import decode_note
+
+    path = daily_note_path(workspace)
+    vault = workspace.vault
+    if not create and not vault.exists(path):
+        raise NoDailyNote(
+            f"there is no daily note for {workspace.today} ({path}): make it in Obsidian, "
+            "or run `vault today --create`"
+        )
+    with vault.editing():
+        for attempt in range(EDIT_TRIES):
+            snapshot = vault.read(path) if vault.exists(path) else None
+            text = decode_note(path, snapshot.data) if snapshot is not None else ""
+            if has_heading(text, HEADING):
+                return ReachOuts(path, "present", [], 0)
+            people, lines, more = reachout_lines(workspace, limit)
+            if not people:
+                return ReachOuts(path, "nobody", [], 0)
+            if more:
+                lines.append(f"- and {more} more: `vault due`")
+            try:
+                new_text = append_section(text, [f"## {HEADING}", *lines])
+            except ValueError as err:
+                raise RefusedWrite(f"{path}: {err}; the note was not changed") from None
+            try:
+                vault.write(path, new_text.encode("utf-8"), snapshot)
+                break
+            except (StaleFileError, RefusedWrite):  # saved (or made) by someone meanwhile
+                if attempt == EDIT_TRIES - 1:
+                    raise
+    workspace.index.update_paths([path])
+    return ReachOuts(path, "added", people, more)
