@@ -21,8 +21,11 @@ def resolve_cadence(person: Person, config: Config) -> tuple[Cadence, str] | Non
     """The person's cadence and where it came from (`own`, `tag:NAME`, `default`), or None.
 
     Their own cadence wins (`none` opts out); else the shortest of their tags' cadences (a
-    tag set to `none` opts its people out); else `default_cadence`.
+    tag set to `none` opts its people out); else `default_cadence`. A prospect (someone you
+    want to meet) has none: this is the one rule that keeps them from ever being due.
     """
+    if person.prospect:
+        return None
     if person.cadence:
         try:
             own = parse_cadence(person.cadence)

@@ -6,6 +6,7 @@ from vaultkit.cli import core as core
 from vaultkit.cli import io as io
 from vaultkit.cli import meet as meet
 from vaultkit.cli import network as network
+from vaultkit.cli import prospects as prospects
 from vaultkit.cli import sync as sync
 from vaultkit.cli import watch as watch
 from vaultkit.cli.app import app, main

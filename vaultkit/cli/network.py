@@ -169,7 +169,8 @@ def suggest(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Whom to reach out to today: the most overdue, open follow-ups, introductions to
-    follow up and people you are losing touch with, each with why.
+    follow up and people you are losing touch with, each with why; while this week's goal
+    of new people is not met, a prospect to ask (`vault want`).
 
     Example: vault suggest --n 3
     """

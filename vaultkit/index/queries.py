@@ -114,21 +114,21 @@ class Queries(IndexBase):
     ) -> list[Person]:
         columns = (
             "path, name, aliases, tags, cadence, met, last_contact, birthday, snooze_until, archived, "
-            "introduced_by, last_any, last_channel"
+            "introduced_by, last_any, last_channel, status"
         )
         if with_fields:
             columns += ", (SELECT fields FROM people_fields f WHERE f.path = people.path)"
         result: list[Person] = []
         keys = set(field_keys) if field_keys is not None else None
         for row in self.db.execute(f"SELECT {columns} FROM people {where} ORDER BY name_key, path", params):
-            fields: dict[str, Any] = json.loads(row[13]) if with_fields else {}
+            fields: dict[str, Any] = json.loads(row[14]) if with_fields else {}
             if keys is not None:
                 fields = {key: value for key, value in fields.items() if key in keys}
             person = Person(
                 name=row[1], path=row[0], fields=fields,
                 aliases=_list_of(row[2]), tags=_list_of(row[3]), cadence=row[4],
                 met=_date(row[5]), birthday=row[7], snooze_until=_date(row[8]),
-                archived=bool(row[9]), introduced_by=_list_of(row[10]),
+                archived=bool(row[9]), introduced_by=_list_of(row[10]), status=row[13],
             )  # fmt: skip
             if row[11] is not None and row[11] <= today.isoformat():
                 person.last_contact, person.last_channel = _date(row[11]), row[12]
@@ -279,6 +279,25 @@ class Queries(IndexBase):
             (channel,),
         )
         return [(r[0], r[1], dt.date.fromisoformat(r[2]), r[3], r[4]) for r in rows]
+
+    def log_entries(self, channel: str) -> list[tuple[str, dt.date, str]]:
+        """(person's note, date, text) of every Log entry with this channel word, oldest first."""
+        rows = self.db.execute(
+            "SELECT person, date, text FROM contacts WHERE source = 'log' AND channel = ? "
+            "ORDER BY person, date, line",
+            (channel,),
+        )
+        return [(r[0], dt.date.fromisoformat(r[1]), r[2]) for r in rows]
+
+    def asks_of_status(self, status: str, channel: str) -> list[tuple[str, str, dt.date]]:
+        """(note, name, date) of the Log entries with this channel word of the people whose
+        `status` is this, by name then date (a few people: the open asks, for Due.md)."""
+        rows = self.db.execute(
+            "SELECT p.path, p.name, c.date FROM people p JOIN contacts c ON c.person = p.path "
+            "WHERE p.status = ? AND c.source = 'log' AND c.channel = ? ORDER BY p.name_key, p.path, c.date",
+            (status, channel),
+        )
+        return [(r[0], r[1], dt.date.fromisoformat(r[2])) for r in rows]
 
     def meetings_between(self, start: dt.date, end: dt.date) -> list[tuple[str, dt.date, list[str]]]:
         """Meeting notes dated from `start` to `end` that name someone: (path, date, people's names)."""

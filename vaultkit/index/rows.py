@@ -155,6 +155,7 @@ class _Rows:
                     path, note.name, name_key(note.name), _dumps(note.aliases),
                     _dumps(note.tags), note.cadence, _iso(note.met), _iso(note.last_contact),
                     note.birthday, _iso(note.snooze_until), int(note.archived), _dumps(note.introduced_by),
+                    note.status,
                 )
             )  # fmt: skip
             self.fields.append((path, _dumps(note.fields)))
@@ -213,7 +214,7 @@ class _Rows:
         db.executemany("INSERT INTO tasks VALUES (?, ?, ?, ?, ?, ?, ?)", self.tasks)
         db.executemany(
             "INSERT INTO people (path, name, name_key, aliases, tags, cadence, met, last_contact, "
-            "birthday, snooze_until, archived, introduced_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "birthday, snooze_until, archived, introduced_by, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             self.people,
         )
         db.executemany("INSERT INTO people_fields VALUES (?, ?)", self.fields)

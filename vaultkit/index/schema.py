@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 18
+SCHEMA_VERSION = 19
 
 
 UNREAD = -1  # the mtime_ns in `files` of a note that could not be read: no stat matches it
@@ -26,7 +26,7 @@ CREATE INDEX files_mtime ON files(mtime_ns);
 CREATE TABLE people (
   path TEXT PRIMARY KEY, name TEXT, name_key TEXT, aliases TEXT, tags TEXT,
   cadence TEXT, met TEXT, last_contact TEXT, birthday TEXT, snooze_until TEXT,
-  archived INTEGER, introduced_by TEXT,
+  archived INTEGER, introduced_by TEXT, status TEXT,
   -- derived, kept current by _summarise: the latest contact of any date, the resolved
   -- cadence, and the due date that follows (before "today" filters anything out)
   last_any TEXT, last_channel TEXT, cadence_res TEXT, cadence_source TEXT, due_base TEXT);

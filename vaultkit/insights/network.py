@@ -7,6 +7,7 @@ figures into Markdown with Mermaid charts that Obsidian draws.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import unicodedata
@@ -17,6 +18,7 @@ from typing import Any, TypedDict
 from vaultkit.dates import shift
 from vaultkit.due import due_items, why_due
 from vaultkit.errors import RefusedWrite, UsageError
+from vaultkit.insights.goals import week_start
 from vaultkit.insights.stats import (
     OPTIONAL_DIMENSIONS,
     Breakdown,
@@ -37,6 +39,7 @@ from vaultkit.introductions import (
 )
 from vaultkit.model import DueItem, FollowUp, Person, name_key
 from vaultkit.notes.grammar import DUE_MARK_RE
+from vaultkit.prospects import asks_by_person, prospect_figures, prospect_to_ask, week_context
 from vaultkit.workspace import PersonRef, Workspace, write_view
 
 VIEW_NAME = "network"
@@ -61,10 +64,12 @@ def collect_stats(workspace: Workspace, since: dt.date | None = None) -> Network
     """Every figure of `vault stats` for this vault as of the workspace's today."""
     # Only the keys the figures read: at 100,000 people every whole front matter costs 100 MB.
     dimensions = (*workspace.config.stats_dimensions, *OPTIONAL_DIMENSIONS)
-    people = workspace.people(with_fields=True, field_keys=dimensions)
+    people = workspace.people(with_fields=True, field_keys=(*dimensions, "found"))
     interactions = workspace.index.interaction_counts(workspace.today)
     pairs = intro_pairs(workspace.index, {p.path: p.name for p in people})
-    return network_stats(people, interactions, pairs, workspace.config, workspace.today, since)
+    stats = network_stats(people, interactions, pairs, workspace.config, workspace.today, since)
+    figures = prospect_figures(people, asks_by_person(workspace), workspace.today)
+    return dataclasses.replace(stats, prospects=figures)
 
 
 # -- vault intro ----------------------------------------------------------------------------
@@ -221,11 +226,13 @@ def pick_suggestions(
 
 
 def suggest(workspace: Workspace, count: int = 5) -> list[Suggestion]:
-    """Whom to reach out to today, with why (see `pick_suggestions`)."""
+    """Whom to reach out to today, with why (see `pick_suggestions`); while this week's goal
+    of new people is not met, the last of them is a prospect to ask (`prospects.prospect_to_ask`)."""
     if count < 1:
         raise UsageError(f"--n {count}: ask for at least one suggestion")
     people, today = workspace.people(), workspace.today
-    return pick_suggestions(
+    prospect = prospect_to_ask(workspace, people)
+    picked = pick_suggestions(
         people,
         due_items(people, workspace.config, today),
         workspace.index.followups(),
@@ -236,8 +243,17 @@ def suggest(workspace: Workspace, count: int = 5) -> list[Suggestion]:
         ),
         losing_touch(people, workspace.config, today),
         today,
-        count,
+        count - 1 if prospect else count,
     )
+    if prospect is not None:
+        goal = workspace.config.new_people_per_week
+        reasons = [f"this week's goal of {goal} new {'person' if goal == 1 else 'people'} is not met yet"]
+        if prospect.why:
+            reasons.insert(0, f"you want to meet them: {prospect.why}")
+        if prospect.introducers:
+            reasons.append(f"ask {prospect.introducers[0].name} to introduce you")
+        picked.append(Suggestion(prospect.name, prospect.path, "prospect", reasons))
+    return picked
 
 
 # -- pictures -------------------------------------------------------------------------------
@@ -561,8 +577,12 @@ def render_network(workspace: Workspace, stats: NetworkStats | None = None) -> s
     """
     renderer = workspace.renderer()
     renderer.env.filters["cell"] = table_cell
-    context = view_context(stats or collect_stats(workspace), max_rows=workspace.config.max_rows)
-    return renderer.render(VIEW_TEMPLATE, **context)
+    figures = stats or collect_stats(workspace)
+    context = view_context(figures, max_rows=workspace.config.max_rows)
+    today = workspace.today
+    prospects = week_context(workspace, week_start(today), today, workspace.config.max_rows)
+    counts = figures.prospects.to_json() if figures.prospects is not None else {}
+    return renderer.render(VIEW_TEMPLATE, **context, prospects={**prospects, "figures": counts})
 
 
 def write_network(workspace: Workspace, stats: NetworkStats | None = None) -> tuple[str | None, bool]:
