@@ -429,3 +429,13 @@ def test_review_and_network_show_prospects_asks_and_answers(cli: Cli, vault_dir:
         "- [[Wes]]: not asked yet, waiting 52 days; maps\n\n"
         "This week: 2 asks made ([[Ray]], [[Pat]]), 1 answered ([[Ray]]).\n"
     ) in network
+
+
+def test_a_found_that_is_no_date_is_reported_and_ignored(cli: Cli, vault_dir: Path) -> None:
+    person(vault_dir, "Pat", "status: prospect\nfound: last spring\n")
+    [item] = prospects_json(cli)
+    assert (item["found"], item["waiting_since"], item["days_waiting"]) == (None, None, None)
+    [problem] = json.loads(cli("check", "--json").stdout)["problems"]
+    assert (problem["path"], problem["line"], problem["level"]) == ("People/Pat.md", 3, "error")
+    assert problem["message"].startswith("found: ") and problem["message"].endswith("; ignored")
+    assert "Pat   prospect   -" in ok(cli("prospects"))

@@ -582,6 +582,9 @@ def render_network(workspace: Workspace, stats: NetworkStats | None = None) -> s
     today = workspace.today
     prospects = week_context(workspace, week_start(today), today, workspace.config.max_rows)
     counts = figures.prospects.to_json() if figures.prospects is not None else {}
+    if counts:
+        share = counts["share_answered"]
+        counts["answered"] = percent(share) if share is not None else None
     return renderer.render(VIEW_TEMPLATE, **context, prospects={**prospects, "figures": counts})
 
 

@@ -273,6 +273,8 @@ def parse_text(rel_path: str, text: str, config: Config) -> ParsedNote:
             "met", ValueError(f"a prospect (status: {note.status}) is not met yet; `vault met` records it")
         )
         note.met = None
+    if note.kind == PERSON and "found" in fields:
+        typed_date("found")  # (read where it is used, `prospects.found_of`: here, only reported)
     note.introduced_by = names_in_value(fields.get("introduced_by"))
     if note.kind == MEETING:
         if "people" in fields:
