@@ -409,7 +409,7 @@ def test_review_and_network_show_prospects_asks_and_answers(cli: Cli, vault_dir:
     person(vault_dir, "Ray", "status: prospect\nfound: 2026-11-01\n")
     ok(cli("ask", "Ray", "--date", "2026-11-16"))
     ok(cli("met", "Ray", "--date", "2026-11-21"))
-    ok(cli("review"))
+    assert ok(cli("review")).endswith(", 2 to meet (2 asked this week)\n")
     review = (vault_dir / "Reviews/2026-W47.md").read_text(encoding="utf-8")
     assert (
         "## People you want to meet\n"
@@ -419,7 +419,9 @@ def test_review_and_network_show_prospects_asks_and_answers(cli: Cli, vault_dir:
         "- asked [[Pat]] on 2026-11-17\n"
         "- [[Ray]] answered: met 2026-11-21\n"
     ) in review
-    ok(cli("render"))
+    assert (
+        "\nPeople you want to meet: 1 to ask, 1 asked and not met yet, 1 met this year (`vault prospects`)\n"
+    ) in ok(cli("stats"))
     network = (vault_dir / "Network.md").read_text(encoding="utf-8")
     assert (
         "## People you want to meet\n\n"

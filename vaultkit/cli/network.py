@@ -59,6 +59,12 @@ def stats(
         print_json(figures.to_json())
         return
     _print_stats(view_context(figures, weeks_shown=None if since_date else 12))
+    counts = figures.prospects
+    if counts is not None and (counts.waiting or counts.asked or counts.met_this_year):
+        typer.echo(
+            f"\nPeople you want to meet: {counts.waiting} to ask, {counts.asked} asked and not met yet, "
+            f"{counts.met_this_year} met this year (`vault prospects`)"
+        )
     path, written = write_network(workspace, None if since_date else figures)
     if path is not None:
         typer.echo(f"Wrote {path}" if written else f"{path} is up to date")
