@@ -1,6 +1,7 @@
 """Generate a realistic synthetic vault, seeded so runs compare.
 
 python -m bench.generate 10000 /tmp/vault-10k
+python -m bench.generate 100000 /tmp/vault-100k-heavy --heavy   # everyone has a cadence
 """
 
 from __future__ import annotations
@@ -212,7 +213,8 @@ TAGS = ["friend", "client", "colleague", "investor", "community", "school", "nei
 RARE_TAGS = ["family", "mentor"]
 # Most people in a large vault have no cadence: the user keeps in touch with a few
 # hundred of them (about 1 in 20 here, own or by tag: 500 at 10,000 people, 5,000 at 100,000).
-CADENCES = ["2w", "1m", "6w", "2m", "3m", "quarterly", "6m", "1y", "monthly", "none"] + [None] * 330
+OWN_CADENCES = ["2w", "1m", "6w", "2m", "3m", "quarterly", "6m", "1y", "monthly"]
+CADENCES = [*OWN_CADENCES, "none"] + [None] * 330
 CITIES = [
     "London",
     "Lagos",
@@ -305,17 +307,20 @@ def names(count: int) -> list[str]:
     return out
 
 
-def person_note(rng: random.Random, name: str, everyone: list[str]) -> str:
-    """One person's note: varied front matter, Notes, and 0 to 12 Log entries."""
+def person_note(rng: random.Random, name: str, everyone: list[str], heavy: bool = False) -> str:
+    """One person's note: varied front matter, Notes, and 0 to 12 Log entries. In the heavy
+    profile two in three people came from an address book and were never met nor logged:
+    due now, as after `vault import vcard` with a `default_cadence`."""
+    imported = heavy and rng.random() < 2 / 3
     fm = []
     if rng.random() < 0.2:
         fm.append(f"aliases: [{name.split()[0]}{rng.randint(1, 999)}]")
     tags = rng.sample(TAGS, rng.randint(0, 2)) + [tag for tag in RARE_TAGS if rng.random() < 0.01]
     fm.append(f"tags: [person, {', '.join(tags)}]".replace(", ]", "]"))
-    cadence = rng.choice(CADENCES)
+    cadence = rng.choice(OWN_CADENCES if heavy and rng.random() < 0.3 else CADENCES)
     if cadence:
         fm.append(f"cadence: {cadence}")
-    if rng.random() < 0.7:
+    if rng.random() < 0.7 and not imported:
         fm.append(f"met: {_day(rng).isoformat()}")
     if rng.random() < 0.5:
         fm.append(
@@ -329,7 +334,7 @@ def person_note(rng: random.Random, name: str, everyone: list[str]) -> str:
     fm.append(f'phone: "0{rng.randint(100000000, 999999999)}"')
     if rng.random() < 0.1:
         fm.append(f'introduced_by: "[[{rng.choice(everyone)}]]"')
-    entries = sorted((_day(rng) for _ in range(rng.randint(0, 12))), reverse=True)
+    entries = sorted((_day(rng) for _ in range(0 if imported else rng.randint(0, 12))), reverse=True)
     if entries and rng.random() < 0.5:
         fm.append(f"last_contact: {entries[0].isoformat()}")
     log = []
@@ -352,17 +357,23 @@ def _age(path: Path, rng: random.Random) -> None:
     os.utime(path, (when, when))
 
 
-def generate(count: int, root: Path, seed: int = 42) -> Path:
-    """Write a vault of `count` people (plus meetings and daily notes) under `root`."""
+HEAVY_CONFIG = 'default_cadence = "1y"\n\n[cadence_by_tag]\nfamily = "2w"\nmentor = "3m"\nfriend = "3m"\ncolleague = "6m"\n'
+"""The heavy profile's config: everyone has a cadence (3 in 10 their own, else by tag, else a year)."""
+
+
+def generate(count: int, root: Path, seed: int = 42, heavy: bool = False) -> Path:
+    """Write a vault of `count` people (plus meetings and daily notes) under `root`;
+    `heavy`: every one of them with a cadence (HEAVY_CONFIG)."""
     rng = random.Random(seed)
     everyone = names(count)
     (root / "People").mkdir(parents=True, exist_ok=True)
     (root / "Meetings").mkdir(exist_ok=True)
     (root / "Daily").mkdir(exist_ok=True)
-    (root / "vaultkit.toml").write_text('[cadence_by_tag]\nfamily = "2w"\nmentor = "3m"\n', encoding="utf-8")
+    config = HEAVY_CONFIG if heavy else '[cadence_by_tag]\nfamily = "2w"\nmentor = "3m"\n'
+    (root / "vaultkit.toml").write_text(config, encoding="utf-8")
     for name in everyone:
         note = root / "People" / f"{name}.md"
-        note.write_text(person_note(rng, name, everyone), encoding="utf-8")
+        note.write_text(person_note(rng, name, everyone, heavy), encoding="utf-8")
         _age(note, rng)
     for number in range(count // 20):
         day = _day(rng)
@@ -383,4 +394,4 @@ def generate(count: int, root: Path, seed: int = 42) -> Path:
 
 
 if __name__ == "__main__":
-    generate(int(sys.argv[1]), Path(sys.argv[2]))
+    generate(int(sys.argv[1]), Path(sys.argv[2]), heavy="--heavy" in sys.argv[3:])

@@ -73,6 +73,51 @@ def test_the_same_name_twice_takes_the_note_nearest_the_top(
     assert open_workspace().find_person("Kim") == ref("Kim")
 
 
+def test_accents_fold_when_nothing_matches_as_written(make_person: MakePerson, open_workspace: Open) -> None:
+    make_person("Nguyễn Văn An")
+    make_person("José Álvarez", aliases="[Pépé]")
+    make_person("Jose Alvarez")
+    workspace = open_workspace()
+    assert workspace.find_person("Nguyen Van An") == ref("Nguyễn Văn An")
+    assert workspace.find_person("nguyen") == ref("Nguyễn Văn An")  # a prefix of the folded name
+    assert workspace.find_person("NGUYỄN") == ref("Nguyễn Văn An")
+    assert workspace.find_person("pepe") == ref("José Álvarez")  # a folded alias
+    # As written first: each of the two is found by its own spelling.
+    assert workspace.find_person("jose alvarez") == ref("Jose Alvarez")
+    assert workspace.find_person("José Álvarez") == ref("José Álvarez")
+    with pytest.raises(PersonNotFound) as both:
+        workspace.find_person("Josè Alvarez")  # a third spelling: folded, it fits both
+    assert str(both.value) == "'Josè Alvarez' matches several people: Jose Alvarez, José Álvarez"
+
+
+def test_an_ambiguous_prefix_lists_ten_people_and_counts_the_rest(
+    make_person: MakePerson, open_workspace: Open
+) -> None:
+    for number in range(1, 14):
+        make_person(f"Sam {number:02d}")
+    with pytest.raises(PersonNotFound) as err:
+        open_workspace().find_person("sam")
+    listed = ", ".join(f"Sam {n:02d}" for n in range(1, 11))
+    assert str(err.value) == f"'sam' matches several people: {listed} and 3 more"
+
+
+def test_names_follow_edits_to_notes(make_person: MakePerson, open_workspace: Open, vault_dir: Path) -> None:
+    note = make_person("Ada Lovelace", aliases="[Countess]")
+    workspace = open_workspace()
+    assert workspace.find_person("countess") == ref("Ada Lovelace")
+    note.write_text("---\naliases: [Enchantress]\n---\n# Ada\n", encoding="utf-8")
+    (vault_dir / "People" / "Bob Stone.md").write_text("# Bob\n", encoding="utf-8")
+    workspace.index.update_paths(["People/Ada Lovelace.md", "People/Bob Stone.md"])
+    assert workspace.find_person("enchant") == ref("Ada Lovelace")
+    assert workspace.find_person("bob") == ref("Bob Stone")
+    with pytest.raises(PersonNotFound):
+        workspace.find_person("countess")
+    note.unlink()
+    workspace.index.update_paths(["People/Ada Lovelace.md"])
+    with pytest.raises(PersonNotFound):
+        workspace.find_person("enchantress")
+
+
 def test_find_person_refusals(make_person: MakePerson, open_workspace: Open) -> None:
     make_person("Ada Lovelace", aliases="[Boss]")
     make_person("Bob Stone", aliases="[Boss]")
@@ -386,3 +431,44 @@ def test_show_counts_the_introductions_you_made(make_person: MakePerson, open_wo
         "introduced_by": [],
     }
     assert workspace.show("Cy").introductions.introduced_by == ["Ada"]
+
+
+def test_one_persons_introductions_agree_with_the_whole_vaults(
+    make_person: MakePerson, open_workspace: Open
+) -> None:
+    """`vault show` reads only the rows that can concern the person; the figures over the
+    whole vault read everyone: both must tell the same story, alias and path links included."""
+    from vaultkit.introductions import intro_pairs, introductions_received, name_resolver
+
+    make_person(
+        "Ada", "## Log\n- 2026-09-01 intro: introduced to [[Bob]] at the fair\n", aliases="[Countess]"
+    )
+    make_person("Bob", "## Log\n- 2026-09-01 intro: introduced to [[Ada]] at the fair\n")
+    make_person("Cy", "## Log\n- 2026-10-02 intro: met [[People/Dee|Dee]] through [[Countess]]\n")
+    make_person("Dee", introduced_by='["[[Countess]]", "[[People/Bob]]"]')
+    make_person("Eve", introduced_by='"[[Nobody Known]]"', aliases="[Shared]")
+    make_person("Fay", introduced_by='"[[shared]]"', aliases="[Shared]")
+    workspace = open_workspace()
+    everyone = workspace.index.names()
+    pairs = intro_pairs(workspace.index, {path: name for path, name, _ in everyone})
+    resolve = name_resolver((name, aliases) for _, name, aliases in everyone)
+    received = introductions_received(
+        [(name, by, met) for _, name, by, met in workspace.index.introduced_by()], resolve
+    )
+    for _, name, _ in everyone:
+        shown = workspace.show(name).introductions
+        assert shown.you_introduced_them_to == [
+            IntroducedTo(pair.b if pair.a == name else pair.a, pair.date)
+            for pair in pairs
+            if name in (pair.a, pair.b)
+        ], name
+        assert shown.introduced_you_to == [r.person for r in received if r.introducer == name], name
+        assert shown.introduced_by == [r.introducer for r in received if r.person == name], name
+    assert workspace.show("Ada").introductions.introduced_you_to == ["Dee"]
+    assert workspace.show("Dee").introductions.introduced_by == ["Ada", "Bob"]
+    assert workspace.show("Cy").introductions.you_introduced_them_to == [
+        IntroducedTo("Dee", dt.date(2026, 10, 2))
+    ]
+    assert workspace.show("Fay").introductions.introduced_by == [
+        "shared"
+    ]  # an alias two people share: as written

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from vaultkit.config import Config
 from vaultkit.dates import Cadence, parse_cadence
@@ -49,27 +51,52 @@ def resolve_cadence(person: Person, config: Config) -> tuple[Cadence, str] | Non
     return None
 
 
-def due_base(person: Person, cadence: Cadence) -> dt.date | None:
-    """The day a person with a cadence is due, whatever today is: the cadence after the last
-    contact (or the day met), moved later by a snooze; None with neither date."""
-    start = person.last_contact or person.met
+def due_base(start: dt.date | None, snooze: dt.date | None, cadence: Cadence) -> dt.date | None:
+    """The day a person with a cadence is due, whatever today is: the cadence after `start`
+    (their last contact, else the day met), moved later by a snooze; None with no start."""
     when = cadence.add_to(start) if start else None
-    if when is not None and person.snooze_until and person.snooze_until > when:
-        when = person.snooze_until
+    if when is not None and snooze and snooze > when:
+        when = snooze
     return when
 
 
 def due_on(person: Person, cadence: Cadence, today: dt.date) -> tuple[dt.date | None, int]:
-    """(due_on, cadence_days) for a person with a cadence, snooze applied.
+    """(due_on, cadence_days) of a person with a cadence, snooze applied (`due_when`)."""
+    start = person.last_contact or person.met
+    when = due_when(due_base(start, person.snooze_until, cadence), person.snooze_until, today)
+    return when, period_days(cadence.text, start)
 
-    Someone never met nor contacted is due at once, unless snoozed past today: then on the
-    snooze's day. (The index stores `due_base`, this without the part that needs today.)
-    """
-    when = due_base(person, cadence)
-    snooze = person.snooze_until
-    if when is None and snooze and snooze > today:
-        when = snooze
-    return when, cadence.days_from(person.last_contact or person.met)
+
+def due_when(base: dt.date | None, snooze: dt.date | None, today: dt.date) -> dt.date | None:
+    """`due_base` as of `today`: someone never met nor contacted is due at once, unless
+    snoozed past today: then on the snooze's day. (The index stores `due_base`.)"""
+    if base is None and snooze and snooze > today:
+        return snooze
+    return base
+
+
+@functools.lru_cache(maxsize=65536)  # a few cadences times a few thousand days, at 100,000 people
+def period_days(cadence: str, start: dt.date | None) -> int:
+    """The length in days of one cadence (resolved, as text) from `start`: `Cadence.days_from`."""
+    parsed = parse_cadence(cadence)
+    assert parsed is not None, cadence
+    return parsed.days_from(start)
+
+
+class DueRow(NamedTuple):
+    """A person with a cadence, as far as being due goes: what the index stores, or what
+    `due_items` works out from a Person."""
+
+    name: str
+    path: str
+    tags: list[str]
+    cadence: str  # resolved (`resolve_cadence`), as text
+    source: str  # own, tag:NAME or default
+    last_contact: dt.date | None  # on or before today
+    last_channel: str | None
+    met: dt.date | None
+    snooze_until: dt.date | None
+    base: dt.date | None  # `due_base`
 
 
 def due_items(
@@ -80,33 +107,47 @@ def due_items(
     tag: str | None = None,
 ) -> list[DueItem]:
     """Everyone due on `today` (or within the horizon), in the spec's order."""
+    rows = []
+    for person in people:
+        if person.archived or (resolved := resolve_cadence(person, config)) is None:
+            continue
+        cadence, source = resolved
+        start = person.last_contact or person.met
+        base = due_base(start, person.snooze_until, cadence)
+        rows.append(
+            DueRow(
+                person.name, person.path, person.tags, cadence.text, source, person.last_contact,
+                person.last_channel, person.met, person.snooze_until, base,
+            )
+        )  # fmt: skip
+    return due_items_of(rows, today, within, tag)
+
+
+def due_items_of(
+    rows: Iterable[DueRow], today: dt.date, within: Cadence | None = None, tag: str | None = None
+) -> list[DueItem]:
+    """The DueItems of the rows due on `today` (or within the horizon), in the spec's order."""
     horizon = within.add_to(today) if within else today
     tag_key = tag.lstrip("#").casefold() if tag else None
     items: list[DueItem] = []
-    for person in people:
-        if person.archived:
+    for row in rows:
+        if tag_key and not any(_tag_matches(t, tag_key) for t in row.tags):
             continue
-        if tag_key and not any(_tag_matches(t, tag_key) for t in person.tags):
-            continue
-        resolved = resolve_cadence(person, config)
-        if resolved is None:
-            continue
-        cadence, source = resolved
-        when, days = due_on(person, cadence, today)
+        when = due_when(row.base, row.snooze_until, today)
         if when is not None and when > horizon:
             continue
         items.append(
             DueItem(
-                name=person.name,
-                path=person.path,
-                cadence=cadence.text,
-                cadence_source=source,
-                cadence_days=days,
-                last_contact=person.last_contact,
-                last_channel=person.last_channel,
+                name=row.name,
+                path=row.path,
+                cadence=row.cadence,
+                cadence_source=row.source,
+                cadence_days=period_days(row.cadence, row.last_contact or row.met),
+                last_contact=row.last_contact,
+                last_channel=row.last_channel,
                 due_on=when,
                 days_overdue=(today - when).days if when else None,
-                snoozed=bool(person.snooze_until and when == person.snooze_until),
+                snoozed=bool(row.snooze_until and when == row.snooze_until),
             )
         )
     items.sort(key=_order)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from vaultkit.model import Person, name_key
+from vaultkit.model import Person, name_key, target_key
 
 if TYPE_CHECKING:
     from vaultkit.index.core import Index
@@ -54,17 +54,25 @@ def name_resolver(names: Iterable[tuple[str, Sequence[str]]]) -> Callable[[str],
         by_name.setdefault(name_key(name), name)
         for alias in aliases:
             by_alias.setdefault(name_key(alias), set()).add(name)
+    return lambda text: _resolved(text, by_name.get, lambda key: by_alias.get(key, set()))
 
-    def resolve(text: str) -> str:
-        key = name_key(text).rsplit("/", 1)[-1]
-        if key in by_name:
-            return by_name[key]
-        owners = by_alias.get(key, set())
-        if len(owners) == 1:
-            return next(iter(owners))
-        return text.rsplit("/", 1)[-1].strip()
 
-    return resolve
+def index_resolver(index: Index) -> Callable[[str], str]:
+    """`name_resolver` asking the index, a key at a time: for one person's few names."""
+    return lambda text: _resolved(text, index.name_of_key, index.alias_owners)
+
+
+def _resolved(
+    text: str, name_of: Callable[[str], str | None], alias_owners: Callable[[str], set[str]]
+) -> str:
+    """A written name or link target as a person's name: by name, else by an alias only one
+    name has, else as written (its last part)."""
+    key = target_key(text)
+    name = name_of(key)
+    if name is not None:
+        return name
+    owners = alias_owners(key)
+    return next(iter(owners)) if len(owners) == 1 else text.rsplit("/", 1)[-1].strip()
 
 
 def introductions_received(
@@ -87,18 +95,22 @@ def make_pair(first: str, second: str, date: dt.date) -> IntroPair:
     return IntroPair(a, b, date)
 
 
-def intro_pairs(index: Index, names: dict[str, str] | None = None) -> list[IntroPair]:
-    """Introductions you made, read from `intro:` Log entries in either person's note.
+def intro_pairs(
+    index: Index, names: dict[str, str] | None = None, person: str | None = None
+) -> list[IntroPair]:
+    """Introductions you made, read from `intro:` Log entries in either person's note (with
+    `person`, a note path: only the entries in that note or linking to it).
 
     The first person an entry links to (other than the note's own person) is the one they
     were introduced to; the entries `vault intro` writes in both notes count once. `names`
     maps note paths to people's names when the caller has it.
     """
+    rows = index.log_entry_links(INTRO_CHANNEL, person)
     if names is None:
-        names = {path: name for path, name, _ in index.names()}
+        names = index.names_of({path for row in rows for path in (row[0], row[4]) if path})
     seen: set[tuple[str, int]] = set()
     pairs: set[IntroPair] = set()
-    for src, line, date, _target, linked in index.log_entry_links(INTRO_CHANNEL):
+    for src, line, date, _target, linked in rows:
         if (src, line) in seen or linked is None or linked == src or src not in names or linked not in names:
             continue
         seen.add((src, line))
@@ -110,15 +122,16 @@ def introductions_of(index: Index, person: Person) -> Introductions:
     """A person's introductions, both ways: the `introductions` object of `vault show --json`."""
     from vaultkit.profiles import IntroducedTo, Introductions
 
-    # Names only: working out everyone's last contact (Workspace.people) would double `vault show`'s time.
-    everyone = index.names()
+    # Only the rows that can concern this person: a few, however large the vault.
     by_you = [
         IntroducedTo(pair.b if pair.a == person.name else pair.a, pair.date)
-        for pair in intro_pairs(index, {path: name for path, name, _ in everyone})
+        for pair in intro_pairs(index, person=person.path)
         if person.name in (pair.a, pair.b)
     ]
-    resolve = name_resolver((name, aliases) for _, name, aliases in everyone)
-    received = introductions_received(index.introduced_by(), resolve)
+    keys = {name_key(person.name), *(name_key(alias) for alias in person.aliases)}
+    named = [(name, by, met) for path, name, by, met in index.introduced_by(keys) if path != person.path]
+    own = (person.name, person.introduced_by, person.met)
+    received = introductions_received([*named, own], index_resolver(index))
     return Introductions(
         introduced_you_to=[item.person for item in received if item.introducer == person.name],
         you_introduced_them_to=by_you,

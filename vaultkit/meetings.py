@@ -275,15 +275,13 @@ def person_context(workspace: Workspace, ref: PersonRef, date: dt.date) -> Perso
     person = index.person(ref.path, workspace.today)
     summary = workspace.person_summary(person)
     fields = person.fields
-    everyone = index.names()
-    name_of = {path: name for path, name, _ in everyone}
-    linked = {name_of[p] for p in index.links_in(ref.path) if p in name_of}
+    linked = set(index.names_of(index.links_in(ref.path)).values())
     linked.update(index.links_out(ref.path))
     linked.discard(person.name)
     return {
         "name": person.name,
         "path": person.path,
-        "link": person_link(workspace, ref),
+        "link": workspace.person_link(ref),
         "role": _text(fields.get("role")),
         "company": _text(fields.get("company")),
         "location": _text(fields.get("location")),
@@ -303,13 +301,6 @@ def person_context(workspace: Workspace, ref: PersonRef, date: dt.date) -> Perso
         "birthday": upcoming_birthday(person.birthday, date),
         "linked": sorted(linked, key=name_key),
     }
-
-
-def person_link(workspace: Workspace, ref: PersonRef) -> str:
-    """`[[Name]]`, or `[[Folder/Name]]` when another person has the same name."""
-    same = [p for p, n, _ in workspace.index.names() if name_key(n) == name_key(ref.name)]
-    target = ref.name if len(same) < 2 else posixpath.splitext(ref.path)[0]
-    return f"[[{target}]]"
 
 
 def _text(value: Any) -> str:

@@ -29,6 +29,18 @@ def name_key(text: str) -> str:
     return unicodedata.normalize("NFC", text).strip().casefold()
 
 
+def target_key(text: str) -> str:
+    """The name key a written name or link target (`People/Ada`) matches people by: its last part's."""
+    return name_key(text).rsplit("/", 1)[-1]
+
+
+def fold_accents(key: str) -> str:
+    """A name key with its accents folded (`nguyễn văn an` → `nguyen van an`): NAME's second
+    try (spec §3). Letters that are not a base letter plus marks (ø, ł, ß) stay as they are."""
+    decomposed = unicodedata.normalize("NFKD", key)
+    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
+
+
 class Problem(NamedTuple):
     """Something wrong in one note: an `error` (note or field skipped) or a `warning`.
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from vaultkit.config import CONFIG_NAME, Config
 from vaultkit.dates import Cadence, parse_cadence
-from vaultkit.due import due_items
+from vaultkit.due import due_items_of
 from vaultkit.errors import (
     IncompleteWrite,
     NoteBusy,
@@ -29,7 +29,8 @@ from vaultkit.errors import (
     WriteFailed,
 )
 from vaultkit.index.core import Index, SyncReport
-from vaultkit.model import DueItem, Person, Problem, name_key
+from vaultkit.index.rows import ALIAS, FOLDED_ALIAS, FOLDED_NAME, NAME
+from vaultkit.model import DueItem, Person, Problem, fold_accents, name_key
 from vaultkit.vault.files import Snapshot, Vault
 from vaultkit.vault.names import check_person_name
 
@@ -47,6 +48,27 @@ class PersonRef(NamedTuple):
 
     path: str
     name: str
+
+
+_LISTED = 10  # an ambiguous NAME lists this many candidates
+
+
+def _one_person(name: str, rows: Sequence[tuple[str, str, int]], several: str) -> PersonRef | None:
+    """The person rows of one key point to: a name first (two notes with one name: the
+    shortest path, then the first alphabetically, as Obsidian resolves links), else a unique
+    alias. None when nothing matched; several people by alias is an error."""
+    by_name = [(path, found) for path, found, kind in rows if kind in (NAME, FOLDED_NAME)]
+    if by_name:
+        named = {name_key(found) for _, found in by_name}
+        if len(named) == 1:
+            return PersonRef(*min(by_name, key=lambda pn: (pn[0].count("/"), pn[0])))
+        listed = ", ".join(sorted({found for _, found in by_name}, key=lambda n: (name_key(n), n)))
+        raise PersonNotFound(f"{name!r} matches several people: {listed}")
+    people = {(path, found) for path, found, _ in rows}
+    if len(people) > 1:
+        listed = ", ".join(sorted(found for _, found in people))
+        raise PersonNotFound(f"{name!r} {several}: {listed}")
+    return PersonRef(*people.pop()) if people else None
 
 
 class Workspace:
@@ -103,46 +125,39 @@ class Workspace:
 
     # -- names -------------------------------------------------------------------------
     def find_person(self, name: str) -> PersonRef:
-        """Match one NAME: exact name or alias, else a unique prefix (spec §3)."""
+        """Match one NAME: a name or alias, else the same with accents folded, else a unique
+        prefix of any of them (spec §3). Reads the index's name keys: a few rows, not everyone."""
         key = name_key(name)
         if not key:
             raise PersonNotFound("an empty name matches nobody")
-        everyone = self.index.names()
-        exact = [(p, n) for p, n, _ in everyone if name_key(n) == key]
-        if exact:
-            path, found = min(exact, key=lambda pn: (pn[0].count("/"), pn[0]))
-            return PersonRef(path, found)
-        by_alias = {(p, n) for p, n, aliases in everyone if key in {name_key(a) for a in aliases}}
-        if len(by_alias) == 1:
-            path, found = by_alias.pop()
-            return PersonRef(path, found)
-        if len(by_alias) > 1:
-            listed = ", ".join(sorted(n for _, n in by_alias))
-            raise PersonNotFound(f"{name!r} is an alias of several people: {listed}")
+        index = self.index
+        found = _one_person(name, index.people_keyed(key, (NAME, ALIAS)), "is an alias of several people")
+        if found is None:
+            folded = fold_accents(key)
+            kinds = (NAME, ALIAS, FOLDED_NAME, FOLDED_ALIAS)
+            found = _one_person(name, index.people_keyed(folded, kinds), "matches several people")
+        if found is not None:
+            return found
         # A person whose note cannot be read is not in the index; rather than "nobody called
         # Bob" (or a prefix match with someone else), say what is wrong with their note.
         unreadable = self._unreadable_people(key)
         if unreadable:
             raise unreadable[0]
-        prefixed = {
-            (p, n)
-            for p, n, aliases in everyone
-            if name_key(n).startswith(key) or any(name_key(a).startswith(key) for a in aliases)
-        }
-        if len(prefixed) == 1:
-            path, found = prefixed.pop()
-            return PersonRef(path, found)
-        if prefixed:
-            listed = ", ".join(sorted(n for _, n in prefixed)[:10])
-            raise PersonNotFound(f"{name!r} matches several people: {listed}")
+        count, first = index.people_prefixed(sorted({key, fold_accents(key)}), limit=_LISTED)
+        if count == 1:
+            return PersonRef(*first[0])
+        if count:
+            listed = ", ".join(sorted((n for _, n in first), key=lambda n: (name_key(n), n)))
+            more = f" and {count - len(first):,} more" if count > len(first) else ""
+            raise PersonNotFound(f"{name!r} matches several people: {listed}{more}")
         unreadable = self._unreadable_people(key, prefix=True)
         if len(unreadable) == 1:
             raise unreadable[0]
-        choices = {name_key(n): n for _, n, _ in everyone}
-        import difflib
+        from rapidfuzz import fuzz, process
 
-        close = difflib.get_close_matches(key, list(choices), n=3, cutoff=0.6)
-        hint = f"; did you mean {', '.join(choices[c] for c in close)}?" if close else ""
+        choices = dict(index.name_choices())
+        close = process.extract(key, list(choices), scorer=fuzz.ratio, limit=3, score_cutoff=60)
+        hint = f"; did you mean {', '.join(choices[c] for c, _, _ in close)}?" if close else ""
         raise PersonNotFound(f"nobody called {name!r} in the vault{hint}")
 
     def find_people(self, names: str) -> list[PersonRef]:
@@ -165,6 +180,12 @@ class Workspace:
             raise PersonNotFound(f"no names in {names!r}")
         return found
 
+    def person_link(self, ref: PersonRef) -> str:
+        """`[[Name]]`, or `[[Folder/Name]]` when another person has the same name."""
+        if self.index.name_count(name_key(ref.name)) > 1:
+            return f"[[{ref.path.removesuffix('.md')}]]"
+        return f"[[{ref.name}]]"
+
     def _unreadable_people(self, key: str, prefix: bool = False) -> list[UnreadableNote]:
         """Person notes the index skipped as unreadable whose name is `key` (or starts with it),
         nearest the top of the vault first, each as the error to raise."""
@@ -178,10 +199,7 @@ class Workspace:
         return sorted(found, key=lambda err: (err.path.count("/"), err.path))
 
     def _anyone_starts_with(self, key: str) -> bool:
-        return any(
-            name_key(name).startswith(key) or any(name_key(alias).startswith(key) for alias in aliases)
-            for _, name, aliases in self.index.names()
-        )
+        return self.index.people_prefixed(sorted({key, fold_accents(key)}), limit=0)[0] > 0
 
     # -- reading -----------------------------------------------------------------------
     def people(self, with_fields: bool = False, field_keys: Sequence[str] | None = None) -> list[Person]:
@@ -199,8 +217,7 @@ class Workspace:
             if horizon is None:
                 raise UsageError(f"--within {within!r}: give a span such as 7d, 2w or 1m")
         until = horizon.add_to(self.today) if horizon else self.today
-        candidates = self.index.due_candidates(self.today, until)
-        return due_items(candidates, self.config, self.today, horizon, tag)
+        return due_items_of(self.index.due_rows(self.today, until), self.today, horizon, tag)
 
     def config_problems(self) -> list[Problem]:
         """The config's warnings, as problems of its file."""

@@ -449,11 +449,10 @@ class SmallDisk:
         if not self.mounted:
             self._fail_with(errno.ENOSPC)
             return
-        with (self.folder / "filler").open("wb") as filler:
+        with (self.folder / "filler").open("wb", buffering=0) as filler:  # nothing left to flush at close
             try:
                 while True:
                     filler.write(b"\0" * 65536)
-                    filler.flush()
             except OSError as err:
                 assert err.errno == errno.ENOSPC
 

@@ -401,7 +401,8 @@ class Index(Queries, Links, WalkStore, Heartbeat):
                 (path,),
             )
             for table, column in (
-                ("files", "path"), ("people", "path"), ("people_fields", "path"), ("aliases", "person"), ("links", "src"),
+                ("files", "path"), ("people", "path"), ("people_fields", "path"), ("aliases", "person"), ("name_keys", "person"), ("introducers", "person"),
+                ("links", "src"),
                 ("contacts", "src"), ("tasks", "src"), ("problems", "path"),
             ):  # fmt: skip
                 db.execute(f"DELETE FROM {table} WHERE {column} = ?", (path,))
@@ -434,7 +435,7 @@ class Index(Queries, Links, WalkStore, Heartbeat):
             resolved = resolve_cadence(probe, self.vault.config)
             base: str | None = None
             if resolved is not None:
-                base = _iso(due_base(probe, resolved[0]))
+                base = _iso(due_base(probe.last_contact or probe.met, probe.snooze_until, resolved[0]))
             updates.append(
                 (
                     last,

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from vaultkit.dates import shift
+from vaultkit.dates import parse_cadence, shift
+from vaultkit.due import DueRow, due_base
 from vaultkit.index.base import IndexBase
 from vaultkit.index.rows import (
     _date,
@@ -21,6 +22,8 @@ from vaultkit.model import (
     Person,
     Problem,
 )
+
+_LAST_CHAR = "\U0010ffff"  # sorts after every character: `key < prefix + _LAST_CHAR` bounds a prefix
 
 
 class Queries(IndexBase):
@@ -86,23 +89,50 @@ class Queries(IndexBase):
             r[0] for r in self.db.execute("SELECT name_key FROM people GROUP BY name_key HAVING count(*) > 1")
         }
 
-    def due_candidates(self, today: dt.date, horizon: dt.date) -> list[Person]:
-        """People who may be due by `horizon`: a superset that `due.due_items` then decides.
+    def due_rows(self, today: dt.date, horizon: dt.date) -> list[DueRow]:
+        """The people who may be due by `horizon`, as stored: a superset that
+        `due.due_items_of` then decides, with no Person built.
 
         The stored date is `due.due_base`, which counts every contact and knows no today;
         the rule that needs today can only make someone due earlier than it says (a contact
         after today does not count; a snooze on someone never met), so those people, and
         everyone without a stored date, are always candidates.
         """
-        return self._people_where(
-            # The planner would rather walk everyone in name order; the partial index holds
-            # only the people with a cadence, and a few thousand sort quickly.
-            "INDEXED BY people_due WHERE archived = 0 AND cadence_res IS NOT NULL AND (due_base IS NULL OR due_base <= ? "
+        # The planner would rather walk everyone in name order; the partial index holds
+        # only the people with a cadence.
+        rows = self.db.execute(
+            "SELECT name, path, tags, cadence_res, cadence_source, last_any, last_channel, met, "
+            "snooze_until, due_base, last_contact FROM people INDEXED BY people_due "
+            "WHERE archived = 0 AND cadence_res IS NOT NULL AND (due_base IS NULL OR due_base <= ? "
             "OR last_any > ? OR snooze_until IS NOT NULL)",
             (horizon.isoformat(), today.isoformat()),
-            today,
-            with_fields=False,
         )
+        today_text = today.isoformat()
+        found = []
+        for name, path, tags, cadence, source, last, channel, met, snooze, base, written in rows:
+            last_date, met_date, snooze_date = _date(last), _date(met), _date(snooze)
+            if last is not None and last > today_text:  # a contact after today does not count yet
+                last_date, channel = self._latest_until(path, written, today)
+                parsed = parse_cadence(cadence)
+                assert parsed is not None, cadence
+                base = due_base(last_date or met_date, snooze_date, parsed)
+            else:
+                base = _date(base)
+            found.append(
+                DueRow(
+                    name,
+                    path,
+                    _list_of(tags),
+                    cadence,
+                    source,
+                    last_date,
+                    channel,
+                    met_date,
+                    snooze_date,
+                    base,
+                )
+            )
+        return found
 
     def _people_where(
         self,
@@ -159,11 +189,44 @@ class Queries(IndexBase):
         return found[0]
 
     def names(self) -> list[tuple[str, str, list[str]]]:
-        """(path, name, aliases) of every person, for NAME matching."""
+        """(path, name, aliases) of every person, by name."""
         return [
             (row[0], row[1], json.loads(row[2]))
             for row in self.db.execute("SELECT path, name, aliases FROM people ORDER BY name_key, path")
         ]
+
+    # -- NAME matching: a few rows of `name_keys`, never everyone ------------------------------
+    def people_keyed(self, key: str, kinds: Sequence[int]) -> list[tuple[str, str, int]]:
+        """(path, name, kind) of the people with a name key `key` of one of these kinds."""
+        marks = ", ".join("?" * len(kinds))
+        rows = self.db.execute(
+            "SELECT p.path, p.name, k.kind FROM name_keys k JOIN people p ON p.path = k.person "
+            f"WHERE k.key = ? AND k.kind IN ({marks}) ORDER BY p.name_key, p.path",
+            (key, *kinds),
+        )
+        return rows.fetchall()
+
+    def people_prefixed(self, prefixes: Sequence[str], limit: int) -> tuple[int, list[tuple[str, str]]]:
+        """How many people have a name key (of any kind) starting with one of `prefixes`, and
+        (path, name) of the first `limit` of them by name."""
+        ranges = " UNION ".join(["SELECT person FROM name_keys WHERE key >= ? AND key < ?"] * len(prefixes))
+        bounds = [bound for prefix in prefixes for bound in (prefix, prefix + _LAST_CHAR)]
+        count = self.db.execute(f"SELECT count(*) FROM ({ranges})", bounds).fetchone()[0]
+        rows = self.db.execute(
+            f"SELECT p.path, p.name FROM ({ranges}) m JOIN people p ON p.path = m.person "
+            "ORDER BY p.name_key, p.path LIMIT ?",
+            (*bounds, limit),
+        )
+        return count, rows.fetchall()
+
+    def name_choices(self) -> list[tuple[str, str]]:
+        """(name key, name) of everyone: what "did you mean" chooses from."""
+        return self.db.execute("SELECT name_key, name FROM people").fetchall()
+
+    def name_count(self, key: str) -> int:
+        """How many people have the name key `key` (more than one: links need their path)."""
+        count: int = self.db.execute("SELECT count(*) FROM people WHERE name_key = ?", (key,)).fetchone()[0]
+        return count
 
     def interactions(self, path: str, today: dt.date | None = None) -> list[Interaction]:
         """A person's interactions from every source, newest first."""
@@ -262,21 +325,41 @@ class Queries(IndexBase):
         )
         return [(dt.date.fromisoformat(r[0]), r[1], r[2], r[3]) for r in rows]
 
-    def introduced_by(self) -> list[tuple[str, list[str], dt.date | None]]:
-        """(name, introducers as written, met) of each person whose note has `introduced_by`."""
+    def introduced_by(
+        self, keys: Iterable[str] | None = None
+    ) -> list[tuple[str, str, list[str], dt.date | None]]:
+        """(path, name, introducers as written, met) of each person whose note has
+        `introduced_by` (with `keys`: naming one of these name keys as an introducer)."""
+        where, params = "WHERE introduced_by != '[]'", []
+        if keys is not None:
+            where = (
+                "WHERE path IN (SELECT person FROM introducers WHERE key IN (SELECT value FROM json_each(?)))"
+            )
+            params = [json.dumps(sorted(keys))]
         rows = self.db.execute(
-            "SELECT name, introduced_by, met FROM people WHERE introduced_by != '[]' ORDER BY name_key, path"
+            f"SELECT path, name, introduced_by, met FROM people {where} ORDER BY name_key, path", params
         )
-        return [(r[0], json.loads(r[1]), _date(r[2])) for r in rows]
+        return [(r[0], r[1], json.loads(r[2]), _date(r[3])) for r in rows]
 
-    def log_entry_links(self, channel: str) -> list[tuple[str, int, dt.date, str, str | None]]:
+    def log_entry_links(
+        self, channel: str, person: str | None = None
+    ) -> list[tuple[str, int, dt.date, str, str | None]]:
         """(note, line, date, link target, person it resolves to) for each link in Log entries
-        with this channel word, in the order the links stand on their line."""
+        with this channel word, in the order the links stand on their line; with `person`
+        (a note path), only the entries in that note or linking to it."""
+        entries, params = "contacts c", [channel]
+        if person is not None:  # the few entries that can concern this person lead
+            entries = (
+                "(SELECT src, line FROM contacts WHERE src = ? AND source = 'log' AND channel = ? "
+                "UNION SELECT src, line FROM links WHERE person = ?) e "
+                "CROSS JOIN contacts c ON c.src = e.src AND c.line = e.line"
+            )
+            params = [person, channel, person, channel]
         rows = self.db.execute(
-            "SELECT c.src, c.line, c.date, l.target, l.person FROM contacts c "
+            f"SELECT c.src, c.line, c.date, l.target, l.person FROM {entries} "
             "JOIN links l ON l.src = c.src AND l.line = c.line "
             "WHERE c.source = 'log' AND c.channel = ? ORDER BY c.src, c.line, l.rowid",
-            (channel,),
+            params,
         )
         return [(r[0], r[1], dt.date.fromisoformat(r[2]), r[3], r[4]) for r in rows]
 
@@ -298,6 +381,28 @@ class Queries(IndexBase):
             (status, channel),
         )
         return [(r[0], r[1], dt.date.fromisoformat(r[2])) for r in rows]
+
+    def names_of(self, paths: Iterable[str]) -> dict[str, str]:
+        """{path: name} of these people's notes (paths of other notes are left out)."""
+        rows = self.db.execute(
+            "SELECT path, name FROM people WHERE path IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(paths)),),
+        )
+        return dict(rows.fetchall())
+
+    def name_of_key(self, key: str) -> str | None:
+        """The name of the people whose name key is `key` (the first note of that name)."""
+        row = self.db.execute(
+            "SELECT name FROM people WHERE name_key = ? ORDER BY path LIMIT 1", (key,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def alias_owners(self, key: str) -> set[str]:
+        """The names of the people who have the alias key `key`."""
+        rows = self.db.execute(
+            "SELECT p.name FROM aliases a JOIN people p ON p.path = a.person WHERE a.alias_key = ?", (key,)
+        )
+        return {row[0] for row in rows}
 
     def meetings_between(self, start: dt.date, end: dt.date) -> list[tuple[str, dt.date, list[str]]]:
         """Meeting notes dated from `start` to `end` that name someone: (path, date, people's names)."""

@@ -18,7 +18,9 @@ from vaultkit.index.schema import UNREAD
 from vaultkit.model import (
     PERSON,
     ParsedNote,
+    fold_accents,
     name_key,
+    target_key,
 )
 from vaultkit.vault.files import Vault
 from vaultkit.vault.walk import FileStat, cannot_read
@@ -87,6 +89,7 @@ def _iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
+@functools.lru_cache(maxsize=65536)  # dates repeat: a few thousand days among 100,000 people
 def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
@@ -104,6 +107,8 @@ class _Rows:
         self.people: list[tuple[Any, ...]] = []
         self.fields: list[tuple[str, str]] = []
         self.aliases: list[tuple[Any, ...]] = []
+        self.name_keys: list[tuple[str, int, str]] = []
+        self.introducers: list[tuple[str, str]] = []
         self.contacts: list[tuple[Any, ...]] = []
         self.affected: set[str] = set()
         self.targets: set[str] = set()
@@ -161,6 +166,8 @@ class _Rows:
             self.fields.append((path, _dumps(note.fields)))
             alias_keys = {name_key(alias) for alias in note.aliases}
             self.aliases.extend((key, path) for key in alias_keys)
+            self.name_keys.extend(_name_keys(path, note.name, alias_keys))
+            self.introducers.extend({(target_key(text), path) for text in note.introduced_by if text.strip()})
             self.affected |= alias_keys
             self.contacts.extend(
                 (path, e.line, e.date.isoformat(), e.channel, e.text, "log", None, None, path)
@@ -220,9 +227,23 @@ class _Rows:
         db.executemany("INSERT INTO people_fields VALUES (?, ?)", self.fields)
         db.executemany("INSERT OR IGNORE INTO temp.touched VALUES (?)", [(row[0],) for row in self.people])
         db.executemany("INSERT INTO aliases VALUES (?, ?)", self.aliases)
+        db.executemany("INSERT INTO name_keys VALUES (?, ?, ?)", self.name_keys)
+        db.executemany("INSERT INTO introducers VALUES (?, ?)", self.introducers)
         db.executemany("INSERT INTO contacts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", self.contacts)
         db.executemany("INSERT OR IGNORE INTO temp.affected VALUES (?)", [(k,) for k in self.affected])
         return self.targets
+
+
+NAME, ALIAS, FOLDED_NAME, FOLDED_ALIAS = 0, 1, 2, 3
+"""The kinds of `name_keys` rows."""
+
+
+def _name_keys(path: str, name: str, alias_keys: set[str]) -> list[tuple[str, int, str]]:
+    """The `name_keys` rows of a person: name and alias keys, and their folded forms where
+    folding changes them."""
+    keys = [(name_key(name), NAME), *((key, ALIAS) for key in alias_keys)]
+    keys += [(folded, kind + 2) for key, kind in keys if (folded := fold_accents(key)) != key]
+    return [(key, kind, path) for key, kind in keys]
 
 
 @functools.lru_cache(maxsize=4096)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 19
+SCHEMA_VERSION = 20
 
 
 UNREAD = -1  # the mtime_ns in `files` of a note that could not be read: no stat matches it
 
 
 _SECONDARY_INDEXES = (
-    "files_stem", "files_mtime", "people_name", "people_due", "people_birthday", "people_status", "aliases_key", "aliases_person", "links_src", "links_target",
+    "files_stem", "files_mtime", "people_name", "people_due", "people_birthday", "people_status", "aliases_key", "aliases_person", "name_keys_key", "name_keys_person", "introducers_key", "introducers_person", "links_src", "links_target",
     "links_stem", "links_person", "contacts_src", "contacts_target", "contacts_stem",
     "contacts_person", "tasks_src", "tasks_open", "problems_path", "clashes_key",
 )  # fmt: skip
@@ -43,6 +43,17 @@ CREATE INDEX people_status ON people(status, path, name_key, name) WHERE status 
 CREATE TABLE aliases (alias_key TEXT, person TEXT);
 CREATE INDEX aliases_key ON aliases(alias_key);
 CREATE INDEX aliases_person ON aliases(person);
+-- NAME on the command line: each person's name and aliases as keys, and again with accents
+-- folded where that differs (kind: 0 name, 1 alias, 2 folded name, 3 folded alias), so that
+-- matching one name, or a prefix, reads a few rows and not everyone's
+CREATE TABLE name_keys (key TEXT, kind INTEGER, person TEXT);
+CREATE INDEX name_keys_key ON name_keys(key, person, kind);
+CREATE INDEX name_keys_person ON name_keys(person);
+-- each `introduced_by` of a person, as a name key: whom someone introduced you to, without
+-- reading everyone's
+CREATE TABLE introducers (key TEXT, person TEXT);
+CREATE INDEX introducers_key ON introducers(key);
+CREATE INDEX introducers_person ON introducers(person);
 CREATE TABLE links (src TEXT, line INTEGER, target TEXT, stem TEXT, contact INTEGER, person TEXT,
   written TEXT);
 CREATE INDEX links_src ON links(src);

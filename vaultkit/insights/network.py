@@ -73,14 +73,6 @@ def collect_stats(workspace: Workspace, since: dt.date | None = None) -> Network
 
 
 # -- vault intro ----------------------------------------------------------------------------
-def _link_to(workspace: Workspace, ref: PersonRef) -> str:
-    """`[[Name]]`, or the path form when another person has the same name."""
-    key = name_key(ref.name)
-    if sum(1 for _, other, _ in workspace.index.names() if name_key(other) == key) > 1:
-        return f"[[{ref.path[:-3]}]]"
-    return f"[[{ref.name}]]"
-
-
 def record_intro(
     workspace: Workspace, first: str, second: str, note: str | None = None, date: dt.date | None = None
 ) -> tuple[PersonRef, PersonRef]:
@@ -93,7 +85,7 @@ def record_intro(
     if a.path == b.path:
         raise UsageError(f"{first!r} and {second!r} are both {a.name}; an introduction needs two people")
     when = date or workspace.today
-    if make_pair(a.name, b.name, when) in intro_pairs(workspace.index):
+    if make_pair(a.name, b.name, when) in intro_pairs(workspace.index, person=a.path):
         raise RefusedWrite(
             f"the introduction of {a.name} and {b.name} on {when} is already logged "
             f"({a.path}, {b.path}); nothing was written"
@@ -101,8 +93,8 @@ def record_intro(
     suffix = f": {note.strip()}" if note and note.strip() else ""
     workspace.log_each(
         [
-            (a, f"introduced to {_link_to(workspace, b)}{suffix}"),
-            (b, f"introduced to {_link_to(workspace, a)}{suffix}"),
+            (a, f"introduced to {workspace.person_link(b)}{suffix}"),
+            (b, f"introduced to {workspace.person_link(a)}{suffix}"),
         ],
         date=when,
         channel=INTRO_CHANNEL,
