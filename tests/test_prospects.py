@@ -145,6 +145,13 @@ def test_want_completes_a_prospect_with_only_what_is_missing(cli: Cli, vault_dir
     assert path.read_text(encoding="utf-8").endswith('via: "[[New Friend]]"\n---\n# Lin\nText.\n')
 
 
+def test_want_never_replaces_a_value_of_another_shape(cli: Cli, vault_dir: Path) -> None:
+    before = "---\nstatus: prospect\nwhy:\n  - maps\n  - tea\nvia: [[Kim]]\n---\n# Lin\n"
+    path = write_note(vault_dir, "People/Lin.md", before)
+    assert ok(cli("want", "Lin", "--why", "other", "--via", "Bob")).startswith("Lin is already a prospect")
+    assert path.read_text(encoding="utf-8") == before
+
+
 def test_want_refuses_a_person_you_know_and_bad_input(cli: Cli, vault_dir: Path) -> None:
     path = person(vault_dir, "Ada Lovelace", "aliases: [Ada]\ntags: [person]\n")
     before = path.read_bytes()

@@ -26,7 +26,7 @@ ASK_CHANNEL = "asked"
 ASK_TEXT = "reached out"
 MET_TEXT = "first met"
 INTRODUCERS_SHOWN = 5  # the closest: a tag shared with thousands names nobody in particular
-_PROSPECT_KEYS = ("status", "why", "via", "found", "company", "tags")
+_PROSPECT_KEYS = ("why", "via", "found", "company")  # the fields the list reads
 
 
 class Introducer(NamedTuple):
@@ -110,7 +110,7 @@ def _follow_up_span(workspace: Workspace) -> Cadence:
 def asks_by_person(workspace: Workspace) -> dict[str, list[dt.date]]:
     """Each person's asks (the dates of their `asked:` Log entries), oldest first."""
     found: dict[str, list[dt.date]] = {}
-    for path, day, _ in workspace.index.log_entries(ASK_CHANNEL):
+    for path, day in workspace.index.log_entries(ASK_CHANNEL):
         found.setdefault(path, []).append(day)
     return found
 
@@ -283,10 +283,12 @@ def _complete(
     from vaultkit.notes.edit import add_to_front_matter_list, set_front_matter_value
     from vaultkit.notes.frontmatter import yaml_scalar
 
+    # Missing: no such key, or one with nothing after it. A value of any other shape is the
+    # user's, and setting the key would replace it.
     missing: dict[str, str] = {}
-    if why and _text(person.fields.get("why")) is None:
+    if why and person.fields.get("why") in (None, ""):
         missing["why"] = yaml_scalar(why)
-    if via and not person.fields.get("via"):
+    if via and person.fields.get("via") in (None, ""):
         missing["via"] = f'"[[{via}]]"'
     for key, value in set_items(fields).items():
         if key not in person.fields and key not in missing:
@@ -341,7 +343,10 @@ def ask(
         return note if person.status == ASKED else set_front_matter_value(note, "status", ASKED)
 
     workspace.edit_note(person.path, change)
-    return PersonRef(person.path, person.name), len(asks_by_person(workspace).get(person.path, []))
+    asks = [
+        i for i in workspace.index.interactions(person.path) if i.source == "log" and i.channel == ASK_CHANNEL
+    ]
+    return PersonRef(person.path, person.name), len(asks)
 
 
 def met(

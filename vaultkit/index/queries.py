@@ -363,14 +363,13 @@ class Queries(IndexBase):
         )
         return [(r[0], r[1], dt.date.fromisoformat(r[2]), r[3], r[4]) for r in rows]
 
-    def log_entries(self, channel: str) -> list[tuple[str, dt.date, str]]:
-        """(person's note, date, text) of every Log entry with this channel word, oldest first."""
+    def log_entries(self, channel: str) -> list[tuple[str, dt.date]]:
+        """(person's note, date) of every Log entry with this channel word, by note, oldest first."""
         rows = self.db.execute(
-            "SELECT person, date, text FROM contacts WHERE source = 'log' AND channel = ? "
-            "ORDER BY person, date, line",
+            "SELECT person, date FROM contacts WHERE source = 'log' AND channel = ? ORDER BY person, date, line",
             (channel,),
         )
-        return [(r[0], dt.date.fromisoformat(r[1]), r[2]) for r in rows]
+        return [(r[0], dt.date.fromisoformat(r[1])) for r in rows]
 
     def asks_of_status(self, status: str, channel: str) -> list[tuple[str, str, dt.date]]:
         """(note, name, date) of the Log entries with this channel word of the people whose
