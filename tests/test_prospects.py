@@ -442,9 +442,20 @@ def test_review_and_network_show_prospects_asks_and_answers(cli: Cli, vault_dir:
 
 def test_a_found_that_is_no_date_is_reported_and_ignored(cli: Cli, vault_dir: Path) -> None:
     person(vault_dir, "Pat", "status: prospect\nfound: last spring\n")
-    [item] = prospects_json(cli)
+    [item] = as_json(cli("prospects", "--json"))["prospects"]
     assert (item["found"], item["waiting_since"], item["days_waiting"]) == (None, None, None)
     [problem] = json.loads(cli("check", "--json").stdout)["problems"]
     assert (problem["path"], problem["line"], problem["level"]) == ("People/Pat.md", 3, "error")
     assert problem["message"].startswith("found: ") and problem["message"].endswith("; ignored")
-    assert "Pat   prospect   -" in ok(cli("prospects"))
+    listed = cli("prospects")
+    assert "Pat   prospect   -" in listed.stdout
+    assert listed.stderr == "vault: 1 note problem(s) skipped; run `vault check` to see them\n"
+
+
+def test_one_broken_note_does_not_stop_the_list(cli: Cli, vault_dir: Path) -> None:
+    person(vault_dir, "Pat", "status: prospect\n")
+    write_note(vault_dir, "People/Bad.md", "---\nstatus: prospect\nwhy: [unclosed\n---\n# Bad\n")
+    result = cli("prospects")
+    assert result.exit_code == 0
+    assert "Pat   prospect" in result.stdout and "Bad" not in result.stdout
+    assert result.stderr == "vault: 1 note problem(s) skipped; run `vault check` to see them\n"

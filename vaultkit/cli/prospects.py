@@ -16,6 +16,7 @@ from vaultkit.cli.app import (
     print_rows,
     row_limit,
     settings_of,
+    warn_problems,
 )
 
 
@@ -132,6 +133,7 @@ def prospects(
         return
     if not items:
         typer.echo('No prospects. `vault want NAME --why "..."` adds someone you want to meet.')
+        warn_problems(workspace.problems())
         return
     asked = sum(1 for item in items if item.status == "asked")
     flagged = sum(1 for item in items if item.follow_up)
@@ -156,3 +158,4 @@ def prospects(
         )
     headers = ["Who", "Status", "Waiting", "Could introduce you", "Why"]
     print_rows(headers, rows, len(items), rows_shown, "vault prospects")
+    warn_problems(workspace.problems())
