@@ -40,14 +40,25 @@ class Config:
         """A string that changes when a setting that shapes the index changes."""
         return repr(
             (self.people_dir, self.meetings_dir, self.daily_dir, self.templates_dir,
-             self.log_heading, self.exclude)
+             self.log_heading, self.exclude, self.stats_fields)
         )  # fmt: skip
+
+    @property
+    def stats_fields(self) -> tuple[str, ...]:
+        """The front-matter keys the network figures count (the dimensions, and the optional
+        ones shown when anybody records them), but `tags` and `age`, which have columns of
+        their own: the index keeps these apart, so that counting them reads no whole note."""
+        dimensions = (*self.stats_dimensions, *OPTIONAL_DIMENSIONS)
+        return tuple(key for key in dict.fromkeys(dimensions) if key not in ("tags", "age"))
 
     def view_path(self, name: str) -> str | None:
         """The vault-relative path of a generated view, or None when switched off."""
         path = dict(self.views).get(name)
         return path or None
 
+
+OPTIONAL_DIMENSIONS = ("seniority", "gender", "age")
+"""Dimensions the network figures show, beside `stats_dimensions`, when anybody records them."""
 
 _STRING_KEYS = {
     "people_dir", "meetings_dir", "daily_dir", "reviews_dir", "templates_dir", "log_heading",

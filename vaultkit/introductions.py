@@ -57,9 +57,17 @@ def name_resolver(names: Iterable[tuple[str, Sequence[str]]]) -> Callable[[str],
     return lambda text: _resolved(text, by_name.get, lambda key: by_alias.get(key, set()))
 
 
-def index_resolver(index: Index) -> Callable[[str], str]:
-    """`name_resolver` asking the index, a key at a time: for one person's few names."""
-    return lambda text: _resolved(text, index.name_of_key, index.alias_owners)
+def resolver_for(index: Index, texts: Iterable[str]) -> Callable[[str], str]:
+    """`name_resolver` for these texts only, from the index in two queries: for the few
+    names one person's introductions, or everyone's `introduced_by`, hold."""
+    by_name, owners = index.names_for_keys(target_key(text) for text in texts)
+    return lambda text: _resolved(text, by_name.get, lambda key: owners.get(key, set()))
+
+
+def received_introductions(index: Index) -> list[IntroReceived]:
+    """Every introduction made for you (`introduced_by`), from the people who have one."""
+    rows = [(name, by, met) for _, name, by, met in index.introduced_by()]
+    return introductions_received(rows, resolver_for(index, (text for _, by, _ in rows for text in by)))
 
 
 def _resolved(
@@ -131,7 +139,8 @@ def introductions_of(index: Index, person: Person) -> Introductions:
     keys = {name_key(person.name), *(name_key(alias) for alias in person.aliases)}
     named = [(name, by, met) for path, name, by, met in index.introduced_by(keys) if path != person.path]
     own = (person.name, person.introduced_by, person.met)
-    received = introductions_received([*named, own], index_resolver(index))
+    rows = [*named, own]
+    received = introductions_received(rows, resolver_for(index, (text for _, by, _ in rows for text in by)))
     return Introductions(
         introduced_you_to=[item.person for item in received if item.introducer == person.name],
         you_introduced_them_to=by_you,

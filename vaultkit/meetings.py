@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from typing import Any, TypedDict
 from urllib.parse import quote
 
-from vaultkit.dates import parse_birthday, parse_cadence, shift
-from vaultkit.due import due_items, why_due
+from vaultkit.dates import parse_birthday, shift
+from vaultkit.due import why_due
 from vaultkit.errors import ConfigError, NoteParseError, RefusedWrite, UsageError, VaultkitError
 from vaultkit.insights.goals import iso_week, parse_iso_week, streak_of, week_start
 from vaultkit.model import DueItem, FollowUp, Interaction, name_key
@@ -452,20 +452,17 @@ def review_context(workspace: Workspace, monday: dt.date) -> ReviewContext:
     sunday = shift(monday, 6)  # (9999-W52 ends on the calendar's last day)
     today = min(workspace.today, sunday)
     config = workspace.config
-    people = workspace.index.people(today)
-    due_now = due_items(people, config, today)
+    due_now = workspace.due(today=today)
     soon = [
         item
-        for item in due_items(people, config, today, parse_cadence("7d"))
+        for item in workspace.due(within="7d", today=today)
         if item.due_on is not None and item.due_on > today
     ]
     drifting = sorted(
         (item for item in due_now if item.days_overdue is not None and item.days_overdue > 0),
         key=lambda item: (-(item.days_overdue or 0) / item.cadence_days, item.name.casefold()),
     )[:DRIFTING]
-    met = sorted(
-        (p for p in people if p.met and monday <= p.met <= today), key=lambda p: (p.met, name_key(p.name))
-    )
+    met = workspace.index.met_between(monday, today)
     goal = config.new_people_per_week
     overdue: dict[tuple[str, int], OverdueFollowUp] = {}
     for item in workspace.index.followups():
@@ -484,14 +481,12 @@ def review_context(workspace: Workspace, monday: dt.date) -> ReviewContext:
         "due": [_due(item) for item in due_now[:rows]],
         "coming_due": [_due(item) for item in soon[:rows]],
         "overdue_followups": list(overdue.values())[:rows],
-        "met": [
-            {"name": p.name, "path": p.path, "met": p.met.isoformat() if p.met else None} for p in met[:rows]
-        ],
+        "met": [{"name": name, "path": path, "met": day.isoformat()} for name, path, day in met[:rows]],
         "goal": {
             "per_week": goal,
             "count": len(met),
             "reached": goal > 0 and len(met) >= goal,
-            "streak": streak_of([p.met for p in people if p.met], today, goal),
+            "streak": streak_of(workspace.index.met_dates(), today, goal),
         },
         "meetings": [
             {"date": date.isoformat(), "path": path, "note": _note_stem(path), "people": names}

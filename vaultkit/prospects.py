@@ -17,8 +17,7 @@ from typing import Any, NamedTuple, TypedDict
 from vaultkit.dates import Cadence, parse_cadence, parse_date
 from vaultkit.errors import RefusedWrite, UsageError
 from vaultkit.insights.goals import week_start
-from vaultkit.introductions import name_resolver
-from vaultkit.model import ASKED, MARKER_TAG, PROSPECT, Person, name_key
+from vaultkit.model import ASKED, MARKER_TAG, PROSPECT, Person, is_prospect, name_key
 from vaultkit.workspace import PersonRef, Workspace, set_items
 
 ASK_CHANNEL = "asked"
@@ -26,7 +25,6 @@ ASK_CHANNEL = "asked"
 ASK_TEXT = "reached out"
 MET_TEXT = "first met"
 INTRODUCERS_SHOWN = 5  # the closest: a tag shared with thousands names nobody in particular
-_PROSPECT_KEYS = ("why", "via", "found", "company")  # the fields the list reads
 
 
 class Introducer(NamedTuple):
@@ -89,11 +87,7 @@ def _text(value: Any) -> str | None:
 
 def found_of(person: Person) -> dt.date | None:
     """The `found` date of a person's note (their fields must be loaded), or None."""
-    value = person.fields.get("found")
-    try:
-        return parse_date(value) if value not in (None, "") else None
-    except ValueError:
-        return None
+    return _date_of(person.fields.get("found"))
 
 
 def follow_up_due(asks: Sequence[dt.date], today: dt.date, span: Cadence) -> bool:
@@ -130,7 +124,7 @@ def asks_to_follow_up(workspace: Workspace) -> list[AskToFollowUp]:
     Reads only the people whose status is `asked` (Due.md is rendered after every change)."""
     today, span = workspace.today, _follow_up_span(workspace)
     asks: dict[str, tuple[str, list[dt.date]]] = {}
-    for path, name, day in workspace.index.asks_of_status(ASKED, ASK_CHANNEL):
+    for path, name, _, day in workspace.index.status_asks([ASKED], ASK_CHANNEL):
         if day <= today:
             asks.setdefault(path, (name, []))[1].append(day)
     found = [
@@ -142,35 +136,54 @@ def asks_to_follow_up(workspace: Workspace) -> list[AskToFollowUp]:
 
 
 # -- the list --------------------------------------------------------------------------------
-def _tag_keys(person: Person) -> set[str]:
-    return {tag.lstrip("#").casefold() for tag in person.tags} - {MARKER_TAG}
+class Member(NamedTuple):
+    """Someone in your network, as far as introducing you goes (`Index.network_members`)."""
+
+    name: str
+    path: str
+    tags: list[str]
+    last_contact: str | None  # ISO date
+    company: Any
+
+
+def _tag_keys(tags: Iterable[str]) -> set[str]:
+    return {tag.lstrip("#").casefold() for tag in tags} - {MARKER_TAG}
 
 
 def introducers_of(
-    prospect: Person, contacts: Sequence[Person], resolve: Callable[[str], str], by_name: Mapping[str, Person]
+    prospect: Person, members: Sequence[Member], resolve: Callable[[str], str], paths: Mapping[str, str]
 ) -> list[Introducer]:
-    """Who could introduce you: the prospect's `via`, else contacts who share their company
-    (first) or a tag (more shared tags first), each by most recent contact, then name."""
+    """Who could introduce you: the prospect's `via` (`paths`: the notes of the names it
+    resolves to), else members of your network who share their company (first) or a tag
+    (more shared tags first), each by most recent contact, then name."""
     via = [resolve(name) for name in _via_names(prospect)]
     if via:
-        return [Introducer(name, by_name[name].path if name in by_name else None, "via") for name in via]
+        return [Introducer(name, paths.get(name), "via") for name in via]
     company_text = _text(prospect.fields.get("company"))
     company = name_key(company_text or "")
-    tags = _tag_keys(prospect)
-    ranked: list[tuple[tuple[int, int, int, str], Introducer]] = []
-    for person in contacts:
-        same_company = bool(company) and name_key(_text(person.fields.get("company")) or "") == company
-        shared = sorted(tags & _tag_keys(person))
+    tags = _tag_keys(prospect.tags)
+    ranked: list[tuple[int, int, Member, Introducer]] = []
+    for member in members:
+        same_company = bool(company) and name_key(_text(member.company) or "") == company
+        shared = sorted(tags & _tag_keys(member.tags))
         if not same_company and not shared:
             continue
         reasons = [f"works at {company_text}"] if same_company else []
         if shared:
             reasons.append("shares " + ", ".join(f"#{tag}" for tag in shared))
-        recency = -person.last_contact.toordinal() if person.last_contact else 0
-        key = (0 if same_company else 1, -len(shared), recency, name_key(person.name))
-        ranked.append((key, Introducer(person.name, person.path, "; ".join(reasons))))
-    ranked.sort(key=lambda item: item[0])
-    return [introducer for _, introducer in ranked]
+        ranked.append(
+            (
+                0 if same_company else 1,
+                -len(shared),
+                member,
+                Introducer(member.name, member.path, "; ".join(reasons)),
+            )
+        )
+    # Stable sorts, the last key first: by name, then the latest contact first, then closeness.
+    ranked.sort(key=lambda item: name_key(item[2].name))
+    ranked.sort(key=lambda item: item[2].last_contact or "", reverse=True)
+    ranked.sort(key=lambda item: item[:2])
+    return [introducer for *_, introducer in ranked]
 
 
 def _via_names(person: Person) -> list[str]:
@@ -180,24 +193,37 @@ def _via_names(person: Person) -> list[str]:
 
 
 def prospect_list(workspace: Workspace, today: dt.date | None = None) -> list[Prospect]:
-    """Everyone with `status: prospect` or `asked` as of `today` (the workspace's by default):
-    asks due a follow-up first, then open asks, then prospects not asked yet; each the
-    longest waiting first, then by name."""
+    """Everyone with `status: prospect` or `asked` as of `today` (the workspace's by default),
+    archived ones aside: asks due a follow-up first, then open asks, then prospects not
+    asked yet; each the longest waiting first, then by name.
+
+    Reads the prospects and their asks through the status index; everyone else only when a
+    prospect with no `via` needs introducers, and then a few values each."""
+    from vaultkit.introductions import resolver_for
+
     today, span = today or workspace.today, _follow_up_span(workspace)
-    people = workspace.people(with_fields=True, field_keys=_PROSPECT_KEYS)
-    asks = asks_by_person(workspace)
-    contacts = [p for p in people if not p.prospect and not p.archived]
-    resolve = name_resolver((p.name, p.aliases) for p in people)
-    by_name = {p.name: p for p in people}
+    index = workspace.index
+    people = [p for p in index.people_with_status([PROSPECT, ASKED], today) if p.prospect and not p.archived]
+    if not people:
+        return []
+    asks: dict[str, list[dt.date]] = {}
+    for path, _, _, day in index.status_asks([PROSPECT, ASKED], ASK_CHANNEL):
+        if day <= today:
+            asks.setdefault(path, []).append(day)
+    via_texts = [name for person in people for name in _via_names(person)]
+    resolve = resolver_for(index, via_texts)
+    via_paths = {
+        name: note for name in map(resolve, via_texts) if (note := index.path_of_name(name_key(name)))
+    }
+    needs_members = any(not _via_names(person) for person in people)
+    members = [Member(*row) for row in index.network_members([PROSPECT, ASKED])] if needs_members else []
     found: list[Prospect] = []
     for person in people:
-        if not person.prospect or person.archived:
-            continue
-        person_asks = [day for day in asks.get(person.path, []) if day <= today]
+        person_asks = asks.get(person.path, [])
         asked = person.status == ASKED
         found_on = found_of(person)
         since = person_asks[-1] if asked and person_asks else found_on
-        introducers = introducers_of(person, contacts, resolve, by_name)
+        introducers = introducers_of(person, members, resolve, via_paths)
         found.append(
             Prospect(
                 name=person.name,
@@ -397,19 +423,27 @@ class ProspectFigures:
         }
 
 
-def start_of(person: Person, asks: Sequence[dt.date]) -> dt.date | None:
+class ProspectFacts(NamedTuple):
+    """What the figures read of someone who is or was a prospect (`Index.prospect_facts`)."""
+
+    path: str
+    status: str | None
+    met: dt.date | None
+    found: dt.date | None
+
+
+def start_of(found: dt.date | None, met: dt.date | None, asks: Sequence[dt.date]) -> dt.date | None:
     """When someone you met was first a prospect: `found`, else their first ask; None when
     they never were one (`vault want` writes `found`)."""
-    found = found_of(person)
-    if found is not None and (person.met is None or found <= person.met):
+    if found is not None and (met is None or found <= met):
         return found
     return asks[0] if asks else None
 
 
 def prospect_figures(
-    people: Iterable[Person], asks: Mapping[str, Sequence[dt.date]], today: dt.date
+    people: Iterable[ProspectFacts], asks: Mapping[str, Sequence[dt.date]], today: dt.date
 ) -> ProspectFigures:
-    """The figures over people with their `found` field loaded and everyone's asks."""
+    """The figures over the people who are or were prospects and everyone's asks."""
     waiting = asked = met_this_year = ever_asked = answered = 0
     days: list[int] = []
     for person in people:
@@ -420,9 +454,9 @@ def prospect_figures(
             asked += 1
         if person_asks:
             ever_asked += 1
-        if person.prospect or person.met is None or person.met > today:
+        if is_prospect(person.status) or person.met is None or person.met > today:
             continue
-        start = start_of(person, person_asks)
+        start = start_of(person.found, person.met, person_asks)
         if start is None or start > person.met:
             continue
         days.append((person.met - start).days)
@@ -440,9 +474,20 @@ def prospect_figures(
 
 
 def figures_of(workspace: Workspace) -> ProspectFigures:
-    """`prospect_figures` for this vault as of the workspace's today."""
-    people = workspace.people(with_fields=True, field_keys=("found",))
-    return prospect_figures(people, asks_by_person(workspace), workspace.today)
+    """`prospect_figures` for this vault as of the workspace's today (from the index: no
+    object for each person, only for those who are or were prospects)."""
+    facts = [
+        ProspectFacts(path, status, _date_of(met), _date_of(found))
+        for path, status, met, found in workspace.index.prospect_facts(ASK_CHANNEL)
+    ]
+    return prospect_figures(facts, asks_by_person(workspace), workspace.today)
+
+
+def _date_of(value: Any) -> dt.date | None:
+    try:
+        return parse_date(value) if value not in (None, "") else None
+    except ValueError:
+        return None
 
 
 class WaitingView(TypedDict):
@@ -485,26 +530,16 @@ def waited(days: int | None) -> str:
 def week_context(workspace: Workspace, monday: dt.date, until: dt.date, rows: int) -> ProspectsView:
     """Prospects waiting as of `until`, asks made from `monday` to `until`, and asks answered
     (the person met) then; each list at most `rows` long."""
-    people = {p.path: p for p in workspace.people()}
+    index = workspace.index
     asks = asks_by_person(workspace)
-    asked = sorted(
-        (
-            (day, name_key(people[path].name), people[path])
-            for path, days in asks.items()
-            for day in days
-            if monday <= day <= until and path in people
-        ),
-        key=lambda item: item[:2],
-    )
-    answered = sorted(
-        (
-            (person.met, name_key(person.name), person)
-            for person in people.values()
-            if person.met and monday <= person.met <= until and asks.get(person.path)
-            and asks[person.path][0] <= person.met
-        ),
-        key=lambda item: item[:2],
-    )  # fmt: skip
+    made = [(day, path) for path, days in asks.items() for day in days if monday <= day <= until]
+    names = index.names_of(path for _, path in made)
+    asked = sorted((day, name_key(names[path]), names[path], path) for day, path in made if path in names)
+    answered = [
+        (met, name, path)
+        for name, path, met in index.met_between(monday, until)
+        if asks.get(path) and asks[path][0] <= met
+    ]
     waiting = prospect_list(workspace, until)
     return {
         "waiting": [
@@ -514,21 +549,16 @@ def week_context(workspace: Workspace, monday: dt.date, until: dt.date, rows: in
             for p in waiting[:rows]
         ],
         "more_waiting": max(0, len(waiting) - rows),
-        "asked": [{"name": p.name, "path": p.path, "date": day.isoformat()} for day, _, p in asked[:rows]],
-        "answered": [{"name": p.name, "path": p.path, "date": day.isoformat()} for day, _, p in answered[:rows]],
+        "asked": [{"name": name, "path": path, "date": day.isoformat()} for day, _, name, path in asked[:rows]],
+        "answered": [{"name": name, "path": path, "date": met.isoformat()} for met, name, path in answered[:rows]],
     }  # fmt: skip
 
 
-def goal_met_this_week(people: Iterable[Person], per_week: int, today: dt.date) -> bool:
-    """Whether this ISO week already has `per_week` new people (by `met`)."""
-    monday = week_start(today)
-    return sum(1 for p in people if p.met and monday <= p.met <= today) >= per_week
-
-
-def prospect_to_ask(workspace: Workspace, people: Sequence[Person]) -> Prospect | None:
-    """The prospect `vault suggest` offers when this week's goal is not met yet: not asked,
-    the longest waiting (then by name); None when the goal is met or nobody waits."""
-    if goal_met_this_week(people, workspace.config.new_people_per_week, workspace.today):
+def prospect_to_ask(workspace: Workspace) -> Prospect | None:
+    """The prospect `vault suggest` offers while this week's goal of new people is not met:
+    not asked yet, the longest waiting (then by name); None when the goal is met or nobody waits."""
+    today = workspace.today
+    if len(workspace.index.met_between(week_start(today), today)) >= workspace.config.new_people_per_week:
         return None
     waiting = [p for p in prospect_list(workspace) if p.status == PROSPECT]
     return waiting[0] if waiting else None

@@ -206,8 +206,11 @@ class Workspace:
         """Every person, with their last contact (and their front matter, or those keys of it)."""
         return self.index.people(self.today, with_fields=with_fields, field_keys=field_keys)
 
-    def due(self, within: str | None = None, tag: str | None = None) -> list[DueItem]:
-        """Who is due today (or within the horizon)."""
+    def due(
+        self, within: str | None = None, tag: str | None = None, today: dt.date | None = None
+    ) -> list[DueItem]:
+        """Who is due today (or within the horizon); `today`: as of that day instead."""
+        today = today or self.today
         horizon: Cadence | None = None
         if within and not _ZERO_HORIZON_RE.match(within):
             try:
@@ -216,8 +219,8 @@ class Workspace:
                 raise UsageError(f"--within: {err}") from None
             if horizon is None:
                 raise UsageError(f"--within {within!r}: give a span such as 7d, 2w or 1m")
-        until = horizon.add_to(self.today) if horizon else self.today
-        return due_items_of(self.index.due_rows(self.today, until), self.today, horizon, tag)
+        until = horizon.add_to(today) if horizon else today
+        return due_items_of(self.index.due_rows(today, until), today, horizon, tag)
 
     def config_problems(self) -> list[Problem]:
         """The config's warnings, as problems of its file."""

@@ -11,7 +11,7 @@ from conftest import write_note
 
 from vaultkit.config import Config
 from vaultkit.insights.goals import iso_week
-from vaultkit.insights.stats import AGE_BANDS, age_band, network_stats
+from vaultkit.insights.stats import AGE_BANDS, age_band, breakdown, keeping_in_touch, network_stats
 from vaultkit.vault.files import Vault
 from vaultkit.workspace import Workspace
 
@@ -329,6 +329,21 @@ def test_json_shape_on_the_example_vault(cli, example_vault) -> None:
     assert not (example_vault / "Network.md").exists()  # --json only reads
 
 
-def test_network_stats_is_a_pure_function() -> None:
-    stats = network_stats([], [], [], Config(), dt.date(2026, 11, 22))
-    assert stats.to_json()["new_per_week"] == [{"week": "2026-W47", "new": 0}]
+def test_network_stats_is_a_pure_function_of_its_parts() -> None:
+    touch = keeping_in_touch(0, [], [])
+    stats = network_stats(
+        (3, 1), [dt.date(2026, 11, 17)], touch, [], [], [], [], Config(), dt.date(2026, 11, 22)
+    )
+    data = stats.to_json()
+    assert data["new_per_week"] == [{"week": "2026-W47", "new": 1}]
+    assert data["people"] == 3 and stats.archived == 1
+    assert data["keeping_in_touch"] == {"with_cadence": 0, "on_time": 0, "share_on_time": None}
+
+
+def test_a_breakdown_counts_groups_of_people_and_keeps_the_first_spelling_on_a_tie() -> None:
+    groups = [(["London"], 2), (["london", "Paris"], 1), ([], 4), (["Paris"], 1), (["LONDON"], 1)]
+    found = breakdown(groups, "location")
+    assert found.groups == (("London", 4), ("Paris", 2))
+    assert (found.known, found.unknown) == (5, 4)
+    tied = breakdown([(["paris"], 1), (["Paris"], 1)], "location")
+    assert tied.groups == (("paris", 2),)

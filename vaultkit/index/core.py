@@ -19,9 +19,9 @@ from vaultkit.due import due_base, resolve_cadence
 from vaultkit.errors import IndexFileError, VaultkitError
 from vaultkit.index import file as index_file
 from vaultkit.index import opening
+from vaultkit.index.figures import Figures
 from vaultkit.index.heartbeat import Heartbeat
 from vaultkit.index.links import Links
-from vaultkit.index.queries import Queries
 from vaultkit.index.rows import (
     _date,
     _iso,
@@ -71,7 +71,7 @@ class SyncReport:
         }
 
 
-class Index(Queries, Links, WalkStore, Heartbeat):
+class Index(Figures, Links, WalkStore, Heartbeat):
     """The cache of one vault. Use `Index.open(vault, path)` and call `sync()` first."""
 
     def __init__(
@@ -291,7 +291,7 @@ class Index(Queries, Links, WalkStore, Heartbeat):
                 "SELECT path FROM files WHERE path IN (SELECT value FROM json_each(?))", (json.dumps(wanted),)
             )
         }
-        rows, removed, root = _Rows(), [], str(self.vault.root)
+        rows, removed, root = _Rows(self.vault.config.stats_fields), [], str(self.vault.root)
         for rel in wanted:
             path = indexed.get(unicodedata.normalize("NFC", rel), rel)
             known = path in indexed.values()

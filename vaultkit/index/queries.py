@@ -371,15 +371,49 @@ class Queries(IndexBase):
         )
         return [(r[0], dt.date.fromisoformat(r[1])) for r in rows]
 
-    def asks_of_status(self, status: str, channel: str) -> list[tuple[str, str, dt.date]]:
-        """(note, name, date) of the Log entries with this channel word of the people whose
-        `status` is this, by name then date (a few people: the open asks, for Due.md)."""
+    def prospect_facts(self, channel: str) -> list[tuple[str, str | None, str | None, Any]]:
+        """(note, status, met, `found` as written) of the people who have a status, a `found`
+        field or a Log entry with this channel word (the asks): who is or was a prospect."""
         rows = self.db.execute(
-            "SELECT p.path, p.name, c.date FROM people p JOIN contacts c ON c.person = p.path "
-            "WHERE p.status = ? AND c.source = 'log' AND c.channel = ? ORDER BY p.name_key, p.path, c.date",
-            (status, channel),
+            "SELECT p.path, p.status, p.met, json_extract(f.fields, '$.found') FROM people p "
+            "JOIN people_fields f ON f.path = p.path WHERE p.status IS NOT NULL "
+            "OR json_extract(f.fields, '$.found') IS NOT NULL "
+            "OR p.path IN (SELECT person FROM contacts WHERE source = 'log' AND channel = ?) ORDER BY p.path",
+            (channel,),
         )
-        return [(r[0], r[1], dt.date.fromisoformat(r[2])) for r in rows]
+        return rows.fetchall()
+
+    def people_with_status(self, statuses: Sequence[str], today: dt.date) -> list[Person]:
+        """The people whose `status` is one of these (a few: the prospects), with their fields."""
+        return self._people_where(
+            "INDEXED BY people_status WHERE status IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(statuses)),),
+            today,
+            with_fields=True,
+        )
+
+    def status_asks(self, statuses: Sequence[str], channel: str) -> list[tuple[str, str, str, dt.date]]:
+        """(note, name, status, date) of the Log entries with this channel word of the people
+        whose `status` is one of these, by name then date (read through the status index)."""
+        rows = self.db.execute(
+            "SELECT p.path, p.name, p.status, c.date FROM people p INDEXED BY people_status "
+            "JOIN contacts c ON c.person = p.path WHERE p.status IN (SELECT value FROM json_each(?)) "
+            "AND c.source = 'log' AND c.channel = ? ORDER BY p.name_key, p.path, c.date",
+            (json.dumps(list(statuses)), channel),
+        )
+        return [(r[0], r[1], r[2], dt.date.fromisoformat(r[3])) for r in rows]
+
+    def network_members(self, statuses: Sequence[str]) -> list[tuple[str, str, list[str], str | None, Any]]:
+        """(name, path, tags, latest contact of any date, `company` as written) of everyone not
+        archived whose status is none of these: who could introduce you to someone. Tuples,
+        not people: the few values it needs, at 100,000 people."""
+        rows = self.db.execute(
+            "SELECT p.name, p.path, p.tags, p.last_any, json_extract(f.fields, '$.company') FROM people p "
+            "JOIN people_fields f ON f.path = p.path WHERE p.archived = 0 "
+            "AND (p.status IS NULL OR p.status NOT IN (SELECT value FROM json_each(?))) ORDER BY p.name_key, p.path",
+            (json.dumps(list(statuses)),),
+        )
+        return [(r[0], r[1], _list_of(r[2]), r[3], r[4]) for r in rows]
 
     def names_of(self, paths: Iterable[str]) -> dict[str, str]:
         """{path: name} of these people's notes (paths of other notes are left out)."""
@@ -389,19 +423,25 @@ class Queries(IndexBase):
         )
         return dict(rows.fetchall())
 
-    def name_of_key(self, key: str) -> str | None:
-        """The name of the people whose name key is `key` (the first note of that name)."""
-        row = self.db.execute(
-            "SELECT name FROM people WHERE name_key = ? ORDER BY path LIMIT 1", (key,)
-        ).fetchone()
-        return row[0] if row else None
-
-    def alias_owners(self, key: str) -> set[str]:
-        """The names of the people who have the alias key `key`."""
-        rows = self.db.execute(
-            "SELECT p.name FROM aliases a JOIN people p ON p.path = a.person WHERE a.alias_key = ?", (key,)
-        )
-        return {row[0] for row in rows}
+    def names_for_keys(self, keys: Iterable[str]) -> tuple[dict[str, str], dict[str, set[str]]]:
+        """For these name keys: {key: the name of the people with that name key (the first
+        note's)} and {key: the names of the people with that alias key}."""
+        wanted = json.dumps(sorted(set(keys)))
+        by_name: dict[str, str] = {}
+        for key, name in self.db.execute(
+            "SELECT p.name_key, p.name FROM people p WHERE p.name_key IN (SELECT value FROM json_each(?)) "
+            "ORDER BY p.path",
+            (wanted,),
+        ):
+            by_name.setdefault(key, name)
+        owners: dict[str, set[str]] = {}
+        for key, name in self.db.execute(
+            "SELECT a.alias_key, p.name FROM aliases a JOIN people p ON p.path = a.person "
+            "WHERE a.alias_key IN (SELECT value FROM json_each(?))",
+            (wanted,),
+        ):
+            owners.setdefault(key, set()).add(name)
+        return by_name, owners
 
     def meetings_between(self, start: dt.date, end: dt.date) -> list[tuple[str, dt.date, list[str]]]:
         """Meeting notes dated from `start` to `end` that name someone: (path, date, people's names)."""

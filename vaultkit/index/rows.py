@@ -55,7 +55,7 @@ def _parse_one(vault_root: str, config: Config, stat: FileStat) -> _Outcome:
 
 
 def _parse_chunk(vault_root: str, config: Config, stats: list[FileStat]) -> _Rows:
-    rows = _Rows()
+    rows = _Rows(config.stats_fields)
     for stat in stats:
         rows.add(_parse_one(vault_root, config, stat))
     return rows
@@ -97,7 +97,8 @@ def _date(value: str | None) -> dt.date | None:
 class _Rows:
     """Rows of parsed notes waiting to be written, table by table."""
 
-    def __init__(self) -> None:
+    def __init__(self, facet_keys: tuple[str, ...]) -> None:
+        self.facet_keys = facet_keys
         self.paths: list[str] = []
         self.files: list[tuple[Any, ...]] = []
         self.problems: list[tuple[Any, ...]] = []
@@ -160,6 +161,7 @@ class _Rows:
                     path, note.name, name_key(note.name), _dumps(note.aliases),
                     _dumps(note.tags), note.cadence, _iso(note.met), _iso(note.last_contact),
                     note.birthday, _iso(note.snooze_until), int(note.archived), _dumps(note.introduced_by),
+                    _dumps({key: note.fields[key] for key in self.facet_keys if key in note.fields}),
                     note.status,
                 )
             )  # fmt: skip
@@ -221,7 +223,8 @@ class _Rows:
         db.executemany("INSERT INTO tasks VALUES (?, ?, ?, ?, ?, ?, ?)", self.tasks)
         db.executemany(
             "INSERT INTO people (path, name, name_key, aliases, tags, cadence, met, last_contact, "
-            "birthday, snooze_until, archived, introduced_by, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "birthday, snooze_until, archived, introduced_by, facets, status) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             self.people,
         )
         db.executemany("INSERT INTO people_fields VALUES (?, ?)", self.fields)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 20
+SCHEMA_VERSION = 21
 
 
 UNREAD = -1  # the mtime_ns in `files` of a note that could not be read: no stat matches it
@@ -29,7 +29,9 @@ CREATE TABLE people (
   archived INTEGER, introduced_by TEXT, status TEXT,
   -- derived, kept current by _summarise: the latest contact of any date, the resolved
   -- cadence, and the due date that follows (before "today" filters anything out)
-  last_any TEXT, last_channel TEXT, cadence_res TEXT, cadence_source TEXT, due_base TEXT);
+  last_any TEXT, last_channel TEXT, cadence_res TEXT, cadence_source TEXT, due_base TEXT,
+  -- the values of `Config.stats_fields` this person has, as JSON: the figures group by it
+  facets TEXT);
 CREATE INDEX people_name ON people(name_key);
 -- every front-matter value as written, apart: `people` rows stay small, so the queries of
 -- `vault due` read few pages

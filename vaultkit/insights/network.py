@@ -11,35 +11,39 @@ import dataclasses
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
-from vaultkit.dates import shift
-from vaultkit.due import due_items, why_due
+from vaultkit.dates import add_months, shift
+from vaultkit.due import why_due
 from vaultkit.errors import RefusedWrite, UsageError
 from vaultkit.insights.goals import week_start
 from vaultkit.insights.stats import (
-    OPTIONAL_DIMENSIONS,
+    LOSING_TOUCH_MONTHS,
     Breakdown,
     LosingTouch,
     NetworkStats,
+    PeopleGroups,
+    age_band,
+    dimension_breakdowns,
+    keeping_in_touch,
     losing_touch,
     network_stats,
     percent,
+    shown_values,
 )
 from vaultkit.introductions import (
     INTRO_CHANNEL,
     IntroPair,
     IntroReceived,
     intro_pairs,
-    introductions_received,
     make_pair,
-    name_resolver,
+    received_introductions,
 )
 from vaultkit.model import DueItem, FollowUp, Person, name_key
 from vaultkit.notes.grammar import DUE_MARK_RE
-from vaultkit.prospects import asks_by_person, prospect_figures, prospect_to_ask, week_context
+from vaultkit.prospects import figures_of, prospect_to_ask, week_context
 from vaultkit.workspace import PersonRef, Workspace, write_view
 
 VIEW_NAME = "network"
@@ -61,15 +65,45 @@ _NODE_ID_RE = re.compile(r"[^A-Za-z0-9]+")
 
 # -- gathering ------------------------------------------------------------------------------
 def collect_stats(workspace: Workspace, since: dt.date | None = None) -> NetworkStats:
-    """Every figure of `vault stats` for this vault as of the workspace's today."""
-    # Only the keys the figures read: at 100,000 people every whole front matter costs 100 MB.
-    dimensions = (*workspace.config.stats_dimensions, *OPTIONAL_DIMENSIONS)
-    people = workspace.people(with_fields=True, field_keys=(*dimensions, "found"))
-    interactions = workspace.index.interaction_counts(workspace.today)
-    pairs = intro_pairs(workspace.index, {p.path: p.name for p in people})
-    stats = network_stats(people, interactions, pairs, workspace.config, workspace.today, since)
-    figures = prospect_figures(people, asks_by_person(workspace), workspace.today)
-    return dataclasses.replace(stats, prospects=figures)
+    """Every figure of `vault stats` for this vault as of the workspace's today: counted and
+    grouped by the index, so that no object is made for each person."""
+    index, config, today = workspace.index, workspace.config, workspace.today
+    touch = keeping_in_touch(index.with_cadence(), workspace.due(), losing(workspace))
+    tag_groups, birthday_groups, facet_groups = (
+        index.tag_groups(),
+        index.birthday_groups(),
+        index.facet_groups(),
+    )
+
+    def groups_of(dimension: str) -> PeopleGroups:
+        if dimension == "tags":
+            return [(shown_values(tags, dimension), count) for tags, count in tag_groups]
+        if dimension == "age":
+            return [
+                ([band] if (band := age_band(day, today)) else [], count) for day, count in birthday_groups
+            ]
+        return [(shown_values(facets.get(dimension), dimension), count) for facets, count in facet_groups]
+
+    stats = network_stats(
+        index.people_counts(),
+        index.met_dates(),
+        touch,
+        index.interaction_counts(today),
+        intro_pairs(index),
+        received_introductions(index),
+        dimension_breakdowns(groups_of, config),
+        config,
+        today,
+        since,
+    )
+    return dataclasses.replace(stats, prospects=figures_of(workspace))
+
+
+def losing(workspace: Workspace, today: dt.date | None = None) -> list[LosingTouch]:
+    """Who is losing touch (`losing_touch`), as of `today` (else the workspace's)."""
+    today = today or workspace.today
+    cutoff = add_months(today, -LOSING_TOUCH_MONTHS)
+    return losing_touch(workspace.index.losing_candidates(today, cutoff), workspace.config, today)
 
 
 # -- vault intro ----------------------------------------------------------------------------
@@ -147,7 +181,7 @@ def _losing_reason(item: LosingTouch) -> str:
 
 
 def pick_suggestions(
-    people: Sequence[Person],
+    active: Mapping[str, Person],
     due: Sequence[DueItem],
     followups: Sequence[FollowUp],
     pairs: Sequence[IntroPair],
@@ -157,12 +191,14 @@ def pick_suggestions(
     count: int,
 ) -> list[Suggestion]:
     """Mix the lists in turns (overdue, follow-up, introduction, losing touch), one person
-    each, until `count`; each person carries every reason from every list. Deterministic."""
-    active = {
-        p.name: p
-        for p in people
-        if not p.archived and not (p.snooze_until is not None and p.snooze_until > today)
-    }
+    each, until `count`; each person carries every reason from every list. Deterministic.
+
+    `active` maps the names of the people the follow-ups and introductions name to those
+    of them who are neither archived nor snoozed; nobody due or losing touch is either.
+    """
+    paths = {name: person.path for name, person in active.items()}
+    paths.update((item.name, item.path) for item in due)
+    paths.update((item.name, item.path) for item in losing)
     overdue = [(item.name, why_due(item)) for item in due]
     horizon = shift(today, FOLLOW_UP_HORIZON.days)
     dated = [f for f in followups if f.due is not None and f.due <= horizon]
@@ -191,13 +227,10 @@ def pick_suggestions(
                 introductions.append((one, reason))
     losing_queue = [(item.name, _losing_reason(item)) for item in losing]
     queues = {
-        kind: [(name, reason) for name, reason in queue if name in active]
-        for kind, queue in (
-            ("overdue", overdue),
-            ("follow-up", follow_ups),
-            ("introduction", introductions),
-            ("losing touch", losing_queue),
-        )
+        "overdue": overdue,
+        "follow-up": [(name, reason) for name, reason in follow_ups if name in active],
+        "introduction": [(name, reason) for name, reason in introductions if name in active],
+        "losing touch": losing_queue,
     }
     reasons: dict[str, list[str]] = {}
     for queue in queues.values():
@@ -212,7 +245,7 @@ def pick_suggestions(
                 positions[kind] += 1
             if positions[kind] < len(queue) and len(picked) < count:
                 name = queue[positions[kind]][0]
-                picked[name] = Suggestion(name, active[name].path, kind, reasons[name])
+                picked[name] = Suggestion(name, paths[name], kind, reasons[name])
                 positions[kind] += 1
     return list(picked.values())
 
@@ -222,18 +255,24 @@ def suggest(workspace: Workspace, count: int = 5) -> list[Suggestion]:
     of new people is not met, the last of them is a prospect to ask (`prospects.prospect_to_ask`)."""
     if count < 1:
         raise UsageError(f"--n {count}: ask for at least one suggestion")
-    people, today = workspace.people(), workspace.today
-    prospect = prospect_to_ask(workspace, people)
+    index, today = workspace.index, workspace.today
+    followups, pairs, received = index.followups(), intro_pairs(index), received_introductions(index)
+    named = (
+        {f.person for f in followups} | {r.person for r in received} | {n for p in pairs for n in (p.a, p.b)}
+    )
+    active = {
+        person.name: person
+        for person in index.people_named(named, today)
+        if not person.archived and not (person.snooze_until is not None and person.snooze_until > today)
+    }
+    prospect = prospect_to_ask(workspace)
     picked = pick_suggestions(
-        people,
-        due_items(people, workspace.config, today),
-        workspace.index.followups(),
-        intro_pairs(workspace.index, {p.path: p.name for p in people}),
-        introductions_received(
-            ((p.name, p.introduced_by, p.met) for p in people),
-            name_resolver((p.name, p.aliases) for p in people),
-        ),
-        losing_touch(people, workspace.config, today),
+        active,
+        workspace.due(),
+        followups,
+        pairs,
+        received,
+        losing(workspace),
         today,
         count - 1 if prospect else count,
     )

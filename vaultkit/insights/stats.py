@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from vaultkit.config import Config
+from vaultkit.config import OPTIONAL_DIMENSIONS, Config
 from vaultkit.dates import add_months, parse_birthday
-from vaultkit.due import due_items, resolve_cadence
+from vaultkit.due import resolve_cadence
 from vaultkit.insights.goals import streak_of, weekly_new
-from vaultkit.introductions import IntroPair, IntroReceived, introductions_received, name_resolver
+from vaultkit.introductions import IntroPair, IntroReceived
 from vaultkit.model import MARKER_TAG, DueItem, Person, name_key
 from vaultkit.notes.parse import split_link
 
@@ -26,7 +26,6 @@ if TYPE_CHECKING:
 
 UNKNOWN = "unknown"
 WEEKS_PER_YEAR = 52
-OPTIONAL_DIMENSIONS = ("seniority", "gender", "age")
 AGE_BANDS = ("<25", "25–34", "35–44", "45–54", "55–64", "65+")
 # Without a cadence there is no reminder; a year of silence is when we say "losing touch".
 LOSING_TOUCH_MONTHS = 12
@@ -190,9 +189,8 @@ def percent(share: float) -> str:
 
 
 # -- growth -------------------------------------------------------------------------------
-def goal_progress(people: Sequence[Person], per_week: int, today: dt.date) -> GoalProgress:
+def goal_progress(met: Sequence[dt.date], per_week: int, today: dt.date) -> GoalProgress:
     """Streak over the whole history of `met` dates, and this calendar year against 52 weeks."""
-    met = [p.met for p in people if p.met is not None]
     return GoalProgress(
         per_week=per_week,
         streak_weeks=streak_of(met, today, per_week),
@@ -235,17 +233,17 @@ def losing_touch(people: Iterable[Person], config: Config, today: dt.date) -> li
     return found
 
 
-def keeping_in_touch(people: Sequence[Person], config: Config, today: dt.date) -> KeepingInTouch:
-    """On time = has a cadence and is not due today (a snooze counts as on time)."""
-    active = [p for p in people if not p.archived]
-    with_cadence = sum(1 for p in active if resolve_cadence(p, config) is not None)
-    due = due_items(active, config, today)
+def keeping_in_touch(
+    with_cadence: int, due: Sequence[DueItem], losing: Sequence[LosingTouch]
+) -> KeepingInTouch:
+    """On time = has a cadence and is not due today (a snooze counts as on time); `due` is
+    who is due today (`vault due`), `losing` who is losing touch (`losing_touch`)."""
     return KeepingInTouch(
         with_cadence=with_cadence,
         on_time=with_cadence - len(due),
         drifting=tuple(item for item in due if item.days_overdue is not None and item.days_overdue > 0),
         never_contacted=tuple(item for item in due if item.due_on is None),
-        losing_touch=tuple(losing_touch(active, config, today)),
+        losing_touch=tuple(losing),
     )
 
 
@@ -312,34 +310,33 @@ def _texts(value: Any) -> list[str]:
     return [str(value)]
 
 
-def values_of(person: Person, dimension: str, today: dt.date) -> list[str]:
-    """A person's values on a dimension as written (tags without `person`; age as a band)."""
-    if dimension == "age":
-        band = age_band(person.birthday, today)
-        return [band] if band else []
+def shown_values(raw: Any, dimension: str) -> list[str]:
+    """A person's values on a field dimension as shown (tags without `person`), from the
+    front matter's value (or the tags list); unknowns left out."""
+    texts = _texts(raw)
     if dimension == "tags":
-        raw = [tag for tag in person.tags if tag.casefold() != MARKER_TAG]
-    else:
-        raw = _texts(person.fields.get(dimension))
-    values = [_shown(text) for text in raw]
+        texts = [tag for tag in texts if tag.casefold() != MARKER_TAG]
+    values = [_shown(text) for text in texts]
     return [v for v in values if v and name_key(v) != UNKNOWN]
 
 
-def breakdown(people: Sequence[Person], dimension: str, today: dt.date) -> Breakdown:
+PeopleGroups = Iterable[tuple[Sequence[str], int]]
+"""(values, people): how many people have these values on one dimension, a group per
+distinct set, in the order of each group's first person by name."""
+
+
+def breakdown(groups: PeopleGroups, dimension: str) -> Breakdown:
     """Count the people on one dimension; values compare NFC and case-folded, shown in
     their most common spelling. Missing values are unknown, never guessed."""
     counts: Counter[str] = Counter()
     spellings: dict[str, Counter[str]] = {}
     keys: dict[str, str] = {}  # value -> its comparison key; a network repeats few values
     known = unknown = 0
-    for person in people:
-        if person.archived:
-            continue
-        values = values_of(person, dimension, today)
+    for values, people in groups:
         if not values:
-            unknown += 1
+            unknown += people
             continue
-        known += 1
+        known += people
         seen: dict[str, str] = {}
         for value in values:
             key = keys.get(value)
@@ -347,63 +344,59 @@ def breakdown(people: Sequence[Person], dimension: str, today: dt.date) -> Break
                 key = keys[value] = name_key(value)
             seen.setdefault(key, value)
         for key, value in seen.items():
-            counts[key] += 1
-            spellings.setdefault(key, Counter())[value] += 1
-    # The most common spelling; on a tie the first met (people come in name order).
+            counts[key] += people
+            spellings.setdefault(key, Counter())[value] += people
+    # The most common spelling; on a tie the first met (groups come in name order).
     shown = {key: max(words.items(), key=lambda w: w[1])[0] for key, words in spellings.items()}
-    groups = [(shown[key], count) for key, count in counts.items()]
+    found = [(shown[key], count) for key, count in counts.items()]
     if dimension == "age":
-        groups.sort(key=lambda group: AGE_BANDS.index(group[0]))
+        found.sort(key=lambda group: AGE_BANDS.index(group[0]))
     else:
-        groups.sort(key=lambda group: (-group[1], group[0].casefold(), group[0]))
-    return Breakdown(dimension, tuple(groups), known, unknown)
+        found.sort(key=lambda group: (-group[1], group[0].casefold(), group[0]))
+    return Breakdown(dimension, tuple(found), known, unknown)
 
 
 # -- everything ---------------------------------------------------------------------------
-def dimension_breakdowns(people: Sequence[Person], config: Config, today: dt.date) -> list[Breakdown]:
-    """The configured dimensions, then seniority, gender and age when anybody records them."""
+def dimension_breakdowns(groups_of: Callable[[str], PeopleGroups], config: Config) -> list[Breakdown]:
+    """The configured dimensions, then seniority, gender and age when anybody records them;
+    `groups_of(dimension)` gives the people's values on it."""
     chosen = list(dict.fromkeys(config.stats_dimensions))
-    found = [breakdown(people, dimension, today) for dimension in chosen]
+    found = [breakdown(groups_of(dimension), dimension) for dimension in chosen]
     for extra in OPTIONAL_DIMENSIONS:
         if extra not in chosen:
-            item = breakdown(people, extra, today)
+            item = breakdown(groups_of(extra), extra)
             if item.known:
                 found.append(item)
     return found
 
 
 def network_stats(
-    people: Sequence[Person],
+    people: tuple[int, int],
+    met: Sequence[dt.date],
+    touch: KeepingInTouch,
     interactions: Iterable[InteractionCount],
     pairs: Iterable[IntroPair],
+    received: Iterable[IntroReceived],
+    dimensions: Sequence[Breakdown],
     config: Config,
     today: dt.date,
     since: dt.date | None = None,
 ) -> NetworkStats:
-    """All figures; `since` limits the weeks listed, the channels and the pairs counted.
-
-    `people` must carry their fields (`Index.people(today, with_fields=True)`).
-    """
-    active = [p for p in people if not p.archived]
-    met = [p.met for p in people if p.met is not None]
+    """All figures from their parts; `since` limits the weeks listed, the channels and the
+    pairs counted. `people` is (not archived, archived); `met` every `met` date."""
     chosen_pairs = sorted(
         (pair for pair in pairs if pair.date <= today and (since is None or pair.date >= since)),
         key=lambda pair: (pair.date, name_key(pair.a), name_key(pair.b)),
     )
     return NetworkStats(
         today=today,
-        people=len(active),
-        archived=len(people) - len(active),
+        people=people[0],
+        archived=people[1],
         new_per_week=tuple(weekly_new(met, today, since)),
-        goal=goal_progress(people, config.new_people_per_week, today),
-        keeping_in_touch=keeping_in_touch(people, config, today),
+        goal=goal_progress(met, config.new_people_per_week, today),
+        keeping_in_touch=touch,
         channels=tuple(channel_counts(interactions, today, since)),
         pairs=tuple(dict.fromkeys(chosen_pairs)),
-        received=tuple(
-            introductions_received(
-                ((p.name, p.introduced_by, p.met) for p in people),
-                name_resolver((p.name, p.aliases) for p in people),
-            )
-        ),
-        dimensions=tuple(dimension_breakdowns(people, config, today)),
+        received=tuple(received),
+        dimensions=tuple(dimensions),
     )

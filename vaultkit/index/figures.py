@@ -1,0 +1,86 @@
+"""What the network figures ask the index: counts and groups made in SQLite, so that `vault
+stats`, `vault suggest`, the weekly review and Network.md cost a few grouped rows and the
+people they list, not an object for each of 100,000 people."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from vaultkit.index.queries import Queries
+from vaultkit.index.rows import _date, _list_of
+from vaultkit.model import Person
+
+# One group's first person in name order, sortable as text: name key, then path.
+_FIRST = "min(name_key || char(1) || path)"
+
+
+class Figures(Queries):
+    """The part of `Index` that counts: see the module's docstring."""
+
+    def people_counts(self) -> tuple[int, int]:
+        """(people not archived, people archived)."""
+        row = self.db.execute("SELECT count(*) - total(archived), total(archived) FROM people").fetchone()
+        return int(row[0]), int(row[1])
+
+    def with_cadence(self) -> int:
+        """How many people not archived have a cadence (own, by tag or the default)."""
+        row = self.db.execute("SELECT count(*) FROM people WHERE archived = 0 AND cadence_res IS NOT NULL")
+        count: int = row.fetchone()[0]
+        return count
+
+    def met_dates(self) -> list[dt.date]:
+        """Every `met` date, archived people's too (what happened still happened)."""
+        rows = self.db.execute("SELECT met FROM people WHERE met IS NOT NULL")
+        return [day for (text,) in rows if (day := _date(text)) is not None]
+
+    def met_between(self, start: dt.date, end: dt.date) -> list[tuple[str, str, dt.date]]:
+        """(name, path, met) of the people met from `start` to `end`, by date then name."""
+        rows = self.db.execute(
+            "SELECT name, path, met FROM people WHERE met BETWEEN ? AND ? ORDER BY met, name_key, path",
+            (start.isoformat(), end.isoformat()),
+        )
+        return [(name, path, dt.date.fromisoformat(met)) for name, path, met in rows]
+
+    def losing_candidates(self, today: dt.date, cutoff: dt.date) -> list[Person]:
+        """People not archived nor snoozed, with no cadence, whose last contact (else `met`)
+        may be on or before `cutoff`: a superset that `losing_touch` then decides (the last
+        contact of someone with contacts after today is worked out for them)."""
+        return self._people_where(
+            "WHERE archived = 0 AND cadence_res IS NULL AND (snooze_until IS NULL OR snooze_until <= ?) "
+            "AND (coalesce(last_any, met) IS NULL OR coalesce(last_any, met) <= ? OR last_any > ?)",
+            (today.isoformat(), cutoff.isoformat(), today.isoformat()),
+            today,
+            with_fields=False,
+        )
+
+    def people_named(self, names: Iterable[str], today: dt.date) -> list[Person]:
+        """The people with these names (as written in their notes), with their last contact."""
+        return self._people_where(
+            "WHERE name IN (SELECT value FROM json_each(?))", (json.dumps(sorted(set(names))),), today, False
+        )
+
+    def tag_groups(self) -> list[tuple[list[str], int]]:
+        """(tags, people) of the people not archived, grouped by their tags as written, in
+        the order of each group's first person by name."""
+        rows = self.db.execute(
+            f"SELECT tags, count(*), {_FIRST} f FROM people WHERE archived = 0 GROUP BY tags ORDER BY f"
+        )
+        return [(_list_of(tags), count) for tags, count, _ in rows]
+
+    def birthday_groups(self) -> list[tuple[str | None, int]]:
+        """(birthday, people) of the people not archived, grouped by birthday."""
+        rows = self.db.execute(
+            f"SELECT birthday, count(*), {_FIRST} f FROM people WHERE archived = 0 GROUP BY birthday ORDER BY f"
+        )
+        return [(birthday, count) for birthday, count, _ in rows]
+
+    def facet_groups(self) -> list[tuple[dict[str, Any], int]]:
+        """({key: value} of `Config.stats_fields`, people) of the people not archived, grouped
+        by those values, in the order of each group's first person by name."""
+        rows = self.db.execute(
+            f"SELECT facets, count(*), {_FIRST} f FROM people WHERE archived = 0 GROUP BY facets ORDER BY f"
+        )
+        return [(json.loads(facets), count) for facets, count, _ in rows]
