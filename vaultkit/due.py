@@ -9,14 +9,9 @@ from typing import NamedTuple
 
 from vaultkit.config import Config
 from vaultkit.dates import Cadence, parse_cadence
-from vaultkit.model import DueItem, Person
+from vaultkit.model import DueItem, Person, has_tag, name_key, tag_key
 
 _UNIT_WORDS = {"d": "day", "w": "week", "m": "month", "y": "year"}
-
-
-def _tag_matches(tag: str, key: str) -> bool:
-    tag = tag.lstrip("#").casefold()
-    return tag == key or tag.startswith(key + "/")
 
 
 def resolve_cadence(person: Person, config: Config) -> tuple[Cadence, str] | None:
@@ -36,7 +31,7 @@ def resolve_cadence(person: Person, config: Config) -> tuple[Cadence, str] | Non
         return (own, "own") if own else None
     matches: list[tuple[int, str, Cadence]] = []
     for key, text in config.cadence_by_tag:
-        if not text or not any(_tag_matches(tag, key) for tag in person.tags):
+        if not text or not has_tag(person.tags, key):
             continue
         cadence = parse_cadence(text)
         if cadence is None:
@@ -120,18 +115,18 @@ def due_items(
                 person.last_channel, person.met, person.snooze_until, base,
             )
         )  # fmt: skip
-    return due_items_of(rows, today, within, tag)
+    return due_items_of(rows, today, within.add_to(today) if within else None, tag)
 
 
 def due_items_of(
-    rows: Iterable[DueRow], today: dt.date, within: Cadence | None = None, tag: str | None = None
+    rows: Iterable[DueRow], today: dt.date, horizon: dt.date | None = None, tag: str | None = None
 ) -> list[DueItem]:
-    """The DueItems of the rows due on `today` (or within the horizon), in the spec's order."""
-    horizon = within.add_to(today) if within else today
-    tag_key = tag.lstrip("#").casefold() if tag else None
+    """The DueItems of the rows due on `today` (or by `horizon`), in the spec's order."""
+    horizon = horizon or today
+    wanted = tag_key(tag) if tag else None
     items: list[DueItem] = []
     for row in rows:
-        if tag_key and not any(_tag_matches(t, tag_key) for t in row.tags):
+        if wanted and not has_tag(row.tags, wanted):
             continue
         when = due_when(row.base, row.snooze_until, today)
         if when is not None and when > horizon:
@@ -150,14 +145,26 @@ def due_items_of(
                 snoozed=bool(row.snooze_until and when == row.snooze_until),
             )
         )
-    items.sort(key=_order)
+    items.sort(key=due_order)
     return items
 
 
-def _order(item: DueItem) -> tuple[int, float, str, str]:
+class DuePage(NamedTuple):
+    """The first of the people due (`items`), how many are due in all, and the latest
+    `due_on` among them all (None when nobody is due, or nobody due has one)."""
+
+    items: list[DueItem]
+    total: int
+    latest: dt.date | None
+
+
+def due_order(item: DueItem) -> tuple[int, float, str, str]:
+    """The spec's order: no `due_on` first, then `days_overdue / cadence_days` descending,
+    then name (`name_key`), then path. (The index orders its rows the same way in SQL:
+    `Queries.due_page`.)"""
     if item.due_on is None or item.days_overdue is None:
-        return (0, 0.0, item.name.casefold(), item.path)
-    return (1, -item.days_overdue / item.cadence_days, item.name.casefold(), item.path)
+        return (0, 0.0, name_key(item.name), item.path)
+    return (1, -item.days_overdue / item.cadence_days, name_key(item.name), item.path)
 
 
 def describe_cadence(cadence_text: str) -> str:

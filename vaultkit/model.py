@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -27,6 +28,17 @@ def is_prospect(status: str | None) -> bool:
 def name_key(text: str) -> str:
     """How names, aliases and link targets compare: NFC, case-folded, trimmed."""
     return unicodedata.normalize("NFC", text).strip().casefold()
+
+
+def tag_key(tag: str) -> str:
+    """How tags compare: without `#`, case-folded."""
+    return tag.lstrip("#").casefold()
+
+
+def has_tag(tags: Iterable[str], key: str) -> bool:
+    """Whether one of `tags` is the tag `key` (a `tag_key`) or nested below it (`key/...`).
+    (The index asks the same of its `person_tags` table: `Figures.tagged`.)"""
+    return any((found := tag_key(tag)) == key or found.startswith(key + "/") for tag in tags)
 
 
 def target_key(text: str) -> str:

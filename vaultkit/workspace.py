@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from vaultkit.config import CONFIG_NAME, Config
 from vaultkit.dates import Cadence, parse_cadence
-from vaultkit.due import due_items_of
+from vaultkit.due import DuePage
 from vaultkit.errors import (
     IncompleteWrite,
     NoteBusy,
@@ -30,7 +30,7 @@ from vaultkit.errors import (
 )
 from vaultkit.index.core import Index, SyncReport
 from vaultkit.index.rows import ALIAS, FOLDED_ALIAS, FOLDED_NAME, NAME
-from vaultkit.model import DueItem, Person, Problem, fold_accents, name_key
+from vaultkit.model import DueItem, Person, Problem, fold_accents, name_key, tag_key
 from vaultkit.vault.files import Snapshot, Vault
 from vaultkit.vault.names import check_person_name
 
@@ -209,7 +209,17 @@ class Workspace:
     def due(
         self, within: str | None = None, tag: str | None = None, today: dt.date | None = None
     ) -> list[DueItem]:
-        """Who is due today (or within the horizon); `today`: as of that day instead."""
+        """Who is due today (or within the horizon), in the spec's order; `today`: as of that day."""
+        return self.due_page(within, tag, today).items
+
+    def due_page(
+        self,
+        within: str | None = None,
+        tag: str | None = None,
+        today: dt.date | None = None,
+        limit: int | None = None,
+    ) -> DuePage:
+        """`due`, cut at `limit` people, with how many are due in all (`vault due`'s table)."""
         today = today or self.today
         horizon: Cadence | None = None
         if within and not _ZERO_HORIZON_RE.match(within):
@@ -220,7 +230,7 @@ class Workspace:
             if horizon is None:
                 raise UsageError(f"--within {within!r}: give a span such as 7d, 2w or 1m")
         until = horizon.add_to(today) if horizon else today
-        return due_items_of(self.index.due_rows(today, until), today, horizon, tag)
+        return self.index.due_page(today, until, tag_key(tag) if tag else None, limit)
 
     def config_problems(self) -> list[Problem]:
         """The config's warnings, as problems of its file."""
@@ -255,17 +265,12 @@ class Workspace:
             conditions.append((key.strip(), value.strip()))
         from vaultkit.profiles import listed
 
-        tag_key = tag.lstrip("#").casefold() if tag else None
-        result = []
-        for person in self.people(with_fields=True):
-            if tag_key and not any(
-                t.casefold() == tag_key or t.casefold().startswith(tag_key + "/") for t in person.tags
-            ):
-                continue
-            if not all(_field_matches(person.fields.get(k), v) for k, v in conditions):
-                continue
-            result.append(listed(person, self.config, self.today))
-        return result
+        people = self.index.people_tagged(tag_key(tag), self.today) if tag else self.people(with_fields=True)
+        return [
+            listed(person, self.config, self.today)
+            for person in people
+            if all(_field_matches(person.fields.get(k), v) for k, v in conditions)
+        ]
 
     def list_people(self, tag: str | None = None, where: Sequence[str] = ()) -> list[dict[str, Any]]:
         """`listed_people` in its JSON form (what `vault export csv` and `json` read)."""

@@ -113,7 +113,9 @@ def due(
     from vaultkit.due import describe_every, describe_last, describe_overdue
 
     workspace = settings_of(ctx).workspace()
-    items = workspace.due(within=within, tag=tag)
+    # The table needs the first rows and a count: the index orders and cuts the rest.
+    page = workspace.due_page(within=within, tag=tag, limit=None if as_json else rows_shown)
+    items = page.items
     problems = workspace.problems()
     if as_json:
         from vaultkit.views.builtin import overdue_followups, upcoming_birthdays_of
@@ -132,17 +134,16 @@ def due(
         typer.echo(f"Nobody is due on {workspace.today.isoformat()}. Enjoy your day.")
     else:
         if within:
-            until = max((item.due_on for item in items if item.due_on), default=workspace.today)
+            until = max(page.latest or workspace.today, workspace.today)
             typer.echo(
-                f"{len(items)} due on {workspace.today.isoformat()} or coming due by {until.isoformat()}:"
+                f"{page.total} due on {workspace.today.isoformat()} or coming due by {until.isoformat()}:"
             )
         else:
-            typer.echo(f"{len(items)} due on {workspace.today.isoformat()}:")
+            typer.echo(f"{page.total} due on {workspace.today.isoformat()}:")
         rows = [
-            [item.name, describe_last(item), describe_every(item), describe_overdue(item)]
-            for item in items[: rows_shown if rows_shown is not None else len(items)]
+            [item.name, describe_last(item), describe_every(item), describe_overdue(item)] for item in items
         ]
-        print_rows(["Who", "Last contact", "Keep in touch", "Due"], rows, len(items), rows_shown, "vault due")
+        print_rows(["Who", "Last contact", "Keep in touch", "Due"], rows, page.total, rows_shown, "vault due")
     warn_problems(problems)
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from vaultkit.due import due_base, resolve_cadence
+from vaultkit.due import due_base, period_days, resolve_cadence
 from vaultkit.errors import IndexFileError, VaultkitError
 from vaultkit.index import file as index_file
 from vaultkit.index import opening
@@ -401,7 +401,7 @@ class Index(Figures, Links, WalkStore, Heartbeat):
                 (path,),
             )
             for table, column in (
-                ("files", "path"), ("people", "path"), ("people_fields", "path"), ("aliases", "person"), ("name_keys", "person"), ("introducers", "person"),
+                ("files", "path"), ("people", "path"), ("people_fields", "path"), ("aliases", "person"), ("name_keys", "person"), ("introducers", "person"), ("person_tags", "person"),
                 ("links", "src"),
                 ("contacts", "src"), ("tasks", "src"), ("problems", "path"),
             ):  # fmt: skip
@@ -434,8 +434,11 @@ class Index(Figures, Links, WalkStore, Heartbeat):
             )  # fmt: skip
             resolved = resolve_cadence(probe, self.vault.config)
             base: str | None = None
+            period: int | None = None
             if resolved is not None:
-                base = _iso(due_base(probe.last_contact or probe.met, probe.snooze_until, resolved[0]))
+                start = probe.last_contact or probe.met
+                base = _iso(due_base(start, probe.snooze_until, resolved[0]))
+                period = period_days(resolved[0].text, start)
             updates.append(
                 (
                     last,
@@ -443,12 +446,13 @@ class Index(Figures, Links, WalkStore, Heartbeat):
                     resolved[0].text if resolved else None,
                     resolved[1] if resolved else None,
                     base,
+                    period,
                     path,
                 )
             )
         db.executemany(
             "UPDATE people SET last_any = ?, last_channel = ?, cadence_res = ?, cadence_source = ?, "
-            "due_base = ? WHERE path = ?",
+            "due_base = ?, period = ? WHERE path = ?",
             updates,
         )
         self._set_meta("cadence_config", self._cadence_config())

@@ -9,7 +9,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from vaultkit.index.queries import Queries
+from vaultkit.index.queries import TAGGED, Queries
 from vaultkit.index.rows import _date, _list_of
 from vaultkit.model import Person
 
@@ -60,6 +60,13 @@ class Figures(Queries):
         """The people with these names (as written in their notes), with their last contact."""
         return self._people_where(
             "WHERE name IN (SELECT value FROM json_each(?))", (json.dumps(sorted(set(names))),), today, False
+        )
+
+    def people_tagged(self, key: str, today: dt.date) -> list[Person]:
+        """The people with the tag `key` (a `tag_key`) or one nested below it, with their
+        fields and last contact, by name."""
+        return self._people_where(
+            f"WHERE path IN ({TAGGED})", (key, key + "/", key + "0"), today, with_fields=True
         )
 
     def tag_groups(self) -> list[tuple[list[str], int]]:

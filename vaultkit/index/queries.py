@@ -4,12 +4,13 @@ follow-ups, search, problems and the figures the insights count."""
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from vaultkit.dates import parse_cadence, shift
-from vaultkit.due import DueRow, due_base
+from vaultkit.due import DuePage, DueRow, due_base, due_items_of, due_order
 from vaultkit.index.base import IndexBase
 from vaultkit.index.rows import (
     _date,
@@ -17,12 +18,16 @@ from vaultkit.index.rows import (
     _unpack_latest,
 )
 from vaultkit.model import (
+    DueItem,
     FollowUp,
     Interaction,
     Person,
     Problem,
 )
 
+# The people with a tag or one nested below it (`model.has_tag`), given the tag key, the key
+# and `/`, and the key and `0` (the character after `/`): the nested ones sort between those.
+TAGGED = "SELECT person FROM person_tags WHERE key = ? OR (key >= ? AND key < ?)"
 _LAST_CHAR = "\U0010ffff"  # sorts after every character: `key < prefix + _LAST_CHAR` bounds a prefix
 
 
@@ -89,25 +94,74 @@ class Queries(IndexBase):
             r[0] for r in self.db.execute("SELECT name_key FROM people GROUP BY name_key HAVING count(*) > 1")
         }
 
-    def due_rows(self, today: dt.date, horizon: dt.date) -> list[DueRow]:
-        """The people who may be due by `horizon`, as stored: a superset that
-        `due.due_items_of` then decides, with no Person built.
+    def due_page(
+        self, today: dt.date, horizon: dt.date, tag: str | None = None, limit: int | None = None
+    ) -> DuePage:
+        """Who is due by `horizon` as of `today` (with the tag `tag`, a `tag_key`), in the
+        spec's order: the first `limit` (all without), how many in all, the latest due date.
+
+        Nearly everyone's stored dates hold as they are: SQLite orders, cuts and counts
+        them (`due.due_order`, with the stored `period`). The others, whose stored date
+        cannot say (a contact after today; a snooze on someone never met), are worked out
+        from their rows (`due_rows`) and merged in.
+        """
+        tagged, tag_params = (f" AND path IN ({TAGGED})", (tag, tag + "/", tag + "0")) if tag else ("", ())
+        plain = (
+            "FROM people INDEXED BY people_due WHERE archived = 0 AND cadence_res IS NOT NULL "
+            "AND (due_base IS NULL OR due_base <= ?) AND (last_any IS NULL OR last_any <= ?) "
+            f"AND NOT (due_base IS NULL AND coalesce(snooze_until > ?, 0)){tagged}"
+        )
+        today_text = today.isoformat()
+        params = (horizon.isoformat(), today_text, today_text, *tag_params)
+        total, latest = self.db.execute(f"SELECT count(*), max(due_base) {plain}", params).fetchone()
+        rows = self.db.execute(
+            "SELECT name, path, cadence_res, cadence_source, period, last_any, last_channel, due_base, "
+            f"snooze_until {plain} ORDER BY due_base IS NOT NULL, "
+            "(julianday(due_base) - julianday(?)) / period, name_key, path LIMIT ?",
+            (*params, today_text, -1 if limit is None else limit),
+        )
+        items = []
+        for name, path, cadence, source, period, last, channel, base, snooze in rows:
+            when = _date(base)
+            items.append(
+                DueItem(
+                    name, path, cadence, source, period, _date(last), channel, when,
+                    (today - when).days if when else None, snooze is not None and snooze == base,
+                )
+            )  # fmt: skip
+        odd = due_items_of(self.due_rows(today, horizon, tag, odd_only=True), today, horizon)
+        merged = list(heapq.merge(items, odd, key=due_order))
+        latest = max([_date(latest), *(item.due_on for item in odd)], key=lambda d: d or dt.date.min)
+        return DuePage(merged if limit is None else merged[:limit], total + len(odd), latest)
+
+    def due_rows(
+        self, today: dt.date, horizon: dt.date, tag: str | None = None, odd_only: bool = False
+    ) -> list[DueRow]:
+        """The people who may be due by `horizon` (with the tag `tag`), as stored: a superset
+        that `due.due_items_of` then decides, with no Person built. `odd_only`: only those
+        whose stored date cannot say (see `due_page`).
 
         The stored date is `due.due_base`, which counts every contact and knows no today;
         the rule that needs today can only make someone due earlier than it says (a contact
         after today does not count; a snooze on someone never met), so those people, and
         everyone without a stored date, are always candidates.
         """
+        tagged, tag_params = (f" AND path IN ({TAGGED})", (tag, tag + "/", tag + "0")) if tag else ("", ())
+        today_text = today.isoformat()
+        if odd_only:
+            which = "(last_any > ? OR (due_base IS NULL AND snooze_until > ?))"
+            params: tuple[str, ...] = (today_text, today_text)
+        else:
+            which = "(due_base IS NULL OR due_base <= ? OR last_any > ? OR snooze_until IS NOT NULL)"
+            params = (horizon.isoformat(), today_text)
         # The planner would rather walk everyone in name order; the partial index holds
         # only the people with a cadence.
         rows = self.db.execute(
             "SELECT name, path, tags, cadence_res, cadence_source, last_any, last_channel, met, "
             "snooze_until, due_base, last_contact FROM people INDEXED BY people_due "
-            "WHERE archived = 0 AND cadence_res IS NOT NULL AND (due_base IS NULL OR due_base <= ? "
-            "OR last_any > ? OR snooze_until IS NOT NULL)",
-            (horizon.isoformat(), today.isoformat()),
+            f"WHERE archived = 0 AND cadence_res IS NOT NULL AND {which}{tagged}",
+            (*params, *tag_params),
         )
-        today_text = today.isoformat()
         found = []
         for name, path, tags, cadence, source, last, channel, met, snooze, base, written in rows:
             last_date, met_date, snooze_date = _date(last), _date(met), _date(snooze)
@@ -119,19 +173,8 @@ class Queries(IndexBase):
             else:
                 base = _date(base)
             found.append(
-                DueRow(
-                    name,
-                    path,
-                    _list_of(tags),
-                    cadence,
-                    source,
-                    last_date,
-                    channel,
-                    met_date,
-                    snooze_date,
-                    base,
-                )
-            )
+                DueRow(name, path, _list_of(tags), cadence, source, last_date, channel, met_date, snooze_date, base)
+            )  # fmt: skip
         return found
 
     def _people_where(

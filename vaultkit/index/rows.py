@@ -20,6 +20,7 @@ from vaultkit.model import (
     ParsedNote,
     fold_accents,
     name_key,
+    tag_key,
     target_key,
 )
 from vaultkit.vault.files import Vault
@@ -110,6 +111,7 @@ class _Rows:
         self.aliases: list[tuple[Any, ...]] = []
         self.name_keys: list[tuple[str, int, str]] = []
         self.introducers: list[tuple[str, str]] = []
+        self.person_tags: list[tuple[str, str]] = []
         self.contacts: list[tuple[Any, ...]] = []
         self.affected: set[str] = set()
         self.targets: set[str] = set()
@@ -169,6 +171,7 @@ class _Rows:
             alias_keys = {name_key(alias) for alias in note.aliases}
             self.aliases.extend((key, path) for key in alias_keys)
             self.name_keys.extend(_name_keys(path, note.name, alias_keys))
+            self.person_tags.extend((key, path) for key in {tag_key(tag) for tag in note.tags})
             self.introducers.extend({(target_key(text), path) for text in note.introduced_by if text.strip()})
             self.affected |= alias_keys
             self.contacts.extend(
@@ -232,6 +235,7 @@ class _Rows:
         db.executemany("INSERT INTO aliases VALUES (?, ?)", self.aliases)
         db.executemany("INSERT INTO name_keys VALUES (?, ?, ?)", self.name_keys)
         db.executemany("INSERT INTO introducers VALUES (?, ?)", self.introducers)
+        db.executemany("INSERT INTO person_tags VALUES (?, ?)", self.person_tags)
         db.executemany("INSERT INTO contacts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", self.contacts)
         db.executemany("INSERT OR IGNORE INTO temp.affected VALUES (?)", [(k,) for k in self.affected])
         return self.targets

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 21
+SCHEMA_VERSION = 22
 
 
 UNREAD = -1  # the mtime_ns in `files` of a note that could not be read: no stat matches it
 
 
 _SECONDARY_INDEXES = (
-    "files_stem", "files_mtime", "people_name", "people_due", "people_birthday", "people_status", "aliases_key", "aliases_person", "name_keys_key", "name_keys_person", "introducers_key", "introducers_person", "links_src", "links_target",
+    "files_stem", "files_mtime", "people_name", "people_due", "people_birthday", "people_status", "aliases_key", "aliases_person", "name_keys_key", "name_keys_person", "introducers_key", "introducers_person", "person_tags_key", "person_tags_person", "links_src", "links_target",
     "links_stem", "links_person", "contacts_src", "contacts_target", "contacts_stem",
     "contacts_person", "tasks_src", "tasks_open", "problems_path", "clashes_key",
 )  # fmt: skip
@@ -30,6 +30,7 @@ CREATE TABLE people (
   -- derived, kept current by _summarise: the latest contact of any date, the resolved
   -- cadence, and the due date that follows (before "today" filters anything out)
   last_any TEXT, last_channel TEXT, cadence_res TEXT, cadence_source TEXT, due_base TEXT,
+  period INTEGER,  -- due.period_days of the cadence from that contact (else met)
   -- the values of `Config.stats_fields` this person has, as JSON: the figures group by it
   facets TEXT);
 CREATE INDEX people_name ON people(name_key);
@@ -56,6 +57,10 @@ CREATE INDEX name_keys_person ON name_keys(person);
 CREATE TABLE introducers (key TEXT, person TEXT);
 CREATE INDEX introducers_key ON introducers(key);
 CREATE INDEX introducers_person ON introducers(person);
+-- each person's tags as `tag_key`s: `--tag` reads the people who have it, nested tags by range
+CREATE TABLE person_tags (key TEXT, person TEXT);
+CREATE INDEX person_tags_key ON person_tags(key, person);
+CREATE INDEX person_tags_person ON person_tags(person);
 CREATE TABLE links (src TEXT, line INTEGER, target TEXT, stem TEXT, contact INTEGER, person TEXT,
   written TEXT);
 CREATE INDEX links_src ON links(src);

@@ -18,7 +18,7 @@ from vaultkit.dates import add_months, parse_birthday
 from vaultkit.due import resolve_cadence
 from vaultkit.insights.goals import streak_of, weekly_new
 from vaultkit.introductions import IntroPair, IntroReceived
-from vaultkit.model import MARKER_TAG, DueItem, Person, name_key
+from vaultkit.model import MARKER_TAG, DueItem, Person, has_tag, name_key
 from vaultkit.notes.parse import split_link
 
 if TYPE_CHECKING:
@@ -204,14 +204,9 @@ def _opted_out(person: Person, config: Config) -> bool:
     """`cadence: none` on the person, or on a tag of theirs: no reminders and no guilt."""
     if person.cadence:
         return person.cadence.strip().casefold() == "none"
-    for key, text in config.cadence_by_tag:
-        if text.strip().casefold() != "none":
-            continue
-        for tag in person.tags:
-            tag_key = tag.lstrip("#").casefold()
-            if tag_key == key or tag_key.startswith(key + "/"):
-                return True
-    return False
+    return any(
+        text.strip().casefold() == "none" and has_tag(person.tags, key) for key, text in config.cadence_by_tag
+    )
 
 
 def losing_touch(people: Iterable[Person], config: Config, today: dt.date) -> list[LosingTouch]:

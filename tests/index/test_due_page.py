@@ -1,0 +1,70 @@
+"""`vault due` as the index answers it (ordered, cut and counted in SQL, the odd people worked
+out in Python) against the rules of `vaultkit.due` applied to every person: the same people,
+in the same order, with the same figures, whatever the day, the horizon, the tag or the cut."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from pathlib import Path
+
+import pytest
+from conftest import write_note
+
+from vaultkit.dates import parse_cadence
+from vaultkit.due import due_items
+from vaultkit.vault.files import Vault
+from vaultkit.workspace import Workspace
+
+CADENCES = ["1w", "2w", "10d", "1m", "6w", "quarterly", "1y", "none", "3m"]
+TAGS = ["friend", "family", "family/cousins", "Work", "#client", "work/old"]
+DAYS = [dt.date(2026, 11, 22) + dt.timedelta(days=n) for n in range(-400, 60, 7)]
+
+
+def random_vault(root: Path, seed: int) -> None:
+    """Forty people with every kind of date the rules read: own, tag and default cadences,
+    contacts after today, snoozes before and after, met only, never contacted, archived."""
+    rng = random.Random(seed)
+    (root / "vaultkit.toml").write_text(
+        'default_cadence = "2m"\n[cadence_by_tag]\nfamily = "2w"\nwork = "none"\nfriend = "1m"\n',
+        encoding="utf-8",
+    )
+    for number in range(40):
+        lines = []
+        if rng.random() < 0.4:
+            lines.append(f"cadence: {rng.choice(CADENCES)}")
+        tags = rng.sample(TAGS, rng.randint(0, 2))
+        if tags:
+            lines.append(f"tags: [{', '.join(repr(t) for t in tags)}]")
+        for key, chance in (("met", 0.5), ("last_contact", 0.3), ("snooze_until", 0.2)):
+            if rng.random() < chance:
+                lines.append(f"{key}: {rng.choice(DAYS).isoformat()}")
+        if rng.random() < 0.1:
+            lines.append("archived: true")
+        log = [f"- {rng.choice(DAYS).isoformat()} call: hello" for _ in range(rng.randint(0, 3))]
+        name = f"{rng.choice(['Ada', 'ada', 'Ádám', 'Bo', 'Zoë'])} {number:02d}"
+        head = "---\n" + "".join(f"{line}\n" for line in lines) + "---\n" if lines else ""
+        write_note(root, f"People/{name}.md", f"{head}# {name}\n\n## Log\n" + "\n".join(log) + "\n")
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_index_gives_who_the_rules_give(vault_dir: Path, tmp_path: Path, seed: int) -> None:
+    random_vault(vault_dir, seed)
+    rng = random.Random(seed)
+    for _ in range(8):
+        today = rng.choice(DAYS)
+        within = rng.choice([None, "7d", "1m"])
+        tag = rng.choice([None, "family", "FRIEND", "work", "#client"])
+        limit = rng.choice([None, 1, 5, 100])
+        workspace = Workspace(Vault(vault_dir), tmp_path / "index.sqlite", today)
+        try:
+            workspace.sync()
+            horizon = parse_cadence(within) if within else None
+            expected = due_items(workspace.index.people(today), workspace.config, today, horizon, tag)
+            page = workspace.due_page(within, tag, limit=limit)
+        finally:
+            workspace.close()
+        context = f"today {today}, within {within}, tag {tag}, limit {limit}"
+        assert page.items == expected[:limit], context
+        assert page.total == len(expected), context
+        assert page.latest == max((i.due_on for i in expected if i.due_on), default=None), context
