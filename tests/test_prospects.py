@@ -58,6 +58,9 @@ def test_a_prospect_is_never_due(cli: Cli, mixed_vault: Path) -> None:
     for within, names in (("0d", ["Bob"]), ("1y", ["Bob", "Ada"])):
         due = as_json(cli("due", "--json", "--within", within))
         assert [item["name"] for item in due["due"]] == names
+    assert as_json(cli("due", "--json", "--tag", "family"))["due"] == []  # Pat's tag
+    assert cli("due", "--tag", "family").stdout == "Nobody is due on 2026-11-22. Enjoy your day.\n"
+    assert [p["name"] for p in as_json(cli("list", "--tag", "family", "--json"))["people"]] == ["Pat"]
     ok(cli("render"))
     due_md = (mixed_vault / "Due.md").read_text(encoding="utf-8")
     assert "[[Bob]]" in due_md
