@@ -20,6 +20,7 @@ FEATURES = (
     "vaultkit.contacts",
     "vaultkit.sync",
     "vaultkit.meetings",
+    "vaultkit.prospects",
     "vaultkit.watch",
     "vaultkit.checks",
     "vaultkit.answers",

@@ -363,6 +363,9 @@ EXPECTED_W53 = """\
 - [[Yara]], met 2026-12-29
 - [[Zane]], met 2027-01-02
 
+## People you want to meet
+- nobody waiting: `vault want NAME` adds someone you want to meet
+
 ## Meetings
 - 2026-12-30 [[2026-12-30 Yara]]: [[Yara]]
 

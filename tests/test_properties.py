@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 from hypothesis import HealthCheck, assume, example, given, settings
@@ -13,7 +14,13 @@ from hypothesis import strategies as st
 from vaultkit.config import Config
 from vaultkit.errors import NoteParseError, PersonNotFound, RefusedWrite
 from vaultkit.model import LogEntry
-from vaultkit.notes.edit import add_log_entry, replace_generated_block, set_front_matter_value
+from vaultkit.notes.edit import (
+    add_log_entry,
+    add_to_front_matter_list,
+    remove_front_matter_key,
+    replace_generated_block,
+    set_front_matter_value,
+)
 from vaultkit.notes.frontmatter import split_lines
 from vaultkit.notes.parse import parse_note, parse_text
 from vaultkit.vault.files import Vault
@@ -205,15 +212,12 @@ def test_log_changes_exactly_the_lines_it_must(
     # and a front-matter block.
     old_lines = [line.rstrip("\r\n") for line in split_lines(text.lstrip("\ufeff"))]
     new_lines = [line.rstrip("\r\n") for line in split_lines(after.lstrip("\ufeff"))]
-    removed: list[str] = []
-    added: list[str] = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(
-        None, old_lines, new_lines, autojunk=False
-    ).get_opcodes():
-        if tag in ("replace", "delete"):
-            removed += old_lines[i1:i2]
-        if tag in ("replace", "insert"):
-            added += new_lines[j1:j2]
+    # As multisets (a line diff aligns repeated lines, `## Log` three times, either way), and
+    # the lines kept stay in their order.
+    removed = list((Counter(old_lines) - Counter(new_lines)).elements())
+    added = list((Counter(new_lines) - Counter(old_lines)).elements())
+    kept = iter(new_lines)
+    assert all(line in kept for line in old_lines if line not in removed)
     expected_added = [entry]
     expected_removed: list[str] = []
     if set_it:
@@ -288,3 +292,81 @@ def test_an_untouched_note_survives_byte_for_byte(
         workspace.vault.write("People/Bob.md", snapshot.data, snapshot)
         assert bob_path.read_bytes() == untouched[0].encode()
         workspace.close()
+
+
+# -- the prospect edits (vault ask, vault met, vault want) ----------------------------------
+def _with_status(text: str, at_end: bool) -> str:
+    """The note with a `status: prospect` line first or last in its front matter."""
+    lines = split_lines(text)
+    newline = "\r\n" if lines[0].endswith("\r\n") else "\n"
+    closing = next(n for n in range(1, len(lines)) if lines[n].rstrip("\r\n") == "---")
+    lines.insert(closing if at_end else 1, f"status: prospect{newline}")
+    return "".join(lines)
+
+
+def _changed_lines(before: str, after: str) -> tuple[list[str], list[str]]:
+    """(removed, added) lines between two texts."""
+    old_lines, new_lines = split_lines(before), split_lines(after)
+    removed: list[str] = []
+    added: list[str] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(
+        None, old_lines, new_lines, autojunk=False
+    ).get_opcodes():
+        if tag in ("replace", "delete"):
+            removed += old_lines[i1:i2]
+        if tag in ("replace", "insert"):
+            added += new_lines[j1:j2]
+    return removed, added
+
+
+@FAST
+@given(notes(), st.booleans())
+def test_the_status_edits_change_only_the_status_line(
+    note: tuple[str, bool, bool, str | None], at_end: bool
+) -> None:
+    text, has_front, _, _ = note
+    assume(has_front)
+    try:
+        parse_text("People/Ada.md", text, CONFIG)
+    except NoteParseError:
+        assume(False)
+    prospect = _with_status(text, at_end)
+    assert parse_text("People/Ada.md", prospect, CONFIG).fields["status"] == "prospect"
+    # `vault met` removes the line: the note is the one before, byte for byte.
+    assert remove_front_matter_key(prospect, "status") == text
+    assert remove_front_matter_key(text, "status") == text
+    # `vault ask` changes that line and no other.
+    asked = set_front_matter_value(prospect, "status", "asked")
+    removed, added = _changed_lines(prospect, asked)
+    assert [line.rstrip("\r\n") for line in removed] == ["status: prospect"]
+    assert [line.rstrip("\r\n") for line in added] == ["status: asked"]
+
+
+@FAST
+@given(notes())
+def test_adding_tags_changes_only_the_tags(note: tuple[str, bool, bool, str | None]) -> None:
+    text, _, _, _ = note
+    try:
+        before = parse_text("People/Ada.md", text, CONFIG)
+    except NoteParseError:
+        assume(False)
+        raise
+    try:
+        after_text = add_to_front_matter_list(text, "tags", ["new-tag", "two words"])
+    except ValueError as err:
+        assert "is not a list vaultkit can add to" in str(err)
+        assert not isinstance(before.fields.get("tags"), list) or before.fields.get("tags") == []
+        return
+    after = parse_text("People/Ada.md", after_text, CONFIG)
+    assert after.tags == [*before.tags, "new-tag", "two words"]
+    assert {k: v for k, v in after.fields.items() if k != "tags"} == {
+        k: v for k, v in before.fields.items() if k != "tags"
+    }
+    assert after.body == before.body.lstrip("\ufeff")  # (a BOM stays first, before a new front matter)
+    # The tags line (or a block list's new items; or a new front matter) and nothing else.
+    removed, added = _changed_lines(text.lstrip("\ufeff"), after_text.lstrip("\ufeff"))
+    assert all(line.startswith("tags") for line in removed) and len(removed) <= 1
+    assert all(
+        line.startswith("tags") or line.lstrip(" \t").startswith("- ") or line.rstrip("\r\n") == "---"
+        for line in added
+    )

@@ -34,6 +34,7 @@ class Config:
     # 100,000 people stays readable (and under the sandbox's size guard).
     max_rows: int = 100
     new_people_per_week: int = 1
+    ask_follow_up: str = "2w"  # an ask with no answer this long after it earns one gentle follow-up
     stats_dimensions: tuple[str, ...] = ("location", "company", "tags")
     daily_reachouts: bool = False
     warnings: tuple[str, ...] = field(default=(), compare=False)
@@ -156,7 +157,12 @@ def config_from_dict(data: dict[str, Any]) -> Config:
             values[key] = tuple(sorted(views.items()))
         elif key == "goals":
             for goal, target in _table(key, value).items():
-                if goal != "new_people_per_week":
+                if goal == "ask_follow_up":
+                    span = _cadence("goals.ask_follow_up", target)
+                    if not span or parse_cadence(span) is None:
+                        raise ConfigError(f"{CONFIG_NAME}: goals.ask_follow_up must be a span such as 2w")
+                    values["ask_follow_up"] = span
+                elif goal != "new_people_per_week":
                     warnings.append(f"{CONFIG_NAME}: unknown key goals.{goal!r} is ignored")
                 elif not isinstance(target, int) or isinstance(target, bool) or target < 0:
                     raise ConfigError(f"{CONFIG_NAME}: goals.new_people_per_week must be a whole number ≥ 0")

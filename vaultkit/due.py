@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from vaultkit.config import Config
 from vaultkit.dates import Cadence, parse_cadence
-from vaultkit.model import DueItem, Person, has_tag, name_key, tag_key
+from vaultkit.model import DueItem, Person, has_tag, is_prospect, name_key, tag_key
 
 _UNIT_WORDS = {"d": "day", "w": "week", "m": "month", "y": "year"}
 
@@ -18,8 +18,11 @@ def resolve_cadence(person: Person, config: Config) -> tuple[Cadence, str] | Non
     """The person's cadence and where it came from (`own`, `tag:NAME`, `default`), or None.
 
     Their own cadence wins (`none` opts out); else the shortest of their tags' cadences (a
-    tag set to `none` opts its people out); else `default_cadence`.
+    tag set to `none` opts its people out); else `default_cadence`. A prospect (someone you
+    want to meet) has none: this is the one rule that keeps them from ever being due.
     """
+    if is_prospect(person.status):
+        return None
     if person.cadence:
         try:
             own = parse_cadence(person.cadence)

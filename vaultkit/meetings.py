@@ -34,6 +34,7 @@ from vaultkit.notes.grammar import (
     opens_fence,
 )
 from vaultkit.notes.parse import decode_note, parse_text
+from vaultkit.prospects import ProspectsView, week_context
 from vaultkit.vault.files import Vault
 from vaultkit.vault.names import safe_file_stem
 from vaultkit.workspace import PersonRef, Workspace, write_view
@@ -201,6 +202,7 @@ class ReviewContext(TypedDict):
     goal: ReviewGoal
     meetings: list[MeetingView]
     drifting: list[DriftingDue]
+    prospects: ProspectsView
     more: ReviewMore
 
 
@@ -491,6 +493,7 @@ def review_context(workspace: Workspace, monday: dt.date) -> ReviewContext:
             for path, date, names in workspace.index.meetings_between(monday, sunday)
         ],
         "drifting": [{**_due(item), "times_cadence": _ratio(item)} for item in drifting],
+        "prospects": week_context(workspace, monday, today, rows),
         "more": {
             "due": max(0, due_now.total - rows),
             "coming_due": max(0, soon.total - rows),

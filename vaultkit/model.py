@@ -14,6 +14,15 @@ SOCIAL_KEYS = (
     "tiktok", "xing", "flickr", "threads",
 )  # fmt: skip
 """Front-matter keys that hold a social profile, in the order exports write them."""
+MARKER_TAG = "person"
+"""`vault add` tags everyone `person`: as a group or a shared tag it says nothing."""
+PROSPECT, ASKED = "prospect", "asked"
+"""The `status` values of someone you want to meet (not asked yet, asked): never due, not yet met."""
+
+
+def is_prospect(status: str | None) -> bool:
+    """Whether a note's `status` (as parsed: trimmed, case-folded) marks a prospect or an open ask."""
+    return status in (PROSPECT, ASKED)
 
 
 def name_key(text: str) -> str:
@@ -113,6 +122,7 @@ class ParsedNote:
     birthday: str | None = None
     snooze_until: dt.date | None = None
     archived: bool = False
+    status: str | None = None
     date: dt.date | None = None
     introduced_by: list[str] = field(default_factory=list)
     people: list[str] | None = None
@@ -186,6 +196,12 @@ class Person:
     introduced_by: list[str]
     last_contact: dt.date | None = None
     last_channel: str | None = None
+    status: str | None = None
+
+    @property
+    def prospect(self) -> bool:
+        """Someone you want to meet (`status: prospect` or `asked`): never due, not yet met."""
+        return is_prospect(self.status)
 
 
 DueKind = Literal["never", "late", "today", "coming"]

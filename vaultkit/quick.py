@@ -14,37 +14,15 @@ import os
 import re
 import shlex
 import urllib.parse
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from vaultkit.dates import parse_birthday, parse_bool, parse_cadence, parse_date
-from vaultkit.errors import RefusedWrite, StaleFileError, UsageError
-from vaultkit.workspace import EDIT_TRIES, PersonRef, Workspace
+from vaultkit.errors import RefusedWrite, UsageError
+from vaultkit.workspace import PersonRef, Workspace
 
 _KEY_RE = re.compile(r"[A-Za-z_][\w-]*")
 # Keys vaultkit types: a value that would not read back is refused before anything is written.
 _DATE_KEYS = {"last_contact", "met", "snooze_until"}
-
-
-def edit_note(workspace: Workspace, rel_path: str, change: Callable[[str], str]) -> bool:
-    """Apply `change` to a note's text and write it when it changed; False when it did not.
-
-    Locked from read to write; when the note was saved by someone else meanwhile, the
-    change is made again on their text, a few times at most.
-    """
-    with workspace.vault.editing():
-        for attempt in range(EDIT_TRIES):
-            snapshot, text = workspace.read_for_edit(rel_path)
-            new_text = change(text)
-            if new_text == text:
-                return False
-            try:
-                workspace.vault.write(rel_path, new_text.encode("utf-8"), snapshot)
-                break
-            except StaleFileError:
-                if attempt == EDIT_TRIES - 1:
-                    raise
-    workspace.index.update_paths([rel_path])
-    return True
 
 
 def _check_value(key: str, value: str) -> None:
@@ -95,7 +73,7 @@ def set_properties(
             text = remove_front_matter_key(text, key)
         return text
 
-    return ref, edit_note(workspace, ref.path, change)
+    return ref, workspace.edit_note(ref.path, change)
 
 
 def parse_pairs(pairs: Sequence[str]) -> dict[str, str]:
@@ -151,7 +129,7 @@ def advance_last_contacts(workspace: Workspace) -> list[PersonRef]:
             return set_front_matter_value(text, "last_contact", newer.isoformat())
 
         try:
-            if edit_note(workspace, path, change):
+            if workspace.edit_note(path, change):
                 moved.append(PersonRef(path, name))
         except (RefusedWrite, OSError):
             continue  # a note that cannot be read or written stays as it is; `vault check` names it

@@ -333,13 +333,13 @@ class Workspace:
         self, names: str, text: str, date: dt.date | None = None, channel: str | None = None
     ) -> list[PersonRef]:
         """Add one Log entry to each person named; every note is checked before any is written."""
-        self._check_entry(date, channel)
+        self.check_entry(date, channel)
         if not text.split():
             raise UsageError("the Log text is empty")
         refs = self.find_people(names)
         return self.log_each([(ref, text) for ref in refs], date, channel)
 
-    def _check_entry(self, date: dt.date | None, channel: str | None) -> dt.date:
+    def check_entry(self, date: dt.date | None, channel: str | None) -> dt.date:
         """The date of a new Log entry; refuses a date after today and a malformed channel."""
         when = date or self.today
         if when > self.today:
@@ -350,6 +350,19 @@ class Workspace:
         if channel is not None and not _CHANNEL_RE.match(channel):
             raise UsageError(f"--channel {channel!r}: use a lower-case word like coffee or call")
         return when
+
+    def link_name(self, text: str, option: str) -> str:
+        """The name a link to NAME should hold: the person it matches, else (someone not in
+        the vault yet) the text itself, which must then be a valid name."""
+        try:
+            return self.find_person(text).name
+        except PersonNotFound:
+            if self._anyone_starts_with(name_key(text)):
+                raise  # ambiguous: say whom it could mean
+            try:
+                return check_person_name(text.strip())
+            except UsageError as err:
+                raise UsageError(f"{option}: {err}") from None
 
     def add_person(
         self,
@@ -387,31 +400,12 @@ class Workspace:
             owner = self.index.path_of_name(name_key(alias))
             if owner:
                 raise RefusedWrite(f"--alias {alias!r} is already a name or alias in the vault: {owner}")
-        extra: dict[str, str | list[str]] = {}
-        reserved = {"aliases", "tags", "cadence", "met", "introduced_by"}
-        for item in fields:
-            if "=" not in item:
-                raise UsageError(f"--set wants key=value, not {item!r}")
-            k, v = (part.strip() for part in item.split("=", 1))
-            if not re.fullmatch(r"[A-Za-z_][\w-]*", k) or k in reserved:
-                raise UsageError(f"--set: {k!r} cannot be used as a key here")
-            extra[k] = v
+        extra: dict[str, str | list[str]] = dict(set_items(fields))
         for k, value in (values or {}).items():
-            if not re.fullmatch(r"[A-Za-z_][\w-]*", k) or k in reserved:
+            if not _FIELD_KEY_RE.fullmatch(k) or k in _RESERVED_KEYS:
                 raise UsageError(f"{k!r} cannot be used as a key here")
             extra[k] = value if isinstance(value, str) else [str(v) for v in value]
-        introducer = None
-        if introduced_by:
-            try:
-                introducer = self.find_person(introduced_by).name
-            except PersonNotFound:
-                if self._anyone_starts_with(name_key(introduced_by)):
-                    raise  # ambiguous: say whom it could mean
-                # Someone not in the vault yet: the name becomes a link, so a name's rules apply.
-                try:
-                    introducer = check_person_name(introduced_by.strip())
-                except UsageError as err:
-                    raise UsageError(f"--introduced-by: {err}") from None
+        introducer = self.link_name(introduced_by, "--introduced-by") if introduced_by else None
         rel_path = f"{self.config.people_dir}/{clean}.md" if self.config.people_dir else f"{clean}.md"
         text = (renderer or self.renderer()).render(
             "person.md.j2",
@@ -446,7 +440,7 @@ class Workspace:
         Every note is checked before any is written, so a refusal leaves all of them unchanged.
         """
 
-        when = self._check_entry(date, channel)
+        when = self.check_entry(date, channel)
         if len({ref.path for ref, _ in entries}) != len(entries):
             raise UsageError("each person can get only one of these Log entries")
         files: dict[str, str] = {}
@@ -494,10 +488,15 @@ class Workspace:
 
     def _plan_log(self, rel_path: str, entry: str, when: dt.date) -> tuple[Snapshot, str]:
         """A note as read, and its text with `entry` in its Log (and `last_contact` moved on)."""
+        snapshot, note_text = self.read_for_edit(rel_path)
+        return snapshot, self.with_log_entry(rel_path, note_text, entry, when)
+
+    def with_log_entry(self, rel_path: str, note_text: str, entry: str, when: dt.date) -> str:
+        """A note's text with `entry` first in its Log and, with `write_last_contact`, its
+        `last_contact` moved on to `when` (spec §3 `vault log`)."""
         from vaultkit.notes.edit import add_log_entry, set_front_matter_value
         from vaultkit.notes.parse import parse_text
 
-        snapshot, note_text = self.read_for_edit(rel_path)
         try:
             new_text = add_log_entry(note_text, entry, self.config.log_heading)
         except ValueError as err:
@@ -511,7 +510,27 @@ class Workspace:
                 or note.last_contact < when
             ):
                 new_text = set_front_matter_value(new_text, "last_contact", when.isoformat())
-        return snapshot, new_text
+        return new_text
+
+    def edit_note(self, rel_path: str, change: Callable[[str], str]) -> bool:
+        """Apply `change` (note text -> new text) to one note, as `vault log` writes: locked
+        from read to write, never over a save made meanwhile (the change is made again on
+        those bytes, a few times at most), never to a note vaultkit cannot parse. Returns
+        whether the note changed."""
+        with self.vault.editing():
+            for attempt in range(EDIT_TRIES):
+                snapshot, text = self.read_for_edit(rel_path)
+                new_text = change(text)
+                if new_text == text:
+                    return False
+                try:
+                    self.vault.write(rel_path, new_text.encode("utf-8"), snapshot)
+                    break
+                except StaleFileError:
+                    if attempt == EDIT_TRIES - 1:
+                        raise
+        self.index.update_paths([rel_path])
+        return True
 
     def _write_log(self, rel_path: str, entry: str, when: dt.date, plan: tuple[Snapshot, str]) -> None:
         """Write a planned Log entry; when someone else saved the note meanwhile (an editor,
@@ -525,6 +544,24 @@ class Workspace:
                 if attempt == EDIT_TRIES - 1:
                     raise
                 plan = self._plan_log(rel_path, entry, when)
+
+
+_FIELD_KEY_RE = re.compile(r"[A-Za-z_][\w-]*")
+_RESERVED_KEYS = {"aliases", "tags", "cadence", "met", "introduced_by"}  # set by their own options
+
+
+def set_items(items: Sequence[str]) -> dict[str, str]:
+    """`--set key=value` options as key -> value; a malformed item or a key that has its own
+    option (tags, cadence, met...) is a usage error."""
+    found: dict[str, str] = {}
+    for item in items:
+        if "=" not in item:
+            raise UsageError(f"--set wants key=value, not {item!r}")
+        key, value = (part.strip() for part in item.split("=", 1))
+        if not _FIELD_KEY_RE.fullmatch(key) or key in _RESERVED_KEYS:
+            raise UsageError(f"--set: {key!r} cannot be used as a key here")
+        found[key] = value
+    return found
 
 
 def _field_matches(value: Any, wanted: str) -> bool:

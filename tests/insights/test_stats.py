@@ -288,6 +288,13 @@ def test_json_shape_on_an_empty_vault(cli) -> None:
             "company": {"unknown": 0},
             "tags": {"unknown": 0},
         },
+        "prospects": {
+            "waiting": 0,
+            "asked": 0,
+            "met_this_year": 0,
+            "share_answered": None,
+            "median_days_to_meet": None,
+        },
     }
 
 
@@ -304,6 +311,7 @@ def test_json_shape_on_the_example_vault(cli, example_vault) -> None:
         "channels",
         "introductions",
         "dimensions",
+        "prospects",
     ]
     assert data["people"] == 30
     assert data["new_per_week"][0] == {"week": "2001-W37", "new": 1}  # Chioma, met 2001-09-10

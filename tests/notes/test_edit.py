@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 
 from vaultkit.errors import RefusedWrite
-from vaultkit.notes.edit import add_log_entry, replace_generated_block, set_front_matter_value
+from vaultkit.notes.edit import (
+    add_log_entry,
+    add_to_front_matter_list,
+    remove_front_matter_key,
+    replace_generated_block,
+    set_front_matter_value,
+)
 from vaultkit.vault.files import Vault
 from vaultkit.workspace import Workspace, write_view
 
@@ -321,3 +327,36 @@ def test_write_view_refuses_a_broken_block_and_writes_only_on_change(vault_dir: 
     )
     assert (vault_dir / "Due.md").read_text() == "<!-- vaultkit:due -->\nMY TEXT\n"
     workspace.close()
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("---\ntags: [person, a]  # c\n---\n", "---\ntags: [person, a, b, \"x, y\"]  # c\n---\n"),
+        ("---\ntags: []\n---\n", "---\ntags: [b, \"x, y\"]\n---\n"),
+        ("---\r\ntags:\r\n  - person\r\nk: v\r\n---\r\n", "---\r\ntags:\r\n  - person\r\n  - b\r\n  - x, y\r\nk: v\r\n---\r\n"),
+        ("---\ntags:\n- person\n---\n", "---\ntags:\n- person\n- b\n- x, y\n---\n"),
+        ("---\nk: v\n---\nBody\n", "---\nk: v\ntags: [b, \"x, y\"]\n---\nBody\n"),
+    ],
+)  # fmt: skip
+def test_add_to_front_matter_list_keeps_the_list_as_written(before: str, after: str) -> None:
+    assert add_to_front_matter_list(before, "tags", ["b", "x, y"]) == after
+
+
+@pytest.mark.parametrize("before", ["---\ntags: person\n---\n", "---\ntags:\n  nested: x\n---\n"])
+def test_add_to_front_matter_list_refuses_what_is_not_a_list(before: str) -> None:
+    with pytest.raises(ValueError, match="`tags` is not a list vaultkit can add to; add b by hand"):
+        add_to_front_matter_list(before, "tags", ["b"])
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("---\na: 1\nstatus: asked  # c\nb: 2\n---\n", "---\na: 1\nb: 2\n---\n"),
+        ("\ufeff---\r\nstatus:\r\n  - x\r\nb: 2\r\n---\r\n", "\ufeff---\r\nb: 2\r\n---\r\n"),
+        ("---\na: 1\n---\nstatus: prospect\n", "---\na: 1\n---\nstatus: prospect\n"),
+        ("status: prospect\n", "status: prospect\n"),
+    ],
+)
+def test_remove_front_matter_key_removes_only_its_lines(before: str, after: str) -> None:
+    assert remove_front_matter_key(before, "status") == after

@@ -161,6 +161,10 @@ def test_due_now_and_coming_up_agree_with_vault_due(cli: Any, example_vault: Pat
     assert 'base = "People.base"' in toml.read_text(encoding="utf-8")
     # Derived: the meetings and daily notes reach last_contact, where the base reads it.
     toml.write_text('write_last_contact = "derived"\n' + toml.read_text(encoding="utf-8"), encoding="utf-8")
+    # A prospect with a cadence of their own: neither `vault due` nor the base lists them.
+    (example_vault / "People" / "Pat Prospect.md").write_text(
+        "---\nstatus: prospect\ncadence: 2w\n---\n# Pat Prospect\n", encoding="utf-8"
+    )
     rendered = cli("render", vault=example_vault)
     assert rendered.exit_code == 0, rendered.output
     assert "People.base: updated" in rendered.output
@@ -169,6 +173,7 @@ def test_due_now_and_coming_up_agree_with_vault_due(cli: Any, example_vault: Pat
     due = json.loads(cli("due", "--json", vault=example_vault).output)["due"]
     rows = _view_rows(example_vault, "Due now", typed_dates)
     assert [name for name, _ in rows] == [item["name"] for item in due]
+    assert "Pat Prospect" not in [name for name, _ in rows]
     assert [_day(note.formula("due_on")) for _, note in rows] == [item["due_on"] for item in due]
     assert [note.formula("days_over") for _, note in rows] == [item["days_overdue"] for item in due]
     assert [note.formula("cadence_days") for _, note in rows if note.formula("since")] == [
@@ -196,6 +201,10 @@ def test_snooze_and_archived_in_the_formulas() -> None:
     assert _day(_evaluate({"cadence": "2w", "snooze_until": "2026-12-01"}, "due_on")) == "2026-12-01"
     assert _evaluate({**met, "archived": "Yes"}, "reminders") is False
     assert _evaluate({**met, "archived": "false"}, "reminders") is True
+    # Someone you want to meet is never due (`status: prospect`, or `asked` once asked).
+    assert _evaluate({**met, "status": " Prospect"}, "reminders") is False
+    assert _evaluate({**met, "status": "asked"}, "reminders") is False
+    assert _evaluate({**met, "status": "friend"}, "reminders") is True
     # Months clamp to the month's end, as vaultkit's do: Jan 31 + 1m = Feb 28.
     assert _day(_evaluate({"cadence": "1m", "last_contact": "2027-01-31"}, "due_on")) == "2027-02-28"
 

@@ -8,6 +8,7 @@ from vaultkit.cli import mcp as mcp
 from vaultkit.cli import meet as meet
 from vaultkit.cli import network as network
 from vaultkit.cli import obsidian as obsidian
+from vaultkit.cli import prospects as prospects
 from vaultkit.cli import sync as sync
 from vaultkit.cli import watch as watch
 from vaultkit.cli.app import app, main

@@ -129,6 +129,10 @@ def review(
         f"{len(data['meetings'])} meeting{'s' if len(data['meetings']) != 1 else ''}, "
         f"{due} due, {overdue} overdue follow-up{'s' if overdue != 1 else ''}"
     )
+    prospects = data["prospects"]
+    waiting = len(prospects["waiting"]) + prospects["more_waiting"]
+    if waiting or prospects["asked"]:
+        summary += f", {waiting} to meet ({len(prospects['asked'])} asked this week)"
     verb = "Wrote" if result.written else "Up to date:"
     typer.echo(f"{verb} {result.path}: {summary}")
 

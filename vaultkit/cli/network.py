@@ -63,6 +63,12 @@ def stats(
 
     figures = collect_stats(workspace, since_date)
     _print_stats(view_context(figures, weeks_shown=None if since_date else 12))
+    counts = figures.prospects
+    if counts is not None and (counts.waiting or counts.asked or counts.met_this_year):
+        typer.echo(
+            f"\nPeople you want to meet: {counts.waiting} to ask, {counts.asked} asked and not met yet, "
+            f"{counts.met_this_year} met this year (`vault prospects`)"
+        )
     path, written = write_network(workspace, None if since_date else figures)
     if path is not None:
         typer.echo(f"Wrote {path}" if written else f"{path} is up to date")
@@ -173,7 +179,8 @@ def suggest(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Whom to reach out to today: the most overdue, open follow-ups, introductions to
-    follow up and people you are losing touch with, each with why.
+    follow up and people you are losing touch with, each with why; while this week's goal
+    of new people is not met, a prospect to ask (`vault want`).
 
     Example: vault suggest --n 3
     """

@@ -418,19 +418,19 @@ class Index(Figures, Links, WalkStore, Heartbeat):
         db = self.db
         where = "" if everyone else "WHERE p.path IN (SELECT person FROM temp.touched)"
         rows = db.execute(
-            "SELECT p.path, p.cadence, p.tags, p.met, p.last_contact, p.snooze_until, "
+            "SELECT p.path, p.cadence, p.tags, p.met, p.last_contact, p.snooze_until, p.status, "
             "(SELECT MAX(date || ' ' || (CASE WHEN channel IS NULL THEN '0' ELSE '1' || channel END)) "
             f"FROM contacts c WHERE c.person = p.path AND c.date IS NOT NULL) FROM people p {where}"
         ).fetchall()
         updates = []
-        for path, cadence, tags, met, written, snooze, packed in rows:
+        for path, cadence, tags, met, written, snooze, status, packed in rows:
             last, channel = _unpack_latest(packed)
             if written and (last is None or written > last):
                 last, channel = written, None
             probe = Person(
                 name="", path=path, fields={}, aliases=[], tags=json.loads(tags), cadence=cadence,
                 met=_date(met), birthday=None, snooze_until=_date(snooze), archived=False,
-                introduced_by=[], last_contact=_date(last),
+                introduced_by=[], last_contact=_date(last), status=status,
             )  # fmt: skip
             resolved = resolve_cadence(probe, self.vault.config)
             base: str | None = None

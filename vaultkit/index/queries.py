@@ -204,21 +204,21 @@ class Queries(IndexBase):
     ) -> list[Person]:
         columns = (
             "path, name, aliases, tags, cadence, met, last_contact, birthday, snooze_until, archived, "
-            "introduced_by, last_any, last_channel"
+            "introduced_by, last_any, last_channel, status"
         )
         if with_fields:
             columns += ", (SELECT fields FROM people_fields f WHERE f.path = people.path)"
         result: list[Person] = []
         keys = set(field_keys) if field_keys is not None else None
         for row in self.db.execute(f"SELECT {columns} FROM people {where} ORDER BY name_key, path", params):
-            fields: dict[str, Any] = json.loads(row[13]) if with_fields else {}
+            fields: dict[str, Any] = json.loads(row[14]) if with_fields else {}
             if keys is not None:
                 fields = {key: value for key, value in fields.items() if key in keys}
             person = Person(
                 name=row[1], path=row[0], fields=fields,
                 aliases=_list_of(row[2]), tags=_list_of(row[3]), cadence=row[4],
                 met=_date(row[5]), birthday=row[7], snooze_until=_date(row[8]),
-                archived=bool(row[9]), introduced_by=_list_of(row[10]),
+                archived=bool(row[9]), introduced_by=_list_of(row[10]), status=row[13],
             )  # fmt: skip
             if row[11] is not None and row[11] <= today.isoformat():
                 person.last_contact, person.last_channel = _date(row[11]), row[12]
@@ -455,6 +455,58 @@ class Queries(IndexBase):
             params,
         )
         return [(r[0], r[1], dt.date.fromisoformat(r[2]), r[3], r[4]) for r in rows]
+
+    def log_entries(self, channel: str) -> list[tuple[str, dt.date]]:
+        """(person's note, date) of every Log entry with this channel word, by note, oldest first."""
+        rows = self.db.execute(
+            "SELECT person, date FROM contacts WHERE source = 'log' AND channel = ? ORDER BY person, date, line",
+            (channel,),
+        )
+        return [(r[0], dt.date.fromisoformat(r[1])) for r in rows]
+
+    def prospect_facts(self, channel: str) -> list[tuple[str, str | None, str | None, Any]]:
+        """(note, status, met, `found` as written) of the people who have a status, a `found`
+        field or a Log entry with this channel word (the asks): who is or was a prospect."""
+        rows = self.db.execute(
+            "SELECT p.path, p.status, p.met, json_extract(f.fields, '$.found') FROM people p "
+            "JOIN people_fields f ON f.path = p.path WHERE p.status IS NOT NULL "
+            "OR json_extract(f.fields, '$.found') IS NOT NULL "
+            "OR p.path IN (SELECT person FROM contacts WHERE source = 'log' AND channel = ?) ORDER BY p.path",
+            (channel,),
+        )
+        return rows.fetchall()
+
+    def people_with_status(self, statuses: Sequence[str], today: dt.date) -> list[Person]:
+        """The people whose `status` is one of these (a few: the prospects), with their fields."""
+        return self._people_where(
+            "INDEXED BY people_status WHERE status IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(statuses)),),
+            today,
+            with_fields=True,
+        )
+
+    def status_asks(self, statuses: Sequence[str], channel: str) -> list[tuple[str, str, str, dt.date]]:
+        """(note, name, status, date) of the Log entries with this channel word of the people
+        whose `status` is one of these, by name then date (read through the status index)."""
+        rows = self.db.execute(
+            "SELECT p.path, p.name, p.status, c.date FROM people p INDEXED BY people_status "
+            "JOIN contacts c ON c.person = p.path WHERE p.status IN (SELECT value FROM json_each(?)) "
+            "AND c.source = 'log' AND c.channel = ? ORDER BY p.name_key, p.path, c.date",
+            (json.dumps(list(statuses)), channel),
+        )
+        return [(r[0], r[1], r[2], dt.date.fromisoformat(r[3])) for r in rows]
+
+    def network_members(self, statuses: Sequence[str]) -> list[tuple[str, str, list[str], str | None, Any]]:
+        """(name, path, tags, latest contact of any date, `company` as written) of everyone not
+        archived whose status is none of these: who could introduce you to someone. Tuples,
+        not people: the few values it needs, at 100,000 people."""
+        rows = self.db.execute(
+            "SELECT p.name, p.path, p.tags, p.last_any, json_extract(f.fields, '$.company') FROM people p "
+            "JOIN people_fields f ON f.path = p.path WHERE p.archived = 0 "
+            "AND (p.status IS NULL OR p.status NOT IN (SELECT value FROM json_each(?))) ORDER BY p.name_key, p.path",
+            (json.dumps(list(statuses)),),
+        )
+        return [(r[0], r[1], _list_of(r[2]), r[3], r[4]) for r in rows]
 
     def names_of(self, paths: Iterable[str]) -> dict[str, str]:
         """{path: name} of these people's notes (paths of other notes are left out)."""

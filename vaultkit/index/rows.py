@@ -164,6 +164,7 @@ class _Rows:
                     _dumps(note.tags), note.cadence, _iso(note.met), _iso(note.last_contact),
                     note.birthday, _iso(note.snooze_until), int(note.archived), _dumps(note.introduced_by),
                     _dumps({key: note.fields[key] for key in self.facet_keys if key in note.fields}),
+                    note.status,
                 )
             )  # fmt: skip
             self.fields.append((path, _dumps(note.fields)))
@@ -225,7 +226,8 @@ class _Rows:
         db.executemany("INSERT INTO tasks VALUES (?, ?, ?, ?, ?, ?, ?)", self.tasks)
         db.executemany(
             "INSERT INTO people (path, name, name_key, aliases, tags, cadence, met, last_contact, "
-            "birthday, snooze_until, archived, introduced_by, facets) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "birthday, snooze_until, archived, introduced_by, facets, status) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             self.people,
         )
         db.executemany("INSERT INTO people_fields VALUES (?, ?)", self.fields)

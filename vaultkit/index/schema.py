@@ -12,7 +12,7 @@ UNREAD = -1  # the mtime_ns in `files` of a note that could not be read: no stat
 
 
 _SECONDARY_INDEXES = (
-    "files_stem", "files_mtime", "people_name", "people_due", "people_birthday", "people_tags", "aliases_key", "aliases_person", "name_keys_key", "name_keys_person", "introducers_key", "introducers_person", "person_tags_key", "person_tags_person", "links_src", "links_target",
+    "files_stem", "files_mtime", "people_name", "people_due", "people_birthday", "people_tags", "people_status", "aliases_key", "aliases_person", "name_keys_key", "name_keys_person", "introducers_key", "introducers_person", "person_tags_key", "person_tags_person", "links_src", "links_target",
     "links_stem", "links_person", "contacts_src", "contacts_target", "contacts_stem",
     "contacts_person", "tasks_src", "tasks_open", "problems_path", "clashes_key",
 )  # fmt: skip
@@ -29,7 +29,7 @@ CREATE INDEX files_mtime ON files(mtime_ns);
 CREATE TABLE people (
   path TEXT PRIMARY KEY, name TEXT, name_key TEXT, aliases TEXT, tags TEXT,
   cadence TEXT, met TEXT, last_contact TEXT, birthday TEXT, snooze_until TEXT,
-  archived INTEGER, introduced_by TEXT,
+  archived INTEGER, introduced_by TEXT, status TEXT,
   -- derived, kept current by _summarise: the latest contact of any date, the resolved
   -- cadence, and the due date that follows (before "today" filters anything out)
   last_any TEXT, last_channel TEXT, cadence_res TEXT, cadence_source TEXT, due_base TEXT,
@@ -46,6 +46,8 @@ CREATE TABLE people_fields (path TEXT PRIMARY KEY, fields TEXT);
 CREATE INDEX people_due ON people(due_base, archived, last_any, snooze_until) WHERE cadence_res IS NOT NULL;
 CREATE INDEX people_birthday ON people(substr(birthday, -5), name_key, path, name, birthday, archived)
   WHERE birthday IS NOT NULL;
+-- the few people with a status (prospects, open asks): Due.md reads them after every change
+CREATE INDEX people_status ON people(status, path, name_key, name) WHERE status IS NOT NULL;
 CREATE TABLE aliases (alias_key TEXT, person TEXT);
 CREATE INDEX aliases_key ON aliases(alias_key);
 CREATE INDEX aliases_person ON aliases(person);

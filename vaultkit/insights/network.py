@@ -7,6 +7,7 @@ figures into Markdown with Mermaid charts that Obsidian draws.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import unicodedata
@@ -17,6 +18,7 @@ from typing import Any, TypedDict
 from vaultkit.dates import add_months, shift
 from vaultkit.due import why_due
 from vaultkit.errors import RefusedWrite, UsageError
+from vaultkit.insights.goals import week_start
 from vaultkit.insights.stats import (
     LOSING_TOUCH_MONTHS,
     Breakdown,
@@ -41,6 +43,7 @@ from vaultkit.introductions import (
 )
 from vaultkit.model import DueItem, FollowUp, Person, name_key
 from vaultkit.notes.grammar import DUE_MARK_RE
+from vaultkit.prospects import figures_of, prospect_to_ask, week_context
 from vaultkit.workspace import PersonRef, Workspace, write_view
 
 VIEW_NAME = "network"
@@ -92,7 +95,7 @@ def collect_stats(workspace: Workspace, since: dt.date | None = None) -> Network
             ]
         return [(shown_values(facets.get(dimension), dimension), count) for facets, count in facet_groups]
 
-    return network_stats(
+    stats = network_stats(
         index.people_counts(),
         index.met_dates(),
         touch,
@@ -104,6 +107,7 @@ def collect_stats(workspace: Workspace, since: dt.date | None = None) -> Network
         today,
         since,
     )
+    return dataclasses.replace(stats, prospects=figures_of(workspace))
 
 
 def losing(workspace: Workspace, today: dt.date | None = None) -> list[LosingTouch]:
@@ -258,7 +262,8 @@ def pick_suggestions(
 
 
 def suggest(workspace: Workspace, count: int = 5) -> list[Suggestion]:
-    """Whom to reach out to today, with why (see `pick_suggestions`)."""
+    """Whom to reach out to today, with why (see `pick_suggestions`); while this week's goal
+    of new people is not met, the last of them is a prospect to ask (`prospects.prospect_to_ask`)."""
     if count < 1:
         raise UsageError(f"--n {count}: ask for at least one suggestion")
     index, today = workspace.index, workspace.today
@@ -271,9 +276,26 @@ def suggest(workspace: Workspace, count: int = 5) -> list[Suggestion]:
         for person in index.people_named(named, today)
         if not person.archived and not (person.snooze_until is not None and person.snooze_until > today)
     }
-    return pick_suggestions(
-        active, workspace.due(), followups, pairs, received, losing(workspace), today, count
+    prospect = prospect_to_ask(workspace)
+    picked = pick_suggestions(
+        active,
+        workspace.due(),
+        followups,
+        pairs,
+        received,
+        losing(workspace),
+        today,
+        count - 1 if prospect else count,
     )
+    if prospect is not None:
+        goal = workspace.config.new_people_per_week
+        reasons = [f"this week's goal of {goal} new {'person' if goal == 1 else 'people'} is not met yet"]
+        if prospect.why:
+            reasons.insert(0, f"you want to meet them: {prospect.why}")
+        if prospect.introducers:
+            reasons.append(f"ask {prospect.introducers[0].name} to introduce you")
+        picked.append(Suggestion(prospect.name, prospect.path, "prospect", reasons))
+    return picked
 
 
 # -- pictures -------------------------------------------------------------------------------
@@ -603,8 +625,15 @@ def render_network(workspace: Workspace, stats: NetworkStats | None = None) -> s
     """
     renderer = workspace.renderer()
     renderer.env.filters["cell"] = table_cell
-    context = view_context(stats or collect_stats(workspace), max_rows=workspace.config.max_rows)
-    return renderer.render(VIEW_TEMPLATE, **context)
+    figures = stats or collect_stats(workspace)
+    context = view_context(figures, max_rows=workspace.config.max_rows)
+    today = workspace.today
+    prospects = week_context(workspace, week_start(today), today, workspace.config.max_rows)
+    counts = figures.prospects.to_json() if figures.prospects is not None else {}
+    if counts:
+        share = counts["share_answered"]
+        counts["answered"] = percent(share) if share is not None else None
+    return renderer.render(VIEW_TEMPLATE, **context, prospects={**prospects, "figures": counts})
 
 
 def write_network(workspace: Workspace, stats: NetworkStats | None = None) -> tuple[str | None, bool]:

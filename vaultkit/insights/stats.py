@@ -11,21 +11,22 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vaultkit.config import OPTIONAL_DIMENSIONS, Config
 from vaultkit.dates import add_months, parse_birthday
 from vaultkit.due import DuePage, resolve_cadence
 from vaultkit.insights.goals import streak_of, weekly_new
 from vaultkit.introductions import IntroPair, IntroReceived
-from vaultkit.model import DueItem, Person, has_tag, name_key
+from vaultkit.model import MARKER_TAG, DueItem, Person, has_tag, name_key
 from vaultkit.notes.parse import split_link
+
+if TYPE_CHECKING:
+    from vaultkit.prospects import ProspectFigures
 
 UNKNOWN = "unknown"
 WEEKS_PER_YEAR = 52
 AGE_BANDS = ("<25", "25–34", "35–44", "45–54", "55–64", "65+")
-# `vault add` tags everyone `person`; as a group it would always be 100% and say nothing.
-MARKER_TAG = "person"
 # Without a cadence there is no reminder; a year of silence is when we say "losing touch".
 LOSING_TOUCH_MONTHS = 12
 
@@ -163,9 +164,11 @@ class NetworkStats:
     pairs: tuple[IntroPair, ...]
     received: tuple[IntroReceived, ...]
     dimensions: tuple[Breakdown, ...]
+    prospects: ProspectFigures | None = None  # (vaultkit.prospects counts them over a workspace)
 
     def to_json(self) -> dict[str, Any]:
         """The spec's `vault stats --json` object."""
+        prospects = {"prospects": self.prospects.to_json()} if self.prospects is not None else {}
         return {
             "today": self.today.isoformat(),
             "people": self.people,
@@ -178,6 +181,7 @@ class NetworkStats:
                 "pairs": [pair.to_json() for pair in self.pairs],
             },
             "dimensions": {b.dimension: b.to_json() for b in self.dimensions},
+            **prospects,
         }
 
 
@@ -215,8 +219,8 @@ def losing_touch(people: Iterable[Person], config: Config, today: dt.date) -> li
     cutoff = add_months(today, -LOSING_TOUCH_MONTHS)
     found: list[LosingTouch] = []
     for person in people:
-        if person.archived or (person.snooze_until and person.snooze_until > today):
-            continue
+        if person.archived or person.prospect or (person.snooze_until and person.snooze_until > today):
+            continue  # (a prospect was never in touch: `vault prospects` keeps them)
         if resolve_cadence(person, config) is not None or _opted_out(person, config):
             continue
         last = person.last_contact or person.met

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from vaultkit.model import name_key
-from vaultkit.notes.frontmatter import BOM, find_front_matter, split_lines
+from vaultkit.notes.frontmatter import BOM, find_front_matter, split_lines, yaml_list, yaml_scalar
 from vaultkit.notes.grammar import (
     LIST_ITEM_RE,
     LineState,
@@ -21,6 +21,7 @@ from vaultkit.notes.grammar import (
 
 __all__ = [
     "add_log_entry",
+    "add_to_front_matter_list",
     "append_section",
     "block_markers",
     "get_front_matter_line",
@@ -176,19 +177,66 @@ def set_front_matter_value(text: str, key: str, value: str, keep_quotes: bool = 
     return "".join(lines)
 
 
+def _key_span(lines: list[str], index: int, block_end: int) -> int:
+    """The line after the value of the key on `lines[index]`: a value on the indented lines
+    that follow (a block list, a folded text) belongs to it."""
+    end = index + 1
+    while end < block_end and lines[end][:1] in (" ", "\t", "-"):
+        end += 1
+    return end
+
+
 def remove_front_matter_key(text: str, key: str) -> str:
-    """Remove a top-level `key` (its line, and the indented lines of a block value under
-    it); the text as it was when the key is absent."""
+    """Remove a top-level `key` (its line, and its block value's lines); unchanged when absent."""
     index = get_front_matter_line(text, key)
     if index is None:
         return text
     lines = split_lines(text)
     block = find_front_matter(lines)
     assert block is not None
-    end = index + 1
-    while end < block.end and lines[end][:1] in (" ", "\t", "-"):
-        end += 1
-    del lines[index:end]
+    del lines[index : _key_span(lines, index, block.end)]
+    return "".join(lines)
+
+
+_FLOW_LIST_RE = re.compile(
+    r"^(?P<head>[^:]+:[ \t]*\[)(?P<items>[^\[\]#]*?)(?P<tail>[ \t]*\][ \t]*(?:#.*)?\r?\n?)$", re.DOTALL
+)
+
+
+def add_to_front_matter_list(text: str, key: str, items: list[str]) -> str:
+    """Append `items` to the top-level list `key`, written as it is (`[a, b]` on one line,
+    or `- a` lines); an absent key is added as a flow list at the end of the front matter.
+
+    ValueError when the key holds something else (a single value, a nested list): where an
+    item would go is not clear, so nothing is guessed.
+    """
+    if not items:
+        return text
+    index = get_front_matter_line(text, key)
+    if index is None:
+        return set_front_matter_value(text, key, yaml_list(items))
+    newline = newline_of(text)
+    lines = split_lines(text)
+    block = find_front_matter(lines)
+    assert block is not None
+    line = lines[index]
+    flow = _FLOW_LIST_RE.match(line)
+    if flow:
+        written = flow.group("items").rstrip()
+        added = ", ".join(yaml_scalar(item, in_flow=True) for item in items)
+        joined = f"{written}, {added}" if written.strip() else added
+        lines[index] = f"{flow.group('head')}{joined}{flow.group('tail')}"
+        return "".join(lines)
+    after_colon = line.split(":", 1)[1].split("#", 1)[0].strip()
+    end = _key_span(lines, index, block.end)
+    item_lines = [n for n in range(index + 1, end) if lines[n].lstrip(" \t").startswith("- ")]
+    if after_colon or not item_lines or len(item_lines) != end - index - 1:
+        raise ValueError(f"`{key}` is not a list vaultkit can add to; add {', '.join(items)} by hand")
+    last = lines[item_lines[-1]]
+    indent = last[: len(last) - len(last.lstrip(" \t"))]
+    if not last.endswith(("\n", "\r")):
+        lines[item_lines[-1]] = last + newline
+    lines[end:end] = [f"{indent}- {yaml_scalar(item)}{newline}" for item in items]
     return "".join(lines)
 
 

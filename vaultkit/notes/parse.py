@@ -25,6 +25,7 @@ from vaultkit.model import (
     ParsedNote,
     Problem,
     Task,
+    is_prospect,
     name_key,
 )
 from vaultkit.notes.frontmatter import BOM, YamlSyntaxError, find_front_matter, load_yaml, split_lines
@@ -263,6 +264,17 @@ def parse_text(rel_path: str, text: str, config: Config) -> ParsedNote:
             note.archived = parse_bool(archived)
         except ValueError as err:
             bad_field("archived", err)
+    status = fields.get("status")
+    if isinstance(status, str) and status.strip():
+        note.status = status.strip().casefold()
+    if note.met is not None and is_prospect(note.status):
+        # Someone you want to meet has not been met: counting them would fill the weekly goal.
+        bad_field(
+            "met", ValueError(f"a prospect (status: {note.status}) is not met yet; `vault met` records it")
+        )
+        note.met = None
+    if note.kind == PERSON and "found" in fields:
+        typed_date("found")  # (read where it is used, `prospects.found_of`: here, only reported)
     note.introduced_by = names_in_value(fields.get("introduced_by"))
     if note.kind == MEETING:
         if "people" in fields:

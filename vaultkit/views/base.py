@@ -103,7 +103,9 @@ def base_formulas(config: Config) -> dict[str, str]:
         ),
         "span": _span(),
         "archived": 'if(note.archived, ["true", "yes", "on"].contains(note.archived.toString().trim().lower()), false)',
-        "reminders": '!formula.archived && formula.cadence != ""',
+        # Someone you want to meet (`status: prospect` or `asked`) is never due: `model.is_prospect`.
+        "prospect": 'if(note.status, ["prospect", "asked"].contains(note.status.toString().trim().lower()), false)',
+        "reminders": '!formula.archived && !formula.prospect && formula.cadence != ""',
         "since": f"if(note.last_contact, {_as_date('last_contact')}, if(note.met, {_as_date('met')}, null))",
         "snooze": f"if(note.snooze_until, {_as_date('snooze_until')}, null)",
         "due_base": "if(formula.reminders && formula.since, formula.since + formula.span, null)",

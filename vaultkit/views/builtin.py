@@ -18,6 +18,7 @@ from vaultkit.due import why_due
 from vaultkit.errors import RefusedWrite, StaleFileError
 from vaultkit.model import DueItem, FollowUp, Person, name_key
 from vaultkit.notes.grammar import DUE_MARK_RE
+from vaultkit.prospects import asks_to_follow_up, waited
 from vaultkit.workspace import EDIT_TRIES, Workspace, write_view
 
 COMING_DAYS = 7
@@ -199,6 +200,16 @@ def due_view(workspace: Workspace) -> str:
         if not own_note:
             entry["note"] = f"[[{followup.path.rsplit('/', 1)[-1].removesuffix('.md')}]]"
     followups = sorted(tasks.values(), key=lambda t: (t["due"], t["path"], t["line"]))
+    asks = [
+        {
+            "name": ask.name,
+            "link": wikilink(ask.name, ask.path, shared),
+            "path": ask.path,
+            "asked_on": ask.asked_on.isoformat(),
+            "waited": waited(ask.days_waiting),
+        }
+        for ask in asks_to_follow_up(workspace)
+    ]
     rows = workspace.config.max_rows
     for entry in followups[:rows]:
         entry["people"] = sorted(set(entry["people"]), key=name_key)
@@ -211,7 +222,9 @@ def due_view(workspace: Workspace) -> str:
         coming=[due_entry(item) for item in coming[:rows]],
         birthdays=birthdays[:rows],
         followups=followups[:rows],
+        asks=asks[:rows],
         more={
+            "asks": max(0, len(asks) - rows),
             "due": max(0, len(due) - rows),
             "coming": max(0, len(coming) - rows),
             "birthdays": max(0, len(birthdays) - rows),

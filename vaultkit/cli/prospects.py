@@ -1,0 +1,161 @@
+"""People you want to meet: want, ask, met, prospects."""
+
+# No `from __future__ import annotations` here: Typer would compile every string annotation
+# of every command at start-up (50 ms); real annotations cost nothing.
+
+from typing import Annotated
+
+import typer
+
+from vaultkit.cli.app import (
+    LIMIT,
+    app,
+    handle_errors,
+    parse_date,
+    print_json,
+    print_rows,
+    row_limit,
+    settings_of,
+    warn_problems,
+)
+
+
+@app.command()
+@handle_errors
+def want(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Their name (becomes the note's file name).")],
+    why: Annotated[str | None, typer.Option(help="What draws you to them.")] = None,
+    via: Annotated[str | None, typer.Option(help="Who could introduce you (becomes a link).")] = None,
+    tag: Annotated[list[str] | None, typer.Option("--tag", help="A tag (repeatable).")] = None,
+    set_: Annotated[
+        list[str] | None, typer.Option("--set", help="Another field, key=value (repeatable).")
+    ] = None,
+) -> None:
+    """Add someone you want to meet: a person note with `status: prospect`, never due.
+
+    An existing prospect gets only what their note is missing; anyone else is refused.
+
+    Example: vault want "Grace Hopper" --why "compilers; she explains so well" --via Ada --tag engineer
+    """
+    from vaultkit.prospects import want as want_person
+
+    workspace = settings_of(ctx).workspace()
+    done = want_person(workspace, name, why=why, via=via, tags=tag or [], fields=set_ or [])
+    if done.created:
+        typer.echo(f"Added {done.ref.name} as a prospect: {done.ref.path}")
+    elif done.added:
+        typer.echo(f"Added {', '.join(done.added)} to {done.ref.name}: {done.ref.path}")
+    else:
+        typer.echo(
+            f"{done.ref.name} is already a prospect with all of that; nothing changed: {done.ref.path}"
+        )
+
+
+@app.command()
+@handle_errors
+def ask(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="A prospect (name, alias or unique prefix).")],
+    text: Annotated[list[str] | None, typer.Argument(help="What you asked (default: reached out).")] = None,
+    channel: Annotated[str | None, typer.Option(help="How: email, call, linkedin...")] = None,
+    date: Annotated[str | None, typer.Option(help="When (YYYY-MM-DD, default today).")] = None,
+) -> None:
+    """Record that you reached out to a prospect: an `asked:` Log entry and `status: asked`.
+
+    Asking again records the one gentle follow-up `vault prospects` suggests.
+
+    Example: vault ask Grace "would you have 20 minutes for a coffee?" --channel email
+    """
+    from vaultkit.prospects import ask as ask_person
+
+    workspace = settings_of(ctx).workspace()
+    ref, count = ask_person(
+        workspace, name, " ".join(text or []), channel=channel, date=parse_date("--date", date)
+    )
+    what = "your ask" if count <= 1 else f"ask number {count}"
+    typer.echo(f"Recorded {what} for {ref.name}: {ref.path}")
+
+
+@app.command()
+@handle_errors
+def met(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="A prospect (name, alias or unique prefix).")],
+    text: Annotated[list[str] | None, typer.Argument(help="What happened (default: first met).")] = None,
+    date: Annotated[str | None, typer.Option(help="When (YYYY-MM-DD, default today).")] = None,
+    channel: Annotated[str | None, typer.Option(help="How: coffee, call, video...")] = None,
+) -> None:
+    """Turn a prospect into a contact: `met:` set, the status removed, a Log entry written.
+
+    They count for that week's goal and get a cadence as `vault add` would give them.
+
+    Example: vault met Grace "coffee near the Navy Yard" --channel coffee
+    """
+    from vaultkit.due import describe_cadence
+    from vaultkit.prospects import met as met_person
+
+    workspace = settings_of(ctx).workspace()
+    person = met_person(
+        workspace, name, date=parse_date("--date", date), channel=channel, text=" ".join(text or [])
+    )
+    summary = workspace.person_summary(person)
+    keep = describe_cadence(summary.cadence) if summary.cadence else "no reminders (no cadence)"
+    typer.echo(f"Met {person.name} on {person.met}: {person.path}; keep in touch: {keep}")
+
+
+@app.command()
+@handle_errors
+def prospects(
+    ctx: typer.Context,
+    limit: Annotated[int, typer.Option(help="Print at most this many (--json prints all).")] = LIMIT,
+    show_all: Annotated[bool, typer.Option("--all", help="Print every prospect, as plain rows.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """People you want to meet and open asks: why, via, how long each has waited, who could
+    introduce you, and which ask is due its one gentle follow-up.
+
+    Example: vault prospects
+    """
+    from vaultkit.prospects import prospect_list, waited
+
+    rows_shown = row_limit(limit, show_all)
+    workspace = settings_of(ctx).workspace()
+    items = prospect_list(workspace)
+    if as_json:
+        print_json(
+            {
+                "today": workspace.today.isoformat(),
+                "ask_follow_up": workspace.config.ask_follow_up,
+                "prospects": [item.to_json() for item in items],
+            }
+        )
+        return
+    if not items:
+        typer.echo('No prospects. `vault want NAME --why "..."` adds someone you want to meet.')
+        warn_problems(workspace.problems())
+        return
+    asked = sum(1 for item in items if item.status == "asked")
+    flagged = sum(1 for item in items if item.follow_up)
+    summary = f"{len(items) - asked} to ask, {asked} asked"
+    if flagged:
+        summary += f", {flagged} due a follow-up"
+    people = "person" if len(items) == 1 else "people"
+    typer.echo(f"{len(items)} {people} you want to meet ({summary}):")
+    rows = []
+    for item in items[: len(items) if rows_shown is None else rows_shown]:
+        if item.follow_up:
+            status = "follow up once"
+        elif item.status == "asked" and item.asks:
+            status = f"asked {item.asks[-1].isoformat()}"
+        else:
+            status = item.status
+        names = [i.name for i in item.introducers]
+        if item.more_introducers:
+            names.append(f"+{item.more_introducers}")
+        rows.append(
+            [item.name, status, waited(item.days_waiting) or "-", ", ".join(names) or "-", item.why or "-"]
+        )
+    headers = ["Who", "Status", "Waiting", "Could introduce you", "Why"]
+    print_rows(headers, rows, len(items), rows_shown, "vault prospects")
+    warn_problems(workspace.problems())

@@ -1,0 +1,564 @@
+"""People you want to meet: prospects (`status: prospect`), the humble ask (`status: asked`,
+an `asked:` Log entry), and `vault met`, which turns them into contacts.
+
+The rule that a prospect is never due lives in `due.resolve_cadence`; that they are not yet
+met, in the parser (a `met` on a prospect is dropped). This module keeps the list, the asks,
+the introducers and the figures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple, TypedDict
+
+from vaultkit.dates import Cadence, parse_cadence, parse_date
+from vaultkit.errors import RefusedWrite, UsageError
+from vaultkit.insights.goals import week_start
+from vaultkit.model import ASKED, MARKER_TAG, PROSPECT, Person, is_prospect, name_key
+from vaultkit.workspace import PersonRef, Workspace, set_items
+
+ASK_CHANNEL = "asked"
+"""The channel word of an ask's Log entry: `- 2026-11-20 asked: email: would you have...`."""
+ASK_TEXT = "reached out"
+MET_TEXT = "first met"
+INTRODUCERS_SHOWN = 5  # the closest: a tag shared with thousands names nobody in particular
+
+
+class Introducer(NamedTuple):
+    """Someone in your network who could introduce you, and why them."""
+
+    name: str
+    path: str | None  # None: a `via` name with no note of its own
+    reason: str
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"name": self.name, "path": self.path, "reason": self.reason}
+
+
+@dataclass
+class Prospect:
+    """Someone you want to meet, as `vault prospects` lists them."""
+
+    name: str
+    path: str
+    status: str
+    why: str | None
+    via: list[str]
+    found: dt.date | None
+    asks: list[dt.date]
+    waiting_since: dt.date | None
+    days_waiting: int | None
+    follow_up: bool
+    introducers: list[Introducer] = field(default_factory=list)
+    more_introducers: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        """One item of `vault prospects --json`."""
+        return {
+            "name": self.name,
+            "path": self.path,
+            "status": self.status,
+            "why": self.why,
+            "via": self.via,
+            "found": _iso(self.found),
+            "asked": [day.isoformat() for day in self.asks],
+            "waiting_since": _iso(self.waiting_since),
+            "days_waiting": self.days_waiting,
+            "follow_up": self.follow_up,
+            "introducers": [item.to_json() for item in self.introducers],
+            "more_introducers": self.more_introducers,
+        }
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _text(value: Any) -> str | None:
+    if value is None or isinstance(value, dict | list):
+        return None
+    text = " ".join(str(value).split())
+    return text or None
+
+
+def found_of(person: Person) -> dt.date | None:
+    """The `found` date of a person's note (their fields must be loaded), or None."""
+    return _date_of(person.fields.get("found"))
+
+
+def follow_up_due(asks: Sequence[dt.date], today: dt.date, span: Cadence) -> bool:
+    """One gentle follow-up, never more: an ask with no answer `span` after it, and no second ask."""
+    return len(asks) == 1 and span.add_to(asks[0]) <= today
+
+
+def _follow_up_span(workspace: Workspace) -> Cadence:
+    span = parse_cadence(workspace.config.ask_follow_up)
+    assert span is not None  # the config refuses a span that is none
+    return span
+
+
+def asks_by_person(workspace: Workspace) -> dict[str, list[dt.date]]:
+    """Each person's asks (the dates of their `asked:` Log entries), oldest first."""
+    found: dict[str, list[dt.date]] = {}
+    for path, day in workspace.index.log_entries(ASK_CHANNEL):
+        found.setdefault(path, []).append(day)
+    return found
+
+
+class AskToFollowUp(NamedTuple):
+    """An open ask due its one gentle follow-up (Due.md lists them)."""
+
+    name: str
+    path: str
+    asked_on: dt.date
+    days_waiting: int
+
+
+def asks_to_follow_up(workspace: Workspace) -> list[AskToFollowUp]:
+    """The open asks due their follow-up as of the workspace's today, longest waiting first.
+
+    Reads only the people whose status is `asked` (Due.md is rendered after every change)."""
+    today, span = workspace.today, _follow_up_span(workspace)
+    asks: dict[str, tuple[str, list[dt.date]]] = {}
+    for path, name, _, day in workspace.index.status_asks([ASKED], ASK_CHANNEL):
+        if day <= today:
+            asks.setdefault(path, (name, []))[1].append(day)
+    found = [
+        AskToFollowUp(name, path, days[0], (today - days[0]).days)
+        for path, (name, days) in asks.items()
+        if follow_up_due(days, today, span)
+    ]
+    return sorted(found, key=lambda ask: (ask.asked_on, name_key(ask.name), ask.path))
+
+
+# -- the list --------------------------------------------------------------------------------
+class Member(NamedTuple):
+    """Someone in your network, as far as introducing you goes (`Index.network_members`)."""
+
+    name: str
+    path: str
+    tags: list[str]
+    last_contact: str | None  # ISO date
+    company: Any
+
+
+def _tag_keys(tags: Iterable[str]) -> set[str]:
+    return {tag.lstrip("#").casefold() for tag in tags} - {MARKER_TAG}
+
+
+def introducers_of(
+    prospect: Person, members: Sequence[Member], resolve: Callable[[str], str], paths: Mapping[str, str]
+) -> list[Introducer]:
+    """Who could introduce you: the prospect's `via` (`paths`: the notes of the names it
+    resolves to), else members of your network who share their company (first) or a tag
+    (more shared tags first), each by most recent contact, then name."""
+    via = [resolve(name) for name in _via_names(prospect)]
+    if via:
+        return [Introducer(name, paths.get(name), "via") for name in via]
+    company_text = _text(prospect.fields.get("company"))
+    company = name_key(company_text or "")
+    tags = _tag_keys(prospect.tags)
+    ranked: list[tuple[int, int, Member, Introducer]] = []
+    for member in members:
+        same_company = bool(company) and name_key(_text(member.company) or "") == company
+        shared = sorted(tags & _tag_keys(member.tags))
+        if not same_company and not shared:
+            continue
+        reasons = [f"works at {company_text}"] if same_company else []
+        if shared:
+            reasons.append("shares " + ", ".join(f"#{tag}" for tag in shared))
+        ranked.append(
+            (
+                0 if same_company else 1,
+                -len(shared),
+                member,
+                Introducer(member.name, member.path, "; ".join(reasons)),
+            )
+        )
+    # Stable sorts, the last key first: by name, then the latest contact first, then closeness.
+    ranked.sort(key=lambda item: name_key(item[2].name))
+    ranked.sort(key=lambda item: item[2].last_contact or "", reverse=True)
+    ranked.sort(key=lambda item: item[:2])
+    return [introducer for *_, introducer in ranked]
+
+
+def _via_names(person: Person) -> list[str]:
+    from vaultkit.notes.parse import names_in_value
+
+    return names_in_value(person.fields.get("via"))
+
+
+def prospect_list(workspace: Workspace, today: dt.date | None = None) -> list[Prospect]:
+    """Everyone with `status: prospect` or `asked` as of `today` (the workspace's by default),
+    archived ones aside: asks due a follow-up first, then open asks, then prospects not
+    asked yet; each the longest waiting first, then by name.
+
+    Reads the prospects and their asks through the status index; everyone else only when a
+    prospect with no `via` needs introducers, and then a few values each."""
+    from vaultkit.introductions import resolver_for
+
+    today, span = today or workspace.today, _follow_up_span(workspace)
+    index = workspace.index
+    people = [p for p in index.people_with_status([PROSPECT, ASKED], today) if p.prospect and not p.archived]
+    if not people:
+        return []
+    asks: dict[str, list[dt.date]] = {}
+    for path, _, _, day in index.status_asks([PROSPECT, ASKED], ASK_CHANNEL):
+        if day <= today:
+            asks.setdefault(path, []).append(day)
+    via_texts = [name for person in people for name in _via_names(person)]
+    resolve = resolver_for(index, via_texts)
+    via_paths = {
+        name: note for name in map(resolve, via_texts) if (note := index.path_of_name(name_key(name)))
+    }
+    needs_members = any(not _via_names(person) for person in people)
+    members = [Member(*row) for row in index.network_members([PROSPECT, ASKED])] if needs_members else []
+    found: list[Prospect] = []
+    for person in people:
+        person_asks = asks.get(person.path, [])
+        asked = person.status == ASKED
+        found_on = found_of(person)
+        since = person_asks[-1] if asked and person_asks else found_on
+        introducers = introducers_of(person, members, resolve, via_paths)
+        found.append(
+            Prospect(
+                name=person.name,
+                path=person.path,
+                status=person.status or PROSPECT,
+                why=_text(person.fields.get("why")),
+                via=[resolve(name) for name in _via_names(person)],
+                found=found_on,
+                asks=person_asks,
+                waiting_since=since,
+                days_waiting=(today - since).days if since else None,
+                follow_up=asked and follow_up_due(person_asks, today, span),
+                introducers=introducers[:INTRODUCERS_SHOWN],
+                more_introducers=max(0, len(introducers) - INTRODUCERS_SHOWN),
+            )
+        )
+    found.sort(
+        key=lambda p: (
+            0 if p.follow_up else 1 if p.status == ASKED else 2,
+            -(p.days_waiting or 0),
+            name_key(p.name),
+            p.path,
+        )
+    )
+    return found
+
+
+# -- writing ---------------------------------------------------------------------------------
+class Wanted(NamedTuple):
+    """What `vault want` did: the person, whether their note is new, the keys it added."""
+
+    ref: PersonRef
+    created: bool
+    added: list[str]
+
+
+def want(
+    workspace: Workspace,
+    name: str,
+    why: str | None = None,
+    via: str | None = None,
+    tags: Sequence[str] = (),
+    fields: Sequence[str] = (),
+) -> Wanted:
+    """Add someone you want to meet (the person template, `status: prospect`, `found:`
+    today); for an existing prospect, only what their note is missing."""
+    extra = set_items(fields)
+    if "status" in extra:
+        raise UsageError("--set status=...: `vault want` sets the status (prospect)")
+    why_text = " ".join(why.split()) if why else None
+    via_name = workspace.link_name(via, "--via") if via else None
+    existing = workspace.index.path_of_name(name_key(name))
+    if existing is None:
+        values: dict[str, str] = {"status": PROSPECT}
+        if why_text:
+            values["why"] = why_text
+        if via_name:
+            values["via"] = f"[[{via_name}]]"
+        values["found"] = workspace.today.isoformat()
+        for key in extra:
+            values.pop(key, None)  # a --set value of theirs wins
+        ref = workspace.add_person(name, tags=tags, fields=fields, values=values)
+        return Wanted(ref, True, [])
+    person = workspace.index.person(existing, workspace.today)
+    ref = PersonRef(person.path, person.name)
+    if not person.prospect:
+        raise RefusedWrite(
+            f"{person.name!r} is already in the vault and not a prospect: {person.path}; "
+            "`vault log` records a contact"
+        )
+    return Wanted(ref, False, _complete(workspace, person, why_text, via_name, tags, fields))
+
+
+def _complete(
+    workspace: Workspace,
+    person: Person,
+    why: str | None,
+    via: str | None,
+    tags: Sequence[str],
+    fields: Sequence[str],
+) -> list[str]:
+    """Add to a prospect's note only the keys it lacks (and the tags it lacks); returns them."""
+    from vaultkit.notes.edit import add_to_front_matter_list, set_front_matter_value
+    from vaultkit.notes.frontmatter import yaml_scalar
+
+    # Missing: no such key, or one with nothing after it. A value of any other shape is the
+    # user's, and setting the key would replace it.
+    missing: dict[str, str] = {}
+    if why and person.fields.get("why") in (None, ""):
+        missing["why"] = yaml_scalar(why)
+    if via and person.fields.get("via") in (None, ""):
+        missing["via"] = f'"[[{via}]]"'
+    for key, value in set_items(fields).items():
+        if key not in person.fields and key not in missing:
+            missing[key] = yaml_scalar(value)
+    have = {tag.lstrip("#").casefold() for tag in person.tags}
+    new_tags = list(dict.fromkeys(t.lstrip("#") for t in tags if t.lstrip("#").casefold() not in have))
+
+    def change(text: str) -> str:
+        for key, value in missing.items():
+            text = set_front_matter_value(text, key, value)
+        if new_tags:
+            try:
+                text = add_to_front_matter_list(text, "tags", new_tags)
+            except ValueError as err:
+                raise RefusedWrite(f"{person.path}: {err}; the note was not changed") from None
+        return text
+
+    if missing or new_tags:
+        workspace.edit_note(person.path, change)
+    return [*missing, *(["tags"] if new_tags else [])]
+
+
+def _prospect(workspace: Workspace, name: str, command: str) -> Person:
+    ref = workspace.find_person(name)
+    person = workspace.index.person(ref.path, workspace.today)
+    if not person.prospect:
+        raise RefusedWrite(
+            f"{person.name} is not a prospect (no `status: prospect` or `asked` in {person.path}): "
+            f"`vault {command}` is for people you want to meet; `vault log` records a contact"
+        )
+    return person
+
+
+def ask(
+    workspace: Workspace,
+    name: str,
+    text: str | None = None,
+    channel: str | None = None,
+    date: dt.date | None = None,
+) -> tuple[PersonRef, int]:
+    """Record that you reached out to a prospect: an `asked:` Log entry and `status: asked`.
+    Returns the person and how many asks they now have."""
+    from vaultkit.notes.edit import set_front_matter_value
+
+    when = workspace.check_entry(date, channel)
+    person = _prospect(workspace, name, "ask")
+    message = " ".join((text or "").split()) or ASK_TEXT
+    entry = f"- {when.isoformat()} {ASK_CHANNEL}: {channel + ': ' if channel else ''}{message}"
+
+    def change(note: str) -> str:
+        note = workspace.with_log_entry(person.path, note, entry, when)
+        return note if person.status == ASKED else set_front_matter_value(note, "status", ASKED)
+
+    workspace.edit_note(person.path, change)
+    asks = [
+        i for i in workspace.index.interactions(person.path) if i.source == "log" and i.channel == ASK_CHANNEL
+    ]
+    return PersonRef(person.path, person.name), len(asks)
+
+
+def met(
+    workspace: Workspace,
+    name: str,
+    date: dt.date | None = None,
+    channel: str | None = None,
+    text: str | None = None,
+) -> Person:
+    """Turn a prospect into a contact: the status line removed, `met:` set, a Log entry
+    written. Returns the person as they are now (with the cadence `vault add` would give)."""
+    from vaultkit.notes.edit import remove_front_matter_key, set_front_matter_value
+
+    when = workspace.check_entry(date, channel)
+    person = _prospect(workspace, name, "met")
+    message = " ".join((text or "").split()) or MET_TEXT
+    entry = f"- {when.isoformat()} {channel + ': ' if channel else ''}{message}"
+
+    def change(note: str) -> str:
+        note = workspace.with_log_entry(person.path, note, entry, when)
+        note = set_front_matter_value(note, "met", when.isoformat())
+        return remove_front_matter_key(note, "status")
+
+    workspace.edit_note(person.path, change)
+    return workspace.index.person(person.path, workspace.today)
+
+
+# -- figures ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ProspectFigures:
+    """`vault stats --json`'s `prospects`: waiting, asked, met this year, the share of asks
+    answered and the median days from found (or the first ask) to met."""
+
+    waiting: int
+    asked: int
+    met_this_year: int
+    share_answered: float | None
+    median_days_to_meet: int | None
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON form."""
+        return {
+            "waiting": self.waiting,
+            "asked": self.asked,
+            "met_this_year": self.met_this_year,
+            "share_answered": round(self.share_answered, 2) if self.share_answered is not None else None,
+            "median_days_to_meet": self.median_days_to_meet,
+        }
+
+
+class ProspectFacts(NamedTuple):
+    """What the figures read of someone who is or was a prospect (`Index.prospect_facts`)."""
+
+    path: str
+    status: str | None
+    met: dt.date | None
+    found: dt.date | None
+
+
+def start_of(found: dt.date | None, met: dt.date | None, asks: Sequence[dt.date]) -> dt.date | None:
+    """When someone you met was first a prospect: `found`, else their first ask; None when
+    they never were one (`vault want` writes `found`)."""
+    if found is not None and (met is None or found <= met):
+        return found
+    return asks[0] if asks else None
+
+
+def prospect_figures(
+    people: Iterable[ProspectFacts], asks: Mapping[str, Sequence[dt.date]], today: dt.date
+) -> ProspectFigures:
+    """The figures over the people who are or were prospects and everyone's asks."""
+    waiting = asked = met_this_year = ever_asked = answered = 0
+    days: list[int] = []
+    for person in people:
+        person_asks = [day for day in asks.get(person.path, ()) if day <= today]
+        if person.status == PROSPECT:
+            waiting += 1
+        elif person.status == ASKED:
+            asked += 1
+        if person_asks:
+            ever_asked += 1
+        if is_prospect(person.status) or person.met is None or person.met > today:
+            continue
+        start = start_of(person.found, person.met, person_asks)
+        if start is None or start > person.met:
+            continue
+        days.append((person.met - start).days)
+        if person_asks and person_asks[0] <= person.met:
+            answered += 1
+        if person.met.year == today.year:
+            met_this_year += 1
+    return ProspectFigures(
+        waiting=waiting,
+        asked=asked,
+        met_this_year=met_this_year,
+        share_answered=answered / ever_asked if ever_asked else None,
+        median_days_to_meet=round(statistics.median(days)) if days else None,
+    )
+
+
+def figures_of(workspace: Workspace) -> ProspectFigures:
+    """`prospect_figures` for this vault as of the workspace's today (from the index: no
+    object for each person, only for those who are or were prospects)."""
+    facts = [
+        ProspectFacts(path, status, _date_of(met), _date_of(found))
+        for path, status, met, found in workspace.index.prospect_facts(ASK_CHANNEL)
+    ]
+    return prospect_figures(facts, asks_by_person(workspace), workspace.today)
+
+
+def _date_of(value: Any) -> dt.date | None:
+    try:
+        return parse_date(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+class WaitingView(TypedDict):
+    """A prospect or open ask in the review and Network.md."""
+
+    name: str
+    path: str
+    status: str
+    why: str | None
+    days_waiting: int | None
+    waited: str  # `today`, `1 day`, `12 days`; empty when unknown
+    follow_up: bool
+    introducers: list[str]
+
+
+class AskView(TypedDict):
+    """An ask made in the week (`date`), or one answered in it (`date` is when you met)."""
+
+    name: str
+    path: str
+    date: str
+
+
+class ProspectsView(TypedDict):
+    """`prospects` in review.md.j2 and network.md.j2; `more_waiting` counts those left out."""
+
+    waiting: list[WaitingView]
+    more_waiting: int
+    asked: list[AskView]
+    answered: list[AskView]
+
+
+def waited(days: int | None) -> str:
+    """How long someone has waited, in words: `today`, `1 day`, `12 days`; empty when unknown."""
+    if days is None:
+        return ""
+    return "today" if days == 0 else f"{days} day{'' if days == 1 else 's'}"
+
+
+def week_context(workspace: Workspace, monday: dt.date, until: dt.date, rows: int) -> ProspectsView:
+    """Prospects waiting as of `until`, asks made from `monday` to `until`, and asks answered
+    (the person met) then; each list at most `rows` long."""
+    index = workspace.index
+    asks = asks_by_person(workspace)
+    made = [(day, path) for path, days in asks.items() for day in days if monday <= day <= until]
+    names = index.names_of(path for _, path in made)
+    asked = sorted((day, name_key(names[path]), names[path], path) for day, path in made if path in names)
+    answered = [
+        (met, name, path)
+        for name, path, met in index.met_between(monday, until)
+        if asks.get(path) and asks[path][0] <= met
+    ]
+    waiting = prospect_list(workspace, until)
+    return {
+        "waiting": [
+            {"name": p.name, "path": p.path, "status": p.status, "why": p.why, "days_waiting": p.days_waiting,
+             "waited": waited(p.days_waiting), "follow_up": p.follow_up,
+             "introducers": [i.name for i in p.introducers]}
+            for p in waiting[:rows]
+        ],
+        "more_waiting": max(0, len(waiting) - rows),
+        "asked": [{"name": name, "path": path, "date": day.isoformat()} for day, _, name, path in asked[:rows]],
+        "answered": [{"name": name, "path": path, "date": met.isoformat()} for met, name, path in answered[:rows]],
+    }  # fmt: skip
+
+
+def prospect_to_ask(workspace: Workspace) -> Prospect | None:
+    """The prospect `vault suggest` offers while this week's goal of new people is not met:
+    not asked yet, the longest waiting (then by name); None when the goal is met or nobody waits."""
+    today = workspace.today
+    if len(workspace.index.met_between(week_start(today), today)) >= workspace.config.new_people_per_week:
+        return None
+    waiting = [p for p in prospect_list(workspace) if p.status == PROSPECT]
+    return waiting[0] if waiting else None
