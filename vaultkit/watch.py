@@ -32,7 +32,7 @@ from vaultkit.index.core import SyncReport
 from vaultkit.model import Problem
 from vaultkit.vault.files import Vault
 from vaultkit.vault.names import is_utf8, shown_name
-from vaultkit.views.builtin import render_views
+from vaultkit.views.builtin import VDIR, render_views
 from vaultkit.workspace import Workspace
 
 DEBOUNCE_S = 0.15  # quiet time after the last event (an editor's save is a few events in ms)
@@ -440,6 +440,10 @@ class Watcher:
                 self._check_vault()  # gone while syncing: writing a view would make it again
                 every = reason != "change" or time.monotonic() >= self._slow_views_at + self.slow_views_every
                 for view in render_views(workspace, None if every else FAST_VIEWS):
+                    if view.name == VDIR:  # a folder of events, often outside the vault
+                        if view.written:
+                            update.views_written.append(VDIR)
+                        continue
                     if view.written:
                         update.views_written.append(view.path)
                         written = (self.vault.root / view.path).read_bytes()

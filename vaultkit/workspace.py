@@ -184,6 +184,10 @@ class Workspace:
         )
 
     # -- reading -----------------------------------------------------------------------
+    def vault_id(self) -> str:
+        """The vault's id (calendar UIDs), written into vaultkit.toml the first time it is needed."""
+        return self.vault.vault_id()
+
     def people(self, with_fields: bool = False, field_keys: Sequence[str] | None = None) -> list[Person]:
         """Every person, with their last contact (and their front matter, or those keys of it)."""
         return self.index.people(self.today, with_fields=with_fields, field_keys=field_keys)
@@ -459,10 +463,15 @@ class Workspace:
 
     def _plan_log(self, rel_path: str, entry: str, when: dt.date) -> tuple[Snapshot, str]:
         """A note as read, and its text with `entry` in its Log (and `last_contact` moved on)."""
+        snapshot, note_text = self._read_note(rel_path)
+        return snapshot, self.logged_text(rel_path, note_text, entry, when)
+
+    def logged_text(self, rel_path: str, note_text: str, entry: str, when: dt.date) -> str:
+        """A note's text with the Log line `entry` added (as its first entry), and with
+        `write_last_contact` its `last_contact` moved on to `when` (spec: `vault log`)."""
         from vaultkit.notes.edit import add_log_entry, set_front_matter_value
         from vaultkit.notes.parse import parse_text
 
-        snapshot, note_text = self._read_note(rel_path)
         try:
             new_text = add_log_entry(note_text, entry, self.config.log_heading)
         except ValueError as err:
@@ -476,7 +485,7 @@ class Workspace:
                 or note.last_contact < when
             ):
                 new_text = set_front_matter_value(new_text, "last_contact", when.isoformat())
-        return snapshot, new_text
+        return new_text
 
     def _write_log(self, rel_path: str, entry: str, when: dt.date, plan: tuple[Snapshot, str]) -> None:
         """Write a planned Log entry; when someone else saved the note meanwhile (an editor,

@@ -299,7 +299,8 @@ def test_an_export_into_a_vault_that_went_away_does_not_make_it_again(
     make_person("Ada Lovelace")
     workspace = Workspace(Vault(vault_dir), tmp_path / "index.sqlite", dt.date(2026, 11, 22))
     workspace.sync()
-    text, _ = run_export(workspace, "csv")
+    chunks, _ = run_export(workspace, "csv")
+    text = b"".join(chunks).decode("utf-8")
     assert "Ada Lovelace" in text
     shutil.rmtree(vault_dir)  # after the export was made, before it is written
     for target in ("Exports/people.csv", "people.csv"):

@@ -786,3 +786,40 @@ def test_folding_differs_between_21_and_30() -> None:
     )
     assert problems == []
     assert [card.first("NOTE").text() for card in cards] == ["Av. Corrientes 1234", "Av. Corrientes 1234"]
+
+
+def test_apple_year_1604_means_no_year_with_or_without_the_parameter(
+    cli, vault_dir: Path, tmp_path: Path
+) -> None:
+    cards = [
+        ("With Param", "BDAY;X-APPLE-OMIT-YEAR=1604:1604-03-14"),
+        ("Without Param", "BDAY:1604-07-01"),
+        ("Basic Form", "BDAY:16041231"),
+        ("Real Year", "BDAY:1954-07-01"),
+    ]
+    path = tmp_path / "apple.vcf"
+    path.write_text(
+        crlf(
+            [
+                line
+                for name, bday in cards
+                for line in ("BEGIN:VCARD", "VERSION:3.0", f"FN:{name}", bday, "END:VCARD")
+            ]
+        ),
+        encoding="utf-8",
+    )
+    vcf = str(path)
+    assert cli("import", "vcard", vcf, "--apply").exit_code == 0
+    birthdays = {
+        name: (vault_dir / "People" / f"{name}.md")
+        .read_text(encoding="utf-8")
+        .split("birthday: ")[1]
+        .split("\n")[0]
+        for name in ("With Param", "Without Param", "Basic Form", "Real Year")
+    }
+    assert birthdays == {
+        "With Param": '"--03-14"',
+        "Without Param": '"--07-01"',
+        "Basic Form": '"--12-31"',
+        "Real Year": "1954-07-01",
+    }

@@ -82,8 +82,8 @@ def _shown(value: Any) -> str:
 
 
 @dataclass
-class _Target:
-    """An existing person's note being merged into (maybe by several records)."""
+class Target:
+    """An existing note being added to (maybe by several records)."""
 
     snapshot: Snapshot
     text: str
@@ -109,8 +109,9 @@ class ImportPlan:
     rows: list[ImportRow]
     threshold: int
     creates: list[_NewPerson] = field(default_factory=list)
-    targets: dict[str, _Target] = field(default_factory=dict)
+    targets: dict[str, Target] = field(default_factory=dict)
     photos: dict[str, bytes] = field(default_factory=dict)
+    new_notes: dict[str, str] = field(default_factory=dict)  # path -> text (meeting notes)
     applied: bool = False
 
     def counts(self) -> dict[str, int]:
@@ -250,15 +251,12 @@ class _Planner:
         self._plan_photo(person.contact, found.path, row)
 
     def _merge_existing(self, contact: Contact, found: Match) -> None:
-        target = self.plan.targets.get(found.path)
-        if target is None:
-            snapshot = self.workspace.vault.read(found.path)
-            try:
-                text = decode_note(found.path, snapshot.data)
-            except NoteParseError as err:
-                self._row(SKIP, contact, path=found.path, matched_by=found.how, reason=f"{err}; not merged")
-                return
-            target = _Target(snapshot, text, self.matcher.names[found.path])
+        target = self.plan.targets.get(found.path) or read_target(
+            self.workspace, found.path, self.matcher.names[found.path]
+        )
+        if isinstance(target, str):
+            self._row(SKIP, contact, path=found.path, matched_by=found.how, reason=f"{target}; not merged")
+            return
         try:
             note = parse_text(found.path, target.text, self.config)
         except NoteParseError as err:
@@ -300,6 +298,15 @@ class _Planner:
             row.action = MERGE
 
 
+def read_target(workspace: Workspace, path: str, name: str) -> Target | str:
+    """A note read to be added to, or why it cannot be."""
+    snapshot = workspace.vault.read(path)
+    try:
+        return Target(snapshot, decode_note(path, snapshot.data), name)
+    except NoteParseError as err:
+        return str(err)
+
+
 def plan_import(
     workspace: Workspace,
     contacts: Iterable[Contact],
@@ -337,7 +344,7 @@ def apply_import(workspace: Workspace, plan: ImportPlan) -> None:
             raise RefusedWrite(
                 f"merging into {path} would make it unreadable ({err}); nothing was written"
             ) from None
-    total = len(plan.targets) + len(plan.creates) + len(plan.photos)
+    total = len(plan.targets) + len(plan.creates) + len(plan.photos) + len(plan.new_notes)
     written: list[str] = []
     try:
         for path, target in plan.targets.items():
@@ -361,6 +368,9 @@ def apply_import(workspace: Workspace, plan: ImportPlan) -> None:
         for photo_path, data in plan.photos.items():
             workspace.vault.write(photo_path, data, None)
             written.append(photo_path)
+        for note_path, text in plan.new_notes.items():
+            workspace.vault.write(note_path, text.encode("utf-8"), None)
+            written.append(note_path)
     except VaultkitError as err:
         if not written:
             raise
@@ -368,7 +378,9 @@ def apply_import(workspace: Workspace, plan: ImportPlan) -> None:
             err, written, total, "Run the same import again to finish it: what is written is kept."
         ) from None
     finally:  # (new notes are in the index already: add_person puts them there)
-        workspace.index.update_paths([path for path in written if path in plan.targets])
+        workspace.index.update_paths(
+            [path for path in written if path in plan.targets or path in plan.new_notes]
+        )
     plan.applied = True
 
 

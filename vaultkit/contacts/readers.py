@@ -47,6 +47,7 @@ _MONTHS = {
     )
     for name in names
 }  # fmt: skip
+APPLE_NO_YEAR = "1604"
 _CREDENTIALS_RE = re.compile(r"(?:\s*,\s*[A-Z][A-Za-z.]{1,7})+\s*$")
 
 
@@ -67,7 +68,10 @@ def _tags_from(labels: Iterable[str]) -> list[str]:
 
 
 def parse_contact_birthday(text: str, omit_year: bool = False) -> str:
-    """`1985-04-12`, `19850412`, `--0412`, `--04-12` (a time part is ignored) -> spec form; else ValueError."""
+    """`1985-04-12`, `19850412`, `--0412`, `--04-12` (a time part is ignored) -> spec form; else ValueError.
+
+    Apple's year 1604 means "no year": `1604-04-12` -> `--04-12`.
+    """
     value = text.strip()
     if not value:
         raise ValueError("empty birthday")
@@ -77,7 +81,8 @@ def parse_contact_birthday(text: str, omit_year: bool = False) -> str:
     if not match:
         raise ValueError(f"birthday {text.strip()!r} is not a date")
     groups = match.groups()
-    if len(groups) == 2 or omit_year:
+    # Apple writes year 1604 for "no year", with or without X-APPLE-OMIT-YEAR=1604.
+    if len(groups) == 2 or omit_year or groups[0] == APPLE_NO_YEAR:
         month, day = groups[-2:]
         return str(parse_birthday(f"--{month}-{day}"))
     return str(parse_birthday(f"{groups[0]}-{groups[1]}-{groups[2]}"))
