@@ -56,11 +56,21 @@ def _run_import(
     tags: list[str] | None,
     as_json: bool,
     photos: bool = False,
+    columns: list[str] | None = None,
 ) -> None:
     from vaultkit.contacts.plan import run_import
 
     workspace = settings_of(ctx).workspace()
-    plan = run_import(workspace, kind, files, apply=apply, cadence=cadence, tags=tags or [], photos=photos)
+    plan = run_import(
+        workspace,
+        kind,
+        files,
+        apply=apply,
+        cadence=cadence,
+        tags=tags or [],
+        photos=photos,
+        columns=columns or [],
+    )
     if as_json:
         print_json(plan.to_json())
         return
@@ -71,6 +81,8 @@ def _print_plan(plan: "ImportPlan", matched: str | None = None) -> None:
     from rich.text import Text
 
     out = console()
+    if plan.columns:
+        typer.echo("Columns: " + ", ".join(f"{column} → {key}" for column, key in plan.columns.items()))
     grid = table("Action", "Name", "From", "What and why")
     for row in plan.rows:
         details = [row.reason]
@@ -144,6 +156,36 @@ def import_google(
     Example: vault import google ~/Downloads/contacts.csv --apply
     """
     _run_import(ctx, "google", [file], apply, cadence, tag, as_json)
+
+
+@import_app.command("csv")
+@handle_errors
+def import_csv(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="Any spreadsheet saved as CSV, with a header line.")],
+    columns: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            help="Say what a column is (repeatable): COLUMN=KEY, KEY one of name, first_name, last_name, "
+            "aliases, email, phone, company, role, birthday, location, tags, notes, last_contact, met, "
+            "website, ignore.",
+        ),
+    ] = None,
+    apply: ApplyOption = False,
+    cadence: CadenceOption = None,
+    tag: TagOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Import any spreadsheet (UpHabit, Monica, a Notion table): a dry run, unless --apply.
+
+    Common headers are mapped on their own (name or first/last name, email, phone,
+    company or organisation, title, birthday, tags or groups, notes, last contacted,
+    met); the dry run shows the mapping, and --map fixes it.
+
+    Example: vault import csv ~/Downloads/uphabit.csv --map "Circle=tags" --apply
+    """
+    _run_import(ctx, "csv", [file], apply, cadence, tag, as_json, columns=columns)
 
 
 @import_app.command("calendar")

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from vaultkit.contacts.ics import PRODID
+from vaultkit.contacts.records import name_parts
 from vaultkit.contacts.vcard import content_line, escape
 from vaultkit.dates import parse_birthday
 from vaultkit.errors import RefusedWrite, UsageError, VaultGone, WriteFailed
@@ -33,14 +34,6 @@ def _texts(value: Any) -> list[str]:
 
 
 # -- vCard 4.0 -------------------------------------------------------------------------------
-def _split_name(name: str) -> tuple[str, str]:
-    """(family, given) for the N property: the last word is the family name, a guess vCard needs."""
-    words = name.split()
-    if len(words) < 2:
-        return name, ""
-    return words[-1], " ".join(words[:-1])
-
-
 def _vcard_birthday(text: str) -> str | None:
     try:
         birthday = parse_birthday(text)
@@ -57,7 +50,8 @@ def person_vcard(person: Person) -> str:
     lines = ["BEGIN:VCARD\r\n", "VERSION:4.0\r\n", content_line("PRODID", escape(PRODID))]
     lines.append(content_line("UID", f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'vaultkit:' + person.path)}"))
     lines.append(content_line("FN", escape(person.name)))
-    family, given = _split_name(person.name)
+    texts = {key: " ".join(_texts(fields.get(key))[:1]) for key in ("family_name", "given_name")}
+    family, given = name_parts(person.name, texts["family_name"], texts["given_name"])
     lines.append(content_line("N", f"{escape(family)};{escape(given)};;;"))
     if person.aliases:
         lines.append(content_line("NICKNAME", ",".join(escape(a) for a in person.aliases)))

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from vaultkit.contacts.matching import NAME_THRESHOLD, Match, Matcher
-from vaultkit.contacts.readers import READERS
+from vaultkit.contacts.readers import READERS, parse_mapping, read_spreadsheet
 from vaultkit.contacts.records import (
     CREATE,
     MERGE,
@@ -28,6 +28,7 @@ from vaultkit.contacts.records import (
     as_texts,
     email_key,
     make_tag,
+    name_parts,
     phone_compare_key,
     same_value,
     text_key,
@@ -112,6 +113,7 @@ class ImportPlan:
     targets: dict[str, Target] = field(default_factory=dict)
     photos: dict[str, bytes] = field(default_factory=dict)
     new_notes: dict[str, str] = field(default_factory=dict)  # path -> text (meeting notes)
+    columns: dict[str, str] = field(default_factory=dict)  # `vault import csv`: column -> key
     applied: bool = False
 
     def counts(self) -> dict[str, int]:
@@ -123,13 +125,16 @@ class ImportPlan:
 
     def to_json(self) -> dict[str, Any]:
         """JSON form (`vault import ... --json`)."""
-        return {
+        shown: dict[str, Any] = {
             "applied": self.applied,
             "name_threshold": self.threshold,
             "phone_digits": PHONE_DIGITS,
             "counts": self.counts(),
             "rows": [row.to_json() for row in self.rows],
         }
+        if self.columns:
+            shown["columns"] = self.columns
+        return shown
 
 
 class _Planner:
@@ -266,6 +271,14 @@ class _Planner:
         incoming = contact.fields()
         if self.cadence and "cadence" not in incoming:
             incoming["cadence"] = self.cadence
+        if "family_name" in incoming or "given_name" in incoming:
+            have = {k: " ".join(as_texts(note.fields.get(k))[:1]) for k in ("family_name", "given_name")}
+            if name_parts(note.name, have["family_name"], have["given_name"]) == (
+                contact.family_name,
+                contact.given_name,
+            ):  # the note already says it (or the guess does): nothing to add
+                incoming.pop("family_name", None)
+                incoming.pop("given_name", None)
         if name_key(contact.name) not in {name_key(n) for n in (note.name, *note.aliases)}:
             differences.append(f"name: the note is {note.name!r}; the file calls them {contact.name!r}")
         for key, value in incoming.items():
@@ -392,8 +405,12 @@ def run_import(
     cadence: str | None = None,
     tags: Sequence[str] = (),
     photos: bool = False,
+    columns: Sequence[str] = (),
 ) -> ImportPlan:
-    """Read the files, plan the import, and write it when `apply` is set."""
+    """Read the files, plan the import, and write it when `apply` is set.
+
+    `columns` are `vault import csv`'s `--map COLUMN=KEY` options.
+    """
     if cadence is not None:
         from vaultkit.dates import parse_cadence
 
@@ -401,17 +418,23 @@ def run_import(
             parse_cadence(cadence)
         except ValueError as err:
             raise UsageError(f"--cadence: {err}") from None
-    reader = READERS[kind]
     contacts: list[Contact] = []
     skipped: list[ImportRow] = []
+    mapping: dict[str, str] = {}
+    overrides = parse_mapping(columns) if kind == "csv" else {}
     for path in files:
-        found, bad = reader(Path(path))
+        if kind == "csv":
+            found, bad, used = read_spreadsheet(Path(path), overrides)
+            mapping.update(used)
+        else:
+            found, bad = READERS[kind](Path(path))
         contacts.extend(found)
         skipped.extend(bad)
     sources = [Path(path).name for path in files]
     plan = plan_import(
         workspace, contacts, skipped, cadence=cadence, tags=tags, photos=photos, sources=sources
     )
+    plan.columns = mapping
     if apply:
         apply_import(workspace, plan)
     return plan
