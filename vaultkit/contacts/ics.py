@@ -18,7 +18,7 @@ import datetime as dt
 import hashlib
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -252,7 +252,12 @@ def sync_vdir(workspace: Workspace, folder: Path, days: int = 90) -> VdirReport:
             if old == data or _without_stamp(old) == _without_stamp(data):
                 report.unchanged += 1
                 continue
-        _write(write_file, target, data, folder)
+        try:
+            # Each file is still swapped in whole; a crash may lose the newest contents,
+            # which the next run finds different and writes again.
+            write_file(target, data, durable=False)
+        except OSError as err:
+            raise WriteFailed(str(folder / name), err.strerror or str(err), "it was not written") from None
         report.written.append(name)
     for name in sorted(present - wanted):
         try:
@@ -262,11 +267,6 @@ def sync_vdir(workspace: Workspace, folder: Path, days: int = 90) -> VdirReport:
         except OSError as err:
             raise WriteFailed(str(folder / name), err.strerror or str(err), "it was not removed") from None
         report.removed.append(name)
+    if report.written or report.removed:
+        os.sync()  # every file written above, in one flush instead of one fsync a file
     return report
-
-
-def _write(write_file: Callable[[Path, bytes], None], target: Path, data: bytes, folder: Path) -> None:
-    try:
-        write_file(target, data)
-    except OSError as err:
-        raise WriteFailed(str(folder / target.name), err.strerror or str(err), "it was not written") from None

@@ -121,7 +121,9 @@ def temp_name(target: Path) -> str:
     return f".{stem}{tail}"
 
 
-def make_temp(target: Path, data: bytes | Iterable[bytes], mode: int) -> tuple[Path, int]:
+def make_temp(
+    target: Path, data: bytes | Iterable[bytes], mode: int, durable: bool = True
+) -> tuple[Path, int]:
     """Write `data` (bytes, or chunks of them as they are made) to a new temp file beside
     `target`, fsync'ed, with `mode`, and locked.
 
@@ -142,7 +144,8 @@ def make_temp(target: Path, data: bytes | Iterable[bytes], mode: int) -> tuple[P
             view = memoryview(chunk)
             while view:
                 view = view[os.write(fd, view) :]
-        os.fsync(fd)
+        if durable:
+            os.fsync(fd)
         # The temp file is private (0600) until now; a note gets the mode the user's other
         # files get: the old file's, or for a new one what the umask allows.
         os.fchmod(fd, mode) if hasattr(os, "fchmod") else os.chmod(temp, mode)
@@ -166,7 +169,11 @@ def new_file_mode() -> int:
 
 
 def write_file(
-    target: Path, data: bytes | Iterable[bytes], mode: int | None = None, exclusive: bool = False
+    target: Path,
+    data: bytes | Iterable[bytes],
+    mode: int | None = None,
+    exclusive: bool = False,
+    durable: bool = True,
 ) -> None:
     """Put a file holding `data` (bytes or chunks) at `target` in one step: a temp file beside
     it, fsync'ed, renamed.
@@ -175,13 +182,15 @@ def write_file(
     the umask allows. `exclusive`: raise FileExistsError when a file is there, even one that
     appears meanwhile, instead of replacing it. The caller checks for conflicts: this
     writer only makes the write atomic (a note's stale check is `replace_checked`).
+    `durable=False` skips the fsync, for files made again from the notes (a vdir of 100,000
+    events would spend minutes in fsync); the caller fsyncs their folder once at the end.
     """
     if mode is None:
         try:
             mode = os.stat(target).st_mode & 0o7777
         except FileNotFoundError:
             mode = new_file_mode()
-    temp, fd = make_temp(target, data, mode)
+    temp, fd = make_temp(target, data, mode, durable)
     try:
         if not exclusive:
             os.replace(temp, target)

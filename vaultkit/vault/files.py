@@ -487,7 +487,11 @@ def init_vault(root: Path) -> list[str]:
         outcome = f"made so far: {', '.join(made)}" if made else "nothing was made"
         raise WriteFailed(str(err.filename or root), err.strerror or str(err), outcome) from None
     vault = Vault(root, config)
-    for name, content in ((CONFIG_NAME, _CONFIG_TEMPLATE), (".gitignore", _GITIGNORE)):
+    import uuid
+
+    # A new vault gets its id at once, before a second device could make another.
+    config_text = with_vault_id(_CONFIG_TEMPLATE, uuid.uuid4().hex)
+    for name, content in ((CONFIG_NAME, config_text), (".gitignore", _GITIGNORE)):
         if not (root / name).exists():
             vault.write(name, content.encode("utf-8"), None)
             made.append(name)
