@@ -466,9 +466,10 @@ class Workspace:
         snapshot, note_text = self._read_note(rel_path)
         return snapshot, self.logged_text(rel_path, note_text, entry, when)
 
-    def logged_text(self, rel_path: str, note_text: str, entry: str, when: dt.date) -> str:
-        """A note's text with the Log line `entry` added (as its first entry), and with
-        `write_last_contact` its `last_contact` moved on to `when` (spec: `vault log`)."""
+    def logged_text(self, rel_path: str, note_text: str, entry: str | Sequence[str], when: dt.date) -> str:
+        """A note's text with the Log line `entry` (or several, newest first) added as its
+        first entries, and with `write_last_contact` its `last_contact` moved on to `when`,
+        the newest entry's date (spec: `vault log`)."""
         from vaultkit.notes.edit import add_log_entry, set_front_matter_value
         from vaultkit.notes.parse import parse_text
 

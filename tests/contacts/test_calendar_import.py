@@ -311,3 +311,34 @@ def test_max_attendees_and_bad_input(cli, people: Path, calendars: Path, tmp_pat
     nothing = cli("import", "calendar", str(empty))
     assert nothing.exit_code == 2
     assert nothing.stderr == f"vault: no .ics files in {empty}\n"
+
+
+def test_a_rule_that_never_stops_is_cut_off(cli, people: Path, tmp_path: Path) -> None:
+    spam = tmp_path / "spam.ics"
+    spam.write_text(
+        crlf("""
+BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//hostile//EN
+BEGIN:VEVENT
+UID:spam
+DTSTART:20000101T090000Z
+RRULE:FREQ=DAILY
+SUMMARY:Stand-up
+ATTENDEE;CN=Kwame Mensah:mailto:kwame@example.com
+END:VEVENT
+END:VCALENDAR
+"""),
+        encoding="utf-8",
+    )
+    result = cli("import", "calendar", str(spam), "--apply", "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["counts"] == {"create": 0, "merge": 5000, "unchanged": 0, "skip": 1}
+    assert [row["reason"] for row in report["rows"] if row["action"] == "skip"] == [
+        "event spam happened more than 5,000 times; those from 2013-09-09 on are left out"
+    ]
+    log = (people / "People" / "Kwame Mensah.md").read_text(encoding="utf-8").split("## Log\n")[1]
+    entries = log.splitlines()
+    assert len(entries) == 5000
+    assert entries[0] == "- 2013-09-08 meeting: Stand-up" and entries[-1] == "- 2000-01-01 meeting: Stand-up"

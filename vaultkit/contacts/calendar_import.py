@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,8 @@ from vaultkit.vault.names import safe_file_stem
 from vaultkit.workspace import Workspace
 
 MAX_ATTENDEES = 8
+MAX_OCCURRENCES = 5_000
+"""Past occurrences of one event read at most (a daily meeting for thirteen years)."""
 CHANNEL = "meeting"
 """The channel of the Log entries an import writes (`- 2026-11-20 meeting: Roadmap review`)."""
 _NOT_PEOPLE = {"ROOM", "RESOURCE", "UNKNOWN"}
@@ -125,6 +127,21 @@ def _event_lines(text: str) -> dict[str, int]:
     return lines
 
 
+def _by_uid(calendar: Any) -> Iterator[tuple[str, Any]]:
+    """(UID, a calendar of that event's components and the time zones) for each event."""
+    from icalendar import Calendar
+
+    groups: dict[str, list[Any]] = {}
+    for number, event in enumerate(calendar.walk("VEVENT")):
+        groups.setdefault(str(event.get("UID", "")) or f"#{number}", []).append(event)
+    zones = calendar.walk("VTIMEZONE")
+    for uid, events in groups.items():
+        group = Calendar()
+        for component in [*zones, *events]:
+            group.add_component(component)
+        yield uid, group
+
+
 def _files(path: Path) -> list[Path]:
     full = path.expanduser()
     if full.is_dir():
@@ -151,6 +168,7 @@ def read_calendar(path: Path, today: dt.date) -> tuple[list[Occurrence], list[Oc
     lines = _event_lines(text)
     past: list[Occurrence] = []
     future: list[Occurrence] = []
+    bad: list[ImportRow] = []
     for calendar in calendars:
 
         def occurrence(event: Any, day: dt.date) -> Occurrence:
@@ -164,11 +182,25 @@ def read_calendar(path: Path, today: dt.date) -> tuple[list[Occurrence], list[Oc
             )
 
         try:
-            expanded = recurring_ical_events.of(calendar).between(_EARLIEST, today + dt.timedelta(days=1))
-            for event in expanded:
-                day = _day(event.decoded("DTSTART", None))
-                if day is not None and day <= today:
+            for uid, group in _by_uid(calendar):
+                # One event at a time, in the order its occurrences start: stop at today, or
+                # at a bound a hostile rule (FREQ=SECONDLY since 1900) would pass at once.
+                count = 0
+                for event in recurring_ical_events.of(group).after(_EARLIEST):
+                    day = _day(event.decoded("DTSTART", None))
+                    if day is None:
+                        continue
+                    if day > today:
+                        break
+                    if count == MAX_OCCURRENCES:
+                        reason = (
+                            f"event {uid} happened more than {MAX_OCCURRENCES:,} times; "
+                            f"those from {day} on are left out"
+                        )
+                        bad.append(ImportRow(SKIP, "", path.name, lines.get(uid), reason=reason))
+                        break
                     past.append(occurrence(event, day))
+                    count += 1
         except Exception as err:  # a broken rule or date: the library's errors have no common base
             row = ImportRow(SKIP, "", path.name, None, reason=f"cannot expand its events: {err}")
             return [], [], [row]
@@ -178,7 +210,7 @@ def read_calendar(path: Path, today: dt.date) -> tuple[list[Occurrence], list[Oc
             day = _day(event.decoded("DTSTART", None))
             if day is not None and day > today:
                 future.append(occurrence(event, day))
-    return past, future, []
+    return past, future, bad
 
 
 @dataclass
@@ -220,6 +252,7 @@ class _CalendarPlanner:
                 as_texts(person.fields.get("phone")),
             )
         self._logged: dict[str, set[tuple[dt.date, str]]] = {}
+        self._entries: dict[str, tuple[str, list[tuple[dt.date, str]]]] = {}  # path -> name, entries
 
     def row(self, action: str, occurrence: Occurrence, reason: str, **kwargs: Any) -> ImportRow:
         row = ImportRow(
@@ -278,18 +311,30 @@ class _CalendarPlanner:
             key = (occurrence.day, " ".join(entry_text.split()).casefold())
             if key in logged:
                 continue
-            target = self.plan.targets.get(person.path) or read_target(
-                self.workspace, person.path, person.name
-            )
-            if isinstance(target, str):
-                self.row(SKIP, occurrence, f"{target}; not logged", path=person.path)
-                continue
             entry = f"- {occurrence.day.isoformat()} {CHANNEL}: {entry_text}"
-            target.text = self.workspace.logged_text(person.path, target.text, entry, occurrence.day)
-            self.plan.targets[person.path] = target
+            self._entries.setdefault(person.path, (person.name, []))[1].append((occurrence.day, entry))
             logged.add(key)
             adds.append(f"Log of {person.name}")
         self.row(MERGE if adds else UNCHANGED, occurrence, reason, adds=adds)
+
+    def write_entries(self) -> None:
+        """Put each person's new entries into their note's text at once, newest first: one
+        edit a note however many meetings (entry by entry, a daily stand-up would be quadratic)."""
+        for path, (name, entries) in sorted(self._entries.items()):
+            entries.sort(key=lambda e: e[0], reverse=True)
+            target = read_target(self.workspace, path, name)
+            try:
+                if isinstance(target, str):
+                    raise VaultkitError(target)
+                lines = [entry for _, entry in entries]
+                target.text = self.workspace.logged_text(path, target.text, lines, entries[0][0])
+                self.plan.targets[path] = target
+            except VaultkitError as err:  # a note that cannot take the entries: the rest go on
+                for row in self.plan.rows:
+                    if f"Log of {name}" in row.adds:
+                        row.adds.remove(f"Log of {name}")
+                        row.differences.append(f"{err}; not logged for {name}")
+                        row.action = MERGE if row.adds else SKIP
 
     def _logged_of(self, path: str) -> set[tuple[dt.date, str]]:
         if path not in self._logged:
@@ -350,5 +395,6 @@ def plan_calendar(
             planner.add(occurrence)
         for occurrence in sorted(future, key=lambda o: (o.day, o.line)):
             planner.row(SKIP, occurrence, "in the future")
+    planner.write_entries()
     _dropped_empty(planner.plan)
     return planner.plan
