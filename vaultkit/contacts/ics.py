@@ -267,6 +267,7 @@ def sync_vdir(workspace: Workspace, folder: Path, days: int = 90) -> VdirReport:
         except OSError as err:
             raise WriteFailed(str(folder / name), err.strerror or str(err), "it was not removed") from None
         report.removed.append(name)
-    if report.written or report.removed:
-        os.sync()  # every file written above, in one flush instead of one fsync a file
+    flush = getattr(os, "sync", None)  # (POSIX)
+    if flush is not None and (report.written or report.removed):
+        flush()  # every file written above, in one flush instead of one fsync a file
     return report
