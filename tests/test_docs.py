@@ -23,6 +23,7 @@ PAGES = {
     "meetings-and-review.md": "meetings-and-review",
     "sync.md": "sync",
     "import-export.md": "import-export",
+    "calendar.md": "calendar",
     "insights.md": "insights",
     "assistants.md": "assistants",
     "obsidian.md": "obsidian",

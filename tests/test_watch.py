@@ -588,3 +588,25 @@ def test_the_watcher_moves_last_contact_forward_when_derived(watch: Any, vault_d
     run.settle()
     assert ada.read_text(encoding="utf-8") == person("Ada Lovelace", last="2026-11-20")
     assert due_names(vault_dir) == []
+
+
+def test_the_watcher_keeps_the_views_vdir_in_step(watch, cli, vault_dir: Path, tmp_path: Path) -> None:
+    vdir = tmp_path / "calendar"
+    (vault_dir / "vaultkit.toml").write_text(f'[views]\nnetwork = ""\nvdir = "{vdir}"\n', encoding="utf-8")
+    write_note(vault_dir, "People/Ada Lovelace.md", person("Ada Lovelace", last="2026-10-02"))
+
+    def reach_out_starts() -> list[str]:
+        return sorted(
+            line
+            for path in vdir.glob("*@vaultkit.ics")
+            for line in path.read_text(encoding="utf-8").splitlines()
+            if line.startswith("DTSTART")
+        )
+
+    run = watch(slow_views_every=0.0)
+    assert reach_out_starts() == ["DTSTART;VALUE=DATE:20261122"]  # overdue: rings today
+    assert "Due.md, vdir updated" in run.lines[0]
+    assert cli("log", "Ada", "coffee").exit_code == 0
+    wait_for(lambda: reach_out_starts() == ["DTSTART;VALUE=DATE:20261222"], what="Ada's reach-out to move")
+    run.settle()
+    assert run.errors == []

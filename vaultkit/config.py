@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -37,6 +38,8 @@ class Config:
     ask_follow_up: str = "2w"  # an ask with no answer this long after it earns one gentle follow-up
     stats_dimensions: tuple[str, ...] = ("location", "company", "tags")
     daily_reachouts: bool = False
+    # Makes calendar UIDs unique to this vault and the same on every device that syncs it.
+    vault_id: str = ""
     warnings: tuple[str, ...] = field(default=(), compare=False)
 
     def fingerprint(self) -> str:
@@ -68,8 +71,9 @@ _STRING_KEYS = {
 }  # fmt: skip
 _TOP_KEYS = _STRING_KEYS | {
     "exclude", "default_cadence", "write_last_contact", "cadence_by_tag", "views", "goals",
-    "stats", "daily",
+    "stats", "daily", "vault_id",
 }  # fmt: skip
+_VAULT_ID_RE = re.compile(r"[A-Za-z0-9-]{8,64}")
 
 
 def _string(key: str, value: Any) -> str:
@@ -133,6 +137,12 @@ def config_from_dict(data: dict[str, Any]) -> Config:
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise ConfigError(f"{CONFIG_NAME}: exclude must be a list of glob strings")
             values[key] = tuple(value)
+        elif key == "vault_id":
+            if not isinstance(value, str) or not _VAULT_ID_RE.fullmatch(value):
+                raise ConfigError(
+                    f"{CONFIG_NAME}: vault_id must be 8 to 64 letters, digits or dashes, not {value!r}"
+                )
+            values[key] = value
         elif key == "default_cadence":
             values[key] = _cadence(key, value)
         elif key == "write_last_contact":
@@ -185,6 +195,15 @@ def config_from_dict(data: dict[str, Any]) -> Config:
                 else:
                     values["daily_reachouts"] = target
     return Config(**values, warnings=tuple(warnings))
+
+
+def with_vault_id(text: str, vault_id: str) -> str:
+    """`vaultkit.toml`'s text with a `vault_id` line added at its top (a key there is always
+    top-level, whatever tables follow), after a byte-order mark if there is one."""
+    bom = "\ufeff" if text.startswith("\ufeff") else ""
+    newline = "\r\n" if "\r\n" in text else "\n"
+    line = f'vault_id = "{vault_id}"  # calendar UIDs: keep it, and the same on every device{newline}'
+    return bom + line + text[len(bom) :]
 
 
 CONFIG_KEYS = tuple(f.name for f in fields(Config))

@@ -33,7 +33,7 @@ from vaultkit.model import Problem
 from vaultkit.quick import advance_last_contacts
 from vaultkit.vault.files import Vault
 from vaultkit.vault.names import is_utf8, shown_name
-from vaultkit.views.builtin import render_views
+from vaultkit.views.builtin import VDIR, render_views
 from vaultkit.workspace import Workspace
 
 DEBOUNCE_S = 0.15  # quiet time after the last event (an editor's save is a few events in ms)
@@ -444,6 +444,10 @@ class Watcher:
                 for ref in advance_last_contacts(workspace):
                     update.views_written.append(f"{ref.path} (last_contact)")
                 for view in render_views(workspace, None if every else FAST_VIEWS):
+                    if view.name == VDIR:  # a folder of events, often outside the vault
+                        if view.written:
+                            update.views_written.append(VDIR)
+                        continue
                     if view.written:
                         update.views_written.append(view.path)
                         written = (self.vault.root / view.path).read_bytes()

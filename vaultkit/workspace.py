@@ -202,6 +202,10 @@ class Workspace:
         return self.index.people_prefixed(sorted({key, fold_accents(key)}), limit=0)[0] > 0
 
     # -- reading -----------------------------------------------------------------------
+    def vault_id(self) -> str:
+        """The vault's id (calendar UIDs), written into vaultkit.toml the first time it is needed."""
+        return self.vault.vault_id()
+
     def people(self, with_fields: bool = False, field_keys: Sequence[str] | None = None) -> list[Person]:
         """Every person, with their last contact (and their front matter, or those keys of it)."""
         return self.index.people(self.today, with_fields=with_fields, field_keys=field_keys)
@@ -491,9 +495,10 @@ class Workspace:
         snapshot, note_text = self.read_for_edit(rel_path)
         return snapshot, self.with_log_entry(rel_path, note_text, entry, when)
 
-    def with_log_entry(self, rel_path: str, note_text: str, entry: str, when: dt.date) -> str:
-        """A note's text with `entry` first in its Log and, with `write_last_contact`, its
-        `last_contact` moved on to `when` (spec §3 `vault log`)."""
+    def with_log_entry(self, rel_path: str, note_text: str, entry: str | Sequence[str], when: dt.date) -> str:
+        """A note's text with the Log line `entry` (or several, newest first) added as its
+        first entries, and with `write_last_contact` its `last_contact` moved on to `when`,
+        the newest entry's date (spec §3 `vault log`)."""
         from vaultkit.notes.edit import add_log_entry, set_front_matter_value
         from vaultkit.notes.parse import parse_text
 

@@ -53,6 +53,7 @@ def test_init_makes_a_vault_and_is_idempotent(cli: Cli, tmp_path: Path) -> None:
     assert "*.vaultkit-tmp" in (target / ".gitignore").read_text().splitlines()
     config = (target / "vaultkit.toml").read_text()
     assert 'people_dir = "People"' in config
+    assert re.match(r'vault_id = "[0-9a-f]{32}"  # calendar UIDs', config)  # made once, with the vault
     again = cli("init", str(target))
     assert (again.exit_code, again.stdout) == (0, f"{target} is already a vault; nothing changed\n")
     # The new vault works at once.

@@ -299,7 +299,8 @@ def test_an_export_into_a_vault_that_went_away_does_not_make_it_again(
     make_person("Ada Lovelace")
     workspace = Workspace(Vault(vault_dir), tmp_path / "index.sqlite", dt.date(2026, 11, 22))
     workspace.sync()
-    text, _ = run_export(workspace, "csv")
+    chunks, _ = run_export(workspace, "csv")
+    text = b"".join(chunks).decode("utf-8")
     assert "Ada Lovelace" in text
     shutil.rmtree(vault_dir)  # after the export was made, before it is written
     for target in ("Exports/people.csv", "people.csv"):
@@ -319,3 +320,32 @@ def test_export_help_has_examples(cli) -> None:
         result = cli("export", kind, "--help")
         assert result.exit_code == 0
         assert "Example: vault export " + kind in result.stdout
+
+
+def test_names_as_their_owners_write_them(cli, vault_dir: Path, tmp_path: Path, make_person) -> None:
+    cards = tmp_path / "phone.vcf"
+    cards.write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Nguyễn;Văn An;;;\r\nFN:Nguyễn Văn An\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Lovelace;Ada;;;\r\nFN:Ada Lovelace\r\nEND:VCARD\r\n",
+        encoding="utf-8",
+    )
+    assert cli("import", "vcard", str(cards), "--apply").exit_code == 0
+    # The card's structured name is kept where the guess would get it wrong, and only there.
+    an = (vault_dir / "People" / "Nguyễn Văn An.md").read_text(encoding="utf-8")
+    assert an.startswith("---\ntags: [person]\nfamily_name: Nguyễn\ngiven_name: Văn An\n---\n")
+    assert "family_name" not in (vault_dir / "People" / "Ada Lovelace.md").read_text(encoding="utf-8")
+    make_person("Aoife Ní Bhriain")  # nothing says: the guess keeps the particle with the family name
+    make_person("Zhang Wei", family_name="Zhang")  # set by the user: the rest is the given name
+    make_person("Ludwig van Beethoven")
+    exported = tmp_path / "people.vcf"
+    assert cli("export", "vcard", "-o", str(exported)).exit_code == 0
+    names = [line for line in exported.read_text(encoding="utf-8").splitlines() if line.startswith("N:")]
+    assert names == [
+        "N:Lovelace;Ada;;;",
+        "N:Ní Bhriain;Aoife;;;",
+        "N:van Beethoven;Ludwig;;;",
+        "N:Nguyễn;Văn An;;;",
+        "N:Zhang;Wei;;;",
+    ]
+    back = json.loads(cli("import", "vcard", str(exported), "--json").stdout)
+    assert back["counts"] == {"create": 0, "merge": 0, "unchanged": 5, "skip": 0}

@@ -786,3 +786,117 @@ def test_folding_differs_between_21_and_30() -> None:
     )
     assert problems == []
     assert [card.first("NOTE").text() for card in cards] == ["Av. Corrientes 1234", "Av. Corrientes 1234"]
+
+
+def test_apple_year_1604_means_no_year_with_or_without_the_parameter(
+    cli, vault_dir: Path, tmp_path: Path
+) -> None:
+    cards = [
+        ("With Param", "BDAY;X-APPLE-OMIT-YEAR=1604:1604-03-14"),
+        ("Without Param", "BDAY:1604-07-01"),
+        ("Basic Form", "BDAY:16041231"),
+        ("Real Year", "BDAY:1954-07-01"),
+    ]
+    path = tmp_path / "apple.vcf"
+    path.write_text(
+        crlf(
+            [
+                line
+                for name, bday in cards
+                for line in ("BEGIN:VCARD", "VERSION:3.0", f"FN:{name}", bday, "END:VCARD")
+            ]
+        ),
+        encoding="utf-8",
+    )
+    vcf = str(path)
+    assert cli("import", "vcard", vcf, "--apply").exit_code == 0
+    birthdays = {
+        name: (vault_dir / "People" / f"{name}.md")
+        .read_text(encoding="utf-8")
+        .split("birthday: ")[1]
+        .split("\n")[0]
+        for name in ("With Param", "Without Param", "Basic Form", "Real Year")
+    }
+    assert birthdays == {
+        "With Param": '"--03-14"',
+        "Without Param": '"--07-01"',
+        "Basic Form": '"--12-31"',
+        "Real Year": "1954-07-01",
+    }
+
+
+UPHABIT = (
+    "First Name,Last Name,Email,Phone Number,Company,Job Title,Birthday,Groups,Notes,Last Contacted,Met,Colour\r\n"
+    "Kwame,Mensah,KWAME@example.com.gh,,Volta,,,Clients,,2026-11-20 14:03:00,,green\r\n"
+    'Ada,Byron,ada.byron@example.org,+44 7700 900123,Analytical Engines,Mathematician,1815-12-10,"Mentors, Friends",'
+    '"Loves poetry\r\nHorses",2026-10-01,12 Mar 2021,blue\r\n'
+    ",,nobody@example.org,,,,,,,,,\r\n"
+)
+NOTION = (
+    "\ufeffName,E-mail,Organisation,Tags,Last contacted,Circle,Created time\n"
+    'Lucía Fernández,lucia@example.com.ar,Mercado Austral,Mentor,"November 3, 2026",close,2024-05-01T10:00\n'
+)
+
+
+def test_csv_maps_common_headers_and_imports_once(cli, vault_dir: Path, make_person, tmp_path: Path) -> None:
+    make_person("Kwame Mensah", email="kwame@example.com.gh", company="Volta Cold Chain")
+    sheet = tmp_path / "uphabit.csv"
+    sheet.write_text(UPHABIT, encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in (vault_dir / "People").iterdir()}
+    dry = cli("import", "csv", str(sheet))
+    assert dry.exit_code == 0, dry.output
+    assert dry.stdout.splitlines()[0] == (
+        "Columns: First Name → first_name, Last Name → last_name, Email → email, Phone Number → phone, "
+        "Company → company, Job Title → role, Birthday → birthday, Groups → tags, Notes → notes, "
+        "Last Contacted → last_contact, Met → met, Colour → ignore"
+    )
+    assert "1 to create, 1 to merge, 0 unchanged, 1 skipped." in dry.stdout
+    assert {p.name: p.read_bytes() for p in (vault_dir / "People").iterdir()} == before  # a dry run
+    applied = cli("import", "csv", str(sheet), "--apply", "--json")
+    report = json.loads(applied.stdout)
+    assert report["columns"]["Groups"] == "tags"
+    assert [(r["action"], r["name"], r["adds"]) for r in report["rows"]] == [
+        ("merge", "Kwame Mensah", ["tags", "last_contact"]),
+        ("create", "Ada Byron",
+         ["tags", "met", "last_contact", "birthday", "company", "role", "email", "phone", "notes"]),
+        ("skip", "", []),
+    ]  # fmt: skip
+    assert (vault_dir / "People" / "Ada Byron.md").read_text(encoding="utf-8") == (
+        "---\ntags: [person, mentors, friends]\nmet: 2021-03-12\nlast_contact: 2026-10-01\n"
+        "birthday: 1815-12-10\ncompany: Analytical Engines\nrole: Mathematician\nemail: ada.byron@example.org\n"
+        "phone: +44 7700 900123\n---\n# Ada Byron\n\n## Notes\n- Loves poetry\n- Horses\n\n## Log\n"
+    )
+    kwame = (vault_dir / "People" / "Kwame Mensah.md").read_text(encoding="utf-8")
+    assert "company: Volta Cold Chain\n" in kwame and "last_contact: 2026-11-20\n" in kwame
+    after = {p.name: p.read_bytes() for p in (vault_dir / "People").iterdir()}
+    again = json.loads(cli("import", "csv", str(sheet), "--apply", "--json").stdout)
+    assert again["counts"] == {"create": 0, "merge": 0, "unchanged": 2, "skip": 1}
+    assert {p.name: p.read_bytes() for p in (vault_dir / "People").iterdir()} == after
+
+
+def test_csv_map_overrides_and_refusals(cli, vault_dir: Path, tmp_path: Path) -> None:
+    sheet = tmp_path / "notion.csv"
+    sheet.write_text(NOTION, encoding="utf-8")
+    result = cli("import", "csv", str(sheet), "--map", "circle=tags", "--map", "Tags=ignore", "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["columns"] == {
+        "Circle": "tags", "Tags": "ignore", "Name": "name", "E-mail": "email", "Organisation": "company",
+        "Last contacted": "last_contact", "Created time": "ignore",
+    }  # fmt: skip
+    row = report["rows"][0]
+    assert row["adds"] == ["tags", "company", "email"]
+    assert row["differences"] == ["last contact: 'November 3, 2026' is not a date (use YYYY-MM-DD); left out"]
+    bad = cli("import", "csv", str(sheet), "--map", "Circle")
+    assert bad.exit_code == 2
+    assert bad.stderr.startswith("vault: --map 'Circle': use COLUMN=KEY, KEY one of name, first_name")
+    unknown = cli("import", "csv", str(sheet), "--map", "Phone=phone")
+    assert unknown.exit_code == 2
+    assert unknown.stderr.startswith("vault: --map Phone=phone: the file has no column 'Phone'; it has Name,")
+    (tmp_path / "nameless.csv").write_text("Email,Company\na@example.com,X\n", encoding="utf-8")
+    nameless = cli("import", "csv", str(tmp_path / "nameless.csv"))
+    assert nameless.exit_code == 2
+    assert nameless.stderr == (
+        f"vault: {tmp_path / 'nameless.csv'}: no column is a name (Email, Company); "
+        "say which with --map COLUMN=name\n"
+    )

@@ -10,6 +10,7 @@ import typer
 
 from vaultkit.cli import complete
 from vaultkit.cli.app import VaultGroup, app, console, handle_errors, print_json, settings_of, table
+from vaultkit.errors import UsageError
 
 if TYPE_CHECKING:  # the importers (and rapidfuzz) are imported when `vault import` runs
     from vaultkit.contacts.plan import ImportPlan
@@ -57,21 +58,33 @@ def _run_import(
     tags: list[str] | None,
     as_json: bool,
     photos: bool = False,
+    columns: list[str] | None = None,
 ) -> None:
     from vaultkit.contacts.plan import run_import
 
     workspace = settings_of(ctx).workspace()
-    plan = run_import(workspace, kind, files, apply=apply, cadence=cadence, tags=tags or [], photos=photos)
+    plan = run_import(
+        workspace,
+        kind,
+        files,
+        apply=apply,
+        cadence=cadence,
+        tags=tags or [],
+        photos=photos,
+        columns=columns or [],
+    )
     if as_json:
         print_json(plan.to_json())
         return
     _print_plan(plan)
 
 
-def _print_plan(plan: "ImportPlan") -> None:
+def _print_plan(plan: "ImportPlan", matched: str | None = None) -> None:
     from rich.text import Text
 
     out = console()
+    if plan.columns:
+        typer.echo("Columns: " + ", ".join(f"{column} → {key}" for column, key in plan.columns.items()))
     grid = table("Action", "Name", "From", "What and why")
     for row in plan.rows:
         details = [row.reason]
@@ -87,7 +100,8 @@ def _print_plan(plan: "ImportPlan") -> None:
     summary = ", ".join(f"{counts[action]} {words[action]}" for action in words)
     typer.echo(f"{summary}.")
     typer.echo(
-        f"Matched by email, phone (last 9 digits), or a name or alias at least {plan.threshold}% alike "
+        matched
+        or f"Matched by email, phone (last 9 digits), or a name or alias at least {plan.threshold}% alike "
         "(rapidfuzz token_sort_ratio)."
     )
     if not plan.applied:
@@ -146,16 +160,96 @@ def import_google(
     _run_import(ctx, "google", [file], apply, cadence, tag, as_json)
 
 
+@import_app.command("csv")
+@handle_errors
+def import_csv(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="Any spreadsheet saved as CSV, with a header line.")],
+    columns: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            help="Say what a column is (repeatable): COLUMN=KEY, KEY one of name, first_name, last_name, "
+            "aliases, email, phone, company, role, birthday, location, tags, notes, last_contact, met, "
+            "website, ignore.",
+        ),
+    ] = None,
+    apply: ApplyOption = False,
+    cadence: CadenceOption = None,
+    tag: TagOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Import any spreadsheet (UpHabit, Monica, a Notion table): a dry run, unless --apply.
+
+    Common headers are mapped on their own (name or first/last name, email, phone,
+    company or organisation, title, birthday, tags or groups, notes, last contacted,
+    met); the dry run shows the mapping, and --map fixes it.
+
+    Example: vault import csv ~/Downloads/uphabit.csv --map "Circle=tags" --apply
+    """
+    _run_import(ctx, "csv", [file], apply, cadence, tag, as_json, columns=columns)
+
+
+@import_app.command("calendar")
+@handle_errors
+def import_calendar(
+    ctx: typer.Context,
+    files: Annotated[
+        list[Path], typer.Argument(help="One or more .ics files, or folders of them (a vdir, an export).")
+    ],
+    apply: ApplyOption = False,
+    notes: Annotated[
+        bool, typer.Option("--notes", help="One meeting note per event in Meetings/, instead of Log entries.")
+    ] = False,
+    max_attendees: Annotated[
+        int, typer.Option(help="Skip events with more people than this (all-hands, conferences).")
+    ] = 8,
+    me: Annotated[
+        list[str] | None,
+        typer.Option("--me", help="Your email address (repeatable): events you declined are skipped."),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Log the past meetings of a calendar export with the people in your vault: a dry run, unless --apply.
+
+    Attendees are matched by email, then by name; repeating events count each past
+    occurrence. Future, cancelled and declined events, and events with more than
+    --max-attendees people, are skipped with the reason. Importing twice changes nothing.
+
+    Example: vault import calendar ~/Downloads/calendar.ics --me me@example.com --apply
+    """
+    from vaultkit.contacts.calendar_import import plan_calendar
+    from vaultkit.contacts.plan import apply_import
+
+    workspace = settings_of(ctx).workspace()
+    plan = plan_calendar(workspace, files, notes=notes, max_attendees=max_attendees, me=me or [])
+    if apply:
+        apply_import(workspace, plan)
+    if as_json:
+        print_json(plan.to_json())
+        return
+    _print_plan(
+        plan,
+        matched=f"Attendees matched by email, else by a name or alias at least {plan.threshold}% alike "
+        "(rapidfuzz token_sort_ratio).",
+    )
+
+
 def _export(ctx: typer.Context, kind: str, output: Path | None, days: int = 90, raw: bool = False) -> None:
+    import sys
+
     from vaultkit.contacts.exporters import run_export, write_output
 
     workspace = settings_of(ctx).workspace()
-    text, what = run_export(workspace, kind, days=days, raw=raw)
+    chunks, what = run_export(workspace, kind, days=days, raw=raw)
     if output is None:
-        typer.echo(text, nl=False)
+        out = sys.stdout.buffer
+        for chunk in chunks:
+            out.write(chunk)
+        out.flush()
         return
-    written = write_output(workspace, output, text)
-    typer.echo(f"Wrote {what} to {written}")
+    written = write_output(workspace, output, chunks)
+    typer.echo(f"Wrote {what()} to {written}")
 
 
 @export_app.command("ics")
@@ -164,12 +258,39 @@ def export_ics(
     ctx: typer.Context,
     days: Annotated[int, typer.Option(help="Reach-outs coming due within this many days.")] = 90,
     output: OutputOption = None,
+    vdir: Annotated[
+        Path | None,
+        typer.Option(
+            "--vdir",
+            help="Keep this folder in step instead: one .ics file per event, for vdirsyncer or pimsync.",
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="With --vdir: print what changed as JSON.")] = False,
 ) -> None:
     """A calendar of reach-outs and birthdays, with alarms, for your phone to subscribe to.
 
+    With --vdir, a folder of events that vdirsyncer or pimsync carries to any CalDAV
+    calendar: changed events rewritten, events that no longer apply removed.
+
     Example: vault export ics --days 30 -o ~/Calendars/vaultkit.ics
+
+    Example: vault export ics --vdir ~/.local/share/vaultkit/calendar
     """
-    _export(ctx, "ics", output, days=days)
+    if vdir is None:
+        if as_json:
+            raise UsageError("--json goes with --vdir (the calendar itself is the output)")
+        _export(ctx, "ics", output, days=days)
+        return
+    if output is not None:
+        raise UsageError("give -o FILE or --vdir DIR, not both")
+    from vaultkit.contacts.ics import sync_vdir, vdir_folder
+
+    workspace = settings_of(ctx).workspace()
+    report = sync_vdir(workspace, vdir_folder(workspace, vdir), days)
+    if as_json:
+        print_json(report.to_json())
+        return
+    typer.echo(f"{report.folder}: {report.summary()}")
 
 
 @export_app.command("vcard")

@@ -44,7 +44,7 @@ def render(
     if not rendered:
         typer.echo("No views to render: set their paths under [views] in vaultkit.toml.")
     for view in rendered:
-        typer.echo(f"{view.path}: {'updated' if view.written else 'unchanged'}")
+        typer.echo(f"{view.path}: {view.detail or ('updated' if view.written else 'unchanged')}")
 
 
 @app.command()

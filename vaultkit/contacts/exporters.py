@@ -1,39 +1,26 @@
-"""Take people and reminders out: an iCalendar feed, vCard 4.0, CSV and JSON.
+"""Take people out: vCard 4.0, CSV and JSON (the calendar is `vaultkit.contacts.ics`).
 
-Every export is a string that depends only on the vault and "today", so a calendar
-subscribed to the file updates instead of duplicating, and a file synced with the vault
-does not churn. `write_output` writes one atomically wherever the user asks.
+Every export depends only on the vault and "today", so a file synced with the vault does
+not churn. `write_output` writes one atomically wherever the user asks.
 """
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
-import hashlib
 import io
 import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from vaultkit import __version__
+from vaultkit.contacts.ics import PRODID
+from vaultkit.contacts.records import name_parts
 from vaultkit.contacts.vcard import content_line, escape
-from vaultkit.dates import Birthday, parse_birthday
-from vaultkit.due import describe_cadence
+from vaultkit.dates import parse_birthday
 from vaultkit.errors import RefusedWrite, UsageError, VaultGone, WriteFailed
-from vaultkit.model import SOCIAL_KEYS, DueItem, Person
+from vaultkit.model import SOCIAL_KEYS, Person
 from vaultkit.workspace import Workspace
-
-PRODID = f"-//vaultkit//vaultkit {__version__}//EN"
-ALARM_AT = dt.timedelta(hours=9)
-"""Alarms ring at 9:00 on the day of the (all-day) event."""
-
-
-def event_uid(rel_path: str, kind: str) -> str:
-    """A UID that stays the same for a person's note and kind of event, run after run."""
-    digest = hashlib.sha256(f"{rel_path}\n{kind}".encode()).hexdigest()[:32]
-    return f"{digest}@vaultkit"
 
 
 def _texts(value: Any) -> list[str]:
@@ -46,101 +33,7 @@ def _texts(value: Any) -> list[str]:
     return [str(value).strip()] if str(value).strip() else []
 
 
-# -- iCalendar -------------------------------------------------------------------------------
-def _reach_out_text(item: DueItem) -> str:
-    """Why the reach-out, in words that do not change from day to day (no "N days over")."""
-    if item.last_contact:
-        channel = f"{item.last_channel} " if item.last_channel else ""
-        last = f"Last contact: {channel}{item.last_contact.isoformat()}"
-    else:
-        last = "Never contacted"
-    source = "" if item.cadence_source == "own" else f" ({item.cadence_source.replace('tag:', '#')})"
-    due = f"Due {item.due_on.isoformat()}" if item.due_on else "Due now"
-    return f"{last}\nKeep in touch {describe_cadence(item.cadence)}{source}\n{due}\nNote: {item.path}"
-
-
-def _birthday_rule(birthday: Birthday) -> dict[str, Any]:
-    if (birthday.month, birthday.day) == (2, 29):
-        # Feb 29 every year would skip three years in four: ring on the last day of February.
-        return {"freq": "yearly", "bymonth": 2, "bymonthday": -1}
-    return {"freq": "yearly"}
-
-
-def calendar(workspace: Workspace, days: int = 90) -> str:
-    """An iCalendar feed: all-day reach-outs due within `days` (overdue ones today) and yearly birthdays.
-
-    Each event has a 9:00 display alarm and a UID from the note's path and the event's kind.
-    DTSTAMP is "today" at midnight UTC, so the output depends on nothing but the vault and the date.
-    """
-    from icalendar import Alarm, Calendar, Event
-
-    if days < 0:
-        raise UsageError(f"--days {days}: use a number of days, 0 or more")
-    today = workspace.today
-    stamp = dt.datetime(today.year, today.month, today.day, tzinfo=dt.UTC)
-    feed = Calendar()
-    feed.add("prodid", PRODID)
-    feed.add("version", "2.0")
-    feed.add("calscale", "GREGORIAN")
-    feed.add("method", "PUBLISH")
-    feed.add("x-wr-calname", "vaultkit")
-
-    def event(uid: str, start: dt.date, summary: str, description: str, rule: dict[str, Any] | None) -> None:
-        item = Event()
-        item.add("uid", uid)
-        item.add("dtstamp", stamp)
-        item.add("dtstart", start)
-        if start < dt.date.max:
-            item.add("dtend", start + dt.timedelta(days=1))
-        else:  # the calendar's last day has no next day to end on
-            item.add("duration", dt.timedelta(days=1))
-        item.add("summary", summary)
-        item.add("description", description)
-        item.add("transp", "TRANSPARENT")
-        if rule:
-            item.add("rrule", rule)
-        alarm = Alarm()
-        alarm.add("action", "DISPLAY")
-        alarm.add("description", summary)
-        alarm.add("trigger", ALARM_AT)
-        item.add_component(alarm)
-        feed.add_component(item)
-
-    for item in sorted(workspace.due(within=f"{days}d" if days else None), key=lambda i: i.path):
-        start = max(item.due_on or today, today)
-        event(
-            event_uid(item.path, "reach-out"), start, f"Reach out to {item.name}", _reach_out_text(item), None
-        )
-    for person in sorted(workspace.people(), key=lambda p: p.path):
-        if person.archived or not person.birthday:
-            continue
-        birthday = parse_birthday(person.birthday)
-        # A birthday without a year starts in 2000, a leap year, so Feb 29 is a real date;
-        # so does one after today, which no one is born on (`vault check` names it).
-        year = birthday.year
-        if year is not None and dt.date(year, birthday.month, birthday.day) > today:
-            year = None
-        start = dt.date(year or 2000, birthday.month, birthday.day)
-        born = f" (born {year})" if year else ""
-        event(
-            event_uid(person.path, "birthday"),
-            start,
-            f"{person.name}'s birthday",
-            f"{person.name}'s birthday{born}\nNote: {person.path}",
-            _birthday_rule(birthday),
-        )
-    return str(feed.to_ical().decode("utf-8"))
-
-
 # -- vCard 4.0 -------------------------------------------------------------------------------
-def _split_name(name: str) -> tuple[str, str]:
-    """(family, given) for the N property: the last word is the family name, a guess vCard needs."""
-    words = name.split()
-    if len(words) < 2:
-        return name, ""
-    return words[-1], " ".join(words[:-1])
-
-
 def _vcard_birthday(text: str) -> str | None:
     try:
         birthday = parse_birthday(text)
@@ -157,7 +50,8 @@ def person_vcard(person: Person) -> str:
     lines = ["BEGIN:VCARD\r\n", "VERSION:4.0\r\n", content_line("PRODID", escape(PRODID))]
     lines.append(content_line("UID", f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'vaultkit:' + person.path)}"))
     lines.append(content_line("FN", escape(person.name)))
-    family, given = _split_name(person.name)
+    texts = {key: " ".join(_texts(fields.get(key))[:1]) for key in ("family_name", "given_name")}
+    family, given = name_parts(person.name, texts["family_name"], texts["given_name"])
     lines.append(content_line("N", f"{escape(family)};{escape(given)};;;"))
     if person.aliases:
         lines.append(content_line("NICKNAME", ",".join(escape(a) for a in person.aliases)))
@@ -244,15 +138,25 @@ def people_json(workspace: Workspace) -> str:
 EXPORTS = ("ics", "vcard", "csv", "json")
 
 
-def run_export(workspace: Workspace, kind: str, days: int = 90, raw: bool = False) -> tuple[str, str]:
-    """(the export's text, what it holds in words, e.g. `12 events`) for `vault export KIND`.
+def run_export(
+    workspace: Workspace, kind: str, days: int = 90, raw: bool = False
+) -> tuple[Iterable[bytes], Callable[[], str]]:
+    """(the export's bytes, in chunks as they are made; a function saying what they held, e.g.
+    `12 events`, once they are consumed) for `vault export KIND`.
 
-    `raw` keeps CSV cells that start like a formula as written (see `people_csv`).
+    The calendar streams event by event; `raw` keeps CSV cells that start like a formula as
+    written (see `people_csv`).
     """
     if kind == "ics":
-        text = calendar(workspace, days)
-        count = text.count("BEGIN:VEVENT")
-        return text, f"{count} event{'s' if count != 1 else ''}"
+        from vaultkit.contacts.ics import calendar_chunks
+
+        counted: list[int] = []
+
+        def events() -> str:
+            count = counted[0] if counted else 0
+            return f"{count} event{'s' if count != 1 else ''}"
+
+        return calendar_chunks(workspace, days, counted), events
     makers: dict[str, Callable[[Workspace], str]] = {
         "vcard": vcards,
         "csv": lambda ws: people_csv(ws, raw=raw),
@@ -262,12 +166,13 @@ def run_export(workspace: Workspace, kind: str, days: int = 90, raw: bool = Fals
         raise UsageError(f"cannot export {kind!r}; use one of {', '.join(EXPORTS)}")
     text = makers[kind](workspace)
     people = len(workspace.index.names())
-    return text, f"{people} {'person' if people == 1 else 'people'}"
+    return [text.encode("utf-8")], lambda: f"{people} {'person' if people == 1 else 'people'}"
 
 
 # -- writing ---------------------------------------------------------------------------------
-def write_output(workspace: Workspace, target: Path, text: str) -> Path:
-    """Write an export where the user asked, atomically (temp file, fsync, rename).
+def write_output(workspace: Workspace, target: Path, data: str | Iterable[bytes]) -> Path:
+    """Write an export (text, or chunks of bytes as they are made) where the user asked,
+    atomically (temp file, fsync, rename).
 
     The one refusal: a Markdown note inside the vault, which would lose the user's text.
     """
@@ -287,7 +192,7 @@ def write_output(workspace: Workspace, target: Path, text: str) -> Path:
             make_folders_below(root, full.parent)
         else:
             full.parent.mkdir(parents=True, exist_ok=True)
-        write_file(full, text.encode("utf-8"))
+        write_file(full, data.encode("utf-8") if isinstance(data, str) else data)
     except FileNotFoundError as err:
         if inside and not root.is_dir():  # a vault deleted meanwhile stays deleted
             raise VaultGone(

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from vaultkit.contacts.matching import NAME_THRESHOLD, Match, Matcher
-from vaultkit.contacts.readers import READERS
+from vaultkit.contacts.readers import READERS, parse_mapping, read_spreadsheet
 from vaultkit.contacts.records import (
     CREATE,
     MERGE,
@@ -28,6 +28,7 @@ from vaultkit.contacts.records import (
     as_texts,
     email_key,
     make_tag,
+    name_parts,
     phone_compare_key,
     same_value,
     text_key,
@@ -82,8 +83,8 @@ def _shown(value: Any) -> str:
 
 
 @dataclass
-class _Target:
-    """An existing person's note being merged into (maybe by several records)."""
+class Target:
+    """An existing note being added to (maybe by several records)."""
 
     snapshot: Snapshot
     text: str
@@ -109,8 +110,10 @@ class ImportPlan:
     rows: list[ImportRow]
     threshold: int
     creates: list[_NewPerson] = field(default_factory=list)
-    targets: dict[str, _Target] = field(default_factory=dict)
+    targets: dict[str, Target] = field(default_factory=dict)
     photos: dict[str, bytes] = field(default_factory=dict)
+    new_notes: dict[str, str] = field(default_factory=dict)  # path -> text (meeting notes)
+    columns: dict[str, str] = field(default_factory=dict)  # `vault import csv`: column -> key
     applied: bool = False
 
     def counts(self) -> dict[str, int]:
@@ -122,13 +125,16 @@ class ImportPlan:
 
     def to_json(self) -> dict[str, Any]:
         """JSON form (`vault import ... --json`)."""
-        return {
+        shown: dict[str, Any] = {
             "applied": self.applied,
             "name_threshold": self.threshold,
             "phone_digits": PHONE_DIGITS,
             "counts": self.counts(),
             "rows": [row.to_json() for row in self.rows],
         }
+        if self.columns:
+            shown["columns"] = self.columns
+        return shown
 
 
 class _Planner:
@@ -250,15 +256,12 @@ class _Planner:
         self._plan_photo(person.contact, found.path, row)
 
     def _merge_existing(self, contact: Contact, found: Match) -> None:
-        target = self.plan.targets.get(found.path)
-        if target is None:
-            snapshot = self.workspace.vault.read(found.path)
-            try:
-                text = decode_note(found.path, snapshot.data)
-            except NoteParseError as err:
-                self._row(SKIP, contact, path=found.path, matched_by=found.how, reason=f"{err}; not merged")
-                return
-            target = _Target(snapshot, text, self.matcher.names[found.path])
+        target = self.plan.targets.get(found.path) or read_target(
+            self.workspace, found.path, self.matcher.names[found.path]
+        )
+        if isinstance(target, str):
+            self._row(SKIP, contact, path=found.path, matched_by=found.how, reason=f"{target}; not merged")
+            return
         try:
             note = parse_text(found.path, target.text, self.config)
         except NoteParseError as err:
@@ -268,6 +271,14 @@ class _Planner:
         incoming = contact.fields()
         if self.cadence and "cadence" not in incoming:
             incoming["cadence"] = self.cadence
+        if "family_name" in incoming or "given_name" in incoming:
+            have = {k: " ".join(as_texts(note.fields.get(k))[:1]) for k in ("family_name", "given_name")}
+            if name_parts(note.name, have["family_name"], have["given_name"]) == (
+                contact.family_name,
+                contact.given_name,
+            ):  # the note already says it (or the guess does): nothing to add
+                incoming.pop("family_name", None)
+                incoming.pop("given_name", None)
         if name_key(contact.name) not in {name_key(n) for n in (note.name, *note.aliases)}:
             differences.append(f"name: the note is {note.name!r}; the file calls them {contact.name!r}")
         for key, value in incoming.items():
@@ -298,6 +309,15 @@ class _Planner:
         row.adds.append("photo")
         if row.action == UNCHANGED:
             row.action = MERGE
+
+
+def read_target(workspace: Workspace, path: str, name: str) -> Target | str:
+    """A note read to be added to, or why it cannot be."""
+    snapshot = workspace.vault.read(path)
+    try:
+        return Target(snapshot, decode_note(path, snapshot.data), name)
+    except NoteParseError as err:
+        return str(err)
 
 
 def plan_import(
@@ -337,7 +357,7 @@ def apply_import(workspace: Workspace, plan: ImportPlan) -> None:
             raise RefusedWrite(
                 f"merging into {path} would make it unreadable ({err}); nothing was written"
             ) from None
-    total = len(plan.targets) + len(plan.creates) + len(plan.photos)
+    total = len(plan.targets) + len(plan.creates) + len(plan.photos) + len(plan.new_notes)
     written: list[str] = []
     try:
         for path, target in plan.targets.items():
@@ -361,6 +381,9 @@ def apply_import(workspace: Workspace, plan: ImportPlan) -> None:
         for photo_path, data in plan.photos.items():
             workspace.vault.write(photo_path, data, None)
             written.append(photo_path)
+        for note_path, text in plan.new_notes.items():
+            workspace.vault.write(note_path, text.encode("utf-8"), None)
+            written.append(note_path)
     except VaultkitError as err:
         if not written:
             raise
@@ -368,7 +391,9 @@ def apply_import(workspace: Workspace, plan: ImportPlan) -> None:
             err, written, total, "Run the same import again to finish it: what is written is kept."
         ) from None
     finally:  # (new notes are in the index already: add_person puts them there)
-        workspace.index.update_paths([path for path in written if path in plan.targets])
+        workspace.index.update_paths(
+            [path for path in written if path in plan.targets or path in plan.new_notes]
+        )
     plan.applied = True
 
 
@@ -380,8 +405,12 @@ def run_import(
     cadence: str | None = None,
     tags: Sequence[str] = (),
     photos: bool = False,
+    columns: Sequence[str] = (),
 ) -> ImportPlan:
-    """Read the files, plan the import, and write it when `apply` is set."""
+    """Read the files, plan the import, and write it when `apply` is set.
+
+    `columns` are `vault import csv`'s `--map COLUMN=KEY` options.
+    """
     if cadence is not None:
         from vaultkit.dates import parse_cadence
 
@@ -389,17 +418,23 @@ def run_import(
             parse_cadence(cadence)
         except ValueError as err:
             raise UsageError(f"--cadence: {err}") from None
-    reader = READERS[kind]
     contacts: list[Contact] = []
     skipped: list[ImportRow] = []
+    mapping: dict[str, str] = {}
+    overrides = parse_mapping(columns) if kind == "csv" else {}
     for path in files:
-        found, bad = reader(Path(path))
+        if kind == "csv":
+            found, bad, used = read_spreadsheet(Path(path), overrides)
+            mapping.update(used)
+        else:
+            found, bad = READERS[kind](Path(path))
         contacts.extend(found)
         skipped.extend(bad)
     sources = [Path(path).name for path in files]
     plan = plan_import(
         workspace, contacts, skipped, cadence=cadence, tags=tags, photos=photos, sources=sources
     )
+    plan.columns = mapping
     if apply:
         apply_import(workspace, plan)
     return plan

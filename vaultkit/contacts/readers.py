@@ -47,6 +47,7 @@ _MONTHS = {
     )
     for name in names
 }  # fmt: skip
+APPLE_NO_YEAR = "1604"
 _CREDENTIALS_RE = re.compile(r"(?:\s*,\s*[A-Z][A-Za-z.]{1,7})+\s*$")
 
 
@@ -67,7 +68,10 @@ def _tags_from(labels: Iterable[str]) -> list[str]:
 
 
 def parse_contact_birthday(text: str, omit_year: bool = False) -> str:
-    """`1985-04-12`, `19850412`, `--0412`, `--04-12` (a time part is ignored) -> spec form; else ValueError."""
+    """`1985-04-12`, `19850412`, `--0412`, `--04-12` (a time part is ignored) -> spec form; else ValueError.
+
+    Apple's year 1604 means "no year": `1604-04-12` -> `--04-12`.
+    """
     value = text.strip()
     if not value:
         raise ValueError("empty birthday")
@@ -77,7 +81,8 @@ def parse_contact_birthday(text: str, omit_year: bool = False) -> str:
     if not match:
         raise ValueError(f"birthday {text.strip()!r} is not a date")
     groups = match.groups()
-    if len(groups) == 2 or omit_year:
+    # Apple writes year 1604 for "no year", with or without X-APPLE-OMIT-YEAR=1604.
+    if len(groups) == 2 or omit_year or groups[0] == APPLE_NO_YEAR:
         month, day = groups[-2:]
         return str(parse_birthday(f"--{month}-{day}"))
     return str(parse_birthday(f"{groups[0]}-{groups[1]}-{groups[2]}"))
@@ -133,6 +138,7 @@ def contact_from_card(card: Card, source: str) -> Contact | str:
     ):
         full = from_n
     contact.name = full or from_n
+    contact.keep_name_parts(family, " ".join(p for p in (given, additional) if p))
     for prop in card.all("EMAIL"):
         extend_unique(contact.emails, [_clean(prop.text()).removeprefix("mailto:")], email_key)
     for prop in card.all("TEL"):
@@ -285,6 +291,7 @@ def _linkedin_row(row: dict[str, str], contact: Contact) -> str | None:
     # LinkedIn last names often carry credentials: `Lovelace, PhD` is still Lovelace.
     last = _clean(_CREDENTIALS_RE.sub("", row.get("Last Name") or ""))
     contact.name = " ".join(p for p in (first, last) if p)
+    contact.keep_name_parts(last, first)
     if row.get("Email Address"):
         contact.emails.append(_clean(row["Email Address"]))
     contact.company = _clean(row.get("Company"))
@@ -336,6 +343,8 @@ def _google_row(row: dict[str, str], contact: Contact) -> str | None:
         parts = [row.get(k, "") for k in ("Given Name", "Additional Name", "Family Name")]
     contact.name = _clean(row.get("Name")) or " ".join(_clean(p) for p in parts if _clean(p))
     contact.name = contact.name or _clean(row.get("File As"))
+    if any(parts) and contact.name == " ".join(_clean(p) for p in parts if _clean(p)):
+        contact.keep_name_parts(_clean(parts[2]), " ".join(_clean(p) for p in parts[:2] if _clean(p)))
     contact.aliases = [a for a in _multi(row.get("Nickname")) if name_key(a) != name_key(contact.name)]
     contact.company = _clean(row.get("Organization Name") or row.get("Organization 1 - Name"))
     contact.role = _clean(row.get("Organization Title") or row.get("Organization 1 - Title"))
@@ -374,6 +383,179 @@ def read_google(path: Path) -> tuple[list[Contact], list[ImportRow]]:
     return _csv_contacts(
         path, is_header, "Google Contacts (First Name,... or Name,Given Name,...)", _google_row
     )
+
+
+# -- any spreadsheet -----------------------------------------------------------------------
+CSV_KEYS = (
+    "name", "first_name", "last_name", "aliases", "email", "phone", "company", "role", "birthday",
+    "location", "tags", "notes", "last_contact", "met", "website", "ignore",
+)  # fmt: skip
+"""What a column of `vault import csv` can be (`--map COLUMN=KEY`); `ignore` leaves it out."""
+_HEADER_KEYS = {
+    "name": ("name", "full name", "display name", "contact", "contact name", "person"),
+    "first_name": ("first name", "firstname", "first", "given name", "forename"),
+    "last_name": ("last name", "lastname", "last", "family name", "surname"),
+    "aliases": ("nickname", "nick name", "aliases", "alias", "nicknames"),
+    "email": ("email", "e mail", "email address", "e mail address", "emails", "mail", "primary email",
+              "work email", "personal email"),
+    "phone": ("phone", "phones", "phone number", "mobile", "mobile phone", "cell", "cell phone",
+              "telephone", "tel", "work phone", "home phone"),
+    "company": ("company", "company name", "organisation", "organization", "org", "employer",
+                "organisation name", "organization name"),
+    "role": ("title", "job title", "role", "position", "job", "occupation"),
+    "birthday": ("birthday", "birth date", "date of birth", "dob", "birthdate", "born"),
+    "location": ("location", "city", "town", "address city", "place"),
+    "tags": ("tags", "tag", "groups", "group", "labels", "label", "categories", "category",
+             "circles", "lists"),
+    "notes": ("notes", "note", "description", "comments", "comment", "about", "bio"),
+    "last_contact": ("last contacted", "last contact", "last contacted at", "last contacted on",
+                     "last interaction", "last touch", "last touched", "last activity"),
+    "met": ("met", "met on", "first met", "date met", "how long known since", "connected on",
+            "known since", "met date"),
+    "website": ("website", "web", "url", "homepage", "web page", "linkedin", "linkedin url", "twitter"),
+}  # fmt: skip
+_HEADER_INDEX = {header: key for key, headers in _HEADER_KEYS.items() for header in headers}
+
+
+def _header_words(header: str) -> str:
+    """A column header as the mapping compares it: case, accents' marks and punctuation aside."""
+    return " ".join(re.sub(r"[\W_]+", " ", unicodedata.normalize("NFKC", header).casefold()).split())
+
+
+def column_mapping(header: Sequence[str], overrides: dict[str, str]) -> dict[str, str]:
+    """Column -> key for a spreadsheet's header: `overrides` (from `--map`) first, then the
+    common headers; other columns map to `ignore`."""
+    mapping: dict[str, str] = {}
+    by_words = {_header_words(column): column for column in header}
+    for column, key in overrides.items():
+        found = column if column in header else by_words.get(_header_words(column))
+        if found is None:
+            raise UsageError(
+                f"--map {column}={key}: the file has no column {column!r}; it has {', '.join(header)}"
+            )
+        mapping[found] = key
+    taken = {key for key in mapping.values() if key != "ignore"}
+    for column in header:
+        if column in mapping or not column.strip():
+            continue
+        key = _HEADER_INDEX.get(_header_words(column), "ignore")
+        if key in taken and key not in ("email", "phone", "tags", "notes", "website", "aliases"):
+            key = "ignore"  # a second "Company" column: the first one wins
+        mapping[column] = key
+        if key != "ignore":
+            taken.add(key)
+    return {column: mapping[column] for column in header if column in mapping}
+
+
+def parse_mapping(items: Sequence[str]) -> dict[str, str]:
+    """`--map COLUMN=KEY` options -> {column: key}; a bad one is a UsageError."""
+    mapping: dict[str, str] = {}
+    for item in items:
+        column, sep, key = item.partition("=")
+        key = key.strip().casefold().replace("-", "_")
+        key = {"title": "role", "organisation": "company", "organization": "company", "skip": "ignore",
+               "groups": "tags", "last_contacted": "last_contact", "nickname": "aliases"}.get(key, key)  # fmt: skip
+        if not sep or not column.strip() or key not in CSV_KEYS:
+            raise UsageError(f"--map {item!r}: use COLUMN=KEY, KEY one of {', '.join(CSV_KEYS)}")
+        mapping[column.strip()] = key
+    return mapping
+
+
+def _date_cell(text: str) -> str:
+    """A spreadsheet's date (`2024-05-01`, `2024-05-01 10:30`, `2024-05-01T10:30:00Z`, `1 May 2024`) -> ISO."""
+    value = text.strip()
+    match = re.match(r"(\d{4}-\d{2}-\d{2})[ T]", value)
+    if match:
+        value = match.group(1)
+    try:
+        return parse_connected_on(value)
+    except ValueError:
+        raise ValueError(f"{text.strip()!r} is not a date (use YYYY-MM-DD)") from None
+
+
+def _spreadsheet_row(mapping: dict[str, str]) -> Callable[[dict[str, str], Contact], str | None]:
+    def make(row: dict[str, str], contact: Contact) -> str | None:
+        values: dict[str, list[str]] = {}
+        for column, key in mapping.items():
+            cell = (row.get(column) or "").strip()
+            if cell and key != "ignore":
+                values.setdefault(key, []).append(cell)
+        first = " ".join(_clean(v) for v in values.get("first_name", []))
+        last = " ".join(_clean(v) for v in values.get("last_name", []))
+        contact.name = _clean(" ".join(values.get("name", [])[:1])) or " ".join(p for p in (first, last) if p)
+        if contact.name == " ".join(p for p in (first, last) if p):
+            contact.keep_name_parts(last, first)
+        for cell in values.get("email", []):
+            extend_unique(
+                contact.emails, [_clean(e) for e in re.split(r"[,;\s]+|:::", cell) if e.strip()], email_key
+            )
+        for cell in values.get("phone", []):
+            extend_unique(
+                contact.phones,
+                [_clean(p) for p in re.split(r"[,;]|:::", cell) if p.strip()],
+                phone_compare_key,
+            )
+        for cell in values.get("aliases", []):
+            extend_unique(
+                contact.aliases, [_clean(a) for a in re.split(r"[,;]", cell) if a.strip()], name_key
+            )
+        contact.aliases = [a for a in contact.aliases if name_key(a) != name_key(contact.name)]
+        contact.company = _clean(" ".join(values.get("company", [])[:1]))
+        contact.role = _clean(" ".join(values.get("role", [])[:1]))
+        contact.location = _clean(" ".join(values.get("location", [])[:1]))
+        contact.tags = _tags_from(t for cell in values.get("tags", []) for t in re.split(r"[,;]|:::", cell))
+        for cell in values.get("notes", []):
+            contact.notes.extend(
+                line.strip() for line in cell.replace("\r\n", "\n").split("\n") if line.strip()
+            )
+        for cell in values.get("website", []):
+            _add_url(contact, cell)
+        for key in ("birthday", "last_contact", "met"):
+            cell = (values.get(key) or [""])[0]
+            if not cell:
+                continue
+            try:
+                if key == "birthday":
+                    contact.birthday = parse_contact_birthday(
+                        _date_cell(cell) if not cell.startswith("--") else cell
+                    )
+                else:
+                    setattr(contact, key, _date_cell(cell))
+            except ValueError as err:
+                contact.warnings.append(f"{key.replace('_', ' ')}: {err}; left out")
+        if contact.name:
+            return None
+        return f"row has no name; it has {contact.emails[0] if contact.emails else 'no email either'}"
+
+    return make
+
+
+def read_spreadsheet(
+    path: Path, overrides: dict[str, str]
+) -> tuple[list[Contact], list[ImportRow], dict[str, str]]:
+    """Any CSV with a header line (UpHabit, Monica, a Notion table...): contacts, skipped rows,
+    and the column mapping used."""
+    mapping: dict[str, str] = {}
+
+    def is_header(cells: list[str]) -> bool:
+        if not any(cells):
+            return False
+        mapping.update(column_mapping(cells, overrides))
+        return True
+
+    makers: list[Callable[[dict[str, str], Contact], str | None]] = []
+
+    def make(row: dict[str, str], contact: Contact) -> str | None:
+        if not makers:  # the header was read: the mapping is known
+            if not {"name", "first_name", "last_name"} & set(mapping.values()):
+                raise UsageError(
+                    f"{path}: no column is a name ({', '.join(mapping)}); say which with --map COLUMN=name"
+                )
+            makers.append(_spreadsheet_row(mapping))
+        return makers[0](row, contact)
+
+    contacts, skipped = _csv_contacts(path, is_header, "header", make)
+    return contacts, skipped, mapping
 
 
 READERS: dict[str, Callable[[Path], tuple[list[Contact], list[ImportRow]]]] = {

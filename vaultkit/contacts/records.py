@@ -22,7 +22,70 @@ PHONE_DIGITS = 9
 CREATE, MERGE, UNCHANGED, SKIP = "create", "merge", "unchanged", "skip"
 
 # Keys the importer writes, in the order a new note lists them (spec's person note order).
-_FIELD_ORDER = ("birthday", "company", "role", "location", "email", "phone")
+_FIELD_ORDER = ("family_name", "given_name", "birthday", "company", "role", "location", "email", "phone")
+
+NAME_PARTICLES = frozenset(
+    [
+        "van",
+        "von",
+        "der",
+        "den",
+        "de",
+        "del",
+        "della",
+        "di",
+        "da",
+        "das",
+        "dos",
+        "do",
+        "du",
+        "la",
+        "le",
+        "ter",
+        "ten",
+        "bin",
+        "binti",
+        "ibn",
+        "al",
+        "el",
+        "ní",
+        "nic",
+        "ó",
+        "o",
+        "mac",
+        "mc",
+        "uí",
+        "ua",
+        "ap",
+    ]
+)
+"""Words that belong to the family name that follows them (`Ní Bhriain`, `van der Berg`, `de la Cruz`)."""
+
+
+def guess_name_parts(name: str) -> tuple[str, str]:
+    """(family, given) of a name when nothing says: the last word with the particles before it,
+    the rest given. Only a guess: `Nguyễn Văn An` puts the family name first (`family_name`
+    in the note says so)."""
+    words = name.split()
+    if len(words) < 2:
+        return name.strip(), ""
+    start = len(words) - 1
+    while start > 1 and words[start - 1].casefold() in NAME_PARTICLES:
+        start -= 1
+    return " ".join(words[start:]), " ".join(words[:start])
+
+
+def name_parts(name: str, family: str = "", given: str = "") -> tuple[str, str]:
+    """(family, given): what the note says (`family_name`, `given_name`), the part it leaves
+    out taken from the rest of the name, else the guess."""
+    if family and given:
+        return family, given
+    if family or given:
+        known = family or given
+        rest = name.replace(known, " ", 1) if known in name else ""
+        rest = " ".join(rest.split())
+        return (family, rest) if family else (rest, given)
+    return guess_name_parts(name)
 
 
 # -- contact records ---------------------------------------------------------------------
@@ -41,6 +104,9 @@ class Contact:
     location: str = ""
     birthday: str = ""
     met: str = ""
+    last_contact: str = ""
+    family_name: str = ""  # kept only when the guess from the name would be wrong
+    given_name: str = ""
     urls: dict[str, list[str]] = field(default_factory=dict)
     tags: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -56,7 +122,10 @@ class Contact:
             values["tags"] = list(self.tags)
         if self.met:
             values["met"] = self.met
-        scalars = {"birthday": self.birthday, "company": self.company, "role": self.role,
+        if self.last_contact:
+            values["last_contact"] = self.last_contact
+        scalars = {"family_name": self.family_name, "given_name": self.given_name,
+                   "birthday": self.birthday, "company": self.company, "role": self.role,
                    "location": self.location}  # fmt: skip
         multi = {"email": self.emails, "phone": self.phones}
         for key in _FIELD_ORDER:
@@ -69,6 +138,12 @@ class Contact:
             if items:
                 values[key] = items[0] if len(items) == 1 else list(items)
         return values
+
+    def keep_name_parts(self, family: str, given: str) -> None:
+        """Keep the structured name a file gives, when guessing from the name would get it wrong."""
+        family, given = " ".join(family.split()), " ".join(given.split())
+        if (family or given) and guess_name_parts(self.name) != (family, given):
+            self.family_name, self.given_name = family, given
 
     def absorb(self, other: Contact) -> tuple[list[str], list[str]]:
         """Merge another record of the same person into this one: (keys added, differences)."""
@@ -84,7 +159,7 @@ class Contact:
         for kind, urls in other.urls.items():
             extend_unique(self.urls.setdefault(kind, []), urls, url_key)
         differences: list[str] = []
-        for attribute in ("company", "role", "location", "birthday", "met"):
+        for attribute in ("company", "role", "location", "birthday", "met", "last_contact"):
             mine_value, their_value = getattr(self, attribute), getattr(other, attribute)
             if not mine_value:
                 setattr(self, attribute, their_value)
@@ -148,7 +223,7 @@ def same_value(key: str, one: str, other: str) -> bool:
         except ValueError:
             return text_key(one) == text_key(other)
         return (a.month, a.day) == (b.month, b.day) and a.year == b.year
-    if key == "met":
+    if key in ("met", "last_contact"):
         try:
             return parse_date(one) == parse_date(other)
         except ValueError:

@@ -71,6 +71,13 @@ class Queries(IndexBase):
         )
         return rows.fetchall()
 
+    def birthdays(self) -> list[tuple[str, str, str]]:
+        """(name, path, birthday) of every person not archived who has a birthday, by path."""
+        rows = self.db.execute(
+            "SELECT name, path, birthday FROM people WHERE birthday IS NOT NULL AND archived = 0 ORDER BY path"
+        )
+        return rows.fetchall()
+
     def birthdays_after(self, today: dt.date) -> list[tuple[str, str]]:
         """(path, birthday) of the people born after `today`, by path: a date that makes no
         sense, shown without its year."""

@@ -7,6 +7,7 @@ new text; everything it does not need to change is returned as it was.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from vaultkit.model import name_key
 from vaultkit.notes.frontmatter import BOM, find_front_matter, split_lines, yaml_list, yaml_scalar
@@ -51,16 +52,17 @@ def _ensure_final_newline(lines: list[str], newline: str) -> None:
         lines[-1] += newline
 
 
-def add_log_entry(text: str, entry: str, log_heading: str = "Log") -> str:
-    """Insert `entry` (no newline) as the first item of the first Log section.
+def add_log_entry(text: str, entry: str | Sequence[str], log_heading: str = "Log") -> str:
+    """Insert `entry` (no newline; or several, in their order) as the first item of the first Log section.
 
     With no Log section, `## Log` is appended at the end of the note. A note that does not
     end with a newline still does not afterwards. ValueError when the entry could only go
     inside a comment or code block that is never closed (vaultkit would not read it back).
     """
     newline = newline_of(text)
+    line = "".join(item + newline for item in ([entry] if isinstance(entry, str) else entry))
     if not text.lstrip(BOM):
-        return f"{text}## {log_heading}{newline}{entry}{newline}"
+        return f"{text}## {log_heading}{newline}{line}"
     lines = split_lines(text)
     open_end = not text.endswith(("\n", "\r"))
     wanted = name_key(log_heading)
@@ -101,7 +103,6 @@ def add_log_entry(text: str, entry: str, log_heading: str = "Log") -> str:
             raise ValueError(
                 f"the note ends inside {hidden_by}, which would hide the new Log entry; close it"
             )
-    line = entry + newline
     if section is None:
         _ensure_final_newline(lines, newline)
         prefix = newline if lines and lines[-1].strip() else ""

@@ -27,7 +27,7 @@ import errno
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 LOCK_WAIT = 10.0  # seconds a note lock is waited for before the command gives up
@@ -121,8 +121,11 @@ def temp_name(target: Path) -> str:
     return f".{stem}{tail}"
 
 
-def make_temp(target: Path, data: bytes, mode: int) -> tuple[Path, int]:
-    """Write `data` to a new temp file beside `target`, fsync'ed, with `mode`, and locked.
+def make_temp(
+    target: Path, data: bytes | Iterable[bytes], mode: int, durable: bool = True
+) -> tuple[Path, int]:
+    """Write `data` (bytes, or chunks of them as they are made) to a new temp file beside
+    `target`, fsync'ed, with `mode`, and locked.
 
     Returns its path and an open descriptor holding its lock, so that the file is locked
     from the moment it takes the note's place.
@@ -137,10 +140,12 @@ def make_temp(target: Path, data: bytes, mode: int) -> tuple[Path, int]:
     else:  # pragma: no cover - 100 collisions of 32 random bits
         raise FileExistsError(errno.EEXIST, "no free temp file name", str(target.parent))
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
-        os.fsync(fd)
+        for chunk in [data] if isinstance(data, bytes) else data:
+            view = memoryview(chunk)
+            while view:
+                view = view[os.write(fd, view) :]
+        if durable:
+            os.fsync(fd)
         # The temp file is private (0600) until now; a note gets the mode the user's other
         # files get: the old file's, or for a new one what the umask allows.
         os.fchmod(fd, mode) if hasattr(os, "fchmod") else os.chmod(temp, mode)
@@ -163,20 +168,29 @@ def new_file_mode() -> int:
     return 0o666 & ~mask
 
 
-def write_file(target: Path, data: bytes, mode: int | None = None, exclusive: bool = False) -> None:
-    """Put a file holding `data` at `target` in one step: a temp file beside it, fsync'ed, renamed.
+def write_file(
+    target: Path,
+    data: bytes | Iterable[bytes],
+    mode: int | None = None,
+    exclusive: bool = False,
+    durable: bool = True,
+) -> None:
+    """Put a file holding `data` (bytes or chunks) at `target` in one step: a temp file beside
+    it, fsync'ed, renamed.
 
     Nobody ever sees half a file. `mode` defaults to the old file's, or for a new one what
     the umask allows. `exclusive`: raise FileExistsError when a file is there, even one that
     appears meanwhile, instead of replacing it. The caller checks for conflicts: this
     writer only makes the write atomic (a note's stale check is `replace_checked`).
+    `durable=False` skips the fsync, for files made again from the notes (a vdir of 100,000
+    events would spend minutes in fsync); the caller fsyncs their folder once at the end.
     """
     if mode is None:
         try:
             mode = os.stat(target).st_mode & 0o7777
         except FileNotFoundError:
             mode = new_file_mode()
-    temp, fd = make_temp(target, data, mode)
+    temp, fd = make_temp(target, data, mode, durable)
     try:
         if not exclusive:
             os.replace(temp, target)

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
-from vaultkit.config import CONFIG_NAME, Config, load_config
+from vaultkit.config import CONFIG_NAME, Config, load_config, with_vault_id
 from vaultkit.errors import (
     NoteBusy,
     RefusedWrite,
@@ -339,6 +339,34 @@ class Vault:
             raise RefusedWrite(f"{rel_path} leads outside the vault (a symlink?)")
         return real
 
+    def vault_id(self) -> str:
+        """The vault's id: `vault_id` in vaultkit.toml, made (random) and written there on first use.
+
+        It lives in the config file because that is the one file every way of syncing a
+        vault carries (git, iCloud, Syncthing, and Obsidian Sync, which skips dot-folders),
+        so every device gives an event the same UID.
+        """
+        if self.config.vault_id:
+            return self.config.vault_id
+        import dataclasses
+        import uuid
+
+        made = uuid.uuid4().hex
+        try:
+            snapshot: Snapshot | None = self.read(CONFIG_NAME)
+        except FileNotFoundError:
+            snapshot = None
+        text = snapshot.data.decode("utf-8") if snapshot else ""
+        try:
+            self.write(CONFIG_NAME, with_vault_id(text, made).encode("utf-8"), snapshot)
+        except (StaleFileError, RefusedWrite):  # written meanwhile, maybe with an id: read it again
+            config = load_config(self.root)
+            if not config.vault_id:
+                raise
+            made = config.vault_id
+        self.config = dataclasses.replace(self.config, vault_id=made)
+        return made
+
     def exists(self, rel_path: str) -> bool:
         """Whether a file is at that vault-relative path."""
         return self.path(rel_path).exists()
@@ -466,7 +494,11 @@ def init_vault(root: Path) -> list[str]:
         outcome = f"made so far: {', '.join(made)}" if made else "nothing was made"
         raise WriteFailed(str(err.filename or root), err.strerror or str(err), outcome) from None
     vault = Vault(root, config)
-    for name, content in ((CONFIG_NAME, _CONFIG_TEMPLATE), (".gitignore", _GITIGNORE)):
+    import uuid
+
+    # A new vault gets its id at once, before a second device could make another.
+    config_text = with_vault_id(_CONFIG_TEMPLATE, uuid.uuid4().hex)
+    for name, content in ((CONFIG_NAME, config_text), (".gitignore", _GITIGNORE)):
         if not (root / name).exists():
             vault.write(name, content.encode("utf-8"), None)
             made.append(name)

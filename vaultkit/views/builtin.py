@@ -55,6 +55,7 @@ class RenderedView(NamedTuple):
     name: str
     path: str
     written: bool
+    detail: str = ""  # what changed, when "updated" does not say enough (the vdir's files)
 
 
 def upcoming_birthdays(
@@ -258,8 +259,13 @@ VIEWS: dict[str, ViewFunction] = {
 WHOLE_FILE_VIEWS = frozenset({"base"})
 
 
+VDIR = "vdir"
+"""`[views] vdir`: a folder of .ics files (one per event) kept in step, for vdirsyncer or pimsync."""
+
+
 def render_views(workspace: Workspace, names: Iterable[str] | None = None) -> list[RenderedView]:
-    """Write every known view (or those `names`) whose `[views]` path is set, in name order."""
+    """Write every known view (or those `names`) whose `[views]` path is set, in name order,
+    then bring the calendar's vdir in step when `[views] vdir` names one."""
     rendered: list[RenderedView] = []
     for name in sorted(VIEWS if names is None else set(names) & VIEWS.keys()):
         path = workspace.config.view_path(name)
@@ -271,6 +277,13 @@ def render_views(workspace: Workspace, names: Iterable[str] | None = None) -> li
         else:
             written = write_view(workspace, path, name, content)
         rendered.append(RenderedView(name, path, written))
+    folder = workspace.config.view_path(VDIR)
+    if folder and (names is None or VDIR in names):
+        from vaultkit.contacts.ics import sync_vdir, vdir_folder  # the calendar, only when asked for
+
+        report = sync_vdir(workspace, vdir_folder(workspace, folder))
+        changed = bool(report.written or report.removed)
+        rendered.append(RenderedView(VDIR, str(report.folder), changed, report.summary()))
     return rendered
 
 

@@ -1,0 +1,344 @@
+"""`vault import calendar`: calendars as Google Calendar, Outlook and Apple Calendar write them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+
+def crlf(text: str) -> str:
+    return text.strip("\n").replace("\n", "\r\n") + "\r\n"
+
+
+GOOGLE = crlf("""
+BEGIN:VCALENDAR
+PRODID:-//Google Inc//Google Calendar 70.9054//EN
+VERSION:2.0
+CALSCALE:GREGORIAN
+METHOD:PUBLISH
+X-WR-CALNAME:me@example.com
+X-WR-TIMEZONE:Europe/London
+BEGIN:VTIMEZONE
+TZID:Europe/London
+X-LIC-LOCATION:Europe/London
+BEGIN:DAYLIGHT
+TZOFFSETFROM:+0000
+TZOFFSETTO:+0100
+TZNAME:BST
+DTSTART:19700329T010000
+RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU
+END:DAYLIGHT
+BEGIN:STANDARD
+TZOFFSETFROM:+0100
+TZOFFSETTO:+0000
+TZNAME:GMT
+DTSTART:19701025T020000
+RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU
+END:STANDARD
+END:VTIMEZONE
+BEGIN:VEVENT
+DTSTART;TZID=Europe/London:20261103T100000
+DTEND;TZID=Europe/London:20261103T103000
+RRULE:FREQ=WEEKLY;BYDAY=TU
+EXDATE;TZID=Europe/London:20261110T100000
+DTSTAMP:20261122T120000Z
+ORGANIZER;CN=Me:mailto:me@example.com
+UID:weekly-1on1@google.com
+ATTENDEE;CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;CN=Kwame
+  Mensah;X-NUM-GUESTS=0:mailto:KWAME@example.com
+ATTENDEE;CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;CN=me@exa
+ mple.com;X-NUM-GUESTS=0:mailto:me@example.com
+SUMMARY:Kwame / me 1:1
+STATUS:CONFIRMED
+END:VEVENT
+BEGIN:VEVENT
+DTSTART:20261105T170000Z
+DTEND:20261105T180000Z
+DTSTAMP:20261122T120000Z
+ORGANIZER;CN=Ada Lovelace:mailto:ada@example.com
+UID:declined@google.com
+ATTENDEE;CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT=DECLINED;CN=me@exa
+ mple.com;X-NUM-GUESTS=0:mailto:me@example.com
+ATTENDEE;CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;CN=Ada Lo
+ velace;X-NUM-GUESTS=0:mailto:ada@example.com
+SUMMARY:Analytical engine demo
+END:VEVENT
+BEGIN:VEVENT
+DTSTART:20261201T090000Z
+DTEND:20261201T100000Z
+DTSTAMP:20261122T120000Z
+ORGANIZER;CN=Me:mailto:me@example.com
+UID:future@google.com
+ATTENDEE;PARTSTAT=NEEDS-ACTION;CN=Ada Lovelace:mailto:ada@example.com
+SUMMARY:Lunch with Ada
+END:VEVENT
+END:VCALENDAR
+""")
+
+OUTLOOK = crlf("""
+BEGIN:VCALENDAR
+PRODID:-//Microsoft Corporation//Outlook 16.0 MIMEDIR//EN
+VERSION:2.0
+METHOD:PUBLISH
+X-MS-OLK-FORCEINSPECTOROPEN:TRUE
+BEGIN:VTIMEZONE
+TZID:W. Europe Standard Time
+BEGIN:STANDARD
+DTSTART:16011028T030000
+RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10
+TZOFFSETFROM:+0200
+TZOFFSETTO:+0100
+END:STANDARD
+BEGIN:DAYLIGHT
+DTSTART:16010325T020000
+RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3
+TZOFFSETFROM:+0100
+TZOFFSETTO:+0200
+END:DAYLIGHT
+END:VTIMEZONE
+BEGIN:VEVENT
+ATTENDEE;CN="Ada Lovelace";RSVP=TRUE:mailto:ada@example.com
+ATTENDEE;CN=Grace Hopper;RSVP=TRUE:mailto:grace@navy.example
+ATTENDEE;CN="Conference Room 4";CUTYPE=RESOURCE;ROLE=NON-PARTICIPANT:mailto:room4@corp.example
+CLASS:PUBLIC
+CREATED:20261020T101010Z
+DESCRIPTION:Agenda: numbers\\, bugs\\n
+DTEND;TZID="W. Europe Standard Time":20261112T120000
+DTSTAMP:20261120T101010Z
+DTSTART;TZID="W. Europe Standard Time":20261112T110000
+LAST-MODIFIED:20261020T101010Z
+ORGANIZER;CN="Me":mailto:me@corp.example
+PRIORITY:5
+SEQUENCE:0
+SUMMARY;LANGUAGE=en-gb:Compilers and engines
+TRANSP:OPAQUE
+UID:040000008200E00074C5B7101A82E00800000000D0A1B2C3D4E5F601000000000000000010000000
+X-MICROSOFT-CDO-BUSYSTATUS:BUSY
+END:VEVENT
+BEGIN:VEVENT
+ATTENDEE;CN="Ada Lovelace":mailto:ada@example.com
+DTEND;TZID="W. Europe Standard Time":20261113T120000
+DTSTAMP:20261120T101010Z
+DTSTART;TZID="W. Europe Standard Time":20261113T110000
+ORGANIZER;CN="Me":mailto:me@corp.example
+STATUS:CANCELLED
+SUMMARY:Canceled: Follow-up
+UID:040000008200E00074C5B7101A82E00800000000AAAAAAAAAAAAAAAA000000000000000010000000
+END:VEVENT
+BEGIN:VEVENT
+DTSTART;VALUE=DATE:20261002
+DTEND;VALUE=DATE:20261003
+DTSTAMP:20261120T101010Z
+ORGANIZER;CN="Me":mailto:me@corp.example
+ATTENDEE;CN=P1:mailto:p1@corp.example
+ATTENDEE;CN=P2:mailto:p2@corp.example
+ATTENDEE;CN=P3:mailto:p3@corp.example
+ATTENDEE;CN=P4:mailto:p4@corp.example
+ATTENDEE;CN=P5:mailto:p5@corp.example
+ATTENDEE;CN=P6:mailto:p6@corp.example
+ATTENDEE;CN=P7:mailto:p7@corp.example
+ATTENDEE;CN="Ada Lovelace":mailto:ada@example.com
+SUMMARY:All hands
+UID:allhands@corp.example
+END:VEVENT
+END:VCALENDAR
+""")
+
+APPLE = crlf("""
+BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//Apple Inc.//macOS 15.1//EN
+CALSCALE:GREGORIAN
+X-WR-CALNAME:Home
+BEGIN:VEVENT
+CREATED:20261001T080000Z
+DTEND;VALUE=DATE:20261019
+DTSTAMP:20261001T080000Z
+DTSTART;VALUE=DATE:20261018
+SEQUENCE:0
+SUMMARY:Grace's garden party
+TRANSP:TRANSPARENT
+UID:6F2C1B7E-2E1A-4F0C-9B86-3A1D2C0E9F11
+ATTENDEE;CN=Grace Hopper;CUTYPE=INDIVIDUAL;EMAIL=grace@navy.example;PARTSTAT
+ =ACCEPTED:mailto:grace@navy.example
+ATTENDEE;CN=Tom Whitfield;CUTYPE=INDIVIDUAL;PARTSTAT=DECLINED:urn:uuid:0000
+ 0000-0000-0000-0000-000000000001
+ATTENDEE;CN=Stranger Danger;CUTYPE=INDIVIDUAL;PARTSTAT=ACCEPTED:mailto:nobo
+ dy@example.org
+END:VEVENT
+BEGIN:VEVENT
+DTSTART;VALUE=DATE:20261020
+DTEND;VALUE=DATE:20261021
+DTSTAMP:20261001T080000Z
+SUMMARY:Book club
+UID:bookclub@apple
+RRULE:FREQ=WEEKLY;COUNT=4
+EXDATE;VALUE=DATE:20261027
+ATTENDEE;CN=Tom Whitfield;PARTSTAT=ACCEPTED:urn:uuid:00000000-0000-0000-0000
+ -000000000001
+END:VEVENT
+BEGIN:VEVENT
+DTSTART;VALUE=DATE:20261103
+DTEND;VALUE=DATE:20261104
+DTSTAMP:20261001T080000Z
+RECURRENCE-ID;VALUE=DATE:20261103
+SUMMARY:Book club (at Tom's)
+UID:bookclub@apple
+ATTENDEE;CN=Tom Whitfield;PARTSTAT=ACCEPTED:urn:uuid:00000000-0000-0000-0000
+ -000000000001
+END:VEVENT
+END:VCALENDAR
+""")
+
+
+@pytest.fixture
+def people(vault_dir: Path, make_person) -> Path:
+    make_person("Ada Lovelace", email="ada@example.com", cadence="1m")
+    make_person("Kwame Mensah", email="kwame@example.com", last_contact="2026-09-30")
+    make_person("Grace Hopper", aliases="[Amazing Grace]")
+    make_person("Tom Whitfield", body="\n## Log\n- 2026-10-20 meeting: book club\n")
+    return vault_dir
+
+
+@pytest.fixture
+def calendars(tmp_path: Path) -> Path:
+    folder = tmp_path / "calendars"
+    folder.mkdir()
+    for name, text in (("google.ics", GOOGLE), ("outlook.ics", OUTLOOK), ("apple.ics", APPLE)):
+        (folder / name).write_bytes(text.encode("utf-8"))
+    return folder
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def rows(result) -> list[tuple[str, str, str]]:
+    return [(r["action"], r["name"], r["reason"]) for r in json.loads(result.stdout)["rows"]]
+
+
+def test_dry_run_lists_every_event_with_its_reason_and_writes_nothing(
+    cli, people: Path, calendars: Path
+) -> None:
+    before = snapshot(people)
+    result = cli("import", "calendar", str(calendars / "google.ics"), str(calendars / "outlook.ics"),
+                 str(calendars / "apple.ics"), "--me", "me@corp.example", "--json")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert rows(result) == [
+        ("merge", "2026-11-03 Kwame / me 1:1", "with Kwame Mensah (email)"),
+        ("skip", "2026-11-05 Analytical engine demo", "you declined it"),
+        ("merge", "2026-11-17 Kwame / me 1:1", "with Kwame Mensah (email)"),
+        ("skip", "2026-12-01 Lunch with Ada", "in the future"),
+        ("skip", "2026-10-02 All hands", "9 people (more than --max-attendees 8)"),
+        ("merge", "2026-11-12 Compilers and engines", "with Ada Lovelace (email), Grace Hopper (name)"),
+        ("skip", "2026-11-13 Canceled: Follow-up", "cancelled"),
+        ("merge", "2026-10-18 Grace's garden party",
+         "with Grace Hopper (name); not in the vault: Tom Whitfield (declined), nobody@example.org"),
+        ("unchanged", "2026-10-20 Book club", "with Tom Whitfield (name)"),
+        ("merge", "2026-11-03 Book club (at Tom's)", "with Tom Whitfield (name)"),
+        ("merge", "2026-11-10 Book club", "with Tom Whitfield (name)"),
+    ]  # fmt: skip
+    assert snapshot(people) == before  # byte for byte: a dry run writes nothing
+    table = cli("import", "calendar", str(calendars))
+    assert table.exit_code == 0
+    assert table.stdout.splitlines()[-1] == (
+        "Dry run: nothing was written. Run it again with --apply to write these changes."
+    )
+    assert snapshot(people) == before
+
+
+def test_apply_writes_log_entries_and_a_second_import_changes_nothing(
+    cli, people: Path, calendars: Path
+) -> None:
+    result = cli("import", "calendar", str(calendars), "--me", "me@corp.example", "--apply")
+    assert result.exit_code == 0, result.output
+    assert "0 created, 6 merged, 1 unchanged, 4 skipped." in result.stdout
+    ada = (people / "People" / "Ada Lovelace.md").read_text(encoding="utf-8")
+    assert ada == (
+        "---\nemail: ada@example.com\ncadence: 1m\nlast_contact: 2026-11-12\n---\n# Ada Lovelace\n\n"
+        "## Log\n- 2026-11-12 meeting: Compilers and engines\n"
+    )
+    kwame = (people / "People" / "Kwame Mensah.md").read_text(encoding="utf-8")
+    assert kwame == (
+        "---\nemail: kwame@example.com\nlast_contact: 2026-11-17\n---\n# Kwame Mensah\n\n"
+        "## Log\n- 2026-11-17 meeting: Kwame / me 1:1\n- 2026-11-03 meeting: Kwame / me 1:1\n"
+    )
+    tom = (people / "People" / "Tom Whitfield.md").read_text(encoding="utf-8")
+    assert tom.count("meeting:") == 3  # Oct 20 was there; Oct 27 is an EXDATE; Nov 3 moved, Nov 10
+    assert cli("due").stdout.count("Ada Lovelace") == 0  # the contact counts: Ada is on time
+    after = snapshot(people)
+    again = cli("import", "calendar", str(calendars), "--me", "me@corp.example", "--apply", "--json")
+    assert json.loads(again.stdout)["counts"] == {"create": 0, "merge": 0, "unchanged": 7, "skip": 4}
+    assert snapshot(people) == after
+
+
+def test_notes_makes_one_meeting_note_per_event_once(cli, people: Path, calendars: Path) -> None:
+    result = cli("import", "calendar", str(calendars / "outlook.ics"), "--notes", "--apply")
+    assert result.exit_code == 0, result.output
+    note = people / "Meetings" / "2026-11-12 Compilers and engines.md"
+    assert note.read_text(encoding="utf-8") == (
+        '---\ndate: 2026-11-12\npeople: ["[[Ada Lovelace]]", "[[Grace Hopper]]"]\nsource: outlook.ics\n---\n'
+        "# Compilers and engines\n"
+    )
+    shown = json.loads(cli("show", "Grace", "--json").stdout)
+    assert shown["last_contact"] == "2026-11-12"
+    after = snapshot(people)
+    again = cli("import", "calendar", str(calendars / "outlook.ics"), "--notes", "--apply", "--json")
+    assert json.loads(again.stdout)["counts"]["create"] == 0
+    assert snapshot(people) == after
+
+
+def test_max_attendees_and_bad_input(cli, people: Path, calendars: Path, tmp_path: Path) -> None:
+    wide = cli("import", "calendar", str(calendars / "outlook.ics"), "--max-attendees", "20", "--me",
+               "ME@corp.example", "--json")  # fmt: skip
+    assert ("merge", "2026-10-02 All hands", "with Ada Lovelace (email); not in the vault: "
+            "p1@corp.example, p2@corp.example, p3@corp.example, p4@corp.example, p5@corp.example, "
+            "p6@corp.example, p7@corp.example") in rows(wide)  # fmt: skip
+    broken = tmp_path / "broken.ics"
+    broken.write_text("BEGIN:VCALENDAR\nthis is not a calendar\n", encoding="utf-8")
+    result = cli("import", "calendar", str(broken), str(calendars / "apple.ics"), "--json")
+    assert result.exit_code == 0
+    found = rows(result)
+    assert found[0][0] == "skip" and found[0][2].startswith("not an iCalendar file: ")
+    assert len(found) > 1  # the next file still imports
+    missing = cli("import", "calendar", str(tmp_path / "nope.ics"))
+    assert missing.exit_code == 2
+    assert missing.stderr == f"vault: {tmp_path / 'nope.ics'}: no such file or folder\n"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    nothing = cli("import", "calendar", str(empty))
+    assert nothing.exit_code == 2
+    assert nothing.stderr == f"vault: no .ics files in {empty}\n"
+
+
+def test_a_rule_that_never_stops_is_cut_off(cli, people: Path, tmp_path: Path) -> None:
+    spam = tmp_path / "spam.ics"
+    spam.write_text(
+        crlf("""
+BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//hostile//EN
+BEGIN:VEVENT
+UID:spam
+DTSTART:20000101T090000Z
+RRULE:FREQ=DAILY
+SUMMARY:Stand-up
+ATTENDEE;CN=Kwame Mensah:mailto:kwame@example.com
+END:VEVENT
+END:VCALENDAR
+"""),
+        encoding="utf-8",
+    )
+    result = cli("import", "calendar", str(spam), "--apply", "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["counts"] == {"create": 0, "merge": 5000, "unchanged": 0, "skip": 1}
+    assert [row["reason"] for row in report["rows"] if row["action"] == "skip"] == [
+        "event spam happened more than 5,000 times; those from 2013-09-09 on are left out"
+    ]
+    log = (people / "People" / "Kwame Mensah.md").read_text(encoding="utf-8").split("## Log\n")[1]
+    entries = log.splitlines()
+    assert len(entries) == 5000
+    assert entries[0] == "- 2013-09-08 meeting: Stand-up" and entries[-1] == "- 2000-01-01 meeting: Stand-up"

@@ -1,0 +1,400 @@
+"""`vault import calendar`: past meetings in a calendar export become interactions.
+
+Each past occurrence of an event (repeating events expanded by recurring-ical-events, with
+their EXDATEs and moved instances) whose attendees match people in the vault (by email,
+then by name: the importers' `Matcher`) becomes a Log entry for each of them, or with
+`notes` one meeting note with a `people` property. Future events, cancelled ones, ones you
+declined and ones with more than `max_attendees` people are skipped with the reason.
+The plan is an `ImportPlan`, written by the importers' `apply_import`; an occurrence
+already in the vault (the same Log entry, the same meeting note) is `unchanged`, so a
+calendar imported twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from vaultkit.contacts.matching import NAME_THRESHOLD, Matcher
+from vaultkit.contacts.plan import ImportPlan, read_target
+from vaultkit.contacts.records import CREATE, MERGE, SKIP, UNCHANGED, Contact, ImportRow, as_texts, email_key
+from vaultkit.errors import NoteParseError, UsageError, VaultkitError
+from vaultkit.model import name_key
+from vaultkit.notes.frontmatter import yaml_list, yaml_scalar
+from vaultkit.notes.parse import parse_text
+from vaultkit.vault.names import safe_file_stem
+from vaultkit.workspace import Workspace
+
+MAX_ATTENDEES = 8
+MAX_OCCURRENCES = 5_000
+"""Past occurrences of one event read at most (a daily meeting for thirteen years)."""
+CHANNEL = "meeting"
+"""The channel of the Log entries an import writes (`- 2026-11-20 meeting: Roadmap review`)."""
+_NOT_PEOPLE = {"ROOM", "RESOURCE", "UNKNOWN"}
+_EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_EARLIEST = dt.date(1900, 1, 1)
+
+
+@dataclass
+class Attendee:
+    """Someone an event names: its organizer or an attendee."""
+
+    name: str
+    email: str
+    declined: bool
+
+
+@dataclass
+class Occurrence:
+    """One time an event happened (or happens), as the import sees it."""
+
+    source: str
+    line: int
+    day: dt.date
+    summary: str
+    cancelled: bool
+    attendees: list[Attendee] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        """`2026-11-20 Roadmap review`: the row's name in the report."""
+        return f"{self.day.isoformat()} {self.summary}"
+
+
+def _text(value: Any) -> str:
+    return " ".join(unicodedata.normalize("NFC", str(value or "")).split())
+
+
+def _address(value: Any) -> str:
+    text = str(value or "").strip()
+    return re.sub(r"^mailto:", "", text, flags=re.IGNORECASE).strip()
+
+
+def _day(value: Any) -> dt.date | None:
+    """The date an event starts on, in the time zone it is written in (an all-day event: its date)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return None
+
+
+def _attendees(event: Any) -> list[Attendee]:
+    """The event's organizer and attendees, once each (rooms and resources left out)."""
+    found: dict[str, Attendee] = {}
+    organizer = event.get("ORGANIZER")
+    listed = event.get("ATTENDEE") or []
+    if not isinstance(listed, list):
+        listed = [listed]
+    for who in [organizer, *listed] if organizer is not None else listed:
+        params = getattr(who, "params", {})
+        if str(params.get("CUTYPE", "")).upper() in _NOT_PEOPLE:
+            continue
+        if str(params.get("ROLE", "")).upper() == "NON-PARTICIPANT":
+            continue
+        email = _address(who)
+        name = _text(params.get("CN", "")).strip("'\"")
+        if not _EMAIL_RE.fullmatch(email):
+            email = ""
+        if not email and not name:
+            continue
+        key = email_key(email) if email else name_key(name)
+        declined = str(params.get("PARTSTAT", "")).upper() == "DECLINED"
+        if key in found:
+            found[key].declined = found[key].declined and declined
+            found[key].name = found[key].name or name
+        else:
+            found[key] = Attendee(name, email, declined)
+    return list(found.values())
+
+
+def _event_lines(text: str) -> dict[str, int]:
+    """UID -> the line of its first BEGIN:VEVENT, for the report."""
+    lines: dict[str, int] = {}
+    start = 0
+    for number, line in enumerate(text.splitlines(), 1):
+        upper = line.strip().upper()
+        if upper == "BEGIN:VEVENT":
+            start = number
+        elif upper.startswith("UID:") and start:
+            lines.setdefault(line.strip()[4:], start)
+            start = 0
+    return lines
+
+
+def _by_uid(calendar: Any) -> Iterator[tuple[str, Any]]:
+    """(UID, a calendar of that event's components and the time zones) for each event."""
+    from icalendar import Calendar
+
+    groups: dict[str, list[Any]] = {}
+    for number, event in enumerate(calendar.walk("VEVENT")):
+        groups.setdefault(str(event.get("UID", "")) or f"#{number}", []).append(event)
+    zones = calendar.walk("VTIMEZONE")
+    for uid, events in groups.items():
+        group = Calendar()
+        for component in [*zones, *events]:
+            group.add_component(component)
+        yield uid, group
+
+
+def _files(path: Path) -> list[Path]:
+    full = path.expanduser()
+    if full.is_dir():
+        return sorted(p for p in full.rglob("*.ics") if p.is_file() and not p.name.startswith("."))
+    if not full.exists():
+        raise UsageError(f"{path}: no such file or folder")
+    return [full]
+
+
+def read_calendar(path: Path, today: dt.date) -> tuple[list[Occurrence], list[Occurrence], list[ImportRow]]:
+    """(past occurrences up to `today`, future events, rows for what could not be read) of one .ics file."""
+    import recurring_ical_events  # type: ignore[import-untyped]
+    from icalendar import Calendar
+
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise VaultkitError(f"{path}: cannot read it: {err.strerror}") from None
+    text = data.decode("utf-8", "replace")
+    try:
+        calendars = Calendar.from_ical(data, multiple=True)
+    except ValueError as err:
+        return [], [], [ImportRow(SKIP, "", path.name, None, reason=f"not an iCalendar file: {err}")]
+    lines = _event_lines(text)
+    past: list[Occurrence] = []
+    future: list[Occurrence] = []
+    bad: list[ImportRow] = []
+    for calendar in calendars:
+
+        def occurrence(event: Any, day: dt.date) -> Occurrence:
+            return Occurrence(
+                path.name,
+                lines.get(str(event.get("UID", "")), 0),
+                day,
+                _text(event.get("SUMMARY")) or "(no title)",
+                str(event.get("STATUS", "")).upper() == "CANCELLED",
+                _attendees(event),
+            )
+
+        try:
+            for uid, group in _by_uid(calendar):
+                # One event at a time, in the order its occurrences start: stop at today, or
+                # at a bound a hostile rule (FREQ=SECONDLY since 1900) would pass at once.
+                count = 0
+                for event in recurring_ical_events.of(group).after(_EARLIEST):
+                    day = _day(event.decoded("DTSTART", None))
+                    if day is None:
+                        continue
+                    if day > today:
+                        break
+                    if count == MAX_OCCURRENCES:
+                        reason = (
+                            f"event {uid} happened more than {MAX_OCCURRENCES:,} times; "
+                            f"those from {day} on are left out"
+                        )
+                        bad.append(ImportRow(SKIP, "", path.name, lines.get(uid), reason=reason))
+                        break
+                    past.append(occurrence(event, day))
+                    count += 1
+        except Exception as err:  # a broken rule or date: the library's errors have no common base
+            row = ImportRow(SKIP, "", path.name, None, reason=f"cannot expand its events: {err}")
+            return [], [], [row]
+        for event in calendar.walk("VEVENT"):
+            if "RECURRENCE-ID" in event:
+                continue
+            day = _day(event.decoded("DTSTART", None))
+            if day is not None and day > today:
+                future.append(occurrence(event, day))
+    return past, future, bad
+
+
+@dataclass
+class _Person:
+    path: str
+    name: str
+    how: str
+
+
+def me_from(calendars: Iterable[Path]) -> set[str]:
+    """The calendar owner's addresses, where a file names them (Google: X-WR-CALNAME is the address)."""
+    found: set[str] = set()
+    for path in calendars:
+        try:
+            with open(path, encoding="utf-8", errors="replace") as handle:
+                head = handle.read(4096)
+        except OSError:
+            continue
+        match = re.search(r"^X-WR-CALNAME:(.+)$", head, re.MULTILINE)
+        if match and _EMAIL_RE.fullmatch(match.group(1).strip()):
+            found.add(email_key(match.group(1).strip()))
+    return found
+
+
+class _CalendarPlanner:
+    def __init__(self, workspace: Workspace, notes: bool, max_attendees: int, me: set[str]) -> None:
+        self.workspace = workspace
+        self.notes = notes
+        self.max_attendees = max_attendees
+        self.me = me
+        self.plan = ImportPlan([], NAME_THRESHOLD)
+        self.matcher = Matcher(NAME_THRESHOLD)
+        for person in workspace.people(with_fields=True):
+            self.matcher.add(
+                person.path,
+                person.name,
+                person.aliases,
+                as_texts(person.fields.get("email")),
+                as_texts(person.fields.get("phone")),
+            )
+        self._logged: dict[str, set[tuple[dt.date, str]]] = {}
+        self._entries: dict[str, tuple[str, list[tuple[dt.date, str]]]] = {}  # path -> name, entries
+
+    def row(self, action: str, occurrence: Occurrence, reason: str, **kwargs: Any) -> ImportRow:
+        row = ImportRow(
+            action, occurrence.title, occurrence.source, occurrence.line or None, reason=reason, **kwargs
+        )
+        self.plan.rows.append(row)
+        return row
+
+    def add(self, occurrence: Occurrence) -> None:
+        if occurrence.cancelled:
+            self.row(SKIP, occurrence, "cancelled")
+            return
+        if any(a.declined and email_key(a.email) in self.me for a in occurrence.attendees if a.email):
+            self.row(SKIP, occurrence, "you declined it")
+            return
+        if len(occurrence.attendees) > self.max_attendees:
+            self.row(
+                SKIP,
+                occurrence,
+                f"{len(occurrence.attendees)} people (more than --max-attendees {self.max_attendees})",
+            )
+            return
+        people: dict[str, _Person] = {}
+        strangers: list[str] = []
+        for attendee in occurrence.attendees:
+            if attendee.email and email_key(attendee.email) in self.me:
+                continue
+            label = attendee.email or attendee.name
+            if attendee.declined:
+                strangers.append(f"{label} (declined)")
+                continue
+            contact = Contact(attendee.name, occurrence.source, occurrence.line)
+            contact.emails = [attendee.email] if attendee.email else []
+            found = self.matcher.match(contact, [attendee.name] if attendee.name else [])
+            if found is None or isinstance(found, str):
+                strangers.append(label)
+            else:
+                people.setdefault(found.path, _Person(found.path, self.matcher.names[found.path], found.how))
+        others = f"; not in the vault: {', '.join(strangers)}" if strangers else ""
+        if not people:
+            self.row(
+                SKIP, occurrence, f"nobody in the vault{': ' + ', '.join(strangers) if strangers else ''}"
+            )
+            return
+        met = ", ".join(f"{p.name} ({p.how})" for p in sorted(people.values(), key=lambda p: p.name))
+        if self.notes:
+            self._note(occurrence, sorted(people.values(), key=lambda p: p.name), f"with {met}{others}")
+        else:
+            self._log(occurrence, sorted(people.values(), key=lambda p: p.path), f"with {met}{others}")
+
+    def _log(self, occurrence: Occurrence, people: Sequence[_Person], reason: str) -> None:
+        entry_text = occurrence.summary
+        adds: list[str] = []
+        for person in people:
+            logged = self._logged_of(person.path)
+            key = (occurrence.day, " ".join(entry_text.split()).casefold())
+            if key in logged:
+                continue
+            entry = f"- {occurrence.day.isoformat()} {CHANNEL}: {entry_text}"
+            self._entries.setdefault(person.path, (person.name, []))[1].append((occurrence.day, entry))
+            logged.add(key)
+            adds.append(f"Log of {person.name}")
+        self.row(MERGE if adds else UNCHANGED, occurrence, reason, adds=adds)
+
+    def write_entries(self) -> None:
+        """Put each person's new entries into their note's text at once, newest first: one
+        edit a note however many meetings (entry by entry, a daily stand-up would be quadratic)."""
+        for path, (name, entries) in sorted(self._entries.items()):
+            entries.sort(key=lambda e: e[0], reverse=True)
+            target = read_target(self.workspace, path, name)
+            try:
+                if isinstance(target, str):
+                    raise VaultkitError(target)
+                lines = [entry for _, entry in entries]
+                target.text = self.workspace.with_log_entry(path, target.text, lines, entries[0][0])
+                self.plan.targets[path] = target
+            except VaultkitError as err:  # a note that cannot take the entries: the rest go on
+                for row in self.plan.rows:
+                    if f"Log of {name}" in row.adds:
+                        row.adds.remove(f"Log of {name}")
+                        row.differences.append(f"{err}; not logged for {name}")
+                        row.action = MERGE if row.adds else SKIP
+
+    def _logged_of(self, path: str) -> set[tuple[dt.date, str]]:
+        if path not in self._logged:
+            entries: set[tuple[dt.date, str]] = set()
+            try:
+                snapshot = self.workspace.vault.read(path)
+                note = parse_text(path, snapshot.data.decode("utf-8", "replace"), self.workspace.config)
+                entries = {(e.date, " ".join(e.text.split()).casefold()) for e in note.log}
+            except (OSError, NoteParseError):
+                pass
+            self._logged[path] = entries
+        return self._logged[path]
+
+    def _note(self, occurrence: Occurrence, people: Sequence[_Person], reason: str) -> None:
+        folder = self.workspace.config.meetings_dir
+        stem = safe_file_stem(f"{occurrence.day.isoformat()} {occurrence.summary}")[:120].strip()
+        path = f"{folder}/{stem}.md" if folder else f"{stem}.md"
+        number = 2
+        while path in self.plan.new_notes:
+            path = f"{folder}/{stem} ({number}).md" if folder else f"{stem} ({number}).md"
+            number += 1
+        if self.workspace.vault.exists(path):
+            self.row(UNCHANGED, occurrence, f"{reason}; {path} is there already", path=path)
+            self.plan.new_notes[path] = ""  # taken: a second occurrence with this name goes next to it
+            return
+        links = [f"[[{person.name}]]" for person in people]
+        self.plan.new_notes[path] = (
+            f"---\ndate: {occurrence.day.isoformat()}\npeople: {yaml_list(links)}\n"
+            f"source: {yaml_scalar(occurrence.source)}\n---\n# {occurrence.summary}\n"
+        )
+        self.row(CREATE, occurrence, reason, path=path, adds=["meeting note"])
+
+
+def _dropped_empty(plan: ImportPlan) -> None:
+    for path in [p for p, text in plan.new_notes.items() if not text]:
+        del plan.new_notes[path]
+
+
+def plan_calendar(
+    workspace: Workspace,
+    paths: Sequence[Path],
+    notes: bool = False,
+    max_attendees: int = MAX_ATTENDEES,
+    me: Sequence[str] = (),
+) -> ImportPlan:
+    """What importing these calendar files (or folders of them) would write; writes nothing."""
+    if max_attendees < 1:
+        raise UsageError(f"--max-attendees {max_attendees}: use a number of people, 1 or more")
+    files = [file for path in paths for file in _files(Path(path))]
+    if not files:
+        raise UsageError(f"no .ics files in {', '.join(str(p) for p in paths)}")
+    owner = {email_key(m) for m in me} | me_from(files)
+    planner = _CalendarPlanner(workspace, notes, max_attendees, owner)
+    for file in files:
+        past, future, bad = read_calendar(file, workspace.today)
+        planner.plan.rows.extend(bad)
+        for occurrence in sorted(past, key=lambda o: (o.day, o.line, o.summary)):
+            planner.add(occurrence)
+        for occurrence in sorted(future, key=lambda o: (o.day, o.line)):
+            planner.row(SKIP, occurrence, "in the future")
+    planner.write_entries()
+    _dropped_empty(planner.plan)
+    return planner.plan
