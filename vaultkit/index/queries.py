@@ -414,16 +414,18 @@ class Queries(IndexBase):
         """How many notes the index holds."""
         return int(self.db.execute("SELECT count(*) FROM files").fetchone()[0])
 
-    def interaction_counts(self, today: dt.date) -> list[tuple[dt.date, str, str | None, int]]:
-        """(date, source, channel, how many) over every person's interactions up to `today`;
-        grouped, so that figures over them need not load each one."""
+    def interaction_counts(
+        self, today: dt.date, since: dt.date | None = None
+    ) -> list[tuple[str, str | None, int]]:
+        """(source, channel, how many) over every person's interactions from `since` (else
+        the first) to `today`: grouped, so that figures over them need not load each one."""
         rows = self.db.execute(
-            "SELECT date, source, channel, count(*) FROM contacts "
-            "WHERE person IS NOT NULL AND date IS NOT NULL AND date <= ? "
-            "GROUP BY date, source, channel ORDER BY date, source, channel",
-            (today.isoformat(),),
+            "SELECT source, channel, count(*) FROM contacts "
+            "WHERE person IS NOT NULL AND date IS NOT NULL AND date <= ? AND date >= ? "
+            "GROUP BY source, channel ORDER BY source, channel",
+            (today.isoformat(), since.isoformat() if since else ""),
         )
-        return [(dt.date.fromisoformat(r[0]), r[1], r[2], r[3]) for r in rows]
+        return rows.fetchall()
 
     def introduced_by(
         self, keys: Iterable[str] | None = None
@@ -475,10 +477,9 @@ class Queries(IndexBase):
         """(note, status, met, `found` as written) of the people who have a status, a `found`
         field or a Log entry with this channel word (the asks): who is or was a prospect."""
         rows = self.db.execute(
-            "SELECT p.path, p.status, p.met, json_extract(f.fields, '$.found') FROM people p "
-            "JOIN people_fields f ON f.path = p.path WHERE p.status IS NOT NULL "
-            "OR json_extract(f.fields, '$.found') IS NOT NULL "
-            "OR p.path IN (SELECT person FROM contacts WHERE source = 'log' AND channel = ?) ORDER BY p.path",
+            "SELECT path, status, met, json_extract(found, '$') FROM people WHERE status IS NOT NULL "
+            "OR found IS NOT NULL OR path IN (SELECT person FROM contacts WHERE source = 'log' AND channel = ?) "
+            "ORDER BY path",
             (channel,),
         )
         return rows.fetchall()

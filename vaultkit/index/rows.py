@@ -164,7 +164,7 @@ class _Rows:
                     _dumps(note.tags), note.cadence, _iso(note.met), _iso(note.last_contact),
                     note.birthday, _iso(note.snooze_until), int(note.archived), _dumps(note.introduced_by),
                     _dumps({key: note.fields[key] for key in self.facet_keys if key in note.fields}),
-                    note.status,
+                    note.status, _dumps(note.fields["found"]) if "found" in note.fields else None,
                 )
             )  # fmt: skip
             self.fields.append((path, _dumps(note.fields)))
@@ -226,8 +226,8 @@ class _Rows:
         db.executemany("INSERT INTO tasks VALUES (?, ?, ?, ?, ?, ?, ?)", self.tasks)
         db.executemany(
             "INSERT INTO people (path, name, name_key, aliases, tags, cadence, met, last_contact, "
-            "birthday, snooze_until, archived, introduced_by, facets, status) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "birthday, snooze_until, archived, introduced_by, facets, status, found) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             self.people,
         )
         db.executemany("INSERT INTO people_fields VALUES (?, ?)", self.fields)
@@ -267,8 +267,11 @@ def _unpack_latest(packed: str | None) -> tuple[str | None, str | None]:
     return date_text, (flag[1:] if flag.startswith("1") else None)
 
 
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # (json.dumps with options makes an encoder a call)
+
+
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    return _ENCODE(value)
 
 
 def _line_text(body: str, note: ParsedNote, line: int | None) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 22
+SCHEMA_VERSION = 23
 
 
 NAME, ALIAS, FOLDED_NAME, FOLDED_ALIAS = 0, 1, 2, 3
@@ -14,7 +14,7 @@ UNREAD = -1  # the mtime_ns in `files` of a note that could not be read: no stat
 _SECONDARY_INDEXES = (
     "files_stem", "files_mtime", "people_name", "people_due", "people_birthday", "people_tags", "people_status", "aliases_key", "aliases_person", "name_keys_key", "name_keys_person", "introducers_key", "introducers_person", "person_tags_key", "person_tags_person", "links_src", "links_target",
     "links_stem", "links_person", "contacts_src", "contacts_target", "contacts_stem",
-    "contacts_person", "tasks_src", "tasks_open", "problems_path", "clashes_key",
+    "contacts_person", "contacts_channel", "tasks_src", "tasks_open", "problems_path", "clashes_key",
 )  # fmt: skip
 
 
@@ -30,6 +30,7 @@ CREATE TABLE people (
   path TEXT PRIMARY KEY, name TEXT, name_key TEXT, aliases TEXT, tags TEXT,
   cadence TEXT, met TEXT, last_contact TEXT, birthday TEXT, snooze_until TEXT,
   archived INTEGER, introduced_by TEXT, status TEXT,
+  found TEXT,  -- a prospect's `found` as JSON (written as it is), else NULL
   -- derived, kept current by _summarise: the latest contact of any date, the resolved
   -- cadence, and the due date that follows (before "today" filters anything out)
   last_any TEXT, last_channel TEXT, cadence_res TEXT, cadence_source TEXT, due_base TEXT,
@@ -79,6 +80,8 @@ CREATE INDEX contacts_src ON contacts(src);
 CREATE INDEX contacts_target ON contacts(target);
 CREATE INDEX contacts_stem ON contacts(stem);
 CREATE INDEX contacts_person ON contacts(person, date);
+-- Log entries by channel word: the figures read the few `intro:` and `asked:` entries
+CREATE INDEX contacts_channel ON contacts(channel, src, line) WHERE source = 'log';
 -- with their note's kind and name: the overdue follow-ups of person notes need no join
 CREATE TABLE tasks (src TEXT, line INTEGER, text TEXT, status TEXT, due TEXT, kind TEXT, name TEXT);
 CREATE INDEX tasks_src ON tasks(src);

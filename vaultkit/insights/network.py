@@ -99,7 +99,7 @@ def collect_stats(workspace: Workspace, since: dt.date | None = None) -> Network
         index.people_counts(),
         index.met_dates(),
         touch,
-        index.interaction_counts(today),
+        index.interaction_counts(today, since),
         intro_pairs(index),
         received_introductions(index),
         dimension_breakdowns(groups_of, config),

@@ -248,8 +248,8 @@ def keeping_in_touch(
 
 
 # -- channels -----------------------------------------------------------------------------
-InteractionCount = tuple[dt.date, str, str | None, int]
-"""(date, source, channel, how many): interactions grouped, as `Index.interaction_counts` gives them."""
+InteractionCount = tuple[str, str | None, int]
+"""(source, channel, how many): interactions grouped, as `Index.interaction_counts` gives them."""
 
 
 def channel_of(source: str, channel: str | None) -> str:
@@ -259,14 +259,11 @@ def channel_of(source: str, channel: str | None) -> str:
     return channel or UNKNOWN
 
 
-def channel_counts(
-    interactions: Iterable[InteractionCount], today: dt.date, since: dt.date | None = None
-) -> list[tuple[str, int]]:
+def channel_counts(interactions: Iterable[InteractionCount]) -> list[tuple[str, int]]:
     """Interactions per channel (one per person met: a dinner for three counts three), largest first."""
     counts: Counter[str] = Counter()
-    for date, source, channel, count in interactions:
-        if date <= today and (since is None or date >= since):
-            counts[channel_of(source, channel)] += count
+    for source, channel, count in interactions:
+        counts[channel_of(source, channel)] += count
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
@@ -382,8 +379,9 @@ def network_stats(
     today: dt.date,
     since: dt.date | None = None,
 ) -> NetworkStats:
-    """All figures from their parts; `since` limits the weeks listed, the channels and the
-    pairs counted. `people` is (not archived, archived); `met` every `met` date."""
+    """All figures from their parts; `since` limits the weeks listed and the pairs counted
+    (`interactions` are counted from it already). `people` is (not archived, archived);
+    `met` every `met` date."""
     chosen_pairs = sorted(
         (pair for pair in pairs if pair.date <= today and (since is None or pair.date >= since)),
         key=lambda pair: (pair.date, name_key(pair.a), name_key(pair.b)),
@@ -395,7 +393,7 @@ def network_stats(
         new_per_week=tuple(weekly_new(met, today, since)),
         goal=goal_progress(met, config.new_people_per_week, today),
         keeping_in_touch=touch,
-        channels=tuple(channel_counts(interactions, today, since)),
+        channels=tuple(channel_counts(interactions)),
         pairs=tuple(dict.fromkeys(chosen_pairs)),
         received=tuple(received),
         dimensions=tuple(dimensions),
