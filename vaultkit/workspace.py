@@ -271,6 +271,13 @@ class Workspace:
 
     def listed_people(self, tag: str | None = None, where: Sequence[str] = ()) -> list[ListedPerson]:
         """People matching a tag and `key=value` conditions, with their fields as written."""
+        return self.listed_page(tag, where)[0]
+
+    def listed_page(
+        self, tag: str | None = None, where: Sequence[str] = (), limit: int | None = None
+    ) -> tuple[list[ListedPerson], int]:
+        """`listed_people`, the first `limit` of them, and how many there are in all (the
+        index counts and cuts when no `key=value` condition needs every note's fields)."""
         conditions: list[tuple[str, str]] = []
         for item in where:
             if "=" not in item:
@@ -279,12 +286,18 @@ class Workspace:
             conditions.append((key.strip(), value.strip()))
         from vaultkit.profiles import listed
 
-        people = self.index.people_tagged(tag_key(tag), self.today) if tag else self.people(with_fields=True)
-        return [
+        key = tag_key(tag) if tag else None
+        if not conditions and limit is not None:
+            people = self.index.people_tagged(key, self.today, limit)
+            return [listed(person, self.config, self.today) for person in people], self.index.count_tagged(
+                key
+            )
+        found = [
             listed(person, self.config, self.today)
-            for person in people
+            for person in self.index.people_tagged(key, self.today)
             if all(_field_matches(person.fields.get(k), v) for k, v in conditions)
         ]
+        return found[:limit], len(found)
 
     def list_people(self, tag: str | None = None, where: Sequence[str] = ()) -> list[dict[str, Any]]:
         """`listed_people` in its JSON form (what `vault export csv` and `json` read)."""

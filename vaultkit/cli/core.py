@@ -227,22 +227,22 @@ def list_(
     """
     rows_shown = row_limit(limit, show_all)
     workspace = settings_of(ctx).workspace()
-    people = workspace.listed_people(tag=tag, where=where or [])
+    people, total = workspace.listed_page(tag=tag, where=where or [], limit=None if as_json else rows_shown)
     if as_json:
         print_json({"people": [person.to_json() for person in people]})
         if not people:
             say_what_was_missed(workspace, tag)
     else:
         rows: list[list[str]] = []
-        for person in people[: rows_shown if rows_shown is not None else len(people)]:
+        for person in people:
             tags = person.fields.get("tags", [])
             tags_text = ", ".join(tags) if isinstance(tags, list) else str(tags)
             last_text = person.last_contact.isoformat() if person.last_contact else "-"
             rows.append(
                 [person.name, last_text, person.due_on.isoformat() if person.due_on else "-", tags_text]
             )
-        print_rows(["Name", "Last contact", "Due on", "Tags"], rows, len(people), rows_shown, "vault list")
-        typer.echo(f"{len(people)} {'person' if len(people) == 1 else 'people'}")
+        print_rows(["Name", "Last contact", "Due on", "Tags"], rows, total, rows_shown, "vault list")
+        typer.echo(f"{total} {'person' if total == 1 else 'people'}")
         if not people:
             say_what_was_missed(workspace, tag)
     warn_problems(workspace.left_out())

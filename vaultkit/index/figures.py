@@ -62,12 +62,17 @@ class Figures(Queries):
             "WHERE name IN (SELECT value FROM json_each(?))", (json.dumps(sorted(set(names))),), today, False
         )
 
-    def people_tagged(self, key: str, today: dt.date) -> list[Person]:
-        """The people with the tag `key` (a `tag_key`) or one nested below it, with their
-        fields and last contact, by name."""
-        return self._people_where(
-            f"WHERE path IN ({TAGGED})", (key, key + "/", key + "0"), today, with_fields=True
-        )
+    def people_tagged(self, key: str | None, today: dt.date, limit: int | None = None) -> list[Person]:
+        """The people with the tag `key` (a `tag_key`) or one nested below it (everyone with
+        None), with their fields and last contact, by name: the first `limit` of them."""
+        where, params = (f"WHERE path IN ({TAGGED})", (key, key + "/", key + "0")) if key else ("", ())
+        return self._people_where(where, params, today, with_fields=True, limit=limit)
+
+    def count_tagged(self, key: str | None) -> int:
+        """How many people have the tag `key` or one nested below it (everyone with None)."""
+        where, params = (f"WHERE path IN ({TAGGED})", (key, key + "/", key + "0")) if key else ("", ())
+        count: int = self.db.execute(f"SELECT count(*) FROM people {where}", params).fetchone()[0]
+        return count
 
     def tag_groups(self) -> list[tuple[list[str], int]]:
         """(tags, people) of the people not archived, grouped by their tags as written, in

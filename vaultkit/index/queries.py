@@ -208,6 +208,7 @@ class Queries(IndexBase):
         today: dt.date,
         with_fields: bool,
         field_keys: Sequence[str] | None = None,
+        limit: int | None = None,
     ) -> list[Person]:
         columns = (
             "path, name, aliases, tags, cadence, met, last_contact, birthday, snooze_until, archived, "
@@ -217,7 +218,10 @@ class Queries(IndexBase):
             columns += ", (SELECT fields FROM people_fields f WHERE f.path = people.path)"
         result: list[Person] = []
         keys = set(field_keys) if field_keys is not None else None
-        for row in self.db.execute(f"SELECT {columns} FROM people {where} ORDER BY name_key, path", params):
+        cut = "" if limit is None else f" LIMIT {int(limit)}"
+        for row in self.db.execute(
+            f"SELECT {columns} FROM people {where} ORDER BY name_key, path{cut}", params
+        ):
             fields: dict[str, Any] = json.loads(row[14]) if with_fields else {}
             if keys is not None:
                 fields = {key: value for key, value in fields.items() if key in keys}
@@ -432,7 +436,7 @@ class Queries(IndexBase):
     ) -> list[tuple[str, str, list[str], dt.date | None]]:
         """(path, name, introducers as written, met) of each person whose note has
         `introduced_by` (with `keys`: naming one of these name keys as an introducer)."""
-        where, params = "WHERE introduced_by != '[]'", []
+        where, params = "WHERE path IN (SELECT person FROM introducers)", []
         if keys is not None:
             where = (
                 "WHERE path IN (SELECT person FROM introducers WHERE key IN (SELECT value FROM json_each(?)))"
