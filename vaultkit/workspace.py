@@ -286,15 +286,13 @@ class Workspace:
             conditions.append((key.strip(), value.strip()))
         from vaultkit.profiles import listed
 
-        key = tag_key(tag) if tag else None
+        wanted = tag_key(tag) if tag else None
         if not conditions and limit is not None:
-            people = self.index.people_tagged(key, self.today, limit)
-            return [listed(person, self.config, self.today) for person in people], self.index.count_tagged(
-                key
-            )
+            people = self.index.people_tagged(wanted, self.today, limit)
+            return [listed(p, self.config, self.today) for p in people], self.index.count_tagged(wanted)
         found = [
             listed(person, self.config, self.today)
-            for person in self.index.people_tagged(key, self.today)
+            for person in self.index.people_tagged(wanted, self.today)
             if all(_field_matches(person.fields.get(k), v) for k, v in conditions)
         ]
         return found[:limit], len(found)
