@@ -199,16 +199,45 @@ def prospect_list(workspace: Workspace, today: dt.date | None = None) -> list[Pr
 
     Reads the prospects and their asks through the status index; everyone else only when a
     prospect with no `via` needs introducers, and then a few values each."""
+    today = today or workspace.today
+    people = [
+        p
+        for p in workspace.index.people_with_status([PROSPECT, ASKED], today)
+        if p.prospect and not p.archived
+    ]
+    found = _prospects(workspace, people, today)
+    found.sort(
+        key=lambda p: (
+            0 if p.follow_up else 1 if p.status == ASKED else 2,
+            -(p.days_waiting or 0),
+            name_key(p.name),
+            p.path,
+        )
+    )
+    return found
+
+
+def prospect_of(workspace: Workspace, ref: PersonRef) -> Prospect | None:
+    """This person as `vault prospects` lists them (why, via, asks, follow-up, introducers)
+    as of the workspace's today; None when they are not a prospect (or are archived)."""
+    person = workspace.index.person(ref.path, workspace.today)
+    if not person.prospect or person.archived:
+        return None
+    (found,) = _prospects(workspace, [person], workspace.today)
+    return found
+
+
+def _prospects(workspace: Workspace, people: Sequence[Person], today: dt.date) -> list[Prospect]:
+    """These prospects with their asks (up to `today`), waiting time and introducers."""
     from vaultkit.introductions import resolver_for
 
-    today, span = today or workspace.today, _follow_up_span(workspace)
-    index = workspace.index
-    people = [p for p in index.people_with_status([PROSPECT, ASKED], today) if p.prospect and not p.archived]
     if not people:
         return []
+    span, index = _follow_up_span(workspace), workspace.index
+    paths = {person.path for person in people}
     asks: dict[str, list[dt.date]] = {}
     for path, _, _, day in index.status_asks([PROSPECT, ASKED], ASK_CHANNEL):
-        if day <= today:
+        if day <= today and path in paths:
             asks.setdefault(path, []).append(day)
     via_texts = [name for person in people for name in _via_names(person)]
     resolve = resolver_for(index, via_texts)
@@ -240,14 +269,6 @@ def prospect_list(workspace: Workspace, today: dt.date | None = None) -> list[Pr
                 more_introducers=max(0, len(introducers) - INTRODUCERS_SHOWN),
             )
         )
-    found.sort(
-        key=lambda p: (
-            0 if p.follow_up else 1 if p.status == ASKED else 2,
-            -(p.days_waiting or 0),
-            name_key(p.name),
-            p.path,
-        )
-    )
     return found
 
 
