@@ -39,7 +39,7 @@ def vault(vault_dir: Path) -> Path:
     person(
         vault_dir,
         "Ines Carvalho",
-        "tags: [person]\nstatus: prospect\nwhy: runs the cold-chain sensor lab in Porto\nvia: '[[Kim Lee]]'\n"
+        "tags: [person, climate]\nstatus: prospect\nwhy: runs the cold-chain sensor lab in Porto\nvia: '[[Kim Lee]]'\n"
         "found: 2026-11-01\n",
         "## Notes\nWrote the sensor paper everyone cites.\n",
     )
@@ -69,6 +69,8 @@ async def test_a_prospect_with_why_and_via_gets_a_first_contact(vault: Path, tmp
     assert "giving before it asks" in text and "humble" in text and "specific" in text
     assert "## Why I want to meet Ines Carvalho\nruns the cold-chain sensor lab in Porto\n" in text
     assert "## Who could introduce us\n- Kim Lee: named in their note as the one to introduce us\n" in text
+    # What you have in common does not stop at `via`: Kim also shares a tag with her.
+    assert "## What we have in common\n- #climate, as Kim Lee in my network\n" in text
     assert "## Have I asked already?\nNot yet: this is the first message.\n" in text
     assert "Wrote the sensor paper everyone cites." in text  # the person's own context follows
     assert "to stay in touch" not in text
@@ -80,7 +82,10 @@ async def test_a_prospect_without_via_is_introduced_through_a_shared_company(
     text = await reach_out(vault, tmp_path, "Dara Okafor")
     assert "## Why I want to meet Dara Okafor\nstaff engineers\n" in text
     assert "## Who could introduce us\n- Ann Ode: works at acme; shares #rust\n" in text
-    assert "## What we have in common\n- my network: works at acme; shares #rust\n" in text
+    assert (
+        "## What we have in common\n- works at acme, as Ann Ode in my network\n- #rust, as Ann Ode in my network\n"
+        in text
+    )
     assert "Kim Lee" not in text  # another company, no tag in common
 
 
@@ -115,3 +120,12 @@ async def test_an_existing_person_keeps_the_stay_in_touch_prompt(vault: Path, tm
     assert "- 2026-10-02 call: her new team (from Ann Ode)" in text
     for section in ("## Why I want to meet", "## Who could introduce us", "## Have I asked already?"):
         assert section not in text
+
+
+async def test_common_ground_names_a_few_then_counts(vault_dir: Path, tmp_path: Path) -> None:
+    for n in range(5):
+        person(vault_dir, f"Friend {n}", f"tags: [person, friend]\nlast_contact: 2026-11-0{n + 1}\n")
+    person(vault_dir, "Sam", "tags: [friend]\nstatus: prospect\nvia: '[[Friend 0]]'\n")
+    text = await reach_out(vault_dir, tmp_path, "Sam")
+    assert "## Who could introduce us\n- Friend 0: named in their note as the one to introduce us\n\n" in text
+    assert "- #friend, as Friend 4, Friend 3, Friend 2 and 2 more in my network\n\n" in text

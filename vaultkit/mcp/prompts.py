@@ -1,13 +1,17 @@
 """The text of the MCP prompts: a person's context from the notes, and what to do with it.
 
 vaultkit holds no model: a prompt is the brief an assistant's own model works from. The
-context is what `vault meet` would put into a meeting note (`meetings.person_context`).
+context is what `vault meet` would put into a meeting note (`meetings.person_context`);
+for someone you want to meet, also what `vault prospects` knows (`prospects.prospect_of`,
+`prospects.common_ground`).
 """
 
 from __future__ import annotations
 
 from vaultkit.meetings import PersonView
-from vaultkit.prospects import Prospect
+from vaultkit.prospects import CommonGround, Prospect
+
+NAMES_SHOWN = 3  # who shares a tag: a few names make it concrete, a crowd is just a count
 
 
 def person_brief(person: PersonView, today: str) -> str:
@@ -87,7 +91,9 @@ def draft_reach_out(person: PersonView, today: str) -> str:
     )
 
 
-def first_contact(person: PersonView, prospect: Prospect, follow_up_span: str, today: str) -> str:
+def first_contact(
+    person: PersonView, prospect: Prospect, common: list[CommonGround], follow_up_span: str, today: str
+) -> str:
     """`draft_reach_out` for a prospect: a first message (or the one gentle follow-up) that
     says why, names the common ground or who could introduce us, and gives before it asks."""
     lines = [
@@ -122,10 +128,14 @@ def first_contact(person: PersonView, prospect: Prospect, follow_up_span: str, t
     if not prospect.introducers:
         lines.append("- nobody in my notes: this would be a cold message")
     lines += ["", "## What we have in common"]
-    common = [i.reason for i in prospect.introducers if i.reason != "via"]
-    lines += [f"- my network: {reason}" for reason in dict.fromkeys(common)] or [
-        "- nothing my notes show (no shared company or tag): find it in what I know of them, or say so"
-    ]
+    for shared in common:
+        more = len(shared.people) - NAMES_SHOWN
+        names = ", ".join(shared.people[:NAMES_SHOWN]) + (f" and {more} more" if more > 0 else "")
+        lines.append(f"- {shared.what}, as {names} in my network")
+    if not common:
+        lines.append(
+            "- nothing my notes show (no company or tag shared with my network): say so, invent nothing"
+        )
     lines += [
         "",
         "## Have I asked already?",

@@ -335,7 +335,7 @@ def build_server(open_workspace: OpenWorkspace, allow_writes: bool = False) -> V
         """Draft a warm, humble, specific message to someone that gives before it asks; for
         someone you want to meet, a first contact (why, who could introduce you, what you
         have in common) or the one gentle follow-up to an unanswered ask."""
-        from vaultkit.prospects import prospect_of
+        from vaultkit.prospects import common_ground, prospect_of
 
         def run(workspace: Workspace) -> str:
             ref = workspace.find_person(name)
@@ -343,7 +343,8 @@ def build_server(open_workspace: OpenWorkspace, allow_writes: bool = False) -> V
             prospect = prospect_of(workspace, ref)
             if prospect is None:
                 return prompts.draft_reach_out(person, today)
-            return prompts.first_contact(person, prospect, workspace.config.ask_follow_up, today)
+            common = common_ground(workspace, ref)
+            return prompts.first_contact(person, prospect, common, workspace.config.ask_follow_up, today)
 
         return answer(run, refusal=_prompt_error)
 
