@@ -150,6 +150,19 @@ def _tag_keys(tags: Iterable[str]) -> set[str]:
     return {tag.lstrip("#").casefold() for tag in tags} - {MARKER_TAG}
 
 
+def _shared(prospect: Person, member: Member) -> tuple[bool, list[str]]:
+    """Whether this member works at the prospect's company, and the tags they share (keys)."""
+    company = name_key(_text(prospect.fields.get("company")) or "")
+    same_company = bool(company) and name_key(_text(member.company) or "") == company
+    return same_company, sorted(_tag_keys(prospect.tags) & _tag_keys(member.tags))
+
+
+def _closest_first(members: Iterable[Member]) -> list[Member]:
+    """By most recent contact, then name."""
+    by_name = sorted(members, key=lambda member: name_key(member.name))
+    return sorted(by_name, key=lambda member: member.last_contact or "", reverse=True)
+
+
 def introducers_of(
     prospect: Person, members: Sequence[Member], resolve: Callable[[str], str], paths: Mapping[str, str]
 ) -> list[Introducer]:
@@ -160,30 +173,47 @@ def introducers_of(
     if via:
         return [Introducer(name, paths.get(name), "via") for name in via]
     company_text = _text(prospect.fields.get("company"))
-    company = name_key(company_text or "")
-    tags = _tag_keys(prospect.tags)
-    ranked: list[tuple[int, int, Member, Introducer]] = []
-    for member in members:
-        same_company = bool(company) and name_key(_text(member.company) or "") == company
-        shared = sorted(tags & _tag_keys(member.tags))
+    ranked: list[tuple[int, int, Introducer]] = []
+    for member in _closest_first(members):
+        same_company, shared = _shared(prospect, member)
         if not same_company and not shared:
             continue
         reasons = [f"works at {company_text}"] if same_company else []
         if shared:
             reasons.append("shares " + ", ".join(f"#{tag}" for tag in shared))
         ranked.append(
-            (
-                0 if same_company else 1,
-                -len(shared),
-                member,
-                Introducer(member.name, member.path, "; ".join(reasons)),
-            )
+            (0 if same_company else 1, -len(shared), Introducer(member.name, member.path, "; ".join(reasons)))
         )
-    # Stable sorts, the last key first: by name, then the latest contact first, then closeness.
-    ranked.sort(key=lambda item: name_key(item[2].name))
-    ranked.sort(key=lambda item: item[2].last_contact or "", reverse=True)
-    ranked.sort(key=lambda item: item[:2])
+    ranked.sort(key=lambda item: item[:2])  # stable: the closest first within each rank
     return [introducer for *_, introducer in ranked]
+
+
+class CommonGround(NamedTuple):
+    """Something a prospect shares with people in your network: `works at Acme` or `#climate`,
+    and who (the most recently contacted first)."""
+
+    what: str
+    people: list[str]
+
+
+def common_ground(workspace: Workspace, ref: PersonRef) -> list[CommonGround]:
+    """What this person shares with your network, whatever their `via`: their company
+    first, then each tag, the most widely shared first."""
+    person = workspace.index.person(ref.path, workspace.today)
+    company_text = _text(person.fields.get("company"))
+    members = [Member(*row) for row in workspace.index.network_members([PROSPECT, ASKED])]
+    colleagues: list[str] = []
+    by_tag: dict[str, list[str]] = {}
+    for member in _closest_first(members):
+        same_company, shared = _shared(person, member)
+        if same_company:
+            colleagues.append(member.name)
+        for tag in shared:
+            by_tag.setdefault(f"#{tag}", []).append(member.name)
+    found = [CommonGround(f"works at {company_text}", colleagues)] if colleagues else []
+    return found + [
+        CommonGround(*item) for item in sorted(by_tag.items(), key=lambda item: (-len(item[1]), item[0]))
+    ]
 
 
 def _via_names(person: Person) -> list[str]:
@@ -199,16 +229,45 @@ def prospect_list(workspace: Workspace, today: dt.date | None = None) -> list[Pr
 
     Reads the prospects and their asks through the status index; everyone else only when a
     prospect with no `via` needs introducers, and then a few values each."""
+    today = today or workspace.today
+    people = [
+        p
+        for p in workspace.index.people_with_status([PROSPECT, ASKED], today)
+        if p.prospect and not p.archived
+    ]
+    found = _prospects(workspace, people, today)
+    found.sort(
+        key=lambda p: (
+            0 if p.follow_up else 1 if p.status == ASKED else 2,
+            -(p.days_waiting or 0),
+            name_key(p.name),
+            p.path,
+        )
+    )
+    return found
+
+
+def prospect_of(workspace: Workspace, ref: PersonRef) -> Prospect | None:
+    """This person as `vault prospects` lists them (why, via, asks, follow-up, introducers)
+    as of the workspace's today; None when they are not a prospect (or are archived)."""
+    person = workspace.index.person(ref.path, workspace.today)
+    if not person.prospect or person.archived:
+        return None
+    (found,) = _prospects(workspace, [person], workspace.today)
+    return found
+
+
+def _prospects(workspace: Workspace, people: Sequence[Person], today: dt.date) -> list[Prospect]:
+    """These prospects with their asks (up to `today`), waiting time and introducers."""
     from vaultkit.introductions import resolver_for
 
-    today, span = today or workspace.today, _follow_up_span(workspace)
-    index = workspace.index
-    people = [p for p in index.people_with_status([PROSPECT, ASKED], today) if p.prospect and not p.archived]
     if not people:
         return []
+    span, index = _follow_up_span(workspace), workspace.index
+    paths = {person.path for person in people}
     asks: dict[str, list[dt.date]] = {}
     for path, _, _, day in index.status_asks([PROSPECT, ASKED], ASK_CHANNEL):
-        if day <= today:
+        if day <= today and path in paths:
             asks.setdefault(path, []).append(day)
     via_texts = [name for person in people for name in _via_names(person)]
     resolve = resolver_for(index, via_texts)
@@ -240,14 +299,6 @@ def prospect_list(workspace: Workspace, today: dt.date | None = None) -> list[Pr
                 more_introducers=max(0, len(introducers) - INTRODUCERS_SHOWN),
             )
         )
-    found.sort(
-        key=lambda p: (
-            0 if p.follow_up else 1 if p.status == ASKED else 2,
-            -(p.days_waiting or 0),
-            name_key(p.name),
-            p.path,
-        )
-    )
     return found
 
 

@@ -332,8 +332,21 @@ def build_server(open_workspace: OpenWorkspace, allow_writes: bool = False) -> V
 
     @server.prompt()
     def draft_reach_out(name: Name) -> str:
-        """Draft a warm, humble, specific message to someone that gives before it asks."""
-        return brief(name, prompts.draft_reach_out)
+        """Draft a warm, humble, specific message to someone that gives before it asks; for
+        someone you want to meet, a first contact (why, who could introduce you, what you
+        have in common) or the one gentle follow-up to an unanswered ask."""
+        from vaultkit.prospects import common_ground, prospect_of
+
+        def run(workspace: Workspace) -> str:
+            ref = workspace.find_person(name)
+            person, today = person_context(workspace, ref, workspace.today), workspace.today.isoformat()
+            prospect = prospect_of(workspace, ref)
+            if prospect is None:
+                return prompts.draft_reach_out(person, today)
+            common = common_ground(workspace, ref)
+            return prompts.first_contact(person, prospect, common, workspace.config.ask_follow_up, today)
+
+        return answer(run, refusal=_prompt_error)
 
     return server
 
