@@ -49,7 +49,8 @@ class Figures(Queries):
         may be on or before `cutoff`: a superset that `losing_touch` then decides (the last
         contact of someone with contacts after today is worked out for them)."""
         return self._people_where(
-            "WHERE archived = 0 AND cadence_res IS NULL AND (snooze_until IS NULL OR snooze_until <= ?) "
+            "INDEXED BY people_nocadence WHERE archived = 0 AND cadence_res IS NULL "
+            "AND (snooze_until IS NULL OR snooze_until <= ?) "
             "AND (coalesce(last_any, met) IS NULL OR coalesce(last_any, met) <= ? OR last_any > ?)",
             (today.isoformat(), cutoff.isoformat(), today.isoformat()),
             today,
@@ -83,11 +84,14 @@ class Figures(Queries):
         return [(_list_of(tags), count) for tags, count, _ in rows]
 
     def birthday_groups(self) -> list[tuple[str | None, int]]:
-        """(birthday, people) of the people not archived, grouped by birthday."""
+        """(birthday, people) of the people not archived, grouped by birthday (None: those
+        with none), in no particular order: the figures of birthdays are age bands."""
         rows = self.db.execute(
-            f"SELECT birthday, count(*), {_FIRST} f FROM people WHERE archived = 0 GROUP BY birthday ORDER BY f"
-        )
-        return [(birthday, count) for birthday, count, _ in rows]
+            "SELECT birthday, count(*) FROM people INDEXED BY people_birthday "
+            "WHERE birthday IS NOT NULL AND archived = 0 GROUP BY birthday"
+        ).fetchall()
+        unknown = self.people_counts()[0] - sum(count for _, count in rows)
+        return [*rows, (None, unknown)]
 
     def facet_groups(self) -> list[tuple[dict[str, Any], int]]:
         """({key: value} of `Config.stats_fields`, people) of the people not archived, grouped

@@ -481,9 +481,9 @@ class Queries(IndexBase):
         """(note, status, met, `found` as written) of the people who have a status, a `found`
         field or a Log entry with this channel word (the asks): who is or was a prospect."""
         rows = self.db.execute(
-            "SELECT path, status, met, json_extract(found, '$') FROM people WHERE status IS NOT NULL "
-            "OR found IS NOT NULL OR path IN (SELECT person FROM contacts WHERE source = 'log' AND channel = ?) "
-            "ORDER BY path",
+            "SELECT path, status, met, json_extract(found, '$') FROM people WHERE path IN ("
+            "SELECT path FROM people WHERE status IS NOT NULL UNION SELECT path FROM people WHERE found IS NOT NULL "
+            "UNION SELECT person FROM contacts WHERE source = 'log' AND channel = ?) ORDER BY path",
             (channel,),
         )
         return rows.fetchall()

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter
 from collections.abc import Iterable
 
 from vaultkit.dates import shift
 
 
+@functools.lru_cache(maxsize=8192)  # a few thousand days among 100,000 `met` dates
 def iso_week(day: dt.date) -> str:
     """`2026-W47` for a date (ISO 8601 week, which may belong to the next or last year)."""
     year, week, _ = day.isocalendar()

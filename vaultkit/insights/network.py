@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
@@ -191,6 +192,10 @@ def _losing_reason(item: LosingTouch) -> str:
     return f"no contact since {item.last.isoformat()} and no cadence"
 
 
+Reason = Callable[[], str]
+"""Why a list holds someone, worked out when they are picked."""
+
+
 def pick_suggestions(
     active: Mapping[str, Person],
     due: Sequence[DueItem],
@@ -210,19 +215,22 @@ def pick_suggestions(
     paths = {name: person.path for name, person in active.items()}
     paths.update((item.name, item.path) for item in due)
     paths.update((item.name, item.path) for item in losing)
-    overdue = [(item.name, why_due(item)) for item in due]
+    # Reasons are worked out for the people picked only: tens of thousands may be due.
+    overdue: list[tuple[str, Reason]] = [(item.name, functools.partial(why_due, item)) for item in due]
     horizon = shift(today, FOLLOW_UP_HORIZON.days)
     dated = [f for f in followups if f.due is not None and f.due <= horizon]
     undated = sorted(
         (f for f in followups if f.due is None), key=lambda f: (f.person.casefold(), f.path, f.line)
     )
-    follow_ups: list[tuple[str, str]] = []
+    follow_ups: list[tuple[str, Reason]] = []
+    followed: set[str] = set()
     for item in [*dated, *undated]:
         # One person can have many open follow-ups; the most pressing says enough.
-        if all(name != item.person for name, _ in follow_ups):
-            follow_ups.append((item.person, _follow_up_reason(item, today)))
-    introductions = [
-        (item.person, f"introduced by {item.introducer}; not contacted yet")
+        if item.person not in followed:
+            followed.add(item.person)
+            follow_ups.append((item.person, functools.partial(_follow_up_reason, item, today)))
+    introductions: list[tuple[str, Reason]] = [
+        (item.person, functools.partial(str, f"introduced by {item.introducer}; not contacted yet"))
         for item in received
         if item.person in active and active[item.person].last_contact is None
     ]
@@ -235,19 +243,20 @@ def pick_suggestions(
             last = active[one].last_contact if one in active else pair.date
             if last is None or last <= pair.date:
                 reason = f"you introduced them to {other} on {pair.date.isoformat()}; ask how it went"
-                introductions.append((one, reason))
-    losing_queue = [(item.name, _losing_reason(item)) for item in losing]
+                introductions.append((one, functools.partial(str, reason)))
+    losing_queue: list[tuple[str, Reason]] = [
+        (item.name, functools.partial(_losing_reason, item)) for item in losing
+    ]
     queues = {
         "overdue": overdue,
-        "follow-up": [(name, reason) for name, reason in follow_ups if name in active],
-        "introduction": [(name, reason) for name, reason in introductions if name in active],
+        "follow-up": [(name, why) for name, why in follow_ups if name in active],
+        "introduction": [(name, why) for name, why in introductions if name in active],
         "losing touch": losing_queue,
     }
-    reasons: dict[str, list[str]] = {}
+    reasons_of: dict[str, list[Reason]] = {}
     for queue in queues.values():
-        for name, reason in queue:
-            if reason not in reasons.setdefault(name, []):
-                reasons[name].append(reason)
+        for name, why in queue:
+            reasons_of.setdefault(name, []).append(why)
     picked: dict[str, Suggestion] = {}
     positions = dict.fromkeys(queues, 0)
     while len(picked) < count and any(positions[k] < len(q) for k, q in queues.items()):
@@ -256,7 +265,8 @@ def pick_suggestions(
                 positions[kind] += 1
             if positions[kind] < len(queue) and len(picked) < count:
                 name = queue[positions[kind]][0]
-                picked[name] = Suggestion(name, paths[name], kind, reasons[name])
+                reasons = list(dict.fromkeys(why() for why in reasons_of[name]))
+                picked[name] = Suggestion(name, paths[name], kind, reasons)
                 positions[kind] += 1
     return list(picked.values())
 
