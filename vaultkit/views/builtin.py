@@ -159,11 +159,12 @@ def due_view(workspace: Workspace) -> str:
             "why": why_due(item),
         }
 
-    # One pass with the 7-day horizon: those due by today keep the spec's order.
-    soon = workspace.due(within=f"{COMING_DAYS}d")
-    due = [item for item in soon if item.days_overdue is None or item.days_overdue >= 0]
+    rows = workspace.config.max_rows
+    # Those due by today in the spec's order, the first rows of them (the index counts the
+    # rest); those coming due in the next days (a few) by date.
+    due = workspace.due_page(limit=rows)
     coming = sorted(
-        (item for item in soon if item.days_overdue is not None and item.days_overdue < 0),
+        workspace.due_page(within=f"{COMING_DAYS}d", kind="coming").items,
         key=lambda item: (item.due_on, name_key(item.name), item.path),
     )
     birthdays = [
@@ -211,7 +212,6 @@ def due_view(workspace: Workspace) -> str:
         }
         for ask in asks_to_follow_up(workspace)
     ]
-    rows = workspace.config.max_rows
     for entry in followups[:rows]:
         entry["people"] = sorted(set(entry["people"]), key=name_key)
     return workspace.renderer().render(
@@ -219,14 +219,14 @@ def due_view(workspace: Workspace) -> str:
         today=today.isoformat(),
         coming_days=COMING_DAYS,
         birthday_days=BIRTHDAY_DAYS,
-        due=[due_entry(item) for item in due[:rows]],
+        due=[due_entry(item) for item in due.items],
         coming=[due_entry(item) for item in coming[:rows]],
         birthdays=birthdays[:rows],
         followups=followups[:rows],
         asks=asks[:rows],
         more={
             "asks": max(0, len(asks) - rows),
-            "due": max(0, len(due) - rows),
+            "due": max(0, due.total - rows),
             "coming": max(0, len(coming) - rows),
             "birthdays": max(0, len(birthdays) - rows),
             "followups": max(0, len(followups) - rows),
