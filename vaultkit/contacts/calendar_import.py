@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from vaultkit.contacts.matching import NAME_THRESHOLD, Matcher
-from vaultkit.contacts.plan import ImportPlan, read_target
-from vaultkit.contacts.records import CREATE, MERGE, SKIP, UNCHANGED, Contact, ImportRow, as_texts, email_key
+from vaultkit.contacts.matching import NAME_THRESHOLD
+from vaultkit.contacts.plan import ImportPlan, read_target, vault_matcher
+from vaultkit.contacts.records import CREATE, MERGE, SKIP, UNCHANGED, Contact, ImportRow, email_key
 from vaultkit.errors import NoteParseError, UsageError, VaultkitError
 from vaultkit.model import name_key
 from vaultkit.notes.frontmatter import yaml_list, yaml_scalar
@@ -242,15 +242,7 @@ class _CalendarPlanner:
         self.max_attendees = max_attendees
         self.me = me
         self.plan = ImportPlan([], NAME_THRESHOLD)
-        self.matcher = Matcher(NAME_THRESHOLD)
-        for person in workspace.people(with_fields=True):
-            self.matcher.add(
-                person.path,
-                person.name,
-                person.aliases,
-                as_texts(person.fields.get("email")),
-                as_texts(person.fields.get("phone")),
-            )
+        self.matcher = vault_matcher(workspace, NAME_THRESHOLD)
         self._logged: dict[str, set[tuple[dt.date, str]]] = {}
         self._entries: dict[str, tuple[str, list[tuple[dt.date, str]]]] = {}  # path -> name, entries
 

@@ -152,16 +152,8 @@ class _Planner:
         self.extra_tags = [t for t in (make_tag(t) for t in tags) if t]
         self.photos = photos
         self.plan = ImportPlan([], threshold)
-        self.matcher = Matcher(threshold)
+        self.matcher = vault_matcher(workspace, threshold)
         self.new: dict[str, _NewPerson] = {}
-        for person in workspace.people(with_fields=True):
-            self.matcher.add(
-                person.path,
-                person.name,
-                person.aliases,
-                as_texts(person.fields.get("email")),
-                as_texts(person.fields.get("phone")),
-            )
 
     def add(self, contact: Contact) -> None:
         raw = unicodedata.normalize("NFC", contact.name)
@@ -309,6 +301,20 @@ class _Planner:
         row.adds.append("photo")
         if row.action == UNCHANGED:
             row.action = MERGE
+
+
+def vault_matcher(workspace: Workspace, threshold: int) -> Matcher:
+    """A Matcher holding everyone in the vault: names, aliases, emails and phones."""
+    matcher = Matcher(threshold)
+    for person in workspace.people(with_fields=True):
+        matcher.add(
+            person.path,
+            person.name,
+            person.aliases,
+            as_texts(person.fields.get("email")),
+            as_texts(person.fields.get("phone")),
+        )
+    return matcher
 
 
 def read_target(workspace: Workspace, path: str, name: str) -> Target | str:

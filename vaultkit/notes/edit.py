@@ -7,7 +7,7 @@ new text; everything it does not need to change is returned as it was.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from vaultkit.model import name_key
 from vaultkit.notes.frontmatter import BOM, find_front_matter, split_lines, yaml_list, yaml_scalar
@@ -72,11 +72,7 @@ def add_log_entry(text: str, entry: str | Sequence[str], log_heading: str = "Log
     section: tuple[int, int] | None = None  # (heading index, level)
     insert_at: int | None = None
     last_content: int | None = None
-    for index in range(_body_start(lines), len(lines)):
-        raw = lines[index].rstrip("\r\n")
-        if index == 0:
-            raw = raw.lstrip(BOM)
-        visible = state.step(raw)
+    for index, raw, visible in _body_lines(lines, state):
         if visible is None:
             if section:
                 last_content = index
@@ -306,18 +302,22 @@ def has_heading(text: str, title: str) -> bool:
     not in code, a comment or a generated block."""
     wanted = name_key(title)
     lines = split_lines(text)
-    state = LineState()
+    for _, raw, visible in _body_lines(lines, LineState()):
+        found = heading(raw, visible) if visible is not None else None
+        if found and name_key(found[1]) == wanted:
+            return True
+    return False
+
+
+def _body_lines(lines: list[str], state: LineState) -> Iterator[tuple[int, str, str | None]]:
+    """(index, the line without its line end (nor a BOM), what the parser reads of it: None
+    inside code, a comment or a generated block) for each line below the front matter,
+    `state` following the grammar's steps as the parser does."""
     for index in range(_body_start(lines), len(lines)):
         raw = lines[index].rstrip("\r\n")
         if index == 0:
             raw = raw.lstrip(BOM)
-        visible = state.step(raw)
-        if visible is None:
-            continue
-        found = heading(raw, visible)
-        if found and name_key(found[1]) == wanted:
-            return True
-    return False
+        yield index, raw, state.step(raw)
 
 
 def append_section(text: str, section: list[str]) -> str:
@@ -330,8 +330,8 @@ def append_section(text: str, section: list[str]) -> str:
     newline = newline_of(text) if text else "\n"
     lines = split_lines(text)
     state = LineState()
-    for index in range(_body_start(lines), len(lines)):
-        state.step(lines[index].rstrip("\r\n"))
+    for _ in _body_lines(lines, state):
+        pass
     hidden_by = state.unclosed()
     if hidden_by:
         raise ValueError(f"the note ends inside {hidden_by}, which would hide the new section; close it")
