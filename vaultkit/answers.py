@@ -54,7 +54,7 @@ def followups_answer(workspace: Workspace, names: str | None = None, overdue: bo
 
 def suggest_answer(workspace: Workspace, count: int = 5) -> dict[str, Any]:
     """`vault suggest --json`: whom to reach out to today, each with why."""
-    from vaultkit.insights.network import suggest
+    from vaultkit.insights.suggest import suggest
 
     picks = suggest(workspace, count)
     return {"today": workspace.today.isoformat(), "suggestions": [p.to_json() for p in picks]}

@@ -190,7 +190,7 @@ def suggest(
 
         print_json(suggest_answer(workspace, n))
         return
-    from vaultkit.insights.network import suggest as suggest_people
+    from vaultkit.insights.suggest import suggest as suggest_people
 
     picks = suggest_people(workspace, n)
     if not picks:

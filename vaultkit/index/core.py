@@ -22,6 +22,7 @@ from vaultkit.index import opening
 from vaultkit.index.figures import Figures
 from vaultkit.index.heartbeat import Heartbeat
 from vaultkit.index.links import Links
+from vaultkit.index.naming import Naming
 from vaultkit.index.rows import (
     _date,
     _iso,
@@ -71,7 +72,7 @@ class SyncReport:
         }
 
 
-class Index(Figures, Links, WalkStore, Heartbeat):
+class Index(Figures, Naming, Links, WalkStore, Heartbeat):
     """The cache of one vault. Use `Index.open(vault, path)` and call `sync()` first."""
 
     def __init__(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from vaultkit.index.queries import TAGGED, Queries
@@ -100,3 +100,55 @@ class Figures(Queries):
             f"SELECT facets, count(*), {_FIRST} f FROM people WHERE archived = 0 GROUP BY facets ORDER BY f"
         )
         return [(json.loads(facets), count) for facets, count, _ in rows]
+
+    # -- prospects: who is or was one, and their asks --------------------------------------
+    def log_entries(self, channel: str) -> list[tuple[str, dt.date]]:
+        """(person's note, date) of every Log entry with this channel word, by note, oldest first."""
+        rows = self.db.execute(
+            "SELECT person, date FROM contacts WHERE source = 'log' AND channel = ? ORDER BY person, date, line",
+            (channel,),
+        )
+        return [(r[0], dt.date.fromisoformat(r[1])) for r in rows]
+
+    def prospect_facts(self, channel: str) -> list[tuple[str, str | None, str | None, Any]]:
+        """(note, status, met, `found` as written) of the people who have a status, a `found`
+        field or a Log entry with this channel word (the asks): who is or was a prospect."""
+        rows = self.db.execute(
+            "SELECT path, status, met, json_extract(found, '$') FROM people WHERE path IN ("
+            "SELECT path FROM people WHERE status IS NOT NULL UNION SELECT path FROM people WHERE found IS NOT NULL "
+            "UNION SELECT person FROM contacts WHERE source = 'log' AND channel = ?) ORDER BY path",
+            (channel,),
+        )
+        return rows.fetchall()
+
+    def people_with_status(self, statuses: Sequence[str], today: dt.date) -> list[Person]:
+        """The people whose `status` is one of these (a few: the prospects), with their fields."""
+        return self._people_where(
+            "INDEXED BY people_status WHERE status IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(statuses)),),
+            today,
+            with_fields=True,
+        )
+
+    def status_asks(self, statuses: Sequence[str], channel: str) -> list[tuple[str, str, str, dt.date]]:
+        """(note, name, status, date) of the Log entries with this channel word of the people
+        whose `status` is one of these, by name then date (read through the status index)."""
+        rows = self.db.execute(
+            "SELECT p.path, p.name, p.status, c.date FROM people p INDEXED BY people_status "
+            "JOIN contacts c ON c.person = p.path WHERE p.status IN (SELECT value FROM json_each(?)) "
+            "AND c.source = 'log' AND c.channel = ? ORDER BY p.name_key, p.path, c.date",
+            (json.dumps(list(statuses)), channel),
+        )
+        return [(r[0], r[1], r[2], dt.date.fromisoformat(r[3])) for r in rows]
+
+    def network_members(self, statuses: Sequence[str]) -> list[tuple[str, str, list[str], str | None, Any]]:
+        """(name, path, tags, latest contact of any date, `company` as written) of everyone not
+        archived whose status is none of these: who could introduce you to someone. Tuples,
+        not people: the few values it needs, at 100,000 people."""
+        rows = self.db.execute(
+            "SELECT p.name, p.path, p.tags, p.last_any, json_extract(f.fields, '$.company') FROM people p "
+            "JOIN people_fields f ON f.path = p.path WHERE p.archived = 0 "
+            "AND (p.status IS NULL OR p.status NOT IN (SELECT value FROM json_each(?))) ORDER BY p.name_key, p.path",
+            (json.dumps(list(statuses)),),
+        )
+        return [(r[0], r[1], _list_of(r[2]), r[3], r[4]) for r in rows]

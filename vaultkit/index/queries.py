@@ -30,7 +30,6 @@ from vaultkit.model import (
 # The people with a tag or one nested below it (`model.has_tag`), given the tag key, the key
 # and `/`, and the key and `0` (the character after `/`): the nested ones sort between those.
 TAGGED = "SELECT person FROM person_tags WHERE key = ? OR (key >= ? AND key < ?)"
-_LAST_CHAR = "\U0010ffff"
 # `due_page`'s kinds (`DueItem.kind`) among the rows whose stored date holds (`?`: today)
 _KIND_SQL: dict[DueKind | None, str] = {
     None: "",
@@ -38,7 +37,7 @@ _KIND_SQL: dict[DueKind | None, str] = {
     "late": " AND due_base < ?",
     "today": " AND due_base = ?",
     "coming": " AND due_base > ?",
-}  # sorts after every character: `key < prefix + _LAST_CHAR` bounds a prefix
+}
 
 
 class Queries(IndexBase):
@@ -282,40 +281,6 @@ class Queries(IndexBase):
             for row in self.db.execute("SELECT path, name, aliases FROM people ORDER BY name_key, path")
         ]
 
-    # -- NAME matching: a few rows of `name_keys`, never everyone ------------------------------
-    def people_keyed(self, key: str, kinds: Sequence[int]) -> list[tuple[str, str, int]]:
-        """(path, name, kind) of the people with a name key `key` of one of these kinds."""
-        marks = ", ".join("?" * len(kinds))
-        rows = self.db.execute(
-            "SELECT p.path, p.name, k.kind FROM name_keys k JOIN people p ON p.path = k.person "
-            f"WHERE k.key = ? AND k.kind IN ({marks}) ORDER BY p.name_key, p.path",
-            (key, *kinds),
-        )
-        return rows.fetchall()
-
-    def people_prefixed(self, prefixes: Sequence[str], limit: int) -> tuple[int, list[tuple[str, str]]]:
-        """How many people have a name key (of any kind) starting with one of `prefixes`, and
-        (path, name) of the first `limit` of them by name."""
-        ranges = " UNION ".join(["SELECT person FROM name_keys WHERE key >= ? AND key < ?"] * len(prefixes))
-        ranges = f"SELECT DISTINCT person FROM ({ranges})"  # a person matches by name, alias, folded
-        bounds = [bound for prefix in prefixes for bound in (prefix, prefix + _LAST_CHAR)]
-        count = self.db.execute(f"SELECT count(*) FROM ({ranges})", bounds).fetchone()[0]
-        rows = self.db.execute(
-            f"SELECT p.path, p.name FROM ({ranges}) m JOIN people p ON p.path = m.person "
-            "ORDER BY p.name_key, p.path LIMIT ?",
-            (*bounds, limit),
-        )
-        return count, rows.fetchall()
-
-    def name_choices(self) -> list[tuple[str, str]]:
-        """(name key, name) of everyone: what "did you mean" chooses from."""
-        return self.db.execute("SELECT name_key, name FROM people").fetchall()
-
-    def name_count(self, key: str) -> int:
-        """How many people have the name key `key` (more than one: links need their path)."""
-        count: int = self.db.execute("SELECT count(*) FROM people WHERE name_key = ?", (key,)).fetchone()[0]
-        return count
-
     def interactions(self, path: str, today: dt.date | None = None) -> list[Interaction]:
         """A person's interactions from every source, newest first."""
         rows = self.db.execute(
@@ -468,85 +433,6 @@ class Queries(IndexBase):
             params,
         )
         return [(r[0], r[1], dt.date.fromisoformat(r[2]), r[3], r[4]) for r in rows]
-
-    def log_entries(self, channel: str) -> list[tuple[str, dt.date]]:
-        """(person's note, date) of every Log entry with this channel word, by note, oldest first."""
-        rows = self.db.execute(
-            "SELECT person, date FROM contacts WHERE source = 'log' AND channel = ? ORDER BY person, date, line",
-            (channel,),
-        )
-        return [(r[0], dt.date.fromisoformat(r[1])) for r in rows]
-
-    def prospect_facts(self, channel: str) -> list[tuple[str, str | None, str | None, Any]]:
-        """(note, status, met, `found` as written) of the people who have a status, a `found`
-        field or a Log entry with this channel word (the asks): who is or was a prospect."""
-        rows = self.db.execute(
-            "SELECT path, status, met, json_extract(found, '$') FROM people WHERE path IN ("
-            "SELECT path FROM people WHERE status IS NOT NULL UNION SELECT path FROM people WHERE found IS NOT NULL "
-            "UNION SELECT person FROM contacts WHERE source = 'log' AND channel = ?) ORDER BY path",
-            (channel,),
-        )
-        return rows.fetchall()
-
-    def people_with_status(self, statuses: Sequence[str], today: dt.date) -> list[Person]:
-        """The people whose `status` is one of these (a few: the prospects), with their fields."""
-        return self._people_where(
-            "INDEXED BY people_status WHERE status IN (SELECT value FROM json_each(?))",
-            (json.dumps(list(statuses)),),
-            today,
-            with_fields=True,
-        )
-
-    def status_asks(self, statuses: Sequence[str], channel: str) -> list[tuple[str, str, str, dt.date]]:
-        """(note, name, status, date) of the Log entries with this channel word of the people
-        whose `status` is one of these, by name then date (read through the status index)."""
-        rows = self.db.execute(
-            "SELECT p.path, p.name, p.status, c.date FROM people p INDEXED BY people_status "
-            "JOIN contacts c ON c.person = p.path WHERE p.status IN (SELECT value FROM json_each(?)) "
-            "AND c.source = 'log' AND c.channel = ? ORDER BY p.name_key, p.path, c.date",
-            (json.dumps(list(statuses)), channel),
-        )
-        return [(r[0], r[1], r[2], dt.date.fromisoformat(r[3])) for r in rows]
-
-    def network_members(self, statuses: Sequence[str]) -> list[tuple[str, str, list[str], str | None, Any]]:
-        """(name, path, tags, latest contact of any date, `company` as written) of everyone not
-        archived whose status is none of these: who could introduce you to someone. Tuples,
-        not people: the few values it needs, at 100,000 people."""
-        rows = self.db.execute(
-            "SELECT p.name, p.path, p.tags, p.last_any, json_extract(f.fields, '$.company') FROM people p "
-            "JOIN people_fields f ON f.path = p.path WHERE p.archived = 0 "
-            "AND (p.status IS NULL OR p.status NOT IN (SELECT value FROM json_each(?))) ORDER BY p.name_key, p.path",
-            (json.dumps(list(statuses)),),
-        )
-        return [(r[0], r[1], _list_of(r[2]), r[3], r[4]) for r in rows]
-
-    def names_of(self, paths: Iterable[str]) -> dict[str, str]:
-        """{path: name} of these people's notes (paths of other notes are left out)."""
-        rows = self.db.execute(
-            "SELECT path, name FROM people WHERE path IN (SELECT value FROM json_each(?))",
-            (json.dumps(list(paths)),),
-        )
-        return dict(rows.fetchall())
-
-    def names_for_keys(self, keys: Iterable[str]) -> tuple[dict[str, str], dict[str, set[str]]]:
-        """For these name keys: {key: the name of the people with that name key (the first
-        note's)} and {key: the names of the people with that alias key}."""
-        wanted = json.dumps(sorted(set(keys)))
-        by_name: dict[str, str] = {}
-        for key, name in self.db.execute(
-            "SELECT p.name_key, p.name FROM people p WHERE p.name_key IN (SELECT value FROM json_each(?)) "
-            "ORDER BY p.path",
-            (wanted,),
-        ):
-            by_name.setdefault(key, name)
-        owners: dict[str, set[str]] = {}
-        for key, name in self.db.execute(
-            "SELECT a.alias_key, p.name FROM aliases a JOIN people p ON p.path = a.person "
-            "WHERE a.alias_key IN (SELECT value FROM json_each(?))",
-            (wanted,),
-        ):
-            owners.setdefault(key, set()).add(name)
-        return by_name, owners
 
     def meetings_between(self, start: dt.date, end: dt.date) -> list[tuple[str, dt.date, list[str]]]:
         """Meeting notes dated from `start` to `end` that name someone: (path, date, people's names)."""
