@@ -498,6 +498,39 @@ def test_a_write_between_a_syncs_walk_and_its_store_makes_the_next_sync_compare_
     other.close()
 
 
+def test_after_vaultkit_writes_a_note_the_stored_walk_still_describes_the_index(
+    make_person: MakePerson, vault_dir: Path, tmp_path: Path
+) -> None:
+    """`vault log` re-reads the note it wrote and keeps the stored walk current with it, so
+    the next command compares stats (not every note with the index) and still sees what
+    others changed meanwhile."""
+    make_person("Ada", "## Log\n")
+    bob = make_person("Bob")
+    age_all(vault_dir)
+    workspace = Workspace(Vault(vault_dir), tmp_path / "index.sqlite", TODAY)
+    index = workspace.index
+    try:
+        index.sync()
+        workspace.log("Ada", "tea and Babbage")
+        walk = index.db.execute("SELECT value FROM meta WHERE key = 'walk'").fetchone()[0]
+        assert walk.split()[0] == str(index._generation())  # it describes the index as it stands
+        snapshot = index._walk_snapshot()[1]
+        assert snapshot is not None and snapshot.stats == index.vault.scan().stats.tobytes()
+        # Someone else edits Bob meanwhile: the comparison of stats finds it.
+        bob.write_text("---\ncadence: 2w\n---\n# Bob\n")
+        age(bob, 30)
+        report = index.sync()
+        assert "People/Bob.md" in report.changed_paths
+        assert {p.name: p.cadence for p in index.people(TODAY)}["Bob"] == "2w"
+        assert [i.text for i in index.interactions("People/Ada.md", TODAY)] == ["tea and Babbage"]
+        # A new note is not in the stored walk: the next sync compares with the index.
+        workspace.add_person("Cy")
+        assert index.db.execute("SELECT value FROM meta WHERE key = 'walk'").fetchone()[0].startswith("-1 ")
+        assert "Cy" in {p.name for p in index.people(TODAY)}
+    finally:
+        workspace.close()
+
+
 def looks_unchanged(db: sqlite3.Connection, vault_dir: Path, prefix: str) -> None:
     """Make the stored walk's listing of a folder look current, as on a file system that
     keeps no folder times (a utime cannot put a folder's ctime back)."""

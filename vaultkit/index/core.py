@@ -10,6 +10,7 @@ import os
 import sqlite3
 import time
 import unicodedata
+from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +38,7 @@ from vaultkit.model import (
     Person,
 )
 from vaultkit.vault.files import Vault
-from vaultkit.vault.walk import RACY_NS, FileStat
+from vaultkit.vault.walk import RACY_NS, FileStat, Listing, Scan
 
 
 def _quiet(line: str) -> None:
@@ -268,7 +269,7 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
         report.seconds = time.perf_counter() - started
         return report
 
-    def refresh(self, rel_paths: Iterable[str]) -> SyncReport | None:
+    def refresh(self, rel_paths: Iterable[str], keep_walk: bool = False) -> SyncReport | None:
         """Re-read just these notes (a watcher's events), or None when only a walk can tell.
 
         A path with no file under that name is a deleted note; one the walk would skip
@@ -276,12 +277,12 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
         aside for a new, empty one: None, for only a walk can fill it.
         """
         try:
-            return self._refresh(rel_paths)
+            return self._refresh(rel_paths, keep_walk)
         except sqlite3.Error as err:
             self._recover(err)
         return None
 
-    def _refresh(self, rel_paths: Iterable[str]) -> SyncReport | None:
+    def _refresh(self, rel_paths: Iterable[str], keep_walk: bool = False) -> SyncReport | None:
         started = time.perf_counter()
         wanted = sorted(set(rel_paths))
         if any(not rel.lower().endswith(".md") for rel in wanted):
@@ -308,8 +309,9 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
                 rows.add(_parse_one(root, self.vault.config, FileStat(path, st.st_mtime_ns, st.st_size)))
             elif known:
                 removed.append(path)
-        self.apply([rows], removed, None)
         added = sum(path not in indexed.values() for path in rows.paths)
+        walk = self._walk_after(rows) if keep_walk and not removed and not added else None
+        self.apply([rows], removed, None, walk=walk)
         report = SyncReport(
             read=len(rows),
             added=added,
@@ -322,9 +324,37 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
         return report
 
     def update_paths(self, rel_paths: Iterable[str]) -> None:
-        """Re-read these notes now (after vaultkit wrote them), whatever their stat says."""
-        if self.refresh(rel_paths) is None:
+        """Re-read these notes now (after vaultkit wrote them), whatever their stat says.
+
+        The stored walk is kept describing the index when these notes were in it: the next
+        command then compares stats instead of every note with the index (writing a note
+        renames a file into its folder, so that folder is listed again all the same)."""
+        if self.refresh(rel_paths, keep_walk=True) is None:
             self.sync()
+
+    def _walk_after(self, rows: _Rows) -> _Walk | None:
+        """The stored walk with the new stats of these re-read notes, when it describes the
+        index as it stands and holds them all (else None: the next sync compares)."""
+        generation, previous = self._walk_snapshot()
+        if previous is None or previous.generation != generation:
+            return None
+        first: dict[str, tuple[int, Listing]] = {}  # each folder's first position in the walk
+        start = 0
+        for each in previous.listings:
+            first[each.prefix] = (start, each)
+            start += len(each.names)
+        stats: array[int] = array("q")
+        stats.frombytes(previous.stats)
+        for path, mtime_ns, size, *_ in rows.files:
+            folder, _, name = path.rpartition("/")
+            found = first.get(folder + "/" if folder else "")
+            if found is None or name not in found[1].names:
+                return None
+            n = found[0] + found[1].names.index(name)
+            if 3 * n + 2 >= len(stats):
+                return None
+            stats[3 * n], stats[3 * n + 1], stats[3 * n + 2] = mtime_ns, size, 0
+        return _Walk(generation, previous, Scan(previous.listings, [], stats, []))
 
     def apply(
         self,

@@ -157,7 +157,8 @@ class Vault:
         if (
             joined.count(".md\0") == len(names)
             and plain.count(False) == 0
-            and joined.isascii()
+            # (names in other scripts too, when they are UTF-8 and composed: no twin to drop)
+            and (joined.isascii() or (is_utf8(joined) and unicodedata.is_normalized("NFC", joined)))
             and "\0." not in joined
             and "onflict" not in joined
             and not self.config.exclude
