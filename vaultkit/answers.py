@@ -64,4 +64,4 @@ def stats_answer(workspace: Workspace, since: dt.date | None = None) -> dict[str
     """`vault stats --json`: the network's figures (counting from `since`)."""
     from vaultkit.insights.network import collect_stats
 
-    return collect_stats(workspace, since).to_json()
+    return collect_stats(workspace, since, received=False).to_json()  # (the JSON holds no received)

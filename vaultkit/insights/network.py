@@ -61,9 +61,10 @@ _NODE_ID_RE = re.compile(r"[^A-Za-z0-9]+")
 
 
 # -- gathering ------------------------------------------------------------------------------
-def collect_stats(workspace: Workspace, since: dt.date | None = None) -> NetworkStats:
+def collect_stats(workspace: Workspace, since: dt.date | None = None, received: bool = True) -> NetworkStats:
     """Every figure of `vault stats` for this vault as of the workspace's today: counted and
-    grouped by the index, so that no object is made for each person."""
+    grouped by the index, so that no object is made for each person. `received=False`
+    leaves out the introductions made for you, which only the views show (not the JSON)."""
     index, config, today = workspace.index, workspace.config, workspace.today
     if since is not None and since > today:
         raise UsageError(f"--since {since} is after today ({today})")
@@ -95,7 +96,7 @@ def collect_stats(workspace: Workspace, since: dt.date | None = None) -> Network
         touch,
         index.interaction_counts(today, since),
         intro_pairs(index),
-        received_introductions(index),
+        received_introductions(index) if received else (),
         dimension_breakdowns(groups_of, config),
         config,
         today,
