@@ -63,6 +63,11 @@ class Cadence:
         return (self.add_to(start) - start).days or self.nominal_days
 
 
+def days_text(count: int) -> str:
+    """`1 day`, `12 days`: how every message counts days."""
+    return f"{count} day{'s' if count != 1 else ''}"
+
+
 @functools.lru_cache(maxsize=1024)  # a vault uses a handful of cadences, thousands of times
 def parse_cadence(text: str) -> Cadence | None:
     """Parse `10d`, `2w`, `1m`, `1y` or a word; `none` gives None; else ValueError."""

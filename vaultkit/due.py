@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from vaultkit.config import Config
-from vaultkit.dates import Cadence, parse_cadence
+from vaultkit.dates import Cadence, days_text, parse_cadence
 from vaultkit.model import DueItem, Person, has_tag, is_prospect, name_key, tag_key
 
 _UNIT_WORDS = {"d": "day", "w": "week", "m": "month", "y": "year"}
@@ -198,11 +198,11 @@ def describe_overdue(item: DueItem) -> str:
         return "now"
     days = item.days_overdue
     if days > 0:
-        text = f"{days} day{'s' if days != 1 else ''} over"
+        text = f"{days_text(days)} over"
     elif days == 0:
         text = "due today"
     else:
-        text = f"due in {-days} day{'s' if days != -1 else ''}"
+        text = f"due in {days_text(-days)}"
     return text + (", snoozed until then" if item.snoozed else "")
 
 

@@ -17,7 +17,7 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
-from typing import Any, TypedDict
+from typing import Any, TypedDict, cast
 from urllib.parse import quote
 
 from vaultkit.dates import parse_birthday, shift
@@ -508,18 +508,8 @@ def _ratio(item: DueItem) -> float:
 
 
 def _due(item: DueItem) -> DueView:
-    return {
-        "name": item.name,
-        "path": item.path,
-        "cadence": item.cadence,
-        "cadence_source": item.cadence_source,
-        "cadence_days": item.cadence_days,
-        "last_contact": item.last_contact.isoformat() if item.last_contact else None,
-        "last_channel": item.last_channel,
-        "due_on": item.due_on.isoformat() if item.due_on else None,
-        "days_overdue": item.days_overdue,
-        "why": why_due(item),
-    }
+    """`vault due --json`'s item (`DueItem.to_json`) with why, in words."""
+    return cast(DueView, {**item.to_json(), "why": why_due(item)})
 
 
 def write_review(workspace: Workspace, week: str | None = None) -> Review:

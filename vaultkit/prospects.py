@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, TypedDict
 
-from vaultkit.dates import Cadence, parse_cadence, parse_date
+from vaultkit.dates import Cadence, days_text, parse_cadence, parse_date
 from vaultkit.errors import RefusedWrite, UsageError
 from vaultkit.insights.goals import week_start
 from vaultkit.model import ASKED, MARKER_TAG, PROSPECT, Person, is_prospect, name_key
@@ -575,7 +575,7 @@ def waited(days: int | None) -> str:
     """How long someone has waited, in words: `today`, `1 day`, `12 days`; empty when unknown."""
     if days is None:
         return ""
-    return "today" if days == 0 else f"{days} day{'' if days == 1 else 's'}"
+    return "today" if days == 0 else days_text(days)
 
 
 def week_context(workspace: Workspace, monday: dt.date, until: dt.date, rows: int) -> ProspectsView:

@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import TypedDict
 
-from vaultkit.dates import add_months
+from vaultkit.dates import add_months, days_text
 from vaultkit.due import why_due
 from vaultkit.errors import RefusedWrite, UsageError
 from vaultkit.insights.goals import week_start
@@ -140,11 +140,6 @@ def record_intro(
         channel=INTRO_CHANNEL,
     )
     return a, b
-
-
-def days_text(count: int) -> str:
-    """`1 day`, `12 days`."""
-    return f"{count} day{'s' if count != 1 else ''}"
 
 
 # -- pictures -------------------------------------------------------------------------------

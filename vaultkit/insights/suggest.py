@@ -12,10 +12,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from vaultkit.dates import shift
+from vaultkit.dates import days_text, shift
 from vaultkit.due import why_due
 from vaultkit.errors import UsageError
-from vaultkit.insights.network import days_text, losing
+from vaultkit.insights.network import losing
 from vaultkit.insights.stats import LosingTouch
 from vaultkit.introductions import IntroPair, IntroReceived, intro_pairs, received_introductions
 from vaultkit.model import DueItem, FollowUp, Person

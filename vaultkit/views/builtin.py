@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
-from vaultkit.dates import Birthday, parse_birthday
+from vaultkit.dates import Birthday, days_text, parse_birthday
 from vaultkit.due import why_due
 from vaultkit.errors import RefusedWrite, StaleFileError
 from vaultkit.model import DueItem, FollowUp, Person, name_key
@@ -141,7 +141,7 @@ def _in_days(days: int) -> str:
 
 
 def _days_over(days: int) -> str:
-    return f"{days} day{'s' if days != 1 else ''} over"
+    return f"{days_text(days)} over"
 
 
 def due_view(workspace: Workspace) -> str:
