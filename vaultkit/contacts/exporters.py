@@ -165,7 +165,7 @@ def run_export(
     if kind not in makers:
         raise UsageError(f"cannot export {kind!r}; use one of {', '.join(EXPORTS)}")
     text = makers[kind](workspace)
-    people = len(workspace.index.names())
+    people = workspace.index.person_count()
     return [text.encode("utf-8")], lambda: f"{people} {'person' if people == 1 else 'people'}"
 
 

@@ -33,7 +33,7 @@ TAGGED = "SELECT person FROM person_tags WHERE key = ? OR (key >= ? AND key < ?)
 # `due_page`'s kinds (`DueItem.kind`) among the rows whose stored date holds (`?`: today)
 _KIND_SQL: dict[DueKind | None, str] = {
     None: "",
-    "never": " AND due_base IS NULL AND ? IS NOT NULL",  # (the ? keeps one parameter per kind)
+    "never": " AND due_base IS NULL",
     "late": " AND due_base < ?",
     "today": " AND due_base = ?",
     "coming": " AND due_base > ?",
@@ -134,7 +134,8 @@ class Queries(IndexBase):
             f"AND NOT (due_base IS NULL AND coalesce(snooze_until > ?, 0)){tagged}{_KIND_SQL[kind]}"
         )
         today_text = today.isoformat()
-        params = (horizon.isoformat(), today_text, today_text, *tag_params, *([today_text] if kind else []))
+        kind_params = [today_text] if "?" in _KIND_SQL[kind] else []
+        params = (horizon.isoformat(), today_text, today_text, *tag_params, *kind_params)
         total, latest = self.db.execute(f"SELECT count(*), max(due_base) {plain}", params).fetchone()
         rows = self.db.execute(
             "SELECT name, path, cadence_res, cadence_source, period, last_any, last_channel, due_base, "
