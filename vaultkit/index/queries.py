@@ -125,7 +125,7 @@ class Queries(IndexBase):
         Nearly everyone's stored dates hold as they are: SQLite orders, cuts and counts
         them (`due.due_order`, with the stored `period`). The others, whose stored date
         cannot say (a contact after today; a snooze on someone never met), are worked out
-        from their rows (`due_rows`) and merged in.
+        from their rows (`_odd_due_rows`) and merged in.
         """
         tagged, tag_params = (f" AND path IN ({TAGGED})", (tag, tag + "/", tag + "0")) if tag else ("", ())
         plain = (
@@ -152,32 +152,21 @@ class Queries(IndexBase):
                     (today - when).days if when else None, snooze is not None and snooze == base,
                 )
             )  # fmt: skip
-        odd = due_items_of(self.due_rows(today, horizon, tag, odd_only=True), today, horizon)
+        odd = due_items_of(self._odd_due_rows(today, tag), today, horizon)
         odd = [item for item in odd if kind is None or item.kind(today) == kind]
         merged = list(heapq.merge(items, odd, key=due_order))
         latest = max([_date(latest), *(item.due_on for item in odd)], key=lambda d: d or dt.date.min)
         return DuePage(merged if limit is None else merged[:limit], total + len(odd), latest)
 
-    def due_rows(
-        self, today: dt.date, horizon: dt.date, tag: str | None = None, odd_only: bool = False
-    ) -> list[DueRow]:
-        """The people who may be due by `horizon` (with the tag `tag`), as stored: a superset
-        that `due.due_items_of` then decides, with no Person built. `odd_only`: only those
-        whose stored date cannot say (see `due_page`).
-
-        The stored date is `due.due_base`, which counts every contact and knows no today;
-        the rule that needs today can only make someone due earlier than it says (a contact
-        after today does not count; a snooze on someone never met), so those people, and
-        everyone without a stored date, are always candidates.
-        """
+    def _odd_due_rows(self, today: dt.date, tag: str | None = None) -> list[DueRow]:
+        """The people with a cadence (and the tag `tag`) whose stored due date cannot say
+        whether they are due as of `today`, with the date worked out: a contact after today
+        does not count yet (the stored `due.due_base` counts every contact), and a snooze on
+        someone never met moves them. `due.due_items_of` then decides (see `due_page`)."""
         tagged, tag_params = (f" AND path IN ({TAGGED})", (tag, tag + "/", tag + "0")) if tag else ("", ())
         today_text = today.isoformat()
-        if odd_only:
-            which = "(last_any > ? OR (due_base IS NULL AND snooze_until > ?))"
-            params: tuple[str, ...] = (today_text, today_text)
-        else:
-            which = "(due_base IS NULL OR due_base <= ? OR last_any > ? OR snooze_until IS NOT NULL)"
-            params = (horizon.isoformat(), today_text)
+        which = "(last_any > ? OR (due_base IS NULL AND snooze_until > ?))"
+        params = (today_text, today_text)
         # The planner would rather walk everyone in name order; the partial index holds
         # only the people with a cadence.
         rows = self.db.execute(
