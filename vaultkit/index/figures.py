@@ -1,6 +1,7 @@
 """What the network figures ask the index: counts and groups made in SQLite, so that `vault
 stats`, `vault suggest`, the weekly review and Network.md cost a few grouped rows and the
-people they list, not an object for each of 100,000 people."""
+people they list, not an object for each of 100,000 people; and who is or was a prospect,
+with their asks."""
 
 from __future__ import annotations
 

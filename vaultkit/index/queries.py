@@ -1,5 +1,6 @@
-"""What the commands ask the index: people, due candidates, birthdays, interactions,
-follow-ups, search, problems and the figures the insights count."""
+"""What the commands ask the index: people, who is due (ordered, cut and counted in SQL),
+birthdays, interactions, follow-ups, search, problems and introductions. (NAME matching
+asks `naming.py`; the network figures and the prospects ask `figures.py`.)"""
 
 from __future__ import annotations
 
