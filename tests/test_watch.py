@@ -418,6 +418,37 @@ def test_commands_trust_a_current_watcher_and_only_then(cli, vault_dir: Path, tm
     assert "Alan Turing" in names()  # another machine's process
 
 
+def test_pending_events_of_what_the_index_holds_keep_it_trusted(
+    watch, cli, vault_dir: Path, tmp_path: Path
+) -> None:
+    """A command's own write (indexed at once) and the watcher's own views leave the index
+    current while their events wait out the debounce; an editor's write does not."""
+    write_note(vault_dir, "People/Ada Lovelace.md", person("Ada Lovelace"))
+    run = watch(debounce=2.0, max_wait=8.0)  # events stay pending while the test looks
+    watcher = run.watcher
+
+    def beat_after(pending: set[str]) -> dict[str, Any]:
+        """The first heartbeat written once these paths are pending (and from now)."""
+        wait_for(lambda: pending <= watcher._pending, what=f"{pending} to be pending")
+        seen = time.time()
+        return wait_for(
+            lambda: (b := read_beat(tmp_path / "index.sqlite"))["time"] > seen and b, what="a beat"
+        )
+
+    assert cli("log", "Ada", "tea and the paper").exit_code == 0  # indexed by the command itself
+    assert beat_after({"People/Ada Lovelace.md"})["current"] is True
+    # An editor saves the same note before the watcher got to it: now the index is behind.
+    write_note(vault_dir, "People/Ada Lovelace.md", person("Ada Lovelace", last="2026-11-20"))
+    assert beat_after({"People/Ada Lovelace.md"})["current"] is False
+    run.settle()
+    assert json.loads(cli("show", "Ada", "--json").stdout)["last_contact"] == "2026-11-20"
+    # A new note: once it is read, the watcher's own Due.md write is what is pending, and
+    # the index holds everything all the same.
+    write_note(vault_dir, "People/Grace Hopper.md", person("Grace Hopper"))
+    wait_for(lambda: due_names(vault_dir) == ["Grace Hopper"], what="Grace in Due.md")
+    assert beat_after({"Due.md"})["current"] is True
+
+
 def vault_command(*args: str, vault: Path, index: Path) -> list[str]:
     return [str(Path(sys.executable).parent / "vault"), "--vault", str(vault), "--index", str(index), *args]
 

@@ -47,6 +47,7 @@ FAST_VIEWS = ("base", "due")
 HEARTBEAT_S = 2.0  # well under Index's HEARTBEAT_MAX_AGE_S
 POLL_S = 1.0  # interval of the polling observer (--poll)
 _TICK_S = 0.25  # longest sleep of the loop, so a stop request is seen quickly
+_FEW_PENDING = 32  # pending paths the heartbeat checks against the index; more: not current
 
 _EVENT_TYPES = {"created", "modified", "deleted", "moved"}
 
@@ -175,6 +176,7 @@ class Watcher:
         self._slow_views_owed = False  # a change was rendered into Due.md only
         self._synced = False  # the last sync worked: the index matches the vault
         self._current: bool | None = False  # what the last heartbeat said (None: not written)
+        self._beat_at = 0.0  # when it looked
         self._workspace = workspace  # replaced by the loop's own in run()
         self._thread: threading.Thread | None = None
         self._failure: BaseException | None = None
@@ -355,25 +357,53 @@ class Watcher:
                 next_rescan = time.monotonic() + self.rescan_every
             elif self._slow_views_owed and now >= self._slow_views_at + self.slow_views_every:
                 self._update("catch up", set())
-            elif self._current and self._pending:
-                # Events are waiting: commands must walk the vault until they are done.
-                self._beat()
+            elif self._pending:
+                # Events are waiting: commands must walk the vault until they are done, unless
+                # the index holds what they name already (look again every turn; write a
+                # new verdict at once, the same one a few times a second).
+                self._beat(if_changed=True)
             if time.monotonic() >= next_beat:
                 self._beat()
                 next_beat = time.monotonic() + self.heartbeat_every
             self._wake.wait(max(0.0, min(wait, next_beat - time.monotonic())))
 
-    def _beat(self) -> None:
-        """Refresh the heartbeat: current when the last sync worked and nothing is pending."""
+    def _beat(self, if_changed: bool = False) -> None:
+        """Refresh the heartbeat: current when the last sync worked and no pending event may
+        name a change the index does not hold (`if_changed`: skip writing the same verdict
+        within a tick of the last one)."""
+        at = time.time()  # the beat says what was so when it looked, not when it was written
         with self._lock:
-            current = self._synced and not self._pending
+            current = self._synced
+            pending = set(self._pending)
+        current = current and not self._pending_unheld(pending)
+        if if_changed and current == self._current and at - self._beat_at < _TICK_S:
+            return
         try:
-            self._workspace.index.write_heartbeat(current=current)
-            self._current = current
+            self._workspace.index.write_heartbeat(current=current, at=at)
+            self._current, self._beat_at = current, at
         except Exception as err:  # a locked or broken index: say so once, keep watching
             if self._current is not None:
                 self._echo_error(f"{_clock()} cannot write the heartbeat: {err!r}")
             self._current = None
+
+    def _pending_unheld(self, pending: set[str]) -> bool:
+        """Whether these pending paths may hold changes the index does not: anything but
+        views this watcher wrote, still as it wrote them, and notes whose stat is the one
+        indexed (a command that wrote a note indexed it at once). Those are processed after
+        the debounce all the same (the views are redone); until then commands may trust the
+        index instead of walking the vault."""
+        if len(pending) > _FEW_PENDING:
+            return True
+        notes = set()
+        for rel in pending:
+            if rel in self._written:
+                try:
+                    if (self.vault.root / rel).read_bytes() == self._written[rel]:
+                        continue
+                except OSError:
+                    return True
+            notes.add(rel)
+        return bool(notes) and not self._workspace.index.holds_stats(notes)
 
     def _take_batch(self, now: float) -> tuple[set[str] | None, float]:
         """The pending paths when it is time to process them, else how long to wait."""
@@ -435,6 +465,7 @@ class Watcher:
             )
             with self._lock:
                 self._synced = True
+            self._beat()  # the index is current: commands need not wait for the views
             # Render after every event, not only when the sync saw changes: a command that
             # wrote a note (`vault log`) has indexed it already, but the views are not redone.
             if self._render_owed or reason != "rescan" or update.sync.changed_paths:

@@ -35,9 +35,11 @@ class Heartbeat(IndexBase):
     """The part of `Index` that keeps heartbeat: see the module's docstring."""
 
     # -- the watcher's heartbeat ---------------------------------------------------------
-    def write_heartbeat(self, current: bool) -> None:
-        """Say that a watcher in this process is alive, and whether the index is current now."""
-        beat = {"time": time.time(), "pid": os.getpid(), "host": platform.node(), "current": current}
+    def write_heartbeat(self, current: bool, at: float | None = None) -> None:
+        """Say that a watcher in this process is alive, and whether the index was current at
+        `at` (the time it looked; now by default)."""
+        when = time.time() if at is None else at
+        beat = {"time": when, "pid": os.getpid(), "host": platform.node(), "current": current}
         self._set_meta(WATCHER_KEY, json.dumps(beat))
 
     def clear_heartbeat(self) -> None:
