@@ -1187,7 +1187,7 @@ def test_only_the_command_named_is_built() -> None:
     assert (app.registered_commands, app.registered_groups) == everything  # untouched
 
 
-def test_compact_json_is_the_text_json_dumps_gives(capsys: pytest.CaptureFixture[str]) -> None:
+def test_compact_json_is_one_line_that_reads_back(capsys: pytest.CaptureFixture[str]) -> None:
     from vaultkit.cli.app import print_json
 
     data = {
@@ -1195,9 +1195,14 @@ def test_compact_json_is_the_text_json_dumps_gives(capsys: pytest.CaptureFixture
         "due": [{"name": "Zoë", "n": 1}],
         "followups": [{"text": "call 📅 2026-11-01"}],
     }
-    for value in (data, [1, "é"], {}, {1: "one"}):
+    # (orjson writes them; what it refuses, an integer past 64 bits or a lone surrogate,
+    # `json` writes)
+    for value in (data, [1, "é"], {}, {1: "one"}, {"big": 2**70}, {"odd": "\udc80"}):
         print_json(value)
-        assert capsys.readouterr().out == json.dumps(value, ensure_ascii=False) + "\n"
+        out = capsys.readouterr().out
+        assert out.endswith("\n") and out.count("\n") == 1
+        assert "📅" in out or "📅" not in str(value)  # UTF-8 as it is, not \\u escapes
+        assert json.loads(out) == json.loads(json.dumps(value))
 
 
 # -- long lists -----------------------------------------------------------------------------
