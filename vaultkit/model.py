@@ -207,7 +207,7 @@ class Person:
 DueKind = Literal["never", "late", "today", "coming"]
 
 
-@dataclass
+@dataclass(slots=True)
 class DueItem:
     """A person who is due, with why (spec §3 `vault due --json`)."""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 24
+SCHEMA_VERSION = 25
 
 
 NAME, ALIAS, FOLDED_NAME, FOLDED_ALIAS = 0, 1, 2, 3
@@ -47,8 +47,10 @@ CREATE INDEX people_tags ON people(tags, archived, name_key, path);
 CREATE INDEX people_nocadence ON people(archived, path) WHERE cadence_res IS NULL;
 CREATE INDEX people_found ON people(path) WHERE found IS NOT NULL;
 CREATE TABLE people_fields (path TEXT PRIMARY KEY, fields TEXT);
--- `vault due` and the birthday list read only the people these hold, not everyone
-CREATE INDEX people_due ON people(due_base, archived, last_any, snooze_until) WHERE cadence_res IS NOT NULL;
+-- `vault due` and the birthday list read only the people these hold, not everyone. The
+-- due list reads every column it shows from the index alone (68,559 due: 0.06 s less)
+CREATE INDEX people_due ON people(due_base, archived, last_any, snooze_until, period, name_key, path,
+  name, cadence_res, cadence_source, last_channel) WHERE cadence_res IS NOT NULL;
 CREATE INDEX people_birthday ON people(substr(birthday, -5), name_key, path, name, birthday, archived)
   WHERE birthday IS NOT NULL;
 -- the few people with a status (prospects, open asks): Due.md reads them after every change
