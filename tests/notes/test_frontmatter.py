@@ -91,3 +91,18 @@ def test_any_list_reads_back_as_itself(values: list[str]) -> None:
     written = yaml_list(values)
     assert _base_load(written) == values
     assert load_yaml(f"k: {written}\n") == {"k": values}
+
+
+def test_the_awkward_characters_are_what_yaml_refuses_or_breaks_lines_at() -> None:
+    """Every code point: the writer escapes exactly those PyYAML will not read as they are
+    (its reader's non-printable class) and those it reads as a line break (NEL, LS, PS),
+    and the BOM, which a reader may drop."""
+    from yaml.reader import Reader
+
+    from vaultkit.notes.frontmatter import _YAML_AWKWARD_RE
+
+    line_breaks_and_bom = {"\x85", "\u2028", "\u2029", "\ufeff"}
+    for code in range(0x110000):
+        char = chr(code)
+        awkward = bool(Reader.NON_PRINTABLE.match(char)) or char in line_breaks_and_bom
+        assert bool(_YAML_AWKWARD_RE.match(char)) == awkward, hex(code)
