@@ -523,10 +523,23 @@ def test_after_vaultkit_writes_a_note_the_stored_walk_still_describes_the_index(
         assert "People/Bob.md" in report.changed_paths
         assert {p.name: p.cadence for p in index.people(TODAY)}["Bob"] == "2w"
         assert [i.text for i in index.interactions("People/Ada.md", TODAY)] == ["tea and Babbage"]
-        # A new note is not in the stored walk: the next sync compares with the index.
+        # A new note joins the stored walk too.
         workspace.add_person("Cy")
-        assert index.db.execute("SELECT value FROM meta WHERE key = 'walk'").fetchone()[0].startswith("-1 ")
+        walk = index.db.execute("SELECT value FROM meta WHERE key = 'walk'").fetchone()[0]
+        assert walk.split()[0] == str(index._generation())
         assert "Cy" in {p.name for p in index.people(TODAY)}
+        # Others add and remove notes meanwhile: the next sync finds them by name in the
+        # folders listed again, without reading every note's row from the index.
+        make_person("Dee")
+        bob.unlink()
+        statements: list[str] = []
+        index.db.set_trace_callback(statements.append)
+        report = index.sync()
+        index.db.set_trace_callback(None)
+        assert (report.added, report.removed) == (1, 1)
+        assert report.changed_paths == ["People/Bob.md", "People/Dee.md"]
+        assert not [s for s in statements if s.startswith("SELECT path, mtime_ns, size FROM files")]
+        assert {p.name for p in index.people(TODAY)} == {"Ada", "Cy", "Dee"}
     finally:
         workspace.close()
 

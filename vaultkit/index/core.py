@@ -39,7 +39,7 @@ from vaultkit.model import (
     Person,
 )
 from vaultkit.vault.files import Vault
-from vaultkit.vault.walk import RACY_NS, FileStat, Listing, Scan
+from vaultkit.vault.walk import RACY_NS, FileStat, Scan
 
 
 def _quiet(line: str) -> None:
@@ -192,17 +192,22 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
         if left_out != (self._meta("left_out") or "[]"):
             self._set_meta("left_out", left_out)
         removed: list[str] = []
-        if previous is not None and previous.generation == generation and previous.same_notes(scan):
-            # The notes of the last walk, and nothing written since: the index holds exactly
-            # the stats that walk saw, so comparing the two arrays finds every change.
+        differences = None
+        if previous is not None and previous.generation == generation:
+            # The index holds exactly the stats the last walk saw, so comparing the two
+            # walks finds every change: the arrays as they are when the notes are the same,
+            # else by name in the folders whose notes differ.
+            same = previous.same_notes(scan)
+            differences = ([], previous.changed(scan), []) if same else previous.differences(scan)
+        if differences is not None:
             fresh, paths = False, None
+            added, changed, removed = differences
             to_read = []
-            positions = previous.changed(scan)
-            if positions:
+            if added or changed:
                 paths = scan.paths
-                to_read = [scan.file_at(n, paths) for n in positions]
+                to_read = [scan.file_at(n, paths) for n in sorted([*added, *changed])]
             new_or_changed = {stat.rel_path for stat in to_read}
-            report.changed = len(to_read)
+            report.added, report.changed = len(added), len(changed)
         else:
             # Sets of (path, mtime_ns, size): unchanged notes cost one hash each, in C.
             known = set(self.db.execute("SELECT path, mtime_ns, size FROM files"))
@@ -332,7 +337,7 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
             elif known:
                 removed.append(path)
         added = sum(path not in indexed.values() for path in rows.paths)
-        walk = self._walk_after(rows) if keep_walk and not removed and not added else None
+        walk = self._walk_after(rows) if keep_walk and not removed else None
         self.apply([rows], removed, None, walk=walk)
         report = SyncReport(
             read=len(rows),
@@ -356,27 +361,41 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
 
     def _walk_after(self, rows: _Rows) -> _Walk | None:
         """The stored walk with the new stats of these re-read notes, when it describes the
-        index as it stands and holds them all (else None: the next sync compares)."""
+        index as it stands (else None: the next sync compares every note with the index).
+
+        A new note (`vault add`) joins its folder's listing, marked to be listed again: the
+        next walk lists that folder and finds the notes added or removed by name."""
         generation, previous = self._walk_snapshot()
         if previous is None or previous.generation != generation:
             return None
-        first: dict[str, tuple[int, Listing]] = {}  # each folder's first position in the walk
-        start = 0
-        for each in previous.listings:
-            first[each.prefix] = (start, each)
-            start += len(each.names)
-        stats: array[int] = array("q")
-        stats.frombytes(previous.stats)
+        listings = list(previous.listings)
+        starts = {each.prefix: number for number, each in enumerate(listings)}  # folder -> its number
+        old: array[int] = array("q")
+        old.frombytes(previous.stats)
+        if len(old) != 3 * sum(len(each.names) for each in listings):
+            return None  # it holds notes found the slow way (`odd`): not kept by name
+        updates: dict[int, list[tuple[str, int, int]]] = {}
         for path, mtime_ns, size, *_ in rows.files:
             folder, _, name = path.rpartition("/")
-            found = first.get(folder + "/" if folder else "")
-            if found is None or name not in found[1].names:
-                return None
-            n = found[0] + found[1].names.index(name)
-            if 3 * n + 2 >= len(stats):
-                return None
-            stats[3 * n], stats[3 * n + 1], stats[3 * n + 2] = mtime_ns, size, 0
-        return _Walk(generation, previous, Scan(previous.listings, [], stats, []))
+            at_folder = starts.get(folder + "/" if folder else "")
+            if at_folder is None:
+                return None  # a folder the walk has not listed
+            listing = listings[at_folder]
+            if name not in listing.names:
+                listings[at_folder] = listing._replace(names=[*listing.names, name], mtime_ns=-1)
+            updates.setdefault(at_folder, []).append((name, mtime_ns, size))
+        stats: array[int] = array("q")
+        at = 0
+        for number, listing in enumerate(listings):
+            known = len(previous.listings[number].names)
+            base = len(stats)
+            stats.extend(old[3 * at : 3 * (at + known)])
+            stats.extend([0, 0, 0] * (len(listing.names) - known))
+            at += known
+            for name, mtime_ns, size in updates.get(number, ()):
+                n = base + 3 * listing.names.index(name)
+                stats[n], stats[n + 1], stats[n + 2] = mtime_ns, size, 0
+        return _Walk(generation, previous, Scan(listings, [], stats, []))
 
     def apply(
         self,

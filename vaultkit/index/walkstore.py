@@ -61,6 +61,51 @@ class _WalkSnapshot:
                 )
         return found
 
+    def differences(self, scan: Scan) -> tuple[list[int], list[int], list[str]] | None:
+        """What `scan` found that this walk did not, folder by folder and name by name: the
+        positions in `scan` of the new notes and of those whose stat changed, and the paths
+        of the notes gone. None when a walk holds notes found the slow way (`odd`)."""
+        size = STAT_BYTES
+        if scan.odd or len(self.stats) != size * sum(len(each.names) for each in self.listings):
+            return None
+        before_at: dict[str, tuple[int, Listing]] = {}
+        start = 0
+        for each in self.listings:
+            before_at[each.prefix] = (start, each)
+            start += len(each.names)
+        new, old = memoryview(scan.stats.tobytes()), memoryview(self.stats)
+        added: list[int] = []
+        changed: list[int] = []
+        gone: list[str] = []
+        at = 0
+        for listing in scan.listings:
+            count = len(listing.names)
+            found = before_at.pop(listing.prefix, None)
+            if found is None:
+                added.extend(range(at, at + count))
+            elif found[1].names == listing.names:
+                begin = found[0]
+                if new[at * size : (at + count) * size] != old[begin * size : (begin + count) * size]:
+                    changed.extend(
+                        at + n
+                        for n in range(count)
+                        if new[(at + n) * size : (at + n + 1) * size]
+                        != old[(begin + n) * size : (begin + n + 1) * size]
+                    )
+            else:
+                where = {name: found[0] + n for n, name in enumerate(found[1].names)}
+                for n, name in enumerate(listing.names):
+                    was = where.pop(name, None)
+                    if was is None:
+                        added.append(at + n)
+                    elif new[(at + n) * size : (at + n + 1) * size] != old[was * size : (was + 1) * size]:
+                        changed.append(at + n)
+                gone.extend(listing.prefix + name for name in where)
+            at += count
+        for _, before in before_at.values():
+            gone.extend(before.prefix + name for name in before.names)
+        return added, changed, gone
+
 
 class WalkStore(IndexBase):
     """The part of `Index` that keeps walkstore: see the module's docstring."""
