@@ -92,8 +92,38 @@ def vault_for(size: int, heavy: bool = False) -> Path:
     return root
 
 
+class Undo:
+    """Puts the generated vault back as it was once its figures are taken: the notes the
+    benchmark changes get their bytes back and the notes it adds go, so that every run of
+    `make bench` measures the same vault."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.notes = set(root.rglob("*.md"))
+        self.saved: dict[Path, bytes] = {}
+
+    def keep(self, path: Path) -> Path:
+        """Remember a note's bytes before the benchmark changes it."""
+        self.saved.setdefault(path, path.read_bytes())
+        return path
+
+    def restore(self) -> None:
+        for path, data in self.saved.items():
+            path.write_bytes(data)
+        for path in set(self.root.rglob("*.md")) - self.notes:
+            path.unlink()
+
+
 def bench_size(size: int, quick: bool, heavy: bool = False) -> dict[str, Figure]:
     root = vault_for(size, heavy)
+    undo = Undo(root)
+    try:
+        return bench_vault(root, size, quick, heavy, undo)
+    finally:
+        undo.restore()
+
+
+def bench_vault(root: Path, size: int, quick: bool, heavy: bool, undo: Undo) -> dict[str, Figure]:
     index = OUT / f"index-{'heavy-' if heavy else ''}{size}.sqlite"
     base = [VAULT_BIN, "--vault", str(root), "--index", str(index), "--today", TODAY]
     big = size >= 50_000
@@ -126,7 +156,7 @@ def bench_size(size: int, quick: bool, heavy: bool = False) -> dict[str, Figure]
     people = sorted((root / "People").iterdir())
 
     def edit(number: int) -> None:
-        with open(people[number * 97 % len(people)], "a", encoding="utf-8") as handle:
+        with open(undo.keep(people[number * 97 % len(people)]), "a", encoding="utf-8") as handle:
             handle.write(f"- 2026-11-2{number % 2} call: benchmark edit {number}\n")
 
     figures["edited"] = measure(
@@ -134,16 +164,19 @@ def bench_size(size: int, quick: bool, heavy: bool = False) -> dict[str, Figure]
     )
     figures["search"] = measure("`vault search conference`", [*base, "search", "conference"], runs_fast)
     figures["help"] = measure("`vault --help`", [VAULT_BIN, "--help"], runs_fast)
+    # One person in the middle of many near-identical names, and another.
+    everyone = names(size)
+    one, other = everyone[size // 2], everyone[size // 3]
     if heavy:
-        figures.update(bench_heavy(size, base, runs_fast, runs_slow))
-    figures.update(bench_watcher(root, base, runs_fast, 5 if quick else 15, heavy))
+        undo.keep(root / "People" / f"{one}.md")
+        undo.keep(root / "People" / f"{other}.md")
+        figures.update(bench_heavy(one, other, base, runs_fast, runs_slow))
+    figures.update(bench_watcher(root, base, runs_fast, 5 if quick else 15, one if heavy else None, undo))
     return figures
 
 
-def bench_heavy(size: int, base: list[str], runs: int, runs_slow: int) -> dict[str, Figure]:
+def bench_heavy(one: str, other: str, base: list[str], runs: int, runs_slow: int) -> dict[str, Figure]:
     """The commands of the heavy profile: one person's, the long lists, the figures, the views."""
-    everyone = names(size)
-    one, other = everyone[size // 2], everyone[size // 3]  # in the middle of many near-identical names
 
     def day(number: int) -> str:  # `vault intro` refuses the same pair twice on one day
         return (dt.date(2026, 11, 21) - dt.timedelta(days=number % 5000)).isoformat()
@@ -188,7 +221,7 @@ def measure_each(name: str, argv_of: Callable[[int], list[str]], runs: int) -> F
 
 
 def bench_watcher(
-    root: Path, base: list[str], runs: int, edits: int, heavy: bool = False
+    root: Path, base: list[str], runs: int, edits: int, one: str | None, undo: Undo
 ) -> dict[str, Figure]:
     """With `vault watch` running: `vault due` on the trusted index, and edit-to-Due.md latency."""
     import json
@@ -210,13 +243,12 @@ def bench_watcher(
                 raise SystemExit("vault watch ended before its first update")
         time.sleep(3)  # a heartbeat saying "current"
         figures = {"watched": measure("`vault due --json`, watcher running", [*base, "due", "--json"], runs)}
-        if heavy:
-            one = [names(heavy)[heavy // 2]]
+        if one is not None:
             figures["watched_show"] = measure(
-                "`vault show NAME`, watcher running", [*base, "show", *one], runs
+                "`vault show NAME`, watcher running", [*base, "show", one], runs
             )
             figures["watched_log"] = measure(
-                "`vault log NAME …`, watcher running", [*base, "log", *one, "bench: watched"], runs
+                "`vault log NAME …`, watcher running", [*base, "log", one, "bench: watched"], runs
             )
         due = json.loads(
             subprocess.run(
@@ -228,7 +260,7 @@ def bench_watcher(
         for item in due["due"][:edits]:
             before = due_md.read_bytes()
             started = time.perf_counter()
-            with open(root / item["path"], "a", encoding="utf-8") as handle:
+            with open(undo.keep(root / item["path"]), "a", encoding="utf-8") as handle:
                 handle.write(f"- {TODAY} call: benchmark catch-up\n")
             while due_md.read_bytes() == before:
                 if time.perf_counter() - started > 60:
