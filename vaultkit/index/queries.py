@@ -129,21 +129,36 @@ class Queries(IndexBase):
         from their rows (`_odd_due_rows`) and merged in.
         """
         tagged, tag_params = (f" AND path IN ({TAGGED})", (tag, tag + "/", tag + "0")) if tag else ("", ())
-        plain = (
-            "FROM people INDEXED BY people_due WHERE archived = 0 AND cadence_res IS NOT NULL "
+        where = (
+            "WHERE archived = 0 AND cadence_res IS NOT NULL "
             "AND (due_base IS NULL OR due_base <= ?) AND (last_any IS NULL OR last_any <= ?) "
             f"AND NOT (due_base IS NULL AND coalesce(snooze_until > ?, 0)){tagged}{_KIND_SQL[kind]}"
         )
         today_text = today.isoformat()
         kind_params = [today_text] if "?" in _KIND_SQL[kind] else []
         params = (horizon.isoformat(), today_text, today_text, *tag_params, *kind_params)
-        total, latest = self.db.execute(f"SELECT count(*), max(due_base) {plain}", params).fetchone()
-        rows = self.db.execute(
-            "SELECT name, path, cadence_res, cadence_source, period, last_any, last_channel, due_base, "
-            f"snooze_until {plain} ORDER BY due_base IS NOT NULL, "
-            "(julianday(due_base) - julianday(?)) / period, name_key, path LIMIT ?",
-            (*params, today_text, -1 if limit is None else limit),
+        columns = (
+            "name, path, cadence_res, cadence_source, period, last_any, last_channel, due_base, snooze_until"
         )
+        total, latest = self.db.execute(
+            f"SELECT count(*), max(due_base) FROM people INDEXED BY people_due {where}", params
+        ).fetchone()
+        rows: list[tuple[Any, ...]] = []
+        if limit is not None:
+            # The never contacted come first, by name: their index holds them in that order,
+            # so the first rows of a long list are read without sorting everyone due.
+            rows = self.db.execute(
+                f"SELECT {columns} FROM people INDEXED BY people_never {where} AND due_base IS NULL "
+                "ORDER BY name_key, path LIMIT ?",
+                (*params, limit),
+            ).fetchall()
+        if limit is None or len(rows) < limit:
+            rows += self.db.execute(
+                f"SELECT {columns} FROM people INDEXED BY people_due {where}"
+                f"{'' if limit is None else ' AND due_base IS NOT NULL'} ORDER BY due_base IS NOT NULL, "
+                "(julianday(due_base) - julianday(?)) / period, name_key, path LIMIT ?",
+                (*params, today_text, -1 if limit is None else limit - len(rows)),
+            ).fetchall()
         items = []
         for name, path, cadence, source, period, last, channel, base, snooze in rows:
             when = _date(base)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 25
+SCHEMA_VERSION = 26
 
 
 NAME, ALIAS, FOLDED_NAME, FOLDED_ALIAS = 0, 1, 2, 3
@@ -12,7 +12,7 @@ UNREAD = -1  # the mtime_ns in `files` of a note that could not be read: no stat
 
 
 _SECONDARY_INDEXES = (
-    "files_stem", "files_mtime", "people_name", "people_due", "people_birthday", "people_tags", "people_nocadence", "people_found", "people_status", "aliases_key", "aliases_person", "name_keys_key", "name_keys_person", "introducers_key", "introducers_person", "person_tags_key", "person_tags_person", "links_src", "links_target",
+    "files_stem", "files_mtime", "people_name", "people_due", "people_never", "people_birthday", "people_tags", "people_nocadence", "people_found", "people_status", "aliases_key", "aliases_person", "name_keys_key", "name_keys_person", "introducers_key", "introducers_person", "person_tags_key", "person_tags_person", "links_src", "links_target",
     "links_stem", "links_person", "contacts_src", "contacts_target", "contacts_stem",
     "contacts_person", "contacts_channel", "tasks_src", "tasks_open", "problems_path", "clashes_key",
 )  # fmt: skip
@@ -43,6 +43,8 @@ CREATE INDEX people_name ON people(name_key);
 -- tab completion of --tag reads the distinct tag lists from this index alone
 -- the tag lists as written (tab completion), and the figures' groups of them, index-only
 CREATE INDEX people_tags ON people(tags, archived, name_key, path);
+-- the never contacted who are due, by name: the first rows of a long due list
+CREATE INDEX people_never ON people(name_key, path) WHERE cadence_res IS NOT NULL AND due_base IS NULL;
 -- the people with no cadence (losing touch), and a prospect's `found`
 CREATE INDEX people_nocadence ON people(archived, path) WHERE cadence_res IS NULL;
 CREATE INDEX people_found ON people(path) WHERE found IS NOT NULL;
