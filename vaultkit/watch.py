@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import sqlite3
 import stat
 import threading
 import time
@@ -403,7 +404,10 @@ class Watcher:
                 except OSError:
                     return True
             notes.add(rel)
-        return bool(notes) and not self._workspace.index.holds_stats(notes)
+        try:
+            return bool(notes) and not self._workspace.index.holds_stats(notes)
+        except (sqlite3.Error, OSError):  # cannot tell: commands walk the vault
+            return True
 
     def _take_batch(self, now: float) -> tuple[set[str] | None, float]:
         """The pending paths when it is time to process them, else how long to wait."""

@@ -8,13 +8,13 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import stat
 import time
 import unicodedata
 from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 from vaultkit.due import due_base, period_days, resolve_cadence
@@ -305,7 +305,7 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
                 st = os.stat(os.path.join(root, path), follow_symlinks=False)
             except OSError:
                 return False
-            if (st.st_mtime_ns, st.st_size) != known or not stat.S_ISREG(st.st_mode):
+            if (st.st_mtime_ns, st.st_size) != known or not S_ISREG(st.st_mode):
                 return False
         return True
 
