@@ -221,12 +221,23 @@ class Queries(IndexBase):
                 met=_date(row[5]), birthday=row[7], snooze_until=_date(row[8]),
                 archived=bool(row[9]), introduced_by=_list_of(row[10]), status=row[13],
             )  # fmt: skip
-            if row[11] is not None and row[11] <= today.isoformat():
-                person.last_contact, person.last_channel = _date(row[11]), row[12]
-            elif row[11] is not None:
-                person.last_contact, person.last_channel = self._latest_until(row[0], row[6], today)
+            if row[11] is not None:
+                person.last_contact, person.last_channel = self._last_as_of(
+                    row[0], row[11], row[12], row[6], today
+                )
             result.append(person)
         return result
+
+    def _last_as_of(
+        self, path: str, latest: str | None, channel: str | None, written: str | None, today: dt.date
+    ) -> tuple[dt.date | None, str | None]:
+        """A person's last contact and its channel as of `today`, from their stored latest
+        contact of any date (`last_any`, `last_channel`) and the `last_contact` their note says."""
+        if latest is None:
+            return None, None
+        if latest <= today.isoformat():
+            return _date(latest), channel
+        return self._latest_until(path, written, today)
 
     def _latest_until(
         self, path: str, written: str | None, today: dt.date
