@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 25
+SCHEMA_VERSION = 26
 
 
 NAME, ALIAS, FOLDED_NAME, FOLDED_ALIAS = 0, 1, 2, 3
@@ -12,7 +12,7 @@ UNREAD = -1  # the mtime_ns in `files` of a note that could not be read: no stat
 
 
 _SECONDARY_INDEXES = (
-    "files_stem", "files_mtime", "people_name", "people_due", "people_birthday", "people_tags", "people_facets", "people_nocadence", "people_found", "people_status", "aliases_key", "aliases_person", "name_keys_key", "name_keys_person", "introducers_key", "introducers_person", "person_tags_key", "person_tags_person", "links_src", "links_target",
+    "files_stem", "files_mtime", "people_name", "people_due", "people_never", "people_birthday", "people_tags", "people_facets", "people_nocadence", "people_found", "people_status", "aliases_key", "aliases_person", "name_keys_key", "name_keys_person", "introducers_key", "introducers_person", "person_tags_key", "person_tags_person", "links_src", "links_target",
     "links_stem", "links_person", "contacts_src", "contacts_target", "contacts_stem",
     "contacts_person", "contacts_channel", "contacts_counted", "tasks_src", "tasks_open", "problems_path", "clashes_key",
 )  # fmt: skip
@@ -51,6 +51,10 @@ CREATE INDEX people_found ON people(path) WHERE found IS NOT NULL;
 CREATE TABLE people_fields (path TEXT PRIMARY KEY, fields TEXT);
 -- `vault due` and the birthday list read only the people these hold, not everyone
 CREATE INDEX people_due ON people(due_base, archived, last_any, snooze_until) WHERE cadence_res IS NOT NULL;
+-- the never contacted among them, in the order they come first in (by name): a page of
+-- `vault due` reads its own rows
+CREATE INDEX people_never ON people(name_key, path, archived, last_any, snooze_until)
+  WHERE cadence_res IS NOT NULL AND due_base IS NULL;
 CREATE INDEX people_birthday ON people(substr(birthday, -5), name_key, path, name, birthday, archived)
   WHERE birthday IS NOT NULL;
 -- the few people with a status (prospects, open asks): Due.md reads them after every change

@@ -147,7 +147,23 @@ def _days_over(days: int) -> str:
 def due_view(workspace: Workspace) -> str:
     """The Due view: who is due, who comes due soon, birthdays and overdue follow-ups."""
     today = workspace.today
-    shared = workspace.index.shared_names()
+    rows = workspace.config.max_rows
+    # Those due by today in the spec's order, the first rows of them (the index counts the
+    # rest); those coming due in the next days (a few) by date.
+    due = workspace.due_page(limit=rows)
+    coming = sorted(
+        workspace.due_page(within=f"{COMING_DAYS}d", kind="coming").items,
+        key=lambda item: (item.due_on, name_key(item.name), item.path),
+    )
+    upcoming, overdue, waiting = (
+        upcoming_birthdays_of(workspace),
+        overdue_followups(workspace),
+        asks_to_follow_up(workspace),
+    )
+    # Whether a name is shared, asked of the names this view shows: not of everyone's.
+    names = [item.name for item in (*due.items, *coming)] + [b.name for b in upcoming]
+    names += [followup.person for followup in overdue] + [ask.name for ask in waiting]
+    shared = workspace.index.shared_names(name_key(name) for name in names)
 
     def due_entry(item: DueItem) -> dict[str, Any]:
         return {
@@ -159,14 +175,6 @@ def due_view(workspace: Workspace) -> str:
             "why": why_due(item),
         }
 
-    rows = workspace.config.max_rows
-    # Those due by today in the spec's order, the first rows of them (the index counts the
-    # rest); those coming due in the next days (a few) by date.
-    due = workspace.due_page(limit=rows)
-    coming = sorted(
-        workspace.due_page(within=f"{COMING_DAYS}d", kind="coming").items,
-        key=lambda item: (item.due_on, name_key(item.name), item.path),
-    )
     birthdays = [
         {
             "name": b.name,
@@ -177,11 +185,11 @@ def due_view(workspace: Workspace) -> str:
             "when": _in_days(b.days),
             "age": b.age,
         }
-        for b in upcoming_birthdays_of(workspace)
+        for b in upcoming
     ]
     # One task in a meeting note with three people is one line naming all three.
     tasks: dict[tuple[str, int], dict[str, Any]] = {}
-    for followup in overdue_followups(workspace):
+    for followup in overdue:
         assert followup.due is not None
         # A task in a person's note belongs to that person; one in a meeting note names them.
         own_note = followup.path == followup.person_path
@@ -210,7 +218,7 @@ def due_view(workspace: Workspace) -> str:
             "asked_on": ask.asked_on.isoformat(),
             "waited": waited(ask.days_waiting),
         }
-        for ask in asks_to_follow_up(workspace)
+        for ask in waiting
     ]
     for entry in followups[:rows]:
         entry["people"] = sorted(set(entry["people"]), key=name_key)
