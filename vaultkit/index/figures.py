@@ -7,15 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from vaultkit.index.queries import TAGGED, Queries
 from vaultkit.index.rows import _date, _list_of
 from vaultkit.model import Person, name_key
-
-# One group's first person in name order, sortable as text: name key, then path.
-_FIRST = "min(name_key || char(1) || path)"
 
 
 class Figures(Queries):
@@ -100,10 +98,7 @@ class Figures(Queries):
     def tag_groups(self) -> list[tuple[list[str], int]]:
         """(tags, people) of the people not archived, grouped by their tags as written, in
         the order of each group's first person by name."""
-        rows = self.db.execute(
-            f"SELECT tags, count(*), {_FIRST} f FROM people WHERE archived = 0 GROUP BY tags ORDER BY f"
-        )
-        return [(_list_of(tags), count) for tags, count, _ in rows]
+        return [(_list_of(tags), count) for tags, count in self._groups_by_first("tags")]
 
     def birthday_groups(self) -> list[tuple[str | None, int]]:
         """(birthday, people) of the people not archived, grouped by birthday (None: those
@@ -118,10 +113,28 @@ class Figures(Queries):
     def facet_groups(self) -> list[tuple[dict[str, Any], int]]:
         """({key: value} of `Config.stats_fields`, people) of the people not archived, grouped
         by those values, in the order of each group's first person by name."""
+        return [(json.loads(facets), count) for facets, count in self._groups_by_first("facets")]
+
+    def _groups_by_first(self, column: str) -> list[tuple[Any, int]]:
+        """(value, people) of the people not archived, grouped by a column, in the order of
+        each group's first person by name key, then path. The name key alone orders them
+        (the path is asked only where two groups' first people share one): building a key
+        of both for 100,000 people cost more than the grouping."""
         rows = self.db.execute(
-            f"SELECT facets, count(*), {_FIRST} f FROM people WHERE archived = 0 GROUP BY facets ORDER BY f"
-        )
-        return [(json.loads(facets), count) for facets, count, _ in rows]
+            f"SELECT {column}, count(*), min(name_key) FROM people WHERE archived = 0 GROUP BY {column}"
+        ).fetchall()
+        shared = [key for key, groups in Counter(key for _, _, key in rows).items() if groups > 1]
+        first_paths: dict[tuple[Any, str], str] = {}
+        for key in shared:
+            first_paths.update(
+                ((value, key), path)
+                for value, path in self.db.execute(
+                    f"SELECT {column}, min(path) FROM people WHERE archived = 0 AND name_key = ? GROUP BY {column}",
+                    (key,),
+                )
+            )
+        rows.sort(key=lambda row: (row[2], first_paths.get((row[0], row[2]), "")))
+        return [(value, count) for value, count, _ in rows]
 
     # -- prospects: who is or was one, and their asks --------------------------------------
     def log_entries(self, channel: str) -> list[tuple[str, dt.date]]:
