@@ -90,3 +90,23 @@ def test_a_page_sees_notes_written_since_the_last_page(vault_dir: Path, tmp_path
         workspace.close()
     assert [(i.name, i.last_contact) for i in page.items] == [("Ada", dt.date(2026, 1, 1))]
     assert page.total == 1
+
+
+def test_a_kept_page_gives_shorter_ones_until_notes_are_written(vault_dir: Path, tmp_path: Path) -> None:
+    for number in range(5):
+        note = f"---\ncadence: 1w\nlast_contact: 2026-0{number + 1}-01\n---\n# P{number}\n\n## Log\n"
+        write_note(vault_dir, f"People/P{number}.md", note)
+    workspace = Workspace(Vault(vault_dir), tmp_path / "index.sqlite", dt.date(2026, 11, 22))
+    try:
+        workspace.sync()
+        first, shorter = workspace.due_page(limit=4), workspace.due_page(limit=2)
+        assert [i.name for i in first.items] == ["P0", "P1", "P2", "P3"]
+        assert (shorter.items, shorter.total, shorter.latest) == (first.items[:2], 5, first.latest)
+        write_note(
+            vault_dir, "People/P0.md", "---\ncadence: 1w\n---\n# P0\n\n## Log\n- 2026-11-20 call: hi\n"
+        )
+        workspace.sync()
+        after = workspace.due_page(limit=2)
+    finally:
+        workspace.close()
+    assert ([i.name for i in after.items], after.total) == (["P1", "P2"], 4)

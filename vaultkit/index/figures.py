@@ -100,14 +100,14 @@ class Figures(Queries):
         the order of each group's first person by name."""
         return [(_list_of(tags), count) for tags, count in self._groups_by_first("tags")]
 
-    def birthday_groups(self) -> list[tuple[str | None, int]]:
-        """(birthday, people) of the people not archived, grouped by birthday (None: those
+    def birthday_groups(self, people: int) -> list[tuple[str | None, int]]:
+        """(birthday, people) of the `people` not archived, grouped by birthday (None: those
         with none), in no particular order: the figures of birthdays are age bands."""
         rows = self.db.execute(
             "SELECT birthday, count(*) FROM people INDEXED BY people_birthday "
             "WHERE birthday IS NOT NULL AND archived = 0 GROUP BY birthday"
         ).fetchall()
-        unknown = self.people_counts()[0] - sum(count for _, count in rows)
+        unknown = people - sum(count for _, count in rows)
         return [*rows, (None, unknown)]
 
     def facet_groups(self) -> list[tuple[dict[str, Any], int]]:

@@ -131,8 +131,24 @@ class Queries(IndexBase):
         them (`due.due_order`, with the stored `period`; the never contacted, who come
         first, read in name order from an index of their own). The others, whose stored date
         cannot say (a contact after today; a snooze on someone never met), are worked out
-        from their rows (`_odd_due_rows`) and merged in.
+        from their rows (`_odd_due_rows`) and merged in. A page is kept until notes are
+        written into the index again, so that a shorter one (Network.md's count after
+        Due.md's page) is cut from it.
         """
+        key, generation = (today, horizon, tag, kind), self._generation()
+        kept = self._pages_kept.get(key) if self._pages_kept is not None else None
+        if kept is not None and kept[0] == generation and limit is not None and limit <= kept[1]:
+            return DuePage(kept[2].items[:limit], kept[2].total, kept[2].latest)
+        page = self._due_page(today, horizon, tag, limit, kind)
+        if limit is not None:  # (a whole list is not kept: it may be every person due)
+            if self._pages_kept is None:
+                self._pages_kept = {}
+            self._pages_kept[key] = (generation, limit, page)
+        return page
+
+    def _due_page(
+        self, today: dt.date, horizon: dt.date, tag: str | None, limit: int | None, kind: DueKind | None
+    ) -> DuePage:
         tagged, tag_params = (f" AND path IN ({TAGGED})", (tag, tag + "/", tag + "0")) if tag else ("", ())
         where = (
             "archived = 0 AND cadence_res IS NOT NULL AND (due_base IS NULL OR due_base <= ?) "
@@ -179,6 +195,9 @@ class Queries(IndexBase):
         latest = max([_date(latest), *(item.due_on for item in odd)], key=lambda d: d or dt.date.min)
         return DuePage(merged if limit is None else merged[:limit], total + len(odd), latest)
 
+    _pages_kept: (
+        dict[tuple[dt.date, dt.date, str | None, DueKind | None], tuple[int, int, DuePage]] | None
+    ) = None
     # `_odd_due_rows` of the last (today, tag, generation): the views and the figures ask for
     # several pages of the people due, and finding these reads every person with a cadence.
     _odd_kept: tuple[tuple[dt.date, str | None, int], list[DueRow]] | None = None

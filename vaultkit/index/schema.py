@@ -92,7 +92,7 @@ CREATE INDEX contacts_stem ON contacts(stem);
 -- (with source and channel: the figures' channel counts read the index alone)
 CREATE INDEX contacts_person ON contacts(person, date, source, channel);
 -- the figures' count of interactions by source and channel, in group order, without a sort
-CREATE INDEX contacts_counted ON contacts(source, channel, date) WHERE person IS NOT NULL;
+CREATE INDEX contacts_counted ON contacts(source, channel, date, person) WHERE person IS NOT NULL;
 -- Log entries by channel word: the figures read the few `intro:` and `asked:` entries
 CREATE INDEX contacts_channel ON contacts(channel, src, line) WHERE source = 'log';
 -- with their note's kind and name: the overdue follow-ups of person notes need no join
