@@ -9,7 +9,7 @@ import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from vaultkit.notes.frontmatter import load_yaml, yaml_list, yaml_scalar
+from vaultkit.notes.frontmatter import _YAML_AWKWARD_RE, load_yaml, yaml_list, yaml_scalar
 
 PROPERTY = settings(max_examples=300, deadline=None)
 texts = st.text(st.characters(blacklist_categories=("Cs",)), max_size=20)
@@ -91,3 +91,18 @@ def test_any_list_reads_back_as_itself(values: list[str]) -> None:
     written = yaml_list(values)
     assert _base_load(written) == values
     assert load_yaml(f"k: {written}\n") == {"k": values}
+
+
+def test_the_awkward_characters_are_those_yaml_refuses_or_reads_as_line_breaks() -> None:
+    def printable(code: int) -> bool:  # YAML's c-printable, without NEL (a line break)
+        return (
+            code in (0x09, 0x0A, 0x0D)
+            or 0x20 <= code <= 0x7E
+            or 0xA0 <= code <= 0xD7FF
+            or 0xE000 <= code <= 0xFFFD
+            or code >= 0x10000
+        )
+
+    awkward = {code for code in range(0x110000) if not printable(code) or code in (0x2028, 0x2029, 0xFEFF)}
+    everything = "".join(map(chr, range(0x110000)))
+    assert {ord(found) for found in _YAML_AWKWARD_RE.findall(everything)} == awkward
