@@ -12,7 +12,7 @@ UNREAD = -1  # the mtime_ns in `files` of a note that could not be read: no stat
 
 
 _SECONDARY_INDEXES = (
-    "files_stem", "files_mtime", "people_name", "people_due", "people_never", "people_birthday", "people_tags", "people_facets", "people_nocadence", "people_found", "people_status", "aliases_key", "aliases_person", "name_keys_key", "name_keys_person", "introducers_key", "introducers_person", "person_tags_key", "person_tags_person", "links_src", "links_target",
+    "files_stem", "files_mtime", "people_name", "people_due", "people_never", "people_met", "people_birthday", "people_tags", "people_facets", "people_nocadence", "people_found", "people_status", "aliases_key", "aliases_person", "name_keys_key", "name_keys_person", "introducers_key", "introducers_person", "person_tags_key", "person_tags_person", "links_src", "links_target",
     "links_stem", "links_person", "contacts_src", "contacts_target", "contacts_stem",
     "contacts_person", "contacts_channel", "contacts_counted", "tasks_src", "tasks_open", "problems_path", "clashes_key",
 )  # fmt: skip
@@ -55,6 +55,8 @@ CREATE INDEX people_due ON people(due_base, archived, last_any, snooze_until) WH
 -- `vault due` reads its own rows
 CREATE INDEX people_never ON people(name_key, path, archived, last_any, snooze_until)
   WHERE cadence_res IS NOT NULL AND due_base IS NULL;
+-- the `met` dates: the weekly counts of new people read only them, a week's by range
+CREATE INDEX people_met ON people(met) WHERE met IS NOT NULL;
 CREATE INDEX people_birthday ON people(substr(birthday, -5), name_key, path, name, birthday, archived)
   WHERE birthday IS NOT NULL;
 -- the few people with a status (prospects, open asks): Due.md reads them after every change
