@@ -18,6 +18,7 @@ from vaultkit.dates import (
     parse_cadence,
     parse_date,
     shift,
+    stored_birthday,
 )
 from vaultkit.insights.goals import iso_week, weekly_new
 
@@ -321,3 +322,10 @@ def test_bad_birthdays(value: str, message: str) -> None:
 )
 def test_names_that_are_dates(name: str, expected: bool) -> None:
     assert is_date_name(name) is expected
+
+
+@given(st.dates(), st.booleans())
+def test_a_stored_birthday_reads_back_as_the_birthday_that_wrote_it(day: dt.date, yearless: bool) -> None:
+    text = f"--{day.month:02d}-{day.day:02d}" if yearless else day.isoformat()
+    birthday = parse_birthday(text)
+    assert stored_birthday(str(birthday)) == birthday

@@ -164,6 +164,12 @@ def parse_birthday(value: object) -> Birthday:
     return Birthday(date.month, date.day, date.year)
 
 
+def stored_birthday(text: str) -> Birthday:
+    """The Birthday that `str(birthday)` wrote (`YYYY-MM-DD` or `--MM-DD`: how the index
+    stores a birthday that parsed), without checking it again."""
+    return Birthday(int(text[-5:-3]), int(text[-2:]), None if text[0] == "-" else int(text[:-6]))
+
+
 _BOOL = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
 
 

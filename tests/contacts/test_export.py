@@ -11,10 +11,13 @@ from pathlib import Path
 
 import pytest
 from dateutil.rrule import rrulestr
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from icalendar import Calendar
 
 from tests.conftest import write_note
 from vaultkit.contacts.exporters import run_export, write_output
+from vaultkit.contacts.vcard import fold
 from vaultkit.errors import VaultGone
 from vaultkit.vault.files import Vault
 from vaultkit.workspace import Workspace
@@ -186,6 +189,21 @@ def test_vcard_export_folds_long_lines(cli, vault_dir: Path, make_person) -> Non
     lines = text.split("\r\n")
     assert all(len(line.encode("utf-8")) <= 75 for line in lines)
     assert "ORG:Ünïcödé Ünïcödé" in text.replace("\r\n ", "")
+
+
+@settings(max_examples=300)
+@given(st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n"), max_size=300))
+@example("Ünïcödé 😀 " * 30)
+@example("x" * 300)
+def test_fold_packs_each_line_up_to_75_octets_and_unfolds_to_the_line(text: str) -> None:
+    line = f"DESCRIPTION:{text}"
+    pieces = fold(line).split("\r\n ")
+    assert "".join(pieces) == line
+    limits = [75] + [74] * (len(pieces) - 1)  # a continuation line's space is one of its 75
+    assert all(0 < len(piece.encode("utf-8")) <= limit for piece, limit in zip(pieces, limits, strict=True))
+    # Each piece is as long as fits: the next one's first character would not have.
+    for piece, following, limit in zip(pieces, pieces[1:], limits, strict=False):
+        assert len((piece + following[0]).encode("utf-8")) > limit
 
 
 def test_vcard_round_trip_through_the_importer(cli, example_vault: Path, tmp_path: Path) -> None:

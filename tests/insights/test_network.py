@@ -497,6 +497,47 @@ def test_suggest_takes_follow_ups_by_date_one_per_person(cli, vault_dir, make_pe
     ]
 
 
+def test_suggest_reads_past_the_first_page_of_the_people_due(cli, make_person) -> None:
+    # Forty people named Sam come first among those due: after the first, the overdue list
+    # passes over the rest (the first page of people due it reads holds 16) to reach Zed.
+    for number in range(40):
+        make_person("Sam", folder=f"People/Team {number:02}", cadence="1m", last_contact="2026-01-01")
+    make_person("Zed", cadence="1m", last_contact="2026-10-01")
+    result = json.loads(cli("suggest", "--n", "2", "--json").stdout)["suggestions"]
+    assert result == [
+        {
+            # the last of the Sams in the due order: the path of a shared name, as before
+            "name": "Sam",
+            "path": "People/Team 39/Sam.md",
+            "kind": "overdue",
+            "reason": "last: 2026-01-01, every month, 294 days over",
+        },
+        {
+            "name": "Zed",
+            "path": "People/Zed.md",
+            "kind": "overdue",
+            "reason": "last: 2026-10-01, every month, 21 days over",
+        },
+    ]
+
+
+def test_suggest_gives_why_someone_far_down_the_due_list_is_due(cli, make_person) -> None:
+    for number in range(30):
+        make_person(f"Late {number:02}", cadence="1w", last_contact=f"2026-{1 + number % 9:02}-01")
+    # Tina is picked for her follow-up; she is also due, behind the thirty others.
+    make_person("Tina", "- [ ] Send the slides 📅 2026-11-20\n", cadence="1y", last_contact="2025-11-01")
+    result = json.loads(cli("suggest", "--n", "2", "--json").stdout)["suggestions"]
+    assert [(s["name"], s["kind"], s["reason"]) for s in result] == [
+        ("Late 00", "overdue", "last: 2026-01-01, every week, 318 days over"),
+        (
+            "Tina",
+            "follow-up",
+            "last: 2025-11-01, every year, 21 days over; "
+            "follow-up: Send the slides (due 2026-11-20, 2 days late)",
+        ),
+    ]
+
+
 def test_suggest_on_an_empty_vault(cli) -> None:
     assert cli("suggest").stdout == "Nobody to suggest on 2026-11-22. Enjoy your day.\n"
 

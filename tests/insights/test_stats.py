@@ -349,3 +349,12 @@ def test_a_breakdown_counts_groups_of_people_and_keeps_the_first_spelling_on_a_t
     assert (found.known, found.unknown) == (5, 4)
     tied = breakdown([(["paris"], 1), (["Paris"], 1)], "location")
     assert tied.groups == (("paris", 2),)
+
+
+@pytest.mark.parametrize(("first", "second"), [("Paris", "paris"), ("paris", "Paris")])
+def test_on_a_tie_the_spelling_of_the_first_person_by_name_then_path(cli, make_person, first, second) -> None:
+    # Two Sams, one spelling each: the groups' first people share a name, so their paths decide.
+    make_person("Sam", folder="People/A", location=first)
+    make_person("Sam", folder="People/B", location=second)
+    make_person("Ann", location="Oslo")
+    assert stats_json(cli)["dimensions"]["location"] == {first: 2, "Oslo": 1, "unknown": 0}

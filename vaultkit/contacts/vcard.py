@@ -297,22 +297,25 @@ def escape(text: str) -> str:
 
 
 def fold(line: str) -> str:
-    """Fold a content line at 75 octets without splitting a UTF-8 character (RFC 6350 3.2)."""
+    """Fold a content line at 75 octets without splitting a UTF-8 character (RFC 6350 3.2):
+    each piece as long as fits, continuation lines starting with a space."""
+    if line.isascii():  # (most lines: a character is an octet)
+        if len(line) <= 75:
+            return line
+        return "\r\n ".join([line[:75], *(line[start : start + 74] for start in range(75, len(line), 74))])
     encoded = line.encode("utf-8")
     if len(encoded) <= 75:
         return line
-    pieces: list[str] = []
-    current = ""
-    size, limit = 0, 75
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > limit:
-            pieces.append(current)
-            current, size, limit = "", 0, 74  # continuation lines start with a space
-        current += char
-        size += width
-    pieces.append(current)
-    return "\r\n ".join(pieces)
+    pieces: list[bytes] = []
+    start, limit = 0, 75
+    while len(encoded) - start > limit:
+        cut = start + limit
+        while encoded[cut] & 0xC0 == 0x80:  # inside a character: cut before its first octet
+            cut -= 1
+        pieces.append(encoded[start:cut])
+        start, limit = cut, 74  # the space that starts a continuation line is its first octet
+    pieces.append(encoded[start:])
+    return "\r\n ".join(piece.decode("utf-8") for piece in pieces)
 
 
 def content_line(name: str, value: str, params: str = "") -> str:

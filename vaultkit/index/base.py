@@ -23,3 +23,7 @@ class IndexBase:
 
     def _set_meta(self, key: str, value: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def _generation(self) -> int:
+        """How many times notes were written into the index (`apply`), by any process."""
+        return int(self._meta("generation") or 0)

@@ -105,11 +105,15 @@ class Queries(IndexBase):
             for path, line, message in rows
         ]
 
-    def shared_names(self) -> set[str]:
-        """The name keys that more than one person has."""
-        return {
-            r[0] for r in self.db.execute("SELECT name_key FROM people GROUP BY name_key HAVING count(*) > 1")
-        }
+    def shared_names(self, keys: Iterable[str]) -> set[str]:
+        """The name keys among `keys` that more than one person has (a view asks about the
+        names it shows, not everyone's)."""
+        rows = self.db.execute(
+            "SELECT name_key FROM people WHERE name_key IN (SELECT value FROM json_each(?)) "
+            "GROUP BY name_key HAVING count(*) > 1",
+            (json.dumps(sorted(set(keys))),),
+        )
+        return {row[0] for row in rows}
 
     def due_page(
         self,
@@ -124,39 +128,56 @@ class Queries(IndexBase):
         latest due date.
 
         Nearly everyone's stored dates hold as they are: SQLite orders, cuts and counts
-        them (`due.due_order`, with the stored `period`). The others, whose stored date
+        them (`due.due_order`, with the stored `period`; the never contacted, who come
+        first, read in name order from an index of their own). The others, whose stored date
         cannot say (a contact after today; a snooze on someone never met), are worked out
-        from their rows (`_odd_due_rows`) and merged in.
+        from their rows (`_odd_due_rows`) and merged in. A page is kept until notes are
+        written into the index again, so that a shorter one (Network.md's count after
+        Due.md's page) is cut from it.
         """
+        key, generation = (today, horizon, tag, kind), self._generation()
+        kept = self._pages_kept.get(key) if self._pages_kept is not None else None
+        if kept is not None and kept[0] == generation and limit is not None and limit <= kept[1]:
+            return DuePage(kept[2].items[:limit], kept[2].total, kept[2].latest)
+        page = self._due_page(today, horizon, tag, limit, kind)
+        if limit is not None:  # (a whole list is not kept: it may be every person due)
+            if self._pages_kept is None:
+                self._pages_kept = {}
+            self._pages_kept[key] = (generation, limit, page)
+        return page
+
+    def _due_page(
+        self, today: dt.date, horizon: dt.date, tag: str | None, limit: int | None, kind: DueKind | None
+    ) -> DuePage:
         tagged, tag_params = (f" AND path IN ({TAGGED})", (tag, tag + "/", tag + "0")) if tag else ("", ())
         where = (
-            "WHERE archived = 0 AND cadence_res IS NOT NULL "
-            "AND (due_base IS NULL OR due_base <= ?) AND (last_any IS NULL OR last_any <= ?) "
+            "archived = 0 AND cadence_res IS NOT NULL AND (due_base IS NULL OR due_base <= ?) "
+            "AND (last_any IS NULL OR last_any <= ?) "
             f"AND NOT (due_base IS NULL AND coalesce(snooze_until > ?, 0)){tagged}{_KIND_SQL[kind]}"
         )
         today_text = today.isoformat()
         kind_params = [today_text] if "?" in _KIND_SQL[kind] else []
         params = (horizon.isoformat(), today_text, today_text, *tag_params, *kind_params)
-        columns = (
-            "name, path, cadence_res, cadence_source, period, last_any, last_channel, due_base, snooze_until"
-        )
         total, latest = self.db.execute(
-            f"SELECT count(*), max(due_base) FROM people INDEXED BY people_due {where}", params
+            f"SELECT count(*), max(due_base) FROM people INDEXED BY people_due WHERE {where}", params
         ).fetchone()
-        rows: list[tuple[Any, ...]] = []
-        if limit is not None:
-            # The never contacted come first, by name: their index holds them in that order,
-            # so the first rows of a long list are read without sorting everyone due.
+        columns = (
+            "SELECT name, path, cadence_res, cadence_source, period, last_any, last_channel, due_base, "
+            "snooze_until FROM people"
+        )
+        # The never contacted come first, by name: their own index holds them in that order, so
+        # a page reads its own rows, not a sort of them all (65,000 in a heavy vault: 0.1 s).
+        rows = []
+        if kind in (None, "never"):
             rows = self.db.execute(
-                f"SELECT {columns} FROM people INDEXED BY people_never {where} AND due_base IS NULL "
+                f"{columns} INDEXED BY people_never WHERE {where} AND due_base IS NULL "
                 "ORDER BY name_key, path LIMIT ?",
-                (*params, limit),
+                (*params, -1 if limit is None else limit),
             ).fetchall()
-        if limit is None or len(rows) < limit:
+        if kind != "never" and (limit is None or len(rows) < limit):
             rows += self.db.execute(
-                f"SELECT {columns} FROM people INDEXED BY people_due {where}"
-                f"{'' if limit is None else ' AND due_base IS NOT NULL'} ORDER BY due_base IS NOT NULL, "
-                "(julianday(due_base) - julianday(?)) / period, name_key, path LIMIT ?",
+                f"{columns} INDEXED BY people_due WHERE {where} AND due_base IS NOT NULL "
+                "ORDER BY (julianday(due_base) - julianday(?)) / period, name_key, path LIMIT ?",
                 (*params, today_text, -1 if limit is None else limit - len(rows)),
             ).fetchall()
         items = []
@@ -174,11 +195,22 @@ class Queries(IndexBase):
         latest = max([_date(latest), *(item.due_on for item in odd)], key=lambda d: d or dt.date.min)
         return DuePage(merged if limit is None else merged[:limit], total + len(odd), latest)
 
+    _pages_kept: (
+        dict[tuple[dt.date, dt.date, str | None, DueKind | None], tuple[int, int, DuePage]] | None
+    ) = None
+    # `_odd_due_rows` of the last (today, tag, generation): the views and the figures ask for
+    # several pages of the people due, and finding these reads every person with a cadence.
+    _odd_kept: tuple[tuple[dt.date, str | None, int], list[DueRow]] | None = None
+
     def _odd_due_rows(self, today: dt.date, tag: str | None = None) -> list[DueRow]:
         """The people with a cadence (and the tag `tag`) whose stored due date cannot say
         whether they are due as of `today`, with the date worked out: a contact after today
         does not count yet (the stored `due.due_base` counts every contact), and a snooze on
-        someone never met moves them. `due.due_items_of` then decides (see `due_page`)."""
+        someone never met moves them. `due.due_items_of` then decides (see `due_page`).
+        Kept until notes are written into the index again (its generation), by anyone."""
+        key = (today, tag, self._generation())
+        if self._odd_kept is not None and self._odd_kept[0] == key:
+            return self._odd_kept[1]
         tagged, tag_params = (f" AND path IN ({TAGGED})", (tag, tag + "/", tag + "0")) if tag else ("", ())
         today_text = today.isoformat()
         which = "(last_any > ? OR (due_base IS NULL AND snooze_until > ?))"
@@ -204,6 +236,7 @@ class Queries(IndexBase):
             found.append(
                 DueRow(name, path, _list_of(tags), cadence, source, last_date, channel, met_date, snooze_date, base)
             )  # fmt: skip
+        self._odd_kept = (key, found)
         return found
 
     def _people_where(
@@ -236,12 +269,23 @@ class Queries(IndexBase):
                 met=_date(row[5]), birthday=row[7], snooze_until=_date(row[8]),
                 archived=bool(row[9]), introduced_by=_list_of(row[10]), status=row[13],
             )  # fmt: skip
-            if row[11] is not None and row[11] <= today.isoformat():
-                person.last_contact, person.last_channel = _date(row[11]), row[12]
-            elif row[11] is not None:
-                person.last_contact, person.last_channel = self._latest_until(row[0], row[6], today)
+            if row[11] is not None:
+                person.last_contact, person.last_channel = self._last_as_of(
+                    row[0], row[11], row[12], row[6], today
+                )
             result.append(person)
         return result
+
+    def _last_as_of(
+        self, path: str, latest: str | None, channel: str | None, written: str | None, today: dt.date
+    ) -> tuple[dt.date | None, str | None]:
+        """A person's last contact and its channel as of `today`, from their stored latest
+        contact of any date (`last_any`, `last_channel`) and the `last_contact` their note says."""
+        if latest is None:
+            return None, None
+        if latest <= today.isoformat():
+            return _date(latest), channel
+        return self._latest_until(path, written, today)
 
     def _latest_until(
         self, path: str, written: str | None, today: dt.date

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 26
+SCHEMA_VERSION = 27
 
 
 NAME, ALIAS, FOLDED_NAME, FOLDED_ALIAS = 0, 1, 2, 3
@@ -12,9 +12,9 @@ UNREAD = -1  # the mtime_ns in `files` of a note that could not be read: no stat
 
 
 _SECONDARY_INDEXES = (
-    "files_stem", "files_mtime", "people_name", "people_due", "people_never", "people_birthday", "people_tags", "people_nocadence", "people_found", "people_status", "aliases_key", "aliases_person", "name_keys_key", "name_keys_person", "introducers_key", "introducers_person", "person_tags_key", "person_tags_person", "links_src", "links_target",
+    "files_stem", "files_mtime", "people_name", "people_due", "people_never", "people_met", "people_birthday", "people_tags", "people_facets", "people_nocadence", "people_found", "people_status", "aliases_key", "aliases_person", "name_keys_key", "name_keys_person", "introducers_key", "introducers_person", "person_tags_key", "person_tags_person", "links_src", "links_target",
     "links_stem", "links_person", "contacts_src", "contacts_target", "contacts_stem",
-    "contacts_person", "contacts_channel", "tasks_src", "tasks_open", "problems_path", "clashes_key",
+    "contacts_person", "contacts_channel", "contacts_counted", "tasks_src", "tasks_open", "problems_path", "clashes_key",
 )  # fmt: skip
 
 
@@ -43,8 +43,8 @@ CREATE INDEX people_name ON people(name_key);
 -- tab completion of --tag reads the distinct tag lists from this index alone
 -- the tag lists as written (tab completion), and the figures' groups of them, index-only
 CREATE INDEX people_tags ON people(tags, archived, name_key, path);
--- the never contacted who are due, by name: the first rows of a long due list
-CREATE INDEX people_never ON people(name_key, path) WHERE cadence_res IS NOT NULL AND due_base IS NULL;
+-- the figures' groups of the stats fields' values, index-only and in group order
+CREATE INDEX people_facets ON people(facets, archived, name_key, path);
 -- the people with no cadence (losing touch), and a prospect's `found`
 CREATE INDEX people_nocadence ON people(archived, path) WHERE cadence_res IS NULL;
 CREATE INDEX people_found ON people(path) WHERE found IS NOT NULL;
@@ -53,6 +53,12 @@ CREATE TABLE people_fields (path TEXT PRIMARY KEY, fields TEXT);
 -- due list reads every column it shows from the index alone (68,559 due: 0.06 s less)
 CREATE INDEX people_due ON people(due_base, archived, last_any, snooze_until, period, name_key, path,
   name, cadence_res, cadence_source, last_channel) WHERE cadence_res IS NOT NULL;
+-- the never contacted among them, in the order they come first in (by name): a page of
+-- `vault due` reads its own rows
+CREATE INDEX people_never ON people(name_key, path, archived, last_any, snooze_until)
+  WHERE cadence_res IS NOT NULL AND due_base IS NULL;
+-- the `met` dates: the weekly counts of new people read only them, a week's by range
+CREATE INDEX people_met ON people(met) WHERE met IS NOT NULL;
 CREATE INDEX people_birthday ON people(substr(birthday, -5), name_key, path, name, birthday, archived)
   WHERE birthday IS NOT NULL;
 -- the few people with a status (prospects, open asks): Due.md reads them after every change
@@ -89,6 +95,8 @@ CREATE INDEX contacts_target ON contacts(target);
 CREATE INDEX contacts_stem ON contacts(stem);
 -- (with source and channel: the figures' channel counts read the index alone)
 CREATE INDEX contacts_person ON contacts(person, date, source, channel);
+-- the figures' count of interactions by source and channel, in group order, without a sort
+CREATE INDEX contacts_counted ON contacts(source, channel, date, person) WHERE person IS NOT NULL;
 -- Log entries by channel word: the figures read the few `intro:` and `asked:` entries
 CREATE INDEX contacts_channel ON contacts(channel, src, line) WHERE source = 'log';
 -- with their note's kind and name: the overdue follow-ups of person notes need no join

@@ -111,10 +111,6 @@ class WalkStore(IndexBase):
     """The part of `Index` that keeps walkstore: see the module's docstring."""
 
     # -- the last walk, kept so that the next one can tell what changed cheaply ---------------
-    def _generation(self) -> int:
-        """How many times notes were written into the index (`apply`)."""
-        return int(self._meta("generation") or 0)
-
     def _walk_state(self) -> tuple[int, int]:
         state = (self._meta("walk") or "-1 0").split()
         return int(state[0]), int(state[1])

@@ -75,9 +75,10 @@ def collect_stats(workspace: Workspace, since: dt.date | None = None, received: 
         workspace.due_page(kind="never", limit=TOUCH_LISTED),
         losing(workspace),
     )
+    people = index.people_counts()
     tag_groups, birthday_groups, facet_groups = (
         index.tag_groups(),
-        index.birthday_groups(),
+        index.birthday_groups(people[0]),
         index.facet_groups(),
     )
 
@@ -91,7 +92,7 @@ def collect_stats(workspace: Workspace, since: dt.date | None = None, received: 
         return [(shown_values(facets.get(dimension), dimension), count) for facets, count in facet_groups]
 
     stats = network_stats(
-        index.people_counts(),
+        people,
         index.met_dates(),
         touch,
         index.interaction_counts(today, since),

@@ -10,15 +10,15 @@ import datetime as dt
 import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from vaultkit.dates import days_text, shift
-from vaultkit.due import why_due
+from vaultkit.due import DuePage, due_items, why_due
 from vaultkit.errors import UsageError
 from vaultkit.insights.network import losing
 from vaultkit.insights.stats import LosingTouch
 from vaultkit.introductions import IntroPair, IntroReceived, intro_pairs, received_introductions
-from vaultkit.model import DueItem, FollowUp, Person
+from vaultkit.model import DueItem, FollowUp
 from vaultkit.notes.grammar import DUE_MARK_RE
 from vaultkit.prospects import prospect_to_ask
 from vaultkit.workspace import Workspace
@@ -68,13 +68,49 @@ def _losing_reason(item: LosingTouch) -> str:
     return f"no contact since {item.last.isoformat()} and no cadence"
 
 
+class Reachable(NamedTuple):
+    """Someone a follow-up or an introduction names, neither archived nor snoozed."""
+
+    path: str
+    last_contact: dt.date | None
+
+
 Reason = Callable[[], str]
 """Why a list holds someone, worked out when they are picked."""
 
+Queue = Callable[[int], "str | None"]
+"""A list of people to suggest: the name at a position, None past its end."""
+
+FIRST_DUE = 16
+"""How many of the people due the overdue list reads at first (more when the picks need them)."""
+
+
+class _DueNames:
+    """The names of the people due, in the spec's order, read from the index a page at a
+    time: the picks need the first few, and tens of thousands may be due."""
+
+    def __init__(self, page: Callable[[int], DuePage], first: int) -> None:
+        self._page = page
+        due = page(first)
+        self._names, self._total = [item.name for item in due.items], due.total
+
+    def at(self, position: int) -> str | None:
+        """The name at `position`, None past the last person due."""
+        if position >= self._total:
+            return None
+        if position >= len(self._names):
+            self._names = [item.name for item in self._page(2 * (position + 1)).items]
+        return self._names[position]
+
+
+def _listed(names: Sequence[str]) -> Queue:
+    return lambda position: names[position] if position < len(names) else None
+
 
 def pick_suggestions(
-    active: Mapping[str, Person],
-    due: Sequence[DueItem],
+    active: Mapping[str, Reachable],
+    due_page: Callable[[int], DuePage],
+    due_named: Callable[[set[str]], list[DueItem]],
     followups: Sequence[FollowUp],
     pairs: Sequence[IntroPair],
     received: Sequence[IntroReceived],
@@ -87,12 +123,9 @@ def pick_suggestions(
 
     `active` maps the names of the people the follow-ups and introductions name to those
     of them who are neither archived nor snoozed; nobody due or losing touch is either.
+    The people due are read as the picks need them: `due_page(n)` gives the first `n` (and
+    how many in all), `due_named(names)` every one due with one of these names.
     """
-    paths = {name: person.path for name, person in active.items()}
-    paths.update((item.name, item.path) for item in due)
-    paths.update((item.name, item.path) for item in losing)
-    # Reasons are worked out for the people picked only: tens of thousands may be due.
-    overdue: list[tuple[str, Reason]] = [(item.name, functools.partial(why_due, item)) for item in due]
     horizon = shift(today, FOLLOW_UP_HORIZON.days)
     dated = [f for f in followups if f.due is not None and f.due <= horizon]
     undated = sorted(
@@ -120,31 +153,42 @@ def pick_suggestions(
             if last is None or last <= pair.date:
                 reason = f"you introduced them to {other} on {pair.date.isoformat()}; ask how it went"
                 introductions.append((one, functools.partial(str, reason)))
-    losing_queue: list[tuple[str, Reason]] = [
-        (item.name, functools.partial(_losing_reason, item)) for item in losing
-    ]
-    queues = {
-        "overdue": overdue,
+    listed: dict[str, list[tuple[str, Reason]]] = {
         "follow-up": [(name, why) for name, why in follow_ups if name in active],
         "introduction": [(name, why) for name, why in introductions if name in active],
-        "losing touch": losing_queue,
+        "losing touch": [(item.name, functools.partial(_losing_reason, item)) for item in losing],
     }
-    reasons_of: dict[str, list[Reason]] = {}
-    for queue in queues.values():
-        for name, why in queue:
-            reasons_of.setdefault(name, []).append(why)
-    picked: dict[str, Suggestion] = {}
+    queues: dict[str, Queue] = {"overdue": _DueNames(due_page, max(FIRST_DUE, 2 * count)).at}
+    queues.update((kind, _listed([name for name, _ in queue])) for kind, queue in listed.items())
+    picked: dict[str, str] = {}  # name: the list that put them first
     positions = dict.fromkeys(queues, 0)
-    while len(picked) < count and any(positions[k] < len(q) for k, q in queues.items()):
-        for kind, queue in queues.items():
-            while positions[kind] < len(queue) and queue[positions[kind]][0] in picked:
+    while len(picked) < count:
+        before = len(picked)
+        for kind, name_at in queues.items():
+            while (name := name_at(positions[kind])) is not None and name in picked:
                 positions[kind] += 1
-            if positions[kind] < len(queue) and len(picked) < count:
-                name = queue[positions[kind]][0]
-                reasons = list(dict.fromkeys(why() for why in reasons_of[name]))
-                picked[name] = Suggestion(name, paths[name], kind, reasons)
+            if name is not None and len(picked) < count:
+                picked[name] = kind
                 positions[kind] += 1
-    return list(picked.values())
+        if len(picked) == before:
+            break
+    # Reasons and paths are worked out for the people picked only.
+    paths = {name: active[name].path for name in picked if name in active}
+    reasons_of: dict[str, list[Reason]] = {name: [] for name in picked}
+    for due in due_named(set(picked)):
+        paths[due.name] = due.path
+        reasons_of[due.name].append(functools.partial(why_due, due))
+    for queue in listed.values():
+        for name, why in queue:
+            if name in reasons_of:
+                reasons_of[name].append(why)
+    for lost in losing:
+        if lost.name in picked:
+            paths[lost.name] = lost.path
+    return [
+        Suggestion(name, paths[name], kind, list(dict.fromkeys(why() for why in reasons_of[name])))
+        for name, kind in picked.items()
+    ]
 
 
 def suggest(workspace: Workspace, count: int = 5) -> list[Suggestion]:
@@ -157,15 +201,12 @@ def suggest(workspace: Workspace, count: int = 5) -> list[Suggestion]:
     named = (
         {f.person for f in followups} | {r.person for r in received} | {n for p in pairs for n in (p.a, p.b)}
     )
-    active = {
-        person.name: person
-        for person in index.people_named(named, today)
-        if not person.archived and not (person.snooze_until is not None and person.snooze_until > today)
-    }
+    active = {name: Reachable(path, last) for name, path, last in index.reachable_named(named, today)}
     prospect = prospect_to_ask(workspace)
     picked = pick_suggestions(
         active,
-        workspace.due(),
+        lambda first: workspace.due_page(limit=first),
+        lambda names: due_items(index.people_named(names, today), workspace.config, today),
         followups,
         pairs,
         received,

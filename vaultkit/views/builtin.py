@@ -147,7 +147,52 @@ def _days_over(days: int) -> str:
 def due_view(workspace: Workspace) -> str:
     """The Due view: who is due, who comes due soon, birthdays and overdue follow-ups."""
     today = workspace.today
-    shared = workspace.index.shared_names()
+    rows = workspace.config.max_rows
+    # Those due by today in the spec's order, the first rows of them (the index counts the
+    # rest); those coming due in the next days (a few) by date.
+    due = workspace.due_page(limit=rows)
+    coming = sorted(
+        workspace.due_page(within=f"{COMING_DAYS}d", kind="coming").items,
+        key=lambda item: (item.due_on, name_key(item.name), item.path),
+    )
+    upcoming, overdue, waiting = (
+        upcoming_birthdays_of(workspace),
+        overdue_followups(workspace),
+        asks_to_follow_up(workspace),
+    )
+    # One task in a meeting note with three people is one line naming all three.
+    tasks: dict[tuple[str, int], dict[str, Any]] = {}
+    for followup in overdue:
+        assert followup.due is not None
+        entry = tasks.get((followup.path, followup.line))
+        if entry is None:
+            entry = tasks[(followup.path, followup.line)] = {
+                "text": DUE_MARK_RE.sub("", followup.text).strip(),
+                "due": followup.due.isoformat(),
+                "days_overdue": (today - followup.due).days,
+                "when": _days_over((today - followup.due).days),
+                "note": None,
+                "path": followup.path,
+                "line": followup.line,
+                "people": [],
+            }
+        entry["people"].append((followup.person, followup.person_path))
+        # A task in a person's note belongs to that person; one in a meeting note names them.
+        if followup.path != followup.person_path:
+            entry["note"] = f"[[{followup.path.rsplit('/', 1)[-1].removesuffix('.md')}]]"
+    followups = sorted(tasks.values(), key=lambda t: (t["due"], t["path"], t["line"]))
+    # Only the first rows of each list are shown: links (and whether a name is shared) are
+    # made for those, not for the thousands of birthdays and follow-ups a vault may have.
+    shown_coming, shown_birthdays, shown_followups, shown_asks = (
+        coming[:rows],
+        upcoming[:rows],
+        followups[:rows],
+        waiting[:rows],
+    )
+    names = [item.name for item in (*due.items, *shown_coming)] + [b.name for b in shown_birthdays]
+    names += [person for entry in shown_followups for person, _ in entry["people"]]
+    names += [ask.name for ask in shown_asks]
+    shared = workspace.index.shared_names(name_key(name) for name in names)
 
     def due_entry(item: DueItem) -> dict[str, Any]:
         return {
@@ -159,14 +204,6 @@ def due_view(workspace: Workspace) -> str:
             "why": why_due(item),
         }
 
-    rows = workspace.config.max_rows
-    # Those due by today in the spec's order, the first rows of them (the index counts the
-    # rest); those coming due in the next days (a few) by date.
-    due = workspace.due_page(limit=rows)
-    coming = sorted(
-        workspace.due_page(within=f"{COMING_DAYS}d", kind="coming").items,
-        key=lambda item: (item.due_on, name_key(item.name), item.path),
-    )
     birthdays = [
         {
             "name": b.name,
@@ -177,31 +214,11 @@ def due_view(workspace: Workspace) -> str:
             "when": _in_days(b.days),
             "age": b.age,
         }
-        for b in upcoming_birthdays_of(workspace)
+        for b in shown_birthdays
     ]
-    # One task in a meeting note with three people is one line naming all three.
-    tasks: dict[tuple[str, int], dict[str, Any]] = {}
-    for followup in overdue_followups(workspace):
-        assert followup.due is not None
-        # A task in a person's note belongs to that person; one in a meeting note names them.
-        own_note = followup.path == followup.person_path
-        entry = tasks.setdefault(
-            (followup.path, followup.line),
-            {
-                "text": DUE_MARK_RE.sub("", followup.text).strip(),
-                "due": followup.due.isoformat(),
-                "days_overdue": (today - followup.due).days,
-                "when": _days_over((today - followup.due).days),
-                "note": None,
-                "path": followup.path,
-                "line": followup.line,
-                "people": [],
-            },
-        )
-        entry["people"].append(wikilink(followup.person, followup.person_path, shared))
-        if not own_note:
-            entry["note"] = f"[[{followup.path.rsplit('/', 1)[-1].removesuffix('.md')}]]"
-    followups = sorted(tasks.values(), key=lambda t: (t["due"], t["path"], t["line"]))
+    for entry in shown_followups:
+        links = [wikilink(person, person_path, shared) for person, person_path in entry["people"]]
+        entry["people"] = sorted(set(links), key=name_key)
     asks = [
         {
             "name": ask.name,
@@ -210,25 +227,23 @@ def due_view(workspace: Workspace) -> str:
             "asked_on": ask.asked_on.isoformat(),
             "waited": waited(ask.days_waiting),
         }
-        for ask in asks_to_follow_up(workspace)
+        for ask in shown_asks
     ]
-    for entry in followups[:rows]:
-        entry["people"] = sorted(set(entry["people"]), key=name_key)
     return workspace.renderer().render(
         "due.md.j2",
         today=today.isoformat(),
         coming_days=COMING_DAYS,
         birthday_days=BIRTHDAY_DAYS,
         due=[due_entry(item) for item in due.items],
-        coming=[due_entry(item) for item in coming[:rows]],
-        birthdays=birthdays[:rows],
-        followups=followups[:rows],
-        asks=asks[:rows],
+        coming=[due_entry(item) for item in shown_coming],
+        birthdays=birthdays,
+        followups=shown_followups,
+        asks=asks,
         more={
-            "asks": max(0, len(asks) - rows),
+            "asks": max(0, len(waiting) - rows),
             "due": max(0, due.total - rows),
             "coming": max(0, len(coming) - rows),
-            "birthdays": max(0, len(birthdays) - rows),
+            "birthdays": max(0, len(upcoming) - rows),
             "followups": max(0, len(followups) - rows),
         },
     )

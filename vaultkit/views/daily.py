@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from vaultkit.errors import RefusedWrite, StaleFileError, VaultkitError
-from vaultkit.model import DueItem
+from vaultkit.model import DueItem, name_key
 from vaultkit.notes.grammar import plain_links
 from vaultkit.views.builtin import wikilink
 from vaultkit.workspace import EDIT_TRIES, Workspace
@@ -73,11 +73,11 @@ def reason(workspace: Workspace, item: DueItem) -> str:
 
 def reachout_lines(workspace: Workspace, limit: int = DEFAULT_LIMIT) -> tuple[list[DueItem], list[str], int]:
     """(the people, their task lines, how many more are due) for today's section."""
-    due = workspace.due()
-    shared = workspace.index.shared_names()
-    chosen = due[:limit]
+    due = workspace.due_page(limit=limit)
+    chosen = due.items
+    shared = workspace.index.shared_names(name_key(item.name) for item in chosen)
     lines = [f"- [ ] {wikilink(item.name, item.path, shared)}: {reason(workspace, item)}" for item in chosen]
-    return chosen, lines, len(due) - len(chosen)
+    return chosen, lines, due.total - len(chosen)
 
 
 def reach_out(workspace: Workspace, create: bool = False, limit: int = DEFAULT_LIMIT) -> ReachOuts:

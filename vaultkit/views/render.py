@@ -6,7 +6,6 @@ Rendering returns strings; writing them into the vault is the vault module's job
 from __future__ import annotations
 
 import os
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +20,12 @@ MAX_OUTPUT_CHARS = Limits().max_value
 
 def builtin_templates_dir() -> Path:
     """The built-in templates: inside the installed package, or the checkout's templates/."""
-    packaged = Path(str(resources.files("vaultkit"))) / "templates"
+    # The package's own folder, found from this file: importlib.resources costs 20 ms to import.
+    package = Path(__file__).resolve().parents[1]
+    packaged = package / "templates"
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parents[2] / "templates"
+    return package.parent / "templates"
 
 
 class Renderer:
