@@ -149,6 +149,40 @@ def test_the_index_uses_wal_and_waits_when_busy(index: Index) -> None:
     assert index.db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
 
 
+def test_an_empty_index_is_filled_with_a_rollback_journal_then_back_in_wal(
+    index: Index, make_person: MakePerson, tmp_path: Path
+) -> None:
+    """Its pages are written once, not into the log and again into the file."""
+    make_person("Ada", cadence="2w")
+    statements: list[str] = []
+    index.db.set_trace_callback(statements.append)
+    index.sync()
+    index.db.set_trace_callback(None)
+    assert statements.index("PRAGMA journal_mode = DELETE") < statements.index("PRAGMA journal_mode = WAL")
+    assert index.db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    assert [p.name for p in index.people(TODAY)] == ["Ada"]
+    assert not (tmp_path / "index.sqlite-journal").exists()
+
+
+def test_an_empty_index_another_connection_has_open_is_filled_in_wal(
+    index: Index, make_person: MakePerson, tmp_path: Path
+) -> None:
+    make_person("Ada", cadence="2w")
+    other = sqlite3.connect(tmp_path / "index.sqlite")
+    try:
+        assert other.execute("SELECT count(*) FROM people").fetchone() == (0,)
+        statements: list[str] = []
+        index.db.set_trace_callback(statements.append)
+        index.sync()
+        index.db.set_trace_callback(None)
+        assert "PRAGMA journal_mode = DELETE" in statements  # tried, and refused at once
+        assert "PRAGMA journal_mode = WAL" not in statements  # so it never left WAL
+        assert index.db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        assert other.execute("SELECT name FROM people").fetchall() == [("Ada",)]
+    finally:
+        other.close()
+
+
 # -- rebuilds -----------------------------------------------------------------------------
 def _build(vault_dir: Path, make_person: MakePerson) -> None:
     make_person("Ada", cadence="1m", body="## Log\n- 2026-10-02 coffee: hi\n")

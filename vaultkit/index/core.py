@@ -378,10 +378,12 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
         """
         db = self.db
         index_file.check_write(self.path)
+        alone = False
         if fresh:
             # The whole index passes through the cache: a large one keeps SQLite from
-            # spilling pages to the log before the commit and speeds the secondary indexes.
+            # spilling pages before the commit and speeds the secondary indexes.
             db.execute(f"PRAGMA cache_size = {_FRESH_CACHE_KIB}")
+            alone = opening.write_alone(db)
         db.execute("BEGIN IMMEDIATE")
         try:
             db.execute("CREATE TEMP TABLE IF NOT EXISTS affected (stem TEXT PRIMARY KEY)")
@@ -428,6 +430,8 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
             detach(db)
             if fresh:
                 db.execute(f"PRAGMA cache_size = {_CACHE_KIB}")  # a watcher's process stays small
+            if alone:
+                opening.use_wal(db)
 
     def _forget(self, paths: Sequence[str]) -> None:
         db = self.db
