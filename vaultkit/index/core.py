@@ -399,20 +399,25 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
                 if not fresh:
                     self._forget(batch.paths)
                 targets |= batch.flush(db)
+            everyone = fresh or self._meta("cadence_config") != self._cadence_config()
             if fresh:
+                # Every target there is came with the batches. Resolved before the secondary
+                # indexes are made: the people found are then indexed once, not updated in them.
+                self._resolve_all(targets, touch=False)
                 for statement in _SCHEMA.split(";"):
                     if "CREATE INDEX" in statement:
                         db.execute(statement)
-            targets.update(
-                row[0]
-                for row in db.execute(
-                    "SELECT DISTINCT target FROM links WHERE stem IN (SELECT stem FROM temp.affected) "
-                    "UNION SELECT DISTINCT target FROM contacts "
-                    "WHERE target IS NOT NULL AND stem IN (SELECT stem FROM temp.affected)"
+            else:
+                targets.update(
+                    row[0]
+                    for row in db.execute(
+                        "SELECT DISTINCT target FROM links WHERE stem IN (SELECT stem FROM temp.affected) "
+                        "UNION SELECT DISTINCT target FROM contacts "
+                        "WHERE target IS NOT NULL AND stem IN (SELECT stem FROM temp.affected)"
+                    )
                 )
-            )
-            self._resolve_all(targets)
-            self._summarise(everyone=fresh or self._meta("cadence_config") != self._cadence_config())
+                self._resolve_all(targets, touch=not everyone)
+            self._summarise(everyone)
             self._update_clashes()
             if scan_ns is not None:
                 self._set_meta("last_scan_ns", str(scan_ns))

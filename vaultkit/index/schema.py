@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 24
+SCHEMA_VERSION = 25
 
 
 NAME, ALIAS, FOLDED_NAME, FOLDED_ALIAS = 0, 1, 2, 3
@@ -81,8 +81,9 @@ CREATE TABLE contacts (
   src TEXT, line INTEGER, date TEXT, channel TEXT, text TEXT, source TEXT,
   target TEXT, stem TEXT, person TEXT);
 CREATE INDEX contacts_src ON contacts(src);
-CREATE INDEX contacts_target ON contacts(target);
-CREATE INDEX contacts_stem ON contacts(stem);
+-- only the contacts meeting and daily notes give have a target (a Log entry's is its note)
+CREATE INDEX contacts_target ON contacts(target) WHERE target IS NOT NULL;
+CREATE INDEX contacts_stem ON contacts(stem) WHERE stem IS NOT NULL;
 -- (with source and channel: the figures' channel counts read the index alone)
 CREATE INDEX contacts_person ON contacts(person, date, source, channel);
 -- Log entries by channel word: the figures read the few `intro:` and `asked:` entries

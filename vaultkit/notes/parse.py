@@ -54,6 +54,7 @@ MAX_FRONT_MATTER_BYTES = 64 * 1024
 _DAILY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATE_PREFIX_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})")
 _KEY_LINE_RE = re.compile(r"^([^\s#:\-][^:]*?)\s*:(?:\s|$)")
+_HEADING_OR_BLOCK_RE = re.compile(r"[#^]")  # `Ada#Log`, `Ada^block`: the part before is the note
 _CONFLICT_RE = re.compile(r"^(<{7}|>{7})(?: |$)|^={7}$", re.MULTILINE)
 
 
@@ -96,7 +97,7 @@ def split_link(inner: str) -> str:
     """`People/Ada Lovelace#Log|Ada` -> `People/Ada Lovelace` (the target path)."""
     # In a table the pipe is escaped (`[[Ada\|Ada]]`); the backslash is not part of the name.
     target = inner.split("|", 1)[0].rstrip("\\")
-    target = re.split(r"[#^]", target, maxsplit=1)[0].strip()
+    target = _HEADING_OR_BLOCK_RE.split(target, maxsplit=1)[0].strip()
     if target.lower().endswith(".md"):
         target = target[:-3]
     return target.lstrip("/")
