@@ -9,6 +9,7 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import write_note
@@ -162,6 +163,23 @@ def test_an_empty_index_is_filled_with_a_rollback_journal_then_back_in_wal(
     assert index.db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     assert [p.name for p in index.people(TODAY)] == ["Ada"]
     assert not (tmp_path / "index.sqlite-journal").exists()
+
+
+def test_a_fill_that_fails_leaves_the_index_empty_in_wal_and_tells_its_own_error(
+    index: Index, make_person: MakePerson
+) -> None:
+    make_person("Ada", cadence="2w")
+
+    def batches() -> Iterator[Any]:
+        raise RuntimeError("the parser stopped")
+        yield
+
+    with pytest.raises(RuntimeError, match="the parser stopped"):
+        index.apply(batches(), [], None, fresh=True)
+    assert index.db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    assert index.db.execute("SELECT count(*) FROM files").fetchone() == (0,)
+    index.sync()
+    assert [p.name for p in index.people(TODAY)] == ["Ada"]
 
 
 def test_an_empty_index_another_connection_has_open_is_filled_in_wal(

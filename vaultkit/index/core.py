@@ -5,6 +5,7 @@ The vault is the truth; this file can be deleted at any time and is rebuilt from
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -430,13 +431,19 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
         except BaseException:
             if db.in_transaction:  # SQLite ends it on its own after some errors (a full disk)
                 db.execute("ROLLBACK")
+            # Put the connection back as it can; the error that stopped the sync is the one told.
+            with contextlib.suppress(sqlite3.Error):
+                self._after_apply(fresh, alone)
             raise
-        finally:
-            detach(db)
-            if fresh:
-                db.execute(f"PRAGMA cache_size = {_CACHE_KIB}")  # a watcher's process stays small
-            if alone:
-                opening.use_wal(db)
+        self._after_apply(fresh, alone)
+
+    def _after_apply(self, fresh: bool, alone: bool) -> None:
+        """The connection as it was before `apply`: no batch attached, a small cache, WAL."""
+        detach(self.db)
+        if fresh:
+            self.db.execute(f"PRAGMA cache_size = {_CACHE_KIB}")  # a watcher's process stays small
+        if alone:
+            opening.use_wal(self.db)
 
     def _forget(self, paths: Sequence[str]) -> None:
         db = self.db
