@@ -165,18 +165,19 @@ def note_kind(rel_path: str, fields: dict[str, Any], config: Config) -> str:
     if type_text == "person":
         return PERSON
     folder = posixpath.dirname(rel_path)
-    stem = posixpath.splitext(posixpath.basename(rel_path))[0]
-
-    def under(top: str) -> bool:
-        return bool(top) and (folder == top or folder.startswith(top + "/"))
-
-    if under(config.people_dir) and not type_text:
+    if _under(folder, config.people_dir) and not type_text:
         return PERSON
-    if under(config.meetings_dir):
+    if _under(folder, config.meetings_dir):
         return MEETING
-    if under(config.daily_dir) and _DAILY_RE.match(stem):
+    if _under(folder, config.daily_dir) and _DAILY_RE.match(
+        posixpath.splitext(posixpath.basename(rel_path))[0]
+    ):
         return DAILY
     return OTHER
+
+
+def _under(folder: str, top: str) -> bool:
+    return bool(top) and (folder == top or folder.startswith(top + "/"))
 
 
 def parse_note(rel_path: str, data: bytes, config: Config) -> ParsedNote:
