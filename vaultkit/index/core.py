@@ -44,9 +44,6 @@ from vaultkit.model import (
 from vaultkit.vault.files import Vault
 from vaultkit.vault.walk import RACY_NS, FileStat, Listing, Scan
 
-_CACHE_KIB = -2000  # SQLite's own default (negative: KiB, not pages)
-_FRESH_CACHE_KIB = -65536
-
 
 def _quiet(line: str) -> None:
     """Where an index's notices go when nobody listens."""
@@ -379,12 +376,7 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
         """
         db = self.db
         index_file.check_write(self.path)
-        alone = False
-        if fresh:
-            # The whole index passes through the cache: a large one keeps SQLite from
-            # spilling pages before the commit and speeds the secondary indexes.
-            db.execute(f"PRAGMA cache_size = {_FRESH_CACHE_KIB}")
-            alone = opening.write_alone(db)
+        alone = fresh and opening.write_alone(db)
         db.execute("BEGIN IMMEDIATE")
         try:
             db.execute("CREATE TEMP TABLE IF NOT EXISTS affected (stem TEXT PRIMARY KEY)")
@@ -433,15 +425,13 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
                 db.execute("ROLLBACK")
             # Put the connection back as it can; the error that stopped the sync is the one told.
             with contextlib.suppress(sqlite3.Error):
-                self._after_apply(fresh, alone)
+                self._after_apply(alone)
             raise
-        self._after_apply(fresh, alone)
+        self._after_apply(alone)
 
-    def _after_apply(self, fresh: bool, alone: bool) -> None:
-        """The connection as it was before `apply`: no batch attached, a small cache, WAL."""
+    def _after_apply(self, alone: bool) -> None:
+        """The connection as it was before `apply`: no batch attached, in WAL."""
         detach(self.db)
-        if fresh:
-            self.db.execute(f"PRAGMA cache_size = {_CACHE_KIB}")  # a watcher's process stays small
         if alone:
             opening.use_wal(self.db)
 
