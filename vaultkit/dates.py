@@ -113,7 +113,11 @@ def parse_date(value: object) -> dt.date:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    text = str(value)
+    return _date_of_text(str(value))
+
+
+@functools.lru_cache(maxsize=8192)  # a vault's dates repeat: each text is read once
+def _date_of_text(text: str) -> dt.date:
     match = _DATE_RE.match(text)
     if not match:
         raise ValueError(f"{text!r} is not a date (use YYYY-MM-DD)")

@@ -49,6 +49,8 @@ def target_key(text: str) -> str:
 def fold_accents(key: str) -> str:
     """A name key with its accents folded (`nguyễn văn an` → `nguyen van an`): NAME's second
     try (spec §3). Letters that are not a base letter plus marks (ø, ł, ß) stay as they are."""
+    if key.isascii():
+        return key  # nothing to fold (and most keys are)
     decomposed = unicodedata.normalize("NFKD", key)
     return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
 

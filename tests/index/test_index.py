@@ -9,6 +9,7 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import write_note
@@ -147,6 +148,57 @@ def test_the_index_uses_wal_and_waits_when_busy(index: Index) -> None:
     """The watcher and a command can work at once."""
     assert index.db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     assert index.db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+
+
+def test_an_empty_index_is_filled_with_a_rollback_journal_then_back_in_wal(
+    index: Index, make_person: MakePerson, tmp_path: Path
+) -> None:
+    """Its pages are written once, not into the log and again into the file."""
+    make_person("Ada", cadence="2w")
+    statements: list[str] = []
+    index.db.set_trace_callback(statements.append)
+    index.sync()
+    index.db.set_trace_callback(None)
+    assert statements.index("PRAGMA journal_mode = DELETE") < statements.index("PRAGMA journal_mode = WAL")
+    assert index.db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    assert [p.name for p in index.people(TODAY)] == ["Ada"]
+    assert not (tmp_path / "index.sqlite-journal").exists()
+
+
+def test_a_fill_that_fails_leaves_the_index_empty_in_wal_and_tells_its_own_error(
+    index: Index, make_person: MakePerson
+) -> None:
+    make_person("Ada", cadence="2w")
+
+    def batches() -> Iterator[Any]:
+        raise RuntimeError("the parser stopped")
+        yield
+
+    with pytest.raises(RuntimeError, match="the parser stopped"):
+        index.apply(batches(), [], None, fresh=True)
+    assert index.db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    assert index.db.execute("SELECT count(*) FROM files").fetchone() == (0,)
+    index.sync()
+    assert [p.name for p in index.people(TODAY)] == ["Ada"]
+
+
+def test_an_empty_index_another_connection_has_open_is_filled_in_wal(
+    index: Index, make_person: MakePerson, tmp_path: Path
+) -> None:
+    make_person("Ada", cadence="2w")
+    other = sqlite3.connect(tmp_path / "index.sqlite")
+    try:
+        assert other.execute("SELECT count(*) FROM people").fetchone() == (0,)
+        statements: list[str] = []
+        index.db.set_trace_callback(statements.append)
+        index.sync()
+        index.db.set_trace_callback(None)
+        assert "PRAGMA journal_mode = DELETE" in statements  # tried, and refused at once
+        assert "PRAGMA journal_mode = WAL" not in statements  # so it never left WAL
+        assert index.db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        assert other.execute("SELECT name FROM people").fetchall() == [("Ada",)]
+    finally:
+        other.close()
 
 
 # -- rebuilds -----------------------------------------------------------------------------

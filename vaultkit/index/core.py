@@ -5,6 +5,7 @@ The vault is the truth; this file can be deleted at any time and is rebuilt from
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -17,6 +18,7 @@ from pathlib import Path
 from stat import S_ISREG
 from typing import Any
 
+from vaultkit.dates import Cadence
 from vaultkit.due import due_base, period_days, resolve_cadence
 from vaultkit.errors import IndexFileError, VaultkitError
 from vaultkit.index import file as index_file
@@ -28,10 +30,12 @@ from vaultkit.index.naming import Naming
 from vaultkit.index.rows import (
     _date,
     _iso,
+    _Packed,
     _parse_all,
     _parse_one,
     _Rows,
     _unpack_latest,
+    detach,
 )
 from vaultkit.index.schema import _SCHEMA, _SECONDARY_INDEXES, UNREAD
 from vaultkit.index.walkstore import WalkStore, _Walk
@@ -399,7 +403,7 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
 
     def apply(
         self,
-        batches: Iterable[_Rows],
+        batches: Iterable[_Rows | _Packed],
         removed: Sequence[str],
         scan_ns: int | None,
         fresh: bool = False,
@@ -413,6 +417,7 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
         """
         db = self.db
         index_file.check_write(self.path)
+        alone = fresh and opening.write_alone(db)
         db.execute("BEGIN IMMEDIATE")
         try:
             db.execute("CREATE TEMP TABLE IF NOT EXISTS affected (stem TEXT PRIMARY KEY)")
@@ -428,20 +433,25 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
                 if not fresh:
                     self._forget(batch.paths)
                 targets |= batch.flush(db)
+            everyone = fresh or self._meta("cadence_config") != self._cadence_config()
             if fresh:
+                # Every target there is came with the batches. Resolved before the secondary
+                # indexes are made: the people found are then indexed once, not updated in them.
+                self._resolve_all(targets, touch=False)
                 for statement in _SCHEMA.split(";"):
                     if "CREATE INDEX" in statement:
                         db.execute(statement)
-            targets.update(
-                row[0]
-                for row in db.execute(
-                    "SELECT DISTINCT target FROM links WHERE stem IN (SELECT stem FROM temp.affected) "
-                    "UNION SELECT DISTINCT target FROM contacts "
-                    "WHERE target IS NOT NULL AND stem IN (SELECT stem FROM temp.affected)"
+            else:
+                targets.update(
+                    row[0]
+                    for row in db.execute(
+                        "SELECT DISTINCT target FROM links WHERE stem IN (SELECT stem FROM temp.affected) "
+                        "UNION SELECT DISTINCT target FROM contacts "
+                        "WHERE target IS NOT NULL AND stem IN (SELECT stem FROM temp.affected)"
+                    )
                 )
-            )
-            self._resolve_all(targets)
-            self._summarise(everyone=fresh or self._meta("cadence_config") != self._cadence_config())
+                self._resolve_all(targets, touch=not everyone)
+            self._summarise(everyone)
             self._update_clashes()
             if scan_ns is not None:
                 self._set_meta("last_scan_ns", str(scan_ns))
@@ -454,7 +464,17 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
         except BaseException:
             if db.in_transaction:  # SQLite ends it on its own after some errors (a full disk)
                 db.execute("ROLLBACK")
+            # Put the connection back as it can; the error that stopped the sync is the one told.
+            with contextlib.suppress(sqlite3.Error):
+                self._after_apply(alone)
             raise
+        self._after_apply(alone)
+
+    def _after_apply(self, alone: bool) -> None:
+        """The connection as it was before `apply`: no batch attached, in WAL."""
+        detach(self.db)
+        if alone:
+            opening.use_wal(self.db)
 
     def _forget(self, paths: Sequence[str]) -> None:
         db = self.db
@@ -490,41 +510,38 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
         db = self.db
         where = "" if everyone else "WHERE p.path IN (SELECT person FROM temp.touched)"
         rows = db.execute(
-            "SELECT p.path, p.cadence, p.tags, p.met, p.last_contact, p.snooze_until, p.status, "
+            "SELECT p.rowid, p.cadence, p.tags, p.met, p.last_contact, p.snooze_until, p.status, "
             "(SELECT MAX(date || ' ' || (CASE WHEN channel IS NULL THEN '0' ELSE '1' || channel END)) "
             f"FROM contacts c WHERE c.person = p.path AND c.date IS NOT NULL) FROM people p {where}"
         ).fetchall()
-        updates = []
-        for path, cadence, tags, met, written, snooze, status, packed in rows:
+        # A cadence resolves from the person's own cadence, tags and status alone, and
+        # people share a few of those: each is resolved once.
+        cadences: dict[tuple[str | None, str, str | None], tuple[Cadence, str] | None] = {}
+        updates: list[tuple[str | None, str | None, str | None, str | None, str | None, int | None, int]] = []
+        for rowid, cadence, tags, met, written, snooze, status, packed in rows:
             last, channel = _unpack_latest(packed)
             if written and (last is None or written > last):
                 last, channel = written, None
-            probe = Person(
-                name="", path=path, fields={}, aliases=[], tags=json.loads(tags), cadence=cadence,
-                met=_date(met), birthday=None, snooze_until=_date(snooze), archived=False,
-                introduced_by=[], last_contact=_date(last), status=status,
-            )  # fmt: skip
-            resolved = resolve_cadence(probe, self.vault.config)
-            base: str | None = None
-            period: int | None = None
-            if resolved is not None:
-                start = probe.last_contact or probe.met
-                base = _iso(due_base(start, probe.snooze_until, resolved[0]))
-                period = period_days(resolved[0].text, start)
-            updates.append(
-                (
-                    last,
-                    channel,
-                    resolved[0].text if resolved else None,
-                    resolved[1] if resolved else None,
-                    base,
-                    period,
-                    path,
-                )
-            )
+            key = (cadence, tags, status)
+            if key in cadences:
+                resolved = cadences[key]
+            else:
+                probe = Person(
+                    name="", path="", fields={}, aliases=[], tags=json.loads(tags), cadence=cadence,
+                    met=None, birthday=None, snooze_until=None, archived=False, introduced_by=[],
+                    last_contact=None, status=status,
+                )  # fmt: skip
+                resolved = cadences[key] = resolve_cadence(probe, self.vault.config)
+            if resolved is None:
+                updates.append((last, channel, None, None, None, None, rowid))
+                continue
+            start = _date(last) or _date(met)
+            base = _iso(due_base(start, _date(snooze), resolved[0]))
+            period = period_days(resolved[0].text, start)
+            updates.append((last, channel, resolved[0].text, resolved[1], base, period, rowid))
         db.executemany(
             "UPDATE people SET last_any = ?, last_channel = ?, cadence_res = ?, cadence_source = ?, "
-            "due_base = ?, period = ? WHERE path = ?",
+            "due_base = ?, period = ? WHERE rowid = ?",
             updates,
         )
         self._set_meta("cadence_config", self._cadence_config())

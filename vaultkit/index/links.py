@@ -35,8 +35,9 @@ def resolve_target(
 class Links(IndexBase):
     """The part of `Index` that keeps links: see the module's docstring."""
 
-    def _resolve_all(self, targets: set[str]) -> None:
-        """Resolve link targets to people in bulk and store the answer on every row."""
+    def _resolve_all(self, targets: set[str], touch: bool = True) -> None:
+        """Resolve link targets to people in bulk and store the answer on every row; `touch`:
+        note the people whose contacts change (for `_summarise`, unless it does everyone)."""
         if not targets:
             return
         db = self.db
@@ -66,13 +67,15 @@ class Links(IndexBase):
             "INSERT OR IGNORE INTO temp.touched SELECT DISTINCT person FROM contacts "
             "WHERE person IS NOT NULL AND target IN (SELECT target FROM temp.answer)"
         )
-        db.execute(touched)
+        if touch:
+            db.execute(touched)
         for table in ("links", "contacts"):
             db.execute(
                 f"UPDATE {table} SET person = (SELECT person FROM temp.answer a WHERE a.target = {table}.target) "
                 "WHERE target IN (SELECT target FROM temp.answer)"
             )
-        db.execute(touched)
+        if touch:
+            db.execute(touched)
 
     def _update_clashes(self) -> None:
         """Redo the name and alias clashes of the name and alias keys this sync touched."""

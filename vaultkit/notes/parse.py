@@ -54,6 +54,7 @@ MAX_FRONT_MATTER_BYTES = 64 * 1024
 _DAILY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATE_PREFIX_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})")
 _KEY_LINE_RE = re.compile(r"^([^\s#:\-][^:]*?)\s*:(?:\s|$)")
+_HEADING_OR_BLOCK_RE = re.compile(r"[#^]")  # `Ada#Log`, `Ada^block`: the part before is the note
 _CONFLICT_RE = re.compile(r"^(<{7}|>{7})(?: |$)|^={7}$", re.MULTILINE)
 
 
@@ -96,7 +97,7 @@ def split_link(inner: str) -> str:
     """`People/Ada Lovelace#Log|Ada` -> `People/Ada Lovelace` (the target path)."""
     # In a table the pipe is escaped (`[[Ada\|Ada]]`); the backslash is not part of the name.
     target = inner.split("|", 1)[0].rstrip("\\")
-    target = re.split(r"[#^]", target, maxsplit=1)[0].strip()
+    target = _HEADING_OR_BLOCK_RE.split(target, maxsplit=1)[0].strip()
     if target.lower().endswith(".md"):
         target = target[:-3]
     return target.lstrip("/")
@@ -164,18 +165,19 @@ def note_kind(rel_path: str, fields: dict[str, Any], config: Config) -> str:
     if type_text == "person":
         return PERSON
     folder = posixpath.dirname(rel_path)
-    stem = posixpath.splitext(posixpath.basename(rel_path))[0]
-
-    def under(top: str) -> bool:
-        return bool(top) and (folder == top or folder.startswith(top + "/"))
-
-    if under(config.people_dir) and not type_text:
+    if _under(folder, config.people_dir) and not type_text:
         return PERSON
-    if under(config.meetings_dir):
+    if _under(folder, config.meetings_dir):
         return MEETING
-    if under(config.daily_dir) and _DAILY_RE.match(stem):
+    if _under(folder, config.daily_dir) and _DAILY_RE.match(
+        posixpath.splitext(posixpath.basename(rel_path))[0]
+    ):
         return DAILY
     return OTHER
+
+
+def _under(folder: str, top: str) -> bool:
+    return bool(top) and (folder == top or folder.startswith(top + "/"))
 
 
 def parse_note(rel_path: str, data: bytes, config: Config) -> ParsedNote:

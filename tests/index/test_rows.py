@@ -1,0 +1,109 @@
+"""The parser pool (`index/rows.py`): the rows parser processes write into their own small
+databases, copied into the index, are exactly the rows written in one process."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from conftest import write_note
+
+from vaultkit.index import rows
+from vaultkit.index.core import Index, SyncReport
+from vaultkit.vault.files import Vault
+
+# Apart from these, two builds of one vault hold the same rows (these are clock times).
+CLOCK_KEYS = ("last_scan_ns", "walk")
+
+
+def dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every table's rows, sorted; the full-text rows with their ids."""
+    db = sqlite3.connect(path)
+    try:
+        names = [
+            row[0]
+            for row in db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'notes_fts_%'"
+            )
+        ]
+        tables = {}
+        for name in names:
+            query = "SELECT rowid, * FROM notes_fts" if name == "notes_fts" else f"SELECT * FROM {name}"
+            found = [row for row in db.execute(query) if name != "meta" or row[0] not in CLOCK_KEYS]
+            tables[name] = sorted(found, key=repr)
+        return tables
+    finally:
+        db.close()
+
+
+def build(vault: Path, index_path: Path, rebuild: bool = True) -> SyncReport:
+    index = Index.open(Vault(vault), index_path)
+    try:
+        return index.sync(rebuild=rebuild)
+    finally:
+        index.close()
+
+
+@pytest.fixture
+def pool(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Parser processes for any number of notes, three notes to a batch (so, many batches)."""
+    monkeypatch.setattr(rows, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(rows, "CHUNK", 3)
+
+
+def add_odd_notes(vault: Path) -> None:
+    """Notes that give problems rows (one cannot be decoded, one has a bad Log date) and
+    clashes (two people share an alias that is nobody's name)."""
+    (vault / "People" / "Broken.md").write_bytes(b"---\nname: \xff\n---\n")
+    write_note(
+        vault, "People/Odd Dates.md", "---\naliases: [The Doctor]\n---\n## Log\n- 2026-02-30 call: lost\n"
+    )
+    write_note(vault, "Other/Who.md", "---\ntype: person\naliases: [The Doctor]\n---\n")
+
+
+def test_pool_writes_the_rows_one_process_writes(
+    example_vault: Path, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    add_odd_notes(example_vault)
+    build(example_vault, tmp_path / "alone.sqlite")
+    alone = dump(tmp_path / "alone.sqlite")
+    request.getfixturevalue("pool")
+    build(example_vault, tmp_path / "pooled.sqlite")
+    pooled = dump(tmp_path / "pooled.sqlite")
+    assert pooled == alone
+    assert len(alone["files"]) > 3 * 5  # many batches
+    assert {row[0] for row in alone["problems"]} == {"People/Broken.md", "People/Odd Dates.md"}
+    assert {row[:2] for row in alone["clashes"]} >= {
+        ("the doctor", "Other/Who.md"),
+        ("the doctor", "People/Odd Dates.md"),
+    }
+    assert sorted(row[0] for row in alone["notes_fts"]) == sorted(row[0] for row in alone["files"] if row[5])
+
+
+def without_ids(tables: dict[str, list[tuple[object, ...]]]) -> dict[str, list[tuple[object, ...]]]:
+    """The tables but `meta`, with no note ids (an updated index numbers its new notes on)."""
+    return {
+        name: sorted((row[1:] if name in ("files", "notes_fts") else row for row in found), key=repr)
+        for name, found in tables.items()
+        if name != "meta"
+    }
+
+
+def test_pool_updates_an_index_as_one_process_does(example_vault: Path, tmp_path: Path, pool: None) -> None:
+    index_path = tmp_path / "index.sqlite"
+    build(example_vault, index_path)
+    people = sorted((example_vault / "People").glob("*.md"))
+    for path in people[:7]:  # several batches of changed notes
+        path.write_text(
+            path.read_text(encoding="utf-8") + "\n## Log\n- 2026-11-21 call: again\n", encoding="utf-8"
+        )
+    people[8].unlink()
+    add_odd_notes(example_vault)
+    report = build(example_vault, index_path, rebuild=False)
+    assert (report.read, report.added, report.removed) == (10, 3, 1)
+    fresh = tmp_path / "fresh.sqlite"
+    build(example_vault, fresh)
+    updated = without_ids(dump(index_path))
+    assert updated == without_ids(dump(fresh))
+    assert len([row for row in updated["contacts"] if row[3] == "call" and row[4] == "again"]) == 7
