@@ -418,6 +418,31 @@ def test_commands_trust_a_current_watcher_and_only_then(cli, vault_dir: Path, tm
     assert "Alan Turing" in names()  # another machine's process
 
 
+def test_a_heartbeat_naming_pending_notes_is_trusted_while_the_index_holds_them(
+    vault_dir: Path, tmp_path: Path
+) -> None:
+    """The watcher heard of a note a moment before the command that wrote it indexed it:
+    its heartbeat says "not current" and names the note; the next command trusts the index
+    if it holds that note as it is now, and walks the vault otherwise."""
+    ada = write_note(vault_dir, "People/Ada Lovelace.md", person("Ada Lovelace"))
+    index = Index.open(Vault(vault_dir), tmp_path / "index.sqlite")
+    try:
+        index.sync()
+        index.write_heartbeat(current=False, pending=["People/Ada Lovelace.md"])
+        assert index.watcher_is_current()
+        write_note(vault_dir, "People/Ada Lovelace.md", person("Ada Lovelace", last="2026-11-20"))
+        assert ada.stat().st_size != index.db.execute("SELECT size FROM files").fetchone()[0]
+        assert not index.watcher_is_current()  # changed since it was indexed
+        index.sync()
+        assert index.watcher_is_current()
+        index.write_heartbeat(current=False, pending=["People/Ada Lovelace.md", "People/Grace Hopper.md"])
+        assert not index.watcher_is_current()  # a note the index does not have
+        index.write_heartbeat(current=False)
+        assert not index.watcher_is_current()  # not current, for no note it names
+    finally:
+        index.close()
+
+
 def test_pending_events_of_what_the_index_holds_keep_it_trusted(
     watch, cli, vault_dir: Path, tmp_path: Path
 ) -> None:

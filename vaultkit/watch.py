@@ -371,30 +371,35 @@ class Watcher:
     def _beat(self, if_changed: bool = False) -> None:
         """Refresh the heartbeat: current when the last sync worked and no pending event may
         name a change the index does not hold (`if_changed`: skip writing the same verdict
-        within a tick of the last one)."""
+        within a tick of the last one). Not current for pending notes alone, it names them:
+        a command checks their stats itself (it may have indexed them a moment ago)."""
         at = time.time()  # the beat says what was so when it looked, not when it was written
         with self._lock:
-            current = self._synced
+            synced = self._synced
             pending = set(self._pending)
-        current = current and not self._pending_unheld(pending)
+        notes = self._pending_notes(pending)
+        try:
+            current = synced and notes is not None and (not notes or self._workspace.index.holds_stats(notes))
+        except (sqlite3.Error, OSError):  # cannot tell: commands walk the vault
+            current, notes = False, None
         if if_changed and current == self._current and at - self._beat_at < _TICK_S:
             return
+        named = sorted(notes) if synced and notes else []
         try:
-            self._workspace.index.write_heartbeat(current=current, at=at)
+            self._workspace.index.write_heartbeat(current=current, at=at, pending=named)
             self._current, self._beat_at = current, at
         except Exception as err:  # a locked or broken index: say so once, keep watching
             if self._current is not None:
                 self._echo_error(f"{_clock()} cannot write the heartbeat: {err!r}")
             self._current = None
 
-    def _pending_unheld(self, pending: set[str]) -> bool:
-        """Whether these pending paths may hold changes the index does not: anything but
-        views this watcher wrote, still as it wrote them, and notes whose stat is the one
-        indexed (a command that wrote a note indexed it at once). Those are processed after
-        the debounce all the same (the views are redone); until then commands may trust the
-        index instead of walking the vault."""
+    def _pending_notes(self, pending: set[str]) -> set[str] | None:
+        """The pending paths the index may not hold as they are now: all but the views this
+        watcher wrote, still as it wrote them. None when there are too many to look at, or a
+        view changed. (Each is processed after the debounce all the same, the views redone;
+        until then a command may trust the index for the notes it holds as they are.)"""
         if len(pending) > _FEW_PENDING:
-            return True
+            return None
         notes = set()
         for rel in pending:
             if rel in self._written:
@@ -402,12 +407,9 @@ class Watcher:
                     if (self.vault.root / rel).read_bytes() == self._written[rel]:
                         continue
                 except OSError:
-                    return True
+                    return None
             notes.add(rel)
-        try:
-            return bool(notes) and not self._workspace.index.holds_stats(notes)
-        except (sqlite3.Error, OSError):  # cannot tell: commands walk the vault
-            return True
+        return notes
 
     def _take_batch(self, now: float) -> tuple[set[str] | None, float]:
         """The pending paths when it is time to process them, else how long to wait."""

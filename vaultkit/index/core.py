@@ -15,7 +15,6 @@ from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from stat import S_ISREG
 from typing import Any
 
 from vaultkit.dates import Cadence
@@ -291,27 +290,6 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
         except sqlite3.Error as err:
             self._recover(err)
         return None
-
-    def holds_stats(self, rel_paths: Iterable[str]) -> bool:
-        """Whether each of these notes is indexed with the stat it has now (a note vaultkit
-        has just written and indexed); False for anything else (a new, gone or other file)."""
-        wanted = sorted(set(rel_paths))
-        rows = self.db.execute(
-            "SELECT path, mtime_ns, size FROM files WHERE path IN (SELECT value FROM json_each(?))",
-            (json.dumps(wanted),),
-        )
-        held = {path: (mtime_ns, size) for path, mtime_ns, size in rows}
-        if len(held) != len(wanted):
-            return False
-        root = str(self.vault.root)
-        for path, known in held.items():
-            try:
-                st = os.stat(os.path.join(root, path), follow_symlinks=False)
-            except OSError:
-                return False
-            if (st.st_mtime_ns, st.st_size) != known or not S_ISREG(st.st_mode):
-                return False
-        return True
 
     def _refresh(self, rel_paths: Iterable[str], keep_walk: bool = False) -> SyncReport | None:
         started = time.perf_counter()

@@ -6,6 +6,8 @@ import json
 import os
 import platform
 import time
+from collections.abc import Iterable, Sequence
+from stat import S_ISREG
 from typing import Any
 
 from vaultkit.index.base import IndexBase
@@ -35,11 +37,14 @@ class Heartbeat(IndexBase):
     """The part of `Index` that keeps heartbeat: see the module's docstring."""
 
     # -- the watcher's heartbeat ---------------------------------------------------------
-    def write_heartbeat(self, current: bool, at: float | None = None) -> None:
+    def write_heartbeat(self, current: bool, at: float | None = None, pending: Sequence[str] = ()) -> None:
         """Say that a watcher in this process is alive, and whether the index was current at
-        `at` (the time it looked; now by default)."""
+        `at` (the time it looked; now by default). `pending`: when it was not, because of
+        events about these notes alone, waiting out the debounce."""
         when = time.time() if at is None else at
         beat = {"time": when, "pid": os.getpid(), "host": platform.node(), "current": current}
+        if pending and not current:
+            beat["pending"] = list(pending)
         self._set_meta(WATCHER_KEY, json.dumps(beat))
 
     def clear_heartbeat(self) -> None:
@@ -61,8 +66,36 @@ class Heartbeat(IndexBase):
         return None
 
     def watcher_is_current(self) -> bool:
-        """Whether a live watcher says the index is current (no events pending)."""
-        return self._heartbeat().get("current") is True and self.live_watcher() is not None
+        """Whether a live watcher says the index is current: no events pending, or events
+        only about notes the index now holds as they are (a command that wrote a note
+        indexes it at once, a moment after the watcher heard of it)."""
+        beat = self._heartbeat()
+        if beat.get("current") is not True:
+            pending = beat.get("pending")
+            if not isinstance(pending, list) or not pending or not self.holds_stats(pending):
+                return False
+        return self.live_watcher() is not None
+
+    def holds_stats(self, rel_paths: Iterable[object]) -> bool:
+        """Whether each of these notes is indexed with the stat it has now (a note vaultkit
+        has just written and indexed); False for anything else (a new, gone or other file)."""
+        wanted = sorted({path for path in rel_paths if isinstance(path, str)})
+        rows = self.db.execute(
+            "SELECT path, mtime_ns, size FROM files WHERE path IN (SELECT value FROM json_each(?))",
+            (json.dumps(wanted),),
+        )
+        held = {path: (mtime_ns, size) for path, mtime_ns, size in rows}
+        if not wanted or len(held) != len(wanted):
+            return False
+        root = str(self.vault.root)
+        for path, known in held.items():
+            try:
+                st = os.stat(os.path.join(root, path), follow_symlinks=False)
+            except OSError:
+                return False
+            if (st.st_mtime_ns, st.st_size) != known or not S_ISREG(st.st_mode):
+                return False
+        return True
 
     def _heartbeat(self) -> dict[str, Any]:
         try:
