@@ -158,9 +158,6 @@ class Queries(IndexBase):
         today_text = today.isoformat()
         kind_params = [today_text] if "?" in _KIND_SQL[kind] else []
         params = (horizon.isoformat(), today_text, today_text, *tag_params, *kind_params)
-        total, latest = self.db.execute(
-            f"SELECT count(*), max(due_base) FROM people INDEXED BY people_due WHERE {where}", params
-        ).fetchone()
         columns = (
             "SELECT name, path, cadence_res, cadence_source, period, last_any, last_channel, due_base, "
             "snooze_until FROM people"
@@ -180,18 +177,27 @@ class Queries(IndexBase):
                 "ORDER BY (julianday(due_base) - julianday(?)) / period, name_key, path LIMIT ?",
                 (*params, today_text, -1 if limit is None else limit - len(rows)),
             ).fetchall()
+        if limit is None:  # every row is here: count them
+            total, latest = len(rows), max((row[7] for row in rows if row[7] is not None), default=None)
+        else:
+            total, latest = self.db.execute(
+                f"SELECT count(*), max(due_base) FROM people INDEXED BY people_due WHERE {where}", params
+            ).fetchone()
         items = []
         for name, path, cadence, source, period, last, channel, base, snooze in rows:
-            when = _date(base)
+            if base is None:  # never contacted: two in three people of a heavy vault
+                items.append(DueItem(name, path, cadence, source, period, _date(last), channel, None, None))
+                continue
+            when = dt.date.fromisoformat(base)
             items.append(
                 DueItem(
                     name, path, cadence, source, period, _date(last), channel, when,
-                    (today - when).days if when else None, snooze is not None and snooze == base,
+                    (today - when).days, snooze is not None and snooze == base,
                 )
             )  # fmt: skip
         odd = due_items_of(self._odd_due_rows(today, tag), today, horizon)
         odd = [item for item in odd if kind is None or item.kind(today) == kind]
-        merged = list(heapq.merge(items, odd, key=due_order))
+        merged = list(heapq.merge(items, odd, key=due_order)) if odd else items
         latest = max([_date(latest), *(item.due_on for item in odd)], key=lambda d: d or dt.date.min)
         return DuePage(merged if limit is None else merged[:limit], total + len(odd), latest)
 

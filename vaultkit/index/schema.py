@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 28
+SCHEMA_VERSION = 29
 
 
 NAME, ALIAS, FOLDED_NAME, FOLDED_ALIAS = 0, 1, 2, 3
@@ -54,9 +54,9 @@ CREATE TABLE people_fields (path TEXT PRIMARY KEY, fields TEXT);
 CREATE INDEX people_due ON people(due_base, archived, last_any, snooze_until, period, name_key, path,
   name, cadence_res, cadence_source, last_channel) WHERE cadence_res IS NOT NULL;
 -- the never contacted among them, in the order they come first in (by name): a page of
--- `vault due` reads its own rows
-CREATE INDEX people_never ON people(name_key, path, archived, last_any, snooze_until)
-  WHERE cadence_res IS NOT NULL AND due_base IS NULL;
+-- `vault due` reads its own rows, and every column it shows from the index alone
+CREATE INDEX people_never ON people(name_key, path, archived, last_any, snooze_until, name, cadence_res,
+  cadence_source, period, last_channel, due_base) WHERE cadence_res IS NOT NULL AND due_base IS NULL;
 -- the `met` dates: the weekly counts of new people read only them, a week's by range
 CREATE INDEX people_met ON people(met) WHERE met IS NOT NULL;
 CREATE INDEX people_birthday ON people(substr(birthday, -5), name_key, path, name, birthday, archived)
