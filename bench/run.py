@@ -99,7 +99,12 @@ class Undo:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.notes = set(root.rglob("*.md"))
+        # The notes there are, kept in a file: 100,000 paths in the runner would count in
+        # every figure's peak memory (a child starts from its parent's size).
+        self.listed = OUT / f"{root.name}.notes"
+        with open(self.listed, "w", encoding="utf-8", errors="surrogateescape") as out:
+            for path in root.rglob("*.md"):
+                out.write(f"{path.relative_to(root)}\n")
         self.saved: dict[Path, bytes] = {}
 
     def keep(self, path: Path) -> Path:
@@ -110,8 +115,11 @@ class Undo:
     def restore(self) -> None:
         for path, data in self.saved.items():
             path.write_bytes(data)
-        for path in set(self.root.rglob("*.md")) - self.notes:
-            path.unlink()
+        before = set(self.listed.read_text(encoding="utf-8", errors="surrogateescape").splitlines())
+        for path in self.root.rglob("*.md"):
+            if str(path.relative_to(self.root)) not in before:
+                path.unlink()
+        self.listed.unlink()
 
 
 def bench_size(size: int, quick: bool, heavy: bool = False) -> dict[str, Figure]:
@@ -154,9 +162,11 @@ def bench_vault(root: Path, size: int, quick: bool, heavy: bool, undo: Undo) -> 
     run_once([*base, "due", "--json"])
     figures["warm"] = measure("warm `vault due --json`", [*base, "due", "--json"], runs_fast)
     people = sorted((root / "People").iterdir())
+    edited = [people[number * 97 % len(people)] for number in range(runs_fast)]
+    del people  # (the runner's size counts in every figure's peak memory)
 
     def edit(number: int) -> None:
-        with open(undo.keep(people[number * 97 % len(people)]), "a", encoding="utf-8") as handle:
+        with open(undo.keep(edited[number]), "a", encoding="utf-8") as handle:
             handle.write(f"- 2026-11-2{number % 2} call: benchmark edit {number}\n")
 
     figures["edited"] = measure(
@@ -167,6 +177,7 @@ def bench_vault(root: Path, size: int, quick: bool, heavy: bool, undo: Undo) -> 
     # One person in the middle of many near-identical names, and another.
     everyone = names(size)
     one, other = everyone[size // 2], everyone[size // 3]
+    del everyone  # (the runner's size counts in every figure's peak memory)
     if heavy:
         undo.keep(root / "People" / f"{one}.md")
         undo.keep(root / "People" / f"{other}.md")
