@@ -99,12 +99,12 @@ class Undo:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        # The notes there are, kept in a file: 100,000 paths in the runner would count in
-        # every figure's peak memory (a child starts from its parent's size).
+        # The notes there are, listed into a file by `find`: 100,000 paths made in the
+        # runner would count in every figure's peak memory (a child starts from its
+        # parent's size, and Python keeps the memory it freed).
         self.listed = OUT / f"{root.name}.notes"
-        with open(self.listed, "w", encoding="utf-8", errors="surrogateescape") as out:
-            for path in root.rglob("*.md"):
-                out.write(f"{path.relative_to(root)}\n")
+        with open(self.listed, "wb") as out:
+            subprocess.run(["find", ".", "-name", "*.md"], cwd=root, stdout=out, check=True)
         self.saved: dict[Path, bytes] = {}
 
     def keep(self, path: Path) -> Path:
@@ -117,7 +117,7 @@ class Undo:
             path.write_bytes(data)
         before = set(self.listed.read_text(encoding="utf-8", errors="surrogateescape").splitlines())
         for path in self.root.rglob("*.md"):
-            if str(path.relative_to(self.root)) not in before:
+            if f"./{path.relative_to(self.root)}" not in before:
                 path.unlink()
         self.listed.unlink()
 
