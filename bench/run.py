@@ -115,10 +115,13 @@ class Undo:
     def restore(self) -> None:
         for path, data in self.saved.items():
             path.write_bytes(data)
-        before = set(self.listed.read_text(encoding="utf-8", errors="surrogateescape").splitlines())
-        for path in self.root.rglob("*.md"):
-            if f"./{path.relative_to(self.root)}" not in before:
-                path.unlink()
+        # The notes added since, by `sort` and `comm`: not a set of every path in the runner.
+        added = subprocess.run(
+            ["bash", "-c", "LC_ALL=C comm -13 <(LC_ALL=C sort \"$1\") <(find . -name '*.md' | LC_ALL=C sort)", "-", self.listed],
+            cwd=self.root, capture_output=True, check=True,
+        ).stdout  # fmt: skip
+        for name in added.splitlines():
+            (self.root / os.fsdecode(name)).unlink()
         self.listed.unlink()
 
 
