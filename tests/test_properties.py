@@ -212,10 +212,8 @@ def test_log_changes_exactly_the_lines_it_must(
     # and a front-matter block.
     old_lines = [line.rstrip("\r\n") for line in split_lines(text.lstrip("\ufeff"))]
     new_lines = [line.rstrip("\r\n") for line in split_lines(after.lstrip("\ufeff"))]
-    # As multisets (a line diff aligns repeated lines, `## Log` three times, either way), and
-    # the lines kept stay in their order.
-    removed = list((Counter(old_lines) - Counter(new_lines)).elements())
-    added = list((Counter(new_lines) - Counter(old_lines)).elements())
+    # As multisets, and the lines kept stay in their order.
+    removed, added = _line_multisets(old_lines, new_lines)
     kept = iter(new_lines)
     assert all(line in kept for line in old_lines if line not in removed)
     expected_added = [entry]
@@ -304,6 +302,14 @@ def _with_status(text: str, at_end: bool) -> str:
     return "".join(lines)
 
 
+def _line_multisets(old_lines: list[str], new_lines: list[str]) -> tuple[list[str], list[str]]:
+    """(removed, added) lines as multisets: a line diff may align repeated lines (`## Log`
+    three times, `---` in a body) either way."""
+    removed = list((Counter(old_lines) - Counter(new_lines)).elements())
+    added = list((Counter(new_lines) - Counter(old_lines)).elements())
+    return removed, added
+
+
 def _changed_lines(before: str, after: str) -> tuple[list[str], list[str]]:
     """(removed, added) lines between two texts."""
     old_lines, new_lines = split_lines(before), split_lines(after)
@@ -365,10 +371,9 @@ def test_adding_tags_changes_only_the_tags(note: tuple[str, bool, bool, str | No
     }
     assert after.body == before.body.lstrip("\ufeff")  # (a BOM stays first, before a new front matter)
     # The tags line (or a block list's new items; or a new front matter) and nothing else.
-    # As multisets: a line diff may align repeated `---` lines either way.
-    old_lines, new_lines = split_lines(text.lstrip("\ufeff")), split_lines(after_text.lstrip("\ufeff"))
-    removed = list((Counter(old_lines) - Counter(new_lines)).elements())
-    added = list((Counter(new_lines) - Counter(old_lines)).elements())
+    removed, added = _line_multisets(
+        split_lines(text.lstrip("\ufeff")), split_lines(after_text.lstrip("\ufeff"))
+    )
     assert all(line.startswith("tags") for line in removed) and len(removed) <= 1
     assert all(
         line.startswith("tags") or line.lstrip(" \t").startswith("- ") or line.rstrip("\r\n") == "---"
