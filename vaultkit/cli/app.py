@@ -294,11 +294,11 @@ def print_json(data: Any) -> None:
     buffer = getattr(out, "buffer", None)
     if buffer is None:
         out.write(text.decode("utf-8") + "\n")
-    else:
         out.flush()
+    else:
+        out.flush()  # what was written as text first
         buffer.write(text + b"\n")
         buffer.flush()
-    out.flush()
 
 
 def console() -> Any:
