@@ -192,18 +192,21 @@ def test_a_vault_folder_named_in_bytes_is_still_a_vault(tmp_path: Path) -> None:
 
 # -- folders that cannot be read ------------------------------------------------------------
 def _deny(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """chmod 000 a folder; as root, whom chmod denies nothing, its listing fails through a hook."""
+    """chmod 000 a folder; as root, whom chmod denies nothing, its listing fails through hooks."""
     folder.chmod(0)
     if os.geteuid() == 0:
-        real = os.scandir
         denied = os.path.normpath(folder)
 
-        def scandir(path: Any = ".") -> Any:
-            if isinstance(path, str) and os.path.normpath(path) == str(denied):
-                raise PermissionError(13, "Permission denied", path)
-            return real(path)
+        def denying(real: Callable[..., Any]) -> Callable[..., Any]:
+            def listing(path: Any = ".") -> Any:
+                if isinstance(path, str) and os.path.normpath(path) == str(denied):
+                    raise PermissionError(13, "Permission denied", path)
+                return real(path)
 
-        monkeypatch.setattr(os, "scandir", scandir)
+            return listing
+
+        monkeypatch.setattr(os, "scandir", denying(os.scandir))
+        monkeypatch.setattr(os, "listdir", denying(os.listdir))
 
 
 def _allow(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -320,9 +320,11 @@ def test_two_processes_stat_what_one_would(vault_dir: Path, monkeypatch: pytest.
     assert list(stats[1::3]) == [0, 0, 1, 2, 0, 4]
 
 
+@pytest.mark.parametrize("quick", [True, False])
 def test_a_note_deleted_during_a_scan_is_left_out_and_its_folder_listed_again(
-    vault_dir: Path, monkeypatch: pytest.MonkeyPatch
+    vault_dir: Path, monkeypatch: pytest.MonkeyPatch, quick: bool
 ) -> None:
+    """Listed by name alone (`quick`), the walk is made again; else the note is dropped."""
     import vaultkit.vault.files as vault_module
 
     for name in ("Ada", "Bob", "Cy"):
@@ -331,11 +333,11 @@ def test_a_note_deleted_during_a_scan_is_left_out_and_its_folder_listed_again(
     real = vault_module._stat_groups
 
     def delete_first(groups, parallel):  # type: ignore[no-untyped-def]
-        (vault_dir / "People" / "Bob.md").unlink()
+        (vault_dir / "People" / "Bob.md").unlink(missing_ok=True)
         return real(groups, parallel)
 
     monkeypatch.setattr(vault_module, "_stat_groups", delete_first)
-    scan = Vault(vault_dir).scan()
+    scan = Vault(vault_dir).scan(quick=quick)
     assert scan.paths == [p for p in scan.paths if p != "People/Bob.md"] and len(scan.paths) == 2
     assert [f.rel_path for f in scan.files()] == scan.paths
     people = next(listing for listing in scan.listings if listing.prefix == "People/")
@@ -381,3 +383,28 @@ def test_a_scan_names_what_it_leaves_out(vault_dir: Path, monkeypatch: pytest.Mo
         "People/Private/",
         "cannot be read (permission denied); its notes are left out",
     ) in denied.left_out()
+
+
+def test_a_folder_listed_by_names_alone_still_finds_folders_and_links_named_md(vault_dir: Path) -> None:
+    """Every name ends in `.md`, yet one is a folder and one a symlink: the quick listing's
+    stats tell, and the walk finds what a listing with each entry's type finds."""
+    for name in ("Ada", "Bob"):
+        write_note(vault_dir, f"People/{name}.md", f"# {name}\n")
+    write_note(vault_dir, "People/Club.md/Cy.md", "# Cy\n")
+    os.symlink("Ada.md", vault_dir / "People" / "Twin.md")
+    age_folders(vault_dir)
+    quick, careful = Vault(vault_dir).scan(quick=True), Vault(vault_dir).scan(quick=False)
+    assert sorted(quick.paths) == sorted(careful.paths)
+    assert "People/Club.md/Cy.md" in quick.paths and "People/Twin.md" in quick.odd
+    assert sorted(quick.files()) == sorted(careful.files())
+    assert not any(listing.quick for listing in quick.listings)  # made again the careful way
+
+
+def test_a_folder_of_plain_notes_is_listed_by_names_alone(vault_dir: Path) -> None:
+    for name in ("Ada", "Bob"):
+        write_note(vault_dir, f"People/{name}.md", f"# {name}\n")
+    age_folders(vault_dir)
+    scan = Vault(vault_dir).scan()
+    people = next(listing for listing in scan.listings if listing.prefix == "People/")
+    assert people.quick and sorted(people.names) == ["Ada.md", "Bob.md"]
+    assert sorted(scan.files()) == sorted(Vault(vault_dir).scan(quick=False).files())

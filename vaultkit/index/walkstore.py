@@ -48,18 +48,7 @@ class _WalkSnapshot:
     def changed(self, scan: Scan) -> list[int]:
         """The positions of the notes whose stat differs (same notes assumed)."""
         new, old = memoryview(scan.stats.tobytes()), memoryview(self.stats)
-        if new == old:
-            return []
-        found: list[int] = []
-        step = _WALK_CHUNK
-        for start in range(0, len(new), step):
-            if new[start : start + step] != old[start : start + step]:
-                end = min(start + step, len(new))
-                size = STAT_BYTES
-                found.extend(
-                    n // size for n in range(start, end, size) if new[n : n + size] != old[n : n + size]
-                )
-        return found
+        return _changed_in_run(new, old, 0, 0, len(new) // STAT_BYTES)
 
     def differences(self, scan: Scan) -> tuple[list[int], list[int], list[str]] | None:
         """What `scan` found that this walk did not, folder by folder and name by name: the
@@ -84,27 +73,110 @@ class _WalkSnapshot:
             if found is None:
                 added.extend(range(at, at + count))
             elif found[1].names == listing.names:
-                begin = found[0]
-                if new[at * size : (at + count) * size] != old[begin * size : (begin + count) * size]:
-                    changed.extend(
-                        at + n
-                        for n in range(count)
-                        if new[(at + n) * size : (at + n + 1) * size]
-                        != old[(begin + n) * size : (begin + n + 1) * size]
-                    )
+                changed.extend(_changed_in_run(new, old, at, found[0], count))
             else:
-                where = {name: found[0] + n for n, name in enumerate(found[1].names)}
-                for n, name in enumerate(listing.names):
-                    was = where.pop(name, None)
-                    if was is None:
-                        added.append(at + n)
-                    elif new[(at + n) * size : (at + n + 1) * size] != old[was * size : (was + 1) * size]:
-                        changed.append(at + n)
-                gone.extend(listing.prefix + name for name in where)
+                runs = _kept_runs(found[1].names, listing.names)
+                if runs is not None:  # a few names came or went, the rest in the same order
+                    fresh, lost, kept = runs
+                    added.extend(at + n for n in fresh)
+                    gone.extend(listing.prefix + found[1].names[n] for n in lost)
+                    for new_at, old_at, length in kept:
+                        changed.extend(_changed_in_run(new, old, at + new_at, found[0] + old_at, length))
+                else:
+                    where = {name: found[0] + n for n, name in enumerate(found[1].names)}
+                    for n, name in enumerate(listing.names):
+                        was = where.pop(name, None)
+                        if was is None:
+                            added.append(at + n)
+                        elif new[(at + n) * size : (at + n + 1) * size] != old[was * size : (was + 1) * size]:
+                            changed.append(at + n)
+                    gone.extend(listing.prefix + name for name in where)
             at += count
         for _, before in before_at.values():
             gone.extend(before.prefix + name for name in before.names)
         return added, changed, gone
+
+
+_FEW = 64  # names come or gone in one folder that `_kept_runs` finds one by one
+
+
+def _changed_in_run(new: memoryview, old: memoryview, new_at: int, old_at: int, count: int) -> list[int]:
+    """The positions in `new` of the notes, of `count` from `new_at`, whose stats differ
+    from those of `old` from `old_at`: compared 512 notes at a time, then one by one."""
+    size = STAT_BYTES
+    if new[new_at * size : (new_at + count) * size] == old[old_at * size : (old_at + count) * size]:
+        return []
+    found: list[int] = []
+    step = _WALK_CHUNK // size
+    for first in range(0, count, step):
+        last = min(first + step, count)
+        if (
+            new[(new_at + first) * size : (new_at + last) * size]
+            != old[(old_at + first) * size : (old_at + last) * size]
+        ):
+            found.extend(
+                new_at + n
+                for n in range(first, last)
+                if new[(new_at + n) * size : (new_at + n + 1) * size]
+                != old[(old_at + n) * size : (old_at + n + 1) * size]
+            )
+    return found
+
+
+def _common_run(after: list[str], i: int, before: list[str], j: int) -> int:
+    """How many names from after[i] are those from before[j]: compared 1,024 at a time."""
+    length, step = 0, 1024
+    while True:
+        count = min(step, len(after) - i - length, len(before) - j - length)
+        if count <= 0:
+            return length
+        if after[i + length : i + length + count] == before[j + length : j + length + count]:
+            length += count
+            continue
+        for k in range(count):
+            if after[i + length + k] != before[j + length + k]:
+                return length + k
+
+
+def _kept_runs(
+    before: list[str], after: list[str]
+) -> tuple[list[int], list[int], list[tuple[int, int, int]]] | None:
+    """How a folder's listing changed when a few names came, went or moved (a file system
+    lists an unchanged folder in the same order; `Index._walk_after` appends a new note to
+    its stored listing): the positions of the new names in `after`, those of the names gone
+    in `before`, and the runs of kept names as (position in after, position in before,
+    length). None when many changed: the caller matches every name instead.
+
+    The two lists are read side by side; a name out of place waits for its twin on the
+    other side, and the names that wait to the end came or went."""
+    kept: list[tuple[int, int, int]] = []
+    waiting_after: dict[str, int] = {}  # name -> position, not yet met in `before`
+    waiting_before: dict[str, int] = {}
+    i = j = 0
+    while i < len(after) or j < len(before):
+        length = _common_run(after, i, before, j)
+        if length:
+            kept.append((i, j, length))
+            i, j = i + length, j + length
+            continue
+        name_after = after[i] if i < len(after) else None
+        name_before = before[j] if j < len(before) else None
+        if name_after is not None and name_after in waiting_before:
+            kept.append((i, waiting_before.pop(name_after), 1))
+            i += 1
+        elif name_before is not None and name_before in waiting_after:
+            kept.append((waiting_after.pop(name_before), j, 1))
+            j += 1
+        elif len(waiting_after) + len(waiting_before) >= _FEW:
+            return None
+        else:
+            if name_after is not None:
+                waiting_after[name_after] = i
+                i += 1
+            if name_before is not None:
+                waiting_before[name_before] = j
+                j += 1
+    return sorted(waiting_after.values()), sorted(waiting_before.values()), kept
 
 
 class WalkStore(IndexBase):

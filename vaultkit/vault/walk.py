@@ -40,6 +40,7 @@ class Listing(NamedTuple):
     # Notes and sub-folders a walk would keep but whose names are not UTF-8, as `shown_name`
     # shows them, a folder's with a trailing slash: `vault check` names them.
     bad_names: tuple[str, ...] = ()
+    quick: bool = False  # listed by names alone: its stats must show plain files (`Vault.scan`)
 
 
 class Scan(NamedTuple):

@@ -1,0 +1,73 @@
+"""The stored walk's comparison of two listings of a folder, name by name."""
+
+from __future__ import annotations
+
+from array import array
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from vaultkit.index import walkstore
+from vaultkit.index.walkstore import _kept_runs, _WalkSnapshot
+from vaultkit.vault.walk import Listing, Scan
+
+names = st.lists(st.from_regex(r"[a-e]{1,3}\.md", fullmatch=True), unique=True, max_size=30)
+
+
+@given(names, names)
+def test_kept_runs_account_for_every_name(before: list[str], after: list[str]) -> None:
+    runs = _kept_runs(before, after)
+    if runs is None:
+        return  # the caller matches every name (checked below against it)
+    fresh, lost, kept = runs
+    assert sorted(after[n] for n in fresh) == sorted(set(after) - set(before))
+    assert sorted(before[n] for n in lost) == sorted(set(before) - set(after))
+    covered_after = sorted([*fresh, *(new + k for new, _, length in kept for k in range(length))])
+    covered_before = sorted([*lost, *(old + k for _, old, length in kept for k in range(length))])
+    assert covered_after == list(range(len(after))) and covered_before == list(range(len(before)))
+    for new, old, length in kept:
+        assert after[new : new + length] == before[old : old + length]
+
+
+def test_kept_runs_for_a_name_added_and_one_removed() -> None:
+    before = ["a.md", "b.md", "c.md", "d.md"]
+    after = ["a.md", "x.md", "b.md", "d.md"]
+    assert _kept_runs(before, after) == ([1], [2], [(0, 0, 1), (2, 1, 1), (3, 3, 1)])
+    # A note `Index._walk_after` appended to the stored listing is listed in its place.
+    runs = _kept_runs([*before, "n.md"], ["a.md", "n.md", "b.md", "c.md", "d.md"])
+    assert runs is not None and runs[:2] == ([], [])
+    pairs = {new + k: old + k for new, old, length in runs[2] for k in range(length)}
+    assert pairs == {0: 0, 1: 4, 2: 1, 3: 2, 4: 3}
+
+
+def _stats(values: list[int]) -> array[int]:
+    return array("q", [number for value in values for number in (value, value, 0)])
+
+
+@given(names, names, st.data())
+def test_differences_agree_with_matching_every_name(
+    before: list[str], after: list[str], data: st.DataObject
+) -> None:
+    """The runs' answer is the one matching every name gives (`_FEW` = 0 forces that)."""
+    old_stats = {name: data.draw(st.integers(1, 3)) for name in before}
+    new_stats = {name: old_stats.get(name, 1) + data.draw(st.integers(0, 1)) for name in after}
+    snapshot = _WalkSnapshot(
+        0, 1, [Listing("P/", 1, 1, 1, before, [])], _stats([old_stats[n] for n in before]).tobytes()
+    )
+    scan = Scan([Listing("P/", 2, 1, 1, after, [])], [], _stats([new_stats[n] for n in after]), [])
+    found = snapshot.differences(scan)
+    few = walkstore._FEW
+    walkstore._FEW = -1
+    try:
+        every = snapshot.differences(scan)
+    finally:
+        walkstore._FEW = few
+    assert found is not None and every is not None
+    assert (sorted(found[0]), sorted(found[1]), sorted(found[2])) == (
+        sorted(every[0]),
+        sorted(every[1]),
+        sorted(every[2]),
+    )
+    assert sorted(after[n] for n in found[1]) == sorted(
+        name for name in after if name in old_stats and new_stats[name] != old_stats[name]
+    )
