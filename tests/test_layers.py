@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "vaultkit"
-BASE = {"vaultkit.errors", "vaultkit.config", "vaultkit.dates", "vaultkit.model"}
+BASE = {"vaultkit.errors", "vaultkit.places", "vaultkit.config", "vaultkit.dates", "vaultkit.model"}
 FEATURES = (
     "vaultkit.views",
     "vaultkit.insights",

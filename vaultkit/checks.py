@@ -13,9 +13,9 @@ import os
 import unicodedata
 from dataclasses import dataclass
 
-from vaultkit.config import CONFIG_NAME
 from vaultkit.contacts.matching import likely_duplicates
 from vaultkit.model import Problem
+from vaultkit.places import CONFIG_NAME
 from vaultkit.vault.files import Vault
 from vaultkit.vault.names import is_conflict_copy
 from vaultkit.workspace import Workspace

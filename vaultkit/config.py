@@ -10,8 +10,7 @@ from typing import Any, Literal
 
 from vaultkit.dates import parse_cadence
 from vaultkit.errors import ConfigError
-
-CONFIG_NAME = "vaultkit.toml"
+from vaultkit.places import CONFIG_NAME
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ the introducers and the figures.
 from __future__ import annotations
 
 import datetime as dt
-import statistics
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, TypedDict
@@ -515,6 +514,8 @@ def prospect_figures(
             answered += 1
         if person.met.year == today.year:
             met_this_year += 1
+    import statistics  # (3.7 ms of imports, with decimal and fractions: `vault due` needs none)
+
     return ProspectFigures(
         waiting=waiting,
         asked=asked,

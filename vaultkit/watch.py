@@ -27,10 +27,10 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
-from vaultkit.config import CONFIG_NAME
 from vaultkit.errors import VaultGone, VaultkitError
 from vaultkit.index.core import SyncReport
 from vaultkit.model import Problem
+from vaultkit.places import CONFIG_NAME
 from vaultkit.quick import advance_last_contacts
 from vaultkit.vault.files import Vault
 from vaultkit.vault.names import is_utf8, shown_name

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from vaultkit.config import CONFIG_NAME, Config
+from vaultkit.config import Config
 from vaultkit.dates import Cadence, parse_cadence
 from vaultkit.due import DuePage
 from vaultkit.errors import (
@@ -31,6 +31,7 @@ from vaultkit.errors import (
 from vaultkit.index.core import Index, SyncReport
 from vaultkit.index.schema import ALIAS, FOLDED_ALIAS, FOLDED_NAME, NAME
 from vaultkit.model import DueItem, DueKind, Person, Problem, fold_accents, name_key, tag_key
+from vaultkit.places import CONFIG_NAME
 from vaultkit.vault.files import Snapshot, Vault
 from vaultkit.vault.names import check_person_name
 

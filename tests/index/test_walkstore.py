@@ -7,16 +7,16 @@ from array import array
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vaultkit.index import walkstore
-from vaultkit.index.walkstore import _kept_runs, _WalkSnapshot
-from vaultkit.vault.walk import Listing, Scan
+from vaultkit.index.walkstore import _WalkSnapshot
+from vaultkit.vault import walk
+from vaultkit.vault.walk import Listing, Scan, kept_runs
 
 names = st.lists(st.from_regex(r"[a-e]{1,3}\.md", fullmatch=True), unique=True, max_size=30)
 
 
 @given(names, names)
 def test_kept_runs_account_for_every_name(before: list[str], after: list[str]) -> None:
-    runs = _kept_runs(before, after)
+    runs = kept_runs(before, after)
     if runs is None:
         return  # the caller matches every name (checked below against it)
     fresh, lost, kept = runs
@@ -32,9 +32,9 @@ def test_kept_runs_account_for_every_name(before: list[str], after: list[str]) -
 def test_kept_runs_for_a_name_added_and_one_removed() -> None:
     before = ["a.md", "b.md", "c.md", "d.md"]
     after = ["a.md", "x.md", "b.md", "d.md"]
-    assert _kept_runs(before, after) == ([1], [2], [(0, 0, 1), (2, 1, 1), (3, 3, 1)])
+    assert kept_runs(before, after) == ([1], [2], [(0, 0, 1), (2, 1, 1), (3, 3, 1)])
     # A note `Index._walk_after` appended to the stored listing is listed in its place.
-    runs = _kept_runs([*before, "n.md"], ["a.md", "n.md", "b.md", "c.md", "d.md"])
+    runs = kept_runs([*before, "n.md"], ["a.md", "n.md", "b.md", "c.md", "d.md"])
     assert runs is not None and runs[:2] == ([], [])
     pairs = {new + k: old + k for new, old, length in runs[2] for k in range(length)}
     assert pairs == {0: 0, 1: 4, 2: 1, 3: 2, 4: 3}
@@ -48,7 +48,7 @@ def _stats(values: list[int]) -> array[int]:
 def test_differences_agree_with_matching_every_name(
     before: list[str], after: list[str], data: st.DataObject
 ) -> None:
-    """The runs' answer is the one matching every name gives (`_FEW` = 0 forces that)."""
+    """The runs' answer is the one matching every name gives (`_FEW` = -1 forces that)."""
     old_stats = {name: data.draw(st.integers(1, 3)) for name in before}
     new_stats = {name: old_stats.get(name, 1) + data.draw(st.integers(0, 1)) for name in after}
     snapshot = _WalkSnapshot(
@@ -56,12 +56,12 @@ def test_differences_agree_with_matching_every_name(
     )
     scan = Scan([Listing("P/", 2, 1, 1, after, [])], [], _stats([new_stats[n] for n in after]), [])
     found = snapshot.differences(scan)
-    few = walkstore._FEW
-    walkstore._FEW = -1
+    few = walk._FEW
+    walk._FEW = -1
     try:
         every = snapshot.differences(scan)
     finally:
-        walkstore._FEW = few
+        walk._FEW = few
     assert found is not None and every is not None
     assert (sorted(found[0]), sorted(found[1]), sorted(found[2])) == (
         sorted(every[0]),

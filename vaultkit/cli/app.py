@@ -21,6 +21,7 @@ from typer.core import TyperGroup
 
 from vaultkit import __version__
 from vaultkit.errors import UsageError, VaultkitError
+from vaultkit.places import global_options
 
 if TYPE_CHECKING:  # the workspace (and the index under it) is imported when a command opens it
     from vaultkit.model import Problem
@@ -413,22 +414,9 @@ def warn_problems(problems: list[Problem]) -> None:
         typer.echo(f"vault: {', and '.join(parts)}; run `vault check` to see them", err=True)
 
 
-_GLOBAL_VALUE_OPTIONS = ("--vault", "--today", "--index")
-
-
 def command_named(args: list[str]) -> str | None:
     """The command these arguments run, when they name one after only global options."""
-    rest = iter(args)
-    for arg in rest:
-        if arg in _GLOBAL_VALUE_OPTIONS:
-            next(rest, None)
-        elif arg == "--debug" or arg.split("=", 1)[0] in _GLOBAL_VALUE_OPTIONS:
-            continue
-        elif arg.startswith("-"):
-            return None  # --help, --version, a mistake: the whole app answers
-        else:
-            return arg
-    return None
+    return global_options(args)[1]
 
 
 def app_for(args: list[str]) -> typer.Typer:

@@ -12,6 +12,12 @@ import gc
 def main() -> None:
     """Run the `vault` command."""
     gc.disable()
+    import os
+    import sys
+
+    from vaultkit.vault import early
+
+    early.start(sys.argv[1:], os.environ)  # the walk's stats begin while the CLI imports
     from vaultkit.cli.app import main as run
 
     run()

@@ -41,6 +41,7 @@ from vaultkit.index.walkstore import WalkStore, _Walk
 from vaultkit.model import (
     Person,
 )
+from vaultkit.vault import early as early_stats
 from vaultkit.vault.files import Vault
 from vaultkit.vault.walk import RACY_NS, FileStat, Scan
 
@@ -189,7 +190,14 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
         scan_ns = time.time_ns()
         last_scan = int(self._meta("last_scan_ns") or 0)
         generation, previous = self._walk_snapshot()
-        scan = self.vault.scan(previous.listings if previous and not relist else ())
+        if previous is not None and not relist:
+            early = early_stats.take(str(self.vault.root), str(self.path), previous.version)
+            if early is not None:
+                scan_ns = min(scan_ns, early.started_ns)  # the stats may be that old
+            scan = self.vault.scan(previous.listings, early=early)
+        else:
+            early_stats.take(str(self.vault.root), str(self.path), None)
+            scan = self.vault.scan()
         report.total = len(scan.stats) // 3
         left_out = json.dumps(scan.left_out())
         if left_out != (self._meta("left_out") or "[]"):

@@ -10,6 +10,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
+from vaultkit import places
 from vaultkit.config import Config
 from vaultkit.index import file as index_file
 from vaultkit.index.file import Found
@@ -21,13 +22,7 @@ BUSY_TIMEOUT_MS = 30000
 
 def default_index_path(root: Path) -> Path:
     """The index for a vault in the user's cache folder, keyed by the vault's real path."""
-    import hashlib  # OpenSSL: 3 ms, for the default path only
-
-    from platformdirs import user_cache_dir
-
-    # fsencode: the path's own bytes, which need not be UTF-8 (the same bytes when they are).
-    digest = hashlib.sha256(os.fsencode(root.resolve())).hexdigest()[:16]
-    return Path(user_cache_dir("vaultkit")) / digest / "index.sqlite"
+    return Path(places.default_index_path(str(root)))
 
 
 def is_default(vault: Vault, path: Path) -> bool:

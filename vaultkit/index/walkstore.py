@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from vaultkit.index.base import IndexBase
-from vaultkit.vault.walk import STAT_BYTES, Listing, Scan
+from vaultkit.vault.stats import STAT_BYTES
+from vaultkit.vault.walk import Listing, Scan, kept_runs
 
 _WALK_CHUNK = STAT_BYTES * 512  # the stats of 512 notes
 
@@ -75,7 +76,7 @@ class _WalkSnapshot:
             elif found[1].names == listing.names:
                 changed.extend(_changed_in_run(new, old, at, found[0], count))
             else:
-                runs = _kept_runs(found[1].names, listing.names)
+                runs = kept_runs(found[1].names, listing.names)
                 if runs is not None:  # a few names came or went, the rest in the same order
                     fresh, lost, kept = runs
                     added.extend(at + n for n in fresh)
@@ -95,9 +96,6 @@ class _WalkSnapshot:
         for _, before in before_at.values():
             gone.extend(before.prefix + name for name in before.names)
         return added, changed, gone
-
-
-_FEW = 64  # names come or gone in one folder that `_kept_runs` finds one by one
 
 
 def _changed_in_run(new: memoryview, old: memoryview, new_at: int, old_at: int, count: int) -> list[int]:
@@ -121,62 +119,6 @@ def _changed_in_run(new: memoryview, old: memoryview, new_at: int, old_at: int, 
                 != old[(old_at + n) * size : (old_at + n + 1) * size]
             )
     return found
-
-
-def _common_run(after: list[str], i: int, before: list[str], j: int) -> int:
-    """How many names from after[i] are those from before[j]: compared 1,024 at a time."""
-    length, step = 0, 1024
-    while True:
-        count = min(step, len(after) - i - length, len(before) - j - length)
-        if count <= 0:
-            return length
-        if after[i + length : i + length + count] == before[j + length : j + length + count]:
-            length += count
-            continue
-        for k in range(count):
-            if after[i + length + k] != before[j + length + k]:
-                return length + k
-
-
-def _kept_runs(
-    before: list[str], after: list[str]
-) -> tuple[list[int], list[int], list[tuple[int, int, int]]] | None:
-    """How a folder's listing changed when a few names came, went or moved (a file system
-    lists an unchanged folder in the same order; `Index._walk_after` appends a new note to
-    its stored listing): the positions of the new names in `after`, those of the names gone
-    in `before`, and the runs of kept names as (position in after, position in before,
-    length). None when many changed: the caller matches every name instead.
-
-    The two lists are read side by side; a name out of place waits for its twin on the
-    other side, and the names that wait to the end came or went."""
-    kept: list[tuple[int, int, int]] = []
-    waiting_after: dict[str, int] = {}  # name -> position, not yet met in `before`
-    waiting_before: dict[str, int] = {}
-    i = j = 0
-    while i < len(after) or j < len(before):
-        length = _common_run(after, i, before, j)
-        if length:
-            kept.append((i, j, length))
-            i, j = i + length, j + length
-            continue
-        name_after = after[i] if i < len(after) else None
-        name_before = before[j] if j < len(before) else None
-        if name_after is not None and name_after in waiting_before:
-            kept.append((i, waiting_before.pop(name_after), 1))
-            i += 1
-        elif name_before is not None and name_before in waiting_after:
-            kept.append((waiting_after.pop(name_before), j, 1))
-            j += 1
-        elif len(waiting_after) + len(waiting_before) >= _FEW:
-            return None
-        else:
-            if name_after is not None:
-                waiting_after[name_after] = i
-                i += 1
-            if name_before is not None:
-                waiting_before[name_before] = j
-                j += 1
-    return sorted(waiting_after.values()), sorted(waiting_before.values()), kept
 
 
 class WalkStore(IndexBase):

@@ -12,9 +12,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from vaultkit.config import CONFIG_NAME, Config, load_config
+from vaultkit.config import Config, load_config
 from vaultkit.errors import ConfigError, GitError
 from vaultkit.notes.merge import OURS_LABEL, THEIRS_LABEL, merge_note
+from vaultkit.places import CONFIG_NAME
 from vaultkit.sync.repo import git_env, git_reason, require_git
 
 LABELS_ENV = "VAULTKIT_MERGE_LABELS"

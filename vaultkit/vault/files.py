@@ -10,16 +10,16 @@ import time
 import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from vaultkit.config import CONFIG_NAME, Config, load_config, with_vault_id
+from vaultkit.config import Config, load_config, with_vault_id
 from vaultkit.errors import (
     NoteBusy,
     RefusedWrite,
     StaleFileError,
-    VaultNotFound,
     WriteFailed,
 )
+from vaultkit.places import CONFIG_NAME, vault_root
 from vaultkit.vault.atomic import (
     LockTimeout,
     lock_file,
@@ -42,23 +42,16 @@ from vaultkit.vault.walk import (
     _drop_missing,
     _stat_groups,
     cannot_read,
+    stats_by_plan,
 )
+
+if TYPE_CHECKING:
+    from vaultkit.vault.early import EarlyStats
 
 
 def find_vault_root(explicit: str | None, cwd: Path) -> Path:
     """The vault: `explicit` if given, else the nearest parent with vaultkit.toml or .obsidian/."""
-    if explicit:
-        root = Path(explicit).expanduser()
-        if not root.is_dir():
-            raise VaultNotFound(f"{explicit} is not a folder; pass --vault PATH to a vault")
-        return root.resolve()
-    for folder in (cwd, *cwd.parents):
-        if (folder / CONFIG_NAME).is_file() or (folder / ".obsidian").is_dir():
-            return folder.resolve()
-    raise VaultNotFound(
-        "no vault here: run inside a vault (a folder with vaultkit.toml or .obsidian/), "
-        "pass --vault PATH, set $VAULTKIT_VAULT, or make one with `vault init`"
-    )
+    return Path(vault_root(explicit, str(cwd)))
 
 
 class Snapshot(NamedTuple):
@@ -98,7 +91,13 @@ class Vault:
         """Every note vaultkit reads: `.md` files outside dot-folders, templates and excludes."""
         return self.scan().files()
 
-    def scan(self, previous: Iterable[Listing] = (), parallel: bool = True, quick: bool = True) -> Scan:
+    def scan(
+        self,
+        previous: Iterable[Listing] = (),
+        parallel: bool = True,
+        quick: bool = True,
+        early: EarlyStats | None = None,
+    ) -> Scan:
         """What `walk` lists, compactly. `previous` are the listings of an earlier scan:
         a folder whose mtime, ctime and inode are the same since is not listed again.
 
@@ -107,6 +106,7 @@ class Vault:
 
         A folder is listed `quick`ly by name alone when every name is a plain note's; the
         stat then tells a folder or a link named `.md`, and the walk is made again without.
+        `early`: the stats of `previous`'s notes, begun at start-up (`vaultkit.vault.early`).
         """
         previous = list(previous)
         known = {listing.prefix: listing for listing in previous}
@@ -143,7 +143,13 @@ class Vault:
                 continue
             listings.append(listing)
             stack.extend(prefix + name + "/" for name in listing.folders)
-        stats = _stat_groups([(os.path.join(root, each.prefix), each.names) for each in listings], parallel)
+        planned = early.stats_for(previous, root) if early is not None else None
+        if planned is not None:
+            stats = stats_by_plan(listings, previous, planned, root)
+        else:
+            stats = _stat_groups(
+                [(os.path.join(root, each.prefix), each.names) for each in listings], parallel
+            )
         if listed_quick and stats.count(-1):  # a name listed quickly is not a plain note
             return self.scan(previous, parallel, quick=False)
         if stats.count(-1):  # gone or replaced between listing and stat: list them again next time

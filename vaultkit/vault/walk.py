@@ -4,15 +4,13 @@ done by two processes for a long list."""
 from __future__ import annotations
 
 import os
-import stat
 import threading
 from array import array
 from typing import NamedTuple
 
+from vaultkit.vault.stats import STAT_BYTES, stat_names
+
 RACY_NS = 2_000_000_000  # a file system may keep mtimes this coarsely (FAT: 2 s)
-
-
-STAT_BYTES = 24  # one note in `Scan.stats`: mtime_ns, size and a flag, 8 bytes each
 
 
 class FileStat(NamedTuple):
@@ -94,7 +92,7 @@ def _stat_groups(groups: list[tuple[str, list[str]]], parallel: bool) -> array[i
     """
     total = sum(len(names) for _, names in groups)
     if not parallel or total < PARALLEL_STAT or not hasattr(os, "fork") or threading.active_count() > 1:
-        return _stat_names(groups)
+        return stat_names(groups)
     halves = [(folder, len(names) // 2) for folder, names in groups]
     mine = [(folder, names[:half]) for (folder, names), (_, half) in zip(groups, halves, strict=True)]
     theirs = [(folder, names[half:]) for (folder, names), (_, half) in zip(groups, halves, strict=True)]
@@ -105,17 +103,17 @@ def _stat_groups(groups: list[tuple[str, list[str]]], parallel: bool) -> array[i
         try:
             os.close(read_end)
             with open(write_end, "wb") as out:
-                out.write(_stat_names(theirs).tobytes())
+                out.write(stat_names(theirs).tobytes())
             code = 0
         finally:
             os._exit(code)
     os.close(write_end)
-    first = _stat_names(mine)
+    first = stat_names(mine)
     with open(read_end, "rb") as pipe:
         data = pipe.read()
     _, status = os.waitpid(pid, 0)
     if status != 0 or len(data) % STAT_BYTES:
-        return _stat_names(groups)  # the child failed: do its share here
+        return stat_names(groups)  # the child failed: do its share here
     second: array[int] = array("q")
     second.frombytes(data)
     merged: array[int] = array("q")
@@ -176,24 +174,98 @@ def cannot_read(err: OSError) -> str:
     return f"cannot be read ({(err.strerror or type(err).__name__).lower()})"
 
 
-def _stat_names(groups: list[tuple[str, list[str]]]) -> array[int]:
-    found: array[int] = array("q")
-    add = found.append
-    regular = stat.S_IFREG
-    for folder, names in groups:
-        try:
-            fd = os.open(folder, os.O_RDONLY)
-        except OSError:
-            found.extend([0, 0, -1] * len(names))
+_FEW = 64  # names come, gone or moved in one folder that `kept_runs` pairs one by one
+
+
+def _common_run(after: list[str], i: int, before: list[str], j: int) -> int:
+    """How many names from after[i] are those from before[j]: compared 1,024 at a time."""
+    length, step = 0, 1024
+    while True:
+        count = min(step, len(after) - i - length, len(before) - j - length)
+        if count <= 0:
+            return length
+        if after[i + length : i + length + count] == before[j + length : j + length + count]:
+            length += count
             continue
-        try:
-            for name in names:
-                try:
-                    st = os.stat(name, dir_fd=fd, follow_symlinks=False)
-                except (OSError, ValueError):  # gone; or a name no file can have (a NUL)
-                    add(0), add(0), add(-1)
-                    continue
-                add(st.st_mtime_ns), add(st.st_size), add(0 if stat.S_IFMT(st.st_mode) == regular else -1)
-        finally:
-            os.close(fd)
-    return found
+        for k in range(count):
+            if after[i + length + k] != before[j + length + k]:
+                return length + k
+
+
+def kept_runs(
+    before: list[str], after: list[str]
+) -> tuple[list[int], list[int], list[tuple[int, int, int]]] | None:
+    """How a folder's listing changed when a few names came, went or moved (a file system
+    lists an unchanged folder in the same order; `Index._walk_after` appends a new note to
+    its stored listing): the positions of the new names in `after`, those of the names gone
+    in `before`, and the runs of kept names as (position in after, position in before,
+    length). None when many changed: the caller matches every name instead.
+
+    The two lists are read side by side; a name out of place waits for its twin on the
+    other side, and the names that wait to the end came or went."""
+    kept: list[tuple[int, int, int]] = []
+    waiting_after: dict[str, int] = {}  # name -> position, not yet met in `before`
+    waiting_before: dict[str, int] = {}
+    i = j = 0
+    while i < len(after) or j < len(before):
+        length = _common_run(after, i, before, j)
+        if length:
+            kept.append((i, j, length))
+            i, j = i + length, j + length
+            continue
+        name_after = after[i] if i < len(after) else None
+        name_before = before[j] if j < len(before) else None
+        if name_after is not None and name_after in waiting_before:
+            kept.append((i, waiting_before.pop(name_after), 1))
+            i += 1
+        elif name_before is not None and name_before in waiting_after:
+            kept.append((waiting_after.pop(name_before), j, 1))
+            j += 1
+        elif len(waiting_after) + len(waiting_before) >= _FEW:
+            return None
+        else:
+            if name_after is not None:
+                waiting_after[name_after] = i
+                i += 1
+            if name_before is not None:
+                waiting_before[name_before] = j
+                j += 1
+    return sorted(waiting_after.values()), sorted(waiting_before.values()), kept
+
+
+def stats_by_plan(
+    listings: list[Listing], plan: list[Listing], plan_stats: array[int], root: str
+) -> array[int]:
+    """The stats of the notes of `listings`, from `plan_stats`, the stats of the notes of
+    `plan` (an earlier walk's listings, stat'ed early: `vaultkit.vault.early`) in its order. A
+    folder listed since is matched name by name; a note not in the plan is stat'ed now."""
+    at_of: dict[str, tuple[int, Listing]] = {}
+    at = 0
+    for listing in plan:
+        at_of[listing.prefix] = (at, listing)
+        at += len(listing.names)
+    out: array[int] = array("q")
+    for listing in listings:
+        folder, names = os.path.join(root, listing.prefix), listing.names
+        found = at_of.get(listing.prefix)
+        runs = None
+        if found is not None:
+            at, before = found
+            if before is listing or before.names == names:
+                out.extend(plan_stats[3 * at : 3 * (at + len(names))])
+                continue
+            runs = kept_runs(before.names, names)
+        if runs is None:  # a folder new since, or much changed
+            out.extend(stat_names([(folder, names)]))
+            continue
+        fresh, _, kept = runs
+        part: array[int] = array("q", bytes(STAT_BYTES * len(names)))
+        for new_at, old_at, length in kept:
+            part[3 * new_at : 3 * (new_at + length)] = plan_stats[
+                3 * (at + old_at) : 3 * (at + old_at + length)
+            ]
+        stated = stat_names([(folder, [names[n] for n in fresh])])
+        for k, n in enumerate(fresh):
+            part[3 * n : 3 * n + 3] = stated[3 * k : 3 * k + 3]
+        out.extend(part)
+    return out
