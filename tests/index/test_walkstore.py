@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from array import array
+from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
 
+from vaultkit.index.core import Index
 from vaultkit.index.walkstore import _WalkSnapshot
 from vaultkit.vault import walk
+from vaultkit.vault.files import Vault
 from vaultkit.vault.walk import Listing, Scan, kept_runs
 
 names = st.lists(st.from_regex(r"[a-e]{1,3}\.md", fullmatch=True), unique=True, max_size=30)
@@ -71,3 +75,25 @@ def test_differences_agree_with_matching_every_name(
     assert sorted(after[n] for n in found[1]) == sorted(
         name for name in after if name in old_stats and new_stats[name] != old_stats[name]
     )
+
+
+def test_a_walk_another_process_stored_is_read_not_the_one_kept(tmp_path: Path) -> None:
+    """Each process keeps the walk it read or wrote last; a walk stored since by another
+    (here: the folder listed again for a file that is not a note) is read afresh."""
+    root = tmp_path / "vault"
+    (root / "People").mkdir(parents=True)
+    (root / "People" / "Ada.md").write_text("# Ada\n", encoding="utf-8")
+    mine, theirs = (Index.open(Vault(root), tmp_path / "index.sqlite") for _ in range(2))
+    try:
+        mine.sync()
+        _, kept = mine._walk_snapshot()
+        (root / "People" / "photo.jpg").write_bytes(b"")
+        os.utime(root / "People", ns=(1, 1))  # (an old time: not listed again for being recent)
+        theirs.sync()
+        _, read = mine._walk_snapshot()
+        assert kept is not None and read is not None and read.version == kept.version + 1
+        people = next(listing for listing in read.listings if listing.prefix == "People/")
+        assert people.mtime_ns == 1
+    finally:
+        mine.close()
+        theirs.close()

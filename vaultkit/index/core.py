@@ -215,8 +215,7 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
             added, changed, removed = differences
             to_read = []
             if added or changed:
-                paths = scan.paths
-                to_read = [scan.file_at(n, paths) for n in sorted([*added, *changed])]
+                to_read = scan.files_at([*added, *changed])
             new_or_changed = {stat.rel_path for stat in to_read}
             report.added, report.changed = len(added), len(changed)
         else:
@@ -250,18 +249,13 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
             )
         } - new_or_changed
         if racy:
-            paths = paths if paths is not None else scan.paths
-            where = {path: n for n, path in enumerate(paths)} if len(racy) > 8 else None
-            for path in racy:
-                if where is not None:
-                    n = where.get(path, -1)
-                else:
-                    try:
-                        n = paths.index(path)
-                    except ValueError:
-                        n = -1  # gone: the walk's comparison has it as removed
-                if n >= 0:
-                    to_read.append(scan.file_at(n, paths))
+            if len(racy) > 8:
+                paths = paths if paths is not None else scan.paths
+                where = {path: n for n, path in enumerate(paths)}
+                at = [where.get(path, -1) for path in racy]
+            else:
+                at = [scan.position_of(path) for path in racy]
+            to_read.extend(scan.files_at(n for n in at if n >= 0))  # (-1: gone, and removed)
         report.removed = len(removed)
         report.read = len(to_read)
         done = [0]

@@ -4,6 +4,7 @@ that the next command lists only the folders that changed."""
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -125,17 +126,27 @@ class WalkStore(IndexBase):
     """The part of `Index` that keeps walkstore: see the module's docstring."""
 
     # -- the last walk, kept so that the next one can tell what changed cheaply ---------------
+    # The walk this process last read or wrote, with the meta row that names it: each write
+    # of the walk tables writes a new row (a nonce in it), so an equal row is the same walk.
+    _walk_cache: tuple[str, _WalkSnapshot] | None = None
+
     def _walk_state(self) -> tuple[int, int]:
         state = (self._meta("walk") or "-1 0").split()
         return int(state[0]), int(state[1])
 
     def _walk_snapshot(self) -> tuple[int, _WalkSnapshot | None]:
-        """The index's generation, and the walk it stored, read together."""
+        """The index's generation, and the walk it stored, read together (not read again
+        when this process read or wrote that walk last)."""
         db = self.db
         db.execute("BEGIN")
         try:
             generation = self._generation()
-            described, version = self._walk_state()
+            state = self._meta("walk") or "-1 0"
+            described, version = (int(field) for field in state.split()[:2])
+            if version == 0:
+                return generation, None
+            if self._walk_cache is not None and self._walk_cache[0] == state:
+                return generation, self._walk_cache[1]
             listings = [
                 Listing(
                     prefix,
@@ -155,9 +166,9 @@ class WalkStore(IndexBase):
         finally:
             if db.in_transaction:  # (SQLite may have ended it after an error)
                 db.execute("COMMIT")
-        if version == 0:
-            return generation, None
-        return generation, _WalkSnapshot(described, version, listings, stats)
+        snapshot = _WalkSnapshot(described, version, listings, stats)
+        self._walk_cache = (state, snapshot)
+        return generation, snapshot
 
     def _store_walk(self, walk: _Walk, inside: bool = False) -> None:
         """Keep this walk for the next sync, marked as describing the index's generation if
@@ -207,7 +218,13 @@ class WalkStore(IndexBase):
                     ],
                 )
                 db.execute("DELETE FROM walk_stats WHERE chunk >= ?", (len(chunks),))
-                self._set_meta("walk", f"{walk.generation + inside} {version + 1}")
+                state = f"{walk.generation + inside} {version + 1} {os.urandom(6).hex()}"
+                self._set_meta("walk", state)
+                # (if `apply` rolls back, the row is the old one, and this never matches it)
+                self._walk_cache = (
+                    state,
+                    _WalkSnapshot(walk.generation + inside, version + 1, scan.listings, new),
+                )
             if not inside:
                 db.execute("COMMIT")
         except BaseException:

@@ -41,6 +41,7 @@ from vaultkit.vault.walk import (
     Scan,
     _drop_missing,
     _stat_groups,
+    any_missing,
     cannot_read,
     stats_by_plan,
 )
@@ -150,9 +151,9 @@ class Vault:
             stats = _stat_groups(
                 [(os.path.join(root, each.prefix), each.names) for each in listings], parallel
             )
-        if listed_quick and stats.count(-1):  # a name listed quickly is not a plain note
+        if listed_quick and any_missing(stats):  # a name listed quickly is not a plain note
             return self.scan(previous, parallel, quick=False)
-        if stats.count(-1):  # gone or replaced between listing and stat: list them again next time
+        if any_missing(stats):  # gone or replaced between listing and stat: list them again next time
             stats, listings = _drop_missing(stats, listings, root, unreadable)
         for note in odd:
             stats.extend((note.mtime_ns, note.size, 0))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import threading
 from array import array
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from vaultkit.vault.stats import STAT_BYTES, stat_names
@@ -73,6 +74,36 @@ class Scan(NamedTuple):
         """The note at this position, with `paths` from `self.paths` (built once by the caller)."""
         return FileStat(paths[position], self.stats[3 * position], self.stats[3 * position + 1])
 
+    def files_at(self, positions: Iterable[int]) -> list[FileStat]:
+        """The notes at these positions; a few are found folder by folder, without `paths`."""
+        positions = sorted(positions)
+        if len(positions) > _FEW:
+            paths = self.paths
+            return [self.file_at(n, paths) for n in positions]
+        found: list[FileStat] = []
+        for n in positions:
+            at = n
+            for listing in self.listings:
+                if at < len(listing.names):
+                    path = listing.prefix + listing.names[at]
+                    break
+                at -= len(listing.names)
+            else:
+                path = self.odd[at]
+            found.append(FileStat(path, self.stats[3 * n], self.stats[3 * n + 1]))
+        return found
+
+    def position_of(self, path: str) -> int:
+        """Where this note is in the walk, or -1."""
+        prefix, _, name = path.rpartition("/")
+        prefix = prefix + "/" if prefix else ""
+        at = 0
+        for listing in self.listings:
+            if listing.prefix == prefix and name in listing.names:
+                return at + listing.names.index(name)
+            at += len(listing.names)
+        return at + self.odd.index(path) if path in self.odd else -1
+
     def files(self) -> list[FileStat]:
         """The notes as FileStat tuples."""
         stats = self.stats
@@ -138,7 +169,7 @@ def _drop_missing(
     for listing in listings:
         count = len(listing.names)
         flags = stats[at + 2 : at + 3 * count : 3]
-        if flags.count(-1):
+        if -1 in flags:
             names = [name for n, name in enumerate(listing.names) if flags[n] != -1]
             denied = _denied(os.path.join(root, listing.prefix), listing.names[flags.index(-1)])
             if denied:
@@ -269,3 +300,9 @@ def stats_by_plan(
             part[3 * n : 3 * n + 3] = stated[3 * k : 3 * k + 3]
         out.extend(part)
     return out
+
+
+def any_missing(stats: array[int]) -> bool:
+    """Whether any note of these stats is gone or not a plain file (its flag is -1): the
+    flags' bytes are all zero unless one is (one C pass, not an int object per note)."""
+    return b"\xff" in stats[2::3].tobytes()
