@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import write_note
 
+from vaultkit.index.core import Index
 from vaultkit.vault import early
 from vaultkit.vault.files import Vault
 from vaultkit.workspace import Workspace
@@ -133,3 +134,24 @@ def test_the_vault_command_sees_edits_with_early_stats(tmp_path: Path) -> None:
     assert "Zed Newcomer" in after and "Person 0005" not in after and len(after) == len(before)
     shown = subprocess.run([*base, "show", "Niner"], capture_output=True, text=True, timeout=60)
     assert shown.returncode == 0 and "Person 0009" in shown.stdout
+
+
+def test_early_stats_not_needed_are_discarded_without_waiting(tmp_path: Path) -> None:
+    """With a live, current watcher the sync skips the walk: the child is told to stop."""
+    root, index = tmp_path / "vault", tmp_path / "index.sqlite"
+    _vault(root, 5)
+    _index(root, index)
+    watcher = Index.open(Vault(root), index)
+    watcher.write_heartbeat(current=True)  # this test process is the live "watcher"
+    early.start(["--vault", str(root), "--index", str(index), "due"], {}, minimum=0)
+    pending = early._pending
+    assert pending is not None
+    workspace = Workspace(Vault(root), index, TODAY)
+    try:
+        assert workspace.sync().read == 0
+        # Told to stop, not taken (taking waits for the child and lets go of the memory).
+        assert early._pending is None and not pending.memory.closed and pending.slots[early.LIMIT] == 0
+    finally:
+        workspace.close()
+        watcher.close()
+        pending.close()  # (here, only so that the test leaves no child behind)

@@ -182,6 +182,7 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
         started = time.perf_counter()
         if not rebuild and self.watcher_is_current():
             # A live `vault watch` keeps this index current: no need to walk the vault.
+            early_stats.discard()
             return self._trusted_report(started)
         report = SyncReport(rebuilt=rebuild)
         if rebuild:

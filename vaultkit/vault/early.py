@@ -183,6 +183,15 @@ def take(vault: str, index: str, version: int | None) -> EarlyStats | None:
     return early
 
 
+def discard() -> None:
+    """Tell the child to stop, without waiting for it: the walk is not needed (a live
+    `vault watch` keeps the index current)."""
+    global _pending
+    early, _pending = _pending, None
+    if early is not None:
+        early.slots[LIMIT] = 0
+
+
 def _guess(options: dict[str, str], environ: dict[str, str]) -> tuple[str, str]:
     """The vault and index the global options name, read as the CLI reads them."""
     from vaultkit import places
