@@ -108,7 +108,7 @@ def test_early_stats_of_another_walk_are_not_used(tmp_path: Path, monkeypatch: p
 
 
 def test_no_child_for_help_or_without_a_command() -> None:
-    for argv in (["--help"], [], ["--vault", "x"], ["--version"], ["mcp"]):
+    for argv in (["--help"], [], ["--vault", "x"], ["--version"], ["mcp"], ["merge-driver", "a", "b", "c"]):
         early.start(argv, {})
         assert early._pending is None
 

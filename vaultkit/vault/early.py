@@ -33,6 +33,9 @@ MINIMUM = 1000  # notes; below this the walk is quick anyway
 CAPACITY = 1 << 21  # notes the shared memory holds (48 MB of address space, used as written)
 FRESH_NS = 1_000_000_000  # stats older than this are not used: a sync long after start-up
 CHUNK = 512  # notes the child stats between looks at its limit
+# Commands that never walk the vault (git runs `merge-driver` once per note in a merge),
+# and `vault mcp`, whose first walk may be hours away: no child for them.
+NO_WALK = ("init", "git-setup", "merge-driver", "mcp")
 
 # The shared memory: a header of int64 slots, the guessed paths, then 3 int64 per note.
 STATE, VERSION, TOTAL, DONE, LIMIT, TEXT = range(6)
@@ -137,14 +140,19 @@ def start(
     argv: list[str], environ: Mapping[str, str], minimum: int = MINIMUM, limit: int | None = None
 ) -> None:
     """Fork the child that stats the notes of the stored walk (see the module's docstring):
-    not for `--help` and the like, nor for `vault mcp` (its first sync may be hours away),
-    nor on one core or without fork. (`limit`: the child stops there, for tests.)"""
+    not for `--help` and the like, nor for the commands in NO_WALK, nor on one core or
+    without fork. (`limit`: the child stops there, for tests.)"""
     global _pending
     from vaultkit.places import global_options
 
     options, command = global_options(argv)
     cores = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else range(os.cpu_count() or 1)
-    if command in (None, "mcp") or not hasattr(os, "fork") or len(cores) < 2 or "_VAULT_COMPLETE" in environ:
+    if (
+        command in (None, *NO_WALK)
+        or not hasattr(os, "fork")
+        or len(cores) < 2
+        or "_VAULT_COMPLETE" in environ
+    ):
         return
     memory = mmap.mmap(-1, HEADER * 8 + TEXT_BYTES + CAPACITY * 24)
     slots = memoryview(memory).cast("q")
