@@ -155,3 +155,18 @@ def test_early_stats_not_needed_are_discarded_without_waiting(tmp_path: Path) ->
         workspace.close()
         watcher.close()
         pending.close()  # (here, only so that the test leaves no child behind)
+
+
+@pytest.mark.parametrize("failing", ["fork", "mmap"])
+def test_no_child_when_the_system_refuses_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failing: str
+) -> None:
+    """No process or memory to spare: the command walks as it always does, nothing left open."""
+
+    def refuse(*args: object) -> None:
+        raise OSError(12, "Cannot allocate memory")
+
+    monkeypatch.setattr(*((os, "fork") if failing == "fork" else (early.mmap, "mmap")), refuse)
+    before = len(os.listdir("/proc/self/fd"))
+    early.start(["--vault", str(tmp_path), "due"], {}, minimum=0)
+    assert early._pending is None and len(os.listdir("/proc/self/fd")) == before

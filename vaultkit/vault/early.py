@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from vaultkit.vault.walk import Listing
 
 MINIMUM = 1000  # notes; below this the walk is quick anyway
-CAPACITY = 1 << 21  # notes the shared memory holds (48 MB of address space, used as written)
+CAPACITY = 1 << 20  # notes the shared memory holds (24 MB of address space, used as written)
 FRESH_NS = 1_000_000_000  # stats older than this are not used: a sync long after start-up
 CHUNK = 512  # notes the child stats between looks at its limit
 # Commands that never walk the vault (git runs `merge-driver` once per note in a merge),
@@ -154,13 +154,23 @@ def start(
         or "_VAULT_COMPLETE" in environ
     ):
         return
-    memory = mmap.mmap(-1, HEADER * 8 + TEXT_BYTES + CAPACITY * 24)
+    try:
+        memory = mmap.mmap(-1, HEADER * 8 + TEXT_BYTES + CAPACITY * 24)
+    except OSError:  # (a machine that commits no memory it was not asked to use)
+        return
     slots = memoryview(memory).cast("q")
     slots[LIMIT] = CAPACITY if limit is None else limit
     started_ns = time.time_ns()
     parent = os.getpid()
     read_end, write_end = os.pipe()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:  # no more processes: the command walks as it always does
+        for fd in (read_end, write_end):
+            os.close(fd)
+        slots.release()
+        memory.close()
+        return
     if pid == 0:
         try:
             # Nothing to say: a reader of the command's output sees its end when the parent ends.
