@@ -360,3 +360,13 @@ def test_add_to_front_matter_list_refuses_what_is_not_a_list(before: str) -> Non
 )
 def test_remove_front_matter_key_removes_only_its_lines(before: str, after: str) -> None:
     assert remove_front_matter_key(before, "status") == after
+
+
+def test_a_block_appended_to_a_note_ending_in_an_open_comment_is_replaced_not_added_again() -> None:
+    """`<!--` never closed: the appended block's marker closes it, and the next render finds
+    that block; a block the user put inside a `%%` comment of their own stays theirs."""
+    once = replace_generated_block("Notes <!--", "due", "- a")
+    assert once == "Notes <!--\n\n<!-- vaultkit:due -->\n- a\n<!-- /vaultkit:due -->\n"
+    assert replace_generated_block(once, "due", "- b") == once.replace("- a", "- b")
+    theirs = "%%\n<!-- vaultkit:due -->\n- old\n<!-- /vaultkit:due -->\n%%\n"
+    assert replace_generated_block(theirs, "due", "- new").startswith(theirs)

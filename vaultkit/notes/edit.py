@@ -242,12 +242,17 @@ def _block_start(lines: list[str], name: str) -> int | None:
 
     A marker inside code or a comment starts nothing. One exception keeps a block that was
     appended to a note ending inside an unclosed comment or fence replaceable (the parser
-    reads nothing there either way): a marker line inside that trailing region.
+    reads nothing there either way): a marker line inside that trailing region. And a
+    marker line met inside an open `<!--` comment is a block appended to a note that
+    ended in that comment: the marker's own `-->` closes it, so nothing after it is hidden.
     """
     state = LineState()
     hidden_from: int | None = None  # where the region the walk is still inside began
+    marker = block_markers(name)[0]
     for index, line in enumerate(lines):
         raw = line.rstrip("\r\n")
+        if state.comment[0] == "-->" and state.fence is None and raw.strip() == marker:
+            return index
         if state.fence is None and state.generated is None and state.comment[0] is None:
             if opens_generated(raw) == name:
                 return index
@@ -257,7 +262,6 @@ def _block_start(lines: list[str], name: str) -> int | None:
             hidden_from = None
     if hidden_from is None:
         return None
-    marker = block_markers(name)[0]
     return next((i for i in range(hidden_from, len(lines)) if lines[i].strip() == marker), None)
 
 
