@@ -231,52 +231,41 @@ def _child(
     """Read the stored walk's listings and stat their notes into `memory`, a chunk at a time,
     stopping before the parent's limit, or when the parent has ended without asking."""
     try:
-        _stat_into(memory, slots, options, environ, minimum, parent)
+        try:
+            vault, index = _guess(options, environ)
+            plan = _stored_walk(index)
+        except Exception:  # no vault, no index, no walk: the parent walks as it always does
+            return
+        if plan is None:
+            return
+        version, listings = plan
+        total = sum(len(names) for _, names in listings)
+        text = os.fsencode(vault) + b"\0" + os.fsencode(index)
+        if total < minimum or total > CAPACITY or len(text) > TEXT_BYTES:
+            return
+        start = HEADER * 8
+        memory[start : start + len(text)] = text
+        slots[TEXT], slots[VERSION], slots[TOTAL] = len(text), version, total
+        slots[STATE] = STATTING
+        from vaultkit.vault.stats import STAT_BYTES, stat_names
+
+        at = 0
+        base = HEADER * 8 + TEXT_BYTES
+        for prefix, names in listings:
+            folder = os.path.join(vault, prefix)
+            for first in range(0, len(names), CHUNK):
+                if at + first >= slots[LIMIT] or os.getppid() != parent:
+                    slots[STATE] = FINISHED
+                    return
+                chunk = stat_names([(folder, names[first : first + CHUNK])]).tobytes()
+                offset = base + (at + first) * STAT_BYTES
+                memory[offset : offset + len(chunk)] = chunk
+                slots[DONE] = at + first + len(chunk) // STAT_BYTES
+            at += len(names)
+        slots[STATE] = FINISHED
     finally:
         if slots[STATE] == STARTING:
             slots[STATE] = NOTHING
-
-
-def _stat_into(
-    memory: mmap.mmap,
-    slots: memoryview,
-    options: dict[str, str],
-    environ: dict[str, str],
-    minimum: int,
-    parent: int,
-) -> None:
-    try:
-        vault, index = _guess(options, environ)
-        plan = _stored_walk(index)
-    except Exception:  # no vault, no index, no walk: the parent walks as it always does
-        return
-    if plan is None:
-        return
-    version, listings = plan
-    total = sum(len(names) for _, names in listings)
-    text = os.fsencode(vault) + b"\0" + os.fsencode(index)
-    if total < minimum or total > CAPACITY or len(text) > TEXT_BYTES:
-        return
-    start = HEADER * 8
-    memory[start : start + len(text)] = text
-    slots[TEXT], slots[VERSION], slots[TOTAL] = len(text), version, total
-    slots[STATE] = STATTING
-    from vaultkit.vault.stats import STAT_BYTES, stat_names
-
-    at = 0
-    base = HEADER * 8 + TEXT_BYTES
-    for prefix, names in listings:
-        folder = os.path.join(vault, prefix)
-        for first in range(0, len(names), CHUNK):
-            if at + first >= slots[LIMIT] or os.getppid() != parent:
-                slots[STATE] = FINISHED
-                return
-            chunk = stat_names([(folder, names[first : first + CHUNK])]).tobytes()
-            offset = base + (at + first) * STAT_BYTES
-            memory[offset : offset + len(chunk)] = chunk
-            slots[DONE] = at + first + len(chunk) // STAT_BYTES
-        at += len(names)
-    slots[STATE] = FINISHED
 
 
 def _stored_walk(index: str) -> tuple[int, list[tuple[str, list[str]]]] | None:
