@@ -97,3 +97,38 @@ def test_a_walk_another_process_stored_is_read_not_the_one_kept(tmp_path: Path) 
     finally:
         mine.close()
         theirs.close()
+
+
+def test_the_stored_walk_holds_each_folder_as_last_listed(tmp_path: Path) -> None:
+    """A folder listed again is written back: its names when they changed, its times alone
+    when a note was replaced under the same name (read here by a process keeping nothing)."""
+    root = tmp_path / "vault"
+    people = root / "People"
+    people.mkdir(parents=True)
+    (people / "Ada.md").write_text("# Ada\n", encoding="utf-8")
+    (root / "Meetings").mkdir()
+    (root / "Meetings" / "Standup.md").write_text("# Standup\n", encoding="utf-8")
+    mine = Index.open(Vault(root), tmp_path / "index.sqlite")
+
+    def stored() -> Listing:
+        other = Index.open(Vault(root), tmp_path / "index.sqlite")
+        try:
+            _, walk_read = other._walk_snapshot()
+            assert walk_read is not None
+            return next(listing for listing in walk_read.listings if listing.prefix == "People/")
+        finally:
+            other.close()
+
+    try:
+        mine.sync()
+        (people / "Bob.md").write_text("# Bob\n", encoding="utf-8")
+        os.utime(people, ns=(10**18, 10**18))  # (an old time: kept, not marked to list again)
+        mine.sync()
+        assert (sorted(stored().names), stored().mtime_ns) == (["Ada.md", "Bob.md"], 10**18)
+        (people / "new.tmp").write_text("# Ada, again\n", encoding="utf-8")
+        os.replace(people / "new.tmp", people / "Ada.md")
+        os.utime(people, ns=(10**18 + 5, 10**18 + 5))
+        mine.sync()
+        assert (sorted(stored().names), stored().mtime_ns) == (["Ada.md", "Bob.md"], 10**18 + 5)
+    finally:
+        mine.close()

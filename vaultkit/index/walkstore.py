@@ -122,6 +122,20 @@ def _changed_in_run(new: memoryview, old: memoryview, new_at: int, old_at: int, 
     return found
 
 
+def _folder_row(position: int, listing: Listing) -> tuple[object, ...]:
+    """A folder's row of `walk_folders`."""
+    return (
+        position,
+        listing.prefix,
+        listing.mtime_ns,
+        listing.ctime_ns,
+        listing.inode,
+        "/".join(listing.names),
+        "/".join(listing.folders),
+        json.dumps(listing.bad_names) if listing.bad_names else "",
+    )
+
+
 class WalkStore(IndexBase):
     """The part of `Index` that keeps walkstore: see the module's docstring."""
 
@@ -189,24 +203,33 @@ class WalkStore(IndexBase):
                 # What the tables hold now, unless another process wrote them since this sync
                 # read them: then they are written whole.
                 stored = previous if previous is not None and previous.version == version else None
-                if stored is None or not stored.same_listings(scan):
+                if stored is None or len(stored.listings) != len(scan.listings):
                     db.execute("DELETE FROM walk_folders")
                     db.executemany(
                         "INSERT INTO walk_folders VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                        [
-                            (
-                                n,
-                                each.prefix,
-                                each.mtime_ns,
-                                each.ctime_ns,
-                                each.inode,
-                                "/".join(each.names),
-                                "/".join(each.folders),
-                                json.dumps(each.bad_names) if each.bad_names else "",
-                            )
-                            for n, each in enumerate(scan.listings)
-                        ],
+                        [_folder_row(n, each) for n, each in enumerate(scan.listings)],
                     )
+                elif not stored.same_listings(scan):
+                    # The folders listed again: a folder whose notes are the same (a note
+                    # replaced by a rename) has only its times written, not its names.
+                    for n, (new_one, old_one) in enumerate(zip(scan.listings, stored.listings, strict=True)):
+                        if new_one is old_one:
+                            continue
+                        if (new_one.prefix, new_one.names, new_one.folders, new_one.bad_names) == (
+                            old_one.prefix,
+                            old_one.names,
+                            old_one.folders,
+                            old_one.bad_names,
+                        ):
+                            db.execute(
+                                "UPDATE walk_folders SET mtime_ns = ?, ctime_ns = ?, inode = ? WHERE position = ?",
+                                (new_one.mtime_ns, new_one.ctime_ns, new_one.inode, n),
+                            )
+                        else:
+                            db.execute(
+                                "INSERT OR REPLACE INTO walk_folders VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                                _folder_row(n, new_one),
+                            )
                 new, old = scan.stats.tobytes(), (stored.stats if stored is not None else b"")
                 chunks = range(0, len(new), _WALK_CHUNK)
                 db.executemany(
