@@ -17,8 +17,6 @@ from vaultkit.dates import Birthday, days_text, parse_birthday
 from vaultkit.due import why_due
 from vaultkit.errors import RefusedWrite, StaleFileError
 from vaultkit.model import DueItem, FollowUp, Person, name_key
-from vaultkit.notes.grammar import DUE_MARK_RE
-from vaultkit.prospects import asks_to_follow_up, waited
 from vaultkit.workspace import EDIT_TRIES, Workspace, write_view
 
 COMING_DAYS = 7
@@ -146,6 +144,10 @@ def _days_over(days: int) -> str:
 
 def due_view(workspace: Workspace) -> str:
     """The Due view: who is due, who comes due soon, birthdays and overdue follow-ups."""
+    # (imported here: `vault due --json` uses this module's follow-ups and birthdays, 5 ms)
+    from vaultkit.notes.grammar import DUE_MARK_RE
+    from vaultkit.prospects import asks_to_follow_up, waited
+
     today = workspace.today
     rows = workspace.config.max_rows
     # Those due by today in the spec's order, the first rows of them (the index counts the
