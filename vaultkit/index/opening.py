@@ -95,16 +95,17 @@ def connect(db_path: Path) -> sqlite3.Connection:
     db = sqlite3.connect(db_path, timeout=30, isolation_level=None)
     try:
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        _use_wal(db)
+        use_wal(db)
     except BaseException:
         db.close()
         raise
     return db
 
 
-def _use_wal(db: sqlite3.Connection) -> None:
+def use_wal(db: sqlite3.Connection) -> None:
     """WAL with `synchronous = NORMAL`: readers never wait for a writer, and a commit is not
-    synced on its own (the index is a cache; a lost commit is read again)."""
+    synced on its own (the index is a cache; a lost commit is read again). Also the way
+    back after `write_alone`."""
     db.execute("PRAGMA journal_mode = WAL")
     db.execute("PRAGMA synchronous = NORMAL")
 
@@ -123,11 +124,6 @@ def write_alone(db: sqlite3.Connection) -> bool:
     finally:
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     return bool(mode == "delete")
-
-
-def use_wal(db: sqlite3.Connection) -> None:
-    """Back to WAL after `write_alone`."""
-    _use_wal(db)
 
 
 def is_current(db: sqlite3.Connection, config: Config) -> bool:
@@ -171,7 +167,7 @@ def create(db_path: Path, config: Config) -> sqlite3.Connection:
                 [("schema_version", str(SCHEMA_VERSION)), ("config", config.fingerprint())],
             )
         db.execute("COMMIT")
-        _use_wal(db)
+        use_wal(db)
     except BaseException:
         db.close()
         raise
