@@ -3,7 +3,8 @@
 Kept apart from the CLI so that the garbage collector is off before the CLI's imports: a
 command runs for a moment and leaves, and the cyclic collector would only walk, again and
 again, the objects those imports made (about 0.01 s a command). `vault watch`, which runs
-for days, turns it back on.
+for days, turns it back on. And so that the early stats' child (`vaultkit.vault.early`) is
+forked before those imports, to stat the notes while they run.
 """
 
 import gc

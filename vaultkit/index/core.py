@@ -191,14 +191,12 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
         scan_ns = time.time_ns()
         last_scan = int(self._meta("last_scan_ns") or 0)
         generation, previous = self._walk_snapshot()
-        if previous is not None and not relist:
-            early = early_stats.take(str(self.vault.root), str(self.path), previous.version)
-            if early is not None:
-                scan_ns = min(scan_ns, early.started_ns)  # the stats may be that old
-            scan = self.vault.scan(previous.listings, early=early)
-        else:
-            early_stats.take(str(self.vault.root), str(self.path), None)
-            scan = self.vault.scan()
+        reused = previous if previous is not None and not relist else None
+        # The early stats are of the stored walk's notes; with none to reuse, the child stops.
+        early = early_stats.take(str(self.vault.root), str(self.path), reused.version if reused else None)
+        if early is not None:
+            scan_ns = min(scan_ns, early.started_ns)  # the stats may be that old
+        scan = self.vault.scan(reused.listings if reused else (), early=early)
         report.total = len(scan.stats) // 3
         left_out = json.dumps(scan.left_out())
         if left_out != (self._meta("left_out") or "[]"):

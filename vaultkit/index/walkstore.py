@@ -122,6 +122,12 @@ def _changed_in_run(new: memoryview, old: memoryview, new_at: int, old_at: int, 
     return found
 
 
+def _parse_walk_state(state: str) -> tuple[int, int]:
+    """The meta row `walk`: "GENERATION VERSION [NONCE]" (see `WalkStore._store_walk`)."""
+    fields = state.split()
+    return int(fields[0]), int(fields[1])
+
+
 def _folder_row(position: int, listing: Listing) -> tuple[object, ...]:
     """A folder's row of `walk_folders`."""
     return (
@@ -145,8 +151,9 @@ class WalkStore(IndexBase):
     _walk_cache: tuple[str, _WalkSnapshot] | None = None
 
     def _walk_state(self) -> tuple[int, int]:
-        state = (self._meta("walk") or "-1 0").split()
-        return int(state[0]), int(state[1])
+        """The generation the stored walk describes (-1: none) and how many times the walk
+        tables were written."""
+        return _parse_walk_state(self._meta("walk") or "-1 0")
 
     def _walk_snapshot(self) -> tuple[int, _WalkSnapshot | None]:
         """The index's generation, and the walk it stored, read together (not read again
@@ -156,7 +163,7 @@ class WalkStore(IndexBase):
         try:
             generation = self._generation()
             state = self._meta("walk") or "-1 0"
-            described, version = (int(field) for field in state.split()[:2])
+            described, version = _parse_walk_state(state)
             if version == 0:
                 return generation, None
             if self._walk_cache is not None and self._walk_cache[0] == state:

@@ -151,9 +151,10 @@ class Vault:
             stats = _stat_groups(
                 [(os.path.join(root, each.prefix), each.names) for each in listings], parallel
             )
-        if listed_quick and any_missing(stats):  # a name listed quickly is not a plain note
+        missing = any_missing(stats)
+        if missing and listed_quick:  # a name listed quickly is not a plain note
             return self.scan(previous, parallel, quick=False)
-        if any_missing(stats):  # gone or replaced between listing and stat: list them again next time
+        if missing:  # gone or replaced between listing and stat: list them again next time
             stats, listings = _drop_missing(stats, listings, root, unreadable)
         for note in odd:
             stats.extend((note.mtime_ns, note.size, 0))

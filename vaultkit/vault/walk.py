@@ -1,5 +1,6 @@
 """The walk's data: the notes and folder listings it found, and the stat of every note,
-done by two processes for a long list."""
+done by two processes for a long list; and matching a folder listed again with its
+stored listing (`kept_runs`), and the early stats with this walk's folders (`stats_by_plan`)."""
 
 from __future__ import annotations
 
