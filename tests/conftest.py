@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
-from vaultkit.cli import app
+from vaultkit.cli.commands import app
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = "2026-11-22"

@@ -157,7 +157,7 @@ class Session:
     def _vault(self, args: list[str], env: dict[str, str | None]) -> str:
         from typer.testing import CliRunner
 
-        from vaultkit.cli import app
+        from vaultkit.cli.commands import app
 
         before = Path.cwd()
         os.chdir(self.cwd)

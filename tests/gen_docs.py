@@ -14,7 +14,7 @@ from typing import Any
 import typer.main
 from typer.testing import CliRunner
 
-from vaultkit.cli import app
+from vaultkit.cli.commands import app
 
 COMMANDS_PAGE = Path(__file__).resolve().parent.parent / "docs" / "commands.md"
 REFERENCE = (

@@ -18,7 +18,7 @@ from conftest import write_note
 from typer.testing import CliRunner, Result
 
 import vaultkit.index.rows as index_module
-from vaultkit.cli import app
+from vaultkit.cli.commands import app
 
 Cli = Callable[..., Result]
 MakePerson = Callable[..., Path]

@@ -11,7 +11,7 @@ from conftest import REPO
 from gen_docs import COMMANDS_PAGE, REFERENCE, command_paths, help_text, page
 from typer.testing import CliRunner
 
-from vaultkit.cli import app
+from vaultkit.cli.commands import app
 
 CORE = ["init", "add", "log", "due", "show", "list", "search", "index", "check"]
 DOCS = REPO / "docs"

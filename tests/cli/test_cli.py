@@ -15,7 +15,7 @@ from conftest import TODAY, write_note
 from typer.testing import CliRunner, Result
 
 from vaultkit import __version__
-from vaultkit.cli import app
+from vaultkit.cli.commands import app
 from vaultkit.errors import PersonNotFound, RefusedWrite, StaleFileError
 from vaultkit.vault.files import Vault
 from vaultkit.workspace import EDIT_TRIES, Workspace

@@ -45,3 +45,20 @@ def test_read_commands_import_no_module_they_do_not_use(
     assert "vaultkit.workspace" in imported
     unused = {"jinja2", "rich", "statistics", "vaultkit.prospects", "vaultkit.views.render"}
     assert imported & unused == set()
+
+
+def test_the_launcher_imports_nothing_of_the_cli() -> None:
+    """The console script forks the early stats' child before the CLI's imports: importing
+    it (and so its package) loads no command module, no Typer and no index."""
+    probe = "import sys, vaultkit.cli.launch; print(' '.join(sorted(sys.modules)))"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    loaded = set(result.stdout.split())
+    assert "vaultkit.cli.launch" in loaded
+    assert {
+        "typer",
+        "sqlite3",
+        "vaultkit.cli.app",
+        "vaultkit.cli.core",
+        "vaultkit.workspace",
+    } & loaded == set()

@@ -18,8 +18,7 @@ from mcp.shared.exceptions import MCPError
 from typer.testing import CliRunner
 
 from tests.conftest import TODAY
-from vaultkit.cli import app
-from vaultkit.cli.app import Settings
+from vaultkit.cli.app import Settings, app
 from vaultkit.mcp.server import build_server
 
 pytestmark = pytest.mark.anyio

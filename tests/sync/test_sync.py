@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from tests.conftest import TODAY, write_note
-from vaultkit.cli import app
+from vaultkit.cli.commands import app
 from vaultkit.config import Config
 from vaultkit.sync.git import Change, _failure_kind, commit_message
 

@@ -1,16 +1,6 @@
-"""The `vault` command. Each module registers its commands on the one Typer app."""
+"""The `vault` command: `cli/app.py` holds the Typer app and `cli/commands.py` imports every
+command module, each of which registers its commands on it.
 
-from __future__ import annotations
-
-from vaultkit.cli import core as core
-from vaultkit.cli import io as io
-from vaultkit.cli import mcp as mcp
-from vaultkit.cli import meet as meet
-from vaultkit.cli import network as network
-from vaultkit.cli import obsidian as obsidian
-from vaultkit.cli import prospects as prospects
-from vaultkit.cli import sync as sync
-from vaultkit.cli import watch as watch
-from vaultkit.cli.app import app, main
-
-__all__ = ["app", "main"]
+This package's own module imports nothing, so that `cli/launch.py`, the console script,
+starts before the CLI's imports: importing a submodule runs its package's `__init__` first.
+"""

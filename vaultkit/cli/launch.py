@@ -19,6 +19,6 @@ def main() -> None:
     from vaultkit.vault import early
 
     early.start(sys.argv[1:], os.environ)  # the walk's stats begin while the CLI imports
-    from vaultkit.cli.app import main as run
+    from vaultkit.cli.commands import main as run
 
     run()
