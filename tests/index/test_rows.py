@@ -4,6 +4,7 @@ databases, copied into the index, are exactly the rows written in one process.""
 from __future__ import annotations
 
 import sqlite3
+from array import array
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from conftest import write_note
 from vaultkit.index import rows
 from vaultkit.index.core import Index, SyncReport
 from vaultkit.vault.files import Vault
+from vaultkit.vault.stored import read_names
 
 # Apart from these, two builds of one vault hold the same rows (these are clock times).
 CLOCK_KEYS = ("last_scan_ns", "walk")
@@ -82,12 +84,20 @@ def test_pool_writes_the_rows_one_process_writes(
 
 
 def without_ids(tables: dict[str, list[tuple[object, ...]]]) -> dict[str, list[tuple[object, ...]]]:
-    """The tables but `meta`, with no note ids (an updated index numbers its new notes on)."""
-    return {
+    """The tables but `meta`, with no note ids (an updated index numbers its new notes on),
+    and the stored walk as each note's stat (an updated walk keeps its folders' notes in
+    the order it stored them, new ones at the end)."""
+    kept = {
         name: sorted((row[1:] if name in ("files", "notes_fts") else row for row in found), key=repr)
         for name, found in tables.items()
-        if name != "meta"
+        if name not in ("meta", "walk_names", "walk_stats")
     }
+    prefixes = {row[0]: row[1] for row in tables["walk_folders"]}
+    names = read_names(sorted(tables["walk_names"]))
+    stats: array[int] = array("q", b"".join(row[1] for row in sorted(tables["walk_stats"])))
+    paths = [prefixes[position] + name for position in sorted(names) for name in names[position]]
+    kept["walk"] = sorted((path, *stats[3 * n : 3 * n + 3]) for n, path in enumerate(paths))
+    return kept
 
 
 def test_pool_updates_an_index_as_one_process_does(example_vault: Path, tmp_path: Path, pool: None) -> None:

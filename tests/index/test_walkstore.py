@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from vaultkit.index.core import Index
 from vaultkit.index.walkstore import _WalkSnapshot
-from vaultkit.vault import walk
+from vaultkit.vault import stored, walk
 from vaultkit.vault.files import Vault
 from vaultkit.vault.walk import Listing, Scan, kept_runs
 
@@ -132,3 +132,56 @@ def test_the_stored_walk_holds_each_folder_as_last_listed(tmp_path: Path) -> Non
         assert (sorted(stored().names), stored().mtime_ns) == (["Ada.md", "Bob.md"], 10**18 + 5)
     finally:
         mine.close()
+
+
+@given(names, names)
+def test_a_folder_listed_again_keeps_its_stored_order(before: list[str], after: list[str]) -> None:
+    """`in_stored_order`: the notes listed now, those kept in their stored order and the new
+    ones after them, in the order they were listed (or as listed, when many changed)."""
+    listed = Listing("P/", 2, 2, 2, after, [])
+    kept = walk.in_stored_order(Listing("P/", 1, 1, 1, before, []), listed)
+    assert sorted(kept.names) == sorted(after)
+    assert kept[:2] == listed[:2] and kept.folders == listed.folders
+    if kept.names is not after:
+        assert kept.names == [n for n in before if n in after] + [n for n in after if n not in before]
+    if after == before:
+        assert kept.names is before  # (the store then sees at once that nothing changed)
+
+
+def test_a_note_added_writes_the_last_row_of_its_folders_names(tmp_path: Path, monkeypatch) -> None:
+    """SQLite writes a whole row again to change one value: the names are kept a few a row,
+    and a folder listed again with one note more writes one row (here, 4 names a row)."""
+    monkeypatch.setattr(stored, "NAMES_ROW", 4)
+    root = tmp_path / "vault"
+    people = root / "People"
+    people.mkdir(parents=True)
+    for number in range(30):
+        (people / f"Person {number}.md").write_text(f"# Person {number}\n", encoding="utf-8")
+    index = Index.open(Vault(root), tmp_path / "index.sqlite")
+    written: list[str] = []
+    try:
+        index.sync()
+        rows_before = dict(index.db.execute("SELECT part, names FROM walk_names"))
+        assert len(rows_before) == 8  # (30 names, 4 a row)
+        (people / "Zed.md").write_text("# Zed\n", encoding="utf-8")
+        os.utime(people, ns=(10**18, 10**18))  # (an old time: kept, not marked to list again)
+        index.db.set_trace_callback(written.append)
+        report = index.sync()
+        index.db.set_trace_callback(None)
+        assert report.added == 1
+        rows_after = dict(index.db.execute("SELECT part, names FROM walk_names"))
+    finally:
+        index.close()
+    assert len([sql for sql in written if "INTO walk_names" in sql]) == 1
+    changed = {part for part in rows_after if rows_after[part] != rows_before.get(part)}
+    assert changed == {max(rows_after)} and rows_after[max(rows_after)].endswith("Zed.md")
+    other = Index.open(Vault(root), tmp_path / "index.sqlite")  # another process reads it back
+    try:
+        _, read = other._walk_snapshot()
+        assert read is not None
+        listing = next(each for each in read.listings if each.prefix == "People/")
+        assert sorted(listing.names) == sorted(os.listdir(people))
+        again = other.sync()  # and finds no note come or gone
+        assert (again.added, again.removed, again.total) == (0, 0, 31)
+    finally:
+        other.close()

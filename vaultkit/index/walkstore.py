@@ -10,6 +10,7 @@ from typing import NamedTuple
 
 from vaultkit.index.base import IndexBase
 from vaultkit.vault.stats import STAT_BYTES
+from vaultkit.vault.stored import names_rows, read_names, rows_past
 from vaultkit.vault.walk import Listing, Scan, kept_runs
 
 _WALK_CHUNK = STAT_BYTES * 512  # the stats of 512 notes
@@ -129,14 +130,13 @@ def _parse_walk_state(state: str) -> tuple[int, int]:
 
 
 def _folder_row(position: int, listing: Listing) -> tuple[object, ...]:
-    """A folder's row of `walk_folders`."""
+    """A folder's row of `walk_folders`: where it is, its times and its sub-folders."""
     return (
         position,
         listing.prefix,
         listing.mtime_ns,
         listing.ctime_ns,
         listing.inode,
-        "/".join(listing.names),
         "/".join(listing.folders),
         json.dumps(listing.bad_names) if listing.bad_names else "",
     )
@@ -168,18 +168,19 @@ class WalkStore(IndexBase):
                 return generation, None
             if self._walk_cache is not None and self._walk_cache[0] == state:
                 return generation, self._walk_cache[1]
+            names = read_names(db.execute("SELECT part, names FROM walk_names ORDER BY part"))
             listings = [
                 Listing(
                     prefix,
                     mtime_ns,
                     ctime_ns,
                     inode,
-                    names.split("/") if names else [],
+                    names.get(position, []),
                     folders.split("/") if folders else [],
                     tuple(json.loads(bad_names)) if bad_names else (),
                 )
-                for prefix, mtime_ns, ctime_ns, inode, names, folders, bad_names in db.execute(
-                    "SELECT prefix, mtime_ns, ctime_ns, inode, names, folders, bad_names FROM walk_folders "
+                for position, prefix, mtime_ns, ctime_ns, inode, folders, bad_names in db.execute(
+                    "SELECT position, prefix, mtime_ns, ctime_ns, inode, folders, bad_names FROM walk_folders "
                     "ORDER BY position"
                 )
             ]
@@ -212,30 +213,32 @@ class WalkStore(IndexBase):
                 stored = previous if previous is not None and previous.version == version else None
                 if stored is None or len(stored.listings) != len(scan.listings):
                     db.execute("DELETE FROM walk_folders")
+                    db.execute("DELETE FROM walk_names")
                     db.executemany(
-                        "INSERT INTO walk_folders VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        "INSERT INTO walk_folders VALUES (?, ?, ?, ?, ?, ?, ?)",
                         [_folder_row(n, each) for n, each in enumerate(scan.listings)],
                     )
+                    for n, each in enumerate(scan.listings):
+                        db.executemany("INSERT INTO walk_names VALUES (?, ?)", names_rows(n, each.names))
                 elif not stored.same_listings(scan):
-                    # The folders listed again: a folder whose notes are the same (a note
-                    # replaced by a rename) has only its times written, not its names.
+                    # The folders listed again: their rows of times, and the rows of names
+                    # that changed (a folder whose notes are the same, a note replaced by a
+                    # rename, has none; `Vault.scan` keeps the stored order of the names).
                     for n, (new_one, old_one) in enumerate(zip(scan.listings, stored.listings, strict=True)):
                         if new_one is old_one:
                             continue
-                        if (new_one.prefix, new_one.names, new_one.folders, new_one.bad_names) == (
-                            old_one.prefix,
-                            old_one.names,
-                            old_one.folders,
-                            old_one.bad_names,
-                        ):
-                            db.execute(
-                                "UPDATE walk_folders SET mtime_ns = ?, ctime_ns = ?, inode = ? WHERE position = ?",
-                                (new_one.mtime_ns, new_one.ctime_ns, new_one.inode, n),
+                        db.execute(
+                            "INSERT OR REPLACE INTO walk_folders VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            _folder_row(n, new_one),
+                        )
+                        if new_one.names is not old_one.names:
+                            db.executemany(
+                                "INSERT OR REPLACE INTO walk_names VALUES (?, ?)",
+                                names_rows(n, new_one.names, old_one.names),
                             )
-                        else:
                             db.execute(
-                                "INSERT OR REPLACE INTO walk_folders VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                                _folder_row(n, new_one),
+                                "DELETE FROM walk_names WHERE part >= ? AND part < ?",
+                                rows_past(n, len(new_one.names)),
                             )
                 new, old = scan.stats.tobytes(), (stored.stats if stored is not None else b"")
                 chunks = range(0, len(new), _WALK_CHUNK)

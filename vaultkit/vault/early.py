@@ -273,6 +273,8 @@ def _stored_walk(index: str) -> tuple[int, list[tuple[str, list[str]]]] | None:
     them; None when the index keeps none. Read only: the child writes nothing there."""
     import sqlite3
 
+    from vaultkit.vault.stored import read_names
+
     if not os.path.isfile(index):
         return None
     uri = "file:" + index.replace("%", "%25").replace("?", "%3f").replace("#", "%23") + "?mode=ro"
@@ -281,9 +283,10 @@ def _stored_walk(index: str) -> tuple[int, list[tuple[str, list[str]]]] | None:
         db.execute("BEGIN")
         row = db.execute("SELECT value FROM meta WHERE key = 'walk'").fetchone()
         version = int(row[0].split()[1]) if row else 0
+        names = read_names(db.execute("SELECT part, names FROM walk_names ORDER BY part"))
         listings = [
-            (prefix, names.split("/") if names else [])
-            for prefix, names in db.execute("SELECT prefix, names FROM walk_folders ORDER BY position")
+            (prefix, names.get(position, []))
+            for position, prefix in db.execute("SELECT position, prefix FROM walk_folders ORDER BY position")
         ]
         db.execute("COMMIT")
     finally:

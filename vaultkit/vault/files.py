@@ -43,6 +43,7 @@ from vaultkit.vault.walk import (
     _stat_groups,
     any_missing,
     cannot_read,
+    in_stored_order,
     stats_by_plan,
 )
 
@@ -135,7 +136,9 @@ class Vault:
                     st.st_ctime_ns,
                     st.st_ino,
                 ):
-                    listing = self._list(folder, prefix, st, odd, quick)
+                    stored, listing = listing, self._list(folder, prefix, st, odd, quick)
+                    if stored is not None:
+                        listing = in_stored_order(stored, listing)
                     listed_quick = listed_quick or listing.quick
             except (FileNotFoundError, NotADirectoryError):
                 continue  # gone since its parent was listed

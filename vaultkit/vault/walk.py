@@ -265,6 +265,25 @@ def kept_runs(
     return sorted(waiting_after.values()), sorted(waiting_before.values()), kept
 
 
+def in_stored_order(before: Listing, after: Listing) -> Listing:
+    """`after`, a folder listed again, with its notes in the order of `before`, its stored
+    listing, and the notes new since at the end, when only a few came or went (`kept_runs`).
+
+    A file system lists a folder in an order of its own (on ext4, by a hash of the name),
+    where a new note may land anywhere: keeping the stored order, the stored walk changes
+    by the names that came and went instead of being written whole (`Index._store_walk`)."""
+    if after.names == before.names:
+        return after._replace(names=before.names)  # (one list: the store sees it is the same)
+    runs = kept_runs(before.names, after.names)
+    if runs is None:
+        return after
+    fresh, lost, _ = runs
+    gone = set(lost)
+    names = [name for n, name in enumerate(before.names) if n not in gone] if gone else list(before.names)
+    names.extend(after.names[n] for n in fresh)
+    return after._replace(names=names)
+
+
 def stats_by_plan(
     listings: list[Listing], plan: list[Listing], plan_stats: array[int], root: str
 ) -> array[int]:
