@@ -9,6 +9,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
+from vaultkit.index import walkstore
 from vaultkit.index.core import Index
 from vaultkit.index.walkstore import _WalkSnapshot
 from vaultkit.vault import stored, walk
@@ -148,40 +149,53 @@ def test_a_folder_listed_again_keeps_its_stored_order(before: list[str], after: 
         assert kept.names is before  # (the store then sees at once that nothing changed)
 
 
-def test_a_note_added_writes_the_last_row_of_its_folders_names(tmp_path: Path, monkeypatch) -> None:
-    """SQLite writes a whole row again to change one value: the names are kept a few a row,
-    and a folder listed again with one note more writes one row (here, 4 names a row)."""
-    monkeypatch.setattr(stored, "NAMES_ROW", 4)
+def test_a_note_added_writes_one_row_of_its_folders_names_and_stats(tmp_path: Path, monkeypatch) -> None:
+    """SQLite writes a whole row again to change one value: names and stats are kept a few
+    a row, per folder, and a folder listed again with one note more writes the last row of
+    each, and nothing of the folder after it (here, 4 notes a row)."""
+    monkeypatch.setattr(walkstore, "NAMES_ROW", 4)
+    monkeypatch.setattr(walkstore, "STATS_ROW", 4 * 24)
     root = tmp_path / "vault"
-    people = root / "People"
-    people.mkdir(parents=True)
-    for number in range(30):
-        (people / f"Person {number}.md").write_text(f"# Person {number}\n", encoding="utf-8")
+    for folder in ("People", "Meetings"):
+        (root / folder).mkdir(parents=True)
+        for number in range(30):
+            (root / folder / f"{folder} {number}.md").write_text(f"# {folder} {number}\n", encoding="utf-8")
     index = Index.open(Vault(root), tmp_path / "index.sqlite")
     written: list[str] = []
     try:
         index.sync()
-        rows_before = dict(index.db.execute("SELECT part, names FROM walk_names"))
-        assert len(rows_before) == 8  # (30 names, 4 a row)
-        (people / "Zed.md").write_text("# Zed\n", encoding="utf-8")
-        os.utime(people, ns=(10**18, 10**18))  # (an old time: kept, not marked to list again)
+        _, walk_read = index._walk_snapshot()
+        assert walk_read is not None
+        first = next(
+            n for n, each in enumerate(walk_read.listings) if each.names
+        )  # the first folder of notes
+        folder = root / walk_read.listings[first].prefix
+        tables = ("walk_names", "walk_stats")
+        rows_before = {table: dict(index.db.execute(f"SELECT * FROM {table}")) for table in tables}
+        assert (
+            len([key for key in rows_before["walk_names"] if key // stored.PARTS == first]) == 8
+        )  # (30 names)
+        (folder / "Zed.md").write_text("# Zed\n", encoding="utf-8")
+        os.utime(folder, ns=(10**18, 10**18))  # (an old time: kept, not marked to list again)
         index.db.set_trace_callback(written.append)
         report = index.sync()
         index.db.set_trace_callback(None)
         assert report.added == 1
-        rows_after = dict(index.db.execute("SELECT part, names FROM walk_names"))
+        rows_after = {table: dict(index.db.execute(f"SELECT * FROM {table}")) for table in tables}
     finally:
         index.close()
-    assert len([sql for sql in written if "INTO walk_names" in sql]) == 1
-    changed = {part for part in rows_after if rows_after[part] != rows_before.get(part)}
-    assert changed == {max(rows_after)} and rows_after[max(rows_after)].endswith("Zed.md")
+    for table in tables:
+        assert len([sql for sql in written if f"INTO {table}" in sql]) == 1
+        changed = {key for key, row in rows_after[table].items() if row != rows_before[table].get(key)}
+        last = max(key for key in rows_after[table] if key // stored.PARTS == first)
+        assert changed == {last}
+    assert rows_after["walk_names"][last].endswith("Zed.md")
     other = Index.open(Vault(root), tmp_path / "index.sqlite")  # another process reads it back
     try:
         _, read = other._walk_snapshot()
         assert read is not None
-        listing = next(each for each in read.listings if each.prefix == "People/")
-        assert sorted(listing.names) == sorted(os.listdir(people))
+        assert sorted(read.listings[first].names) == sorted(os.listdir(folder))
         again = other.sync()  # and finds no note come or gone
-        assert (again.added, again.removed, again.total) == (0, 0, 31)
+        assert (again.added, again.removed, again.total) == (0, 0, 61)
     finally:
         other.close()

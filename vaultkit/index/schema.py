@@ -111,14 +111,14 @@ CREATE INDEX problems_path ON problems(path);
 CREATE TABLE clashes (key TEXT, path TEXT, message TEXT);
 CREATE INDEX clashes_key ON clashes(key);
 -- the last walk (see Index._store_walk): each folder's times and sub-folders (names that
--- are not UTF-8, as shown, a JSON list), its note names 2,048 a row (vault/stored.py), and
--- every note's stat, 512 notes a row. SQLite writes a whole row again to change any value
--- in it: so a folder listed again with the same notes writes its times, a note added to
--- it the last row of its names, and one edit one row of stats.
+-- are not UTF-8, as shown, a JSON list), and its note names and stats a few thousand notes
+-- a row (vault/stored.py). SQLite writes a whole row again to change any value in it: so a
+-- folder listed again with the same notes writes its times, a note added to it the last
+-- row of its names and stats, and one edit one row of stats.
 CREATE TABLE walk_folders (position INTEGER PRIMARY KEY, prefix TEXT, mtime_ns INTEGER,
   ctime_ns INTEGER, inode INTEGER, folders TEXT, bad_names TEXT);
 CREATE TABLE walk_names (part INTEGER PRIMARY KEY, names TEXT);
-CREATE TABLE walk_stats (chunk INTEGER PRIMARY KEY, stats BLOB);
+CREATE TABLE walk_stats (part INTEGER PRIMARY KEY, stats BLOB);
 CREATE VIRTUAL TABLE notes_fts USING fts5(
   path UNINDEXED, name, body, tokenize = 'unicode61 remove_diacritics 2');
 -- FTS5 writes the terms it gathers out as a segment each time they fill this buffer (1 MB

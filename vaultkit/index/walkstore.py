@@ -10,10 +10,8 @@ from typing import NamedTuple
 
 from vaultkit.index.base import IndexBase
 from vaultkit.vault.stats import STAT_BYTES
-from vaultkit.vault.stored import names_rows, read_names, rows_past
+from vaultkit.vault.stored import NAMES_ROW, STATS_ROW, parts, read_names, rows_past
 from vaultkit.vault.walk import Listing, Scan, kept_runs
-
-_WALK_CHUNK = STAT_BYTES * 512  # the stats of 512 notes
 
 
 class _Walk(NamedTuple):
@@ -107,7 +105,7 @@ def _changed_in_run(new: memoryview, old: memoryview, new_at: int, old_at: int, 
     if new[new_at * size : (new_at + count) * size] == old[old_at * size : (old_at + count) * size]:
         return []
     found: list[int] = []
-    step = _WALK_CHUNK // size
+    step = STATS_ROW // size
     for first in range(0, count, step):
         last = min(first + step, count)
         if (
@@ -184,7 +182,7 @@ class WalkStore(IndexBase):
                     "ORDER BY position"
                 )
             ]
-            stats = b"".join(row[0] for row in db.execute("SELECT stats FROM walk_stats ORDER BY chunk"))
+            stats = b"".join(row[0] for row in db.execute("SELECT stats FROM walk_stats ORDER BY part"))
         finally:
             if db.in_transaction:  # (SQLite may have ended it after an error)
                 db.execute("COMMIT")
@@ -211,46 +209,13 @@ class WalkStore(IndexBase):
                 # What the tables hold now, unless another process wrote them since this sync
                 # read them: then they are written whole.
                 stored = previous if previous is not None and previous.version == version else None
+                new = scan.stats.tobytes()
                 if stored is None or len(stored.listings) != len(scan.listings):
-                    db.execute("DELETE FROM walk_folders")
-                    db.execute("DELETE FROM walk_names")
-                    db.executemany(
-                        "INSERT INTO walk_folders VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        [_folder_row(n, each) for n, each in enumerate(scan.listings)],
-                    )
-                    for n, each in enumerate(scan.listings):
-                        db.executemany("INSERT INTO walk_names VALUES (?, ?)", names_rows(n, each.names))
-                elif not stored.same_listings(scan):
-                    # The folders listed again: their rows of times, and the rows of names
-                    # that changed (a folder whose notes are the same, a note replaced by a
-                    # rename, has none; `Vault.scan` keeps the stored order of the names).
-                    for n, (new_one, old_one) in enumerate(zip(scan.listings, stored.listings, strict=True)):
-                        if new_one is old_one:
-                            continue
-                        db.execute(
-                            "INSERT OR REPLACE INTO walk_folders VALUES (?, ?, ?, ?, ?, ?, ?)",
-                            _folder_row(n, new_one),
-                        )
-                        if new_one.names is not old_one.names:
-                            db.executemany(
-                                "INSERT OR REPLACE INTO walk_names VALUES (?, ?)",
-                                names_rows(n, new_one.names, old_one.names),
-                            )
-                            db.execute(
-                                "DELETE FROM walk_names WHERE part >= ? AND part < ?",
-                                rows_past(n, len(new_one.names)),
-                            )
-                new, old = scan.stats.tobytes(), (stored.stats if stored is not None else b"")
-                chunks = range(0, len(new), _WALK_CHUNK)
-                db.executemany(
-                    "INSERT OR REPLACE INTO walk_stats VALUES (?, ?)",
-                    [
-                        (at // _WALK_CHUNK, new[at : at + _WALK_CHUNK])
-                        for at in chunks
-                        if new[at : at + _WALK_CHUNK] != old[at : at + _WALK_CHUNK]
-                    ],
-                )
-                db.execute("DELETE FROM walk_stats WHERE chunk >= ?", (len(chunks),))
+                    for table in ("walk_folders", "walk_names", "walk_stats"):
+                        db.execute(f"DELETE FROM {table}")
+                    self._store_folders(scan.listings, new, [], b"")
+                elif not (stored.same_listings(scan) and new == stored.stats):
+                    self._store_folders(scan.listings, new, stored.listings, stored.stats)
                 state = f"{walk.generation + inside} {version + 1} {os.urandom(6).hex()}"
                 self._set_meta("walk", state)
                 # (if `apply` rolls back, the row is the old one, and this never matches it)
@@ -264,3 +229,47 @@ class WalkStore(IndexBase):
             if not inside and db.in_transaction:
                 db.execute("ROLLBACK")
             raise
+
+    def _store_folders(
+        self, listings: list[Listing], stats: bytes, before: list[Listing], old: bytes
+    ) -> None:
+        """Write each folder's rows of the walk tables that differ from those it had
+        `before` (the listing at the same position, with the stats `old`; none: all)."""
+        db = self.db
+        size = STAT_BYTES
+        at = old_at = 0
+        for n, listing in enumerate(listings):
+            mine = stats[at * size : (at + len(listing.names)) * size]
+            at += len(listing.names)
+            was: Listing | None = None
+            stats_before: bytes | None = None
+            if n < len(before):  # (rows of this position to keep, replace or delete)
+                if before[n].prefix == listing.prefix:
+                    was = before[n]
+                    stats_before = old[old_at * size : (old_at + len(was.names)) * size]
+                old_at += len(before[n].names)
+            if listing is not was:
+                db.execute(
+                    "INSERT OR REPLACE INTO walk_folders VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    _folder_row(n, listing),
+                )
+            names_before = was.names if was is not None else None
+            if listing.names is not names_before:
+                db.executemany(
+                    "INSERT OR REPLACE INTO walk_names VALUES (?, ?)",
+                    [(key, "/".join(part)) for key, part in parts(n, listing.names, NAMES_ROW, names_before)],
+                )
+                if n < len(before):
+                    db.execute(
+                        "DELETE FROM walk_names WHERE part >= ? AND part < ?",
+                        rows_past(n, len(listing.names), NAMES_ROW),
+                    )
+            if mine != stats_before:
+                db.executemany(
+                    "INSERT OR REPLACE INTO walk_stats VALUES (?, ?)", parts(n, mine, STATS_ROW, stats_before)
+                )
+                if n < len(before):
+                    db.execute(
+                        "DELETE FROM walk_stats WHERE part >= ? AND part < ?",
+                        rows_past(n, len(mine), STATS_ROW),
+                    )

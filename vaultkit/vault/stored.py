@@ -1,10 +1,11 @@
-"""How the index stores a walk's note names (table `walk_names`): written by
-`index/walkstore.py` and read there and by the early stats' child, which runs before any
-other import (so this module imports nothing).
+"""How the index stores a walk's note names and stats (tables `walk_names`, `walk_stats`):
+written by `index/walkstore.py` and read there and by the early stats' child, which runs
+before any other import (so this module imports nothing).
 
-A folder's names are joined by "/", 2,048 a row, the row's key being the folder's position
-* 65,536 + the row's number: SQLite writes a whole row again to change any value in it, so
-a note added at the end of a folder's names writes one row, not 100,000 names.
+Each folder's names (joined by "/") and stats are kept a few thousand notes a row, the
+row's key being the folder's position * 65,536 + the row's number: SQLite writes a whole
+row again to change any value in it, so a note added at the end of a folder, or one note
+edited, writes one row of each, not 100,000 notes' worth, nor every folder after it.
 """
 
 from __future__ import annotations
@@ -12,25 +13,29 @@ from __future__ import annotations
 TYPE_CHECKING = False  # (typing is not imported: see the module's docstring)
 if TYPE_CHECKING:
     from collections.abc import Iterable
+    from typing import TypeVar
+
+    Items = TypeVar("Items", list[str], bytes)
 
 NAMES_ROW = 2048  # note names a row
-PARTS = 65536  # rows a folder's names may take
+STATS_ROW = 512 * 24  # bytes a row: the stats of 512 notes (`vault.stats.STAT_BYTES` each)
+PARTS = 65536  # rows a folder may take
 
 
-def names_rows(position: int, names: list[str], before: list[str] | None = None) -> list[tuple[int, str]]:
-    """The rows for a folder's note names; given the names stored `before`, only the rows
-    that differ."""
-    rows = []
-    for number, at in enumerate(range(0, len(names), NAMES_ROW)):
-        part = names[at : at + NAMES_ROW]
-        if before is None or part != before[at : at + NAMES_ROW]:
-            rows.append((position * PARTS + number, "/".join(part)))
-    return rows
+def parts(position: int, items: Items, per_row: int, before: Items | None = None) -> list[tuple[int, Items]]:
+    """The rows of a folder's names or stats, `per_row` a row, as (key, part); given those
+    stored `before`, only the rows that differ."""
+    found = []
+    for number, at in enumerate(range(0, len(items), per_row)):
+        part = items[at : at + per_row]
+        if before is None or part != before[at : at + per_row]:
+            found.append((position * PARTS + number, part))
+    return found
 
 
-def rows_past(position: int, count: int) -> tuple[int, int]:
-    """The keys from the first row past a folder's `count` names to the folder's last."""
-    return position * PARTS + (count + NAMES_ROW - 1) // NAMES_ROW, (position + 1) * PARTS
+def rows_past(position: int, count: int, per_row: int) -> tuple[int, int]:
+    """The keys from the first row past a folder's `count` items to the folder's last."""
+    return position * PARTS + (count + per_row - 1) // per_row, (position + 1) * PARTS
 
 
 def read_names(rows: Iterable[tuple[int, str]]) -> dict[int, list[str]]:
