@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from typer.testing import Result
 from vaultkit.index.core import Index, SyncReport
 from vaultkit.model import Problem
 from vaultkit.vault.files import Vault
+from vaultkit.vault.walk import FINE_RACY_NS, RACY_NS, racy_window
 from vaultkit.workspace import Workspace
 
 TODAY = dt.date(2026, 11, 22)
@@ -114,8 +116,11 @@ def test_a_broken_note_is_skipped_until_fixed(index: Index, make_person: MakePer
 
 
 def test_the_racy_window(index: Index, make_person: MakePerson) -> None:
-    """A file changed within 2 s of the last scan is read again even when its stat is the same."""
+    """A file changed within its file system's time resolution of the last scan is read
+    again even when its stat is the same."""
     ada = make_person("Ada", company="Acme")
+    soon = time.time_ns() + 10**9 + 1  # (as close to the scan as a test can be sure of)
+    os.utime(ada, ns=(soon, soon))
     index.sync()
     stat = ada.stat()
     # An edit in the same clock tick: same size, same time.
@@ -131,6 +136,47 @@ def test_the_racy_window(index: Index, make_person: MakePerson) -> None:
     ada.write_text(ada.read_text().replace("Init", "Acme"))
     age(ada)
     assert index.sync().read == 0
+
+
+@pytest.mark.parametrize("whole_second", [False, True])
+def test_the_racy_window_follows_the_resolution_of_the_times(
+    index: Index, make_person: MakePerson, whole_second: bool
+) -> None:
+    """A time with fractions of a second is racy for 0.1 s after it: one a second before the
+    scan is not; a whole second may be from a file system keeping only those (FAT, HFS+)
+    and is racy for 2 s: one less than a second before the scan is looked at again, and an
+    edit that kept its size and time is read."""
+    ada = make_person("Ada", company="Acme")
+    now = time.time_ns()
+    when = now // 10**9 * 10**9 if whole_second else now - 10**9 - 1
+    os.utime(ada, ns=(when, when))
+    index.sync()
+    ada.write_text(ada.read_text().replace("Acme", "Init"))
+    os.utime(ada, ns=(when, when))
+    assert index.sync().read == int(whole_second)
+    assert racy_window(when) == (RACY_NS if whole_second else FINE_RACY_NS)
+    assert FINE_RACY_NS < RACY_NS
+
+
+def test_a_racy_note_whose_bytes_are_the_same_is_not_read_again(
+    index: Index, make_person: MakePerson
+) -> None:
+    """A note written lately keeps a digest of the bytes read: the next sync reads them again
+    and compares, and parses the note again only when they differ."""
+    ada = make_person("Ada", company="Acme")
+    soon = time.time_ns() + 10**9 + 1  # (racy for any scan in the next second)
+    os.utime(ada, ns=(soon, soon))
+    index.sync()
+    digest = index.db.execute("SELECT digest FROM files WHERE path = 'People/Ada.md'").fetchone()[0]
+    assert digest is not None
+    assert index.sync().read == 0
+    ada.write_text(ada.read_text().replace("Acme", "Init"))  # same size, same time
+    os.utime(ada, ns=(soon, soon))
+    assert index.sync().read == 1
+    assert index.person("People/Ada.md", TODAY).fields["company"] == "Init"
+    age(ada)
+    index.sync()
+    assert index.db.execute("SELECT digest FROM files WHERE path = 'People/Ada.md'").fetchone()[0] is None
 
 
 def test_update_paths_reads_a_written_note_at_once(index: Index, make_person: MakePerson) -> None:

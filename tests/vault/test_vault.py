@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -408,3 +409,18 @@ def test_a_folder_of_plain_notes_is_listed_by_names_alone(vault_dir: Path) -> No
     people = next(listing for listing in scan.listings if listing.prefix == "People/")
     assert people.quick and sorted(people.names) == ["Ada.md", "Bob.md"]
     assert sorted(scan.files()) == sorted(Vault(vault_dir).scan(quick=False).files())
+
+
+@pytest.mark.parametrize("whole_second", [False, True])
+def test_a_folder_changed_lately_is_listed_again_by_the_resolution_of_its_time(
+    vault_dir: Path, whole_second: bool
+) -> None:
+    """A folder whose mtime has fractions of a second and is a second old is trusted next
+    time; a whole second less than a second old may be FAT's or HFS+'s: listed again."""
+    write_note(vault_dir, "People/Ada.md", "# Ada\n")
+    age_folders(vault_dir)
+    now = time.time_ns()
+    when = now // 10**9 * 10**9 if whole_second else now - 10**9 - 1
+    os.utime(vault_dir / "People", ns=(when, when))
+    people = next(listing for listing in Vault(vault_dir).scan().listings if listing.prefix == "People/")
+    assert people.mtime_ns == (-1 if whole_second else when)

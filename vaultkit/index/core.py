@@ -35,6 +35,7 @@ from vaultkit.index.rows import (
     _Rows,
     _unpack_latest,
     detach,
+    note_digest,
 )
 from vaultkit.index.schema import _SCHEMA, _SECONDARY_INDEXES, UNREAD
 from vaultkit.index.walkstore import WalkStore, _Walk
@@ -43,7 +44,7 @@ from vaultkit.model import (
 )
 from vaultkit.vault import early as early_stats
 from vaultkit.vault.files import Vault
-from vaultkit.vault.walk import RACY_NS, FileStat, Scan
+from vaultkit.vault.walk import FINE_RACY_NS, RACY_NS, FileStat, Scan
 
 
 def _quiet(line: str) -> None:
@@ -244,9 +245,12 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
         racy = {
             row[0]
             for row in self.db.execute(
-                "SELECT path FROM files WHERE mtime_ns >= ? OR mtime_ns = ?", (last_scan - RACY_NS, UNREAD)
+                "SELECT path FROM files WHERE mtime_ns >= ? AND (mtime_ns >= ? OR mtime_ns % 1000000000 = 0) "
+                "OR mtime_ns = ?",  # (`racy_window`, in SQL)
+                (last_scan - RACY_NS, last_scan - FINE_RACY_NS, UNREAD),
             )
         } - new_or_changed
+        racy -= self._read_as_they_are(racy)
         if racy:
             if len(racy) > 8:
                 paths = paths if paths is not None else scan.paths
@@ -278,6 +282,25 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
         report.problems = self.db.execute("SELECT count(*) FROM problems").fetchone()[0]
         report.seconds = time.perf_counter() - started
         return report
+
+    def _read_as_they_are(self, paths: set[str]) -> set[str]:
+        """Which of these notes (their stat as the index has it) hold the bytes they held
+        when read, by the digest kept of them (`note_digest`)."""
+        if not paths:
+            return set()
+        root, same = str(self.vault.root), set()
+        for path, digest in self.db.execute(
+            "SELECT path, digest FROM files WHERE digest IS NOT NULL AND path IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(paths)),),
+        ):
+            try:
+                with open(os.path.join(root, path), "rb") as handle:
+                    data = handle.read()
+            except OSError:
+                continue  # (read again, and the error kept)
+            if note_digest(data) == digest:
+                same.add(path)
+        return same
 
     def refresh(self, rel_paths: Iterable[str], keep_walk: bool = False) -> SyncReport | None:
         """Re-read just these notes (a watcher's events), or None when only a walk can tell.
@@ -352,32 +375,38 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
         if previous is None or previous.generation != generation:
             return None
         listings = list(previous.listings)
-        starts = {each.prefix: number for number, each in enumerate(listings)}  # folder -> its number
-        old: array[int] = array("q")
-        old.frombytes(previous.stats)
-        if len(old) != 3 * sum(len(each.names) for each in listings):
+        starts: list[int] = []  # the position of each folder's first note
+        at = 0
+        for each in listings:
+            starts.append(at)
+            at += len(each.names)
+        numbers = {each.prefix: number for number, each in enumerate(listings)}  # folder -> its number
+        stats: array[int] = array("q")
+        stats.frombytes(previous.stats)
+        if len(stats) != 3 * at:
             return None  # it holds notes found the slow way (`odd`): not kept by name
-        updates: dict[int, list[tuple[str, int, int]]] = {}
+        added: dict[int, list[tuple[str, int, int]]] = {}
         for path, mtime_ns, size, *_ in rows.files:
             folder, _, name = path.rpartition("/")
-            at_folder = starts.get(folder + "/" if folder else "")
-            if at_folder is None:
+            number = numbers.get(folder + "/" if folder else "")
+            if number is None:
                 return None  # a folder the walk has not listed
-            listing = listings[at_folder]
-            if name not in listing.names:
-                listings[at_folder] = listing._replace(names=[*listing.names, name], mtime_ns=-1)
-            updates.setdefault(at_folder, []).append((name, mtime_ns, size))
-        stats: array[int] = array("q")
-        at = 0
-        for number, listing in enumerate(listings):
-            known = len(previous.listings[number].names)
-            base = len(stats)
-            stats.extend(old[3 * at : 3 * (at + known)])
-            stats.extend([0, 0, 0] * (len(listing.names) - known))
-            at += known
-            for name, mtime_ns, size in updates.get(number, ()):
-                n = base + 3 * listing.names.index(name)
-                stats[n], stats[n + 1], stats[n + 2] = mtime_ns, size, 0
+            try:
+                n = 3 * (starts[number] + listings[number].names.index(name))
+            except ValueError:
+                added.setdefault(number, []).append((name, mtime_ns, size))
+                continue
+            stats[n], stats[n + 1], stats[n + 2] = mtime_ns, size, 0
+        if added:  # new notes join the end of their folder's listing
+            kept, stats = stats, array("q")
+            for number, listing in enumerate(listings):
+                first = 3 * starts[number]
+                stats.extend(kept[first : first + 3 * len(listing.names)])
+                if number in added:
+                    for _, mtime_ns, size in added[number]:
+                        stats.extend((mtime_ns, size, 0))
+                    names = [*listing.names, *(name for name, _, _ in added[number])]
+                    listings[number] = listing._replace(names=names, mtime_ns=-1)
         return _Walk(generation, previous, Scan(listings, [], stats, []))
 
     def apply(

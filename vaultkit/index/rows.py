@@ -8,6 +8,7 @@ import functools
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -24,7 +25,7 @@ from vaultkit.model import (
     target_key,
 )
 from vaultkit.vault.files import Vault
-from vaultkit.vault.walk import FileStat, cannot_read
+from vaultkit.vault.walk import RACY_NS, FileStat, cannot_read
 
 PARALLEL_THRESHOLD = 2000
 CHUNK = 500  # notes a parser process reads at a time
@@ -35,6 +36,17 @@ class _Outcome:
     stat: FileStat
     note: ParsedNote | None
     error: NoteParseError | None
+    digest: bytes | None = None
+
+
+def note_digest(data: bytes) -> bytes:
+    """A digest of a note's bytes, kept for a note written lately (its mtime within
+    `RACY_NS` of its reading). Its stat may not show the next edit, so the next sync looks
+    at it again: when its bytes have this digest still, its rows stand, and it is not read
+    again (a command that writes a note leaves it so for the next one)."""
+    import hashlib  # (3 ms of start-up: only when a note was written lately)
+
+    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 def _parse_one(vault_root: str, config: Config, stat: FileStat) -> _Outcome:
@@ -48,12 +60,13 @@ def _parse_one(vault_root: str, config: Config, stat: FileStat) -> _Outcome:
         return _Outcome(stat._replace(mtime_ns=UNREAD), None, problem)
     from vaultkit.notes.parse import parse_note  # regexes to compile: not for commands that read nothing
 
+    digest = note_digest(data) if stat.mtime_ns >= time.time_ns() - RACY_NS else None
     try:
-        return _Outcome(stat, parse_note(stat.rel_path, data, config), None)
+        return _Outcome(stat, parse_note(stat.rel_path, data, config), None, digest)
     except NoteParseError as err:
-        return _Outcome(stat, None, err)
+        return _Outcome(stat, None, err, digest)
     except (RecursionError, MemoryError) as err:
-        return _Outcome(stat, None, NoteParseError(stat.rel_path, None, f"cannot parse: {err!r}"))
+        return _Outcome(stat, None, NoteParseError(stat.rel_path, None, f"cannot parse: {err!r}"), digest)
 
 
 def _parse_chunk(vault_root: str, config: Config, stats: list[FileStat]) -> _Rows:
@@ -145,6 +158,7 @@ class _Rows:
                     stem,
                     stem_key,
                     _path_key(stat.rel_path),
+                    outcome.digest,
                 )
             )
             self.problems.append(
@@ -153,7 +167,17 @@ class _Rows:
             return
         path = note.path
         self.files.append(
-            (path, stat.mtime_ns, stat.size, note.kind, 1, note.name, stem_key, _path_key(path))
+            (
+                path,
+                stat.mtime_ns,
+                stat.size,
+                note.kind,
+                1,
+                note.name,
+                stem_key,
+                _path_key(path),
+                outcome.digest,
+            )
         )
         self.problems.extend((p.path, p.line, p.level, p.message) for p in note.problems)
         self.fts.append((path, note.name, _fts_text(note)))
@@ -237,8 +261,8 @@ class _Rows:
         """Insert the rows, the files numbered from `first`, their full text into table `fts`."""
         ids = {row[0]: first + offset for offset, row in enumerate(self.files)}
         db.executemany(
-            "INSERT INTO files (id, path, mtime_ns, size, kind, ok, name, stem_key, path_key) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO files (id, path, mtime_ns, size, kind, ok, name, stem_key, path_key, digest) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(ids[row[0]], *row) for row in self.files],
         )
         db.executemany("INSERT INTO problems VALUES (?, ?, ?, ?)", self.problems)
@@ -311,8 +335,8 @@ class _Packed:
         db.deserialize(self.data, name=_BATCH)
         first = db.execute("SELECT coalesce(max(id), 0) FROM main.files").fetchone()[0]
         db.execute(
-            "INSERT INTO main.files SELECT id + ?, path, mtime_ns, size, kind, ok, name, stem_key, path_key "
-            "FROM batch.files ORDER BY id",
+            "INSERT INTO main.files SELECT id + ?, path, mtime_ns, size, kind, ok, name, stem_key, path_key, "
+            "digest FROM batch.files ORDER BY id",
             (first,),
         )
         for table in _COPIED:

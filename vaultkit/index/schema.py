@@ -23,7 +23,8 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE files (
   id INTEGER PRIMARY KEY,  -- also the rowid of the note's full-text row
   path TEXT UNIQUE, mtime_ns INTEGER, size INTEGER, kind TEXT, ok INTEGER,
-  name TEXT, stem_key TEXT, path_key TEXT);
+  name TEXT, stem_key TEXT, path_key TEXT,
+  digest BLOB);  -- of the bytes read, when they were written lately (see rows.note_digest)
 CREATE INDEX files_stem ON files(stem_key);
 CREATE INDEX files_mtime ON files(mtime_ns);
 CREATE TABLE people (

@@ -35,7 +35,6 @@ from vaultkit.vault.names import (
     shown_name,
 )
 from vaultkit.vault.walk import (
-    RACY_NS,
     FileStat,
     Listing,
     Scan,
@@ -44,6 +43,7 @@ from vaultkit.vault.walk import (
     any_missing,
     cannot_read,
     in_stored_order,
+    racy_window,
     stats_by_plan,
 )
 
@@ -201,7 +201,7 @@ class Vault:
         # A folder changed within the file system's time resolution of now may change again
         # without a new mtime: list it again next time.
         mtime_ns = st.st_mtime_ns
-        if time.time_ns() - mtime_ns < RACY_NS or len(odd) > had_odd:
+        if time.time_ns() - mtime_ns < racy_window(mtime_ns) or len(odd) > had_odd:
             mtime_ns = -1  # (and a symlinked note is found only by listing its folder)
         return Listing(
             prefix, mtime_ns, st.st_ctime_ns, st.st_ino, notes, folders, bad_names, entries is None

@@ -12,7 +12,19 @@ from typing import NamedTuple
 
 from vaultkit.vault.stats import STAT_BYTES, stat_names
 
-RACY_NS = 2_000_000_000  # a file system may keep mtimes this coarsely (FAT: 2 s)
+# A change to a file within its file system's time resolution of its mtime may leave that
+# mtime as it was: a file (or folder) whose mtime is that close to a walk is looked at again
+# by the next one. A file system keeping whole seconds may keep them 2 s apart (FAT; HFS+
+# and ext3 keep 1 s); one keeping fractions stamps times from a clock that ticks every 1 to
+# 16 ms (the kernel's jiffy; Windows' 15.6 ms), so 0.1 s leaves room.
+RACY_NS = 2_000_000_000
+FINE_RACY_NS = 100_000_000
+
+
+def racy_window(mtime_ns: int) -> int:
+    """How long after `mtime_ns` a change may still leave it as it is: a whole second's time
+    may come from a file system that keeps only those (`RACY_NS`), else `FINE_RACY_NS`."""
+    return RACY_NS if mtime_ns % 1_000_000_000 == 0 else FINE_RACY_NS
 
 
 class FileStat(NamedTuple):
