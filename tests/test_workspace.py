@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import write_note
 
-from vaultkit.errors import PersonNotFound, RefusedWrite, UsageError
+from vaultkit.errors import PersonNotFound, RefusedWrite, TemplateError, UsageError
 from vaultkit.model import FollowUp, Interaction, Problem
 from vaultkit.profiles import IntroducedTo, Introductions, ListedPerson, PersonDetails, PersonSummary
 from vaultkit.vault.files import Vault
@@ -525,3 +525,17 @@ def test_last_contact_stays_put_unless_derived(cli: Callable[..., object], vault
     before = ada.read_bytes()
     assert "last_contact" not in cli("render").output  # type: ignore[attr-defined]
     assert ada.read_bytes() == before
+
+
+def test_a_write_prepared_before_the_sync_hands_its_renderer_to_that_write(open_workspace: Open) -> None:
+    """`prepare_write` compiles the template before the sync (while the early stats' child
+    stats notes); the next renderer asked for is that one, and later ones are new (a user
+    template added since is then found: `vault watch` renders for days)."""
+    workspace = open_workspace()
+    workspace.prepare_write("person.md.j2")
+    prepared = workspace.renderer()
+    assert [key[1] for key in prepared.env.cache] == ["person.md.j2"]  # (compiled already)
+    assert workspace.renderer() is not prepared
+    workspace.prepare_write("no such template.j2")  # a template that fails is left for `render`
+    with pytest.raises(TemplateError, match="no such template"):
+        workspace.renderer().render("no such template.j2")

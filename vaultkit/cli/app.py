@@ -115,17 +115,22 @@ class Settings:
         except ValueError:
             raise UsageError(f"--today {self.today_option!r} is not a date (use YYYY-MM-DD)") from None
 
-    def workspace(self, sync: bool = True, warn_config: bool = True) -> Workspace:
+    def workspace(
+        self, sync: bool = True, warn_config: bool = True, writes: bool = False, template: str | None = None
+    ) -> Workspace:
         """Open the vault and its index, and bring the index up to date.
 
         The config's warnings (an unknown key) are one line each on stderr, on every command
-        (`vault check` lists them itself: `warn_config=False`).
+        (`vault check` lists them itself: `warn_config=False`). A command that `writes` a
+        note (from `template`) has that prepared before the sync (`Workspace.prepare_write`).
         """
         if self._workspace is None:
             self._workspace = self.open_workspace()
             if warn_config:
                 for warning in self._workspace.config.warnings:
                     typer.echo(f"vault: warning: {warning}", err=True)
+            if writes:
+                self._workspace.prepare_write(template)
             if sync:
                 self._workspace.sync()
         return self._workspace

@@ -68,7 +68,7 @@ def add(
 
     Example: vault add "Ada Lovelace" --cadence 1m --tag mentor --met 2026-11-20
     """
-    workspace = settings_of(ctx).workspace()
+    workspace = settings_of(ctx).workspace(writes=True, template="person.md.j2")
     ref = workspace.add_person(
         name,
         cadence=cadence,
@@ -99,7 +99,7 @@ def log(
 
     Example: vault log "Ada, Charles" "dinner at the Royal Society" --channel dinner
     """
-    workspace = settings_of(ctx).workspace()
+    workspace = settings_of(ctx).workspace(writes=True)
     refs = workspace.log(names, " ".join(text), date=parse_date("--date", date), channel=channel)
     for ref in refs:
         typer.echo(f"Logged for {ref.name}: {ref.path}")

@@ -52,7 +52,7 @@ def meet(
     """
     from vaultkit.meetings import create_meeting, open_note
 
-    workspace = settings_of(ctx).workspace()
+    workspace = settings_of(ctx).workspace(writes=True, template="meeting.md.j2")
     note = create_meeting(workspace, names, date=parse_date("--date", date), title=title)
     typer.echo(note.path)
     if open_:

@@ -33,7 +33,7 @@ def intro(
     """
     from vaultkit.insights.network import record_intro
 
-    workspace = settings_of(ctx).workspace()
+    workspace = settings_of(ctx).workspace(writes=True)
     a, b = record_intro(workspace, first, second, note=note, date=parse_date("--date", date))
     typer.echo(f"Introduced {a.name} and {b.name}: {a.path}, {b.path}")
 

@@ -109,13 +109,11 @@ def temp_name(target: Path) -> str:
     The note's own name is kept at the front (a leftover after a crash says whose it
     was) but cut so that the whole stays within the folder's longest name.
     """
-    import secrets
-
     try:
         longest = os.pathconf(target.parent, "PC_NAME_MAX")
     except (OSError, ValueError, AttributeError):
         longest = 255
-    tail = f".{secrets.token_hex(4)}{TEMP_SUFFIX}"
+    tail = f".{os.urandom(4).hex()}{TEMP_SUFFIX}"
     room = max(longest - len(tail.encode()) - 1, 0)
     stem = os.fsencode(target.name)[:room].decode("utf-8", "ignore")
     return f".{stem}{tail}"

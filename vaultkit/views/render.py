@@ -5,6 +5,7 @@ Rendering returns strings; writing them into the vault is the vault module's job
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,12 @@ class Renderer:
         if self.user_dir is not None and (self.user_dir / name).is_file():
             return self.user_dir / name
         return builtin_templates_dir() / name
+
+    def prepare(self, name: str) -> None:
+        """Compile a template now, to render it later; a template that fails to compile
+        is left for `render` to report, with its file and line."""
+        with contextlib.suppress(Exception):
+            self.env.get_template(name)
 
     def render(self, name: str, /, **context: Any) -> str:
         """Render a template to text; any failure is a TemplateError naming file and line."""
