@@ -179,6 +179,20 @@ def test_a_racy_note_whose_bytes_are_the_same_is_not_read_again(
     assert index.db.execute("SELECT digest FROM files WHERE path = 'People/Ada.md'").fetchone()[0] is None
 
 
+def test_a_sync_that_verified_racy_notes_counts_the_next_racy_window_from_itself(
+    index: Index, make_person: MakePerson
+) -> None:
+    """Else every note verified by its digest would be verified again at every later sync,
+    and more of them after each write."""
+    ada = make_person("Ada")
+    soon = time.time_ns() + 10**9 + 1
+    os.utime(ada, ns=(soon, soon))
+    index.sync()
+    before = int(index._meta("last_scan_ns") or 0)
+    assert index.sync().read == 0  # (its digest says its bytes are the same)
+    assert int(index._meta("last_scan_ns") or 0) > before
+
+
 def test_update_paths_reads_a_written_note_at_once(index: Index, make_person: MakePerson) -> None:
     ada = make_person("Ada")
     index.sync()
@@ -188,6 +202,20 @@ def test_update_paths_reads_a_written_note_at_once(index: Index, make_person: Ma
     ada.unlink()
     index.update_paths(["People/Ada.md"])
     assert index.people(TODAY) == []
+
+
+def test_a_refresh_counts_the_notes_of_the_index(index: Index, make_person: MakePerson) -> None:
+    """Told by the walk it keeps, after a note changed or added (`vault log`, `vault add`),
+    or by the index, after one removed."""
+    ada = make_person("Ada")
+    make_person("Bob")
+    index.sync()
+    ada.write_text("---\ncadence: 2w\n---\n")
+    assert index.refresh(["People/Ada.md"], keep_walk=True).total == 2
+    make_person("Cy")
+    assert index.refresh(["People/Cy.md"], keep_walk=True).total == 3
+    ada.unlink()
+    assert index.refresh(["People/Ada.md"], keep_walk=True).total == 2 == index.note_count()
 
 
 def test_the_index_uses_wal_and_waits_when_busy(index: Index) -> None:

@@ -192,6 +192,19 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
         scan_ns = time.time_ns()
         last_scan = int(self._meta("last_scan_ns") or 0)
         generation, previous = self._walk_snapshot()
+        # Changed within the file system's time resolution of the last scan: the stat may
+        # not show a second edit, so they are read again unless their bytes are the ones
+        # read (their digest: checked before the walk, while the early stats' child stats
+        # notes on the other core); and so the notes that could not be read.
+        racy = {
+            row[0]
+            for row in self.db.execute(
+                "SELECT path FROM files WHERE mtime_ns >= ? AND (mtime_ns >= ? OR mtime_ns % 1000000000 = 0) "
+                "OR mtime_ns = ?",  # (`racy_window`, in SQL)
+                (last_scan - RACY_NS, last_scan - FINE_RACY_NS, UNREAD),
+            )
+        }
+        verified = self._read_as_they_are(racy)
         reused = previous if previous is not None and not relist else None
         # The early stats are of the stored walk's notes; with none to reuse, the child stops.
         early = early_stats.take(str(self.vault.root), str(self.path), reused.version if reused else None)
@@ -240,17 +253,7 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
             if len(known) != len(current) - report.added:
                 seen = set(paths)
                 removed = [path for path, _, _ in known if path not in seen]
-        # Changed within the file system's time resolution of the last scan: the stat may
-        # not show a second edit, so read them again; and so the notes that could not be read.
-        racy = {
-            row[0]
-            for row in self.db.execute(
-                "SELECT path FROM files WHERE mtime_ns >= ? AND (mtime_ns >= ? OR mtime_ns % 1000000000 = 0) "
-                "OR mtime_ns = ?",  # (`racy_window`, in SQL)
-                (last_scan - RACY_NS, last_scan - FINE_RACY_NS, UNREAD),
-            )
-        } - new_or_changed
-        racy -= self._read_as_they_are(racy)
+        racy -= new_or_changed | verified
         if racy:
             if len(racy) > 8:
                 paths = paths if paths is not None else scan.paths
@@ -272,12 +275,15 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
         if to_read or removed or last_scan == 0 or self._meta("cadence_config") != self._cadence_config():
             self.apply(_parse_all(self.vault, to_read, tick), removed, scan_ns, fresh=fresh, walk=walk)
         elif (
-            previous is None
+            verified
+            or previous is None
             or previous.generation != generation
             or not previous.same_listings(scan)
             or scan.stats.tobytes() != previous.stats
         ):
-            self._store_walk(walk)
+            # The index holds what this walk saw: the next one counts its racy window from
+            # this one (else the notes verified here would be verified again at every sync).
+            self._store_walk(walk, scan_ns=scan_ns)
         report.changed_paths = sorted([*new_or_changed, *removed])
         report.problems = self.db.execute("SELECT count(*) FROM problems").fetchone()[0]
         report.seconds = time.perf_counter() - started
@@ -350,7 +356,8 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
             added=added,
             changed=len(rows) - added,
             removed=len(removed),
-            total=self.note_count(),
+            # (the walk kept describes every note of the index: no count over 100,000 rows)
+            total=len(walk.scan.stats) // 3 if walk is not None else self.note_count(),
         )
         report.changed_paths = sorted([*rows.paths, *removed])
         report.seconds = time.perf_counter() - started

@@ -190,12 +190,14 @@ class WalkStore(IndexBase):
         self._walk_cache = (state, snapshot)
         return generation, snapshot
 
-    def _store_walk(self, walk: _Walk, inside: bool = False) -> None:
+    def _store_walk(self, walk: _Walk, inside: bool = False, scan_ns: int | None = None) -> None:
         """Keep this walk for the next sync, marked as describing the index's generation if
         the index holds exactly what it saw: nothing was written since its sync began, and
         no note needed a closer look (`odd`). Only the rows that differ are written.
 
         `inside` an `apply`, which bumps the generation after this in the same transaction.
+        `scan_ns`: when the walk began, kept as the last scan's time when the walk describes
+        the index (an `apply` keeps it itself).
         """
         db = self.db
         if not inside:
@@ -216,6 +218,8 @@ class WalkStore(IndexBase):
                     self._store_folders(scan.listings, new, [], b"")
                 elif not (stored.same_listings(scan) and new == stored.stats):
                     self._store_folders(scan.listings, new, stored.listings, stored.stats)
+                if scan_ns is not None:
+                    self._set_meta("last_scan_ns", str(scan_ns))
                 state = f"{walk.generation + inside} {version + 1} {os.urandom(6).hex()}"
                 self._set_meta("walk", state)
                 # (if `apply` rolls back, the row is the old one, and this never matches it)
