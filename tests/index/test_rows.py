@@ -20,7 +20,7 @@ CLOCK_KEYS = ("last_scan_ns", "walk")
 
 
 def dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
-    """Every table's rows, sorted; the full-text rows with their ids."""
+    """Every table's rows, sorted; the full-text rows with their ids; not the clock's."""
     db = sqlite3.connect(path)
     try:
         names = [
@@ -32,6 +32,8 @@ def dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
         tables = {}
         for name in names:
             query = "SELECT rowid, * FROM notes_fts" if name == "notes_fts" else f"SELECT * FROM {name}"
+            if name == "files":  # (a note's digest is kept only when it was read soon after a write)
+                query = "SELECT id, path, mtime_ns, size, kind, ok, name, stem_key, path_key FROM files"
             found = [row for row in db.execute(query) if name != "meta" or row[0] not in CLOCK_KEYS]
             tables[name] = sorted(found, key=repr)
         return tables

@@ -48,8 +48,8 @@ class _WalkSnapshot:
 
     def changed(self, scan: Scan) -> list[int]:
         """The positions of the notes whose stat differs (same notes assumed)."""
-        new, old = memoryview(scan.stats.tobytes()), memoryview(self.stats)
-        return _changed_in_run(new, old, 0, 0, len(new) // STAT_BYTES)
+        new = scan.stats.tobytes()
+        return _changed_in_run(new, self.stats, 0, 0, len(new) // STAT_BYTES)
 
     def differences(self, scan: Scan) -> tuple[list[int], list[int], list[str]] | None:
         """What `scan` found that this walk did not, folder by folder and name by name: the
@@ -63,7 +63,7 @@ class _WalkSnapshot:
         for each in self.listings:
             before_at[each.prefix] = (start, each)
             start += len(each.names)
-        new, old = memoryview(scan.stats.tobytes()), memoryview(self.stats)
+        new, old = scan.stats.tobytes(), self.stats
         added: list[int] = []
         changed: list[int] = []
         gone: list[str] = []
@@ -98,9 +98,12 @@ class _WalkSnapshot:
         return added, changed, gone
 
 
-def _changed_in_run(new: memoryview, old: memoryview, new_at: int, old_at: int, count: int) -> list[int]:
+def _changed_in_run(new: bytes, old: bytes, new_at: int, old_at: int, count: int) -> list[int]:
     """The positions in `new` of the notes, of `count` from `new_at`, whose stats differ
-    from those of `old` from `old_at`: compared 512 notes at a time, then one by one."""
+    from those of `old` from `old_at`: compared 512 notes at a time, then one by one.
+
+    (Byte strings, sliced: a slice is a copy, but comparing two is one memcmp, where two
+    memoryviews compare item by item, 45 times slower: 4 ms for 100,000 notes.)"""
     size = STAT_BYTES
     if new[new_at * size : (new_at + count) * size] == old[old_at * size : (old_at + count) * size]:
         return []
