@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import time
 from pathlib import Path
 from typing import Any
 
@@ -142,4 +143,8 @@ def test_open_in_obsidian_or_the_editor(cli: Any, vault_dir: Path, tmp_path: Pat
     monkeypatch.setenv("PATH", f"{opener.parent}{os.pathsep}{os.environ['PATH']}")
     opened = cli("open", "Zoë")
     assert opened.stdout == "Opened Zoë Müller in Obsidian: People/Zoë Müller.md\n"
+    # The opener runs on its own (a desktop app may not return): wait for what it wrote.
+    deadline = time.monotonic() + 20
+    while record.read_text(encoding="utf-8") != uri + "\n" and time.monotonic() < deadline:
+        time.sleep(0.02)
     assert record.read_text(encoding="utf-8") == uri + "\n"
