@@ -424,3 +424,43 @@ def test_a_folder_changed_lately_is_listed_again_by_the_resolution_of_its_time(
     os.utime(vault_dir / "People", ns=(when, when))
     people = next(listing for listing in Vault(vault_dir).scan().listings if listing.prefix == "People/")
     assert people.mtime_ns == (-1 if whole_second else when)
+
+
+@pytest.mark.parametrize(
+    "added",
+    [
+        "Zed.md",  # a plain note: only its name is looked at
+        "photo.jpg",  # an attachment
+        ".hidden.md",  # a dot file
+        "Ada (conflicted copy 2026-11-20).md",  # a sync tool's copy
+        "Zoe\u0308.md",  # a decomposed name
+        "Sub.md/",  # a folder named like a note
+    ],
+)
+def test_a_plain_folder_listed_again_looks_at_its_new_names(vault_dir: Path, added: str) -> None:
+    """A folder whose stored names all looked plain is listed again by looking only at the
+    names new since: what it finds is what a walk from nothing finds."""
+    for name in ("Ada", "Bob", "Cy"):
+        write_note(vault_dir, f"People/{name}.md", f"# {name}\n")
+    age_folders(vault_dir)
+    first = Vault(vault_dir).scan()
+    people = next(listing for listing in first.listings if listing.prefix == "People/")
+    assert people.plain
+    if added.endswith("/"):
+        (vault_dir / "People" / added).mkdir()
+    else:
+        (vault_dir / "People" / added).write_text("# new\n", encoding="utf-8")
+    (vault_dir / "People" / "Bob.md").unlink()
+    age_folders(vault_dir)
+    again = Vault(vault_dir).scan(first.listings)
+    fresh = Vault(vault_dir).scan()
+    assert sorted(again.paths) == sorted(fresh.paths)
+    assert sorted(f.rel_path for f in again.files()) == sorted(f.rel_path for f in fresh.files())
+    relisted = next(listing for listing in again.listings if listing.prefix == "People/")
+    assert relisted.plain == (added == "Zed.md")
+    new = [
+        n
+        for n in next(each for each in fresh.listings if each.prefix == "People/").names
+        if n not in people.names
+    ]
+    assert relisted.names == [n for n in people.names if n != "Bob.md"] + new  # (the stored order kept)

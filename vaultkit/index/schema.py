@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 30
+SCHEMA_VERSION = 31
 
 
 NAME, ALIAS, FOLDED_NAME, FOLDED_ALIAS = 0, 1, 2, 3
@@ -111,13 +111,14 @@ CREATE INDEX problems_path ON problems(path);
 -- a sync touches (working them out over everyone costs 0.5 s at 100,000 people)
 CREATE TABLE clashes (key TEXT, path TEXT, message TEXT);
 CREATE INDEX clashes_key ON clashes(key);
--- the last walk (see Index._store_walk): each folder's times and sub-folders (names that
--- are not UTF-8, as shown, a JSON list), and its note names and stats a few thousand notes
--- a row (vault/stored.py). SQLite writes a whole row again to change any value in it: so a
+-- the last walk (see Index._store_walk): each folder's times, sub-folders (names that
+-- are not UTF-8, as shown, a JSON list) and whether all its names looked plain (`plain`:
+-- listed again, only new names need a look), and its note names and stats a few thousand
+-- notes a row (vault/stored.py). SQLite writes a whole row again to change any value in it: so a
 -- folder listed again with the same notes writes its times, a note added to it the last
 -- row of its names and stats, and one edit one row of stats.
 CREATE TABLE walk_folders (position INTEGER PRIMARY KEY, prefix TEXT, mtime_ns INTEGER,
-  ctime_ns INTEGER, inode INTEGER, folders TEXT, bad_names TEXT);
+  ctime_ns INTEGER, inode INTEGER, folders TEXT, bad_names TEXT, plain INTEGER);
 CREATE TABLE walk_names (part INTEGER PRIMARY KEY, names TEXT);
 CREATE TABLE walk_stats (part INTEGER PRIMARY KEY, stats BLOB);
 CREATE VIRTUAL TABLE notes_fts USING fts5(

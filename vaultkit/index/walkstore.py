@@ -131,7 +131,8 @@ def _parse_walk_state(state: str) -> tuple[int, int]:
 
 
 def _folder_row(position: int, listing: Listing) -> tuple[object, ...]:
-    """A folder's row of `walk_folders`: where it is, its times and its sub-folders."""
+    """A folder's row of `walk_folders`: where it is, its times, its sub-folders, and
+    whether all its names looked plain."""
     return (
         position,
         listing.prefix,
@@ -140,6 +141,7 @@ def _folder_row(position: int, listing: Listing) -> tuple[object, ...]:
         listing.inode,
         "/".join(listing.folders),
         json.dumps(listing.bad_names) if listing.bad_names else "",
+        int(listing.plain),
     )
 
 
@@ -179,10 +181,11 @@ class WalkStore(IndexBase):
                     names.get(position, []),
                     folders.split("/") if folders else [],
                     tuple(json.loads(bad_names)) if bad_names else (),
+                    plain=bool(plain),
                 )
-                for position, prefix, mtime_ns, ctime_ns, inode, folders, bad_names in db.execute(
-                    "SELECT position, prefix, mtime_ns, ctime_ns, inode, folders, bad_names FROM walk_folders "
-                    "ORDER BY position"
+                for position, prefix, mtime_ns, ctime_ns, inode, folders, bad_names, plain in db.execute(
+                    "SELECT position, prefix, mtime_ns, ctime_ns, inode, folders, bad_names, plain "
+                    "FROM walk_folders ORDER BY position"
                 )
             ]
             stats = b"".join(row[0] for row in db.execute("SELECT stats FROM walk_stats ORDER BY part"))
@@ -257,7 +260,7 @@ class WalkStore(IndexBase):
                 old_at += len(before[n].names)
             if listing is not was:
                 db.execute(
-                    "INSERT OR REPLACE INTO walk_folders VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT OR REPLACE INTO walk_folders VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     _folder_row(n, listing),
                 )
             names_before = was.names if was is not None else None

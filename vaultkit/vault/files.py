@@ -43,6 +43,7 @@ from vaultkit.vault.walk import (
     any_missing,
     cannot_read,
     in_stored_order,
+    kept_runs,
     racy_window,
     stats_by_plan,
 )
@@ -136,9 +137,7 @@ class Vault:
                     st.st_ctime_ns,
                     st.st_ino,
                 ):
-                    stored, listing = listing, self._list(folder, prefix, st, odd, quick)
-                    if stored is not None:
-                        listing = in_stored_order(stored, listing)
+                    listing = self._list(folder, prefix, st, odd, quick, stored=listing)
                     listed_quick = listed_quick or listing.quick
             except (FileNotFoundError, NotADirectoryError):
                 continue  # gone since its parent was listed
@@ -164,13 +163,21 @@ class Vault:
         return Scan(listings, [note.rel_path for note in odd], stats, unreadable)
 
     def _list(
-        self, folder: str, prefix: str, st: os.stat_result, odd: list[FileStat], quick: bool
+        self,
+        folder: str,
+        prefix: str,
+        st: os.stat_result,
+        odd: list[FileStat],
+        quick: bool,
+        stored: Listing | None = None,
     ) -> Listing:
         """List one folder: its plain notes and sub-folders; other notes go to `odd`. An
         OSError (a folder it may not read) is the caller's.
 
         `quick`: by names alone (half the time of a listing with each entry's type) when
         they all look like plain notes; the Listing says so, and the caller's stats check it.
+        `stored`: its listing the walk kept, whose note order is kept (`in_stored_order`);
+        when every name in it looked plain, only the names new since are looked at.
         """
         entries: list[os.DirEntry[str]] | None = None
         if quick:
@@ -179,21 +186,24 @@ class Vault:
             with os.scandir(folder) as listing:
                 entries = list(listing)
             names = [e.name for e in entries]
-        joined = "\0" + "\0".join(names) + "\0"
+        runs = kept_runs(stored.names, names) if stored is not None and stored.plain and quick else None
+        looked_at = [names[n] for n in runs[0]] if runs is not None else names
+        joined = "\0" + "\0".join(looked_at) + "\0"
         had_odd = len(odd)
         bad_names: tuple[str, ...] = ()
-        if (
-            joined.count(".md\0") == len(names)
+        plain = (
+            joined.count(".md\0") == len(looked_at)
             and (entries is None or [e.is_file(follow_symlinks=False) for e in entries].count(False) == 0)
             # (names in other scripts too, when they are UTF-8 and composed: no twin to drop)
             and (joined.isascii() or (is_utf8(joined) and unicodedata.is_normalized("NFC", joined)))
             and "\0." not in joined
             and "onflict" not in joined
             and not self.config.exclude
-        ):
+        )
+        if plain:
             notes, folders = names, list[str]()  # the common case: a folder of notes, nothing else
         elif entries is None:
-            return self._list(folder, prefix, st, odd, quick=False)
+            return self._list(folder, prefix, st, odd, quick=False, stored=stored)
         else:
             if not joined.isascii() and not is_utf8(joined):
                 entries, bad_names = self._bad_names(entries, folder, prefix)
@@ -203,9 +213,12 @@ class Vault:
         mtime_ns = st.st_mtime_ns
         if time.time_ns() - mtime_ns < racy_window(mtime_ns) or len(odd) > had_odd:
             mtime_ns = -1  # (and a symlinked note is found only by listing its folder)
-        return Listing(
-            prefix, mtime_ns, st.st_ctime_ns, st.st_ino, notes, folders, bad_names, entries is None
+        listed = Listing(
+            prefix, mtime_ns, st.st_ctime_ns, st.st_ino, notes, folders, bad_names, entries is None, plain
         )
+        if stored is None:
+            return listed
+        return in_stored_order(stored, listed, runs if notes is names else None)
 
     def _bad_names(
         self, entries: list[os.DirEntry[str]], folder: str, prefix: str

@@ -53,6 +53,9 @@ class Listing(NamedTuple):
     # shows them, a folder's with a trailing slash: `vault check` names them.
     bad_names: tuple[str, ...] = ()
     quick: bool = False  # listed by names alone: its stats must show plain files (`Vault.scan`)
+    # Every name in it looked like a plain note's (`Vault._list`): listed again, only the
+    # names new since need that look.
+    plain: bool = False
 
 
 class Scan(NamedTuple):
@@ -277,18 +280,26 @@ def kept_runs(
     return sorted(waiting_after.values()), sorted(waiting_before.values()), kept
 
 
-def in_stored_order(before: Listing, after: Listing) -> Listing:
+def in_stored_order(
+    before: Listing,
+    after: Listing,
+    runs: tuple[list[int], list[int], list[tuple[int, int, int]]] | None = None,
+) -> Listing:
     """`after`, a folder listed again, with its notes in the order of `before`, its stored
-    listing, and the notes new since at the end, when only a few came or went (`kept_runs`).
+    listing, and the notes new since at the end, when only a few came or went (`kept_runs`,
+    or its `runs` for these two lists).
 
     A file system lists a folder in an order of its own (on ext4, by a hash of the name),
     where a new note may land anywhere: keeping the stored order, the stored walk changes
     by the names that came and went instead of being written whole (`Index._store_walk`)."""
-    if after.names == before.names:
-        return after._replace(names=before.names)  # (one list: the store sees it is the same)
-    runs = kept_runs(before.names, after.names)
     if runs is None:
-        return after
+        if after.names == before.names:
+            return after._replace(names=before.names)  # (one list: the store sees it is the same)
+        runs = kept_runs(before.names, after.names)
+        if runs is None:
+            return after
+    elif not runs[0] and not runs[1]:
+        return after._replace(names=before.names)
     fresh, lost, _ = runs
     gone = set(lost)
     names = [name for n, name in enumerate(before.names) if n not in gone] if gone else list(before.names)
