@@ -349,7 +349,7 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
             elif known:
                 removed.append(path)
         added = sum(path not in indexed.values() for path in rows.paths)
-        walk = self._walk_after(rows) if keep_walk and not removed else None
+        walk = self._walk_after(rows, set(indexed.values())) if keep_walk and not removed else None
         self.apply([rows], removed, None, walk=walk)
         report = SyncReport(
             read=len(rows),
@@ -372,9 +372,10 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
         if self.refresh(rel_paths, keep_walk=True) is None:
             self.sync()
 
-    def _walk_after(self, rows: _Rows) -> _Walk | None:
-        """The stored walk with the new stats of these re-read notes, when it describes the
-        index as it stands (else None: the next sync compares every note with the index).
+    def _walk_after(self, rows: _Rows, known: set[str]) -> _Walk | None:
+        """The stored walk with the new stats of these re-read notes (those the index
+        held before: `known`), when it describes the index as it stands (else None: the
+        next sync compares every note with the index).
 
         A new note (`vault add`) joins its folder's listing, marked to be listed again: the
         next walk lists that folder and finds the notes added or removed by name."""
@@ -399,6 +400,8 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
             if number is None:
                 return None  # a folder the walk has not listed
             try:
+                if path not in known:  # (a new note: not looked for among 100,000 names)
+                    raise ValueError(name)
                 n = 3 * (starts[number] + listings[number].names.index(name))
             except ValueError:
                 added.setdefault(number, []).append((name, mtime_ns, size))
