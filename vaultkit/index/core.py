@@ -44,7 +44,7 @@ from vaultkit.model import (
 )
 from vaultkit.vault import early as early_stats
 from vaultkit.vault.files import Vault
-from vaultkit.vault.walk import FINE_RACY_NS, RACY_NS, FileStat, Scan
+from vaultkit.vault.walk import RACY_NS, FileStat, Scan, racy_window
 
 
 def _quiet(line: str) -> None:
@@ -196,12 +196,14 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
         # not show a second edit, so they are read again unless their bytes are the ones
         # read (their digest: checked before the walk, while the early stats' child stats
         # notes on the other core); and so the notes that could not be read.
+        self.db.create_function("racy_window", 1, racy_window, deterministic=True)
         racy = {
             row[0]
             for row in self.db.execute(
-                "SELECT path FROM files WHERE mtime_ns >= ? AND (mtime_ns >= ? OR mtime_ns % 1000000000 = 0) "
-                "OR mtime_ns = ?",  # (`racy_window`, in SQL)
-                (last_scan - RACY_NS, last_scan - FINE_RACY_NS, UNREAD),
+                # (the range first, on the index of mtimes: no window is longer than RACY_NS)
+                "SELECT path FROM files WHERE mtime_ns >= ? AND mtime_ns + racy_window(mtime_ns) >= ? "
+                "OR mtime_ns = ?",
+                (last_scan - RACY_NS, last_scan, UNREAD),
             )
         }
         verified = self._read_as_they_are(racy)
