@@ -4,6 +4,7 @@ stored listing (`kept_runs`), and the early stats with this walk's folders (`sta
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from array import array
@@ -115,8 +116,9 @@ class Scan(NamedTuple):
         prefix = prefix + "/" if prefix else ""
         at = 0
         for listing in self.listings:
-            if listing.prefix == prefix and name in listing.names:
-                return at + listing.names.index(name)
+            if listing.prefix == prefix:
+                with contextlib.suppress(ValueError):  # (one pass over the names, not two)
+                    return at + listing.names.index(name)
             at += len(listing.names)
         return at + self.odd.index(path) if path in self.odd else -1
 
