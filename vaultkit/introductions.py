@@ -12,13 +12,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from vaultkit.model import Person, name_key, target_key
+from vaultkit.model import INTRO_CHANNEL, Person, name_key, target_key
 
 if TYPE_CHECKING:
     from vaultkit.index.core import Index
     from vaultkit.profiles import Introductions
-
-INTRO_CHANNEL = "intro"
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,12 @@ PROSPECT, ASKED = "prospect", "asked"
 """The `status` values of someone you want to meet (not asked yet, asked): never due, not yet met."""
 
 
+INTRO_CHANNEL, ASK_CHANNEL = "intro", "asked"
+"""The channel words of a Log entry that records an introduction (`- 2026-11-20 intro: [[Ada]]
+and [[Alan]]`) and an ask (`- 2026-11-20 asked: email: would you have...`): the figures read
+these entries, and the index keeps them apart (`contacts_channel`)."""
+
+
 def is_prospect(status: str | None) -> bool:
     """Whether a note's `status` (as parsed: trimmed, case-folded) marks a prospect or an open ask."""
     return status in (PROSPECT, ASKED)

@@ -16,11 +16,9 @@ from typing import Any, NamedTuple, TypedDict
 from vaultkit.dates import Cadence, days_text, parse_cadence, parse_date
 from vaultkit.errors import RefusedWrite, UsageError
 from vaultkit.insights.goals import week_start
-from vaultkit.model import ASKED, MARKER_TAG, PROSPECT, Person, is_prospect, name_key
+from vaultkit.model import ASK_CHANNEL, ASKED, MARKER_TAG, PROSPECT, Person, is_prospect, name_key
 from vaultkit.workspace import PersonRef, Workspace, set_items
 
-ASK_CHANNEL = "asked"
-"""The channel word of an ask's Log entry: `- 2026-11-20 asked: email: would you have...`."""
 ASK_TEXT = "reached out"
 MET_TEXT = "first met"
 INTRODUCERS_SHOWN = 5  # the closest: a tag shared with thousands names nobody in particular

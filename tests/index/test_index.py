@@ -17,7 +17,7 @@ from conftest import write_note
 from typer.testing import Result
 
 from vaultkit.index.core import Index, SyncReport
-from vaultkit.model import Problem
+from vaultkit.model import ASK_CHANNEL, INTRO_CHANNEL, Problem
 from vaultkit.vault.files import Vault
 from vaultkit.vault.walk import FINE_RACY_NS, RACY_NS, racy_window
 from vaultkit.workspace import Workspace
@@ -382,6 +382,27 @@ def test_a_config_change_that_shapes_the_index_rebuilds_it(
     assert index.sync().added == 2
     assert [p.name for p in index.people(TODAY)] == ["Bob"]
     index.close()
+
+
+def test_the_channel_index_holds_the_intros_and_asks_and_serves_a_bound_channel(
+    index: Index, make_person: MakePerson
+) -> None:
+    # It keeps only the Log entries the figures read by channel word: a query that binds
+    # one of those words must still find it (SQLite checks the bound value against the
+    # index's WHERE), and any other word must still be answered, without it.
+    log = "## Log\n- 2026-10-01 intro: [[Bob]] and [[Cy]]\n- 2026-10-02 asked: email: hi\n- 2026-10-03 call: hi\n"
+    make_person("Ada", body=log)
+    make_person("Bob")
+    make_person("Cy")
+    index.sync(rebuild=True)
+    db = index.db
+    assert db.execute("SELECT count(*) FROM contacts INDEXED BY contacts_channel WHERE source = 'log' "
+                      "AND (channel = 'intro' OR channel = 'asked')").fetchone() == (2,)  # fmt: skip
+    query = "SELECT src, line FROM contacts WHERE source = 'log' AND channel = ? ORDER BY src, line"
+    for channel, line in ((INTRO_CHANNEL, 3), (ASK_CHANNEL, 4), ("call", 5)):
+        plan = " ".join(row[3] for row in db.execute(f"EXPLAIN QUERY PLAN {query}", (channel,)))
+        assert ("contacts_channel" in plan) == (channel != "call"), plan
+        assert db.execute(query, (channel,)).fetchall() == [("People/Ada.md", line)]
 
 
 # -- link resolution ----------------------------------------------------------------------

@@ -456,10 +456,17 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
             everyone = fresh or self._meta("cadence_config") != self._cadence_config()
             if fresh:
                 # Every target there is came with the batches. Resolved before the secondary
-                # indexes are made: the people found are then indexed once, not updated in them.
+                # indexes are made: the people found are then indexed once, not updated in
+                # them; and so the summaries, before the people's own indexes (the rest serve
+                # working them out).
                 self._resolve_all(targets, touch=False)
-                for statement in _SCHEMA.split(";"):
-                    if "CREATE INDEX" in statement:
+                indexes = [statement for statement in _SCHEMA.split(";") if "CREATE INDEX" in statement]
+                for statement in indexes:
+                    if " ON people(" not in statement:
+                        db.execute(statement)
+                self._summarise(everyone)
+                for statement in indexes:
+                    if " ON people(" in statement:
                         db.execute(statement)
             else:
                 targets.update(
@@ -471,7 +478,7 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
                     )
                 )
                 self._resolve_all(targets, touch=not everyone)
-            self._summarise(everyone)
+                self._summarise(everyone)
             self._update_clashes()
             if scan_ns is not None:
                 self._set_meta("last_scan_ns", str(scan_ns))

@@ -33,14 +33,13 @@ from vaultkit.insights.stats import (
     shown_values,
 )
 from vaultkit.introductions import (
-    INTRO_CHANNEL,
     IntroPair,
     IntroReceived,
     intro_pairs,
     make_pair,
     received_introductions,
 )
-from vaultkit.model import name_key
+from vaultkit.model import INTRO_CHANNEL, name_key
 from vaultkit.prospects import figures_of, week_context
 from vaultkit.workspace import PersonRef, Workspace, write_view
 
