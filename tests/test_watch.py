@@ -474,6 +474,33 @@ def test_pending_events_of_what_the_index_holds_keep_it_trusted(
     assert beat_after({"Due.md"})["current"] is True
 
 
+def test_while_it_reads_again_a_note_the_index_holds_the_index_stays_trusted(
+    watch, cli, vault_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A command's own write, read again by the watcher after the debounce: meanwhile the
+    next command may trust the index (it holds the note as it is); an editor's write may not."""
+    write_note(vault_dir, "People/Ada Lovelace.md", person("Ada Lovelace"))
+    run = watch()
+    index = run.watcher._workspace.index  # (the loop's own, once it has started)
+    beats: list[bool] = []
+    refresh = index.refresh
+
+    def refresh_seeing_the_beat(rel_paths: Any, keep_walk: bool = False) -> Any:
+        if "People/Ada Lovelace.md" in rel_paths:  # (not the views it writes)
+            beats.append(read_beat(tmp_path / "index.sqlite")["current"])
+        return refresh(rel_paths, keep_walk)
+
+    monkeypatch.setattr(index, "refresh", refresh_seeing_the_beat)
+    assert cli("log", "Ada", "tea and the paper").exit_code == 0  # indexed by the command itself
+    wait_for(lambda: len(beats) == 1, what="the watcher to read the note again")
+    run.settle()
+    write_note(vault_dir, "People/Ada Lovelace.md", person("Ada Lovelace", last="2026-11-20"))
+    wait_for(lambda: len(beats) == 2, what="the watcher to read the edit")
+    run.settle()
+    assert beats == [True, False]
+    assert json.loads(cli("show", "Ada", "--json").stdout)["last_contact"] == "2026-11-20"
+
+
 def vault_command(*args: str, vault: Path, index: Path) -> list[str]:
     return [str(Path(sys.executable).parent / "vault"), "--vault", str(vault), "--index", str(index), *args]
 

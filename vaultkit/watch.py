@@ -176,6 +176,9 @@ class Watcher:
         self._slow_views_at = -slow_views_every  # when the slow views were last rendered
         self._slow_views_owed = False  # a change was rendered into Due.md only
         self._synced = False  # the last sync worked: the index matches the vault
+        # The notes a change's refresh is reading again: until it is done, the index is as
+        # current as it was, but for these (see `_beat`).
+        self._refreshing: set[str] = set()
         self._current: bool | None = False  # what the last heartbeat said (None: not written)
         self._beat_at = 0.0  # when it looked
         self._workspace = workspace  # replaced by the loop's own in run()
@@ -376,7 +379,7 @@ class Watcher:
         at = time.time()  # the beat says what was so when it looked, not when it was written
         with self._lock:
             synced = self._synced
-            pending = set(self._pending)
+            pending = self._pending | self._refreshing
         notes = self._pending_notes(pending)
         try:
             current = synced and notes is not None and (not notes or self._workspace.index.holds_stats(notes))
@@ -448,9 +451,19 @@ class Watcher:
         """Sync, render the views, report one line. Errors are reported, never raised."""
         started = time.perf_counter()
         update = Update(reason, notes=sorted(rel for rel in changed if rel.lower().endswith(".md")))
+        # Notes the events named are re-read on their own (a walk of 100,000 notes costs
+        # most of a second); anything else, and every start and rescan, walks the vault.
+        quick = bool(reason == "change" and changed and CONFIG_NAME not in changed)
+        synced = False  # (by this update)
         with self._lock:
             self._working = True
-            self._synced = False
+            if quick and self._synced:
+                # The index stays as current as it was but for the notes read again: a
+                # command may trust it meanwhile when it holds them as they are (a note the
+                # command wrote and indexed itself a moment ago), as while they were pending.
+                self._refreshing = set(changed)
+            else:
+                self._synced = False
         try:
             self._check_vault()
             if CONFIG_NAME in changed:
@@ -460,17 +473,17 @@ class Watcher:
                 except VaultkitError as err:  # a bad config: say so, go on with the old one
                     update.error = str(err)
             workspace = self._workspace
-            # This sync is what makes the index current: not current meanwhile.
+            # This sync is what makes the index current: not current meanwhile (but for a
+            # refresh of notes the index holds as they are, above).
             self._beat()
-            # Notes the events named are re-read on their own (a walk of 100,000 notes costs
-            # most of a second); anything else, and every start and rescan, walks the vault.
-            quick = reason == "change" and changed and CONFIG_NAME not in changed
             # A start or a rescan lists every folder too: they are there to catch what was missed.
             update.sync = (workspace.index.refresh(changed) if quick else None) or workspace.sync(
                 relist=reason != "change"
             )
+            synced = True
             with self._lock:
                 self._synced = True
+                self._refreshing = set()
             self._beat()  # the index is current: commands need not wait for the views
             # Render after every event, not only when the sync saw changes: a command that
             # wrote a note (`vault log`) has indexed it already, but the views are not redone.
@@ -500,8 +513,10 @@ class Watcher:
                     p for p in workspace.problems() if p.path in touched and p.level == "error"
                 ]
         except VaultGone:
+            self._failed(synced)
             raise  # there is nothing left to watch
         except Exception as err:  # one bad update must not end the watcher
+            self._failed(synced)
             explained = (
                 None if isinstance(err, VaultkitError) else self._workspace.explain(err, "rebuilding it")
             )
@@ -524,6 +539,13 @@ class Watcher:
         with self._lock:
             self._working = False
             self._lock.notify_all()
+
+    def _failed(self, synced: bool) -> None:
+        """An update failed: unless its sync had worked, commands walk the vault until one does."""
+        if not synced:
+            with self._lock:
+                self._synced = False
+                self._refreshing = set()
 
     def _add_reachouts(self, workspace: Workspace, update: Update) -> None:
         """With `[daily] reachouts`, add today's reach-outs to the daily note once a day, as
