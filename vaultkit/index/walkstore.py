@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 from vaultkit.index.base import IndexBase
 from vaultkit.vault.stats import STAT_BYTES
-from vaultkit.vault.stored import NAMES_ROW, STATS_ROW, parts, read_names, rows_past
+from vaultkit.vault.stored import NAMES_ROW, STATS_ROW, parts, read_names, rows_past, walk_state
 from vaultkit.vault.walk import Listing, Scan, kept_runs
 
 
@@ -124,12 +124,6 @@ def _changed_in_run(new: bytes, old: bytes, new_at: int, old_at: int, count: int
     return found
 
 
-def _parse_walk_state(state: str) -> tuple[int, int]:
-    """The meta row `walk`: "GENERATION VERSION [NONCE]" (see `WalkStore._store_walk`)."""
-    fields = state.split()
-    return int(fields[0]), int(fields[1])
-
-
 def _folder_row(position: int, listing: Listing) -> tuple[object, ...]:
     """A folder's row of `walk_folders`: where it is, its times, its sub-folders, and
     whether all its names looked plain."""
@@ -156,7 +150,7 @@ class WalkStore(IndexBase):
     def _walk_state(self) -> tuple[int, int]:
         """The generation the stored walk describes (-1: none) and how many times the walk
         tables were written."""
-        return _parse_walk_state(self._meta("walk") or "-1 0")
+        return walk_state(self._meta("walk"))
 
     def _walk_snapshot(self) -> tuple[int, _WalkSnapshot | None]:
         """The index's generation, and the walk it stored, read together (not read again
@@ -166,7 +160,7 @@ class WalkStore(IndexBase):
         try:
             generation = self._generation()
             state = self._meta("walk") or "-1 0"
-            described, version = _parse_walk_state(state)
+            described, version = walk_state(state)
             if version == 0:
                 return generation, None
             if self._walk_cache is not None and self._walk_cache[0] == state:

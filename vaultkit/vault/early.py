@@ -22,6 +22,8 @@ import mmap
 import os
 import time
 
+from vaultkit.vault.stats import STAT_BYTES, stat_names
+
 TYPE_CHECKING = False  # (typing is not imported: this module runs before anything else is)
 if TYPE_CHECKING:
     from array import array
@@ -77,8 +79,6 @@ class EarlyStats:
         the child's share, and the rest stat'ed here. None when the child read another walk
         or failed. Either way the child is done with after this."""
         from array import array
-
-        from vaultkit.vault.stats import STAT_BYTES, stat_names
 
         try:
             total = sum(len(listing.names) for listing in plan)
@@ -155,7 +155,7 @@ def start(
     ):
         return
     try:
-        memory = mmap.mmap(-1, HEADER * 8 + TEXT_BYTES + CAPACITY * 24)
+        memory = mmap.mmap(-1, HEADER * 8 + TEXT_BYTES + CAPACITY * STAT_BYTES)
     except OSError:  # (a machine that commits no memory it was not asked to use)
         return
     slots = memoryview(memory).cast("q")
@@ -247,8 +247,6 @@ def _child(
         memory[start : start + len(text)] = text
         slots[TEXT], slots[VERSION], slots[TOTAL] = len(text), version, total
         slots[STATE] = STATTING
-        from vaultkit.vault.stats import STAT_BYTES, stat_names
-
         at = 0
         base = HEADER * 8 + TEXT_BYTES
         for prefix, names in listings:
@@ -273,7 +271,7 @@ def _stored_walk(index: str) -> tuple[int, list[tuple[str, list[str]]]] | None:
     them; None when the index keeps none. Read only: the child writes nothing there."""
     import sqlite3
 
-    from vaultkit.vault.stored import read_names
+    from vaultkit.vault.stored import read_names, walk_state
 
     if not os.path.isfile(index):
         return None
@@ -282,7 +280,7 @@ def _stored_walk(index: str) -> tuple[int, list[tuple[str, list[str]]]] | None:
     try:
         db.execute("BEGIN")
         row = db.execute("SELECT value FROM meta WHERE key = 'walk'").fetchone()
-        version = int(row[0].split()[1]) if row else 0
+        version = walk_state(row[0] if row else None)[1]
         names = read_names(db.execute("SELECT part, names FROM walk_names ORDER BY part"))
         listings = [
             (prefix, names.get(position, []))
