@@ -401,13 +401,14 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
             number = numbers.get(folder + "/" if folder else "")
             if number is None:
                 return None  # a folder the walk has not listed
-            try:
-                if path not in known:  # (a new note: not looked for among 100,000 names)
-                    raise ValueError(name)
-                n = 3 * (starts[number] + listings[number].names.index(name))
-            except ValueError:
+            at_name = -1
+            if path in known:  # (a new note is not looked for among 100,000 names)
+                with contextlib.suppress(ValueError):
+                    at_name = listings[number].names.index(name)
+            if at_name < 0:
                 added.setdefault(number, []).append((name, mtime_ns, size))
                 continue
+            n = 3 * (starts[number] + at_name)
             stats[n], stats[n + 1], stats[n + 2] = mtime_ns, size, 0
         if added:  # new notes join the end of their folder's listing
             kept, stats = stats, array("q")
