@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from hypothesis import example, given, settings
-from hypothesis import strategies as st
 
 from vaultkit.config import Config
 from vaultkit.errors import NoteParseError
@@ -595,93 +593,3 @@ def test_empty_and_blank_notes() -> None:
 def test_link_model() -> None:
     note = daily("[[People/Ada Lovelace#Log|Ada]]\n")
     assert note.links == [Link("people/ada lovelace", "ada lovelace", 1, True, "People/Ada Lovelace")]
-
-
-# -- the two body scanners agree ------------------------------------------------------------
-# `_scan_text` reads a body with no code, comment or generated block a kind of line at a
-# time; `_scan_lines` is the reference walk, line by line. Bodies built of the lines that
-# matter to either (headings of every level, Log entries good and bad, tasks, links of every
-# kind, quotes, near misses), and free text without the characters that send a body to the
-# reference, read by both, must give the same Log, tasks, links and problems.
-_PLAIN_LINE = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n`~%<"), max_size=20
-)
-_BODY_PIECES = st.sampled_from(
-    [
-        "# Log", "## Log", "### Log", "## log", "##  Log  ##", "#Log", " ## Log", "## Logbook", "# Ada", "## Notes",
-        "### Sub", "#### Deep", "####### Seven", "#", "## ",
-        "- 2026-10-02 coffee: talked", "* 2025-05-05 call: x", "+ 2026-01-01 no channel", "- 2026-02-30 bad date",
-        "   - 2026-03-03 lunch: three spaces", "    - 2026-03-04 four spaces", "-\t2026-03-05\ttabbed: yes",
-        "- 2026-03-06 Caps: channel", "- 2026-03-07 call:no space", "- 2026-03-08", "- 2026-03-09   ",
-        "- 2026-03-10 with [[Bob]] and [[Cy|C]]", "-2026-03-11 no space", "1. 2026-03-12 numbered",
-        "- [ ] call [[Bob]] 📅 2026-12-01", "- [x] done [[Cy]]", "- [/] half [[Dee]]", "- [-] dropped",
-        "2) [ ] numbered task", "  - [ ] indented [[Eve#Log|E]]", "- [ ]no space", "- [ ] 📅 2026-13-01",
-        "> [[Bob|B]] quoted", "  > [[Cy]] indented quote", "![[Cy]] embed", "[[People/Ada Lovelace]]",
-        "[[Ada.md]]", "[[#]]", "[[|]]", "[[]]", "[x](../a%20b.md)", "[y](Ada.md#Log)", "![img](pic.md)",
-        "[z](https://example.com/a.md)", "[w](mailto:a@b.md)", "[[A]] then [b](B.md) then [[C]]",
-        "text [ not a link", "] ( not either", "", " ", "\t", "\ufeff", "\u2028 odd space", "\x0c",
-    ]
-)  # fmt: skip
-
-
-@given(
-    st.lists(st.one_of(_BODY_PIECES, _PLAIN_LINE), max_size=12),
-    st.sampled_from(["## Log", "# Log", "### LOG", ""]),
-    st.lists(st.one_of(_BODY_PIECES, _BODY_PIECES, _PLAIN_LINE), max_size=25),
-    st.sampled_from(["People/Ada.md", "Meetings/2026-11-02 Sync.md", "Daily/2026-11-20.md", "Notes/x.md"]),
-    st.integers(0, 3),
-    st.booleans(),
-)
-@example(
-    ["# Ada"],
-    "## Log",
-    ["   - 2026-03-03 lunch: indented", "### Sub", "- 2026-01-01 x", "## Next", "- 2026-01-02 y"],
-    "People/Ada.md",
-    3,
-    True,
-)
-@example(
-    [],
-    "# Log",
-    ["- [ ] [[Bob]]", "> [[Cy]]", "- 2026-02-30 bad", "[z](a.md) [[D]]"],
-    "Daily/2026-11-20.md",
-    0,
-    False,
-)
-@settings(max_examples=500, deadline=None)
-def test_the_body_scanners_agree(
-    before: list[str], log: str, after: list[str], path: str, start: int, end_newline: bool
-) -> None:
-    from vaultkit.notes import parse as scanners  # (the two scanners are the module's own)
-    from vaultkit.notes.frontmatter import split_lines
-
-    text = "\n".join([*before, log, *after]) + ("\n" if end_newline else "")
-    lines = ["---\n", "x: y\n", "---\n"][:start] + split_lines(text)
-    start = min(start, len(lines))
-    body = "".join(lines[start:])
-    if start == 0 and body.startswith("\ufeff"):
-        return  # (the reference alone reads a BOM off the first line)
-    found = []
-    for scan in (scanners._scan_text, scanners._scan_lines):
-        note = parse_text(path, "", CONFIG)
-        note.body = body
-        if scan is scanners._scan_text:
-            scan(note, body, start + 1, CONFIG)
-        else:
-            scan(note, lines, start, CONFIG)
-        found.append((note.log, note.tasks, note.links, note.problems))
-    assert found[0] == found[1]
-
-
-def test_a_body_with_code_or_comments_is_read_line_by_line() -> None:
-    # The whole-text scanner cannot see a fence, a comment or inline code: such a body is
-    # read by the reference, and what those hide stays hidden.
-    for hidden in (
-        "```\n- 2026-01-02 call: x\n```",
-        "%%\n- 2026-01-02 call: x\n%%",
-        "<!--\n- 2026-01-02 call: x\n-->",
-    ):
-        note = person(f"# Ada\n## Log\n- 2026-01-01 call: seen\n{hidden}\n")
-        assert [entry.date for entry in note.log] == [D(2026, 1, 1)]
-    note = person("# Ada\n## Log\n- 2026-01-01 call: `[[Bob]]` and [[Cy]]\n")
-    assert [link.target for link in note.links] == ["cy"]

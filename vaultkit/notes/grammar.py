@@ -3,7 +3,7 @@
 The parser, the editor, the merge driver, meetings and the views all read a note's body
 through these patterns and functions, so that they agree on what is code, a comment, a
 generated block, a heading, a Log entry, a task or a link. A body scanner steps through
-the lines in this order (`parse._scan_lines` is the reference; `LineState` is the same
+the lines in this order (`parse._scan_body` is the reference; `LineState` is the same
 walk for scanners that are not the hot loop of the index):
 
 1. inside a code fence: the line is code; `closes_fence` ends it;
@@ -150,7 +150,7 @@ class LineState:
 
     `step(line)` takes each line (without its line end) in order and returns the text
     that is read as Markdown (`visible_text`), or None when the line is code, generated,
-    or the marker line that opens either. The same rules as `parse._scan_lines`, which inlines them.
+    or the marker line that opens either. The same rules as `parse._scan_body`, which inlines them.
     """
 
     __slots__ = ("comment", "fence", "generated")

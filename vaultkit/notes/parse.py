@@ -299,135 +299,16 @@ def parse_text(rel_path: str, text: str, config: Config) -> ParsedNote:
         for target in links_in_value(value):
             target_key, stem_key = link_key(target)
             note.links.append(Link(target_key, stem_key, key_lines.get(key, 1), False, target))
+    _scan_body(note, lines, body_start, config)
     note.body = "".join(lines[body_start:])
     note.body_line = body_start + 1
-    _scan_body(note, lines, body_start, config)
     return note
 
 
 def _scan_body(note: ParsedNote, lines: list[str], start: int, config: Config) -> None:
-    """Read the body's headings, Log entries, tasks and links (`note.body` is set): by
-    `_scan_text` when nothing in it can hide a line, else line by line (`_scan_lines`)."""
-    body = note.body
-    if (
-        "`" not in body
-        and "~~~" not in body
-        and "<!--" not in body
-        and "%%" not in body
-        and "\r" not in body
-        and not (start == 0 and body.startswith(BOM))
-    ):
-        _scan_text(note, body, start + 1, config)
-    else:
-        _scan_lines(note, lines, start, config)
+    """One pass over the body: headings, Log entries, tasks and links with their context.
 
-
-def _scan_text(note: ParsedNote, body: str, first_line: int, config: Config) -> None:
-    """`_scan_lines` for a body with no code, comment or generated block (no backtick,
-    `~~~`, `<!--` or `%%`) and no CR: every line is read as it is, so only the lines that
-    can hold something are visited, found by `str.find` (headings, lines with a `[`) and
-    the Log section's lines. Gives what `_scan_lines` gives (a property test compares them)."""
-    if note.kind == PERSON:
-        for opened, closed in _log_sections(body, config):
-            number = first_line + body.count("\n", 0, opened)
-            for offset, line in enumerate(body[opened:closed].split("\n")):
-                if line[:4].lstrip()[:1] in ("-", "*", "+"):
-                    entry = LOG_ENTRY_RE.match(line)
-                    if entry:
-                        _add_log_entry(note, number + offset, entry.group(1), entry.group(2))
-    note_dir = posixpath.dirname(note.path)
-    contacts = note.kind in (MEETING, DAILY)
-    number, counted = first_line, 0
-    found = body.find("[")
-    while found >= 0:
-        start = body.rfind("\n", 0, found) + 1
-        end = body.find("\n", found)
-        if end < 0:
-            end = len(body)
-        line = body[start:end]
-        number += body.count("\n", counted, start)
-        counted = start
-        lead = line.lstrip()[:1]
-        task = TASK_RE.match(line) if lead in LIST_LEADS else None
-        is_open_task = _add_task(note, task, number) if task else False
-        _add_links(note, line, number, contacts and lead != ">" and not is_open_task, note_dir)
-        found = body.find("[", end)
-
-
-def _log_sections(body: str, config: Config) -> list[tuple[int, int]]:
-    """Where a person's Log section is in a body `_scan_text` reads: (start, end) offsets
-    of the lines under each Log heading (the heading's level says where it ends)."""
-    log_heading = name_key(config.log_heading)
-    log_level: int | None = None
-    opened = 0
-    sections: list[tuple[int, int]] = []
-    start = 0 if body.startswith("#") else body.find("\n#") + 1 or -1
-    while start >= 0:
-        end = body.find("\n", start)
-        if end < 0:
-            end = len(body)
-        heading = HEADING_RE.match(body[start:end])
-        if heading:
-            level = len(heading.group(1))
-            if log_level is not None and level <= log_level:
-                log_level = None
-                sections.append((opened, start))
-            if log_level is None and name_key(heading.group(2)) == log_heading:
-                log_level, opened = level, min(end + 1, len(body))
-        start = body.find("\n#", end) + 1 or -1
-    if log_level is not None:
-        sections.append((opened, len(body)))
-    return sections
-
-
-def _add_task(note: ParsedNote, task: re.Match[str], number: int) -> bool:
-    """Keep a task `TASK_RE` matched; returns whether it is open."""
-    due = DUE_RE.search(task.group(2))
-    due_date: dt.date | None = None
-    if due:
-        try:
-            due_date = parse_date(due.group(1))
-        except ValueError:
-            due_date = None
-    parsed = Task(task.group(2).strip(), task.group(1), due_date, number)
-    note.tasks.append(parsed)
-    return parsed.is_open
-
-
-def _add_log_entry(note: ParsedNote, number: int, date_text: str, rest: str | None) -> None:
-    """Keep a Log entry `LOG_ENTRY_RE` matched (or a problem, when its date is no date)."""
-    try:
-        when = dt.date.fromisoformat(date_text)
-    except ValueError:
-        note.problems.append(Problem(note.path, number, "error", f"Log date {date_text} is not a date"))
-        return
-    rest = (rest or "").strip()
-    channel_match = CHANNEL_RE.match(rest)
-    if channel_match:
-        note.log.append(LogEntry(when, channel_match.group(1), channel_match.group(2).strip(), number))
-    else:
-        note.log.append(LogEntry(when, None, rest, number))
-
-
-def _add_links(note: ParsedNote, line: str, number: int, eligible: bool, note_dir: str) -> None:
-    """Keep the wiki and Markdown links of a line; `eligible`: they may make contacts."""
-    for match in WIKILINK_RE.finditer(line) if "[[" in line else ():
-        target = split_link(match.group(2))
-        if target:
-            key, stem = link_key(target)
-            written = f"!{target}" if match.group(1) else target  # an embed shows its `!`
-            note.links.append(Link(key, stem, number, eligible and not match.group(1), written))
-    if "](" in line:
-        for match in MDLINK_RE.finditer(line):
-            md_target = _markdown_target(match.group(2), note_dir)
-            if md_target:
-                key, stem = link_key(md_target)
-                note.links.append(Link(key, stem, number, eligible and not match.group(1), md_target))
-
-
-def _scan_lines(note: ParsedNote, lines: list[str], start: int, config: Config) -> None:
-    """One pass over the body's lines: headings, Log entries, tasks and links with their
-    context. The reference walk: it inlines `grammar.LineState.step` (the same rules, in
+    The hot loop of a cold index: it inlines `grammar.LineState.step` (the same rules, in
     the same order) with cheap character tests before any regular expression.
     """
     fence: str | None = None
@@ -478,15 +359,47 @@ def _scan_lines(note: ParsedNote, lines: list[str], start: int, config: Config) 
         task = TASK_RE.match(line) if listed and "[" in line else None
         is_open_task = False
         if task:
-            is_open_task = _add_task(note, task, number)
+            due = DUE_RE.search(task.group(2))
+            due_date: dt.date | None = None
+            if due:
+                try:
+                    due_date = parse_date(due.group(1))
+                except ValueError:
+                    due_date = None
+            parsed = Task(task.group(2).strip(), task.group(1), due_date, number)
+            note.tasks.append(parsed)
+            is_open_task = parsed.is_open
         elif log_level is not None and listed and note.kind == PERSON:
             entry = LOG_ENTRY_RE.match(line)
             if entry:
-                _add_log_entry(note, number, entry.group(1), entry.group(2))
+                try:
+                    when = dt.date.fromisoformat(entry.group(1))
+                except ValueError:
+                    note.problems.append(
+                        Problem(note.path, number, "error", f"Log date {entry.group(1)} is not a date")
+                    )
+                else:
+                    rest = (entry.group(2) or "").strip()
+                    channel_match = CHANNEL_RE.match(rest)
+                    channel = channel_match.group(1) if channel_match else None
+                    body = channel_match.group(2).strip() if channel_match else rest
+                    note.log.append(LogEntry(when, channel, body, number))
         if "[" not in line:
             continue
         quoted = lead == ">" and bool(QUOTE_RE.match(line))
-        _add_links(note, line, number, links_make_contacts and not quoted and not is_open_task, note_dir)
+        eligible = links_make_contacts and not quoted and not is_open_task
+        for match in WIKILINK_RE.finditer(line) if "[[" in line else ():
+            target = split_link(match.group(2))
+            if target:
+                key, stem = link_key(target)
+                written = f"!{target}" if match.group(1) else target  # an embed shows its `!`
+                note.links.append(Link(key, stem, number, eligible and not match.group(1), written))
+        if "](" in line:
+            for match in MDLINK_RE.finditer(line):
+                md_target = _markdown_target(match.group(2), note_dir)
+                if md_target:
+                    key, stem = link_key(md_target)
+                    note.links.append(Link(key, stem, number, eligible and not match.group(1), md_target))
 
 
 def conflict_marker_line(text: str) -> int | None:
