@@ -3,7 +3,9 @@ databases, copied into the index, are exactly the rows written in one process.""
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import time
 from array import array
 from pathlib import Path
 
@@ -66,10 +68,19 @@ def add_odd_notes(vault: Path) -> None:
     write_note(vault, "Other/Who.md", "---\ntype: person\naliases: [The Doctor]\n---\n")
 
 
+def settled(vault: Path) -> None:
+    """Every file and folder of the vault written a minute ago: out of the racy window of
+    any build, so that two builds store the same folder times whenever each starts."""
+    then = time.time_ns() - 60 * 1_000_000_000
+    for path in [vault, *vault.rglob("*")]:
+        os.utime(path, ns=(then, then))
+
+
 def test_pool_writes_the_rows_one_process_writes(
     example_vault: Path, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     add_odd_notes(example_vault)
+    settled(example_vault)
     build(example_vault, tmp_path / "alone.sqlite")
     alone = dump(tmp_path / "alone.sqlite")
     request.getfixturevalue("pool")
@@ -119,3 +130,43 @@ def test_pool_updates_an_index_as_one_process_does(example_vault: Path, tmp_path
     updated = without_ids(dump(index_path))
     assert updated == without_ids(dump(fresh))
     assert len([row for row in updated["contacts"] if row[3] == "call" and row[4] == "again"]) == 7
+
+
+SUMMARY = "SELECT path, last_any, last_channel, cadence_res, cadence_source, due_base, period FROM people"
+
+
+def test_a_cold_build_sums_people_up_as_a_sync_does(example_vault: Path, tmp_path: Path, pool: None) -> None:
+    # The parser processes sum each person up from their own note; the people a meeting or
+    # a daily note names are summed up again over all their contacts. Together, the same
+    # columns as working everyone out from the index, which an update does.
+    write_note(
+        example_vault, "People/Late Met.md", "---\ntags: [friend]\n---\n## Log\n- 2026-01-01 call: x\n"
+    )
+    write_note(
+        example_vault, "Meetings/2026-03-01 Sync.md", '---\ndate: 2026-03-01\npeople: ["[[Late Met]]"]\n---\n'
+    )
+    write_note(example_vault, "People/Same Day.md", "---\ncadence: 2w\n---\n## Log\n- 2026-03-01 call: x\n")
+    write_note(example_vault, "People/Daily Only.md", "---\ncadence: 1m\nsnooze_until: 2026-06-01\n---\n")
+    write_note(example_vault, "Daily/2026-03-01.md", "Saw [[Same Day]] and [[Daily Only]].\n")
+    write_note(
+        example_vault, "People/Written.md", "---\nlast_contact: 2026-05-05\n---\n## Log\n- 2026-01-01 x\n"
+    )
+    index_path = tmp_path / "index.sqlite"
+    build(example_vault, index_path)
+    db = sqlite3.connect(index_path)
+    cold = sorted(db.execute(SUMMARY))
+    db.close()
+    index = Index.open(Vault(example_vault), index_path)
+    try:
+        index.db.execute("BEGIN")
+        index._summarise(everyone=True)
+        index.db.execute("COMMIT")
+        everyone = sorted(index.db.execute(SUMMARY))
+    finally:
+        index.close()
+    assert cold == everyone
+    found = {row[0]: row[1:3] for row in cold}
+    assert found["People/Late Met.md"] == ("2026-03-01", "meeting")
+    assert found["People/Same Day.md"] == ("2026-03-01", "call")
+    assert found["People/Daily Only.md"] == ("2026-03-01", None)
+    assert found["People/Written.md"] == ("2026-05-05", None)

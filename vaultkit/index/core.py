@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from vaultkit.dates import Cadence
-from vaultkit.due import due_base, period_days, resolve_cadence
 from vaultkit.errors import IndexFileError, VaultkitError
 from vaultkit.index import file as index_file
 from vaultkit.index import opening
@@ -27,21 +25,17 @@ from vaultkit.index.heartbeat import Heartbeat
 from vaultkit.index.links import Links
 from vaultkit.index.naming import Naming
 from vaultkit.index.rows import (
-    _date,
-    _iso,
+    LATEST_SQL,
+    Summaries,
     _Packed,
     _parse_all,
     _parse_one,
     _Rows,
-    _unpack_latest,
     detach,
     note_digest,
 )
 from vaultkit.index.schema import _SCHEMA, _SECONDARY_INDEXES, UNREAD
 from vaultkit.index.walkstore import WalkStore, _Walk
-from vaultkit.model import (
-    Person,
-)
 from vaultkit.vault import early as early_stats
 from vaultkit.vault.files import Vault
 from vaultkit.vault.walk import RACY_NS, FileStat, Scan, racy_window
@@ -334,7 +328,7 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
                 "SELECT path FROM files WHERE path IN (SELECT value FROM json_each(?))", (json.dumps(wanted),)
             )
         }
-        rows, removed, root = _Rows(self.vault.config.stats_fields), [], str(self.vault.root)
+        rows, removed, root = _Rows(self.vault.config), [], str(self.vault.root)
         for rel in wanted:
             path = indexed.get(unicodedata.normalize("NFC", rel), rel)
             known = path in indexed.values()
@@ -453,7 +447,7 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
             for batch in batches:
                 if not fresh:
                     self._forget(batch.paths)
-                targets |= batch.flush(db)
+                targets |= batch.flush(db, touch=not fresh)
             everyone = fresh or self._meta("cadence_config") != self._cadence_config()
             if fresh:
                 # Every target there is came with the batches. Resolved before the secondary
@@ -465,7 +459,13 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
                 for statement in indexes:
                     if " ON people(" not in statement:
                         db.execute(statement)
-                self._summarise(everyone)
+                # The parser processes summed each person up from their note (`_Rows.add`):
+                # only those a meeting or daily note names can have a later contact.
+                db.execute(
+                    "INSERT OR IGNORE INTO temp.touched SELECT DISTINCT person FROM contacts "
+                    "WHERE source != 'log' AND person IS NOT NULL AND date IS NOT NULL"
+                )
+                self._summarise(everyone=False)
                 for statement in indexes:
                     if " ON people(" in statement:
                         db.execute(statement)
@@ -538,35 +538,12 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
         db = self.db
         where = "" if everyone else "WHERE p.path IN (SELECT person FROM temp.touched)"
         rows = db.execute(
-            "SELECT p.rowid, p.cadence, p.tags, p.met, p.last_contact, p.snooze_until, p.status, "
-            "(SELECT MAX(date || ' ' || (CASE WHEN channel IS NULL THEN '0' ELSE '1' || channel END)) "
-            f"FROM contacts c WHERE c.person = p.path AND c.date IS NOT NULL) FROM people p {where}"
+            "SELECT p.rowid, p.cadence, p.tags, p.status, p.met, p.last_contact, p.snooze_until, "
+            f"(SELECT {LATEST_SQL} FROM contacts c WHERE c.person = p.path AND c.date IS NOT NULL) "
+            f"FROM people p {where}"
         ).fetchall()
-        # A cadence resolves from the person's own cadence, tags and status alone, and
-        # people share a few of those: each is resolved once.
-        cadences: dict[tuple[str | None, str, str | None], tuple[Cadence, str] | None] = {}
-        updates: list[tuple[str | None, str | None, str | None, str | None, str | None, int | None, int]] = []
-        for rowid, cadence, tags, met, written, snooze, status, packed in rows:
-            last, channel = _unpack_latest(packed)
-            if written and (last is None or written > last):
-                last, channel = written, None
-            key = (cadence, tags, status)
-            if key in cadences:
-                resolved = cadences[key]
-            else:
-                probe = Person(
-                    name="", path="", fields={}, aliases=[], tags=json.loads(tags), cadence=cadence,
-                    met=None, birthday=None, snooze_until=None, archived=False, introduced_by=[],
-                    last_contact=None, status=status,
-                )  # fmt: skip
-                resolved = cadences[key] = resolve_cadence(probe, self.vault.config)
-            if resolved is None:
-                updates.append((last, channel, None, None, None, None, rowid))
-                continue
-            start = _date(last) or _date(met)
-            base = _iso(due_base(start, _date(snooze), resolved[0]))
-            period = period_days(resolved[0].text, start)
-            updates.append((last, channel, resolved[0].text, resolved[1], base, period, rowid))
+        summaries = Summaries(self.vault.config)
+        updates = [(*summaries.of(*row[1:]), row[0]) for row in rows]
         db.executemany(
             "UPDATE people SET last_any = ?, last_channel = ?, cadence_res = ?, cadence_source = ?, "
             "due_base = ?, period = ? WHERE rowid = ?",

@@ -15,6 +15,7 @@ from vaultkit.dates import parse_cadence, shift
 from vaultkit.due import DuePage, DueRow, due_base, due_items_of, due_order
 from vaultkit.index.base import IndexBase
 from vaultkit.index.rows import (
+    LATEST_SQL,
     _date,
     _list_of,
     _unpack_latest,
@@ -298,8 +299,7 @@ class Queries(IndexBase):
     ) -> tuple[dt.date | None, str | None]:
         """A person's last contact on or before `today` (for people with later-dated contacts)."""
         row = self.db.execute(
-            "SELECT MAX(date || ' ' || (CASE WHEN channel IS NULL THEN '0' ELSE '1' || channel END)) "
-            "FROM contacts WHERE person = ? AND date IS NOT NULL AND date <= ?",
+            f"SELECT {LATEST_SQL} FROM contacts WHERE person = ? AND date IS NOT NULL AND date <= ?",
             (path, today.isoformat()),
         ).fetchone()
         last, channel = _unpack_latest(row[0])

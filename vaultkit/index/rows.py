@@ -14,11 +14,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from vaultkit.config import Config
+from vaultkit.dates import Cadence
+from vaultkit.due import due_base, period_days, resolve_cadence
 from vaultkit.errors import NoteParseError
 from vaultkit.index.schema import _SCHEMA, ALIAS, NAME, UNREAD
 from vaultkit.model import (
     PERSON,
     ParsedNote,
+    Person,
     fold_accents,
     name_key,
     tag_key,
@@ -70,7 +73,7 @@ def _parse_one(vault_root: str, config: Config, stat: FileStat) -> _Outcome:
 
 
 def _parse_chunk(vault_root: str, config: Config, stats: list[FileStat]) -> _Rows:
-    rows = _Rows(config.stats_fields)
+    rows = _Rows(config)
     for stat in stats:
         rows.add(_parse_one(vault_root, config, stat))
     return rows
@@ -118,8 +121,9 @@ def _date(value: str | None) -> dt.date | None:
 class _Rows:
     """Rows of parsed notes waiting to be written, table by table."""
 
-    def __init__(self, facet_keys: tuple[str, ...]) -> None:
-        self.facet_keys = facet_keys
+    def __init__(self, config: Config) -> None:
+        self.facet_keys = config.stats_fields
+        self.summaries = Summaries(config)
         self.paths: list[str] = []
         self.files: list[tuple[Any, ...]] = []
         self.problems: list[tuple[Any, ...]] = []
@@ -133,6 +137,7 @@ class _Rows:
         self.introducers: list[tuple[str, str]] = []
         self.person_tags: list[tuple[str, str]] = []
         self.contacts: list[tuple[Any, ...]] = []
+        self.log_entries: list[tuple[str, int, str, str | None, str]] = []  # contacts of a Log
         self.affected: set[str] = set()
         self.targets: set[str] = set()
 
@@ -189,13 +194,23 @@ class _Rows:
             (path, t.line, t.text, t.status, _iso(t.due), note.kind, note.name) for t in note.tasks
         )
         if note.kind == PERSON:
+            tags, met, written, snooze = (
+                _strings(note.tags),
+                _iso(note.met),
+                _iso(note.last_contact),
+                _iso(note.snooze_until),
+            )
+            # The summary from the note alone: the index's, unless a meeting or daily
+            # note gives this person a later contact (`Index.apply` works those out again).
+            latest = max((_pack_latest(e.date.isoformat(), e.channel) for e in note.log), default=None)
             self.people.append(
                 (
                     path, note.name, name_key(note.name), _strings(note.aliases),
-                    _strings(note.tags), note.cadence, _iso(note.met), _iso(note.last_contact),
-                    note.birthday, _iso(note.snooze_until), int(note.archived), _strings(note.introduced_by),
+                    tags, note.cadence, met, written,
+                    note.birthday, snooze, int(note.archived), _strings(note.introduced_by),
                     _dumps({key: note.fields[key] for key in self.facet_keys if key in note.fields}),
                     note.status, _dumps(note.fields["found"]) if "found" in note.fields else None,
+                    *self.summaries.of(note.cadence, tags, note.status, met, written, snooze, latest),
                 )
             )  # fmt: skip
             self.fields.append((path, _dumps(note.fields)))
@@ -205,10 +220,7 @@ class _Rows:
             self.person_tags.extend((key, path) for key in {tag_key(tag) for tag in note.tags})
             self.introducers.extend({(target_key(text), path) for text in note.introduced_by if text.strip()})
             self.affected |= alias_keys
-            self.contacts.extend(
-                (path, e.line, e.date.isoformat(), e.channel, e.text, "log", None, None, path)
-                for e in note.log
-            )
+            self.log_entries.extend((path, e.line, e.date.isoformat(), e.channel, e.text) for e in note.log)
         elif note.date is not None or note.people is not None:
             self._note_contacts(note)
 
@@ -234,13 +246,17 @@ class _Rows:
             )
             self.targets.add(key)
 
-    def flush(self, db: sqlite3.Connection) -> set[str]:
-        """Write the rows; returns the link targets that need resolving."""
+    def flush(self, db: sqlite3.Connection, touch: bool = True) -> set[str]:
+        """Write the rows; returns the link targets that need resolving. `touch`: note
+        their people as touched (for `Index._summarise`)."""
         # Ids in insertion order: FTS5 builds its index several times faster from rising
         # row ids than from scattered ones.
         first = db.execute("SELECT coalesce(max(id), 0) + 1 FROM files").fetchone()[0]
         self._write(db, first, "notes_fts")
-        db.executemany("INSERT OR IGNORE INTO temp.touched VALUES (?)", [(row[0],) for row in self.people])
+        if touch:
+            db.executemany(
+                "INSERT OR IGNORE INTO temp.touched VALUES (?)", [(row[0],) for row in self.people]
+            )
         db.executemany("INSERT OR IGNORE INTO temp.affected VALUES (?)", [(k,) for k in self.affected])
         return self.targets
 
@@ -277,8 +293,9 @@ class _Rows:
         db.executemany("INSERT INTO tasks VALUES (?, ?, ?, ?, ?, ?, ?)", self.tasks)
         db.executemany(
             "INSERT INTO people (path, name, name_key, aliases, tags, cadence, met, last_contact, "
-            "birthday, snooze_until, archived, introduced_by, facets, status, found) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "birthday, snooze_until, archived, introduced_by, facets, status, found, "
+            "last_any, last_channel, cadence_res, cadence_source, due_base, period) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             self.people,
         )
         db.executemany("INSERT INTO people_fields VALUES (?, ?)", self.fields)
@@ -286,6 +303,10 @@ class _Rows:
         db.executemany("INSERT INTO name_keys VALUES (?, ?, ?)", self.name_keys)
         db.executemany("INSERT INTO introducers VALUES (?, ?)", self.introducers)
         db.executemany("INSERT INTO person_tags VALUES (?, ?)", self.person_tags)
+        # A Log entry's contact is its note's person: five values bound, not nine.
+        db.executemany(
+            "INSERT INTO contacts VALUES (?1, ?2, ?3, ?4, ?5, 'log', NULL, NULL, ?1)", self.log_entries
+        )
         db.executemany("INSERT INTO contacts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", self.contacts)
 
 
@@ -328,7 +349,7 @@ class _Packed:
     def __len__(self) -> int:
         return len(self.paths)
 
-    def flush(self, db: sqlite3.Connection) -> set[str]:
+    def flush(self, db: sqlite3.Connection, touch: bool = True) -> set[str]:
         """Copy the rows into the index (as `_Rows.flush`)."""
         if not _attached(db):
             db.execute(f"ATTACH ':memory:' AS {_BATCH}")  # (detached after the transaction: `detach`)
@@ -346,7 +367,8 @@ class _Packed:
             "SELECT id + ?, path, name, body FROM batch.fts ORDER BY id",
             (first,),
         )
-        db.execute("INSERT OR IGNORE INTO temp.touched SELECT path FROM batch.people")
+        if touch:
+            db.execute("INSERT OR IGNORE INTO temp.touched SELECT path FROM batch.people")
         db.execute(
             "INSERT OR IGNORE INTO temp.affected SELECT stem_key FROM batch.files "
             "UNION SELECT alias_key FROM batch.aliases"
@@ -372,12 +394,65 @@ def _list_of(text: str) -> list[str]:
     return value if isinstance(value, list) else []
 
 
+LATEST_SQL = "MAX(date || ' ' || (CASE WHEN channel IS NULL THEN '0' ELSE '1' || channel END))"
+"""A person's latest contact as one value over their `contacts` rows: the date, and the
+channel of that day's entry that sorts last (`_pack_latest` is the same in Python)."""
+
+
+def _pack_latest(date_text: str, channel: str | None) -> str:
+    return f"{date_text} {'0' if channel is None else '1' + channel}"
+
+
 def _unpack_latest(packed: str | None) -> tuple[str | None, str | None]:
     """Undo the `date flag[channel]` packing that lets MAX() pick the date and its channel together."""
     if not packed:
         return None, None
     date_text, flag = packed.split(" ", 1)
     return date_text, (flag[1:] if flag.startswith("1") else None)
+
+
+Summary = tuple[str | None, str | None, str | None, str | None, str | None, int | None]
+"""A person's derived columns: last_any, last_channel, cadence_res, cadence_source, due_base, period."""
+
+
+class Summaries:
+    """Works out a person's `Summary`, each cadence rule once (people share a few)."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.cadences: dict[tuple[str | None, str, str | None], tuple[Cadence, str] | None] = {}
+
+    def of(
+        self,
+        cadence: str | None,
+        tags: str,
+        status: str | None,
+        met: str | None,
+        written: str | None,
+        snooze: str | None,
+        latest: str | None,
+    ) -> Summary:
+        """From the person's own columns (`tags` as stored, JSON) and their latest contact
+        as `LATEST_SQL` packs it; the note's `last_contact` (`written`) counts when later."""
+        last, channel = _unpack_latest(latest)
+        if written and (last is None or written > last):
+            last, channel = written, None
+        # A cadence resolves from the person's own cadence, tags and status alone.
+        key = (cadence, tags, status)
+        if key in self.cadences:
+            resolved = self.cadences[key]
+        else:
+            probe = Person(
+                name="", path="", fields={}, aliases=[], tags=json.loads(tags), cadence=cadence,
+                met=None, birthday=None, snooze_until=None, archived=False, introduced_by=[],
+                last_contact=None, status=status,
+            )  # fmt: skip
+            resolved = self.cadences[key] = resolve_cadence(probe, self.config)
+        if resolved is None:
+            return (last, channel, None, None, None, None)
+        start = _date(last) or _date(met)
+        base = _iso(due_base(start, _date(snooze), resolved[0]))
+        return (last, channel, resolved[0].text, resolved[1], base, period_days(resolved[0].text, start))
 
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # (json.dumps with options makes an encoder a call)
