@@ -238,8 +238,10 @@ def bench_watcher(
     root: Path, base: list[str], runs: int, edits: int, one: str | None, undo: Undo
 ) -> dict[str, Figure]:
     """With `vault watch` running: `vault due` on the trusted index, and edit-to-Due.md latency."""
+    import collections
     import json
     import signal
+    import threading
 
     watcher = subprocess.Popen(
         [*base, "watch", "--rescan", "3600"],
@@ -255,6 +257,9 @@ def bench_watcher(
             line = watcher.stdout.readline()
             if not line:
                 raise SystemExit("vault watch ended before its first update")
+        # Its later lines, read and dropped: left in the pipe, they would stop the watcher
+        # once the pipe's 64 KB were full.
+        threading.Thread(target=collections.deque, args=(watcher.stdout, 0), daemon=True).start()
         time.sleep(3)  # a heartbeat saying "current"
         figures = {"watched": measure("`vault due --json`, watcher running", [*base, "due", "--json"], runs)}
         if one is not None:
