@@ -117,6 +117,29 @@ def test_network_view_is_rendered_at_start_but_not_after_every_change(watch, vau
     assert (vault_dir / "Network.md").stat().st_mtime_ns == network
 
 
+def test_the_full_text_index_is_built_while_the_watcher_is_idle(
+    watch, vault_dir: Path, tmp_path: Path
+) -> None:
+    # The watcher's first sync builds a new index, which leaves the full-text index to the
+    # first search; the watcher builds it in its first idle moment, so that search need not.
+    write_note(vault_dir, "People/Ada Lovelace.md", person("Ada Lovelace", extra="company: Analytical\n"))
+    watch()
+
+    def built() -> bool:
+        index = sqlite3.connect(tmp_path / "index.sqlite")
+        try:
+            return index.execute("SELECT value FROM meta WHERE key = 'fts'").fetchall() == [("current",)]
+        finally:
+            index.close()
+
+    wait_for(built, what="the full-text index")
+    workspace = Workspace(Vault(vault_dir), tmp_path / "index.sqlite", TODAY_DATE)
+    try:
+        assert [hit.path for hit in workspace.search(["analytical"])] == ["People/Ada Lovelace.md"]
+    finally:
+        workspace.close()
+
+
 def test_the_network_view_catches_up_after_a_change(watch, vault_dir: Path) -> None:
     (vault_dir / "vaultkit.toml").write_text("", encoding="utf-8")  # both views on
     write_note(vault_dir, "People/Ada Lovelace.md", person("Ada Lovelace"))

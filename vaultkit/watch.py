@@ -185,6 +185,7 @@ class Watcher:
         self._thread: threading.Thread | None = None
         self._failure: BaseException | None = None
         self._resync = False  # the index was set aside: walk the vault at once
+        self._text_indexed = False  # the full-text index is built (in the first idle moment)
         self._root_id: tuple[int, int] | None = None  # the folder being watched, to notice it go
         with contextlib.suppress(OSError):
             self._root_id = _folder_id(self.vault.root)
@@ -366,10 +367,22 @@ class Watcher:
                 # the index holds what they name already (look again every turn; write a
                 # new verdict at once, the same one a few times a second).
                 self._beat(if_changed=True)
+            elif not self._text_indexed:
+                self._index_text()
             if time.monotonic() >= next_beat:
                 self._beat()
                 next_beat = time.monotonic() + self.heartbeat_every
             self._wake.wait(max(0.0, min(wait, next_beat - time.monotonic())))
+
+    def _index_text(self) -> None:
+        """In the first idle moment: build the full-text index a cold build leaves to the
+        first search (that search need not wait for it). Once, whatever comes of it: a
+        search builds it otherwise."""
+        self._text_indexed = True
+        try:
+            self._workspace.index.full_text_ready()
+        except Exception as err:  # a locked or broken index: the search that needs it says so
+            self._echo_error(f"{_clock()} cannot build the search index yet: {err!r}")
 
     def _beat(self, if_changed: bool = False) -> None:
         """Refresh the heartbeat: current when the last sync worked and no pending event may

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import os
 import re
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -731,6 +732,33 @@ def test_search(cli: Cli, make_person: MakePerson, vault_dir: Path) -> None:
             }
         ]
     }
+
+
+def test_the_first_search_indexes_the_text_and_every_sync_keeps_it(
+    cli: Cli, make_person: MakePerson, tmp_path: Path
+) -> None:
+    # A cold build keeps each note's text but leaves the full-text index to the first
+    # search; from then on every sync keeps it: an edited note is found by its new words
+    # and not by its old ones, a removed note is found no more, a new one is found.
+    ada, bob = make_person("Ada", body="Loves poetry.\n"), make_person("Bob", body="Plays chess.\n")
+    assert cli("index", "--rebuild").exit_code == 0
+    index = sqlite3.connect(tmp_path / "index.sqlite")
+    built = "SELECT value FROM meta WHERE key = 'fts'"
+    assert index.execute(built).fetchall() == []
+    bob.write_text("# Bob\nPlays chess and go.\n", encoding="utf-8")  # (before the first search)
+
+    def found(*words: str) -> list[str]:
+        return [hit["path"] for hit in as_json(cli("search", *words, "--json"))["results"]]
+
+    assert found("go") == ["People/Bob.md"]
+    assert index.execute(built).fetchall() == [("current",)]
+    ada.write_text("# Ada\nLoves sculpture.\n", encoding="utf-8")
+    bob.unlink()
+    make_person("Cy", body="Plays chess too.\n")
+    assert (found("poetry"), found("sculpture"), found("chess")) == ([], ["People/Ada.md"], ["People/Cy.md"])
+    # The index holds exactly the notes' text (FTS5 checks it against the text kept).
+    index.execute("INSERT INTO notes_fts (notes_fts, rank) VALUES ('integrity-check', 1)")
+    index.close()
 
 
 def test_search_words_are_not_query_syntax(cli: Cli, make_person: MakePerson) -> None:

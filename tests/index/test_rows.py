@@ -101,7 +101,9 @@ def without_ids(tables: dict[str, list[tuple[object, ...]]]) -> dict[str, list[t
     and the stored walk as each note's stat (an updated walk keeps its folders' notes in
     the order it stored them, new ones at the end)."""
     kept = {
-        name: sorted((row[1:] if name in ("files", "notes_fts") else row for row in found), key=repr)
+        name: sorted(
+            (row[1:] if name in ("files", "notes_fts", "note_text") else row for row in found), key=repr
+        )
         for name, found in tables.items()
         if name not in ("meta", "walk_names", "walk_stats")
     }
@@ -170,3 +172,21 @@ def test_a_cold_build_sums_people_up_as_a_sync_does(example_vault: Path, tmp_pat
     assert found["People/Same Day.md"] == ("2026-03-01", "call")
     assert found["People/Daily Only.md"] == ("2026-03-01", None)
     assert found["People/Written.md"] == ("2026-05-05", None)
+
+
+def test_pool_keeps_a_current_full_text_index(example_vault: Path, tmp_path: Path, pool: None) -> None:
+    index_path = tmp_path / "index.sqlite"
+    build(example_vault, index_path)
+    index = Index.open(Vault(example_vault), index_path)
+    try:
+        index.full_text_ready()
+        people = sorted((example_vault / "People").glob("*.md"))
+        for number, path in enumerate(people[:7]):  # several batches, each numbered on
+            path.write_text(path.read_text(encoding="utf-8") + f"\nzebra{number}\n", encoding="utf-8")
+        people[8].unlink()
+        index.sync()
+        for number, path in enumerate(people[:7]):
+            assert [hit[0] for hit in index.search([f"zebra{number}"])] == [f"People/{path.name}"]
+        index.db.execute("INSERT INTO notes_fts (notes_fts, rank) VALUES ('integrity-check', 1)")
+    finally:
+        index.close()

@@ -34,7 +34,7 @@ from vaultkit.index.rows import (
     detach,
     note_digest,
 )
-from vaultkit.index.schema import _SCHEMA, _SECONDARY_INDEXES, UNREAD
+from vaultkit.index.schema import _SCHEMA, _SECONDARY_INDEXES, FULL_TEXT, UNREAD
 from vaultkit.index.walkstore import WalkStore, _Walk
 from vaultkit.vault import early as early_stats
 from vaultkit.vault.files import Vault
@@ -442,12 +442,13 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
             if fresh:
                 for name in _SECONDARY_INDEXES:
                     db.execute(f"DROP INDEX IF EXISTS {name}")
-            self._forget(removed)
+            full_text = self._meta(FULL_TEXT) == "current"  # (else the first search indexes the text)
+            self._forget(removed, full_text)
             targets: set[str] = set()
             for batch in batches:
                 if not fresh:
-                    self._forget(batch.paths)
-                targets |= batch.flush(db, touch=not fresh)
+                    self._forget(batch.paths, full_text)
+                targets |= batch.flush(db, touch=not fresh, full_text=full_text)
             everyone = fresh or self._meta("cadence_config") != self._cadence_config()
             if fresh:
                 # Every target there is came with the batches. Resolved before the secondary
@@ -504,7 +505,8 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
         if alone:
             opening.use_wal(self.db)
 
-    def _forget(self, paths: Sequence[str]) -> None:
+    def _forget(self, paths: Sequence[str], full_text: bool) -> None:
+        """Delete the rows of these notes (`full_text`: from the current `notes_fts` too)."""
         db = self.db
         for path in paths:
             row = db.execute("SELECT stem_key, id FROM files WHERE path = ?", (path,)).fetchone()
@@ -526,8 +528,15 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
                 ("contacts", "src"), ("tasks", "src"), ("problems", "path"),
             ):  # fmt: skip
                 db.execute(f"DELETE FROM {table} WHERE {column} = ?", (path,))
-            # The full-text table has no index on path: delete by its rowid, the file's id.
-            db.execute("DELETE FROM notes_fts WHERE rowid = ?", (row[1],))
+            # The text is kept by the file's id. Its full-text entries go first: an index
+            # over a table of text is told the text it is to forget.
+            if full_text:
+                db.execute(
+                    "INSERT INTO notes_fts (notes_fts, rowid, path, name, body) "
+                    "SELECT 'delete', id, path, name, body FROM note_text WHERE id = ?",
+                    (row[1],),
+                )
+            db.execute("DELETE FROM note_text WHERE id = ?", (row[1],))
 
     def _cadence_config(self) -> str:
         config = self.vault.config

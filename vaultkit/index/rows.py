@@ -246,13 +246,16 @@ class _Rows:
             )
             self.targets.add(key)
 
-    def flush(self, db: sqlite3.Connection, touch: bool = True) -> set[str]:
+    def flush(self, db: sqlite3.Connection, touch: bool = True, full_text: bool = False) -> set[str]:
         """Write the rows; returns the link targets that need resolving. `touch`: note
-        their people as touched (for `Index._summarise`)."""
+        their people as touched (for `Index._summarise`); `full_text`: index their text in
+        `notes_fts` too (it is current)."""
         # Ids in insertion order: FTS5 builds its index several times faster from rising
         # row ids than from scattered ones.
         first = db.execute("SELECT coalesce(max(id), 0) + 1 FROM files").fetchone()[0]
-        self._write(db, first, "notes_fts")
+        self._write(db, first, "note_text")
+        if full_text:
+            db.execute(INDEX_TEXT_FROM, (first,))
         if touch:
             db.executemany(
                 "INSERT OR IGNORE INTO temp.touched VALUES (?)", [(row[0],) for row in self.people]
@@ -322,6 +325,11 @@ _BATCH_SCHEMA = [
 
 
 _BATCH = "batch"  # the schema name a `_Packed` batch is read under
+INDEX_TEXT_FROM = (
+    "INSERT INTO main.notes_fts (rowid, path, name, body) "
+    "SELECT id, path, name, body FROM main.note_text WHERE id >= ? ORDER BY id"
+)
+"""Index in `notes_fts` the text of the notes from an id on (just written to `note_text`)."""
 
 
 def _attached(db: sqlite3.Connection) -> bool:
@@ -349,7 +357,7 @@ class _Packed:
     def __len__(self) -> int:
         return len(self.paths)
 
-    def flush(self, db: sqlite3.Connection, touch: bool = True) -> set[str]:
+    def flush(self, db: sqlite3.Connection, touch: bool = True, full_text: bool = False) -> set[str]:
         """Copy the rows into the index (as `_Rows.flush`)."""
         if not _attached(db):
             db.execute(f"ATTACH ':memory:' AS {_BATCH}")  # (detached after the transaction: `detach`)
@@ -363,10 +371,12 @@ class _Packed:
         for table in _COPIED:
             db.execute(f"INSERT INTO main.{table} SELECT * FROM batch.{table}")
         db.execute(
-            "INSERT INTO main.notes_fts (rowid, path, name, body) "
+            "INSERT INTO main.note_text (id, path, name, body) "
             "SELECT id + ?, path, name, body FROM batch.fts ORDER BY id",
             (first,),
         )
+        if full_text:
+            db.execute(INDEX_TEXT_FROM, (first + 1,))
         if touch:
             db.execute("INSERT OR IGNORE INTO temp.touched SELECT path FROM batch.people")
         db.execute(

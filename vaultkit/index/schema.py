@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from vaultkit.model import ASK_CHANNEL, INTRO_CHANNEL
 
-SCHEMA_VERSION = 32
+SCHEMA_VERSION = 33
 
 
 NAME, ALIAS, FOLDED_NAME, FOLDED_ALIAS = 0, 1, 2, 3
 """The kinds of `name_keys` rows."""
+
+FULL_TEXT = "fts"
+"""The meta key that says (`current`) that `notes_fts` indexes every note's text."""
 
 UNREAD = -1  # the mtime_ns in `files` of a note that could not be read: no stat matches it
 
@@ -126,8 +129,14 @@ CREATE TABLE walk_folders (position INTEGER PRIMARY KEY, prefix TEXT, mtime_ns I
   ctime_ns INTEGER, inode INTEGER, folders TEXT, bad_names TEXT, plain INTEGER);
 CREATE TABLE walk_names (part INTEGER PRIMARY KEY, names TEXT);
 CREATE TABLE walk_stats (part INTEGER PRIMARY KEY, stats BLOB);
+-- The text of each note that is searched (its id is its file's), and the full-text index
+-- over it. A new index fills only the text: the full-text index is built from it when a
+-- search first needs it (meta `fts` = 'current' from then on, kept so by every sync), so a
+-- cold build does not tokenize the whole vault for a search that may never come.
+CREATE TABLE note_text (id INTEGER PRIMARY KEY, path TEXT, name TEXT, body TEXT);
 CREATE VIRTUAL TABLE notes_fts USING fts5(
-  path UNINDEXED, name, body, tokenize = 'unicode61 remove_diacritics 2');
+  path UNINDEXED, name, body, content = 'note_text', content_rowid = 'id',
+  tokenize = 'unicode61 remove_diacritics 2');
 -- FTS5 writes the terms it gathers out as a segment each time they fill this buffer (1 MB
 -- by default): a larger one makes fewer segments to merge while a whole vault goes in
 -- (at 100,000 notes, 1.5 CPU-seconds instead of 2.1)
