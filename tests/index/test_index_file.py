@@ -530,6 +530,29 @@ def test_an_index_on_a_read_only_file_system(
     assert path.exists() == existing
 
 
+@pytest.mark.parametrize("trouble", ["full", "read-only"])
+def test_the_first_search_on_a_disk_that_takes_no_more(
+    vault_dir: Path, make_person: MakePerson, small_disk: SmallDisk, trouble: str
+) -> None:
+    # A new index leaves the full-text index to the first search, which writes it: on a
+    # full disk or a read-only file system, that search says so in one line, and the index
+    # is left whole, still searchable once the disk takes writes again.
+    make_person("Ada", body="Loves poetry.\n" * 200)
+    for n in range(50):
+        make_person(f"Person {n}", body="Plays chess.\n" * 200)
+    path = small_disk.folder / "index.sqlite"
+    assert run(vault_dir, "index", index=path).exit_code == 0
+    if trouble == "full":
+        small_disk.fill()
+        reason = "the disk is full; free some space or choose another place with"
+    else:
+        small_disk.make_read_only()
+        reason = "the file system is read-only; choose another place with"
+    refused(run(vault_dir, "search", "poetry", index=path), f"cannot use the index {path}: {reason} {CHOOSE}")
+    assert application_id(path) == index_file.APPLICATION_ID
+    assert set_asides(path.parent) == []
+
+
 # -- the watcher ---------------------------------------------------------------------------
 def test_the_watcher_refuses_a_file_that_is_not_an_index(vault_dir: Path, tmp_path: Path) -> None:
     notes = tmp_path / "notes.txt"
