@@ -517,15 +517,21 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
                 "INSERT OR IGNORE INTO temp.affected SELECT alias_key FROM aliases WHERE person = ?",
                 (path,),
             )
-            db.execute(
-                "INSERT OR IGNORE INTO temp.touched SELECT DISTINCT person FROM contacts "
-                "WHERE src = ? AND person IS NOT NULL",
-                (path,),
+            # A note's contacts: its Log entries' (their person is the note itself, found by
+            # contacts_person) and a meeting or daily note's (contacts_src holds only those).
+            of_note = (
+                "contacts INDEXED BY contacts_person WHERE person = ?1 AND source = 'log' AND src = ?1",
+                "contacts INDEXED BY contacts_src WHERE src = ?1 AND source != 'log'",
             )
+            for where in of_note:
+                db.execute(
+                    f"INSERT OR IGNORE INTO temp.touched SELECT DISTINCT person FROM {where} AND person IS NOT NULL",
+                    (path,),
+                )
+                db.execute(f"DELETE FROM {where}", (path,))
             for table, column in (
                 ("files", "path"), ("people", "path"), ("people_fields", "path"), ("aliases", "person"), ("name_keys", "person"), ("introducers", "person"), ("person_tags", "person"),
-                ("links", "src"),
-                ("contacts", "src"), ("tasks", "src"), ("problems", "path"),
+                ("links", "src"), ("tasks", "src"), ("problems", "path"),
             ):  # fmt: skip
                 db.execute(f"DELETE FROM {table} WHERE {column} = ?", (path,))
             # The text is kept by the file's id. Its full-text entries go first: an index

@@ -370,7 +370,7 @@ class Queries(IndexBase):
             f"SELECT t.src, t.name, t.text, t.due, t.src, t.line FROM tasks t WHERE {own} "
             "UNION SELECT DISTINCT p.path, p.name, t.text, t.due, t.src, t.line FROM tasks t "
             # From the few tasks to their meeting's people, not from every contact to its task.
-            "CROSS JOIN contacts c ON c.src = t.src AND c.source = 'meeting' "
+            "CROSS JOIN contacts c ON c.src = t.src AND c.source = 'meeting' AND c.source != 'log' "
             f"JOIN people p ON p.path = c.person WHERE {met}"
         )
         items = [
