@@ -449,7 +449,6 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
                 if not fresh:
                     self._forget(batch.paths, full_text)
                 targets |= batch.flush(db, touch=not fresh, full_text=full_text)
-            everyone = fresh or self._meta("cadence_config") != self._cadence_config()
             if fresh:
                 # Every target there is came with the batches. Resolved before the secondary
                 # indexes are made: the people found are then indexed once, not updated in
@@ -471,6 +470,8 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
                     if " ON people(" in statement:
                         db.execute(statement)
             else:
+                # A changed cadence rule changes everyone's due date.
+                everyone = self._meta("cadence_config") != self._cadence_config()
                 targets.update(
                     row[0]
                     for row in db.execute(

@@ -1,5 +1,6 @@
 """What the commands ask the index: people, who is due (ordered, cut and counted in SQL),
-birthdays, interactions, follow-ups, search, problems and introductions. (NAME matching
+birthdays, interactions, follow-ups, search (which first builds the full-text index a cold
+build left to it: the one write here), problems and introductions. (NAME matching
 asks `naming.py`; the network figures and the prospects ask `figures.py`.)"""
 
 from __future__ import annotations
@@ -369,7 +370,8 @@ class Queries(IndexBase):
         query = (
             f"SELECT t.src, t.name, t.text, t.due, t.src, t.line FROM tasks t WHERE {own} "
             "UNION SELECT DISTINCT p.path, p.name, t.text, t.due, t.src, t.line FROM tasks t "
-            # From the few tasks to their meeting's people, not from every contact to its task.
+            # From the few tasks to their meeting's people, not from every contact to its task
+            # (`source != 'log'` is what lets the partial index of contacts by note serve).
             "CROSS JOIN contacts c ON c.src = t.src AND c.source = 'meeting' AND c.source != 'log' "
             f"JOIN people p ON p.path = c.person WHERE {met}"
         )

@@ -1,5 +1,6 @@
 """Notes to rows: the parser pool (worker processes above a few thousand notes) and the
-rows it hands back, written table by table."""
+rows it hands back, written table by table; and a person's derived columns (`Summaries`,
+`LATEST_SQL`), which the parser processes and the index's updates work out alike."""
 
 from __future__ import annotations
 
