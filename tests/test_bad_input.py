@@ -285,14 +285,14 @@ def test_a_note_that_cannot_be_read_is_read_again_once_it_can(
     os.utime(bob, ns=(OLD_NS, OLD_NS))  # a chmod leaves its times: they say nothing changed
     bob.chmod(0)
     if os.geteuid() == 0:  # chmod denies root nothing: the read fails through a hook
-        real = open
+        real = index_module.read_note
 
-        def denying_open(path: Any, *args: Any, **kwargs: Any) -> Any:
+        def denying_read(path: str, size: int) -> bytes:
             if os.path.normpath(path) == str(bob):
                 raise PermissionError(13, "Permission denied", path)
-            return real(path, *args, **kwargs)
+            return real(path, size)
 
-        monkeypatch.setattr(index_module, "open", denying_open, raising=False)
+        monkeypatch.setattr(index_module, "read_note", denying_read)
     unreadable = "People/Bob.md: error: cannot be read (permission denied); note skipped\n"
     try:
         for _ in range(2):  # the first run, and one that compares with the stored walk

@@ -464,3 +464,14 @@ def test_a_plain_folder_listed_again_looks_at_its_new_names(vault_dir: Path, add
         if n not in people.names
     ]
     assert relisted.names == [n for n in people.names if n != "Bob.md"] + new  # (the stored order kept)
+
+
+@pytest.mark.parametrize("size", [0, 5, 11, 12, 100_000])
+def test_a_note_is_read_whole_whatever_its_stat_said(tmp_path: Path, size: int) -> None:
+    """The cold index reads a note by its stat's size: it may have grown or shrunk since."""
+    from vaultkit.vault.walk import read_note
+
+    note = tmp_path / "Ada.md"
+    for data in (b"", b"- 2026-11-20 call\n", b"x" * 200_000):
+        note.write_bytes(data)
+        assert read_note(str(note), size) == data

@@ -29,7 +29,7 @@ from vaultkit.model import (
     target_key,
 )
 from vaultkit.vault.files import Vault
-from vaultkit.vault.walk import RACY_NS, FileStat, cannot_read
+from vaultkit.vault.walk import RACY_NS, FileStat, cannot_read, read_note
 
 PARALLEL_THRESHOLD = 2000
 CHUNK = 500  # notes a parser process reads at a time
@@ -55,8 +55,7 @@ def note_digest(data: bytes) -> bytes:
 
 def _parse_one(vault_root: str, config: Config, stat: FileStat) -> _Outcome:
     try:
-        with open(os.path.join(vault_root, stat.rel_path), "rb") as handle:
-            data = handle.read()
+        data = read_note(os.path.join(vault_root, stat.rel_path), stat.size)
     except OSError as err:
         # Kept with no time (UNREAD): every sync tries it again, for its file times do not
         # change when it becomes readable (a chmod, a share that comes back).

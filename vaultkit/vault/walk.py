@@ -218,6 +218,22 @@ def _denied(folder: str, name: str) -> str | None:
     return None
 
 
+def read_note(path: str, size: int) -> bytes:
+    """A note's bytes, its stat's `size` a guess: read in one call when it still holds, and
+    to the end whatever it holds now (a cold index reads every note: `open()` would add a
+    file object, its buffer and four system calls to each)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        chunk = os.read(fd, size + 1)
+        parts = [chunk]
+        while chunk:  # (a read may stop short of the end: to the empty read that says it)
+            chunk = os.read(fd, 65536)
+            parts.append(chunk)
+    finally:
+        os.close(fd)
+    return parts[0] if len(parts) == 2 else b"".join(parts)
+
+
 def cannot_read(err: OSError) -> str:
     """`cannot be read (permission denied)`: why a walk left a folder out."""
     return f"cannot be read ({(err.strerror or type(err).__name__).lower()})"
