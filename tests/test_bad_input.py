@@ -287,10 +287,10 @@ def test_a_note_that_cannot_be_read_is_read_again_once_it_can(
     if os.geteuid() == 0:  # chmod denies root nothing: the read fails through a hook
         real = index_module.read_note
 
-        def denying_read(path: str, size: int) -> bytes:
+        def denying_read(path: str, size: int, limit: int) -> bytes:
             if os.path.normpath(path) == str(bob):
                 raise PermissionError(13, "Permission denied", path)
-            return real(path, size)
+            return real(path, size, limit)
 
         monkeypatch.setattr(index_module, "read_note", denying_read)
     unreadable = "People/Bob.md: error: cannot be read (permission denied); note skipped\n"
@@ -357,3 +357,27 @@ def test_an_unreadable_folder_for_real(vault_dir: Path, make_person: MakePerson,
         cy.chmod(0o644)
     assert ("Bob" in run("due").stdout, "Cy" in run("due").stdout) == (True, True)
     assert run("check").stdout == "No problems found.\n"
+
+
+def test_a_huge_note_is_refused_without_reading_it_all(
+    cli: Cli, vault_dir: Path, make_person: MakePerson, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 9 MiB file named `.md` (a log dumped into the vault) is one error, the rest indexed;
+    the index reads no more of it than the parser's limit and a byte."""
+    make_person("Ada", cadence="1m")
+    (vault_dir / "People" / "Dump.md").write_bytes(b"- line\n" * (9 * 1024 * 1024 // 7))
+    real, read = index_module.read_note, []
+
+    def counting(path: str, size: int, limit: int) -> bytes:
+        data = real(path, size, limit)
+        read.append(len(data))
+        return data
+
+    monkeypatch.setattr(index_module, "read_note", counting)
+    check = cli("check")
+    assert (check.exit_code, check.stdout) == (
+        1,
+        "People/Dump.md: error: note is over 8 MiB; note skipped\n1 error(s), 0 warning(s)\n",
+    )
+    assert max(read) == 8 * 1024 * 1024 + 1
+    assert [item["name"] for item in json.loads(cli("due", "--json").stdout)["due"]] == ["Ada"]

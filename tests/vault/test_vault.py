@@ -474,4 +474,6 @@ def test_a_note_is_read_whole_whatever_its_stat_said(tmp_path: Path, size: int) 
     note = tmp_path / "Ada.md"
     for data in (b"", b"- 2026-11-20 call\n", b"x" * 200_000):
         note.write_bytes(data)
-        assert read_note(str(note), size) == data
+        assert read_note(str(note), size, 1 << 20) == data
+        assert read_note(str(note), size, 7) == data[:7]  # never more than the limit
+        assert read_note(str(note), size, 150_000) == data[:150_000]

@@ -38,7 +38,7 @@ from vaultkit.index.schema import _SCHEMA, _SECONDARY_INDEXES, FULL_TEXT, UNREAD
 from vaultkit.index.walkstore import WalkStore, _Walk
 from vaultkit.vault import early as early_stats
 from vaultkit.vault.files import Vault
-from vaultkit.vault.walk import RACY_NS, FileStat, Scan, racy_window
+from vaultkit.vault.walk import RACY_NS, FileStat, Scan, racy_window, read_note
 
 
 def _quiet(line: str) -> None:
@@ -290,14 +290,15 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
         when read, by the digest kept of them (`note_digest`)."""
         if not paths:
             return set()
+        from vaultkit.notes.parse import MAX_NOTE_BYTES  # (its regexes: only when there are notes to read)
+
         root, same = str(self.vault.root), set()
-        for path, digest in self.db.execute(
-            "SELECT path, digest FROM files WHERE digest IS NOT NULL AND path IN (SELECT value FROM json_each(?))",
+        for path, size, digest in self.db.execute(
+            "SELECT path, size, digest FROM files WHERE digest IS NOT NULL AND path IN (SELECT value FROM json_each(?))",
             (json.dumps(sorted(paths)),),
         ):
-            try:
-                with open(os.path.join(root, path), "rb") as handle:
-                    data = handle.read()
+            try:  # (as the parser reads it: `rows._parse_one`)
+                data = read_note(os.path.join(root, path), size, MAX_NOTE_BYTES + 1)
             except OSError:
                 continue  # (read again, and the error kept)
             if note_digest(data) == digest:

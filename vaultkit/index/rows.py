@@ -54,15 +54,17 @@ def note_digest(data: bytes) -> bytes:
 
 
 def _parse_one(vault_root: str, config: Config, stat: FileStat) -> _Outcome:
+    # (the parser's regexes are compiled here: not for commands that read nothing)
+    from vaultkit.notes.parse import MAX_NOTE_BYTES, parse_note
+
     try:
-        data = read_note(os.path.join(vault_root, stat.rel_path), stat.size)
+        # One byte past the limit: enough for the parser to refuse it as too long.
+        data = read_note(os.path.join(vault_root, stat.rel_path), stat.size, MAX_NOTE_BYTES + 1)
     except OSError as err:
         # Kept with no time (UNREAD): every sync tries it again, for its file times do not
         # change when it becomes readable (a chmod, a share that comes back).
         problem = NoteParseError(stat.rel_path, None, cannot_read(err))
         return _Outcome(stat._replace(mtime_ns=UNREAD), None, problem)
-    from vaultkit.notes.parse import parse_note  # regexes to compile: not for commands that read nothing
-
     digest = note_digest(data) if stat.mtime_ns >= time.time_ns() - RACY_NS else None
     try:
         return _Outcome(stat, parse_note(stat.rel_path, data, config), None, digest)

@@ -218,20 +218,22 @@ def _denied(folder: str, name: str) -> str | None:
     return None
 
 
-def read_note(path: str, size: int) -> bytes:
-    """A note's bytes, its stat's `size` a guess: read in one call when it still holds, and
-    to the end whatever it holds now (a cold index reads every note: `open()` would add a
-    file object, its buffer and four system calls to each)."""
+def read_note(path: str, size: int, limit: int) -> bytes:
+    """A note's bytes, at most `limit` of them, its stat's `size` a guess: read in one call
+    when it still holds, and on to the end whatever it holds now (a cold index reads every
+    note: `open()` would add a file object, its buffer and four system calls to each). The
+    limit keeps a huge file named `.md` out of memory: the parser refuses what reaches it."""
     fd = os.open(path, os.O_RDONLY)
     try:
-        chunk = os.read(fd, size + 1)
-        parts = [chunk]
-        while chunk:  # (a read may stop short of the end: to the empty read that says it)
-            chunk = os.read(fd, 65536)
+        chunk = os.read(fd, min(size + 1, limit))
+        parts, total = [chunk], len(chunk)
+        while chunk and total < limit:  # (a read may stop short of the end: to the empty one)
+            chunk = os.read(fd, min(65536, limit - total))
             parts.append(chunk)
+            total += len(chunk)
     finally:
         os.close(fd)
-    return parts[0] if len(parts) == 2 else b"".join(parts)
+    return b"".join(parts)
 
 
 def cannot_read(err: OSError) -> str:
