@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
 PERSON, MEETING, DAILY, OTHER = "person", "meeting", "daily", "other"
+MAX_NOTE_BYTES = 8 * 1024 * 1024
+"""A longer note is skipped with an error (`notes.parse.decode_note`), and never read further."""
 SOCIAL_KEYS = (
     "linkedin", "twitter", "github", "facebook", "instagram", "mastodon", "bluesky", "youtube",
     "tiktok", "xing", "flickr", "threads",

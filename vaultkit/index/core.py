@@ -33,12 +33,13 @@ from vaultkit.index.rows import (
     _Rows,
     detach,
     note_digest,
+    read_for_parser,
 )
 from vaultkit.index.schema import _SCHEMA, _SECONDARY_INDEXES, FULL_TEXT, UNREAD
 from vaultkit.index.walkstore import WalkStore, _Walk
 from vaultkit.vault import early as early_stats
 from vaultkit.vault.files import Vault
-from vaultkit.vault.walk import RACY_NS, FileStat, Scan, racy_window, read_note
+from vaultkit.vault.walk import RACY_NS, FileStat, Scan, racy_window
 
 
 def _quiet(line: str) -> None:
@@ -290,15 +291,13 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
         when read, by the digest kept of them (`note_digest`)."""
         if not paths:
             return set()
-        from vaultkit.notes.parse import MAX_NOTE_BYTES  # (its regexes: only when there are notes to read)
-
         root, same = str(self.vault.root), set()
         for path, size, digest in self.db.execute(
             "SELECT path, size, digest FROM files WHERE digest IS NOT NULL AND path IN (SELECT value FROM json_each(?))",
             (json.dumps(sorted(paths)),),
         ):
-            try:  # (as the parser reads it: `rows._parse_one`)
-                data = read_note(os.path.join(root, path), size, MAX_NOTE_BYTES + 1)
+            try:
+                data = read_for_parser(os.path.join(root, path), size)
             except OSError:
                 continue  # (read again, and the error kept)
             if note_digest(data) == digest:

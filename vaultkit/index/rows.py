@@ -20,6 +20,7 @@ from vaultkit.due import due_base, period_days, resolve_cadence
 from vaultkit.errors import NoteParseError
 from vaultkit.index.schema import _SCHEMA, ALIAS, NAME, UNREAD
 from vaultkit.model import (
+    MAX_NOTE_BYTES,
     PERSON,
     ParsedNote,
     Person,
@@ -53,18 +54,22 @@ def note_digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
-def _parse_one(vault_root: str, config: Config, stat: FileStat) -> _Outcome:
-    # (the parser's regexes are compiled here: not for commands that read nothing)
-    from vaultkit.notes.parse import MAX_NOTE_BYTES, parse_note
+def read_for_parser(path: str, size: int) -> bytes:
+    """A note's bytes as the parser is given them: one byte past its limit at most, enough
+    for it to refuse the note as too long (`size`: its stat's, a guess)."""
+    return read_note(path, size, MAX_NOTE_BYTES + 1)
 
+
+def _parse_one(vault_root: str, config: Config, stat: FileStat) -> _Outcome:
     try:
-        # One byte past the limit: enough for the parser to refuse it as too long.
-        data = read_note(os.path.join(vault_root, stat.rel_path), stat.size, MAX_NOTE_BYTES + 1)
+        data = read_for_parser(os.path.join(vault_root, stat.rel_path), stat.size)
     except OSError as err:
         # Kept with no time (UNREAD): every sync tries it again, for its file times do not
         # change when it becomes readable (a chmod, a share that comes back).
         problem = NoteParseError(stat.rel_path, None, cannot_read(err))
         return _Outcome(stat._replace(mtime_ns=UNREAD), None, problem)
+    from vaultkit.notes.parse import parse_note  # regexes to compile: not for commands that read nothing
+
     digest = note_digest(data) if stat.mtime_ns >= time.time_ns() - RACY_NS else None
     try:
         return _Outcome(stat, parse_note(stat.rel_path, data, config), None, digest)

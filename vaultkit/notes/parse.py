@@ -17,6 +17,7 @@ from vaultkit.dates import parse_birthday, parse_bool, parse_cadence, parse_date
 from vaultkit.errors import NoteParseError
 from vaultkit.model import (
     DAILY,
+    MAX_NOTE_BYTES,
     MEETING,
     OTHER,
     PERSON,
@@ -48,7 +49,6 @@ from vaultkit.notes.grammar import (
     strip_comments,
 )
 
-MAX_NOTE_BYTES = 8 * 1024 * 1024
 MAX_FRONT_MATTER_BYTES = 64 * 1024
 
 _DAILY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
