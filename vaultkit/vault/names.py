@@ -38,6 +38,8 @@ def check_person_name(name: str) -> str:
         why = "it starts with a space"
     elif clean.split(".")[0].upper() in _DEVICE_NAMES:
         why = "it is a reserved device name on Windows"
+    elif clean.casefold().endswith(".md"):  # a file name typed or completed: `X.md.md` would follow
+        why = f"it ends in .md (the note is named for the person: give {clean[:-3].rstrip()!r})"
     elif is_date_name(clean):
         why = "it looks like a date and would collide with a daily note"
     elif len(clean.encode("utf-8")) > 200:
