@@ -511,6 +511,39 @@ def test_two_cards_for_one_person_in_one_file_make_one_note(cli, vault_dir: Path
     assert sorted(p.name for p in (vault_dir / "People").iterdir()) == ["Ada Lovelace.md"]
 
 
+def test_an_alias_someone_has_is_left_out_so_the_import_writes_what_its_dry_run_said(
+    cli, vault_dir: Path, make_person, tmp_path: Path
+) -> None:
+    # `vault add` refuses an alias that is already a name or alias: an import that passed
+    # such an alias on stopped part-way, and again at every run.
+    make_person("Grace Hopper", aliases=["Amazing Grace"])
+    vcf = tmp_path / "nicknames.vcf"
+    vcf.write_text(
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Ada\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Ada Smith\nNICKNAME:Ada\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Bob Jones\nNICKNAME:Bobby\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Bob Smith\nNICKNAME:bobby,Smithy\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Gee\nNICKNAME:Amazing Grace\nEND:VCARD\n",
+        encoding="utf-8",
+    )
+    planned = run_json(cli, "import", "vcard", str(vcf))
+    applied = run_json(cli, "import", "vcard", str(vcf), "--apply")
+    for data in (planned, applied):
+        assert [(row["action"], row["name"], row["differences"]) for row in data["rows"]] == [
+            ("create", "Ada", []),
+            ("create", "Ada Smith", ["aliases: 'Ada' is already Ada's name or alias; left out"]),
+            ("create", "Bob Jones", []),
+            ("create", "Bob Smith", ["aliases: 'bobby' is already Bob Jones's name or alias; left out"]),
+            ("create", "Gee", ["aliases: 'Amazing Grace' is already Grace Hopper's name or alias; left out"]),
+        ]
+    assert [row["adds"] for row in applied["rows"]][1:] == [[], ["aliases"], ["aliases"], []]
+    assert "aliases" not in note(vault_dir, "Ada Smith")
+    assert "aliases: [Bobby]" in note(vault_dir, "Bob Jones")
+    assert "aliases: [Smithy]" in note(vault_dir, "Bob Smith")
+    assert "aliases" not in note(vault_dir, "Gee")
+    assert cli("check").stdout == "No problems found.\n"  # no alias two people share
+
+
 def test_malformed_cards_are_reported_with_their_line_and_the_rest_imports(
     cli, vault_dir: Path, tmp_path: Path
 ) -> None:

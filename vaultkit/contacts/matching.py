@@ -106,6 +106,10 @@ class Matcher:
                 return f"its name matches several people: {self._listed(exact)}"
         return self._fuzzy_match(names, emails)
 
+    def owners(self, label: str) -> set[str]:
+        """The people whose name or alias is this label (NFC, case-folded)."""
+        return self._exact.get(name_key(label), set())
+
     def _emails_differ(self, path: str, emails: set[str]) -> bool:
         known = self._emails_of.get(path)
         return bool(emails and known and not emails & known)

@@ -202,6 +202,37 @@ class _Planner:
         self.matcher.add(path, name, contact.aliases, contact.emails, contact.phones, fuzzy=False)
         self._plan_photo(contact, path, row)
 
+    def settle_aliases(self) -> None:
+        """Leave out a new person's alias that is already somebody's name or alias: someone
+        in the vault, a person this import creates, or an alias an earlier record of it kept
+        (`vault add` would refuse it, and a link to it would leave its person). Done once
+        every record is in, for a later record may add aliases (`_merge_new`)."""
+        kept_by: dict[str, str] = {}  # an alias's key -> the new person who kept it
+        for person in self.plan.creates:
+            kept: list[str] = []
+            for alias in person.contact.aliases:
+                owner = self._owner(person, alias, kept_by)
+                if owner is None:
+                    kept.append(alias)
+                    kept_by[name_key(alias)] = person.path
+                else:
+                    whose = self.matcher.names.get(owner, owner)
+                    person.row.differences.append(
+                        f"aliases: {alias!r} is already {whose}'s name or alias; left out"
+                    )
+            if kept != person.contact.aliases:
+                person.contact.aliases = kept
+                self._decide_cadence(person)  # (which also lists what the note adds)
+
+    def _owner(self, person: _NewPerson, alias: str, kept_by: dict[str, str]) -> str | None:
+        """Who else has this alias as a name or alias, if anyone."""
+        key = name_key(alias)
+        for other in sorted(self.matcher.owners(alias) - {person.path}):
+            if other not in self.new or name_key(self.new[other].name) == key:
+                return other  # someone in the vault, or a person this import creates
+        earlier = kept_by.get(key)
+        return earlier if earlier is not None and earlier != person.path else None
+
     def _decide_cadence(self, person: _NewPerson) -> None:
         """No cadence unless asked; `none` when a tag or the default would make them due."""
         contact, notes = person.contact, list(person.notes)
@@ -343,6 +374,7 @@ def plan_import(
     planner = _Planner(workspace, cadence, tags, photos, threshold)
     for contact in contacts:
         planner.add(contact)
+    planner.settle_aliases()
     plan = planner.plan
     plan.rows.extend(skipped)
     order = {source: index for index, source in enumerate(sources)}
