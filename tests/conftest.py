@@ -76,3 +76,29 @@ def cli(vault_dir: Path, tmp_path: Path) -> Callable[..., Result]:
         return runner.invoke(app, [*options, *args], catch_exceptions=False)
 
     return run
+
+
+def stderr_on_a_terminal(*args: str) -> tuple[int, str, str]:
+    """Run the installed `vault` with its stderr on a real terminal (a pty) and its stdout
+    into a pipe: (exit code, stdout, what the terminal showed)."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    master, terminal = pty.openpty()
+    vault = Path(sys.executable).with_name("vault")
+    process = subprocess.Popen([str(vault), *args], stdout=subprocess.PIPE, stderr=terminal)
+    os.close(terminal)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the terminal closed: the command ended
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(master)
+    out = process.communicate(timeout=120)[0]
+    return process.returncode, out.decode("utf-8"), shown.decode("utf-8", "replace")

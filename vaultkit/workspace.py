@@ -413,12 +413,16 @@ class Workspace:
         values: Mapping[str, str | Sequence[str]] | None = None,
         notes: Sequence[str] = (),
         renderer: Renderer | None = None,
+        into: list[tuple[str, bytes]] | None = None,
     ) -> PersonRef:
         """Create a person's note from `person.md.j2`; refuses an existing name or alias.
 
         `values` are more fields as key -> text or list of texts (importers use it for
         several emails); `notes` become the first items of the Notes section. A bulk caller
-        passes one `renderer` so the template is compiled once.
+        passes one `renderer` so the template is compiled once, and a list `into` which gets
+        the note (its path and bytes) instead of the vault: it writes them together
+        (`Vault.create_many`) and indexes them, having made their names and aliases unique
+        among themselves.
         """
         try:
             clean = check_person_name(name)
@@ -462,8 +466,11 @@ class Workspace:
             parse_text(rel_path, text, self.config)
         except NoteParseError as err:
             raise RefusedWrite(f"the person template made an unreadable note: {err}") from None
-        self.vault.write(rel_path, text.encode("utf-8"), None)
-        self.index.update_paths([rel_path])
+        if into is not None:
+            into.append((rel_path, text.encode("utf-8")))
+        else:
+            self.vault.write(rel_path, text.encode("utf-8"), None)
+            self.index.update_paths([rel_path])
         return PersonRef(rel_path, clean)
 
     def log_each(

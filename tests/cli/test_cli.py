@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import TODAY, write_note
+from conftest import TODAY, stderr_on_a_terminal, write_note
 from typer.testing import CliRunner, Result
 
 from vaultkit import __version__
@@ -782,6 +782,21 @@ def index_numbers(result: Result) -> tuple[str, ...]:
     match = INDEX_LINE.match(result.stdout)
     assert match, result.stdout
     return match.groups()
+
+
+def test_index_shows_its_progress_on_a_terminal_and_its_report_on_stdout(
+    vault_dir: Path, tmp_path: Path
+) -> None:
+    for n in range(600):
+        write_note(vault_dir, f"People/Person {n}.md", f"# Person {n}\n")
+    index = tmp_path / "index.sqlite"
+    code, out, shown = stderr_on_a_terminal(
+        "--vault", str(vault_dir), "--index", str(index), "index", "--rebuild"
+    )
+    assert code == 0
+    assert "Reading notes" in shown
+    assert out.startswith("600 notes; read 600 (600 new, 0 changed), removed 0; 0 problem(s); ")
+    assert "Reading notes" not in out
 
 
 def test_index_says_what_it_did(cli: Cli, make_person: MakePerson, vault_dir: Path) -> None:

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import write_note
+from tests.conftest import stderr_on_a_terminal, write_note
 from vaultkit.contacts.readers import contact_from_card
 from vaultkit.contacts.vcard import parse_cards
 
@@ -542,6 +542,81 @@ def test_an_alias_someone_has_is_left_out_so_the_import_writes_what_its_dry_run_
     assert "aliases: [Smithy]" in note(vault_dir, "Bob Smith")
     assert "aliases" not in note(vault_dir, "Gee")
     assert cli("check").stdout == "No problems found.\n"  # no alias two people share
+
+
+def cards(count: int, first: int = 0) -> str:
+    return "".join(
+        f"BEGIN:VCARD\nVERSION:3.0\nFN:Person {n}\nEMAIL:p{n}@example.com\nEND:VCARD\n"
+        for n in range(first, first + count)
+    )
+
+
+def test_a_long_plan_prints_every_row_as_plain_lines(
+    cli, vault_dir: Path, make_person, tmp_path: Path
+) -> None:
+    # Past 50 rows (a whole address book), the plan is plain aligned lines: a table measured
+    # every cell of 10,000 rows for 3 s. Every row is still there, each detail on its line.
+    make_person("Person 7", email="p7@example.com", company="Acme")
+    vcf = tmp_path / "book.vcf"
+    vcf.write_text(cards(60).replace("FN:Person 7\n", "FN:Person 7\nORG:Initech\n"), encoding="utf-8")
+    lines = cli("import", "vcard", str(vcf)).stdout.splitlines()
+    assert lines[0].split() == ["Action", "Name", "From", "What", "and", "why"]
+    column = lines[0].index("What and why")
+    assert lines[1].split() == ["create", "Person", "0", "book.vcf:1", "new", "person"]
+    assert lines[1][column:] == "new person"
+    assert lines[2] == " " * column + "adds: email"
+    merged = lines.index(next(line for line in lines if line.startswith("unchanged  Person 7")))
+    assert lines[merged][column:] == "matched Person 7: same email p7@example.com"
+    assert (
+        lines[merged + 1]
+        == " " * column + "≠ company: the note has 'Acme'; the file has 'Initech' (kept the note's)"
+    )
+    assert sum(line[:1] != " " for line in lines[1:-3]) == 60  # a row for every card
+    assert lines[-3:-1] == [
+        "59 to create, 0 to merge, 1 unchanged, 0 skipped.",
+        "Matched by email, phone (last 9 digits), or a name or alias at least 92% alike (rapidfuzz token_sort_ratio).",
+    ]
+
+
+def test_an_import_indexes_its_notes_at_once_and_syncs_their_folder_once(
+    vault_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import datetime as dt
+
+    from vaultkit.contacts.plan import run_import
+    from vaultkit.vault import files
+    from vaultkit.vault.files import Vault
+    from vaultkit.workspace import Workspace
+
+    vcf = tmp_path / "book.vcf"
+    vcf.write_text(cards(30), encoding="utf-8")
+    synced: list[Path] = []
+    monkeypatch.setattr(files, "_fsync_dir", synced.append)
+    workspace = Workspace(Vault(vault_dir), tmp_path / "index.sqlite", dt.date(2026, 11, 22))
+    told: list[tuple[int, int]] = []
+    plan = run_import(
+        workspace, "vcard", [vcf], apply=True, progress=lambda done, total: told.append((done, total))
+    )
+    assert plan.counts()["create"] == 30
+    assert synced == [vault_dir / "People"]  # one folder sync for the 30 new notes, not 30
+    assert told == [(30, 30)]  # (told a chunk of new notes at a time)
+    assert workspace.index.sync().read == 0  # they are in the index already
+    assert workspace.index.person_count() == 30
+
+
+def test_a_long_import_shows_its_progress_on_a_terminal(vault_dir: Path, tmp_path: Path) -> None:
+    """Through a real terminal: a bar on stderr while 600 notes are written; stdout stays
+    the plan (and a pipe, as the other tests read it, gets no bar)."""
+    vcf = tmp_path / "book.vcf"
+    vcf.write_text(cards(600), encoding="utf-8")
+    index = tmp_path / "index.sqlite"
+    code, out, shown = stderr_on_a_terminal(
+        "--vault", str(vault_dir), "--index", str(index), "import", "vcard", str(vcf), "--apply"
+    )
+    assert code == 0
+    assert "Writing notes" in shown
+    assert "600 created, 0 merged, 0 unchanged, 0 skipped." in out
+    assert "Writing notes" not in out
 
 
 def test_malformed_cards_are_reported_with_their_line_and_the_rest_imports(

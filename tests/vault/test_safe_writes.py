@@ -18,7 +18,7 @@ from conftest import TODAY
 from typer.testing import Result
 
 from bench.race import EDITOR  # the editor `make race` runs, saving every 2 ms
-from vaultkit.errors import IncompleteWrite, NoteBusy, StaleFileError, WriteFailed
+from vaultkit.errors import IncompleteWrite, NoteBusy, RefusedWrite, StaleFileError, WriteFailed
 from vaultkit.vault import atomic
 from vaultkit.vault.files import Snapshot, Vault
 from vaultkit.workspace import Workspace
@@ -371,6 +371,72 @@ def test_an_import_that_runs_out_of_space_says_what_it_wrote(
             "; the others were not. Run the same import again to finish it: what is written is kept.\n"
         )
         assert leftovers(vault) == []
+
+
+def test_new_files_written_together_have_their_bytes_synced_before_any_gets_its_name(
+    vault_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What makes a crash leave each new note whole or absent (`vault import` writes its new
+    # notes so): one sync of every temp file's bytes, then the names.
+    steps: list[str] = []
+    real_sync, real_link = atomic._sync_all, os.link
+
+    def sync_all(fds: list[int]) -> None:
+        steps.append(f"sync {len(fds)}")
+        real_sync(fds)
+
+    def link(source: str | Path, target: str | Path) -> None:
+        steps.append(f"name {Path(target).name}")
+        real_link(source, target)
+
+    monkeypatch.setattr(atomic, "_sync_all", sync_all)
+    monkeypatch.setattr(atomic.os, "link", link)
+    placed: list[str] = []
+    files = [(f"People/P{n}.md", f"# P{n}\n".encode()) for n in range(3)]
+    Vault(vault_dir).create_many(files, placed)
+    assert steps == ["sync 3", "name P0.md", "name P1.md", "name P2.md"]
+    assert placed == ["People/P0.md", "People/P1.md", "People/P2.md"]
+    assert [(vault_dir / path).read_bytes() for path, _ in files] == [data for _, data in files]
+    assert leftovers(vault_dir) == []
+
+
+def test_without_syncfs_each_new_file_is_fsynced(vault_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    synced: list[int] = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(atomic, "_linux_syncfs", lambda: lambda fd: -1)  # a syncfs that fails
+    monkeypatch.setattr(atomic.os, "fsync", lambda fd: synced.append(fd) or real_fsync(fd))
+    Vault(vault_dir).create_many([(f"People/P{n}.md", b"# P\n") for n in range(4)], [])
+    assert len(synced) == 4 + 1  # each file, then its folder
+    assert sorted(p.name for p in (vault_dir / "People").iterdir()) == [f"P{n}.md" for n in range(4)]
+
+
+def test_new_files_written_together_never_replace_one_that_is_there(
+    vault_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    vault = Vault(vault_dir)
+    (vault_dir / "People").mkdir()
+    (vault_dir / "People/P1.md").write_text("mine\n")
+    files = [(f"People/P{n}.md", b"# P\n") for n in range(3)]
+    placed: list[str] = []
+    with pytest.raises(RefusedWrite, match=r"^People/P1\.md already exists; it was not overwritten$"):
+        vault.create_many(files, placed)
+    assert placed == []  # refused before any was written
+    assert sorted(p.name for p in (vault_dir / "People").iterdir()) == ["P1.md"]
+    # One that appears while they are written: those before it are in place, it is kept.
+    (vault_dir / "People/P1.md").unlink()
+    real_sync = atomic._sync_all
+
+    def someone_saves(fds: list[int]) -> None:
+        (vault_dir / "People/P1.md").write_text("saved meanwhile\n")
+        real_sync(fds)
+
+    monkeypatch.setattr(atomic, "_sync_all", someone_saves)
+    with pytest.raises(RefusedWrite, match=r"^People/P1\.md already exists; it was not overwritten$"):
+        vault.create_many(files, placed)
+    assert placed == ["People/P0.md"]
+    assert (vault_dir / "People/P1.md").read_text() == "saved meanwhile\n"
+    assert not (vault_dir / "People/P2.md").exists()
+    assert leftovers(vault_dir) == []
 
 
 def test_a_write_never_makes_the_vault_folder_again(vault_dir: Path, tmp_path: Path) -> None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
@@ -323,6 +324,34 @@ def table(*columns: str) -> Any:
     for column in columns:
         table.add_column(column)
     return table
+
+
+@contextlib.contextmanager
+def progress_bar(label: str, shown: bool = True) -> Iterator[Callable[[int, int], None]]:
+    """A `progress(done, total)` callback that shows a bar on a terminal's stderr, once the
+    work is long enough to need one (500 items), and takes it away at the end."""
+    bar: Any = None
+    task: Any = None
+    shown = shown and sys.stderr.isatty()
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar, task
+        if not shown or total < 500:
+            return
+        if bar is None:
+            from rich.console import Console
+            from rich.progress import Progress
+
+            bar = Progress(transient=True, console=Console(stderr=True))  # stdout is the answer
+            bar.start()
+            task = bar.add_task(label, total=total)
+        bar.update(task, completed=done)
+
+    try:
+        yield progress
+    finally:
+        if bar is not None:
+            bar.stop()
 
 
 LIMIT = 50  # rows a long list prints unless --limit or --all says otherwise

@@ -3,7 +3,6 @@
 # No `from __future__ import annotations` here: Typer would compile every string annotation
 # of every command at start-up (50 ms); real annotations cost nothing.
 
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,6 +16,7 @@ from vaultkit.cli.app import (
     parse_date,
     print_json,
     print_rows,
+    progress_bar,
     row_limit,
     say_what_was_missed,
     settings_of,
@@ -292,29 +292,9 @@ def index(
 
     Example: vault index --rebuild
     """
-    settings = settings_of(ctx)
-    workspace = settings.workspace(sync=False)
-    progress_bar: Any = None
-    task: Any = None
-    show_progress = sys.stderr.isatty() and not as_json
-
-    def progress(done: int, total: int) -> None:
-        nonlocal progress_bar, task
-        if not show_progress or total < 500:
-            return
-        if progress_bar is None:
-            from rich.progress import Progress
-
-            progress_bar = Progress(transient=True)
-            progress_bar.start()
-            task = progress_bar.add_task("Reading notes", total=total)
-        progress_bar.update(task, completed=done)
-
-    try:
+    workspace = settings_of(ctx).workspace(sync=False)
+    with progress_bar("Reading notes", shown=not as_json) as progress:
         report = workspace.sync(progress=progress, rebuild=rebuild, relist=True)
-    finally:
-        if progress_bar is not None:
-            progress_bar.stop()
     if as_json:
         print_json(report.to_json())
         return

@@ -9,7 +9,18 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from vaultkit.cli import complete
-from vaultkit.cli.app import VaultGroup, app, console, handle_errors, print_json, settings_of, table
+from vaultkit.cli.app import (
+    LIMIT,
+    VaultGroup,
+    app,
+    console,
+    handle_errors,
+    print_json,
+    print_rows,
+    progress_bar,
+    settings_of,
+    table,
+)
 from vaultkit.errors import UsageError
 
 if TYPE_CHECKING:  # the importers (and rapidfuzz) are imported when `vault import` runs
@@ -63,16 +74,18 @@ def _run_import(
     from vaultkit.contacts.plan import run_import
 
     workspace = settings_of(ctx).workspace()
-    plan = run_import(
-        workspace,
-        kind,
-        files,
-        apply=apply,
-        cadence=cadence,
-        tags=tags or [],
-        photos=photos,
-        columns=columns or [],
-    )
+    with progress_bar("Writing notes", shown=not as_json) as progress:
+        plan = run_import(
+            workspace,
+            kind,
+            files,
+            apply=apply,
+            cadence=cadence,
+            tags=tags or [],
+            photos=photos,
+            columns=columns or [],
+            progress=progress,
+        )
     if as_json:
         print_json(plan.to_json())
         return
@@ -80,21 +93,32 @@ def _run_import(
 
 
 def _print_plan(plan: "ImportPlan", matched: str | None = None) -> None:
+    """Every row of the plan: as a table, or past `LIMIT` rows (a whole address book) as plain
+    aligned lines, which print in a moment where a table measures each of 100,000 cells."""
     from rich.text import Text
 
-    out = console()
     if plan.columns:
         typer.echo("Columns: " + ", ".join(f"{column} → {key}" for column, key in plan.columns.items()))
-    grid = table("Action", "Name", "From", "What and why")
+    headers = ["Action", "Name", "From", "What and why"]
+    entries: list[tuple[str, str, str, list[str]]] = []
     for row in plan.rows:
         details = [row.reason]
         if row.adds and row.action in ("create", "merge"):
             details.append(f"adds: {', '.join(row.adds)}")
         details.extend(f"≠ {difference}" for difference in row.differences)
         where = f"{row.source}:{row.line}" if row.line else row.source
-        grid.add_row(row.action, Text(row.name or "-"), Text(where), Text("\n".join(details)))
-    if plan.rows:
-        out.print(grid)
+        entries.append((row.action, row.name or "-", where, details))
+    if len(entries) > LIMIT:
+        lines: list[list[str]] = []  # a row's first detail beside it, the others under it
+        for action, name, where, details in entries:
+            lines.append([action, name, where, details[0]])
+            lines.extend(["", "", "", detail] for detail in details[1:])
+        print_rows(headers, lines, len(lines), None, "")
+    elif entries:
+        grid = table(*headers)
+        for action, name, where, details in entries:
+            grid.add_row(action, Text(name), Text(where), Text("\n".join(details)))
+        console().print(grid)
     counts = plan.counts()
     words = _DONE_WORDS if plan.applied else _ACTION_WORDS
     summary = ", ".join(f"{counts[action]} {words[action]}" for action in words)
@@ -224,7 +248,8 @@ def import_calendar(
     workspace = settings_of(ctx).workspace()
     plan = plan_calendar(workspace, files, notes=notes, max_attendees=max_attendees, me=me or [])
     if apply:
-        apply_import(workspace, plan)
+        with progress_bar("Writing notes", shown=not as_json) as progress:
+            apply_import(workspace, plan, progress)
     if as_json:
         print_json(plan.to_json())
         return
