@@ -578,13 +578,17 @@ def test_a_long_plan_prints_every_row_as_plain_lines(
     ]
 
 
+@pytest.mark.parametrize("bulk", [2000, 5])  # (at 5, the index finds the 30 notes by a walk)
 def test_an_import_indexes_its_notes_at_once_and_syncs_their_folder_once(
-    vault_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    vault_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bulk: int
 ) -> None:
     import datetime as dt
 
     from vaultkit.contacts.plan import run_import
+    from vaultkit.index import core
     from vaultkit.vault import files
+
+    monkeypatch.setattr(core, "BULK_NOTES", bulk)
     from vaultkit.vault.files import Vault
     from vaultkit.workspace import Workspace
 

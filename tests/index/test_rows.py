@@ -134,6 +134,67 @@ def test_pool_updates_an_index_as_one_process_does(example_vault: Path, tmp_path
     assert len([row for row in updated["contacts"] if row[3] == "call" and row[4] == "again"]) == 7
 
 
+@pytest.mark.parametrize("searched", [False, True])
+def test_many_notes_for_the_index_are_written_as_into_a_fresh_one(
+    example_vault: Path, tmp_path: Path, pool: None, monkeypatch: pytest.MonkeyPatch, searched: bool
+) -> None:
+    # An index of two notes, then every other note comes (an import, a folder moved in),
+    # one of the two changes and the other goes: the rows are written without the secondary
+    # indexes, made again after. The same rows as a fresh build; with the full-text index
+    # built (a search) or left to the first search.
+    from vaultkit.index import core
+
+    monkeypatch.setattr(core, "BULK_NOTES", 5)
+    bulk: list[int] = []
+    indexed = Index._indexed
+    monkeypatch.setattr(
+        Index, "_indexed", lambda self, paths: bulk.append(len(paths)) or indexed(self, paths)
+    )
+    add_odd_notes(example_vault)
+    aside = tmp_path / "aside"
+    aside.mkdir()
+    notes = sorted(
+        p for p in example_vault.rglob("*.md") if ".obsidian" not in p.parts and "Templates" not in p.parts
+    )
+    kept = [example_vault / "People" / "Tunde Adeyemi.md", example_vault / "People" / "Yuki Tanaka.md"]
+    moved = [(path, aside / f"{n}.md") for n, path in enumerate(notes) if path not in kept]
+    for path, to in moved:
+        path.rename(to)
+    index_path = tmp_path / "index.sqlite"
+    build(example_vault, index_path)
+    if searched:
+        index = Index.open(Vault(example_vault), index_path)
+        index.search(["Tunde"])
+        index.close()
+    for path, to in moved:
+        to.rename(path)
+    kept[0].write_text(
+        kept[0].read_text(encoding="utf-8") + "\n## Log\n- 2026-11-21 call: again\n", encoding="utf-8"
+    )
+    kept[1].unlink()
+    report = build(example_vault, index_path, rebuild=False)
+    assert (report.added, report.changed, report.removed) == (len(moved), 1, 1)
+    assert bulk == [len(moved) + 1]
+    fresh = tmp_path / "fresh.sqlite"
+    build(example_vault, fresh)
+    if searched:
+        index = Index.open(Vault(example_vault), fresh)
+        index.search(["Tunde"])
+        index.close()
+    assert without_ids(dump(index_path)) == without_ids(dump(fresh))
+    assert indexes(index_path) == indexes(fresh)  # every index made again
+
+
+def indexes(path: Path) -> list[tuple[str, str]]:
+    db = sqlite3.connect(path)
+    try:
+        return sorted(
+            db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
+        )
+    finally:
+        db.close()
+
+
 SUMMARY = "SELECT path, last_any, last_channel, cadence_res, cadence_source, due_base, period FROM people"
 
 
