@@ -90,6 +90,15 @@ def stderr_on_a_terminal(*args: str) -> tuple[int, str, str]:
     vault = Path(sys.executable).with_name("vault")
     process = subprocess.Popen([str(vault), *args], stdout=subprocess.PIPE, stderr=terminal)
     os.close(terminal)
+    shown = read_terminal(master)
+    out = process.communicate(timeout=120)[0]
+    return process.returncode, out.decode("utf-8"), shown.decode("utf-8", "replace")
+
+
+def read_terminal(master: int) -> bytes:
+    """Everything a pty shows until the command on its other end closes it; closes `master`."""
+    import os
+
     shown = b""
     while True:
         try:
@@ -100,5 +109,4 @@ def stderr_on_a_terminal(*args: str) -> tuple[int, str, str]:
             break
         shown += chunk
     os.close(master)
-    out = process.communicate(timeout=120)[0]
-    return process.returncode, out.decode("utf-8"), shown.decode("utf-8", "replace")
+    return shown

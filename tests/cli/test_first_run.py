@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import REPO, write_note
+from tests.conftest import REPO, read_terminal, write_note
 
 
 def test_a_vault_with_no_people_says_where_it_looked(cli: Any, vault_dir: Path) -> None:
@@ -136,16 +136,7 @@ def test_show_wraps_at_words_on_a_terminal_and_says_which_last_contact_counts(
         env=env,
     )
     os.close(terminal)
-    output = b""
-    while True:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:  # the terminal closed: the command ended
-            break
-        if not chunk:
-            break
-        output += chunk
-    os.close(master)
+    output = read_terminal(master)
     assert process.wait(timeout=60) == 0
     lines = output.decode("utf-8").replace("\r\n", "\n").splitlines()
     assert max(len(line) for line in lines) <= 60

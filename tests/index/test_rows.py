@@ -163,9 +163,7 @@ def test_many_notes_for_the_index_are_written_as_into_a_fresh_one(
     index_path = tmp_path / "index.sqlite"
     build(example_vault, index_path)
     if searched:
-        index = Index.open(Vault(example_vault), index_path)
-        index.search(["Tunde"])
-        index.close()
+        search_once(example_vault, index_path)
     for path, to in moved:
         to.rename(path)
     kept[0].write_text(
@@ -178,11 +176,18 @@ def test_many_notes_for_the_index_are_written_as_into_a_fresh_one(
     fresh = tmp_path / "fresh.sqlite"
     build(example_vault, fresh)
     if searched:
-        index = Index.open(Vault(example_vault), fresh)
-        index.search(["Tunde"])
-        index.close()
+        search_once(example_vault, fresh)
     assert without_ids(dump(index_path)) == without_ids(dump(fresh))
     assert indexes(index_path) == indexes(fresh)  # every index made again
+
+
+def search_once(vault: Path, index_path: Path) -> None:
+    """A search: the full-text index is built, and kept by every sync from then on."""
+    index = Index.open(Vault(vault), index_path)
+    try:
+        index.search(["Tunde"])
+    finally:
+        index.close()
 
 
 def indexes(path: Path) -> list[tuple[str, str]]:
