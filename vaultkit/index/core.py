@@ -158,18 +158,21 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
         progress: Callable[[int, int], None] | None = None,
         rebuild: bool = False,
         relist: bool = False,
+        after_writing: bool = False,
     ) -> SyncReport:
         """Bring the index up to date with the vault: stat walk, re-read what changed.
 
         The walk lists only the folders whose mtime changed since the last one; `relist`
-        lists every folder (for a file system that does not keep folder mtimes). A damaged
-        index is set aside and the vault read into a new one (see `_recover`)."""
+        lists every folder (for a file system that does not keep folder mtimes). With a live
+        watcher, the index is trusted as it is, unless `after_writing` (notes this process just
+        wrote, which the watcher may not have heard of yet). A damaged index is set aside and the
+        vault read into a new one (see `_recover`)."""
         try:
-            return self._sync(progress, rebuild, relist)
+            return self._sync(progress, rebuild, relist, after_writing)
         except sqlite3.Error as err:
             self._recover(err)
         try:
-            report = self._sync(progress, False, relist)
+            report = self._sync(progress, False, relist, after_writing)
         except sqlite3.Error as err:
             problem = index_file.failure(self.path, err)
             if problem is None:
@@ -178,9 +181,11 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
         report.rebuilt = True
         return report
 
-    def _sync(self, progress: Callable[[int, int], None] | None, rebuild: bool, relist: bool) -> SyncReport:
+    def _sync(
+        self, progress: Callable[[int, int], None] | None, rebuild: bool, relist: bool, after_writing: bool
+    ) -> SyncReport:
         started = time.perf_counter()
-        if not rebuild and self.watcher_is_current():
+        if not rebuild and not after_writing and self.watcher_is_current():
             # A live `vault watch` keeps this index current: no need to walk the vault.
             early_stats.discard()
             return self._trusted_report(started)
@@ -377,10 +382,10 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
         command then compares stats instead of every note with the index (writing a note
         renames a file into its folder, so that folder is listed again all the same). Many
         notes (an import) are found by a walk instead, as every command finds an editor's
-        changes, and read on every core: 100,000 new notes in 11 s instead of 13."""
+        changes, and read on every core: 100,000 new notes in 8 to 9 s instead of 13."""
         paths = list(rel_paths)
         if len(paths) >= BULK_NOTES or self.refresh(paths, keep_walk=True) is None:
-            self.sync()
+            self.sync(after_writing=True)
 
     def _walk_after(self, rows: _Rows, known: set[str]) -> _Walk | None:
         """The stored walk with the new stats of these re-read notes (those the index
