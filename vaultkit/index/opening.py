@@ -112,10 +112,10 @@ def use_wal(db: sqlite3.Connection) -> None:
 
 def write_alone(db: sqlite3.Connection) -> bool:
     """Leave WAL for a rollback journal, if no other connection has the index open; say
-    whether it did. For filling an empty index: its pages are then written once, into the
-    file, instead of into the log and again into the file at the checkpoint. Pages added
-    to a file need no journal, so a crash leaves the empty index it was. `use_wal` goes
-    back."""
+    whether it did. For filling an empty index, or writing as many notes as it holds (`Index.
+    apply`'s bulk): its new pages are then written once, into the file, instead of into the
+    log and again into the file at the checkpoint. Pages added to a file need no journal,
+    so a crash leaves the index it was. `use_wal` goes back."""
     db.execute("PRAGMA busy_timeout = 0")  # someone else has it open: keep WAL, do not wait
     try:
         mode = db.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
