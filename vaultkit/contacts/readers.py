@@ -24,7 +24,7 @@ from vaultkit.contacts.records import (
     phone_compare_key,
     url_key,
 )
-from vaultkit.contacts.vcard import Card, Property, decode_bytes, parse_cards
+from vaultkit.contacts.vcard import Card, CardProblem, Property, decode_bytes, iter_cards
 from vaultkit.dates import parse_birthday, parse_date
 from vaultkit.errors import UsageError, VaultkitError
 from vaultkit.model import SOCIAL_KEYS, name_key
@@ -197,10 +197,12 @@ def _add_social(contact: Contact, prop: Property) -> None:
 def read_vcard(path: Path) -> tuple[list[Contact], list[ImportRow]]:
     """Every contact of a .vcf file, and a skip row for each card that could not be read."""
     text, encoding = decode_bytes(_read_bytes(path))
-    cards, problems = parse_cards(text, encoding)
     contacts: list[Contact] = []
-    skipped = [ImportRow(SKIP, "", path.name, p.line, reason=p.message) for p in problems]
-    for card in cards:
+    skipped: list[ImportRow] = []
+    for card in iter_cards(text, encoding):  # (each card turned into a contact, then let go)
+        if isinstance(card, CardProblem):
+            skipped.append(ImportRow(SKIP, "", path.name, card.line, reason=card.message))
+            continue
         made = contact_from_card(card, path.name)
         if isinstance(made, str):
             skipped.append(ImportRow(SKIP, "", path.name, card.line, reason=made))
