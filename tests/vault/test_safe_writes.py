@@ -379,17 +379,17 @@ def test_new_files_written_together_have_their_bytes_synced_before_any_gets_its_
     # What makes a crash leave each new note whole or absent (`vault import` writes its new
     # notes so): one sync of every temp file's bytes, then the names.
     steps: list[str] = []
-    real_sync, real_link = atomic._sync_all, os.link
+    real_sync, real_link = atomic._sync_files, os.link
 
-    def sync_all(fds: list[int]) -> None:
-        steps.append(f"sync {len(fds)}")
-        real_sync(fds)
+    def sync_files(syncfs: Callable[[int], int], paths: list[Path]) -> None:
+        steps.append(f"sync {len(paths)}")
+        real_sync(syncfs, paths)
 
     def link(source: str | Path, target: str | Path) -> None:
         steps.append(f"name {Path(target).name}")
         real_link(source, target)
 
-    monkeypatch.setattr(atomic, "_sync_all", sync_all)
+    monkeypatch.setattr(atomic, "_sync_files", sync_files)
     monkeypatch.setattr(atomic.os, "link", link)
     placed: list[str] = []
     files = [(f"People/P{n}.md", f"# P{n}\n".encode()) for n in range(3)]
@@ -400,14 +400,26 @@ def test_new_files_written_together_have_their_bytes_synced_before_any_gets_its_
     assert leftovers(vault_dir) == []
 
 
-def test_without_syncfs_each_new_file_is_fsynced(vault_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("syncfs", ["fails", "missing"])
+def test_without_syncfs_each_new_file_is_fsynced_and_none_is_kept_open(
+    vault_dir: Path, monkeypatch: pytest.MonkeyPatch, syncfs: str
+) -> None:
+    import resource
+
     synced: list[int] = []
     real_fsync = os.fsync
-    monkeypatch.setattr(atomic, "_linux_syncfs", lambda: lambda fd: -1)  # a syncfs that fails
+    monkeypatch.setattr(atomic, "_linux_syncfs", lambda: (lambda fd: -1) if syncfs == "fails" else None)
     monkeypatch.setattr(atomic.os, "fsync", lambda fd: synced.append(fd) or real_fsync(fd))
-    Vault(vault_dir).create_many([(f"People/P{n}.md", b"# P\n") for n in range(4)], [])
-    assert len(synced) == 4 + 1  # each file, then its folder
-    assert sorted(p.name for p in (vault_dir / "People").iterdir()) == [f"P{n}.md" for n in range(4)]
+    # macOS gives a process 256 descriptors: 300 new files at once must not hold one each.
+    limits = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (256, limits[1]))
+    try:
+        Vault(vault_dir).create_many([(f"People/P{n}.md", b"# P\n") for n in range(300)], [])
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, limits)
+    assert len(synced) == 300 + 1  # each file, then its folder
+    assert len(list((vault_dir / "People").iterdir())) == 300
+    assert leftovers(vault_dir) == []
 
 
 def test_new_files_written_together_never_replace_one_that_is_there(
@@ -424,13 +436,13 @@ def test_new_files_written_together_never_replace_one_that_is_there(
     assert sorted(p.name for p in (vault_dir / "People").iterdir()) == ["P1.md"]
     # One that appears while they are written: those before it are in place, it is kept.
     (vault_dir / "People/P1.md").unlink()
-    real_sync = atomic._sync_all
+    real_sync = atomic._sync_files
 
-    def someone_saves(fds: list[int]) -> None:
+    def someone_saves(syncfs: Callable[[int], int], paths: list[Path]) -> None:
         (vault_dir / "People/P1.md").write_text("saved meanwhile\n")
-        real_sync(fds)
+        real_sync(syncfs, paths)
 
-    monkeypatch.setattr(atomic, "_sync_all", someone_saves)
+    monkeypatch.setattr(atomic, "_sync_files", someone_saves)
     with pytest.raises(RefusedWrite, match=r"^People/P1\.md already exists; it was not overwritten$"):
         vault.create_many(files, placed)
     assert placed == ["People/P0.md"]
