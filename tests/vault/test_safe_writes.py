@@ -451,6 +451,30 @@ def test_new_files_written_together_never_replace_one_that_is_there(
     assert leftovers(vault_dir) == []
 
 
+def test_a_new_file_whose_close_fails_is_not_made(vault_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A network file system can report a failed write only when the file is closed: that
+    # file is not given its name, those before it are, and the error names it.
+    closes: list[int] = []
+    real_close = os.close
+
+    def close(fd: int) -> None:
+        closes.append(fd)
+        real_close(fd)
+        if len(closes) == 3:  # the third new file's
+            raise OSError(errno.EIO, os.strerror(errno.EIO))
+
+    monkeypatch.setattr(atomic.os, "close", close)
+    placed: list[str] = []
+    with pytest.raises(WriteFailed) as err:
+        Vault(vault_dir).create_many([(f"People/P{n}.md", b"# P\n") for n in range(5)], placed)
+    assert (
+        str(err.value) == f"People/P2.md could not be written ({os.strerror(errno.EIO)}); it was not created."
+    )
+    assert placed == ["People/P0.md", "People/P1.md"]
+    assert sorted(p.name for p in (vault_dir / "People").iterdir()) == ["P0.md", "P1.md"]
+    assert leftovers(vault_dir) == []
+
+
 def test_a_write_never_makes_the_vault_folder_again(vault_dir: Path, tmp_path: Path) -> None:
     vault = Vault(vault_dir)
     moved = tmp_path / "moved"

@@ -232,7 +232,12 @@ def create_files(files: Iterable[tuple[Path, bytes]], mode: int, placed: list[Pa
         try:
             for target, data in files:
                 temp, fd = make_temp(target, data, mode, durable=syncfs is None)
-                os.close(fd)
+                try:
+                    os.close(fd)  # (where a write fails late, at its close: that file is not made)
+                except OSError:
+                    with contextlib.suppress(OSError):
+                        os.unlink(temp)
+                    raise
                 made.append((target, temp))
         except OSError as err:
             stopped = err
@@ -252,7 +257,7 @@ def create_files(files: Iterable[tuple[Path, bytes]], mode: int, placed: list[Pa
 def _sync_files(syncfs: Callable[[int], int], paths: list[Path]) -> None:
     """Make these files' bytes durable: one `syncfs` of each file system they are on (by a
     descriptor of their folder), or, if it fails, an fsync each (which says which failed)."""
-    folders = {os.stat(path.parent).st_dev: path.parent for path in paths}
+    folders = {os.stat(folder).st_dev: folder for folder in {path.parent for path in paths}}
     if all(_syncfs_folder(syncfs, folder) for folder in folders.values()):
         return
     for path in paths:
