@@ -601,21 +601,25 @@ def test_an_import_indexes_its_notes_at_once_and_syncs_their_folder_once(
     # A live watcher that says the index is current: it has not heard of the new notes yet,
     # so the import indexes them itself.
     workspace.index.write_heartbeat(current=True)
-    told: list[tuple[int, int]] = []
+    told: list[tuple[str, int, int]] = []
     plan = run_import(
-        workspace, "vcard", [vcf], apply=True, progress=lambda done, total: told.append((done, total))
+        workspace,
+        "vcard",
+        [vcf],
+        apply=True,
+        progress=lambda done, total, stage: told.append((stage, done, total)),
     )
     assert plan.counts()["create"] == 30
     assert synced == [vault_dir / "People"]  # one folder sync for the 30 new notes, not 30
-    assert told == [(30, 30)]  # (told a chunk of new notes at a time)
+    assert told == [("Matching contacts", 30, 30), ("Writing notes", 30, 30)]  # (a chunk at a time)
     assert workspace.index.person_count() == 30
     workspace.index.clear_heartbeat()
     assert workspace.index.sync().read == 0  # they are in the index already
 
 
 def test_a_long_import_shows_its_progress_on_a_terminal(vault_dir: Path, tmp_path: Path) -> None:
-    """Through a real terminal: a bar on stderr while 600 notes are written; stdout stays
-    the plan (and a pipe, as the other tests read it, gets no bar)."""
+    """Through a real terminal: a bar on stderr while 600 cards are matched and their notes
+    written; stdout stays the plan (and a pipe, as the other tests read it, gets no bar)."""
     vcf = tmp_path / "book.vcf"
     vcf.write_text(cards(600), encoding="utf-8")
     index = tmp_path / "index.sqlite"
@@ -623,6 +627,7 @@ def test_a_long_import_shows_its_progress_on_a_terminal(vault_dir: Path, tmp_pat
         "--vault", str(vault_dir), "--index", str(index), "import", "vcard", str(vcf), "--apply"
     )
     assert code == 0
+    assert "Matching contacts" in shown
     assert "Writing notes" in shown
     assert "600 created, 0 merged, 0 unchanged, 0 skipped." in out
     assert "Writing notes" not in out

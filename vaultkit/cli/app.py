@@ -327,15 +327,16 @@ def table(*columns: str) -> Any:
 
 
 @contextlib.contextmanager
-def progress_bar(label: str, shown: bool = True) -> Iterator[Callable[[int, int], None]]:
-    """A `progress(done, total)` callback that shows a bar on a terminal's stderr, once the
-    work is long enough to need one (500 items), and takes it away at the end."""
+def progress_bar(label: str, shown: bool = True) -> Iterator[Callable[..., None]]:
+    """A `progress(done, total, stage=label)` callback that shows a bar for each stage on a
+    terminal's stderr, once the work is long enough to need one (500 items), and takes
+    them away at the end."""
     bar: Any = None
-    task: Any = None
+    tasks: dict[str, Any] = {}
     shown = shown and sys.stderr.isatty()
 
-    def progress(done: int, total: int) -> None:
-        nonlocal bar, task
+    def progress(done: int, total: int, stage: str = label) -> None:
+        nonlocal bar
         if not shown or total < 500:
             return
         if bar is None:
@@ -344,8 +345,9 @@ def progress_bar(label: str, shown: bool = True) -> Iterator[Callable[[int, int]
 
             bar = Progress(transient=True, console=Console(stderr=True))  # stdout is the answer
             bar.start()
-            task = bar.add_task(label, total=total)
-        bar.update(task, completed=done)
+        if stage not in tasks:
+            tasks[stage] = bar.add_task(stage, total=total)
+        bar.update(tasks[stage], completed=done)
 
     try:
         yield progress

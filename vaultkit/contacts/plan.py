@@ -45,6 +45,12 @@ from vaultkit.vault.files import Snapshot
 from vaultkit.vault.names import check_person_name, safe_file_stem
 from vaultkit.workspace import Workspace
 
+Progress = Callable[[int, int, str], None]
+"""`progress(done, total, stage)`: how far an import is, stage by stage."""
+
+CREATE_CHUNK = 256
+"""New notes written together: their bytes synced once (`Vault.create_many`)."""
+
 
 def _empty(value: Any) -> bool:
     return value is None or value == "" or value == []
@@ -359,21 +365,25 @@ def read_target(workspace: Workspace, path: str, name: str) -> Target | str:
 
 def plan_import(
     workspace: Workspace,
-    contacts: Iterable[Contact],
+    contacts: Sequence[Contact],
     skipped: Iterable[ImportRow] = (),
     cadence: str | None = None,
     tags: Sequence[str] = (),
     photos: bool = False,
     threshold: int = NAME_THRESHOLD,
     sources: Sequence[str] = (),
+    progress: Progress | None = None,
 ) -> ImportPlan:
     """Match every record and work out what would change; writes nothing.
 
-    Rows come in the order of `sources` (file names), then by line.
+    Rows come in the order of `sources` (file names), then by line. `progress` is told of
+    the records matched.
     """
     planner = _Planner(workspace, cadence, tags, photos, threshold)
-    for contact in contacts:
+    for done, contact in enumerate(contacts, 1):
         planner.add(contact)
+        if progress is not None and (done % CREATE_CHUNK == 0 or done == len(contacts)):
+            progress(done, len(contacts), "Matching contacts")
     planner.settle_aliases()
     plan = planner.plan
     plan.rows.extend(skipped)
@@ -382,14 +392,7 @@ def plan_import(
     return plan
 
 
-CREATE_CHUNK = 256
-"""New notes written together: their bytes synced once (`Vault.create_many`), a temp file
-open for each meanwhile."""
-
-
-def apply_import(
-    workspace: Workspace, plan: ImportPlan, progress: Callable[[int, int], None] | None = None
-) -> None:
+def apply_import(workspace: Workspace, plan: ImportPlan, progress: Progress | None = None) -> None:
     """Write what the plan says: merged notes first (each checked against what was read), then new notes.
 
     A failure part-way (a full disk, a note saved meanwhile) says which files were
@@ -404,7 +407,11 @@ def apply_import(
             ) from None
     total = len(plan.targets) + len(plan.creates) + len(plan.photos) + len(plan.new_notes)
     written: list[str] = []
-    tell = progress or (lambda done, total: None)
+
+    def tell(done: int, total: int) -> None:
+        if progress is not None:
+            progress(done, total, "Writing notes")
+
     try:
         for path, target in plan.targets.items():
             workspace.vault.write(path, target.text.encode("utf-8"), target.snapshot)
@@ -457,12 +464,12 @@ def run_import(
     tags: Sequence[str] = (),
     photos: bool = False,
     columns: Sequence[str] = (),
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> ImportPlan:
     """Read the files, plan the import, and write it when `apply` is set.
 
-    `columns` are `vault import csv`'s `--map COLUMN=KEY` options; `progress(done, total)`
-    is told of each file written.
+    `columns` are `vault import csv`'s `--map COLUMN=KEY` options; `progress(done, total,
+    stage)` is told of the records matched, then of the files written.
     """
     if cadence is not None:
         from vaultkit.dates import parse_cadence
@@ -485,7 +492,14 @@ def run_import(
         skipped.extend(bad)
     sources = [Path(path).name for path in files]
     plan = plan_import(
-        workspace, contacts, skipped, cadence=cadence, tags=tags, photos=photos, sources=sources
+        workspace,
+        contacts,
+        skipped,
+        cadence=cadence,
+        tags=tags,
+        photos=photos,
+        sources=sources,
+        progress=progress,
     )
     plan.columns = mapping
     if apply:
