@@ -80,19 +80,22 @@ def cli(vault_dir: Path, tmp_path: Path) -> Callable[..., Result]:
 
 def stderr_on_a_terminal(*args: str) -> tuple[int, str, str]:
     """Run the installed `vault` with its stderr on a real terminal (a pty) and its stdout
-    into a pipe: (exit code, stdout, what the terminal showed)."""
+    into a file: (exit code, stdout, what the terminal showed)."""
     import os
     import pty
     import subprocess
     import sys
+    import tempfile
 
     master, terminal = pty.openpty()
     vault = Path(sys.executable).with_name("vault")
-    process = subprocess.Popen([str(vault), *args], stdout=subprocess.PIPE, stderr=terminal)
-    os.close(terminal)
-    shown = read_terminal(master)
-    out = process.communicate(timeout=120)[0]
-    return process.returncode, out.decode("utf-8"), shown.decode("utf-8", "replace")
+    with tempfile.TemporaryFile() as out:  # (a pipe read only at the end could fill and stop it)
+        process = subprocess.Popen([str(vault), *args], stdout=out, stderr=terminal)
+        os.close(terminal)
+        shown = read_terminal(master)
+        code = process.wait(timeout=120)
+        out.seek(0)
+        return code, out.read().decode("utf-8"), shown.decode("utf-8", "replace")
 
 
 def read_terminal(master: int) -> bytes:
