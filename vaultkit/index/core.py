@@ -246,13 +246,7 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
             to_read = [stat for stat in current if stat not in known]
             new_or_changed = {stat.rel_path for stat in to_read}
             # Which of those are new: ask the index about just them, not a set of every path.
-            old = {
-                row[0]
-                for row in self.db.execute(
-                    "SELECT path FROM files WHERE path IN (SELECT value FROM json_each(?))",
-                    (json.dumps(sorted(new_or_changed)),),
-                )
-            }
+            old = set(self._indexed(sorted(new_or_changed)))
             report.added = len(new_or_changed) - len(old)
             report.changed = len(old)
             # Every note the index knows is still here, unless the walk found fewer known ones.
@@ -338,12 +332,7 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
         wanted = sorted(set(rel_paths))
         if any(not rel.lower().endswith(".md") for rel in wanted):
             return None  # a folder moved or deleted: its notes have no events of their own
-        indexed = {
-            unicodedata.normalize("NFC", path): path
-            for (path,) in self.db.execute(
-                "SELECT path FROM files WHERE path IN (SELECT value FROM json_each(?))", (json.dumps(wanted),)
-            )
-        }
+        indexed = {unicodedata.normalize("NFC", path): path for path in self._indexed(wanted)}
         rows, removed, root = _Rows(self.vault.config), [], str(self.vault.root)
         for rel in wanted:
             path = indexed.get(unicodedata.normalize("NFC", rel), rel)
@@ -536,7 +525,7 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
         self.db.execute("PRAGMA threads = 0")
 
     def _indexed(self, paths: Sequence[str]) -> list[str]:
-        """Which of these notes the index holds."""
+        """Which of these notes the index holds (one query, whatever their number)."""
         rows = self.db.execute(
             "SELECT path FROM files WHERE path IN (SELECT value FROM json_each(?))",
             (json.dumps(list(paths)),),
