@@ -427,7 +427,7 @@ class Vault:
         was and raises WriteFailed.
         """
         full = self.path(rel_path)
-        gone = WriteFailed(rel_path, f"the vault folder {self.root} is gone", "nothing was written")
+        gone = self._gone(rel_path)
         if not self.root.is_dir():
             raise gone
         try:
@@ -450,11 +450,10 @@ class Vault:
         if not files:
             return
         if not self.root.is_dir():
-            raise WriteFailed(files[0][0], f"the vault folder {self.root} is gone", "nothing was written")
+            raise self._gone(files[0][0])
         fulls = [self.path(rel_path) for rel_path, _ in files]
         for full, (rel_path, _) in zip(fulls, files, strict=True):
-            if full.exists() or full.is_symlink():
-                raise RefusedWrite(f"{rel_path} already exists; it was not overwritten")
+            _must_be_new(rel_path, full)
         done: list[Path] = []
         try:
             for folder in sorted({full.parent for full in fulls}):
@@ -465,25 +464,25 @@ class Vault:
         except OSError as err:
             rel_path = files[len(done)][0]  # the first not in place
             if isinstance(err, FileExistsError):
-                raise RefusedWrite(f"{rel_path} already exists; it was not overwritten") from None
+                raise _taken(rel_path) from None
             if not self.root.is_dir():
-                raise WriteFailed(
-                    rel_path, f"the vault folder {self.root} is gone", "it was not created"
-                ) from None
+                raise self._gone(rel_path, "it was not created") from None
             raise WriteFailed(rel_path, err.strerror or str(err), "it was not created") from None
         finally:
             placed.extend(rel_path for rel_path, _ in files[: len(done)])
             for folder in sorted({full.parent for full in done}):
                 _fsync_dir(folder)
 
+    def _gone(self, rel_path: str, outcome: str = "nothing was written") -> WriteFailed:
+        return WriteFailed(rel_path, f"the vault folder {self.root} is gone", outcome)
+
     def _create(self, rel_path: str, full: Path, data: bytes) -> None:
-        if full.exists() or full.is_symlink():
-            raise RefusedWrite(f"{rel_path} already exists; it was not overwritten")
+        _must_be_new(rel_path, full)
         make_folders_below(self.root, full.parent)
         try:
             write_file(full, data, new_file_mode(), exclusive=True)
         except FileExistsError:
-            raise RefusedWrite(f"{rel_path} already exists; it was not overwritten") from None
+            raise _taken(rel_path) from None
 
     def _replace(self, rel_path: str, target: Path, data: bytes, expected: Snapshot) -> None:
         held = self._locks is not None and str(target) in self._locks
@@ -516,6 +515,16 @@ def make_folders_below(root: Path, folder: Path) -> None:
     parts = folder.relative_to(root).parts
     for depth in range(1, len(parts) + 1):
         (root / Path(*parts[:depth])).mkdir(exist_ok=True)
+
+
+def _taken(rel_path: str) -> RefusedWrite:
+    return RefusedWrite(f"{rel_path} already exists; it was not overwritten")
+
+
+def _must_be_new(rel_path: str, full: Path) -> None:
+    """Refuse a new file's name where a file (or a link, even a broken one) is."""
+    if full.exists() or full.is_symlink():
+        raise _taken(rel_path)
 
 
 def _fsync_dir(folder: Path) -> None:
