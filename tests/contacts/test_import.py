@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import stderr_on_a_terminal, write_note
 from vaultkit.contacts.readers import contact_from_card
-from vaultkit.contacts.vcard import parse_cards
+from vaultkit.contacts.vcard import Card, CardProblem, iter_cards
 
 PHOTO = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 3 + b"\xff\xd9"
 
@@ -860,6 +860,14 @@ def test_check_reports_likely_duplicates(cli, vault_dir: Path, make_person) -> N
 
 
 # -- the reader never crashes ----------------------------------------------------------------
+
+
+def parse_cards(text: str) -> tuple[list[Card], list[CardProblem]]:
+    """The cards of a file's text, and the problems with the others (what `iter_cards` yields)."""
+    items = list(iter_cards(text))
+    return [c for c in items if isinstance(c, Card)], [p for p in items if isinstance(p, CardProblem)]
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     st.lists(

@@ -240,18 +240,6 @@ def _make_property(number: int, logical: str, version: str, file_encoding: str) 
     return prop
 
 
-def parse_cards(text: str, file_encoding: str = "utf-8") -> tuple[list[Card], list[CardProblem]]:
-    """Every readable card in a file's text, and a problem for each card that is not."""
-    cards: list[Card] = []
-    problems: list[CardProblem] = []
-    for item in iter_cards(text, file_encoding):
-        if isinstance(item, CardProblem):
-            problems.append(item)
-        else:
-            cards.append(item)
-    return cards, problems
-
-
 def iter_cards(text: str, file_encoding: str = "utf-8") -> Iterator[Card | CardProblem]:
     """Each readable card in a file's text, or a problem for each card that is not, as they
     come: a caller that turns each card into a contact at once holds one card at a time
