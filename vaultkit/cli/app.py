@@ -364,9 +364,8 @@ def print_rows(
     headers: list[str], rows: list[list[str]], total: int, limit: int | None, command: str
 ) -> None:
     """A list a person can read: `rows` (the first `limit`, built by the caller) in a table, then a line saying how
-    many of `total` are left and how to see them; `limit` None (`--all`) prints every row as
-    plain aligned text, its columns sized on the first rows rather than measured cell by
-    cell (a longer cell just pushes its own line out)."""
+    many of `total` are left and how to see them; `limit` None (`--all`) prints every row
+    with `print_plain`."""
     if limit is not None:
         grid = table(*headers)
         for row in rows:
@@ -376,6 +375,12 @@ def print_rows(
         if total > limit:
             out.print(f"and {total - limit:,} more: `{command} --all` shows every one (or `--json`)")
         return
+    print_plain(headers, rows)
+
+
+def print_plain(headers: list[str], rows: list[list[str]]) -> None:
+    """Rows as plain aligned text, the columns sized on the first rows rather than measured
+    cell by cell (a longer cell just pushes its own line out)."""
     sample = [headers, *rows[:ALL_WIDTH_ROWS]]
     widths = [max(len(row[n]) for row in sample) for n in range(len(headers))]
     lines = [

@@ -16,7 +16,7 @@ from vaultkit.cli.app import (
     console,
     handle_errors,
     print_json,
-    print_rows,
+    print_plain,
     progress_bar,
     settings_of,
     table,
@@ -113,7 +113,7 @@ def _print_plan(plan: "ImportPlan", matched: str | None = None) -> None:
         for action, name, where, details in entries:
             lines.append([action, name, where, details[0]])
             lines.extend(["", "", "", detail] for detail in details[1:])
-        print_rows(headers, lines, len(lines), None, "")
+        print_plain(headers, lines)
     elif entries:
         grid = table(*headers)
         for action, name, where, details in entries:
