@@ -587,3 +587,56 @@ def test_a_kill_at_any_moment_of_vault_log_leaves_old_or_new_bytes(
             assert leftover.name.endswith(atomic.TEMP_SUFFIX)
             leftover.unlink()
     assert 0 < landed < len(delays)  # the kills fell both before and after the write
+
+
+def test_a_kill_at_any_moment_of_an_import_leaves_each_note_whole_or_absent(
+    vault_dir: Path, tmp_path: Path
+) -> None:
+    """kill -9 at moments spread over a `vault import --apply` of 600 cards (new notes are
+    written 256 at a time): each note is there whole or not at all, at most dot-named temp
+    files are left, and the same import run again finishes it."""
+    cards = tmp_path / "book.vcf"
+    cards.write_text(
+        "".join(
+            f"BEGIN:VCARD\nVERSION:3.0\nFN:Person {n:03}\nEMAIL:p{n}@example.com\nEND:VCARD\n"
+            for n in range(600)
+        )
+    )
+    whole = tmp_path / "whole"
+    (whole / "People").mkdir(parents=True)
+    run = [VAULT, "--index", str(tmp_path / "whole.sqlite"), "--today", TODAY, "--vault"]
+    assert (
+        subprocess.run(
+            [*run, str(whole), "import", "vcard", str(cards), "--apply"], capture_output=True
+        ).returncode
+        == 0
+    )
+    expected = {p.name: p.read_bytes() for p in (whole / "People").iterdir()}
+    assert len(expected) == 600
+    (vault_dir / "People").mkdir()
+    index = tmp_path / "index.sqlite"
+    seen = set()
+    for delay in (0.2, 0.4, 0.6, 0.8, 1.0, 1.5, 3.0):
+        process = subprocess.Popen(
+            [VAULT, "--vault", str(vault_dir), "--index", str(index), "--today", TODAY,
+             "import", "vcard", str(cards), "--apply"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        time.sleep(delay)
+        process.kill()
+        process.wait(timeout=60)
+        for note in (vault_dir / "People").iterdir():
+            if note.name.endswith(atomic.TEMP_SUFFIX):
+                continue
+            assert note.read_bytes() == expected[note.name]
+        seen.add(sum(1 for p in (vault_dir / "People").iterdir() if not p.name.endswith(atomic.TEMP_SUFFIX)))
+    assert all(name.startswith(".") for name in leftovers(vault_dir))
+    again = subprocess.run(
+        [VAULT, "--vault", str(vault_dir), "--index", str(index), "--today", TODAY, "import", "vcard", str(cards), "--apply"],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    assert {
+        p.name: p.read_bytes() for p in (vault_dir / "People").iterdir() if p.name.endswith(".md")
+    } == expected
+    assert len(seen) > 1, seen  # the kills fell at different points of the import
