@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import time
 import unicodedata
 from pathlib import Path
 
 from conftest import write_note
 
-from vaultkit.checks import check_vault, sync_problems, vault_problems
+from vaultkit.checks import STOPPED_AFTER, check_vault, sync_problems, vault_problems
 from vaultkit.model import Problem
+from vaultkit.vault import atomic
 from vaultkit.vault.files import Vault
 from vaultkit.workspace import Workspace
 
@@ -96,3 +99,30 @@ def test_sync_problems_name_clashes_by_case_and_unicode_form(tmp_path: Path) -> 
             "People/Ada.md has the same name but for case; a Mac or Windows sees one file: merge the two into one",
         ),
     ]
+
+
+def test_temp_files_of_stopped_writes_are_named_once_a_minute_old(vault_dir: Path, make_person, cli) -> None:
+    """A write stopped between its temp file and the rename (a kill, a crash) leaves the
+    temp beside the note: `vault check` names it, unless it is young enough to be a write
+    under way; the temps in dot-folders are not the vault's."""
+    ada = make_person("Ada Lovelace")
+    stopped = []
+    for target in (ada, vault_dir / "Meetings" / "2026-11-20 Lunch.md", vault_dir / ".obsidian" / "x.md"):
+        target.parent.mkdir(exist_ok=True)
+        temp, fd = atomic.make_temp(target, b"# Ada Lovelace\n- 2026-11-22 lunch\n", 0o644)
+        os.close(fd)
+        stopped.append(temp)
+    young, _ = atomic.make_temp(ada, b"being written", 0o644)
+    a_while_ago = time.time() - STOPPED_AFTER - 5
+    for temp in stopped:
+        os.utime(temp, (a_while_ago, a_while_ago))
+    result = cli("check")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout.splitlines() == [
+        f"Meetings/{stopped[1].name}: warning: a vaultkit write was stopped here; Meetings/2026-11-20 Lunch.md "
+        "kept its bytes from before it: look in this file if a command of yours failed, then delete it",
+        f"People/{stopped[0].name}: warning: a vaultkit write was stopped here; People/Ada Lovelace.md "
+        "kept its bytes from before it: look in this file if a command of yours failed, then delete it",
+        "0 error(s), 2 warning(s)",
+    ]
+    assert young.exists() and ada.read_text() == "# Ada Lovelace\n"

@@ -2,22 +2,24 @@
 
 The config's warnings and the problems the index keeps (a note it could not read, a bad
 field, two people with one name) come from the Workspace, as every command shows them;
-`vault check` adds the file names that syncing leaves behind (a walk of the vault) and
-likely duplicate people (a pass over everyone), and with `--links` the links that lead to
-no note.
+`vault check` adds the file names that syncing leaves behind and the temp files of stopped
+writes (a walk of the vault), likely duplicate people (a pass over everyone), and with
+`--links` the links that lead to no note.
 """
 
 from __future__ import annotations
 
 import os
+import time
 import unicodedata
 from dataclasses import dataclass
 
-from vaultkit.contacts.matching import likely_duplicates
+from vaultkit.contacts.matching import DUPLICATE_FIELDS, likely_duplicates
 from vaultkit.model import Problem
 from vaultkit.places import CONFIG_NAME
+from vaultkit.vault.atomic import TEMP_SUFFIX
 from vaultkit.vault.files import Vault
-from vaultkit.vault.names import is_conflict_copy
+from vaultkit.vault.names import is_conflict_copy, shown_name
 from vaultkit.workspace import Workspace
 
 
@@ -65,7 +67,9 @@ def vault_problems(workspace: Workspace) -> list[Problem]:
     duplicates and birthdays after today."""
     found = workspace.config_problems()
     problems = workspace.index.problems()
-    problems += sync_problems(workspace.vault) + likely_duplicates(workspace.index.people_fields())
+    problems += sync_problems(workspace.vault) + likely_duplicates(
+        workspace.index.people_fields(DUPLICATE_FIELDS)
+    )
     problems += [
         Problem(path, None, "warning", f"birthday {birthday} is after today; its year is left out")
         for path, birthday in workspace.index.birthdays_after(workspace.today)
@@ -75,8 +79,13 @@ def vault_problems(workspace: Workspace) -> list[Problem]:
 
 
 # -- file names that syncing leaves behind ---------------------------------------------------
+STOPPED_AFTER = 60
+"""Seconds after which a vaultkit temp file is no longer a write under way."""
+
+
 def sync_problems(vault: Vault) -> list[Problem]:
-    """Warnings about file names that syncing left behind.
+    """Warnings about file names that syncing left behind, and temp files that stopped
+    writes did.
 
     Conflicted copies (Obsidian Sync, Dropbox, Syncthing), and names that differ only by
     case or by Unicode normalization (a Mac writes NFD, Linux keeps both): on a Mac or
@@ -87,19 +96,45 @@ def sync_problems(vault: Vault) -> list[Problem]:
     for folder, dirnames, filenames in os.walk(root):
         dirnames[:] = [name for name in dirnames if not name.startswith(".")]
         names = [*dirnames, *(name for name in filenames if not name.startswith("."))]
+        temps = [name for name in filenames if name.startswith(".") and name.endswith(TEMP_SUFFIX)]
         # Most folders are fine: check a whole folder at once and look closer only when needed.
         joined = "\n".join(names)
         folded = joined.casefold()
         if (
-            unicodedata.is_normalized("NFC", joined)
+            not temps
+            and unicodedata.is_normalized("NFC", joined)
             and len(set(folded.split("\n"))) == len(names)
             and "conflicted copy" not in folded
             and ".sync-conflict-" not in folded
         ):
             continue
         rel = os.path.relpath(folder, root).replace(os.sep, "/")
-        problems.extend(_folder_problems("" if rel == "." else rel + "/", names))
+        prefix = "" if rel == "." else rel + "/"
+        problems.extend(_folder_problems(prefix, names))
+        problems.extend(_stopped_writes(folder, prefix, temps))
     problems.sort(key=lambda p: (p.path, p.message))
+    return problems
+
+
+def _stopped_writes(folder: str, prefix: str, temps: list[str]) -> list[Problem]:
+    """Temp files that vaultkit's writes left when they were stopped (a kill, a crash, a
+    power cut): the note they were for kept its bytes, but a temp may hold the only copy of
+    what a command was adding (a `vault log` entry). A temp younger than `STOPPED_AFTER`
+    seconds may belong to a write under way, and is left out."""
+    problems = []
+    for name in temps:
+        try:
+            age = time.time() - os.stat(os.path.join(folder, name)).st_mtime
+        except OSError:
+            continue  # its write finished (or removed it) meanwhile
+        if age < STOPPED_AFTER:
+            continue
+        note = name[1:].removesuffix(TEMP_SUFFIX).rsplit(".", 1)[0]  # `.NAME.RANDOM.vaultkit-tmp`
+        message = (
+            f"a vaultkit write was stopped here; {prefix}{shown_name(note)} kept its bytes from before it: "
+            "look in this file if a command of yours failed, then delete it"
+        )
+        problems.append(Problem(prefix + shown_name(name), None, "warning", message))
     return problems
 
 

@@ -894,6 +894,34 @@ def test_check_errors_exit_1(cli: Cli, make_person: MakePerson, vault_dir: Path)
     ]
 
 
+def test_check_prints_errors_first_at_most_limit_lines_and_says_how_many_more(
+    cli: Cli, make_person: MakePerson, vault_dir: Path
+) -> None:
+    for name in ("Ann", "Bea", "Cyd"):
+        make_person(name, aliases=["Shared"])  # a warning in each note
+    write_note(vault_dir, "People/Zed.md", "---\ncadence: sometimes\n---\n")  # the one error, last by path
+    write_note(vault_dir, "Notes/Dangling.md", "[[Nobody Here]]\n")
+    cut = cli("check", "--links", "--limit", "2")
+    assert (cut.exit_code, cut.stderr) == (1, "")
+    assert cut.stdout.splitlines() == [
+        "People/Zed.md:2: error: cadence: 'sometimes' is not a cadence "
+        "(use e.g. 10d, 2w, 1m, 6m, 1y, weekly, monthly or none); ignored",
+        "People/Ann.md: warning: alias 'shared' is shared with People/Bea.md, People/Cyd.md",
+        "and 3 more: `vault check --all` shows every one (or `--json`)",
+        "1 error(s), 3 warning(s), 1 link(s) to no note",  # the counts are of everything
+    ]
+    every = cli("check", "--links", "--all").stdout.splitlines()
+    assert every[1:] == [
+        "People/Ann.md: warning: alias 'shared' is shared with People/Bea.md, People/Cyd.md",
+        "People/Bea.md: warning: alias 'shared' is shared with People/Ann.md, People/Cyd.md",
+        "People/Cyd.md: warning: alias 'shared' is shared with People/Ann.md, People/Bea.md",
+        "Notes/Dangling.md:1: link to no note: [[Nobody Here]]",
+        "1 error(s), 3 warning(s), 1 link(s) to no note",
+    ]
+    assert cli("check", "--links").stdout == "\n".join(every) + "\n"  # 50 by default
+    assert len(json.loads(cli("check", "--limit", "1", "--json").stdout)["problems"]) == 4
+
+
 def test_check_links_leaves_out_attachments_that_exist_and_shows_embeds(cli: Cli, vault_dir: Path) -> None:
     write_note(
         vault_dir,
@@ -1296,7 +1324,7 @@ def test_list_limit_and_all(cli: Cli, make_person: MakePerson) -> None:
     ]
 
 
-@pytest.mark.parametrize("command", ["due", "list"])
+@pytest.mark.parametrize("command", ["due", "list", "check"])
 def test_a_limit_below_one_is_a_usage_error(cli: Cli, command: str) -> None:
     result = cli(command, "--limit", "0")
     assert (result.exit_code, result.stdout) == (2, "")

@@ -859,6 +859,21 @@ def test_check_reports_likely_duplicates(cli, vault_dir: Path, make_person) -> N
     )
 
 
+def test_check_compares_every_email_and_phone_of_a_list_and_only_those_fields(
+    cli, vault_dir: Path, make_person
+) -> None:
+    make_person("Ann Lee", email=["ann@home.example", "ann@work.example"], phone=["+44 7700 900641"])
+    make_person("Bo Chen", email="ANN@WORK.example")
+    make_person("Cy Park", phone=[7700900641])  # a number, as YAML reads it
+    make_person("Di Roy", mail="ann@home.example", email={"home": "ann@home.example"})  # neither is compared
+    lines = cli("check").stdout.splitlines()
+    assert lines == [
+        "People/Ann Lee.md: warning: may be the same person as People/Bo Chen.md: same email ANN@WORK.example",
+        "People/Ann Lee.md: warning: may be the same person as People/Cy Park.md: same phone 7700900641",
+        "0 error(s), 2 warning(s)",
+    ]
+
+
 # -- the reader never crashes ----------------------------------------------------------------
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import itertools
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
@@ -370,12 +371,24 @@ def print_rows(
         grid = table(*headers)
         for row in rows:
             grid.add_row(*row)
-        out = console()
-        out.print(grid)
-        if total > limit:
-            out.print(f"and {total - limit:,} more: `{command} --all` shows every one (or `--json`)")
+        console().print(grid)
+        say_more(total, limit, command)
         return
     print_plain(headers, rows)
+
+
+def print_lines(lines: Iterable[str], total: int, limit: int | None, command: str) -> None:
+    """A list of one-line items a person can read: the first `limit` of `lines` (all with
+    None, `--all`), then how many of `total` are left and how to see them."""
+    sys.stdout.write("".join(line + "\n" for line in itertools.islice(lines, limit)))
+    if limit is not None:
+        say_more(total, limit, command)
+
+
+def say_more(total: int, limit: int, command: str) -> None:
+    """The line under a list cut at `limit` rows: how many more, and how to see them."""
+    if total > limit:
+        typer.echo(f"and {total - limit:,} more: `{command} --all` shows every one (or `--json`)")
 
 
 def print_plain(headers: list[str], rows: list[list[str]]) -> None:

@@ -3,6 +3,7 @@
 # No `from __future__ import annotations` here: Typer would compile every string annotation
 # of every command at start-up (50 ms); real annotations cost nothing.
 
+import itertools
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,6 +16,7 @@ from vaultkit.cli.app import (
     handle_errors,
     parse_date,
     print_json,
+    print_lines,
     print_rows,
     progress_bar,
     row_limit,
@@ -310,14 +312,17 @@ def index(
 def check(
     ctx: typer.Context,
     links: Annotated[bool, typer.Option("--links", help="Also list links that lead to no note.")] = False,
+    limit: Annotated[int, typer.Option(help="Print at most this many problems (--json prints all).")] = LIMIT,
+    show_all: Annotated[bool, typer.Option("--all", help="Print every problem.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Report problems in the vault (exit 1 when there is an error).
+    """Report problems in the vault, errors first (exit 1 when there is an error).
 
     Example: vault check --links
     """
     from vaultkit.checks import check_vault
 
+    lines_shown = row_limit(limit, show_all)
     report = check_vault(settings_of(ctx).workspace(warn_config=False), links=links)
     problems, dangling = report.problems, report.dangling_links
     if as_json:
@@ -329,12 +334,16 @@ def check(
             ]
         print_json(data)
     else:
-        for problem in problems:
-            typer.echo(str(problem))
-        for path, line, target in dangling:
-            shown = f"![[{target[1:]}]]" if target.startswith("!") else f"[[{target}]]"
-            typer.echo(f"{path}:{line}: link to no note: {shown}")
         errors = report.errors
+        lines = itertools.chain(
+            (str(p) for p in problems if p.level == "error"),
+            (str(p) for p in problems if p.level != "error"),
+            (
+                f"{path}:{line}: link to no note: " + (f"![[{t[1:]}]]" if t.startswith("!") else f"[[{t}]]")
+                for path, line, t in dangling
+            ),
+        )
+        print_lines(lines, len(problems) + len(dangling), lines_shown, "vault check")
         warnings = len(problems) - errors
         parts = [f"{errors} error(s), {warnings} warning(s)"] if problems else []
         if dangling:

@@ -146,12 +146,17 @@ class Matcher:
 
 
 # -- duplicates in the vault ---------------------------------------------------------------
+_SAME_KEYS = {"email": email_key, "phone": phone_key}
+DUPLICATE_FIELDS = tuple(_SAME_KEYS)
+"""The fields `likely_duplicates` compares (besides names)."""
+
+
 def likely_duplicates(
     people: Sequence[tuple[str, str, dict[str, Any]]], threshold: int = NAME_THRESHOLD
 ) -> list[Problem]:
     """Warnings for pairs of people who are probably one: same email, same phone, near-identical names.
 
-    `people` are (path, name, front-matter fields). Two notes with the very same name are
+    `people` are (path, name, front-matter fields: `DUPLICATE_FIELDS` at least). Two notes with the very same name are
     already reported by the index, so they are left out here.
     """
     reasons: dict[tuple[str, str], str] = {}
@@ -160,7 +165,7 @@ def likely_duplicates(
         if one != other:
             reasons.setdefault((min(one, other), max(one, other)), reason)
 
-    for field_name, key in (("email", email_key), ("phone", phone_key)):
+    for field_name, key in _SAME_KEYS.items():
         seen: dict[str, str] = {}
         for path, _, fields in people:
             for value in as_texts(fields.get(field_name)):
@@ -187,6 +192,7 @@ def _similar_names(
     from rapidfuzz import fuzz, process
 
     forms = [fuzzy_form(name) for _, name in names]
+    keys = [name_key(name) for _, name in names]
     # Near-identical names share their first or their last four letters (words sorted);
     # comparing only within those groups keeps a 10,000-person vault well under a second.
     blocks: dict[str, list[int]] = {}
@@ -206,7 +212,7 @@ def _similar_names(
                 limit=None,
             ):
                 one, other = members[position], members[position + 1 + offset]
-                if (one, other) in found or name_key(names[one][1]) == name_key(names[other][1]):
+                if (one, other) in found or keys[one] == keys[other]:
                     continue
                 found.add((one, other))
                 yield names[one], names[other], score
