@@ -182,6 +182,21 @@ class Workspace:
         hint = f"; did you mean {', '.join(choices[c] for c, _, _ in close)}?" if close else ""
         raise PersonNotFound(f"nobody called {name!r} in the vault{hint}")
 
+    def found_short_of_name(self, name: str) -> PersonRef | None:
+        """The one person NAME finds other than by their very name or alias: by the same
+        with accents folded, or as a unique prefix (what `vault add NAME` takes from them)."""
+        key = name_key(name)
+        folded = fold_accents(key)
+        kinds = (NAME, ALIAS, FOLDED_NAME, FOLDED_ALIAS)
+        try:
+            found = _one_person(name, self.index.people_keyed(folded, kinds), "")
+        except PersonNotFound:
+            return None  # several: NAME found nobody before either
+        if found is not None:
+            return found
+        count, first = self.index.people_prefixed(sorted({key, folded}), limit=1)
+        return PersonRef(*first[0]) if count == 1 else None
+
     def find_people(self, names: str) -> list[PersonRef]:
         """Match `NAME[,NAME...]`: the whole text as one name first, then split on commas."""
         try:

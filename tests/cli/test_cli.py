@@ -192,6 +192,23 @@ def test_add_refuses_an_existing_name_or_alias(cli: Cli, make_person: MakePerson
     assert path.read_bytes() == before
 
 
+def test_add_says_whom_the_name_found_until_now(cli: Cli, make_person: MakePerson) -> None:
+    make_person("Helen Marsh")
+    make_person("Zoë")
+    make_person("Ann Lee")
+    make_person("Ann Marsh")
+    helen = cli("add", "Helen")
+    assert (helen.exit_code, helen.stdout) == (0, "Added Helen: People/Helen.md\n")
+    assert helen.stderr == (
+        "vault: note: 'Helen' found Helen Marsh (People/Helen Marsh.md) until now; it finds Helen "
+        "from here on, so give Helen Marsh's name in full\n"
+    )
+    assert cli("show", "Helen").stdout.startswith("Helen  (People/Helen.md)")
+    assert "'Zoe' found Zoë (People/Zoë.md) until now" in cli("add", "Zoe").stderr  # accents folded
+    assert cli("add", "Ann").stderr == ""  # it found nobody: Ann Lee or Ann Marsh?
+    assert cli("add", "Bob").stderr == ""
+
+
 def test_add_never_overwrites_a_file(cli: Cli, vault_dir: Path) -> None:
     path = write_note(vault_dir, "People/Ada.md", "---\ntype: company\n---\nmine\n")
     fails(cli("add", "Ada"), 1, "People/Ada.md already exists; it was not overwritten")

@@ -71,6 +71,7 @@ def add(
     Example: vault add "Ada Lovelace" --cadence 1m --tag mentor --met 2026-11-20
     """
     workspace = settings_of(ctx).workspace(writes=True, template="person.md.j2")
+    shadowed = workspace.found_short_of_name(name)
     ref = workspace.add_person(
         name,
         cadence=cadence,
@@ -81,6 +82,12 @@ def add(
         aliases=alias or [],
     )
     typer.echo(f"Added {ref.name}: {ref.path}")
+    if shadowed is not None:
+        typer.echo(
+            f"vault: note: {name!r} found {shadowed.name} ({shadowed.path}) until now; it finds "
+            f"{ref.name} from here on, so give {shadowed.name}'s name in full",
+            err=True,
+        )
 
 
 @app.command()
