@@ -611,15 +611,21 @@ def test_an_import_indexes_its_notes_at_once_and_syncs_their_folder_once(
     )
     assert plan.counts()["create"] == 30
     assert synced == [vault_dir / "People"]  # one folder sync for the 30 new notes, not 30
-    assert told == [("Matching contacts", 30, 30), ("Writing notes", 30, 30)]  # (a chunk at a time)
+    lines = vcf.read_text().count("\n") + 1
+    assert told == [
+        ("Reading book.vcf", 1, lines),  # (every 1,000 cards)
+        ("Reading book.vcf", lines, lines),
+        ("Matching contacts", 30, 30),  # (a chunk at a time)
+        ("Writing notes", 30, 30),
+    ]
     assert workspace.index.person_count() == 30
     workspace.index.clear_heartbeat()
     assert workspace.index.sync().read == 0  # they are in the index already
 
 
 def test_a_long_import_shows_its_progress_on_a_terminal(vault_dir: Path, tmp_path: Path) -> None:
-    """Through a real terminal: a bar on stderr while 600 cards are matched and their notes
-    written; stdout stays the plan (and a pipe, as the other tests read it, gets no bar)."""
+    """Through a real terminal: a bar on stderr while 600 cards are read, matched and their
+    notes written; stdout stays the plan (and a pipe, as the other tests read it, gets no bar)."""
     vcf = tmp_path / "book.vcf"
     vcf.write_text(cards(600), encoding="utf-8")
     index = tmp_path / "index.sqlite"
@@ -627,6 +633,7 @@ def test_a_long_import_shows_its_progress_on_a_terminal(vault_dir: Path, tmp_pat
         "--vault", str(vault_dir), "--index", str(index), "import", "vcard", str(vcf), "--apply"
     )
     assert code == 0
+    assert "Reading book.vcf" in shown
     assert "Matching contacts" in shown
     assert "Writing notes" in shown
     assert "600 created, 0 merged, 0 unchanged, 0 skipped." in out

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from vaultkit.contacts.matching import NAME_THRESHOLD, Match, Matcher
-from vaultkit.contacts.readers import READERS, parse_mapping, read_spreadsheet
+from vaultkit.contacts.readers import READERS, parse_mapping, read_spreadsheet, read_vcard
 from vaultkit.contacts.records import (
     CREATE,
     MERGE,
@@ -469,7 +469,7 @@ def run_import(
     """Read the files, plan the import, and write it when `apply` is set.
 
     `columns` are `vault import csv`'s `--map COLUMN=KEY` options; `progress(done, total,
-    stage)` is told of the records matched, then of the files written.
+    stage)` is told of the lines of a vCard file read, the records matched, then the files written.
     """
     if cadence is not None:
         from vaultkit.dates import parse_cadence
@@ -486,6 +486,8 @@ def run_import(
         if kind == "csv":
             found, bad, used = read_spreadsheet(Path(path), overrides)
             mapping.update(used)
+        elif kind == "vcard":
+            found, bad = read_vcard(Path(path), progress)  # (a phone's whole address book: seconds)
         else:
             found, bad = READERS[kind](Path(path))
         contacts.extend(found)

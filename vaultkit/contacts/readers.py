@@ -194,12 +194,18 @@ def _add_social(contact: Contact, prop: Property) -> None:
         extend_unique(contact.urls.setdefault(_classify_url(value, kind), []), [value], url_key)
 
 
-def read_vcard(path: Path) -> tuple[list[Contact], list[ImportRow]]:
-    """Every contact of a .vcf file, and a skip row for each card that could not be read."""
+def read_vcard(
+    path: Path, progress: Callable[[int, int, str], None] | None = None
+) -> tuple[list[Contact], list[ImportRow]]:
+    """Every contact of a .vcf file, and a skip row for each card that could not be read;
+    `progress(line, lines, stage)` is told every `PROGRESS_CARDS` cards how far it is."""
     text, encoding = decode_bytes(_read_bytes(path))
+    lines = text.count("\n") + 1
     contacts: list[Contact] = []
     skipped: list[ImportRow] = []
-    for card in iter_cards(text, encoding):  # (each card turned into a contact, then let go)
+    for number, card in enumerate(iter_cards(text, encoding)):  # (each card made a contact, then let go)
+        if progress is not None and number % PROGRESS_CARDS == 0:
+            progress(card.line, lines, f"Reading {path.name}")
         if isinstance(card, CardProblem):
             skipped.append(ImportRow(SKIP, "", path.name, card.line, reason=card.message))
             continue
@@ -208,7 +214,13 @@ def read_vcard(path: Path) -> tuple[list[Contact], list[ImportRow]]:
             skipped.append(ImportRow(SKIP, "", path.name, card.line, reason=made))
         else:
             contacts.append(made)
+    if progress is not None:
+        progress(lines, lines, f"Reading {path.name}")
     return contacts, skipped
+
+
+PROGRESS_CARDS = 1000
+"""How often `read_vcard` says how far it is, in cards."""
 
 
 # -- CSV files -----------------------------------------------------------------------------
