@@ -141,10 +141,10 @@ def test_pool_updates_an_index_as_one_process_does(example_vault: Path, tmp_path
 def test_many_notes_for_the_index_are_written_as_into_a_fresh_one(
     example_vault: Path, tmp_path: Path, pool: None, monkeypatch: pytest.MonkeyPatch, searched: bool
 ) -> None:
-    # An index of two notes, then every other note comes (an import, a folder moved in),
-    # one of the two changes and the other goes: the rows are written without the secondary
-    # indexes, made again after. The same rows as a fresh build; with the full-text index
-    # built (a search) or left to the first search.
+    # An index of three notes, then every other note comes (an import, a folder moved in),
+    # one of the three changes, one goes and one stays: the rows are written without the
+    # secondary indexes, made again after. The same rows as a fresh build; with the
+    # full-text index built (a search) or left to the first search.
     from vaultkit.index import core
 
     monkeypatch.setattr(core, "BULK_NOTES", 5)
@@ -159,7 +159,9 @@ def test_many_notes_for_the_index_are_written_as_into_a_fresh_one(
     notes = sorted(
         p for p in example_vault.rglob("*.md") if ".obsidian" not in p.parts and "Templates" not in p.parts
     )
-    kept = [example_vault / "People" / "Tunde Adeyemi.md", example_vault / "People" / "Yuki Tanaka.md"]
+    kept = [
+        example_vault / "People" / f"{name}.md" for name in ("Tunde Adeyemi", "Yuki Tanaka", "Helen Marsh")
+    ]
     moved = [(path, aside / f"{n}.md") for n, path in enumerate(notes) if path not in kept]
     for path, to in moved:
         path.rename(to)
@@ -170,26 +172,81 @@ def test_many_notes_for_the_index_are_written_as_into_a_fresh_one(
     for path, to in moved:
         to.rename(path)
     kept[0].write_text(
-        kept[0].read_text(encoding="utf-8") + "\n## Log\n- 2026-11-21 call: again\n", encoding="utf-8"
+        kept[0].read_text(encoding="utf-8") + "\n## Log\n- 2026-11-21 call: zyzzyva\n", encoding="utf-8"
     )
     kept[1].unlink()
     made.clear()
     report = build(example_vault, index_path, rebuild=False)
     assert (report.added, report.changed, report.removed) == (len(moved), 1, 1)
-    assert made == [1]  # the bulk path (an update that keeps its indexes makes none)
+    assert made == [1]  # the bulk path (an update that keeps its indexes makes none; a rebuild two)
     fresh = tmp_path / "fresh.sqlite"
     build(example_vault, fresh)
     if searched:
         search_once(example_vault, fresh)
     assert without_ids(dump(index_path)) == without_ids(dump(fresh))
     assert indexes(index_path) == indexes(fresh)  # every index made again
+    # A search finds what a fresh index's does: the text's index was built again, or will be.
+    words = [["zyzzyva"], ["Yuki"], ["Tunde"], ["cargo", "bikes"]]
+    assert [search_once(example_vault, index_path, w) for w in words] == [
+        search_once(example_vault, fresh, w) for w in words
+    ]
+    assert [path for path, _, _ in search_once(example_vault, index_path, ["zyzzyva"])] == [
+        "People/Tunde Adeyemi.md"
+    ]
 
 
-def search_once(vault: Path, index_path: Path) -> None:
+def test_a_sync_that_reads_every_note_again_writes_them_as_a_rebuild_does(
+    example_vault: Path, tmp_path: Path, pool: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every note's time changed (a copied or restored vault, a checkout), one note changed
+    # and one went: the index is emptied and written as a new one is, indexes made after.
+    from vaultkit.index import core
+
+    monkeypatch.setattr(core, "BULK_NOTES", 5)
+    add_odd_notes(example_vault)
+    index_path = tmp_path / "index.sqlite"
+    build(example_vault, index_path)
+    search_once(example_vault, index_path)  # (the full-text index is current)
+    notes = [
+        p for p in example_vault.rglob("*.md") if ".obsidian" not in p.parts and "Templates" not in p.parts
+    ]
+    later = time.time() + 60
+    for path in notes:
+        os.utime(path, (later, later))
+    tunde, yuki = example_vault / "People" / "Tunde Adeyemi.md", example_vault / "People" / "Yuki Tanaka.md"
+    tunde.write_text(
+        tunde.read_text(encoding="utf-8") + "\n## Log\n- 2026-11-21 call: zyzzyva\n", encoding="utf-8"
+    )
+    yuki.unlink()
+    made: list[int] = []
+    make_indexes = Index._make_indexes
+    monkeypatch.setattr(
+        Index, "_make_indexes", lambda self, which: made.append(1) or make_indexes(self, which)
+    )
+    forgotten: list[int] = []
+    monkeypatch.setattr(Index, "_forget", lambda self, *args, **kw: forgotten.append(1))
+    report = build(example_vault, index_path, rebuild=False)
+    assert (report.added, report.changed, report.removed) == (0, len(notes) - 1, 1)
+    assert (made, forgotten) == ([1, 1], [])  # as a rebuild: nothing forgotten one note at a time
+    monkeypatch.undo()
+    fresh = tmp_path / "fresh.sqlite"
+    build(example_vault, fresh)
+    assert without_ids(dump(index_path)) == without_ids(dump(fresh))
+    assert indexes(index_path) == indexes(fresh)
+    words = [["zyzzyva"], ["Yuki"], ["Tunde"]]
+    assert [search_once(example_vault, index_path, w) for w in words] == [
+        search_once(example_vault, fresh, w) for w in words
+    ]
+    assert [path for path, _, _ in search_once(example_vault, index_path, ["zyzzyva"])] == [
+        "People/Tunde Adeyemi.md"
+    ]
+
+
+def search_once(vault: Path, index_path: Path, words: list[str] | None = None) -> list[tuple[str, str, str]]:
     """A search: the full-text index is built, and kept by every sync from then on."""
     index = Index.open(Vault(vault), index_path)
     try:
-        index.search(["Tunde"])
+        return index.search(words or ["Tunde"])
     finally:
         index.close()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from vaultkit.model import ASK_CHANNEL, INTRO_CHANNEL
 
 SCHEMA_VERSION = 34
@@ -145,3 +147,10 @@ CREATE VIRTUAL TABLE notes_fts USING fts5(
 -- (at 100,000 notes, 1.5 CPU-seconds instead of 2.1)
 INSERT INTO notes_fts (notes_fts, rank) VALUES ('hashsize', 16777216);
 """
+
+_NOTE_TABLES = tuple(
+    name
+    for name in re.findall(r"CREATE TABLE (\w+) \(", _SCHEMA)
+    if name != "meta" and not name.startswith("walk_")
+)
+"""The tables of the notes' rows (not the meta, not the stored walk; and `notes_fts`)."""
