@@ -167,6 +167,47 @@ def test_editing_a_note_updates_due(watch, vault_dir: Path) -> None:
     assert run.errors == []
 
 
+def test_events_the_system_lost_make_it_look_at_every_note(
+    watch, vault_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the kernel's queue overflows (thousands of notes changed at once), watchdog
+    says events were lost: the watcher walks the vault at once rather than at its next
+    rescan (an hour away here)."""
+    from watchdog.events import EventsLostEvent
+
+    import vaultkit.watch as watch_module
+
+    observers: list[tuple[Any, Any]] = []
+
+    class Recorded(watch_module.Observer):  # type: ignore[misc,valid-type]
+        def schedule(self, *args: Any, **kwargs: Any) -> Any:
+            observed = super().schedule(*args, **kwargs)
+            observers.append((self, observed))
+            return observed
+
+    monkeypatch.setattr(watch_module, "Observer", Recorded)
+    note = write_note(vault_dir, "People/Ada Lovelace.md", person("Ada Lovelace"))
+    run = watch(rescan_every=3600)
+    assert due_names(vault_dir) == ["Ada Lovelace"]
+    # A change no event tells of: written through a hard link outside the vault.
+    elsewhere = tmp_path / "elsewhere.md"
+    os.link(note, elsewhere)
+    with open(elsewhere, "r+", encoding="utf-8") as handle:
+        handle.write(person("Ada Lovelace", last="2026-11-20"))
+    time.sleep(0.3)
+    run.settle()
+    assert due_names(vault_dir) == ["Ada Lovelace"]  # (nothing told the watcher)
+    observer, observed = observers[0]
+    observer.event_queue.put((EventsLostEvent(str(vault_dir), is_directory=True), observed))
+    wait_for(lambda: due_names(vault_dir) == [], what="Ada to leave Due.md")
+    run.settle()
+    assert (
+        "events lost, so every note looked at: People/Ada Lovelace.md changed; Due.md updated ("
+        in run.lines[-1]
+    )
+    assert run.errors == []
+
+
 def test_a_note_written_by_a_command_updates_due(watch, cli, vault_dir: Path) -> None:
     write_note(vault_dir, "People/Ada Lovelace.md", person("Ada Lovelace"))
     run = watch()

@@ -109,6 +109,9 @@ class _Recorder(FileSystemEventHandler):
         self.watcher = watcher
 
     def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type == "events_lost":  # (a queue overflowed, in the watchdog releases that say so)
+            self.watcher.lost_events()
+            return
         if event.event_type not in _EVENT_TYPES:
             return
         # A folder's "modified" only echoes changes to its files, which have their own events.
@@ -185,6 +188,7 @@ class Watcher:
         self._thread: threading.Thread | None = None
         self._failure: BaseException | None = None
         self._resync = False  # the index was set aside: walk the vault at once
+        self._lost = False  # the system dropped events: walk the vault at once
         self._text_indexed = False  # the full-text index is built (in the first idle moment)
         self._root_id: tuple[int, int] | None = None  # the folder being watched, to notice it go
         with contextlib.suppress(OSError):
@@ -254,6 +258,12 @@ class Watcher:
         if self._is_template(rel):
             return rel
         return None
+
+    def lost_events(self) -> None:
+        """The system dropped events (its queue overflowed: thousands of notes changed at
+        once, a checkout): walk the vault, and until then commands walk it too."""
+        self._lost = True
+        self._wake.set()
 
     def record(self, paths: set[str]) -> None:
         """Note changed paths; the loop picks them up after the debounce."""
@@ -356,9 +366,10 @@ class Watcher:
             elif today != self._workspace.today:
                 self._workspace.today = today
                 self._update(f"new day {today.isoformat()}", set())
-            elif self._resync or now >= next_rescan:
-                self._resync = False
-                self._update("rescan", set())
+            elif self._resync or self._lost or now >= next_rescan:
+                reason = "events lost, so every note looked at" if self._lost else "rescan"
+                self._resync = self._lost = False
+                self._update(reason, set())
                 next_rescan = time.monotonic() + self.rescan_every
             elif self._slow_views_owed and now >= self._slow_views_at + self.slow_views_every:
                 self._update("catch up", set())
@@ -391,7 +402,7 @@ class Watcher:
         a command checks their stats itself (it may have indexed them a moment ago)."""
         at = time.time()  # the beat says what was so when it looked, not when it was written
         with self._lock:
-            synced = self._synced
+            synced = self._synced and not self._lost
             pending = self._pending | self._refreshing
         notes = self._pending_notes(pending)
         try:

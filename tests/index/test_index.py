@@ -569,6 +569,24 @@ def test_refresh_rereads_only_the_notes_named(tmp_path: Path) -> None:
     index.close()
 
 
+def test_refresh_leaves_many_notes_to_a_walk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A watcher's thousands of events (a checkout) are read by a walk, on every core."""
+    from vaultkit.index import core
+    from vaultkit.vault.files import Vault
+
+    monkeypatch.setattr(core, "BULK_NOTES", 3)
+    root = tmp_path / "vault"
+    for name in ("Ada", "Bob", "Cy"):
+        write_note(root, f"People/{name}.md", "---\ncadence: 1m\n---\n")
+    index = core.Index.open(Vault(root), tmp_path / "index.sqlite")
+    index.sync()
+    for name in ("Ada", "Bob", "Cy"):
+        write_note(root, f"People/{name}.md", "---\ncadence: 2w\n---\n")
+    assert index.refresh(["People/Ada.md", "People/Bob.md", "People/Cy.md"]) is None
+    assert index.refresh(["People/Ada.md", "People/Bob.md"]) is not None  # (fewer: read here)
+    index.close()
+
+
 # -- the stored walk -----------------------------------------------------------------------
 def age_all(root: Path) -> None:
     """Old mtimes on every note and folder: a vault nobody touched for a while."""

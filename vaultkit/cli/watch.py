@@ -63,9 +63,14 @@ def watch(
 
     Example: vault watch
     """
+    import logging
     import signal
 
     from vaultkit.watch import Watcher
+
+    # watchdog logs its own recovery when the system drops events ("Inotify queue
+    # overflowed..."); the watcher says what it does about it, in its own line.
+    logging.getLogger("watchdog").setLevel(logging.ERROR)
 
     settings = settings_of(ctx)
     workspace = settings.workspace(sync=False)
