@@ -33,9 +33,24 @@ def show_answer(workspace: Workspace, name: str) -> dict[str, Any]:
     return workspace.show(name).to_json()
 
 
-def search_answer(workspace: Workspace, words: Sequence[str]) -> dict[str, Any]:
-    """`vault search --json`: every note holding all the words, best first."""
-    return {"results": [hit.to_json() for hit in workspace.search(words)]}
+def search_answer(workspace: Workspace, words: Sequence[str], limit: int | None = None) -> dict[str, Any]:
+    """`vault search --json`: every note holding all the words, best first (the first
+    `limit`, and how many more, `cut` as an assistant is answered)."""
+    found = {"results": [hit.to_json() for hit in workspace.search(words, limit)]}
+    if limit is None:
+        return found
+    return cut(found, limit, {"results": workspace.search_count(words)})
+
+
+def cut(answer: dict[str, Any], limit: int, totals: dict[str, int] | None = None) -> dict[str, Any]:
+    """An answer with each of its lists cut to `limit` items, and `more`: how many each left
+    out, when any did (`totals`: of lists found no longer than that). `vault mcp` answers so:
+    an assistant reads 50 people, not the 68,000 (16 MB) of a vault where everyone is due."""
+    counts = {key: len(value) for key, value in answer.items() if isinstance(value, list)} | (totals or {})
+    more = {key: count - limit for key, count in counts.items() if count > limit}
+    if not more:
+        return answer
+    return {**{key: value[:limit] if key in more else value for key, value in answer.items()}, "more": more}
 
 
 def followups_answer(workspace: Workspace, names: str | None = None, overdue: bool = False) -> dict[str, Any]:

@@ -90,7 +90,8 @@ async def test_read_only_lists_the_read_tools_with_descriptions_and_schemas(serv
         assert tool.input_schema["type"] == "object"
         assert tool.annotations is not None and tool.annotations.read_only_hint is True
     due = next(tool for tool in tools if tool.name == "due")
-    assert set(due.input_schema["properties"]) == {"within", "tag"}
+    assert set(due.input_schema["properties"]) == {"within", "tag", "limit"}
+    assert due.input_schema["properties"]["limit"]["default"] == 50
     assert due.input_schema.get("required", []) == []
 
 
@@ -347,6 +348,53 @@ async def test_people_are_listed_as_resources(server, example_vault: Path) -> No
     tunde = next(r for r in resources if r.name == "Tunde Adeyemi")
     assert str(tunde.uri) == "vault://people/Tunde%20Adeyemi"
     assert tunde.mime_type == "text/markdown"
+
+
+async def test_the_people_resources_come_a_page_at_a_time(
+    server, example_vault: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """100,000 resources in one answer took 6.5 s; a page at a time, the client asks on."""
+    from vaultkit.mcp import server as server_module
+
+    async with Client(server()) as client:
+        everyone = [r.name for r in (await client.list_resources()).resources]
+    monkeypatch.setattr(server_module, "RESOURCES_PAGE", 7)
+    pages: list[list[str]] = []
+    async with Client(server()) as client:
+        cursor = None
+        while True:
+            listed = await client.list_resources(cursor=cursor)
+            pages.append([r.name for r in listed.resources])
+            cursor = listed.next_cursor
+            if cursor is None:
+                break
+    assert [len(page) for page in pages[:-1]] == [7] * (len(pages) - 1) and 0 < len(pages[-1]) <= 7
+    assert [name for page in pages for name in page] == everyone
+
+
+async def test_long_lists_are_cut_for_an_assistant_with_how_many_more(server, cli_json) -> None:
+    """A vault where 68,000 people are due answered 16 MB; an assistant reads `limit` of each list."""
+    whole = cli_json("due", "--json")
+    cut = await call(server(), "due", limit=2)
+    assert cut["due"] == whole["due"][:2]
+    assert cut["birthdays"] == whole["birthdays"][:2]
+    assert cut["more"] == {
+        key: len(whole[key]) - 2
+        for key in ("due", "problems", "followups", "birthdays")
+        if len(whole[key]) > 2
+    }
+    assert "due" in cut["more"] and "more" not in await call(server(), "due")  # (nothing cut at 50)
+    found = cli_json("search", "London", "--json")["results"]
+    assert len(found) > 1
+    searched = await call(server(), "search_notes", query="London", limit=1)
+    assert searched == {"results": found[:1], "more": {"results": len(found) - 1}}
+    followups = cli_json("followups", "--json")
+    assert len(followups["followups"]) > 1
+    assert await call(server(), "list_followups", limit=1) == {
+        **followups,
+        "followups": followups["followups"][:1],
+        "more": {"followups": len(followups["followups"]) - 1},
+    }
 
 
 async def test_a_person_resource_is_the_note_text(server, example_vault: Path) -> None:

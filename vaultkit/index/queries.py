@@ -340,6 +340,18 @@ class Queries(IndexBase):
             for row in self.db.execute("SELECT path, name, aliases FROM people ORDER BY name_key, path")
         ]
 
+    def names_page(self, after: str, count: int) -> list[tuple[str, str, str]]:
+        """(name key, path, name) of `count` people by name, from the first name key past
+        `after`: one for each name, the note NAME finds (the shortest path, then the first
+        alphabetically)."""
+        return self.db.execute(
+            "SELECT p.name_key, p.path, p.name FROM people p WHERE p.name_key > ? AND p.path = "
+            "(SELECT q.path FROM people q WHERE q.name_key = p.name_key "
+            " ORDER BY length(q.path) - length(replace(q.path, '/', '')), q.path LIMIT 1) "
+            "ORDER BY p.name_key LIMIT ?",
+            (after, count),
+        ).fetchall()
+
     def interactions(self, path: str, today: dt.date | None = None) -> list[Interaction]:
         """A person's interactions from every source, newest first."""
         rows = self.db.execute(

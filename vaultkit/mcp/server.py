@@ -24,7 +24,13 @@ try:
     from mcp.server.mcpserver import MCPServer
     from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError, ToolError
     from mcp.shared.exceptions import MCPError
-    from mcp.types import INVALID_PARAMS, Resource, ToolAnnotations
+    from mcp.types import (
+        INVALID_PARAMS,
+        ListResourcesResult,
+        PaginatedRequestParams,
+        Resource,
+        ToolAnnotations,
+    )
     from pydantic import Field
 except ImportError as err:  # the optional extra is not installed
     raise SdkMissing() from err
@@ -38,6 +44,8 @@ T = TypeVar("T")
 OpenWorkspace = Callable[[], Workspace]
 
 PEOPLE_URI = "vault://people/{name}"
+RESOURCES_PAGE = 1000  # people listed as resources in one answer: the client asks for the next page
+LIMIT = 50  # items of each list a tool answers with, unless it is asked for more
 INSTRUCTIONS = (
     "vaultkit is the user's personal relationship manager: one Markdown note per person, "
     "interactions logged in notes. Ask `due` who to reach out to, `show_person` or "
@@ -83,28 +91,29 @@ class VaultServer(MCPServer[Any]):
             finally:
                 workspace.close()
 
-    async def list_resources(self) -> list[Resource]:
-        """The SDK's resources, then one `vault://people/NAME` for every person."""
-        listed = await super().list_resources()
-        return [*listed, *await anyio.to_thread.run_sync(lambda: self.answer(_people_resources))]
-
-
-def _people_resources(workspace: Workspace) -> list[Resource]:
-    seen: set[str] = set()
-    resources: list[Resource] = []
-    for path, name, _ in sorted(workspace.index.names(), key=lambda row: (row[1].casefold(), row[0])):
-        if name.casefold() in seen:
-            continue  # two notes with one name: the URI resolves to the one NAME finds
-        seen.add(name.casefold())
-        resources.append(
+    async def _handle_list_resources(
+        self, ctx: Any, params: PaginatedRequestParams | None
+    ) -> ListResourcesResult:
+        """The SDK's resources, then one `vault://people/NAME` for every person, by name,
+        `RESOURCES_PAGE` to a page (the protocol's cursor: the name key a page ends with)."""
+        cursor = params.cursor if params is not None else None
+        listed = await self.list_resources() if cursor is None else []
+        page = await anyio.to_thread.run_sync(
+            lambda: self.answer(lambda ws: ws.index.names_page(cursor or "", RESOURCES_PAGE + 1))
+        )
+        people = [
             Resource(
                 uri=PEOPLE_URI.format(name=quote(name, safe="")),
                 name=name,
                 description=f"{name}'s note ({path})",
                 mime_type="text/markdown",
             )
+            for _, path, name in page[:RESOURCES_PAGE]
+        ]
+        more = len(page) > RESOURCES_PAGE
+        return ListResourcesResult(
+            resources=[*listed, *people], next_cursor=page[RESOURCES_PAGE - 1][0] if more else None
         )
-    return resources
 
 
 def _date(argument: str, value: str | None) -> dt.date | None:
@@ -147,6 +156,13 @@ def build_server(open_workspace: OpenWorkspace, allow_writes: bool = False) -> V
     ]
     Name = Annotated[str, Field(description="A person's name, alias or unique prefix, e.g. 'Ada'.")]
     Date = Annotated[str | None, Field(description="A date, YYYY-MM-DD (default: today).")]
+    Limit = Annotated[
+        int,
+        Field(
+            ge=1,
+            description="At most this many items in each list of the answer; `more` says how many each left out.",
+        ),
+    ]
 
     # -- read ---------------------------------------------------------------------------
     @tool(READ)
@@ -155,11 +171,12 @@ def build_server(open_workspace: OpenWorkspace, allow_writes: bool = False) -> V
             str | None, Field(description="Also who comes due within this: 7d, 2w, 1m (default: due today).")
         ] = None,
         tag: Annotated[str | None, Field(description="Only people with this tag, e.g. 'mentor'.")] = None,
+        limit: Limit = LIMIT,
     ) -> dict[str, Any]:
         """Who is due for a reach-out today, most overdue first, with their last contact,
         cadence and days overdue; also overdue follow-ups and birthdays of the next 30 days.
         Use it for "who should I catch up with this week?" (within='7d')."""
-        return answer(lambda ws: answers.due_answer(ws, within=within, tag=tag))
+        return answer(lambda ws: answers.cut(answers.due_answer(ws, within=within, tag=tag), limit))
 
     @tool(READ)
     def show_person(name: Name) -> dict[str, Any]:
@@ -171,6 +188,7 @@ def build_server(open_workspace: OpenWorkspace, allow_writes: bool = False) -> V
     @tool(READ)
     def search_notes(
         query: Annotated[str, Field(description="Words that must all appear, e.g. 'poetry horses'.")],
+        limit: Limit = LIMIT,
     ) -> dict[str, Any]:
         """Full-text search over people, meeting and daily notes, best first, each result with
         a snippet marking the words in [brackets]. Words, not query syntax."""
@@ -179,7 +197,7 @@ def build_server(open_workspace: OpenWorkspace, allow_writes: bool = False) -> V
             words = query.split()
             if not words:
                 raise UsageError("the query is empty: give words to search for")
-            return answers.search_answer(workspace, words)
+            return answers.search_answer(workspace, words, limit)
 
         return answer(run)
 
@@ -189,10 +207,11 @@ def build_server(open_workspace: OpenWorkspace, allow_writes: bool = False) -> V
             str | None, Field(description="Only these people: 'Ada' or 'Ada, Charles' (default: everyone).")
         ] = None,
         overdue: Annotated[bool, Field(description="Only those past their due date.")] = False,
+        limit: Limit = LIMIT,
     ) -> dict[str, Any]:
         """Open follow-ups (unchecked tasks in person and meeting notes), soonest due first,
         each with its person, due date, whether it is overdue, and the note and line."""
-        return answer(lambda ws: answers.followups_answer(ws, name, overdue=overdue))
+        return answer(lambda ws: answers.cut(answers.followups_answer(ws, name, overdue=overdue), limit))
 
     @tool(READ)
     def suggest(
