@@ -1,7 +1,7 @@
 """What the read commands answer, in the JSON shapes their `--json` prints.
 
 The CLI prints these objects and `vault mcp` returns them as structured content, so an
-assistant sees exactly what `vault due --json` shows (spec §3). Each is a plain dict of
+assistant sees what `vault due --json` shows (spec §3), its long lists `cut`. Each is a plain dict of
 JSON values; the modules that gather the data are imported only when an answer needs them.
 """
 
