@@ -9,11 +9,11 @@ import datetime as dt
 import heapq
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from vaultkit.dates import parse_cadence, shift
-from vaultkit.due import DuePage, DueRow, due_base, due_items_of, due_order
+from vaultkit.due import DuePage, DueRow, due_base, due_items_of, due_order, due_when
 from vaultkit.index import file as index_file
 from vaultkit.index.base import IndexBase
 from vaultkit.index.rows import (
@@ -248,6 +248,40 @@ class Queries(IndexBase):
             )  # fmt: skip
         self._odd_kept = (key, found)
         return found
+
+    def listing(
+        self, tag: str | None, today: dt.date, limit: int | None = None
+    ) -> Iterator[tuple[str, str, dt.date | None, dt.date | None, str]]:
+        """(name, path, last contact, due date, front matter as the index stores it: JSON) of
+        the people with the tag `tag` (a `tag_key`) or one nested below it (everyone with
+        None), by name, one at a time as SQLite reads them: the first `limit` of them.
+
+        The dates are as of `today`, by the rule `profiles.summarize` applies to a Person,
+        read from the summary each person's row stores (the one `due_page` orders by) and
+        worked out again only for someone with a contact after today. Everyone is read in
+        the table's order and sorted by SQLite, which spills to a temp file rather than
+        holding them in memory: walking the name index instead looks each person up in two
+        tables (0.55 s against 0.33 s at 100,000 heavy). A page walks it, for its few rows.
+        """
+        where, params = (f"WHERE p.path IN ({TAGGED})", (tag, tag + "/", tag + "0")) if tag else ("", ())
+        every = " NOT INDEXED" if tag is None and limit is None else ""
+        cut = "" if limit is None else f" LIMIT {int(limit)}"
+        rows = self.db.execute(
+            "SELECT p.name, p.path, p.last_any, p.last_contact, p.met, p.archived, p.cadence_res, "
+            f"p.snooze_until, p.due_base, f.fields FROM people p{every} "
+            f"JOIN people_fields f ON f.path = p.path {where} ORDER BY p.name_key, p.path{cut}",
+            params,
+        )
+        today_text = today.isoformat()
+        for name, path, last, written, met, archived, cadence, snooze, base, fields in rows:
+            if last is None or last <= today_text:
+                last_date, base_date = _date(last), _date(base)
+            else:  # a contact after today does not count yet (the stored summary counts it)
+                last_date = self._latest_until(path, written, today)[0]
+                parsed = parse_cadence(cadence) if cadence is not None else None
+                base_date = due_base(last_date or _date(met), _date(snooze), parsed) if parsed else None
+            due = due_when(base_date, _date(snooze), today) if cadence is not None and not archived else None
+            yield name, path, last_date, due, fields
 
     def _people_where(
         self,
