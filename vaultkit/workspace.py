@@ -232,6 +232,10 @@ class Workspace:
         """Every person, with their last contact (and their front matter, or those keys of it)."""
         return self.index.people(self.today, with_fields=with_fields, field_keys=field_keys)
 
+    def iter_people(self, with_fields: bool = False) -> Iterator[Person]:
+        """`people`, one at a time as the index reads them (an export of everyone)."""
+        return self.index.iter_people(self.today, with_fields=with_fields)
+
     def _horizon(self, within: str | None) -> Cadence | None:
         if not within or _ZERO_HORIZON_RE.match(within):
             return None

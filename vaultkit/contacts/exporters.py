@@ -10,7 +10,7 @@ import csv
 import io
 import json
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from vaultkit.contacts.vcard import content_line, escape
 from vaultkit.dates import parse_birthday
 from vaultkit.errors import RefusedWrite, UsageError, VaultGone, WriteFailed
 from vaultkit.model import SOCIAL_KEYS, Person
+from vaultkit.profiles import ListedPerson, people_json
 from vaultkit.workspace import Workspace
 
 
@@ -80,12 +81,13 @@ def person_vcard(person: Person) -> str:
     return "".join(lines)
 
 
-def vcards(workspace: Workspace) -> str:
-    """Every person as vCard 4.0, in name order."""
-    return "".join(person_vcard(person) for person in workspace.people(with_fields=True))
+def vcard_chunks(workspace: Workspace) -> Iterator[bytes]:
+    """Every person as vCard 4.0, in name order, in chunks made as the people are read."""
+    return _chunks(person_vcard(person) for person in workspace.iter_people(with_fields=True))
 
 
 # -- CSV and JSON ----------------------------------------------------------------------------
+_CHUNK = 1 << 16  # characters made before they are handed on
 _BASE_COLUMNS = ("name", "path", "last_contact", "due_on")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """How a cell that a spreadsheet may run as a formula starts (OWASP, "CSV Injection")."""
@@ -106,33 +108,50 @@ def spreadsheet_safe(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
-def people_csv(workspace: Workspace, raw: bool = False) -> str:
+def csv_chunks(workspace: Workspace, raw: bool = False) -> Iterator[bytes]:
     """Every person, one row each: name, path, last_contact, due_on, then every front-matter key.
 
     Front-matter values are as written (lists joined with `; `); a key that is also a
     derived column (`last_contact`) shows the derived value, which is never older. A cell
     (or column name) that a spreadsheet would run as a formula, say `=cmd|' /C calc'!A0`
-    from an imported card, gets a `'` in front, unless `raw`.
+    from an imported card, gets a `'` in front, unless `raw`. In chunks made as the people
+    are read, after a first reading of everyone's keys for the header.
     """
-    people = workspace.list_people()
-    keys: dict[str, None] = {}
-    for person in people:
-        keys.update((k, None) for k in person["fields"] if k not in _BASE_COLUMNS)
+    keys = [key for key in workspace.index.field_keys() if key not in _BASE_COLUMNS]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    rows: list[list[str]] = [[*_BASE_COLUMNS, *keys]]
-    for person in people:
-        rows.append(
-            [_cell(person[c]) for c in _BASE_COLUMNS] + [_cell(person["fields"].get(k)) for k in keys]
-        )
-    for row in rows:
-        writer.writerow(row if raw else [spreadsheet_safe(cell) for cell in row])
-    return out.getvalue()
+
+    def row(cells: list[str]) -> list[str]:
+        return cells if raw else [spreadsheet_safe(cell) for cell in cells]
+
+    writer.writerow(row([*_BASE_COLUMNS, *keys]))
+    for person in map(ListedPerson.to_json, workspace.iter_listed()):
+        fields = person["fields"]
+        writer.writerow(row([_cell(person[c]) for c in _BASE_COLUMNS] + [_cell(fields.get(k)) for k in keys]))
+        if out.tell() >= _CHUNK:
+            yield out.getvalue().encode("utf-8")
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue().encode("utf-8")
 
 
-def people_json(workspace: Workspace) -> str:
-    """Every person as `vault list --json` shows them: name, path, last_contact, due_on, fields."""
-    return json.dumps({"people": workspace.list_people()}, ensure_ascii=False, indent=2) + "\n"
+def json_chunks(workspace: Workspace) -> Iterator[bytes]:
+    """Every person as `vault list --json` shows them (name, path, last_contact, due_on,
+    fields), indented, in chunks made as the people are read."""
+    return people_json(workspace.iter_listed(), indent=True)
+
+
+def _chunks(texts: Iterable[str]) -> Iterator[bytes]:
+    """`texts` joined, as UTF-8 chunks of about 64 KiB."""
+    parts: list[str] = []
+    size = 0
+    for text in texts:
+        parts.append(text)
+        size += len(text)
+        if size >= _CHUNK:
+            yield "".join(parts).encode("utf-8")
+            parts, size = [], 0
+    yield "".join(parts).encode("utf-8")
 
 
 EXPORTS = ("ics", "vcard", "csv", "json")
@@ -144,8 +163,8 @@ def run_export(
     """(the export's bytes, in chunks as they are made; a function saying what they held, e.g.
     `12 events`, once they are consumed) for `vault export KIND`.
 
-    The calendar streams event by event; `raw` keeps CSV cells that start like a formula as
-    written (see `people_csv`).
+    Each streams person by person (the calendar event by event); `raw` keeps CSV cells that
+    start like a formula as written (see `csv_chunks`).
     """
     if kind == "ics":
         from vaultkit.contacts.ics import calendar_chunks
@@ -157,16 +176,15 @@ def run_export(
             return f"{count} event{'s' if count != 1 else ''}"
 
         return calendar_chunks(workspace, days, counted), events
-    makers: dict[str, Callable[[Workspace], str]] = {
-        "vcard": vcards,
-        "csv": lambda ws: people_csv(ws, raw=raw),
-        "json": people_json,
+    makers: dict[str, Callable[[Workspace], Iterator[bytes]]] = {
+        "vcard": vcard_chunks,
+        "csv": lambda ws: csv_chunks(ws, raw=raw),
+        "json": json_chunks,
     }
     if kind not in makers:
         raise UsageError(f"cannot export {kind!r}; use one of {', '.join(EXPORTS)}")
-    text = makers[kind](workspace)
     people = workspace.index.person_count()
-    return [text.encode("utf-8")], lambda: f"{people} {'person' if people == 1 else 'people'}"
+    return makers[kind](workspace), lambda: f"{people} {'person' if people == 1 else 'people'}"
 
 
 # -- writing ---------------------------------------------------------------------------------

@@ -283,6 +283,31 @@ class Queries(IndexBase):
             due = due_when(base_date, _date(snooze), today) if cadence is not None and not archived else None
             yield name, path, last_date, due, fields
 
+    def iter_people(self, today: dt.date, with_fields: bool = False) -> Iterator[Person]:
+        """`people`, one at a time as SQLite reads them (sorted by it, as `listing` reads everyone)."""
+        return self._each_person("NOT INDEXED", (), today, with_fields)
+
+    def field_keys(self) -> list[str]:
+        """Every front-matter key people have, in the order they first come in, people by name.
+
+        Read in the table's order: only the first person by name with each sequence of keys
+        can bring a key in first, and people share a few sequences."""
+        import orjson
+
+        firsts: dict[tuple[str, ...], tuple[str, str]] = {}
+        rows = self.db.execute(
+            "SELECT p.name_key, p.path, f.fields FROM people p JOIN people_fields f ON f.path = p.path"
+        )
+        for key, path, text in rows:
+            keys = tuple(orjson.loads(text))
+            first = firsts.get(keys)
+            if first is None or (key, path) < first:  # (SQLite's order of text: by code point)
+                firsts[keys] = (key, path)
+        found: dict[str, None] = {}
+        for keys in sorted(firsts, key=firsts.__getitem__):
+            found.update(dict.fromkeys(keys))
+        return list(found)
+
     def _people_where(
         self,
         where: str,
@@ -290,20 +315,25 @@ class Queries(IndexBase):
         today: dt.date,
         with_fields: bool,
         field_keys: Sequence[str] | None = None,
-        limit: int | None = None,
     ) -> list[Person]:
+        return list(self._each_person(where, params, today, with_fields, field_keys))
+
+    def _each_person(
+        self,
+        where: str,
+        params: tuple[Any, ...],
+        today: dt.date,
+        with_fields: bool,
+        field_keys: Sequence[str] | None = None,
+    ) -> Iterator[Person]:
         columns = (
             "path, name, aliases, tags, cadence, met, last_contact, birthday, snooze_until, archived, "
             "introduced_by, last_any, last_channel, status"
         )
         if with_fields:
             columns += ", (SELECT fields FROM people_fields f WHERE f.path = people.path)"
-        result: list[Person] = []
         keys = set(field_keys) if field_keys is not None else None
-        cut = "" if limit is None else f" LIMIT {int(limit)}"
-        for row in self.db.execute(
-            f"SELECT {columns} FROM people {where} ORDER BY name_key, path{cut}", params
-        ):
+        for row in self.db.execute(f"SELECT {columns} FROM people {where} ORDER BY name_key, path", params):
             fields: dict[str, Any] = json.loads(row[14]) if with_fields else {}
             if keys is not None:
                 fields = {key: value for key, value in fields.items() if key in keys}
@@ -317,8 +347,7 @@ class Queries(IndexBase):
                 person.last_contact, person.last_channel = self._last_as_of(
                     row[0], row[11], row[12], row[6], today
                 )
-            result.append(person)
-        return result
+            yield person
 
     def _last_as_of(
         self, path: str, latest: str | None, channel: str | None, written: str | None, today: dt.date
