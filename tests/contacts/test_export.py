@@ -206,6 +206,27 @@ def test_fold_packs_each_line_up_to_75_octets_and_unfolds_to_the_line(text: str)
         assert len((piece + following[0]).encode("utf-8")) > limit
 
 
+@settings(max_examples=300)
+@given(st.text(st.sampled_from("ab\\,;\r\n é"), max_size=12))
+def test_escape_escapes_backslash_comma_semicolon_and_line_breaks(text: str) -> None:
+    from vaultkit.contacts.vcard import escape
+
+    escaped = text.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;").replace("\r\n", "\n")
+    assert escape(text) == escaped.replace("\n", "\\n")
+
+
+@settings(max_examples=300)
+@given(st.text(st.characters(blacklist_categories=("Cs",)), max_size=80))
+@example("People/Ada Lovelace.md")
+@example("People/Zoë Müller.md")
+def test_a_card_uid_is_the_uuid5_of_its_note(path: str) -> None:
+    import uuid
+
+    from vaultkit.contacts.exporters import card_uid
+
+    assert card_uid(path) == str(uuid.uuid5(uuid.NAMESPACE_URL, "vaultkit:" + path))
+
+
 def test_vcard_round_trip_through_the_importer(cli, example_vault: Path, tmp_path: Path) -> None:
     exported = tmp_path / "people.vcf"
     assert cli("export", "vcard", "-o", str(exported), vault=example_vault).exit_code == 0

@@ -9,7 +9,7 @@ import datetime as dt
 import heapq
 import json
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from vaultkit.dates import parse_cadence, shift
@@ -285,7 +285,9 @@ class Queries(IndexBase):
 
     def iter_people(self, today: dt.date, with_fields: bool = False) -> Iterator[Person]:
         """`people`, one at a time as SQLite reads them (sorted by it, as `listing` reads everyone)."""
-        return self._each_person("NOT INDEXED", (), today, with_fields)
+        import orjson  # (reads the fields' JSON 6 times as fast as `json`: worth its import here)
+
+        return self._each_person("NOT INDEXED", (), today, with_fields, loads=orjson.loads)
 
     def field_keys(self) -> list[str]:
         """Every front-matter key people have, in the order they first come in, people by name.
@@ -325,6 +327,7 @@ class Queries(IndexBase):
         today: dt.date,
         with_fields: bool,
         field_keys: Sequence[str] | None = None,
+        loads: Callable[[str], Any] = json.loads,
     ) -> Iterator[Person]:
         columns = (
             "path, name, aliases, tags, cadence, met, last_contact, birthday, snooze_until, archived, "
@@ -334,7 +337,7 @@ class Queries(IndexBase):
             columns += ", (SELECT fields FROM people_fields f WHERE f.path = people.path)"
         keys = set(field_keys) if field_keys is not None else None
         for row in self.db.execute(f"SELECT {columns} FROM people {where} ORDER BY name_key, path", params):
-            fields: dict[str, Any] = json.loads(row[14]) if with_fields else {}
+            fields: dict[str, Any] = loads(row[14]) if with_fields else {}
             if keys is not None:
                 fields = {key: value for key, value in fields.items() if key in keys}
             person = Person(
