@@ -8,6 +8,7 @@ makes one per person, and a frozen dataclass costs a millisecond to define at st
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
@@ -48,6 +49,7 @@ class Introductions(NamedTuple):
         }
 
 
+@functools.lru_cache(maxsize=4096)  # (a list of 100,000 people has a few thousand dates)
 def _iso(date: dt.date | None) -> str | None:
     return date.isoformat() if date else None
 

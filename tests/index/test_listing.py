@@ -53,6 +53,8 @@ def random_vault(root: Path, seed: int) -> None:
         names.append(name)
         head = "---\n" + "".join(f"{line}\n" for line in lines) + "---\n" if lines else ""
         write_note(root, f"People/{name}.md", f"{head}# {name}\n\n## Log\n" + "\n".join(log) + "\n")
+    for number, day in enumerate((DAYS[0], DAYS[len(DAYS) // 2], DAYS[-1])):  # never met, snoozed
+        write_note(root, f"People/Snoozed {number}.md", f"---\ncadence: 1m\nsnooze_until: {day}\n---\n")
     for number in range(6):
         day = rng.choice(DAYS).isoformat()
         people = ", ".join(f'"[[{name}]]"' for name in rng.sample(names, 2))
