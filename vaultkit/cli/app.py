@@ -398,12 +398,10 @@ def print_plain(headers: list[str], rows: Iterable[list[str]]) -> None:
     rows = iter(rows)
     sample = [headers, *itertools.islice(rows, ALL_WIDTH_ROWS)]
     widths = [max(len(row[n]) for row in sample) for n in range(len(headers))]
-
-    def line(row: list[str]) -> str:
-        return "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+    aligned = "  ".join(f"{{:<{width}}}" for width in widths).format  # each cell `ljust` to its width
 
     while sample:
-        sys.stdout.write("\n".join(map(line, sample)) + "\n")
+        sys.stdout.write("\n".join(aligned(*row).rstrip() for row in sample) + "\n")
         sample = list(itertools.islice(rows, 1000))
 
 
