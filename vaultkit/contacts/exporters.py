@@ -95,17 +95,17 @@ def person_vcard(person: Person) -> str:
     return "".join(lines)
 
 
+_URL_NAMESPACE = bytes.fromhex("6ba7b8119dad11d180b400c04fd430c8")  # uuid.NAMESPACE_URL
+
+
 def card_uid(path: str) -> str:
     """`uuid.uuid5(uuid.NAMESPACE_URL, "vaultkit:" + path)` as text, without making a UUID
-    object (a third of a vCard's time): the name's SHA-1 with the version and variant set."""
+    object (3.4 µs a card): the name's SHA-1 with the version and variant bits set."""
     digest = bytearray(hashlib.sha1(_URL_NAMESPACE + f"vaultkit:{path}".encode()).digest()[:16])
     digest[6] = digest[6] & 0x0F | 0x50  # version 5
     digest[8] = digest[8] & 0x3F | 0x80  # the RFC 4122 variant
     text = digest.hex()
     return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
-
-
-_URL_NAMESPACE = bytes.fromhex("6ba7b8119dad11d180b400c04fd430c8")  # uuid.NAMESPACE_URL
 
 
 def vcard_chunks(workspace: Workspace) -> Iterator[bytes]:
