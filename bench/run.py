@@ -212,6 +212,8 @@ def bench_heavy(one: str, other: str, base: list[str], runs: int, runs_slow: int
         "due_table": measure("`vault due` (human, --limit 50)", [*base, "due"], runs),
         "due_all": measure("`vault due --all`", [*base, "due", "--all"], runs_slow),
         "list_tag": measure("`vault list --tag friend`", [*base, "list", "--tag", "friend"], runs),
+        "list_json": measure("`vault list --json`", [*base, "list", "--json"], runs_slow),
+        "list_all": measure("`vault list --all`", [*base, "list", "--all"], runs_slow),
         "stats": measure("`vault stats --json`", [*base, "stats", "--json"], runs),
         "suggest": measure("`vault suggest`", [*base, "suggest"], runs),
         "render": measure("`vault render`", [*base, "render"], runs),
@@ -221,7 +223,17 @@ def bench_heavy(one: str, other: str, base: list[str], runs: int, runs_slow: int
         ),
     }
     figures["ics"].name += f" ({(OUT / 'bench.ics').stat().st_size / 1e6:.0f} MB)"
+    for kind in EXPORTS:
+        file = OUT / f"bench.{kind}"
+        figure = measure(
+            f"`vault export {kind} -o FILE`", [*base, "export", kind, "-o", str(file)], runs_slow
+        )
+        figure.name += f" ({file.stat().st_size / 1e6:.0f} MB)"
+        figures[f"export_{kind}"] = figure
     return figures
+
+
+EXPORTS = ("json", "vcard", "csv")  # (every person, written as the index reads them)
 
 
 def measure_each(name: str, argv_of: Callable[[int], list[str]], runs: int) -> Figure:
@@ -317,6 +329,9 @@ TARGETS = {
     "list_tag": "≤ 0.5 s (100k)",
     **dict.fromkeys(FIGURES, "exit 0, ≤ 1.0 s (100k)"),
     "ics": "≤ 3 × floor, ≤ 200 MB (100k)",
+    "list_json": "≤ 1.0 s, ≤ 200 MB (100k)",
+    "list_all": "≤ 1.0 s, ≤ 200 MB (100k)",
+    **{f"export_{kind}": "≤ 200 MB (100k)" for kind in EXPORTS},
 }
 
 
@@ -350,6 +365,10 @@ def verdict(key: str, size: int, heavy: bool, figures: dict[str, Figure]) -> str
         return mark(f[key].median <= limits[key])
     if key == "ics":
         return mark(f["ics"].median <= 3 * f["floor"].median and f["ics"].peak_mb <= 200)
+    if key in ("list_json", "list_all"):
+        return mark(f[key].median <= 1.0 and f[key].peak_mb <= 200)
+    if key.startswith("export_"):
+        return mark(f[key].peak_mb <= 200)
     if key == "latency":
         return f"{mark(f['latency'].median <= 0.5)}; memory {mark(f['latency'].peak_mb <= 200)}"
     return ""

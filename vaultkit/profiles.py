@@ -2,12 +2,14 @@
 `--json` prints, and the rule that sums a person up (cadence, due date, last contact).
 
 Named tuples, not dataclasses, as in `model.py` for what comes by the thousand: `vault list`
-makes two per person, and a frozen dataclass costs a millisecond to define at start-up.
+makes one per person, and a frozen dataclass costs a millisecond to define at start-up.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
 from vaultkit.config import Config
@@ -47,6 +49,7 @@ class Introductions(NamedTuple):
         }
 
 
+@functools.lru_cache(maxsize=4096)  # (a list of 100,000 people has a few thousand dates)
 def _iso(date: dt.date | None) -> str | None:
     return date.isoformat() if date else None
 
@@ -140,6 +143,46 @@ class ListedPerson(NamedTuple):
         }
 
 
+_CHUNK = 1 << 16  # bytes of JSON made before they are handed on
+
+
+def people_json(people: Iterable[ListedPerson], indent: bool = False) -> Iterator[bytes]:
+    """`{"people": [...]}` of `vault list --json`, ending in a line break, in chunks of about
+    64 KiB made as the people come (so never all of them in memory): the bytes orjson makes
+    of the whole object at once, compact, or with `indent` as `json.dumps(indent=2)` writes
+    them (a terminal, `vault export json`; a test holds the two to each other)."""
+    import orjson
+
+    if indent:
+        option, head, between, tail = (
+            orjson.OPT_INDENT_2,
+            b'{\n  "people": [\n    ',
+            b",\n    ",
+            b"\n  ]\n}\n",
+        )
+    else:
+        option, head, between, tail = 0, b'{"people":[', b",", b"]}\n"
+    dumps = orjson.dumps
+    parts: list[bytes] = []
+    size = 0
+    started = False
+    for person in people:
+        text = dumps(person.to_json(), option=option)
+        if indent:  # a level deeper: JSON writes no line break inside a string
+            text = text.replace(b"\n", b"\n    ")
+        parts.append(text)
+        size += len(text)
+        if size >= _CHUNK:
+            yield (between if started else head) + between.join(parts)
+            parts, size, started = [], 0, True
+    if parts:
+        yield (between if started else head) + between.join(parts) + tail
+    elif started:
+        yield tail
+    else:  # nobody
+        yield b'{\n  "people": []\n}\n' if indent else b'{"people":[]}\n'
+
+
 class SearchHit(NamedTuple):
     """A note holding every word searched for, with a snippet that marks them in [brackets]."""
 
@@ -166,10 +209,3 @@ def summarize(person: Person, config: Config, today: dt.date) -> PersonSummary:
         due_date,
         (today - due_date).days if due_date else None,
     )
-
-
-def listed(person: Person, config: Config, today: dt.date) -> ListedPerson:
-    """A person as `vault list` shows them: `summarize`'s due date, their fields as written."""
-    resolved = resolve_cadence(person, config)
-    due_date = due_on(person, resolved[0], today)[0] if resolved and not person.archived else None
-    return ListedPerson(person.name, person.path, person.last_contact, due_date, person.fields)

@@ -728,6 +728,115 @@ def test_list_human(cli: Cli, make_person: MakePerson) -> None:
     ]
 
 
+# Front matter that JSON has to escape or nest, and notes with none.
+AWKWARD = (
+    'quote: "say \\"hi\\" \\\\ back"\n'
+    'control: "a\\x01b\\tc\\x7f"\n'
+    'wide: "😀 \\u2028 é 中文"\n'
+    "nested: {a: [b, {c: d}], e: []}\n"
+    'empty: ""\n'
+    "poem: |\n  line one\n  line two\n"
+)
+
+
+def _many_people(vault_dir: Path, count: int) -> None:
+    """`count` people, most of them with the awkward front matter, in more than one chunk of JSON."""
+    for n in range(count):
+        head = (
+            "" if n % 7 == 0 else f"---\ncadence: 1m\nlast_contact: 2026-10-{n % 28 + 1:02d}\n{AWKWARD}---\n"
+        )
+        write_note(vault_dir, f"People/Person {n:04d}.md", f"{head}# Person {n}\n")
+
+
+def _as_listed(vault_dir: Path, tmp_path: Path) -> list[dict[str, Any]]:
+    """Everyone as `vault list --json` shows them, worked out person by person (not streamed)."""
+    from vaultkit.profiles import summarize
+
+    today = dt.date.fromisoformat(TODAY)
+    workspace = Workspace(Vault(vault_dir), tmp_path / "index.sqlite", today)
+    try:
+        workspace.sync()
+        people = workspace.index.people(today, with_fields=True)
+        due = [summarize(person, workspace.config, today).due_on for person in people]
+    finally:
+        workspace.close()
+    return [
+        {
+            "name": person.name,
+            "path": person.path,
+            "last_contact": person.last_contact.isoformat() if person.last_contact else None,
+            "due_on": due_on.isoformat() if due_on else None,
+            "fields": person.fields,
+        }
+        for person, due_on in zip(people, due, strict=True)
+    ]
+
+
+def test_list_json_of_many_people_is_what_one_dump_of_them_writes(
+    cli: Cli, vault_dir: Path, tmp_path: Path
+) -> None:
+    """Written a chunk at a time as the index reads the people: the same bytes as the whole
+    object written at once, compact into a pipe and indented on a terminal."""
+    import subprocess
+    import sys
+
+    import orjson
+    from conftest import REPO, read_terminal
+
+    _many_people(vault_dir, 1000)
+    result = cli("list", "--json")
+    assert (result.exit_code, result.stderr) == (0, "")
+    people = _as_listed(vault_dir, tmp_path)
+    assert people[1]["fields"]["control"] == "a\x01b\tc\x7f" and people[7]["fields"] == {}
+    assert len(result.stdout_bytes) > 3 * 65536  # (several chunks)
+    assert result.stdout_bytes == orjson.dumps({"people": people}) + b"\n"
+
+    import pty
+
+    master, terminal = pty.openpty()
+    index = tmp_path / "index.sqlite"
+    command = [sys.executable, "-m", "vaultkit", "--vault", str(vault_dir), "--index", str(index)]
+    process = subprocess.Popen(
+        [*command, "--today", TODAY, "list", "--json"],
+        stdout=terminal,
+        stderr=subprocess.DEVNULL,
+        cwd=REPO,  # (this checkout's vaultkit)
+    )
+    os.close(terminal)
+    shown = read_terminal(master)
+    assert process.wait(timeout=60) == 0
+    indented = json.dumps({"people": people}, ensure_ascii=False, indent=2) + "\n"
+    assert shown.replace(b"\r\n", b"\n") == indented.encode("utf-8")
+    assert (
+        shown.replace(b"\r\n", b"\n") == orjson.dumps({"people": people}, option=orjson.OPT_INDENT_2) + b"\n"
+    )
+
+
+def test_list_all_of_many_people_sizes_columns_on_the_first_rows(cli: Cli, vault_dir: Path) -> None:
+    """Every row, written as they come: the columns fit the first 200 rows, and a longer name
+    further down pushes only its own line out."""
+    for n in range(1205):
+        write_note(vault_dir, f"People/P {n:04d}.md", f"# P {n}\n")
+    write_note(vault_dir, "People/P 0999 with a longer name.md", "---\ntags: [late]\n---\n")
+    result = cli("list", "--all")
+    assert (result.exit_code, result.stderr) == (0, "")
+    lines = result.stdout.splitlines()
+    rows = [f"P {n:04d}  -             -" for n in range(1205)]
+    rows.insert(1000, "P 0999 with a longer name  -             -       late")
+    assert lines == ["Name    Last contact  Due on  Tags", *rows, "1206 people"]
+
+
+def test_list_json_and_all_of_nobody(cli: Cli, vault_dir: Path) -> None:
+    write_note(vault_dir, "People/Ada.md", "# Ada\n")
+    for args, out in (
+        (["--json"], '{"people":[]}\n'),
+        (["--all"], "Name  Last contact  Due on  Tags\n0 people\n"),
+    ):
+        result = cli("list", "--tag", "friend", *args)
+        assert (result.exit_code, result.stdout) == (0, out)
+        assert result.stderr == "vault: nobody has the tag #friend\n"
+
+
 # -- search -------------------------------------------------------------------------------
 def test_search(cli: Cli, make_person: MakePerson, vault_dir: Path) -> None:
     make_person("Ada Lovelace", body="Loves poetry and horses.\n", company="Analytical Engines")

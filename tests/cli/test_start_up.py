@@ -35,7 +35,9 @@ def _imported(command: list[str], vault: Path, index: Path) -> set[str]:
     }
 
 
-@pytest.mark.parametrize("command", [["due", "--json"], ["show", "Tunde", "--json"]])
+@pytest.mark.parametrize(
+    "command", [["due", "--json"], ["show", "Tunde", "--json"], ["list", "--json"], ["list", "--all"]]
+)
 def test_read_commands_import_no_module_they_do_not_use(
     command: list[str], example_vault: Path, tmp_path: Path
 ) -> None:

@@ -206,6 +206,27 @@ def test_fold_packs_each_line_up_to_75_octets_and_unfolds_to_the_line(text: str)
         assert len((piece + following[0]).encode("utf-8")) > limit
 
 
+@settings(max_examples=300)
+@given(st.text(st.sampled_from("ab\\,;\r\n é"), max_size=12))
+def test_escape_escapes_backslash_comma_semicolon_and_line_breaks(text: str) -> None:
+    from vaultkit.contacts.vcard import escape
+
+    escaped = text.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;").replace("\r\n", "\n")
+    assert escape(text) == escaped.replace("\n", "\\n")
+
+
+@settings(max_examples=300)
+@given(st.text(st.characters(blacklist_categories=("Cs",)), max_size=80))
+@example("People/Ada Lovelace.md")
+@example("People/Zoë Müller.md")
+def test_a_card_uid_is_the_uuid5_of_its_note(path: str) -> None:
+    import uuid
+
+    from vaultkit.contacts.exporters import card_uid
+
+    assert card_uid(path) == str(uuid.uuid5(uuid.NAMESPACE_URL, "vaultkit:" + path))
+
+
 def test_vcard_round_trip_through_the_importer(cli, example_vault: Path, tmp_path: Path) -> None:
     exported = tmp_path / "people.vcf"
     assert cli("export", "vcard", "-o", str(exported), vault=example_vault).exit_code == 0
@@ -367,3 +388,110 @@ def test_names_as_their_owners_write_them(cli, vault_dir: Path, tmp_path: Path, 
     ]
     back = json.loads(cli("import", "vcard", str(exported), "--json").stdout)
     assert back["counts"] == {"create": 0, "merge": 0, "unchanged": 5, "skip": 0}
+
+
+# Front matter that the exports have to escape, quote, fold or nest, and notes with none.
+AWKWARD = (
+    'company: "Acme, \\"Ltd.\\"; \\\\ works"\n'
+    'role: "=SUM(1+1)"\n'
+    "email: [a@example.com, b@example.com]\n"
+    'wide: "😀 \\u2028 é 中文 ' + "long " * 20 + '"\n'
+    "nested: {a: [b, {c: d}], e: []}\n"
+    "poem: |\n  line one\n  line two\n"
+)
+
+
+def many_people(vault_dir: Path, count: int) -> list[str]:
+    """`count` people, most with awkward front matter: exports of several chunks. Their names
+    in name order, which is not their files' order (`a…` sorts before `B…` by name only)."""
+    names = []
+    for n in range(count):
+        name = f"{'ab'[n % 2]}{'B' if n % 3 else 'a'} {n:04d}"
+        head = (
+            "" if n % 7 == 0 else f"---\ncadence: 1m\nlast_contact: 2026-10-{n % 28 + 1:02d}\n{AWKWARD}---\n"
+        )
+        write_note(vault_dir, f"People/{name}.md", f"{head}# {name}\n")
+        names.append(name)
+    return sorted(names, key=str.casefold)
+
+
+def test_every_export_of_many_people_has_each_once_by_name_on_stdout_and_in_a_file(
+    cli, vault_dir: Path, tmp_path: Path
+) -> None:
+    """Written a chunk at a time as the index reads the people."""
+    names = many_people(vault_dir, 700)
+    listed = json.loads(cli("list", "--json").stdout)
+    assert [person["name"] for person in listed["people"]] == names
+    outputs = {}
+    for kind in ("json", "csv", "vcard"):
+        result = cli("export", kind)
+        assert (result.exit_code, result.stderr) == (0, "")
+        target = tmp_path / f"people.{kind}"
+        assert cli("export", kind, "-o", str(target)).stdout == f"Wrote 700 people to {target}\n"
+        assert target.read_bytes() == result.stdout_bytes
+        assert len(result.stdout_bytes) > 2 * 65536  # (several chunks)
+        outputs[kind] = result.stdout_bytes.decode("utf-8")
+    # JSON: indented as `json.dumps(indent=2)` writes the list.
+    assert outputs["json"] == json.dumps(listed, ensure_ascii=False, indent=2) + "\n"
+    # CSV: a row for each, with every key of anyone's front matter.
+    rows = csv_rows(outputs["csv"])
+    assert ",".join(rows[0]) == "name,path,last_contact,due_on,cadence,company,role,email,wide,nested,poem"
+    assert [row[0] for row in rows[1:]] == names
+    one = rows[1 + names.index("bB 0001")]
+    assert one[5:8] == ['Acme, "Ltd."; \\ works', "'=SUM(1+1)", "a@example.com; b@example.com"]
+    assert one[9:] == ['{"a": ["b", {"c": "d"}], "e": []}', "line one\nline two\n"]
+    # vCard: one card each, in name order.
+    cards = outputs["vcard"].split("END:VCARD\r\n")
+    assert cards[-1] == "" and len(cards) == 701
+    assert [card.split("\r\nFN:", 1)[1].split("\r\n", 1)[0] for card in cards[:-1]] == names
+
+
+def test_csv_columns_come_in_the_order_people_come_by_name(cli, vault_dir: Path, make_person) -> None:
+    """The header takes each key where it first comes, reading people by name (`aaron`, Bob,
+    Zed), whatever order the index took them in (Bob, Zed, `aaron`)."""
+    make_person("Bob", phone='"0123"', email="bob@example.com")
+    assert cli("list").exit_code == 0
+    make_person("Zed", email="zed@example.com", phone='"0789"')
+    assert cli("list").exit_code == 0
+    make_person("aaron", email="aaron@example.com", phone='"0456"')
+    result = cli("export", "csv")
+    assert raw(result) == (
+        "name,path,last_contact,due_on,email,phone\r\n"
+        "aaron,People/aaron.md,,,aaron@example.com,0456\r\n"
+        "Bob,People/Bob.md,,,bob@example.com,0123\r\n"
+        "Zed,People/Zed.md,,,zed@example.com,0789\r\n"
+    )
+
+
+def test_an_export_that_fails_part_way_leaves_the_old_file_whole(
+    cli, vault_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The chunks go to a temp file as they are made: a disk that fills up after 150 kB of
+    cards leaves the file at the target as it was, and no temp file beside it."""
+    import errno
+
+    from vaultkit.vault import atomic
+
+    many_people(vault_dir, 700)
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    target = folder / "people.vcf"
+    target.write_bytes(b"the export of last week\n")
+    written = []
+    write = atomic.os.write
+
+    def until_the_disk_is_full(fd: int, data: bytes) -> int:
+        if sum(written) + len(data) > 150_000:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        written.append(write(fd, data))
+        return written[-1]
+
+    monkeypatch.setattr(atomic.os, "write", until_the_disk_is_full)
+    result = cli("export", "vcard", "-o", str(target))
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"vault: {target} could not be written (No space left on device); nothing was written.\n"
+    )
+    assert len(written) >= 2  # (chunks were written before the disk was full)
+    assert [p.name for p in folder.iterdir()] == ["people.vcf"]
+    assert target.read_bytes() == b"the export of last week\n"

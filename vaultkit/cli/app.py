@@ -283,6 +283,11 @@ def parse_date(option: str, value: str | None) -> dt.date | None:
         raise UsageError(f"{option} {value!r} is not a date (use YYYY-MM-DD)") from None
 
 
+def json_indented() -> bool:
+    """Whether JSON on stdout is indented: for a person at a terminal, not for a program."""
+    return sys.stdout.isatty()
+
+
 def print_json(data: Any) -> None:
     """JSON on stdout: indented for a person at a terminal, one compact line for a program.
 
@@ -291,22 +296,29 @@ def print_json(data: Any) -> None:
     """
     import orjson
 
-    out = sys.stdout
-    tty = out.isatty()
+    tty = json_indented()
     try:
         text = orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS | (orjson.OPT_INDENT_2 if tty else 0))
     except TypeError:  # orjson.JSONEncodeError; ASCII keeps a lone surrogate as its escape
         text = json.dumps(data, indent=2 if tty else None).encode("ascii")
+    print_bytes([text + b"\n"])
+
+
+def print_bytes(chunks: Iterable[bytes]) -> None:
+    """Bytes on stdout (UTF-8 text made elsewhere: JSON, an export), each chunk as it comes."""
     # Straight to stdout's bytes: JSON escapes control characters, so there is nothing for
     # click's ANSI stripping to do but scan a megabyte of due list.
+    out = sys.stdout
     buffer = getattr(out, "buffer", None)
     if buffer is None:
-        out.write(text.decode("utf-8") + "\n")
+        for chunk in chunks:
+            out.write(chunk.decode("utf-8"))
         out.flush()
-    else:
-        out.flush()  # what was written as text first
-        buffer.write(text + b"\n")
-        buffer.flush()
+        return
+    out.flush()  # what was written as text first
+    for chunk in chunks:
+        buffer.write(chunk)
+    buffer.flush()
 
 
 def console() -> Any:
@@ -391,16 +403,18 @@ def say_more(total: int, limit: int, command: str) -> None:
         typer.echo(f"and {total - limit:,} more: `{command} --all` shows every one (or `--json`)")
 
 
-def print_plain(headers: list[str], rows: list[list[str]]) -> None:
+def print_plain(headers: list[str], rows: Iterable[list[str]]) -> None:
     """Rows as plain aligned text, the columns sized on the first rows rather than measured
-    cell by cell (a longer cell just pushes its own line out)."""
-    sample = [headers, *rows[:ALL_WIDTH_ROWS]]
+    cell by cell (a longer cell just pushes its own line out); written as the rows come,
+    a thousand lines at a time."""
+    rows = iter(rows)
+    sample = [headers, *itertools.islice(rows, ALL_WIDTH_ROWS)]
     widths = [max(len(row[n]) for row in sample) for n in range(len(headers))]
-    lines = [
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
-        for row in (headers, *rows)
-    ]
-    sys.stdout.write("\n".join(lines) + "\n")
+    aligned = "  ".join(f"{{:<{width}}}" for width in widths).format  # each cell `ljust` to its width
+
+    while sample:
+        sys.stdout.write("\n".join(aligned(*row).rstrip() for row in sample) + "\n")
+        sample = list(itertools.islice(rows, 1000))
 
 
 def row_limit(limit: int, show_all: bool) -> int | None:

@@ -15,6 +15,7 @@ from vaultkit.cli.app import (
     app,
     console,
     handle_errors,
+    print_bytes,
     print_json,
     print_plain,
     progress_bar,
@@ -261,17 +262,12 @@ def import_calendar(
 
 
 def _export(ctx: typer.Context, kind: str, output: Path | None, days: int = 90, raw: bool = False) -> None:
-    import sys
-
     from vaultkit.contacts.exporters import run_export, write_output
 
     workspace = settings_of(ctx).workspace()
     chunks, what = run_export(workspace, kind, days=days, raw=raw)
     if output is None:
-        out = sys.stdout.buffer
-        for chunk in chunks:
-            out.write(chunk)
-        out.flush()
+        print_bytes(chunks)
         return
     written = write_output(workspace, output, chunks)
     typer.echo(f"Wrote {what()} to {written}")

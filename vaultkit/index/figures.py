@@ -83,12 +83,6 @@ class Figures(Queries):
             for name, path, latest, channel, written in rows
         ]
 
-    def people_tagged(self, key: str | None, today: dt.date, limit: int | None = None) -> list[Person]:
-        """The people with the tag `key` (a `tag_key`) or one nested below it (everyone with
-        None), with their fields and last contact, by name: the first `limit` of them."""
-        where, params = (f"WHERE path IN ({TAGGED})", (key, key + "/", key + "0")) if key else ("", ())
-        return self._people_where(where, params, today, with_fields=True, limit=limit)
-
     def count_tagged(self, key: str | None) -> int:
         """How many people have the tag `key` or one nested below it (everyone with None)."""
         where, params = (f"WHERE path IN ({TAGGED})", (key, key + "/", key + "0")) if key else ("", ())
