@@ -11,40 +11,11 @@ from pathlib import Path
 import pytest
 from conftest import write_note
 
+from tests.index.random_vaults import DAYS, random_vault
 from vaultkit.dates import parse_cadence
 from vaultkit.due import due_items
 from vaultkit.vault.files import Vault
 from vaultkit.workspace import Workspace
-
-CADENCES = ["1w", "2w", "10d", "1m", "6w", "quarterly", "1y", "none", "3m"]
-TAGS = ["friend", "family", "family/cousins", "Work", "#client", "work/old"]
-DAYS = [dt.date(2026, 11, 22) + dt.timedelta(days=n) for n in range(-400, 60, 7)]
-
-
-def random_vault(root: Path, seed: int) -> None:
-    """Forty people with every kind of date the rules read: own, tag and default cadences,
-    contacts after today, snoozes before and after, met only, never contacted, archived."""
-    rng = random.Random(seed)
-    (root / "vaultkit.toml").write_text(
-        'default_cadence = "2m"\n[cadence_by_tag]\nfamily = "2w"\nwork = "none"\nfriend = "1m"\n',
-        encoding="utf-8",
-    )
-    for number in range(40):
-        lines = []
-        if rng.random() < 0.4:
-            lines.append(f"cadence: {rng.choice(CADENCES)}")
-        tags = rng.sample(TAGS, rng.randint(0, 2))
-        if tags:
-            lines.append(f"tags: [{', '.join(repr(t) for t in tags)}]")
-        for key, chance in (("met", 0.5), ("last_contact", 0.3), ("snooze_until", 0.2)):
-            if rng.random() < chance:
-                lines.append(f"{key}: {rng.choice(DAYS).isoformat()}")
-        if rng.random() < 0.1:
-            lines.append("archived: true")
-        log = [f"- {rng.choice(DAYS).isoformat()} call: hello" for _ in range(rng.randint(0, 3))]
-        name = f"{rng.choice(['Ada', 'ada', 'Ádám', 'Bo', 'Zoë'])} {number:02d}"
-        head = "---\n" + "".join(f"{line}\n" for line in lines) + "---\n" if lines else ""
-        write_note(root, f"People/{name}.md", f"{head}# {name}\n\n## Log\n" + "\n".join(log) + "\n")
 
 
 @pytest.mark.parametrize("seed", range(6))
