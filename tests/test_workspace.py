@@ -461,7 +461,7 @@ def test_one_persons_introductions_agree_with_the_whole_vaults(
     make_person("Eve", introduced_by='"[[Nobody Known]]"', aliases="[Shared]")
     make_person("Fay", introduced_by='"[[shared]]"', aliases="[Shared]")
     workspace = open_workspace()
-    everyone = workspace.index.names()
+    everyone = [(p.path, p.name, p.aliases) for p in workspace.index.people(workspace.today)]
     pairs = intro_pairs(workspace.index, {path: name for path, name, _ in everyone})
     resolve = name_resolver((name, aliases) for _, name, aliases in everyone)
     received = introductions_received(

@@ -410,13 +410,6 @@ class Queries(IndexBase):
             raise KeyError(path)
         return found[0]
 
-    def names(self) -> list[tuple[str, str, list[str]]]:
-        """(path, name, aliases) of every person, by name."""
-        return [
-            (row[0], row[1], json.loads(row[2]))
-            for row in self.db.execute("SELECT path, name, aliases FROM people ORDER BY name_key, path")
-        ]
-
     def names_page(self, after: str, count: int) -> list[tuple[str, str, str]]:
         """(name key, path, name) of `count` people by name, from the first name key past
         `after`: one for each name, the note NAME finds (the shortest path, then the first
