@@ -195,6 +195,35 @@ def test_many_notes_for_the_index_are_written_as_into_a_fresh_one(
     ]
 
 
+def test_many_new_notes_and_none_forgotten_are_written_as_into_a_fresh_one(
+    example_vault: Path, tmp_path: Path, pool: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An import into a vault: every note it holds stays as it is, more new ones come than
+    # it holds. Nothing is forgotten, and the indexes are still dropped and made again.
+    from vaultkit.index import core
+
+    monkeypatch.setattr(core, "BULK_NOTES", 5)
+    aside = tmp_path / "aside"
+    aside.mkdir()
+    kept = {example_vault / "People" / f"{name}.md" for name in ("Tunde Adeyemi", "Yuki Tanaka")}
+    notes = [
+        p for p in example_vault.rglob("*.md") if ".obsidian" not in p.parts and "Templates" not in p.parts
+    ]
+    moved = [(path, aside / f"{n}.md") for n, path in enumerate(notes) if path not in kept]
+    for path, to in moved:
+        path.rename(to)
+    index_path = tmp_path / "index.sqlite"
+    build(example_vault, index_path)
+    for path, to in moved:
+        to.rename(path)
+    report = build(example_vault, index_path, rebuild=False)
+    assert (report.added, report.changed, report.removed) == (len(moved), 0, 0)
+    fresh = tmp_path / "fresh.sqlite"
+    build(example_vault, fresh)
+    assert without_ids(dump(index_path)) == without_ids(dump(fresh))
+    assert indexes(index_path) == indexes(fresh)
+
+
 def test_a_sync_that_reads_every_note_again_writes_them_as_a_rebuild_does(
     example_vault: Path, tmp_path: Path, pool: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -472,8 +472,10 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
                     fresh, bulk = True, False
                 else:
                     self._forget(forgotten, full_text, unindexed=True)
+            elif fresh:
+                self._drop_indexes()  # (a new index: nothing to forget)
             else:
-                self._forget(removed, full_text, unindexed=fresh)
+                self._forget(removed, full_text)
             targets: set[str] = set()
             for batch in batches:
                 if not (fresh or bulk):
@@ -561,6 +563,9 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
         100,000 notes' rows (a sync that found every note changed: 34 s of 60, one note at
         a time, with the indexes).
         """
+        paths = list(paths)
+        if not paths and not unindexed:
+            return
         db = self.db
         db.execute("CREATE TEMP TABLE IF NOT EXISTS forget (path TEXT PRIMARY KEY)")
         db.execute("DELETE FROM temp.forget")
@@ -581,8 +586,7 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
                 f"INSERT OR IGNORE INTO temp.touched SELECT DISTINCT person FROM {where} AND person IS NOT NULL"
             )
         if unindexed:
-            for name in _SECONDARY_INDEXES:
-                db.execute(f"DROP INDEX IF EXISTS {name}")
+            self._drop_indexes()
         for where in of_notes:
             db.execute(f"DELETE FROM {where}")
         # The text is kept by the file's id. Its full-text entries go first: an index over a
@@ -606,6 +610,10 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
         for table in _NOTE_TABLES:
             self.db.execute(f"DELETE FROM {table}")  # (no WHERE: SQLite drops the pages whole)
         self.db.execute("INSERT INTO notes_fts (notes_fts) VALUES ('delete-all')")
+        self._drop_indexes()
+
+    def _drop_indexes(self) -> None:
+        """Drop the secondary indexes, for rows written without them (`_make_indexes`)."""
         for name in _SECONDARY_INDEXES:
             self.db.execute(f"DROP INDEX IF EXISTS {name}")
 
