@@ -120,7 +120,7 @@ def test_temp_files_of_stopped_writes_are_named_once_a_minute_old(vault_dir: Pat
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout.splitlines() == [
         f"Meetings/{stopped[1].name}: warning: a vaultkit write was stopped here; Meetings/2026-11-20 Lunch.md "
-        "kept its bytes from before it: look in this file if a command of yours failed, then delete it",
+        "was not made: look in this file if a command of yours failed, then delete it",
         f"People/{stopped[0].name}: warning: a vaultkit write was stopped here; People/Ada Lovelace.md "
         "kept its bytes from before it: look in this file if a command of yours failed, then delete it",
         "0 error(s), 2 warning(s)",

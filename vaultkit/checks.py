@@ -130,8 +130,11 @@ def _stopped_writes(folder: str, prefix: str, temps: list[str]) -> list[Problem]
         if age < STOPPED_AFTER:
             continue
         note = name[1:].removesuffix(TEMP_SUFFIX).rsplit(".", 1)[0]  # `.NAME.RANDOM.vaultkit-tmp`
+        kept = (
+            "kept its bytes from before it" if os.path.lexists(os.path.join(folder, note)) else "was not made"
+        )
         message = (
-            f"a vaultkit write was stopped here; {prefix}{shown_name(note)} kept its bytes from before it: "
+            f"a vaultkit write was stopped here; {prefix}{shown_name(note)} {kept}: "
             "look in this file if a command of yours failed, then delete it"
         )
         problems.append(Problem(prefix + shown_name(name), None, "warning", message))
