@@ -47,24 +47,28 @@ class Figures(Queries):
         """People not archived nor snoozed, with no cadence, whose last contact (else `met`)
         may be on or before `cutoff`: a superset that `losing_touch` then decides (the last
         contact of someone with contacts after today is worked out for them)."""
-        return self._people_where(
-            "INDEXED BY people_nocadence WHERE archived = 0 AND cadence_res IS NULL "
-            "AND (snooze_until IS NULL OR snooze_until <= ?) "
-            "AND (coalesce(last_any, met) IS NULL OR coalesce(last_any, met) <= ? OR last_any > ?)",
-            (today.isoformat(), cutoff.isoformat(), today.isoformat()),
-            today,
-            with_fields=False,
+        return list(
+            self._each_person(
+                "INDEXED BY people_nocadence WHERE archived = 0 AND cadence_res IS NULL "
+                "AND (snooze_until IS NULL OR snooze_until <= ?) "
+                "AND (coalesce(last_any, met) IS NULL OR coalesce(last_any, met) <= ? OR last_any > ?)",
+                (today.isoformat(), cutoff.isoformat(), today.isoformat()),
+                today,
+                with_fields=False,
+            )
         )
 
     def people_named(self, names: Iterable[str], today: dt.date) -> list[Person]:
         """The people with these names (as written in their notes), with their last contact."""
         wanted = sorted(set(names))
         # By their name keys first: the index on them reads these people only, not everyone.
-        return self._people_where(
-            "WHERE name_key IN (SELECT value FROM json_each(?)) AND name IN (SELECT value FROM json_each(?))",
-            (json.dumps(sorted({name_key(name) for name in wanted})), json.dumps(wanted)),
-            today,
-            False,
+        return list(
+            self._each_person(
+                "WHERE name_key IN (SELECT value FROM json_each(?)) AND name IN (SELECT value FROM json_each(?))",
+                (json.dumps(sorted({name_key(name) for name in wanted})), json.dumps(wanted)),
+                today,
+                False,
+            )
         )
 
     def reachable_named(self, names: Iterable[str], today: dt.date) -> list[tuple[str, str, dt.date | None]]:
@@ -152,11 +156,13 @@ class Figures(Queries):
 
     def people_with_status(self, statuses: Sequence[str], today: dt.date) -> list[Person]:
         """The people whose `status` is one of these (a few: the prospects), with their fields."""
-        return self._people_where(
-            "INDEXED BY people_status WHERE status IN (SELECT value FROM json_each(?))",
-            (json.dumps(list(statuses)),),
-            today,
-            with_fields=True,
+        return list(
+            self._each_person(
+                "INDEXED BY people_status WHERE status IN (SELECT value FROM json_each(?))",
+                (json.dumps(list(statuses)),),
+                today,
+                with_fields=True,
+            )
         )
 
     def status_asks(self, statuses: Sequence[str], channel: str) -> list[tuple[str, str, str, dt.date]]:

@@ -56,7 +56,7 @@ class Queries(IndexBase):
         `field_keys` keeps only those front-matter keys (a figure over 100,000 people needs
         a few keys, not every note's whole front matter in memory at once).
         """
-        return self._people_where("", (), today, with_fields, field_keys)
+        return list(self._each_person("", (), today, with_fields, field_keys))
 
     def birthday_candidates(self, today: dt.date, days: int) -> list[tuple[str, str, str]]:
         """(name, path, birthday) of the people not archived whose birthday (month and day)
@@ -321,16 +321,6 @@ class Queries(IndexBase):
             found.update(dict.fromkeys(keys))
         return list(found)
 
-    def _people_where(
-        self,
-        where: str,
-        params: tuple[Any, ...],
-        today: dt.date,
-        with_fields: bool,
-        field_keys: Sequence[str] | None = None,
-    ) -> list[Person]:
-        return list(self._each_person(where, params, today, with_fields, field_keys))
-
     def _each_person(
         self,
         where: str,
@@ -405,7 +395,7 @@ class Queries(IndexBase):
 
     def person(self, path: str, today: dt.date) -> Person:
         """One person (by note path) with fields and last contact."""
-        found = self._people_where("WHERE path = ?", (path,), today, with_fields=True)
+        found = list(self._each_person("WHERE path = ?", (path,), today, with_fields=True))
         if not found:
             raise KeyError(path)
         return found[0]
