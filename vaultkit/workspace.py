@@ -323,7 +323,8 @@ class Workspace:
         A malformed `key=value` is refused here, before the first person is read."""
         conditions = _conditions(where)
         wanted = tag_key(tag) if tag else None
-        rows = self.index.listing(wanted, self.today, None if conditions else limit)
+        holding = [text for text in (_held_text(value) for _, value in conditions) if text]
+        rows = self.index.listing(wanted, self.today, None if conditions else limit, holding)
         return _listed(rows, conditions, limit)
 
     def listed_page(
@@ -668,6 +669,20 @@ def _listed(
             found += 1
             if found == limit:
                 return
+
+
+def _held_text(wanted: str) -> str | None:
+    """A text the JSON of any front matter that meets `key=wanted` holds, as SQLite's
+    `lower` leaves it, or None: what lets the index cut most people before Python reads
+    their fields (`Index.listing`'s `holding`). A value that meets it is its case-folded
+    self; when the note is all ASCII that is its lower case, written into the JSON as it
+    is unless it has a quote, a backslash or a control character, which JSON escapes (and
+    a `{`, for a nested mapping is compared as Python writes it). An empty value also
+    meets a missing key, so it cuts no one."""
+    text = wanted.casefold()
+    if not text or any(ch in '"\\{' or ch < " " for ch in text):
+        return None
+    return text
 
 
 def _field_matches(value: Any, wanted: str) -> bool:
