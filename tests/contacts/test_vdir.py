@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -126,6 +127,23 @@ def test_vdir_keeps_one_file_per_event_in_step(cli, people: Path, tmp_path: Path
     assert sorted(p.name for p in vdir.iterdir() if not p.name.endswith("@vaultkit.ics")) == [
         "phone-made.ics"
     ]
+
+
+def test_vdir_writes_again_a_file_changed_elsewhere(cli, people: Path, tmp_path: Path) -> None:
+    vdir = tmp_path / "calendar"
+    assert cli("export", "ics", "--vdir", str(vdir)).exit_code == 0
+    longer, shorter, stamped, *_ = sorted(vdir.iterdir())
+    ours = {path: path.read_bytes() for path in (longer, shorter, stamped)}
+    longer.write_bytes(ours[longer] + b"X" * 200_000)  # (longer than one read of its size)
+    shorter.write_bytes(ours[shorter][:-10])
+    assert re.search(rb"\r\nDTSTAMP:[0-9TZ]+\r\n", ours[stamped])
+    stamped.write_bytes(re.sub(rb"DTSTAMP:[0-9TZ]+", b"DTSTAMP:20000101T000000Z", ours[stamped]))
+    os.utime(stamped, ns=(1, 1))
+
+    report = json.loads(cli("export", "ics", "--vdir", str(vdir), "--json").stdout)
+    assert sorted(report["written"]) == sorted([longer.name, shorter.name])
+    assert longer.read_bytes() == ours[longer] and shorter.read_bytes() == ours[shorter]
+    assert stamped.stat().st_mtime_ns == 1  # the same event but for its stamp: left alone
 
 
 def test_vdir_refuses_a_file_and_output_together(cli, people: Path, tmp_path: Path) -> None:

@@ -206,6 +206,17 @@ def _without_stamp(data: bytes) -> bytes:
     return _STAMP_RE.sub("", data.decode("utf-8", "replace")).encode("utf-8")
 
 
+def _write_item(target: Path, data: bytes, shown: Path) -> None:
+    """Swap one vdir file in whole; a crash may lose the newest contents, which the next
+    run finds different and writes again."""
+    from vaultkit.vault.atomic import write_file
+
+    try:
+        write_file(target, data, durable=False)
+    except OSError as err:
+        raise WriteFailed(str(shown), err.strerror or str(err), "it was not written") from None
+
+
 def sync_vdir(workspace: Workspace, folder: Path, days: int = 90) -> VdirReport:
     """Make `folder` hold exactly the calendar's events, one `<UID>.ics` file each.
 
@@ -213,8 +224,8 @@ def sync_vdir(workspace: Workspace, folder: Path, days: int = 90) -> VdirReport:
     sync tool sees no change); a changed one is replaced atomically; a vaultkit file whose
     event no longer applies is removed. Files vaultkit did not name are left alone.
     """
-    from vaultkit.vault.atomic import write_file
     from vaultkit.vault.files import make_folders_below
+    from vaultkit.vault.walk import read_note
 
     root = workspace.vault.root
     full = folder.resolve()
@@ -235,25 +246,20 @@ def sync_vdir(workspace: Workspace, folder: Path, days: int = 90) -> VdirReport:
     head = _head(feed=False)
     report = VdirReport(full, [], [], 0)
     wanted: set[str] = set()
+    prefix = os.path.join(full, "")
     for event in calendar_events(workspace, days):
         name = f"{event.uid}.ics"
         wanted.add(name)
         data = f"{head}{event.text}END:VCALENDAR\r\n".encode()
-        target = full / name
         if name in present:
-            try:
-                old = target.read_bytes()
+            try:  # (by `os.read`: at 128,000 events, a third of the time of `Path.read_bytes`)
+                old = read_note(prefix + name, len(data), len(data) + _CHUNK)
             except OSError:
                 old = b""
             if old == data or _without_stamp(old) == _without_stamp(data):
                 report.unchanged += 1
                 continue
-        try:
-            # Each file is still swapped in whole; a crash may lose the newest contents,
-            # which the next run finds different and writes again.
-            write_file(target, data, durable=False)
-        except OSError as err:
-            raise WriteFailed(str(folder / name), err.strerror or str(err), "it was not written") from None
+        _write_item(full / name, data, folder / name)
         report.written.append(name)
     for name in sorted(present - wanted):
         try:
