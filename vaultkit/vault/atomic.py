@@ -189,15 +189,18 @@ def write_file(
         except FileNotFoundError:
             mode = new_file_mode()
     temp, fd = make_temp(target, data, mode, durable)
+    renamed = False
     try:
         if not exclusive:
             os.replace(temp, target)
+            renamed = True  # (no temp name left to remove: one failing call a file fewer)
             return
         _place_new(temp, target)
     finally:
         os.close(fd)
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp)
+        if not renamed:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temp)
 
 
 def _place_new(temp: Path, target: Path) -> None:
