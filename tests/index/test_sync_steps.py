@@ -94,6 +94,11 @@ def test_a_sync_after_any_edits_holds_the_notes_on_disk(plan: list[tuple[str, st
         for path, cadence in written.items():
             text = (root / path).read_text()
             assert (f"cadence: {cadence}\n" in text) if cadence else ("cadence:" not in text)
+        # Each note's searched text has its file's id: a search looks its kind up by it.
+        db = workspace.index.db
+        assert set(db.execute("SELECT id, path FROM note_text")) == set(
+            db.execute("SELECT id, path FROM files WHERE ok = 1")
+        )
         workspace.close()
     finally:
         shutil.rmtree(root, ignore_errors=True)

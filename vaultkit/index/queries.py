@@ -502,8 +502,8 @@ class Queries(IndexBase):
             return []
         self.full_text_ready()
         rows = self.db.execute(
-            "SELECT path, name, snippet(notes_fts, 2, char(1), char(2), '…', 12) FROM notes_fts "
-            f"WHERE notes_fts MATCH ? AND {_SEARCHED} ORDER BY rank LIMIT ?",
+            "SELECT notes_fts.path, notes_fts.name, snippet(notes_fts, 2, char(1), char(2), '…', 12) "
+            f"FROM {_SEARCHED} ORDER BY rank LIMIT ?",
             (query, -1 if limit is None else limit),
         )
         return [(r[0], r[1], _marked(" ".join(r[2].split()))) for r in rows]
@@ -514,9 +514,7 @@ class Queries(IndexBase):
         if not query:
             return 0
         self.full_text_ready()
-        row = self.db.execute(
-            f"SELECT count(*) FROM notes_fts WHERE notes_fts MATCH ? AND {_SEARCHED}", (query,)
-        )
+        row = self.db.execute(f"SELECT count(*) FROM {_SEARCHED}", (query,))
         return int(row.fetchone()[0])
 
     def problems(self) -> list[Problem]:
@@ -647,7 +645,14 @@ class Queries(IndexBase):
         ]
 
 
-_SEARCHED = "path IN (SELECT path FROM files WHERE kind IN ('person', 'meeting', 'daily'))"
+_SEARCHED = (
+    "notes_fts JOIN files f ON f.id = notes_fts.rowid "
+    "WHERE notes_fts MATCH ? AND f.kind IN ('person', 'meeting', 'daily')"
+)
+"""The notes a search finds, with the kind of each looked up by its id (a note's text has
+its `files` row's id): asking for each one's path instead read it from the text's table,
+with the note's whole text beside it (0.49 s of SQLite for a word in 71,810 of 100,000
+notes, against 0.09 s)."""
 
 
 _WIKILINK_MARKED_RE = re.compile(r"\[\[[^\[\]]*\]\]")
