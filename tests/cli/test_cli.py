@@ -62,6 +62,22 @@ def test_init_makes_a_vault_and_is_idempotent(cli: Cli, tmp_path: Path) -> None:
     assert (target / "People" / "Ada.md").is_file()
 
 
+def test_init_without_a_path_makes_the_vault_vault_names(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    here, there = tmp_path / "here", tmp_path / "there"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    result = cli("init", vault=there)  # `vault --vault there init`: there, as every command reads it
+    assert (result.exit_code, result.stdout) == (
+        0,
+        f"Made a vault in {there}: People/, Meetings/, Daily/, Templates/vaultkit/, vaultkit.toml, .gitignore\n",
+    )
+    assert (there / "vaultkit.toml").is_file() and list(here.iterdir()) == []
+    assert cli("init", str(here), vault=there).exit_code == 0  # a PATH given is the folder
+    assert (here / "vaultkit.toml").is_file()
+
+
 def test_init_follows_an_existing_config(cli: Cli, tmp_path: Path) -> None:
     target = tmp_path / "v"
     target.mkdir()

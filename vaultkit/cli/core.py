@@ -40,7 +40,10 @@ if TYPE_CHECKING:
 @handle_errors
 def init(
     ctx: typer.Context,
-    path: Annotated[Path, typer.Argument(help="Folder for the vault (default: here).")] = Path("."),
+    path: Annotated[
+        Path | None,
+        typer.Argument(help="Folder for the vault (default: --vault or $VAULTKIT_VAULT if set, else here)."),
+    ] = None,
 ) -> None:
     """Make a vault: config, folders, templates folder and .gitignore.
 
@@ -48,6 +51,9 @@ def init(
     """
     from vaultkit.vault.files import init_vault
 
+    if path is None:  # (`vault --vault ~/Notes init` makes it there, as every command reads it there)
+        chosen = settings_of(ctx).vault_option
+        path = Path(chosen).expanduser() if chosen else Path(".")
     made = init_vault(path)
     where = path.resolve()
     if made:
