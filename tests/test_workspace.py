@@ -146,6 +146,11 @@ def test_find_person_refusals(make_person: MakePerson, open_workspace: Open) -> 
     with pytest.raises(PersonNotFound) as nobody:
         workspace.find_person("Zed")
     assert str(nobody.value) == "nobody called 'Zed' in the vault"
+    # One word like a word of a name: its first name or its last, mistyped.
+    for word, meant in (("Adda", "Ada Lovelace"), ("Stoen", "Bob Stone"), ("lovlace", "Ada Lovelace")):
+        with pytest.raises(PersonNotFound) as typo:
+            workspace.find_person(word)
+        assert str(typo.value) == f"nobody called {word!r} in the vault; did you mean {meant}?"
 
 
 def test_find_people_splits_on_commas_only_when_the_whole_text_fits_nobody(

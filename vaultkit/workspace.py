@@ -175,11 +175,7 @@ class Workspace:
         unreadable = self._unreadable_people(key, prefix=True)
         if len(unreadable) == 1:
             raise unreadable[0]
-        from rapidfuzz import fuzz, process
-
-        choices = dict(index.name_choices())
-        close = process.extract(key, list(choices), scorer=fuzz.ratio, limit=3, score_cutoff=60)
-        hint = f"; did you mean {', '.join(choices[c] for c, _, _ in close)}?" if close else ""
+        hint = _close_names(key, index.name_choices())
         raise PersonNotFound(f"nobody called {name!r} in the vault{hint}")
 
     def found_short_of_name(self, name: str) -> PersonRef | None:
@@ -631,6 +627,28 @@ def set_items(items: Sequence[str]) -> dict[str, str]:
             raise UsageError(f"--set: {key!r} cannot be used as a key here")
         found[key] = value
     return found
+
+
+def _close_names(key: str, everyone: list[tuple[str, str]]) -> str:
+    """`; did you mean A, B?` for a NAME that found nobody: up to three names like it as a
+    whole, or, for one word, names with a word like it (`Adda` → Ada Lovelace); else ``."""
+    from rapidfuzz import fuzz, process
+
+    choices = dict(everyone)
+    close = [
+        choices[c]
+        for c, _, _ in process.extract(key, list(choices), scorer=fuzz.ratio, limit=3, score_cutoff=60)
+    ]
+    if not close and key and " " not in key:
+        words: dict[str, list[str]] = {}
+        for name_key_, name in everyone:
+            for word in set(name_key_.split()):
+                words.setdefault(word, []).append(name)
+        for word, _, _ in process.extract(key, list(words), scorer=fuzz.ratio, limit=3, score_cutoff=75):
+            close.extend(sorted(words[word], key=lambda n: (name_key(n), n))[: 3 - len(close)])
+            if len(close) >= 3:
+                break
+    return f"; did you mean {', '.join(close)}?" if close else ""
 
 
 def _conditions(where: Sequence[str]) -> list[tuple[str, str]]:
