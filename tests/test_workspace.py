@@ -411,6 +411,9 @@ def test_list_people_by_tag_and_fields(make_person: MakePerson, open_workspace: 
     with pytest.raises(UsageError) as bad:
         workspace.listed_people(where=["location"])
     assert str(bad.value) == "--where wants key=value, not 'location'"
+    with pytest.raises(UsageError) as keyless:
+        workspace.listed_people(where=[" =London"])
+    assert str(keyless.value) == "--where wants key=value, not ' =London'"
 
 
 # -- problems -----------------------------------------------------------------------------

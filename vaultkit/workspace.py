@@ -364,9 +364,12 @@ class Workspace:
         )
 
     def search(self, words: Sequence[str], limit: int | None = None) -> list[SearchHit]:
-        """Full-text search over every note, best first: at most `limit` hits (None: all)."""
+        """Full-text search over every note, best first: at most `limit` hits (None: all).
+        Words that are all blank are a usage error, not a search that finds nothing."""
         from vaultkit.profiles import SearchHit
 
+        if not any(word.strip() for word in words):
+            raise UsageError("give a word to search for")
         return [SearchHit(path, name, snippet) for path, name, snippet in self.index.search(words, limit)]
 
     def search_count(self, words: Sequence[str]) -> int:
@@ -655,9 +658,9 @@ def _conditions(where: Sequence[str]) -> list[tuple[str, str]]:
     """`--where key=value` options as (key, value); a malformed one is a usage error."""
     conditions: list[tuple[str, str]] = []
     for item in where:
-        if "=" not in item:
+        key, is_set, value = item.partition("=")
+        if not is_set or not key.strip():
             raise UsageError(f"--where wants key=value, not {item!r}")
-        key, value = item.split("=", 1)
         conditions.append((key.strip(), value.strip()))
     return conditions
 

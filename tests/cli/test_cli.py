@@ -911,6 +911,7 @@ def test_search_words_are_not_query_syntax(cli: Cli, make_person: MakePerson) ->
     assert as_json(cli("search", '"', "--json")) == {"results": []}
     result = cli("search", "nothing-here")
     assert (result.exit_code, result.stdout, result.stderr) == (1, "No notes match.\n", "")
+    fails(cli("search", "  ", ""), 2, "give a word to search for")  # (not "No notes match")
 
 
 # -- index --------------------------------------------------------------------------------
