@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import time
 import unicodedata
@@ -126,3 +127,35 @@ def test_temp_files_of_stopped_writes_are_named_once_a_minute_old(vault_dir: Pat
         "0 error(s), 2 warning(s)",
     ]
     assert young.exists() and ada.read_text() == "# Ada Lovelace\n"
+
+
+def test_a_stopped_write_of_a_note_whose_name_was_cut_names_that_note(
+    vault_dir: Path, make_person, cli
+) -> None:
+    """A temp file's name keeps the note's name only as far as the file system's limit
+    allows: `vault check` still finds the note it was for."""
+    longest = os.pathconf(vault_dir, "PC_NAME_MAX")
+    name = "Ada " + "é" * ((longest - 8) // 2)  # (two bytes a character: the cut splits one)
+    assert len(os.fsencode(f"{name}.md")) > longest - 20
+    note = make_person(name)
+    (note.parent / f"{name[:40]}.md").write_text("# another note, whose name begins alike\n")
+    temp, fd = atomic.make_temp(note, b"# Ada\n- 2026-11-22 lunch\n", 0o644)
+    os.close(fd)
+    assert not temp.name[1:].startswith(note.name)  # (the note's name was cut)
+    a_while_ago = time.time() - STOPPED_AFTER - 5
+    os.utime(temp, (a_while_ago, a_while_ago))
+    result = cli("check", "--json")
+    messages = [p["message"] for p in json.loads(result.stdout)["problems"] if p["path"].endswith(temp.name)]
+    assert messages == [
+        f"a vaultkit write was stopped here; People/{note.name} kept its bytes from before it: "
+        "look in this file if a command of yours failed, then delete it"
+    ]
+    note.unlink()
+    messages = [
+        p["message"]
+        for p in json.loads(cli("check", "--json").stdout)["problems"]
+        if p["path"].endswith(temp.name)
+    ]
+    assert [m.split("; ")[1].split(":")[0] for m in messages] == [
+        f"People/{temp.name[1:].rsplit('.', 2)[0]} was not made"
+    ]

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from vaultkit.contacts.matching import DUPLICATE_FIELDS, likely_duplicates
 from vaultkit.model import Problem
 from vaultkit.places import CONFIG_NAME
-from vaultkit.vault.atomic import TEMP_SUFFIX
+from vaultkit.vault.atomic import TEMP_SUFFIX, temp_target
 from vaultkit.vault.files import Vault
 from vaultkit.vault.names import is_conflict_copy, shown_name
 from vaultkit.workspace import Workspace
@@ -111,12 +111,12 @@ def sync_problems(vault: Vault) -> list[Problem]:
         rel = os.path.relpath(folder, root).replace(os.sep, "/")
         prefix = "" if rel == "." else rel + "/"
         problems.extend(_folder_problems(prefix, names))
-        problems.extend(_stopped_writes(folder, prefix, temps))
+        problems.extend(_stopped_writes(folder, prefix, temps, filenames))
     problems.sort(key=lambda p: (p.path, p.message))
     return problems
 
 
-def _stopped_writes(folder: str, prefix: str, temps: list[str]) -> list[Problem]:
+def _stopped_writes(folder: str, prefix: str, temps: list[str], filenames: list[str]) -> list[Problem]:
     """Temp files that vaultkit's writes left when they were stopped (a kill, a crash, a
     power cut): the note they were for kept its bytes, but a temp may hold the only copy of
     what a command was adding (a `vault log` entry). A temp younger than `STOPPED_AFTER`
@@ -129,10 +129,9 @@ def _stopped_writes(folder: str, prefix: str, temps: list[str]) -> list[Problem]
             continue  # its write finished (or removed it) meanwhile
         if age < STOPPED_AFTER:
             continue
-        note = name[1:].removesuffix(TEMP_SUFFIX).rsplit(".", 1)[0]  # `.NAME.RANDOM.vaultkit-tmp`
-        kept = (
-            "kept its bytes from before it" if os.path.lexists(os.path.join(folder, note)) else "was not made"
-        )
+        target = temp_target(folder, name, filenames)  # `.NAME.RANDOM.vaultkit-tmp`
+        note = target or name[1:].removesuffix(TEMP_SUFFIX).rsplit(".", 1)[0]
+        kept = "kept its bytes from before it" if target is not None else "was not made"
         message = (
             f"a vaultkit write was stopped here; {prefix}{shown_name(note)} {kept}: "
             "look in this file if a command of yours failed, then delete it"

@@ -109,14 +109,35 @@ def temp_name(target: Path) -> str:
     The note's own name is kept at the front (a leftover after a crash says whose it
     was) but cut so that the whole stays within the folder's longest name.
     """
-    try:
-        longest = os.pathconf(target.parent, "PC_NAME_MAX")
-    except (OSError, ValueError, AttributeError):
-        longest = 255
     tail = f".{os.urandom(4).hex()}{TEMP_SUFFIX}"
-    room = max(longest - len(tail.encode()) - 1, 0)
+    room = _room(target.parent, tail)
     stem = os.fsencode(target.name)[:room].decode("utf-8", "ignore")
     return f".{stem}{tail}"
+
+
+def _room(folder: str | Path, tail: str) -> int:
+    """The bytes of a note's name a temp name keeps: the folder's longest name, less the
+    leading dot and `tail`."""
+    try:
+        longest = os.pathconf(folder, "PC_NAME_MAX")
+    except (OSError, ValueError, AttributeError):
+        longest = 255
+    return max(longest - len(tail.encode()) - 1, 0)
+
+
+def temp_target(folder: str, temp: str, names: Iterable[str]) -> str | None:
+    """The file of `names` (its folder's) that a temp `temp_name` made was for, or None when
+    there is none: the name the temp holds, or where that name was cut to fit (a name near
+    the file system's limit), the one name that begins as the temp's does."""
+    stem, _, tail = temp[1:].removesuffix(TEMP_SUFFIX).rpartition(".")
+    present = set(names)
+    if stem in present:
+        return stem
+    # (the cut may also drop up to three bytes of a character it would split)
+    if len(os.fsencode(stem)) < _room(folder, f".{tail}{TEMP_SUFFIX}") - 3:
+        return None
+    begun = [name for name in present if name.startswith(stem) and not name.startswith(".")]
+    return begun[0] if len(begun) == 1 else None
 
 
 def make_temp(
