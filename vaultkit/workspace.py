@@ -281,7 +281,7 @@ class Workspace:
         today = today or self.today
         horizon = self._horizon(within)
         until = horizon.add_to(today) if horizon else today
-        return self.index.due_page(today, until, tag_key(tag) if tag else None, limit, kind)
+        return self.index.due_page(today, until, _tag_wanted(tag), limit, kind)
 
     def config_problems(self) -> list[Problem]:
         """The config's warnings, as problems of its file."""
@@ -318,7 +318,7 @@ class Workspace:
 
         A malformed `key=value` is refused here, before the first person is read."""
         conditions = _conditions(where)
-        wanted = tag_key(tag) if tag else None
+        wanted = _tag_wanted(tag)
         holding = [text for text in (_held_text(value) for _, value in conditions) if text]
         rows = self.index.listing(wanted, self.today, None if conditions else limit, holding)
         return _listed(rows, conditions, limit)
@@ -329,8 +329,7 @@ class Workspace:
         """`listed_people`, the first `limit` of them, and how many there are in all (the
         index counts and cuts when no `key=value` condition needs every note's fields)."""
         if not _conditions(where) and limit is not None:
-            wanted = tag_key(tag) if tag else None
-            return list(self.iter_listed(tag, limit=limit)), self.index.count_tagged(wanted)
+            return list(self.iter_listed(tag, limit=limit)), self.index.count_tagged(_tag_wanted(tag))
         found: list[ListedPerson] = []
         total = 0
         for person in self.iter_listed(tag, where):
@@ -652,6 +651,17 @@ def _close_names(key: str, everyone: list[tuple[str, str]]) -> str:
             if len(close) >= 3:
                 break
     return f"; did you mean {', '.join(close)}?" if close else ""
+
+
+def _tag_wanted(tag: str | None) -> str | None:
+    """`--tag T` as the index compares tags (`tag_key`), None for no `--tag`; a blank tag (or
+    a lone `#`) is a usage error, not a filter that lets everyone through."""
+    if tag is None:
+        return None
+    key = tag_key(tag.strip())
+    if not key.strip():
+        raise UsageError(f"--tag wants a tag, not {tag!r}")
+    return key
 
 
 def _conditions(where: Sequence[str]) -> list[tuple[str, str]]:

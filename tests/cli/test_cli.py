@@ -728,6 +728,10 @@ def test_list_filters(cli: Cli, make_person: MakePerson, vault_dir: Path) -> Non
     assert names("--where", "company=") == ["Cy"]
     assert names("--tag", "mentor", "--where", "location=Lagos") == []
     fails(cli("list", "--where", "location"), 2, "--where wants key=value, not 'location'")
+    # A blank tag is a mistake (an empty shell variable), not a filter that lets everyone by.
+    fails(cli("list", "--tag", ""), 2, "--tag wants a tag, not ''")
+    fails(cli("due", "--tag", " # ", "--json"), 2, "--tag wants a tag, not ' # '")
+    assert names("--tag", " mentor ") == ["Ada", "Cy"]
 
 
 def test_list_human(cli: Cli, make_person: MakePerson) -> None:
