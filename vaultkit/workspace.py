@@ -474,7 +474,7 @@ class Workspace:
             "person.md.j2",
             name=clean,
             aliases=list(aliases),
-            tags=["person", *[t.lstrip("#") for t in tags if t.lstrip("#") != "person"]],
+            tags=["person", *[t for t in map(_tag_text, tags) if t != "person"]],
             cadence=cadence,
             met=met.isoformat() if met else None,
             introduced_by=introducer,
@@ -653,15 +653,18 @@ def _close_names(key: str, everyone: list[tuple[str, str]]) -> str:
     return f"; did you mean {', '.join(close)}?" if close else ""
 
 
-def _tag_wanted(tag: str | None) -> str | None:
-    """`--tag T` as the index compares tags (`tag_key`), None for no `--tag`; a blank tag (or
-    a lone `#`) is a usage error, not a filter that lets everyone through."""
-    if tag is None:
-        return None
-    key = tag_key(tag.strip())
-    if not key.strip():
+def _tag_text(tag: str) -> str:
+    """`--tag T` as a note writes it: trimmed, without its `#`. A blank tag (or a lone `#`)
+    is a usage error: not a filter that lets everyone through, nor a tag `""` in a note."""
+    text = tag.strip().lstrip("#").strip()
+    if not text:
         raise UsageError(f"--tag wants a tag, not {tag!r}")
-    return key
+    return text
+
+
+def _tag_wanted(tag: str | None) -> str | None:
+    """`--tag T` as the index compares tags (`tag_key`); None for no `--tag`."""
+    return None if tag is None else tag_key(_tag_text(tag))
 
 
 def _conditions(where: Sequence[str]) -> list[tuple[str, str]]:

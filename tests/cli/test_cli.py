@@ -731,6 +731,8 @@ def test_list_filters(cli: Cli, make_person: MakePerson, vault_dir: Path) -> Non
     # A blank tag is a mistake (an empty shell variable), not a filter that lets everyone by.
     fails(cli("list", "--tag", ""), 2, "--tag wants a tag, not ''")
     fails(cli("due", "--tag", " # ", "--json"), 2, "--tag wants a tag, not ' # '")
+    fails(cli("add", "Dee", "--tag", "#"), 2, "--tag wants a tag, not '#'")  # (not `tags: [person, ""]`)
+    assert not (vault_dir / "People" / "Dee.md").exists()
     assert names("--tag", " mentor ") == ["Ada", "Cy"]
 
 
