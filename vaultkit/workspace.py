@@ -458,6 +458,9 @@ class Workspace:
         taken = self.index.path_of_name(name_key(clean))
         if taken:
             raise RefusedWrite(f"{clean!r} is already in the vault: {taken}")
+        aliases = [alias.strip() for alias in aliases]
+        if "" in aliases:
+            raise UsageError("--alias wants a name, not ''")
         for alias in aliases:
             # An alias that is somebody's name or alias would take their links away from them.
             owner = self.index.path_of_name(name_key(alias))

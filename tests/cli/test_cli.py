@@ -732,6 +732,7 @@ def test_list_filters(cli: Cli, make_person: MakePerson, vault_dir: Path) -> Non
     fails(cli("list", "--tag", ""), 2, "--tag wants a tag, not ''")
     fails(cli("due", "--tag", " # ", "--json"), 2, "--tag wants a tag, not ' # '")
     fails(cli("add", "Dee", "--tag", "#"), 2, "--tag wants a tag, not '#'")  # (not `tags: [person, ""]`)
+    fails(cli("add", "Dee", "--alias", " "), 2, "--alias wants a name, not ''")  # (nor `aliases: [""]`)
     assert not (vault_dir / "People" / "Dee.md").exists()
     assert names("--tag", " mentor ") == ["Ada", "Cy"]
 
