@@ -463,6 +463,9 @@ def test_suggest_in_the_terminal_and_n(cli, suggest_vault) -> None:
         assert [line.rstrip() for line in default.stdout.splitlines()] == expected
     zero = cli("suggest", "--n", "0")
     assert (zero.exit_code, zero.stderr) == (2, "vault: --n 0: ask for at least one suggestion\n")
+    short = cli("suggest", "-n", "2")  # (as `head -n`)
+    picked = [line.split("  ")[1].strip() for line in short.stdout.splitlines()[3:] if line[:1].isdigit()]
+    assert (short.exit_code, picked) == (0, ["Overdue Olga", "Task Tina"])
 
 
 def test_suggest_stops_checking_in_once_you_have_talked(cli, suggest_vault) -> None:

@@ -175,14 +175,14 @@ def _print_stats(view: "StatsView") -> None:
 @handle_errors
 def suggest(
     ctx: typer.Context,
-    n: Annotated[int, typer.Option("--n", help="How many people.")] = 5,
+    n: Annotated[int, typer.Option("--n", "-n", help="How many people.")] = 5,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Whom to reach out to today: the most overdue, open follow-ups, introductions to
     follow up and people you are losing touch with, each with why; while this week's goal
     of new people is not met, a prospect to ask (`vault want`).
 
-    Example: vault suggest --n 3
+    Example: vault suggest -n 3
     """
     workspace = settings_of(ctx).workspace()
     if as_json:
