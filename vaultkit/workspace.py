@@ -646,8 +646,8 @@ def _close_names(key: str, everyone: list[tuple[str, str]]) -> str:
     ]
     if not close and key and " " not in key:
         words: dict[str, list[str]] = {}
-        for name_key_, name in everyone:
-            for word in set(name_key_.split()):
+        for key_of_name, name in everyone:
+            for word in set(key_of_name.split()):
                 words.setdefault(word, []).append(name)
         for word, _, _ in process.extract(key, list(words), scorer=fuzz.ratio, limit=3, score_cutoff=75):
             close.extend(sorted(words[word], key=lambda n: (name_key(n), n))[: 3 - len(close)])
