@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from vaultkit.contacts.matching import DUPLICATE_FIELDS, likely_duplicates
 from vaultkit.model import Problem
 from vaultkit.places import CONFIG_NAME
-from vaultkit.vault.atomic import TEMP_SUFFIX, temp_target
+from vaultkit.vault.atomic import TEMP_SUFFIX, temp_stem, temp_target
 from vaultkit.vault.files import Vault
 from vaultkit.vault.names import is_conflict_copy, shown_name
 from vaultkit.workspace import Workspace
@@ -129,8 +129,8 @@ def _stopped_writes(folder: str, prefix: str, temps: list[str], filenames: list[
             continue  # its write finished (or removed it) meanwhile
         if age < STOPPED_AFTER:
             continue
-        target = temp_target(folder, name, filenames)  # `.NAME.RANDOM.vaultkit-tmp`
-        note = target or name[1:].removesuffix(TEMP_SUFFIX).rsplit(".", 1)[0]
+        target = temp_target(folder, name, filenames)
+        note = target or temp_stem(name)
         kept = "kept its bytes from before it" if target is not None else "was not made"
         message = (
             f"a vaultkit write was stopped here; {prefix}{shown_name(note)} {kept}: "

@@ -125,16 +125,23 @@ def _room(folder: str | Path, tail: str) -> int:
     return max(longest - len(tail.encode()) - 1, 0)
 
 
+def temp_stem(temp: str) -> str:
+    """The note's name a temp `temp_name` made holds (`.NAME.RANDOM.vaultkit-tmp` → NAME),
+    cut where the file system's limit made it cut."""
+    return temp[1:].removesuffix(TEMP_SUFFIX).rpartition(".")[0]
+
+
 def temp_target(folder: str, temp: str, names: Iterable[str]) -> str | None:
     """The file of `names` (its folder's) that a temp `temp_name` made was for, or None when
     there is none: the name the temp holds, or where that name was cut to fit (a name near
     the file system's limit), the one name that begins as the temp's does."""
-    stem, _, tail = temp[1:].removesuffix(TEMP_SUFFIX).rpartition(".")
+    stem = temp_stem(temp)
+    tail = temp[len(stem) + 2 :]  # `RANDOM.vaultkit-tmp`
     present = set(names)
     if stem in present:
         return stem
     # (the cut may also drop up to three bytes of a character it would split)
-    if len(os.fsencode(stem)) < _room(folder, f".{tail}{TEMP_SUFFIX}") - 3:
+    if len(os.fsencode(stem)) < _room(folder, f".{tail}") - 3:
         return None
     begun = [name for name in present if name.startswith(stem) and not name.startswith(".")]
     return begun[0] if len(begun) == 1 else None
