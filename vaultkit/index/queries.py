@@ -273,8 +273,8 @@ class Queries(IndexBase):
             self.db.create_function("folded_holds", 2, _folded_holds, deterministic=True)
         for text in holding:
             conditions.append(
-                "(instr(lower(f.fields), ?) OR length(CAST(f.fields AS BLOB)) != length(f.fields) "
-                "AND folded_holds(f.fields, ?))"
+                "(instr(lower(f.fields), ?) OR (length(CAST(f.fields AS BLOB)) != length(f.fields) "
+                "AND folded_holds(f.fields, ?)))"
             )
             params += [text, text]
         where = "WHERE " + " AND ".join(conditions) if conditions else ""
