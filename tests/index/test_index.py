@@ -516,6 +516,49 @@ def test_a_non_person_note_with_the_name_takes_the_link(
     assert index.links_in("People/Ada.md") == ["Daily/2026-11-20.md"]
 
 
+def test_each_link_means_the_person_obsidians_rules_pick(
+    index: Index, make_person: MakePerson, vault_dir: Path, tmp_path: Path
+) -> None:
+    """A link's person, by the rules `RESOLVE_SQL` keeps, read the same by a first sync and
+    by one that finds the links added to a vault it already holds."""
+    make_person("Ada")
+    make_person("Ada", folder="Deep/Zoë", type="person")
+    make_person("Bea", folder="Friends", type="person")
+    make_person("Bea", folder="Colleagues", type="person")  # same depth: the first in order wins
+    make_person("Cyrus", aliases=["Cy", "Dee"])
+    make_person("Dorothy", aliases=["dee"])  # an alias two people share means no one
+    make_person("Eve")
+    write_note(vault_dir, "Notes/Eve.md", "# a project called Eve\n")  # before People/ in order
+    links = {
+        "[[Ada]]": "People/Ada.md",  # the shortest path
+        "[[zoë/ada]]": "Deep/Zoë/Ada.md",  # a path link: notes whose path ends with it
+        "[[oë/Ada]]": None,  # ... at a folder's start, not inside a name
+        "[[Zoë/Nobody/Ada]]": None,
+        "[[Bea]]": "Colleagues/Bea.md",
+        "[[Cy]]": "People/Cyrus.md",  # no note called Cy: the one person with that alias
+        "[[People/Cy]]": None,  # a path link never means an alias
+        "[[Dee]]": None,
+        "[[Eve]]": None,  # a note that is not a person's takes the link
+        "[[People/Eve]]": "People/Eve.md",
+    }
+    text = "".join(f"{link}\n" for link in links)
+
+    def resolved(held: Index) -> dict[str, str | None]:
+        rows = held.db.execute("SELECT line, person FROM links WHERE src = 'Meetings/Talk.md' ORDER BY line")
+        return {written: person for written, (_, person) in zip(links, rows, strict=True)}
+
+    write_note(vault_dir, "Meetings/Talk.md", text)
+    index.sync()
+    assert resolved(index) == links
+    later = Index.open(index.vault, tmp_path / "later.sqlite")
+    (vault_dir / "Meetings" / "Talk.md").unlink()
+    later.sync()
+    write_note(vault_dir, "Meetings/Talk.md", text)
+    later.sync()
+    assert resolved(later) == links
+    later.close()
+
+
 def test_shared_aliases_are_warned(index: Index, make_person: MakePerson) -> None:
     make_person("Smith, John", aliases=["J", "Boss"])
     make_person("Doe, Jane", aliases=["j"])

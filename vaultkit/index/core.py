@@ -79,6 +79,11 @@ class SyncReport:
         }
 
 
+def _finds_targets(statement: str) -> bool:
+    """The secondary indexes link resolution reads (`RESOLVE_SQL`): the files' and the aliases'."""
+    return " ON files(" in statement or " ON aliases(" in statement
+
+
 class Index(Figures, Naming, Links, WalkStore, Heartbeat):
     """The cache of one vault. Use `Index.open(vault, path)` and call `sync()` first."""
 
@@ -481,16 +486,20 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
             for batch in batches:
                 if not (fresh or bulk):
                     self._forget(batch.paths, full_text)
-                targets |= batch.flush(db, touch=not fresh, full_text=full_text)
+                targets |= batch.flush(db, touch=not fresh, full_text=full_text, targets=not fresh)
             if bulk:
                 self._make_indexes(lambda statement: True)
             if fresh:
-                # Every target there is came with the batches. Resolved before the secondary
-                # indexes are made: the people found are then indexed once, not updated in
-                # them; and so the summaries, before the people's own indexes (the rest serve
-                # working them out).
-                self._resolve_all(targets, touch=False, every_target=True)
-                self._make_indexes(lambda statement: " ON people(" not in statement)
+                # Every target there is is in the rows. Resolved before the secondary
+                # indexes are made but those that find the notes and aliases a target may
+                # mean: the people found are then indexed once, not updated in them; and so
+                # the summaries, before the people's own indexes (the rest serve working
+                # them out).
+                self._make_indexes(_finds_targets)
+                self._resolve_all(None, touch=False)
+                self._make_indexes(
+                    lambda statement: not _finds_targets(statement) and " ON people(" not in statement
+                )
                 # The parser processes summed each person up from their note (`_Rows.add`):
                 # only those a meeting or daily note names can have a later contact.
                 db.execute(

@@ -146,7 +146,6 @@ class _Rows:
         self.contacts: list[tuple[Any, ...]] = []
         self.log_entries: list[tuple[str, int, str, str | None, str]] = []  # contacts of a Log
         self.affected: set[str] = set()
-        self.targets: set[str] = set()
 
     def __len__(self) -> int:
         return len(self.paths)
@@ -196,7 +195,6 @@ class _Rows:
         self.links.extend(
             (path, link.line, link.target, link.stem, int(link.contact), link.written) for link in note.links
         )
-        self.targets.update(link.target for link in note.links)
         self.tasks.extend(
             (path, t.line, t.text, t.status, _iso(t.due), note.kind, note.name) for t in note.tasks
         )
@@ -251,12 +249,14 @@ class _Rows:
             self.contacts.append(
                 (note.path, line, when, channel, text, source, key, key.rsplit("/", 1)[-1], None)
             )
-            self.targets.add(key)
 
-    def flush(self, db: sqlite3.Connection, touch: bool = True, full_text: bool = False) -> set[str]:
-        """Write the rows; returns the link targets that need resolving. `touch`: note
-        their people as touched (for `Index._summarise`); `full_text`: index their text in
-        `notes_fts` too (it is current)."""
+    def flush(
+        self, db: sqlite3.Connection, touch: bool = True, full_text: bool = False, targets: bool = True
+    ) -> set[str]:
+        """Write the rows; returns the link targets that need resolving (`targets`: else none,
+        as a cold build resolves every target the rows hold). `touch`: note their people as
+        touched (for `Index._summarise`); `full_text`: index their text in `notes_fts` too
+        (it is current)."""
         # Ids in insertion order: FTS5 builds its index several times faster from rising
         # row ids than from scattered ones.
         first = db.execute("SELECT coalesce(max(id), 0) + 1 FROM files").fetchone()[0]
@@ -268,7 +268,9 @@ class _Rows:
                 "INSERT OR IGNORE INTO temp.touched VALUES (?)", [(row[0],) for row in self.people]
             )
         db.executemany("INSERT OR IGNORE INTO temp.affected VALUES (?)", [(k,) for k in self.affected])
-        return self.targets
+        if not targets:
+            return set()
+        return {row[2] for row in self.links} | {row[6] for row in self.contacts}
 
     def packed(self) -> _Packed:
         """These rows as a `_Packed` batch: written here (in a parser process), not by the main one."""
@@ -281,7 +283,7 @@ class _Rows:
         db.execute("COMMIT")
         data = db.serialize()
         db.close()
-        return _Packed(self.paths, data, self.targets)
+        return _Packed(self.paths, data)
 
     def _write(self, db: sqlite3.Connection, first: int, fts: str) -> None:
         """Insert the rows, the files numbered from `first`, their full text into table `fts`."""
@@ -359,12 +361,13 @@ class _Packed:
 
     paths: list[str]
     data: bytes
-    targets: set[str]
 
     def __len__(self) -> int:
         return len(self.paths)
 
-    def flush(self, db: sqlite3.Connection, touch: bool = True, full_text: bool = False) -> set[str]:
+    def flush(
+        self, db: sqlite3.Connection, touch: bool = True, full_text: bool = False, targets: bool = True
+    ) -> set[str]:
         """Copy the rows into the index (as `_Rows.flush`)."""
         if not _attached(db):
             db.execute(f"ATTACH ':memory:' AS {_BATCH}")  # (detached after the transaction: `detach`)
@@ -390,7 +393,10 @@ class _Packed:
             "INSERT OR IGNORE INTO temp.affected SELECT stem_key FROM batch.files "
             "UNION SELECT alias_key FROM batch.aliases"
         )
-        return self.targets
+        if not targets:
+            return set()
+        rows = db.execute(f"SELECT target FROM {_BATCH}.links UNION SELECT target FROM {_BATCH}.contacts")
+        return {target for (target,) in rows if target is not None}
 
 
 def _name_keys(path: str, name: str, alias_keys: set[str]) -> list[tuple[str, int, str]]:
