@@ -521,7 +521,7 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
                 )
                 self._resolve_all(targets, touch=not everyone)
                 self._summarise(everyone)
-            self._update_clashes()
+            self._update_clashes(every_key=fresh)
             if scan_ns is not None:
                 self._set_meta("last_scan_ns", str(scan_ns))
             if walk is not None:
