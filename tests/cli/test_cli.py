@@ -912,6 +912,20 @@ def test_the_first_search_indexes_the_text_and_every_sync_keeps_it(
     index.close()
 
 
+def test_a_search_word_finds_the_words_it_begins_and_the_word_itself_first(
+    cli: Cli, make_person: MakePerson
+) -> None:
+    make_person("Ada", body="Planning the trip to Zürich, planned by planners.\n")
+    make_person("Bob", body="The plan.\n")
+    make_person("Cy", body="An airplane, and a biplane.\n")  # "plan" inside a word: not found
+    found = as_json(cli("search", "plan", "--json"))["results"]
+    assert [r["path"] for r in found] == ["People/Bob.md", "People/Ada.md"]  # the word itself first
+    assert found[1]["snippet"] == "# Ada [Planning] the trip to Zürich, [planned] by [planners]."
+    assert [r["path"] for r in as_json(cli("search", "zu", "TRIP", "--json"))["results"]] == ["People/Ada.md"]
+    result = cli("search", "planx")
+    assert (result.exit_code, result.stdout) == (1, "No notes match.\n")
+
+
 def test_search_words_are_not_query_syntax(cli: Cli, make_person: MakePerson) -> None:
     make_person("Ada", body='Said "AND" or NOT* (maybe).\n')
     assert as_json(cli("search", "AND", "NOT*", "--json"))["results"][0]["path"] == "People/Ada.md"

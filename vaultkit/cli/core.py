@@ -291,12 +291,17 @@ def _list_row(person: "ListedPerson") -> list[str]:
 @handle_errors
 def search(
     ctx: typer.Context,
-    words: Annotated[list[str], typer.Argument(help="Words to find (all of them).")],
+    words: Annotated[
+        list[str],
+        typer.Argument(
+            help="Words to find, all of them; a word also finds the words it begins (plan: planning)."
+        ),
+    ],
     limit: Annotated[int, typer.Option(help="Print at most this many notes (--json prints all).")] = LIMIT,
     show_all: Annotated[bool, typer.Option("--all", help="Print every note found.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Search people, meeting and daily notes for words, best first.
+    """Search people, meeting and daily notes for words, best first (the word itself before the longer words it begins).
 
     Example: vault search poetry horses
     """

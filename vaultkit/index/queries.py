@@ -496,7 +496,7 @@ class Queries(IndexBase):
 
     def search(self, words: Sequence[str], limit: int | None = 50) -> list[tuple[str, str, str]]:
         """Full-text search: (path, name, snippet) of people, meeting and daily notes holding
-        every word, best first; at most `limit` (None: all)."""
+        every word (or a word it begins: `_fts_query`), best first; at most `limit` (None: all)."""
         query = _fts_query(words)
         if not query:
             return []
@@ -668,9 +668,12 @@ def _marked(snippet: str) -> str:
 
 
 def _fts_query(words: Sequence[str]) -> str:
-    """An FTS5 query holding every word, each quoted (so no word is read as an operator)."""
+    """An FTS5 query holding every word, or a word that begins with it (`plan` finds
+    "planning", `zo` "Zoë"): `("plan" OR "plan"*)`, so that a note with the word itself
+    matches twice and ranks first. Each word is quoted, so none is read as an operator."""
     terms = [w for word in words for w in word.split() if w.strip()]
-    return " ".join('"' + term.replace('"', '""') + '"' for term in terms)
+    quoted = ['"' + term.replace('"', '""') + '"' for term in terms]
+    return " AND ".join(f"({term} OR {term}*)" for term in quoted)
 
 
 def _folded_holds(text: str, wanted: str) -> bool:

@@ -187,7 +187,12 @@ def build_server(open_workspace: OpenWorkspace, allow_writes: bool = False) -> V
 
     @tool(READ)
     def search_notes(
-        query: Annotated[str, Field(description="Words that must all appear, e.g. 'poetry horses'.")],
+        query: Annotated[
+            str,
+            Field(
+                description="Words that must all appear (each also finds the words it begins: plan, planning), e.g. 'poetry horses'."
+            ),
+        ],
         limit: Limit = LIMIT,
     ) -> dict[str, Any]:
         """Full-text search over people, meeting and daily notes, best first, each result with
