@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO, TODAY, write_note
+from conftest import REPO, TODAY, read_terminal, write_note
 
 from vaultkit.index.core import Index
 from vaultkit.vault.files import Vault
@@ -609,6 +609,37 @@ def test_sigterm_and_ctrl_c_stop_it_cleanly(watch_process, vault_dir: Path, tmp_
         assert lines[-1] == "Stopped."
         assert not any("Traceback" in line for line in lines)
         assert read_beat(tmp_path / "index.sqlite") == {}
+
+
+def test_its_start_shows_the_progress_of_a_long_reading_on_a_terminal(
+    vault_dir: Path, tmp_path: Path
+) -> None:
+    """As every command's first reading does: a bar on the terminal's stderr while 500 notes
+    or more are read, gone before the start's line; stdout holds the lines alone."""
+    import pty
+
+    for n in range(600):
+        write_note(vault_dir, f"People/Person {n}.md", f"# Person {n}\n")
+    out = tmp_path / "watch.out"
+    command = vault_command("--today", TODAY, "watch", vault=vault_dir, index=tmp_path / "index.sqlite")
+    master, terminal = pty.openpty()
+    with open(out, "wb") as stdout:
+        process = subprocess.Popen(command, stdout=stdout, stderr=terminal)
+    os.close(terminal)
+    try:
+        wait_for(lambda: " start: " in out.read_text(encoding="utf-8"), what="the watcher to start")
+        process.send_signal(signal.SIGINT)
+        assert process.wait(TIMEOUT) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    shown = read_terminal(master).decode("utf-8", "replace")
+    assert "Reading notes" in shown and "Reading notes" not in out.read_text(encoding="utf-8")
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == f"Watching {vault_dir}; Ctrl-C to stop."
+    assert " start: 600 notes, 600 new or changed since last time" in lines[1]
+    assert lines[-1] == "Stopped."
 
 
 @pytest.mark.parametrize("how", ["deleted", "moved away", "replaced"])

@@ -149,8 +149,13 @@ class Watcher:
         echo: Callable[[str], None] | None = None,
         echo_error: Callable[[str], None] | None = None,
         announce: Callable[[str], None] | None = None,
+        reading: Callable[[], contextlib.AbstractContextManager[Callable[[int, int], None] | None]]
+        | None = None,
     ) -> None:
         self.vault = workspace.vault
+        # What shows the start's sync reading many notes (the CLI: a progress bar on a
+        # terminal, gone before the start's line is echoed); nothing by default.
+        self._reading = reading or (lambda: contextlib.nullcontext(None))
         self._announce = announce or (lambda line: None)  # "Watching …", once no other watcher is
         self.index_path = workspace.index.path
         self.poll = poll
@@ -501,9 +506,10 @@ class Watcher:
             # refresh of notes the index holds as they are, above).
             self._beat()
             # A start or a rescan lists every folder too: they are there to catch what was missed.
-            update.sync = (workspace.index.refresh(changed) if quick else None) or workspace.sync(
-                relist=reason != "change"
-            )
+            update.sync = workspace.index.refresh(changed) if quick else None
+            if update.sync is None:
+                with self._reading() if reason == "start" else contextlib.nullcontext(None) as progress:
+                    update.sync = workspace.sync(progress=progress, relist=reason != "change")
             synced = True
             with self._lock:
                 self._synced = True

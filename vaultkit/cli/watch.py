@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from vaultkit.cli.app import app, handle_errors, print_json, settings_of
+from vaultkit.cli.app import app, handle_errors, print_json, progress_bar, settings_of
 
 
 @app.command()
@@ -83,6 +83,7 @@ def watch(
         echo=typer.echo,
         echo_error=lambda line: typer.echo(line, err=True),
         announce=typer.echo,
+        reading=lambda: progress_bar("Reading notes"),
     )
     workspace.close()  # the watcher works with its own connection, on its own thread
 
