@@ -153,8 +153,8 @@ class Watcher:
         | None = None,
     ) -> None:
         self.vault = workspace.vault
-        # What shows the start's sync reading many notes (the CLI: a progress bar on a
-        # terminal, gone before the start's line is echoed); nothing by default.
+        # What shows a walk's sync reading many notes (the CLI: a progress bar on a
+        # terminal, gone before the update's line is echoed); nothing by default.
         self._reading = reading or (lambda: contextlib.nullcontext(None))
         self._announce = announce or (lambda line: None)  # "Watching …", once no other watcher is
         self.index_path = workspace.index.path
@@ -508,7 +508,7 @@ class Watcher:
             # A start or a rescan lists every folder too: they are there to catch what was missed.
             update.sync = workspace.index.refresh(changed) if quick else None
             if update.sync is None:
-                with self._reading() if reason == "start" else contextlib.nullcontext(None) as progress:
+                with self._reading() as progress:
                     update.sync = workspace.sync(progress=progress, relist=reason != "change")
             synced = True
             with self._lock:
