@@ -207,10 +207,12 @@ class _Rows:
             )
             # The summary from the note alone: the index's, unless a meeting or daily
             # note gives this person a later contact (`Index.apply` works those out again).
-            latest = max((_pack_latest(e.date.isoformat(), e.channel) for e in note.log), default=None)
+            entries = [(path, e.line, e.date.isoformat(), e.channel, e.text) for e in note.log]
+            latest = max((_pack_latest(entry[2], entry[3]) for entry in entries), default=None)
+            # (the name's key is the file name's: a note's name is its file name, in NFC)
             self.people.append(
                 (
-                    path, note.name, name_key(note.name), _strings(note.aliases),
+                    path, note.name, stem_key, _strings(note.aliases),
                     tags, note.cadence, met, written,
                     note.birthday, snooze, int(note.archived), _strings(note.introduced_by),
                     _dumps({key: note.fields[key] for key in self.facet_keys if key in note.fields}),
@@ -221,11 +223,11 @@ class _Rows:
             self.fields.append((path, _dumps(note.fields)))
             alias_keys = {name_key(alias) for alias in note.aliases}
             self.aliases.extend((key, path) for key in alias_keys)
-            self.name_keys.extend(_name_keys(path, note.name, alias_keys))
+            self.name_keys.extend(_name_keys(path, stem_key, alias_keys))
             self.person_tags.extend((key, path) for key in {tag_key(tag) for tag in note.tags})
             self.introducers.extend({(target_key(text), path) for text in note.introduced_by if text.strip()})
             self.affected |= alias_keys
-            self.log_entries.extend((path, e.line, e.date.isoformat(), e.channel, e.text) for e in note.log)
+            self.log_entries.extend(entries)
         elif note.date is not None or note.people is not None:
             self._note_contacts(note)
 
@@ -399,10 +401,10 @@ class _Packed:
         return {target for (target,) in rows if target is not None}
 
 
-def _name_keys(path: str, name: str, alias_keys: set[str]) -> list[tuple[str, int, str]]:
+def _name_keys(path: str, key_of_name: str, alias_keys: set[str]) -> list[tuple[str, int, str]]:
     """The `name_keys` rows of a person: name and alias keys, and their folded forms where
     folding changes them."""
-    keys = [(name_key(name), NAME), *((key, ALIAS) for key in alias_keys)]
+    keys = [(key_of_name, NAME), *((key, ALIAS) for key in alias_keys)]
     keys += [(folded, kind + 2) for key, kind in keys if (folded := fold_accents(key)) != key]
     return [(key, kind, path) for key, kind in keys]
 
