@@ -128,7 +128,7 @@ def _simple_list(text: str) -> list[str] | None:
             return None
         if item[0] in "\"'":
             value = _simple_scalar(item)
-        elif any(ch in _FLOW_ITEM_BAD for ch in item) or "\t" in item or item[0] in "-?~":
+        elif not _FLOW_ITEM_BAD.isdisjoint(item) or "\t" in item or item[0] in "-?~":
             value = None
         else:
             value = item
