@@ -145,8 +145,8 @@ def fast_yaml(text: str) -> dict[str, Any] | None:
     escapes, comments after values) returns None and goes to the real loader, which
     gives the same result for every text this accepts (a property test checks it).
     """
-    if _YAML_AWKWARD_RE.search(text):
-        return None
+    if _YAML_AWKWARD_RE.search(text) or ("\r" in text and text.count("\r") != text.count("\r\n")):
+        return None  # (a CR alone breaks a line for YAML, not for `split("\n")`)
     result: dict[str, Any] = {}
     for line in text.split("\n"):
         line = line.rstrip("\r")
