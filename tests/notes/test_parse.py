@@ -400,6 +400,28 @@ def test_log_entries_with_and_without_channel_in_any_order() -> None:
     ]
 
 
+def test_log_entries_and_tasks_keep_their_inline_code() -> None:
+    # The text is what was written, code and all; a link or a due mark inside code still
+    # counts for nothing.
+    note = person(
+        "# Ada\n"
+        "- [ ] run `make test` before 📅 2026-12-01\n"
+        "- [ ] not due: `📅 2026-12-02`\n"
+        "## Log\n"
+        "- 2026-11-02 call: we ran `make test` with `[[Bob]]`\n"
+        "- 2026-11-01`x` code against the date: read as before\n"
+    )
+    assert note.log == [
+        LogEntry(D(2026, 11, 2), "call", "we ran `make test` with `[[Bob]]`", 5),
+        LogEntry(D(2026, 11, 1), None, "code against the date: read as before", 6),
+    ]
+    assert note.tasks == [
+        Task("run `make test` before 📅 2026-12-01", " ", D(2026, 12, 1), 2),
+        Task("not due: `📅 2026-12-02`", " ", None, 3),
+    ]
+    assert targets(note) == []
+
+
 @pytest.mark.parametrize("level", ["#", "##", "###", "######"])
 def test_log_heading_at_any_level(level: str) -> None:
     note = person(f"{level} Log\n- 2026-10-02 call: hi\n")

@@ -6,7 +6,8 @@ import re
 
 from vaultkit.model import ASK_CHANNEL, INTRO_CHANNEL
 
-SCHEMA_VERSION = 34
+# A new version also when the parser reads notes otherwise (35: inline code kept in Log and task texts).
+SCHEMA_VERSION = 35
 
 
 NAME, ALIAS, FOLDED_NAME, FOLDED_ALIAS = 0, 1, 2, 3

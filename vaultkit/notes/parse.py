@@ -109,8 +109,15 @@ def link_key(target: str) -> tuple[str, str]:
     return key, key.rsplit("/", 1)[-1]
 
 
+_ESCAPED_OPENER_RE = re.compile(r"<\\!--|%\\(?=%)")
+"""A comment opener as `grammar.inline_text` escapes it (`<\\!--`, `%\\%`)."""
+
+
 def plain_text(text: str) -> str:
-    """Text for a terminal: `[[Ada Lovelace|Ada]]` -> `Ada`, `[[People/Ada#Log]]` -> `Ada`."""
+    """Text for a terminal: `[[Ada Lovelace|Ada]]` -> `Ada`, `[[People/Ada#Log]]` -> `Ada`,
+    and an escaped comment opener as typed (`<\\!--` -> `<!--`), as Obsidian shows it."""
+    if "\\" in text:
+        text = _ESCAPED_OPENER_RE.sub(lambda found: found.group().replace("\\", ""), text)
 
     def shown(match: re.Match[str]) -> str:
         inner = match.group(2)
@@ -346,6 +353,7 @@ def _scan_body(note: ParsedNote, lines: list[str], start: int, config: Config) -
         line = raw
         if comment[0] is not None or "%%" in raw or "<!--" in raw:
             line = strip_comments(raw, comment)
+        written = line  # (a task's or a Log entry's text: its inline code kept)
         if "`" in line:
             line = INLINE_CODE_RE.sub(" ", line)
         heading = HEADING_RE.match(line) if lead == "#" else None
@@ -359,19 +367,21 @@ def _scan_body(note: ParsedNote, lines: list[str], start: int, config: Config) -
         task = TASK_RE.match(line) if listed and "[" in line else None
         is_open_task = False
         if task:
-            due = DUE_RE.search(task.group(2))
+            due = DUE_RE.search(task.group(2))  # (not a due mark inside code)
             due_date: dt.date | None = None
             if due:
                 try:
                     due_date = parse_date(due.group(1))
                 except ValueError:
                     due_date = None
-            parsed = Task(task.group(2).strip(), task.group(1), due_date, number)
+            shown = _with_code(TASK_RE, task, written, line)
+            parsed = Task(shown.group(2).strip(), task.group(1), due_date, number)
             note.tasks.append(parsed)
             is_open_task = parsed.is_open
         elif log_level is not None and listed and note.kind == PERSON:
             entry = LOG_ENTRY_RE.match(line)
             if entry:
+                entry = _with_code(LOG_ENTRY_RE, entry, written, line)
                 try:
                     when = dt.date.fromisoformat(entry.group(1))
                 except ValueError:
@@ -400,6 +410,16 @@ def _scan_body(note: ParsedNote, lines: list[str], start: int, config: Config) -
                 if md_target:
                     key, stem = link_key(md_target)
                     note.links.append(Link(key, stem, number, eligible and not match.group(1), md_target))
+
+
+def _with_code(pattern: re.Pattern[str], found: re.Match[str], written: str, line: str) -> re.Match[str]:
+    """`found` (a match of `pattern` in `line`, a line without its inline code) again in
+    `written`, the line with it, when it reads as the same item there: a task's or a Log
+    entry's text keeps its code (`ran `make test``), which only links and marks ignore."""
+    if written is line:
+        return found
+    whole = pattern.match(written)
+    return whole if whole is not None and whole.group(1) == found.group(1) else found
 
 
 def conflict_marker_line(text: str) -> int | None:
