@@ -406,10 +406,11 @@ def ask(
     """Record that you reached out to a prospect: an `asked:` Log entry and `status: asked`.
     Returns the person and how many asks they now have."""
     from vaultkit.notes.edit import set_front_matter_value
+    from vaultkit.notes.grammar import inline_text
 
     when = workspace.check_entry(date, channel)
     person = _prospect(workspace, name, "ask")
-    message = " ".join((text or "").split()) or ASK_TEXT
+    message = inline_text(text or "") or ASK_TEXT
     entry = f"- {when.isoformat()} {ASK_CHANNEL}: {channel + ': ' if channel else ''}{message}"
 
     def change(note: str) -> str:
@@ -433,10 +434,11 @@ def met(
     """Turn a prospect into a contact: the status line removed, `met:` set, a Log entry
     written. Returns the person as they are now (with the cadence `vault add` would give)."""
     from vaultkit.notes.edit import remove_front_matter_key, set_front_matter_value
+    from vaultkit.notes.grammar import inline_text
 
     when = workspace.check_entry(date, channel)
     person = _prospect(workspace, name, "met")
-    message = " ".join((text or "").split()) or MET_TEXT
+    message = inline_text(text or "") or MET_TEXT
     entry = f"- {when.isoformat()} {channel + ': ' if channel else ''}{message}"
 
     def change(note: str) -> str:

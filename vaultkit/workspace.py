@@ -446,6 +446,8 @@ class Workspace:
         (`Vault.create_many`) and indexes them, having made their names and aliases unique
         among themselves.
         """
+        from vaultkit.notes.grammar import inline_text  # (its patterns: only for a write)
+
         try:
             clean = check_person_name(name)
         except UsageError as err:  # the spec makes every refusal of `vault add` exit 1
@@ -482,7 +484,7 @@ class Workspace:
             met=met.isoformat() if met else None,
             introduced_by=introducer,
             fields=extra,
-            notes=[" ".join(line.split()) for line in notes if line.strip()],
+            notes=[inline_text(line) for line in notes if line.strip()],
             today=self.today.isoformat(),
         )
         from vaultkit.notes.parse import parse_text
@@ -521,9 +523,11 @@ class Workspace:
                     "nothing was written"
                 )
             files[real] = ref.path
+        from vaultkit.notes.grammar import inline_text  # (its patterns: only for a write)
+
         lines: list[tuple[PersonRef, str]] = []
         for ref, text in entries:
-            message = " ".join(text.split())
+            message = inline_text(text)
             if not message:
                 raise UsageError(f"the Log text for {ref.name} is empty")
             lines.append((ref, f"- {when.isoformat()} {channel + ': ' if channel else ''}{message}"))

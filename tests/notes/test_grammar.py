@@ -309,6 +309,48 @@ def test_replacing_a_generated_block_leaves_what_is_outside_it(text: str, conten
     assert all(t.text != "fresh" for t in after.tasks)  # the new content is generated: not read
 
 
+@PROPERTY
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "<!--",
+                "-->",
+                "%%",
+                "%",
+                "<",
+                "!",
+                "-",
+                "`",
+                "[[",
+                "]]",
+                "Ada",
+                " ",
+                "\n",
+                "\\",
+                "vaultkit:due",
+                "é",
+            ]
+        ),
+        max_size=12,
+    ).map("".join)
+)
+@example("<!-- vaultkit:due --> x")
+@example("50%% off %%%")
+def test_a_logged_text_is_read_back_as_written_and_hides_nothing(text: str) -> None:
+    """Whatever the text (`vault log`, `vault ask`, an imported calendar's summary), the
+    entry holds it on one line, the parser reads it back whole, and the entry before it is
+    still read: no comment or generated block opens."""
+    line = grammar.inline_text(f"x {text}")
+    assert "<!--" not in line and "%%" not in line and "\n" not in line
+    note = "# Ada\n## Log\n- 2026-01-01 call: the first\n"
+    after = _parse(add_log_entry(note, f"- 2026-02-02 call: {line}"))
+    assert [(e.date, e.channel, e.text) for e in after.log] == [
+        (dt.date(2026, 2, 2), "call", line),
+        (dt.date(2026, 1, 1), "call", "the first"),
+    ]
+
+
 def test_merge_keeps_our_block_found_anywhere_in_a_line() -> None:
     ancestor = "# Ada\nx <!-- vaultkit:due --> y\n- old\n<!-- /vaultkit:due -->\ntext\n"
     ours = ancestor.replace("- old", "- ours")

@@ -26,6 +26,7 @@ from vaultkit.contacts.records import CREATE, MERGE, SKIP, UNCHANGED, Contact, I
 from vaultkit.errors import NoteParseError, UsageError, VaultkitError
 from vaultkit.model import name_key
 from vaultkit.notes.frontmatter import yaml_list, yaml_scalar
+from vaultkit.notes.grammar import inline_text
 from vaultkit.notes.parse import parse_text
 from vaultkit.vault.names import safe_file_stem
 from vaultkit.workspace import Workspace
@@ -296,7 +297,7 @@ class _CalendarPlanner:
             self._log(occurrence, sorted(people.values(), key=lambda p: p.path), f"with {met}{others}")
 
     def _log(self, occurrence: Occurrence, people: Sequence[_Person], reason: str) -> None:
-        entry_text = occurrence.summary
+        entry_text = inline_text(occurrence.summary)  # (as the note will hold it, and read it back)
         adds: list[str] = []
         for person in people:
             logged = self._logged_of(person.path)

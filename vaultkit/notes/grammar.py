@@ -53,6 +53,23 @@ FENCE_LEADS = ("`", "~")
 """The characters a fence can start with (after spaces)."""
 
 
+_HIDING_RE = re.compile(r"<(?=!--)|%(?=%)")
+"""Where a comment would open (`<!--`, `%%`): a backslash goes after the `<` or the `%`."""
+
+
+def inline_text(text: str) -> str:
+    """Text to write into one line of a note (a Log entry's, a note under `## Notes`): its
+    white space made single spaces (a line break would start a line of its own), and each
+    comment opener (`<!--`, `%%`) escaped with a backslash (`<\\!--`, `%\\%`), which
+    Obsidian shows as the characters typed. Left as they were, they would hide the rest of
+    the line, and every line after it up to a `-->` or `%%`, from vaultkit and Obsidian
+    alike: text from a calendar or an assistant could take a person's Log out of sight."""
+    line = " ".join(text.split())
+    return (
+        _HIDING_RE.sub(lambda found: found.group() + "\\", line) if ("<!--" in line or "%%" in line) else line
+    )
+
+
 def opens_fence(line: str) -> str | None:
     """The fence (its run of backticks or tildes) that `line` opens, or None."""
     opened = FENCE_RE.match(line)
