@@ -178,6 +178,21 @@ def test_meet_names_the_file_from_people_or_title_and_never_overwrites(cli, ada_
     assert due_names(cli) == []
 
 
+def test_a_title_with_a_comment_opener_hides_nothing_of_the_meeting_note(cli, ada_vault: Path) -> None:
+    # `# Chat %% about it` would open a comment over the rest of the note, its context
+    # block and the follow-ups written under it: the heading gets the opener escaped.
+    made = cli("meet", "Ada", "--title", "Chat %% about it <!-- x", "--date", "2026-11-20")
+    path = ada_vault / made.stdout.strip()
+    assert path.name == "2026-11-20 Chat %% about it !-- x.md"  # (the file name as before)
+    text = path.read_text(encoding="utf-8")
+    assert "\n# Chat %\\% about it <\\!-- x\n" in text
+    path.write_text(text + "- [ ] Send Ada the paper\n", encoding="utf-8")
+    followups = json.loads(cli("followups", "--json").stdout)
+    assert [f["text"] for f in followups["followups"] if f["path"] == f"Meetings/{path.name}"] == [
+        "Send Ada the paper"
+    ]
+
+
 def test_meet_refuses_unknown_people_and_bad_dates(cli, ada_vault: Path) -> None:
     unknown = cli("meet", "Grace Hopper")
     assert unknown.exit_code == 1

@@ -31,6 +31,7 @@ from vaultkit.notes.grammar import (
     TASK_RE,
     block_markers,
     closes_fence,
+    inline_text,
     opens_fence,
 )
 from vaultkit.notes.parse import decode_note, parse_text
@@ -225,7 +226,8 @@ def create_meeting(
         raise ConfigError("vaultkit.toml: meetings_dir is empty; meeting notes need a folder")
     refs = workspace.find_people(names)
     context = meeting_context(workspace, refs, date, title)
-    text = workspace.renderer().render("meeting.md.j2", **context)
+    # The title as a line of the note: a `%%` or `<!--` in it would hide the note below it.
+    text = workspace.renderer().render("meeting.md.j2", **{**context, "title": inline_text(context["title"])})
     stem = f"{context['date']} {safe_file_stem(context['title'])[:_MAX_STEM_CHARS].rstrip(' .')}"
     path = _write_new(workspace, meetings_dir, stem, text)
     return MeetingNote(path, dt.date.fromisoformat(context["date"]), refs)

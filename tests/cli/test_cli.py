@@ -166,6 +166,7 @@ def test_add_names_are_nfc(cli: Cli, vault_dir: Path) -> None:
         *[(f"Ada{ch}", 'it has one of / \\ # ^ [ ] | : * ? " < >') for ch in '#^[]|:*?"<>'],
         ("Ada\tLovelace", "it has control characters"),
         ("Ada\u200bLovelace", "it has control characters"),
+        ("Ada %% Lovelace", "it has %%, which starts a comment in Obsidian"),
         ("Ada..Lovelace", "it has '..'"),
         ("..", "it has '..'"),
         (".Ada", "it starts with a dot"),
@@ -194,7 +195,8 @@ def test_add_refuses_bad_names(cli: Cli, vault_dir: Path, name: str, why: str) -
 
 
 @pytest.mark.parametrize(
-    "name", ["Con Air", "COM10", "Lpt", "Ada Lovelace-King", "O'Brien", "Zoë", "A.B. Smith", "Ada.Mdembe"]
+    "name",
+    ["Con Air", "COM10", "Lpt", "Ada Lovelace-King", "O'Brien", "Zoë", "A.B. Smith", "Ada.Mdembe", "50% Ada"],
 )
 def test_add_accepts_names_that_only_look_odd(cli: Cli, vault_dir: Path, name: str) -> None:
     assert cli("add", name).stdout == f"Added {name}: People/{name}.md\n"

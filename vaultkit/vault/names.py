@@ -28,6 +28,8 @@ def check_person_name(name: str) -> str:
         why = 'it has one of / \\ # ^ [ ] | : * ? " < >'
     elif any(unicodedata.category(ch) in ("Cc", "Cf") and ch != "\u200d" for ch in clean):
         why = "it has control characters"
+    elif "%%" in clean:  # (the note's `# Name` heading would hide the note below it)
+        why = "it has %%, which starts a comment in Obsidian"
     elif ".." in clean:
         why = "it has '..'"
     elif clean.startswith("."):
