@@ -290,6 +290,46 @@ def test_notes_makes_one_meeting_note_per_event_once(cli, people: Path, calendar
     assert snapshot(people) == after
 
 
+def test_an_event_title_that_would_open_a_comment_hides_nothing(cli, people: Path, tmp_path: Path) -> None:
+    # A calendar is someone else's text: its title goes into a Log entry and a meeting
+    # note's heading with its comment openers escaped, and a second import matches it.
+    hostile = tmp_path / "hostile.ics"
+    hostile.write_text(
+        crlf("""
+BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//test//EN
+BEGIN:VEVENT
+UID:hostile-1
+DTSTAMP:20261122T120000Z
+DTSTART:20261112T100000Z
+DTEND:20261112T110000Z
+SUMMARY:Plans <!-- vaultkit:due --> and 50%% more
+ATTENDEE;CN=Ada Lovelace:mailto:ada@example.com
+END:VEVENT
+END:VCALENDAR
+"""),
+        encoding="utf-8",
+    )
+    ada = people / "People" / "Ada Lovelace.md"
+    ada.write_text(
+        ada.read_text(encoding="utf-8") + "\n## Log\n- 2026-10-01 call: the first\n", encoding="utf-8"
+    )
+    result = cli("import", "calendar", str(hostile), "--apply")
+    assert result.exit_code == 0, result.output
+    title = "Plans <\\!-- vaultkit:due --> and 50%\\% more"
+    assert f"- 2026-11-12 meeting: {title}\n- 2026-10-01 call: the first\n" in ada.read_text(encoding="utf-8")
+    shown = json.loads(cli("show", "Ada", "--json").stdout)
+    assert [i["text"] for i in shown["interactions"] if i["source"] == "log"] == [title, "the first"]
+    after = snapshot(people)
+    again = cli("import", "calendar", str(hostile), "--apply", "--json")
+    assert json.loads(again.stdout)["counts"]["merge"] == 0
+    assert snapshot(people) == after
+    assert cli("import", "calendar", str(hostile), "--notes", "--apply").exit_code == 0
+    (note,) = (people / "Meetings").iterdir()
+    assert note.read_text(encoding="utf-8").endswith(f"---\n# {title}\n")
+
+
 def test_max_attendees_and_bad_input(cli, people: Path, calendars: Path, tmp_path: Path) -> None:
     wide = cli("import", "calendar", str(calendars / "outlook.ics"), "--max-attendees", "20", "--me",
                "ME@corp.example", "--json")  # fmt: skip

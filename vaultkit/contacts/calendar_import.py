@@ -356,7 +356,7 @@ class _CalendarPlanner:
         links = [f"[[{person.name}]]" for person in people]
         self.plan.new_notes[path] = (
             f"---\ndate: {occurrence.day.isoformat()}\npeople: {yaml_list(links)}\n"
-            f"source: {yaml_scalar(occurrence.source)}\n---\n# {occurrence.summary}\n"
+            f"source: {yaml_scalar(occurrence.source)}\n---\n# {inline_text(occurrence.summary)}\n"
         )
         self.row(CREATE, occurrence, reason, path=path, adds=["meeting note"])
 
