@@ -99,6 +99,14 @@ def test_set_changes_only_those_lines(cli: Any, vault_dir: Path) -> None:
     assert note.read_bytes() == before
 
 
+def test_set_tags_writes_a_list(cli: Any, vault_dir: Path) -> None:
+    # As one text, `tags: friend, #mentor` would read back as the single tag "friend, #mentor".
+    note = _ada(vault_dir)
+    assert cli("set", "Ada", "tags=friend, #mentor,").exit_code == 0
+    assert _text(note) == ADA.replace("tags:\r\n  - person\r\n  - mentor\r\n", "tags: [friend, mentor]\r\n")
+    assert json.loads(cli("show", "Ada", "--json").stdout)["tags"] == ["friend", "mentor"]
+
+
 def test_unset_removes_the_key_and_its_block(cli: Any, vault_dir: Path) -> None:
     note = _ada(vault_dir)
     result = cli("unset", "Ada", "tags", "cadence")

@@ -39,10 +39,16 @@ def _check_value(key: str, value: str) -> None:
         raise UsageError(f"{key}: {err}") from None
 
 
-def _yaml_value(value: str) -> tuple[str, bool]:
-    """(the YAML text of a value, whether the note's own quotes around the old value may stay)."""
-    from vaultkit.notes.frontmatter import yaml_scalar
+def _yaml_value(key: str, value: str) -> tuple[str, bool]:
+    """(the YAML text of a value, whether the note's own quotes around the old value may stay).
+    `tags` is a list: `tags=friend, #mentor` is written `[friend, mentor]` (as one text, it
+    would read back as a single tag "friend, #mentor")."""
+    from vaultkit.notes.frontmatter import yaml_list, yaml_scalar
 
+    if key == "tags":
+        return yaml_list(
+            [tag.strip().lstrip("#") for tag in value.split(",") if tag.strip().lstrip("#")]
+        ), False
     text = yaml_scalar(value)
     return text, text == value and "'" not in value and '"' not in value
 
@@ -67,7 +73,7 @@ def set_properties(
 
     def change(text: str) -> str:
         for key, value in values.items():
-            written, keep = _yaml_value(value)
+            written, keep = _yaml_value(key, value)
             text = set_front_matter_value(text, key, written, keep_quotes=keep)
         for key in unset:
             text = remove_front_matter_key(text, key)
