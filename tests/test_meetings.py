@@ -187,6 +187,10 @@ def test_a_title_with_a_comment_opener_hides_nothing_of_the_meeting_note(cli, ad
     text = path.read_text(encoding="utf-8")
     assert "\n# Chat %\\% about it <\\!-- x\n" in text
     path.write_text(text + "- [ ] Send Ada the paper\n", encoding="utf-8")
+    # A role or company of hers (front matter) in the context block is escaped the same way.
+    cli("set", "Ada", "role=Lead <!-- x", "company=Acme %% Corp")
+    other = ada_vault / cli("meet", "Ada", "--date", "2026-11-21").stdout.strip()
+    assert "- **Role**: Lead <\\!-- x at Acme %\\% Corp\n" in other.read_text(encoding="utf-8")
     followups = json.loads(cli("followups", "--json").stdout)
     assert [f["text"] for f in followups["followups"] if f["path"] == f"Meetings/{path.name}"] == [
         "Send Ada the paper"

@@ -14,6 +14,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
 
 from vaultkit.errors import TemplateError
 from vaultkit.notes.frontmatter import yaml_list, yaml_scalar
+from vaultkit.notes.grammar import inline_text
 from vaultkit.views.sandbox import GuardedEnvironment, Limits, RenderLimitError
 
 MAX_OUTPUT_CHARS = Limits().max_value
@@ -50,6 +51,9 @@ class Renderer:
         self.env.filters["yaml"] = yaml_scalar
         self.env.filters["yaml_list"] = yaml_list
         self.env.filters["wikilink"] = lambda name: f"[[{name}]]"
+        # A text of the user's in a line of Markdown (a front-matter value: a role, a
+        # prospect's why): one line, its comment openers escaped (`grammar.inline_text`).
+        self.env.filters["inline"] = inline_text
 
     def source_of(self, name: str) -> Path:
         """Which file a template name resolves to."""
