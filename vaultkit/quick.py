@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 
 from vaultkit.dates import parse_birthday, parse_bool, parse_cadence, parse_date
 from vaultkit.errors import RefusedWrite, UsageError
-from vaultkit.workspace import PersonRef, Workspace
+from vaultkit.workspace import PersonRef, Workspace, written_tag
 
 _KEY_RE = re.compile(r"[A-Za-z_][\w-]*")
 # Keys vaultkit types: a value that would not read back is refused before anything is written.
@@ -46,9 +46,7 @@ def _yaml_value(key: str, value: str) -> tuple[str, bool]:
     from vaultkit.notes.frontmatter import yaml_list, yaml_scalar
 
     if key == "tags":
-        return yaml_list(
-            [tag.strip().lstrip("#") for tag in value.split(",") if tag.strip().lstrip("#")]
-        ), False
+        return yaml_list([tag for tag in map(written_tag, value.split(",")) if tag]), False
     text = yaml_scalar(value)
     return text, text == value and "'" not in value and '"' not in value
 

@@ -660,10 +660,16 @@ def _close_names(key: str, everyone: list[tuple[str, str]]) -> str:
     return f"; did you mean {', '.join(close)}?" if close else ""
 
 
+def written_tag(tag: str) -> str:
+    """A tag as a note gets it written: trimmed, without its `#` (`" #mentor"` → `mentor`;
+    `""` for a blank one)."""
+    return tag.strip().lstrip("#").strip()
+
+
 def _tag_text(tag: str) -> str:
-    """`--tag T` as a note writes it: trimmed, without its `#`. A blank tag (or a lone `#`)
-    is a usage error: not a filter that lets everyone through, nor a tag `""` in a note."""
-    text = tag.strip().lstrip("#").strip()
+    """`--tag T` as a note writes it (`written_tag`). A blank tag (or a lone `#`) is a usage
+    error: not a filter that lets everyone through, nor a tag `""` in a note."""
+    text = written_tag(tag)
     if not text:
         raise UsageError(f"--tag wants a tag, not {tag!r}")
     return text

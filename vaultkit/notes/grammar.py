@@ -64,10 +64,7 @@ def inline_text(text: str) -> str:
     Obsidian shows as the characters typed. Left as they were, they would hide the rest of
     the line, and every line after it up to a `-->` or `%%`, from vaultkit and Obsidian
     alike: text from a calendar or an assistant could take a person's Log out of sight."""
-    line = " ".join(text.split())
-    return (
-        _HIDING_RE.sub(lambda found: found.group() + "\\", line) if ("<!--" in line or "%%" in line) else line
-    )
+    return _HIDING_RE.sub(r"\g<0>\\", " ".join(text.split()))
 
 
 def opens_fence(line: str) -> str | None:
