@@ -421,6 +421,20 @@ def test_tag_filter(cli: Cli, make_person: Callable[..., Path]) -> None:
     assert [i["name"] for i in due_items(cli, "--tag", "#Mentor")] == ["Ada"]
 
 
+def test_a_tag_is_the_same_tag_however_its_accents_are_encoded(
+    cli: Cli, make_person: Callable[..., Path], vault_dir: Path
+) -> None:
+    # A phone's keyboard may write "é" as e and a combining accent (NFD), the desktop as one
+    # character (NFC): the config's tag, the note's and `--tag` are the same tag.
+    config(vault_dir, '[cadence_by_tag]\n"caf\u00e9" = "2w"\n')
+    make_person("Ada", tags=["cafe\u0301"], last_contact="2026-10-01")
+    make_person("Bob", tags=["caf\u00e9/paris"], last_contact="2026-10-01")
+    people = by_name(cli, "--tag", "CAFE\u0301")
+    assert {n: i["cadence_source"] for n, i in people.items()} == {"Ada": "tag:café", "Bob": "tag:café"}
+    result = cli("list", "--tag", "caf\u00e9", "--json")
+    assert [p["name"] for p in json.loads(result.stdout)["people"]] == ["Ada", "Bob"]
+
+
 def test_order(cli: Cli, make_person: Callable[..., Path]) -> None:
     make_person("Zoe", cadence="1m")  # never contacted
     make_person("amy", cadence="1w")  # never contacted

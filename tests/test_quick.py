@@ -107,6 +107,24 @@ def test_set_tags_writes_a_list(cli: Any, vault_dir: Path) -> None:
     assert json.loads(cli("show", "Ada", "--json").stdout)["tags"] == ["friend", "mentor"]
 
 
+def test_set_aliases_writes_a_list_and_takes_nobody_elses_name(cli: Any, vault_dir: Path) -> None:
+    note = _ada(vault_dir)
+    write_note(vault_dir, "People/Charles Babbage.md", "---\naliases: [Charles]\n---\n")
+    for taken in ("Countess, charles", "Charles Babbage"):
+        refused = cli("set", "Ada", f"aliases={taken}")
+        assert refused.exit_code == 1
+        assert "is already a name or alias in the vault: People/Charles Babbage.md" in refused.stderr
+        assert _text(note) == ADA
+    # Her own name and her own alias are hers to keep.
+    assert cli("set", "Ada", "aliases=Countess, Ada, Ada Lovelace,").exit_code == 0
+    assert _text(note) == ADA.replace("aliases: [Ada]", "aliases: [Countess, Ada, Ada Lovelace]")
+    assert json.loads(cli("show", "Countess", "--json").stdout)["aliases"] == [
+        "Countess",
+        "Ada",
+        "Ada Lovelace",
+    ]
+
+
 def test_unset_removes_the_key_and_its_block(cli: Any, vault_dir: Path) -> None:
     note = _ada(vault_dir)
     result = cli("unset", "Ada", "tags", "cadence")

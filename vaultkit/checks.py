@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from vaultkit.contacts.matching import DUPLICATE_FIELDS, likely_duplicates
-from vaultkit.model import Problem
+from vaultkit.model import Problem, written_tag
 from vaultkit.places import CONFIG_NAME
 from vaultkit.vault.atomic import TEMP_SUFFIX, temp_stem, temp_target
 from vaultkit.vault.files import Vault
@@ -208,4 +208,4 @@ def unknown_tag_hint(workspace: Workspace, tag: str | None) -> str | None:
     """`nobody has the tag #x` when nobody does (a typo finds nobody, silently), else None."""
     if not tag or workspace.index.has_tag(tag):
         return None
-    return f"nobody has the tag #{tag.lstrip('#')}"
+    return f"nobody has the tag #{written_tag(tag)}"

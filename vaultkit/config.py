@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from vaultkit.dates import parse_cadence
 from vaultkit.errors import ConfigError
+from vaultkit.model import tag_key
 from vaultkit.places import CONFIG_NAME
 
 
@@ -151,8 +152,7 @@ def config_from_dict(data: dict[str, Any]) -> Config:
         elif key == "cadence_by_tag":
             table = _table(key, value)
             values[key] = tuple(
-                (tag.lstrip("#").casefold(), _cadence(f"cadence_by_tag.{tag}", cad))
-                for tag, cad in table.items()
+                (tag_key(tag), _cadence(f"cadence_by_tag.{tag}", cad)) for tag, cad in table.items()
             )
         elif key == "views":
             views = dict(Config().views)

@@ -38,9 +38,15 @@ def name_key(text: str) -> str:
     return unicodedata.normalize("NFC", text).strip().casefold()
 
 
+def written_tag(tag: str) -> str:
+    """A tag as a note gets it written: trimmed, without its `#` (`" #mentor"` → `mentor`;
+    `""` for a blank one)."""
+    return tag.strip().lstrip("#").strip()
+
+
 def tag_key(tag: str) -> str:
-    """How tags compare: without `#`, case-folded."""
-    return tag.lstrip("#").casefold()
+    """How tags compare: as written (`written_tag`), NFC, case-folded (`#Café` is `café`)."""
+    return unicodedata.normalize("NFC", written_tag(tag)).casefold()
 
 
 def has_tag(tags: Iterable[str], key: str) -> bool:

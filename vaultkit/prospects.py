@@ -16,7 +16,17 @@ from typing import Any, NamedTuple, TypedDict
 from vaultkit.dates import Cadence, days_text, parse_cadence, parse_date
 from vaultkit.errors import RefusedWrite, UsageError
 from vaultkit.insights.goals import week_start
-from vaultkit.model import ASK_CHANNEL, ASKED, MARKER_TAG, PROSPECT, Person, is_prospect, name_key
+from vaultkit.model import (
+    ASK_CHANNEL,
+    ASKED,
+    MARKER_TAG,
+    PROSPECT,
+    Person,
+    is_prospect,
+    name_key,
+    tag_key,
+    written_tag,
+)
 from vaultkit.workspace import PersonRef, Workspace, set_items
 
 ASK_TEXT = "reached out"
@@ -144,7 +154,7 @@ class Member(NamedTuple):
 
 
 def _tag_keys(tags: Iterable[str]) -> set[str]:
-    return {tag.lstrip("#").casefold() for tag in tags} - {MARKER_TAG}
+    return {tag_key(tag) for tag in tags} - {MARKER_TAG}
 
 
 def _shared(prospect: Person, member: Member) -> tuple[bool, list[str]]:
@@ -367,8 +377,8 @@ def _complete(
     for key, value in set_items(fields).items():
         if key not in person.fields and key not in missing:
             missing[key] = yaml_scalar(value)
-    have = {tag.lstrip("#").casefold() for tag in person.tags}
-    new_tags = list(dict.fromkeys(t.lstrip("#") for t in tags if t.lstrip("#").casefold() not in have))
+    have = {tag_key(tag) for tag in person.tags}
+    new_tags = list(dict.fromkeys(written_tag(t) for t in tags if tag_key(t) not in have))
 
     def change(text: str) -> str:
         for key, value in missing.items():

@@ -18,11 +18,25 @@ from collections.abc import Mapping, Sequence
 
 from vaultkit.dates import parse_birthday, parse_bool, parse_cadence, parse_date
 from vaultkit.errors import RefusedWrite, UsageError
-from vaultkit.workspace import PersonRef, Workspace, written_tag
+from vaultkit.model import written_tag
+from vaultkit.workspace import PersonRef, Workspace
 
 _KEY_RE = re.compile(r"[A-Za-z_][\w-]*")
 # Keys vaultkit types: a value that would not read back is refused before anything is written.
 _DATE_KEYS = {"last_contact", "met", "snooze_until"}
+
+
+def _aliases(value: str) -> list[str]:
+    return [alias for alias in (part.strip() for part in value.split(",")) if alias]
+
+
+def _tags(value: str) -> list[str]:
+    return [tag for tag in map(written_tag, value.split(",")) if tag]
+
+
+# Keys whose value is a list, written from `key=one, two` (a comma cannot be in a tag; an
+# alias holding one can be written in the note itself, or with `vault add --alias`).
+_LIST_KEYS = {"tags": _tags, "aliases": _aliases}
 
 
 def _check_value(key: str, value: str) -> None:
@@ -41,12 +55,12 @@ def _check_value(key: str, value: str) -> None:
 
 def _yaml_value(key: str, value: str) -> tuple[str, bool]:
     """(the YAML text of a value, whether the note's own quotes around the old value may stay).
-    `tags` is a list: `tags=friend, #mentor` is written `[friend, mentor]` (as one text, it
-    would read back as a single tag "friend, #mentor")."""
+    `tags` and `aliases` are lists: `tags=friend, #mentor` is written `[friend, mentor]` (as
+    one text, it would read back as a single tag "friend, #mentor")."""
     from vaultkit.notes.frontmatter import yaml_list, yaml_scalar
 
-    if key == "tags":
-        return yaml_list([tag for tag in map(written_tag, value.split(",")) if tag]), False
+    if key in _LIST_KEYS:
+        return yaml_list(_LIST_KEYS[key](value)), False
     text = yaml_scalar(value)
     return text, text == value and "'" not in value and '"' not in value
 
@@ -68,6 +82,8 @@ def set_properties(
     for key, value in values.items():
         _check_value(key, value)
     ref = workspace.find_person(name)
+    if "aliases" in values:
+        workspace.refuse_taken_aliases(_aliases(values["aliases"]), "aliases:", own=ref.path)
 
     def change(text: str) -> str:
         for key, value in values.items():

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -30,7 +30,7 @@ from vaultkit.errors import (
 )
 from vaultkit.index.core import Index, SyncReport
 from vaultkit.index.schema import ALIAS, FOLDED_ALIAS, FOLDED_NAME, NAME
-from vaultkit.model import DueItem, DueKind, Person, Problem, fold_accents, name_key, tag_key
+from vaultkit.model import DueItem, DueKind, Person, Problem, fold_accents, name_key, tag_key, written_tag
 from vaultkit.places import CONFIG_NAME
 from vaultkit.vault.files import Snapshot, Vault
 from vaultkit.vault.names import check_person_name
@@ -423,6 +423,14 @@ class Workspace:
             except UsageError as err:
                 raise UsageError(f"{option}: {err}") from None
 
+    def refuse_taken_aliases(self, aliases: Iterable[str], option: str, own: str = "") -> None:
+        """Refuse an alias that is somebody else's name or alias (the person of the note `own`
+        may keep theirs): it would take their links away from them."""
+        for alias in aliases:
+            owner = self.index.path_of_name(name_key(alias), other_than=own)
+            if owner:
+                raise RefusedWrite(f"{option} {alias!r} is already a name or alias in the vault: {owner}")
+
     def add_person(
         self,
         name: str,
@@ -463,11 +471,7 @@ class Workspace:
         aliases = [alias.strip() for alias in aliases]
         if "" in aliases:
             raise UsageError("--alias wants a name, not ''")
-        for alias in aliases:
-            # An alias that is somebody's name or alias would take their links away from them.
-            owner = self.index.path_of_name(name_key(alias))
-            if owner:
-                raise RefusedWrite(f"--alias {alias!r} is already a name or alias in the vault: {owner}")
+        self.refuse_taken_aliases(aliases, "--alias")
         extra: dict[str, str | list[str]] = dict(set_items(fields))
         for k, value in (values or {}).items():
             if not _FIELD_KEY_RE.fullmatch(k) or k in _RESERVED_KEYS:
@@ -658,12 +662,6 @@ def _close_names(key: str, everyone: list[tuple[str, str]]) -> str:
             if len(close) >= 3:
                 break
     return f"; did you mean {', '.join(close)}?" if close else ""
-
-
-def written_tag(tag: str) -> str:
-    """A tag as a note gets it written: trimmed, without its `#` (`" #mentor"` → `mentor`;
-    `""` for a blank one)."""
-    return tag.strip().lstrip("#").strip()
 
 
 def _tag_text(tag: str) -> str:

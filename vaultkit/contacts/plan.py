@@ -36,7 +36,7 @@ from vaultkit.contacts.records import (
 )
 from vaultkit.due import resolve_cadence
 from vaultkit.errors import IncompleteWrite, NoteParseError, RefusedWrite, UsageError, VaultkitError
-from vaultkit.model import SOCIAL_KEYS, Person, name_key
+from vaultkit.model import SOCIAL_KEYS, Person, name_key, tag_key
 from vaultkit.notes.edit import set_front_matter_value
 from vaultkit.notes.frontmatter import yaml_list
 from vaultkit.notes.frontmatter import yaml_scalar as yaml_value
@@ -63,7 +63,7 @@ def _yaml(value: str | list[str]) -> str:
 _COMPARE_KEYS: dict[str, Callable[[str], str]] = {
     "email": email_key,
     "phone": phone_compare_key,
-    "tags": lambda t: t.lstrip("#").casefold(),
+    "tags": tag_key,
     "aliases": name_key,
 }
 

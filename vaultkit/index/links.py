@@ -141,11 +141,12 @@ class Links(IndexBase):
         )
         return [r[0] for r in rows]
 
-    def path_of_name(self, key: str) -> str | None:
-        """The note of a person whose name or alias has this `name_key`, or None."""
+    def path_of_name(self, key: str, other_than: str = "") -> str | None:
+        """The note of a person whose name or alias has this `name_key` (other than the note
+        `other_than`), or None."""
         row = self.db.execute(
-            "SELECT path FROM people WHERE name_key = ? UNION ALL SELECT person FROM aliases WHERE alias_key = ? "
-            "LIMIT 1",
-            (key, key),
+            "SELECT path FROM people WHERE name_key = ? AND path != ? "
+            "UNION ALL SELECT person FROM aliases WHERE alias_key = ? AND person != ? LIMIT 1",
+            (key, other_than, key, other_than),
         ).fetchone()
         return str(row[0]) if row else None

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from vaultkit.index.schema import FOLDED_NAME, NAME, SCHEMA_VERSION
-from vaultkit.model import fold_accents, name_key
+from vaultkit.model import fold_accents, name_key, tag_key, written_tag
 
 LIMIT = 100
 
@@ -68,9 +68,9 @@ def names_starting(db: sqlite3.Connection, typed: str, limit: int = LIMIT) -> li
 
 def tags_starting(db: sqlite3.Connection, typed: str, limit: int = LIMIT) -> list[str]:
     """Tags (without `#`) starting with `typed`, case aside, sorted, at most `limit`."""
-    key = typed.lstrip("#").casefold()
+    key = tag_key(typed)
     # Few people have a list of tags of their own: the distinct lists are few to read.
     found: set[str] = set()
     for (tags,) in db.execute("SELECT DISTINCT tags FROM people WHERE tags IS NOT NULL AND tags != '[]'"):
-        found.update(str(tag).lstrip("#") for tag in json.loads(tags))
+        found.update(written_tag(str(tag)) for tag in json.loads(tags))
     return sorted((tag for tag in found if tag.casefold().startswith(key)), key=str.casefold)[:limit]

@@ -30,6 +30,8 @@ from vaultkit.model import (
     Interaction,
     Person,
     Problem,
+    has_tag,
+    tag_key,
 )
 
 # The people with a tag or one nested below it (`model.has_tag`), given the tag key, the key
@@ -541,15 +543,9 @@ class Queries(IndexBase):
 
     def has_tag(self, tag: str) -> bool:
         """Whether anyone has the tag (without `#`, case-folded), or a tag nested under it."""
-        key = tag.lstrip("#").casefold()
-        for (tags,) in self.db.execute(
-            "SELECT DISTINCT tags FROM people WHERE tags IS NOT NULL AND tags != '[]'"
-        ):
-            for found in json.loads(tags):
-                folded = str(found).lstrip("#").casefold()
-                if folded == key or folded.startswith(key + "/"):
-                    return True
-        return False
+        key = tag_key(tag)
+        rows = self.db.execute("SELECT DISTINCT tags FROM people WHERE tags IS NOT NULL AND tags != '[]'")
+        return any(has_tag(map(str, json.loads(tags)), key) for (tags,) in rows)
 
     def note_count(self) -> int:
         """How many notes the index holds."""

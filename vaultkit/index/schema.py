@@ -6,8 +6,9 @@ import re
 
 from vaultkit.model import ASK_CHANNEL, INTRO_CHANNEL
 
-# A new version also when the parser reads notes otherwise (35: inline code kept in Log and task texts).
-SCHEMA_VERSION = 35
+# A new version also when the parser reads notes otherwise (35: inline code kept in Log and task
+# texts; 36: tags compared in NFC, `model.tag_key`).
+SCHEMA_VERSION = 36
 
 
 NAME, ALIAS, FOLDED_NAME, FOLDED_ALIAS = 0, 1, 2, 3

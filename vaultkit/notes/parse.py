@@ -28,6 +28,7 @@ from vaultkit.model import (
     Task,
     is_prospect,
     name_key,
+    written_tag,
 )
 from vaultkit.notes.frontmatter import BOM, YamlSyntaxError, find_front_matter, load_yaml, split_lines
 from vaultkit.notes.grammar import (
@@ -249,7 +250,7 @@ def parse_text(rel_path: str, text: str, config: Config) -> ParsedNote:
             return None
 
     note.aliases = [a.strip() for a in _as_list(fields.get("aliases")) if a.strip()]
-    note.tags = [t.strip().lstrip("#") for t in _as_list(fields.get("tags")) if t.strip()]
+    note.tags = [tag for tag in map(written_tag, _as_list(fields.get("tags"))) if tag]
     note.last_contact = typed_date("last_contact")
     note.met = typed_date("met")
     note.snooze_until = typed_date("snooze_until")
