@@ -193,13 +193,17 @@ def nobody_hint(workspace: Workspace) -> str | None:
         return None
     root = workspace.vault.root
     folder = workspace.config.people_dir
-    where = f"{folder}/" if folder else "the vault folder"
-    missing = "; it does not exist there" if folder and not (root / folder).is_dir() else ""
+    if not folder:
+        return (
+            f"no people in {root}: people_dir is empty in {CONFIG_NAME}, so a person is a note "
+            "with `type: person` in its front matter"
+        )
+    missing = "; it does not exist there" if not (root / folder).is_dir() else ""
     hint = (
-        f"no people in {root}: a person is a note under {where} (people_dir in "
+        f"no people in {root}: a person is a note under {folder}/ (people_dir in "
         f"{CONFIG_NAME}{missing}) or any note with `type: person` in its front matter"
     )
-    if folder and root.name.casefold() == folder.rsplit("/", 1)[-1].casefold():
+    if root.name.casefold() == folder.rsplit("/", 1)[-1].casefold():
         hint += f"; {root} looks like the {folder} folder itself: point --vault at the vault above it"
     return hint
 

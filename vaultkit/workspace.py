@@ -30,7 +30,17 @@ from vaultkit.errors import (
 )
 from vaultkit.index.core import Index, SyncReport
 from vaultkit.index.schema import ALIAS, FOLDED_ALIAS, FOLDED_NAME, NAME
-from vaultkit.model import DueItem, DueKind, Person, Problem, fold_accents, name_key, tag_key, written_tag
+from vaultkit.model import (
+    PERSON,
+    DueItem,
+    DueKind,
+    Person,
+    Problem,
+    fold_accents,
+    name_key,
+    tag_key,
+    written_tag,
+)
 from vaultkit.places import CONFIG_NAME
 from vaultkit.vault.files import Snapshot, Vault
 from vaultkit.vault.names import check_person_name
@@ -477,6 +487,9 @@ class Workspace:
             if not _FIELD_KEY_RE.fullmatch(k) or k in _RESERVED_KEYS:
                 raise UsageError(f"{k!r} cannot be used as a key here")
             extra[k] = value if isinstance(value, str) else [str(v) for v in value]
+        if not self.config.people_dir:
+            # No people folder: a note is a person by its `type` (spec §1), at the vault's top.
+            extra.setdefault("type", "person")
         introducer = self.link_name(introduced_by, "--introduced-by") if introduced_by else None
         rel_path = f"{self.config.people_dir}/{clean}.md" if self.config.people_dir else f"{clean}.md"
         text = (renderer or self.renderer()).render(
@@ -494,9 +507,11 @@ class Workspace:
         from vaultkit.notes.parse import parse_text
 
         try:
-            parse_text(rel_path, text, self.config)
+            made = parse_text(rel_path, text, self.config)
         except NoteParseError as err:
             raise RefusedWrite(f"the person template made an unreadable note: {err}") from None
+        if made.kind != PERSON:  # (a `type` the template or --set wrote), never one that then vanishes
+            raise RefusedWrite(f"{rel_path} would not be a person: its type is {made.fields.get('type')!r}")
         if into is not None:
             into.append((rel_path, text.encode("utf-8")))
         else:

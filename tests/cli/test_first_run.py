@@ -25,6 +25,24 @@ def test_a_vault_with_no_people_says_where_it_looked(cli: Any, vault_dir: Path) 
     assert search.stderr == hint and search.exit_code == 1
 
 
+def test_with_no_people_folder_a_person_is_a_note_of_type_person(cli: Any, vault_dir: Path) -> None:
+    (vault_dir / "vaultkit.toml").write_text('people_dir = ""\n', encoding="utf-8")
+    write_note(vault_dir, "Meetings/2026-11-20 Standup.md", "# Standup\n")
+    assert cli("due").stderr == (
+        f"vault: no people in {vault_dir}: people_dir is empty in vaultkit.toml, so a person is a note "
+        "with `type: person` in its front matter\n"
+    )
+    # `vault add` makes a note that is a person there too (it wrote one nobody could see).
+    assert cli("add", "Ada Lovelace", "--cadence", "1w").stdout == "Added Ada Lovelace: Ada Lovelace.md\n"
+    assert "type: person\n" in (vault_dir / "Ada Lovelace.md").read_text(encoding="utf-8")
+    assert [p["name"] for p in json.loads(cli("list", "--json").stdout)["people"]] == ["Ada Lovelace"]
+    # A type that is not a person's is refused, not written to vanish from every list.
+    refused = cli("add", "Acme", "--set", "type=company")
+    assert refused.exit_code == 1
+    assert refused.stderr == "vault: Acme.md would not be a person: its type is 'company'\n"
+    assert not (vault_dir / "Acme.md").exists()
+
+
 def test_vault_pointing_at_the_people_folder_itself(cli: Any, vault_dir: Path) -> None:
     write_note(vault_dir, "People/Ada.md", "---\ncadence: 1m\n---\n# Ada\n")
     result = cli("due", vault=vault_dir / "People")

@@ -229,6 +229,11 @@ def test_which_notes_are_people() -> None:
     assert not person("Contacts/Bob.md")
     assert not person("Templates/vaultkit/person.md", type="person")
     assert not person("People/photo.png")
+    # No people folder (`people_dir = ""`): a person is a note whose type says so, as vaultkit reads it.
+    none = people_base(config_from_dict({"people_dir": ""}))
+    assert matches_filter(none["filters"], Note("Ada.md", {"type": "person"}, none["formulas"], TODAY))
+    for path in ("Ada.md", "Meetings/2026-11-20 Ada.md", "Due.md"):
+        assert not matches_filter(none["filters"], Note(path, {}, none["formulas"], TODAY)), path
 
 
 def test_render_writes_the_base_only_when_the_settings_change(cli: Any, vault_dir: Path) -> None:

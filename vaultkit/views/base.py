@@ -79,11 +79,10 @@ def _span() -> str:
 def _people_filter(config: Config) -> dict[str, Any]:
     """Which notes are people: notes under `people_dir` whose `type` says nothing else, and
     notes anywhere with `type: person`; never the templates."""
-    in_people = f"file.inFolder({_quote(config.people_dir)})" if config.people_dir else "true"
-    rules: list[Any] = [
-        'file.ext == "md"',
-        {"or": [f'{in_people} && (!note.type || note.type == "person")', 'note.type == "person"']},
-    ]
+    in_people = f'file.inFolder({_quote(config.people_dir)}) && (!note.type || note.type == "person")'
+    # (With no people folder, `people_dir = ""`, only the notes whose type is person.)
+    is_person = {"or": [in_people, 'note.type == "person"']} if config.people_dir else 'note.type == "person"'
+    rules: list[Any] = ['file.ext == "md"', is_person]
     if config.templates_dir:
         rules.append(f"!file.inFolder({_quote(config.templates_dir)})")
     return {"and": rules}
