@@ -88,5 +88,9 @@ def test_nobody_due_writes_nothing(cli: Any, vault_dir: Path) -> None:
     write_note(vault_dir, "People/Ada.md", "---\ncadence: 1m\nlast_contact: 2026-11-20\n---\n# Ada\n")
     result = cli("today", "--create")
     assert result.exit_code == 0
-    assert result.stdout == "Nobody is due. Enjoy your day. (Daily/2026-11-22.md was not changed.)\n"
+    assert result.stdout == "Nobody is due. Enjoy your day. (Daily/2026-11-22.md was not made.)\n"
     assert not (vault_dir / "Daily" / "2026-11-22.md").exists()
+    note = write_note(vault_dir, "Daily/2026-11-22.md", "# Sunday\n")
+    result = cli("today")
+    assert result.stdout == "Nobody is due. Enjoy your day. (Daily/2026-11-22.md was not changed.)\n"
+    assert note.read_text(encoding="utf-8") == "# Sunday\n"

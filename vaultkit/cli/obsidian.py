@@ -33,14 +33,17 @@ def today(
     """
     from vaultkit.views.daily import reach_out
 
-    done = reach_out(settings_of(ctx).workspace(), create=create, limit=limit)
+    workspace = settings_of(ctx).workspace()
+    done = reach_out(workspace, create=create, limit=limit)
     if as_json:
         print_json(done.to_json())
         return
     if done.outcome == "present":
         typer.echo(f"{done.path} already has a Reach out section; nothing changed.")
     elif done.outcome == "nobody":
-        typer.echo(f"Nobody is due. Enjoy your day. ({done.path} was not changed.)")
+        # (--create makes no daily note that would hold nothing)
+        untouched = "was not changed" if workspace.vault.exists(done.path) else "was not made"
+        typer.echo(f"Nobody is due. Enjoy your day. ({done.path} {untouched}.)")
     else:
         people = len(done.people)
         more = (
