@@ -146,6 +146,9 @@ def test_want_completes_a_prospect_with_only_what_is_missing(cli: Cli, vault_dir
     again = cli("want", "Lin", "--why", "x", "--tag", "Rust")
     assert ok(again) == "Lin is already a prospect with all of that; nothing changed: People/Lin.md\n"
     assert path.read_text(encoding="utf-8").endswith('via: "[[New Friend]]"\n---\n# Lin\nText.\n')
+    # A blank tag is refused, as for a new prospect (it wrote '""' into her tags).
+    fails(cli("want", "Lin", "--tag", " # "), 2, "--tag wants a tag, not ' # '")
+    assert path.read_text(encoding="utf-8").endswith('via: "[[New Friend]]"\n---\n# Lin\nText.\n')
 
 
 def test_want_never_replaces_a_value_of_another_shape(cli: Cli, vault_dir: Path) -> None:

@@ -25,9 +25,8 @@ from vaultkit.model import (
     is_prospect,
     name_key,
     tag_key,
-    written_tag,
 )
-from vaultkit.workspace import PersonRef, Workspace, set_items
+from vaultkit.workspace import PersonRef, Workspace, set_items, tag_option
 
 ASK_TEXT = "reached out"
 MET_TEXT = "first met"
@@ -328,6 +327,7 @@ def want(
 ) -> Wanted:
     """Add someone you want to meet (the person template, `status: prospect`, `found:`
     today); for an existing prospect, only what their note is missing."""
+    tags = [tag_option(tag) for tag in tags]  # (a blank one is refused, for a new prospect or not)
     extra = set_items(fields)
     if "status" in extra:
         raise UsageError("--set status=...: `vault want` sets the status (prospect)")
@@ -378,7 +378,7 @@ def _complete(
         if key not in person.fields and key not in missing:
             missing[key] = yaml_scalar(value)
     have = {tag_key(tag) for tag in person.tags}
-    new_tags = list(dict.fromkeys(written_tag(t) for t in tags if tag_key(t) not in have))
+    new_tags = list(dict.fromkeys(t for t in tags if tag_key(t) not in have))
 
     def change(text: str) -> str:
         for key, value in missing.items():

@@ -496,7 +496,7 @@ class Workspace:
             "person.md.j2",
             name=clean,
             aliases=list(aliases),
-            tags=["person", *[t for t in map(_tag_text, tags) if t != "person"]],
+            tags=["person", *[t for t in map(tag_option, tags) if t != "person"]],
             cadence=cadence,
             met=met.isoformat() if met else None,
             introduced_by=introducer,
@@ -679,7 +679,7 @@ def _close_names(key: str, everyone: list[tuple[str, str]]) -> str:
     return f"; did you mean {', '.join(close)}?" if close else ""
 
 
-def _tag_text(tag: str) -> str:
+def tag_option(tag: str) -> str:
     """`--tag T` as a note writes it (`written_tag`). A blank tag (or a lone `#`) is a usage
     error: not a filter that lets everyone through, nor a tag `""` in a note."""
     text = written_tag(tag)
@@ -690,7 +690,7 @@ def _tag_text(tag: str) -> str:
 
 def _tag_wanted(tag: str | None) -> str | None:
     """`--tag T` as the index compares tags (`tag_key`); None for no `--tag`."""
-    return None if tag is None else tag_key(_tag_text(tag))
+    return None if tag is None else tag_key(tag_option(tag))
 
 
 def _conditions(where: Sequence[str]) -> list[tuple[str, str]]:

@@ -73,4 +73,4 @@ def tags_starting(db: sqlite3.Connection, typed: str, limit: int = LIMIT) -> lis
     found: set[str] = set()
     for (tags,) in db.execute("SELECT DISTINCT tags FROM people WHERE tags IS NOT NULL AND tags != '[]'"):
         found.update(written_tag(str(tag)) for tag in json.loads(tags))
-    return sorted((tag for tag in found if tag.casefold().startswith(key)), key=str.casefold)[:limit]
+    return sorted((tag for tag in found if tag_key(tag).startswith(key)), key=str.casefold)[:limit]
