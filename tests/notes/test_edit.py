@@ -220,6 +220,12 @@ def test_add_log_entry_keeps_a_missing_final_newline_missing(before: str, after:
             "---\nold:\n  last_contact: 2020-01-01\n---\n",
             "---\nold:\n  last_contact: 2020-01-01\nlast_contact: 2026-11-22\n---\n",
         ),
+        # A key set twice: YAML reads the last line, so that is the one changed (changing the
+        # first changed nothing anyone reads).
+        (
+            "---\nlast_contact: 2020-01-01\na: 1\nlast_contact: 2021-01-01\n---\n",
+            "---\nlast_contact: 2020-01-01\na: 1\nlast_contact: 2026-11-22\n---\n",
+        ),
     ],
 )
 def test_set_front_matter_value(before: str, after: str) -> None:
@@ -356,6 +362,8 @@ def test_add_to_front_matter_list_refuses_what_is_not_a_list(before: str) -> Non
         ("\ufeff---\r\nstatus:\r\n  - x\r\nb: 2\r\n---\r\n", "\ufeff---\r\nb: 2\r\n---\r\n"),
         ("---\na: 1\n---\nstatus: prospect\n", "---\na: 1\n---\nstatus: prospect\n"),
         ("status: prospect\n", "status: prospect\n"),
+        # Set twice: both go, or the other would be read instead.
+        ("---\nstatus: asked\nb: 2\nstatus:\n  - x\n---\n", "---\nb: 2\n---\n"),
     ],
 )
 def test_remove_front_matter_key_removes_only_its_lines(before: str, after: str) -> None:

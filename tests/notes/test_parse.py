@@ -586,6 +586,22 @@ def test_unclosed_front_matter_is_a_warning_and_no_front_matter() -> None:
     assert note.problems == [Problem("People/Ada Lovelace.md", 1, "warning", "front matter is never closed")]
 
 
+def test_a_key_set_twice_is_a_warning_and_the_last_one_counts() -> None:
+    note = person("---\ncadence: 1w\ncity: Oslo\ncadence: soon\n---\n# Ada\n")
+    assert note.cadence is None  # the last, as YAML reads it: its error names its line
+    assert note.problems == [
+        Problem(
+            "People/Ada Lovelace.md",
+            4,
+            "warning",
+            "'cadence' is set twice in the front matter (lines 2 and 4): the last one counts; keep one",
+        ),
+        Problem(
+            "People/Ada Lovelace.md", 4, "error", f"cadence: 'soon' is not a cadence {CADENCE_HELP}; ignored"
+        ),
+    ]
+
+
 def test_front_matter_with_bom_and_crlf() -> None:
     note = parse_note(
         "People/Ada.md",

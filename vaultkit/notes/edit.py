@@ -124,13 +124,14 @@ _KEY_RE_TEMPLATE = r"^(?P<key>{key})(?P<sep>\s*:[ \t]*)(?P<value>.*?)(?P<comment
 
 
 def get_front_matter_line(text: str, key: str) -> int | None:
-    """Index of the line holding top-level `key:` in the front matter, or None."""
+    """Index of the line holding top-level `key:` in the front matter, or None. A key set
+    twice is read (by YAML, by vaultkit) from its last line: that one is the key's."""
     lines = split_lines(text)
     block = find_front_matter(lines)
     if block is None:
         return None
     pattern = re.compile(rf"^{re.escape(key)}\s*:")
-    for index in range(block.start + 1, block.end):
+    for index in range(block.end - 1, block.start, -1):
         if pattern.match(lines[index]):
             return index
     return None
@@ -184,15 +185,15 @@ def _key_span(lines: list[str], index: int, block_end: int) -> int:
 
 
 def remove_front_matter_key(text: str, key: str) -> str:
-    """Remove a top-level `key` (its line, and its block value's lines); unchanged when absent."""
-    index = get_front_matter_line(text, key)
-    if index is None:
-        return text
-    lines = split_lines(text)
-    block = find_front_matter(lines)
-    assert block is not None
-    del lines[index : _key_span(lines, index, block.end)]
-    return "".join(lines)
+    """Remove a top-level `key` (its line, and its block value's lines; each of them, when
+    it is set twice); unchanged when absent."""
+    while (index := get_front_matter_line(text, key)) is not None:
+        lines = split_lines(text)
+        block = find_front_matter(lines)
+        assert block is not None
+        del lines[index : _key_span(lines, index, block.end)]
+        text = "".join(lines)
+    return text
 
 
 _FLOW_LIST_RE = re.compile(

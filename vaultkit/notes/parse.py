@@ -218,7 +218,19 @@ def _front_matter(
     for offset, line in enumerate(raw_lines):
         match = _KEY_LINE_RE.match(line)
         if match:
-            key_lines.setdefault(match.group(1).strip("'\""), offset + 2)
+            key = match.group(1).strip("'\"")
+            if key in key_lines:
+                # YAML reads the last; another tool may read the first, or refuse the note.
+                problems.append(
+                    Problem(
+                        rel_path,
+                        offset + 2,
+                        "warning",
+                        f"{key!r} is set twice in the front matter (lines {key_lines[key]} and "
+                        f"{offset + 2}): the last one counts; keep one",
+                    )
+                )
+            key_lines[key] = offset + 2
     return fields, key_lines, block.end + 1
 
 
