@@ -602,6 +602,16 @@ def test_a_key_set_twice_is_a_warning_and_the_last_one_counts() -> None:
     ]
 
 
+def test_a_log_date_may_link_its_daily_note_and_an_undated_item_is_a_warning() -> None:
+    note = person(
+        "# Ada\n## Log\n- [[2026-10-02]] call: hi\n  - what she said\n- [[2026-10-03|Oct 3]] x\n"
+        "- met her at a party\n- 2026-10-04]] y\n- [ ] a task\n- [[2026-10-05]]\n\n## Notes\n- free\n"
+    )
+    assert note.log == [LogEntry(D(2026, 10, 2), "call", "hi", 3), LogEntry(D(2026, 10, 5), None, "", 9)]
+    undated = "a Log item that does not start with a date (- YYYY-MM-DD) counts for nothing"
+    assert note.problems == [Problem("People/Ada Lovelace.md", n, "warning", undated) for n in (5, 6, 7)]
+
+
 def test_front_matter_with_bom_and_crlf() -> None:
     note = parse_note(
         "People/Ada.md",

@@ -407,6 +407,16 @@ def _scan_body(note: ParsedNote, lines: list[str], start: int, config: Config) -
                     channel = channel_match.group(1) if channel_match else None
                     body = channel_match.group(2).strip() if channel_match else rest
                     note.log.append(LogEntry(when, channel, body, number))
+            elif line[:1] in "-*+" and line[1:2] in (" ", "\t") and line[2:].strip():
+                # (a top-level item: one indented below an entry is that entry's detail)
+                note.problems.append(
+                    Problem(
+                        note.path,
+                        number,
+                        "warning",
+                        "a Log item that does not start with a date (- YYYY-MM-DD) counts for nothing",
+                    )
+                )
         if "[" not in line:
             continue
         quoted = lead == ">" and bool(QUOTE_RE.match(line))
