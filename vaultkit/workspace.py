@@ -60,6 +60,10 @@ class PersonRef(NamedTuple):
     path: str
     name: str
 
+    def to_json(self) -> dict[str, str]:
+        """As the JSON of the commands and the MCP tools that write notes give it."""
+        return {"name": self.name, "path": self.path}
+
 
 _LISTED = 10  # an ambiguous NAME lists this many candidates
 

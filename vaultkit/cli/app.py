@@ -286,6 +286,18 @@ def parse_date(option: str, value: str | None) -> dt.date | None:
         raise UsageError(f"{option} {value!r} is not a date (use YYYY-MM-DD)") from None
 
 
+# `--json` on the commands that write notes: what they did, as the MCP tools answer it.
+WroteJson = Annotated[bool, typer.Option("--json", help="Print what was written as JSON.")]
+
+
+def say(as_json: bool, text: str, data: dict[str, Any]) -> None:
+    """A command's one-line report, or `data` as JSON with `--json`."""
+    if as_json:
+        print_json(data)
+    else:
+        typer.echo(text)
+
+
 def json_indented() -> bool:
     """Whether JSON on stdout is indented: for a person at a terminal, not for a program."""
     return sys.stdout.isatty()

@@ -12,6 +12,7 @@ import typer
 from vaultkit.cli import complete
 from vaultkit.cli.app import (
     LIMIT,
+    WroteJson,
     app,
     handle_errors,
     json_indented,
@@ -23,6 +24,7 @@ from vaultkit.cli.app import (
     print_rows,
     progress_bar,
     row_limit,
+    say,
     say_what_was_missed,
     settings_of,
     warn_problems,
@@ -79,6 +81,7 @@ def add(
     set_: Annotated[
         list[str] | None, typer.Option("--set", help="Another field, key=value (repeatable).")
     ] = None,
+    as_json: WroteJson = False,
 ) -> None:
     """Add a person: a new note from the person template; never overwrites.
 
@@ -95,7 +98,7 @@ def add(
         fields=set_ or [],
         aliases=alias or [],
     )
-    typer.echo(f"Added {ref.name}: {ref.path}")
+    say(as_json, f"Added {ref.name}: {ref.path}", {"added": ref.to_json()})
     if shadowed is not None:
         typer.echo(
             f"vault: note: {name!r} found {shadowed.name} ({shadowed.path}) until now; it finds "
@@ -117,15 +120,17 @@ def log(
     text: Annotated[list[str], typer.Argument(help="What happened.")],
     date: Annotated[str | None, typer.Option(help="When (YYYY-MM-DD, default today).")] = None,
     channel: Annotated[str | None, typer.Option(help="How: coffee, call, email, video, dinner...")] = None,
+    as_json: WroteJson = False,
 ) -> None:
     """Log an interaction with one or more people (one dinner, three people).
 
     Example: vault log "Ada, Charles" "dinner at the Royal Society" --channel dinner
     """
     workspace = settings_of(ctx).workspace(writes=True)
-    refs = workspace.log(names, " ".join(text), date=parse_date("--date", date), channel=channel)
-    for ref in refs:
-        typer.echo(f"Logged for {ref.name}: {ref.path}")
+    when = parse_date("--date", date) or workspace.today
+    refs = workspace.log(names, " ".join(text), date=when, channel=channel)
+    lines = "\n".join(f"Logged for {ref.name}: {ref.path}" for ref in refs)
+    say(as_json, lines, {"date": when.isoformat(), "logged": [ref.to_json() for ref in refs]})
 
 
 @app.command()

@@ -8,7 +8,17 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from vaultkit.cli import complete
-from vaultkit.cli.app import app, console, handle_errors, parse_date, print_json, settings_of, table
+from vaultkit.cli.app import (
+    WroteJson,
+    app,
+    console,
+    handle_errors,
+    parse_date,
+    print_json,
+    say,
+    settings_of,
+    table,
+)
 
 if TYPE_CHECKING:  # the figures' module is imported when `vault stats` runs
     from vaultkit.insights.network import StatsView
@@ -26,6 +36,7 @@ def intro(
     ],
     note: Annotated[str | None, typer.Option(help="Why, or how it went.")] = None,
     date: Annotated[str | None, typer.Option(help="When (YYYY-MM-DD, default today).")] = None,
+    as_json: WroteJson = False,
 ) -> None:
     """Record an introduction you made: a Log entry in both notes.
 
@@ -34,8 +45,10 @@ def intro(
     from vaultkit.insights.network import record_intro
 
     workspace = settings_of(ctx).workspace(writes=True)
-    a, b = record_intro(workspace, first, second, note=note, date=parse_date("--date", date))
-    typer.echo(f"Introduced {a.name} and {b.name}: {a.path}, {b.path}")
+    when = parse_date("--date", date) or workspace.today
+    a, b = record_intro(workspace, first, second, note=note, date=when)
+    text = f"Introduced {a.name} and {b.name}: {a.path}, {b.path}"
+    say(as_json, text, {"date": when.isoformat(), "introduced": [a.to_json(), b.to_json()]})
 
 
 @app.command()

@@ -4,12 +4,15 @@ snooze, archive, unarchive, set, unset, open."""
 # No `from __future__ import annotations` here: Typer would compile every string annotation
 # of every command at start-up (50 ms); real annotations cost nothing.
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from vaultkit.cli import complete
-from vaultkit.cli.app import app, handle_errors, print_json, settings_of
+from vaultkit.cli.app import WroteJson, app, handle_errors, print_json, say, settings_of
+
+if TYPE_CHECKING:
+    from vaultkit.workspace import PersonRef
 
 
 @app.command()
@@ -66,6 +69,7 @@ def snooze(
     ctx: typer.Context,
     name: NameArg,
     until: Annotated[str, typer.Argument(help="A date (2026-12-24) or a span from today (2w, 1m).")],
+    as_json: WroteJson = False,
 ) -> None:
     """Not due before a date: sets snooze_until in the person's note.
 
@@ -76,12 +80,13 @@ def snooze(
     workspace = settings_of(ctx).workspace()
     when = snooze_date(workspace, until)
     ref, changed = set_properties(workspace, name, {"snooze_until": when.isoformat()})
-    typer.echo(f"{ref.name}: snoozed until {when}" + ("" if changed else " (already)") + f": {ref.path}")
+    text = f"{ref.name}: snoozed until {when}" + ("" if changed else " (already)") + f": {ref.path}"
+    say(as_json, text, _edited(ref, changed, snooze_until=when.isoformat()))
 
 
 @app.command()
 @handle_errors
-def archive(ctx: typer.Context, name: NameArg) -> None:
+def archive(ctx: typer.Context, name: NameArg, as_json: WroteJson = False) -> None:
     """Archive a person (archived: true): never due, left out of Due.md and birthdays.
 
     Example: vault archive "Greg Hollis"
@@ -89,12 +94,16 @@ def archive(ctx: typer.Context, name: NameArg) -> None:
     from vaultkit.quick import set_properties
 
     ref, changed = set_properties(settings_of(ctx).workspace(), name, {"archived": "true"})
-    typer.echo(f"{ref.name}: {'archived' if changed else 'already archived'}: {ref.path}")
+    say(
+        as_json,
+        f"{ref.name}: {'archived' if changed else 'already archived'}: {ref.path}",
+        _edited(ref, changed),
+    )
 
 
 @app.command()
 @handle_errors
-def unarchive(ctx: typer.Context, name: NameArg) -> None:
+def unarchive(ctx: typer.Context, name: NameArg, as_json: WroteJson = False) -> None:
     """Bring an archived person back (archived: false).
 
     Example: vault unarchive "Greg Hollis"
@@ -102,7 +111,11 @@ def unarchive(ctx: typer.Context, name: NameArg) -> None:
     from vaultkit.quick import set_properties
 
     ref, changed = set_properties(settings_of(ctx).workspace(), name, {"archived": "false"})
-    typer.echo(f"{ref.name}: {'unarchived' if changed else 'not archived'}: {ref.path}")
+    say(
+        as_json,
+        f"{ref.name}: {'unarchived' if changed else 'not archived'}: {ref.path}",
+        _edited(ref, changed),
+    )
 
 
 @app.command("set")
@@ -111,6 +124,7 @@ def set_(
     ctx: typer.Context,
     name: NameArg,
     pairs: Annotated[list[str], typer.Argument(help="key=value (several at once).")],
+    as_json: WroteJson = False,
 ) -> None:
     """Set properties in a person's front matter, changing only those lines.
 
@@ -121,7 +135,11 @@ def set_(
     values = parse_pairs(pairs)
     ref, changed = set_properties(settings_of(ctx).workspace(), name, values)
     keys = ", ".join(values)
-    typer.echo(f"{ref.name}: {'set' if changed else 'already set'} {keys}: {ref.path}")
+    say(
+        as_json,
+        f"{ref.name}: {'set' if changed else 'already set'} {keys}: {ref.path}",
+        _edited(ref, changed),
+    )
 
 
 @app.command()
@@ -130,6 +148,7 @@ def unset(
     ctx: typer.Context,
     name: NameArg,
     keys: Annotated[list[str], typer.Argument(help="The properties to remove.")],
+    as_json: WroteJson = False,
 ) -> None:
     """Remove properties from a person's front matter (their lines, nothing else).
 
@@ -138,10 +157,17 @@ def unset(
     from vaultkit.quick import set_properties
 
     ref, changed = set_properties(settings_of(ctx).workspace(), name, {}, unset=keys)
-    if not changed:
-        typer.echo(f"{ref.name} has none of {', '.join(keys)}; nothing changed: {ref.path}")
-        return
-    typer.echo(f"{ref.name}: removed {', '.join(keys)}: {ref.path}")
+    listed = ", ".join(keys)
+    if changed:
+        text = f"{ref.name}: removed {listed}: {ref.path}"
+    else:
+        text = f"{ref.name} has none of {listed}; nothing changed: {ref.path}"
+    say(as_json, text, _edited(ref, changed))
+
+
+def _edited(ref: "PersonRef", changed: bool, **more: str) -> dict[str, Any]:
+    """The JSON of a quick edit: whose note, whether it changed (and what it set)."""
+    return {**ref.to_json(), "changed": changed, **more}
 
 
 @app.command("open")

@@ -38,7 +38,7 @@ except ImportError as err:  # the optional extra is not installed
 from vaultkit import __version__
 from vaultkit.dates import parse_date
 from vaultkit.errors import PersonNotFound, UsageError, VaultkitError
-from vaultkit.workspace import PersonRef, Workspace
+from vaultkit.workspace import Workspace
 
 T = TypeVar("T")
 OpenWorkspace = Callable[[], Workspace]
@@ -123,10 +123,6 @@ def _date(argument: str, value: str | None) -> dt.date | None:
         return parse_date(value)
     except ValueError as err:
         raise UsageError(f"{argument}: {err}") from None
-
-
-def _ref(ref: PersonRef) -> dict[str, str]:
-    return {"name": ref.name, "path": ref.path}
 
 
 def _prompt_error(message: str) -> Exception:
@@ -269,7 +265,7 @@ def build_server(open_workspace: OpenWorkspace, allow_writes: bool = False) -> V
             def run(workspace: Workspace) -> dict[str, Any]:
                 when = _date("date", date) or workspace.today
                 refs = workspace.log(names, text, date=when, channel=channel)
-                return {"date": when.isoformat(), "logged": [_ref(ref) for ref in refs]}
+                return {"date": when.isoformat(), "logged": [ref.to_json() for ref in refs]}
 
             return answer(run)
 
@@ -305,7 +301,7 @@ def build_server(open_workspace: OpenWorkspace, allow_writes: bool = False) -> V
                     aliases=aliases or [],
                     values=fields or {},
                 )
-                return {"added": _ref(ref)}
+                return {"added": ref.to_json()}
 
             return answer(run)
 
@@ -323,7 +319,7 @@ def build_server(open_workspace: OpenWorkspace, allow_writes: bool = False) -> V
             def run(workspace: Workspace) -> dict[str, Any]:
                 when = _date("date", date) or workspace.today
                 first, second = record_intro(workspace, a, b, note=note, date=when)
-                return {"date": when.isoformat(), "introduced": [_ref(first), _ref(second)]}
+                return {"date": when.isoformat(), "introduced": [first.to_json(), second.to_json()]}
 
             return answer(run)
 
