@@ -16,7 +16,8 @@ def test_a_vault_with_no_people_says_where_it_looked(cli: Any, vault_dir: Path) 
         f"vault: no people in {vault_dir}: a person is a note under People/ (people_dir in "
         "vaultkit.toml; it does not exist there) or any note with `type: person` in its front matter\n"
     )
-    for args in (["due"], ["list"], ["followups"], ["due", "--json"]):
+    exports = (["export", "vcard"], ["export", "csv", "-o", str(vault_dir / "people.csv")], ["export", "ics"])
+    for args in (["due"], ["list"], ["followups"], ["due", "--json"], *exports):
         result = cli(*args)
         assert result.exit_code == 0, args
         assert result.stderr == hint, args

@@ -19,6 +19,7 @@ from vaultkit.cli.app import (
     print_json,
     print_plain,
     progress_bar,
+    say_what_was_missed,
     settings_of,
     table,
 )
@@ -268,9 +269,10 @@ def _export(ctx: typer.Context, kind: str, output: Path | None, days: int = 90, 
     chunks, what = run_export(workspace, kind, days=days, raw=raw)
     if output is None:
         print_bytes(chunks)
-        return
-    written = write_output(workspace, output, chunks)
-    typer.echo(f"Wrote {what()} to {written}")
+    else:
+        written = write_output(workspace, output, chunks)
+        typer.echo(f"Wrote {what()} to {written}")
+    say_what_was_missed(workspace)  # (an export of nobody: the wrong --vault, a wrong people_dir)
 
 
 @export_app.command("ics")
