@@ -330,6 +330,37 @@ END:VCALENDAR
     assert note.read_text(encoding="utf-8").endswith(f"---\n# {title}\n")
 
 
+def test_meeting_notes_never_differ_from_another_by_case_alone(cli, people: Path, tmp_path: Path) -> None:
+    # `sync.md` beside `Sync.md` is one file on a Mac or Windows machine the vault syncs to.
+    events = "".join(
+        f"BEGIN:VEVENT\nUID:case-{n}-{len(title)}\nDTSTAMP:20261122T120000Z\nDTSTART:2026111{n}T100000Z\n"
+        f"DTEND:2026111{n}T110000Z\nSUMMARY:{title}\nATTENDEE;CN=Ada Lovelace:mailto:ada@example.com\n"
+        "END:VEVENT\n"
+        for n, title in ((2, "Sync"), (2, "SYNC?"), (3, "Café"), (4, "Review"))
+    )
+    calendar = tmp_path / "case.ics"
+    calendar.write_text(crlf(f"BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//test//EN\n{events}END:VCALENDAR\n"))
+    meetings = people / "Meetings"
+    meetings.mkdir()
+    (meetings / "2026-11-13 cafe\u0301.md").write_text("---\npeople: [Ada Lovelace]\n---\n# mine\n")
+    result = cli("import", "calendar", str(calendar), "--notes", "--apply", "--json")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in meetings.iterdir()) == [
+        "2026-11-12 SYNC (2).md",
+        "2026-11-12 Sync.md",
+        "2026-11-13 cafe\u0301.md",
+        "2026-11-14 Review.md",
+    ]
+    assert (
+        "unchanged",
+        "2026-11-13 Café",
+        "with Ada Lovelace (email); Meetings/2026-11-13 cafe\u0301.md is there already",
+    ) in rows(result)
+    # A meeting note of `vault meet` takes the next free name the same way.
+    made = cli("meet", "Ada", "--title", "review", "--date", "2026-11-14")
+    assert made.stdout == "Meetings/2026-11-14 review (2).md\n"
+
+
 def test_max_attendees_and_bad_input(cli, people: Path, calendars: Path, tmp_path: Path) -> None:
     wide = cli("import", "calendar", str(calendars / "outlook.ics"), "--max-attendees", "20", "--me",
                "ME@corp.example", "--json")  # fmt: skip

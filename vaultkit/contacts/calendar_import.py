@@ -28,7 +28,7 @@ from vaultkit.model import name_key
 from vaultkit.notes.frontmatter import yaml_list, yaml_scalar
 from vaultkit.notes.grammar import inline_text
 from vaultkit.notes.parse import parse_text
-from vaultkit.vault.names import safe_file_stem
+from vaultkit.vault.names import folded_name, safe_file_stem
 from vaultkit.workspace import Workspace
 
 MAX_ATTENDEES = 8
@@ -246,6 +246,8 @@ class _CalendarPlanner:
         self.matcher = vault_matcher(workspace, NAME_THRESHOLD)
         self._logged: dict[str, set[tuple[dt.date, str]]] = {}
         self._entries: dict[str, tuple[str, list[tuple[dt.date, str]]]] = {}  # path -> name, entries
+        self._planned: set[str] = set()  # the new notes' names, folded (`Vault.folded_names`)
+        self._on_disk: dict[str, str] | None = None
 
     def row(self, action: str, occurrence: Occurrence, reason: str, **kwargs: Any) -> ImportRow:
         row = ImportRow(
@@ -344,14 +346,18 @@ class _CalendarPlanner:
     def _note(self, occurrence: Occurrence, people: Sequence[_Person], reason: str) -> None:
         folder = self.workspace.config.meetings_dir
         stem = safe_file_stem(f"{occurrence.day.isoformat()} {occurrence.summary}")[:120].strip()
-        path = f"{folder}/{stem}.md" if folder else f"{stem}.md"
-        number = 2
-        while path in self.plan.new_notes:
-            path = f"{folder}/{stem} ({number}).md" if folder else f"{stem} ({number}).md"
-            number += 1
-        if self.workspace.vault.exists(path):
-            self.row(UNCHANGED, occurrence, f"{reason}; {path} is there already", path=path)
-            self.plan.new_notes[path] = ""  # taken: a second occurrence with this name goes next to it
+        if self._on_disk is None:
+            self._on_disk = self.workspace.vault.folded_names(folder)
+        name, number = f"{stem}.md", 2
+        # (`sync.md` beside `Sync.md`: one file on a Mac or Windows machine the vault syncs to)
+        while folded_name(name) in self._planned:
+            name, number = f"{stem} ({number}).md", number + 1
+        self._planned.add(folded_name(name))
+        path = f"{folder}/{name}" if folder else name
+        there = self._on_disk.get(folded_name(name))
+        if there is not None:
+            there = f"{folder}/{there}" if folder else there
+            self.row(UNCHANGED, occurrence, f"{reason}; {there} is there already", path=there)
             return
         links = [f"[[{person.name}]]" for person in people]
         self.plan.new_notes[path] = (
@@ -359,11 +365,6 @@ class _CalendarPlanner:
             f"source: {yaml_scalar(occurrence.source)}\n---\n# {inline_text(occurrence.summary)}\n"
         )
         self.row(CREATE, occurrence, reason, path=path, adds=["meeting note"])
-
-
-def _dropped_empty(plan: ImportPlan) -> None:
-    for path in [p for p, text in plan.new_notes.items() if not text]:
-        del plan.new_notes[path]
 
 
 def plan_calendar(
@@ -389,5 +390,4 @@ def plan_calendar(
         for occurrence in sorted(future, key=lambda o: (o.day, o.line)):
             planner.row(SKIP, occurrence, "in the future")
     planner.write_entries()
-    _dropped_empty(planner.plan)
     return planner.plan
