@@ -88,6 +88,12 @@ def touch(text: str) -> str:
             "## Log\n### 2026\n- old\n",
             "## Log\n### 2026\n- 2026-11-22 coffee: talked\n- old\n",
         ),
+        # A Log whose first entry links its date to the daily note gets its new one so too.
+        (
+            "## Log\n- [[2026-10-02]] call: hi\n",
+            "## Log\n- [[2026-11-22]] coffee: talked\n- [[2026-10-02]] call: hi\n",
+        ),
+        ("## Log\n- old [[2026-10-02]]\n", "## Log\n- 2026-11-22 coffee: talked\n- old [[2026-10-02]]\n"),
     ],
 )
 def test_add_log_entry_goes_first_in_the_log_section(before: str, after: str) -> None:
@@ -165,6 +171,13 @@ def test_add_log_entry_uses_the_configured_heading() -> None:
 )
 def test_add_log_entry_keeps_crlf_and_bom(before: str, after: str) -> None:
     assert log(before) == after
+
+
+def test_several_entries_link_their_dates_as_the_log_does_whatever_the_line_ends() -> None:
+    entries = ["- 2026-11-22 calendar: a", "- 2026-11-21 b"]
+    assert add_log_entry("## Log\r- [[2026-10-02]] x\r", entries) == (
+        "## Log\r- [[2026-11-22]] calendar: a\r- [[2026-11-21]] b\r- [[2026-10-02]] x\r"
+    )
 
 
 @pytest.mark.parametrize(

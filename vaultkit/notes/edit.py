@@ -34,6 +34,9 @@ __all__ = [
 ]
 
 _NEWLINE_RE = re.compile(r"\r\n|\r|\n")
+# A Log entry whose date links its daily note (`- [[2026-11-20]] ...`), and the date of a new one.
+_LINKED_DATE_RE = re.compile(r"^\s{0,3}[-*+]\s+\[\[\d{4}-\d{2}-\d{2}\]\]")
+_ENTRY_DATE_RE = re.compile(r"^(\s*[-*+]\s+)(\d{4}-\d{2}-\d{2})(?=\s|$)")
 
 
 def newline_of(text: str) -> str:
@@ -55,12 +58,14 @@ def _ensure_final_newline(lines: list[str], newline: str) -> None:
 def add_log_entry(text: str, entry: str | Sequence[str], log_heading: str = "Log") -> str:
     """Insert `entry` (no newline; or several, in their order) as the first item of the first Log section.
 
-    With no Log section, `## Log` is appended at the end of the note. A note that does not
-    end with a newline still does not afterwards. ValueError when the entry could only go
+    With no Log section, `## Log` is appended at the end of the note. When the section's
+    first entry links its date (`- [[2026-11-20]] ...`), the new ones are written so too.
+    A note that does not end with a newline still does not afterwards. ValueError when the entry could only go
     inside a comment or code block that is never closed (vaultkit would not read it back).
     """
     newline = newline_of(text)
-    line = "".join(item + newline for item in ([entry] if isinstance(entry, str) else entry))
+    entries = [entry] if isinstance(entry, str) else list(entry)
+    line = "".join(item + newline for item in entries)
     if not text.lstrip(BOM):
         return f"{text}## {log_heading}{newline}{line}"
     lines = split_lines(text)
@@ -90,6 +95,8 @@ def add_log_entry(text: str, entry: str | Sequence[str], log_heading: str = "Log
             continue
         if LIST_ITEM_RE.match(visible):
             insert_at = index
+            if _LINKED_DATE_RE.match(visible):
+                line = "".join(_ENTRY_DATE_RE.sub(r"\1[[\2]]", item) + newline for item in entries)
             break
         if raw.strip():
             last_content = index
