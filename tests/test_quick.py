@@ -125,6 +125,23 @@ def test_set_aliases_writes_a_list_and_takes_nobody_elses_name(cli: Any, vault_d
     ]
 
 
+def test_set_and_unset_never_make_a_person_vanish(cli: Any, vault_dir: Path) -> None:
+    note = _ada(vault_dir)
+    bob = write_note(vault_dir, "Contacts/Bob.md", "---\ntype: person\n---\n# Bob\n")
+    refused = cli("set", "Ada", "type=company")
+    assert (refused.exit_code, refused.stdout) == (1, "")
+    assert refused.stderr == (
+        "vault: type=company would make People/Ada Lovelace.md a note that is not a person's; "
+        "edit the note itself to mean that\n"
+    )
+    assert cli("unset", "Bob", "type").stderr.startswith("vault: removing type would make Contacts/Bob.md")
+    assert (_text(note), bob.read_text(encoding="utf-8")) == (ADA, "---\ntype: person\n---\n# Bob\n")
+    # Under the people folder a person needs no type: setting one, or removing it, is theirs to do.
+    assert cli("set", "Ada", "type=Person").exit_code == 0
+    assert cli("unset", "Ada", "type").exit_code == 0
+    assert _text(note) == ADA
+
+
 def test_unset_removes_the_key_and_its_block(cli: Any, vault_dir: Path) -> None:
     note = _ada(vault_dir)
     result = cli("unset", "Ada", "tags", "cadence")

@@ -84,6 +84,8 @@ def set_properties(
     ref = workspace.find_person(name)
     if "aliases" in values:
         workspace.refuse_taken_aliases(_aliases(values["aliases"]), "aliases:", own=ref.path)
+    if "type" in values or "type" in unset:
+        _refuse_unmaking(workspace, ref, values.get("type"))
 
     def change(text: str) -> str:
         for key, value in values.items():
@@ -94,6 +96,20 @@ def set_properties(
         return text
 
     return ref, workspace.edit_note(ref.path, change)
+
+
+def _refuse_unmaking(workspace: Workspace, ref: PersonRef, new_type: str | None) -> None:
+    """A `type` that would make the note no longer a person's is refused: they would drop out
+    of every list and view, silently (edit the note itself to mean it)."""
+    from vaultkit.model import PERSON
+    from vaultkit.notes.parse import note_kind
+
+    fields = {} if new_type is None else {"type": new_type}
+    if note_kind(ref.path, fields, workspace.config) != PERSON:
+        what = f"type={new_type}" if new_type is not None else "removing type"
+        raise RefusedWrite(
+            f"{what} would make {ref.path} a note that is not a person's; edit the note itself to mean that"
+        )
 
 
 def parse_pairs(pairs: Sequence[str]) -> dict[str, str]:
