@@ -1026,6 +1026,24 @@ def test_csv_maps_common_headers_and_imports_once(cli, vault_dir: Path, make_per
     assert {p.name: p.read_bytes() for p in (vault_dir / "People").iterdir()} == after
 
 
+def test_csv_from_a_spreadsheet_that_separates_cells_with_semicolons_or_tabs(cli, tmp_path: Path) -> None:
+    # Excel writes `;` where the comma is the decimal mark (most of Europe); a sheet's export may use tabs.
+    for name, text in (
+        ("excel.csv", 'Name;E-mail;Organisation\r\nJosé Núñez;jose@example.com;"ACME; Ltd"\r\n'),
+        ("sheet.tsv", "Name\tE-mail\tOrganisation\nJosé Núñez\tjose@example.com\tACME; Ltd\n"),
+    ):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        report = json.loads(cli("import", "csv", str(tmp_path / name), "--json").stdout)
+        assert report["columns"] == {"Name": "name", "E-mail": "email", "Organisation": "company"}, name
+        assert [(row["name"], row["adds"]) for row in report["rows"]] == [
+            ("José Núñez", ["company", "email"])
+        ]
+    # A comma in the first line keeps the comma, whatever the cells hold.
+    (tmp_path / "commas.csv").write_text("Name,Notes\nAda;Lovelace,a;b\n", encoding="utf-8")
+    report = json.loads(cli("import", "csv", str(tmp_path / "commas.csv"), "--json").stdout)
+    assert [row["name"] for row in report["rows"]] == ["Ada;Lovelace"]
+
+
 def test_csv_map_overrides_and_refusals(cli, vault_dir: Path, tmp_path: Path) -> None:
     sheet = tmp_path / "notion.csv"
     sheet.write_text(NOTION, encoding="utf-8")

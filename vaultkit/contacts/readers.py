@@ -235,12 +235,24 @@ def _read_bytes(path: Path) -> bytes:
         raise VaultkitError(f"{path}: cannot read it: {err.strerror}") from None
 
 
+def _delimiter(text: str) -> str:
+    """The cells' separator: `,`, or what a first line without a comma uses instead (`;`, as
+    Excel writes CSV where the comma is the decimal mark; a tab, for a sheet's export)."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    if "," not in first:
+        for other in (";", "\t"):
+            if other in first:
+                return other
+    return ","
+
+
 def _csv_rows(
     path: Path, is_header: Callable[[list[str]], bool], what: str
 ) -> Iterator[tuple[int, dict[str, str] | str]]:
     """(line, row as a dict) for each data row after the header; a string says why a row is bad."""
     text, _ = decode_bytes(_read_bytes(path))
-    reader = csv.reader(io.StringIO(text.replace("\x00", "")))
+    text = text.replace("\x00", "")
+    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text))
     header: list[str] | None = None
     consumed = 0
     for row in reader:
