@@ -321,8 +321,10 @@ def test_default_cadence_and_opting_out(cli: Cli, make_person: Callable[..., Pat
 
 def test_no_cadence_means_no_reminders(cli: Cli, make_person: Callable[..., Path]) -> None:
     make_person("Ada", last_contact="2020-01-01", tags=["person"])
-    make_person("Bob", cadence="fortnightly")
-    assert due(cli)["due"] == []
+    make_person("Bob", cadence="fortnightly")  # (not a cadence: an error, and none)
+    result = cli("due", "--json", today="2026-11-22")
+    assert json.loads(result.stdout)["due"] == []
+    assert result.stderr.startswith("vault: nobody has a cadence, so nobody is ever due: ")
 
 
 # -- when ---------------------------------------------------------------------------------

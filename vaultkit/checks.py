@@ -208,6 +208,18 @@ def nobody_hint(workspace: Workspace) -> str | None:
     return hint
 
 
+def no_cadence_hint(workspace: Workspace) -> str | None:
+    """When people you know are there but nobody has a cadence, so that nobody is ever due:
+    how to give them one (`vault due` would say "Enjoy your day" forever); else None."""
+    has_cadence, has_contacts = workspace.index.cadence_coverage()
+    if has_cadence or not has_contacts:
+        return None
+    return (
+        "nobody has a cadence, so nobody is ever due: give people one (`vault set NAME "
+        f"cadence=1m`), by tag ([cadence_by_tag] in {CONFIG_NAME}), or everyone (default_cadence)"
+    )
+
+
 def unknown_tag_hint(workspace: Workspace, tag: str | None) -> str | None:
     """`nobody has the tag #x` when nobody does (a typo finds nobody, silently), else None."""
     if not tag or workspace.index.has_tag(tag):

@@ -44,6 +44,23 @@ def test_with_no_people_folder_a_person_is_a_note_of_type_person(cli: Any, vault
     assert not (vault_dir / "Acme.md").exists()
 
 
+def test_people_without_a_cadence_are_never_due_and_due_says_so(cli: Any, vault_dir: Path) -> None:
+    # A new user's first people have no cadence: "Enjoy your day" forever would look like success.
+    write_note(vault_dir, "People/Ada.md", "# Ada\n")
+    write_note(vault_dir, "People/Bob.md", "---\ncadence: 1m\narchived: true\n---\n# Bob\n")
+    hint = (
+        "vault: nobody has a cadence, so nobody is ever due: give people one (`vault set NAME "
+        "cadence=1m`), by tag ([cadence_by_tag] in vaultkit.toml), or everyone (default_cadence)\n"
+    )
+    for args in (["due"], ["due", "--json"]):
+        result = cli(*args)
+        assert (result.exit_code, result.stderr) == (0, hint), args
+        assert "Enjoy your day" not in result.stdout
+    assert cli("set", "Ada", "cadence=1y").exit_code == 0
+    assert (cli("due").stderr, cli("due", "--within", "1d").stderr) == ("", "")
+    assert cli("due").stdout.startswith("1 due on 2026-11-22:")
+
+
 def test_vault_pointing_at_the_people_folder_itself(cli: Any, vault_dir: Path) -> None:
     write_note(vault_dir, "People/Ada.md", "---\ncadence: 1m\n---\n# Ada\n")
     result = cli("due", vault=vault_dir / "People")

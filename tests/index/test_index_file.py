@@ -234,7 +234,8 @@ def test_an_empty_file_becomes_the_index(vault_dir: Path, tmp_path: Path, make_p
 def test_a_missing_index_is_made_with_its_folders(vault_dir: Path, tmp_path: Path) -> None:
     path = tmp_path / "a" / "b" / "index.sqlite"
     (vault_dir / "People").mkdir()
-    (vault_dir / "People" / "Ada.md").write_text("# Ada\n", encoding="utf-8")  # (else: "no people in...")
+    # (else: "no people in...", or "nobody has a cadence...")
+    (vault_dir / "People" / "Ada.md").write_text("---\ncadence: 1m\n---\n# Ada\n", encoding="utf-8")
     result = run(vault_dir, "due", index=path)
     assert (result.exit_code, result.stderr) == (0, "")
     assert application_id(path) == index_file.APPLICATION_ID

@@ -475,12 +475,17 @@ def wrapped_echo() -> Callable[[str], None]:
     return echo
 
 
-def say_what_was_missed(workspace: Workspace, tag: str | None = None) -> bool:
+def say_what_was_missed(workspace: Workspace, tag: str | None = None, due: bool = False) -> bool:
     """After a list that came out empty: on stderr, why (no people at all, where vaultkit
-    looked and how to fix it; or a tag nobody has). Whether there was something to say."""
-    from vaultkit.checks import nobody_hint, unknown_tag_hint
+    looked and how to fix it; a tag nobody has; for who is `due`, nobody with a cadence).
+    Whether there was something to say."""
+    from vaultkit.checks import no_cadence_hint, nobody_hint, unknown_tag_hint
 
-    hint = nobody_hint(workspace) or unknown_tag_hint(workspace, tag)
+    hint = (
+        nobody_hint(workspace)
+        or unknown_tag_hint(workspace, tag)
+        or (no_cadence_hint(workspace) if due else None)
+    )
     if hint:
         typer.echo(f"vault: {hint}", err=True)
     return hint is not None

@@ -159,14 +159,14 @@ def due(
         answer = due_answer(workspace, within=within, tag=tag)
         print_json(answer)
         if not answer["due"]:
-            say_what_was_missed(workspace, tag)
+            say_what_was_missed(workspace, tag, due=True)
         return
     # The table needs the first rows and a count: the index orders and cuts the rest.
     page = workspace.due_page(within=within, tag=tag, limit=rows_shown)
     items = page.items
     problems = workspace.problems()
     if not items:
-        if not say_what_was_missed(workspace, tag):
+        if not say_what_was_missed(workspace, tag, due=True):
             until = workspace.due_until(within)
             by = f" nor coming due by {until.isoformat()}" if until != workspace.today else ""
             typer.echo(f"Nobody is due on {workspace.today.isoformat()}{by}. Enjoy your day.")

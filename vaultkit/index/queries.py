@@ -24,6 +24,8 @@ from vaultkit.index.rows import (
 )
 from vaultkit.index.schema import FULL_TEXT
 from vaultkit.model import (
+    ASKED,
+    PROSPECT,
     DueItem,
     DueKind,
     FollowUp,
@@ -536,6 +538,16 @@ class Queries(IndexBase):
         in `/`) and names that are not UTF-8. One small read: cheap enough for every command."""
         found = json.loads(self._meta("left_out") or "[]")
         return [Problem(path, None, "error", why) for path, why in found]
+
+    def cadence_coverage(self) -> tuple[bool, bool]:
+        """(whether anyone not archived has a cadence: their own, a tag's or the default;
+        whether anyone not archived is a contact, not a prospect)."""
+        has, contacts = self.db.execute(
+            "SELECT EXISTS (SELECT 1 FROM people WHERE cadence_res IS NOT NULL AND archived = 0), "
+            "EXISTS (SELECT 1 FROM people WHERE archived = 0 AND (status IS NULL OR status NOT IN (?, ?)))",
+            (PROSPECT, ASKED),
+        ).fetchone()
+        return bool(has), bool(contacts)
 
     def person_count(self) -> int:
         """How many people the index holds."""
