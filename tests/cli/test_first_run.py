@@ -56,7 +56,12 @@ def test_people_without_a_cadence_are_never_due_and_due_says_so(cli: Any, vault_
         result = cli(*args)
         assert (result.exit_code, result.stderr) == (0, hint), args
         assert "Enjoy your day" not in result.stdout
+    assert cli("render").exit_code == 0
+    due_view = (vault_dir / "Due.md").read_text(encoding="utf-8")
+    assert "## Due now\nNobody has a cadence, so nobody is ever due: give people one" in due_view
     assert cli("set", "Ada", "cadence=1y").exit_code == 0
+    assert cli("render").exit_code == 0
+    assert "## Due now\n- [[Ada]]: " in (vault_dir / "Due.md").read_text(encoding="utf-8")
     assert (cli("due").stderr, cli("due", "--within", "1d").stderr) == ("", "")
     assert cli("due").stdout.startswith("1 due on 2026-11-22:")
 
