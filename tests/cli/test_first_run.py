@@ -56,6 +56,8 @@ def test_people_without_a_cadence_are_never_due_and_due_says_so(cli: Any, vault_
         result = cli(*args)
         assert (result.exit_code, result.stderr) == (0, hint), args
         assert "Enjoy your day" not in result.stdout
+    today = cli("today", "--create")
+    assert (today.stdout, today.stderr) == ("Daily/2026-11-22.md was not made.\n", hint)
     assert cli("render").exit_code == 0
     due_view = (vault_dir / "Due.md").read_text(encoding="utf-8")
     assert "## Due now\nNobody has a cadence, so nobody is ever due: give people one" in due_view

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from vaultkit.cli import complete
-from vaultkit.cli.app import WroteJson, app, handle_errors, print_json, say, settings_of
+from vaultkit.cli.app import WroteJson, app, handle_errors, print_json, say, say_what_was_missed, settings_of
 
 if TYPE_CHECKING:
     from vaultkit.workspace import PersonRef
@@ -46,7 +46,10 @@ def today(
     elif done.outcome == "nobody":
         # (--create makes no daily note that would hold nothing)
         untouched = "was not changed" if workspace.vault.exists(done.path) else "was not made"
-        typer.echo(f"Nobody is due. Enjoy your day. ({done.path} {untouched}.)")
+        if say_what_was_missed(workspace, due=True):
+            typer.echo(f"{done.path} {untouched}.")
+        else:
+            typer.echo(f"Nobody is due. Enjoy your day. ({done.path} {untouched}.)")
     else:
         people = len(done.people)
         more = (
