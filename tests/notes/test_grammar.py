@@ -139,7 +139,7 @@ def test_log_entry_task_and_due_patterns() -> None:
     task = grammar.TASK_RE.match("  1. [x] send the paper 📅 2026-12-01")
     assert task is not None and task.groups() == ("x", "send the paper 📅 2026-12-01")
     due = grammar.DUE_RE.search("send 📅2026-12-01")
-    assert due is not None and due.group(1) == "2026-12-01"
+    assert due is not None and due.group("date") == "2026-12-01"
     assert grammar.DUE_MARK_RE.sub("", "send the paper 📅 2026-12-01 soon") == "send the paper soon"
     assert grammar.LIST_ITEM_RE.match("2) item") and grammar.LIST_ITEM_RE.match("- item")
     assert grammar.BULLET_ITEM_RE.match("- item") and not grammar.BULLET_ITEM_RE.match("2) item")

@@ -9,6 +9,7 @@ import pytest
 from vaultkit.config import Config
 from vaultkit.errors import NoteParseError
 from vaultkit.model import DAILY, MEETING, OTHER, PERSON, Link, LogEntry, ParsedNote, Problem, Task
+from vaultkit.notes.grammar import DUE_MARK_RE
 from vaultkit.notes.parse import parse_note, parse_text
 
 CONFIG = Config()
@@ -480,6 +481,20 @@ def test_task_statuses_and_due_dates() -> None:
         Task("bad due 📅 2026-02-30", " ", None, 7),
     ]
     assert [t.is_open for t in note.tasks] == [True, True, False, False, False, True, True]
+
+
+def test_a_due_date_in_the_tasks_plugins_dataview_format() -> None:
+    note = person(
+        "- [ ] a [due:: 2026-11-30]\n- [ ] b (Due::2026-12-01) then\n- [ ] c [due:: 2026-12-02\n"
+        "- [ ] d [scheduled:: 2026-12-03]\n"
+    )
+    assert [(t.text, t.due) for t in note.tasks] == [
+        ("a [due:: 2026-11-30]", D(2026, 11, 30)),
+        ("b (Due::2026-12-01) then", D(2026, 12, 1)),
+        ("c [due:: 2026-12-02", None),
+        ("d [scheduled:: 2026-12-03]", None),
+    ]
+    assert [DUE_MARK_RE.sub("", t.text) for t in note.tasks[:2]] == ["a", "b then"]
 
 
 # -- bad notes ----------------------------------------------------------------------------

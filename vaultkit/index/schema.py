@@ -8,7 +8,7 @@ from vaultkit.model import ASK_CHANNEL, INTRO_CHANNEL
 
 # A new version also when the parser reads notes otherwise (35: inline code kept in Log and task
 # texts; 36: tags compared in NFC, `model.tag_key`; a key set twice is a warning; `- [[date]]`
-# Log entries, and a warning for an undated Log item).
+# Log entries, and a warning for an undated Log item; `[due:: date]` on a task).
 SCHEMA_VERSION = 36
 
 

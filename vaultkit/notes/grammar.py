@@ -35,9 +35,11 @@ LOG_ENTRY_RE = re.compile(
 """A Log list item `- YYYY-MM-DD [channel:] text`: group 1 the date, group 2 the rest."""
 CHANNEL_RE = re.compile(r"^([a-z][a-z0-9-]*): (.*)$", re.DOTALL)
 """The `channel: text` a Log entry's rest may start with."""
-DUE_RE = re.compile(r"📅\s*(\d{4}-\d{2}-\d{2})")
-"""A task's due mark `📅 YYYY-MM-DD`: group 1 the date."""
-DUE_MARK_RE = re.compile(r"\s*📅\s*\d{4}-\d{2}-\d{2}")
+_DUE = r"(?:📅\s*|(?P<field>[\[(])(?i:due)::\s*)(?P<date>\d{4}-\d{2}-\d{2})(?(field)\s*[\])])"
+DUE_RE = re.compile(_DUE)
+"""A task's due mark, as the Tasks plugin writes it, `📅 YYYY-MM-DD`, or in its Dataview
+format, `[due:: YYYY-MM-DD]` (or in parentheses): the group `date`."""
+DUE_MARK_RE = re.compile(r"\s*" + _DUE)
 """A due mark with the space before it: what to remove to show a task's text alone."""
 QUOTE_RE = re.compile(r"^\s*>")
 INLINE_CODE_RE = re.compile(r"(`+)(.+?)\1")

@@ -384,7 +384,7 @@ def _scan_body(note: ParsedNote, lines: list[str], start: int, config: Config) -
             due_date: dt.date | None = None
             if due:
                 try:
-                    due_date = parse_date(due.group(1))
+                    due_date = parse_date(due.group("date"))
                 except ValueError:
                     due_date = None
             shown = _with_code(TASK_RE, task, written, line)
