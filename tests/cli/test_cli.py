@@ -668,6 +668,17 @@ def test_show_human(cli: Cli, make_person: MakePerson, vault_dir: Path) -> None:
     )
 
 
+def test_show_says_how_many_interactions_it_left_out(cli: Cli, make_person: MakePerson) -> None:
+    log = "".join(f"- 2026-10-{day:02d} call: number {day}\n" for day in range(1, 13))
+    make_person("Ada Lovelace", body=f"## Log\n{log}")
+    shown = cli("show", "Ada").stdout
+    assert "  2026-10-12  call: number 12  (People/Ada Lovelace.md)\n" in shown
+    assert "number 2 " not in shown and "number 3 " in shown
+    assert "  2026-10-03  call: number 3  (People/Ada Lovelace.md)\n  and 2 more: " in shown
+    assert "  and 2 more: `vault show 'Ada Lovelace' --json` lists every one\n" in shown
+    assert len(json.loads(cli("show", "Ada", "--json").stdout)["interactions"]) == 12
+
+
 def test_show_unknown(cli: Cli, make_person: MakePerson) -> None:
     make_person("Ada")
     fails(cli("show", "Bob"), 1, "nobody called 'Bob' in the vault")

@@ -4,6 +4,7 @@
 # of every command at start-up (50 ms); real annotations cost nothing.
 
 import itertools
+import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -35,6 +36,9 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from vaultkit.profiles import ListedPerson
+
+
+SHOWN_INTERACTIONS = 10  # `vault show`'s last interactions (`--json` gives every one)
 
 
 # -- commands ----------------------------------------------------------------------------
@@ -223,11 +227,14 @@ def show(
     last_text = person.last_contact.isoformat() if person.last_contact else "never"
     echo(f"  keep in touch: {cadence}; last contact: {last_text}; due: {due_text}")
     echo("\nLast interactions:")
-    for item in person.interactions[:10]:
+    for item in person.interactions[:SHOWN_INTERACTIONS]:
         channel = f"{item.channel}: " if item.channel else ""
         echo(f"  {item.date.isoformat()}  {channel}{plain_text(item.text)}  ({item.path})")
     if not person.interactions:
         echo("  none yet")
+    elif len(person.interactions) > SHOWN_INTERACTIONS:
+        more = len(person.interactions) - SHOWN_INTERACTIONS
+        echo(f"  and {more} more: `vault show {shlex.quote(person.name)} --json` lists every one")
     echo("\nOpen follow-ups:")
     for task in person.followups:
         echo(f"  [ ] {plain_text(task.text)}  ({task.path}:{task.line})")
