@@ -238,7 +238,7 @@ def _read_bytes(path: Path) -> bytes:
 def _delimiter(text: str) -> str:
     """The cells' separator: `,`, or what a first line without a comma uses instead (`;`, as
     Excel writes CSV where the comma is the decimal mark; a tab, for a sheet's export)."""
-    first = next((line for line in text.splitlines() if line.strip()), "")
+    first = next((line for line in io.StringIO(text) if line.strip()), "")
     if "," not in first:
         for other in (";", "\t"):
             if other in first:
