@@ -1044,6 +1044,24 @@ def test_csv_from_a_spreadsheet_that_separates_cells_with_semicolons_or_tabs(cli
     assert [row["name"] for row in report["rows"]] == ["Ada;Lovelace"]
 
 
+def test_csv_with_old_mac_line_ends_or_long_cells(cli, tmp_path: Path) -> None:
+    # Excel for Mac's "CSV (Macintosh)" ends lines in a CR alone: it said "unexpected error".
+    (tmp_path / "mac.csv").write_bytes(b"Name,Email\rAda Lovelace,ada@example.com\rBob,b@example.com\r")
+    report = json.loads(cli("import", "csv", str(tmp_path / "mac.csv"), "--json").stdout)
+    assert [(row["name"], row["line"]) for row in report["rows"]] == [("Ada Lovelace", 2), ("Bob", 3)]
+    # A long note (a Monica export's) is a cell past the csv module's 128 KiB.
+    (tmp_path / "long.csv").write_text(f"Name,Notes\nAda,{'x' * 200_000}\n", encoding="utf-8")
+    report = json.loads(cli("import", "csv", str(tmp_path / "long.csv"), "--json").stdout)
+    assert [row["adds"] for row in report["rows"]] == [["notes"]]
+    # Past a note's own size, one line names the file and the line.
+    (tmp_path / "huge.csv").write_text(f"Name,Notes\nAda,{'x' * 9_000_000}\n", encoding="utf-8")
+    huge = cli("import", "csv", str(tmp_path / "huge.csv"))
+    assert (huge.exit_code, huge.stdout) == (2, "")
+    assert huge.stderr == (
+        f"vault: {tmp_path / 'huge.csv'}:2: not a CSV this can read: field larger than field limit (8388608)\n"
+    )
+
+
 def test_csv_map_overrides_and_refusals(cli, vault_dir: Path, tmp_path: Path) -> None:
     sheet = tmp_path / "notion.csv"
     sheet.write_text(NOTION, encoding="utf-8")

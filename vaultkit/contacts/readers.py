@@ -27,7 +27,7 @@ from vaultkit.contacts.records import (
 from vaultkit.contacts.vcard import Card, CardProblem, Property, decode_bytes, iter_cards
 from vaultkit.dates import parse_birthday, parse_date
 from vaultkit.errors import UsageError, VaultkitError
-from vaultkit.model import SOCIAL_KEYS, name_key
+from vaultkit.model import MAX_NOTE_BYTES, SOCIAL_KEYS, name_key
 
 _SOCIAL_DOMAINS = {
     "linkedin.com": "linkedin", "twitter.com": "twitter", "x.com": "twitter", "github.com": "github",
@@ -238,12 +238,25 @@ def _read_bytes(path: Path) -> bytes:
 def _delimiter(text: str) -> str:
     """The cells' separator: `,`, or what a first line without a comma uses instead (`;`, as
     Excel writes CSV where the comma is the decimal mark; a tab, for a sheet's export)."""
-    first = next((line for line in io.StringIO(text) if line.strip()), "")
+    first = next((line for line in io.StringIO(text, newline=None) if line.strip()), "")
     if "," not in first:
         for other in (";", "\t"):
             if other in first:
                 return other
     return ","
+
+
+def _rows_of(reader: Iterator[list[str]], path: Path) -> Iterator[list[str]]:
+    """The reader's rows; what the csv module refuses (a cell over its 128 KiB limit) is
+    one line naming the file and the line."""
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as err:
+            line = getattr(reader, "line_num", 0)
+            raise UsageError(f"{path}:{line}: not a CSV this can read: {err}") from None
 
 
 def _csv_rows(
@@ -252,10 +265,15 @@ def _csv_rows(
     """(line, row as a dict) for each data row after the header; a string says why a row is bad."""
     text, _ = decode_bytes(_read_bytes(path))
     text = text.replace("\x00", "")
-    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text))
+    # A cell may be as long as a note (the csv module's limit is 128 KiB: a Monica export's
+    # long notes); past that, one line says so (`_rows_of`).
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_NOTE_BYTES))
+    # Universal newlines: a CSV whose lines end in a CR alone (Excel for Mac's "CSV
+    # (Macintosh)") reads as rows, not as one field holding line breaks.
+    reader = csv.reader(io.StringIO(text, newline=None), delimiter=_delimiter(text))
     header: list[str] | None = None
     consumed = 0
-    for row in reader:
+    for row in _rows_of(reader, path):
         line = consumed + 1
         consumed = reader.line_num
         cells = [cell.strip() for cell in row]
