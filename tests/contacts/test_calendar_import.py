@@ -361,6 +361,31 @@ def test_meeting_notes_never_differ_from_another_by_case_alone(cli, people: Path
     assert made.stdout == "Meetings/2026-11-14 review (2).md\n"
 
 
+def test_a_rule_that_repeats_more_often_than_meetings_do_is_left_out(
+    cli, people: Path, tmp_path: Path
+) -> None:
+    # FREQ=SECONDLY made the import run for minutes: the library expands a span at a time.
+    rules = (
+        "FREQ=SECONDLY",
+        "FREQ=HOURLY;INTERVAL=2",
+        "FREQ=DAILY;BYHOUR=9,10;BYMINUTE=" + ",".join(map(str, range(13))),
+    )
+    events = "".join(
+        f"BEGIN:VEVENT\nUID:r{n}\nDTSTAMP:20261122T120000Z\nDTSTART:20261101T100000Z\nRRULE:{rule}\n"
+        "SUMMARY:Ping\nATTENDEE;CN=Ada Lovelace:mailto:ada@example.com\nEND:VEVENT\n"
+        for n, rule in enumerate(rules)
+    )
+    calendar = tmp_path / "noisy.ics"
+    calendar.write_text(crlf(f"BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//test//EN\n{events}END:VCALENDAR\n"))
+    result = cli("import", "calendar", str(calendar), "--json")
+    assert result.exit_code == 0, result.output
+    assert rows(result) == [
+        ("skip", "", "event r0 repeats every second: not meetings to log; left out"),
+        ("skip", "", "event r1 repeats every hour: not meetings to log; left out"),
+        ("skip", "", "event r2 repeats 26 times a day: not meetings to log; left out"),
+    ]
+
+
 def test_max_attendees_and_bad_input(cli, people: Path, calendars: Path, tmp_path: Path) -> None:
     wide = cli("import", "calendar", str(calendars / "outlook.ics"), "--max-attendees", "20", "--me",
                "ME@corp.example", "--json")  # fmt: skip

@@ -143,6 +143,28 @@ def _by_uid(calendar: Any) -> Iterator[tuple[str, Any]]:
         yield uid, group
 
 
+_SUB_DAILY = {"SECONDLY": "every second", "MINUTELY": "every minute", "HOURLY": "every hour"}
+_MOST_A_DAY = 24  # occurrences a day a rule may make (its BYHOUR × BYMINUTE × BYSECOND)
+
+
+def _too_frequent(group: Any) -> str | None:
+    """Why an event's rule repeats too often to be meetings, or None. Such a rule would
+    also take minutes to expand, whatever bound is set on what is kept: the library works
+    out every occurrence of a span of time at once (a year of FREQ=SECONDLY is 31 million)."""
+    for event in group.walk("VEVENT"):
+        rules = event.get("RRULE")
+        for rule in rules if isinstance(rules, list) else [] if rules is None else [rules]:
+            freq = str((rule.get("FREQ") or [""])[0]).upper()
+            if freq in _SUB_DAILY:
+                return f"repeats {_SUB_DAILY[freq]}: not meetings to log; left out"
+            per_day = 1
+            for part in ("BYHOUR", "BYMINUTE", "BYSECOND"):
+                per_day *= max(1, len(rule.get(part) or []))
+            if per_day > _MOST_A_DAY:
+                return f"repeats {per_day:,} times a day: not meetings to log; left out"
+    return None
+
+
 def _files(path: Path) -> list[Path]:
     full = path.expanduser()
     if full.is_dir():
@@ -184,8 +206,14 @@ def read_calendar(path: Path, today: dt.date) -> tuple[list[Occurrence], list[Oc
 
         try:
             for uid, group in _by_uid(calendar):
+                too_often = _too_frequent(group)
+                if too_often:
+                    bad.append(
+                        ImportRow(SKIP, "", path.name, lines.get(uid), reason=f"event {uid} {too_often}")
+                    )
+                    continue
                 # One event at a time, in the order its occurrences start: stop at today, or
-                # at a bound a hostile rule (FREQ=SECONDLY since 1900) would pass at once.
+                # at a bound a hostile rule (FREQ=DAILY since 1900) would pass at once.
                 count = 0
                 for event in recurring_ical_events.of(group).after(_EARLIEST):
                     day = _day(event.decoded("DTSTART", None))
