@@ -1053,6 +1053,12 @@ def test_csv_with_old_mac_line_ends_or_long_cells(cli, tmp_path: Path) -> None:
     (tmp_path / "long.csv").write_text(f"Name,Notes\nAda,{'x' * 200_000}\n", encoding="utf-8")
     report = json.loads(cli("import", "csv", str(tmp_path / "long.csv"), "--json").stdout)
     assert [row["adds"] for row in report["rows"]] == [["notes"]]
+    (tmp_path / "empty.csv").write_text("\n\n", encoding="utf-8")
+    empty = cli("import", "csv", str(tmp_path / "empty.csv"))
+    assert (
+        empty.stderr
+        == f"vault: {tmp_path / 'empty.csv'}: no CSV header line found; is this the right export?\n"
+    )
     # Past a note's own size, one line names the file and the line.
     (tmp_path / "huge.csv").write_text(f"Name,Notes\nAda,{'x' * 9_000_000}\n", encoding="utf-8")
     huge = cli("import", "csv", str(tmp_path / "huge.csv"))

@@ -598,7 +598,7 @@ def read_spreadsheet(
             makers.append(_spreadsheet_row(mapping))
         return makers[0](row, contact)
 
-    contacts, skipped = _csv_contacts(path, is_header, "header", make)
+    contacts, skipped = _csv_contacts(path, is_header, "CSV", make)
     return contacts, skipped, mapping
 
 
