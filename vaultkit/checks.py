@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import time
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from vaultkit.contacts.matching import DUPLICATE_FIELDS, likely_duplicates
@@ -36,11 +37,14 @@ class CheckReport:
         return sum(p.level == "error" for p in self.problems)
 
 
-def check_vault(workspace: Workspace, links: bool = False) -> CheckReport:
+def check_vault(
+    workspace: Workspace, links: bool = False, progress: Callable[[int, int], None] | None = None
+) -> CheckReport:
     """Every problem in the vault, and with `links` the links that lead to no note (an
-    image or other attachment that exists is not one)."""
+    image or other attachment that exists is not one). `progress` follows the comparing
+    of names for likely duplicates."""
     dangling = _not_attachments(workspace.vault, workspace.index.unresolved_links()) if links else []
-    return CheckReport(vault_problems(workspace), dangling)
+    return CheckReport(vault_problems(workspace, progress), dangling)
 
 
 def _not_attachments(vault: Vault, links: list[tuple[str, int, str]]) -> list[tuple[str, int, str]]:
@@ -62,13 +66,13 @@ def _not_attachments(vault: Vault, links: list[tuple[str, int, str]]) -> list[tu
     return kept
 
 
-def vault_problems(workspace: Workspace) -> list[Problem]:
+def vault_problems(workspace: Workspace, progress: Callable[[int, int], None] | None = None) -> list[Problem]:
     """The config's warnings, then by file: the index's problems, sync problems, likely
     duplicates and birthdays after today."""
     found = workspace.config_problems()
     problems = workspace.index.problems()
     problems += sync_problems(workspace.vault) + likely_duplicates(
-        workspace.index.people_fields(DUPLICATE_FIELDS)
+        workspace.index.people_fields(DUPLICATE_FIELDS), progress=progress
     )
     problems += [
         Problem(path, None, "warning", f"birthday {birthday} is after today; its year is left out")

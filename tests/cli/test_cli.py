@@ -990,6 +990,17 @@ def test_every_command_shows_its_first_reading_on_a_terminal(vault_dir: Path, tm
     assert (code, shown.strip()) == (0, "")
 
 
+def test_check_shows_it_compares_names_on_a_terminal(vault_dir: Path, tmp_path: Path) -> None:
+    """Comparing every name for likely duplicates takes seconds at 100,000 people."""
+    for n in range(600):
+        write_note(vault_dir, f"People/Person {n}.md", f"# Person {n}\n")
+    args = ("--vault", str(vault_dir), "--index", str(tmp_path / "index.sqlite"), "check", "--json")
+    stderr_on_a_terminal(*args)  # (the first reading has a bar of its own)
+    code, out, shown = stderr_on_a_terminal(*args)
+    assert code == 0 and "Comparing names" in shown and "Reading notes" not in shown
+    assert "may be the same person as People/Person 10.md" in out
+
+
 def test_index_says_what_it_did(cli: Cli, make_person: MakePerson, vault_dir: Path) -> None:
     ada, bob, cy = make_person("Ada"), make_person("Bob"), make_person("Cy")
     broken = write_note(vault_dir, "People/Broken.md", "\x00")

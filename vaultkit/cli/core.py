@@ -377,7 +377,9 @@ def check(
     from vaultkit.checks import check_vault
 
     lines_shown = row_limit(limit, show_all)
-    report = check_vault(settings_of(ctx).workspace(warn_config=False), links=links)
+    workspace = settings_of(ctx).workspace(warn_config=False)
+    with progress_bar("Comparing names") as progress:  # (seconds at 100,000 near-identical names)
+        report = check_vault(workspace, links=links, progress=progress)
     problems, dangling = report.problems, report.dangling_links
     if as_json:
         data: dict[str, Any] = {"problems": [p.to_json() for p in problems]}
