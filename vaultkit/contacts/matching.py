@@ -49,7 +49,10 @@ class Matcher:
         self._emails: dict[str, set[str]] = {}
         self._phones: dict[str, set[str]] = {}
         self._exact: dict[str, set[str]] = {}
-        self._fuzzy: list[tuple[str, str, str]] = []  # (fuzzy form, path, the name as written)
+        self._fuzzy: list[tuple[str, str]] = []  # (path, the name as written), by number
+        # The fuzzy forms by length, each with its number: a name only that long can be alike
+        # enough (`_fuzzy_match`), and a list kept is not made again for every record.
+        self._by_length: dict[int, tuple[list[str], list[int]]] = {}
         self._emails_of: dict[str, set[str]] = {}
 
     def add(
@@ -74,7 +77,11 @@ class Matcher:
             if label.strip():
                 self._exact.setdefault(name_key(label), set()).add(path)
                 if fuzzy:
-                    self._fuzzy.append((fuzzy_form(label), path, label))
+                    form = fuzzy_form(label)
+                    forms, numbers = self._by_length.setdefault(len(form), ([], []))
+                    forms.append(form)
+                    numbers.append(len(self._fuzzy))
+                    self._fuzzy.append((path, label))
 
     def match(self, contact: Contact, names: Sequence[str]) -> Match | str | None:
         """The person this record is, None for nobody, or a string saying why it is ambiguous."""
@@ -119,13 +126,29 @@ class Matcher:
 
         if not self._fuzzy:
             return None
-        choices = [form for form, _, _ in self._fuzzy]
         best: dict[str, tuple[float, str, str]] = {}
         for label in names:
-            for _, score, index in process.extract(
-                fuzzy_form(label), choices, scorer=fuzz.ratio, score_cutoff=self.threshold, limit=10
-            ):
-                _, path, written = self._fuzzy[index]
+            query = fuzzy_form(label)
+            found: list[tuple[float, int]] = []
+            for length, (forms, numbers) in self._by_length.items():
+                # Two texts' `ratio` is at most 200 × the shorter's length / their lengths'
+                # sum: a name of another length than these cannot reach the threshold.
+                if (
+                    query
+                    and length
+                    and 200 * min(len(query), length) / (len(query) + length) < self.threshold
+                ):
+                    continue
+                found += [
+                    (score, numbers[offset])
+                    for _, score, offset in process.extract(
+                        query, forms, scorer=fuzz.ratio, score_cutoff=self.threshold, limit=10
+                    )
+                ]
+            # The ten best, the earliest first among equals: what one search of every name gave.
+            found.sort(key=lambda hit: (-hit[0], hit[1]))
+            for score, number in found[:10]:
+                path, written = self._fuzzy[number]
                 if self._emails_differ(path, emails):
                     continue  # different email addresses say more than a similar name
                 if path not in best or score > best[path][0]:
