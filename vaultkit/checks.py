@@ -215,8 +215,7 @@ def nobody_hint(workspace: Workspace) -> str | None:
 def no_cadence_hint(workspace: Workspace) -> str | None:
     """When people you know are there but nobody has a cadence, so that nobody is ever due:
     how to give them one (`vault due` would say "Enjoy your day" forever); else None."""
-    has_cadence, has_contacts = workspace.index.cadence_coverage()
-    if has_cadence or not has_contacts:
+    if not workspace.index.nobody_kept_in_touch():
         return None
     return (
         "nobody has a cadence, so nobody is ever due: give people one (`vault set NAME "

@@ -539,15 +539,15 @@ class Queries(IndexBase):
         found = json.loads(self._meta("left_out") or "[]")
         return [Problem(path, None, "error", why) for path, why in found]
 
-    def cadence_coverage(self) -> tuple[bool, bool]:
-        """(whether anyone not archived has a cadence: their own, a tag's or the default;
-        whether anyone not archived is a contact, not a prospect)."""
+    def nobody_kept_in_touch(self) -> bool:
+        """Whether people you know are there (not archived, not prospects) but nobody has a
+        cadence (their own, a tag's or the default), so that nobody is ever due."""
         has, contacts = self.db.execute(
             "SELECT EXISTS (SELECT 1 FROM people WHERE cadence_res IS NOT NULL AND archived = 0), "
             "EXISTS (SELECT 1 FROM people WHERE archived = 0 AND (status IS NULL OR status NOT IN (?, ?)))",
             (PROSPECT, ASKED),
         ).fetchone()
-        return bool(has), bool(contacts)
+        return bool(contacts) and not has
 
     def person_count(self) -> int:
         """How many people the index holds."""

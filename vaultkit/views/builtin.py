@@ -241,7 +241,7 @@ def due_view(workspace: Workspace) -> str:
         birthdays=birthdays,
         followups=shown_followups,
         asks=asks,
-        no_cadence=not due.items and _nobody_kept_in_touch(workspace),
+        no_cadence=not due.items and workspace.index.nobody_kept_in_touch(),
         more={
             "asks": max(0, len(waiting) - rows),
             "due": max(0, due.total - rows),
@@ -254,12 +254,6 @@ def due_view(workspace: Workspace) -> str:
 
 # The views vaultkit knows, by the name used in `[views]` and in the block markers.
 # A feature adds its view here: "network": network_view.
-def _nobody_kept_in_touch(workspace: Workspace) -> bool:
-    """Whether people you know are there but nobody has a cadence (`checks.no_cadence_hint`)."""
-    has_cadence, has_contacts = workspace.index.cadence_coverage()
-    return has_contacts and not has_cadence
-
-
 def network_view(workspace: Workspace) -> str:
     """Network.md: growth, keeping in touch, channels, introductions, diversity (vaultkit.insights.network)."""
     from vaultkit.insights.network import render_network  # the figures module is only needed here
