@@ -37,7 +37,7 @@ from vaultkit.notes.grammar import (
 from vaultkit.notes.parse import decode_note, parse_text
 from vaultkit.prospects import ProspectsView, week_context
 from vaultkit.vault.files import Vault
-from vaultkit.vault.names import folded_name, safe_file_stem
+from vaultkit.vault.names import safe_file_stem
 from vaultkit.workspace import PersonRef, Workspace, write_view
 
 LAST_INTERACTIONS = 5
@@ -264,10 +264,10 @@ def _write_new(workspace: Workspace, folder: str, stem: str, text: str) -> str:
     except NoteParseError as err:
         raise RefusedWrite(f"the meeting template made an unreadable note: {err}") from None
     data = text.encode("utf-8")
-    taken = workspace.vault.folded_names(folder)  # (`sync.md` beside `Sync.md` is one file on a Mac)
     for number in range(1, 1000):
         rel_path = f"{folder}/{stem}.md" if number == 1 else f"{folder}/{stem} ({number}).md"
-        if folded_name(posixpath.basename(rel_path)) in taken:
+        # (`sync.md` beside `Sync.md` is one file on a Mac or Windows machine)
+        if workspace.vault.exists(rel_path) or workspace.note_in_the_way(rel_path):
             continue
         try:
             workspace.vault.write(rel_path, data, None)

@@ -437,6 +437,15 @@ class Workspace:
             except UsageError as err:
                 raise UsageError(f"{option}: {err}") from None
 
+    def note_in_the_way(self, rel_path: str) -> str | None:
+        """A note at `rel_path` but for case or accent encoding (`acme corp.md` for `Acme
+        Corp.md`): one file with it on a Mac or Windows machine the vault syncs to. (A note
+        at `rel_path` itself is for the caller to see.)"""
+        folder = os.path.dirname(rel_path)
+        stem = os.path.basename(rel_path).removesuffix(".md")
+        others = self.index.notes_named(name_key(stem))
+        return next((o for o in others if o != rel_path and os.path.dirname(o) == folder), None)
+
     def refuse_taken_aliases(self, aliases: Iterable[str], option: str, own: str = "") -> None:
         """Refuse an alias that is somebody else's name or alias (the person of the note `own`
         may keep theirs): it would take their links away from them."""
@@ -482,6 +491,10 @@ class Workspace:
         taken = self.index.path_of_name(name_key(clean))
         if taken:
             raise RefusedWrite(f"{clean!r} is already in the vault: {taken}")
+        rel_path = f"{self.config.people_dir}/{clean}.md" if self.config.people_dir else f"{clean}.md"
+        beside = self.note_in_the_way(rel_path)
+        if beside:
+            raise RefusedWrite(f"{rel_path} would be one file with {beside} on a Mac or Windows machine")
         aliases = [alias.strip() for alias in aliases]
         if "" in aliases:
             raise UsageError("--alias wants a name, not ''")
@@ -495,7 +508,6 @@ class Workspace:
             # No people folder: a note is a person by its `type` (spec §1), at the vault's top.
             extra.setdefault("type", "person")
         introducer = self.link_name(introduced_by, "--introduced-by") if introduced_by else None
-        rel_path = f"{self.config.people_dir}/{clean}.md" if self.config.people_dir else f"{clean}.md"
         text = (renderer or self.renderer()).render(
             "person.md.j2",
             name=clean,

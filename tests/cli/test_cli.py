@@ -231,6 +231,20 @@ def test_add_never_overwrites_a_file(cli: Cli, vault_dir: Path) -> None:
     path = write_note(vault_dir, "People/Ada.md", "---\ntype: company\n---\nmine\n")
     fails(cli("add", "Ada"), 1, "People/Ada.md already exists; it was not overwritten")
     assert path.read_text() == "---\ntype: company\n---\nmine\n"
+    # Nor a note in another case or accent encoding: on a Mac or Windows they are one file.
+    acme = write_note(vault_dir, "People/acme corpo\u0301.md", "---\ntype: company\n---\nmine\n")
+    fails(
+        cli("add", "Acme Corpó"),
+        1,
+        "People/Acme Corpó.md would be one file with People/acme corpo\u0301.md on a Mac or Windows machine",
+    )
+    assert sorted(p.name for p in acme.parent.iterdir()) == ["Ada.md", "acme corpo\u0301.md"]
+    card = vault_dir.parent / "acme.vcf"
+    card.write_text("BEGIN:VCARD\nVERSION:3.0\nFN:ACME CORPÓ\nEND:VCARD\n", encoding="utf-8")
+    report = json.loads(cli("import", "vcard", str(card), "--json").stdout)
+    assert [(row["action"], row["reason"]) for row in report["rows"]] == [
+        ("skip", "People/acme corpo\u0301.md exists and is not a person note")
+    ]
 
 
 @pytest.mark.parametrize(

@@ -28,7 +28,7 @@ from vaultkit.model import name_key
 from vaultkit.notes.frontmatter import yaml_list, yaml_scalar
 from vaultkit.notes.grammar import inline_text
 from vaultkit.notes.parse import parse_text
-from vaultkit.vault.names import folded_name, safe_file_stem
+from vaultkit.vault.names import safe_file_stem
 from vaultkit.workspace import Workspace
 
 MAX_ATTENDEES = 8
@@ -274,8 +274,7 @@ class _CalendarPlanner:
         self.matcher = vault_matcher(workspace, NAME_THRESHOLD)
         self._logged: dict[str, set[tuple[dt.date, str]]] = {}
         self._entries: dict[str, tuple[str, list[tuple[dt.date, str]]]] = {}  # path -> name, entries
-        self._planned: set[str] = set()  # the new notes' names, folded (`Vault.folded_names`)
-        self._on_disk: dict[str, str] | None = None
+        self._planned: set[str] = set()  # the new notes' names, as `name_key`s
 
     def row(self, action: str, occurrence: Occurrence, reason: str, **kwargs: Any) -> ImportRow:
         row = ImportRow(
@@ -374,17 +373,14 @@ class _CalendarPlanner:
     def _note(self, occurrence: Occurrence, people: Sequence[_Person], reason: str) -> None:
         folder = self.workspace.config.meetings_dir
         stem = safe_file_stem(f"{occurrence.day.isoformat()} {occurrence.summary}")[:120].strip()
-        if self._on_disk is None:
-            self._on_disk = self.workspace.vault.folded_names(folder)
-        name, number = f"{stem}.md", 2
+        name, number = stem, 2
         # (`sync.md` beside `Sync.md`: one file on a Mac or Windows machine the vault syncs to)
-        while folded_name(name) in self._planned:
-            name, number = f"{stem} ({number}).md", number + 1
-        self._planned.add(folded_name(name))
-        path = f"{folder}/{name}" if folder else name
-        there = self._on_disk.get(folded_name(name))
-        if there is not None:
-            there = f"{folder}/{there}" if folder else there
+        while name_key(name) in self._planned:
+            name, number = f"{stem} ({number})", number + 1
+        self._planned.add(name_key(name))
+        path = f"{folder}/{name}.md" if folder else f"{name}.md"
+        there = path if self.workspace.vault.exists(path) else self.workspace.note_in_the_way(path)
+        if there:
             self.row(UNCHANGED, occurrence, f"{reason}; {there} is there already", path=there)
             return
         links = [f"[[{person.name}]]" for person in people]

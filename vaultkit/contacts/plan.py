@@ -193,8 +193,9 @@ class _Planner:
             notes.append(f"name made safe for a file name (was {raw!r})")
         folder = self.config.people_dir
         path = f"{folder}/{name}.md" if folder else f"{name}.md"
-        if self.workspace.vault.exists(path):
-            self._row(SKIP, contact, reason=f"{path} exists and is not a person note")
+        there = path if self.workspace.vault.exists(path) else self.workspace.note_in_the_way(path)
+        if there:
+            self._row(SKIP, contact, reason=f"{there} exists and is not a person note")
             return
         contact.name = name
         contact.tags = [*contact.tags, *(t for t in self.extra_tags if t not in contact.tags)]

@@ -141,6 +141,10 @@ class Links(IndexBase):
         )
         return [r[0] for r in rows]
 
+    def notes_named(self, key: str) -> list[str]:
+        """The notes (any kind) whose file name, without `.md`, has this `name_key`."""
+        return [r[0] for r in self.db.execute("SELECT path FROM files WHERE stem_key = ?", (key,))]
+
     def path_of_name(self, key: str, other_than: str = "") -> str | None:
         """The note of a person whose name or alias has this `name_key` (other than the note
         `other_than`), or None."""

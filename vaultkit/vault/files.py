@@ -31,7 +31,6 @@ from vaultkit.vault.atomic import (
     write_file,
 )
 from vaultkit.vault.names import (
-    folded_name,
     is_conflict_copy,
     is_utf8,
     shown_name,
@@ -418,17 +417,6 @@ class Vault:
     def exists(self, rel_path: str) -> bool:
         """Whether a file is at that vault-relative path."""
         return self.path(rel_path).exists()
-
-    def folded_names(self, folder: str) -> dict[str, str]:
-        """The names in a folder as a Mac's or Windows' file system compares them (`folded_name`),
-        each to the name as it is: a new note's name must differ from each, or the vault,
-        synced to such a machine, would hold two notes in one file there. Empty for a folder
-        that is not there."""
-        try:
-            names = os.listdir(self.path(folder) if folder else self.root)
-        except (FileNotFoundError, NotADirectoryError):
-            return {}
-        return {folded_name(name): name for name in names}
 
     def write(self, rel_path: str, data: bytes, expected: Snapshot | None) -> None:
         """Write atomically; refuse if the file changed since `expected` (None: must be new).

@@ -61,11 +61,6 @@ def is_conflict_copy(name: str) -> bool:
 _SAFE_FILE_RE = re.compile(r"[\x00-\x1f/\\:*?\"<>|#^\[\]]")
 
 
-def folded_name(name: str) -> str:
-    """A file name as case-insensitive file systems compare it: NFC, case-folded."""
-    return unicodedata.normalize("NFC", name).casefold()
-
-
 def safe_file_stem(text: str) -> str:
     """A file stem from free text (titles): unsafe characters become spaces."""
     clean = _SAFE_FILE_RE.sub(" ", unicodedata.normalize("NFC", text))
