@@ -60,8 +60,9 @@ def add_log_entry(text: str, entry: str | Sequence[str], log_heading: str = "Log
 
     With no Log section, `## Log` is appended at the end of the note. When the section's
     first entry links its date (`- [[2026-11-20]] ...`), the new ones are written so too.
-    A note that does not end with a newline still does not afterwards. ValueError when the entry could only go
-    inside a comment or code block that is never closed (vaultkit would not read it back).
+    A note that does not end with a newline still does not afterwards. ValueError when the
+    entry could only go inside a comment or code block that is never closed (vaultkit
+    would not read it back).
     """
     newline = newline_of(text)
     entries = [entry] if isinstance(entry, str) else list(entry)
