@@ -13,6 +13,7 @@ from vaultkit.model import name_key
 from vaultkit.notes.frontmatter import BOM, find_front_matter, split_lines, yaml_list, yaml_scalar
 from vaultkit.notes.grammar import (
     LIST_ITEM_RE,
+    LOG_ENTRY_RE,
     LineState,
     block_markers,
     closes_generated,
@@ -34,9 +35,6 @@ __all__ = [
 ]
 
 _NEWLINE_RE = re.compile(r"\r\n|\r|\n")
-# A Log entry whose date links its daily note (`- [[2026-11-20]] ...`), and the date of a new one.
-_LINKED_DATE_RE = re.compile(r"^\s{0,3}[-*+]\s+\[\[\d{4}-\d{2}-\d{2}\]\]")
-_ENTRY_DATE_RE = re.compile(r"^(\s*[-*+]\s+)(\d{4}-\d{2}-\d{2})(?=\s|$)")
 
 
 def newline_of(text: str) -> str:
@@ -96,8 +94,8 @@ def add_log_entry(text: str, entry: str | Sequence[str], log_heading: str = "Log
             continue
         if LIST_ITEM_RE.match(visible):
             insert_at = index
-            if _LINKED_DATE_RE.match(visible):
-                line = "".join(_ENTRY_DATE_RE.sub(r"\1[[\2]]", item) + newline for item in entries)
+            if _links_its_date(visible):
+                line = "".join(_linking_its_date(item) + newline for item in entries)
             break
         if raw.strip():
             last_content = index
@@ -129,6 +127,20 @@ def _keep_open_end(text: str, open_end: bool, newline: str) -> str:
 
 
 _KEY_RE_TEMPLATE = r"^(?P<key>{key})(?P<sep>\s*:[ \t]*)(?P<value>.*?)(?P<comment>[ \t]+#.*)?(?P<eol>\r?\n?)$"
+
+
+def _links_its_date(item: str) -> bool:
+    """Whether a Log entry writes its date as a link to its daily note (`- [[2026-11-20]] ...`)."""
+    entry = LOG_ENTRY_RE.match(item)
+    return entry is not None and item[entry.start(1) - 2 : entry.start(1)] == "[["
+
+
+def _linking_its_date(item: str) -> str:
+    """A Log entry `- 2026-11-20 ...` as `- [[2026-11-20]] ...` (any other item as it is)."""
+    entry = LOG_ENTRY_RE.match(item)
+    if entry is None or _links_its_date(item):
+        return item
+    return f"{item[: entry.start(1)]}[[{entry.group(1)}]]{item[entry.end(1) :]}"
 
 
 def get_front_matter_line(text: str, key: str) -> int | None:
