@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 
 from vaultkit.dates import parse_birthday, parse_bool, parse_cadence, parse_date
 from vaultkit.errors import RefusedWrite, UsageError
-from vaultkit.model import written_tag
+from vaultkit.model import PERSON, written_tag
 from vaultkit.workspace import PersonRef, Workspace
 
 _KEY_RE = re.compile(r"[A-Za-z_][\w-]*")
@@ -101,8 +101,7 @@ def set_properties(
 def _refuse_unmaking(workspace: Workspace, ref: PersonRef, new_type: str | None) -> None:
     """A `type` that would make the note no longer a person's is refused: they would drop out
     of every list and view, silently (edit the note itself to mean it)."""
-    from vaultkit.model import PERSON
-    from vaultkit.notes.parse import note_kind
+    from vaultkit.notes.parse import note_kind  # (its regexes: only for a write)
 
     fields = {} if new_type is None else {"type": new_type}
     if note_kind(ref.path, fields, workspace.config) != PERSON:
