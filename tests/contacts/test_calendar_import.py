@@ -12,6 +12,17 @@ def crlf(text: str) -> str:
     return text.strip("\n").replace("\n", "\r\n") + "\r\n"
 
 
+def with_ada(path: Path, events: list[tuple[str, str, str]]) -> Path:
+    """A calendar of events with Ada Lovelace, each (UID, DTSTART and maybe RRULE lines, SUMMARY)."""
+    body = "".join(
+        f"BEGIN:VEVENT\nUID:{uid}\nDTSTAMP:20261122T120000Z\n{when}\nSUMMARY:{title}\n"
+        "ATTENDEE;CN=Ada Lovelace:mailto:ada@example.com\nEND:VEVENT\n"
+        for uid, when, title in events
+    )
+    path.write_text(crlf(f"BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//test//EN\n{body}END:VCALENDAR\n"))
+    return path
+
+
 GOOGLE = crlf("""
 BEGIN:VCALENDAR
 PRODID:-//Google Inc//Google Calendar 70.9054//EN
@@ -332,14 +343,14 @@ END:VCALENDAR
 
 def test_meeting_notes_never_differ_from_another_by_case_alone(cli, people: Path, tmp_path: Path) -> None:
     # `sync.md` beside `Sync.md` is one file on a Mac or Windows machine the vault syncs to.
-    events = "".join(
-        f"BEGIN:VEVENT\nUID:case-{n}-{len(title)}\nDTSTAMP:20261122T120000Z\nDTSTART:2026111{n}T100000Z\n"
-        f"DTEND:2026111{n}T110000Z\nSUMMARY:{title}\nATTENDEE;CN=Ada Lovelace:mailto:ada@example.com\n"
-        "END:VEVENT\n"
-        for n, title in ((2, "Sync"), (2, "SYNC?"), (3, "Café"), (4, "Review"))
+    days = ((2, "Sync"), (2, "SYNC?"), (3, "Café"), (4, "Review"))
+    calendar = with_ada(
+        tmp_path / "case.ics",
+        [
+            (f"case-{n}-{len(title)}", f"DTSTART:2026111{n}T100000Z\nDTEND:2026111{n}T110000Z", title)
+            for n, title in days
+        ],
     )
-    calendar = tmp_path / "case.ics"
-    calendar.write_text(crlf(f"BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//test//EN\n{events}END:VCALENDAR\n"))
     meetings = people / "Meetings"
     meetings.mkdir()
     (meetings / "2026-11-13 cafe\u0301.md").write_text("---\npeople: [Ada Lovelace]\n---\n# mine\n")
@@ -370,13 +381,10 @@ def test_a_rule_that_repeats_more_often_than_meetings_do_is_left_out(
         "FREQ=HOURLY;INTERVAL=2",
         "FREQ=DAILY;BYHOUR=9,10;BYMINUTE=" + ",".join(map(str, range(13))),
     )
-    events = "".join(
-        f"BEGIN:VEVENT\nUID:r{n}\nDTSTAMP:20261122T120000Z\nDTSTART:20261101T100000Z\nRRULE:{rule}\n"
-        "SUMMARY:Ping\nATTENDEE;CN=Ada Lovelace:mailto:ada@example.com\nEND:VEVENT\n"
-        for n, rule in enumerate(rules)
+    calendar = with_ada(
+        tmp_path / "noisy.ics",
+        [(f"r{n}", f"DTSTART:20261101T100000Z\nRRULE:{rule}", "Ping") for n, rule in enumerate(rules)],
     )
-    calendar = tmp_path / "noisy.ics"
-    calendar.write_text(crlf(f"BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//test//EN\n{events}END:VCALENDAR\n"))
     result = cli("import", "calendar", str(calendar), "--json")
     assert result.exit_code == 0, result.output
     assert rows(result) == [
