@@ -441,10 +441,9 @@ class Workspace:
         """A note at `rel_path` but for case or accent encoding (`acme corp.md` for `Acme
         Corp.md`): one file with it on a Mac or Windows machine the vault syncs to. (A note
         at `rel_path` itself is for the caller to see.)"""
-        folder = os.path.dirname(rel_path)
-        stem = os.path.basename(rel_path).removesuffix(".md")
-        others = self.index.notes_named(name_key(stem))
-        return next((o for o in others if o != rel_path and os.path.dirname(o) == folder), None)
+        folder, _, name = rel_path.rpartition("/")  # (vault paths: `/` on every system)
+        others = self.index.notes_named(name_key(name.removesuffix(".md")))
+        return next((o for o in others if o != rel_path and o.rpartition("/")[0] == folder), None)
 
     def refuse_taken_aliases(self, aliases: Iterable[str], option: str, own: str = "") -> None:
         """Refuse an alias that is somebody else's name or alias (the person of the note `own`
