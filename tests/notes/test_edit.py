@@ -233,6 +233,26 @@ def test_add_log_entry_keeps_a_missing_final_newline_missing(before: str, after:
             "---\nold:\n  last_contact: 2020-01-01\n---\n",
             "---\nold:\n  last_contact: 2020-01-01\nlast_contact: 2026-11-22\n---\n",
         ),
+        # A value over several lines is replaced whole: a folded or literal text (with its
+        # blank lines), a flow list, a quoted text; what follows stays.
+        (
+            "---\nlast_contact: >-\n  long\n  ago\nz: 1\n---\n",
+            "---\nlast_contact: 2026-11-22\nz: 1\n---\n",
+        ),
+        (
+            "---\nlast_contact: |\n  one\n\n  two\n\nz: 1\n---\n",
+            "---\nlast_contact: 2026-11-22\n\nz: 1\n---\n",
+        ),
+        ("---\nlast_contact: [a,\n  b]\n---\n", "---\nlast_contact: 2026-11-22\n---\n"),
+        ("---\nlast_contact: \"one\n  two\"\n---\n", "---\nlast_contact: 2026-11-22\n---\n"),
+        # A `#` inside quotes is the value's, not a comment; one after them is.
+        ('---\nlast_contact: "Engineer #2"\n---\n', '---\nlast_contact: "2026-11-22"\n---\n'),
+        (
+            "---\nlast_contact: 'it''s #1'  # mine\n---\n",
+            "---\nlast_contact: '2026-11-22'  # mine\n---\n",
+        ),
+        ('---\nlast_contact: "a \\" #b" # c\n---\n', '---\nlast_contact: "2026-11-22" # c\n---\n'),
+        ("---\nlast_contact: C#  #x\n---\n", "---\nlast_contact: 2026-11-22  #x\n---\n"),
         # A key set twice: YAML reads the last line, so that is the one changed (changing the
         # first changed nothing anyone reads).
         (

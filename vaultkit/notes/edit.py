@@ -126,7 +126,29 @@ def _keep_open_end(text: str, open_end: bool, newline: str) -> str:
     return text[: -len(newline)] if open_end and text.endswith(newline) else text
 
 
-_KEY_RE_TEMPLATE = r"^(?P<key>{key})(?P<sep>\s*:[ \t]*)(?P<value>.*?)(?P<comment>[ \t]+#.*)?(?P<eol>\r?\n?)$"
+_KEY_RE_TEMPLATE = r"^(?P<key>{key})(?P<sep>\s*:[ \t]*)(?P<rest>.*?)(?P<eol>\r?\n?)$"
+
+
+def _split_comment(rest: str) -> tuple[str, str]:
+    """A key line's text after `key: ` as (value, comment): YAML's comment starts at a `#`
+    after a space, outside quotes (`"Engineer #2"` is a value, `1m  # monthly` has a comment)."""
+    quote, position, length = "", 0, len(rest)
+    while position < length:
+        char = rest[position]
+        if quote:
+            if char == "\\" and quote == '"':
+                position += 1  # (an escaped character, a quote among them)
+            elif char == quote and quote == "'" and rest[position + 1 : position + 2] == "'":
+                position += 1  # ('' is a quote in a single-quoted text)
+            elif char == quote:
+                quote = ""
+        elif char in "'\"" and (position == 0 or rest[position - 1] in " \t[{,"):
+            quote = char
+        elif char == "#" and position > 0 and rest[position - 1] in " \t":
+            value = rest[:position].rstrip(" \t")
+            return value, rest[len(value) :]
+        position += 1
+    return rest, ""
 
 
 def _links_its_date(item: str) -> bool:
@@ -177,30 +199,31 @@ def set_front_matter_value(text: str, key: str, value: str, keep_quotes: bool = 
         return "".join(lines)
     match = re.match(_KEY_RE_TEMPLATE.format(key=re.escape(key)), lines[index], re.DOTALL)
     assert match is not None
-    old = match.group("value")
-    quoted = keep_quotes and old[:1] in ("'", '"') and old.endswith(old[0]) and len(old) > 1
+    end = _key_span(lines, index, block.end)
+    old, comment = _split_comment(match.group("rest"))
+    quoted = keep_quotes and end == index + 1 and len(old) > 1 and old[0] in "'\"" and old.endswith(old[0])
     quote = old[0] if quoted else ""
-    new_line = (
-        f"{match.group('key')}{match.group('sep') or ': '}{quote}{value}{quote}"
-        f"{match.group('comment') or ''}{match.group('eol')}"
-    )
-    if not match.group("sep").endswith((" ", "\t")):
-        new_line = f"{key}: {quote}{value}{quote}{match.group('comment') or ''}{match.group('eol')}"
-    # A block value on the following indented lines belongs to the key: replace it too.
-    end = index + 1
-    if not old.strip():
-        while end < block.end and lines[end][:1] in (" ", "\t", "-"):
-            end += 1
-    lines[index:end] = [new_line]
+    sep = match.group("sep") if match.group("sep").endswith((" ", "\t")) else ": "
+    # The value's other lines (a block list or text, a folded or quoted text, a flow list
+    # over several lines) belong to the key: replaced with it.
+    lines[index:end] = [f"{match.group('key')}{sep}{quote}{value}{quote}{comment}{match.group('eol')}"]
     return "".join(lines)
 
 
 def _key_span(lines: list[str], index: int, block_end: int) -> int:
-    """The line after the value of the key on `lines[index]`: a value on the indented lines
-    that follow (a block list, a folded text) belongs to it."""
-    end = index + 1
-    while end < block_end and lines[end][:1] in (" ", "\t", "-"):
-        end += 1
+    """The line after the value of the key on `lines[index]`: the indented lines that
+    follow (a block list or text, a folded or quoted text, a flow list over several
+    lines) belong to it, and so do blank lines between them; `- ` items at the key's
+    own indent too (YAML's block list under a key)."""
+    end = scan = index + 1
+    while scan < block_end:
+        line = lines[scan]
+        if line[:1] in (" ", "\t", "-"):
+            if line.strip():
+                end = scan + 1
+        elif line.strip(" \t\r\n"):
+            break
+        scan += 1
     return end
 
 
