@@ -386,7 +386,9 @@ def test_log_entries_with_and_without_channel_in_any_order() -> None:
         "- 2026-09-04 2go: starts with a digit\n"
         "- 2026-09-05\n"
         "- not an entry\n"
-        "   - 2026-09-06 c3po: three spaces are fine\n"
+        "   - 2026-09-06 c3po: indented below an item: its detail\n"
+        "- 2026-09-07: a colon after the date\n"
+        "- 2026-09-08, call: a comma\n"
     )
     assert note.log == [
         LogEntry(D(2026, 8, 15), "call", "job change", 4),
@@ -397,7 +399,39 @@ def test_log_entries_with_and_without_channel_in_any_order() -> None:
         LogEntry(D(2026, 9, 3), None, "coffee:no space", 9),
         LogEntry(D(2026, 9, 4), None, "2go: starts with a digit", 10),
         LogEntry(D(2026, 9, 5), None, "", 11),
-        LogEntry(D(2026, 9, 6), "c3po", "three spaces are fine", 13),
+        LogEntry(D(2026, 9, 7), None, "a colon after the date", 14),
+        LogEntry(D(2026, 9, 8), "call", "a comma", 15),
+    ]
+
+
+@pytest.mark.parametrize("indent", ["\t", "  ", "    ", "   ", " \t"])
+def test_a_dated_item_indented_below_an_entry_is_its_detail(indent: str) -> None:
+    """However it is indented (Obsidian indents with a tab), a sub-item is its entry's
+    detail, as the merge driver reads it: not a contact of its own."""
+    note = person(
+        f"## Log\n- 2026-01-05 call: catch-up\n{indent}- 2026-02-20 she replied with [[Bob]]\n"
+        f"\n{indent}- 2026-02-21 after a blank line\n- 2026-01-01 next\n"
+    )
+    assert note.log == [LogEntry(D(2026, 1, 5), "call", "catch-up", 2), LogEntry(D(2026, 1, 1), None, "next", 6)]
+    assert note.problems == []
+    assert targets(note) == [("bob", 3, False)]  # (its links are read as before)
+
+
+def test_a_log_indented_as_a_whole_keeps_its_entries_and_a_new_log_section_starts_again() -> None:
+    note = person("## Log\n  - 2026-01-05 a\n  - 2026-01-06 b\n## Other\n# Log\n- 2026-01-07 c\n")
+    assert [entry.text for entry in note.log] == ["a", "b", "c"]
+
+
+def test_a_numbered_log_item_is_a_warning() -> None:
+    note = person("## Log\n1. 2026-01-28 lunch\n2. [ ] a task is fine\n")
+    assert note.log == []
+    assert note.problems == [
+        Problem(
+            "People/Ada Lovelace.md",
+            2,
+            "warning",
+            "a numbered Log item counts for nothing: a Log entry is a bulleted item, - YYYY-MM-DD",
+        )
     ]
 
 
@@ -622,9 +656,13 @@ def test_a_log_date_may_link_its_daily_note_and_an_undated_item_is_a_warning() -
         "# Ada\n## Log\n- [[2026-10-02]] call: hi\n  - what she said\n- [[2026-10-03|Oct 3]] x\n"
         "- met her at a party\n- 2026-10-04]] y\n- [ ] a task\n- [[2026-10-05]]\n\n## Notes\n- free\n"
     )
-    assert note.log == [LogEntry(D(2026, 10, 2), "call", "hi", 3), LogEntry(D(2026, 10, 5), None, "", 9)]
+    assert note.log == [
+        LogEntry(D(2026, 10, 2), "call", "hi", 3),
+        LogEntry(D(2026, 10, 3), None, "x", 5),
+        LogEntry(D(2026, 10, 5), None, "", 9),
+    ]
     undated = "a Log item that does not start with a date (- YYYY-MM-DD) counts for nothing"
-    assert note.problems == [Problem("People/Ada Lovelace.md", n, "warning", undated) for n in (5, 6, 7)]
+    assert note.problems == [Problem("People/Ada Lovelace.md", n, "warning", undated) for n in (6, 7)]
 
 
 def test_front_matter_with_bom_and_crlf() -> None:

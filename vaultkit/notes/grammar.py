@@ -27,10 +27,11 @@ BULLET_ITEM_RE = re.compile(r"^[ \t]{0,3}[-*+][ \t]")
 """The start of a bulleted list item (what a Log entry is)."""
 TASK_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\[(.)\]\s+(.*)$")
 """A task `- [ ] text`: group 1 the status character, group 2 the text."""
-# `- YYYY-MM-DD text`, the date also as a link to its daily note (`- [[2026-11-20]] text`).
+# `- YYYY-MM-DD text`, the date also as a link to its daily note (`- [[2026-11-20]] text`,
+# `- [[2026-11-20|Nov 20]] text`), and followed by a colon or comma (`- 2026-11-20: text`).
 LOG_ENTRY_RE = re.compile(
-    r"^\s{0,3}[-*+]\s+(?:\[\[(?=\d{4}-\d{2}-\d{2}\]\]))?(\d{4}-\d{2}-\d{2})"
-    r"(?:(?<=\[\[\d{4}-\d{2}-\d{2})\]\])?(?:\s+(.*))?$"
+    r"^\s{0,3}[-*+]\s+(?:\[\[(?=\d{4}-\d{2}-\d{2}[\]|]))?(\d{4}-\d{2}-\d{2})"
+    r"(?:(?<=\[\[\d{4}-\d{2}-\d{2})(?:\|[^\[\]]*)?\]\])?[:,]?(?:\s+(.*))?$"
 )
 """A Log list item `- YYYY-MM-DD [channel:] text`: group 1 the date, group 2 the rest."""
 CHANNEL_RE = re.compile(r"^([a-z][a-z0-9-]*): (.*)$", re.DOTALL)

@@ -38,6 +38,7 @@ from vaultkit.notes.grammar import (
     FENCE_RE,
     HEADING_RE,
     INLINE_CODE_RE,
+    LIST_ITEM_RE,
     LIST_LEADS,
     LOG_ENTRY_RE,
     MDLINK_RE,
@@ -335,6 +336,7 @@ def _scan_body(note: ParsedNote, lines: list[str], start: int, config: Config) -
     comment: list[str | None] = [None]
     generated: str | None = None
     log_level: int | None = None
+    log_indent: int | None = None  # the indent of the Log's items; an item indented more is a detail
     log_heading = name_key(config.log_heading)
     note_dir = posixpath.dirname(note.path)
     links_make_contacts = note.kind in (MEETING, DAILY)
@@ -375,7 +377,7 @@ def _scan_body(note: ParsedNote, lines: list[str], start: int, config: Config) -
             if log_level is not None and level <= log_level:
                 log_level = None
             if log_level is None and name_key(heading.group(2)) == log_heading:
-                log_level = level
+                log_level, log_indent = level, None
         listed = lead in LIST_LEADS and heading is None
         task = TASK_RE.match(line) if listed and "[" in line else None
         is_open_task = False
@@ -392,8 +394,12 @@ def _scan_body(note: ParsedNote, lines: list[str], start: int, config: Config) -
             note.tasks.append(parsed)
             is_open_task = parsed.is_open
         elif log_level is not None and listed and note.kind == PERSON:
-            entry = LOG_ENTRY_RE.match(line)
+            # (an item indented below an entry's is that entry's detail)
+            indent = len(line) - len(line.lstrip())
+            detail = log_indent is not None and indent > log_indent
+            entry = None if detail else LOG_ENTRY_RE.match(line)
             if entry:
+                log_indent = indent if log_indent is None else log_indent
                 entry = _with_code(LOG_ENTRY_RE, entry, written, line)
                 try:
                     when = dt.date.fromisoformat(entry.group(1))
@@ -407,16 +413,10 @@ def _scan_body(note: ParsedNote, lines: list[str], start: int, config: Config) -
                     channel = channel_match.group(1) if channel_match else None
                     body = channel_match.group(2).strip() if channel_match else rest
                     note.log.append(LogEntry(when, channel, body, number))
-            elif line[:1] in "-*+" and line[1:2] in (" ", "\t") and line[2:].strip():
-                # (a top-level item: one indented below an entry is that entry's detail)
-                note.problems.append(
-                    Problem(
-                        note.path,
-                        number,
-                        "warning",
-                        "a Log item that does not start with a date (- YYYY-MM-DD) counts for nothing",
-                    )
-                )
+            elif not detail and (item := LIST_ITEM_RE.match(line)) and line[item.end() :].strip():
+                log_indent = indent if log_indent is None else log_indent
+                numbered = line.lstrip()[:1] not in "-*+"
+                note.problems.append(Problem(note.path, number, "warning", _NOT_AN_ENTRY[numbered]))
         if "[" not in line:
             continue
         quoted = lead == ">" and bool(QUOTE_RE.match(line))
@@ -433,6 +433,12 @@ def _scan_body(note: ParsedNote, lines: list[str], start: int, config: Config) -
                 if md_target:
                     key, stem = link_key(md_target)
                     note.links.append(Link(key, stem, number, eligible and not match.group(1), md_target))
+
+
+_NOT_AN_ENTRY = (
+    "a Log item that does not start with a date (- YYYY-MM-DD) counts for nothing",
+    "a numbered Log item counts for nothing: a Log entry is a bulleted item, - YYYY-MM-DD",
+)
 
 
 def _with_code(pattern: re.Pattern[str], found: re.Match[str], written: str, line: str) -> re.Match[str]:
