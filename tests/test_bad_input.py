@@ -109,6 +109,12 @@ def test_the_ordinary_person_is_still_there_beside_dates_at_the_calendars_ends(
     assert "born 9999" not in calendar.stdout
     check = cli("check")
     assert "People/Birthday 1.md: warning: birthday 9999-12-31 is after today" in check.stdout
+    # And so does a last contact after today: until then it counts for nothing.
+    assert (
+        "People/Last_Contact 1.md: warning: last_contact 9999-12-31 is after today; it counts from that day on"
+        in check.stdout
+    )
+    assert "Last_Contact 0.md: warning: last_contact" not in check.stdout
 
 
 # -- names that are not UTF-8 ---------------------------------------------------------------

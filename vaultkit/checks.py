@@ -68,7 +68,7 @@ def _not_attachments(vault: Vault, links: list[tuple[str, int, str]]) -> list[tu
 
 def vault_problems(workspace: Workspace, progress: Callable[[int, int], None] | None = None) -> list[Problem]:
     """The config's warnings, then by file: the index's problems, sync problems, likely
-    duplicates and birthdays after today."""
+    duplicates, birthdays and last contacts after today."""
     found = workspace.config_problems()
     problems = workspace.index.problems()
     problems += sync_problems(workspace.vault) + likely_duplicates(
@@ -77,6 +77,10 @@ def vault_problems(workspace: Workspace, progress: Callable[[int, int], None] | 
     problems += [
         Problem(path, None, "warning", f"birthday {birthday} is after today; its year is left out")
         for path, birthday in workspace.index.birthdays_after(workspace.today)
+    ]
+    problems += [
+        Problem(path, None, "warning", f"last_contact {when} is after today; it counts from that day on")
+        for path, when in workspace.index.last_contacts_after(workspace.today)
     ]
     problems.sort(key=lambda p: (p.path, p.line or 0, p.level, p.message))
     return found + problems

@@ -515,6 +515,11 @@ def test_task_statuses_and_due_dates() -> None:
         Task("bad due 📅 2026-02-30", " ", None, 7),
     ]
     assert [t.is_open for t in note.tasks] == [True, True, False, False, False, True, True]
+    assert note.problems == [
+        Problem(
+            "People/Ada Lovelace.md", 7, "warning", "the task's due date 2026-02-30 is not a date; the task has none"
+        )
+    ]
 
 
 def test_a_due_date_in_the_tasks_plugins_dataview_format() -> None:

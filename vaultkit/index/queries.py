@@ -95,6 +95,14 @@ class Queries(IndexBase):
         )
         return rows.fetchall()
 
+    def last_contacts_after(self, today: dt.date) -> list[tuple[str, str]]:
+        """(path, last_contact) of the people whose `last_contact` is after `today`, by
+        path: most likely a typo, and it counts for nothing until that day."""
+        rows = self.db.execute(
+            "SELECT path, last_contact FROM people WHERE last_contact > ? ORDER BY path", (today.isoformat(),)
+        )
+        return rows.fetchall()
+
     def unreadable_notes(self, key: str, prefix: bool = False) -> list[tuple[str, int | None, str]]:
         """(path, line, reason) of skipped notes whose name is `key` (or starts with it)."""
         if prefix:

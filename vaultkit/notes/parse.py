@@ -388,7 +388,8 @@ def _scan_body(note: ParsedNote, lines: list[str], start: int, config: Config) -
                 try:
                     due_date = parse_date(due.group("date"))
                 except ValueError:
-                    due_date = None
+                    message = f"the task's due date {due.group('date')} is not a date; the task has none"
+                    note.problems.append(Problem(note.path, number, "warning", message))
             shown = _with_code(TASK_RE, task, written, line)
             parsed = Task(shown.group(2).strip(), task.group(1), due_date, number)
             note.tasks.append(parsed)
