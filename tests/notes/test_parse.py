@@ -342,14 +342,22 @@ def test_meeting_people_property_and_date() -> None:
         ("'[[Ada Lovelace|Ada]], [[Charles Babbage]]'", ["Ada Lovelace", "Charles Babbage"]),
         ("Ada Lovelace", ["Ada Lovelace"]),
         ("\n  - '[[People/Ada Lovelace]]'\n  - Charles Babbage", ["People/Ada Lovelace", "Charles Babbage"]),
-        ("[]", []),
-        ("", []),
     ],
 )
 def test_meeting_people_values(value: str, people: list[str]) -> None:
     note = parse_text("Meetings/2026-11-04 Intro.md", f"---\npeople: {value}\n---\n", CONFIG)
     assert note.people == people
     assert note.date == D(2026, 11, 4)
+
+
+@pytest.mark.parametrize("value", ["[]", "", "['']", "\n  -"])
+def test_an_empty_people_property_names_no_one_and_the_body_links_count(value: str) -> None:
+    """As Obsidian's property editor (or a template) leaves it: the links count, as when
+    there is no `people` at all."""
+    text = f"---\npeople: {value}\n---\nWith [[Ada]].\n"
+    note = parse_text("Meetings/2026-11-04 Intro.md", text, CONFIG)
+    assert note.people is None
+    assert contacts(note) == [("ada", text.count("\n"))]
 
 
 def test_meeting_date_falls_back_to_the_file_name_and_reports_a_bad_date() -> None:

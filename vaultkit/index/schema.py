@@ -8,8 +8,10 @@ from vaultkit.model import ASK_CHANNEL, INTRO_CHANNEL
 
 # A new version also when the parser reads notes otherwise (35: inline code kept in Log and task
 # texts; 36: tags compared in NFC, `model.tag_key`; a key set twice is a warning; `- [[date]]`
-# Log entries, and a warning for an undated Log item; `[due:: date]` on a task).
-SCHEMA_VERSION = 36
+# Log entries, and a warning for an undated Log item; `[due:: date]` on a task; 37: a Log
+# item indented below an entry is its detail, `- date:`/`- date,`/`[[date|alias]]` entries,
+# an empty `people` property names no one, a warning for a task's due date that is none).
+SCHEMA_VERSION = 37
 
 
 NAME, ALIAS, FOLDED_NAME, FOLDED_ALIAS = 0, 1, 2, 3

@@ -300,8 +300,9 @@ def parse_text(rel_path: str, text: str, config: Config) -> ParsedNote:
         typed_date("found")  # (read where it is used, `prospects.found_of`: here, only reported)
     note.introduced_by = names_in_value(fields.get("introduced_by"))
     if note.kind == MEETING:
-        if "people" in fields:
-            note.people = names_in_value(fields["people"])
+        # (`people:` left empty, as Obsidian's property editor leaves it, names no one:
+        # the body's links count, as when there is no property)
+        note.people = names_in_value(fields.get("people")) or None
         if note.date is None:
             match = _DATE_PREFIX_RE.match(stem)
             if match:
