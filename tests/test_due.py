@@ -130,7 +130,9 @@ def test_problems_are_listed_and_the_rest_still_works(
         },
     ]
     human = cli("due")
-    assert human.stderr == "vault: 2 note problem(s) skipped; run `vault check` to see them\n"
+    assert human.stderr == (
+        "vault: 1 note(s) skipped, and 1 value(s) in notes ignored; run `vault check` to see them\n"
+    )
 
 
 # -- where the last contact comes from ----------------------------------------------------

@@ -456,7 +456,7 @@ def test_a_found_that_is_no_date_is_reported_and_ignored(cli: Cli, vault_dir: Pa
     assert problem["message"].startswith("found: ") and problem["message"].endswith("; ignored")
     listed = cli("prospects")
     assert "Pat   prospect   -" in listed.stdout
-    assert listed.stderr == "vault: 1 note problem(s) skipped; run `vault check` to see them\n"
+    assert listed.stderr == "vault: 1 value(s) in notes ignored; run `vault check` to see them\n"
 
 
 def test_one_broken_note_does_not_stop_the_list(cli: Cli, vault_dir: Path) -> None:
@@ -465,4 +465,4 @@ def test_one_broken_note_does_not_stop_the_list(cli: Cli, vault_dir: Path) -> No
     result = cli("prospects")
     assert result.exit_code == 0
     assert "Pat   prospect" in result.stdout and "Bad" not in result.stdout
-    assert result.stderr == "vault: 1 note problem(s) skipped; run `vault check` to see them\n"
+    assert result.stderr == "vault: 1 note(s) skipped; run `vault check` to see them\n"

@@ -492,12 +492,16 @@ def say_what_was_missed(workspace: Workspace, tag: str | None = None, due: bool 
 
 
 def warn_problems(problems: list[Problem]) -> None:
-    """One line on stderr when notes were skipped or folders left out (a folder's path ends in `/`)."""
+    """One line on stderr when folders were left out (a folder's path ends in `/`), notes
+    skipped, or values in notes ignored (a cadence that is none: the note is still read)."""
     errors = [p for p in problems if p.level == "error"]
     folders = sum(p.path.endswith("/") for p in errors)
+    skipped = sum(p.message.endswith("note skipped") for p in errors)
     parts = [f"{folders} folder(s) could not be read, so their notes are left out"] if folders else []
-    if len(errors) > folders:
-        parts.append(f"{len(errors) - folders} note problem(s) skipped")
+    if skipped:
+        parts.append(f"{skipped} note(s) skipped")
+    if len(errors) > folders + skipped:
+        parts.append(f"{len(errors) - folders - skipped} value(s) in notes ignored")
     if parts:
         typer.echo(f"vault: {', and '.join(parts)}; run `vault check` to see them", err=True)
 
