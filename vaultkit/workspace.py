@@ -378,11 +378,12 @@ class Workspace:
 
     def search(self, words: Sequence[str], limit: int | None = None) -> list[SearchHit]:
         """Full-text search over every note, best first: at most `limit` hits (None: all).
-        Words that are all blank are a usage error, not a search that finds nothing."""
+        No word at all (blanks, punctuation) is a usage error, not a search that finds nothing."""
+        from vaultkit.index.queries import search_terms
         from vaultkit.profiles import SearchHit
 
-        if not any(word.strip() for word in words):
-            raise UsageError("give a word to search for")
+        if not search_terms(words):
+            raise UsageError("give a word to search for (letters or digits)")
         return [SearchHit(path, name, snippet) for path, name, snippet in self.index.search(words, limit)]
 
     def search_count(self, words: Sequence[str]) -> int:

@@ -956,10 +956,14 @@ def test_a_search_word_finds_the_words_it_begins_and_the_word_itself_first(
 def test_search_words_are_not_query_syntax(cli: Cli, make_person: MakePerson) -> None:
     make_person("Ada", body='Said "AND" or NOT* (maybe).\n')
     assert as_json(cli("search", "AND", "NOT*", "--json"))["results"][0]["path"] == "People/Ada.md"
-    assert as_json(cli("search", '"', "--json")) == {"results": []}
     result = cli("search", "nothing-here")
     assert (result.exit_code, result.stdout, result.stderr) == (1, "No notes match.\n", "")
-    fails(cli("search", "  ", ""), 2, "give a word to search for")  # (not "No notes match")
+    assert as_json(cli("search", "nothing-here", "--json")) == {"results": []}  # (and exit 0)
+    # No word at all is a usage error (not "No notes match"); a part with none is left out.
+    for wordless in (["  ", ""], ['"'], ["'", "..."], ["%%"]):
+        fails(cli("search", *wordless), 2, "give a word to search for (letters or digits)")
+        fails(cli("search", *wordless, "--json"), 2, "give a word to search for (letters or digits)")
+    assert as_json(cli("search", "--json", "maybe", "'", "--", "-"))["results"][0]["path"] == "People/Ada.md"
 
 
 # -- index --------------------------------------------------------------------------------

@@ -683,11 +683,17 @@ def _marked(snippet: str) -> str:
     return snippet.replace("\x01", "[").replace("\x02", "]")
 
 
+def search_terms(words: Sequence[str]) -> list[str]:
+    """The words searched for: each blank-separated part with a letter or digit in it (the
+    full-text index keeps nothing else, so `'` or `...` would find no note at all)."""
+    return [term for word in words for term in word.split() if any(char.isalnum() for char in term)]
+
+
 def _fts_query(words: Sequence[str]) -> str:
     """An FTS5 query holding every word, or a word that begins with it (`plan` finds
     "planning", `zo` "Zoë"): `("plan" OR "plan"*)`, so that a note with the word itself
     matches twice and ranks first. Each word is quoted, so none is read as an operator."""
-    terms = [w for word in words for w in word.split() if w.strip()]
+    terms = search_terms(words)
     quoted = ['"' + term.replace('"', '""') + '"' for term in terms]
     return " AND ".join(f"({term} OR {term}*)" for term in quoted)
 
