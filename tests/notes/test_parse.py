@@ -420,7 +420,10 @@ def test_a_dated_item_indented_below_an_entry_is_its_detail(indent: str) -> None
         f"## Log\n- 2026-01-05 call: catch-up\n{indent}- 2026-02-20 she replied with [[Bob]]\n"
         f"\n{indent}- 2026-02-21 after a blank line\n- 2026-01-01 next\n"
     )
-    assert note.log == [LogEntry(D(2026, 1, 5), "call", "catch-up", 2), LogEntry(D(2026, 1, 1), None, "next", 6)]
+    assert note.log == [
+        LogEntry(D(2026, 1, 5), "call", "catch-up", 2),
+        LogEntry(D(2026, 1, 1), None, "next", 6),
+    ]
     assert note.problems == []
     assert targets(note) == [("bob", 3, False)]  # (its links are read as before)
 
@@ -525,7 +528,10 @@ def test_task_statuses_and_due_dates() -> None:
     assert [t.is_open for t in note.tasks] == [True, True, False, False, False, True, True]
     assert note.problems == [
         Problem(
-            "People/Ada Lovelace.md", 7, "warning", "the task's due date 2026-02-30 is not a date; the task has none"
+            "People/Ada Lovelace.md",
+            7,
+            "warning",
+            "the task's due date 2026-02-30 is not a date; the task has none",
         )
     ]
 
