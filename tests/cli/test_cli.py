@@ -225,6 +225,11 @@ def test_add_says_whom_the_name_found_until_now(cli: Cli, make_person: MakePerso
     assert "'Zoe' found Zoë (People/Zoë.md) until now" in cli("add", "Zoe").stderr  # accents folded
     assert cli("add", "Ann").stderr == ""  # it found nobody: Ann Lee or Ann Marsh?
     assert cli("add", "Bob").stderr == ""
+    make_person("Gus Green")
+    assert cli("want", "Gus").stderr == (  # a prospect takes the name over all the same
+        "vault: note: 'Gus' found Gus Green (People/Gus Green.md) until now; it finds Gus "
+        "from here on, so give Gus Green's name in full\n"
+    )
 
 
 def test_add_never_overwrites_a_file(cli: Cli, vault_dir: Path) -> None:

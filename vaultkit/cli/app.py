@@ -27,7 +27,7 @@ from vaultkit.places import global_options
 
 if TYPE_CHECKING:  # the workspace (and the index under it) is imported when a command opens it
     from vaultkit.model import Problem
-    from vaultkit.workspace import Workspace
+    from vaultkit.workspace import PersonRef, Workspace
 
 
 class OneLineUsageError(ClickUsageError):
@@ -489,6 +489,17 @@ def say_what_was_missed(workspace: Workspace, tag: str | None = None, due: bool 
     if hint:
         typer.echo(f"vault: {hint}", err=True)
     return hint is not None
+
+
+def say_shadowed(name: str, shadowed: PersonRef | None, added: PersonRef) -> None:
+    """After a note was added: on stderr, that `name` (a prefix of `shadowed`'s name until
+    now, `Workspace.found_short_of_name`) finds the new person from here on."""
+    if shadowed is not None:
+        typer.echo(
+            f"vault: note: {name!r} found {shadowed.name} ({shadowed.path}) until now; it finds "
+            f"{added.name} from here on, so give {shadowed.name}'s name in full",
+            err=True,
+        )
 
 
 def warn_problems(problems: list[Problem]) -> None:

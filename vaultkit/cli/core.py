@@ -26,6 +26,7 @@ from vaultkit.cli.app import (
     progress_bar,
     row_limit,
     say,
+    say_shadowed,
     say_what_was_missed,
     settings_of,
     warn_problems,
@@ -103,12 +104,7 @@ def add(
         aliases=alias or [],
     )
     say(as_json, f"Added {ref.name}: {ref.path}", {"added": ref.to_json()})
-    if shadowed is not None:
-        typer.echo(
-            f"vault: note: {name!r} found {shadowed.name} ({shadowed.path}) until now; it finds "
-            f"{ref.name} from here on, so give {shadowed.name}'s name in full",
-            err=True,
-        )
+    say_shadowed(name, shadowed, ref)
 
 
 @app.command()

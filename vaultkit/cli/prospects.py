@@ -15,6 +15,7 @@ from vaultkit.cli.app import (
     print_json,
     print_rows,
     row_limit,
+    say_shadowed,
     settings_of,
     warn_problems,
 )
@@ -41,9 +42,11 @@ def want(
     from vaultkit.prospects import want as want_person
 
     workspace = settings_of(ctx).workspace()
+    shadowed = workspace.found_short_of_name(name)
     done = want_person(workspace, name, why=why, via=via, tags=tag or [], fields=set_ or [])
     if done.created:
         typer.echo(f"Added {done.ref.name} as a prospect: {done.ref.path}")
+        say_shadowed(name, shadowed, done.ref)
     elif done.added:
         typer.echo(f"Added {', '.join(done.added)} to {done.ref.name}: {done.ref.path}")
     else:
