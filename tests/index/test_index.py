@@ -612,6 +612,24 @@ def test_refresh_rereads_only_the_notes_named(tmp_path: Path) -> None:
     index.close()
 
 
+def test_refresh_follows_no_symlink_that_leaves_the_vault(tmp_path: Path) -> None:
+    """A watcher's event on a link to a file outside (or into a linked folder outside) reads
+    nothing, as a walk would not: no outside file is indexed, searched or served."""
+    root, outside = tmp_path / "vault", tmp_path / "outside"
+    write_note(root, "People/Ada.md", "---\ncadence: 1m\n---\n")
+    write_note(outside, "secret.md", "---\ncadence: 1w\n---\nPRIVATE\n")
+    index = Index.open(Vault(root), tmp_path / "index.sqlite")
+    index.sync()
+    os.symlink(outside / "secret.md", root / "People" / "Leak.md")
+    os.symlink(outside, root / "People" / "Out")
+    os.symlink("Ada.md", root / "People" / "Twin.md")  # (a link that stays inside is followed)
+    report = index.refresh(["People/Leak.md", "People/Out/secret.md", "People/Twin.md"])
+    assert report is not None and report.changed_paths == ["People/Twin.md"]
+    assert index.search(["PRIVATE"]) == []
+    assert sorted(p.name for p in index.people(dt.date(2026, 11, 22))) == ["Ada", "Twin"]
+    index.close()
+
+
 def test_refresh_leaves_many_notes_to_a_walk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A watcher's thousands of events (a checkout) are read by a walk, on every core."""
     from vaultkit.index import core

@@ -356,7 +356,7 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
                 elif not rel.isascii():
                     return None  # it may be on disk under another Unicode spelling
                 continue
-            if self.vault.includes(path) and os.path.isfile(os.path.join(root, path)):
+            if self.vault.includes(path) and self.vault.holds_note_file(path):
                 rows.add(_parse_one(root, self.vault.config, FileStat(path, st.st_mtime_ns, st.st_size)))
             elif known:
                 removed.append(path)

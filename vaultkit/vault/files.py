@@ -312,6 +312,13 @@ class Vault:
             return False
         return not (self.config.exclude and any(self._excluded(f) for f in [*folders, key]))
 
+    def holds_note_file(self, rel_path: str) -> bool:
+        """Whether this path (one `includes`) is a file a walk reads: a regular file, or a
+        symlink that leads to one inside the vault; a link that leads out, directly or
+        through a linked folder, is not followed."""
+        full = os.path.join(self.root, rel_path)
+        return os.path.isfile(full) and self._inside(full)
+
     def _inside(self, path: str) -> bool:
         real = os.path.realpath(path)
         return real == str(self.root) or real.startswith(str(self.root) + os.sep)
