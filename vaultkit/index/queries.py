@@ -685,8 +685,10 @@ def _marked(snippet: str) -> str:
 
 def search_terms(words: Sequence[str]) -> list[str]:
     """The words searched for: each blank-separated part with a letter or digit in it (the
-    full-text index keeps nothing else, so `'` or `...` would find no note at all)."""
-    return [term for word in words for term in word.split() if any(char.isalnum() for char in term)]
+    full-text index keeps nothing else, so `'` or `...` would find no note at all), each
+    once (FTS5's time grows with the square of a word repeated)."""
+    terms = {term.casefold(): term for word in words for term in word.split() if any(c.isalnum() for c in term)}
+    return list(terms.values())
 
 
 def _fts_query(words: Sequence[str]) -> str:
