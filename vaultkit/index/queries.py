@@ -687,7 +687,9 @@ def search_terms(words: Sequence[str]) -> list[str]:
     """The words searched for: each blank-separated part with a letter or digit in it (the
     full-text index keeps nothing else, so `'` or `...` would find no note at all), each
     once (FTS5's time grows with the square of a word repeated)."""
-    terms = {term.casefold(): term for word in words for term in word.split() if any(c.isalnum() for c in term)}
+    terms = {
+        term.casefold(): term for word in words for term in word.split() if any(c.isalnum() for c in term)
+    }
     return list(terms.values())
 
 
