@@ -387,3 +387,21 @@ def test_a_huge_note_is_refused_without_reading_it_all(
     )
     assert max(read) == 8 * 1024 * 1024 + 1
     assert [item["name"] for item in json.loads(cli("due", "--json").stdout)["due"]] == ["Ada"]
+
+
+def test_a_write_never_makes_a_note_longer_than_vaultkit_reads(cli: Cli, vault_dir: Path) -> None:
+    """A Log entry (or a property) that would push a note over 8 MiB is refused: written,
+    the person would drop out of every list and every later write be refused."""
+    note = vault_dir / "People" / "Ada.md"
+    note.parent.mkdir(parents=True, exist_ok=True)
+    head = b"---\ncadence: 1m\n---\n# Ada\n\n## Log\n- 2020-01-01 x\n\n"
+    note.write_bytes(head + b"y" * (8 * 1024 * 1024 - len(head) - 100) + b"\n")
+    before = note.read_bytes()
+    for args in (["log", "Ada", "x" * 4096], ["set", "Ada", f"bio={'y' * 4096}"]):
+        result = cli(*args)
+        assert (result.exit_code, result.stdout) == (1, "")
+        assert result.stderr == (
+            "vault: People/Ada.md would be over 8 MiB, more than vaultkit reads in a note; it was not changed\n"
+        )
+    assert note.read_bytes() == before
+    assert cli("show", "Ada").exit_code == 0

@@ -19,6 +19,7 @@ from vaultkit.errors import (
     StaleFileError,
     WriteFailed,
 )
+from vaultkit.model import MAX_NOTE_BYTES
 from vaultkit.places import CONFIG_NAME, vault_root
 from vaultkit.vault.atomic import (
     LockTimeout,
@@ -434,6 +435,7 @@ class Vault:
         was and raises WriteFailed.
         """
         full = self.path(rel_path)
+        _refuse_too_long(rel_path, data, "it was not created" if expected is None else "it was not changed")
         gone = self._gone(rel_path)
         if not self.root.is_dir():
             raise gone
@@ -456,6 +458,8 @@ class Vault:
         each path as it takes its name: on a failure part-way, the files that are there."""
         if not files:
             return
+        for rel_path, data in files:
+            _refuse_too_long(rel_path, data, "none was created")
         if not self.root.is_dir():
             raise self._gone(files[0][0])
         fulls = [self.path(rel_path) for rel_path, _ in files]
@@ -522,6 +526,16 @@ def make_folders_below(root: Path, folder: Path) -> None:
     parts = folder.relative_to(root).parts
     for depth in range(1, len(parts) + 1):
         (root / Path(*parts[:depth])).mkdir(exist_ok=True)
+
+
+def _refuse_too_long(rel_path: str, data: bytes, outcome: str) -> None:
+    """A note is never written longer than vaultkit reads one (`MAX_NOTE_BYTES`): the
+    person would drop out of every list, and every later write be refused."""
+    if len(data) > MAX_NOTE_BYTES and rel_path[-3:].lower() == ".md":
+        raise RefusedWrite(
+            f"{rel_path} would be over {MAX_NOTE_BYTES // 1024 // 1024} MiB, more than vaultkit reads in a "
+            f"note; {outcome}"
+        )
 
 
 def _taken(rel_path: str) -> RefusedWrite:
