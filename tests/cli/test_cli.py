@@ -687,6 +687,26 @@ def test_show_human(cli: Cli, make_person: MakePerson, vault_dir: Path) -> None:
     )
 
 
+def test_show_prints_a_text_over_lines_indented_and_a_mapping_as_yaml_writes_one(
+    cli: Cli, vault_dir: Path
+) -> None:
+    write_note(
+        vault_dir,
+        "People/Ada.md",
+        "---\nbio: |\n  First line\n  Second line\nold:\n  a: 1\n  b: [x, '[[Bob]]']\nlist: [a, [b, c]]\nnone:\n---\n",
+    )
+    shown = cli("show", "Ada").stdout
+    assert shown.startswith(
+        "Ada  (People/Ada.md)\n"
+        "  bio: First line\n"
+        "    Second line\n"
+        "  old: {a: 1, b: [x, Bob]}\n"
+        "  list: a, [b, c]\n"
+        "  none: \n"
+        "  keep in touch:"
+    )
+
+
 def test_show_says_how_many_interactions_it_left_out(cli: Cli, make_person: MakePerson) -> None:
     log = "".join(f"- 2026-10-{day:02d} call: number {day}\n" for day in range(1, 13))
     make_person("Ada Lovelace", body=f"## Log\n{log}")

@@ -208,13 +208,10 @@ def show(
     echo = wrapped_echo()
     echo(f"{person.name}  ({person.path})")
     for key, value in person.fields.items():
-        shown = ", ".join(map(str, value)) if isinstance(value, list) else value
-        line = f"  {key}: {plain_text(str(shown))}"
-        if (
-            key == "last_contact"
-            and person.last_contact
-            and str(shown).strip() < person.last_contact.isoformat()
-        ):
+        shown = _field_text(value)
+        text = plain_text(shown).rstrip("\n").replace("\n", "\n    ")  # (`key: |` goes on below, indented)
+        line = f"  {key}: {text}"
+        if key == "last_contact" and person.last_contact and shown.strip() < person.last_contact.isoformat():
             # The note's date is older than a contact found elsewhere: say which one counts.
             line += f" (as written; the last contact is {person.last_contact.isoformat()})"
         echo(line)
@@ -293,6 +290,17 @@ def _list_row(person: "ListedPerson") -> list[str]:
     tags_text = ", ".join(tags) if isinstance(tags, list) else str(tags)
     last_text = person.last_contact.isoformat() if person.last_contact else "-"
     return [person.name, last_text, person.due_on.isoformat() if person.due_on else "-", tags_text]
+
+
+def _field_text(value: object, nested: bool = False) -> str:
+    """A front-matter value as `vault show` prints it: a list as `a, b` (in brackets when
+    inside another value), a mapping as `{key: value, ...}`, nothing as nothing."""
+    if isinstance(value, list):
+        items = ", ".join(_field_text(item, True) for item in value)
+        return f"[{items}]" if nested else items
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{key}: {_field_text(item, True)}" for key, item in value.items()) + "}"
+    return "" if value is None else str(value)
 
 
 @app.command()
