@@ -121,6 +121,21 @@ def test_typed_keys() -> None:
     assert note.problems == []
 
 
+@pytest.mark.parametrize(
+    ("front", "aliases", "tags"),
+    [
+        ('aliases: "Robert, Bobby"\ntags: "#friend #work/design"', ["Robert", "Bobby"], ["friend", "work/design"]),
+        ("aliases: Robert,Bobby ,\ntags: friend, climbing", ["Robert", "Bobby"], ["friend", "climbing"]),
+        ("aliases: Bob Smith\ntags: friend,,  climbing ", ["Bob Smith"], ["friend", "climbing"]),
+    ],
+)
+def test_tags_and_aliases_in_one_text_are_split_as_obsidian_splits_them(
+    front: str, aliases: list[str], tags: list[str]
+) -> None:
+    note = person(f"---\n{front}\n---\n")
+    assert (note.aliases, note.tags) == (aliases, tags)
+
+
 def test_single_values_where_lists_are_usual() -> None:
     note = person("---\naliases: Ada\ntags: mentor\n---\n")
     assert (note.aliases, note.tags) == (["Ada"], ["mentor"])

@@ -10,7 +10,8 @@ from vaultkit.model import ASK_CHANNEL, INTRO_CHANNEL
 # texts; 36: tags compared in NFC, `model.tag_key`; a key set twice is a warning; `- [[date]]`
 # Log entries, and a warning for an undated Log item; `[due:: date]` on a task; 37: a Log
 # item indented below an entry is its detail, `- date:`/`- date,`/`[[date|alias]]` entries,
-# an empty `people` property names no one, a warning for a task's due date that is none).
+# an empty `people` property names no one, a warning for a task's due date that is none,
+# `tags`/`aliases` in one text split as Obsidian splits them).
 SCHEMA_VERSION = 37
 
 

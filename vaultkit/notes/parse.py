@@ -95,6 +95,16 @@ def _as_list(value: Any) -> list[str]:
     return [str(value)]
 
 
+_TAGS_SPLIT_RE = re.compile(r"[,\s]+")
+_ALIASES_SPLIT_RE = re.compile(r",")
+
+
+def _listed(value: Any, split: re.Pattern[str]) -> list[str]:
+    """`tags` or `aliases` as Obsidian reads them: a list, or one text that it splits (tags
+    at commas and blanks, `#friend #work`; aliases at commas, `Robert, Bobby`)."""
+    return split.split(value) if isinstance(value, str) else _as_list(value)
+
+
 def split_link(inner: str) -> str:
     """`People/Ada Lovelace#Log|Ada` -> `People/Ada Lovelace` (the target path)."""
     # In a table the pipe is escaped (`[[Ada\|Ada]]`); the backslash is not part of the name.
@@ -262,8 +272,8 @@ def parse_text(rel_path: str, text: str, config: Config) -> ParsedNote:
             bad_field(key, err)
             return None
 
-    note.aliases = [a.strip() for a in _as_list(fields.get("aliases")) if a.strip()]
-    note.tags = [tag for tag in map(written_tag, _as_list(fields.get("tags"))) if tag]
+    note.aliases = [a.strip() for a in _listed(fields.get("aliases"), _ALIASES_SPLIT_RE) if a.strip()]
+    note.tags = [tag for tag in map(written_tag, _listed(fields.get("tags"), _TAGS_SPLIT_RE)) if tag]
     note.last_contact = typed_date("last_contact")
     note.met = typed_date("met")
     note.snooze_until = typed_date("snooze_until")
