@@ -124,7 +124,11 @@ def test_typed_keys() -> None:
 @pytest.mark.parametrize(
     ("front", "aliases", "tags"),
     [
-        ('aliases: "Robert, Bobby"\ntags: "#friend #work/design"', ["Robert", "Bobby"], ["friend", "work/design"]),
+        (
+            'aliases: "Robert, Bobby"\ntags: "#friend #work/design"',
+            ["Robert", "Bobby"],
+            ["friend", "work/design"],
+        ),
         ("aliases: Robert,Bobby ,\ntags: friend, climbing", ["Robert", "Bobby"], ["friend", "climbing"]),
         ("aliases: Bob Smith\ntags: friend,,  climbing ", ["Bob Smith"], ["friend", "climbing"]),
     ],
