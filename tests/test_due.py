@@ -89,6 +89,22 @@ def test_due_json_is_exactly_the_spec_shape(cli: Cli, make_person: Callable[...,
     ]  # fmt: skip
 
 
+def test_names_with_accents_are_in_order_among_the_others(cli: Cli, make_person: Callable[..., Path]) -> None:
+    """By name with accents folded (Émile beside Emma, not after Zed), then as written;
+    the same order in `due`, `list` and the index's pages as in Python's (`name_order`)."""
+    from vaultkit.model import name_order
+
+    names = ["Zoë", "Ömer", "eve", "Émile", "Zed", "Adam", "Zoe", "Emma", "zara"]
+    for name in names:
+        make_person(name, cadence="1m")
+    expected = ["Adam", "Émile", "Emma", "eve", "Ömer", "zara", "Zed", "Zoe", "Zoë"]
+    assert sorted(names, key=name_order) == expected
+    assert [item["name"] for item in due_items(cli)] == expected
+    assert [person["name"] for person in json.loads(cli("list", "--json").stdout)["people"]] == expected
+    table = cli("due", "--limit", "3", today="2026-11-22").stdout.splitlines()
+    assert [line.split()[0] for line in table[3:6]] == expected[:3]
+
+
 def test_never_contacted_has_nulls_and_the_nominal_length(cli: Cli, make_person: Callable[..., Path]) -> None:
     make_person("Yuki Tanaka", cadence="1m")
     assert due_items(cli) == [

@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from vaultkit.config import Config
 from vaultkit.dates import Cadence, days_text, parse_cadence
-from vaultkit.model import DueItem, Person, has_tag, is_prospect, name_key, tag_key
+from vaultkit.model import DueItem, Person, has_tag, is_prospect, name_order, tag_key
 
 _UNIT_WORDS = {"d": "day", "w": "week", "m": "month", "y": "year"}
 
@@ -160,11 +160,11 @@ class DuePage(NamedTuple):
 
 def due_order(item: DueItem) -> tuple[int, float, str, str]:
     """The spec's order: no `due_on` first, then `days_overdue / cadence_days` descending,
-    then name (`name_key`), then path. (The index orders its rows the same way in SQL:
+    then name (`name_order`), then path. (The index orders its rows the same way in SQL:
     `Queries.due_page`.)"""
     if item.due_on is None or item.days_overdue is None:
-        return (0, 0.0, name_key(item.name), item.path)
-    return (1, -item.days_overdue / item.cadence_days, name_key(item.name), item.path)
+        return (0, 0.0, name_order(item.name), item.path)
+    return (1, -item.days_overdue / item.cadence_days, name_order(item.name), item.path)
 
 
 def describe_cadence(cadence_text: str) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from vaultkit.model import INTRO_CHANNEL, Person, name_key, target_key
+from vaultkit.model import INTRO_CHANNEL, Person, name_key, name_order, target_key
 
 if TYPE_CHECKING:
     from vaultkit.index.core import Index
@@ -121,7 +121,7 @@ def intro_pairs(
             continue
         seen.add((src, line))
         pairs.add(make_pair(names[src], names[linked], date))
-    return sorted(pairs, key=lambda p: (p.date, name_key(p.a), name_key(p.b)))
+    return sorted(pairs, key=lambda p: (p.date, name_order(p.a), name_order(p.b)))
 
 
 def introductions_of(index: Index, person: Person) -> Introductions:

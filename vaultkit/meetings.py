@@ -24,7 +24,7 @@ from vaultkit.dates import parse_birthday, shift
 from vaultkit.due import why_due
 from vaultkit.errors import ConfigError, NoteParseError, RefusedWrite, UsageError, VaultkitError
 from vaultkit.insights.goals import iso_week, parse_iso_week, streak_of, week_start
-from vaultkit.model import DueItem, FollowUp, Interaction, name_key
+from vaultkit.model import DueItem, FollowUp, Interaction, name_key, name_order
 from vaultkit.notes.grammar import (
     GEN_MARKER_RE,
     HEADING_RE,
@@ -308,7 +308,7 @@ def person_context(workspace: Workspace, ref: PersonRef, date: dt.date) -> Perso
         "followups": [_followup(item, workspace.today) for item in index.followups(ref.path)],
         "notes": notes_section(workspace.vault, ref.path),
         "birthday": upcoming_birthday(person.birthday, date),
-        "linked": sorted(linked, key=name_key),
+        "linked": sorted(linked, key=name_order),
     }
 
 

@@ -38,6 +38,20 @@ def name_key(text: str) -> str:
     return unicodedata.normalize("NFC", text).strip().casefold()
 
 
+def sort_key(key: str) -> str:
+    """How people are put in order by name, from their `name_key`: with accents folded
+    first (`émile` beside `emma`, not after `zoe`), then as written (`zoe` before `zoë`).
+    One text, so that SQLite orders by a column: the key itself when folding changes
+    nothing, else the folded key, a `\\x01` and the key."""
+    folded = fold_accents(key)
+    return key if folded == key else f"{folded}\x01{key}"
+
+
+def name_order(name: str) -> str:
+    """A name's place in lists by name (`sort_key` of its `name_key`)."""
+    return sort_key(name_key(name))
+
+
 def written_tag(tag: str) -> str:
     """A tag as a note gets it written: trimmed, without its `#` (`" #mentor"` → `mentor`;
     `""` for a blank one)."""

@@ -24,6 +24,7 @@ from vaultkit.model import (
     Person,
     is_prospect,
     name_key,
+    name_order,
     tag_key,
 )
 from vaultkit.workspace import PersonRef, Workspace, set_items, tag_option
@@ -138,7 +139,7 @@ def asks_to_follow_up(workspace: Workspace) -> list[AskToFollowUp]:
         for path, (name, days) in asks.items()
         if follow_up_due(days, today, span)
     ]
-    return sorted(found, key=lambda ask: (ask.asked_on, name_key(ask.name), ask.path))
+    return sorted(found, key=lambda ask: (ask.asked_on, name_order(ask.name), ask.path))
 
 
 # -- the list --------------------------------------------------------------------------------
@@ -165,7 +166,7 @@ def _shared(prospect: Person, member: Member) -> tuple[bool, list[str]]:
 
 def _closest_first(members: Iterable[Member]) -> list[Member]:
     """By most recent contact, then name."""
-    by_name = sorted(members, key=lambda member: name_key(member.name))
+    by_name = sorted(members, key=lambda member: name_order(member.name))
     return sorted(by_name, key=lambda member: member.last_contact or "", reverse=True)
 
 
@@ -596,7 +597,7 @@ def week_context(workspace: Workspace, monday: dt.date, until: dt.date, rows: in
     asks = asks_by_person(workspace)
     made = [(day, path) for path, days in asks.items() for day in days if monday <= day <= until]
     names = index.names_of(path for _, path in made)
-    asked = sorted((day, name_key(names[path]), names[path], path) for day, path in made if path in names)
+    asked = sorted((day, name_order(names[path]), names[path], path) for day, path in made if path in names)
     answered = [
         (met, name, path)
         for name, path, met in index.met_between(monday, until)

@@ -38,6 +38,7 @@ from vaultkit.model import (
     Problem,
     fold_accents,
     name_key,
+    name_order,
     tag_key,
     written_tag,
 )
@@ -77,7 +78,7 @@ def _one_person(name: str, rows: Sequence[tuple[str, str, int]], several: str) -
         named = {name_key(found) for _, found in by_name}
         if len(named) == 1:
             return PersonRef(*min(by_name, key=lambda pn: (pn[0].count("/"), pn[0])))
-        listed = ", ".join(sorted({found for _, found in by_name}, key=lambda n: (name_key(n), n)))
+        listed = ", ".join(sorted({found for _, found in by_name}, key=lambda n: (name_order(n), n)))
         raise PersonNotFound(f"{name!r} matches several people: {listed}")
     people = {(path, found) for path, found, _ in rows}
     if len(people) > 1:
@@ -183,7 +184,7 @@ class Workspace:
         if count == 1:
             return PersonRef(*first[0])
         if count:
-            listed = ", ".join(sorted((n for _, n in first), key=lambda n: (name_key(n), n)))
+            listed = ", ".join(sorted((n for _, n in first), key=lambda n: (name_order(n), n)))
             more = f" and {count - len(first):,} more" if count > len(first) else ""
             raise PersonNotFound(f"{name!r} matches several people: {listed}{more}")
         unreadable = self._unreadable_people(key, prefix=True)
@@ -689,7 +690,7 @@ def _close_names(key: str, everyone: list[tuple[str, str]]) -> str:
             for word in set(key_of_name.split()):
                 words.setdefault(word, []).append(name)
         for word, _, _ in process.extract(key, list(words), scorer=fuzz.ratio, limit=3, score_cutoff=75):
-            close.extend(sorted(words[word], key=lambda n: (name_key(n), n))[: 3 - len(close)])
+            close.extend(sorted(words[word], key=lambda n: (name_order(n), n))[: 3 - len(close)])
             if len(close) >= 3:
                 break
     return f"; did you mean {', '.join(close)}?" if close else ""

@@ -38,7 +38,7 @@ class Figures(Queries):
     def met_between(self, start: dt.date, end: dt.date) -> list[tuple[str, str, dt.date]]:
         """(name, path, met) of the people met from `start` to `end`, by date then name."""
         rows = self.db.execute(
-            "SELECT name, path, met FROM people WHERE met BETWEEN ? AND ? ORDER BY met, name_key, path",
+            "SELECT name, path, met FROM people WHERE met BETWEEN ? AND ? ORDER BY met, sort_key, path",
             (start.isoformat(), end.isoformat()),
         )
         return [(name, path, dt.date.fromisoformat(met)) for name, path, met in rows]
@@ -79,7 +79,7 @@ class Figures(Queries):
         rows = self.db.execute(
             "SELECT name, path, last_any, last_channel, last_contact FROM people "
             "WHERE name_key IN (SELECT value FROM json_each(?)) AND name IN (SELECT value FROM json_each(?)) "
-            "AND archived = 0 AND (snooze_until IS NULL OR snooze_until <= ?) ORDER BY name_key, path",
+            "AND archived = 0 AND (snooze_until IS NULL OR snooze_until <= ?) ORDER BY sort_key, path",
             (json.dumps(sorted({name_key(name) for name in wanted})), json.dumps(wanted), today.isoformat()),
         )
         return [
@@ -115,11 +115,11 @@ class Figures(Queries):
 
     def _groups_by_first(self, column: str) -> list[tuple[Any, int]]:
         """(value, people) of the people not archived, grouped by a column, in the order of
-        each group's first person by name key, then path. The name key alone orders them
+        each group's first person by sort key, then path. The sort key alone orders them
         (the path is asked only where two groups' first people share one): building a key
         of both for 100,000 people cost more than the grouping."""
         rows = self.db.execute(
-            f"SELECT {column}, count(*), min(name_key) FROM people WHERE archived = 0 GROUP BY {column}"
+            f"SELECT {column}, count(*), min(sort_key) FROM people WHERE archived = 0 GROUP BY {column}"
         ).fetchall()
         shared = [key for key, groups in Counter(key for _, _, key in rows).items() if groups > 1]
         first_paths: dict[tuple[Any, str], str] = {}
@@ -127,7 +127,7 @@ class Figures(Queries):
             first_paths.update(
                 ((value, key), path)
                 for value, path in self.db.execute(
-                    f"SELECT {column}, min(path) FROM people WHERE archived = 0 AND name_key = ? GROUP BY {column}",
+                    f"SELECT {column}, min(path) FROM people WHERE archived = 0 AND sort_key = ? GROUP BY {column}",
                     (key,),
                 )
             )
@@ -171,7 +171,7 @@ class Figures(Queries):
         rows = self.db.execute(
             "SELECT p.path, p.name, p.status, c.date FROM people p INDEXED BY people_status "
             "JOIN contacts c ON c.person = p.path WHERE p.status IN (SELECT value FROM json_each(?)) "
-            "AND c.source = 'log' AND c.channel = ? ORDER BY p.name_key, p.path, c.date",
+            "AND c.source = 'log' AND c.channel = ? ORDER BY p.sort_key, p.path, c.date",
             (json.dumps(list(statuses)), channel),
         )
         return [(r[0], r[1], r[2], dt.date.fromisoformat(r[3])) for r in rows]
@@ -183,7 +183,7 @@ class Figures(Queries):
         rows = self.db.execute(
             "SELECT p.name, p.path, p.tags, p.last_any, json_extract(f.fields, '$.company') FROM people p "
             "JOIN people_fields f ON f.path = p.path WHERE p.archived = 0 "
-            "AND (p.status IS NULL OR p.status NOT IN (SELECT value FROM json_each(?))) ORDER BY p.name_key, p.path",
+            "AND (p.status IS NULL OR p.status NOT IN (SELECT value FROM json_each(?))) ORDER BY p.sort_key, p.path",
             (json.dumps(list(statuses)),),
         )
         return [(r[0], r[1], _list_of(r[2]), r[3], r[4]) for r in rows]

@@ -128,7 +128,7 @@ class Links(IndexBase):
         """Names of the people a note links to (resolved), sorted."""
         rows = self.db.execute(
             "SELECT DISTINCT p.name FROM links l JOIN people p ON p.path = l.person "
-            "WHERE l.src = ? AND l.person != ? ORDER BY p.name_key",
+            "WHERE l.src = ? AND l.person != ? ORDER BY p.sort_key",
             (path, path),
         )
         return [r[0] for r in rows]

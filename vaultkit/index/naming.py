@@ -19,7 +19,7 @@ class Naming(IndexBase):
         marks = ", ".join("?" * len(kinds))
         rows = self.db.execute(
             "SELECT p.path, p.name, k.kind FROM name_keys k JOIN people p ON p.path = k.person "
-            f"WHERE k.key = ? AND k.kind IN ({marks}) ORDER BY p.name_key, p.path",
+            f"WHERE k.key = ? AND k.kind IN ({marks}) ORDER BY p.sort_key, p.path",
             (key, *kinds),
         )
         return rows.fetchall()
@@ -33,7 +33,7 @@ class Naming(IndexBase):
         count = self.db.execute(f"SELECT count(*) FROM ({ranges})", bounds).fetchone()[0]
         rows = self.db.execute(
             f"SELECT p.path, p.name FROM ({ranges}) m JOIN people p ON p.path = m.person "
-            "ORDER BY p.name_key, p.path LIMIT ?",
+            "ORDER BY p.sort_key, p.path LIMIT ?",
             (*bounds, limit),
         )
         return count, rows.fetchall()

@@ -74,7 +74,7 @@ class Queries(IndexBase):
         rows = self.db.execute(
             "SELECT name, path, birthday FROM people "
             f"WHERE birthday IS NOT NULL AND substr(birthday, -5) IN ({marks}) AND archived = 0 "
-            "ORDER BY name_key, path",
+            "ORDER BY sort_key, path",
             tuple(sorted(month_days)),
         )
         return rows.fetchall()
@@ -184,13 +184,13 @@ class Queries(IndexBase):
         if kind in (None, "never"):
             rows = self.db.execute(
                 f"{columns} INDEXED BY people_never WHERE {where} AND due_base IS NULL "
-                "ORDER BY name_key, path LIMIT ?",
+                "ORDER BY sort_key, path LIMIT ?",
                 (*params, -1 if limit is None else limit),
             ).fetchall()
         if kind != "never" and (limit is None or len(rows) < limit):
             rows += self.db.execute(
                 f"{columns} INDEXED BY people_due WHERE {where} AND due_base IS NOT NULL "
-                "ORDER BY (julianday(due_base) - julianday(?)) / period, name_key, path LIMIT ?",
+                "ORDER BY (julianday(due_base) - julianday(?)) / period, sort_key, path LIMIT ?",
                 (*params, today_text, -1 if limit is None else limit - len(rows)),
             ).fetchall()
         if limit is None:  # every row is here: count them
@@ -306,7 +306,7 @@ class Queries(IndexBase):
             "SELECT p.name, p.path, p.last_any, CASE WHEN p.archived = 0 AND p.cadence_res IS NOT NULL "
             "THEN coalesce(p.due_base, CASE WHEN p.snooze_until > ? THEN p.snooze_until END) END, "
             f"f.fields FROM {tables} {where} "
-            f"ORDER BY p.name_key, p.path{cut}",
+            f"ORDER BY p.sort_key, p.path{cut}",
             (today_text, *params),
         )
         for name, path, last, due, fields in rows:
@@ -370,7 +370,7 @@ class Queries(IndexBase):
         if with_fields:
             columns += ", (SELECT fields FROM people_fields f WHERE f.path = people.path)"
         keys = set(field_keys) if field_keys is not None else None
-        for row in self.db.execute(f"SELECT {columns} FROM people {where} ORDER BY name_key, path", params):
+        for row in self.db.execute(f"SELECT {columns} FROM people {where} ORDER BY sort_key, path", params):
             fields: dict[str, Any] = loads(row[14]) if with_fields else {}
             if keys is not None:
                 fields = {key: value for key, value in fields.items() if key in keys}
@@ -434,14 +434,14 @@ class Queries(IndexBase):
         return found[0]
 
     def names_page(self, after: str, count: int) -> list[tuple[str, str, str]]:
-        """(name key, path, name) of `count` people by name, from the first name key past
+        """(sort key, path, name) of `count` people by name, from the first sort key past
         `after`: one for each name, the note NAME finds (the shortest path, then the first
         alphabetically)."""
         return self.db.execute(
-            "SELECT p.name_key, p.path, p.name FROM people p WHERE p.name_key > ? AND p.path = "
+            "SELECT p.sort_key, p.path, p.name FROM people p WHERE p.sort_key > ? AND p.path = "
             "(SELECT q.path FROM people q WHERE q.name_key = p.name_key "
             " ORDER BY length(q.path) - length(replace(q.path, '/', '')), q.path LIMIT 1) "
-            "ORDER BY p.name_key LIMIT ?",
+            "ORDER BY p.sort_key LIMIT ?",
             (after, count),
         ).fetchall()
 
@@ -596,7 +596,7 @@ class Queries(IndexBase):
             )
             params = [json.dumps(sorted(keys))]
         rows = self.db.execute(
-            f"SELECT path, name, introduced_by, met FROM people {where} ORDER BY name_key, path", params
+            f"SELECT path, name, introduced_by, met FROM people {where} ORDER BY sort_key, path", params
         )
         return [(r[0], r[1], json.loads(r[2]), _date(r[3])) for r in rows]
 
@@ -626,7 +626,7 @@ class Queries(IndexBase):
         """Meeting notes dated from `start` to `end` that name someone: (path, date, people's names)."""
         rows = self.db.execute(
             "SELECT c.src, c.date, p.name FROM contacts c LEFT JOIN people p ON p.path = c.person "
-            "WHERE c.source = 'meeting' AND c.date BETWEEN ? AND ? ORDER BY c.date, c.src, p.name_key",
+            "WHERE c.source = 'meeting' AND c.date BETWEEN ? AND ? ORDER BY c.date, c.src, p.sort_key",
             (start.isoformat(), end.isoformat()),
         )
         meetings: dict[str, tuple[dt.date, list[str]]] = {}
@@ -644,7 +644,7 @@ class Queries(IndexBase):
         paths = ", ".join("?" * len(keys))
         rows = self.db.execute(
             f"SELECT p.path, p.name, json_extract(f.fields, {paths}) FROM people p "
-            "JOIN people_fields f ON f.path = p.path ORDER BY p.name_key, p.path",
+            "JOIN people_fields f ON f.path = p.path ORDER BY p.sort_key, p.path",
             [f'$."{key}"' for key in keys],
         )
         return [

@@ -26,6 +26,7 @@ from vaultkit.model import (
     Person,
     fold_accents,
     name_key,
+    sort_key,
     tag_key,
     target_key,
 )
@@ -212,7 +213,7 @@ class _Rows:
             # (the name's key is the file name's: a note's name is its file name, in NFC)
             self.people.append(
                 (
-                    path, note.name, stem_key, _strings(note.aliases),
+                    path, note.name, stem_key, sort_key(stem_key), _strings(note.aliases),
                     tags, note.cadence, met, written,
                     note.birthday, snooze, int(note.archived), _strings(note.introduced_by),
                     _dumps({key: note.fields[key] for key in self.facet_keys if key in note.fields}),
@@ -306,10 +307,10 @@ class _Rows:
         )
         db.executemany("INSERT INTO tasks VALUES (?, ?, ?, ?, ?, ?, ?)", self.tasks)
         db.executemany(
-            "INSERT INTO people (path, name, name_key, aliases, tags, cadence, met, last_contact, "
+            "INSERT INTO people (path, name, name_key, sort_key, aliases, tags, cadence, met, last_contact, "
             "birthday, snooze_until, archived, introduced_by, facets, status, found, "
             "last_any, last_channel, cadence_res, cadence_source, due_base, period) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             self.people,
         )
         db.executemany("INSERT INTO people_fields VALUES (?, ?)", self.fields)

@@ -11,8 +11,8 @@ from vaultkit.model import ASK_CHANNEL, INTRO_CHANNEL
 # Log entries, and a warning for an undated Log item; `[due:: date]` on a task; 37: a Log
 # item indented below an entry is its detail, `- date:`/`- date,`/`[[date|alias]]` entries,
 # an empty `people` property names no one, a warning for a task's due date that is none,
-# `tags`/`aliases` in one text split as Obsidian splits them).
-SCHEMA_VERSION = 37
+# `tags`/`aliases` in one text split as Obsidian splits them; 38: `people.sort_key`).
+SCHEMA_VERSION = 38
 
 
 NAME, ALIAS, FOLDED_NAME, FOLDED_ALIAS = 0, 1, 2, 3
@@ -41,7 +41,9 @@ CREATE TABLE files (
 CREATE INDEX files_stem ON files(stem_key);
 CREATE INDEX files_mtime ON files(mtime_ns);
 CREATE TABLE people (
-  path TEXT PRIMARY KEY, name TEXT, name_key TEXT, aliases TEXT, tags TEXT,
+  path TEXT PRIMARY KEY, name TEXT, name_key TEXT,
+  sort_key TEXT,  -- model.sort_key of name_key: lists by name are in this order
+  aliases TEXT, tags TEXT,
   cadence TEXT, met TEXT, last_contact TEXT, birthday TEXT, snooze_until TEXT,
   archived INTEGER, introduced_by TEXT, status TEXT,
   found TEXT,  -- a prospect's `found` as JSON (written as it is), else NULL
@@ -56,27 +58,27 @@ CREATE INDEX people_name ON people(name_key);
 -- `vault due` read few pages
 -- tab completion of --tag reads the distinct tag lists from this index alone
 -- the tag lists as written (tab completion), and the figures' groups of them, index-only
-CREATE INDEX people_tags ON people(tags, archived, name_key, path);
+CREATE INDEX people_tags ON people(tags, archived, sort_key, path);
 -- the figures' groups of the stats fields' values, index-only and in group order
-CREATE INDEX people_facets ON people(facets, archived, name_key, path);
+CREATE INDEX people_facets ON people(facets, archived, sort_key, path);
 -- the people with no cadence (losing touch), and a prospect's `found`
 CREATE INDEX people_nocadence ON people(archived, path) WHERE cadence_res IS NULL;
 CREATE INDEX people_found ON people(path) WHERE found IS NOT NULL;
 CREATE TABLE people_fields (path TEXT PRIMARY KEY, fields TEXT);
 -- `vault due` and the birthday list read only the people these hold, not everyone. The
 -- due list reads every column it shows from the index alone (68,559 due: 0.06 s less)
-CREATE INDEX people_due ON people(due_base, archived, last_any, snooze_until, period, name_key, path,
+CREATE INDEX people_due ON people(due_base, archived, last_any, snooze_until, period, sort_key, path,
   name, cadence_res, cadence_source, last_channel) WHERE cadence_res IS NOT NULL;
 -- the never contacted among them, in the order they come first in (by name): a page of
 -- `vault due` reads its own rows, and every column it shows from the index alone
-CREATE INDEX people_never ON people(name_key, path, archived, last_any, snooze_until, name, cadence_res,
+CREATE INDEX people_never ON people(sort_key, path, archived, last_any, snooze_until, name, cadence_res,
   cadence_source, period, last_channel, due_base) WHERE cadence_res IS NOT NULL AND due_base IS NULL;
 -- the `met` dates: the weekly counts of new people read only them, a week's by range
 CREATE INDEX people_met ON people(met) WHERE met IS NOT NULL;
-CREATE INDEX people_birthday ON people(substr(birthday, -5), name_key, path, name, birthday, archived)
+CREATE INDEX people_birthday ON people(substr(birthday, -5), sort_key, path, name, birthday, archived)
   WHERE birthday IS NOT NULL;
 -- the few people with a status (prospects, open asks): Due.md reads them after every change
-CREATE INDEX people_status ON people(status, path, name_key, name) WHERE status IS NOT NULL;
+CREATE INDEX people_status ON people(status, path, sort_key, name) WHERE status IS NOT NULL;
 CREATE TABLE aliases (alias_key TEXT, person TEXT);
 CREATE INDEX aliases_key ON aliases(alias_key);
 CREATE INDEX aliases_person ON aliases(person);

@@ -39,7 +39,7 @@ from vaultkit.introductions import (
     make_pair,
     received_introductions,
 )
-from vaultkit.model import INTRO_CHANNEL, name_key
+from vaultkit.model import INTRO_CHANNEL, name_order
 from vaultkit.prospects import figures_of, week_context
 from vaultkit.workspace import PersonRef, Workspace, write_view
 
@@ -160,7 +160,7 @@ def node_ids(names: Iterable[str]) -> dict[str, str]:
     """A Mermaid node id ([A-Za-z0-9_]+) for each name: ASCII-folded, `p_` first so no
     id is a keyword such as `end`, numbered when two names fold alike."""
     ids: dict[str, str] = {}
-    for name in sorted(set(names), key=lambda n: (name_key(n), n)):
+    for name in sorted(set(names), key=lambda n: (name_order(n), n)):
         folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
         base = "p_" + (_NODE_ID_RE.sub("_", folded).strip("_") or "person")
         candidate, number = base, 2

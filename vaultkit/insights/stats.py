@@ -18,7 +18,7 @@ from vaultkit.dates import add_months, parse_birthday
 from vaultkit.due import DuePage, resolve_cadence
 from vaultkit.insights.goals import streak_of, weekly_new
 from vaultkit.introductions import IntroPair, IntroReceived
-from vaultkit.model import MARKER_TAG, DueItem, Person, has_tag, name_key
+from vaultkit.model import MARKER_TAG, DueItem, Person, has_tag, name_key, name_order
 from vaultkit.notes.parse import split_link
 
 if TYPE_CHECKING:
@@ -226,7 +226,7 @@ def losing_touch(people: Iterable[Person], config: Config, today: dt.date) -> li
         last = person.last_contact or person.met
         if last is None or last <= cutoff:
             found.append(LosingTouch(person.name, person.path, last))
-    found.sort(key=lambda item: (item.last or dt.date.min, item.name.casefold(), item.path))
+    found.sort(key=lambda item: (item.last or dt.date.min, name_order(item.name), item.path))
     return found
 
 
@@ -384,7 +384,7 @@ def network_stats(
     `met` every `met` date."""
     chosen_pairs = sorted(
         (pair for pair in pairs if pair.date <= today and (since is None or pair.date >= since)),
-        key=lambda pair: (pair.date, name_key(pair.a), name_key(pair.b)),
+        key=lambda pair: (pair.date, name_order(pair.a), name_order(pair.b)),
     )
     return NetworkStats(
         today=today,

@@ -95,7 +95,7 @@ class VaultServer(MCPServer[Any]):
         self, ctx: Any, params: PaginatedRequestParams | None
     ) -> ListResourcesResult:
         """The SDK's resources, then one `vault://people/NAME` for every person, by name,
-        `RESOURCES_PAGE` to a page (the protocol's cursor: the name key a page ends with)."""
+        `RESOURCES_PAGE` to a page (the protocol's cursor: the sort key a page ends with)."""
         cursor = params.cursor if params is not None else None
         listed = await self.list_resources() if cursor is None else []
         page = await anyio.to_thread.run_sync(

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 from vaultkit.dates import Birthday, days_text, parse_birthday
 from vaultkit.due import why_due
 from vaultkit.errors import RefusedWrite, StaleFileError
-from vaultkit.model import DueItem, FollowUp, Person, name_key
+from vaultkit.model import DueItem, FollowUp, Person, name_key, name_order
 from vaultkit.workspace import EDIT_TRIES, Workspace, write_view
 
 COMING_DAYS = 7
@@ -82,7 +82,7 @@ def upcoming_birthdays(
                 age if age and age > 0 else None,
             )
         )
-    found.sort(key=lambda b: (b.on, name_key(b.name), b.path))
+    found.sort(key=lambda b: (b.on, name_order(b.name), b.path))
     return found
 
 
@@ -155,7 +155,7 @@ def due_view(workspace: Workspace) -> str:
     due = workspace.due_page(limit=rows)
     coming = sorted(
         workspace.due_page(within=f"{COMING_DAYS}d", kind="coming").items,
-        key=lambda item: (item.due_on, name_key(item.name), item.path),
+        key=lambda item: (item.due_on, name_order(item.name), item.path),
     )
     upcoming, overdue, waiting = (
         upcoming_birthdays_of(workspace),
@@ -220,7 +220,7 @@ def due_view(workspace: Workspace) -> str:
     ]
     for entry in shown_followups:
         links = [wikilink(person, person_path, shared) for person, person_path in entry["people"]]
-        entry["people"] = sorted(set(links), key=name_key)
+        entry["people"] = sorted(set(links), key=name_order)
     asks = [
         {
             "name": ask.name,
