@@ -692,6 +692,30 @@ def test_a_vault_that_goes_away_stops_the_watcher(how: str, vault_dir: Path, tmp
         assert sorted(p.name for p in elsewhere.iterdir()) == ["Due.md", "People", "vaultkit.toml"]
 
 
+def test_one_watcher_per_vault_whatever_its_index_or_today(
+    watch_process, vault_dir: Path, tmp_path: Path
+) -> None:
+    """Two watchers that disagreed on today would render Due.md over each other forever:
+    the second is refused even with another index, and through a symlink to the vault."""
+    write_note(vault_dir, "People/Ada Lovelace.md", person("Ada Lovelace"))
+    process, _ = watch_process()
+    (tmp_path / "link").symlink_to(vault_dir)
+    for vault in (vault_dir, tmp_path / "link"):
+        second = subprocess.run(
+            vault_command("--today", "2026-11-23", "watch", vault=vault, index=tmp_path / "other.sqlite"),
+            capture_output=True,
+            timeout=TIMEOUT,
+        )
+        assert (second.returncode, second.stdout) == (1, b"")
+        assert second.stderr.decode() == (
+            f"vault: another `vault watch` (pid {process.pid}) already keeps {vault_dir} current\n"
+        )
+    # Once it is gone (killed: no clean stop), a watcher starts.
+    process.kill()
+    process.wait()
+    watch_process()
+
+
 def test_a_killed_watcher_is_not_trusted(watch_process, cli, vault_dir: Path, tmp_path: Path) -> None:
     write_note(vault_dir, "People/Ada Lovelace.md", person("Ada Lovelace"))
     process, _ = watch_process()
