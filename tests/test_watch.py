@@ -354,10 +354,17 @@ def test_a_broken_note_is_reported_and_the_watcher_carries_on(watch, vault_dir: 
     assert run.errors == []
 
 
-def test_a_name_that_is_not_utf8_is_left_to_the_walk(watch, vault_dir: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [(b"Bad\xff.md", "People/Bad\\xff.md"), (b"New\nLine.md", "People/New\\nLine.md")],
+    ids=["not UTF-8", "a line break"],
+)
+def test_a_name_no_note_may_have_is_left_to_the_walk(
+    watch, vault_dir: Path, tmp_path: Path, name: bytes, shown: str
+) -> None:
     write_note(vault_dir, "People/Ada Lovelace.md", person("Ada Lovelace"))
     run = watch()
-    fd = os.open(os.fsencode(vault_dir / "People") + b"/Bad\xff.md", os.O_WRONLY | os.O_CREAT, 0o644)
+    fd = os.open(os.fsencode(vault_dir / "People") + b"/" + name, os.O_WRONLY | os.O_CREAT, 0o644)
     os.write(fd, person("Bad").encode())
     os.close(fd)
 
@@ -369,9 +376,10 @@ def test_a_name_that_is_not_utf8_is_left_to_the_walk(watch, vault_dir: Path, tmp
             index.close()
 
     # The event makes the watcher walk the vault, which names it (for `vault check`).
-    wait_for(lambda: in_the_index() == ["People/Bad\\xff.md"], what="the watcher to name it")
+    wait_for(lambda: in_the_index() == [shown], what="the watcher to name it")
     write_note(vault_dir, "People/Charles Babbage.md", person("Charles Babbage"))
     wait_for(lambda: due_names(vault_dir) == ["Ada Lovelace", "Charles Babbage"], what="later changes")
+    assert "Line" not in (vault_dir / "Due.md").read_text(encoding="utf-8")
     assert run.errors == []
 
 

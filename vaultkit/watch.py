@@ -34,7 +34,7 @@ from vaultkit.places import CONFIG_NAME, vault_cache_dir
 from vaultkit.quick import advance_last_contacts
 from vaultkit.vault.atomic import flock_calls
 from vaultkit.vault.files import Vault
-from vaultkit.vault.names import is_utf8, shown_name
+from vaultkit.vault.names import is_usable_name, shown_name
 from vaultkit.views.builtin import VDIR, render_views
 from vaultkit.workspace import Workspace
 
@@ -256,9 +256,9 @@ class Watcher:
         # `.NAME.vaultkit-tmp` files of vaultkit's own atomic writes.
         if any(part.startswith(".") for part in rel.split("/")):
             return None
-        if not rel.isascii() and not is_utf8(rel):
-            # Bytes that are not UTF-8 make no note: a path that is not a note's sends the
-            # update to a walk, which names it in `vault check`.
+        if not is_usable_name(rel):
+            # Bytes that are not UTF-8, a line break make no note: a path that is not a
+            # note's sends the update to a walk, which names it in `vault check`.
             return shown_name(rel) + "/"
         if is_directory or rel.lower().endswith(".md") or rel == CONFIG_NAME:
             return rel

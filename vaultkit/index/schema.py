@@ -10,8 +10,9 @@ from vaultkit.model import ASK_CHANNEL, INTRO_CHANNEL
 # texts; 36: tags compared in NFC, `model.tag_key`; a key set twice is a warning; `- [[date]]`
 # Log entries, and a warning for an undated Log item; `[due:: date]` on a task; 37: a Log
 # item indented below an entry is its detail, `- date:`/`- date,`/`[[date|alias]]` entries,
-# an empty `people` property names no one, a warning for a task's due date that is none).
-SCHEMA_VERSION = 37
+# an empty `people` property names no one, a warning for a task's due date that is none;
+# 38: the walk leaves out a name with a control character, a line break).
+SCHEMA_VERSION = 38
 
 
 NAME, ALIAS, FOLDED_NAME, FOLDED_ALIAS = 0, 1, 2, 3
