@@ -303,11 +303,13 @@ def build_server(open_workspace: OpenWorkspace, allow_writes: bool = False) -> V
             str | None,
             Field(description="Count weeks, channels and introductions from this date, YYYY-MM-DD."),
         ] = None,
+        limit: Limit = LIMIT,
     ) -> dict[str, Any]:
         """Figures about the network: new people per week against the goal and the streak,
         share of people kept in touch on time, channels, introductions made, and diversity
-        (location, company, tags)."""
-        return answer(lambda ws: answers.stats_answer(ws, _date("since", since)))
+        (location, company, tags). Lists keep the latest weeks and introductions, the
+        largest channels and groups."""
+        return answer(lambda ws: answers.stats_answer(ws, _date("since", since), limit))
 
     @tool(READ)
     def prepare_meeting(names: Names) -> dict[str, Any]:
