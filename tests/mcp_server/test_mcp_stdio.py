@@ -208,6 +208,19 @@ def test_it_ends_when_stdin_closes_mid_request(example_vault: Path, tmp_path: Pa
             server.wait()
 
 
+def test_a_refused_resource_list_is_one_line_and_no_traceback(example_vault: Path, tmp_path: Path) -> None:
+    server = _started(example_vault, tmp_path)
+    assert server.stdin is not None and server.stdout is not None and server.stderr is not None
+    example_vault.rename(tmp_path / "moved")
+    server.stdin.write(json.dumps({"jsonrpc": "2.0", "id": 2, "method": "resources/list"}) + "\n")
+    server.stdin.flush()
+    error = json.loads(server.stdout.readline())["error"]
+    assert error["message"] == f"{example_vault} is not a folder; pass --vault PATH to a vault"
+    server.stdin.close()
+    assert server.wait(timeout=60) == 0
+    assert server.stderr.read() == ""
+
+
 def test_outside_a_vault_it_fails_before_serving(tmp_path: Path) -> None:
     result = subprocess.run(
         [VAULT, "--vault", str(tmp_path / "nowhere"), "mcp"],

@@ -29,6 +29,7 @@ try:
     from mcp.server.stdio import stdio_server
     from mcp.shared.exceptions import MCPError
     from mcp.types import (
+        INTERNAL_ERROR,
         INVALID_PARAMS,
         ListResourcesResult,
         PaginatedRequestParams,
@@ -136,7 +137,9 @@ class VaultServer(MCPServer[Any]):
         cursor = params.cursor if params is not None else None
         listed = await self.list_resources() if cursor is None else []
         page = await anyio.to_thread.run_sync(
-            lambda: self.answer(lambda ws: ws.index.names_page(cursor or "", RESOURCES_PAGE + 1))
+            lambda: self.answer(
+                lambda ws: ws.index.names_page(cursor or "", RESOURCES_PAGE + 1), refusal=_list_error
+            )
         )
         people = [
             Resource(
@@ -202,6 +205,12 @@ def _date(argument: str, value: str | None) -> dt.date | None:
 
 def _prompt_error(message: str) -> Exception:
     return MCPError(code=INVALID_PARAMS, message=message)
+
+
+def _list_error(message: str) -> Exception:
+    # An MCPError is answered as it is; any other error (a ToolError) the SDK answers too,
+    # but logs first with a 170-line traceback, as it would a bug.
+    return MCPError(code=INTERNAL_ERROR, message=message)
 
 
 def build_server(open_workspace: OpenWorkspace, allow_writes: bool = False) -> VaultServer:
