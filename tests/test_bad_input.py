@@ -186,6 +186,35 @@ def test_a_name_that_is_not_utf8_is_named_in_check_and_skipped(
     ]  # fmt: skip
 
 
+def test_a_name_with_a_line_break_is_named_in_check_and_skipped(
+    cli: Cli, vault_dir: Path, make_person: MakePerson
+) -> None:
+    """A line break in a note's name would split its line in Due.md; with a marker after it,
+    the first render would write a second start marker and every later render fail."""
+    make_person("Ada Lovelace", cadence="1m", last_contact="2026-09-01")
+    for name in ("New\nLine", "Evil\n<!-- vaultkit:due -->", "Tab\there"):
+        make_person(name, cadence="1w")
+    write_note(vault_dir, "People/Esc\x1bFolder/Inside.md", "---\ncadence: 1w\n---\n")
+    check = cli("check")
+    assert (check.exit_code, check.stdout) == (
+        1,
+        "People/Esc\\u001bFolder/: error: the folder name has a line break or another control "
+        "character: rename the folder; its notes are left out\n"
+        "People/Evil\\n<!-- vaultkit:due -->.md: error: the file name has a line break or another "
+        "control character: rename the file; note skipped\n"
+        "People/New\\nLine.md: error: the file name has a line break or another control character: "
+        "rename the file; note skipped\n"
+        "People/Tab\\there.md: error: the file name has a line break or another control character: "
+        "rename the file; note skipped\n"
+        "4 error(s), 0 warning(s)\n",
+    )
+    for _ in range(2):
+        assert cli("render").exit_code == 0
+    due = (vault_dir / "Due.md").read_text(encoding="utf-8")
+    assert due.count("<!-- vaultkit:due -->") == 1 and "[[Ada Lovelace]]" in due
+    assert "Line" not in due and "Evil" not in due and "Tab" not in due and "Inside" not in due
+
+
 def test_a_vault_folder_named_in_bytes_is_still_a_vault(tmp_path: Path) -> None:
     root = os.fsdecode(_bytes_path(tmp_path, b"Vault\xff"))
     write_note(Path(root), "People/Ada.md", "---\ncadence: 1m\n---\n")

@@ -354,10 +354,17 @@ def test_a_broken_note_is_reported_and_the_watcher_carries_on(watch, vault_dir: 
     assert run.errors == []
 
 
-def test_a_name_that_is_not_utf8_is_left_to_the_walk(watch, vault_dir: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [(b"Bad\xff.md", "People/Bad\\xff.md"), (b"New\nLine.md", "People/New\\nLine.md")],
+    ids=["not UTF-8", "a line break"],
+)
+def test_a_name_no_note_may_have_is_left_to_the_walk(
+    watch, vault_dir: Path, tmp_path: Path, name: bytes, shown: str
+) -> None:
     write_note(vault_dir, "People/Ada Lovelace.md", person("Ada Lovelace"))
     run = watch()
-    fd = os.open(os.fsencode(vault_dir / "People") + b"/Bad\xff.md", os.O_WRONLY | os.O_CREAT, 0o644)
+    fd = os.open(os.fsencode(vault_dir / "People") + b"/" + name, os.O_WRONLY | os.O_CREAT, 0o644)
     os.write(fd, person("Bad").encode())
     os.close(fd)
 
@@ -369,9 +376,10 @@ def test_a_name_that_is_not_utf8_is_left_to_the_walk(watch, vault_dir: Path, tmp
             index.close()
 
     # The event makes the watcher walk the vault, which names it (for `vault check`).
-    wait_for(lambda: in_the_index() == ["People/Bad\\xff.md"], what="the watcher to name it")
+    wait_for(lambda: in_the_index() == [shown], what="the watcher to name it")
     write_note(vault_dir, "People/Charles Babbage.md", person("Charles Babbage"))
     wait_for(lambda: due_names(vault_dir) == ["Ada Lovelace", "Charles Babbage"], what="later changes")
+    assert "Line" not in (vault_dir / "Due.md").read_text(encoding="utf-8")
     assert run.errors == []
 
 
@@ -690,6 +698,30 @@ def test_a_vault_that_goes_away_stops_the_watcher(how: str, vault_dir: Path, tmp
     assert read_beat(tmp_path / "index.sqlite") == {}
     if how != "deleted":
         assert sorted(p.name for p in elsewhere.iterdir()) == ["Due.md", "People", "vaultkit.toml"]
+
+
+def test_one_watcher_per_vault_whatever_its_index_or_today(
+    watch_process, vault_dir: Path, tmp_path: Path
+) -> None:
+    """Two watchers that disagreed on today would render Due.md over each other forever:
+    the second is refused even with another index, and through a symlink to the vault."""
+    write_note(vault_dir, "People/Ada Lovelace.md", person("Ada Lovelace"))
+    process, _ = watch_process()
+    (tmp_path / "link").symlink_to(vault_dir)
+    for vault in (vault_dir, tmp_path / "link"):
+        second = subprocess.run(
+            vault_command("--today", "2026-11-23", "watch", vault=vault, index=tmp_path / "other.sqlite"),
+            capture_output=True,
+            timeout=TIMEOUT,
+        )
+        assert (second.returncode, second.stdout) == (1, b"")
+        assert second.stderr.decode() == (
+            f"vault: another `vault watch` (pid {process.pid}) already keeps {vault_dir} current\n"
+        )
+    # Once it is gone (killed: no clean stop), a watcher starts.
+    process.kill()
+    process.wait()
+    watch_process()
 
 
 def test_a_killed_watcher_is_not_trusted(watch_process, cli, vault_dir: Path, tmp_path: Path) -> None:

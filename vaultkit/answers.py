@@ -7,11 +7,17 @@ JSON values; the modules that gather the data are imported only when an answer n
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from vaultkit.workspace import Workspace
+
+if TYPE_CHECKING:
+    from vaultkit.insights.stats import NetworkStats
+
+T = TypeVar("T")
 
 
 def due_answer(workspace: Workspace, within: str | None = None, tag: str | None = None) -> dict[str, Any]:
@@ -75,8 +81,42 @@ def suggest_answer(workspace: Workspace, count: int = 5) -> dict[str, Any]:
     return {"today": workspace.today.isoformat(), "suggestions": [p.to_json() for p in picks]}
 
 
-def stats_answer(workspace: Workspace, since: dt.date | None = None) -> dict[str, Any]:
-    """`vault stats --json`: the network's figures (counting from `since`)."""
+def stats_answer(
+    workspace: Workspace, since: dt.date | None = None, limit: int | None = None
+) -> dict[str, Any]:
+    """`vault stats --json`: the network's figures (counting from `since`); with `limit`,
+    cut as an assistant is answered (`cut_stats`)."""
     from vaultkit.insights.network import collect_stats
 
-    return collect_stats(workspace, since, received=False).to_json()  # (the JSON holds no received)
+    figures = collect_stats(workspace, since, received=False)  # (the JSON holds no received)
+    if limit is None:
+        return figures.to_json()
+    return cut_stats(figures, limit)
+
+
+def cut_stats(figures: NetworkStats, limit: int) -> dict[str, Any]:
+    """The figures' JSON with each list cut to `limit` items, keeping what matters most: the
+    latest weeks and introductions, the largest channels and groups of each dimension; and
+    `more`: how many each left out (`introductions.pairs`, `dimensions.NAME`), when any did.
+    One `met: 0217-09-15` typo makes 94,000 weeks (9 MB) of what an assistant reads."""
+    more: dict[str, int] = {}
+
+    def keep(key: str, items: tuple[T, ...], latest: bool = False) -> tuple[T, ...]:
+        if len(items) <= limit:
+            return items
+        more[key] = len(items) - limit
+        return items[-limit:] if latest else items[:limit]
+
+    cut = dataclasses.replace(
+        figures,
+        new_per_week=keep("new_per_week", figures.new_per_week, latest=True),
+        channels=keep("channels", figures.channels),
+        pairs=keep("introductions.pairs", figures.pairs, latest=True),
+        dimensions=tuple(
+            dataclasses.replace(item, groups=keep(f"dimensions.{item.dimension}", item.groups))
+            for item in figures.dimensions
+        ),
+    )
+    answer = cut.to_json()
+    answer["introductions"]["made"] = len(figures.pairs)  # every pair, not only those kept
+    return {**answer, "more": more} if more else answer

@@ -54,12 +54,19 @@ def vault_root(explicit: str | None, cwd: str) -> str:
     )
 
 
-def default_index_path(root: str) -> str:
-    """The index for a vault in the user's cache folder, keyed by the vault's real path."""
+def vault_cache_dir(root: str) -> str:
+    """The vault's folder in the user's cache folder, keyed by the vault's real path: it
+    holds the default index, and the lock that keeps one `vault watch` per vault whatever
+    index each uses (nothing derived is kept in the vault itself)."""
     import hashlib  # OpenSSL: 3 ms, for the default path only
 
     from platformdirs import user_cache_dir
 
     # fsencode: the path's own bytes, which need not be UTF-8 (the same bytes when they are).
     digest = hashlib.sha256(os.fsencode(os.path.realpath(root))).hexdigest()[:16]
-    return os.path.join(user_cache_dir("vaultkit"), digest, "index.sqlite")
+    return os.path.join(user_cache_dir("vaultkit"), digest)
+
+
+def default_index_path(root: str) -> str:
+    """The index for a vault in the user's cache folder, keyed by the vault's real path."""
+    return os.path.join(vault_cache_dir(root), "index.sqlite")

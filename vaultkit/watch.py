@@ -30,10 +30,11 @@ from watchdog.observers.polling import PollingObserver
 from vaultkit.errors import VaultGone, VaultkitError
 from vaultkit.index.core import SyncReport
 from vaultkit.model import Problem
-from vaultkit.places import CONFIG_NAME
+from vaultkit.places import CONFIG_NAME, vault_cache_dir
 from vaultkit.quick import advance_last_contacts
+from vaultkit.vault.atomic import flock_calls
 from vaultkit.vault.files import Vault
-from vaultkit.vault.names import is_utf8, shown_name
+from vaultkit.vault.names import is_usable_name, shown_name
 from vaultkit.views.builtin import VDIR, render_views
 from vaultkit.workspace import Workspace
 
@@ -47,6 +48,7 @@ SLOW_VIEWS_S = 60.0
 FAST_VIEWS = ("base", "due")
 HEARTBEAT_S = 2.0  # well under Index's HEARTBEAT_MAX_AGE_S
 POLL_S = 1.0  # interval of the polling observer (--poll)
+WATCH_LOCK = "watch.lock"  # in the vault's cache folder: see _claim_vault
 _TICK_S = 0.25  # longest sleep of the loop, so a stop request is seen quickly
 _FEW_PENDING = 32  # pending paths the heartbeat checks against the index; more: not current
 
@@ -254,9 +256,9 @@ class Watcher:
         # `.NAME.vaultkit-tmp` files of vaultkit's own atomic writes.
         if any(part.startswith(".") for part in rel.split("/")):
             return None
-        if not rel.isascii() and not is_utf8(rel):
-            # Bytes that are not UTF-8 make no note: a path that is not a note's sends the
-            # update to a walk, which names it in `vault check`.
+        if not is_usable_name(rel):
+            # Bytes that are not UTF-8, a line break make no note: a path that is not a
+            # note's sends the update to a walk, which names it in `vault check`.
             return shown_name(rel) + "/"
         if is_directory or rel.lower().endswith(".md") or rel == CONFIG_NAME:
             return rel
@@ -298,14 +300,14 @@ class Watcher:
         warnings.filterwarnings(
             "ignore", message="Callback with id .* already exists", category=RuntimeWarning
         )
-        self._workspace = Workspace(self.vault, self.index_path, self._start_day, self._notice)
+        claim = _claim_vault(self.vault.root)
+        try:
+            self._workspace = Workspace(self.vault, self.index_path, self._start_day, self._notice)
+        except BaseException:
+            _release(claim)
+            raise
         observer: BaseObserver = PollingObserver(timeout=POLL_S) if self.poll else Observer()
         try:
-            other = self._workspace.index.live_watcher()
-            if other is not None and other != os.getpid():
-                raise VaultkitError(
-                    f"another `vault watch` (pid {other}) already keeps {self.vault.root} current"
-                )
             observer.schedule(_Recorder(self), str(self.vault.root), recursive=True)
             try:
                 observer.start()
@@ -326,6 +328,7 @@ class Watcher:
                 self._workspace.index.clear_heartbeat()
             finally:
                 self._workspace.close()
+                _release(claim)
                 with self._lock:
                     self._stop = True
                     self._lock.notify_all()
@@ -613,6 +616,46 @@ class Watcher:
     def _is_template(self, rel: str) -> bool:
         templates = self.vault.config.templates_dir
         return bool(templates) and rel.startswith(templates + "/") and rel.endswith(".j2")
+
+
+def _claim_vault(root: Path) -> int | None:
+    """Hold the vault's watch lock (its descriptor) for as long as this watcher runs.
+
+    One watcher per vault, whatever index each uses: two that disagreed on today would each
+    take the other's Due.md for a user's edit and render it again, a few times a second. The
+    lock is in the user's cache folder, keyed by the vault's real path, and the system lets
+    it go when the process ends however it ends. None where there are no locks (Windows,
+    a cache folder that cannot be written): then nothing is refused.
+    """
+    locking = flock_calls()
+    if locking is None:
+        return None
+    flock, exclusive, nonblocking, _ = locking
+    folder = vault_cache_dir(str(root))
+    try:
+        os.makedirs(folder, exist_ok=True)
+        fd = os.open(os.path.join(folder, WATCH_LOCK), os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:
+        return None
+    try:
+        flock(fd, exclusive | nonblocking)
+    except BlockingIOError:
+        holder = os.read(fd, 32).decode("ascii", "replace").strip()
+        os.close(fd)
+        pid = f" (pid {holder})" if holder.isdigit() else ""
+        raise VaultkitError(f"another `vault watch`{pid} already keeps {root} current") from None
+    except OSError:  # a file system without locks
+        os.close(fd)
+        return None
+    with contextlib.suppress(OSError):  # the pid, for the message of a watcher this one refuses
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode("ascii"))
+    return fd
+
+
+def _release(claim: int | None) -> None:
+    if claim is not None:
+        os.close(claim)  # closing the descriptor lets the lock go
 
 
 def _folder_id(path: Path) -> tuple[int, int] | None:

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -132,6 +134,91 @@ def test_it_ends_when_stdin_closes(example_vault: Path, tmp_path: Path) -> None:
         timeout=60,
     )
     assert (result.returncode, result.stdout) == (0, "")
+
+
+def _started(vault: Path, tmp_path: Path, *options: str) -> subprocess.Popen[str]:
+    """`vault mcp` on stdio, initialized."""
+    server = subprocess.Popen(
+        [VAULT, *_options(vault, tmp_path), "mcp", *options],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=_env(),
+    )
+    assert server.stdin is not None and server.stdout is not None
+    hello = {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "initialize",
+        "params": {
+            "protocolVersion": "2025-06-18",
+            "capabilities": {},
+            "clientInfo": {"name": "t", "version": "1"},
+        },
+    }
+    server.stdin.write(json.dumps(hello) + "\n")
+    server.stdin.flush()
+    assert json.loads(server.stdout.readline())["id"] == 1
+    server.stdin.write(json.dumps({"jsonrpc": "2.0", "method": "notifications/initialized"}) + "\n")
+    return server
+
+
+def _call(server: subprocess.Popen[str], number: int, tool: str, arguments: dict[str, str]) -> None:
+    assert server.stdin is not None
+    request = {
+        "jsonrpc": "2.0",
+        "id": number,
+        "method": "tools/call",
+        "params": {"name": tool, "arguments": arguments},
+    }
+    server.stdin.write(json.dumps(request) + "\n")
+    server.stdin.flush()
+
+
+@pytest.mark.parametrize("writes", [False, True])
+def test_it_ends_when_stdin_closes_mid_request(example_vault: Path, tmp_path: Path, writes: bool) -> None:
+    """A client that leaves while its requests run does not leave the server working for
+    minutes (here each would wait 30 s for the index, which another process holds); a
+    request that writes notes finishes first."""
+    server = _started(example_vault, tmp_path, "--allow-writes")
+    (example_vault / "People/New Person.md").write_text("# New Person\n", encoding="utf-8")
+    holder = sqlite3.connect(tmp_path / "index.sqlite", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # each request's sync must wait to index the new note
+    try:
+        if writes:
+            _call(server, 2, "log_interaction", {"names": "Tunde", "text": "said goodbye"})
+        _call(server, 3, "due", {})
+        time.sleep(0.5)  # the first request is waiting for the index
+        assert server.stdin is not None and server.stdout is not None
+        server.stdin.close()
+        if writes:
+            time.sleep(1)
+            assert server.poll() is None  # the write waits for the index, then is done
+            holder.rollback()
+        assert server.wait(timeout=10) == 0
+        assert server.stdout.read() == ""
+        tunde = (example_vault / "People/Tunde Adeyemi.md").read_text(encoding="utf-8")
+        assert ("said goodbye" in tunde) is writes
+    finally:
+        holder.rollback()
+        holder.close()
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+
+
+def test_a_refused_resource_list_is_one_line_and_no_traceback(example_vault: Path, tmp_path: Path) -> None:
+    server = _started(example_vault, tmp_path)
+    assert server.stdin is not None and server.stdout is not None and server.stderr is not None
+    example_vault.rename(tmp_path / "moved")
+    server.stdin.write(json.dumps({"jsonrpc": "2.0", "id": 2, "method": "resources/list"}) + "\n")
+    server.stdin.flush()
+    error = json.loads(server.stdout.readline())["error"]
+    assert error["message"] == f"{example_vault} is not a folder; pass --vault PATH to a vault"
+    server.stdin.close()
+    assert server.wait(timeout=60) == 0
+    assert server.stderr.read() == ""
 
 
 def test_outside_a_vault_it_fails_before_serving(tmp_path: Path) -> None:

@@ -169,11 +169,36 @@ async def test_suggest_is_the_cli_suggest_json(server, cli_json) -> None:
 async def test_stats_is_the_cli_stats_json(server, cli_json, example_vault: Path) -> None:
     network = example_vault / "Network.md"
     before = network.read_bytes() if network.exists() else None
-    assert await call(server(), "stats") == cli_json("stats", "--json")
+    assert await call(server(), "stats", limit=10_000) == cli_json("stats", "--json")
     answer = await call(server(), "stats", since="2026-10-01")
     assert answer == cli_json("stats", "--since", "2026-10-01", "--json")
     assert answer["new_per_week"][0]["week"] == "2026-W40"
     assert (network.read_bytes() if network.exists() else None) == before
+
+
+async def test_stats_is_cut_at_limit_keeping_the_latest_weeks(server, cli_json, example_vault: Path) -> None:
+    """One `met` typo in the year 217 makes 94,000 weeks: the answer keeps the latest."""
+    ada = example_vault / "People/Ada Typo.md"
+    ada.write_text("---\nmet: 0217-09-15\nlocation: Nowhere\n---\n# Ada Typo\n", encoding="utf-8")
+    whole = cli_json("stats", "--json")
+    assert len(whole["new_per_week"]) > 94_000  # `--json` is never cut
+    answer = await call(server(), "stats", limit=3)
+    assert answer["new_per_week"] == whole["new_per_week"][-3:]
+    assert answer["channels"] == dict(list(whole["channels"].items())[:3])
+    location = whole["dimensions"]["location"]
+    assert answer["dimensions"]["location"] == dict(list(location.items())[:3]) | {
+        "unknown": location["unknown"]
+    }
+    assert answer["introductions"]["made"] == whole["introductions"]["made"]
+    assert answer["more"] == {
+        "new_per_week": len(whole["new_per_week"]) - 3,
+        "channels": len(whole["channels"]) - 3,
+        "dimensions.location": len(location) - 1 - 3,
+        "dimensions.company": len(whole["dimensions"]["company"]) - 1 - 3,
+        "dimensions.tags": len(whole["dimensions"]["tags"]) - 1 - 3,
+    }
+    default = await call(server(), "stats")
+    assert len(default["new_per_week"]) == 50 and len(json.dumps(default)) < 20_000
 
 
 async def test_prepare_meeting_gives_the_meeting_context_and_writes_nothing(

@@ -11,8 +11,9 @@ from vaultkit.model import ASK_CHANNEL, INTRO_CHANNEL
 # Log entries, and a warning for an undated Log item; `[due:: date]` on a task; 37: a Log
 # item indented below an entry is its detail, `- date:`/`- date,`/`[[date|alias]]` entries,
 # an empty `people` property names no one, a warning for a task's due date that is none,
-# `tags`/`aliases` in one text split as Obsidian splits them; 38: `people.sort_key`).
-SCHEMA_VERSION = 38
+# `tags`/`aliases` in one text split as Obsidian splits them; 38: `people.sort_key`; 39: the
+# walk leaves out a name with a control character, a line break).
+SCHEMA_VERSION = 39
 
 
 NAME, ALIAS, FOLDED_NAME, FOLDED_ALIAS = 0, 1, 2, 3

@@ -9,8 +9,11 @@ turns. A `VaultkitError` becomes the SDK's tool error carrying the CLI's one-lin
 # No `from __future__ import annotations` here: the SDK reads each tool's signature to
 # build its JSON input schema, and real annotations are what it reads most simply.
 
+import contextlib
 import datetime as dt
 import inspect
+import os
+import sys
 import threading
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
@@ -23,8 +26,10 @@ try:
     import anyio.to_thread
     from mcp.server.mcpserver import MCPServer
     from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError, ToolError
+    from mcp.server.stdio import stdio_server
     from mcp.shared.exceptions import MCPError
     from mcp.types import (
+        INTERNAL_ERROR,
         INVALID_PARAMS,
         ListResourcesResult,
         PaginatedRequestParams,
@@ -70,10 +75,20 @@ class VaultServer(MCPServer[Any]):
         )
         self.open_workspace = open_workspace
         self.turn = threading.Lock()  # sync handlers run in worker threads: one request at a time
+        self.writing = threading.Lock()  # held by a request that writes notes, while it runs
+        self.client_gone = False
 
-    def answer(self, work: Callable[[Workspace], T], refusal: Callable[[str], Exception] = ToolError) -> T:
-        """Run `work` on a fresh, synced Workspace; a refusal becomes `refusal(one line)`."""
-        with self.turn:
+    def answer(
+        self,
+        work: Callable[[Workspace], T],
+        refusal: Callable[[str], Exception] = ToolError,
+        writes: bool = False,
+    ) -> T:
+        """Run `work` on a fresh, synced Workspace; a refusal becomes `refusal(one line)`.
+        `writes`: the work writes notes, and is not cut short when the client leaves."""
+        with self.turn, self.writing if writes else contextlib.nullcontext():
+            if self.client_gone:  # asked before the client left: nobody waits for the answer
+                raise refusal("the client has gone")
             try:
                 workspace = self.open_workspace()
             except VaultkitError as err:
@@ -91,6 +106,29 @@ class VaultServer(MCPServer[Any]):
             finally:
                 workspace.close()
 
+    async def run_stdio_async(self) -> None:
+        """Serve over stdin and stdout until the client closes stdin, then stop at once."""
+        async with stdio_server() as (read_stream, write_stream):
+            await self._lowlevel_server.run(
+                _UntilEnd(read_stream, self.client_left),
+                write_stream,
+                self._lowlevel_server.create_initialization_options(),
+            )
+
+    def client_left(self) -> None:
+        """The client closed stdin: it waits for no answer. The SDK would still finish every
+        request it was sent (a long search, one after another, for minutes), so a request
+        that reads is dropped with the process, and one that writes finishes first (its
+        notes are written whole, as with one that was never sent)."""
+        self.client_gone = True
+        if self.turn.locked():  # a request runs, or waits for its turn
+            threading.Thread(target=self._exit_after_writing, daemon=True).start()
+
+    def _exit_after_writing(self) -> None:
+        with self.writing:
+            sys.stderr.flush()
+            os._exit(0)  # worker threads cannot be cancelled, and the interpreter would wait for them
+
     async def _handle_list_resources(
         self, ctx: Any, params: PaginatedRequestParams | None
     ) -> ListResourcesResult:
@@ -99,7 +137,9 @@ class VaultServer(MCPServer[Any]):
         cursor = params.cursor if params is not None else None
         listed = await self.list_resources() if cursor is None else []
         page = await anyio.to_thread.run_sync(
-            lambda: self.answer(lambda ws: ws.index.names_page(cursor or "", RESOURCES_PAGE + 1))
+            lambda: self.answer(
+                lambda ws: ws.index.names_page(cursor or "", RESOURCES_PAGE + 1), refusal=_list_error
+            )
         )
         people = [
             Resource(
@@ -116,6 +156,44 @@ class VaultServer(MCPServer[Any]):
         )
 
 
+class _UntilEnd:
+    """The SDK's stream of the client's messages, calling `at_end()` when stdin closes."""
+
+    def __init__(self, messages: Any, at_end: Callable[[], None]) -> None:
+        self.messages = messages
+        self.at_end = at_end
+
+    @property
+    def last_context(self) -> Any:
+        """The sender's context of the last message (the SDK reads it where it is offered)."""
+        return getattr(self.messages, "last_context", None)
+
+    async def receive(self) -> Any:
+        try:
+            return await self.messages.receive()
+        except anyio.EndOfStream:
+            self.at_end()
+            raise
+
+    async def aclose(self) -> None:
+        await self.messages.aclose()
+
+    def __aiter__(self) -> "_UntilEnd":
+        return self
+
+    async def __anext__(self) -> Any:
+        try:
+            return await self.receive()
+        except anyio.EndOfStream:
+            raise StopAsyncIteration from None
+
+    async def __aenter__(self) -> "_UntilEnd":
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+
 def _date(argument: str, value: str | None) -> dt.date | None:
     if value is None:
         return None
@@ -127,6 +205,12 @@ def _date(argument: str, value: str | None) -> dt.date | None:
 
 def _prompt_error(message: str) -> Exception:
     return MCPError(code=INVALID_PARAMS, message=message)
+
+
+def _list_error(message: str) -> Exception:
+    # An MCPError is answered as it is; any other error (a ToolError) the SDK answers too,
+    # but logs first with a 170-line traceback, as it would a bug.
+    return MCPError(code=INTERNAL_ERROR, message=message)
 
 
 def build_server(open_workspace: OpenWorkspace, allow_writes: bool = False) -> VaultServer:
@@ -228,11 +312,13 @@ def build_server(open_workspace: OpenWorkspace, allow_writes: bool = False) -> V
             str | None,
             Field(description="Count weeks, channels and introductions from this date, YYYY-MM-DD."),
         ] = None,
+        limit: Limit = LIMIT,
     ) -> dict[str, Any]:
         """Figures about the network: new people per week against the goal and the streak,
         share of people kept in touch on time, channels, introductions made, and diversity
-        (location, company, tags)."""
-        return answer(lambda ws: answers.stats_answer(ws, _date("since", since)))
+        (location, company, tags). Lists keep the latest weeks and introductions, the
+        largest channels and groups."""
+        return answer(lambda ws: answers.stats_answer(ws, _date("since", since), limit))
 
     @tool(READ)
     def prepare_meeting(names: Names) -> dict[str, Any]:
@@ -267,7 +353,7 @@ def build_server(open_workspace: OpenWorkspace, allow_writes: bool = False) -> V
                 refs = workspace.log(names, text, date=when, channel=channel)
                 return {"date": when.isoformat(), "logged": [ref.to_json() for ref in refs]}
 
-            return answer(run)
+            return answer(run, writes=True)
 
         @tool(WRITE)
         def add_person(
@@ -303,7 +389,7 @@ def build_server(open_workspace: OpenWorkspace, allow_writes: bool = False) -> V
                 )
                 return {"added": ref.to_json()}
 
-            return answer(run)
+            return answer(run, writes=True)
 
         @tool(WRITE)
         def record_introduction(
@@ -321,7 +407,7 @@ def build_server(open_workspace: OpenWorkspace, allow_writes: bool = False) -> V
                 first, second = record_intro(workspace, a, b, note=note, date=when)
                 return {"date": when.isoformat(), "introduced": [first.to_json(), second.to_json()]}
 
-            return answer(run)
+            return answer(run, writes=True)
 
     # -- resources and prompts ------------------------------------------------------------
     @server.resource(PEOPLE_URI, mime_type="text/markdown")

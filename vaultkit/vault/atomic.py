@@ -46,7 +46,8 @@ class LockTimeout(Exception):
     """Another process held a note's lock for LOCK_WAIT seconds."""
 
 
-def _flock() -> tuple[Callable[[int, int], None], int, int, int] | None:
+def flock_calls() -> tuple[Callable[[int, int], None], int, int, int] | None:
+    """(flock, LOCK_EX, LOCK_NB, LOCK_UN), or None where there are no advisory locks."""
     try:
         import fcntl
     except ImportError:  # Windows: no advisory locks here, the checks still run
@@ -60,7 +61,7 @@ def lock_file(path: Path) -> int | None:
     None when there is no file (a new note is guarded by `link` instead). A file replaced
     while this waited is let go and the one now at the path is locked.
     """
-    locking = _flock()
+    locking = flock_calls()
     deadline = time.monotonic() + LOCK_WAIT
     pause = 0.001
     while True:
@@ -175,7 +176,7 @@ def make_temp(
         # The temp file is private (0600) until now; a note gets the mode the user's other
         # files get: the old file's, or for a new one what the umask allows.
         os.fchmod(fd, mode) if hasattr(os, "fchmod") else os.chmod(temp, mode)
-        locking = _flock()
+        locking = flock_calls()
         if locking is not None:
             with contextlib.suppress(OSError):
                 locking[0](fd, locking[1] | locking[2])

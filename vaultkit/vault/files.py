@@ -33,6 +33,7 @@ from vaultkit.vault.atomic import (
 )
 from vaultkit.vault.names import (
     is_conflict_copy,
+    is_usable_name,
     is_utf8,
     shown_name,
 )
@@ -198,6 +199,7 @@ class Vault:
             and (entries is None or [e.is_file(follow_symlinks=False) for e in entries].count(False) == 0)
             # (names in other scripts too, when they are UTF-8 and composed: no twin to drop)
             and (joined.isascii() or (is_utf8(joined) and unicodedata.is_normalized("NFC", joined)))
+            and is_usable_name(joined)
             and "\0." not in joined
             and "onflict" not in joined
             and not self.config.exclude
@@ -207,7 +209,7 @@ class Vault:
         elif entries is None:
             return self._list(folder, prefix, st, odd, quick=False, stored=stored)
         else:
-            if not joined.isascii() and not is_utf8(joined):
+            if not is_usable_name(joined):
                 entries, bad_names = self._bad_names(entries, folder, prefix)
             notes, folders = self._split_entries(entries, folder, prefix, odd)
         # A folder changed within the file system's time resolution of now may change again
@@ -225,13 +227,14 @@ class Vault:
     def _bad_names(
         self, entries: list[os.DirEntry[str]], folder: str, prefix: str
     ) -> tuple[list[os.DirEntry[str]], tuple[str, ...]]:
-        """Take out the entries whose names are not UTF-8; returns the others, and those of
-        the taken that a walk would keep (notes and folders), as shown."""
+        """Take out the entries whose names no note may have (not UTF-8, a control character);
+        returns the others, and those of the taken that a walk would keep (notes and
+        folders), as shown."""
         kept: list[os.DirEntry[str]] = []
         bad: list[str] = []
         for entry in entries:
             name = entry.name
-            if name.isascii() or is_utf8(name):
+            if is_usable_name(name):
                 kept.append(entry)
             elif self._wanted(entry, folder, prefix):
                 with contextlib.suppress(OSError):
@@ -303,8 +306,8 @@ class Vault:
         parts = rel_path.split("/")
         if not rel_path.lower().endswith(".md") or any(part.startswith(".") for part in parts):
             return False
-        if not rel_path.isascii() and not is_utf8(rel_path):
-            return False  # a name that is not UTF-8: the walk names it in `vault check` instead
+        if not is_usable_name(rel_path):
+            return False  # not UTF-8, a line break: the walk names it in `vault check` instead
         if is_conflict_copy(parts[-1]):
             return False
         key = unicodedata.normalize("NFC", rel_path)

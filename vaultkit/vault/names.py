@@ -1,5 +1,5 @@
 """Name rules: what a person's name may be, file stems from free text, the copies sync tools
-leave, and names whose bytes are not UTF-8."""
+leave, and names no note may have (bytes that are not UTF-8, control characters)."""
 
 from __future__ import annotations
 
@@ -77,6 +77,28 @@ def is_utf8(text: str) -> bool:
     return True
 
 
+# C0 (but NUL, which no file name holds: the walk joins names with it), DEL and C1. A line
+# break in a note's name would split every line that names it (Due.md's list, `vault check`).
+_CONTROL_RE = re.compile("[\x01-\x1f\x7f-\x9f]")
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_SHOWN_NOT_UTF8_RE = re.compile(r"\\x[89a-f][0-9a-f]")  # what backslashreplace makes of a byte
+
+
+def is_usable_name(text: str) -> bool:
+    """Whether a name (or path) from the file system can be a note's or a folder's: UTF-8
+    text with no control character. A walk leaves the others out and `vault check` names them."""
+    return (text.isascii() or is_utf8(text)) and _CONTROL_RE.search(text) is None
+
+
 def shown_name(text: str) -> str:
-    """A file name as a user can read it: bytes that are not UTF-8 as `\\xff`."""
-    return os.fsencode(text).decode("utf-8", "backslashreplace")
+    """A file name as a user can read it, on one line: bytes that are not UTF-8 as `\\xff`,
+    a control character as `\\n`, `\\t`, `\\r` or `\\u001b`."""
+    readable = os.fsencode(text).decode("utf-8", "backslashreplace")
+    return _CONTROL_RE.sub(lambda found: _ESCAPES.get(found[0], f"\\u{ord(found[0]):04x}"), readable)
+
+
+def shown_name_fault(shown: str) -> str:
+    """What is wrong with a name that is not `is_usable_name`, from its `shown_name`."""
+    if _SHOWN_NOT_UTF8_RE.search(shown):
+        return "is not valid UTF-8"
+    return "has a line break or another control character"

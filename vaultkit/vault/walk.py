@@ -11,6 +11,7 @@ from array import array
 from collections.abc import Iterable
 from typing import NamedTuple
 
+from vaultkit.vault.names import shown_name_fault
 from vaultkit.vault.stats import STAT_BYTES, stat_names
 
 # A change to a file within its file system's time resolution of its mtime may leave that
@@ -50,8 +51,9 @@ class Listing(NamedTuple):
     inode: int  # and its inode: a folder renamed into its place is another folder
     names: list[str]  # its plain notes (regular `.md` files a walk keeps), in listing order
     folders: list[str]  # the names of its sub-folders a walk enters
-    # Notes and sub-folders a walk would keep but whose names are not UTF-8, as `shown_name`
-    # shows them, a folder's with a trailing slash: `vault check` names them.
+    # Notes and sub-folders a walk would keep but whose names no note may have (not UTF-8,
+    # a control character), as `shown_name` shows them, a folder's with a trailing slash:
+    # `vault check` names them.
     bad_names: tuple[str, ...] = ()
     quick: bool = False  # listed by names alone: its stats must show plain files (`Vault.scan`)
     # Every name in it looked like a plain note's (`Vault._list`): listed again, only the
@@ -71,14 +73,15 @@ class Scan(NamedTuple):
 
     def left_out(self) -> list[tuple[str, str]]:
         """(path, why) of what this walk could not take in, by path: folders it could not
-        read, and notes and folders whose names are not UTF-8."""
+        read, and notes and folders whose names are not UTF-8 or hold a control character."""
         found = [(prefix or "./", f"{why}; its notes are left out") for prefix, why in self.unreadable]
         for listing in self.listings:
             for name in listing.bad_names:
+                fault = shown_name_fault(name)
                 if name.endswith("/"):
-                    why = "the folder name is not valid UTF-8: rename the folder; its notes are left out"
+                    why = f"the folder name {fault}: rename the folder; its notes are left out"
                 else:
-                    why = "the file name is not valid UTF-8: rename the file; note skipped"
+                    why = f"the file name {fault}: rename the file; note skipped"
                 found.append((listing.prefix + name, why))
         return sorted(found)
 
