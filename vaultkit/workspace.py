@@ -394,14 +394,24 @@ class Workspace:
     # -- writing -----------------------------------------------------------------------
     def read_for_edit(self, rel_path: str) -> tuple[Snapshot, str]:
         """Read and parse a note before editing it: a note vaultkit cannot parse is never written."""
-        from vaultkit.notes.parse import decode_note, parse_text  # only commands that write parse here
+        from vaultkit.notes.parse import (
+            UNCLOSED_FRONT_MATTER,
+            decode_note,
+            parse_text,
+        )  # (commands that write)
 
         snapshot = self.vault.read(rel_path)
         try:
             text = decode_note(rel_path, snapshot.data)
-            parse_text(rel_path, text, self.config)
+            note = parse_text(rel_path, text, self.config)
         except NoteParseError as err:
             raise RefusedWrite(f"{err}; the note was not changed") from None
+        if any(problem.message == UNCLOSED_FRONT_MATTER for problem in note.problems):
+            # A property written would start a second front matter above it, and the mistake
+            # would be hidden: `vault check` no longer sees a block left open.
+            raise RefusedWrite(
+                f"{rel_path}:1: its front matter is never closed (add a --- line after it); the note was not changed"
+            )
         return snapshot, text
 
     def log(

@@ -450,6 +450,20 @@ def test_log_refuses_an_entry_that_would_be_hidden(cli: Cli, make_person: MakePe
     assert (ada.read_text(), bob.read_text()) == ("# Ada\n", "# Bob\n%% a draft I never closed\n")
 
 
+def test_no_write_goes_into_a_note_whose_front_matter_is_never_closed(
+    cli: Cli, make_person: MakePerson, vault_dir: Path
+) -> None:
+    """A property written would start a second front matter above the open one, and the
+    mistake would be hidden (`vault check` then warns of nothing)."""
+    ada = make_person("Ada")
+    bob = write_note(vault_dir, "People/Bob.md", "---\ncadence: 1w\n# Bob\n")
+    refused = "People/Bob.md:1: its front matter is never closed (add a --- line after it); the note was not changed"
+    for args in (["log", "Ada, Bob", "lunch"], ["set", "Bob", "city=Oslo"], ["snooze", "Bob", "2w"]):
+        fails(cli(*args), 1, refused)
+    assert (ada.read_text(), bob.read_text()) == ("# Ada\n", "---\ncadence: 1w\n# Bob\n")
+    assert "People/Bob.md:1: warning: front matter is never closed" in cli("check").stdout
+
+
 def test_log_with_a_broken_note_writes_nothing(cli: Cli, make_person: MakePerson, vault_dir: Path) -> None:
     ada = make_person("Ada")
     bobby = make_person("Bobby")

@@ -52,6 +52,9 @@ from vaultkit.notes.grammar import (
 )
 
 MAX_FRONT_MATTER_BYTES = 64 * 1024
+UNCLOSED_FRONT_MATTER = "front matter is never closed"
+"""The warning of a note whose first line is `---` and no later line closes it: its text is
+read as body, and vaultkit writes nothing into it (`Workspace.read_for_edit`)."""
 
 _DAILY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATE_PREFIX_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})")
@@ -212,7 +215,7 @@ def _front_matter(
     block = find_front_matter(lines)
     if block is None:
         if lines and lines[0].lstrip(BOM).rstrip() == "---":
-            problems.append(Problem(rel_path, 1, "warning", "front matter is never closed"))
+            problems.append(Problem(rel_path, 1, "warning", UNCLOSED_FRONT_MATTER))
         return {}, {}, 0
     raw_lines = lines[block.start + 1 : block.end]
     raw = "".join(raw_lines)
