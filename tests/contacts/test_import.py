@@ -739,6 +739,24 @@ def test_vcard_charsets_and_encodings(cli, vault_dir: Path, tmp_path: Path) -> N
     assert [r["name"] for r in data["rows"]] == ["Françoise Sagan", "Żaneta Wiśniewska", "Zoë Müller"]
 
 
+def test_each_line_is_decoded_on_its_own_after_its_folds_are_rejoined(
+    cli, vault_dir: Path, tmp_path: Path
+) -> None:
+    # One Windows-1252 card in a UTF-8 file made every name in it read as Windows-1252
+    # (`JÃ¼rgen`), and so did a fold that splits a UTF-8 character (RFC 6350 3.2).
+    name = "Jürgen Müller".encode()
+    split = name.index("ü".encode()) + 1
+    mixed = tmp_path / "mixed.vcf"
+    mixed.write_bytes(
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:" + name + b"\r\nEND:VCARD\r\n"
+        b"BEGIN:VCARD\r\nVERSION:2.1\r\nFN:Fran\xe7oise Sagan\r\nNOTE:caf\xe9\r\nEND:VCARD\r\n"
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Zo\xc3\xab " + name[:split] + b"\r\n " + name[split:] + b"\r\n"
+        b"END:VCARD\r\n"
+    )
+    data = run_json(cli, "import", "vcard", str(mixed))
+    assert [r["name"] for r in data["rows"]] == ["Jürgen Müller", "Françoise Sagan", "Zoë Jürgen Müller"]
+
+
 def test_a_missing_file_is_one_line(cli, vault_dir: Path, tmp_path: Path) -> None:
     result = cli("import", "vcard", str(tmp_path / "nope.vcf"))
     assert result.exit_code == 2

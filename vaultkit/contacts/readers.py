@@ -199,11 +199,11 @@ def read_vcard(
 ) -> tuple[list[Contact], list[ImportRow]]:
     """Every contact of a .vcf file, and a skip row for each card that could not be read;
     `progress(line, lines, stage)` is told every `PROGRESS_CARDS` cards how far it is."""
-    text, encoding = decode_bytes(_read_bytes(path))
-    lines = text.count("\n") + 1
+    data = _read_bytes(path)
+    lines = data.count(b"\n") + 1
     contacts: list[Contact] = []
     skipped: list[ImportRow] = []
-    for number, card in enumerate(iter_cards(text, encoding)):  # (each card made a contact, then let go)
+    for number, card in enumerate(iter_cards(data)):  # (each card made a contact, then let go)
         if progress is not None and number % PROGRESS_CARDS == 0:
             progress(card.line, lines, f"Reading {path.name}")
         if isinstance(card, CardProblem):
