@@ -341,6 +341,20 @@ END:VCALENDAR
     assert note.read_text(encoding="utf-8").endswith(f"---\n# {title}\n")
 
 
+def test_a_long_title_in_any_script_makes_a_meeting_note(cli, people: Path, tmp_path: Path) -> None:
+    # The file name was cut at 120 characters, not bytes: 90 CJK characters, 270 bytes,
+    # were a crash ("File name too long") even in a dry run, and nothing in the file imported.
+    title = "日本語" * 30
+    calendar = with_ada(tmp_path / "long.ics", [("long", "DTSTART:20261110T100000Z", title)])
+    dry = cli("import", "calendar", str(calendar), "--notes", "--json")
+    assert dry.exit_code == 0, dry.output
+    result = cli("import", "calendar", str(calendar), "--notes", "--apply")
+    assert result.exit_code == 0, result.output
+    (note,) = (people / "Meetings").iterdir()
+    assert note.name == f"2026-11-10 {'日本語' * 21}.md"  # 200 bytes, then `.md`
+    assert note.read_text(encoding="utf-8").endswith(f"---\n# {title}\n")
+
+
 def test_meeting_notes_never_differ_from_another_by_case_alone(cli, people: Path, tmp_path: Path) -> None:
     # `sync.md` beside `Sync.md` is one file on a Mac or Windows machine the vault syncs to.
     days = ((2, "Sync"), (2, "SYNC?"), (3, "Café"), (4, "Review"))

@@ -28,7 +28,7 @@ from vaultkit.model import name_key
 from vaultkit.notes.frontmatter import yaml_list, yaml_scalar
 from vaultkit.notes.grammar import inline_text
 from vaultkit.notes.parse import parse_text
-from vaultkit.vault.names import safe_file_stem
+from vaultkit.vault.names import title_stem
 from vaultkit.workspace import Workspace
 
 MAX_ATTENDEES = 8
@@ -372,7 +372,7 @@ class _CalendarPlanner:
 
     def _note(self, occurrence: Occurrence, people: Sequence[_Person], reason: str) -> None:
         folder = self.workspace.config.meetings_dir
-        stem = safe_file_stem(f"{occurrence.day.isoformat()} {occurrence.summary}")[:120].strip()
+        stem = title_stem(f"{occurrence.day.isoformat()} {occurrence.summary}")
         name, number = stem, 2
         # (`sync.md` beside `Sync.md`: one file on a Mac or Windows machine the vault syncs to)
         while name_key(name) in self._planned:
