@@ -402,10 +402,35 @@ def test_a_rule_that_repeats_more_often_than_meetings_do_is_left_out(
     result = cli("import", "calendar", str(calendar), "--json")
     assert result.exit_code == 0, result.output
     assert rows(result) == [
-        ("skip", "", "event r0 repeats every second: not meetings to log; left out"),
-        ("skip", "", "event r1 repeats every hour: not meetings to log; left out"),
-        ("skip", "", "event r2 repeats 26 times a day: not meetings to log; left out"),
+        ("skip", "Ping", "event r0 repeats every second: not meetings to log; left out"),
+        ("skip", "Ping", "event r1 repeats every hour: not meetings to log; left out"),
+        ("skip", "Ping", "event r2 repeats 26 times a day: not meetings to log; left out"),
     ]
+
+
+def test_an_event_that_cannot_be_read_is_one_row_and_the_others_import(
+    cli, people: Path, tmp_path: Path
+) -> None:
+    # One such event made the whole file one row: "cannot expand its events: 'DTSTART'".
+    calendar = with_ada(
+        tmp_path / "onebad.ics",
+        [
+            ("no-start", "DTEND:20261102T100000Z", "No start"),
+            ("dashes", "DTSTART:2026-11-02", "Dashes"),
+            ("weekday", "DTSTART:20261102T100000Z\nRRULE:FREQ=WEEKLY;BYDAY=XX", "Weekly"),
+            ("good", "DTSTART:20261103T100000Z", "Good one"),
+        ],
+    )
+    result = cli("import", "calendar", str(calendar), "--json")
+    assert result.exit_code == 0, result.output
+    assert rows(result) == [
+        ("skip", "No start", "event no-start cannot be read, so it is left out: it has no DTSTART (when it starts)"),
+        ("skip", "Dashes", "event dashes cannot be read, so it is left out: its DTSTART cannot be read: "
+         "Expected datetime, date, or time. Got: '2026-11-02'"),
+        ("skip", "Weekly", "event weekday cannot be read, so it is left out: its RRULE cannot be read: "
+         "Expected weekday abbreviation, got: XX"),
+        ("merge", "2026-11-03 Good one", "with Ada Lovelace (email)"),
+    ]  # fmt: skip
 
 
 def test_max_attendees_and_bad_input(cli, people: Path, calendars: Path, tmp_path: Path) -> None:

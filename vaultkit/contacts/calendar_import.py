@@ -174,9 +174,64 @@ def _files(path: Path) -> list[Path]:
     return [full]
 
 
-def read_calendar(path: Path, today: dt.date) -> tuple[list[Occurrence], list[Occurrence], list[ImportRow]]:
-    """(past occurrences up to `today`, future events, rows for what could not be read) of one .ics file."""
+def _occurrence(event: Any, day: dt.date, source: str, line: int | None) -> Occurrence:
+    return Occurrence(
+        source,
+        line or 0,
+        day,
+        _summary(event),
+        str(event.get("STATUS", "")).upper() == "CANCELLED",
+        _attendees(event),
+    )
+
+
+def _summary(event: Any) -> str:
+    return _text(event.get("SUMMARY")) or "(no title)"
+
+
+def _past(group: Any, today: dt.date) -> tuple[list[tuple[Any, dt.date]], str | None]:
+    """(each occurrence of an event up to `today`, with its day; which were left out, or None)."""
     import recurring_ical_events  # type: ignore[import-untyped]
+
+    # In the order the occurrences start: stop at today, or at a bound a hostile rule
+    # (FREQ=DAILY since 1900) would pass at once.
+    found: list[tuple[Any, dt.date]] = []
+    for event in recurring_ical_events.of(group).after(_EARLIEST):
+        day = _day(event.decoded("DTSTART", None))
+        if day is None:
+            continue
+        if day > today:
+            break
+        if len(found) == MAX_OCCURRENCES:
+            return found, f"happened more than {MAX_OCCURRENCES:,} times; those from {day} on are left out"
+        found.append((event, day))
+    return found, None
+
+
+def _future(group: Any, today: dt.date) -> list[tuple[Any, dt.date]]:
+    """Each event (not a moved occurrence) that starts after `today`, with its day."""
+    found = []
+    for event in group.walk("VEVENT"):
+        if "RECURRENCE-ID" not in event:
+            day = _day(event.decoded("DTSTART", None))
+            if day is not None and day > today:
+                found.append((event, day))
+    return found
+
+
+def _why_unreadable(group: Any, err: Exception) -> str:
+    """Why an event cannot be read: in icalendar's words when it found a property broken."""
+    for event in group.walk("VEVENT"):
+        if "DTSTART" not in event:
+            return "it has no DTSTART (when it starts)"
+        for name, message in getattr(event, "errors", ()):
+            return f"its {name} cannot be read: {message}"
+    return str(err) or type(err).__name__
+
+
+def read_calendar(path: Path, today: dt.date) -> tuple[list[Occurrence], list[Occurrence], list[ImportRow]]:
+    """(past occurrences up to `today`, future events, rows for what could not be read) of
+    one .ics file. An event that cannot be read is one row; the others still count."""
     from icalendar import Calendar
 
     try:
@@ -193,52 +248,20 @@ def read_calendar(path: Path, today: dt.date) -> tuple[list[Occurrence], list[Oc
     future: list[Occurrence] = []
     bad: list[ImportRow] = []
     for calendar in calendars:
-
-        def occurrence(event: Any, day: dt.date) -> Occurrence:
-            return Occurrence(
-                path.name,
-                lines.get(str(event.get("UID", "")), 0),
-                day,
-                _text(event.get("SUMMARY")) or "(no title)",
-                str(event.get("STATUS", "")).upper() == "CANCELLED",
-                _attendees(event),
-            )
-
-        try:
-            for uid, group in _by_uid(calendar):
+        for uid, group in _by_uid(calendar):
+            line = lines.get(uid)
+            try:
                 too_often = _too_frequent(group)
-                if too_often:
-                    bad.append(
-                        ImportRow(SKIP, "", path.name, lines.get(uid), reason=f"event {uid} {too_often}")
-                    )
-                    continue
-                # One event at a time, in the order its occurrences start: stop at today, or
-                # at a bound a hostile rule (FREQ=DAILY since 1900) would pass at once.
-                count = 0
-                for event in recurring_ical_events.of(group).after(_EARLIEST):
-                    day = _day(event.decoded("DTSTART", None))
-                    if day is None:
-                        continue
-                    if day > today:
-                        break
-                    if count == MAX_OCCURRENCES:
-                        reason = (
-                            f"event {uid} happened more than {MAX_OCCURRENCES:,} times; "
-                            f"those from {day} on are left out"
-                        )
-                        bad.append(ImportRow(SKIP, "", path.name, lines.get(uid), reason=reason))
-                        break
-                    past.append(occurrence(event, day))
-                    count += 1
-        except Exception as err:  # a broken rule or date: the library's errors have no common base
-            row = ImportRow(SKIP, "", path.name, None, reason=f"cannot expand its events: {err}")
-            return [], [], [row]
-        for event in calendar.walk("VEVENT"):
-            if "RECURRENCE-ID" in event:
-                continue
-            day = _day(event.decoded("DTSTART", None))
-            if day is not None and day > today:
-                future.append(occurrence(event, day))
+                happened, left_out = ([], too_often) if too_often else _past(group, today)
+                coming = _future(group, today)
+            except Exception as err:  # a broken rule or date: the library's errors have no common base
+                left_out = f"cannot be read, so it is left out: {_why_unreadable(group, err)}"
+                happened, coming = [], []
+            if left_out:
+                name = _summary(group.walk("VEVENT")[0])
+                bad.append(ImportRow(SKIP, name, path.name, line, reason=f"event {uid} {left_out}"))
+            past.extend(_occurrence(event, day, path.name, line) for event, day in happened)
+            future.extend(_occurrence(event, day, path.name, line) for event, day in coming)
     return past, future, bad
 
 
