@@ -478,10 +478,13 @@ END:VCALENDAR
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["counts"] == {"create": 0, "merge": 5000, "unchanged": 0, "skip": 1}
+    # The latest count: they decide last_contact (the earliest 5,000 left Kwame 13 years overdue).
     assert [row["reason"] for row in report["rows"] if row["action"] == "skip"] == [
-        "event spam happened more than 5,000 times; those from 2013-09-09 on are left out"
+        "event spam happened more than 5,000 times by today; the latest 5,000 count (from 2013-03-16), "
+        "the earlier ones are left out"
     ]
-    log = (people / "People" / "Kwame Mensah.md").read_text(encoding="utf-8").split("## Log\n")[1]
-    entries = log.splitlines()
+    kwame = (people / "People" / "Kwame Mensah.md").read_text(encoding="utf-8")
+    assert "\nlast_contact: 2026-11-22\n" in kwame
+    entries = kwame.split("## Log\n")[1].splitlines()
     assert len(entries) == 5000
-    assert entries[0] == "- 2013-09-08 meeting: Stand-up" and entries[-1] == "- 2000-01-01 meeting: Stand-up"
+    assert entries[0] == "- 2026-11-22 meeting: Stand-up" and entries[-1] == "- 2013-03-16 meeting: Stand-up"
