@@ -434,6 +434,39 @@ def test_a_similar_name_with_other_emails_is_someone_else(cli, vault_dir: Path, 
     assert (data["rows"][0]["action"], data["rows"][0]["path"]) == ("create", "People/Kwame Mensah.md")
 
 
+def test_an_alias_with_other_emails_is_someone_else(
+    cli, vault_dir: Path, make_person, tmp_path: Path
+) -> None:
+    # Bob the plumber was merged into Robert "Bob" Brown: his phone landed on Robert.
+    vcf = tmp_path / "bob.vcf"
+    vcf.write_text(
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Robert Brown\nNICKNAME:Bob\nEMAIL:rb@example.com\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Bob\nEMAIL:bob.plumber@other.example\nTEL:+44 20 7946 0999\nEND:VCARD\n",
+        encoding="utf-8",
+    )
+    data = run_json(cli, "import", "vcard", str(vcf), "--apply")
+    assert [(r["action"], r["name"], r["differences"]) for r in data["rows"]] == [
+        ("create", "Robert Brown", ["aliases: 'Bob' is already Bob's name or alias; left out"]),
+        ("create", "Bob", []),
+    ]
+    again = run_json(cli, "import", "vcard", str(vcf), "--apply")
+    assert [(r["action"], r["differences"]) for r in again["rows"]] == [
+        ("unchanged", ["aliases: 'Bob' is already Bob's name or alias; left out"]),
+        ("unchanged", []),
+    ]
+    # Robert "Bob" Brown already in the vault: the plumber may not take the name his alias is.
+    make_person("Robert Brown", aliases="[Bob]", email="rb@example.com")
+    (vault_dir / "People" / "Bob.md").unlink()
+    data = run_json(cli, "import", "vcard", str(vcf), "--apply")
+    assert [(r["action"], r["name"], r["reason"]) for r in data["rows"]] == [
+        ("unchanged", "Robert Brown", "matched Robert Brown: same email rb@example.com"),
+        ("create", "Bob (2)", "new person; named 'Bob (2)': 'Bob' is the alias of Robert Brown "
+         "(People/Robert Brown.md), who has other emails"),
+    ]  # fmt: skip
+    assert "phone" not in note(vault_dir, "Robert Brown")
+    assert "bob.plumber@other.example" in note(vault_dir, "Bob (2)")
+
+
 def test_one_import_merges_on_exact_signals_only(cli, vault_dir: Path, tmp_path: Path) -> None:
     (vault_dir / "vaultkit.toml").write_text('[cadence_by_tag]\nfamily = "2w"\n', encoding="utf-8")
     vcf = tmp_path / "family.vcf"
