@@ -304,6 +304,25 @@ def test_csv_export_defuses_cells_a_spreadsheet_would_run(cli, vault_dir: Path, 
     assert csv_rows(raw(result)) == [header, written]
 
 
+def test_csv_export_imports_back_without_the_quote_it_put_in_front(
+    cli, vault_dir: Path, make_person, tmp_path: Path
+) -> None:
+    # `vault import csv` stored the export's `'+49 30 1234` as the phone, quote and all.
+    make_person(
+        "Greta Berg", phone="+49 30 1234", company='"=Berg & Co"', role='"\'tis I"', email="g@example.de"
+    )
+    exported = tmp_path / "people.csv"
+    assert cli("export", "csv", "-o", str(exported)).exit_code == 0
+    assert "'+49 30 1234" in exported.read_text(encoding="utf-8")
+    other = tmp_path / "other"
+    assert cli("init", str(other)).exit_code == 0
+    result = cli("import", "csv", str(exported), "--map", "path=ignore", "--apply", vault=other)
+    assert result.exit_code == 0, result.output
+    text = (other / "People" / "Greta Berg.md").read_text(encoding="utf-8")
+    assert 'company: "=Berg & Co"\n' in text and 'role: "\'tis I"\n' in text
+    assert "phone: +49 30 1234\n" in text
+
+
 def test_csv_export_help_tells_of_the_quote_and_raw(cli) -> None:
     text = " ".join(cli("export", "csv", "--help").stdout.split())
     assert "a cell starting with = + - @, a tab or a carriage return gets a leading '" in text

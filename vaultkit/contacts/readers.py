@@ -22,6 +22,7 @@ from vaultkit.contacts.records import (
     extend_unique,
     make_tag,
     phone_compare_key,
+    spreadsheet_text,
     url_key,
 )
 from vaultkit.contacts.vcard import Card, CardProblem, Property, decode_bytes, iter_cards
@@ -521,7 +522,8 @@ def _spreadsheet_row(mapping: dict[str, str]) -> Callable[[dict[str, str], Conta
     def make(row: dict[str, str], contact: Contact) -> str | None:
         values: dict[str, list[str]] = {}
         for column, key in mapping.items():
-            cell = (row.get(column) or "").strip()
+            # (a `'` that a spreadsheet export, vaultkit's too, put before `+49 30 1234` is not the person's)
+            cell = spreadsheet_text((row.get(column) or "").strip())
             if cell and key != "ignore":
                 values.setdefault(key, []).append(cell)
         first = " ".join(_clean(v) for v in values.get("first_name", []))
