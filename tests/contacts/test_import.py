@@ -385,16 +385,20 @@ def test_merge_into_an_existing_person_adds_only_what_is_missing(cli, example_va
     assert row["action"] == "merge"
     assert row["matched_by"] == "email"
     assert row["reason"] == "matched Lucía Fernández: same email lucia.fernandez@example.com.ar"
-    assert row["adds"] == ["birthday", "twitter", "linkedin"]
+    assert row["adds"] == ["birthday", "twitter", "linkedin", "notes"]
     assert row["differences"] == [
         "aliases: the note has [Lucía, Lucia Fernandez]; the file also has Lu",
         "tags: the note has [person, mentor, ex-colleague]; the file also has mentors, tango-club",
     ]
     after = lucia.read_text(encoding="utf-8")
-    # Three lines added at the end of the front matter, nothing else touched.
+    # Three lines added at the end of the front matter, the card's note first in Notes, nothing else touched.
     assert after == before.replace(
         "gender: female\n---\n",
         'gender: female\nbirthday: "--03-14"\ntwitter: luciaf\nlinkedin: "https://www.linkedin.com/in/luciafernandez"\n---\n',
+    ).replace(
+        "## Notes\n",
+        "## Notes\n- Met at PyCon Argentina 2019, talked about mentoring and tango. She prefers WhatsApp over "
+        "email.\n",
     )
 
 
@@ -465,6 +469,28 @@ def test_an_alias_with_other_emails_is_someone_else(
     ]  # fmt: skip
     assert "phone" not in note(vault_dir, "Robert Brown")
     assert "bob.plumber@other.example" in note(vault_dir, "Bob (2)")
+
+
+def test_a_cards_note_merges_into_the_notes_section_once(
+    cli, vault_dir: Path, make_person, tmp_path: Path
+) -> None:
+    # The NOTE was dropped when the card merged into someone in the vault: the row said `unchanged`.
+    make_person("Kwame Mensah", body="\n## Notes\n- Runs Volta.\n\n## Log\n- 2026-10-01 call: hi\n")
+    make_person("Ada Lovelace", email="ada@example.com")
+    vcf = tmp_path / "notes.vcf"
+    vcf.write_text(
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Kwame Mensah\nNOTE:Daughter Ama\\, born 2019.\\nRuns Volta.\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Ada Lovelace\nEMAIL:ada@example.com\nNOTE:Loves poetry.\nEND:VCARD\n",
+        encoding="utf-8",
+    )
+    data = run_json(cli, "import", "vcard", str(vcf), "--apply")
+    assert [(r["action"], r["adds"]) for r in data["rows"]] == [("merge", ["notes"]), ("merge", ["notes"])]
+    assert note(vault_dir, "Kwame Mensah").endswith(
+        "# Kwame Mensah\n\n## Notes\n- Daughter Ama, born 2019.\n- Runs Volta.\n\n## Log\n- 2026-10-01 call: hi\n"
+    )
+    assert note(vault_dir, "Ada Lovelace").endswith("# Ada Lovelace\n\n## Notes\n- Loves poetry.\n")
+    again = run_json(cli, "import", "vcard", str(vcf), "--apply")
+    assert again["counts"]["unchanged"] == 2
 
 
 def test_one_import_merges_on_exact_signals_only(cli, vault_dir: Path, tmp_path: Path) -> None:

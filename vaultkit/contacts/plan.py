@@ -37,9 +37,10 @@ from vaultkit.contacts.records import (
 from vaultkit.due import resolve_cadence
 from vaultkit.errors import IncompleteWrite, NoteParseError, RefusedWrite, UsageError, VaultkitError
 from vaultkit.model import SOCIAL_KEYS, Person, name_key, tag_key
-from vaultkit.notes.edit import set_front_matter_value
+from vaultkit.notes.edit import add_log_entry, set_front_matter_value
 from vaultkit.notes.frontmatter import yaml_list
 from vaultkit.notes.frontmatter import yaml_scalar as yaml_value
+from vaultkit.notes.grammar import inline_text
 from vaultkit.notes.parse import decode_note, parse_text
 from vaultkit.vault.files import Snapshot
 from vaultkit.vault.names import check_person_name, safe_file_stem
@@ -86,6 +87,27 @@ def _shown(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(map(str, value)) + "]"
     return repr(str(value))
+
+
+NOTES_HEADING = "Notes"
+"""The section of a person's note that a card's NOTE goes into (`person.md.j2` has it)."""
+
+
+def _with_notes(text: str, notes: Sequence[str], adds: list[str], differences: list[str]) -> str:
+    """A merged note's text with the file's notes that it does not hold yet as the first
+    items of its Notes section (made at its end when it has none); `adds` or `differences`
+    say so."""
+    held = text_key(text)
+    new = [f"- {line}" for line in map(inline_text, notes) if text_key(line) not in held]
+    if not new:
+        return text
+    try:
+        text = add_log_entry(text, new, NOTES_HEADING)
+    except ValueError as err:
+        differences.append(f"notes: {err}; left out")
+        return text
+    adds.append("notes")
+    return text
 
 
 @dataclass
@@ -364,6 +386,7 @@ class _Planner:
                 difference = _difference(key, existing, value)
                 if difference:
                     differences.append(difference)
+        new_text = _with_notes(new_text, contact.notes, adds, differences)
         row = self._row(MERGE if adds else UNCHANGED, contact, path=found.path, matched_by=found.how,
                         reason=f"matched {target.name}: {found.reason}")  # fmt: skip
         row.adds, row.differences = adds, [*row.differences, *differences]
