@@ -433,6 +433,40 @@ def test_an_event_that_cannot_be_read_is_one_row_and_the_others_import(
     ]  # fmt: skip
 
 
+def test_folds_are_joined_as_octets_and_a_windows_file_reads(cli, people: Path, tmp_path: Path) -> None:
+    # A fold inside a UTF-8 character put U+FFFD into the Log (RFC 5545 3.1 joins octets),
+    # and a Windows-1252 file became `R\ufffdunion`.
+    title = "Réunion x" + "é" * 40
+    line = f"SUMMARY:{title}".encode()
+    split = line[:75], line[75:]
+    assert split[0][-1] & 0xC0 == 0xC0  # the fold is inside a character
+    folded = with_ada(tmp_path / "folded.ics", [("f", "DTSTART:20261110T100000Z", "X")])
+    folded.write_bytes(folded.read_bytes().replace(b"SUMMARY:X", split[0] + b"\r\n " + split[1]))
+    windows = with_ada(tmp_path / "windows.ics", [("w", "DTSTART:20261111T100000Z", "Réunion")])
+    windows.write_bytes(windows.read_text(encoding="utf-8").encode("cp1252"))
+    result = cli("import", "calendar", str(folded), str(windows), "--json")
+    assert result.exit_code == 0, result.output
+    assert [name for _, name, _ in rows(result)] == [f"2026-11-10 {title}", "2026-11-11 Réunion"]
+
+
+def test_a_file_cut_short_reads_its_whole_events_and_says_so(cli, people: Path, tmp_path: Path) -> None:
+    # It said "0 to create, 0 to merge, 0 unchanged, 0 skipped": icalendar reads nothing of
+    # a calendar never closed.
+    calendar = with_ada(
+        tmp_path / "cut.ics",
+        [("one", "DTSTART:20261102T100000Z", "First"), ("two", "DTSTART:20261103T100000Z", "Second")],
+    )
+    data = calendar.read_bytes()
+    calendar.write_bytes(data[: data.index(b"SUMMARY:Second")])
+    result = cli("import", "calendar", str(calendar), "--json")
+    assert result.exit_code == 0, result.output
+    assert rows(result) == [
+        ("skip", "", "the file ends without END:VCALENDAR (cut short?): its 1 whole event is read, "
+         "what follows the last is left out"),
+        ("merge", "2026-11-02 First", "with Ada Lovelace (email)"),
+    ]  # fmt: skip
+
+
 def test_max_attendees_and_bad_input(cli, people: Path, calendars: Path, tmp_path: Path) -> None:
     wide = cli("import", "calendar", str(calendars / "outlook.ics"), "--max-attendees", "20", "--me",
                "ME@corp.example", "--json")  # fmt: skip

@@ -23,6 +23,7 @@ from typing import Any
 from vaultkit.contacts.matching import NAME_THRESHOLD
 from vaultkit.contacts.plan import ImportPlan, read_target, vault_matcher
 from vaultkit.contacts.records import CREATE, MERGE, SKIP, UNCHANGED, Contact, ImportRow, email_key
+from vaultkit.contacts.vcard import decode_bytes
 from vaultkit.errors import NoteParseError, UsageError, VaultkitError
 from vaultkit.model import name_key
 from vaultkit.notes.frontmatter import yaml_list, yaml_scalar
@@ -240,6 +241,26 @@ def _why_unreadable(group: Any, err: Exception) -> str:
     return str(err) or type(err).__name__
 
 
+_FOLD_RE = re.compile(rb"\r?\n[ \t]")
+_CALENDAR_RE = re.compile(r"^(BEGIN|END):VCALENDAR[ \t]*\r?$", re.MULTILINE | re.IGNORECASE)
+_EVENT_END_RE = re.compile(r"^END:VEVENT[ \t]*\r?$", re.MULTILINE | re.IGNORECASE)
+
+
+def _closed(text: str) -> tuple[str, str | None]:
+    """A calendar that ends without its END:VCALENDAR (a download cut short), closed after
+    its last whole event, and a sentence saying so; any other as it is, and None. (icalendar
+    reads nothing of a calendar never closed.)"""
+    marks = list(_CALENDAR_RE.finditer(text))
+    if not marks or marks[-1].group(1).upper() != "BEGIN":
+        return text, None
+    ends = list(_EVENT_END_RE.finditer(text, marks[-1].end()))
+    whole = f"{text[: ends[-1].end()]}\r\nEND:VCALENDAR\r\n" if ends else text
+    return whole, (
+        f"the file ends without END:VCALENDAR (cut short?): its {len(ends)} whole event"
+        f"{'s are' if len(ends) != 1 else ' is'} read, what follows the last is left out"
+    )
+
+
 def read_calendar(path: Path, today: dt.date) -> tuple[list[Occurrence], list[Occurrence], list[ImportRow]]:
     """(past occurrences up to `today`, future events, rows for what could not be read) of
     one .ics file. An event that cannot be read is one row; the others still count."""
@@ -249,15 +270,20 @@ def read_calendar(path: Path, today: dt.date) -> tuple[list[Occurrence], list[Oc
         data = path.read_bytes()
     except OSError as err:
         raise VaultkitError(f"{path}: cannot read it: {err.strerror}") from None
-    text = data.decode("utf-8", "replace")
+    lines = _event_lines(data.decode("utf-8", "replace"))
+    # Folds joined as octets before decoding (RFC 5545 3.1: a fold may split a UTF-8
+    # character; icalendar decodes first), then UTF-8, else Windows-1252 (Outlook's).
+    text, _ = decode_bytes(_FOLD_RE.sub(b"", data))
+    text, cut_short = _closed(text)
+    bad: list[ImportRow] = []
+    if cut_short:
+        bad.append(ImportRow(SKIP, "", path.name, None, reason=cut_short))
     try:
-        calendars = Calendar.from_ical(data, multiple=True)
+        calendars = Calendar.from_ical(text, multiple=True)
     except ValueError as err:
         return [], [], [ImportRow(SKIP, "", path.name, None, reason=f"not an iCalendar file: {err}")]
-    lines = _event_lines(text)
     past: list[Occurrence] = []
     future: list[Occurrence] = []
-    bad: list[ImportRow] = []
     for calendar in calendars:
         for uid, group in _by_uid(calendar):
             line = lines.get(uid)
