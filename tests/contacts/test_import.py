@@ -816,6 +816,20 @@ def test_each_line_is_decoded_on_its_own_after_its_folds_are_rejoined(
     assert [r["name"] for r in data["rows"]] == ["Jürgen Müller", "Françoise Sagan", "Zoë Jürgen Müller"]
 
 
+def test_a_uri_scheme_before_an_email_or_phone_is_taken_off_in_any_case(
+    cli, vault_dir: Path, tmp_path: Path
+) -> None:
+    # `EMAIL:MAILTO:uri@example.com` was stored with its prefix: only `mailto:` came off.
+    vcf = tmp_path / "uri.vcf"
+    vcf.write_text(
+        "BEGIN:VCARD\nVERSION:4.0\nFN:Uri Mail\nEMAIL:MAILTO:uri@example.com\nTEL;VALUE=uri:TEL:+44-20-7946-0958\n"
+        "END:VCARD\n",
+        encoding="utf-8",
+    )
+    assert run_json(cli, "import", "vcard", str(vcf), "--apply")["counts"]["create"] == 1
+    assert "\nemail: uri@example.com\nphone: +44-20-7946-0958\n" in note(vault_dir, "Uri Mail")
+
+
 def test_a_missing_file_is_one_line(cli, vault_dir: Path, tmp_path: Path) -> None:
     result = cli("import", "vcard", str(tmp_path / "nope.vcf"))
     assert result.exit_code == 2

@@ -22,7 +22,16 @@ from typing import Any
 
 from vaultkit.contacts.matching import NAME_THRESHOLD
 from vaultkit.contacts.plan import ImportPlan, read_target, vault_matcher
-from vaultkit.contacts.records import CREATE, MERGE, SKIP, UNCHANGED, Contact, ImportRow, email_key
+from vaultkit.contacts.records import (
+    CREATE,
+    MERGE,
+    SKIP,
+    UNCHANGED,
+    Contact,
+    ImportRow,
+    email_key,
+    without_scheme,
+)
 from vaultkit.contacts.vcard import decode_bytes
 from vaultkit.errors import NoteParseError, UsageError, VaultkitError
 from vaultkit.model import name_key
@@ -73,8 +82,7 @@ def _text(value: Any) -> str:
 
 
 def _address(value: Any) -> str:
-    text = str(value or "").strip()
-    return re.sub(r"^mailto:", "", text, flags=re.IGNORECASE).strip()
+    return without_scheme(str(value or ""), "mailto")
 
 
 def _day(value: Any) -> dt.date | None:

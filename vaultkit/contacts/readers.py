@@ -24,6 +24,7 @@ from vaultkit.contacts.records import (
     phone_compare_key,
     spreadsheet_text,
     url_key,
+    without_scheme,
 )
 from vaultkit.contacts.vcard import Card, CardProblem, Property, decode_bytes, iter_cards
 from vaultkit.dates import parse_birthday, parse_date
@@ -141,9 +142,9 @@ def contact_from_card(card: Card, source: str) -> Contact | str:
     contact.name = full or from_n
     contact.keep_name_parts(family, " ".join(p for p in (given, additional) if p))
     for prop in card.all("EMAIL"):
-        extend_unique(contact.emails, [_clean(prop.text()).removeprefix("mailto:")], email_key)
+        extend_unique(contact.emails, [without_scheme(_clean(prop.text()), "mailto")], email_key)
     for prop in card.all("TEL"):
-        extend_unique(contact.phones, [_clean(prop.text()).removeprefix("tel:")], phone_compare_key)
+        extend_unique(contact.phones, [without_scheme(_clean(prop.text()), "tel")], phone_compare_key)
     org = card.first("ORG")
     if org:
         contact.company = _clean(org.components()[0])

@@ -190,9 +190,17 @@ def extend_unique(target: list[str], items: Iterable[str], key: Callable[[str], 
             seen.add(key(item))
 
 
+def without_scheme(value: str, scheme: str) -> str:
+    """A value without its `scheme:` in front, in any case (`MAILTO:uri@example.com`)."""
+    value = value.strip()
+    if value[: len(scheme) + 1].casefold() == f"{scheme}:":
+        return value[len(scheme) + 1 :].strip()
+    return value
+
+
 def email_key(email: str) -> str:
     """How two email addresses compare: no `mailto:`, case-folded."""
-    return email.strip().removeprefix("mailto:").strip().casefold()
+    return without_scheme(email, "mailto").casefold()
 
 
 def phone_key(phone: str) -> str | None:
