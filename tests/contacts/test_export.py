@@ -183,6 +183,20 @@ def test_vcard_export(cli, vault_dir: Path, make_person) -> None:
     )
 
 
+def test_vcard_export_writes_a_url_as_it_is(cli, vault_dir: Path, make_person, tmp_path: Path) -> None:
+    # A URL is a URI, not text: `URL:https://www.google.com/maps/@51.5\\,-0.12\\,15z` was wrong.
+    url = "https://www.google.com/maps/@51.5,-0.12,15z;data=x"
+    make_person("Map Person", website=f'"{url}"')
+    result = cli("export", "vcard")
+    assert f"\r\nURL:{url}\r\n" in raw(result)
+    exported = tmp_path / "map.vcf"
+    exported.write_text(raw(result), encoding="utf-8")
+    other = tmp_path / "other"
+    assert cli("init", str(other)).exit_code == 0
+    assert cli("import", "vcard", str(exported), "--apply", vault=other).exit_code == 0
+    assert f'\nwebsite: "{url}"\n' in (other / "People" / "Map Person.md").read_text(encoding="utf-8")
+
+
 def test_vcard_export_folds_long_lines(cli, vault_dir: Path, make_person) -> None:
     make_person("Long Company", company="Ünïcödé " * 12)
     text = raw(cli("export", "vcard"))

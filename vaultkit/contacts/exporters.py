@@ -16,7 +16,7 @@ from typing import Any
 
 from vaultkit.contacts.ics import PRODID
 from vaultkit.contacts.records import FORMULA_STARTS, name_parts
-from vaultkit.contacts.vcard import content_line, escape
+from vaultkit.contacts.vcard import content_line, escape, uri_value
 from vaultkit.dates import parse_birthday
 from vaultkit.errors import RefusedWrite, UsageError, VaultGone, WriteFailed
 from vaultkit.model import SOCIAL_KEYS, Person
@@ -87,7 +87,7 @@ def person_vcard(person: Person) -> str:
     if not _URL_KEYS.isdisjoint(fields):
         for key, kind in _URL_KINDS:
             if key in fields:
-                lines.extend(content_line("URL", escape(url), kind) for url in _texts(fields[key]))
+                lines.extend(content_line("URL", uri_value(url), kind) for url in _texts(fields[key]))
     tags = [t for t in person.tags if t.casefold() != "person"]
     if tags:
         lines.append(content_line("CATEGORIES", ",".join(escape(t) for t in tags)))

@@ -313,6 +313,12 @@ def escape(text: str) -> str:
     )
 
 
+def uri_value(text: str) -> str:
+    """A URI value (URL) as written: RFC 6350 3.4 escapes text values only, and a `,` in a
+    map's address is the address's; only line breaks, which no URI has, are taken out."""
+    return "".join(text.splitlines())
+
+
 def fold(line: str) -> str:
     """Fold a content line at 75 octets without splitting a UTF-8 character (RFC 6350 3.2):
     each piece as long as fits, continuation lines starting with a space."""
