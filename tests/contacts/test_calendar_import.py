@@ -246,7 +246,7 @@ def test_dry_run_lists_every_event_with_its_reason_and_writes_nothing(
         ("merge", "2026-11-12 Compilers and engines", "with Ada Lovelace (email), Grace Hopper (name)"),
         ("skip", "2026-11-13 Canceled: Follow-up", "cancelled"),
         ("merge", "2026-10-18 Grace's garden party",
-         "with Grace Hopper (name); not in the vault: Tom Whitfield (declined), nobody@example.org"),
+         "with Grace Hopper (name); not in the vault: nobody@example.org; declined: Tom Whitfield"),
         ("unchanged", "2026-10-20 Book club", "with Tom Whitfield (name)"),
         ("merge", "2026-11-03 Book club (at Tom's)", "with Tom Whitfield (name)"),
         ("merge", "2026-11-10 Book club", "with Tom Whitfield (name)"),
@@ -465,6 +465,14 @@ def test_a_file_cut_short_reads_its_whole_events_and_says_so(cli, people: Path, 
          "what follows the last is left out"),
         ("merge", "2026-11-02 First", "with Ada Lovelace (email)"),
     ]  # fmt: skip
+
+
+def test_an_attendee_who_declined_is_said_to_have_declined(cli, people: Path, tmp_path: Path) -> None:
+    # Ada, in the vault, was "not in the vault: ada@example.com (declined)".
+    calendar = with_ada(tmp_path / "no.ics", [("no", "DTSTART:20261110T100000Z", "Tea")])
+    calendar.write_bytes(calendar.read_bytes().replace(b"ATTENDEE;", b"ATTENDEE;PARTSTAT=DECLINED;"))
+    result = cli("import", "calendar", str(calendar), "--json")
+    assert rows(result) == [("skip", "2026-11-10 Tea", "nobody to log; declined: ada@example.com")]
 
 
 def test_max_attendees_and_bad_input(cli, people: Path, calendars: Path, tmp_path: Path) -> None:

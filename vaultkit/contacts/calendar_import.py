@@ -367,12 +367,13 @@ class _CalendarPlanner:
             return
         people: dict[str, _Person] = {}
         strangers: list[str] = []
+        declined: list[str] = []  # (whether in the vault or not: they were not met)
         for attendee in occurrence.attendees:
             if attendee.email and email_key(attendee.email) in self.me:
                 continue
             label = attendee.email or attendee.name
             if attendee.declined:
-                strangers.append(f"{label} (declined)")
+                declined.append(label)
                 continue
             contact = Contact(attendee.name, occurrence.source, occurrence.line)
             contact.emails = [attendee.email] if attendee.email else []
@@ -382,10 +383,10 @@ class _CalendarPlanner:
             else:
                 people.setdefault(found.path, _Person(found.path, self.matcher.names[found.path], found.how))
         others = f"; not in the vault: {', '.join(strangers)}" if strangers else ""
+        others += f"; declined: {', '.join(declined)}" if declined else ""
         if not people:
-            self.row(
-                SKIP, occurrence, f"nobody in the vault{': ' + ', '.join(strangers) if strangers else ''}"
-            )
+            nobody = f"nobody in the vault: {', '.join(strangers)}" if strangers else "nobody to log"
+            self.row(SKIP, occurrence, nobody + (f"; declined: {', '.join(declined)}" if declined else ""))
             return
         met = ", ".join(f"{p.name} ({p.how})" for p in sorted(people.values(), key=lambda p: p.name))
         if self.notes:
