@@ -830,6 +830,24 @@ def test_a_uri_scheme_before_an_email_or_phone_is_taken_off_in_any_case(
     assert "\nemail: uri@example.com\nphone: +44-20-7946-0958\n" in note(vault_dir, "Uri Mail")
 
 
+def test_a_group_organisation_or_place_card_is_not_a_person(cli, vault_dir: Path, tmp_path: Path) -> None:
+    vcf = tmp_path / "kinds.vcf"
+    vcf.write_text(
+        "BEGIN:VCARD\nVERSION:4.0\nKIND:group\nFN:Book Club\nMEMBER:urn:uuid:1\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:3.0\nX-ADDRESSBOOKSERVER-KIND:group\nFN:Family\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:4.0\nKIND:org\nFN:Volta Cold Chain\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:4.0\nKIND:individual\nFN:Ada Lovelace\nEND:VCARD\n",
+        encoding="utf-8",
+    )
+    data = run_json(cli, "import", "vcard", str(vcf))
+    assert [(r["action"], r["reason"]) for r in data["rows"]] == [
+        ("skip", "card is a group (KIND:group), not a person"),
+        ("skip", "card is a group (X-ADDRESSBOOKSERVER-KIND:group), not a person"),
+        ("skip", "card is an organisation (KIND:org), not a person"),
+        ("create", "new person"),
+    ]
+
+
 def test_a_missing_file_is_one_line(cli, vault_dir: Path, tmp_path: Path) -> None:
     result = cli("import", "vcard", str(tmp_path / "nope.vcf"))
     assert result.exit_code == 2

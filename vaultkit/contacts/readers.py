@@ -122,8 +122,16 @@ def _photo_extension(data: bytes, types: Sequence[str]) -> str:
 
 
 # -- vCard ---------------------------------------------------------------------------------
+_NOT_PEOPLE = {"group": "a group", "org": "an organisation", "location": "a place"}
+
+
 def contact_from_card(card: Card, source: str) -> Contact | str:
     """A parsed card -> a contact record, or why it cannot be one."""
+    # vCard 4's KIND, and Apple's X-ADDRESSBOOKSERVER-KIND for its groups.
+    kind = card.first("KIND") or card.first("X-ADDRESSBOOKSERVER-KIND")
+    if kind is not None and kind.text().strip().casefold() in _NOT_PEOPLE:
+        what = _NOT_PEOPLE[kind.text().strip().casefold()]
+        return f"card is {what} ({kind.name}:{kind.text().strip()}), not a person"
     contact = Contact(name="", source=source, line=card.line)
     n_prop = card.first("N")
     parts = (n_prop.components() + [""] * 5)[:5] if n_prop else [""] * 5
