@@ -178,6 +178,15 @@ def test_meet_names_the_file_from_people_or_title_and_never_overwrites(cli, ada_
     assert due_names(cli) == []
 
 
+def test_a_long_title_in_any_script_makes_a_file_name_a_file_system_takes(cli, ada_vault: Path) -> None:
+    # A name was cut at 120 characters: 120 CJK characters are 360 bytes, over the 255 a name may have.
+    title = "日本語" * 40
+    made = cli("meet", "Ada", "--title", title, "--date", "2026-11-20")
+    assert made.exit_code == 0, made.output
+    assert made.stdout == f"Meetings/2026-11-20 {'日本語' * 22}.md\n"  # the title's first 200 bytes
+    assert f"\n# {title}\n" in (ada_vault / made.stdout.strip()).read_text(encoding="utf-8")
+
+
 def test_a_title_with_a_comment_opener_hides_nothing_of_the_meeting_note(cli, ada_vault: Path) -> None:
     # `# Chat %% about it` would open a comment over the rest of the note, its context
     # block and the follow-ups written under it: the heading gets the opener escaped.

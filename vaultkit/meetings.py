@@ -37,7 +37,7 @@ from vaultkit.notes.grammar import (
 from vaultkit.notes.parse import decode_note, parse_text
 from vaultkit.prospects import ProspectsView, week_context
 from vaultkit.vault.files import Vault
-from vaultkit.vault.names import safe_file_stem
+from vaultkit.vault.names import title_stem
 from vaultkit.workspace import PersonRef, Workspace, write_view
 
 LAST_INTERACTIONS = 5
@@ -45,7 +45,6 @@ BIRTHDAY_DAYS = 30
 DRIFTING = 5
 CONTEXT_BLOCK = "context"
 REVIEW_BLOCK = "review"
-_MAX_STEM_CHARS = 120
 
 
 class OpenerMissing(VaultkitError):
@@ -228,7 +227,7 @@ def create_meeting(
     context = meeting_context(workspace, refs, date, title)
     # The title as a line of the note: a `%%` or `<!--` in it would hide the note below it.
     text = workspace.renderer().render("meeting.md.j2", **{**context, "title": inline_text(context["title"])})
-    stem = f"{context['date']} {safe_file_stem(context['title'])[:_MAX_STEM_CHARS].rstrip(' .')}"
+    stem = f"{context['date']} {title_stem(context['title'])}"
     path = _write_new(workspace, meetings_dir, stem, text)
     return MeetingNote(path, dt.date.fromisoformat(context["date"]), refs)
 

@@ -246,7 +246,7 @@ def test_dry_run_lists_every_event_with_its_reason_and_writes_nothing(
         ("merge", "2026-11-12 Compilers and engines", "with Ada Lovelace (email), Grace Hopper (name)"),
         ("skip", "2026-11-13 Canceled: Follow-up", "cancelled"),
         ("merge", "2026-10-18 Grace's garden party",
-         "with Grace Hopper (name); not in the vault: Tom Whitfield (declined), nobody@example.org"),
+         "with Grace Hopper (name); not in the vault: nobody@example.org; declined: Tom Whitfield"),
         ("unchanged", "2026-10-20 Book club", "with Tom Whitfield (name)"),
         ("merge", "2026-11-03 Book club (at Tom's)", "with Tom Whitfield (name)"),
         ("merge", "2026-11-10 Book club", "with Tom Whitfield (name)"),
@@ -341,6 +341,20 @@ END:VCALENDAR
     assert note.read_text(encoding="utf-8").endswith(f"---\n# {title}\n")
 
 
+def test_a_long_title_in_any_script_makes_a_meeting_note(cli, people: Path, tmp_path: Path) -> None:
+    # The file name was cut at 120 characters, not bytes: 90 CJK characters, 270 bytes,
+    # were a crash ("File name too long") even in a dry run, and nothing in the file imported.
+    title = "日本語" * 30
+    calendar = with_ada(tmp_path / "long.ics", [("long", "DTSTART:20261110T100000Z", title)])
+    dry = cli("import", "calendar", str(calendar), "--notes", "--json")
+    assert dry.exit_code == 0, dry.output
+    result = cli("import", "calendar", str(calendar), "--notes", "--apply")
+    assert result.exit_code == 0, result.output
+    (note,) = (people / "Meetings").iterdir()
+    assert note.name == f"2026-11-10 {'日本語' * 21}.md"  # 200 bytes, then `.md`
+    assert note.read_text(encoding="utf-8").endswith(f"---\n# {title}\n")
+
+
 def test_meeting_notes_never_differ_from_another_by_case_alone(cli, people: Path, tmp_path: Path) -> None:
     # `sync.md` beside `Sync.md` is one file on a Mac or Windows machine the vault syncs to.
     days = ((2, "Sync"), (2, "SYNC?"), (3, "Café"), (4, "Review"))
@@ -388,10 +402,77 @@ def test_a_rule_that_repeats_more_often_than_meetings_do_is_left_out(
     result = cli("import", "calendar", str(calendar), "--json")
     assert result.exit_code == 0, result.output
     assert rows(result) == [
-        ("skip", "", "event r0 repeats every second: not meetings to log; left out"),
-        ("skip", "", "event r1 repeats every hour: not meetings to log; left out"),
-        ("skip", "", "event r2 repeats 26 times a day: not meetings to log; left out"),
+        ("skip", "Ping", "event r0 repeats every second: not meetings to log; left out"),
+        ("skip", "Ping", "event r1 repeats every hour: not meetings to log; left out"),
+        ("skip", "Ping", "event r2 repeats 26 times a day: not meetings to log; left out"),
     ]
+
+
+def test_an_event_that_cannot_be_read_is_one_row_and_the_others_import(
+    cli, people: Path, tmp_path: Path
+) -> None:
+    # One such event made the whole file one row: "cannot expand its events: 'DTSTART'".
+    calendar = with_ada(
+        tmp_path / "onebad.ics",
+        [
+            ("no-start", "DTEND:20261102T100000Z", "No start"),
+            ("dashes", "DTSTART:2026-11-02", "Dashes"),
+            ("weekday", "DTSTART:20261102T100000Z\nRRULE:FREQ=WEEKLY;BYDAY=XX", "Weekly"),
+            ("good", "DTSTART:20261103T100000Z", "Good one"),
+        ],
+    )
+    result = cli("import", "calendar", str(calendar), "--json")
+    assert result.exit_code == 0, result.output
+    assert rows(result) == [
+        ("skip", "No start", "event no-start cannot be read, so it is left out: it has no DTSTART (when it starts)"),
+        ("skip", "Dashes", "event dashes cannot be read, so it is left out: its DTSTART cannot be read: "
+         "Expected datetime, date, or time. Got: '2026-11-02'"),
+        ("skip", "Weekly", "event weekday cannot be read, so it is left out: its RRULE cannot be read: "
+         "Expected weekday abbreviation, got: XX"),
+        ("merge", "2026-11-03 Good one", "with Ada Lovelace (email)"),
+    ]  # fmt: skip
+
+
+def test_folds_are_joined_as_octets_and_a_windows_file_reads(cli, people: Path, tmp_path: Path) -> None:
+    # A fold inside a UTF-8 character put U+FFFD into the Log (RFC 5545 3.1 joins octets),
+    # and a Windows-1252 file became `R\ufffdunion`.
+    title = "Réunion x" + "é" * 40
+    line = f"SUMMARY:{title}".encode()
+    split = line[:75], line[75:]
+    assert split[0][-1] & 0xC0 == 0xC0  # the fold is inside a character
+    folded = with_ada(tmp_path / "folded.ics", [("f", "DTSTART:20261110T100000Z", "X")])
+    folded.write_bytes(folded.read_bytes().replace(b"SUMMARY:X", split[0] + b"\r\n " + split[1]))
+    windows = with_ada(tmp_path / "windows.ics", [("w", "DTSTART:20261111T100000Z", "Réunion")])
+    windows.write_bytes(windows.read_text(encoding="utf-8").encode("cp1252"))
+    result = cli("import", "calendar", str(folded), str(windows), "--json")
+    assert result.exit_code == 0, result.output
+    assert [name for _, name, _ in rows(result)] == [f"2026-11-10 {title}", "2026-11-11 Réunion"]
+
+
+def test_a_file_cut_short_reads_its_whole_events_and_says_so(cli, people: Path, tmp_path: Path) -> None:
+    # It said "0 to create, 0 to merge, 0 unchanged, 0 skipped": icalendar reads nothing of
+    # a calendar never closed.
+    calendar = with_ada(
+        tmp_path / "cut.ics",
+        [("one", "DTSTART:20261102T100000Z", "First"), ("two", "DTSTART:20261103T100000Z", "Second")],
+    )
+    data = calendar.read_bytes()
+    calendar.write_bytes(data[: data.index(b"SUMMARY:Second")])
+    result = cli("import", "calendar", str(calendar), "--json")
+    assert result.exit_code == 0, result.output
+    assert rows(result) == [
+        ("skip", "", "the file ends without END:VCALENDAR (cut short?): its 1 whole event is read, "
+         "what follows the last is left out"),
+        ("merge", "2026-11-02 First", "with Ada Lovelace (email)"),
+    ]  # fmt: skip
+
+
+def test_an_attendee_who_declined_is_said_to_have_declined(cli, people: Path, tmp_path: Path) -> None:
+    # Ada, in the vault, was "not in the vault: ada@example.com (declined)".
+    calendar = with_ada(tmp_path / "no.ics", [("no", "DTSTART:20261110T100000Z", "Tea")])
+    calendar.write_bytes(calendar.read_bytes().replace(b"ATTENDEE;", b"ATTENDEE;PARTSTAT=DECLINED;"))
+    result = cli("import", "calendar", str(calendar), "--json")
+    assert rows(result) == [("skip", "2026-11-10 Tea", "nobody to log; declined: ada@example.com")]
 
 
 def test_max_attendees_and_bad_input(cli, people: Path, calendars: Path, tmp_path: Path) -> None:
@@ -439,10 +520,13 @@ END:VCALENDAR
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["counts"] == {"create": 0, "merge": 5000, "unchanged": 0, "skip": 1}
+    # The latest count: they decide last_contact (the earliest 5,000 left Kwame 13 years overdue).
     assert [row["reason"] for row in report["rows"] if row["action"] == "skip"] == [
-        "event spam happened more than 5,000 times; those from 2013-09-09 on are left out"
+        "event spam happened more than 5,000 times by today; the latest 5,000 count (from 2013-03-16), "
+        "the earlier ones are left out"
     ]
-    log = (people / "People" / "Kwame Mensah.md").read_text(encoding="utf-8").split("## Log\n")[1]
-    entries = log.splitlines()
+    kwame = (people / "People" / "Kwame Mensah.md").read_text(encoding="utf-8")
+    assert "\nlast_contact: 2026-11-22\n" in kwame
+    entries = kwame.split("## Log\n")[1].splitlines()
     assert len(entries) == 5000
-    assert entries[0] == "- 2013-09-08 meeting: Stand-up" and entries[-1] == "- 2000-01-01 meeting: Stand-up"
+    assert entries[0] == "- 2026-11-22 meeting: Stand-up" and entries[-1] == "- 2013-03-16 meeting: Stand-up"

@@ -183,6 +183,20 @@ def test_vcard_export(cli, vault_dir: Path, make_person) -> None:
     )
 
 
+def test_vcard_export_writes_a_url_as_it_is(cli, vault_dir: Path, make_person, tmp_path: Path) -> None:
+    # A URL is a URI, not text: `URL:https://www.google.com/maps/@51.5\\,-0.12\\,15z` was wrong.
+    url = "https://www.google.com/maps/@51.5,-0.12,15z;data=x"
+    make_person("Map Person", website=f'"{url}"')
+    result = cli("export", "vcard")
+    assert f"\r\nURL:{url}\r\n" in raw(result)
+    exported = tmp_path / "map.vcf"
+    exported.write_text(raw(result), encoding="utf-8")
+    other = tmp_path / "other"
+    assert cli("init", str(other)).exit_code == 0
+    assert cli("import", "vcard", str(exported), "--apply", vault=other).exit_code == 0
+    assert f'\nwebsite: "{url}"\n' in (other / "People" / "Map Person.md").read_text(encoding="utf-8")
+
+
 def test_vcard_export_folds_long_lines(cli, vault_dir: Path, make_person) -> None:
     make_person("Long Company", company="Ünïcödé " * 12)
     text = raw(cli("export", "vcard"))
@@ -302,6 +316,25 @@ def test_csv_export_defuses_cells_a_spreadsheet_would_run(cli, vault_dir: Path, 
     written = ["@Ada", "People/@Ada.md", "", "", "=cmd|' /C calc'!A0", "+44 20 7946 0000", "-2+3"]
     written += ["@SUM(1+1)", "\t=1+1", "\r=1+1", "Poet = artist", "key"]
     assert csv_rows(raw(result)) == [header, written]
+
+
+def test_csv_export_imports_back_without_the_quote_it_put_in_front(
+    cli, vault_dir: Path, make_person, tmp_path: Path
+) -> None:
+    # `vault import csv` stored the export's `'+49 30 1234` as the phone, quote and all.
+    make_person(
+        "Greta Berg", phone="+49 30 1234", company='"=Berg & Co"', role='"\'tis I"', email="g@example.de"
+    )
+    exported = tmp_path / "people.csv"
+    assert cli("export", "csv", "-o", str(exported)).exit_code == 0
+    assert "'+49 30 1234" in exported.read_text(encoding="utf-8")
+    other = tmp_path / "other"
+    assert cli("init", str(other)).exit_code == 0
+    result = cli("import", "csv", str(exported), "--map", "path=ignore", "--apply", vault=other)
+    assert result.exit_code == 0, result.output
+    text = (other / "People" / "Greta Berg.md").read_text(encoding="utf-8")
+    assert 'company: "=Berg & Co"\n' in text and 'role: "\'tis I"\n' in text
+    assert "phone: +49 30 1234\n" in text
 
 
 def test_csv_export_help_tells_of_the_quote_and_raw(cli) -> None:

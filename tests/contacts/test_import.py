@@ -385,16 +385,20 @@ def test_merge_into_an_existing_person_adds_only_what_is_missing(cli, example_va
     assert row["action"] == "merge"
     assert row["matched_by"] == "email"
     assert row["reason"] == "matched Lucía Fernández: same email lucia.fernandez@example.com.ar"
-    assert row["adds"] == ["birthday", "twitter", "linkedin"]
+    assert row["adds"] == ["birthday", "twitter", "linkedin", "notes"]
     assert row["differences"] == [
         "aliases: the note has [Lucía, Lucia Fernandez]; the file also has Lu",
         "tags: the note has [person, mentor, ex-colleague]; the file also has mentors, tango-club",
     ]
     after = lucia.read_text(encoding="utf-8")
-    # Three lines added at the end of the front matter, nothing else touched.
+    # Three lines added at the end of the front matter, the card's note first in Notes, nothing else touched.
     assert after == before.replace(
         "gender: female\n---\n",
         'gender: female\nbirthday: "--03-14"\ntwitter: luciaf\nlinkedin: "https://www.linkedin.com/in/luciafernandez"\n---\n',
+    ).replace(
+        "## Notes\n",
+        "## Notes\n- Met at PyCon Argentina 2019, talked about mentoring and tango. She prefers WhatsApp over "
+        "email.\n",
     )
 
 
@@ -432,6 +436,61 @@ def test_a_similar_name_with_other_emails_is_someone_else(cli, vault_dir: Path, 
     make_person("Kwame Mensa", email="kwame@mensa.example")
     data = run_json(cli, "import", "vcard", str(samples["gmail.vcf"]))
     assert (data["rows"][0]["action"], data["rows"][0]["path"]) == ("create", "People/Kwame Mensah.md")
+
+
+def test_an_alias_with_other_emails_is_someone_else(
+    cli, vault_dir: Path, make_person, tmp_path: Path
+) -> None:
+    # Bob the plumber was merged into Robert "Bob" Brown: his phone landed on Robert.
+    vcf = tmp_path / "bob.vcf"
+    vcf.write_text(
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Robert Brown\nNICKNAME:Bob\nEMAIL:rb@example.com\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Bob\nEMAIL:bob.plumber@other.example\nTEL:+44 20 7946 0999\nEND:VCARD\n",
+        encoding="utf-8",
+    )
+    data = run_json(cli, "import", "vcard", str(vcf), "--apply")
+    assert [(r["action"], r["name"], r["differences"]) for r in data["rows"]] == [
+        ("create", "Robert Brown", ["aliases: 'Bob' is already Bob's name or alias; left out"]),
+        ("create", "Bob", []),
+    ]
+    again = run_json(cli, "import", "vcard", str(vcf), "--apply")
+    assert [(r["action"], r["differences"]) for r in again["rows"]] == [
+        ("unchanged", ["aliases: 'Bob' is already Bob's name or alias; left out"]),
+        ("unchanged", []),
+    ]
+    # Robert "Bob" Brown already in the vault: the plumber may not take the name his alias is.
+    make_person("Robert Brown", aliases="[Bob]", email="rb@example.com")
+    (vault_dir / "People" / "Bob.md").unlink()
+    data = run_json(cli, "import", "vcard", str(vcf), "--apply")
+    assert [(r["action"], r["name"], r["reason"]) for r in data["rows"]] == [
+        ("unchanged", "Robert Brown", "matched Robert Brown: same email rb@example.com"),
+        ("create", "Bob (2)", "new person; named 'Bob (2)': 'Bob' is the alias of Robert Brown "
+         "(People/Robert Brown.md), who has other emails"),
+    ]  # fmt: skip
+    assert "phone" not in note(vault_dir, "Robert Brown")
+    assert "bob.plumber@other.example" in note(vault_dir, "Bob (2)")
+
+
+def test_a_cards_note_merges_into_the_notes_section_once(
+    cli, vault_dir: Path, make_person, tmp_path: Path
+) -> None:
+    # The NOTE was dropped when the card merged into someone in the vault: the row said `unchanged`.
+    make_person("Kwame Mensah", body="\n## Notes\n- Runs Volta.\n\n## Log\n- 2026-10-01 call: hi\n")
+    make_person("Ada Lovelace", email="ada@example.com")
+    vcf = tmp_path / "notes.vcf"
+    vcf.write_text(
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Kwame Mensah\nNOTE:Daughter Ama\\, born 2019.\\nRuns Volta.\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Ada Lovelace\nEMAIL:ada@example.com\nNOTE:Loves poetry.\nEND:VCARD\n",
+        encoding="utf-8",
+    )
+    data = run_json(cli, "import", "vcard", str(vcf), "--apply")
+    assert [(r["action"], r["adds"]) for r in data["rows"]] == [("merge", ["notes"]), ("merge", ["notes"])]
+    assert note(vault_dir, "Kwame Mensah").endswith(
+        "# Kwame Mensah\n\n## Notes\n- Daughter Ama, born 2019.\n- Runs Volta.\n\n## Log\n- 2026-10-01 call: hi\n"
+    )
+    assert note(vault_dir, "Ada Lovelace").endswith("# Ada Lovelace\n\n## Notes\n- Loves poetry.\n")
+    again = run_json(cli, "import", "vcard", str(vcf), "--apply")
+    assert again["counts"]["unchanged"] == 2
 
 
 def test_one_import_merges_on_exact_signals_only(cli, vault_dir: Path, tmp_path: Path) -> None:
@@ -737,6 +796,56 @@ def test_vcard_charsets_and_encodings(cli, vault_dir: Path, tmp_path: Path) -> N
     nfd.write_text("BEGIN:VCARD\nVERSION:3.0\nFN:Zoe\u0308 Mu\u0308ller\nEND:VCARD\n", encoding="utf-8")
     data = run_json(cli, "import", "vcard", str(latin), str(utf16), str(nfd))
     assert [r["name"] for r in data["rows"]] == ["Françoise Sagan", "Żaneta Wiśniewska", "Zoë Müller"]
+
+
+def test_each_line_is_decoded_on_its_own_after_its_folds_are_rejoined(
+    cli, vault_dir: Path, tmp_path: Path
+) -> None:
+    # One Windows-1252 card in a UTF-8 file made every name in it read as Windows-1252
+    # (`JÃ¼rgen`), and so did a fold that splits a UTF-8 character (RFC 6350 3.2).
+    name = "Jürgen Müller".encode()
+    split = name.index("ü".encode()) + 1
+    mixed = tmp_path / "mixed.vcf"
+    mixed.write_bytes(
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:" + name + b"\r\nEND:VCARD\r\n"
+        b"BEGIN:VCARD\r\nVERSION:2.1\r\nFN:Fran\xe7oise Sagan\r\nNOTE:caf\xe9\r\nEND:VCARD\r\n"
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Zo\xc3\xab " + name[:split] + b"\r\n " + name[split:] + b"\r\n"
+        b"END:VCARD\r\n"
+    )
+    data = run_json(cli, "import", "vcard", str(mixed))
+    assert [r["name"] for r in data["rows"]] == ["Jürgen Müller", "Françoise Sagan", "Zoë Jürgen Müller"]
+
+
+def test_a_uri_scheme_before_an_email_or_phone_is_taken_off_in_any_case(
+    cli, vault_dir: Path, tmp_path: Path
+) -> None:
+    # `EMAIL:MAILTO:uri@example.com` was stored with its prefix: only `mailto:` came off.
+    vcf = tmp_path / "uri.vcf"
+    vcf.write_text(
+        "BEGIN:VCARD\nVERSION:4.0\nFN:Uri Mail\nEMAIL:MAILTO:uri@example.com\nTEL;VALUE=uri:TEL:+44-20-7946-0958\n"
+        "END:VCARD\n",
+        encoding="utf-8",
+    )
+    assert run_json(cli, "import", "vcard", str(vcf), "--apply")["counts"]["create"] == 1
+    assert "\nemail: uri@example.com\nphone: +44-20-7946-0958\n" in note(vault_dir, "Uri Mail")
+
+
+def test_a_group_organisation_or_place_card_is_not_a_person(cli, vault_dir: Path, tmp_path: Path) -> None:
+    vcf = tmp_path / "kinds.vcf"
+    vcf.write_text(
+        "BEGIN:VCARD\nVERSION:4.0\nKIND:group\nFN:Book Club\nMEMBER:urn:uuid:1\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:3.0\nX-ADDRESSBOOKSERVER-KIND:group\nFN:Family\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:4.0\nKIND:org\nFN:Volta Cold Chain\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:4.0\nKIND:individual\nFN:Ada Lovelace\nEND:VCARD\n",
+        encoding="utf-8",
+    )
+    data = run_json(cli, "import", "vcard", str(vcf))
+    assert [(r["action"], r["reason"]) for r in data["rows"]] == [
+        ("skip", "card is a group (KIND:group), not a person"),
+        ("skip", "card is a group (X-ADDRESSBOOKSERVER-KIND:group), not a person"),
+        ("skip", "card is an organisation (KIND:org), not a person"),
+        ("create", "new person"),
+    ]
 
 
 def test_a_missing_file_is_one_line(cli, vault_dir: Path, tmp_path: Path) -> None:

@@ -22,18 +22,28 @@ from typing import Any
 
 from vaultkit.contacts.matching import NAME_THRESHOLD
 from vaultkit.contacts.plan import ImportPlan, read_target, vault_matcher
-from vaultkit.contacts.records import CREATE, MERGE, SKIP, UNCHANGED, Contact, ImportRow, email_key
+from vaultkit.contacts.records import (
+    CREATE,
+    MERGE,
+    SKIP,
+    UNCHANGED,
+    Contact,
+    ImportRow,
+    email_key,
+    without_scheme,
+)
+from vaultkit.contacts.vcard import decode_bytes
 from vaultkit.errors import NoteParseError, UsageError, VaultkitError
 from vaultkit.model import name_key
 from vaultkit.notes.frontmatter import yaml_list, yaml_scalar
 from vaultkit.notes.grammar import inline_text
 from vaultkit.notes.parse import parse_text
-from vaultkit.vault.names import safe_file_stem
+from vaultkit.vault.names import title_stem
 from vaultkit.workspace import Workspace
 
 MAX_ATTENDEES = 8
 MAX_OCCURRENCES = 5_000
-"""Past occurrences of one event read at most (a daily meeting for thirteen years)."""
+"""Past occurrences of one event read at most, the latest (a daily meeting for thirteen years)."""
 CHANNEL = "meeting"
 """The channel of the Log entries an import writes (`- 2026-11-20 meeting: Roadmap review`)."""
 _NOT_PEOPLE = {"ROOM", "RESOURCE", "UNKNOWN"}
@@ -72,8 +82,7 @@ def _text(value: Any) -> str:
 
 
 def _address(value: Any) -> str:
-    text = str(value or "").strip()
-    return re.sub(r"^mailto:", "", text, flags=re.IGNORECASE).strip()
+    return without_scheme(str(value or ""), "mailto")
 
 
 def _day(value: Any) -> dt.date | None:
@@ -174,71 +183,130 @@ def _files(path: Path) -> list[Path]:
     return [full]
 
 
-def read_calendar(path: Path, today: dt.date) -> tuple[list[Occurrence], list[Occurrence], list[ImportRow]]:
-    """(past occurrences up to `today`, future events, rows for what could not be read) of one .ics file."""
+def _occurrence(event: Any, day: dt.date, source: str, line: int | None) -> Occurrence:
+    return Occurrence(
+        source,
+        line or 0,
+        day,
+        _summary(event),
+        str(event.get("STATUS", "")).upper() == "CANCELLED",
+        _attendees(event),
+    )
+
+
+def _summary(event: Any) -> str:
+    return _text(event.get("SUMMARY")) or "(no title)"
+
+
+def _past(group: Any, today: dt.date) -> tuple[list[tuple[Any, dt.date]], str | None]:
+    """(the latest `MAX_OCCURRENCES` occurrences of an event up to `today`, each with its
+    day; which were left out, or None). The latest are the ones that decide `last_contact`.
+
+    Read back from today a span at a time, each twice the last: the library's `between`
+    takes a second for decades of a daily rule, where reading forward (`after`) took minutes.
+    """
     import recurring_ical_events  # type: ignore[import-untyped]
+
+    query = recurring_ical_events.of(group)
+    found: dict[Any, tuple[Any, dt.date]] = {}  # the occurrence's start -> (it, its day)
+    stop, span = today + dt.timedelta(days=1), dt.timedelta(days=366)
+    while len(found) <= MAX_OCCURRENCES and stop > _EARLIEST:
+        start = max(stop - span, _EARLIEST)
+        for event in query.between(start, stop):
+            when = event.decoded("DTSTART", None)
+            day = _day(when)
+            if day is not None and day <= today:
+                found.setdefault(when, (event, day))  # (one that spans two spans comes twice)
+        stop, span = start, span * 2
+    latest = sorted(found.values(), key=lambda item: item[1])
+    if len(latest) <= MAX_OCCURRENCES:
+        return latest, None
+    kept = latest[-MAX_OCCURRENCES:]
+    return kept, (
+        f"happened more than {MAX_OCCURRENCES:,} times by today; the latest {MAX_OCCURRENCES:,} "
+        f"count (from {kept[0][1]}), the earlier ones are left out"
+    )
+
+
+def _future(group: Any, today: dt.date) -> list[tuple[Any, dt.date]]:
+    """Each event (not a moved occurrence) that starts after `today`, with its day."""
+    found = []
+    for event in group.walk("VEVENT"):
+        if "RECURRENCE-ID" not in event:
+            day = _day(event.decoded("DTSTART", None))
+            if day is not None and day > today:
+                found.append((event, day))
+    return found
+
+
+def _why_unreadable(group: Any, err: Exception) -> str:
+    """Why an event cannot be read: in icalendar's words when it found a property broken."""
+    for event in group.walk("VEVENT"):
+        if "DTSTART" not in event:
+            return "it has no DTSTART (when it starts)"
+        for name, message in getattr(event, "errors", ()):
+            return f"its {name} cannot be read: {message}"
+    return str(err) or type(err).__name__
+
+
+_FOLD_RE = re.compile(rb"\r?\n[ \t]")
+_CALENDAR_RE = re.compile(r"^(BEGIN|END):VCALENDAR[ \t]*\r?$", re.MULTILINE | re.IGNORECASE)
+_EVENT_END_RE = re.compile(r"^END:VEVENT[ \t]*\r?$", re.MULTILINE | re.IGNORECASE)
+
+
+def _closed(text: str) -> tuple[str, str | None]:
+    """A calendar that ends without its END:VCALENDAR (a download cut short), closed after
+    its last whole event, and a sentence saying so; any other as it is, and None. (icalendar
+    reads nothing of a calendar never closed.)"""
+    marks = list(_CALENDAR_RE.finditer(text))
+    if not marks or marks[-1].group(1).upper() != "BEGIN":
+        return text, None
+    ends = list(_EVENT_END_RE.finditer(text, marks[-1].end()))
+    whole = f"{text[: ends[-1].end()]}\r\nEND:VCALENDAR\r\n" if ends else text
+    return whole, (
+        f"the file ends without END:VCALENDAR (cut short?): its {len(ends)} whole event"
+        f"{'s are' if len(ends) != 1 else ' is'} read, what follows the last is left out"
+    )
+
+
+def read_calendar(path: Path, today: dt.date) -> tuple[list[Occurrence], list[Occurrence], list[ImportRow]]:
+    """(past occurrences up to `today`, future events, rows for what could not be read) of
+    one .ics file. An event that cannot be read is one row; the others still count."""
     from icalendar import Calendar
 
     try:
         data = path.read_bytes()
     except OSError as err:
         raise VaultkitError(f"{path}: cannot read it: {err.strerror}") from None
-    text = data.decode("utf-8", "replace")
+    lines = _event_lines(data.decode("utf-8", "replace"))
+    # Folds joined as octets before decoding (RFC 5545 3.1: a fold may split a UTF-8
+    # character; icalendar decodes first), then UTF-8, else Windows-1252 (Outlook's).
+    text, _ = decode_bytes(_FOLD_RE.sub(b"", data))
+    text, cut_short = _closed(text)
+    bad: list[ImportRow] = []
+    if cut_short:
+        bad.append(ImportRow(SKIP, "", path.name, None, reason=cut_short))
     try:
-        calendars = Calendar.from_ical(data, multiple=True)
+        calendars = Calendar.from_ical(text, multiple=True)
     except ValueError as err:
         return [], [], [ImportRow(SKIP, "", path.name, None, reason=f"not an iCalendar file: {err}")]
-    lines = _event_lines(text)
     past: list[Occurrence] = []
     future: list[Occurrence] = []
-    bad: list[ImportRow] = []
     for calendar in calendars:
-
-        def occurrence(event: Any, day: dt.date) -> Occurrence:
-            return Occurrence(
-                path.name,
-                lines.get(str(event.get("UID", "")), 0),
-                day,
-                _text(event.get("SUMMARY")) or "(no title)",
-                str(event.get("STATUS", "")).upper() == "CANCELLED",
-                _attendees(event),
-            )
-
-        try:
-            for uid, group in _by_uid(calendar):
+        for uid, group in _by_uid(calendar):
+            line = lines.get(uid)
+            try:
                 too_often = _too_frequent(group)
-                if too_often:
-                    bad.append(
-                        ImportRow(SKIP, "", path.name, lines.get(uid), reason=f"event {uid} {too_often}")
-                    )
-                    continue
-                # One event at a time, in the order its occurrences start: stop at today, or
-                # at a bound a hostile rule (FREQ=DAILY since 1900) would pass at once.
-                count = 0
-                for event in recurring_ical_events.of(group).after(_EARLIEST):
-                    day = _day(event.decoded("DTSTART", None))
-                    if day is None:
-                        continue
-                    if day > today:
-                        break
-                    if count == MAX_OCCURRENCES:
-                        reason = (
-                            f"event {uid} happened more than {MAX_OCCURRENCES:,} times; "
-                            f"those from {day} on are left out"
-                        )
-                        bad.append(ImportRow(SKIP, "", path.name, lines.get(uid), reason=reason))
-                        break
-                    past.append(occurrence(event, day))
-                    count += 1
-        except Exception as err:  # a broken rule or date: the library's errors have no common base
-            row = ImportRow(SKIP, "", path.name, None, reason=f"cannot expand its events: {err}")
-            return [], [], [row]
-        for event in calendar.walk("VEVENT"):
-            if "RECURRENCE-ID" in event:
-                continue
-            day = _day(event.decoded("DTSTART", None))
-            if day is not None and day > today:
-                future.append(occurrence(event, day))
+                happened, left_out = ([], too_often) if too_often else _past(group, today)
+                coming = _future(group, today)
+            except Exception as err:  # a broken rule or date: the library's errors have no common base
+                left_out = f"cannot be read, so it is left out: {_why_unreadable(group, err)}"
+                happened, coming = [], []
+            if left_out:
+                name = _summary(group.walk("VEVENT")[0])
+                bad.append(ImportRow(SKIP, name, path.name, line, reason=f"event {uid} {left_out}"))
+            past.extend(_occurrence(event, day, path.name, line) for event, day in happened)
+            future.extend(_occurrence(event, day, path.name, line) for event, day in coming)
     return past, future, bad
 
 
@@ -299,12 +367,13 @@ class _CalendarPlanner:
             return
         people: dict[str, _Person] = {}
         strangers: list[str] = []
+        declined: list[str] = []  # (whether in the vault or not: they were not met)
         for attendee in occurrence.attendees:
             if attendee.email and email_key(attendee.email) in self.me:
                 continue
             label = attendee.email or attendee.name
             if attendee.declined:
-                strangers.append(f"{label} (declined)")
+                declined.append(label)
                 continue
             contact = Contact(attendee.name, occurrence.source, occurrence.line)
             contact.emails = [attendee.email] if attendee.email else []
@@ -314,10 +383,10 @@ class _CalendarPlanner:
             else:
                 people.setdefault(found.path, _Person(found.path, self.matcher.names[found.path], found.how))
         others = f"; not in the vault: {', '.join(strangers)}" if strangers else ""
+        others += f"; declined: {', '.join(declined)}" if declined else ""
         if not people:
-            self.row(
-                SKIP, occurrence, f"nobody in the vault{': ' + ', '.join(strangers) if strangers else ''}"
-            )
+            nobody = f"nobody in the vault: {', '.join(strangers)}" if strangers else "nobody to log"
+            self.row(SKIP, occurrence, nobody + (f"; declined: {', '.join(declined)}" if declined else ""))
             return
         met = ", ".join(f"{p.name} ({p.how})" for p in sorted(people.values(), key=lambda p: p.name))
         if self.notes:
@@ -372,7 +441,7 @@ class _CalendarPlanner:
 
     def _note(self, occurrence: Occurrence, people: Sequence[_Person], reason: str) -> None:
         folder = self.workspace.config.meetings_dir
-        stem = safe_file_stem(f"{occurrence.day.isoformat()} {occurrence.summary}")[:120].strip()
+        stem = title_stem(f"{occurrence.day.isoformat()} {occurrence.summary}")
         name, number = stem, 2
         # (`sync.md` beside `Sync.md`: one file on a Mac or Windows machine the vault syncs to)
         while name_key(name) in self._planned:

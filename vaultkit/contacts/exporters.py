@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from vaultkit.contacts.ics import PRODID
-from vaultkit.contacts.records import name_parts
-from vaultkit.contacts.vcard import content_line, escape
+from vaultkit.contacts.records import FORMULA_STARTS, name_parts
+from vaultkit.contacts.vcard import content_line, escape, uri_value
 from vaultkit.dates import parse_birthday
 from vaultkit.errors import RefusedWrite, UsageError, VaultGone, WriteFailed
 from vaultkit.model import SOCIAL_KEYS, Person
@@ -87,7 +87,7 @@ def person_vcard(person: Person) -> str:
     if not _URL_KEYS.isdisjoint(fields):
         for key, kind in _URL_KINDS:
             if key in fields:
-                lines.extend(content_line("URL", escape(url), kind) for url in _texts(fields[key]))
+                lines.extend(content_line("URL", uri_value(url), kind) for url in _texts(fields[key]))
     tags = [t for t in person.tags if t.casefold() != "person"]
     if tags:
         lines.append(content_line("CATEGORIES", ",".join(escape(t) for t in tags)))
@@ -116,8 +116,6 @@ def vcard_chunks(workspace: Workspace) -> Iterator[bytes]:
 # -- CSV and JSON ----------------------------------------------------------------------------
 _CHUNK = 1 << 16  # characters made before they are handed on
 _BASE_COLUMNS = ("name", "path", "last_contact", "due_on")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-"""How a cell that a spreadsheet may run as a formula starts (OWASP, "CSV Injection")."""
 
 
 def _cell(value: Any) -> str:
@@ -130,11 +128,6 @@ def _cell(value: Any) -> str:
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     return str(value)
-
-
-def spreadsheet_safe(cell: str) -> str:
-    """`cell` with a `'` in front when it starts like a formula, so that a spreadsheet shows it as text."""
-    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
 def csv_chunks(workspace: Workspace, raw: bool = False) -> Iterator[bytes]:

@@ -103,7 +103,13 @@ class Matcher:
             if len(found) > 1:
                 return f"its {how} matches several people: {self._listed(found)}"
         for label in names:
-            exact = self._exact.get(name_key(label), set())
+            # An alias says less than two different email addresses (Bob the plumber is not
+            # Robert "Bob" Brown); the very same name says more (a work and a home address).
+            exact = {
+                path
+                for path in self._exact.get(name_key(label), ())
+                if name_key(self.names[path]) == name_key(label) or not self._emails_differ(path, emails)
+            }
             if len(exact) == 1:
                 path = next(iter(exact))
                 if name_key(self.names[path]) == name_key(label):

@@ -37,9 +37,10 @@ from vaultkit.contacts.records import (
 from vaultkit.due import resolve_cadence
 from vaultkit.errors import IncompleteWrite, NoteParseError, RefusedWrite, UsageError, VaultkitError
 from vaultkit.model import SOCIAL_KEYS, Person, name_key, tag_key
-from vaultkit.notes.edit import set_front_matter_value
+from vaultkit.notes.edit import add_log_entry, set_front_matter_value
 from vaultkit.notes.frontmatter import yaml_list
 from vaultkit.notes.frontmatter import yaml_scalar as yaml_value
+from vaultkit.notes.grammar import inline_text
 from vaultkit.notes.parse import decode_note, parse_text
 from vaultkit.vault.files import Snapshot
 from vaultkit.vault.names import check_person_name, safe_file_stem
@@ -86,6 +87,27 @@ def _shown(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(map(str, value)) + "]"
     return repr(str(value))
+
+
+NOTES_HEADING = "Notes"
+"""The section of a person's note that a card's NOTE goes into (`person.md.j2` has it)."""
+
+
+def _with_notes(text: str, notes: Sequence[str], adds: list[str], differences: list[str]) -> str:
+    """A merged note's text with the file's notes that it does not hold yet as the first
+    items of its Notes section (made at its end when it has none); `adds` or `differences`
+    say so."""
+    held = text_key(text)
+    new = [f"- {line}" for line in map(inline_text, notes) if text_key(line) not in held]
+    if not new:
+        return text
+    try:
+        text = add_log_entry(text, new, NOTES_HEADING)
+    except ValueError as err:
+        differences.append(f"notes: {err}; left out")
+        return text
+    adds.append("notes")
+    return text
 
 
 @dataclass
@@ -191,8 +213,11 @@ class _Planner:
                 self._row(SKIP, contact, reason=str(err))
                 return
             notes.append(f"name made safe for a file name (was {raw!r})")
-        folder = self.config.people_dir
-        path = f"{folder}/{name}.md" if folder else f"{name}.md"
+        taken = self._taken_by(name)
+        if taken is not None:  # by someone else: had they been this person, they would match
+            name = self._numbered(name)
+            notes.append(f"named {name!r}: {self._whose(taken, raw)}")
+        path = self._path_of(name)
         there = path if self.workspace.vault.exists(path) else self.workspace.note_in_the_way(path)
         if there:
             self._row(SKIP, contact, reason=f"{there} exists and is not a person note")
@@ -209,6 +234,44 @@ class _Planner:
         self.matcher.add(path, name, contact.aliases, contact.emails, contact.phones, fuzzy=False)
         self._plan_photo(contact, path, row)
 
+    def _path_of(self, name: str) -> str:
+        folder = self.config.people_dir
+        return f"{folder}/{name}.md" if folder else f"{name}.md"
+
+    def _taken_by(self, label: str, besides: str = "") -> str | None:
+        """Who else has this name or alias: someone in the vault by either (`vault add`
+        refuses both), or a person this import creates by name (their alias gives way)."""
+        key = name_key(label)
+        for other in sorted(self.matcher.owners(label) - {besides}):
+            if other not in self.new or name_key(self.new[other].name) == key:
+                return other
+        return None
+
+    def _numbered(self, name: str) -> str:
+        """`name (2)`, or the next number that nobody has and no file is in the way of."""
+        number = 2
+        while True:
+            numbered = f"{name} ({number})"
+            path = self._path_of(numbered)
+            if self._taken_by(numbered) is None and not (
+                self.workspace.vault.exists(path) or self.workspace.note_in_the_way(path)
+            ):
+                return numbered
+            number += 1
+
+    def _left_out(self, alias: str, owner: str) -> str:
+        """The row's word on an alias left out for it is `owner`'s name or alias."""
+        return (
+            f"aliases: {alias!r} is already {self.matcher.names.get(owner, owner)}'s name or alias; left out"
+        )
+
+    def _whose(self, path: str, label: str) -> str:
+        """Whose name or alias `label` is, who has other emails (else they would have matched)."""
+        name = self.matcher.names.get(path, path)
+        if name_key(name) == name_key(label):
+            return f"{path} is another {name}, with other emails"
+        return f"{label!r} is the alias of {name} ({path}), who has other emails"
+
     def settle_aliases(self) -> None:
         """Leave out a new person's alias that is already somebody's name or alias: someone
         in the vault, a person this import creates, or an alias an earlier record of it kept
@@ -223,21 +286,17 @@ class _Planner:
                     kept.append(alias)
                     kept_by[name_key(alias)] = person.path
                 else:
-                    whose = self.matcher.names.get(owner, owner)
-                    person.row.differences.append(
-                        f"aliases: {alias!r} is already {whose}'s name or alias; left out"
-                    )
+                    person.row.differences.append(self._left_out(alias, owner))
             if kept != person.contact.aliases:
                 person.contact.aliases = kept
                 self._decide_cadence(person)  # (which also lists what the note adds)
 
     def _owner(self, person: _NewPerson, alias: str, kept_by: dict[str, str]) -> str | None:
         """Who else has this alias as a name or alias, if anyone."""
-        key = name_key(alias)
-        for other in sorted(self.matcher.owners(alias) - {person.path}):
-            if other not in self.new or name_key(self.new[other].name) == key:
-                return other  # someone in the vault, or a person this import creates
-        earlier = kept_by.get(key)
+        other = self._taken_by(alias, besides=person.path)
+        if other is not None:
+            return other
+        earlier = kept_by.get(name_key(alias))
         return earlier if earlier is not None and earlier != person.path else None
 
     def _decide_cadence(self, person: _NewPerson) -> None:
@@ -309,6 +368,13 @@ class _Planner:
             ):  # the note already says it (or the guess does): nothing to add
                 incoming.pop("family_name", None)
                 incoming.pop("given_name", None)
+        for alias in list(incoming.get("aliases", [])):  # (a link to a shared one leads to neither)
+            owner = self._taken_by(alias, besides=found.path)
+            if owner is not None:
+                incoming["aliases"] = [a for a in incoming["aliases"] if a != alias] or []
+                differences.append(self._left_out(alias, owner))
+        if incoming.get("aliases") == []:
+            del incoming["aliases"]
         if name_key(contact.name) not in {name_key(n) for n in (note.name, *note.aliases)}:
             differences.append(f"name: the note is {note.name!r}; the file calls them {contact.name!r}")
         for key, value in incoming.items():
@@ -320,6 +386,7 @@ class _Planner:
                 difference = _difference(key, existing, value)
                 if difference:
                     differences.append(difference)
+        new_text = _with_notes(new_text, contact.notes, adds, differences)
         row = self._row(MERGE if adds else UNCHANGED, contact, path=found.path, matched_by=found.how,
                         reason=f"matched {target.name}: {found.reason}")  # fmt: skip
         row.adds, row.differences = adds, [*row.differences, *differences]

@@ -22,7 +22,9 @@ from vaultkit.contacts.records import (
     extend_unique,
     make_tag,
     phone_compare_key,
+    spreadsheet_text,
     url_key,
+    without_scheme,
 )
 from vaultkit.contacts.vcard import Card, CardProblem, Property, decode_bytes, iter_cards
 from vaultkit.dates import parse_birthday, parse_date
@@ -120,8 +122,16 @@ def _photo_extension(data: bytes, types: Sequence[str]) -> str:
 
 
 # -- vCard ---------------------------------------------------------------------------------
+_NOT_PEOPLE = {"group": "a group", "org": "an organisation", "location": "a place"}
+
+
 def contact_from_card(card: Card, source: str) -> Contact | str:
     """A parsed card -> a contact record, or why it cannot be one."""
+    # vCard 4's KIND, and Apple's X-ADDRESSBOOKSERVER-KIND for its groups.
+    kind = card.first("KIND") or card.first("X-ADDRESSBOOKSERVER-KIND")
+    if kind is not None and kind.text().strip().casefold() in _NOT_PEOPLE:
+        what = _NOT_PEOPLE[kind.text().strip().casefold()]
+        return f"card is {what} ({kind.name}:{kind.text().strip()}), not a person"
     contact = Contact(name="", source=source, line=card.line)
     n_prop = card.first("N")
     parts = (n_prop.components() + [""] * 5)[:5] if n_prop else [""] * 5
@@ -140,9 +150,9 @@ def contact_from_card(card: Card, source: str) -> Contact | str:
     contact.name = full or from_n
     contact.keep_name_parts(family, " ".join(p for p in (given, additional) if p))
     for prop in card.all("EMAIL"):
-        extend_unique(contact.emails, [_clean(prop.text()).removeprefix("mailto:")], email_key)
+        extend_unique(contact.emails, [without_scheme(_clean(prop.text()), "mailto")], email_key)
     for prop in card.all("TEL"):
-        extend_unique(contact.phones, [_clean(prop.text()).removeprefix("tel:")], phone_compare_key)
+        extend_unique(contact.phones, [without_scheme(_clean(prop.text()), "tel")], phone_compare_key)
     org = card.first("ORG")
     if org:
         contact.company = _clean(org.components()[0])
@@ -199,11 +209,11 @@ def read_vcard(
 ) -> tuple[list[Contact], list[ImportRow]]:
     """Every contact of a .vcf file, and a skip row for each card that could not be read;
     `progress(line, lines, stage)` is told every `PROGRESS_CARDS` cards how far it is."""
-    text, encoding = decode_bytes(_read_bytes(path))
-    lines = text.count("\n") + 1
+    data = _read_bytes(path)
+    lines = data.count(b"\n") + 1
     contacts: list[Contact] = []
     skipped: list[ImportRow] = []
-    for number, card in enumerate(iter_cards(text, encoding)):  # (each card made a contact, then let go)
+    for number, card in enumerate(iter_cards(data)):  # (each card made a contact, then let go)
         if progress is not None and number % PROGRESS_CARDS == 0:
             progress(card.line, lines, f"Reading {path.name}")
         if isinstance(card, CardProblem):
@@ -521,7 +531,8 @@ def _spreadsheet_row(mapping: dict[str, str]) -> Callable[[dict[str, str], Conta
     def make(row: dict[str, str], contact: Contact) -> str | None:
         values: dict[str, list[str]] = {}
         for column, key in mapping.items():
-            cell = (row.get(column) or "").strip()
+            # (a `'` that a spreadsheet export, vaultkit's too, put before `+49 30 1234` is not the person's)
+            cell = spreadsheet_text((row.get(column) or "").strip())
             if cell and key != "ignore":
                 values.setdefault(key, []).append(cell)
         first = " ".join(_clean(v) for v in values.get("first_name", []))

@@ -21,6 +21,10 @@ PHONE_DIGITS = 9
 
 CREATE, MERGE, UNCHANGED, SKIP = "create", "merge", "unchanged", "skip"
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""How a cell that a spreadsheet may run as a formula starts (OWASP, "CSV Injection"):
+`vault export csv` puts a `'` in front of it, `vault import csv` takes that `'` off."""
+
 # Keys the importer writes, in the order a new note lists them (spec's person note order).
 _FIELD_ORDER = ("family_name", "given_name", "birthday", "company", "role", "location", "email", "phone")
 
@@ -186,9 +190,17 @@ def extend_unique(target: list[str], items: Iterable[str], key: Callable[[str], 
             seen.add(key(item))
 
 
+def without_scheme(value: str, scheme: str) -> str:
+    """A value without its `scheme:` in front, in any case (`MAILTO:uri@example.com`)."""
+    value = value.strip()
+    if value[: len(scheme) + 1].casefold() == f"{scheme}:":
+        return value[len(scheme) + 1 :].strip()
+    return value
+
+
 def email_key(email: str) -> str:
     """How two email addresses compare: no `mailto:`, case-folded."""
-    return email.strip().removeprefix("mailto:").strip().casefold()
+    return without_scheme(email, "mailto").casefold()
 
 
 def phone_key(phone: str) -> str | None:
@@ -229,6 +241,16 @@ def same_value(key: str, one: str, other: str) -> bool:
         except ValueError:
             return text_key(one) == text_key(other)
     return text_key(one) == text_key(other)
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """`cell` with a `'` in front when it starts like a formula, so that a spreadsheet shows it as text."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
+def spreadsheet_text(cell: str) -> str:
+    """A cell as it was before `spreadsheet_safe` (`'+49 30 1234` -> `+49 30 1234`); any other as it is."""
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS) else cell
 
 
 def make_tag(text: str) -> str:

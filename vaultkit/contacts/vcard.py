@@ -84,11 +84,25 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return data.decode(encoding, errors="replace"), encoding
+    return decode_text(data)
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """Bytes without a BOM -> (text, encoding): UTF-8, else Windows-1252."""
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         # Outlook writes 8-bit cards in the Windows code page; it maps every byte, so nothing is lost.
         return data.decode("cp1252", errors="replace"), "cp1252"
+
+
+def _without_bom(data: bytes) -> bytes:
+    """A file's bytes with no BOM, UTF-8 when the BOM said UTF-16 (its lines then split as bytes)."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8) :]
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace").encode("utf-8")
+    return data
 
 
 def unescape(text: str) -> str:
@@ -165,8 +179,8 @@ def _parse_params(parts: list[str]) -> tuple[dict[str, list[str]], list[str]]:
     return params, types
 
 
-def _decode_qp(value: str, charset: str, file_encoding: str) -> str:
-    raw = value.encode("latin-1" if file_encoding == "cp1252" else "utf-8", errors="replace")
+def _decode_qp(value: str, charset: str, line_encoding: str) -> str:
+    raw = value.encode(line_encoding, errors="replace")
     data = quopri.decodestring(raw)
     for encoding in (charset, "utf-8", "cp1252"):
         try:
@@ -176,36 +190,39 @@ def _decode_qp(value: str, charset: str, file_encoding: str) -> str:
     return data.decode("utf-8", errors="replace")  # pragma: no cover - cp1252 decodes nearly all bytes
 
 
-def _logical_lines(text: str) -> Iterator[tuple[int, str]]:
-    """Physical lines -> (line number, logical line): folding and QP soft breaks undone."""
-    physical = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+def _logical_lines(data: bytes) -> Iterator[tuple[int, str, str]]:
+    """Physical lines -> (line number, logical line, its encoding): folding and QP soft
+    breaks undone on the bytes, then each logical line decoded on its own. So a fold that
+    splits a UTF-8 character is rejoined (RFC 6350 3.2), and one Windows-1252 card in a
+    UTF-8 file (two address books joined) leaves the other cards' names as they are."""
+    physical = _without_bom(data).replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")
     index = 0
-    version = ""
+    version = b""
     while index < len(physical):
         number, line = index + 1, physical[index]
         index += 1
         if not line.strip():
             continue
-        head = line.split(":", 1)[0].upper()
-        if head.strip() == "VERSION":
-            version = line.partition(":")[2].strip()  # ("VERSION" alone: no version)
+        head = line.split(b":", 1)[0].upper()
+        if head.strip() == b"VERSION":
+            version = line.partition(b":")[2].strip()  # ("VERSION" alone: no version)
         # vCard 2.1 folds before a space that belongs to the value; 3.0 and 4.0 add one.
-        keep = 0 if version == "2.1" else 1
-        quoted_printable = "QUOTED-PRINTABLE" in head
+        keep = 0 if version == b"2.1" else 1
+        quoted_printable = b"QUOTED-PRINTABLE" in head
         while True:
-            if quoted_printable and line.endswith("=") and index < len(physical):
+            if quoted_printable and line.endswith(b"=") and index < len(physical):
                 # A soft line break: the next line continues the value, indented or not.
                 line = line[:-1] + physical[index]
                 index += 1
-            elif index < len(physical) and physical[index][:1] in (" ", "\t") and physical[index].strip():
+            elif index < len(physical) and physical[index][:1] in (b" ", b"\t") and physical[index].strip():
                 line += physical[index][keep:]
                 index += 1
             else:
                 break
-        yield number, line
+        yield number, *decode_text(line)
 
 
-def _make_property(number: int, logical: str, version: str, file_encoding: str) -> Property | str:
+def _make_property(number: int, logical: str, version: str, line_encoding: str) -> Property | str:
     """One logical line -> a Property, or the reason it is not one."""
     split = _split_head(logical)
     if split is None:
@@ -221,7 +238,7 @@ def _make_property(number: int, logical: str, version: str, file_encoding: str) 
     if "QUOTED-PRINTABLE" in encoding:
         charset = (params.get("CHARSET") or ["utf-8"])[0]
         # Keep the `;` of structured values as separators; protect backslashes and newlines.
-        decoded = _decode_qp(value, charset, file_encoding)
+        decoded = _decode_qp(value, charset, line_encoding)
         prop.raw = decoded.replace("\\", "\\\\").replace("\n", "\\n")
     elif encoding in ("B", "BASE64"):
         try:
@@ -240,8 +257,8 @@ def _make_property(number: int, logical: str, version: str, file_encoding: str) 
     return prop
 
 
-def iter_cards(text: str, file_encoding: str = "utf-8") -> Iterator[Card | CardProblem]:
-    """Each readable card in a file's text, or a problem for each card that is not, as they
+def iter_cards(data: bytes | str) -> Iterator[Card | CardProblem]:
+    """Each readable card in a file (its bytes, or text), or a problem for each card that is not, as they
     come: a caller that turns each card into a contact at once holds one card at a time
     (100,000 cards and their properties at once were most of 600 MB).
 
@@ -249,7 +266,7 @@ def iter_cards(text: str, file_encoding: str = "utf-8") -> Iterator[Card | CardP
     """
     card: Card | None = None
     broken: str | None = None
-    for number, logical in _logical_lines(text):
+    for number, logical, encoding in _logical_lines(data if isinstance(data, bytes) else data.encode()):
         upper = logical.strip().upper()
         if upper == "BEGIN:VCARD":
             if card is not None:
@@ -273,7 +290,7 @@ def iter_cards(text: str, file_encoding: str = "utf-8") -> Iterator[Card | CardP
         if upper.startswith("VERSION:"):
             card.version = logical.split(":", 1)[1].strip()
             continue
-        made = _make_property(number, logical, card.version or "3.0", file_encoding)
+        made = _make_property(number, logical, card.version or "3.0", encoding)
         if isinstance(made, str):
             broken = f"card skipped: line {number}: {made}"
         else:
@@ -294,6 +311,12 @@ def escape(text: str) -> str:
         .replace("\r\n", "\n")
         .replace("\n", "\\n")
     )
+
+
+def uri_value(text: str) -> str:
+    """A URI value (URL) as written: RFC 6350 3.4 escapes text values only, and a `,` in a
+    map's address is the address's; only line breaks, which no URI has, are taken out."""
+    return "".join(text.splitlines())
 
 
 def fold(line: str) -> str:

@@ -54,7 +54,8 @@ def _ensure_final_newline(lines: list[str], newline: str) -> None:
 
 
 def add_log_entry(text: str, entry: str | Sequence[str], log_heading: str = "Log") -> str:
-    """Insert `entry` (no newline; or several, in their order) as the first item of the first Log section.
+    """Insert `entry` (no newline; or several, in their order) as the first item of the first
+    Log section (or of another heading's: the importers add a card's notes to Notes).
 
     With no Log section, `## Log` is appended at the end of the note. When the section's
     first entry links its date (`- [[2026-11-20]] ...`), the new ones are written so too.

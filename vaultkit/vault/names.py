@@ -15,6 +15,12 @@ from vaultkit.errors import (
 _BAD_NAME_CHARS = set('/\\#^[]|:*?"<>')
 
 
+MAX_STEM_BYTES = 200
+"""The longest file stem vaultkit makes or accepts, in UTF-8 bytes: file systems allow 255
+bytes a name, which leaves room for `.md`, a ` (2)` and a temp file's tail."""
+MAX_TITLE_CHARS = 120
+"""The most characters of a title (a meeting's) that go into a file name."""
+
 _DEVICE_NAMES = {"CON", "PRN", "AUX", "NUL"} | {f"{p}{n}" for p in ("COM", "LPT") for n in range(1, 10)}
 
 
@@ -44,7 +50,7 @@ def check_person_name(name: str) -> str:
         why = f"it ends in .md (the note is named for the person: give {clean[:-3].rstrip()!r})"
     elif is_date_name(clean):
         why = "it looks like a date and would collide with a daily note"
-    elif len(clean.encode("utf-8")) > 200:
+    elif len(clean.encode("utf-8")) > MAX_STEM_BYTES:
         why = "it is too long for a file name"
     if why:
         raise UsageError(f"cannot use {name!r} as a person's name: {why}")
@@ -65,6 +71,14 @@ def safe_file_stem(text: str) -> str:
     """A file stem from free text (titles): unsafe characters become spaces."""
     clean = _SAFE_FILE_RE.sub(" ", unicodedata.normalize("NFC", text))
     return re.sub(r"\s+", " ", clean).strip(" .") or "Untitled"
+
+
+def title_stem(text: str) -> str:
+    """A file stem from a title: `safe_file_stem`, cut to `MAX_TITLE_CHARS` characters and
+    to `MAX_STEM_BYTES` bytes (a file system counts bytes: 120 CJK characters are 360)."""
+    stem = safe_file_stem(text)[:MAX_TITLE_CHARS]
+    stem = stem.encode("utf-8")[:MAX_STEM_BYTES].decode("utf-8", "ignore")
+    return stem.rstrip(" .") or "Untitled"
 
 
 def is_utf8(text: str) -> bool:
