@@ -524,3 +524,103 @@ def test_a_log_of_60000_entries_merges_through_git(tmp_path: Path, git_env: None
     assert device.read("People/Ada Lovelace.md") == note(
         "2026-11-22", ["- 2026-11-22 desk: lunch\n", "- 2026-11-21 laptop: tea\n"]
     )
+
+
+def test_a_note_the_merge_driver_could_not_merge_is_never_taken_as_resolved(
+    devices: tuple[Device, Device],
+) -> None:
+    """A failed driver leaves the remote's note with no markers: adding it would drop this device's entry."""
+    laptop, desk = devices
+    note = "People/Ada Lovelace.md"
+    assert laptop.vault("log", "Ada", "tea", "--date", "2026-11-20").exit_code == 0
+    assert laptop.vault("sync").exit_code == 0
+    git(
+        desk.root,
+        "config",
+        "merge.vaultkit.driver",
+        "/moved/venv/bin/python3 -m vaultkit merge-driver %O %A %B %P",
+    )
+    assert desk.vault("log", "Ada", "the precious entry", "--date", "2026-11-21").exit_code == 0
+
+    hint = (
+        "Note: the vaultkit merge driver cannot run on this device (/moved/venv/bin/python3 is missing): "
+        "run `vault git-setup` again.\n"
+    )
+    advice = (
+        "People/Ada Lovelace.md could not be merged (the merge driver could not run) and holds origin/main's "
+        "version: keep that with `git add -- 'People/Ada Lovelace.md'`, or take this device's with "
+        "`git checkout --theirs -- 'People/Ada Lovelace.md'` and `git add -- 'People/Ada Lovelace.md'`"
+    )
+    first = desk.vault("sync")
+    assert (first.exit_code, first.stdout) == (
+        1,
+        hint + "Committed: vault: log Ada Lovelace\n"
+        "Conflict while pulling from origin/main; resolve these files:\n"
+        "  People/Ada Lovelace.md (not merged: the merge driver could not run)\n"
+        f"{advice}.\nThen run `vault sync` again.\n",
+    )
+    assert "<<<<<<<" not in desk.read(note)
+    again = desk.vault("sync")
+    assert (again.exit_code, again.stderr) == (
+        1,
+        f"vault: unresolved conflicts in People/Ada Lovelace.md: {advice}; then run `vault sync` again\n",
+    )
+    assert "the precious entry" in git(desk.root, "show", f":3:{note}")  # still there to take
+
+    git(desk.root, "checkout", "--theirs", "--", note)
+    git(desk.root, "add", "--", note)
+    done = desk.vault("sync")
+    assert (done.exit_code, done.stdout) == (
+        0,
+        hint + "Finished the interrupted rebase.\nNothing to commit.\nPushed to origin/main.\n",
+    )
+    assert laptop.vault("sync").exit_code == 0
+    assert "the precious entry" in laptop.read(note)
+
+
+def test_a_binary_note_changed_on_both_devices_is_never_taken_as_resolved(
+    devices: tuple[Device, Device],
+) -> None:
+    laptop, desk = devices
+    laptop.write("People/scan.md", "scan\0")
+    assert laptop.vault("sync").exit_code == 0
+    assert desk.vault("sync").exit_code == 0
+    laptop.write("People/scan.md", "scan\0laptop")
+    desk.write("People/scan.md", "scan\0desk")
+    assert laptop.vault("sync").exit_code == 0
+    first = desk.vault("sync")
+    assert first.exit_code == 1
+    assert "  People/scan.md (not merged: binary)\n" in first.stdout
+    again = desk.vault("sync")
+    assert again.exit_code == 1
+    assert again.stderr.startswith(
+        "vault: unresolved conflicts in People/scan.md: People/scan.md could not be merged (binary) and holds "
+        "origin/main's version: keep that with `git add -- People/scan.md`, or take this device's with "
+        "`git checkout --theirs -- People/scan.md`"
+    )
+    assert git(desk.root, "show", ":3:People/scan.md") == "scan\0desk"
+
+
+def test_a_file_that_is_not_a_note_resolved_by_deleting_the_markers_is_added(
+    devices: tuple[Device, Device],
+) -> None:
+    laptop, desk = devices
+    laptop.write(".obsidian/app.json", '{"theme": "dark"}\n')
+    assert laptop.vault("sync").exit_code == 0
+    desk.write(".obsidian/app.json", '{"theme": "light"}\n')
+    first = desk.vault("sync")
+    assert first.exit_code == 1
+    assert first.stdout.endswith(
+        "  .obsidian/app.json\n"
+        "In each file keep the text you want and delete the <<<<<<< ======= >>>>>>> lines, "
+        "then run `vault sync` again.\n"
+    )
+    assert "<<<<<<<" in desk.read(".obsidian/app.json")
+    desk.write(".obsidian/app.json", '{"theme": "light"}\n')
+    done = desk.vault("sync")
+    assert (done.exit_code, done.stdout) == (
+        0,
+        "Finished the interrupted rebase.\nNothing to commit.\nPushed to origin/main.\n",
+    )
+    assert laptop.vault("sync").exit_code == 0
+    assert laptop.read(".obsidian/app.json") == '{"theme": "light"}\n'

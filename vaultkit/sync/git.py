@@ -7,12 +7,15 @@ the file names that syncing leaves behind are a rule of `vault check` (`vaultkit
 
 from __future__ import annotations
 
+import json
 import shlex
+import shutil
 import subprocess
 import sys
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from vaultkit.config import Config
 from vaultkit.errors import GitError
@@ -90,7 +93,8 @@ class Change:
 
 @dataclass
 class SyncReport:
-    """What `sync` did. `error` is a failure after the local commit (exit 1)."""
+    """What `sync` did. `error` is a failure after the local commit (exit 1); `advice` says
+    how to resolve the `conflicts`."""
 
     committed: str | None = None
     finished: str | None = None
@@ -103,6 +107,7 @@ class SyncReport:
     conflicted_parts: dict[str, list[str]] = field(default_factory=dict)
     error: str | None = None
     hints: list[str] = field(default_factory=list)
+    advice: list[str] = field(default_factory=list)
 
 
 _AUTH_SIGNS = (
@@ -167,20 +172,16 @@ def sync(vault: Vault, message: str | None = None, merge: bool = False) -> SyncR
     """
     repo = Repo(vault.root)
     report = SyncReport()
-    if repo.value("config", "--get", f"merge.{DRIVER}.driver") is None:
-        report.hints.append(
-            "the vaultkit merge driver is not set up on this device: run `vault git-setup` once, "
-            "so that notes edited on two devices merge without conflicts"
-        )
-    unresolved = repo.unresolved()
-    if unresolved:  # (a `git status` of 100,000 notes costs 0.2 s: only when there are conflicts)
-        _add_resolved_notes(repo)
-        unresolved = repo.unresolved()
-    if unresolved:
-        raise GitError(
-            f"unresolved conflicts in {', '.join(unresolved)}: in each file keep the text you want and "
-            "delete the <<<<<<< ======= >>>>>>> lines, then run `vault sync` again"
-        )
+    driver_problem = _driver_problem(repo)
+    if driver_problem:
+        report.hints.append(driver_problem)
+    if repo.unresolved():  # (a `git status` of 100,000 notes costs 0.2 s: only when there are conflicts)
+        conflicts = _add_resolved(repo, _conflicts(repo))
+        if conflicts:
+            raise GitError(
+                f"unresolved conflicts in {', '.join(c.shown for c in conflicts)}: "
+                + "; ".join(_advice(conflicts, _sides(repo)))
+            )
     for path in _changed_notes(repo):
         full = repo.top / path
         try:
@@ -203,7 +204,7 @@ def sync(vault: Vault, message: str | None = None, merge: bool = False) -> SyncR
         proc = repo.run("rebase", "--continue", check=False, env={"GIT_EDITOR": "true"})
         report.finished = "rebase"
         if proc.returncode != 0:
-            _read_conflicts(repo, proc, report)
+            _read_conflicts(repo, proc, report, None)
             if not report.conflicts:
                 raise GitError(f"git rebase --continue failed: {git_reason(proc.stderr or proc.stdout)}")
             return report
@@ -227,27 +228,163 @@ def sync(vault: Vault, message: str | None = None, merge: bool = False) -> SyncR
     return report
 
 
-def _add_resolved_notes(repo: Repo) -> None:
-    """Mark as resolved the vault's notes that both sides changed and that no longer hold markers.
+def _driver_problem(repo: Repo) -> str | None:
+    """Why notes would not merge with vaultkit's driver on this device, or None when it can run."""
+    command = repo.value("config", "--get", f"merge.{DRIVER}.driver")
+    if command is None:
+        return (
+            "the vaultkit merge driver is not set up on this device: run `vault git-setup` once, "
+            "so that notes edited on two devices merge without conflicts"
+        )
+    try:
+        program = shlex.split(command)[0]
+    except (ValueError, IndexError):
+        program = command
+    if shutil.which(program) is None:
+        # A moved or deleted virtualenv: git would leave every note both devices changed unmerged.
+        return (
+            f"the vaultkit merge driver cannot run on this device ({program} is missing): "
+            "run `vault git-setup` again"
+        )
+    return None
+
+
+# -- conflicts ----------------------------------------------------------------------------------------
+CONFLICTS_RECORD = "vaultkit-conflicts.json"
+"""In the git dir: the conflicts sync saw with markers, so that only those count as resolved later."""
+MARKERS = "<<<<<<< ======= >>>>>>>"
+
+
+@dataclass
+class _Conflict:
+    """A file git holds in conflict, and what is in the way.
+
+    `kind` is `marked` (conflict markers to edit away), `resolved` (sync saw markers there
+    and they are gone), `unmerged` (both sides changed it and git wrote no markers: binary,
+    or the merge driver failed; the file holds one side) or `deleted` (one side has no file).
+    `stages` names the versions git holds, which tells one conflict from a later one.
+    """
+
+    path: str
+    shown: str
+    stages: str
+    kind: str
+    why: str = ""
+
+
+def _recorded(repo: Repo) -> dict[str, Any]:
+    try:
+        record = json.loads((repo.git_dir / CONFLICTS_RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return record if isinstance(record, dict) else {}
+
+
+def _conflicts(repo: Repo, upstream: str | None = None) -> list[_Conflict]:
+    """Every file git holds in conflict; remembers the ones with markers (and `upstream`)."""
+    out = repo.run("ls-files", "-u", "-z", "--full-name", "--", ":/").stdout
+    stages: dict[str, list[str]] = {}
+    for entry in filter(None, out.split("\0")):
+        info, _, path = entry.partition("\t")
+        _, blob, stage = info.split()
+        stages.setdefault(path, []).append(f"{stage}:{blob}")
+    record = _recorded(repo)
+    seen = record.get("marked")
+    seen = seen if isinstance(seen, dict) else {}
+    driver_runs = _driver_problem(repo) is None
+    conflicts = [
+        _conflict(repo, path, " ".join(versions), seen.get(path), driver_runs)
+        for path, versions in sorted(stages.items())
+    ]
+    record["marked"] = {c.path: c.stages for c in conflicts if c.kind in ("marked", "resolved")}
+    if upstream:
+        record["upstream"] = upstream
+    (repo.git_dir / CONFLICTS_RECORD).write_text(json.dumps(record), encoding="utf-8")
+    return conflicts
+
+
+def _conflict(repo: Repo, path: str, stages: str, seen: str | None, driver_runs: bool) -> _Conflict:
+    """What kind of conflict `path` is in (see _Conflict)."""
+    shown = repo.shown(path)
+    held = {version[0] for version in stages.split()}
+    if not {"2", "3"} <= held:
+        return _Conflict(path, shown, stages, "deleted")
+    try:
+        data = (repo.top / path).read_bytes()
+    except OSError:
+        data = b""
+    if b"\0" in data:
+        return _Conflict(path, shown, stages, "unmerged", "binary")
+    if conflict_marker_line(data.decode("utf-8", "replace")) is not None:
+        return _Conflict(path, shown, stages, "marked")
+    # A file with no markers is resolved only if sync saw markers in this very conflict: a
+    # failed merge driver leaves one side's text, and adding that would drop the other side.
+    if seen == stages:
+        return _Conflict(path, shown, stages, "resolved")
+    why = (
+        "the merge driver could not run"
+        if not driver_runs and path.endswith(".md")
+        else "no conflict markers"
+    )
+    return _Conflict(path, shown, stages, "unmerged", why)
+
+
+def _add_resolved(repo: Repo, conflicts: list[_Conflict]) -> list[_Conflict]:
+    """`git add` the files whose markers the user edited away; returns the conflicts left.
 
     Editing the markers away is how a person resolves a conflict; asking them to also
-    `git add` the note is git ceremony. Other conflicts (a deleted note, a binary file)
-    stay for git's own tools.
+    `git add` the file is git ceremony.
     """
-    out = repo.run("status", "--porcelain", "-z", "--", ".").stdout
-    resolved: list[str] = []
-    for entry in out.split("\0"):
-        path = entry[3:]
-        if entry[:2] != "UU" or not path.lower().endswith(".md"):
-            continue
-        try:
-            text = (repo.top / path).read_bytes().decode("utf-8", "replace")
-        except OSError:
-            continue
-        if conflict_marker_line(text) is None:
-            resolved.append(path)
+    resolved = [c.path for c in conflicts if c.kind == "resolved"]
     if resolved:
         repo.run("-C", str(repo.top), "add", "--", *resolved)
+    return [c for c in conflicts if c.kind != "resolved"]
+
+
+def _sides(repo: Repo) -> tuple[str, str]:
+    """Whose versions git calls "ours" and "theirs" in the conflict at hand: swapped while rebasing."""
+    incoming = _recorded(repo).get("upstream") or "the other side"
+    interrupted = repo.in_progress()
+    if interrupted == "rebase":
+        return incoming, "this device"
+    if interrupted == "merge":
+        return "this device", incoming
+    return incoming, "the stash"  # uncommitted changes put back after a pull
+
+
+def _what(conflict: _Conflict, sides: tuple[str, str]) -> str:
+    """What conflicted, in a few words, for a file without markers."""
+    if conflict.kind == "unmerged":
+        return f"not merged: {conflict.why}"
+    held = {version[0] for version in conflict.stages.split()}
+    if "1" in held and len(held) == 2:
+        gone, kept = sides if "2" not in held else sides[::-1]
+        return f"deleted on {gone}, changed on {kept}"
+    return "deleted or renamed on one side"
+
+
+def _advice(conflicts: list[_Conflict], sides: tuple[str, str]) -> list[str]:
+    """How to resolve the conflicts, one instruction each (one for all when all have markers)."""
+    again = "then run `vault sync` again"
+    if all(c.kind in ("marked", "resolved") for c in conflicts):
+        return [f"in each file keep the text you want and delete the {MARKERS} lines, {again}"]
+    return [_advice_for(c, sides) for c in conflicts] + [again]
+
+
+def _advice_for(conflict: _Conflict, sides: tuple[str, str]) -> str:
+    path = shlex.quote(conflict.shown)
+    if conflict.kind == "deleted":
+        return (
+            f"{conflict.shown} was {_what(conflict, sides)}: keep it with `git add -- {path}` "
+            f"or delete it with `git rm -- {path}`"
+        )
+    if conflict.kind == "unmerged":
+        return (
+            f"{conflict.shown} could not be merged ({conflict.why}) and holds {sides[0]}'s version: "
+            f"keep that with `git add -- {path}`, or take {sides[1]}'s with "
+            f"`git checkout --theirs -- {path}` and `git add -- {path}`"
+        )
+    return f"in {conflict.shown} keep the text you want and delete the {MARKERS} lines"
 
 
 def _commit(repo: Repo, args: list[str]) -> None:
@@ -354,19 +491,27 @@ def _pull(
     proc = repo.run(*args, check=False, env={LABELS_ENV: labels, "GIT_EDITOR": "true"})
     if proc.returncode == 0:
         return
-    _read_conflicts(repo, proc, report)
+    _read_conflicts(repo, proc, report, upstream)
     if not report.conflicts:
         report.error = f"git {args[0]} failed: {git_reason(proc.stderr or proc.stdout)}"
 
 
-def _read_conflicts(repo: Repo, proc: subprocess.CompletedProcess[str], report: SyncReport) -> None:
-    """The files left in conflict, and what conflicted in each as the merge driver told git."""
-    report.conflicts = repo.unresolved()
+def _read_conflicts(
+    repo: Repo, proc: subprocess.CompletedProcess[str], report: SyncReport, upstream: str | None
+) -> None:
+    """The files left in conflict, what conflicted in each as the merge driver told git, and what to do."""
+    conflicts = _conflicts(repo, upstream)
+    report.conflicts = [c.shown for c in conflicts]
     marker = f"{DRIVER_PREFIX}: "
     for line in (proc.stderr + proc.stdout).splitlines():
         path, found, what = line.partition(marker)[2].rpartition(f": {CONFLICT_IN}")
         if found:
             report.conflicted_parts.setdefault(repo.shown(path), []).append(what)
+    sides = _sides(repo)
+    for conflict in conflicts:
+        if conflict.kind in ("unmerged", "deleted"):
+            report.conflicted_parts.setdefault(conflict.shown, []).append(_what(conflict, sides))
+    report.advice = _advice(conflicts, sides)
 
 
 def _network_failure(report: SyncReport, remote: str, step: str, output: str) -> None:
