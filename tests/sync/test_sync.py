@@ -18,6 +18,7 @@ from tests.conftest import TODAY, write_note
 from vaultkit.cli.commands import app
 from vaultkit.config import Config
 from vaultkit.sync.git import Change, _failure_kind, commit_message
+from vaultkit.sync.repo import git_reason
 
 ADA = """\
 ---
@@ -624,3 +625,48 @@ def test_a_file_that_is_not_a_note_resolved_by_deleting_the_markers_is_added(
     )
     assert laptop.vault("sync").exit_code == 0
     assert laptop.read(".obsidian/app.json") == '{"theme": "light"}\n'
+
+
+def test_a_second_sync_at_once_is_refused(devices: tuple[Device, Device]) -> None:
+    """Two syncs at once each continued the other's rebase: a detached HEAD, a lost commit."""
+    laptop, _ = devices
+    assert laptop.vault("log", "Ada", "tea", "--date", "2026-11-20").exit_code == 0
+    lock = Path(git(laptop.root, "rev-parse", "--absolute-git-dir").strip()) / "vaultkit-sync.lock"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import fcntl, sys; f = open({str(lock)!r}, 'w'); fcntl.flock(f, fcntl.LOCK_EX); print(1, flush=True); sys.stdin.read()",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "1\n"
+        busy = laptop.vault("sync")
+    finally:
+        holder.communicate("")
+    assert (busy.exit_code, busy.stdout, busy.stderr) == (
+        1,
+        "",
+        f"vault: another `vault sync` is running in this vault (it holds {lock}): wait for it to finish, "
+        "then run `vault sync` again if you need to\n",
+    )
+    assert git(laptop.root, "status", "--porcelain") == ' M "People/Ada Lovelace.md"\n'  # nothing done
+    assert laptop.vault("sync").stdout == "Committed: vault: log Ada Lovelace\nPushed to origin/main.\n"
+
+
+def test_a_git_message_wrapped_mid_sentence_is_joined() -> None:
+    wrapped = (
+        "fatal: It seems that there is already a rebase-merge directory, and\n"
+        "I wonder if you are in the middle of another rebase.  If that is the\n"
+        "case, please try\n\tgit rebase (--continue | --abort | --skip)\n"
+    )
+    assert git_reason(wrapped) == (
+        "It seems that there is already a rebase-merge directory, and I wonder if you are in the middle of "
+        "another rebase."
+    )
+    assert git_reason("fatal: 'x' does not appear to be a git repository\nfatal: Could not read\n") == (
+        "'x' does not appear to be a git repository"
+    )

@@ -23,6 +23,7 @@ from vaultkit.notes.grammar import LOG_ENTRY_RE
 from vaultkit.notes.parse import conflict_marker_line
 from vaultkit.sync.driver import CONFLICT_IN, DRIVER_PREFIX, LABELS_ENV
 from vaultkit.sync.repo import Repo, git_reason
+from vaultkit.vault.atomic import held_or_busy
 from vaultkit.vault.files import Vault
 
 DRIVER = "vaultkit"
@@ -30,6 +31,8 @@ ATTRIBUTES_FILE = ".gitattributes"
 ATTRIBUTES_LINE = f"*.md merge={DRIVER}"
 
 NETWORK_TIMEOUT = 120
+SYNC_LOCK = "vaultkit-sync.lock"
+"""In the git dir: held by the `vault sync` that is running."""
 _MAX_LOG_CHECKS = 8
 
 
@@ -171,6 +174,17 @@ def sync(vault: Vault, message: str | None = None, merge: bool = False) -> SyncR
     unreachable remote as "the push waits" rather than as an error.
     """
     repo = Repo(vault.root)
+    with held_or_busy(repo.git_dir / SYNC_LOCK) as held:
+        if not held:
+            # Two syncs would each continue the other's rebase: a detached HEAD, a lost commit.
+            raise GitError(
+                f"another `vault sync` is running in this vault (it holds {repo.git_dir / SYNC_LOCK}): "
+                "wait for it to finish, then run `vault sync` again if you need to"
+            )
+        return _sync(repo, vault, message, merge)
+
+
+def _sync(repo: Repo, vault: Vault, message: str | None, merge: bool) -> SyncReport:
     report = SyncReport()
     driver_problem = _driver_problem(repo)
     if driver_problem:
