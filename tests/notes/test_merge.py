@@ -358,3 +358,14 @@ def test_a_log_one_side_keeps_out_of_date_order_is_merged_in_the_order_written()
     theirs = base + "- 2026-04-01 c\n"
     expected = "# Grace\n## Log\n- 2026-01-01 a\n- 2026-03-01 b\n- 2026-04-01 c\n- 2026-02-01 late note\n"
     assert merge(base, ours, theirs) == (expected, ())
+
+
+def test_front_matter_that_is_not_yaml_is_merged_as_text_and_the_log_as_usual() -> None:
+    """A typo in one side's front matter once sent the whole note to a line merge: same-day entries conflicted."""
+    typo = ADA.replace("aliases: [Ada]", "aliases: [Ada")
+    ours = logged(typo, "- 2026-11-20 coffee: the Babbage paper")
+    theirs = logged(ADA, "- 2026-11-21 call: her lecture", "2026-11-21")
+    expected = typo.replace("last_contact: 2026-10-02", "last_contact: 2026-11-21").replace(
+        "## Log\n", "## Log\n- 2026-11-21 call: her lecture\n- 2026-11-20 coffee: the Babbage paper\n"
+    )
+    assert merge(ADA, ours, theirs) == (expected, ())

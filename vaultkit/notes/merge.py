@@ -24,9 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
-from vaultkit.notes.frontmatter import BOM, find_front_matter, load_yaml, yaml_scalar
+from vaultkit.notes.frontmatter import BOM, YamlSyntaxError, find_front_matter, load_yaml, yaml_scalar
 from vaultkit.notes.merge_body import (
     TextMerge,
     _lines,
@@ -178,7 +176,7 @@ def _chunk_front_matter(lines: list[str] | None) -> _FrontMatter | None:
         return _FrontMatter({}, [], [], {})
     try:
         values = load_yaml("".join(lines))
-    except (yaml.YAMLError, ValueError, RecursionError):
+    except (YamlSyntaxError, ValueError, RecursionError):  # a typo, say: merged as text
         return None
     chunks: dict[str, _Chunk] = {}
     order: list[str] = []

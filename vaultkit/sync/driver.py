@@ -97,7 +97,8 @@ def merge_driver(
             labels=labels,
         )
     except Exception as err:  # a bug here must not cost the user either side of the merge
-        return _merge_in_place(ancestor, ours, theirs, labels, f"{rel_path}: merged line by line ({err!r})")
+        why = f"vaultkit could not merge it part by part (a bug: {type(err).__name__}), merged line by line"
+        return _merge_in_place(ancestor, ours, theirs, labels, f"{rel_path}: {why}")
     ours.write_bytes(result.text.encode("utf-8"))
     return DriverOutcome(result.clean, tuple(f"{rel_path}: {CONFLICT_IN}{what}" for what in result.conflicts))
 
