@@ -670,3 +670,38 @@ def test_a_git_message_wrapped_mid_sentence_is_joined() -> None:
     assert git_reason("fatal: 'x' does not appear to be a git repository\nfatal: Could not read\n") == (
         "'x' does not appear to be a git repository"
     )
+
+
+def test_a_note_deleted_on_one_device_and_logged_on_the_other_says_how_to_keep_or_delete_it(
+    devices: tuple[Device, Device],
+) -> None:
+    laptop, desk = devices
+    note = "People/Ada Lovelace.md"
+    git(laptop.root, "rm", "-q", note)
+    assert laptop.vault("sync").exit_code == 0
+    assert desk.vault("log", "Ada", "tea", "--date", "2026-11-21").exit_code == 0
+    advice = (
+        "People/Ada Lovelace.md (deleted on origin/main, changed on this device): keep it with "
+        "`git add -- 'People/Ada Lovelace.md'` or delete it with `git rm -- 'People/Ada Lovelace.md'`"
+    )
+    first = desk.vault("sync")
+    assert (first.exit_code, first.stdout) == (
+        1,
+        "Committed: vault: log Ada Lovelace\n"
+        "Conflict while pulling from origin/main; resolve these files:\n"
+        "  People/Ada Lovelace.md (deleted on origin/main, changed on this device)\n"
+        f"{advice}.\nThen run `vault sync` again.\n",
+    )
+    again = desk.vault("sync")
+    assert (again.exit_code, again.stderr) == (
+        1,
+        f"vault: unresolved conflicts in People/Ada Lovelace.md: {advice}; then run `vault sync` again\n",
+    )
+    git(desk.root, "add", "--", note)
+    done = desk.vault("sync")
+    assert (done.exit_code, done.stdout) == (
+        0,
+        "Finished the interrupted rebase.\nNothing to commit.\nPushed to origin/main.\n",
+    )
+    assert laptop.vault("sync").exit_code == 0
+    assert "- 2026-11-21 tea\n" in laptop.read(note)

@@ -389,7 +389,7 @@ def _advice_for(conflict: _Conflict, sides: tuple[str, str]) -> str:
     path = shlex.quote(conflict.shown)
     if conflict.kind == "deleted":
         return (
-            f"{conflict.shown} was {_what(conflict, sides)}: keep it with `git add -- {path}` "
+            f"{conflict.shown} ({_what(conflict, sides)}): keep it with `git add -- {path}` "
             f"or delete it with `git rm -- {path}`"
         )
     if conflict.kind == "unmerged":
