@@ -705,3 +705,20 @@ def test_a_note_deleted_on_one_device_and_logged_on_the_other_says_how_to_keep_o
     )
     assert laptop.vault("sync").exit_code == 0
     assert "- 2026-11-21 tea\n" in laptop.read(note)
+
+
+def test_a_push_the_remote_refuses_says_why_and_not_to_retry(
+    devices: tuple[Device, Device], tmp_path: Path
+) -> None:
+    laptop, _ = devices
+    hook = tmp_path / "remote.git" / "hooks" / "pre-receive"
+    hook.write_text('#!/bin/sh\necho "main is protected" >&2\nexit 1\n', encoding="utf-8")
+    hook.chmod(0o755)
+    assert laptop.vault("log", "Ada", "tea", "--date", "2026-11-20").exit_code == 0
+    result = laptop.vault("sync")
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        1,
+        "Committed: vault: log Ada Lovelace\n",
+        "vault: origin refused the push: pre-receive hook declined (it said: main is protected); "
+        "your commits stay here\n",
+    )

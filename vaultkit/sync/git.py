@@ -8,6 +8,7 @@ the file names that syncing leaves behind are a rule of `vault check` (`vaultkit
 from __future__ import annotations
 
 import json
+import re
 import shlex
 import shutil
 import subprocess
@@ -124,6 +125,10 @@ _OFFLINE_SIGNS = (
     "unable to connect", "does not appear to be a git repository", "could not read from remote repository",
     "connection reset", "connection closed",
 )  # fmt: skip
+
+
+_REFUSED_RE = re.compile(r"\[remote rejected\] \S+ -> \S+ \((?P<reason>[^)]*)\)")
+"""git's line for a push the remote refused, e.g. `! [remote rejected] main -> main (pre-receive hook declined)`."""
 
 
 def _failure_kind(output: str) -> str:
@@ -479,7 +484,17 @@ def _exchange(repo: Repo, branch: str, merge: bool, report: SyncReport) -> None:
     pushed = repo.run("push", "--quiet", *target, check=False, timeout=NETWORK_TIMEOUT)
     if pushed.returncode != 0:
         output = pushed.stderr or pushed.stdout
-        if "rejected" in output or "fetch first" in output:
+        refused = _REFUSED_RE.search(output)
+        if refused:  # a hook or a protected branch: trying again changes nothing
+            said = "; ".join(
+                line[len("remote:") :].strip() for line in output.splitlines() if line.startswith("remote:")
+            )
+            report.error = (
+                f"{remote} refused the push: {refused.group('reason')}"
+                + (f" (it said: {said})" if said else "")
+                + "; your commits stay here"
+            )
+        elif "[rejected]" in output or "fetch first" in output:
             report.error = f"{remote} changed while syncing and did not take the push; run `vault sync` again"
         else:
             _network_failure(report, remote, "push", output)
