@@ -722,3 +722,37 @@ def test_a_push_the_remote_refuses_says_why_and_not_to_retry(
         "vault: origin refused the push: pre-receive hook declined (it said: main is protected); "
         "your commits stay here\n",
     )
+
+
+def test_a_vault_set_up_on_its_own_says_how_to_join_the_remote(tmp_path: Path, git_env: None) -> None:
+    """A second device made with `git init` shares no history with origin: say how to join them."""
+    bare = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(bare))
+    devices = []
+    for name in ("laptop", "desk"):
+        device = Device(tmp_path / name)
+        git(tmp_path, "init", "-q", "-b", "main", str(device.root))
+        git(device.root, "config", "user.name", name)
+        git(device.root, "config", "user.email", f"{name}@example.com")
+        git(device.root, "remote", "add", "origin", str(bare))
+        device.write("vaultkit.toml", "")
+        assert device.vault("git-setup").exit_code == 0
+        devices.append(device)
+    laptop, desk = devices
+    laptop.write("People/Ada Lovelace.md", ADA)
+    assert laptop.vault("sync").exit_code == 0
+    desk.write("People/Katherine Johnson.md", "# Katherine Johnson\n")
+
+    result = desk.vault("sync")
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        1,
+        "Committed: vault: add Katherine Johnson, 2 other files\n",
+        "vault: this vault's history and origin/main's have no commit in common (the vault was not cloned "
+        "from it): to join them, run `git rebase origin/main` in the vault, then `vault sync`; "
+        "your changes are committed here\n",
+    )
+    git(desk.root, "rebase", "-q", "origin/main")
+    joined = desk.vault("sync")
+    assert (joined.exit_code, joined.stdout) == (0, "Nothing to commit.\nPushed to origin/main.\n")
+    assert laptop.vault("sync").exit_code == 0
+    assert laptop.read("People/Katherine Johnson.md") == "# Katherine Johnson\n"

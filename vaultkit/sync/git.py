@@ -243,7 +243,10 @@ def _sync(repo: Repo, vault: Vault, message: str | None, merge: bool) -> SyncRep
             )
             _commit(repo, ["commit", "--quiet", "-m", report.committed, "--", "."])
     assert branch is not None
-    _exchange(repo, branch, merge, report)
+    try:
+        _exchange(repo, branch, merge, report)
+    except GitError as err:  # after the commit: the report must still say it was made
+        report.error = str(err) + ("; your changes are committed here" if report.committed else "")
     return report
 
 
@@ -460,6 +463,9 @@ def _exchange(repo: Repo, branch: str, merge: bool, report: SyncReport) -> None:
     if not has_head and not has_upstream:
         report.up_to_date = True
         return
+    if has_upstream and has_head and not repo.ok("merge-base", "HEAD", tracking):
+        report.error = _unrelated(report.remote, merge, bool(report.committed))
+        return
     if has_upstream:
         if has_head:
             incoming = repo.run("diff", "--name-status", "-z", "--no-renames", f"HEAD...{tracking}").stdout
@@ -500,6 +506,16 @@ def _exchange(repo: Repo, branch: str, merge: bool, report: SyncReport) -> None:
             _network_failure(report, remote, "push", output)
         return
     report.pushed = True
+
+
+def _unrelated(upstream: str, merge: bool, committed: bool) -> str:
+    """Why a vault set up on its own cannot sync with a remote that has history, and how to join them."""
+    join = f"git merge --allow-unrelated-histories {upstream}" if merge else f"git rebase {upstream}"
+    return (
+        f"this vault's history and {upstream}'s have no commit in common (the vault was not cloned from it): "
+        f"to join them, run `{join}` in the vault, then `vault sync`"
+        + ("; your changes are committed here" if committed else "")
+    )
 
 
 def _pull(
