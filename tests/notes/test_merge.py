@@ -166,7 +166,9 @@ def test_block_lists_keep_block_style() -> None:
     theirs = base.replace("  - person\n", "  - person\n  - '[[Charles]]'\n")
     text, conflicts = merge(base, ours, theirs)
     assert conflicts == ()
-    assert text == '---\ntags:\n  - person\n  - mentor\n  - london\n  - "[[Charles]]"\n---\n# X\n'
+    assert (
+        text == "---\ntags:\n  - person\n  - mentor\n  - london\n  - '[[Charles]]'\n---\n# X\n"
+    )  # theirs' quoting
 
 
 def test_generated_block_takes_ours_and_never_conflicts() -> None:
@@ -369,3 +371,19 @@ def test_front_matter_that_is_not_yaml_is_merged_as_text_and_the_log_as_usual() 
         "## Log\n", "## Log\n- 2026-11-21 call: her lecture\n- 2026-11-20 coffee: the Babbage paper\n"
     )
     assert merge(ADA, ours, theirs) == (expected, ())
+
+
+def test_block_list_comments_survive_when_both_sides_add_items() -> None:
+    base = "---\naliases:\n  - Bob   # my uncle, call him this\n  # old nickname below\n  - Bobby\n---\n# P\n"
+    ours = base.replace("  - Bobby\n", "  - Bobby\n  - Rob\n")
+    theirs = base.replace("  - Bobby\n", "  - Bobby\n  - 'Robert'   # his full name\n")
+    text, conflicts = merge(base, ours, theirs)
+    assert conflicts == ()
+    assert text == base.replace("  - Bobby\n", "  - Bobby\n  - Rob\n  - 'Robert'   # his full name\n")
+    # An item deleted on one side goes; the comments stay.
+    theirs = base.replace("  - Bob   # my uncle, call him this\n", "").replace(
+        "  - Bobby\n", "  - Bobby\n  - Robert\n"
+    )
+    text, conflicts = merge(base, ours, theirs)
+    assert conflicts == ()
+    assert text == "---\naliases:\n  # old nickname below\n  - Bobby\n  - Rob\n  - Robert\n---\n# P\n"
