@@ -756,3 +756,42 @@ def test_a_vault_set_up_on_its_own_says_how_to_join_the_remote(tmp_path: Path, g
     assert (joined.exit_code, joined.stdout) == (0, "Nothing to commit.\nPushed to origin/main.\n")
     assert laptop.vault("sync").exit_code == 0
     assert laptop.read("People/Katherine Johnson.md") == "# Katherine Johnson\n"
+
+
+def test_uncommitted_changes_outside_the_vault_that_conflict_are_reported(
+    tmp_path: Path, git_env: None
+) -> None:
+    """git puts them back after the rebase and exits 0 on a conflict: sync said "Pushed" and exit 0."""
+    bare = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(bare))
+    laptop = clone(bare, tmp_path / "laptop", "laptop")
+    laptop.write("Notes/vaultkit.toml", "")
+    laptop.write("Notes/People/Grace.md", "# Grace\n\n## Log\n- 2026-10-02 coffee\n")
+    laptop.write("todo.txt", "v1\n")
+    assert laptop.vault("git-setup", vault=laptop.root / "Notes").exit_code == 0
+    git(laptop.root, "add", "-A")
+    git(laptop.root, "commit", "-qm", "start")
+    git(laptop.root, "push", "-q", "origin", "main")
+    desk = clone(bare, tmp_path / "desk", "desk")
+    laptop.write("todo.txt", "v2 laptop\n")
+    git(laptop.root, "commit", "-qam", "todo")
+    git(laptop.root, "push", "-q")
+    desk.write("todo.txt", "v2 desk, not committed\n")
+    notes = desk.root / "Notes"
+    assert desk.vault("git-setup", vault=notes).exit_code == 0
+    assert desk.vault("log", "Grace", "walk", "--date", "2026-11-21", vault=notes).exit_code == 0
+
+    todo = desk.root.resolve() / "todo.txt"
+    result = desk.vault("sync", vault=notes)
+    assert (result.exit_code, result.stdout) == (
+        1,
+        "Committed: vault: log Grace\n"
+        "Conflict while pulling from origin/main; resolve these files:\n"
+        f"  {todo} (your uncommitted changes)\n"
+        "In each file keep the text you want and delete the <<<<<<< ======= >>>>>>> lines, then run `vault sync` "
+        "again.\nGit also kept your uncommitted changes in the stash: `git stash drop` it once they are right.\n",
+    )
+    desk.write("todo.txt", "v2 laptop and desk\n")
+    done = desk.vault("sync", vault=notes)
+    assert (done.exit_code, done.stdout) == (0, "Nothing to commit.\nPushed to origin/main.\n")
+    assert git(desk.root, "status", "--porcelain") == " M todo.txt\n"  # uncommitted again, as before

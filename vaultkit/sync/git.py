@@ -275,6 +275,7 @@ def _driver_problem(repo: Repo) -> str | None:
 CONFLICTS_RECORD = "vaultkit-conflicts.json"
 """In the git dir: the conflicts sync saw with markers, so that only those count as resolved later."""
 MARKERS = "<<<<<<< ======= >>>>>>>"
+STASH = "the stash"
 
 
 @dataclass
@@ -359,7 +360,10 @@ def _add_resolved(repo: Repo, conflicts: list[_Conflict]) -> list[_Conflict]:
     """
     resolved = [c.path for c in conflicts if c.kind == "resolved"]
     if resolved:
-        repo.run("-C", str(repo.top), "add", "--", *resolved)
+        # With no rebase or merge under way the conflict came from putting uncommitted changes
+        # back: resolved, they are uncommitted changes again, not staged ones.
+        step = ("add",) if repo.in_progress() else ("reset", "-q")
+        repo.run("-C", str(repo.top), *step, "--", *resolved)
     return [c for c in conflicts if c.kind != "resolved"]
 
 
@@ -371,7 +375,7 @@ def _sides(repo: Repo) -> tuple[str, str]:
         return incoming, "this device"
     if interrupted == "merge":
         return "this device", incoming
-    return incoming, "the stash"  # uncommitted changes put back after a pull
+    return incoming, STASH  # uncommitted changes put back after a pull
 
 
 def _what(conflict: _Conflict, sides: tuple[str, str]) -> str:
@@ -388,9 +392,12 @@ def _what(conflict: _Conflict, sides: tuple[str, str]) -> str:
 def _advice(conflicts: list[_Conflict], sides: tuple[str, str]) -> list[str]:
     """How to resolve the conflicts, one instruction each (one for all when all have markers)."""
     again = "then run `vault sync` again"
+    stash = ["git also kept your uncommitted changes in the stash: `git stash drop` it once they are right"]
     if all(c.kind in ("marked", "resolved") for c in conflicts):
-        return [f"in each file keep the text you want and delete the {MARKERS} lines, {again}"]
-    return [_advice_for(c, sides) for c in conflicts] + [again]
+        advice = [f"in each file keep the text you want and delete the {MARKERS} lines, {again}"]
+    else:
+        advice = [_advice_for(c, sides) for c in conflicts] + [again]
+    return advice + (stash if sides[1] == STASH else [])
 
 
 def _advice_for(conflict: _Conflict, sides: tuple[str, str]) -> str:
@@ -534,7 +541,9 @@ def _pull(
         args = ["rebase", "--autostash", "--quiet", tracking]
         labels = f"{upstream}|this device"
     proc = repo.run(*args, check=False, env={LABELS_ENV: labels, "GIT_EDITOR": "true"})
-    if proc.returncode == 0:
+    # Exit 0 with files in conflict: the uncommitted changes outside the vault that git set
+    # aside (--autostash) did not go back cleanly; git keeps them in the stash too.
+    if proc.returncode == 0 and not repo.unresolved():
         return
     _read_conflicts(repo, proc, report, upstream)
     if not report.conflicts:
@@ -556,6 +565,8 @@ def _read_conflicts(
     for conflict in conflicts:
         if conflict.kind in ("unmerged", "deleted"):
             report.conflicted_parts.setdefault(conflict.shown, []).append(_what(conflict, sides))
+        elif sides[1] == STASH:
+            report.conflicted_parts.setdefault(conflict.shown, []).append("your uncommitted changes")
     report.advice = _advice(conflicts, sides)
 
 
