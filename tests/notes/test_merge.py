@@ -387,3 +387,12 @@ def test_block_list_comments_survive_when_both_sides_add_items() -> None:
     text, conflicts = merge(base, ours, theirs)
     assert conflicts == ()
     assert text == "---\naliases:\n  # old nickname below\n  - Bobby\n  - Rob\n  - Robert\n---\n# P\n"
+
+
+def test_merge_driver_says_a_binary_note_was_not_merged(tmp_path: Path) -> None:
+    for name, data in {"O": b"scan\0", "A": b"scan\0ours", "B": b"scan\0theirs"}.items():
+        (tmp_path / name).write_bytes(data)
+    outcome = merge_driver(tmp_path / "O", tmp_path / "A", tmp_path / "B", "People/scan.md", top=tmp_path)
+    assert not outcome.clean
+    assert outcome.messages == ("People/scan.md: not merged (binary); the file holds one side",)
+    assert (tmp_path / "A").read_bytes() == b"scan\0ours"

@@ -795,3 +795,15 @@ def test_uncommitted_changes_outside_the_vault_that_conflict_are_reported(
     done = desk.vault("sync", vault=notes)
     assert (done.exit_code, done.stdout) == (0, "Nothing to commit.\nPushed to origin/main.\n")
     assert git(desk.root, "status", "--porcelain") == " M todo.txt\n"  # uncommitted again, as before
+
+
+def test_merge_driver_names_a_path_it_cannot_read(tmp_path: Path) -> None:
+    (tmp_path / "A.md").write_text("# A\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["merge-driver", str(tmp_path / "missing.md"), str(tmp_path / "A.md"), str(tmp_path), "X.md"]
+    )
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"vault: cannot read {tmp_path / 'missing.md'} (No such file or directory): vault merge-driver takes "
+        "the paths of three files, as git passes them (%O %A %B)\n",
+    )
