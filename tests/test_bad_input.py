@@ -161,7 +161,7 @@ def test_a_name_that_is_not_utf8_is_named_in_check_and_skipped(
     due = cli("due")
     assert due.exit_code == 0 and "Ada Lovelace" in due.stdout and "Bad" not in due.stdout
     assert due.stderr == (
-        "vault: 1 folder(s) could not be read, so their notes are left out, and 1 note problem(s) "
+        "vault: 1 folder(s) could not be read, so their notes are left out, and 1 note(s) "
         "skipped; run `vault check` to see them\n"
     )
     crashed = []
@@ -348,7 +348,7 @@ def test_an_unreadable_folder_for_real(vault_dir: Path, make_person: MakePerson,
         due = run("due")
         assert (due.returncode, due.stdout.count("Ada"), due.stdout.count("Bob")) == (0, 1, 0)
         assert due.stderr == (
-            "vault: 1 folder(s) could not be read, so their notes are left out, and 1 note problem(s) "
+            "vault: 1 folder(s) could not be read, so their notes are left out, and 1 note(s) "
             "skipped; run `vault check` to see them\n"
         )
         check = run("check")
