@@ -166,7 +166,9 @@ def test_block_lists_keep_block_style() -> None:
     theirs = base.replace("  - person\n", "  - person\n  - '[[Charles]]'\n")
     text, conflicts = merge(base, ours, theirs)
     assert conflicts == ()
-    assert text == '---\ntags:\n  - person\n  - mentor\n  - london\n  - "[[Charles]]"\n---\n# X\n'
+    assert (
+        text == "---\ntags:\n  - person\n  - mentor\n  - london\n  - '[[Charles]]'\n---\n# X\n"
+    )  # theirs' quoting
 
 
 def test_generated_block_takes_ours_and_never_conflicts() -> None:
@@ -358,3 +360,39 @@ def test_a_log_one_side_keeps_out_of_date_order_is_merged_in_the_order_written()
     theirs = base + "- 2026-04-01 c\n"
     expected = "# Grace\n## Log\n- 2026-01-01 a\n- 2026-03-01 b\n- 2026-04-01 c\n- 2026-02-01 late note\n"
     assert merge(base, ours, theirs) == (expected, ())
+
+
+def test_front_matter_that_is_not_yaml_is_merged_as_text_and_the_log_as_usual() -> None:
+    """A typo in one side's front matter once sent the whole note to a line merge: same-day entries conflicted."""
+    typo = ADA.replace("aliases: [Ada]", "aliases: [Ada")
+    ours = logged(typo, "- 2026-11-20 coffee: the Babbage paper")
+    theirs = logged(ADA, "- 2026-11-21 call: her lecture", "2026-11-21")
+    expected = typo.replace("last_contact: 2026-10-02", "last_contact: 2026-11-21").replace(
+        "## Log\n", "## Log\n- 2026-11-21 call: her lecture\n- 2026-11-20 coffee: the Babbage paper\n"
+    )
+    assert merge(ADA, ours, theirs) == (expected, ())
+
+
+def test_block_list_comments_survive_when_both_sides_add_items() -> None:
+    base = "---\naliases:\n  - Bob   # my uncle, call him this\n  # old nickname below\n  - Bobby\n---\n# P\n"
+    ours = base.replace("  - Bobby\n", "  - Bobby\n  - Rob\n")
+    theirs = base.replace("  - Bobby\n", "  - Bobby\n  - 'Robert'   # his full name\n")
+    text, conflicts = merge(base, ours, theirs)
+    assert conflicts == ()
+    assert text == base.replace("  - Bobby\n", "  - Bobby\n  - Rob\n  - 'Robert'   # his full name\n")
+    # An item deleted on one side goes; the comments stay.
+    theirs = base.replace("  - Bob   # my uncle, call him this\n", "").replace(
+        "  - Bobby\n", "  - Bobby\n  - Robert\n"
+    )
+    text, conflicts = merge(base, ours, theirs)
+    assert conflicts == ()
+    assert text == "---\naliases:\n  # old nickname below\n  - Bobby\n  - Rob\n  - Robert\n---\n# P\n"
+
+
+def test_merge_driver_says_a_binary_note_was_not_merged(tmp_path: Path) -> None:
+    for name, data in {"O": b"scan\0", "A": b"scan\0ours", "B": b"scan\0theirs"}.items():
+        (tmp_path / name).write_bytes(data)
+    outcome = merge_driver(tmp_path / "O", tmp_path / "A", tmp_path / "B", "People/scan.md", top=tmp_path)
+    assert not outcome.clean
+    assert outcome.messages == ("People/scan.md: not merged (binary); the file holds one side",)
+    assert (tmp_path / "A").read_bytes() == b"scan\0ours"

@@ -18,6 +18,7 @@ from tests.conftest import TODAY, write_note
 from vaultkit.cli.commands import app
 from vaultkit.config import Config
 from vaultkit.sync.git import Change, _failure_kind, commit_message
+from vaultkit.sync.repo import git_reason
 
 ADA = """\
 ---
@@ -523,4 +524,286 @@ def test_a_log_of_60000_entries_merges_through_git(tmp_path: Path, git_env: None
     assert merge.returncode == 0, errors
     assert device.read("People/Ada Lovelace.md") == note(
         "2026-11-22", ["- 2026-11-22 desk: lunch\n", "- 2026-11-21 laptop: tea\n"]
+    )
+
+
+def test_a_note_the_merge_driver_could_not_merge_is_never_taken_as_resolved(
+    devices: tuple[Device, Device],
+) -> None:
+    """A failed driver leaves the remote's note with no markers: adding it would drop this device's entry."""
+    laptop, desk = devices
+    note = "People/Ada Lovelace.md"
+    assert laptop.vault("log", "Ada", "tea", "--date", "2026-11-20").exit_code == 0
+    assert laptop.vault("sync").exit_code == 0
+    git(
+        desk.root,
+        "config",
+        "merge.vaultkit.driver",
+        "/moved/venv/bin/python3 -m vaultkit merge-driver %O %A %B %P",
+    )
+    assert desk.vault("log", "Ada", "the precious entry", "--date", "2026-11-21").exit_code == 0
+
+    hint = (
+        "Note: the vaultkit merge driver cannot run on this device (/moved/venv/bin/python3 is missing): "
+        "run `vault git-setup` again.\n"
+    )
+    advice = (
+        "People/Ada Lovelace.md could not be merged (the merge driver could not run) and holds origin/main's "
+        "version: keep that with `git add -- 'People/Ada Lovelace.md'`, or take this device's with "
+        "`git checkout --theirs -- 'People/Ada Lovelace.md'` and `git add -- 'People/Ada Lovelace.md'`"
+    )
+    first = desk.vault("sync")
+    assert (first.exit_code, first.stdout) == (
+        1,
+        hint + "Committed: vault: log Ada Lovelace\n"
+        "Conflict while pulling from origin/main; resolve these files:\n"
+        "  People/Ada Lovelace.md (not merged: the merge driver could not run)\n"
+        f"{advice}.\nThen run `vault sync` again.\n",
+    )
+    assert "<<<<<<<" not in desk.read(note)
+    again = desk.vault("sync")
+    assert (again.exit_code, again.stderr) == (
+        1,
+        f"vault: unresolved conflicts in People/Ada Lovelace.md: {advice}; then run `vault sync` again\n",
+    )
+    assert "the precious entry" in git(desk.root, "show", f":3:{note}")  # still there to take
+
+    git(desk.root, "checkout", "--theirs", "--", note)
+    git(desk.root, "add", "--", note)
+    done = desk.vault("sync")
+    assert (done.exit_code, done.stdout) == (
+        0,
+        hint + "Finished the interrupted rebase.\nNothing to commit.\nPushed to origin/main.\n",
+    )
+    assert laptop.vault("sync").exit_code == 0
+    assert "the precious entry" in laptop.read(note)
+
+
+def test_a_binary_note_changed_on_both_devices_is_never_taken_as_resolved(
+    devices: tuple[Device, Device],
+) -> None:
+    laptop, desk = devices
+    laptop.write("People/scan.md", "scan\0")
+    assert laptop.vault("sync").exit_code == 0
+    assert desk.vault("sync").exit_code == 0
+    laptop.write("People/scan.md", "scan\0laptop")
+    desk.write("People/scan.md", "scan\0desk")
+    assert laptop.vault("sync").exit_code == 0
+    first = desk.vault("sync")
+    assert first.exit_code == 1
+    assert "  People/scan.md (not merged: binary)\n" in first.stdout
+    again = desk.vault("sync")
+    assert again.exit_code == 1
+    assert again.stderr.startswith(
+        "vault: unresolved conflicts in People/scan.md: People/scan.md could not be merged (binary) and holds "
+        "origin/main's version: keep that with `git add -- People/scan.md`, or take this device's with "
+        "`git checkout --theirs -- People/scan.md`"
+    )
+    assert git(desk.root, "show", ":3:People/scan.md") == "scan\0desk"
+
+
+def test_a_file_that_is_not_a_note_resolved_by_deleting_the_markers_is_added(
+    devices: tuple[Device, Device],
+) -> None:
+    laptop, desk = devices
+    laptop.write(".obsidian/app.json", '{"theme": "dark"}\n')
+    assert laptop.vault("sync").exit_code == 0
+    desk.write(".obsidian/app.json", '{"theme": "light"}\n')
+    first = desk.vault("sync")
+    assert first.exit_code == 1
+    assert first.stdout.endswith(
+        "  .obsidian/app.json\n"
+        "In each file keep the text you want and delete the <<<<<<< ======= >>>>>>> lines, "
+        "then run `vault sync` again.\n"
+    )
+    assert "<<<<<<<" in desk.read(".obsidian/app.json")
+    desk.write(".obsidian/app.json", '{"theme": "light"}\n')
+    done = desk.vault("sync")
+    assert (done.exit_code, done.stdout) == (
+        0,
+        "Finished the interrupted rebase.\nNothing to commit.\nPushed to origin/main.\n",
+    )
+    assert laptop.vault("sync").exit_code == 0
+    assert laptop.read(".obsidian/app.json") == '{"theme": "light"}\n'
+
+
+def test_a_second_sync_at_once_is_refused(devices: tuple[Device, Device]) -> None:
+    """Two syncs at once each continued the other's rebase: a detached HEAD, a lost commit."""
+    laptop, _ = devices
+    assert laptop.vault("log", "Ada", "tea", "--date", "2026-11-20").exit_code == 0
+    lock = Path(git(laptop.root, "rev-parse", "--absolute-git-dir").strip()) / "vaultkit-sync.lock"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import fcntl, sys; f = open({str(lock)!r}, 'w'); fcntl.flock(f, fcntl.LOCK_EX); print(1, flush=True); sys.stdin.read()",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "1\n"
+        busy = laptop.vault("sync")
+    finally:
+        holder.communicate("")
+    assert (busy.exit_code, busy.stdout, busy.stderr) == (
+        1,
+        "",
+        f"vault: another `vault sync` is running in this vault (it holds {lock}): wait for it to finish, "
+        "then run `vault sync` again if you need to\n",
+    )
+    assert git(laptop.root, "status", "--porcelain") == ' M "People/Ada Lovelace.md"\n'  # nothing done
+    assert laptop.vault("sync").stdout == "Committed: vault: log Ada Lovelace\nPushed to origin/main.\n"
+
+
+def test_a_git_message_wrapped_mid_sentence_is_joined() -> None:
+    wrapped = (
+        "fatal: It seems that there is already a rebase-merge directory, and\n"
+        "I wonder if you are in the middle of another rebase.  If that is the\n"
+        "case, please try\n\tgit rebase (--continue | --abort | --skip)\n"
+    )
+    assert git_reason(wrapped) == (
+        "It seems that there is already a rebase-merge directory, and I wonder if you are in the middle of "
+        "another rebase."
+    )
+    assert git_reason("fatal: 'x' does not appear to be a git repository\nfatal: Could not read\n") == (
+        "'x' does not appear to be a git repository"
+    )
+
+
+def test_a_note_deleted_on_one_device_and_logged_on_the_other_says_how_to_keep_or_delete_it(
+    devices: tuple[Device, Device],
+) -> None:
+    laptop, desk = devices
+    note = "People/Ada Lovelace.md"
+    git(laptop.root, "rm", "-q", note)
+    assert laptop.vault("sync").exit_code == 0
+    assert desk.vault("log", "Ada", "tea", "--date", "2026-11-21").exit_code == 0
+    advice = (
+        "People/Ada Lovelace.md (deleted on origin/main, changed on this device): keep it with "
+        "`git add -- 'People/Ada Lovelace.md'` or delete it with `git rm -- 'People/Ada Lovelace.md'`"
+    )
+    first = desk.vault("sync")
+    assert (first.exit_code, first.stdout) == (
+        1,
+        "Committed: vault: log Ada Lovelace\n"
+        "Conflict while pulling from origin/main; resolve these files:\n"
+        "  People/Ada Lovelace.md (deleted on origin/main, changed on this device)\n"
+        f"{advice}.\nThen run `vault sync` again.\n",
+    )
+    again = desk.vault("sync")
+    assert (again.exit_code, again.stderr) == (
+        1,
+        f"vault: unresolved conflicts in People/Ada Lovelace.md: {advice}; then run `vault sync` again\n",
+    )
+    git(desk.root, "add", "--", note)
+    done = desk.vault("sync")
+    assert (done.exit_code, done.stdout) == (
+        0,
+        "Finished the interrupted rebase.\nNothing to commit.\nPushed to origin/main.\n",
+    )
+    assert laptop.vault("sync").exit_code == 0
+    assert "- 2026-11-21 tea\n" in laptop.read(note)
+
+
+def test_a_push_the_remote_refuses_says_why_and_not_to_retry(
+    devices: tuple[Device, Device], tmp_path: Path
+) -> None:
+    laptop, _ = devices
+    hook = tmp_path / "remote.git" / "hooks" / "pre-receive"
+    hook.write_text('#!/bin/sh\necho "main is protected" >&2\nexit 1\n', encoding="utf-8")
+    hook.chmod(0o755)
+    assert laptop.vault("log", "Ada", "tea", "--date", "2026-11-20").exit_code == 0
+    result = laptop.vault("sync")
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        1,
+        "Committed: vault: log Ada Lovelace\n",
+        "vault: origin refused the push: pre-receive hook declined (it said: main is protected); "
+        "your commits stay here\n",
+    )
+
+
+def test_a_vault_set_up_on_its_own_says_how_to_join_the_remote(tmp_path: Path, git_env: None) -> None:
+    """A second device made with `git init` shares no history with origin: say how to join them."""
+    bare = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(bare))
+    devices = []
+    for name in ("laptop", "desk"):
+        device = Device(tmp_path / name)
+        git(tmp_path, "init", "-q", "-b", "main", str(device.root))
+        git(device.root, "config", "user.name", name)
+        git(device.root, "config", "user.email", f"{name}@example.com")
+        git(device.root, "remote", "add", "origin", str(bare))
+        device.write("vaultkit.toml", "")
+        assert device.vault("git-setup").exit_code == 0
+        devices.append(device)
+    laptop, desk = devices
+    laptop.write("People/Ada Lovelace.md", ADA)
+    assert laptop.vault("sync").exit_code == 0
+    desk.write("People/Katherine Johnson.md", "# Katherine Johnson\n")
+
+    result = desk.vault("sync")
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        1,
+        "Committed: vault: add Katherine Johnson, 2 other files\n",
+        "vault: this vault's history and origin/main's have no commit in common (the vault was not cloned "
+        "from it): to join them, run `git rebase origin/main` in the vault, then `vault sync`; "
+        "your changes are committed here\n",
+    )
+    git(desk.root, "rebase", "-q", "origin/main")
+    joined = desk.vault("sync")
+    assert (joined.exit_code, joined.stdout) == (0, "Nothing to commit.\nPushed to origin/main.\n")
+    assert laptop.vault("sync").exit_code == 0
+    assert laptop.read("People/Katherine Johnson.md") == "# Katherine Johnson\n"
+
+
+def test_uncommitted_changes_outside_the_vault_that_conflict_are_reported(
+    tmp_path: Path, git_env: None
+) -> None:
+    """git puts them back after the rebase and exits 0 on a conflict: sync said "Pushed" and exit 0."""
+    bare = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(bare))
+    laptop = clone(bare, tmp_path / "laptop", "laptop")
+    laptop.write("Notes/vaultkit.toml", "")
+    laptop.write("Notes/People/Grace.md", "# Grace\n\n## Log\n- 2026-10-02 coffee\n")
+    laptop.write("todo.txt", "v1\n")
+    assert laptop.vault("git-setup", vault=laptop.root / "Notes").exit_code == 0
+    git(laptop.root, "add", "-A")
+    git(laptop.root, "commit", "-qm", "start")
+    git(laptop.root, "push", "-q", "origin", "main")
+    desk = clone(bare, tmp_path / "desk", "desk")
+    laptop.write("todo.txt", "v2 laptop\n")
+    git(laptop.root, "commit", "-qam", "todo")
+    git(laptop.root, "push", "-q")
+    desk.write("todo.txt", "v2 desk, not committed\n")
+    notes = desk.root / "Notes"
+    assert desk.vault("git-setup", vault=notes).exit_code == 0
+    assert desk.vault("log", "Grace", "walk", "--date", "2026-11-21", vault=notes).exit_code == 0
+
+    todo = desk.root.resolve() / "todo.txt"
+    result = desk.vault("sync", vault=notes)
+    assert (result.exit_code, result.stdout) == (
+        1,
+        "Committed: vault: log Grace\n"
+        "Conflict while pulling from origin/main; resolve these files:\n"
+        f"  {todo} (your uncommitted changes)\n"
+        "In each file keep the text you want and delete the <<<<<<< ======= >>>>>>> lines, then run `vault sync` "
+        "again.\nGit also kept your uncommitted changes in the stash: `git stash drop` it once they are right.\n",
+    )
+    desk.write("todo.txt", "v2 laptop and desk\n")
+    done = desk.vault("sync", vault=notes)
+    assert (done.exit_code, done.stdout) == (0, "Nothing to commit.\nPushed to origin/main.\n")
+    assert git(desk.root, "status", "--porcelain") == " M todo.txt\n"  # uncommitted again, as before
+
+
+def test_merge_driver_names_a_path_it_cannot_read(tmp_path: Path) -> None:
+    (tmp_path / "A.md").write_text("# A\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["merge-driver", str(tmp_path / "missing.md"), str(tmp_path / "A.md"), str(tmp_path), "X.md"]
+    )
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"vault: cannot read {tmp_path / 'missing.md'} (No such file or directory): vault merge-driver takes "
+        "the paths of three files, as git passes them (%O %A %B)\n",
     )

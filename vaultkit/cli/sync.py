@@ -85,10 +85,8 @@ def sync(
         for path in report.conflicts:
             parts = report.conflicted_parts.get(path)
             typer.echo(f"  {path} ({', '.join(parts)})" if parts else f"  {path}")
-        typer.echo(
-            "In each file keep the text you want and delete the <<<<<<< ======= >>>>>>> lines, "
-            "then run `vault sync` again."
-        )
+        for advice in report.advice:
+            typer.echo(f"{advice[:1].upper()}{advice[1:]}.")
         raise typer.Exit(1)
     if report.incoming:
         count = len(report.incoming)

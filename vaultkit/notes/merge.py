@@ -24,9 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
-from vaultkit.notes.frontmatter import BOM, find_front_matter, load_yaml, yaml_scalar
+from vaultkit.notes.frontmatter import BOM, YamlSyntaxError, find_front_matter, load_yaml, yaml_scalar
 from vaultkit.notes.merge_body import (
     TextMerge,
     _lines,
@@ -178,7 +176,7 @@ def _chunk_front_matter(lines: list[str] | None) -> _FrontMatter | None:
         return _FrontMatter({}, [], [], {})
     try:
         values = load_yaml("".join(lines))
-    except (yaml.YAMLError, ValueError, RecursionError):
+    except (YamlSyntaxError, ValueError, RecursionError):  # a typo, say: merged as text
         return None
     chunks: dict[str, _Chunk] = {}
     order: list[str] = []
@@ -294,7 +292,7 @@ def _resolve_key(
             return ours.lines
         if merged == theirs_value:
             return theirs.lines
-        return _render_list(ours, merged)
+        return _render_list(ours, theirs, merged)
     return None
 
 
@@ -318,7 +316,7 @@ def _merge_list(ancestor: list[str], ours: list[str], theirs: list[str]) -> list
     return list(dict.fromkeys(kept + added))
 
 
-def _render_list(style: _Chunk, items: list[str]) -> list[str] | None:
+def _render_list(style: _Chunk, theirs: _Chunk, items: list[str]) -> list[str] | None:
     """A list value written the way `style` (our chunk) writes it: flow `[a, b]` or block `- a`."""
     key_at = next((i for i, line in enumerate(style.lines) if _KEY_LINE_RE.match(line)), None)
     if key_at is None:
@@ -338,7 +336,60 @@ def _render_list(style: _Chunk, items: list[str]) -> list[str] | None:
     if (rest.strip() and not rest.strip().startswith("#")) or item_line is None:
         return None
     indent = item_line[: len(item_line) - len(item_line.lstrip(" "))]
-    return [*lead, key_line, *(f"{indent}- {yaml_scalar(item)}{eol}" for item in items)]
+    block = _block_list(values, items, indent, eol)
+    if block is None:
+        return None
+    # Theirs' new items come with their own lines (a comment, the quoting), after our last item.
+    theirs_lines = {item: line for item, line in _block_items(theirs.lines) if item is not None}
+    new = [
+        indent + theirs_lines[item].lstrip(" ").rstrip("\r\n") + eol
+        if item in theirs_lines
+        else f"{indent}- {yaml_scalar(item)}{eol}"
+        for item in items
+        if item not in block.kept
+    ]
+    lines = block.lines
+    return [*lead, key_line, *lines[: block.after], *new, *lines[block.after :]]
+
+
+@dataclass
+class _BlockList:
+    lines: list[str]
+    kept: set[str]
+    after: int
+
+
+def _block_list(values: list[str], items: list[str], indent: str, eol: str) -> _BlockList | None:
+    """Our block list's lines minus the items not in `items`; comments stay. None when an item
+    spans lines (rather than guess, the key conflicts)."""
+    lines: list[str] = []
+    kept: set[str] = set()
+    after = 0
+    for item, line in _block_items(values):
+        if item is None and line.strip() and not line.strip().startswith("#"):
+            return None
+        if item is None or item in items:
+            lines.append(line)
+        if item in items:
+            kept.add(item)
+            after = len(lines)
+    return _BlockList(lines, kept, after)
+
+
+def _block_items(lines: list[str]) -> list[tuple[str | None, str]]:
+    """Each line with the item it holds (`  - Bob   # note` holds `Bob`), or None."""
+    out: list[tuple[str | None, str]] = []
+    for line in lines:
+        item = None
+        if line.lstrip(" ").startswith("-"):
+            try:
+                value = load_yaml(f"x:\n  {line.strip()}\n").get("x")
+            except (YamlSyntaxError, ValueError, RecursionError):
+                value = None
+            if isinstance(value, list) and len(value) == 1 and isinstance(value[0], str):
+                item = value[0]
+        out.append((item, line))
+    return out
 
 
 def _conflict_lines(ours: list[str], theirs: list[str], newline: str, labels: tuple[str, str]) -> list[str]:

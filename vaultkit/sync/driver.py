@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vaultkit.config import Config, load_config
-from vaultkit.errors import ConfigError, GitError
+from vaultkit.errors import ConfigError, GitError, UsageError
 from vaultkit.notes.merge import OURS_LABEL, THEIRS_LABEL, merge_note
 from vaultkit.places import CONFIG_NAME
 from vaultkit.sync.repo import git_env, git_reason, require_git
@@ -80,13 +80,11 @@ def merge_driver(
     so is any note this code fails on, so that a merge never loses either side.
     """
     labels = _labels()
-    datas = [path.read_bytes() for path in (ancestor, ours, theirs)]
+    datas = [_read(path) for path in (ancestor, ours, theirs)]
     try:
         texts = [data.decode("utf-8") for data in datas]
     except UnicodeDecodeError:
-        return _merge_in_place(
-            ancestor, ours, theirs, labels, f"{rel_path}: not UTF-8 text, merged line by line"
-        )
+        return _merge_in_place(ancestor, ours, theirs, labels, rel_path, "not UTF-8 text")
     try:
         result = merge_note(
             texts[0],
@@ -97,14 +95,26 @@ def merge_driver(
             labels=labels,
         )
     except Exception as err:  # a bug here must not cost the user either side of the merge
-        return _merge_in_place(ancestor, ours, theirs, labels, f"{rel_path}: merged line by line ({err!r})")
+        why = f"vaultkit could not merge it part by part (a bug: {type(err).__name__})"
+        return _merge_in_place(ancestor, ours, theirs, labels, rel_path, why)
     ours.write_bytes(result.text.encode("utf-8"))
     return DriverOutcome(result.clean, tuple(f"{rel_path}: {CONFLICT_IN}{what}" for what in result.conflicts))
 
 
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as err:
+        raise UsageError(
+            f"cannot read {path} ({err.strerror or err}): vault merge-driver takes the paths of three "
+            "files, as git passes them (%O %A %B)"
+        ) from None
+
+
 def _merge_in_place(
-    ancestor: Path, ours: Path, theirs: Path, labels: tuple[str, str], why: str
+    ancestor: Path, ours: Path, theirs: Path, labels: tuple[str, str], rel_path: str, why: str
 ) -> DriverOutcome:
+    """git's line merge of the files themselves, for text this driver does not merge part by part."""
     proc = subprocess.run(
         [
             "git",
@@ -122,4 +132,9 @@ def _merge_in_place(
         capture_output=True,
         env=git_env(),
     )
-    return DriverOutcome(proc.returncode == 0, (why,))
+    if not 0 <= proc.returncode <= 127:  # nothing merged: binary; ours is left as it was
+        reason = (
+            "binary" if b"\0" in ours.read_bytes() else git_reason(proc.stderr.decode("utf-8", "replace"))
+        )
+        return DriverOutcome(False, (f"{rel_path}: not merged ({reason}); the file holds one side",))
+    return DriverOutcome(proc.returncode == 0, (f"{rel_path}: {why}, merged line by line",))

@@ -7,12 +7,16 @@ the file names that syncing leaves behind are a rule of `vault check` (`vaultkit
 
 from __future__ import annotations
 
+import json
+import re
 import shlex
+import shutil
 import subprocess
 import sys
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from vaultkit.config import Config
 from vaultkit.errors import GitError
@@ -20,6 +24,7 @@ from vaultkit.notes.grammar import LOG_ENTRY_RE
 from vaultkit.notes.parse import conflict_marker_line
 from vaultkit.sync.driver import CONFLICT_IN, DRIVER_PREFIX, LABELS_ENV
 from vaultkit.sync.repo import Repo, git_reason
+from vaultkit.vault.atomic import held_or_busy
 from vaultkit.vault.files import Vault
 
 DRIVER = "vaultkit"
@@ -27,6 +32,8 @@ ATTRIBUTES_FILE = ".gitattributes"
 ATTRIBUTES_LINE = f"*.md merge={DRIVER}"
 
 NETWORK_TIMEOUT = 120
+SYNC_LOCK = "vaultkit-sync.lock"
+"""In the git dir: held by the `vault sync` that is running."""
 _MAX_LOG_CHECKS = 8
 
 
@@ -90,7 +97,8 @@ class Change:
 
 @dataclass
 class SyncReport:
-    """What `sync` did. `error` is a failure after the local commit (exit 1)."""
+    """What `sync` did. `error` is a failure after the local commit (exit 1); `advice` says
+    how to resolve the `conflicts`."""
 
     committed: str | None = None
     finished: str | None = None
@@ -103,6 +111,7 @@ class SyncReport:
     conflicted_parts: dict[str, list[str]] = field(default_factory=dict)
     error: str | None = None
     hints: list[str] = field(default_factory=list)
+    advice: list[str] = field(default_factory=list)
 
 
 _AUTH_SIGNS = (
@@ -116,6 +125,10 @@ _OFFLINE_SIGNS = (
     "unable to connect", "does not appear to be a git repository", "could not read from remote repository",
     "connection reset", "connection closed",
 )  # fmt: skip
+
+
+_REFUSED_RE = re.compile(r"\[remote rejected\] \S+ -> \S+ \((?P<reason>[^)]*)\)")
+"""git's line for a push the remote refused, e.g. `! [remote rejected] main -> main (pre-receive hook declined)`."""
 
 
 def _failure_kind(output: str) -> str:
@@ -166,21 +179,28 @@ def sync(vault: Vault, message: str | None = None, merge: bool = False) -> SyncR
     unreachable remote as "the push waits" rather than as an error.
     """
     repo = Repo(vault.root)
+    with held_or_busy(repo.git_dir / SYNC_LOCK) as held:
+        if not held:
+            # Two syncs would each continue the other's rebase: a detached HEAD, a lost commit.
+            raise GitError(
+                f"another `vault sync` is running in this vault (it holds {repo.git_dir / SYNC_LOCK}): "
+                "wait for it to finish, then run `vault sync` again if you need to"
+            )
+        return _sync(repo, vault, message, merge)
+
+
+def _sync(repo: Repo, vault: Vault, message: str | None, merge: bool) -> SyncReport:
     report = SyncReport()
-    if repo.value("config", "--get", f"merge.{DRIVER}.driver") is None:
-        report.hints.append(
-            "the vaultkit merge driver is not set up on this device: run `vault git-setup` once, "
-            "so that notes edited on two devices merge without conflicts"
-        )
-    unresolved = repo.unresolved()
-    if unresolved:  # (a `git status` of 100,000 notes costs 0.2 s: only when there are conflicts)
-        _add_resolved_notes(repo)
-        unresolved = repo.unresolved()
-    if unresolved:
-        raise GitError(
-            f"unresolved conflicts in {', '.join(unresolved)}: in each file keep the text you want and "
-            "delete the <<<<<<< ======= >>>>>>> lines, then run `vault sync` again"
-        )
+    driver_problem = _driver_problem(repo)
+    if driver_problem:
+        report.hints.append(driver_problem)
+    if repo.unresolved():  # (a `git status` of 100,000 notes costs 0.2 s: only when there are conflicts)
+        conflicts = _add_resolved(repo, _conflicts(repo))
+        if conflicts:
+            raise GitError(
+                f"unresolved conflicts in {', '.join(c.shown for c in conflicts)}: "
+                + "; ".join(_advice(conflicts, _sides(repo)))
+            )
     for path in _changed_notes(repo):
         full = repo.top / path
         try:
@@ -203,7 +223,7 @@ def sync(vault: Vault, message: str | None = None, merge: bool = False) -> SyncR
         proc = repo.run("rebase", "--continue", check=False, env={"GIT_EDITOR": "true"})
         report.finished = "rebase"
         if proc.returncode != 0:
-            _read_conflicts(repo, proc, report)
+            _read_conflicts(repo, proc, report, None)
             if not report.conflicts:
                 raise GitError(f"git rebase --continue failed: {git_reason(proc.stderr or proc.stdout)}")
             return report
@@ -223,31 +243,177 @@ def sync(vault: Vault, message: str | None = None, merge: bool = False) -> SyncR
             )
             _commit(repo, ["commit", "--quiet", "-m", report.committed, "--", "."])
     assert branch is not None
-    _exchange(repo, branch, merge, report)
+    try:
+        _exchange(repo, branch, merge, report)
+    except GitError as err:  # after the commit: the report must still say it was made
+        report.error = str(err) + ("; your changes are committed here" if report.committed else "")
     return report
 
 
-def _add_resolved_notes(repo: Repo) -> None:
-    """Mark as resolved the vault's notes that both sides changed and that no longer hold markers.
+def _driver_problem(repo: Repo) -> str | None:
+    """Why notes would not merge with vaultkit's driver on this device, or None when it can run."""
+    command = repo.value("config", "--get", f"merge.{DRIVER}.driver")
+    if command is None:
+        return (
+            "the vaultkit merge driver is not set up on this device: run `vault git-setup` once, "
+            "so that notes edited on two devices merge without conflicts"
+        )
+    try:
+        program = shlex.split(command)[0]
+    except (ValueError, IndexError):
+        program = command
+    if shutil.which(program) is None:
+        # A moved or deleted virtualenv: git would leave every note both devices changed unmerged.
+        return (
+            f"the vaultkit merge driver cannot run on this device ({program} is missing): "
+            "run `vault git-setup` again"
+        )
+    return None
+
+
+# -- conflicts ----------------------------------------------------------------------------------------
+CONFLICTS_RECORD = "vaultkit-conflicts.json"
+"""In the git dir: the conflicts sync saw with markers, so that only those count as resolved later."""
+MARKERS = "<<<<<<< ======= >>>>>>>"
+STASH = "the stash"
+
+
+@dataclass
+class _Conflict:
+    """A file git holds in conflict, and what is in the way.
+
+    `kind` is `marked` (conflict markers to edit away), `resolved` (sync saw markers there
+    and they are gone), `unmerged` (both sides changed it and git wrote no markers: binary,
+    or the merge driver failed; the file holds one side) or `deleted` (one side has no file).
+    `stages` names the versions git holds, which tells one conflict from a later one.
+    """
+
+    path: str
+    shown: str
+    stages: str
+    kind: str
+    why: str = ""
+
+
+def _recorded(repo: Repo) -> dict[str, Any]:
+    try:
+        record = json.loads((repo.git_dir / CONFLICTS_RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return record if isinstance(record, dict) else {}
+
+
+def _conflicts(repo: Repo, upstream: str | None = None) -> list[_Conflict]:
+    """Every file git holds in conflict; remembers the ones with markers (and `upstream`)."""
+    out = repo.run("ls-files", "-u", "-z", "--full-name", "--", ":/").stdout
+    stages: dict[str, list[str]] = {}
+    for entry in filter(None, out.split("\0")):
+        info, _, path = entry.partition("\t")
+        _, blob, stage = info.split()
+        stages.setdefault(path, []).append(f"{stage}:{blob}")
+    record = _recorded(repo)
+    seen = record.get("marked")
+    seen = seen if isinstance(seen, dict) else {}
+    driver_runs = _driver_problem(repo) is None
+    conflicts = [
+        _conflict(repo, path, " ".join(versions), seen.get(path), driver_runs)
+        for path, versions in sorted(stages.items())
+    ]
+    record["marked"] = {c.path: c.stages for c in conflicts if c.kind in ("marked", "resolved")}
+    if upstream:
+        record["upstream"] = upstream
+    (repo.git_dir / CONFLICTS_RECORD).write_text(json.dumps(record), encoding="utf-8")
+    return conflicts
+
+
+def _conflict(repo: Repo, path: str, stages: str, seen: str | None, driver_runs: bool) -> _Conflict:
+    """What kind of conflict `path` is in (see _Conflict)."""
+    shown = repo.shown(path)
+    held = {version[0] for version in stages.split()}
+    if not {"2", "3"} <= held:
+        return _Conflict(path, shown, stages, "deleted")
+    try:
+        data = (repo.top / path).read_bytes()
+    except OSError:
+        data = b""
+    if b"\0" in data:
+        return _Conflict(path, shown, stages, "unmerged", "binary")
+    if conflict_marker_line(data.decode("utf-8", "replace")) is not None:
+        return _Conflict(path, shown, stages, "marked")
+    # A file with no markers is resolved only if sync saw markers in this very conflict: a
+    # failed merge driver leaves one side's text, and adding that would drop the other side.
+    if seen == stages:
+        return _Conflict(path, shown, stages, "resolved")
+    why = (
+        "the merge driver could not run"
+        if not driver_runs and path.endswith(".md")
+        else "no conflict markers"
+    )
+    return _Conflict(path, shown, stages, "unmerged", why)
+
+
+def _add_resolved(repo: Repo, conflicts: list[_Conflict]) -> list[_Conflict]:
+    """`git add` the files whose markers the user edited away; returns the conflicts left.
 
     Editing the markers away is how a person resolves a conflict; asking them to also
-    `git add` the note is git ceremony. Other conflicts (a deleted note, a binary file)
-    stay for git's own tools.
+    `git add` the file is git ceremony.
     """
-    out = repo.run("status", "--porcelain", "-z", "--", ".").stdout
-    resolved: list[str] = []
-    for entry in out.split("\0"):
-        path = entry[3:]
-        if entry[:2] != "UU" or not path.lower().endswith(".md"):
-            continue
-        try:
-            text = (repo.top / path).read_bytes().decode("utf-8", "replace")
-        except OSError:
-            continue
-        if conflict_marker_line(text) is None:
-            resolved.append(path)
+    resolved = [c.path for c in conflicts if c.kind == "resolved"]
     if resolved:
-        repo.run("-C", str(repo.top), "add", "--", *resolved)
+        # With no rebase or merge under way the conflict came from putting uncommitted changes
+        # back: resolved, they are uncommitted changes again, not staged ones.
+        step = ("add",) if repo.in_progress() else ("reset", "-q")
+        repo.run("-C", str(repo.top), *step, "--", *resolved)
+    return [c for c in conflicts if c.kind != "resolved"]
+
+
+def _sides(repo: Repo) -> tuple[str, str]:
+    """Whose versions git calls "ours" and "theirs" in the conflict at hand: swapped while rebasing."""
+    incoming = _recorded(repo).get("upstream") or "the other side"
+    interrupted = repo.in_progress()
+    if interrupted == "rebase":
+        return incoming, "this device"
+    if interrupted == "merge":
+        return "this device", incoming
+    return incoming, STASH  # uncommitted changes put back after a pull
+
+
+def _what(conflict: _Conflict, sides: tuple[str, str]) -> str:
+    """What conflicted, in a few words, for a file without markers."""
+    if conflict.kind == "unmerged":
+        return f"not merged: {conflict.why}"
+    held = {version[0] for version in conflict.stages.split()}
+    if "1" in held and len(held) == 2:
+        gone, kept = sides if "2" not in held else sides[::-1]
+        return f"deleted on {gone}, changed on {kept}"
+    return "deleted or renamed on one side"
+
+
+def _advice(conflicts: list[_Conflict], sides: tuple[str, str]) -> list[str]:
+    """How to resolve the conflicts, one instruction each (one for all when all have markers)."""
+    again = "then run `vault sync` again"
+    stash = ["git also kept your uncommitted changes in the stash: `git stash drop` it once they are right"]
+    if all(c.kind in ("marked", "resolved") for c in conflicts):
+        advice = [f"in each file keep the text you want and delete the {MARKERS} lines, {again}"]
+    else:
+        advice = [_advice_for(c, sides) for c in conflicts] + [again]
+    return advice + (stash if sides[1] == STASH else [])
+
+
+def _advice_for(conflict: _Conflict, sides: tuple[str, str]) -> str:
+    path = shlex.quote(conflict.shown)
+    if conflict.kind == "deleted":
+        return (
+            f"{conflict.shown} ({_what(conflict, sides)}): keep it with `git add -- {path}` "
+            f"or delete it with `git rm -- {path}`"
+        )
+    if conflict.kind == "unmerged":
+        return (
+            f"{conflict.shown} could not be merged ({conflict.why}) and holds {sides[0]}'s version: "
+            f"keep that with `git add -- {path}`, or take {sides[1]}'s with "
+            f"`git checkout --theirs -- {path}` and `git add -- {path}`"
+        )
+    return f"in {conflict.shown} keep the text you want and delete the {MARKERS} lines"
 
 
 def _commit(repo: Repo, args: list[str]) -> None:
@@ -304,6 +470,9 @@ def _exchange(repo: Repo, branch: str, merge: bool, report: SyncReport) -> None:
     if not has_head and not has_upstream:
         report.up_to_date = True
         return
+    if has_upstream and has_head and not repo.ok("merge-base", "HEAD", tracking):
+        report.error = _unrelated(report.remote, merge, bool(report.committed))
+        return
     if has_upstream:
         if has_head:
             incoming = repo.run("diff", "--name-status", "-z", "--no-renames", f"HEAD...{tracking}").stdout
@@ -328,12 +497,32 @@ def _exchange(repo: Repo, branch: str, merge: bool, report: SyncReport) -> None:
     pushed = repo.run("push", "--quiet", *target, check=False, timeout=NETWORK_TIMEOUT)
     if pushed.returncode != 0:
         output = pushed.stderr or pushed.stdout
-        if "rejected" in output or "fetch first" in output:
+        refused = _REFUSED_RE.search(output)
+        if refused:  # a hook or a protected branch: trying again changes nothing
+            said = "; ".join(
+                line[len("remote:") :].strip() for line in output.splitlines() if line.startswith("remote:")
+            )
+            report.error = (
+                f"{remote} refused the push: {refused.group('reason')}"
+                + (f" (it said: {said})" if said else "")
+                + "; your commits stay here"
+            )
+        elif "[rejected]" in output or "fetch first" in output:
             report.error = f"{remote} changed while syncing and did not take the push; run `vault sync` again"
         else:
             _network_failure(report, remote, "push", output)
         return
     report.pushed = True
+
+
+def _unrelated(upstream: str, merge: bool, committed: bool) -> str:
+    """Why a vault set up on its own cannot sync with a remote that has history, and how to join them."""
+    join = f"git merge --allow-unrelated-histories {upstream}" if merge else f"git rebase {upstream}"
+    return (
+        f"this vault's history and {upstream}'s have no commit in common (the vault was not cloned from it): "
+        f"to join them, run `{join}` in the vault, then `vault sync`"
+        + ("; your changes are committed here" if committed else "")
+    )
 
 
 def _pull(
@@ -352,21 +541,33 @@ def _pull(
         args = ["rebase", "--autostash", "--quiet", tracking]
         labels = f"{upstream}|this device"
     proc = repo.run(*args, check=False, env={LABELS_ENV: labels, "GIT_EDITOR": "true"})
-    if proc.returncode == 0:
+    # Exit 0 with files in conflict: the uncommitted changes outside the vault that git set
+    # aside (--autostash) did not go back cleanly; git keeps them in the stash too.
+    if proc.returncode == 0 and not repo.unresolved():
         return
-    _read_conflicts(repo, proc, report)
+    _read_conflicts(repo, proc, report, upstream)
     if not report.conflicts:
         report.error = f"git {args[0]} failed: {git_reason(proc.stderr or proc.stdout)}"
 
 
-def _read_conflicts(repo: Repo, proc: subprocess.CompletedProcess[str], report: SyncReport) -> None:
-    """The files left in conflict, and what conflicted in each as the merge driver told git."""
-    report.conflicts = repo.unresolved()
+def _read_conflicts(
+    repo: Repo, proc: subprocess.CompletedProcess[str], report: SyncReport, upstream: str | None
+) -> None:
+    """The files left in conflict, what conflicted in each as the merge driver told git, and what to do."""
+    conflicts = _conflicts(repo, upstream)
+    report.conflicts = [c.shown for c in conflicts]
     marker = f"{DRIVER_PREFIX}: "
     for line in (proc.stderr + proc.stdout).splitlines():
         path, found, what = line.partition(marker)[2].rpartition(f": {CONFLICT_IN}")
         if found:
             report.conflicted_parts.setdefault(repo.shown(path), []).append(what)
+    sides = _sides(repo)
+    for conflict in conflicts:
+        if conflict.kind in ("unmerged", "deleted"):
+            report.conflicted_parts.setdefault(conflict.shown, []).append(_what(conflict, sides))
+        elif sides[1] == STASH:
+            report.conflicted_parts.setdefault(conflict.shown, []).append("your uncommitted changes")
+    report.advice = _advice(conflicts, sides)
 
 
 def _network_failure(report: SyncReport, remote: str, step: str, output: str) -> None:

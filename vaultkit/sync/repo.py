@@ -24,14 +24,32 @@ def git_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
+_PREFIXES = ("fatal: ", "error: ", "hint: ", "warning: ")
+_MID_SENTENCE = (",", " and", " or", " but", " the", " a", " to", " of")
+
+
 def git_reason(output: str) -> str:
-    """The line of git's output that says what went wrong."""
+    """The sentence of git's output that says what went wrong.
+
+    git wraps long messages; a line that stops mid-sentence is joined with the next ones
+    up to the sentence's end.
+    """
     lines = [line.strip() for line in output.splitlines() if line.strip()]
-    for line in lines:
-        for prefix in ("fatal: ", "error: "):
+    for index, line in enumerate(lines):
+        for prefix in _PREFIXES[:2]:
             if line.startswith(prefix):
-                return line[len(prefix) :]
+                return _sentence(line[len(prefix) :], lines[index + 1 :])
     return lines[-1] if lines else "no output"
+
+
+def _sentence(first: str, following: list[str]) -> str:
+    reason = first
+    for line in following:
+        if not reason.endswith(_MID_SENTENCE) or line.startswith(_PREFIXES):
+            break
+        reason = f"{reason} {line}"
+    end = reason.find(". ", len(first))
+    return reason[: end + 1] if end >= 0 else reason
 
 
 def require_git() -> None:

@@ -27,7 +27,7 @@ import errno
 import os
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 LOCK_WAIT = 10.0  # seconds a note lock is waited for before the command gives up
@@ -92,6 +92,29 @@ def lock_file(path: Path) -> int | None:
         if now is not None and (now.st_ino, now.st_dev) == (held.st_ino, held.st_dev):
             return fd
         os.close(fd)  # the file was replaced while we waited: lock the new one
+
+
+@contextlib.contextmanager
+def held_or_busy(path: Path) -> Iterator[bool]:
+    """Hold an exclusive lock on the file at `path` (made if missing) while in the block, not waiting.
+
+    Yields False when another process holds it. Where there are no advisory locks (Windows,
+    some network shares) it yields True: the lock is a guard, not a promise.
+    """
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+    try:
+        locking = flock_calls()
+        if locking is not None:
+            try:
+                locking[0](fd, locking[1] | locking[2])
+            except BlockingIOError:
+                yield False
+                return
+            except OSError:
+                pass
+        yield True
+    finally:
+        os.close(fd)  # closing lets the lock go
 
 
 def read_locked(fd: int) -> tuple[bytes, os.stat_result]:
