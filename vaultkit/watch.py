@@ -32,7 +32,7 @@ from vaultkit.index.core import SyncReport
 from vaultkit.model import Problem
 from vaultkit.places import CONFIG_NAME, vault_cache_dir
 from vaultkit.quick import advance_last_contacts
-from vaultkit.vault.atomic import flock_calls
+from vaultkit.vault.atomic import held_or_busy, lock_holder
 from vaultkit.vault.files import Vault
 from vaultkit.vault.names import is_usable_name, shown_name
 from vaultkit.views.builtin import VDIR, render_views
@@ -48,7 +48,7 @@ SLOW_VIEWS_S = 60.0
 FAST_VIEWS = ("base", "due")
 HEARTBEAT_S = 2.0  # well under Index's HEARTBEAT_MAX_AGE_S
 POLL_S = 1.0  # interval of the polling observer (--poll)
-WATCH_LOCK = "watch.lock"  # in the vault's cache folder: see _claim_vault
+WATCH_LOCK = "watch.lock"  # in the vault's cache folder: see Watcher.run
 _TICK_S = 0.25  # longest sleep of the loop, so a stop request is seen quickly
 _FEW_PENDING = 32  # pending paths the heartbeat checks against the index; more: not current
 
@@ -300,12 +300,22 @@ class Watcher:
         warnings.filterwarnings(
             "ignore", message="Callback with id .* already exists", category=RuntimeWarning
         )
-        claim = _claim_vault(self.vault.root)
-        try:
-            self._workspace = Workspace(self.vault, self.index_path, self._start_day, self._notice)
-        except BaseException:
-            _release(claim)
-            raise
+        # One watcher per vault, whatever index each uses: two that disagreed on today would
+        # each take the other's Due.md for a user's edit and render it again, a few times a
+        # second. The lock is in the user's cache folder, keyed by the vault's real path.
+        lock = Path(vault_cache_dir(str(self.vault.root))) / WATCH_LOCK
+        with contextlib.suppress(OSError):
+            lock.parent.mkdir(parents=True, exist_ok=True)
+        with held_or_busy(lock) as held:
+            if not held:
+                pid = lock_holder(lock)
+                raise VaultkitError(
+                    f"another `vault watch`{f' (pid {pid})' if pid else ''} already keeps {self.vault.root} current"
+                )
+            self._run(started)
+
+    def _run(self, started: threading.Event | None) -> None:
+        self._workspace = Workspace(self.vault, self.index_path, self._start_day, self._notice)
         observer: BaseObserver = PollingObserver(timeout=POLL_S) if self.poll else Observer()
         try:
             observer.schedule(_Recorder(self), str(self.vault.root), recursive=True)
@@ -328,7 +338,6 @@ class Watcher:
                 self._workspace.index.clear_heartbeat()
             finally:
                 self._workspace.close()
-                _release(claim)
                 with self._lock:
                     self._stop = True
                     self._lock.notify_all()
@@ -616,46 +625,6 @@ class Watcher:
     def _is_template(self, rel: str) -> bool:
         templates = self.vault.config.templates_dir
         return bool(templates) and rel.startswith(templates + "/") and rel.endswith(".j2")
-
-
-def _claim_vault(root: Path) -> int | None:
-    """Hold the vault's watch lock (its descriptor) for as long as this watcher runs.
-
-    One watcher per vault, whatever index each uses: two that disagreed on today would each
-    take the other's Due.md for a user's edit and render it again, a few times a second. The
-    lock is in the user's cache folder, keyed by the vault's real path, and the system lets
-    it go when the process ends however it ends. None where there are no locks (Windows,
-    a cache folder that cannot be written): then nothing is refused.
-    """
-    locking = flock_calls()
-    if locking is None:
-        return None
-    flock, exclusive, nonblocking, _ = locking
-    folder = vault_cache_dir(str(root))
-    try:
-        os.makedirs(folder, exist_ok=True)
-        fd = os.open(os.path.join(folder, WATCH_LOCK), os.O_RDWR | os.O_CREAT, 0o600)
-    except OSError:
-        return None
-    try:
-        flock(fd, exclusive | nonblocking)
-    except BlockingIOError:
-        holder = os.read(fd, 32).decode("ascii", "replace").strip()
-        os.close(fd)
-        pid = f" (pid {holder})" if holder.isdigit() else ""
-        raise VaultkitError(f"another `vault watch`{pid} already keeps {root} current") from None
-    except OSError:  # a file system without locks
-        os.close(fd)
-        return None
-    with contextlib.suppress(OSError):  # the pid, for the message of a watcher this one refuses
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode("ascii"))
-    return fd
-
-
-def _release(claim: int | None) -> None:
-    if claim is not None:
-        os.close(claim)  # closing the descriptor lets the lock go
 
 
 def _folder_id(path: Path) -> tuple[int, int] | None:

@@ -96,12 +96,18 @@ def lock_file(path: Path) -> int | None:
 
 @contextlib.contextmanager
 def held_or_busy(path: Path) -> Iterator[bool]:
-    """Hold an exclusive lock on the file at `path` (made if missing) while in the block, not waiting.
+    """Hold an exclusive lock on the file at `path` (made if missing) while in the block, not
+    waiting, with this process's pid written in it (`lock_holder` reads it).
 
     Yields False when another process holds it. Where there are no advisory locks (Windows,
-    some network shares) it yields True: the lock is a guard, not a promise.
+    some network shares) or the file cannot be made, it yields True: the lock is a guard,
+    not a promise.
     """
-    fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+    except OSError:
+        yield True
+        return
     try:
         locking = flock_calls()
         if locking is not None:
@@ -112,9 +118,21 @@ def held_or_busy(path: Path) -> Iterator[bool]:
                 return
             except OSError:
                 pass
+        with contextlib.suppress(OSError):
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()}\n".encode("ascii"))
         yield True
     finally:
         os.close(fd)  # closing lets the lock go
+
+
+def lock_holder(path: Path) -> str:
+    """The pid the holder of a `held_or_busy` lock wrote, or "" when it cannot be told."""
+    try:
+        written = path.read_bytes()[:32].decode("ascii", "replace").strip()
+    except OSError:
+        return ""
+    return written if written.isdigit() else ""
 
 
 def read_locked(fd: int) -> tuple[bytes, os.stat_result]:
