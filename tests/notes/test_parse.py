@@ -379,6 +379,20 @@ def test_an_empty_people_property_names_no_one_and_the_body_links_count(value: s
     assert contacts(note) == [("ada", text.count("\n"))]
 
 
+@pytest.mark.parametrize("path", ["Daily/2026-02-30.md", "Meetings/2026-02-30 Sync.md"])
+def test_a_daily_or_meeting_note_named_by_a_day_that_is_none_is_a_warning(path: str) -> None:
+    note = parse_text(path, "[[Ada]]\n", CONFIG)
+    assert note.date is None
+    assert note.problems == [
+        Problem(
+            path,
+            None,
+            "warning",
+            "the file name's date 2026-02-30 is not a date, so nobody it names counts as met",
+        )
+    ]
+
+
 def test_meeting_date_falls_back_to_the_file_name_and_reports_a_bad_date() -> None:
     note = parse_text("Meetings/2026-11-04 Intro.md", "---\ndate: someday\n---\n", CONFIG)
     assert note.date == D(2026, 11, 4)

@@ -12,7 +12,8 @@ from vaultkit.model import ASK_CHANNEL, INTRO_CHANNEL
 # item indented below an entry is its detail, `- date:`/`- date,`/`[[date|alias]]` entries,
 # an empty `people` property names no one, a warning for a task's due date that is none,
 # `tags`/`aliases` in one text split as Obsidian splits them; 38: `people.sort_key`; 39: the
-# walk leaves out a name with a control character, a line break).
+# walk leaves out a name with a control character, a line break; a warning for a daily or
+# meeting note whose file name's date is none).
 SCHEMA_VERSION = 39
 
 

@@ -322,12 +322,12 @@ def parse_text(rel_path: str, text: str, config: Config) -> ParsedNote:
                 try:
                     note.date = parse_date(match.group(1))
                 except ValueError:
-                    note.date = None
+                    note.problems.append(Problem(rel_path, None, "warning", _NO_DATE.format(match.group(1))))
     elif note.kind == DAILY:
         try:
             note.date = parse_date(stem)
         except ValueError:
-            note.date = None
+            note.problems.append(Problem(rel_path, None, "warning", _NO_DATE.format(stem)))
     for key, value in fields.items():
         if isinstance(value, str) and "[[" not in value:
             continue
@@ -449,6 +449,8 @@ def _scan_body(note: ParsedNote, lines: list[str], start: int, config: Config) -
                     key, stem = link_key(md_target)
                     note.links.append(Link(key, stem, number, eligible and not match.group(1), md_target))
 
+
+_NO_DATE = "the file name's date {} is not a date, so nobody it names counts as met"
 
 _NOT_AN_ENTRY = (
     "a Log item that does not start with a date (- YYYY-MM-DD) counts for nothing",
