@@ -723,6 +723,19 @@ def test_malformed_cards_are_reported_with_their_line_and_the_rest_imports(
     assert sorted(p.name for p in (vault_dir / "People").iterdir()) == ["Good One.md", "Good Two.md"]
 
 
+def test_a_card_whose_note_cannot_be_read_says_what_to_fix(cli, vault_dir: Path, tmp_path: Path) -> None:
+    """Not "exists and is not a person note": it may well be theirs, with a typo in it."""
+    write_note(vault_dir, "People/Ada.md", "---\ncadence: [1m\n---\n# Ada\n")
+    vcf = tmp_path / "ada.vcf"
+    vcf.write_text("BEGIN:VCARD\nVERSION:3.0\nFN:Ada\nEMAIL:a@example.com\nEND:VCARD\n", encoding="utf-8")
+    [row] = run_json(cli, "import", "vcard", str(vcf))["rows"]
+    assert (row["action"], row["reason"]) == (
+        "skip",
+        "People/Ada.md:3 cannot be read (invalid YAML in front matter: did not find expected ',' or ']'): "
+        "fix it, then import again",
+    )
+
+
 def test_names_are_made_safe_or_skipped(cli, vault_dir: Path, tmp_path: Path) -> None:
     vcf = tmp_path / "names.vcf"
     vcf.write_text(

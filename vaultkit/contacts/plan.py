@@ -220,7 +220,7 @@ class _Planner:
         path = self._path_of(name)
         there = path if self.workspace.vault.exists(path) else self.workspace.note_in_the_way(path)
         if there:
-            self._row(SKIP, contact, reason=f"{there} exists and is not a person note")
+            self._row(SKIP, contact, reason=self._in_the_way(there))
             return
         contact.name = name
         contact.tags = [*contact.tags, *(t for t in self.extra_tags if t not in contact.tags)]
@@ -233,6 +233,16 @@ class _Planner:
         # are usually two people (and `vault check` points them out).
         self.matcher.add(path, name, contact.aliases, contact.emails, contact.phones, fuzzy=False)
         self._plan_photo(contact, path, row)
+
+    def _in_the_way(self, there: str) -> str:
+        """Why a new person cannot be written where a note already is: it is not a person's,
+        or vaultkit cannot read it (then, what to fix: it may be theirs)."""
+        stem = there.rsplit("/", 1)[-1].removesuffix(".md")
+        for path, line, reason in self.workspace.index.unreadable_notes(name_key(stem)):
+            if path == there:
+                where = f"{path}:{line}" if line else path
+                return f"{where} cannot be read ({reason.removesuffix('; note skipped')}): fix it, then import again"
+        return f"{there} exists and is not a person note"
 
     def _path_of(self, name: str) -> str:
         folder = self.config.people_dir
