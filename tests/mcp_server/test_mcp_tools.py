@@ -244,14 +244,15 @@ async def test_unknown_and_ambiguous_names_are_tool_errors_with_the_cli_message(
 
 
 async def test_bad_arguments_are_tool_errors(server) -> None:
-    assert "--within" in await refusal(server(), "due", within="soon")
+    # In the tool's words: its argument, where the command line has an option.
+    assert "tool due: within: 'soon' is not a cadence" in await refusal(server(), "due", within="soon")
     assert "since: 'last week' is not a date (use YYYY-MM-DD)" in await refusal(
         server(), "stats", since="last week"
     )
-    assert "--since 2026-12-01 is after today (2026-11-22)" in await refusal(
+    assert "since 2026-12-01 is after today (2026-11-22)" in await refusal(
         server(), "stats", since="2026-12-01"
     )
-    assert "--n 0: ask for at least one suggestion" in await refusal(server(), "suggest", n=0)
+    assert "n 0: ask for at least one suggestion" in await refusal(server(), "suggest", n=0)
     assert "the query is empty" in await refusal(server(), "search_notes", query="  ")
 
 
@@ -260,9 +261,11 @@ async def test_write_refusals_are_tool_errors_and_change_nothing(server, example
     before = {p.name: p.read_bytes() for p in people.iterdir()}
     writes = server(allow_writes=True)
     text = await refusal(writes, "log_interaction", names="Tunde", text="lunch", date="2026-12-01")
-    assert "--date 2026-12-01 is after today (2026-11-22): a Log records what happened" in text
+    assert "tool log_interaction: date 2026-12-01 is after today (2026-11-22): a Log records what" in text
     text = await refusal(writes, "log_interaction", names="Tunde, Nobody", text="lunch")
     assert "nobody called 'Nobody' in the vault" in text
+    text = await refusal(writes, "add_person", name="Ann", aliases=[""])
+    assert "tool add_person: aliases wants a name, not ''" in text
     text = await refusal(writes, "add_person", name="../../etc/passwd")
     assert "etc/passwd" in text
     text = await refusal(writes, "add_person", name="Tunde Adeyemi")

@@ -13,6 +13,7 @@ import contextlib
 import datetime as dt
 import inspect
 import os
+import re
 import sys
 import threading
 from collections.abc import Callable
@@ -97,7 +98,7 @@ class VaultServer(MCPServer[Any]):
                 workspace.sync()
                 return work(workspace)
             except VaultkitError as err:
-                raise refusal(str(err)) from None
+                raise refusal(in_tool_words(str(err))) from None
             except Exception as err:
                 explained = workspace.explain(err)  # a damaged index, a full disk
                 if explained is None:
@@ -192,6 +193,17 @@ class _UntilEnd:
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
+
+
+_OPTION_RE = re.compile(r"^--([a-z][a-z-]*)")
+_ARGUMENT_OF = {"alias": "aliases", "set": "fields"}
+"""The command-line options whose tool argument has another name."""
+
+
+def in_tool_words(message: str) -> str:
+    """A refusal the core words for the command line (`--within 'soon': give a span ...`)
+    with the tool's argument in place of the option it starts with (`within 'soon': ...`)."""
+    return _OPTION_RE.sub(lambda found: _ARGUMENT_OF.get(found[1], found[1].replace("-", "_")), message, 1)
 
 
 def _date(argument: str, value: str | None) -> dt.date | None:
