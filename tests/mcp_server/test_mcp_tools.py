@@ -254,6 +254,13 @@ async def test_bad_arguments_are_tool_errors(server) -> None:
     )
     assert "n 0: ask for at least one suggestion" in await refusal(server(), "suggest", n=0)
     assert "the query is empty" in await refusal(server(), "search_notes", query="  ")
+    # Arguments that do not fit the tool's schema: one line, no pydantic report.
+    assert await refusal(server(), "show_person") == "Error executing tool show_person: name: Field required"
+    text = await refusal(server(), "due", limit=0, within=3)
+    assert text == (
+        "Error executing tool due: within: Input should be a valid string; "
+        "limit: Input should be greater than or equal to 1"
+    )
 
 
 async def test_write_refusals_are_tool_errors_and_change_nothing(server, example_vault: Path) -> None:

@@ -37,7 +37,7 @@ try:
         Resource,
         ToolAnnotations,
     )
-    from pydantic import Field
+    from pydantic import Field, ValidationError
 except ImportError as err:  # the optional extra is not installed
     raise SdkMissing() from err
 
@@ -78,6 +78,21 @@ class VaultServer(MCPServer[Any]):
         self.turn = threading.Lock()  # sync handlers run in worker threads: one request at a time
         self.writing = threading.Lock()  # held by a request that writes notes, while it runs
         self.client_gone = False
+
+    async def call_tool(self, name: str, arguments: dict[str, Any], context: Any = None) -> Any:
+        """The SDK's call, with arguments that do not fit a tool's schema refused in one line
+        (`limit: Input should be greater than or equal to 1`), not pydantic's report of
+        several lines with a web address in each."""
+        try:
+            return await super().call_tool(name, arguments, context)
+        except ToolError as err:
+            if not isinstance(err.__cause__, ValidationError):
+                raise
+            problems = "; ".join(
+                f"{'.'.join(map(str, problem['loc'])) or 'arguments'}: {problem['msg']}"
+                for problem in err.__cause__.errors(include_url=False)
+            )
+            raise ToolError(f"Error executing tool {name}: {problems}") from None
 
     def answer(
         self,
