@@ -283,6 +283,15 @@ def test_apply_writes_log_entries_and_a_second_import_changes_nothing(
     again = cli("import", "calendar", str(calendars), "--me", "me@corp.example", "--apply", "--json")
     assert json.loads(again.stdout)["counts"] == {"create": 0, "merge": 0, "unchanged": 7, "skip": 4}
     assert snapshot(people) == after
+    # An entry the user added to (or whose channel they changed) is still the event's.
+    note = people / "People" / "Ada Lovelace.md"
+    note.write_text(
+        ada.replace("meeting: Compilers and engines", "talk: Compilers and engines - she will send the slides"),
+        encoding="utf-8",
+    )
+    third = cli("import", "calendar", str(calendars), "--me", "me@corp.example", "--apply", "--json")
+    assert json.loads(third.stdout)["counts"]["merge"] == 0
+    assert note.read_text(encoding="utf-8").count("Compilers and engines") == 1
 
 
 def test_notes_makes_one_meeting_note_per_event_once(cli, people: Path, calendars: Path) -> None:

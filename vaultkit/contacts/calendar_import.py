@@ -340,7 +340,7 @@ class _CalendarPlanner:
         self.me = me
         self.plan = ImportPlan([], NAME_THRESHOLD)
         self.matcher = vault_matcher(workspace, NAME_THRESHOLD)
-        self._logged: dict[str, set[tuple[dt.date, str]]] = {}
+        self._logged: dict[str, dict[dt.date, list[str]]] = {}
         self._entries: dict[str, tuple[str, list[tuple[dt.date, str]]]] = {}  # path -> name, entries
         self._planned: set[str] = set()  # the new notes' names, as `name_key`s
 
@@ -397,14 +397,14 @@ class _CalendarPlanner:
     def _log(self, occurrence: Occurrence, people: Sequence[_Person], reason: str) -> None:
         entry_text = inline_text(occurrence.summary)  # (as the note will hold it, and read it back)
         adds: list[str] = []
+        text = _compared(entry_text)
         for person in people:
-            logged = self._logged_of(person.path)
-            key = (occurrence.day, " ".join(entry_text.split()).casefold())
-            if key in logged:
+            that_day = self._logged_of(person.path).setdefault(occurrence.day, [])
+            if any(_same_entry(text, there) for there in that_day):
                 continue
             entry = f"- {occurrence.day.isoformat()} {CHANNEL}: {entry_text}"
             self._entries.setdefault(person.path, (person.name, []))[1].append((occurrence.day, entry))
-            logged.add(key)
+            that_day.append(text)
             adds.append(f"Log of {person.name}")
         self.row(MERGE if adds else UNCHANGED, occurrence, reason, adds=adds)
 
@@ -427,13 +427,15 @@ class _CalendarPlanner:
                         row.differences.append(f"{err}; not logged for {name}")
                         row.action = MERGE if row.adds else SKIP
 
-    def _logged_of(self, path: str) -> set[tuple[dt.date, str]]:
+    def _logged_of(self, path: str) -> dict[dt.date, list[str]]:
+        """A person's Log entries as `_compared` texts, by day."""
         if path not in self._logged:
-            entries: set[tuple[dt.date, str]] = set()
+            entries: dict[dt.date, list[str]] = {}
             try:
                 snapshot = self.workspace.vault.read(path)
                 note = parse_text(path, snapshot.data.decode("utf-8", "replace"), self.workspace.config)
-                entries = {(e.date, " ".join(e.text.split()).casefold()) for e in note.log}
+                for entry in note.log:
+                    entries.setdefault(entry.date, []).append(_compared(entry.text))
             except (OSError, NoteParseError):
                 pass
             self._logged[path] = entries
@@ -484,3 +486,14 @@ def plan_calendar(
             planner.row(SKIP, occurrence, "in the future")
     planner.write_entries()
     return planner.plan
+
+
+def _compared(text: str) -> str:
+    """A Log entry's text as an import compares it: blanks folded, case-blind."""
+    return " ".join(text.split()).casefold()
+
+
+def _same_entry(imported: str, there: str) -> bool:
+    """Whether an entry of the same day is this event's, logged before: its text, or its
+    text with words the user added after it (`Coffee - moving to Lisbon in March`)."""
+    return there == imported or (there.startswith(imported) and not there[len(imported)].isalnum())
