@@ -286,7 +286,9 @@ def test_apply_writes_log_entries_and_a_second_import_changes_nothing(
     # An entry the user added to (or whose channel they changed) is still the event's.
     note = people / "People" / "Ada Lovelace.md"
     note.write_text(
-        ada.replace("meeting: Compilers and engines", "talk: Compilers and engines - she will send the slides"),
+        ada.replace(
+            "meeting: Compilers and engines", "talk: Compilers and engines - she will send the slides"
+        ),
         encoding="utf-8",
     )
     third = cli("import", "calendar", str(calendars), "--me", "me@corp.example", "--apply", "--json")
