@@ -95,15 +95,7 @@ def test_stdout_carries_only_protocol_lines(example_vault: Path, tmp_path: Path)
         {"jsonrpc": "2.0", "id": 4, "method": "tools/call", "params": {"name": "due", "arguments": {}}},
         {"jsonrpc": "2.0", "id": 5, "method": "resources/read", "params": {"uri": "vault://people/Broken"}},
     ]
-    server = subprocess.Popen(
-        [VAULT, *_options(example_vault, tmp_path), "mcp"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=_env(),
-    )
-    assert server.stdin is not None and server.stdout is not None
+    server = _popen(example_vault, tmp_path)
     answers = []
     for request in requests:
         server.stdin.write(json.dumps(request) + "\n")
@@ -136,8 +128,8 @@ def test_it_ends_when_stdin_closes(example_vault: Path, tmp_path: Path) -> None:
     assert (result.returncode, result.stdout) == (0, "")
 
 
-def _started(vault: Path, tmp_path: Path, *options: str) -> subprocess.Popen[str]:
-    """`vault mcp` on stdio, initialized."""
+def _popen(vault: Path, tmp_path: Path, *options: str) -> subprocess.Popen[str]:
+    """`vault mcp` on stdio, its three streams piped."""
     server = subprocess.Popen(
         [VAULT, *_options(vault, tmp_path), "mcp", *options],
         stdin=subprocess.PIPE,
@@ -146,6 +138,13 @@ def _started(vault: Path, tmp_path: Path, *options: str) -> subprocess.Popen[str
         text=True,
         env=_env(),
     )
+    assert server.stdin is not None and server.stdout is not None
+    return server
+
+
+def _started(vault: Path, tmp_path: Path, *options: str) -> subprocess.Popen[str]:
+    """`vault mcp` on stdio, initialized."""
+    server = _popen(vault, tmp_path, *options)
     assert server.stdin is not None and server.stdout is not None
     hello = {
         "jsonrpc": "2.0",
