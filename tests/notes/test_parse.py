@@ -427,7 +427,7 @@ def test_log_entries_with_and_without_channel_in_any_order() -> None:
         "- 2026-09-04 2go: starts with a digit\n"
         "- 2026-09-05\n"
         "- not an entry\n"
-        "   - 2026-09-06 c3po: indented below an item: its detail\n"
+        "   - 2026-09-06 c3po: below an undated item: an entry\n"
         "- 2026-09-07: a colon after the date\n"
         "- 2026-09-08, call: a comma\n"
     )
@@ -440,6 +440,7 @@ def test_log_entries_with_and_without_channel_in_any_order() -> None:
         LogEntry(D(2026, 9, 3), None, "coffee:no space", 9),
         LogEntry(D(2026, 9, 4), None, "2go: starts with a digit", 10),
         LogEntry(D(2026, 9, 5), None, "", 11),
+        LogEntry(D(2026, 9, 6), "c3po", "below an undated item: an entry", 13),
         LogEntry(D(2026, 9, 7), None, "a colon after the date", 14),
         LogEntry(D(2026, 9, 8), "call", "a comma", 15),
     ]
@@ -459,6 +460,14 @@ def test_a_dated_item_indented_below_an_entry_is_its_detail(indent: str) -> None
     ]
     assert note.problems == []
     assert targets(note) == [("bob", 3, False)]  # (its links are read as before)
+
+
+def test_entries_grouped_under_undated_items_count() -> None:
+    """`- 2026` then its entries indented below it: the grouping counts for nothing (a
+    warning), the entries count; a dated item below an entry is still its detail."""
+    note = person("## Log\n- 2026\n  - 2026-10-01 call: one\n    - 2026-10-02 detail\n  - 2026-09-01 two\n")
+    assert [(entry.text, entry.line) for entry in note.log] == [("one", 3), ("two", 5)]
+    assert [problem.line for problem in note.problems] == [2]
 
 
 def test_a_log_indented_as_a_whole_keeps_its_entries_and_a_new_log_section_starts_again() -> None:

@@ -95,8 +95,11 @@ def add_log_entry(text: str, entry: str | Sequence[str], log_heading: str = "Log
             continue
         if LIST_ITEM_RE.match(visible):
             insert_at = index
-            if _links_its_date(visible):
-                line = "".join(_linking_its_date(item) + newline for item in entries)
+            # (at the first item's indent: a list indented as a whole stays one list, and
+            # its entries do not become details of the new one)
+            indent = raw[: len(raw) - len(raw.lstrip(" \t"))]
+            linked = _links_its_date(visible)
+            line = "".join(indent + (_linking_its_date(item) if linked else item) + newline for item in entries)
             break
         if raw.strip():
             last_content = index

@@ -350,7 +350,7 @@ def _scan_body(note: ParsedNote, lines: list[str], start: int, config: Config) -
     comment: list[str | None] = [None]
     generated: str | None = None
     log_level: int | None = None
-    log_indent: int | None = None  # the indent of the Log's items; an item indented more is a detail
+    entry_indent: int | None = None  # the last Log entry's indent: an item indented more is its detail
     log_heading = name_key(config.log_heading)
     note_dir = posixpath.dirname(note.path)
     links_make_contacts = note.kind in (MEETING, DAILY)
@@ -391,7 +391,7 @@ def _scan_body(note: ParsedNote, lines: list[str], start: int, config: Config) -
             if log_level is not None and level <= log_level:
                 log_level = None
             if log_level is None and name_key(heading.group(2)) == log_heading:
-                log_level, log_indent = level, None
+                log_level, entry_indent = level, None
         listed = lead in LIST_LEADS and heading is None
         task = TASK_RE.match(line) if listed and "[" in line else None
         is_open_task = False
@@ -409,12 +409,13 @@ def _scan_body(note: ParsedNote, lines: list[str], start: int, config: Config) -
             note.tasks.append(parsed)
             is_open_task = parsed.is_open
         elif log_level is not None and listed and note.kind == PERSON:
-            # (an item indented below an entry's is that entry's detail)
+            # (an item indented below an entry is that entry's detail, however it is indented;
+            # one below an undated item, `- 2026`, may be an entry)
             indent = len(line) - len(line.lstrip())
-            detail = log_indent is not None and indent > log_indent
+            detail = entry_indent is not None and indent > entry_indent
             entry = None if detail else LOG_ENTRY_RE.match(line)
             if entry:
-                log_indent = indent if log_indent is None else log_indent
+                entry_indent = indent
                 entry = _with_code(LOG_ENTRY_RE, entry, written, line)
                 try:
                     when = dt.date.fromisoformat(entry.group(1))
@@ -429,7 +430,7 @@ def _scan_body(note: ParsedNote, lines: list[str], start: int, config: Config) -
                     body = channel_match.group(2).strip() if channel_match else rest
                     note.log.append(LogEntry(when, channel, body, number))
             elif not detail and (item := LIST_ITEM_RE.match(line)) and line[item.end() :].strip():
-                log_indent = indent if log_indent is None else log_indent
+                entry_indent = None
                 numbered = line.lstrip()[:1] not in "-*+"
                 note.problems.append(Problem(note.path, number, "warning", _NOT_AN_ENTRY[numbered]))
         if "[" not in line:
