@@ -97,7 +97,10 @@ def touch(text: str) -> str:
         # A list indented as a whole gets its new entry at its indent: the old entries do
         # not become details of the new one.
         ("## Log\n  - 2026-10-01 x\n", "## Log\n  - 2026-11-22 coffee: talked\n  - 2026-10-01 x\n"),
-        ("## Log\n\t- [[2026-10-01]] x\n", "## Log\n\t- [[2026-11-22]] coffee: talked\n\t- [[2026-10-01]] x\n"),
+        (
+            "## Log\n\t- [[2026-10-01]] x\n",
+            "## Log\n\t- [[2026-11-22]] coffee: talked\n\t- [[2026-10-01]] x\n",
+        ),
     ],
 )
 def test_add_log_entry_goes_first_in_the_log_section(before: str, after: str) -> None:

@@ -99,7 +99,9 @@ def add_log_entry(text: str, entry: str | Sequence[str], log_heading: str = "Log
             # its entries do not become details of the new one)
             indent = raw[: len(raw) - len(raw.lstrip(" \t"))]
             linked = _links_its_date(visible)
-            line = "".join(indent + (_linking_its_date(item) if linked else item) + newline for item in entries)
+            line = "".join(
+                indent + (_linking_its_date(item) if linked else item) + newline for item in entries
+            )
             break
         if raw.strip():
             last_content = index
