@@ -608,7 +608,19 @@ class Workspace:
     def _plan_log(self, rel_path: str, entry: str, when: dt.date) -> tuple[Snapshot, str]:
         """A note as read, and its text with `entry` in its Log (and `last_contact` moved on)."""
         snapshot, note_text = self.read_for_edit(rel_path)
-        return snapshot, self.with_log_entry(rel_path, note_text, entry, when)
+        return snapshot, self.readable(rel_path, self.with_log_entry(rel_path, note_text, entry, when))
+
+    def readable(self, rel_path: str, new_text: str) -> str:
+        """`new_text`, when vaultkit can read the note back: no write leaves a note it would
+        skip (front matter grown over 64 KiB, YAML an edit broke), for the person would drop
+        out of every list and every later write be refused."""
+        from vaultkit.notes.parse import parse_text
+
+        try:
+            parse_text(rel_path, new_text, self.config)
+        except NoteParseError as err:
+            raise RefusedWrite(f"{err} after this change; the note was not changed") from None
+        return new_text
 
     def with_log_entry(self, rel_path: str, note_text: str, entry: str | Sequence[str], when: dt.date) -> str:
         """A note's text with the Log line `entry` (or several, newest first) added as its
@@ -643,6 +655,7 @@ class Workspace:
                 new_text = change(text)
                 if new_text == text:
                     return False
+                self.readable(rel_path, new_text)
                 try:
                     self.vault.write(rel_path, new_text.encode("utf-8"), snapshot)
                     break

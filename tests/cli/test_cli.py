@@ -460,8 +460,26 @@ def test_no_write_goes_into_a_note_whose_front_matter_is_never_closed(
     refused = "People/Bob.md:1: its front matter is never closed (add a --- line after it); the note was not changed"
     for args in (["log", "Ada, Bob", "lunch"], ["set", "Bob", "city=Oslo"], ["snooze", "Bob", "2w"]):
         fails(cli(*args), 1, refused)
+    # An import too: the card's merge is skipped, with the same reason.
+    card = vault_dir.parent / "bob.vcf"
+    card.write_text("BEGIN:VCARD\nVERSION:3.0\nFN:Bob\nTEL:+44 1234 567890\nEND:VCARD\n", encoding="utf-8")
+    [row] = json.loads(cli("import", "vcard", str(card), "--apply", "--json").stdout)["rows"]
+    assert (row["action"], row["reason"]) == ("skip", f"{refused}; not merged")
     assert (ada.read_text(), bob.read_text()) == ("# Ada\n", "---\ncadence: 1w\n# Bob\n")
     assert "People/Bob.md:1: warning: front matter is never closed" in cli("check").stdout
+
+
+def test_no_write_leaves_a_note_vaultkit_would_skip(cli: Cli, make_person: MakePerson) -> None:
+    """Front matter grown over 64 KiB would be skipped: the person would drop out of every
+    list, and every later write be refused."""
+    bob = make_person("Bob", cadence="1w")
+    before = bob.read_text()
+    fails(
+        cli("set", "Bob", f"role={'a' * 70_000}"),
+        1,
+        "People/Bob.md:1: front matter is over 64 KiB after this change; the note was not changed",
+    )
+    assert bob.read_text() == before
 
 
 def test_log_with_a_broken_note_writes_nothing(cli: Cli, make_person: MakePerson, vault_dir: Path) -> None:

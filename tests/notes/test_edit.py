@@ -251,6 +251,12 @@ def test_add_log_entry_keeps_a_missing_final_newline_missing(before: str, after:
             "---\nlast_contact: 2026-11-22\n\nz: 1\n---\n",
         ),
         ("---\nlast_contact: [a,\n  b]\n---\n", "---\nlast_contact: 2026-11-22\n---\n"),
+        # A comment line inside a block list is the list's (the items after it too); one
+        # after its last item stays, as the next key's.
+        (
+            "---\nlast_contact:\n  - a\n# - old\n  - b\n# about z\nz: 1\n---\n",
+            "---\nlast_contact: 2026-11-22\n# about z\nz: 1\n---\n",
+        ),
         ('---\nlast_contact: "one\n  two"\n---\n', "---\nlast_contact: 2026-11-22\n---\n"),
         # A `#` inside quotes is the value's, not a comment; one after them is.
         ('---\nlast_contact: "Engineer #2"\n---\n', '---\nlast_contact: "2026-11-22"\n---\n'),

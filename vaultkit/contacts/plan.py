@@ -41,7 +41,7 @@ from vaultkit.notes.edit import add_log_entry, set_front_matter_value
 from vaultkit.notes.frontmatter import yaml_list
 from vaultkit.notes.frontmatter import yaml_scalar as yaml_value
 from vaultkit.notes.grammar import inline_text
-from vaultkit.notes.parse import decode_note, parse_text
+from vaultkit.notes.parse import parse_text
 from vaultkit.vault.files import Snapshot
 from vaultkit.vault.names import check_person_name, safe_file_stem
 from vaultkit.workspace import Workspace
@@ -433,12 +433,13 @@ def vault_matcher(workspace: Workspace, threshold: int) -> Matcher:
 
 
 def read_target(workspace: Workspace, path: str, name: str) -> Target | str:
-    """A note read to be added to, or why it cannot be."""
-    snapshot = workspace.vault.read(path)
+    """A note read to be added to, or why it cannot be (as every command that writes reads
+    a note: `Workspace.read_for_edit`)."""
     try:
-        return Target(snapshot, decode_note(path, snapshot.data), name)
-    except NoteParseError as err:
+        snapshot, text = workspace.read_for_edit(path)
+    except RefusedWrite as err:
         return str(err)
+    return Target(snapshot, text, name)
 
 
 def plan_import(

@@ -219,15 +219,15 @@ def set_front_matter_value(text: str, key: str, value: str, keep_quotes: bool = 
 def _key_span(lines: list[str], index: int, block_end: int) -> int:
     """The line after the value of the key on `lines[index]`: the indented lines that
     follow (a block list or text, a folded or quoted text, a flow list over several
-    lines) belong to it, and so do blank lines between them; `- ` items at the key's
-    own indent too (YAML's block list under a key)."""
+    lines) belong to it, and so do blank lines and comment lines between them; `- ` items
+    at the key's own indent too (YAML's block list under a key)."""
     end = scan = index + 1
     while scan < block_end:
         line = lines[scan]
         if line[:1] in (" ", "\t", "-"):
             if line.strip():
                 end = scan + 1
-        elif line.strip(" \t\r\n"):
+        elif line.strip(" \t\r\n") and line[:1] != "#":
             break
         scan += 1
     return end
