@@ -323,7 +323,12 @@ def test_csv_export_imports_back_without_the_quote_it_put_in_front(
 ) -> None:
     # `vault import csv` stored the export's `'+49 30 1234` as the phone, quote and all.
     make_person(
-        "Greta Berg", phone="+49 30 1234", company='"=Berg & Co"', role='"\'tis I"', email="g@example.de"
+        "Greta Berg",
+        phone="+49 30 1234",
+        company='"=Berg & Co"',
+        role='"\'tis I"',
+        email="g@example.de",
+        location='"\'-) smiley"',  # (a quote before a formula's start already: it comes back too)
     )
     exported = tmp_path / "people.csv"
     assert cli("export", "csv", "-o", str(exported)).exit_code == 0
@@ -335,6 +340,7 @@ def test_csv_export_imports_back_without_the_quote_it_put_in_front(
     text = (other / "People" / "Greta Berg.md").read_text(encoding="utf-8")
     assert 'company: "=Berg & Co"\n' in text and 'role: "\'tis I"\n' in text
     assert "phone: +49 30 1234\n" in text
+    assert 'location: "\'-) smiley"\n' in text
 
 
 def test_csv_export_help_tells_of_the_quote_and_raw(cli) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from vaultkit.contacts.ics import PRODID
-from vaultkit.contacts.records import FORMULA_STARTS, name_parts
+from vaultkit.contacts.records import GUARDED_STARTS, name_parts
 from vaultkit.contacts.vcard import content_line, escape, uri_value
 from vaultkit.dates import parse_birthday
 from vaultkit.errors import RefusedWrite, UsageError, VaultGone, WriteFailed
@@ -143,8 +143,8 @@ def csv_chunks(workspace: Workspace, raw: bool = False) -> Iterator[bytes]:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
 
-    def row(cells: list[str]) -> list[str]:  # (`spreadsheet_safe`, without a call for each cell)
-        return cells if raw else ["'" + cell if cell.startswith(FORMULA_STARTS) else cell for cell in cells]
+    def row(cells: list[str]) -> list[str]:  # (a `'` before each of `GUARDED_STARTS`: no call a cell)
+        return cells if raw else ["'" + cell if cell.startswith(GUARDED_STARTS) else cell for cell in cells]
 
     writer.writerow(row([*_BASE_COLUMNS, *keys]))
     for person in map(ListedPerson.to_json, workspace.iter_listed()):

@@ -24,6 +24,10 @@ CREATE, MERGE, UNCHANGED, SKIP = "create", "merge", "unchanged", "skip"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """How a cell that a spreadsheet may run as a formula starts (OWASP, "CSV Injection"):
 `vault export csv` puts a `'` in front of it, `vault import csv` takes that `'` off."""
+GUARDED_STARTS = (*FORMULA_STARTS, *("'" + start for start in FORMULA_STARTS))
+"""The cells `vault export csv` puts a `'` in front of: a formula's, and one that starts
+with a `'` already before a formula's start, so that the import's taking one off gives
+back what the note held (`'-) smiley`)."""
 
 # Keys the importer writes, in the order a new note lists them (spec's person note order).
 _FIELD_ORDER = ("family_name", "given_name", "birthday", "company", "role", "location", "email", "phone")
@@ -243,14 +247,10 @@ def same_value(key: str, one: str, other: str) -> bool:
     return text_key(one) == text_key(other)
 
 
-def spreadsheet_safe(cell: str) -> str:
-    """`cell` with a `'` in front when it starts like a formula, so that a spreadsheet shows it as text."""
-    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
-
-
 def spreadsheet_text(cell: str) -> str:
-    """A cell as it was before `spreadsheet_safe` (`'+49 30 1234` -> `+49 30 1234`); any other as it is."""
-    return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS) else cell
+    """A cell as it was before the export's `'` (`GUARDED_STARTS`): `'+49 30 1234` -> `+49 30 1234`,
+    `''-) smiley` -> `'-) smiley`; any other as it is."""
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(GUARDED_STARTS) else cell
 
 
 def make_tag(text: str) -> str:
