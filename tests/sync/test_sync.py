@@ -583,23 +583,24 @@ def test_a_binary_note_changed_on_both_devices_is_never_taken_as_resolved(
     devices: tuple[Device, Device],
 ) -> None:
     laptop, desk = devices
-    laptop.write("People/scan.md", "scan\0")
+    laptop.write("scan.md", "scan\0")
     assert laptop.vault("sync").exit_code == 0
     assert desk.vault("sync").exit_code == 0
-    laptop.write("People/scan.md", "scan\0laptop")
-    desk.write("People/scan.md", "scan\0desk")
+    laptop.write("scan.md", "scan\0laptop")
+    desk.write("scan.md", "scan\0desk")
     assert laptop.vault("sync").exit_code == 0
     first = desk.vault("sync")
     assert first.exit_code == 1
-    assert "  People/scan.md (not merged: binary)\n" in first.stdout
+    assert "  scan.md (not merged: binary)\n" in first.stdout
+    assert "\nscan.md could not be merged (binary)" in first.stdout  # (its name as it is, not Scan.md)
     again = desk.vault("sync")
     assert again.exit_code == 1
     assert again.stderr.startswith(
-        "vault: unresolved conflicts in People/scan.md: People/scan.md could not be merged (binary) and holds "
-        "origin/main's version: keep that with `git add -- People/scan.md`, or take this device's with "
-        "`git checkout --theirs -- People/scan.md`"
+        "vault: unresolved conflicts in scan.md: scan.md could not be merged (binary) and holds "
+        "origin/main's version: keep that with `git add -- scan.md`, or take this device's with "
+        "`git checkout --theirs -- scan.md`"
     )
-    assert git(desk.root, "show", ":3:People/scan.md") == "scan\0desk"
+    assert git(desk.root, "show", ":3:scan.md") == "scan\0desk"
 
 
 def test_a_file_that_is_not_a_note_resolved_by_deleting_the_markers_is_added(

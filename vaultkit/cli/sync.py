@@ -86,7 +86,9 @@ def sync(
             parts = report.conflicted_parts.get(path)
             typer.echo(f"  {path} ({', '.join(parts)})" if parts else f"  {path}")
         for advice in report.advice:
-            typer.echo(f"{advice[:1].upper()}{advice[1:]}.")
+            # (a sentence starts with a capital; one that starts with a file's name keeps it)
+            starts_with_path = advice.startswith(tuple(report.conflicts))
+            typer.echo(f"{advice if starts_with_path else advice[:1].upper() + advice[1:]}.")
         raise typer.Exit(1)
     if report.incoming:
         count = len(report.incoming)
