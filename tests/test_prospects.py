@@ -397,6 +397,22 @@ def test_stats_figures(cli: Cli, vault_dir: Path) -> None:
     }
 
 
+def test_stats_leave_archived_prospects_out_of_who_waits(cli: Cli, vault_dir: Path) -> None:
+    person(vault_dir, "Pa", "status: prospect\nfound: 2026-01-01\n")
+    person(
+        vault_dir,
+        "Pb",
+        "status: asked\narchived: true\nfound: 2026-01-01\n",
+        "## Log\n- 2026-01-02 asked: hi\n",
+    )
+    person(vault_dir, "Pc", "status: prospect\narchived: true\n")
+    figures = as_json(cli("stats", "--json", today="2026-02-01"))["prospects"]
+    assert (figures["waiting"], figures["asked"]) == (1, 0)
+    assert figures["share_answered"] == 0.0  # Pb's ask still happened
+    ok(cli("stats", today="2026-02-01"))
+    assert "**1** waiting to be asked, **0** asked" in (vault_dir / "Network.md").read_text(encoding="utf-8")
+
+
 def test_suggest_offers_a_prospect_while_the_week_goal_is_not_met(cli: Cli, vault_dir: Path) -> None:
     person(vault_dir, "Bob", "cadence: 1w\nlast_contact: 2026-01-01\n")
     person(vault_dir, "Kim", "tags: [person, rust]\nlast_contact: 2026-11-01\n")
