@@ -397,6 +397,22 @@ def test_stats_figures(cli: Cli, vault_dir: Path) -> None:
     }
 
 
+def test_stats_leave_archived_prospects_out_of_who_waits(cli: Cli, vault_dir: Path) -> None:
+    person(vault_dir, "Pa", "status: prospect\nfound: 2026-01-01\n")
+    person(
+        vault_dir,
+        "Pb",
+        "status: asked\narchived: true\nfound: 2026-01-01\n",
+        "## Log\n- 2026-01-02 asked: hi\n",
+    )
+    person(vault_dir, "Pc", "status: prospect\narchived: true\n")
+    figures = as_json(cli("stats", "--json", today="2026-02-01"))["prospects"]
+    assert (figures["waiting"], figures["asked"]) == (1, 0)
+    assert figures["share_answered"] == 0.0  # Pb's ask still happened
+    ok(cli("stats", today="2026-02-01"))
+    assert "**1** waiting to be asked, **0** asked" in (vault_dir / "Network.md").read_text(encoding="utf-8")
+
+
 def test_suggest_offers_a_prospect_while_the_week_goal_is_not_met(cli: Cli, vault_dir: Path) -> None:
     person(vault_dir, "Bob", "cadence: 1w\nlast_contact: 2026-01-01\n")
     person(vault_dir, "Kim", "tags: [person, rust]\nlast_contact: 2026-11-01\n")
@@ -414,6 +430,24 @@ def test_suggest_offers_a_prospect_while_the_week_goal_is_not_met(cli: Cli, vaul
     assert [s["name"] for s in suggestions] == ["Bob", "Old"]
     person(vault_dir, "Met", "met: 2026-11-16\n")  # this week's goal met
     assert [s["kind"] for s in as_json(cli("suggest", "--json"))["suggestions"]] == ["overdue"]
+
+
+def test_suggest_names_a_prospect_picked_by_another_list_once(cli: Cli, vault_dir: Path) -> None:
+    # Cat has a follow-up and is the prospect to ask; Dee was introduced by Cat (never contacted).
+    person(
+        vault_dir, "Cat", "status: prospect\nwhy: great writer\n", "- [ ] send her my essay 📅 2026-11-20\n"
+    )
+    person(vault_dir, "Bob", "cadence: 1w\nlast_contact: 2026-01-01\n")
+    suggestions = as_json(cli("suggest", "--json", "--n", "2"))["suggestions"]
+    assert [(s["name"], s["kind"]) for s in suggestions] == [("Bob", "overdue"), ("Cat", "follow-up")]
+    assert suggestions[1]["reason"] == (
+        "follow-up: send her my essay (due 2026-11-20, 2 days late); you want to meet them: great writer; "
+        "this week's goal of 1 new person is not met yet"
+    )
+    (vault_dir / "People/Cat.md").write_text("# Cat\n", encoding="utf-8")
+    person(vault_dir, "Dee", 'status: prospect\nintroduced_by: "[[Cat]]"\nwhy: w\n')
+    names = [s["name"] for s in as_json(cli("suggest", "--json"))["suggestions"]]
+    assert names.count("Dee") == 1
 
 
 def test_review_and_network_show_prospects_asks_and_answers(cli: Cli, vault_dir: Path) -> None:

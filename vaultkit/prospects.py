@@ -491,6 +491,7 @@ class ProspectFacts(NamedTuple):
     status: str | None
     met: dt.date | None
     found: dt.date | None
+    archived: bool = False
 
 
 def start_of(found: dt.date | None, met: dt.date | None, asks: Sequence[dt.date]) -> dt.date | None:
@@ -509,9 +510,11 @@ def prospect_figures(
     days: list[int] = []
     for person in people:
         person_asks = [day for day in asks.get(person.path, ()) if day <= today]
-        if person.status == PROSPECT:
+        # Who waits is now: an archived prospect is set aside (`vault prospects` leaves them
+        # out); what happened (asks answered, people met) still counts.
+        if person.status == PROSPECT and not person.archived:
             waiting += 1
-        elif person.status == ASKED:
+        elif person.status == ASKED and not person.archived:
             asked += 1
         if person_asks:
             ever_asked += 1
@@ -540,8 +543,8 @@ def figures_of(workspace: Workspace) -> ProspectFigures:
     """`prospect_figures` for this vault as of the workspace's today (from the index: no
     object for each person, only for those who are or were prospects)."""
     facts = [
-        ProspectFacts(path, status, _date_of(met), _date_of(found))
-        for path, status, met, found in workspace.index.prospect_facts(ASK_CHANNEL)
+        ProspectFacts(path, status, _date_of(met), _date_of(found), bool(archived))
+        for path, status, met, found, archived in workspace.index.prospect_facts(ASK_CHANNEL)
     ]
     return prospect_figures(facts, asks_by_person(workspace), workspace.today)
 

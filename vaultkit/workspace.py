@@ -87,6 +87,17 @@ def _one_person(name: str, rows: Sequence[tuple[str, str, int]], several: str) -
     return PersonRef(*people.pop()) if people else None
 
 
+def wikilink(name: str, path: str, shared: set[str]) -> str:
+    """`[[Name]]`, or `[[People/Name|Name]]` when another note has that file name (`shared`
+    holds such name keys: `Index.shared_names`). Obsidian (and the index) resolve a bare
+    link to the note with the shortest path of all the notes of that name, people or not;
+    the path form always opens this person's note. The one rule for every link to a person
+    vaultkit writes: views, templates, `vault today`, `vault meet`, `vault intro`."""
+    if name_key(name) in shared:
+        return f"[[{path.removesuffix('.md')}|{name}]]"
+    return f"[[{name}]]"
+
+
 class Workspace:
     """A vault, its index and the date every computation uses."""
 
@@ -143,7 +154,7 @@ class Workspace:
         from vaultkit.views.render import Renderer
 
         user_dir = self.vault.root / self.config.templates_dir if self.config.templates_dir else None
-        return Renderer(user_dir)
+        return Renderer(user_dir, link=self.link_to)
 
     def prepare_write(self, template: str | None = None) -> None:
         """Do now the part of a write that needs nothing from the index: import the note
@@ -229,10 +240,20 @@ class Workspace:
         return found
 
     def person_link(self, ref: PersonRef) -> str:
-        """`[[Name]]`, or `[[Folder/Name]]` when another person has the same name."""
-        if self.index.name_count(name_key(ref.name)) > 1:
-            return f"[[{ref.path.removesuffix('.md')}]]"
-        return f"[[{ref.name}]]"
+        """The link to write to this person (`wikilink`'s rule)."""
+        return self.link_to(ref.name, ref.path)
+
+    def link_to(self, name: str, path: str | None = None) -> str:
+        """The link to write to the person `name` (at `path`: else the one person with that
+        name), by `wikilink`'s rule; a name several people share, without a path, stays
+        `[[Name]]` (the templates' `wikilink` filter, for the figures that keep names only)."""
+        key = name_key(name)
+        if path is None:
+            paths = self.index.paths_named(key)
+            if len(paths) != 1:
+                return f"[[{name}]]"
+            path = paths[0]
+        return wikilink(name, path, self.index.shared_names([key]))
 
     def _unreadable_people(self, key: str, prefix: bool = False) -> list[UnreadableNote]:
         """Person notes the index skipped as unreadable whose name is `key` (or starts with it),

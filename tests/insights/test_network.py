@@ -98,9 +98,9 @@ def test_intro_links_by_path_when_two_people_share_a_name(cli, vault_dir, make_p
     make_person("Ann", "## Log\n", folder="People/Work")
     make_person("Bob", "## Log\n")
     assert cli("intro", "Bob", "Ann", "--date", "2026-11-01").exit_code == 0
-    assert "- 2026-11-01 intro: introduced to [[People/Ann]]\n" in (vault_dir / "People/Bob.md").read_text(
-        encoding="utf-8"
-    )
+    assert "- 2026-11-01 intro: introduced to [[People/Ann|Ann]]\n" in (
+        vault_dir / "People/Bob.md"
+    ).read_text(encoding="utf-8")
     assert (vault_dir / "People/Work/Ann.md").read_text(encoding="utf-8") == "# Ann\n## Log\n"
 
 
@@ -557,3 +557,18 @@ def test_pies_leave_unknowns_to_the_text_and_fold_thin_slices(cli, make_person, 
     pie = next(block for block in mermaid_blocks(text) if block.startswith("pie title Location"))
     assert pie == 'pie title Location\n    "London" : 40\n    "2 others" : 2'  # 1 of 42 is too thin to label
     assert "10 unknown" in text  # said in words beside it
+
+
+def test_network_and_review_link_people_who_share_a_name_by_path(cli, vault_dir, make_person) -> None:
+    # Two Bob Stones met this week and drifting: a bare [[Bob Stone]] would open one of them twice.
+    for folder in ("People", "People/Work"):
+        make_person("Bob Stone", folder=folder, cadence="1w", met="2026-11-17", last_contact="2026-10-01")
+    assert cli("stats").exit_code == 0
+    network = (vault_dir / "Network.md").read_text(encoding="utf-8")
+    assert "| [[People/Bob Stone\\|Bob Stone]] | 1w |" in network
+    assert "| [[People/Work/Bob Stone\\|Bob Stone]] | 1w |" in network
+    assert cli("review").exit_code == 0
+    review = (vault_dir / "Reviews/2026-W47.md").read_text(encoding="utf-8")
+    for link in ("[[People/Bob Stone|Bob Stone]]", "[[People/Work/Bob Stone|Bob Stone]]"):
+        assert f"- {link}, met 2026-11-17\n" in review
+        assert f"- {link}: 45 days overdue" in review

@@ -396,6 +396,11 @@ def _method(node: tuple[Any, ...], note: Note, value: Any) -> Any:
             return values[0] in target
         if name == "slice":
             return target[values[0] : values[1] if len(values) > 1 else None]
+        if name == "split":
+            separator = values[0]
+            if isinstance(separator, Regex):
+                return separator.pattern.split(target)
+            return target.split(separator)
         if name == "replace":
             pattern, replacement = values
             if isinstance(pattern, Regex):

@@ -94,6 +94,10 @@ CASES = [
     {"tags": ["client"]},
     {"tags": ["old"]},
     {"tags": "family"},
+    {"tags": "#paused, mentor"},  # one text: split at commas and blanks, as vaultkit does
+    {"tags": "old mentor"},
+    {"cadence": "bi weekly", "tags": ["family"]},  # not a cadence for vaultkit: the tags decide
+    {"cadence": " 2 W "},
     {"tags": ["familyish"]},
     {},
 ]
@@ -108,7 +112,7 @@ def test_the_cadence_formula_derives_it_as_vaultkit_does(front_matter: dict[str,
     )
     note = parse_text("People/X.md", text, config)
     resolved = resolve_cadence(note, config)  # type: ignore[arg-type]  (a ParsedNote has the fields it reads)
-    expected = resolved[0].text.lower() if resolved else ""
+    expected = resolved[0].text.lower().replace(" ", "") if resolved else ""  # (the base spells `2 w` as 2w)
     assert _evaluate(front_matter, "cadence", config) == expected
 
 
@@ -226,6 +230,9 @@ def test_which_notes_are_people() -> None:
     assert person("People/Team/Ada.md")
     assert not person("People/Acme.md", type="company")
     assert person("Contacts/Bob.md", type="person")
+    assert person("Contacts/Bob.md", type=" Person ")  # trimmed and case-blind, as vaultkit reads it
+    assert not person("People/Acme.md", type="Company")
+    assert person("People/Ada.md", type=" ")
     assert not person("Contacts/Bob.md")
     assert not person("Templates/vaultkit/person.md", type="person")
     assert not person("People/photo.png")

@@ -209,3 +209,18 @@ def test_render_on_the_example_vault_is_stable(cli, example_vault: Path) -> None
         "People.base: unchanged\nDue.md: unchanged\nNetwork.md: unchanged\n"
     )
     assert os.stat(example_vault / "Due.md").st_mtime_ns == mtime
+
+
+def test_a_person_named_like_another_note_gets_path_links(cli, vault_dir: Path, make_person) -> None:
+    # A bare [[Grace Hopper]] would open the topic note at the root (the shortest path).
+    make_person("Grace Hopper", cadence="1w")
+    write_note(vault_dir, "Grace Hopper.md", "# Grace Hopper, the topic\n")
+    link = "[[People/Grace Hopper|Grace Hopper]]"
+    assert cli("render").exit_code == 0
+    assert f"- {link}: never contacted, every week\n" in (vault_dir / "Due.md").read_text(encoding="utf-8")
+    assert cli("today", "--create").exit_code == 0
+    assert f"- [ ] {link}: " in (vault_dir / "Daily/2026-11-22.md").read_text(encoding="utf-8")
+    assert cli("meet", "Grace", "--title", "Chat").exit_code == 0
+    meeting = next((vault_dir / "Meetings").glob("*.md")).read_text(encoding="utf-8")
+    assert f'people: ["{link}"]\n' in meeting
+    assert json.loads(cli("show", "Grace Hopper", "--json").stdout)["last_contact"] == "2026-11-22"

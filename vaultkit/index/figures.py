@@ -143,11 +143,11 @@ class Figures(Queries):
         )
         return [(r[0], dt.date.fromisoformat(r[1])) for r in rows]
 
-    def prospect_facts(self, channel: str) -> list[tuple[str, str | None, str | None, Any]]:
-        """(note, status, met, `found` as written) of the people who have a status, a `found`
-        field or a Log entry with this channel word (the asks): who is or was a prospect."""
+    def prospect_facts(self, channel: str) -> list[tuple[str, str | None, str | None, Any, int]]:
+        """(note, status, met, `found` as written, archived) of the people who have a status,
+        a `found` field or a Log entry with this channel word (the asks): who is or was a prospect."""
         rows = self.db.execute(
-            "SELECT path, status, met, json_extract(found, '$') FROM people WHERE path IN ("
+            "SELECT path, status, met, json_extract(found, '$'), archived FROM people WHERE path IN ("
             "SELECT path FROM people WHERE status IS NOT NULL UNION SELECT path FROM people WHERE found IS NOT NULL "
             "UNION SELECT person FROM contacts WHERE source = 'log' AND channel = ?) ORDER BY path",
             (channel,),

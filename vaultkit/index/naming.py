@@ -42,10 +42,11 @@ class Naming(IndexBase):
         """(name key, name) of everyone: what "did you mean" chooses from."""
         return self.db.execute("SELECT name_key, name FROM people").fetchall()
 
-    def name_count(self, key: str) -> int:
-        """How many people have the name key `key` (more than one: links need their path)."""
-        count: int = self.db.execute("SELECT count(*) FROM people WHERE name_key = ?", (key,)).fetchone()[0]
-        return count
+    def paths_named(self, key: str) -> list[str]:
+        """The notes of the people whose name has the name key `key`, by path."""
+        return [
+            r[0] for r in self.db.execute("SELECT path FROM people WHERE name_key = ? ORDER BY path", (key,))
+        ]
 
     def names_of(self, paths: Iterable[str]) -> dict[str, str]:
         """{path: name} of these people's notes (paths of other notes are left out)."""

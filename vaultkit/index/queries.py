@@ -122,11 +122,12 @@ class Queries(IndexBase):
         ]
 
     def shared_names(self, keys: Iterable[str]) -> set[str]:
-        """The name keys among `keys` that more than one person has (a view asks about the
-        names it shows, not everyone's)."""
+        """The name keys among `keys` that more than one note has as its file name: two
+        people, or a person and any other note (a view asks about the names it shows, not
+        everyone's). A bare link to such a name may open another note (`workspace.wikilink`)."""
         rows = self.db.execute(
-            "SELECT name_key FROM people WHERE name_key IN (SELECT value FROM json_each(?)) "
-            "GROUP BY name_key HAVING count(*) > 1",
+            "SELECT stem_key FROM files WHERE stem_key IN (SELECT value FROM json_each(?)) "
+            "GROUP BY stem_key HAVING count(*) > 1",
             (json.dumps(sorted(set(keys))),),
         )
         return {row[0] for row in rows}

@@ -238,6 +238,7 @@ class DriftingView(TypedDict):
     """Someone with a cadence who is overdue; `overdue` reads "N days (x.y×)"."""
 
     name: str
+    path: str
     cadence: str
     last_contact: str | None
     days_overdue: int | None
@@ -249,6 +250,7 @@ class LosingView(TypedDict):
     """Someone without a cadence and no contact for a year; `last` is their last contact."""
 
     name: str
+    path: str
     last: str | None
 
 
@@ -415,6 +417,7 @@ def view_context(
             "drifting": [
                 {
                     "name": item.name,
+                    "path": item.path,
                     "cadence": item.cadence,
                     "last_contact": item.last_contact.isoformat() if item.last_contact else None,
                     "days_overdue": item.days_overdue,
@@ -427,7 +430,7 @@ def view_context(
             "never_contacted": [item.name for item in touch.never_contacted[:never_shown]],
             "more_never": max(0, touch.never_count - never_shown),
             "losing_touch": [
-                {"name": item.name, "last": item.last.isoformat() if item.last else None}
+                {"name": item.name, "path": item.path, "last": item.last.isoformat() if item.last else None}
                 for item in touch.losing_touch[:losing_shown]
             ],
             "more_losing": max(0, len(touch.losing_touch) - losing_shown),

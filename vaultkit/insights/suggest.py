@@ -212,7 +212,7 @@ def suggest(workspace: Workspace, count: int = 5) -> list[Suggestion]:
         received,
         losing(workspace),
         today,
-        count - 1 if prospect else count,
+        count,
     )
     if prospect is not None:
         goal = workspace.config.new_people_per_week
@@ -221,5 +221,11 @@ def suggest(workspace: Workspace, count: int = 5) -> list[Suggestion]:
             reasons.insert(0, f"you want to meet them: {prospect.why}")
         if prospect.introducers:
             reasons.append(f"ask {prospect.introducers[0].name} to introduce you")
-        picked.append(Suggestion(prospect.name, prospect.path, "prospect", reasons))
+        # A prospect another list picked (a follow-up, an introduction) is one line with
+        # every reason; else they take the last place.
+        same = [s for s in picked if s.path == prospect.path]
+        if same:
+            same[0].reasons.extend(r for r in reasons if r not in same[0].reasons)
+        else:
+            picked = [*picked[: count - 1], Suggestion(prospect.name, prospect.path, "prospect", reasons)]
     return picked

@@ -79,9 +79,13 @@ def _span() -> str:
 def _people_filter(config: Config) -> dict[str, Any]:
     """Which notes are people: notes under `people_dir` whose `type` says nothing else, and
     notes anywhere with `type: person`; never the templates."""
-    in_people = f'file.inFolder({_quote(config.people_dir)}) && (!note.type || note.type == "person")'
+    in_people = (
+        f'file.inFolder({_quote(config.people_dir)}) && (formula.type == "" || formula.type == "person")'
+    )
     # (With no people folder, `people_dir = ""`, only the notes whose type is person.)
-    is_person = {"or": [in_people, 'note.type == "person"']} if config.people_dir else 'note.type == "person"'
+    is_person = (
+        {"or": [in_people, 'formula.type == "person"']} if config.people_dir else 'formula.type == "person"'
+    )
     rules: list[Any] = ['file.ext == "md"', is_person]
     if config.templates_dir:
         rules.append(f"!file.inFolder({_quote(config.templates_dir)})")
@@ -92,8 +96,15 @@ def base_formulas(config: Config) -> dict[str, str]:
     """The base's formulas, by name (each may use the ones before it)."""
     days = f"/ {_MS_PER_DAY}"
     return {
-        "tag_keys": 'if(note.tags, list(note.tags).map(value.toString().trim().lower().replace(/^#/, "")), [])',
-        "own_cadence": 'if(note.cadence, note.cadence.toString().lower().replace(/\\s/g, ""), "")',
+        # `type` trimmed and case-blind (`parse.note_kind`): a text only, as vaultkit reads it.
+        "type": 'if(note.type && note.type.isType("string"), note.type.trim().lower(), "")',
+        # Tags written as one text are split at commas and blanks, as Obsidian and vaultkit do.
+        "tag_keys": (
+            'if(note.tags, if(note.tags.isType("string"), note.tags.split(/[,\\s]+/), list(note.tags))'
+            '.map(value.toString().trim().lower().replace(/^#/, "")), [])'
+        ),
+        # Blanks only between the number and the unit (`2 w`), as `dates.parse_cadence`: `bi weekly` is no cadence.
+        "own_cadence": 'if(note.cadence, note.cadence.toString().trim().lower().replace(/\\s+(?=[dwmy]$)/, ""), "")',
         "tag_cadence": _tag_cadence(config),
         # A cadence that does not parse is dropped, as vaultkit drops the field: the tags decide.
         "cadence": (

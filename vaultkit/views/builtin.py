@@ -17,7 +17,7 @@ from vaultkit.dates import Birthday, days_text, parse_birthday
 from vaultkit.due import why_due
 from vaultkit.errors import RefusedWrite, StaleFileError
 from vaultkit.model import DueItem, FollowUp, Person, name_key, name_order
-from vaultkit.workspace import EDIT_TRIES, Workspace, write_view
+from vaultkit.workspace import EDIT_TRIES, Workspace, wikilink, write_view
 
 COMING_DAYS = 7
 BIRTHDAY_DAYS = 30
@@ -120,14 +120,6 @@ def upcoming_birthdays_of(workspace: Workspace, days: int = BIRTHDAY_DAYS) -> li
 
 def _on(birthday: UpcomingBirthday) -> dt.date:
     return birthday.on
-
-
-def wikilink(name: str, path: str, shared: set[str]) -> str:
-    """`[[Name]]`, or `[[People/Name|Name]]` when several people have that name (`shared`
-    holds their name keys): Obsidian would open the one with the shortest path for both."""
-    if name_key(name) in shared:
-        return f"[[{path.removesuffix('.md')}|{name}]]"
-    return f"[[{name}]]"
 
 
 def _in_days(days: int) -> str:

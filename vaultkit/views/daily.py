@@ -14,8 +14,7 @@ from typing import NamedTuple
 from vaultkit.errors import RefusedWrite, StaleFileError, VaultkitError
 from vaultkit.model import DueItem, name_key
 from vaultkit.notes.grammar import plain_links
-from vaultkit.views.builtin import wikilink
-from vaultkit.workspace import EDIT_TRIES, Workspace
+from vaultkit.workspace import EDIT_TRIES, Workspace, wikilink
 
 HEADING = "Reach out"
 DEFAULT_LIMIT = 10

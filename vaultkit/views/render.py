@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,9 @@ def builtin_templates_dir() -> Path:
 class Renderer:
     """Renders the `.j2` templates of one vault (its own copies win, file by file)."""
 
-    def __init__(self, user_dir: Path | None, limits: Limits | None = None) -> None:
+    def __init__(
+        self, user_dir: Path | None, limits: Limits | None = None, link: Callable[..., str] | None = None
+    ) -> None:
         loaders: list[FileSystemLoader] = []
         if user_dir is not None and user_dir.is_dir():
             loaders.append(_ContainedLoader(str(user_dir)))
@@ -50,7 +53,8 @@ class Renderer:
         )
         self.env.filters["yaml"] = yaml_scalar
         self.env.filters["yaml_list"] = yaml_list
-        self.env.filters["wikilink"] = lambda name: f"[[{name}]]"
+        # `name | wikilink(path)`: the workspace's link to a person (`Workspace.link_to`).
+        self.env.filters["wikilink"] = link or (lambda name, path=None: f"[[{name}]]")
         # A text of the user's in a line of Markdown (a front-matter value: a role, a
         # prospect's why): one line, its comment openers escaped (`grammar.inline_text`).
         self.env.filters["inline"] = inline_text
