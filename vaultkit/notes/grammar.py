@@ -86,6 +86,14 @@ def closes_fence(line: str, fence: str) -> bool:
     return stripped.startswith(fence) and set(stripped) == {fence[0]}
 
 
+def marker_ends_comment(line: str) -> str | None:
+    """The name of the generated block a line that is only its start marker opens, met
+    inside an open `<!--` comment (a block vaultkit appended to a note that ended in one):
+    the marker's own `-->` ends the comment, and the block is generated as any other."""
+    found = GEN_START_RE.fullmatch(line.strip()) if "vaultkit:" in line else None
+    return found.group(1) if found else None
+
+
 def opens_generated(line: str) -> str | None:
     """The name of the generated block `line` starts (and does not also end), or None.
 
@@ -199,6 +207,9 @@ class LineState:
                 self.fence = opens_fence(line)
                 if self.fence is not None:
                     return None
+        elif self.comment[0] == "-->" and (name := marker_ends_comment(line)) is not None:
+            self.comment[0], self.generated = None, name
+            return None
         return visible_text(line, self.comment)
 
     def unclosed(self) -> str | None:

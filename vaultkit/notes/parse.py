@@ -47,6 +47,7 @@ from vaultkit.notes.grammar import (
     WIKILINK_RE,
     closes_fence,
     closes_generated,
+    marker_ends_comment,
     opens_generated,
     strip_comments,
 )
@@ -379,6 +380,9 @@ def _scan_body(note: ParsedNote, lines: list[str], start: int, config: Config) -
                 if opened:
                     fence = opened.group(1)
                     continue
+        elif comment[0] == "-->" and (generated := marker_ends_comment(raw)) is not None:
+            comment[0] = None
+            continue
         line = raw
         if comment[0] is not None or "%%" in raw or "<!--" in raw:
             line = strip_comments(raw, comment)
