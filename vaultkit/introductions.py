@@ -84,12 +84,13 @@ def _resolved(
 def introductions_received(
     introduced: Iterable[tuple[str, Sequence[str], dt.date | None]], resolve: Callable[[str], str]
 ) -> list[IntroReceived]:
-    """Every (introducer, person) from (person, `introduced_by` as written, `met`), by date then names."""
+    """Every (introducer, person) from (person, `introduced_by` as written, `met`), by date
+    then names; a person who names themselves introduced nobody (as `vault intro` refuses)."""
     found = [
-        IntroReceived(resolve(introducer), name, met)
+        IntroReceived(by, name, met)
         for name, introducers, met in introduced
-        for introducer in introducers
-        if introducer.strip()
+        for by in (resolve(introducer) for introducer in introducers if introducer.strip())
+        if name_key(by) != name_key(name)
     ]
     found.sort(key=lambda r: (r.met or dt.date.min, r.person.casefold(), r.introducer.casefold()))
     return found

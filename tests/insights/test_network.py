@@ -105,6 +105,22 @@ def test_intro_links_by_path_when_two_people_share_a_name(cli, vault_dir, make_p
 
 
 # -- the view -------------------------------------------------------------------------------
+def test_introductions_made_for_you_count_people_after_since_and_none_of_oneself(cli, make_person) -> None:
+    """Two people introduced you to two (not three); --since limits these too (by the day
+    you met); naming oneself introduces nobody, as `vault intro X X` is refused."""
+    make_person("K")
+    make_person("J")
+    make_person("E1", introduced_by="[[K]]", met="2026-01-01")
+    make_person("E2", introduced_by=["[[K]]", "[[J]]"], met="2026-03-05")
+    make_person("Finn", introduced_by="[[Finn]]", met="2026-03-06")
+    every = cli("stats", today="2026-03-10").stdout
+    assert "2 people introduced you to 2." in every
+    assert "K introduced you to E1" in every and "Finn introduced you to" not in every
+    since = cli("stats", "--since", "2026-03-02", today="2026-03-10").stdout
+    assert "2 people introduced you to 1." in since
+    assert "K introduced you to E1" not in since and "J introduced you to E2" in since
+
+
 def test_stats_writes_only_its_block_and_only_when_it_changed(cli, vault_dir, make_person, tmp_path) -> None:
     make_person("Ann", met="2026-11-20", location="London")
     view = vault_dir / "Network.md"

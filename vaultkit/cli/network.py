@@ -153,7 +153,7 @@ def _print_stats(view: "StatsView") -> None:
     introducers = f"{intros['introducers']} {'person' if intros['introducers'] == 1 else 'people'}"
     out.print(
         f"You made {_count(intros['made_count'], 'introduction')}; "
-        f"{introducers} introduced you to {intros['received_count']}.",
+        f"{introducers} introduced you to {intros['received_people']}.",
         markup=False,
     )
     if intros["made"] or intros["received"]:

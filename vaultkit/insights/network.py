@@ -299,6 +299,7 @@ class IntroductionsView(TypedDict):
     received: list[ReceivedView]
     made_count: int
     received_count: int
+    received_people: int  # (several may have introduced you to one person)
     older: int
     introducers: int
     graph: str | None
@@ -452,6 +453,7 @@ def view_context(
             ],
             "made_count": len(stats.pairs),
             "received_count": len(stats.received),
+            "received_people": len({item.person for item in stats.received}),
             "older": len(stats.pairs) + len(stats.received) - len(made) - len(received),
             "introducers": len({item.introducer for item in stats.received}),
             "graph": intro_graph(made, received),

@@ -379,9 +379,10 @@ def network_stats(
     today: dt.date,
     since: dt.date | None = None,
 ) -> NetworkStats:
-    """All figures from their parts; `since` limits the weeks listed and the pairs counted
-    (`interactions` are counted from it already). `people` is (not archived, archived);
-    `met` every `met` date."""
+    """All figures from their parts; `since` limits the weeks listed and the introductions
+    counted, both ways (`interactions` are counted from it already; an introduction made
+    for you is dated by the day you met, and one with no such day is left out then).
+    `people` is (not archived, archived); `met` every `met` date."""
     chosen_pairs = sorted(
         (pair for pair in pairs if pair.date <= today and (since is None or pair.date >= since)),
         key=lambda pair: (pair.date, name_order(pair.a), name_order(pair.b)),
@@ -395,6 +396,11 @@ def network_stats(
         keeping_in_touch=touch,
         channels=tuple(channel_counts(interactions)),
         pairs=tuple(dict.fromkeys(chosen_pairs)),
-        received=tuple(received),
+        received=tuple(
+            item
+            for item in received
+            if (item.met is None or item.met <= today)
+            and (since is None or (item.met or dt.date.min) >= since)
+        ),
         dimensions=tuple(dimensions),
     )
