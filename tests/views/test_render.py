@@ -209,3 +209,25 @@ def test_render_on_the_example_vault_is_stable(cli, example_vault: Path) -> None
         "People.base: unchanged\nDue.md: unchanged\nNetwork.md: unchanged\n"
     )
     assert os.stat(example_vault / "Due.md").st_mtime_ns == mtime
+
+
+def test_a_base_vaultkit_did_not_make_is_never_replaced(cli, vault_dir: Path, make_person) -> None:
+    # An Obsidian vault with its own People.base before `vault init`.
+    (vault_dir / "vaultkit.toml").write_text('[views]\nbase = "People.base"\n', encoding="utf-8")
+    mine = b"views:\n  - type: table\n    name: My own people table\n"
+    (vault_dir / "People.base").write_bytes(mine)
+    make_person("Ada", cadence="1m")
+    result = cli("render")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "vault: People.base was not made by vaultkit, so it was not replaced: "
+        "rename it, or set another file in [views] of vaultkit.toml\n",
+    )
+    assert (vault_dir / "People.base").read_bytes() == mine
+    # Its own, or an empty one, it writes and keeps current.
+    (vault_dir / "People.base").write_bytes(b"")
+    assert cli("render").exit_code == 0
+    made = (vault_dir / "People.base").read_text(encoding="utf-8")
+    assert made.startswith("# Made by vaultkit")
+    (vault_dir / "vaultkit.toml").write_text('[views]\nbase = "People.base"\n[cadence_by_tag]\nf = "2w"\n')
+    assert "People.base: updated" in cli("render").output
