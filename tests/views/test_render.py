@@ -231,3 +231,19 @@ def test_a_base_vaultkit_did_not_make_is_never_replaced(cli, vault_dir: Path, ma
     assert made.startswith("# Made by vaultkit")
     (vault_dir / "vaultkit.toml").write_text('[views]\nbase = "People.base"\n[cadence_by_tag]\nf = "2w"\n')
     assert "People.base: updated" in cli("render").output
+
+
+@pytest.mark.parametrize(
+    ("toml", "path"), [("", "Due.md"), ('[views]\nbase = "People.base"\n', "People.base")]
+)
+def test_a_folder_where_a_view_goes_is_one_line(
+    cli, vault_dir: Path, make_person, toml: str, path: str
+) -> None:
+    (vault_dir / "vaultkit.toml").write_text(toml, encoding="utf-8")
+    (vault_dir / path).mkdir()
+    make_person("Ada", cadence="1m")
+    result = cli("render")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"vault: {path} is a folder, not a file; it was not changed\n",
+    )
