@@ -143,7 +143,7 @@ class Workspace:
         from vaultkit.views.render import Renderer
 
         user_dir = self.vault.root / self.config.templates_dir if self.config.templates_dir else None
-        return Renderer(user_dir)
+        return Renderer(user_dir, vault_root=self.vault.root)
 
     def prepare_write(self, template: str | None = None) -> None:
         """Do now the part of a write that needs nothing from the index: import the note

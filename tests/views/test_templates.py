@@ -204,7 +204,24 @@ def test_a_user_template_that_leads_outside_the_folder_is_not_loaded(cli, ada: P
     result = cli("meet", "Ada")
     assert result.exit_code == 1
     assert result.stderr == (
-        f"vault: template {link}: refused by the sandbox: {link} leads outside the templates folder "
+        f"vault: template {link}: refused by the sandbox: {link} leads outside the vault's templates folder "
+        "(a symlink?); it was not loaded\n"
+    )
+    listed = json.loads(cli("templates", "list", "--json").stdout)["templates"]
+    assert [t["source"] for t in listed if t["name"] == "meeting.md.j2"] == ["built-in"]
+
+
+@pytest.mark.skipif(os.name == "nt", reason="symlinks")
+def test_a_templates_folder_that_leads_outside_the_vault_is_not_read(cli, ada: Path, tmp_path: Path) -> None:
+    write_note(tmp_path, "outside/meeting.md.j2", "{{ 'the secret' }}\n")
+    folder = ada / TEMPLATES
+    folder.parent.mkdir(parents=True)
+    folder.symlink_to(tmp_path / "outside", target_is_directory=True)
+    result = cli("meet", "Ada")
+    link = folder / "meeting.md.j2"
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"vault: template {link}: refused by the sandbox: {link} leads outside the vault's templates folder "
         "(a symlink?); it was not loaded\n"
     )
     listed = json.loads(cli("templates", "list", "--json").stdout)["templates"]
