@@ -557,3 +557,19 @@ def test_pies_leave_unknowns_to_the_text_and_fold_thin_slices(cli, make_person, 
     pie = next(block for block in mermaid_blocks(text) if block.startswith("pie title Location"))
     assert pie == 'pie title Location\n    "London" : 40\n    "2 others" : 2'  # 1 of 42 is too thin to label
     assert "10 unknown" in text  # said in words beside it
+
+
+def test_comment_openers_in_values_are_escaped_outside_the_charts(cli, vault_dir, make_person) -> None:
+    # Raw, `<!--` would hide the rest of the view in Obsidian, up to the block's end marker.
+    make_person("Ann", company='"Acme <!-- Labs"', location='"x %% y"')
+    assert cli("stats").exit_code == 0
+    text = (vault_dir / "Network.md").read_text(encoding="utf-8")
+    outside_charts = re.sub(r"```mermaid\n.*?```\n", "", text, flags=re.S)
+    lines = outside_charts.splitlines()[1:-1]  # (the block's own markers)
+    assert not [line for line in lines if "<!--" in line or "%%" in line]
+    assert "| Acme <\\!-- Labs | 1 | 100% |" in lines
+    assert "| x %\\% y | 1 | 100% |" in lines
+    assert (
+        "100% of your network works at Acme <\\!-- Labs. Largest group 100%, effective number 1.0 of 1 group."
+        in lines
+    )
