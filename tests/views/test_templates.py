@@ -228,6 +228,20 @@ def test_a_templates_folder_that_leads_outside_the_vault_is_not_read(cli, ada: P
     assert [t["source"] for t in listed if t["name"] == "meeting.md.j2"] == ["built-in"]
 
 
+def test_a_person_template_that_leaves_out_the_options_given_makes_no_note(cli, ada: Path) -> None:
+    user_template(ada, "person.md.j2", "# {{ name }}\n\n## Log\n")
+    result = cli("add", "Eve Two", "--cadence", "1m", "--tag", "family", "--set", "company=Acme")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "vault: Templates/vaultkit/person.md.j2 leaves out cadence, company, tags, so People/Eve Two.md "
+        "was not made: add them to its front matter, or leave those options out\n",
+    )
+    assert not (ada / "People/Eve Two.md").exists()
+    # Without options there is nothing to lose: the note is the template's.
+    assert cli("add", "Eve Two").exit_code == 0
+    assert (ada / "People/Eve Two.md").read_text(encoding="utf-8") == "# Eve Two\n\n## Log\n"
+
+
 def test_obsidian_and_templater_templates_are_never_touched(cli, example_vault: Path) -> None:
     templater = "---\ncreated: <% tp.date.now() %>\n---\n# <% tp.file.title %>\n{{date}} {{title}}\n"
     write_note(example_vault, f"{TEMPLATES}/Meeting (Templater).md", templater)
