@@ -192,7 +192,8 @@ def test_a_title_with_a_comment_opener_hides_nothing_of_the_meeting_note(cli, ad
     # block and the follow-ups written under it: the heading gets the opener escaped.
     made = cli("meet", "Ada", "--title", "Chat %% about it <!-- x", "--date", "2026-11-20")
     path = ada_vault / made.stdout.strip()
-    assert path.name == "2026-11-20 Chat %% about it !-- x.md"  # (the file name as before)
+    # The file name has neither: a link to it (the weekly review's) would open a comment.
+    assert path.name == "2026-11-20 Chat % about it !-- x.md"
     text = path.read_text(encoding="utf-8")
     assert "\n# Chat %\\% about it <\\!-- x\n" in text
     path.write_text(text + "- [ ] Send Ada the paper\n", encoding="utf-8")

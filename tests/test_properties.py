@@ -260,9 +260,12 @@ def test_log_changes_exactly_the_lines_it_must(
 @example(("<!--", False, False, None))  # a note ending in an open comment: the block's marker closes it
 def test_edits_that_change_nothing_change_no_byte(note: tuple[str, bool, bool, str | None]) -> None:
     text, has_front, _, last_contact = note
-    assert replace_generated_block(replace_generated_block(text, "due", "- a"), "due", "- a") == (
-        replace_generated_block(text, "due", "- a")
-    )
+    try:
+        once = replace_generated_block(text, "due", "- a")
+    except ValueError:  # (two blocks of the name, or one never closed: refused, nothing written)
+        once = None
+    if once is not None:
+        assert replace_generated_block(once, "due", "- a") == once
     if has_front and last_contact is not None and "2026-11-30" in last_contact:
         assert set_front_matter_value(text, "last_contact", "2026-11-30") == text
 

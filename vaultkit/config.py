@@ -73,6 +73,8 @@ _TOP_KEYS = _STRING_KEYS | {
     "exclude", "default_cadence", "write_last_contact", "cadence_by_tag", "views", "goals",
     "stats", "daily", "vault_id",
 }  # fmt: skip
+# The views written as files in the vault, and the suffix each file must have.
+_VIEW_SUFFIXES = {"due": ".md", "network": ".md", "base": ".base"}
 _VAULT_ID_RE = re.compile(r"[A-Za-z0-9-]{8,64}")
 
 
@@ -82,17 +84,27 @@ def _string(key: str, value: Any) -> str:
     return value
 
 
+def _inside(key: str, value: Any, what: str) -> str:
+    """A vault-relative path, `/`-separated; an absolute one or one climbing out (`..`) is
+    refused: it must be checked before the slashes are trimmed, or `/etc` would pass as `etc`."""
+    text = _string(key, value).strip()
+    if text.startswith("/") or Path(text).is_absolute() or ".." in Path(text).parts:
+        raise ConfigError(f"{CONFIG_NAME}: {key} must be a {what} inside the vault, not {value!r}")
+    return text.strip("/")
+
+
 def _folder(key: str, value: Any) -> str:
-    text = _string(key, value).strip().strip("/")
-    if text.startswith("/") or ".." in Path(text).parts:
-        raise ConfigError(f"{CONFIG_NAME}: {key} must be a folder inside the vault, not {value!r}")
-    return text
+    return _inside(key, value, "folder")
 
 
 def _heading(key: str, value: Any) -> str:
     text = _string(key, value).strip()
     if not text:
         raise ConfigError(f'{CONFIG_NAME}: {key} must be a heading\'s text, like "Log"')
+    if text.startswith("#"):  # `vault log` would add a heading `## ## Log`
+        raise ConfigError(
+            f'{CONFIG_NAME}: {key} is the heading\'s text without its #s, like "Log", not {value!r}'
+        )
     return text
 
 
@@ -118,7 +130,7 @@ def load_config(root: Path) -> Config:
     if not path.is_file():
         return Config()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # Notepad writes a BOM
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
         raise ConfigError(f"{CONFIG_NAME}: not valid TOML: {err}") from None
     return config_from_dict(data)
@@ -161,8 +173,12 @@ def config_from_dict(data: dict[str, Any]) -> Config:
                     if not isinstance(target, int) or isinstance(target, bool) or target < 1:
                         raise ConfigError(f"{CONFIG_NAME}: views.max_rows must be a whole number ≥ 1")
                     values["max_rows"] = target
-                else:
+                elif name == "vdir":  # a folder of .ics files, often outside the vault
                     views[name] = _string(f"views.{name}", target)
+                elif name in _VIEW_SUFFIXES:
+                    views[name] = _view_file(name, target)
+                else:
+                    warnings.append(f"{CONFIG_NAME}: unknown key views.{name!r} is ignored")
             values[key] = tuple(sorted(views.items()))
         elif key == "goals":
             for goal, target in _table(key, value).items():
@@ -193,7 +209,48 @@ def config_from_dict(data: dict[str, Any]) -> Config:
                     raise ConfigError(f"{CONFIG_NAME}: daily.reachouts must be true or false")
                 else:
                     values["daily_reachouts"] = target
-    return Config(**values, warnings=tuple(warnings))
+    config = Config(**values, warnings=tuple(warnings))
+    _refuse_overlaps(config)
+    return config
+
+
+def _view_file(name: str, value: Any) -> str:
+    """A view's file: inside the vault, with the suffix Obsidian opens it by ("" switches it off)."""
+    path = _inside(f"views.{name}", value, "file")
+    suffix = _VIEW_SUFFIXES[name]
+    if path and not path.lower().endswith(suffix):
+        raise ConfigError(f"{CONFIG_NAME}: views.{name} must be a {suffix} file, not {value!r}")
+    return path
+
+
+def _under(path: str, folder: str) -> bool:
+    """Whether a vault-relative path is the folder or lies in it (never for no folder, "")."""
+    return bool(folder) and (path == folder or path.startswith(folder + "/"))
+
+
+def _refuse_overlaps(config: Config) -> None:
+    """Refuse settings that make what vaultkit writes into people, or hide the people.
+
+    Every `.md` under `people_dir` is a person: a meeting, review, daily note or view
+    written there would become one; a templates folder holding `people_dir` would hide them all.
+    """
+    people = config.people_dir
+    written = [(key, getattr(config, key)) for key in ("meetings_dir", "daily_dir", "reviews_dir")]
+    written += [(f"views.{name}", path) for name, path in config.views if name in _VIEW_SUFFIXES]
+    for key, path in written:
+        if _under(path, people):
+            raise ConfigError(f"{CONFIG_NAME}: {key} must not lie in people_dir ({people!r}), not {path!r}")
+    if _under(people, config.templates_dir):
+        raise ConfigError(
+            f"{CONFIG_NAME}: templates_dir ({config.templates_dir!r}) must not hold people_dir ({people!r})"
+        )
+    seen: dict[str, str] = {}
+    for name, path in config.views:
+        if name in _VIEW_SUFFIXES and path:
+            # (one file on a case-insensitive disk, as on macOS and Windows)
+            other = seen.setdefault(path.casefold(), name)
+            if other != name:
+                raise ConfigError(f"{CONFIG_NAME}: views.{other} and views.{name} are both {path!r}")
 
 
 def with_vault_id(text: str, vault_id: str) -> str:

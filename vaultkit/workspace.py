@@ -154,7 +154,7 @@ class Workspace:
         from vaultkit.views.render import Renderer
 
         user_dir = self.vault.root / self.config.templates_dir if self.config.templates_dir else None
-        return Renderer(user_dir, link=self.link_to)
+        return Renderer(user_dir, link=self.link_to, vault_root=self.vault.root)
 
     def prepare_write(self, template: str | None = None) -> None:
         """Do now the part of a write that needs nothing from the index: import the note
@@ -560,6 +560,14 @@ class Workspace:
             raise RefusedWrite(f"the person template made an unreadable note: {err}") from None
         if made.kind != PERSON:  # (a `type` the template or --set wrote), never one that then vanishes
             raise RefusedWrite(f"{rel_path} would not be a person: its type is {made.fields.get('type')!r}")
+        given = {"aliases": aliases, "cadence": cadence, "met": met, "introduced_by": introducer, **extra}
+        given["tags"] = [t for t in tags if tag_option(t) != "person"]
+        missing = [key for key, value in given.items() if value and key not in made.fields]
+        if missing:  # (a user's template with no front matter, or without these keys)
+            raise RefusedWrite(
+                f"{self.config.templates_dir}/person.md.j2 leaves out {', '.join(missing)}, so "
+                f"{rel_path} was not made: add them to its front matter, or leave those options out"
+            )
         if into is not None:
             into.append((rel_path, text.encode("utf-8")))
         else:

@@ -588,3 +588,19 @@ def test_network_and_review_link_people_who_share_a_name_by_path(cli, vault_dir,
     for link in ("[[People/Bob Stone|Bob Stone]]", "[[People/Work/Bob Stone|Bob Stone]]"):
         assert f"- {link}, met 2026-11-17\n" in review
         assert f"- {link}: 45 days overdue" in review
+
+
+def test_comment_openers_in_values_are_escaped_outside_the_charts(cli, vault_dir, make_person) -> None:
+    # Raw, `<!--` would hide the rest of the view in Obsidian, up to the block's end marker.
+    make_person("Ann", company='"Acme <!-- Labs"', location='"x %% y"')
+    assert cli("stats").exit_code == 0
+    text = (vault_dir / "Network.md").read_text(encoding="utf-8")
+    outside_charts = re.sub(r"```mermaid\n.*?```\n", "", text, flags=re.S)
+    lines = outside_charts.splitlines()[1:-1]  # (the block's own markers)
+    assert not [line for line in lines if "<!--" in line or "%%" in line]
+    assert "| Acme <\\!-- Labs | 1 | 100% |" in lines
+    assert "| x %\\% y | 1 | 100% |" in lines
+    assert (
+        "100% of your network works at Acme <\\!-- Labs. Largest group 100%, effective number 1.0 of 1 group."
+        in lines
+    )

@@ -362,6 +362,23 @@ def test_a_start_marker_without_an_end_is_refused(text: str) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<!-- vaultkit:due -->\nold\n<!-- /vaultkit:due -->\nmine\n<!-- vaultkit:due -->\nold\n<!-- /vaultkit:due -->\n",
+        "<!-- vaultkit:due -->\n<!-- /vaultkit:due -->\n<!-- vaultkit:due -->\nold\n",
+    ],
+)
+def test_a_second_block_of_the_same_name_is_refused(text: str) -> None:
+    """Only the first would be kept current: the other would go stale, unsaid."""
+    with pytest.raises(ValueError) as err:
+        replace_generated_block(text, "due", "- a")
+    assert str(err.value) == "it has <!-- vaultkit:due --> twice; delete one of the two blocks"
+    # Blocks of other views, and markers in code, are not a second one.
+    other = "<!-- vaultkit:due -->\nold\n<!-- /vaultkit:due -->\n```\n<!-- vaultkit:due -->\n```\n"
+    assert replace_generated_block(other, "due", "- a").startswith("<!-- vaultkit:due -->\n- a\n<!-- /")
+
+
 def test_write_view_refuses_a_broken_block_and_writes_only_on_change(vault_dir: Path, tmp_path: Path) -> None:
     workspace = Workspace(Vault(vault_dir), tmp_path / "index.sqlite", dt.date(2026, 11, 22))
     workspace.sync()

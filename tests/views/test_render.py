@@ -224,3 +224,41 @@ def test_a_person_named_like_another_note_gets_path_links(cli, vault_dir: Path, 
     meeting = next((vault_dir / "Meetings").glob("*.md")).read_text(encoding="utf-8")
     assert f'people: ["{link}"]\n' in meeting
     assert json.loads(cli("show", "Grace Hopper", "--json").stdout)["last_contact"] == "2026-11-22"
+
+
+def test_a_base_vaultkit_did_not_make_is_never_replaced(cli, vault_dir: Path, make_person) -> None:
+    # An Obsidian vault with its own People.base before `vault init`.
+    (vault_dir / "vaultkit.toml").write_text('[views]\nbase = "People.base"\n', encoding="utf-8")
+    mine = b"views:\n  - type: table\n    name: My own people table\n"
+    (vault_dir / "People.base").write_bytes(mine)
+    make_person("Ada", cadence="1m")
+    result = cli("render")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "vault: People.base was not made by vaultkit, so it was not replaced: "
+        "rename it, or set another file in [views] of vaultkit.toml\n",
+    )
+    assert (vault_dir / "People.base").read_bytes() == mine
+    # Its own, or an empty one, it writes and keeps current.
+    (vault_dir / "People.base").write_bytes(b"")
+    assert cli("render").exit_code == 0
+    made = (vault_dir / "People.base").read_text(encoding="utf-8")
+    assert made.startswith("# Made by vaultkit")
+    (vault_dir / "vaultkit.toml").write_text('[views]\nbase = "People.base"\n[cadence_by_tag]\nf = "2w"\n')
+    assert "People.base: updated" in cli("render").output
+
+
+@pytest.mark.parametrize(
+    ("toml", "path"), [("", "Due.md"), ('[views]\nbase = "People.base"\n', "People.base")]
+)
+def test_a_folder_where_a_view_goes_is_one_line(
+    cli, vault_dir: Path, make_person, toml: str, path: str
+) -> None:
+    (vault_dir / "vaultkit.toml").write_text(toml, encoding="utf-8")
+    (vault_dir / path).mkdir()
+    make_person("Ada", cadence="1m")
+    result = cli("render")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"vault: {path} is a folder, not a file; it was not changed\n",
+    )

@@ -204,11 +204,42 @@ def test_a_user_template_that_leads_outside_the_folder_is_not_loaded(cli, ada: P
     result = cli("meet", "Ada")
     assert result.exit_code == 1
     assert result.stderr == (
-        f"vault: template {link}: refused by the sandbox: {link} leads outside the templates folder "
+        f"vault: template {link}: refused by the sandbox: {link} leads outside the vault's templates folder "
         "(a symlink?); it was not loaded\n"
     )
     listed = json.loads(cli("templates", "list", "--json").stdout)["templates"]
     assert [t["source"] for t in listed if t["name"] == "meeting.md.j2"] == ["built-in"]
+
+
+@pytest.mark.skipif(os.name == "nt", reason="symlinks")
+def test_a_templates_folder_that_leads_outside_the_vault_is_not_read(cli, ada: Path, tmp_path: Path) -> None:
+    write_note(tmp_path, "outside/meeting.md.j2", "{{ 'the secret' }}\n")
+    folder = ada / TEMPLATES
+    folder.parent.mkdir(parents=True)
+    folder.symlink_to(tmp_path / "outside", target_is_directory=True)
+    result = cli("meet", "Ada")
+    link = folder / "meeting.md.j2"
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"vault: template {link}: refused by the sandbox: {link} leads outside the vault's templates folder "
+        "(a symlink?); it was not loaded\n"
+    )
+    listed = json.loads(cli("templates", "list", "--json").stdout)["templates"]
+    assert [t["source"] for t in listed if t["name"] == "meeting.md.j2"] == ["built-in"]
+
+
+def test_a_person_template_that_leaves_out_the_options_given_makes_no_note(cli, ada: Path) -> None:
+    user_template(ada, "person.md.j2", "# {{ name }}\n\n## Log\n")
+    result = cli("add", "Eve Two", "--cadence", "1m", "--tag", "family", "--set", "company=Acme")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "vault: Templates/vaultkit/person.md.j2 leaves out cadence, company, tags, so People/Eve Two.md "
+        "was not made: add them to its front matter, or leave those options out\n",
+    )
+    assert not (ada / "People/Eve Two.md").exists()
+    # Without options there is nothing to lose: the note is the template's.
+    assert cli("add", "Eve Two").exit_code == 0
+    assert (ada / "People/Eve Two.md").read_text(encoding="utf-8") == "# Eve Two\n\n## Log\n"
 
 
 def test_obsidian_and_templater_templates_are_never_touched(cli, example_vault: Path) -> None:

@@ -40,6 +40,7 @@ from vaultkit.introductions import (
     received_introductions,
 )
 from vaultkit.model import INTRO_CHANNEL, name_order
+from vaultkit.notes.grammar import inline_text
 from vaultkit.prospects import figures_of, week_context
 from vaultkit.workspace import PersonRef, Workspace, write_view
 
@@ -463,8 +464,9 @@ def view_context(
 
 
 def table_cell(value: object) -> str:
-    """Text safe inside a Markdown table cell."""
-    return " ".join(str(value).replace("|", "\\|").split())
+    """Text safe inside a Markdown table cell: one line, `|` and comment openers escaped
+    (`grammar.inline_text`: a company `Acme <!-- Labs` would hide the rest of the view)."""
+    return inline_text(str(value).replace("|", "\\|"))
 
 
 def render_network(workspace: Workspace, stats: NetworkStats | None = None) -> str:

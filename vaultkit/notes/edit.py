@@ -320,7 +320,8 @@ def replace_generated_block(text: str, name: str, content: str) -> str:
 
     With no block yet, one is appended at the end of the note (or makes the whole note).
     A start marker with no end marker after it raises ValueError: where the generated
-    part ends is unknown, so any replacement could eat the user's text.
+    part ends is unknown, so any replacement could eat the user's text. So does a second
+    block of that name: only one would be kept current.
     """
     newline = newline_of(text) if text else "\n"
     start, end = block_markers(name)
@@ -341,6 +342,8 @@ def replace_generated_block(text: str, name: str, content: str) -> str:
             raise ValueError(
                 f"{start} has no {end} after it; add the end marker where the generated part ends"
             )
+        if _block_start(lines[finish + 1 :], name) is not None:  # (one would go stale unsaid)
+            raise ValueError(f"it has {start} twice; delete one of the two blocks")
         inner = f"{body}{newline}" if body else ""
         return "".join(lines[: begin + 1]) + inner + "".join(lines[finish:])
     block = f"{start}{newline}{body + newline if body else ''}{end}{newline}"

@@ -339,6 +339,8 @@ class Vault:
     def read(self, rel_path: str) -> Snapshot:
         """Read a note's bytes with its stat; inside `editing()`, lock it first."""
         full = self.path(rel_path)
+        if full.is_dir():  # (a folder named like a note: what is read is there to be changed)
+            raise RefusedWrite(f"{rel_path} is a folder, not a file; it was not changed")
         if self._locks is not None:
             target = self._real_target(rel_path, full)
             fd = self._lock(rel_path, target)

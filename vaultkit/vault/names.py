@@ -68,8 +68,10 @@ _SAFE_FILE_RE = re.compile(r"[\x00-\x1f/\\:*?\"<>|#^\[\]]")
 
 
 def safe_file_stem(text: str) -> str:
-    """A file stem from free text (titles): unsafe characters become spaces."""
+    """A file stem from free text (titles): unsafe characters become spaces, and `%%` one
+    `%`: a link to the note (`[[2026-11-22 x%%y]]` in the weekly review) would open a comment."""
     clean = _SAFE_FILE_RE.sub(" ", unicodedata.normalize("NFC", text))
+    clean = re.sub(r"%{2,}", "%", clean)
     return re.sub(r"\s+", " ", clean).strip(" .") or "Untitled"
 
 

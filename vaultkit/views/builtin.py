@@ -297,10 +297,18 @@ def render_views(workspace: Workspace, names: Iterable[str] | None = None) -> li
     return rendered
 
 
+# The first words of every file vaultkit makes whole (views.base's header): a file that
+# does not start with them is the user's, and is never replaced.
+MADE_BY_VAULTKIT = "# Made by vaultkit"
+
+
 def write_generated_file(workspace: Workspace, rel_path: str, content: str) -> bool:
     """Write a file vaultkit makes whole (People.base), only when its text changed.
 
-    Locked, stale-checked and atomic like every note write. Returns whether it was written.
+    Locked, stale-checked and atomic like every note write. A file already there that
+    vaultkit did not make (no header of its own, and not empty) is refused, not replaced:
+    an Obsidian vault may have had its own People.base before `vault init`. Returns whether
+    it was written.
     """
     vault = workspace.vault
     data = content.encode("utf-8")
@@ -309,6 +317,11 @@ def write_generated_file(workspace: Workspace, rel_path: str, content: str) -> b
             snapshot = vault.read(rel_path) if vault.exists(rel_path) else None
             if snapshot is not None and snapshot.data == data:
                 return False
+            if snapshot is not None and not _made_by_vaultkit(snapshot.data):
+                raise RefusedWrite(
+                    f"{rel_path} was not made by vaultkit, so it was not replaced: "
+                    "rename it, or set another file in [views] of vaultkit.toml"
+                )
             try:
                 vault.write(rel_path, data, snapshot)
                 return True
@@ -316,3 +329,7 @@ def write_generated_file(workspace: Workspace, rel_path: str, content: str) -> b
                 if attempt == EDIT_TRIES - 1:
                     raise
     return True  # (not reached: the last attempt returns or raises)
+
+
+def _made_by_vaultkit(data: bytes) -> bool:
+    return data.startswith(MADE_BY_VAULTKIT.encode()) or not data.strip()

@@ -35,11 +35,15 @@ class Renderer:
     """Renders the `.j2` templates of one vault (its own copies win, file by file)."""
 
     def __init__(
-        self, user_dir: Path | None, limits: Limits | None = None, link: Callable[..., str] | None = None
+        self,
+        user_dir: Path | None,
+        limits: Limits | None = None,
+        link: Callable[..., str] | None = None,
+        vault_root: Path | None = None,
     ) -> None:
         loaders: list[FileSystemLoader] = []
         if user_dir is not None and user_dir.is_dir():
-            loaders.append(_ContainedLoader(str(user_dir)))
+            loaders.append(_ContainedLoader(str(user_dir), vault_root))
         loaders.append(FileSystemLoader(str(builtin_templates_dir())))
         self.user_dir = user_dir
         self.env = GuardedEnvironment(
@@ -80,18 +84,30 @@ class Renderer:
             raise TemplateError(describe_template_error(err, self.source_of(name))) from None
 
 
+def template_is_contained(path: Path | str, folder: Path | str, vault_root: Path | None) -> bool:
+    """Whether a user template really lives in the templates folder, and that folder in the
+    vault: a symlink, to the file or to the folder itself, may lead anywhere."""
+    real = os.path.realpath(path)
+    if vault_root is not None and not real.startswith(os.path.realpath(vault_root) + os.sep):
+        return False
+    return real.startswith(os.path.realpath(folder) + os.sep)
+
+
 class _ContainedLoader(FileSystemLoader):
-    """The user's templates folder; a template whose real path leaves it is refused."""
+    """The user's templates folder; a template whose real path leaves it (or the vault) is refused."""
+
+    def __init__(self, folder: str, vault_root: Path | None) -> None:
+        super().__init__(folder)
+        self.vault_root = vault_root
 
     def get_source(self, environment: Any, template: str) -> tuple[str, str, Any]:
         """The template's source, if it really lives in the folder."""
         source, filename, uptodate = super().get_source(environment, template)
-        real = os.path.realpath(filename)
-        if not any(real.startswith(os.path.realpath(root) + os.sep) for root in self.searchpath):
+        if not any(template_is_contained(filename, root, self.vault_root) for root in self.searchpath):
             from jinja2.exceptions import SecurityError
 
             raise SecurityError(
-                f"{filename} leads outside the templates folder (a symlink?); it was not loaded"
+                f"{filename} leads outside the vault's templates folder (a symlink?); it was not loaded"
             )
         return source, filename, uptodate
 

@@ -6,13 +6,12 @@ Templater's (`<% %>`) are other files, and vaultkit never reads or renders them.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from vaultkit.errors import ConfigError, TemplateError
-from vaultkit.views.render import builtin_templates_dir
+from vaultkit.views.render import builtin_templates_dir, template_is_contained
 from vaultkit.workspace import Workspace
 
 SUFFIX = ".j2"
@@ -37,14 +36,13 @@ def builtin_names() -> list[str]:
     return sorted(p.name for p in builtin_templates_dir().glob(f"*{SUFFIX}") if p.is_file())
 
 
-def _user_names(folder: Path) -> list[str]:
+def _user_names(folder: Path, vault_root: Path) -> list[str]:
     if not folder.is_dir():
         return []
-    real_root = os.path.realpath(folder)
     names = []
     for path in folder.rglob(f"*{SUFFIX}"):
         # A symlink that leaves the folder is refused when rendering; do not list it as in effect.
-        if path.is_file() and os.path.realpath(path).startswith(real_root + os.sep):
+        if path.is_file() and template_is_contained(path, folder, vault_root):
             names.append(path.relative_to(folder).as_posix())
     return sorted(names)
 
@@ -54,7 +52,7 @@ def list_templates(workspace: Workspace) -> list[TemplateInfo]:
     folder_rel = workspace.config.templates_dir
     folder = workspace.vault.root / folder_rel if folder_rel else None
     builtin = set(builtin_names())
-    user = set(_user_names(folder)) if folder else set()
+    user = set(_user_names(folder, workspace.vault.root)) if folder else set()
     result = []
     for name in sorted(builtin | user):
         if name in user:
