@@ -90,7 +90,7 @@ def snooze(
 @app.command()
 @handle_errors
 def archive(ctx: typer.Context, name: NameArg, as_json: WroteJson = False) -> None:
-    """Archive a person (archived: true): never due, left out of Due.md and birthdays.
+    """Archive a person (archived: true): never due, no birthday reminders; their open follow-ups still show.
 
     Example: vault archive "Greg Hollis"
     """
