@@ -228,6 +228,13 @@ def test_diversity_breakdowns_with_unknowns(cli, diverse_vault) -> None:
     }
 
 
+def test_a_link_counts_as_the_note_it_leads_to_not_what_it_shows(cli, make_person) -> None:
+    make_person("Ann", location="London")
+    make_person("Bob", location='"[[Places/London|LDN]]"')
+    make_person("Cat", location='"[[london]]"')
+    assert stats_json(cli)["dimensions"]["location"] == {"London": 3, "unknown": 0}
+
+
 def test_concentration_is_over_known_values(diverse_vault, vault_dir, tmp_path) -> None:
     dims = {b.dimension: b for b in network_stats_of(workspace(vault_dir, tmp_path)).dimensions}
     location = dims["location"]

@@ -289,13 +289,11 @@ def age_band(birthday: str | None, today: dt.date) -> str | None:
 
 
 def _shown(text: str) -> str:
-    """A value as shown: `[[London]]` or `[[Places/London|LDN]]` reads as the name."""
+    """A value as counted and shown: a link as the note it leads to, `[[London]]` and
+    `[[Places/London|LDN]]` both London (what a link shows is not what it is)."""
     text = " ".join(text.split())
     if text.startswith("[[") and text.endswith("]]") and text.count("[[") == 1:
-        inner = text[2:-2]
-        if "|" in inner:
-            return inner.split("|", 1)[1].strip()
-        return split_link(inner).rsplit("/", 1)[-1]
+        return split_link(text[2:-2]).rsplit("/", 1)[-1]
     return text
 
 
