@@ -287,7 +287,10 @@ def test_introducers_come_from_via_then_company_then_tags(cli: Cli, vault_dir: P
     person(vault_dir, "P1", "tags: [person, climate]\nstatus: prospect\nvia: '[[Kim]]'\n")
     person(vault_dir, "P2", "tags: [person, climate, rust]\ncompany: Acme\nstatus: prospect\n")
     person(vault_dir, "P3", "status: prospect\nvia: '[[Zed Unknown]]'\n")
+    person(vault_dir, "P4", "tags: [person]\ncompany: '[[Orgs/Acme|ACME Inc]]'\nstatus: prospect\n")
     found = {item["name"]: item for item in prospects_json(cli)}
+    # A company written as a link is the note it leads to: Acme, as Ann's ACME is.
+    assert found["P4"]["introducers"][0]["name"] == "Ann"
     assert found["P1"]["introducers"] == [{"name": "Kim", "path": "People/Kim.md", "reason": "via"}]
     assert found["P2"]["introducers"] == [
         {"name": "Ann", "path": "People/Ann.md", "reason": "works at Acme"},

@@ -158,9 +158,12 @@ def _tag_keys(tags: Iterable[str]) -> set[str]:
 
 
 def _shared(prospect: Person, member: Member) -> tuple[bool, list[str]]:
-    """Whether this member works at the prospect's company, and the tags they share (keys)."""
-    company = name_key(_text(prospect.fields.get("company")) or "")
-    same_company = bool(company) and name_key(_text(member.company) or "") == company
+    """Whether this member works at the prospect's company (`[[Acme]]` is Acme), and the tags
+    they share (keys)."""
+    from vaultkit.notes.parse import named_by  # (its patterns: only where prospects are matched)
+
+    company = name_key(named_by(_text(prospect.fields.get("company")) or ""))
+    same_company = bool(company) and name_key(named_by(_text(member.company) or "")) == company
     return same_company, sorted(_tag_keys(prospect.tags) & _tag_keys(member.tags))
 
 

@@ -19,7 +19,7 @@ from vaultkit.due import DuePage, resolve_cadence
 from vaultkit.insights.goals import streak_of, weekly_new
 from vaultkit.introductions import IntroPair, IntroReceived
 from vaultkit.model import MARKER_TAG, DueItem, Person, has_tag, name_key, name_order
-from vaultkit.notes.parse import split_link
+from vaultkit.notes.parse import named_by
 
 if TYPE_CHECKING:
     from vaultkit.prospects import ProspectFigures
@@ -288,15 +288,6 @@ def age_band(birthday: str | None, today: dt.date) -> str | None:
     return AGE_BANDS[(age - 15) // 10]
 
 
-def _shown(text: str) -> str:
-    """A value as counted and shown: a link as the note it leads to, `[[London]]` and
-    `[[Places/London|LDN]]` both London (what a link shows is not what it is)."""
-    text = " ".join(text.split())
-    if text.startswith("[[") and text.endswith("]]") and text.count("[[") == 1:
-        return split_link(text[2:-2]).rsplit("/", 1)[-1]
-    return text
-
-
 def _texts(value: Any) -> list[str]:
     if isinstance(value, list):
         return [text for item in value for text in _texts(item)]
@@ -311,7 +302,7 @@ def shown_values(raw: Any, dimension: str) -> list[str]:
     texts = _texts(raw)
     if dimension == "tags":
         texts = [tag for tag in texts if tag.casefold() != MARKER_TAG]
-    values = [_shown(text) for text in texts]
+    values = [named_by(text) for text in texts]
     return [v for v in values if v and name_key(v) != UNKNOWN]
 
 

@@ -129,6 +129,16 @@ _ESCAPED_OPENER_RE = re.compile(r"<\\!--|%\\(?=%)")
 """A comment opener as `grammar.inline_text` escapes it (`<\\!--`, `%\\%`)."""
 
 
+def named_by(text: str) -> str:
+    """A front-matter value as what it names, to count or compare it: a link as the note it
+    leads to (`[[London]]` and `[[Places/London|LDN]]` are London; what a link shows is not
+    what it is), any other text with its blanks folded."""
+    text = " ".join(text.split())
+    if text.startswith("[[") and text.endswith("]]") and text.count("[[") == 1:
+        return split_link(text[2:-2]).rsplit("/", 1)[-1]
+    return text
+
+
 def plain_text(text: str) -> str:
     """Text for a terminal: `[[Ada Lovelace|Ada]]` -> `Ada`, `[[People/Ada#Log]]` -> `Ada`,
     and an escaped comment opener as typed (`<\\!--` -> `<!--`), as Obsidian shows it."""
