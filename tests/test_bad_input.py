@@ -117,6 +117,15 @@ def test_the_ordinary_person_is_still_there_beside_dates_at_the_calendars_ends(
     assert "Last_Contact 0.md: warning: last_contact" not in check.stdout
 
 
+def test_a_name_no_link_can_hold_is_a_warning(cli: Cli, make_person: MakePerson) -> None:
+    """Made outside vaultkit (`vault add` refuses them): links to it lead elsewhere."""
+    for name in ("Ana #1", "A|B", "Mr [X]", "Ok Person"):
+        make_person(name)
+    check = cli("check").stdout
+    warned = [line.split(":")[0] for line in check.splitlines() if "no [[link]] can hold" in line]
+    assert warned == ["People/Ana #1.md", "People/A|B.md", "People/Mr [X].md"]
+
+
 # -- names that are not UTF-8 ---------------------------------------------------------------
 def _bytes_path(folder: Path, name: bytes) -> bytes:
     return os.fsencode(folder) + b"/" + name

@@ -95,6 +95,17 @@ class Queries(IndexBase):
         )
         return rows.fetchall()
 
+    def unlinkable_people(self) -> list[str]:
+        """The notes of people whose name holds `#`, `|`, `^`, `[` or `]`, by path: a wiki
+        link cannot hold them (they start a heading, an alias, a block, or end the link), so
+        links to such a person lead elsewhere. `vault add` refuses such names; a note made
+        another way (a file manager, a script) may have one."""
+        rows = self.db.execute(
+            "SELECT path FROM people WHERE instr(name, '#') OR instr(name, '|') OR instr(name, '^') "
+            "OR instr(name, '[') OR instr(name, ']') ORDER BY path"
+        )
+        return [path for (path,) in rows]
+
     def last_contacts_after(self, today: dt.date) -> list[tuple[str, str]]:
         """(path, last_contact) of the people whose `last_contact` is after `today`, by
         path: most likely a typo, and it counts for nothing until that day."""
