@@ -369,7 +369,7 @@ def test_meeting_people_values(value: str, people: list[str]) -> None:
     assert note.date == D(2026, 11, 4)
 
 
-@pytest.mark.parametrize("value", ["[]", "", "['']", "\n  -"])
+@pytest.mark.parametrize("value", ["[]", "", "['']", "\n  -", "null", "~", "NULL"])
 def test_an_empty_people_property_names_no_one_and_the_body_links_count(value: str) -> None:
     """As Obsidian's property editor (or a template) leaves it: the links count, as when
     there is no `people` at all."""

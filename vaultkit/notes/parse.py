@@ -100,6 +100,7 @@ def _as_list(value: Any) -> list[str]:
 
 
 _TAGS_SPLIT_RE = re.compile(r"[,\s]+")
+_YAML_NULL_RE = re.compile(r"^(?:null|Null|NULL|~)$")  # (values are kept as written: YAML's null too)
 _ALIASES_SPLIT_RE = re.compile(r",")
 
 
@@ -324,9 +325,10 @@ def parse_text(rel_path: str, text: str, config: Config) -> ParsedNote:
         typed_date("found")  # (read where it is used, `prospects.found_of`: here, only reported)
     note.introduced_by = names_in_value(fields.get("introduced_by"))
     if note.kind == MEETING:
-        # (`people:` left empty, as Obsidian's property editor leaves it, names no one:
-        # the body's links count, as when there is no property)
-        note.people = names_in_value(fields.get("people")) or None
+        # (`people:` left empty, as Obsidian's property editor leaves it, or YAML's null
+        # written out, names no one: the body's links count, as when there is no property)
+        listed = fields.get("people")
+        note.people = None if _YAML_NULL_RE.match(str(listed)) else (names_in_value(listed) or None)
         if note.date is None:
             match = _DATE_PREFIX_RE.match(stem)
             if match:
