@@ -35,7 +35,7 @@ from vaultkit.quick import advance_last_contacts
 from vaultkit.vault.atomic import held_or_busy, lock_holder
 from vaultkit.vault.files import Vault
 from vaultkit.vault.names import is_usable_name, shown_name
-from vaultkit.views.builtin import VDIR, render_views
+from vaultkit.views.builtin import VDIR, ViewsFailed, render_views
 from vaultkit.workspace import Workspace
 
 DEBOUNCE_S = 0.15  # quiet time after the last event (an editor's save is a few events in ms)
@@ -535,7 +535,11 @@ class Watcher:
                 every = reason != "change" or time.monotonic() >= self._slow_views_at + self.slow_views_every
                 for ref in advance_last_contacts(workspace):
                     update.views_written.append(f"{ref.path} (last_contact)")
-                for view in render_views(workspace, None if every else FAST_VIEWS):
+                try:
+                    views, failed = render_views(workspace, None if every else FAST_VIEWS), None
+                except ViewsFailed as err:  # the others were written: known as ours, then said
+                    views, failed = err.rendered, err
+                for view in views:
                     if view.name == VDIR:  # a folder of events, often outside the vault
                         if view.written:
                             update.views_written.append(VDIR)
@@ -544,6 +548,8 @@ class Watcher:
                         update.views_written.append(view.path)
                         written = (self.vault.root / view.path).read_bytes()
                         self._written[unicodedata.normalize("NFC", view.path)] = written
+                if failed is not None:
+                    raise failed
                 self._render_owed = False
                 self._add_reachouts(workspace, update)
                 if every:

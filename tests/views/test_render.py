@@ -239,6 +239,9 @@ def test_a_base_vaultkit_did_not_make_is_never_replaced(cli, vault_dir: Path, ma
         "rename it, or set another file in [views] of vaultkit.toml\n",
     )
     assert (vault_dir / "People.base").read_bytes() == mine
+    # The other views are written all the same (People.base comes first by name).
+    assert result.stdout == "Due.md: updated\nNetwork.md: updated\n"
+    assert "[[Ada]]" in (vault_dir / "Due.md").read_text(encoding="utf-8")
     # Its own, or an empty one, it writes and keeps current.
     (vault_dir / "People.base").write_bytes(b"")
     assert cli("render").exit_code == 0

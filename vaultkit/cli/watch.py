@@ -24,13 +24,17 @@ def render(
 
     Example: vault render
     """
-    from vaultkit.views.builtin import render_views
+    from vaultkit.views.builtin import ViewsFailed, render_views
 
     workspace = settings_of(ctx).workspace()
     from vaultkit.quick import advance_last_contacts
 
     moved = advance_last_contacts(workspace)
-    rendered = render_views(workspace)
+    failed: ViewsFailed | None = None
+    try:
+        rendered = render_views(workspace)
+    except ViewsFailed as err:  # the other views were written: say so, then why these were not
+        rendered, failed = err.rendered, err
     if as_json:
         print_json(
             {
@@ -38,13 +42,17 @@ def render(
                 "last_contact_moved": [ref.path for ref in moved],
             }
         )
+        if failed is not None:
+            raise failed
         return
     for ref in moved:
         typer.echo(f"{ref.path}: last_contact moved forward")
-    if not rendered:
+    if not rendered and failed is None:
         typer.echo("No views to render: set their paths under [views] in vaultkit.toml.")
     for view in rendered:
         typer.echo(f"{view.path}: {view.detail or ('updated' if view.written else 'unchanged')}")
+    if failed is not None:
+        raise failed
 
 
 @app.command()

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 from vaultkit.dates import Birthday, days_text, parse_birthday
 from vaultkit.due import why_due
-from vaultkit.errors import RefusedWrite, StaleFileError
+from vaultkit.errors import RefusedWrite, StaleFileError, VaultGone, VaultkitError
 from vaultkit.model import DueItem, FollowUp, Person, name_key, name_order
 from vaultkit.workspace import EDIT_TRIES, Workspace, wikilink, write_view
 
@@ -273,19 +273,38 @@ VDIR = "vdir"
 """`[views] vdir`: a folder of .ics files (one per event) kept in step, for vdirsyncer or pimsync."""
 
 
+class ViewsFailed(VaultkitError):
+    """Views that could not be written (their reasons, in the message); the others were,
+    and `rendered` says how."""
+
+    def __init__(self, rendered: list[RenderedView], reasons: list[str]) -> None:
+        super().__init__("; ".join(reasons))
+        self.rendered = rendered
+
+
 def render_views(workspace: Workspace, names: Iterable[str] | None = None) -> list[RenderedView]:
     """Write every known view (or those `names`) whose `[views]` path is set, in name order,
-    then bring the calendar's vdir in step when `[views] vdir` names one."""
+    then bring the calendar's vdir in step when `[views] vdir` names one.
+
+    A view that cannot be written (a People.base of the user's, a Due.md with two blocks)
+    stops no other: they are written, then ViewsFailed says which failed and why."""
     rendered: list[RenderedView] = []
+    failed: list[str] = []
     for name in sorted(VIEWS if names is None else set(names) & VIEWS.keys()):
         path = workspace.config.view_path(name)
         if path is None:
             continue
-        content = VIEWS[name](workspace)
-        if name in WHOLE_FILE_VIEWS:
-            written = write_generated_file(workspace, path, content)
-        else:
-            written = write_view(workspace, path, name, content)
+        try:
+            content = VIEWS[name](workspace)
+            if name in WHOLE_FILE_VIEWS:
+                written = write_generated_file(workspace, path, content)
+            else:
+                written = write_view(workspace, path, name, content)
+        except VaultGone:
+            raise  # (nothing left to write into)
+        except VaultkitError as err:
+            failed.append(str(err))
+            continue
         rendered.append(RenderedView(name, path, written))
     folder = workspace.config.view_path(VDIR)
     if folder and (names is None or VDIR in names):
@@ -294,6 +313,8 @@ def render_views(workspace: Workspace, names: Iterable[str] | None = None) -> li
         report = sync_vdir(workspace, vdir_folder(workspace, folder))
         changed = bool(report.written or report.removed)
         rendered.append(RenderedView(VDIR, str(report.folder), changed, report.summary()))
+    if failed:
+        raise ViewsFailed(rendered, failed)
     return rendered
 
 
