@@ -105,6 +105,16 @@ def test_intro_links_by_path_when_two_people_share_a_name(cli, vault_dir, make_p
 
 
 # -- the view -------------------------------------------------------------------------------
+def test_no_weekly_goal_is_said_so_not_as_a_target_of_zero(cli, vault_dir, make_person) -> None:
+    (vault_dir / "vaultkit.toml").write_text("[goals]\nnew_people_per_week = 0\n", encoding="utf-8")
+    make_person("Ann", met="2026-11-20")
+    shown = cli("stats").stdout
+    assert "This year: 1 new; no weekly goal set ([goals] new_people_per_week)." in shown
+    assert "of 0" not in shown and "(goal 0)" not in shown
+    network = (vault_dir / "Network.md").read_text(encoding="utf-8")
+    assert "No weekly goal of new people is set" in network and "target of 0" not in network
+
+
 def test_introductions_made_for_you_count_people_after_since_and_none_of_oneself(cli, make_person) -> None:
     """Two people introduced you to two (not three); --since limits these too (by the day
     you met); naming oneself introduces nobody, as `vault intro X X` is refused."""

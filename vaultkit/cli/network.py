@@ -99,7 +99,9 @@ def _print_stats(view: "StatsView") -> None:
     archived = f" ({view['archived']} archived, not counted)" if view["archived"] else ""
     out.print(f"Your network on {view['today']}: {view['people']} people{archived}", markup=False)
 
-    out.print(f"\nNew people per week (goal {goal['per_week']})", style="bold", markup=False)
+    no_goal = goal["per_week"] == 0  # (`new_people_per_week = 0`: counted, with no goal to meet)
+    heading = "New people per week" + ("" if no_goal else f" (goal {goal['per_week']})")
+    out.print(f"\n{heading}", style="bold", markup=False)
     weeks = view["weeks"]
     top = max([w["new"] for w in weeks] + [goal["per_week"]])
     grid = table("Week", "New")
@@ -108,7 +110,9 @@ def _print_stats(view: "StatsView") -> None:
     out.print(grid)
     share = f" ({goal['year_share']})" if goal["year_share"] else ""
     out.print(
-        f"Streak: {_count(goal['streak_weeks'], 'week')} in a row meeting the goal. "
+        f"This year: {goal['year_to_date']} new; no weekly goal set ([goals] new_people_per_week)."
+        if no_goal
+        else f"Streak: {_count(goal['streak_weeks'], 'week')} in a row meeting the goal. "
         f"This year: {goal['year_to_date']} of {goal['year_target']}{share}.",
         markup=False,
     )
