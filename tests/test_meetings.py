@@ -475,3 +475,9 @@ def test_review_defaults_to_this_week_and_refuses_a_bad_week(cli, review_vault: 
     bad = cli("review", "--week", "2027-53")
     assert bad.exit_code == 2
     assert bad.stderr == "vault: --week: '2027-53' is not an ISO week (use YYYY-Www, e.g. 2026-W47)\n"
+    ahead = cli("review", "--week", "2027-W10", today="2027-01-06")
+    assert (ahead.exit_code, ahead.stderr) == (
+        2,
+        "vault: --week 2027-W10 has not begun yet (today is 2027-01-06)\n",
+    )
+    assert not (review_vault / "Reviews" / "2027-W10.md").exists()

@@ -449,6 +449,8 @@ def review_week(workspace: Workspace, week: str | None = None) -> tuple[str, dt.
             monday = parse_iso_week(week)
         except ValueError as err:
             raise UsageError(f"--week: {err}") from None
+        if monday > workspace.today:  # (a review of what has not happened would say nothing true)
+            raise UsageError(f"--week {week} has not begun yet (today is {workspace.today})")
     return iso_week(monday), monday
 
 
