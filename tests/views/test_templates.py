@@ -48,6 +48,9 @@ def test_list_shows_the_built_in_templates_until_the_user_copies_one(cli, vault_
     table = cli("templates", "list").stdout
     assert f"meeting.md.j2   your copy   {TEMPLATES}/meeting.md.j2" in table
     assert "review.md.j2    built-in" in table
+    # A copy under a name vaultkit does not render (misspelt) is said so.
+    user_template(vault_dir, "meting.md.j2", "mine\n")
+    assert "meting.md.j2    yours, included only" in cli("templates", "list").stdout
 
 
 def test_copy_never_overwrites_and_names_unknown_templates(cli, vault_dir: Path) -> None:

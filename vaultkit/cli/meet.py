@@ -155,7 +155,10 @@ def templates_list(
         return
     grid = table("Template", "In effect", "File")
     for info in found:
-        grid.add_row(info.name, "your copy" if info.source == "vault" else "built-in", info.path)
+        # (a file with no built-in of its name is rendered only through an include: a
+        # misspelt copy, `meting.md.j2`, changes nothing)
+        shown = "built-in" if info.source != "vault" else "your copy" if info.builtin else "yours, included only"
+        grid.add_row(info.name, shown, info.path)
     console().print(grid)
 
 
