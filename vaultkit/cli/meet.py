@@ -157,7 +157,9 @@ def templates_list(
     for info in found:
         # (a file with no built-in of its name is rendered only through an include: a
         # misspelt copy, `meting.md.j2`, changes nothing)
-        shown = "built-in" if info.source != "vault" else "your copy" if info.builtin else "yours, included only"
+        shown = (
+            "built-in" if info.source != "vault" else "your copy" if info.builtin else "yours, included only"
+        )
         grid.add_row(info.name, shown, info.path)
     console().print(grid)
 
