@@ -425,12 +425,10 @@ def test_within(cli: Cli, make_person: Callable[..., Path]) -> None:
 
 def test_bad_within_is_a_usage_error(cli: Cli, make_person: Callable[..., Path]) -> None:
     make_person("Ada", cadence="1m")
-    result = cli("due", "--within", "soon")
-    assert result.exit_code == 2
-    assert result.stdout == ""
-    assert result.stderr == (
-        "vault: --within: 'soon' is not a cadence (use e.g. 10d, 2w, 1m, 6m, 1y, weekly, monthly or none)\n"
-    )
+    for within in ("soon", "-1d", "none"):  # (not "a cadence ... or none": `none` is no span)
+        result = cli("due", "--within", within)
+        assert (result.exit_code, result.stdout) == (2, "")
+        assert result.stderr == f"vault: --within {within!r}: give a span such as 7d, 2w or 1m\n"
 
 
 def test_tag_filter(cli: Cli, make_person: Callable[..., Path]) -> None:

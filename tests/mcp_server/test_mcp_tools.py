@@ -245,7 +245,9 @@ async def test_unknown_and_ambiguous_names_are_tool_errors_with_the_cli_message(
 
 async def test_bad_arguments_are_tool_errors(server) -> None:
     # In the tool's words: its argument, where the command line has an option.
-    assert "tool due: within: 'soon' is not a cadence" in await refusal(server(), "due", within="soon")
+    assert "tool due: within 'soon': give a span such as 7d, 2w or 1m" in await refusal(
+        server(), "due", within="soon"
+    )
     assert "since: 'last week' is not a date (use YYYY-MM-DD)" in await refusal(
         server(), "stats", since="last week"
     )
