@@ -243,6 +243,23 @@ def test_which_notes_are_people() -> None:
         assert not matches_filter(none["filters"], Note(path, {}, none["formulas"], TODAY)), path
 
 
+def test_the_base_leaves_out_obsidians_templates_folder_as_a_walk_does(cli: Any, vault_dir: Path) -> None:
+    """A person template in Obsidian's own templates folder (`.obsidian/templates.json`)
+    is no person to vaultkit: the base leaves it out too."""
+    (vault_dir / ".obsidian").mkdir()
+    (vault_dir / ".obsidian" / "templates.json").write_text('{"folder": "Tpl"}', encoding="utf-8")
+    (vault_dir / "vaultkit.toml").write_text('[views]\nbase = "People.base"\n', encoding="utf-8")
+    assert cli("render").exit_code == 0
+    base = yaml.safe_load((vault_dir / "People.base").read_text(encoding="utf-8"))
+    for path, expected in (
+        ("Tpl/Person.md", False),
+        ("Templates/vaultkit/person.md", False),
+        ("X/Bob.md", True),
+    ):
+        note = Note(path, {"type": "person"}, base["formulas"], TODAY)
+        assert matches_filter(base["filters"], note) is expected, path
+
+
 def test_render_writes_the_base_only_when_the_settings_change(cli: Any, vault_dir: Path) -> None:
     (vault_dir / "vaultkit.toml").write_text('[views]\nbase = "People.base"\n', encoding="utf-8")
     assert "People.base: updated" in cli("render").output

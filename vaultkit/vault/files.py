@@ -87,6 +87,12 @@ class Vault:
                 skipped.add(folder.strip("/"))
         return skipped
 
+    @property
+    def template_folders(self) -> list[str]:
+        """The folders of templates a walk skips, in order: vaultkit's (`templates_dir`) and
+        Obsidian's own (its `.obsidian/templates.json`); a base leaves them out too."""
+        return sorted(self._skip_dirs)
+
     def _excluded(self, rel_path: str) -> bool:
         return any(
             fnmatch.fnmatchcase(rel_path, pattern) or fnmatch.fnmatchcase(rel_path + "/", pattern)

@@ -12,6 +12,7 @@ minute: a vaultkit `1m` becomes `1M`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from vaultkit.config import Config
@@ -76,9 +77,10 @@ def _span() -> str:
     return f'if(formula.cadence == "", "", {expression})'
 
 
-def _people_filter(config: Config) -> dict[str, Any]:
+def _people_filter(config: Config, template_folders: Sequence[str] = ()) -> dict[str, Any]:
     """Which notes are people: notes under `people_dir` whose `type` says nothing else, and
-    notes anywhere with `type: person`; never the templates."""
+    notes anywhere with `type: person`; never the templates (`templates_dir`, and the other
+    `template_folders` a walk skips: Obsidian's own)."""
     in_people = (
         f'file.inFolder({_quote(config.people_dir)}) && (formula.type == "" || formula.type == "person")'
     )
@@ -87,8 +89,10 @@ def _people_filter(config: Config) -> dict[str, Any]:
         {"or": [in_people, 'formula.type == "person"']} if config.people_dir else 'formula.type == "person"'
     )
     rules: list[Any] = ['file.ext == "md"', is_person]
-    if config.templates_dir:
-        rules.append(f"!file.inFolder({_quote(config.templates_dir)})")
+    folders = sorted({folder for folder in (config.templates_dir, *template_folders) if folder})
+    for folder in folders:
+        if not any(folder.startswith(outer + "/") for outer in folders):  # (one inside another: once)
+            rules.append(f"!file.inFolder({_quote(folder)})")
     return {"and": rules}
 
 
@@ -160,11 +164,11 @@ _DISPLAY_NAMES = {
 }
 
 
-def people_base(config: Config) -> dict[str, Any]:
+def people_base(config: Config, template_folders: Sequence[str] = ()) -> dict[str, Any]:
     """The whole base as data: filters, formulas, properties and the four views."""
     due_columns = ["file.name", "note.last_contact", "formula.cadence", "formula.due_on", "formula.days_over"]
     return {
-        "filters": _people_filter(config),
+        "filters": _people_filter(config, template_folders),
         "formulas": base_formulas(config),
         "properties": {key: {"displayName": name} for key, name in _DISPLAY_NAMES.items()},
         "views": [
@@ -221,9 +225,11 @@ def people_base(config: Config) -> dict[str, Any]:
     }
 
 
-def render_base(config: Config) -> str:
+def render_base(config: Config, template_folders: Sequence[str] = ()) -> str:
     """People.base's text: deterministic YAML, one formula a line."""
     import yaml  # PyYAML costs 15 ms of start-up: only `render` and the watcher need it here
 
-    body = yaml.safe_dump(people_base(config), sort_keys=False, allow_unicode=True, width=10**9)
+    body = yaml.safe_dump(
+        people_base(config, template_folders), sort_keys=False, allow_unicode=True, width=10**9
+    )
     return _HEADER + body

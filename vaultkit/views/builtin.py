@@ -257,7 +257,7 @@ def base_view(workspace: Workspace) -> str:
     """People.base: the people as an Obsidian base, from the settings alone (views.base)."""
     from vaultkit.views.base import render_base
 
-    return render_base(workspace.config)
+    return render_base(workspace.config, workspace.vault.template_folders)
 
 
 VIEWS: dict[str, ViewFunction] = {
