@@ -125,15 +125,16 @@ def intro_pairs(
     return sorted(pairs, key=lambda p: (p.date, name_order(p.a), name_order(p.b)))
 
 
-def introductions_of(index: Index, person: Person) -> Introductions:
-    """A person's introductions, both ways: the `introductions` object of `vault show --json`."""
+def introductions_of(index: Index, person: Person, today: dt.date) -> Introductions:
+    """A person's introductions, both ways: the `introductions` object of `vault show --json`
+    (the ones you made up to `today`, as the figures count them)."""
     from vaultkit.profiles import IntroducedTo, Introductions
 
     # Only the rows that can concern this person: a few, however large the vault.
     by_you = [
         IntroducedTo(pair.b if pair.a == person.name else pair.a, pair.date)
         for pair in intro_pairs(index, person=person.path)
-        if person.name in (pair.a, pair.b)
+        if person.name in (pair.a, pair.b) and pair.date <= today
     ]
     keys = {name_key(person.name), *(name_key(alias) for alias in person.aliases)}
     named = [(name, by, met) for path, name, by, met in index.introduced_by(keys) if path != person.path]

@@ -395,7 +395,7 @@ class Workspace:
             followups=self.index.followups(ref.path),
             links_out=self.index.links_out(ref.path),
             links_in=self.index.links_in(ref.path),
-            introductions=introductions_of(self.index, person),
+            introductions=introductions_of(self.index, person, self.today),
         )
 
     def search(self, words: Sequence[str], limit: int | None = None) -> list[SearchHit]:
