@@ -70,20 +70,24 @@ async def test_an_assistant_starts_it_and_calls_a_tool(example_vault: Path, tmp_
     assert "Tunde Adeyemi" not in [item["name"] for item in json.loads(result.stdout)["due"]]
 
 
+INITIALIZE = {
+    "jsonrpc": "2.0",
+    "id": 1,
+    "method": "initialize",
+    "params": {
+        "protocolVersion": "2025-06-18",
+        "capabilities": {},
+        "clientInfo": {"name": "t", "version": "1"},
+    },
+}
+"""The client's first request, as every test here sends it."""
+
+
 def test_stdout_carries_only_protocol_lines(example_vault: Path, tmp_path: Path) -> None:
     # A broken note (reported on stderr or in answers, never on stdout) and a refused call.
     (example_vault / "People/Broken.md").write_bytes(b"---\ntags: [person\n---\n")
     requests = [
-        {
-            "jsonrpc": "2.0",
-            "id": 1,
-            "method": "initialize",
-            "params": {
-                "protocolVersion": "2025-06-18",
-                "capabilities": {},
-                "clientInfo": {"name": "t", "version": "1"},
-            },
-        },
+        INITIALIZE,
         {"jsonrpc": "2.0", "method": "notifications/initialized"},
         {"jsonrpc": "2.0", "id": 2, "method": "tools/list"},
         {
@@ -146,17 +150,7 @@ def _started(vault: Path, tmp_path: Path, *options: str) -> subprocess.Popen[str
     """`vault mcp` on stdio, initialized."""
     server = _popen(vault, tmp_path, *options)
     assert server.stdin is not None and server.stdout is not None
-    hello = {
-        "jsonrpc": "2.0",
-        "id": 1,
-        "method": "initialize",
-        "params": {
-            "protocolVersion": "2025-06-18",
-            "capabilities": {},
-            "clientInfo": {"name": "t", "version": "1"},
-        },
-    }
-    server.stdin.write(json.dumps(hello) + "\n")
+    server.stdin.write(json.dumps(INITIALIZE) + "\n")
     server.stdin.flush()
     assert json.loads(server.stdout.readline())["id"] == 1
     server.stdin.write(json.dumps({"jsonrpc": "2.0", "method": "notifications/initialized"}) + "\n")
