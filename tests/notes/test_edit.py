@@ -439,5 +439,8 @@ def test_a_block_appended_to_a_note_ending_in_an_open_comment_is_replaced_not_ad
     once = replace_generated_block("Notes <!--", "due", "- a")
     assert once == "Notes <!--\n\n<!-- vaultkit:due -->\n- a\n<!-- /vaultkit:due -->\n"
     assert replace_generated_block(once, "due", "- b") == once.replace("- a", "- b")
+    # A marker spelt with other blanks is that block too, as the parser reads it.
+    spaced = "Notes <!--\n<!--  vaultkit:due  -->\n- a\n<!-- /vaultkit:due -->\n"
+    assert replace_generated_block(spaced, "due", "- b") == spaced.replace("- a", "- b")
     theirs = "%%\n<!-- vaultkit:due -->\n- old\n<!-- /vaultkit:due -->\n%%\n"
     assert replace_generated_block(theirs, "due", "- new").startswith(theirs)

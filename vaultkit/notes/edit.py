@@ -18,6 +18,7 @@ from vaultkit.notes.grammar import (
     block_markers,
     closes_generated,
     heading,
+    marker_ends_comment,
     opens_generated,
 )
 
@@ -301,8 +302,8 @@ def _block_start(lines: list[str], name: str) -> int | None:
     marker = block_markers(name)[0]
     for index, line in enumerate(lines):
         raw = line.rstrip("\r\n")
-        if state.comment[0] == "-->" and state.fence is None and raw.strip() == marker:
-            return index
+        if state.comment[0] == "-->" and state.fence is None and marker_ends_comment(raw) == name:
+            return index  # (as `LineState.step` reads it: the marker ends the comment)
         if state.fence is None and state.generated is None and state.comment[0] is None:
             if opens_generated(raw) == name:
                 return index
