@@ -478,12 +478,7 @@ def apply_import(workspace: Workspace, plan: ImportPlan, progress: Progress | No
     written before it; the index knows them, and the same import run again finishes.
     """
     for path, target in plan.targets.items():
-        try:
-            parse_text(path, target.text, workspace.config)
-        except NoteParseError as err:  # pragma: no cover - edits keep a parsable note parsable
-            raise RefusedWrite(
-                f"merging into {path} would make it unreadable ({err}); nothing was written"
-            ) from None
+        workspace.readable(path, target.text)  # (every merge checked before any is written)
     total = len(plan.targets) + len(plan.creates) + len(plan.photos) + len(plan.new_notes)
     written: list[str] = []
 
