@@ -94,10 +94,23 @@ def test_names_with_accents_are_in_order_among_the_others(cli: Cli, make_person:
     the same order in `due`, `list` and the index's pages as in Python's (`name_order`)."""
     from vaultkit.model import name_order
 
-    names = ["Zoë", "Ömer", "eve", "Émile", "Zed", "Adam", "Zoe", "Emma", "zara"]
+    names = ["Zoë", "Ömer", "eve", "Émile", "Zed", "Adam", "Zoe", "Emma", "zara", "Søren", "Łukasz", "Ægir"]
     for name in names:
         make_person(name, cadence="1m")
-    expected = ["Adam", "Émile", "Emma", "eve", "Ömer", "zara", "Zed", "Zoe", "Zoë"]
+    expected = [
+        "Adam",
+        "Ægir",
+        "Émile",
+        "Emma",
+        "eve",
+        "Łukasz",
+        "Ömer",
+        "Søren",
+        "zara",
+        "Zed",
+        "Zoe",
+        "Zoë",
+    ]
     assert sorted(names, key=name_order) == expected
     assert [item["name"] for item in due_items(cli)] == expected
     assert [person["name"] for person in json.loads(cli("list", "--json").stdout)["people"]] == expected

@@ -74,12 +74,34 @@ def target_key(text: str) -> str:
     return name_key(text).rsplit("/", 1)[-1]
 
 
+# Letters Unicode does not decompose into a base letter and marks, written as people write
+# them without the letter (`Søren` as `Soren`, `Łukasz` as `Lukasz`, `Ægir` as `Aegir`).
+# Keys are case-folded, so the lower case is enough.
+_UNMARKED = str.maketrans(
+    {
+        "ø": "o",
+        "ł": "l",
+        "đ": "d",
+        "ð": "d",
+        "ħ": "h",
+        "ı": "i",
+        "ŧ": "t",
+        "æ": "ae",
+        "œ": "oe",
+        "þ": "th",
+        "ŀ": "l",
+        "ĸ": "k",
+    }
+)
+
+
 def fold_accents(key: str) -> str:
-    """A name key with its accents folded (`nguyễn văn an` → `nguyen van an`): NAME's second
-    try (spec §3). Letters that are not a base letter plus marks (ø, ł, ß) stay as they are."""
+    """A name key with its accents folded (`nguyễn văn an` → `nguyen van an`, `søren` →
+    `soren`, `łukasz` → `lukasz`): NAME's second try (spec §3), and the first part of the
+    order by name (`sort_key`)."""
     if key.isascii():
         return key  # nothing to fold (and most keys are)
-    decomposed = unicodedata.normalize("NFKD", key)
+    decomposed = unicodedata.normalize("NFKD", key).translate(_UNMARKED)
     return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
 
 
