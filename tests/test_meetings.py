@@ -449,6 +449,14 @@ def test_review_goal_count_and_streak(
     assert f"\n{count} met this week, goal {goal}{reached}; streak: {streak} {weeks}.\n" in text
 
 
+def test_review_with_no_goal_says_so(cli, review_vault: Path) -> None:
+    (review_vault / "vaultkit.toml").write_text("[goals]\nnew_people_per_week = 0\n", encoding="utf-8")
+    result = cli("review", "--week", "2026-W53", today="2027-01-20")
+    assert result.stdout.startswith(
+        "Wrote Reviews/2026-W53.md: 2 new people (no weekly goal set), 1 meeting, "
+    )
+
+
 def test_review_again_replaces_only_its_block(cli, review_vault: Path) -> None:
     assert cli("review", "--week", "2026-W53", today="2027-01-20").exit_code == 0
     review = review_vault / "Reviews/2026-W53.md"

@@ -92,6 +92,11 @@ def test_set_changes_only_those_lines(cli: Any, vault_dir: Path) -> None:
     bad = cli("set", "Ada", "cadence=often")
     assert bad.exit_code == 2 and bad.stderr.startswith("vault: cadence: 'often' is not a cadence")
     assert cli("set", "Ada", "last_contact=yesterday").exit_code == 2
+    future = cli("set", "Ada", "last_contact=2026-12-09", today="2026-12-01")
+    assert future.exit_code == 2
+    assert future.stderr == (
+        "vault: last_contact: 2026-12-09 is after today (2026-12-01): it records a contact that happened\n"
+    )
     assert cli("set", "Ada", "birthday=--02-30").exit_code == 2
     assert cli("set", "Ada", "archived=maybe").exit_code == 2
     assert cli("set", "Ada", "bad key=1").exit_code == 2

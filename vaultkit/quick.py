@@ -39,12 +39,14 @@ def _tags(value: str) -> list[str]:
 _LIST_KEYS = {"tags": _tags, "aliases": _aliases}
 
 
-def _check_value(key: str, value: str) -> None:
+def _check_value(key: str, value: str, today: dt.date) -> None:
     try:
         if key == "cadence":
             parse_cadence(value)
         elif key in _DATE_KEYS:
-            parse_date(value)
+            when = parse_date(value)
+            if key == "last_contact" and when > today:  # (as `vault log --date` refuses it)
+                raise ValueError(f"{when} is after today ({today}): it records a contact that happened")
         elif key == "archived":
             parse_bool(value)
         elif key == "birthday":
@@ -80,7 +82,7 @@ def set_properties(
         if not _KEY_RE.fullmatch(key):
             raise UsageError(f"{key!r} is not a property name (letters, digits, _ and -)")
     for key, value in values.items():
-        _check_value(key, value)
+        _check_value(key, value, workspace.today)
     ref = workspace.find_person(name)
     if "aliases" in values:
         workspace.refuse_taken_aliases(_aliases(values["aliases"]), "aliases:", own=ref.path)

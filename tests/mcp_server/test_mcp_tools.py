@@ -275,6 +275,10 @@ async def test_write_refusals_are_tool_errors_and_change_nothing(server, example
     assert "nobody called 'Nobody' in the vault" in text
     text = await refusal(writes, "add_person", name="Ann", aliases=[""])
     assert "tool add_person: aliases wants a name, not ''" in text
+    text = await refusal(writes, "add_person", name="Ann", tags=["#"])
+    assert "tool add_person: tags wants a tag, not '#'" in text
+    text = await refusal(writes, "due", tag="#")
+    assert "tool due: tag wants a tag, not '#'" in text
     text = await refusal(writes, "add_person", name="../../etc/passwd")
     assert "etc/passwd" in text
     text = await refusal(writes, "add_person", name="Tunde Adeyemi")

@@ -462,6 +462,17 @@ def test_a_dated_item_indented_below_an_entry_is_its_detail(indent: str) -> None
     assert targets(note) == [("bob", 3, False)]  # (its links are read as before)
 
 
+def test_a_paragraph_or_a_heading_ends_the_list_an_entry_is_in() -> None:
+    """After a paragraph (a blank line before it) or a subheading, an indented item is an
+    entry of a new list, as Markdown reads it, not the detail of the entry above."""
+    note = person(
+        "## Log\n- 2025-05-01 coffee\n\nSince the move:\n\n  - 2026-11-20 call\n"
+        "### 2026\n  - 2026-11-21 lunch\n    - 2026-11-22 its detail\n\n"
+        "    still the detail's paragraph\n\n    - 2026-11-23 another detail\n"
+    )
+    assert [(entry.text, entry.line) for entry in note.log] == [("coffee", 2), ("call", 6), ("lunch", 8)]
+
+
 def test_entries_grouped_under_undated_items_count() -> None:
     """`- 2026` then its entries indented below it: the grouping counts for nothing (a
     warning), the entries count; a dated item below an entry is still its detail."""

@@ -123,7 +123,11 @@ def review(
     goal, more = data["goal"], data["more"]
     due = len(data["due"]) + more["due"]
     overdue = len(data["overdue_followups"]) + more["overdue_followups"]
-    goal_text = f"goal {goal['per_week']}, streak {goal['streak']} week{'s' if goal['streak'] != 1 else ''}"
+    goal_text = (
+        f"goal {goal['per_week']}, streak {goal['streak']} week{'s' if goal['streak'] != 1 else ''}"
+        if goal["per_week"]
+        else "no weekly goal set"
+    )
     summary = (
         f"{goal['count']} new {'person' if goal['count'] == 1 else 'people'} ({goal_text}), "
         f"{len(data['meetings'])} meeting{'s' if len(data['meetings']) != 1 else ''}, "

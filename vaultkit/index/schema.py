@@ -13,7 +13,8 @@ from vaultkit.model import ASK_CHANNEL, INTRO_CHANNEL
 # an empty `people` property names no one, a warning for a task's due date that is none,
 # `tags`/`aliases` in one text split as Obsidian splits them; 38: `people.sort_key`; 39: the
 # walk leaves out a name with a control character, a line break; a warning for a daily or
-# meeting note whose file name's date is none; 40: ø, ł, æ, þ and their kin fold to o, l, ae, th).
+# meeting note whose file name's date is none; 40: ø, ł, æ, þ and their kin fold to o, l, ae, th;
+# a paragraph or a heading ends the list a Log entry is in).
 SCHEMA_VERSION = 40
 
 

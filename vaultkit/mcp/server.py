@@ -99,9 +99,11 @@ class VaultServer(MCPServer[Any]):
         work: Callable[[Workspace], T],
         refusal: Callable[[str], Exception] = ToolError,
         writes: bool = False,
+        lists: bool = False,
     ) -> T:
         """Run `work` on a fresh, synced Workspace; a refusal becomes `refusal(one line)`.
-        `writes`: the work writes notes, and is not cut short when the client leaves."""
+        `writes`: the work writes notes, and is not cut short when the client leaves.
+        `lists`: the tool's `tags` is a list, where the command line has `--tag`."""
         with self.turn, self.writing if writes else contextlib.nullcontext():
             if self.client_gone:  # asked before the client left: nobody waits for the answer
                 raise refusal("the client has gone")
@@ -113,7 +115,7 @@ class VaultServer(MCPServer[Any]):
                 workspace.sync()
                 return work(workspace)
             except VaultkitError as err:
-                raise refusal(in_tool_words(str(err))) from None
+                raise refusal(in_tool_words(str(err), lists)) from None
             except Exception as err:
                 explained = workspace.explain(err)  # a damaged index, a full disk
                 if explained is None:
@@ -215,10 +217,12 @@ _ARGUMENT_OF = {"alias": "aliases", "set": "fields"}
 """The command-line options whose tool argument has another name."""
 
 
-def in_tool_words(message: str) -> str:
+def in_tool_words(message: str, lists: bool = False) -> str:
     """A refusal the core words for the command line (`--within 'soon': give a span ...`)
-    with the tool's argument in place of the option it starts with (`within 'soon': ...`)."""
-    return _OPTION_RE.sub(lambda found: _ARGUMENT_OF.get(found[1], found[1].replace("-", "_")), message, 1)
+    with the tool's argument in place of the option it starts with (`within 'soon': ...`);
+    `lists`: `--tag` is the tool's `tags` (`add_person`), not a filter's `tag`."""
+    renamed = {**_ARGUMENT_OF, "tag": "tags"} if lists else _ARGUMENT_OF
+    return _OPTION_RE.sub(lambda found: renamed.get(found[1], found[1].replace("-", "_")), message, 1)
 
 
 def _date(argument: str, value: str | None) -> dt.date | None:
@@ -416,7 +420,7 @@ def build_server(open_workspace: OpenWorkspace, allow_writes: bool = False) -> V
                 )
                 return {"added": ref.to_json()}
 
-            return answer(run, writes=True)
+            return answer(run, writes=True, lists=True)
 
         @tool(WRITE)
         def record_introduction(

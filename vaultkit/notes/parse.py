@@ -364,6 +364,7 @@ def _scan_body(note: ParsedNote, lines: list[str], start: int, config: Config) -
     generated: str | None = None
     log_level: int | None = None
     entry_indent: int | None = None  # the last Log entry's indent: an item indented more is its detail
+    blank_before = False  # (a paragraph after a blank line ends the list, as in Markdown)
     log_heading = name_key(config.log_heading)
     note_dir = posixpath.dirname(note.path)
     links_make_contacts = note.kind in (MEETING, DAILY)
@@ -395,6 +396,20 @@ def _scan_body(note: ParsedNote, lines: list[str], start: int, config: Config) -
         elif comment[0] == "-->" and (generated := marker_ends_comment(raw)) is not None:
             comment[0] = None
             continue
+        if entry_indent is not None:
+            # The list an entry is in ends at a paragraph after a blank line that is not
+            # indented below the entry (and at a heading, below): an item after it is an
+            # entry again, however it is indented.
+            if not raw.strip():
+                blank_before = True
+                continue
+            if (
+                blank_before
+                and len(raw) - len(raw.lstrip()) <= entry_indent
+                and not LIST_ITEM_RE.match(raw.lstrip())
+            ):
+                entry_indent = None
+            blank_before = False
         line = raw
         if comment[0] is not None or "%%" in raw or "<!--" in raw:
             line = strip_comments(raw, comment)
@@ -403,11 +418,11 @@ def _scan_body(note: ParsedNote, lines: list[str], start: int, config: Config) -
             line = INLINE_CODE_RE.sub(" ", line)
         heading = HEADING_RE.match(line) if lead == "#" else None
         if heading:
-            level = len(heading.group(1))
+            level, entry_indent = len(heading.group(1)), None
             if log_level is not None and level <= log_level:
                 log_level = None
             if log_level is None and name_key(heading.group(2)) == log_heading:
-                log_level, entry_indent = level, None
+                log_level = level
         listed = lead in LIST_LEADS and heading is None
         task = TASK_RE.match(line) if listed and "[" in line else None
         is_open_task = False
