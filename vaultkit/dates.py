@@ -147,6 +147,14 @@ class Birthday(NamedTuple):
                 return candidate
         raise AssertionError("unreachable")
 
+    def age_on(self, today: dt.date) -> int | None:
+        """How old they are on `today` (None with no year): a year older on each anniversary,
+        which falls on Feb 28 in a year without Feb 29, as `next_on_or_after` has it."""
+        if self.year is None:
+            return None
+        last = calendar.monthrange(today.year, self.month)[1]
+        return today.year - self.year - (today < dt.date(today.year, self.month, min(self.day, last)))
+
     def __str__(self) -> str:
         if self.year is None:
             return f"--{self.month:02d}-{self.day:02d}"

@@ -94,6 +94,7 @@ class PersonDetails(NamedTuple):
     links_out: list[str]  # names of the people this note links to
     links_in: list[str]  # paths of the notes linking here
     introductions: Introductions
+    never_due: str | None = None  # why someone with a cadence is never due: `archived`, `a prospect`
 
     def to_json(self) -> dict[str, Any]:
         """`vault show --json`."""

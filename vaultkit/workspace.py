@@ -396,6 +396,7 @@ class Workspace:
             links_out=self.index.links_out(ref.path),
             links_in=self.index.links_in(ref.path),
             introductions=introductions_of(self.index, person, self.today),
+            never_due="archived" if person.archived else "a prospect" if person.prospect else None,
         )
 
     def search(self, words: Sequence[str], limit: int | None = None) -> list[SearchHit]:

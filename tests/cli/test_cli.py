@@ -1637,3 +1637,11 @@ def test_search_limit_says_how_many_more_and_json_is_never_cut(cli: Cli, make_pe
     assert len(cli("search", "poetry").stdout.splitlines()) == 51  # 50 by default, and the line
     assert len(cli("search", "poetry", "--all").stdout.splitlines()) == 60
     assert len(json.loads(cli("search", "poetry", "--json").stdout)["results"]) == 60
+
+
+def test_show_says_when_someone_with_a_cadence_is_never_due(cli: Cli, make_person: MakePerson) -> None:
+    """Archived, a cadence is no reminder: not "due: now" beside a `vault due` that leaves them out."""
+    make_person("Arch", cadence="1w", last_contact="2026-10-01", archived="true")
+    make_person("Fresh", cadence="1w")
+    assert "; last contact: 2026-10-01; due: never (archived)\n" in cli("show", "Arch").stdout
+    assert "; last contact: never; due: now\n" in cli("show", "Fresh").stdout

@@ -360,7 +360,7 @@ def test_bar_cells() -> None:
 
 
 # -- terminal -------------------------------------------------------------------------------
-def test_stats_in_the_terminal(cli, make_person) -> None:
+def test_stats_in_the_terminal(cli, make_person, vault_dir) -> None:
     make_person(
         "Ann", "## Log\n- 2026-11-20 coffee: hi\n- 2026-11-01 coffee: hi\n", met="2026-11-20", gender="female"
     )
@@ -381,6 +381,13 @@ def test_stats_in_the_terminal(cli, make_person) -> None:
     ) in words
     assert f"female {'█' * 20} 1 100% unknown {'█' * 20} 1" in words
     assert lines[-1] == "Wrote Network.md"
+    # Everyone's gender recorded, one person: no "unknown 0" row, in stats or in Network.md.
+    (vault_dir / "People/Bob.md").unlink()
+    result = cli("stats")
+    assert result.stdout.startswith("Your network on 2026-11-22: 1 person\n")
+    words = " ".join(result.stdout.split())
+    assert f"female {'█' * 20} 1 100% Wrote Network.md" in words
+    assert "| unknown |" not in (vault_dir / "Network.md").read_text(encoding="utf-8").split("## Gender")[1]
 
 
 def test_commands_have_help_with_an_example(cli) -> None:

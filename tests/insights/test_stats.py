@@ -278,6 +278,11 @@ def test_age_bands() -> None:
     assert age_band("2030-01-01", today) is None
     assert age_band(None, today) is None
     assert AGE_BANDS == ("<25", "25–34", "35–44", "45–54", "55–64", "65+")
+    # Born on Feb 29: a year older on Feb 28 in a year without one, as Due.md says "turns 25".
+    assert age_band("2000-02-29", dt.date(2025, 2, 28)) == "25–34"
+    assert age_band("2000-02-29", dt.date(2025, 2, 27)) == "<25"
+    assert age_band("2000-02-29", dt.date(2024, 2, 29)) == "<25"  # 24 that day
+    assert age_band("1996-02-29", dt.date(2021, 2, 28)) == "25–34"
 
 
 # -- the whole object -----------------------------------------------------------------------

@@ -379,6 +379,18 @@ def test_an_empty_people_property_names_no_one_and_the_body_links_count(value: s
     assert contacts(note) == [("ada", text.count("\n"))]
 
 
+@pytest.mark.parametrize("null", ["~", "null", "Null", "NULL"])
+def test_yaml_null_is_no_value(null: str) -> None:
+    """What Templater and other tools write for "no value": as a key left empty, no error."""
+    keys = ("cadence", "birthday", "last_contact", "met", "snooze_until", "archived", "tags", "aliases")
+    note = person("---\n" + "".join(f"{key}: {null}\n" for key in keys) + "introduced_by: ~\n---\n")
+    assert note.problems == []
+    assert (note.cadence, note.birthday, note.last_contact, note.met, note.snooze_until) == (None,) * 5
+    assert (note.archived, note.tags, note.aliases, note.introduced_by) == (False, [], [], [])
+    quoted = person('---\ncadence: "null"\n---\n')  # (as written, a text: still no cadence)
+    assert quoted.cadence is None
+
+
 @pytest.mark.parametrize("path", ["Daily/2026-02-30.md", "Meetings/2026-02-30 Sync.md"])
 def test_a_daily_or_meeting_note_named_by_a_day_that_is_none_is_a_warning(path: str) -> None:
     note = parse_text(path, "[[Ada]]\n", CONFIG)

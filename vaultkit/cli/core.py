@@ -216,7 +216,12 @@ def show(
             line += f" (as written; the last contact is {person.last_contact.isoformat()})"
         echo(line)
     cadence = f"{person.cadence} ({person.cadence_source})" if person.cadence else "no reminders"
-    due_text = person.due_on.isoformat() if person.due_on else ("now" if person.cadence else "-")
+    if person.due_on:
+        due_text = person.due_on.isoformat()
+    elif person.cadence:
+        due_text = f"never ({person.never_due})" if person.never_due else "now"
+    else:
+        due_text = "-"
     last_text = person.last_contact.isoformat() if person.last_contact else "never"
     echo(f"  keep in touch: {cadence}; last contact: {last_text}; due: {due_text}")
     echo("\nLast interactions:")

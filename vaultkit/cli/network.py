@@ -97,7 +97,8 @@ def _print_stats(view: "StatsView") -> None:
     out = console()
     goal, touch = view["goal"], view["touch"]
     archived = f" ({view['archived']} archived, not counted)" if view["archived"] else ""
-    out.print(f"Your network on {view['today']}: {view['people']} people{archived}", markup=False)
+    people = f"{view['people']} {'person' if view['people'] == 1 else 'people'}"
+    out.print(f"Your network on {view['today']}: {people}{archived}", markup=False)
 
     no_goal = goal["per_week"] == 0  # (`new_people_per_week = 0`: counted, with no goal to meet)
     heading = "New people per week" + ("" if no_goal else f" (goal {goal['per_week']})")
@@ -184,7 +185,8 @@ def _print_stats(view: "StatsView") -> None:
                 grid.add_row(row["value"], bar(row["count"], top), row["share"])
             if dim["more_groups"]:
                 grid.add_row(f"…{dim['more_groups']} more", str(dim["more_people"]), "")
-            grid.add_row("unknown", bar(dim["unknown"], top), "")
+            if dim["unknown"]:
+                grid.add_row("unknown", bar(dim["unknown"], top), "")
             out.print(grid)
 
 

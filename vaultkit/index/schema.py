@@ -14,7 +14,7 @@ from vaultkit.model import ASK_CHANNEL, INTRO_CHANNEL
 # `tags`/`aliases` in one text split as Obsidian splits them; 38: `people.sort_key`; 39: the
 # walk leaves out a name with a control character, a line break; a warning for a daily or
 # meeting note whose file name's date is none; 40: ø, ł, æ, þ and their kin fold to o, l, ae, th;
-# a paragraph or a heading ends the list a Log entry is in).
+# a paragraph or a heading ends the list a Log entry is in; YAML's null in a read key is no value).
 SCHEMA_VERSION = 40
 
 

@@ -276,10 +276,8 @@ def age_band(birthday: str | None, today: dt.date) -> str | None:
         born = parse_birthday(birthday)
     except ValueError:
         return None
-    if born.year is None:
-        return None
-    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-    if age < 0:
+    age = born.age_on(today)
+    if age is None or age < 0:
         return None
     if age < 25:
         return AGE_BANDS[0]

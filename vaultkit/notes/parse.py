@@ -277,9 +277,17 @@ def parse_text(rel_path: str, text: str, config: Config) -> ParsedNote:
     def bad_field(key: str, err: Exception) -> None:
         problems.append(Problem(rel_path, key_lines.get(key), "error", f"{key}: {err}; ignored"))
 
-    def typed_date(key: str) -> dt.date | None:
+    def given(key: str) -> Any:
+        """The key's value; None when it is missing, empty, or YAML's null written out
+        (`~`, `null`: what Templater and other tools write for "no value")."""
         value = fields.get(key)
-        if value is None or value == "":
+        if value == "" or (isinstance(value, str) and _YAML_NULL_RE.match(value)):
+            return None
+        return value
+
+    def typed_date(key: str) -> dt.date | None:
+        value = given(key)
+        if value is None:
             return None
         try:
             return parse_date(value)
@@ -287,27 +295,27 @@ def parse_text(rel_path: str, text: str, config: Config) -> ParsedNote:
             bad_field(key, err)
             return None
 
-    note.aliases = [a.strip() for a in _listed(fields.get("aliases"), _ALIASES_SPLIT_RE) if a.strip()]
-    note.tags = [tag for tag in map(written_tag, _listed(fields.get("tags"), _TAGS_SPLIT_RE)) if tag]
+    note.aliases = [a.strip() for a in _listed(given("aliases"), _ALIASES_SPLIT_RE) if a.strip()]
+    note.tags = [tag for tag in map(written_tag, _listed(given("tags"), _TAGS_SPLIT_RE)) if tag]
     note.last_contact = typed_date("last_contact")
     note.met = typed_date("met")
     note.snooze_until = typed_date("snooze_until")
     note.date = typed_date("date") if note.kind == MEETING else None
-    cadence = fields.get("cadence")
-    if cadence is not None and cadence != "":
+    cadence = given("cadence")
+    if cadence is not None:
         try:
             parse_cadence(str(cadence))
             note.cadence = str(cadence).strip()
         except ValueError as err:
             bad_field("cadence", err)
-    birthday = fields.get("birthday")
-    if birthday is not None and birthday != "":
+    birthday = given("birthday")
+    if birthday is not None:
         try:
             note.birthday = str(parse_birthday(birthday))
         except ValueError as err:
             bad_field("birthday", err)
-    archived = fields.get("archived")
-    if archived is not None and archived != "":
+    archived = given("archived")
+    if archived is not None:
         try:
             note.archived = parse_bool(archived)
         except ValueError as err:
@@ -323,12 +331,11 @@ def parse_text(rel_path: str, text: str, config: Config) -> ParsedNote:
         note.met = None
     if note.kind == PERSON and "found" in fields:
         typed_date("found")  # (read where it is used, `prospects.found_of`: here, only reported)
-    note.introduced_by = names_in_value(fields.get("introduced_by"))
+    note.introduced_by = names_in_value(given("introduced_by"))
     if note.kind == MEETING:
         # (`people:` left empty, as Obsidian's property editor leaves it, or YAML's null
         # written out, names no one: the body's links count, as when there is no property)
-        listed = fields.get("people")
-        note.people = None if _YAML_NULL_RE.match(str(listed)) else (names_in_value(listed) or None)
+        note.people = names_in_value(given("people")) or None
         if note.date is None:
             match = _DATE_PREFIX_RE.match(stem)
             if match:
