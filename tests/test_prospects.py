@@ -172,7 +172,7 @@ def test_want_refuses_a_person_you_know_and_bad_input(cli: Cli, vault_dir: Path)
         2,
         "--set status=...: `vault want` sets the status (prospect)",
     )
-    fails(cli("want", "Bob", "--set", "met=2026-01-01"), 2, "--set: 'met' cannot be used as a key here")
+    fails(cli("want", "Bob", "--set", "met=2026-01-01"), 2, "--set: 'met' cannot be set here")
     assert cli("want", "../Evil").exit_code == 1
     assert path.read_bytes() == before
     assert sorted(p.name for p in (vault_dir / "People").iterdir()) == ["Ada Lovelace.md"]

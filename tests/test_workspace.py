@@ -272,7 +272,7 @@ def test_add_person_refusals(make_person: MakePerson, open_workspace: Open) -> N
     assert str(cadence.value).startswith("--cadence: ")
     with pytest.raises(UsageError) as key:
         workspace.add_person("Cy", fields=["tags=x"])
-    assert str(key.value) == "--set: 'tags' cannot be used as a key here"
+    assert str(key.value) == "--set: tags has an option of its own: use --tag"
 
 
 # -- due ----------------------------------------------------------------------------------

@@ -332,7 +332,7 @@ def want(
     """Add someone you want to meet (the person template, `status: prospect`, `found:`
     today); for an existing prospect, only what their note is missing."""
     tags = [tag_option(tag) for tag in tags]  # (a blank one is refused, for a new prospect or not)
-    extra = set_items(fields)
+    extra = set_items(fields, options=("--tag",))
     if "status" in extra:
         raise UsageError("--set status=...: `vault want` sets the status (prospect)")
     why_text = " ".join(why.split()) if why else None
@@ -378,7 +378,7 @@ def _complete(
         missing["why"] = yaml_scalar(why)
     if via and person.fields.get("via") in (None, ""):
         missing["via"] = f'"[[{via}]]"'
-    for key, value in set_items(fields).items():
+    for key, value in set_items(fields, options=("--tag",)).items():
         if key not in person.fields and key not in missing:
             missing[key] = yaml_scalar(value)
     have = {tag_key(tag) for tag in person.tags}

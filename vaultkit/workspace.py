@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -534,7 +534,7 @@ class Workspace:
         self.refuse_taken_aliases(aliases, "--alias")
         extra: dict[str, str | list[str]] = dict(set_items(fields))
         for k, value in (values or {}).items():
-            if not _FIELD_KEY_RE.fullmatch(k) or k in _RESERVED_KEYS:
+            if not _FIELD_KEY_RE.fullmatch(k) or k in _OWN_OPTIONS:
                 raise UsageError(f"{k!r} cannot be used as a key here")
             extra[k] = value if isinstance(value, str) else [str(v) for v in value]
         if not self.config.people_dir:
@@ -710,19 +710,33 @@ class Workspace:
 
 
 _FIELD_KEY_RE = re.compile(r"[A-Za-z_][\w-]*")
-_RESERVED_KEYS = {"aliases", "tags", "cadence", "met", "introduced_by"}  # set by their own options
+_OWN_OPTIONS = {  # keys `vault add` sets by options of their own, not by `--set`
+    "aliases": "--alias",
+    "tags": "--tag",
+    "cadence": "--cadence",
+    "met": "--met",
+    "introduced_by": "--introduced-by",
+}
 
 
-def set_items(items: Sequence[str]) -> dict[str, str]:
+def set_items(
+    items: Sequence[str], options: Collection[str] = tuple(_OWN_OPTIONS.values())
+) -> dict[str, str]:
     """`--set key=value` options as key -> value; a malformed item or a key that has its own
-    option (tags, cadence, met...) is a usage error."""
+    option (tags, cadence, met...) is a usage error, naming that option when the command
+    has it (`options`)."""
     found: dict[str, str] = {}
     for item in items:
         if "=" not in item:
             raise UsageError(f"--set wants key=value, not {item!r}")
         key, value = (part.strip() for part in item.split("=", 1))
-        if not _FIELD_KEY_RE.fullmatch(key) or key in _RESERVED_KEYS:
-            raise UsageError(f"--set: {key!r} cannot be used as a key here")
+        if not _FIELD_KEY_RE.fullmatch(key):
+            raise UsageError(f"--set: {key!r} cannot be used as a key (letters, digits, _ and -)")
+        if key in _OWN_OPTIONS:
+            option = _OWN_OPTIONS[key]
+            if option in options:
+                raise UsageError(f"--set: {key} has an option of its own: use {option}")
+            raise UsageError(f"--set: {key!r} cannot be set here")
         found[key] = value
     return found
 

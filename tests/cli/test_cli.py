@@ -261,8 +261,8 @@ def test_add_never_overwrites_a_file(cli: Cli, vault_dir: Path) -> None:
         ),
         (("--met", "last week"), "--met 'last week' is not a date (use YYYY-MM-DD)"),
         (("--set", "company"), "--set wants key=value, not 'company'"),
-        (("--set", "tags=x"), "--set: 'tags' cannot be used as a key here"),
-        (("--set", "bad key=x"), "--set: 'bad key' cannot be used as a key here"),
+        (("--set", "tags=x"), "--set: tags has an option of its own: use --tag"),
+        (("--set", "bad key=x"), "--set: 'bad key' cannot be used as a key (letters, digits, _ and -)"),
     ],
 )
 def test_add_usage_errors(cli: Cli, vault_dir: Path, args: tuple[str, ...], message: str) -> None:
@@ -833,6 +833,22 @@ def test_list_human(cli: Cli, make_person: MakePerson) -> None:
         "Bob            -              -",
         "2 people",
     ]
+
+
+def test_list_human_prints_tags_of_any_shape(cli: Cli, vault_dir: Path) -> None:
+    """A list in the tags (`tags: [[a, b]]`, a YAML list in a list) is one person's odd
+    value: printed as written, never a failure of the whole list."""
+    write_note(vault_dir, "People/X.md", "---\ntags: [[a, b], {c: d}]\n---\n")
+    write_note(vault_dir, "People/Ok.md", "---\ncadence: 1w\n---\n")
+    result = cli("list", "--all")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert "\nX     -             -       [a, b], {c: d}\n" in result.stdout
+    table = cli("list")
+    assert (table.exit_code, table.stderr) == (0, "")
+    assert "[a, b], {c: d}" in table.stdout
+    # Text as written in a table too: no markup, no emoji codes.
+    write_note(vault_dir, "People/Y.md", '---\ntags: ["[red]hot", "[x]", ":fire:"]\n---\n')
+    assert "[red]hot, [x], :fire:" in cli("list").stdout
 
 
 # Front matter that JSON has to escape or nest, and notes with none.

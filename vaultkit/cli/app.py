@@ -337,11 +337,13 @@ def print_bytes(chunks: Iterable[bytes]) -> None:
 
 
 def console() -> Any:
-    """A rich console: the terminal's width on a terminal; no wrapping into a pipe or file."""
+    """A rich console: the terminal's width on a terminal; no wrapping into a pipe or file.
+    Text is printed as written: no markup (`[red]hot` is a tag, `[draft]` a word) and no
+    emoji codes (`:fire:`)."""
     from rich.console import Console
 
     width = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 1000
-    return Console(highlight=False, soft_wrap=False, width=width)
+    return Console(highlight=False, soft_wrap=False, width=width, markup=False, emoji=False)
 
 
 def table(*columns: str) -> Any:

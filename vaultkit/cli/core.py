@@ -291,8 +291,7 @@ def list_(
 
 def _list_row(person: "ListedPerson") -> list[str]:
     """A person's row in `vault list`: name, last contact, due date, tags as written."""
-    tags = person.fields.get("tags", [])
-    tags_text = ", ".join(tags) if isinstance(tags, list) else str(tags)
+    tags_text = _field_text(person.fields.get("tags"))  # (as written: a list in a list too)
     last_text = person.last_contact.isoformat() if person.last_contact else "-"
     return [person.name, last_text, person.due_on.isoformat() if person.due_on else "-", tags_text]
 
