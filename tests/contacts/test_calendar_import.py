@@ -352,6 +352,39 @@ END:VCALENDAR
     assert note.read_text(encoding="utf-8").endswith(f"---\n# {title}\n")
 
 
+def test_control_characters_in_a_title_never_make_a_note_unreadable(
+    cli, people: Path, tmp_path: Path
+) -> None:
+    # A NUL written into a note makes it binary: vaultkit (and git) would skip it, and the
+    # person would drop out of every list. Control characters are left out.
+    hostile = tmp_path / "nul.ics"
+    hostile.write_text(
+        crlf("""
+BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//test//EN
+BEGIN:VEVENT
+UID:nul-1
+DTSTAMP:20261122T120000Z
+DTSTART:20261112T100000Z
+SUMMARY:Nul\x00byte and\x07 bell\x85next
+ATTENDEE;CN=Ada Lovelace:mailto:ada@example.com
+END:VEVENT
+END:VCALENDAR
+"""),
+        encoding="utf-8",
+    )
+    for notes in ((), ("--notes",)):  # a Log entry, then a meeting note
+        assert cli("import", "calendar", str(hostile), "--apply", *notes).exit_code == 0
+        checked = cli("check")
+        assert (checked.exit_code, checked.stdout) == (0, "No problems found.\n"), checked.stdout
+    shown = json.loads(cli("show", "Ada", "--json").stdout)
+    assert [i["text"] for i in shown["interactions"]] == [
+        "Nulbyte and bell next",
+        "2026-11-12 Nul byte and bell next",
+    ]
+
+
 def test_a_long_title_in_any_script_makes_a_meeting_note(cli, people: Path, tmp_path: Path) -> None:
     # The file name was cut at 120 characters, not bytes: 90 CJK characters, 270 bytes,
     # were a crash ("File name too long") even in a dry run, and nothing in the file imported.

@@ -70,8 +70,13 @@ def inline_text(text: str) -> str:
     comment opener (`<!--`, `%%`) escaped with a backslash (`<\\!--`, `%\\%`), which
     Obsidian shows as the characters typed. Left as they were, they would hide the rest of
     the line, and every line after it up to a `-->` or `%%`, from vaultkit and Obsidian
-    alike: text from a calendar or an assistant could take a person's Log out of sight."""
-    return _HIDING_RE.sub(r"\g<0>\\", " ".join(text.split()))
+    alike: text from a calendar or an assistant could take a person's Log out of sight.
+    Control characters are left out: a NUL would make the whole note unreadable (binary)."""
+    return _HIDING_RE.sub(r"\g<0>\\", " ".join(_CONTROL_RE.sub("", text).split()))
+
+
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
+"""Control characters that are not white space (`str.split` takes those)."""
 
 
 def opens_fence(line: str) -> str | None:
