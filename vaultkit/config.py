@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from vaultkit.dates import parse_cadence
 from vaultkit.errors import ConfigError
-from vaultkit.model import tag_key
+from vaultkit.model import MAX_ROWS, tag_key
 from vaultkit.places import CONFIG_NAME
 
 
@@ -172,7 +172,7 @@ def config_from_dict(data: dict[str, Any]) -> Config:
                 if name == "max_rows":
                     if not isinstance(target, int) or isinstance(target, bool) or target < 1:
                         raise ConfigError(f"{CONFIG_NAME}: views.max_rows must be a whole number ≥ 1")
-                    values["max_rows"] = target
+                    values["max_rows"] = min(target, MAX_ROWS)
                 elif name == "vdir":  # a folder of .ics files, often outside the vault
                     views[name] = _string(f"views.{name}", target)
                 elif name in _VIEW_SUFFIXES:

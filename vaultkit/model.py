@@ -11,6 +11,10 @@ from typing import Any, Literal, NamedTuple
 PERSON, MEETING, DAILY, OTHER = "person", "meeting", "daily", "other"
 MAX_NOTE_BYTES = 8 * 1024 * 1024
 """A longer note is skipped with an error (`notes.parse.decode_note`), and never read further."""
+MAX_ROWS = (1 << 62) - 1
+"""More rows than any list can hold (half SQLite's largest integer, so that twice it is
+still one): a `--limit` or a count asked above it means every row (`min(limit,
+MAX_ROWS)`), never an overflow."""
 SOCIAL_KEYS = (
     "linkedin", "twitter", "github", "facebook", "instagram", "mastodon", "bluesky", "youtube",
     "tiktok", "xing", "flickr", "threads",

@@ -1631,6 +1631,34 @@ def test_a_limit_below_one_is_a_usage_error(cli: Cli, command: str) -> None:
     assert result.stderr == "vault: --limit 0: give a number of rows from 1 up, or --all\n"
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("due", "--limit"),
+        ("list", "--limit"),
+        ("search", "Ann", "--limit"),
+        ("followups", "--limit"),
+        ("suggest", "-n"),
+    ],
+)
+def test_a_limit_larger_than_any_list_is_every_row(
+    cli: Cli, make_person: MakePerson, command: tuple[str, ...]
+) -> None:
+    """(Past SQLite's largest integer, it was an "unexpected error".)"""
+    _five_due(make_person)
+    huge = cli(*command, "99999999999999999999")
+    assert (huge.exit_code, huge.stderr) == (0, ""), huge.stderr
+    assert huge.stdout == cli(*command, "1000").stdout
+
+
+def test_views_max_rows_larger_than_any_list(cli: Cli, make_person: MakePerson, vault_dir: Path) -> None:
+    _five_due(make_person)
+    (vault_dir / "vaultkit.toml").write_text("[views]\nmax_rows = 99999999999999999999\n", encoding="utf-8")
+    rendered = cli("render")
+    assert (rendered.exit_code, rendered.stderr) == (0, "")
+    assert "[[Eve]]" in (vault_dir / "Due.md").read_text(encoding="utf-8")
+
+
 def test_followups_limit_and_all(cli: Cli, make_person: MakePerson) -> None:
     make_person("Ann", body="".join(f"- [ ] Task {n} 📅 2026-12-0{n}\n" for n in range(1, 6)))
     cut = cli("followups", "--limit", "2").stdout.splitlines()

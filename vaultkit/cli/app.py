@@ -23,6 +23,7 @@ from typer.core import TyperGroup
 
 from vaultkit import __version__
 from vaultkit.errors import UsageError, VaultkitError
+from vaultkit.model import MAX_ROWS
 from vaultkit.places import global_options
 
 if TYPE_CHECKING:  # the workspace (and the index under it) is imported when a command opens it
@@ -440,7 +441,7 @@ def row_limit(limit: int, show_all: bool) -> int | None:
         return None
     if limit < 1:
         raise UsageError(f"--limit {limit}: give a number of rows from 1 up, or --all")
-    return limit
+    return min(limit, MAX_ROWS)
 
 
 def wrap(line: str, width: int) -> list[str]:

@@ -18,7 +18,7 @@ from vaultkit.errors import UsageError
 from vaultkit.insights.network import losing
 from vaultkit.insights.stats import LosingTouch
 from vaultkit.introductions import IntroPair, IntroReceived, intro_pairs, received_introductions
-from vaultkit.model import DueItem, FollowUp
+from vaultkit.model import MAX_ROWS, DueItem, FollowUp
 from vaultkit.notes.grammar import DUE_MARK_RE
 from vaultkit.prospects import prospect_to_ask
 from vaultkit.workspace import Workspace
@@ -196,6 +196,7 @@ def suggest(workspace: Workspace, count: int = 5) -> list[Suggestion]:
     of new people is not met, the last of them is a prospect to ask (`prospects.prospect_to_ask`)."""
     if count < 1:
         raise UsageError(f"--n {count}: ask for at least one suggestion")
+    count = min(count, MAX_ROWS)
     index, today = workspace.index, workspace.today
     followups, pairs, received = index.followups(), intro_pairs(index), received_introductions(index)
     named = (

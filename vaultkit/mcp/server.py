@@ -44,6 +44,7 @@ except ImportError as err:  # the optional extra is not installed
 from vaultkit import __version__
 from vaultkit.dates import parse_date
 from vaultkit.errors import PersonNotFound, UsageError, VaultkitError
+from vaultkit.model import MAX_ROWS
 from vaultkit.workspace import Workspace
 
 T = TypeVar("T")
@@ -271,6 +272,7 @@ def build_server(open_workspace: OpenWorkspace, allow_writes: bool = False) -> V
         int,
         Field(
             ge=1,
+            le=MAX_ROWS,
             description="At most this many items in each list of the answer; `more` says how many each left out.",
         ),
     ]
