@@ -181,6 +181,10 @@ def test_add_names_are_nfc(cli: Cli, vault_dir: Path) -> None:
         ],
         *[(device, "it is a reserved device name on Windows") for device in ("COM1", "com9", "LPT1", "LPT9")],
         ("CON.txt", "it is a reserved device name on Windows"),
+        *[
+            (device, "it is a reserved device name on Windows")
+            for device in ("COM¹", "lpt³", "CONIN$", "conout$")
+        ],
         ("Ada Lovelace.md", "it ends in .md (the note is named for the person: give 'Ada Lovelace')"),
         ("Ada.MD", "it ends in .md (the note is named for the person: give 'Ada')"),
         ("2026-11-22", "it looks like a date and would collide with a daily note"),
@@ -196,7 +200,18 @@ def test_add_refuses_bad_names(cli: Cli, vault_dir: Path, name: str, why: str) -
 
 @pytest.mark.parametrize(
     "name",
-    ["Con Air", "COM10", "Lpt", "Ada Lovelace-King", "O'Brien", "Zoë", "A.B. Smith", "Ada.Mdembe", "50% Ada"],
+    [
+        "Con Air",
+        "COM10",
+        "Lpt",
+        "Ada Lovelace-King",
+        "O'Brien",
+        "Zoë",
+        "A.B. Smith",
+        "Ada.Mdembe",
+        "50% Ada",
+        "سارا نیک\u200cنام",  # a zero-width non-joiner: how Persian spells the word
+    ],
 )
 def test_add_accepts_names_that_only_look_odd(cli: Cli, vault_dir: Path, name: str) -> None:
     assert cli("add", name).stdout == f"Added {name}: People/{name}.md\n"

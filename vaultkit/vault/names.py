@@ -21,7 +21,11 @@ bytes a name, which leaves room for `.md`, a ` (2)` and a temp file's tail."""
 MAX_TITLE_CHARS = 120
 """The most characters of a title (a meeting's) that go into a file name."""
 
-_DEVICE_NAMES = {"CON", "PRN", "AUX", "NUL"} | {f"{p}{n}" for p in ("COM", "LPT") for n in range(1, 10)}
+_DEVICE_NAMES = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"} | {
+    f"{p}{n}" for p in ("COM", "LPT") for n in [*range(1, 10), "¹", "²", "³"]
+}
+_JOINERS = ("\u200c", "\u200d")
+"""Zero-width (non-)joiners, format characters that spell words (Persian's نیک‌نام, emoji)."""
 
 
 def check_person_name(name: str) -> str:
@@ -32,7 +36,7 @@ def check_person_name(name: str) -> str:
         why = "it is empty"
     elif any(ch in _BAD_NAME_CHARS for ch in clean):
         why = 'it has one of / \\ # ^ [ ] | : * ? " < >'
-    elif any(unicodedata.category(ch) in ("Cc", "Cf") and ch != "\u200d" for ch in clean):
+    elif any(unicodedata.category(ch) in ("Cc", "Cf") and ch not in _JOINERS for ch in clean):
         why = "it has control characters"
     elif "%%" in clean:  # (the note's `# Name` heading would hide the note below it)
         why = "it has %%, which starts a comment in Obsidian"
