@@ -43,6 +43,12 @@ def test_log_heading_is_the_text_without_hashes() -> None:
         "vaultkit.toml: log_heading is the heading's text without its #s, like \"Log\", not '## Log'"
     )
     assert config_of('log_heading = " Contact log "').log_heading == "Contact log"
+    # A heading `vault log` would write and then not read back: a section more at each log.
+    for bad in ('"Log\\nX"', '"`Log`"', '"Log <!-- x -->"', '"Log %% x"', '"Log #"'):
+        assert refused(f"log_heading = {bad}").startswith(
+            "vaultkit.toml: log_heading must be plain text on one line"
+        )
+    assert config_of('log_heading = "📝 Log: people & #1"').log_heading == "📝 Log: people & #1"
 
 
 @pytest.mark.parametrize(

@@ -105,6 +105,20 @@ def _heading(key: str, value: Any) -> str:
         raise ConfigError(
             f'{CONFIG_NAME}: {key} is the heading\'s text without its #s, like "Log", not {value!r}'
         )
+    from vaultkit.notes.grammar import HEADING_RE
+
+    # The heading `vault log` writes must read back as this one: one line, no comment or
+    # code that the parser takes out, no closing #s (else each log adds a section).
+    heading = HEADING_RE.match(f"## {text}")
+    if (
+        heading is None
+        or heading.group(2) != text
+        or any(mark in text for mark in ("`", "<!--", "%%"))
+        or not text.isprintable()
+    ):
+        raise ConfigError(
+            f"{CONFIG_NAME}: {key} must be plain text on one line (no `, <!--, %% or closing #s), not {value!r}"
+        )
     return text
 
 

@@ -552,6 +552,7 @@ class Workspace:
             fields=extra,
             notes=[inline_text(line) for line in notes if line.strip()],
             today=self.today.isoformat(),
+            log_heading=self.config.log_heading,
         )
         from vaultkit.notes.parse import parse_text
 

@@ -1704,3 +1704,11 @@ def test_show_says_when_someone_with_a_cadence_is_never_due(cli: Cli, make_perso
     make_person("Fresh", cadence="1w")
     assert "; last contact: 2026-10-01; due: never (archived)\n" in cli("show", "Arch").stdout
     assert "; last contact: never; due: now\n" in cli("show", "Fresh").stdout
+
+
+def test_add_writes_the_log_heading_of_the_config(cli: Cli, vault_dir: Path) -> None:
+    (vault_dir / "vaultkit.toml").write_text('log_heading = "📝 Contacts"\n', encoding="utf-8")
+    assert cli("add", "Ann").exit_code == 0
+    assert cli("log", "Ann", "coffee").exit_code == 0
+    text = (vault_dir / "People/Ann.md").read_text(encoding="utf-8")
+    assert text.endswith(f"\n## 📝 Contacts\n- {TODAY} coffee\n") and "## Log" not in text
