@@ -272,7 +272,7 @@ def _write_new(workspace: Workspace, folder: str, stem: str, text: str) -> str:
             workspace.vault.write(rel_path, data, None)
         except RefusedWrite:
             continue  # it appeared meanwhile: take the next number
-        workspace.index.update_paths([rel_path])
+        workspace.index_written([rel_path])
         return rel_path
     raise RefusedWrite(f"{folder}/{stem}.md and 998 numbered copies exist already; nothing was written")
 
@@ -534,6 +534,6 @@ def write_review(workspace: Workspace, week: str | None = None) -> Review:
         block, whole = "".join(lines[begin + 1 : finish]), text
     if whole is not None and not workspace.vault.exists(rel_path):
         workspace.vault.write(rel_path, whole.encode("utf-8"), None)
-        workspace.index.update_paths([rel_path])
+        workspace.index_written([rel_path])
         return Review(rel_path, True, context)
     return Review(rel_path, write_view(workspace, rel_path, REVIEW_BLOCK, block), context)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -18,6 +19,7 @@ from vaultkit.dates import Cadence, parse_cadence
 from vaultkit.due import DuePage
 from vaultkit.errors import (
     IncompleteWrite,
+    IndexFileError,
     NoteBusy,
     NoteParseError,
     PersonNotFound,
@@ -51,6 +53,7 @@ if TYPE_CHECKING:  # profiles is imported by the methods that return them: `vaul
     from vaultkit.views.render import Renderer
 
 EDIT_TRIES = 5  # a note saved by someone else meanwhile: the edit is made again on their bytes
+EMPTIED_WAIT = 2.0  # seconds a note emptied a moment ago is waited for (`Workspace._filled`)
 _CHANNEL_RE = re.compile(r"^[a-z][a-z0-9-]*$")
 _ZERO_HORIZON_RE = re.compile(r"^\s*0+\s*[dwmy]\s*$", re.IGNORECASE)  # `--within 0d`, the default
 
@@ -131,6 +134,26 @@ class Workspace:
         """The one line for an unexpected error when it came from the index (a damaged file,
         which is then set aside: `then` says what happens next; a full disk), else None: a bug."""
         return self._index.explain(err, then) if self._index is not None else None
+
+    def index_written(self, written: Sequence[str]) -> None:
+        """Bring the index up to date with the notes vaultkit has just written. When it
+        cannot (a full disk, a lock held too long), the error says that they *were* written:
+        the same command run again would write them twice."""
+        try:
+            self.index.update_paths(written)
+        except Exception as err:
+            explained = (
+                err
+                if isinstance(err, IndexFileError)
+                else self.explain(err, then="the next command brings it up to date")
+            )
+            if explained is None:
+                raise
+            shown = ", ".join(written[:3]) + (f" and {len(written) - 3} more" if len(written) > 3 else "")
+            raise IndexFileError(
+                f"{shown} {'was' if len(written) == 1 else 'were'} written, but the index is not up to "
+                f"date: {explained}. Do not run the command again: it would write again"
+            ) from None
 
     def close(self) -> None:
         """Close the index."""
@@ -423,6 +446,8 @@ class Workspace:
         )  # (commands that write)
 
         snapshot = self.vault.read(rel_path)
+        if not snapshot.data:
+            snapshot = self._filled(rel_path, snapshot)
         try:
             text = decode_note(rel_path, snapshot.data)
             note = parse_text(rel_path, text, self.config)
@@ -435,6 +460,26 @@ class Workspace:
                 f"{rel_path}:1: its front matter is never closed (add a --- line after it); the note was not changed"
             )
         return snapshot, text
+
+    def _filled(self, rel_path: str, snapshot: Snapshot) -> Snapshot:
+        """An empty note as read, unless it was emptied a moment ago: a program that saves a
+        note in place (a shell's `>`, a script's `open(path, "w")`) empties it, then writes.
+        A note written in that gap would be replaced by the program's bytes, or replace
+        them, so vaultkit waits for them (`EMPTIED_WAIT` at most), and else writes nothing."""
+        if time.time_ns() - snapshot.mtime_ns >= EMPTIED_WAIT * 1e9:
+            return snapshot  # empty for a while: a note that is empty
+        deadline = time.monotonic() + EMPTIED_WAIT
+        while time.monotonic() < deadline:
+            time.sleep(0.05)
+            try:
+                if os.stat(self.vault.root / rel_path).st_size:
+                    return self.vault.read(rel_path)
+            except OSError:
+                break
+        raise RefusedWrite(
+            f"{rel_path} was emptied a moment ago, as a program does while it saves a note, and "
+            "is still empty; nothing was written: run the command again once it is saved"
+        )
 
     def log(
         self, names: str, text: str, date: dt.date | None = None, channel: str | None = None
@@ -574,7 +619,7 @@ class Workspace:
             into.append((rel_path, text.encode("utf-8")))
         else:
             self.vault.write(rel_path, text.encode("utf-8"), None)
-            self.index.update_paths([rel_path])
+            self.index_written([rel_path])
         return PersonRef(rel_path, clean)
 
     def log_each(
@@ -622,7 +667,7 @@ class Workspace:
                 if not written:
                     raise
                 # One note could not be written: say exactly what was.
-                self.index.update_paths(written)
+                self.index_written(written)
                 left = [ref for ref, _ in entries[len(written) :]]
                 unwritten = [ref.path for ref in left[1:]]
                 names = [ref.name for ref in left]
@@ -633,7 +678,7 @@ class Workspace:
                     raise WriteFailed(err.path, err.reason, "", written, unwritten, names) from None
                 path = err.path if isinstance(err, StaleFileError) else left[0].path
                 raise StaleFileError(path, written, unwritten, names) from None
-        self.index.update_paths(written)
+        self.index_written(written)
         return [ref for ref, _ in entries]
 
     def _plan_log(self, rel_path: str, entry: str, when: dt.date) -> tuple[Snapshot, str]:
@@ -693,7 +738,7 @@ class Workspace:
                 except StaleFileError:
                     if attempt == EDIT_TRIES - 1:
                         raise
-        self.index.update_paths([rel_path])
+        self.index_written([rel_path])
         return True
 
     def _write_log(self, rel_path: str, entry: str, when: dt.date, plan: tuple[Snapshot, str]) -> None:
@@ -875,5 +920,5 @@ def write_view(workspace: Workspace, rel_path: str, name: str, content: str) -> 
             except (StaleFileError, RefusedWrite):  # (RefusedWrite: made by someone meanwhile)
                 if attempt == EDIT_TRIES - 1:
                     raise
-    workspace.index.update_paths([rel_path])
+    workspace.index_written([rel_path])
     return True

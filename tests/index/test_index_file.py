@@ -600,3 +600,29 @@ def test_the_watcher_sets_a_damaged_index_aside_and_carries_on(vault_dir: Path, 
         + r" \(\d+\.\d\d s\)",
         line,
     )
+
+
+def test_a_write_the_index_cannot_take_says_the_note_was_written(
+    vault_dir: Path, make_person: MakePerson, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The note is written first: when the index then cannot take it (a full disk), the
+    error says so, for the same command run again would log the entry twice."""
+    note = make_person("Ada", cadence="1m")
+    path = tmp_path / "index.sqlite"
+    assert run(vault_dir, "due", index=path).exit_code == 0
+
+    def full_once_written(_: Path) -> None:
+        if "lunch at the museum" in note.read_text(encoding="utf-8"):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+
+    monkeypatch.setattr(index_file, "before_write", full_once_written)
+    refused(
+        run(vault_dir, "log", "Ada", "lunch at the museum", index=path),
+        f"People/Ada.md was written, but the index is not up to date: cannot use the index {path}: "
+        f"the disk is full; free some space or choose another place with {CHOOSE}. "
+        "Do not run the command again: it would write again",
+    )
+    assert note.read_text(encoding="utf-8").count("lunch at the museum") == 1
+    monkeypatch.setattr(index_file, "before_write", None)
+    shown = run(vault_dir, "show", "Ada", "--json", index=path)
+    assert json.loads(shown.stdout)["interactions"][0]["text"] == "lunch at the museum"

@@ -232,6 +232,48 @@ def test_an_editor_saving_during_vault_log_never_loses_its_newest_save(
 
 # -- names near the file system's limit -----------------------------------------------------
 @pytest.mark.parametrize("name", ["A" * 246, "名" * 77])
+def _save_in_place(path: Path, text: str, gap: float) -> subprocess.Popen[bytes]:
+    """A program saving `text` in place as a shell's `>` does: it empties the note, then,
+    `gap` seconds later, writes it. The note is empty once this returns."""
+    script = (
+        "import sys, time; f = open(sys.argv[1], 'w', encoding='utf-8'); print(flush=True); "
+        "time.sleep(float(sys.argv[3])); f.write(sys.argv[2]); f.close()"
+    )
+    saver = subprocess.Popen(
+        [sys.executable, "-c", script, str(path), text, str(gap)], stdout=subprocess.PIPE
+    )
+    assert saver.stdout is not None and saver.stdout.readline() == b"\n"  # emptied
+    return saver
+
+
+def test_a_note_emptied_by_a_save_in_place_is_waited_for(
+    cli: Cli, make_person: MakePerson, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Written in the gap, the entry would have replaced the whole note (or the program's
+    bytes gone to a file no longer there): vaultkit waits for the bytes, then adds to them."""
+    ada = make_person("Ada", "## Log\n- 2026-01-01 first\n")
+    saved = ada.read_text(encoding="utf-8").replace("# Ada", "# Ada\nA new line of mine.")
+    saver = _save_in_place(ada, saved, 0.5)
+    logged = cli("log", "Ada", "phone call")
+    saver.wait(timeout=30)
+    assert (logged.exit_code, logged.stderr) == (0, "")
+    after = ada.read_text(encoding="utf-8")
+    assert after.endswith(saved.replace("## Log\n", f"## Log\n- {TODAY} phone call\n"))
+    # Still empty once the wait is over: nothing is written, and the program's bytes land.
+    monkeypatch.setattr("vaultkit.workspace.EMPTIED_WAIT", 0.3)
+    saver = _save_in_place(ada, saved, 1.5)
+    refused = cli("log", "Ada", "second call")
+    assert (refused.exit_code, refused.stdout) == (1, "")
+    assert refused.stderr.startswith("vault: People/Ada.md was emptied a moment ago, as a program does while")
+    saver.wait(timeout=30)
+    assert ada.read_text(encoding="utf-8") == saved
+    # A note that has been empty for a while is a note: the entry goes into it.
+    ada.write_text("", encoding="utf-8")
+    os.utime(ada, (time.time() - 60, time.time() - 60))
+    assert cli("log", "Ada", "third call").exit_code == 0
+    assert f"- {TODAY} third call\n" in ada.read_text(encoding="utf-8")
+
+
 def test_a_note_with_a_long_name_can_be_written(cli: Cli, make_person: MakePerson, name: str) -> None:
     note = make_person(name)
     assert len(os.fsencode(note.name)) >= 234

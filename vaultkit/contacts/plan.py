@@ -525,7 +525,7 @@ def apply_import(workspace: Workspace, plan: ImportPlan, progress: Progress | No
             err, written, total, "Run the same import again to finish it: what is written is kept."
         ) from None
     finally:  # once for every note: one index update a note cost 1 ms and more as the index grew
-        workspace.index.update_paths([path for path in written if path not in plan.photos])
+        workspace.index_written([path for path in written if path not in plan.photos])
     plan.applied = True
 
 

@@ -140,7 +140,7 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
         if not isinstance(err, sqlite3.Error):
             return None
         if not index_file.damaged(err):
-            return index_file.failure(self.path, err)
+            return index_file.failure(self.path, err, then)
         try:
             aside = opening.set_aside(self.path, self.db)
             self.db = opening.create(self.path, self.vault.config)

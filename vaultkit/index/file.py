@@ -146,12 +146,13 @@ def check_write(path: Path) -> None:
             raise unusable(path, err) from None
 
 
-def failure(path: Path, err: BaseException) -> IndexFileError | None:
+def failure(path: Path, err: BaseException, then: str = "run the command again") -> IndexFileError | None:
     """The one line for an SQLite error that is the file system's doing (a full disk, a
-    read-only file system, a lock held too long), or None: a damaged file or a bug."""
+    read-only file system, a lock held too long: `then` says what to do), or None: a
+    damaged file or a bug."""
     name = _name(err)
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
-        return IndexFileError(f"the index {path} stayed locked by another process; run the command again")
+        return IndexFileError(f"the index {path} stayed locked by another process; {then}")
     if name.startswith(
         ("SQLITE_FULL", "SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_IOERR", "SQLITE_PERM", "SQLITE_NOLFS")
     ):

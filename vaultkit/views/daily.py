@@ -117,5 +117,5 @@ def reach_out(workspace: Workspace, create: bool = False, limit: int = DEFAULT_L
             except (StaleFileError, RefusedWrite):  # saved (or made) by someone meanwhile
                 if attempt == EDIT_TRIES - 1:
                     raise
-    workspace.index.update_paths([path])
+    workspace.index_written([path])
     return ReachOuts(path, "added", people, more)
