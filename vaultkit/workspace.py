@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import time
 import re
+import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
