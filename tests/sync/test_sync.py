@@ -808,3 +808,15 @@ def test_merge_driver_names_a_path_it_cannot_read(tmp_path: Path) -> None:
         f"vault: cannot read {tmp_path / 'missing.md'} (No such file or directory): vault merge-driver takes "
         "the paths of three files, as git passes them (%O %A %B)\n",
     )
+
+
+def test_a_temp_file_of_a_write_is_never_committed(devices: tuple[Device, Device]) -> None:
+    """One a crash left, or one of a write in progress (the watcher's), where no .gitignore
+    names them (a vault whose .gitignore was there before `vault init`)."""
+    laptop, _ = devices
+    assert not (laptop.root / ".gitignore").exists()
+    laptop.write("People/.Ada Lovelace.md.0a1b2c3d.vaultkit-tmp", "half a note")
+    assert laptop.vault("log", "Ada", "call").exit_code == 0
+    synced = laptop.vault("sync")
+    assert (synced.exit_code, synced.stdout.splitlines()[0]) == (0, "Committed: vault: log Ada Lovelace")
+    assert "vaultkit-tmp" not in git(laptop.root, "ls-files")

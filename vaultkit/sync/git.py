@@ -24,7 +24,7 @@ from vaultkit.notes.grammar import LOG_ENTRY_RE
 from vaultkit.notes.parse import conflict_marker_line
 from vaultkit.sync.driver import CONFLICT_IN, DRIVER_PREFIX, LABELS_ENV
 from vaultkit.sync.repo import Repo, git_reason
-from vaultkit.vault.atomic import held_or_busy
+from vaultkit.vault.atomic import TEMP_SUFFIX, held_or_busy
 from vaultkit.vault.files import Vault
 
 DRIVER = "vaultkit"
@@ -218,7 +218,9 @@ def _sync(repo: Repo, vault: Vault, message: str | None, merge: bool) -> SyncRep
         raise GitError(
             "the vault's repository is not on a branch (detached HEAD): `git switch` to your branch first"
         )
-    repo.run("add", "-A", "--", ".")
+    # Never a temp file of a write in progress, or one a crash left (vaultkit's own writes,
+    # here or by the watcher), even where the .gitignore does not name them.
+    repo.run("add", "-A", "--", ".", f":(exclude,glob)**/.*{TEMP_SUFFIX}")
     if interrupted == "rebase":
         proc = repo.run("rebase", "--continue", check=False, env={"GIT_EDITOR": "true"})
         report.finished = "rebase"
