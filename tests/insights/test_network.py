@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -621,3 +623,16 @@ def test_comment_openers_in_values_are_escaped_outside_the_charts(cli, vault_dir
         "100% of your network works at Acme <\\!-- Labs. Largest group 100%, effective number 1.0 of 1 group."
         in lines
     )
+
+
+def test_stats_read_only_in_part_still_writes_network_md(
+    vault_dir: Path, make_person, tmp_path: Path
+) -> None:
+    """`vault stats | head -1`: the reader stops early and the next line ends the process."""
+    for n in range(40):
+        make_person(f"Person {n}", met="2026-11-20", location=f"Town {n}")
+    vault = Path(sys.executable).with_name("vault")
+    command = f"'{vault}' --vault '{vault_dir}' --index '{tmp_path / 'i.sqlite'}' --today 2026-11-22 stats | head -1"
+    shown = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=60)
+    assert shown.stdout == "Your network on 2026-11-22: 40 people\n"
+    assert "**40 people**" in (vault_dir / "Network.md").read_text(encoding="utf-8")

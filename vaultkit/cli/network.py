@@ -19,6 +19,7 @@ from vaultkit.cli.app import (
     settings_of,
     table,
 )
+from vaultkit.errors import VaultkitError
 
 if TYPE_CHECKING:  # the figures' module is imported when `vault stats` runs
     from vaultkit.insights.network import StatsView
@@ -75,6 +76,13 @@ def stats(
     from vaultkit.insights.network import collect_stats, view_context, write_network
 
     figures = collect_stats(workspace, since_date)
+    # Network.md is written first: a reader that stops early (`vault stats | head`) ends
+    # the process at its next line, which then never wrote it.
+    refused: VaultkitError | None = None
+    try:
+        path, written = write_network(workspace, None if since_date else figures)
+    except VaultkitError as err:
+        refused, path = err, None
     _print_stats(view_context(figures, weeks_shown=None if since_date else 12))
     counts = figures.prospects
     if counts is not None and (counts.waiting or counts.asked or counts.met_this_year):
@@ -82,7 +90,8 @@ def stats(
             f"\nPeople you want to meet: {counts.waiting} to ask, {counts.asked} asked and not met yet, "
             f"{counts.met_this_year} met this year (`vault prospects`)"
         )
-    path, written = write_network(workspace, None if since_date else figures)
+    if refused is not None:
+        raise refused
     if path is not None:
         typer.echo(f"Wrote {path}" if written else f"{path} is up to date")
 
