@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import time
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from vaultkit.contacts.matching import DUPLICATE_FIELDS, likely_duplicates
@@ -231,6 +231,15 @@ def no_cadence_hint(workspace: Workspace) -> str | None:
         "nobody has a cadence, so nobody is ever due: give people one (`vault set NAME "
         f"cadence=1m`), by tag ([cadence_by_tag] in {CONFIG_NAME}), or everyone (default_cadence)"
     )
+
+
+def unknown_key_hint(workspace: Workspace, keys: Sequence[str]) -> str | None:
+    """`nobody has a key 'x'` for the first `--where` key nobody has (a typo, or a key
+    written otherwise: `--where` compares keys as written), else None."""
+    for key in keys:
+        if not workspace.index.has_field(key):
+            return f"nobody has a key {key!r} in their front matter (keys are compared as written)"
+    return None
 
 
 def unknown_tag_hint(workspace: Workspace, tag: str | None) -> str | None:

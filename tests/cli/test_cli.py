@@ -810,6 +810,17 @@ def test_list_json_keeps_fields_as_written(cli: Cli, make_person: MakePerson, va
     }
 
 
+def test_list_where_a_key_nobody_has_says_so(cli: Cli, make_person: MakePerson) -> None:
+    make_person("Ada", location="London")
+    typo = cli("list", "--where", "locaton=London")
+    assert typo.stdout.endswith("0 people\n")
+    assert (
+        typo.stderr
+        == "vault: nobody has a key 'locaton' in their front matter (keys are compared as written)\n"
+    )
+    assert cli("list", "--where", "location=Paris").stderr == ""  # the key is there: nobody in Paris
+
+
 def test_list_filters(cli: Cli, make_person: MakePerson, vault_dir: Path) -> None:
     make_person("Ada", tags=["mentor", "family/close"], location="London", company="Acme")
     make_person("Bob", tags=["family"], location="Lagos", company="Acme")

@@ -135,6 +135,13 @@ def test_ics_to_a_file(cli, people: Path, tmp_path: Path) -> None:
     assert [p.name for p in target.parent.iterdir()] == ["vaultkit.ics"]  # no temp file left
 
 
+def test_a_calendar_of_no_events_says_why(cli, make_person, tmp_path: Path) -> None:
+    make_person("Ann")
+    result = cli("export", "ics", "-o", str(tmp_path / "v.ics"))
+    assert (result.exit_code, result.stdout) == (0, f"Wrote 0 events to {tmp_path / 'v.ics'}\n")
+    assert result.stderr.startswith("vault: nobody has a cadence, so nobody is ever due")
+
+
 def test_vcard_export(cli, vault_dir: Path, make_person) -> None:
     make_person(
         "Zoë Müller",

@@ -9,7 +9,7 @@ import itertools
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
@@ -478,15 +478,18 @@ def wrapped_echo() -> Callable[[str], None]:
     return echo
 
 
-def say_what_was_missed(workspace: Workspace, tag: str | None = None, due: bool = False) -> bool:
+def say_what_was_missed(
+    workspace: Workspace, tag: str | None = None, due: bool = False, keys: Sequence[str] = ()
+) -> bool:
     """After a list that came out empty: on stderr, why (no people at all, where vaultkit
-    looked and how to fix it; a tag nobody has; for who is `due`, nobody with a cadence).
-    Whether there was something to say."""
-    from vaultkit.checks import no_cadence_hint, nobody_hint, unknown_tag_hint
+    looked and how to fix it; a tag nobody has; a `--where` key nobody has; for who is
+    `due`, nobody with a cadence). Whether there was something to say."""
+    from vaultkit.checks import no_cadence_hint, nobody_hint, unknown_key_hint, unknown_tag_hint
 
     hint = (
         nobody_hint(workspace)
         or unknown_tag_hint(workspace, tag)
+        or unknown_key_hint(workspace, keys)
         or (no_cadence_hint(workspace) if due else None)
     )
     if hint:

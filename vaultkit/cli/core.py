@@ -285,7 +285,7 @@ def list_(
     if not as_json:
         typer.echo(f"{total} {'person' if total == 1 else 'people'}")
     if not total:
-        say_what_was_missed(workspace, tag)
+        say_what_was_missed(workspace, tag, keys=[item.partition("=")[0].strip() for item in where or []])
     warn_problems(workspace.left_out())
 
 

@@ -272,7 +272,9 @@ def _export(ctx: typer.Context, kind: str, output: Path | None, days: int = 90, 
     else:
         written = write_output(workspace, output, chunks)
         typer.echo(f"Wrote {what()} to {written}")
-    say_what_was_missed(workspace)  # (an export of nobody: the wrong --vault, a wrong people_dir)
+    # (an export of nobody: the wrong --vault, a wrong people_dir; a calendar of no events:
+    # nobody with a cadence)
+    say_what_was_missed(workspace, due=kind == "ics" and what().startswith("0 "))
 
 
 @export_app.command("ics")

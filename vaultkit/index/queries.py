@@ -579,6 +579,14 @@ class Queries(IndexBase):
         rows = self.db.execute("SELECT DISTINCT tags FROM people WHERE tags IS NOT NULL AND tags != '[]'")
         return any(has_tag(map(str, json.loads(tags)), key) for (tags,) in rows)
 
+    def has_field(self, key: str) -> bool:
+        """Whether anyone's front matter has this key (`--where` compares it as written)."""
+        found = self.db.execute(
+            "SELECT 1 FROM people_fields f WHERE EXISTS (SELECT 1 FROM json_each(f.fields) WHERE key = ?) LIMIT 1",
+            (key,),
+        )
+        return found.fetchone() is not None
+
     def note_count(self) -> int:
         """How many notes the index holds."""
         return int(self.db.execute("SELECT count(*) FROM files").fetchone()[0])
