@@ -36,7 +36,12 @@ def vault_root(explicit: str | None, cwd: str) -> str:
     if explicit:
         root = os.path.expanduser(explicit)
         if not os.path.isdir(root):
-            raise VaultNotFound(f"{explicit} is not a folder; pass --vault PATH to a vault")
+            # (the option, or the variable that set it when the option was not given)
+            given = "$VAULTKIT_VAULT" if os.environ.get("VAULTKIT_VAULT") == explicit else "--vault"
+            what = (
+                "is a file, not a folder" if os.path.exists(root) else "is no folder: there is nothing there"
+            )
+            raise VaultNotFound(f"{given} {explicit} {what}; give the folder of a vault")
         return os.path.realpath(root)
     folder = cwd
     while True:

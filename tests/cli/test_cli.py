@@ -87,6 +87,17 @@ def test_init_follows_an_existing_config(cli: Cli, tmp_path: Path) -> None:
     assert (target / "vaultkit.toml").read_text() == 'people_dir = "Contacts"\ntemplates_dir = ""\n'
 
 
+def test_init_on_a_file_says_so(cli: Cli, tmp_path: Path) -> None:
+    target = tmp_path / "notes.txt"
+    target.write_text("mine", encoding="utf-8")
+    fails(
+        cli("init", str(target)),
+        1,
+        f"{target} is a file, not a folder: give a folder for the vault; nothing was made",
+    )
+    assert target.read_text(encoding="utf-8") == "mine"
+
+
 # -- add ----------------------------------------------------------------------------------
 def test_add_writes_the_person_template(cli: Cli, make_person: MakePerson, vault_dir: Path) -> None:
     make_person("Charles Babbage")
@@ -1413,7 +1424,19 @@ def test_no_vault_found(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
         "pass --vault PATH, set $VAULTKIT_VAULT, or make one with `vault init`",
     )
     result = runner.invoke(app, ["--vault", str(tmp_path / "missing"), "due"])
-    fails(result, 1, f"{tmp_path / 'missing'} is not a folder; pass --vault PATH to a vault")
+    fails(
+        result,
+        1,
+        f"--vault {tmp_path / 'missing'} is no folder: there is nothing there; give the folder of a vault",
+    )
+    (tmp_path / "a file").write_text("", encoding="utf-8")
+    from_env = CliRunner(env={"VAULTKIT_VAULT": str(tmp_path / "a file"), "VAULTKIT_INDEX": None})
+    result = from_env.invoke(app, ["--index", str(tmp_path / "i.sqlite"), "due"])
+    fails(
+        result,
+        1,
+        f"$VAULTKIT_VAULT {tmp_path / 'a file'} is a file, not a folder; give the folder of a vault",
+    )
 
 
 def test_index_option_and_environment(make_person: MakePerson, vault_dir: Path, tmp_path: Path) -> None:

@@ -208,7 +208,10 @@ def test_a_refused_resource_list_is_one_line_and_no_traceback(example_vault: Pat
     server.stdin.write(json.dumps({"jsonrpc": "2.0", "id": 2, "method": "resources/list"}) + "\n")
     server.stdin.flush()
     error = json.loads(server.stdout.readline())["error"]
-    assert error["message"] == f"{example_vault} is not a folder; pass --vault PATH to a vault"
+    assert (
+        error["message"]
+        == f"--vault {example_vault} is no folder: there is nothing there; give the folder of a vault"
+    )
     server.stdin.close()
     assert server.wait(timeout=60) == 0
     assert server.stderr.read() == ""

@@ -605,6 +605,8 @@ _GITIGNORE = """\
 def init_vault(root: Path) -> list[str]:
     """Make a vault at `root`: config, folders, templates folder, .gitignore. Returns what was made."""
     made: list[str] = []
+    if root.exists() and not root.is_dir():
+        raise RefusedWrite(f"{root} is a file, not a folder: give a folder for the vault; nothing was made")
     try:
         root.mkdir(parents=True, exist_ok=True)
         config = load_config(root)
