@@ -112,6 +112,27 @@ def test_set_tags_writes_a_list(cli: Any, vault_dir: Path) -> None:
     assert json.loads(cli("show", "Ada", "--json").stdout)["tags"] == ["friend", "mentor"]
 
 
+def test_set_tags_takes_a_list_written_as_yaml(cli: Any, vault_dir: Path) -> None:
+    """`tags=[person, network]` was written `["[person", "network]"]`."""
+    note = _ada(vault_dir)
+    assert cli("set", "Ada", "tags=[person, network]").exit_code == 0
+    assert _text(note) == ADA.replace("tags:\r\n  - person\r\n  - mentor\r\n", "tags: [person, network]\r\n")
+    assert cli("set", "Ada", 'aliases=["Lovelace, Ada", Countess]').exit_code == 0
+    assert json.loads(cli("show", "Ada", "--json").stdout)["aliases"] == ["Lovelace, Ada", "Countess"]
+    before = note.read_bytes()
+    for value, shown in (("[[a], b]", "'[[a], b]'"), ("[a: 1]", "'[a: 1]'"), ("[a, [b", None)):
+        result = cli("set", "Ada", f"tags={value}")
+        if shown is None:  # (no closing bracket: not a list, a tag with brackets in it)
+            assert result.exit_code == 0
+            note.write_bytes(before)
+            continue
+        assert (result.exit_code, result.stderr) == (
+            2,
+            f"vault: tags: {shown} is not a list of texts: write it as one, two or [one, two]\n",
+        )
+        assert note.read_bytes() == before
+
+
 def test_set_aliases_writes_a_list_and_takes_nobody_elses_name(cli: Any, vault_dir: Path) -> None:
     note = _ada(vault_dir)
     write_note(vault_dir, "People/Charles Babbage.md", "---\naliases: [Charles]\n---\n")

@@ -26,16 +26,33 @@ _KEY_RE = re.compile(r"[A-Za-z_][\w-]*")
 _DATE_KEYS = {"last_contact", "met", "snooze_until"}
 
 
+def _list_items(key: str, value: str) -> list[str]:
+    """The items of a list value: `one, two`, or a YAML flow list as a note writes it
+    (`[one, "two, three"]`: a comma inside quotes is part of the item). ValueError for
+    another YAML value in brackets (a nested list, a mapping)."""
+    text = value.strip()
+    if not text.startswith("[") or not text.endswith("]"):
+        return value.split(",")
+    from vaultkit.notes.frontmatter import YamlSyntaxError, load_yaml
+
+    try:
+        items = load_yaml(f"{key}: {text}").get(key)
+    except (YamlSyntaxError, ValueError):
+        items = None
+    if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+        raise ValueError(f"{value!r} is not a list of texts: write it as one, two or [one, two]")
+    return items
+
+
 def _aliases(value: str) -> list[str]:
-    return [alias for alias in (part.strip() for part in value.split(",")) if alias]
+    return [alias for alias in (part.strip() for part in _list_items("aliases", value)) if alias]
 
 
 def _tags(value: str) -> list[str]:
-    return [tag for tag in map(written_tag, value.split(",")) if tag]
+    return [tag for tag in map(written_tag, _list_items("tags", value)) if tag]
 
 
-# Keys whose value is a list, written from `key=one, two` (a comma cannot be in a tag; an
-# alias holding one can be written in the note itself, or with `vault add --alias`).
+# Keys whose value is a list, written from `key=one, two` or `key=[one, two]`.
 _LIST_KEYS = {"tags": _tags, "aliases": _aliases}
 
 
@@ -47,6 +64,8 @@ def _check_value(key: str, value: str, today: dt.date) -> None:
             when = parse_date(value)
             if key == "last_contact" and when > today:  # (as `vault log --date` refuses it)
                 raise ValueError(f"{when} is after today ({today}): it records a contact that happened")
+        elif key in _LIST_KEYS:
+            _LIST_KEYS[key](value)
         elif key == "archived":
             parse_bool(value)
         elif key == "birthday":
