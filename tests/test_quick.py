@@ -97,6 +97,11 @@ def test_set_changes_only_those_lines(cli: Any, vault_dir: Path) -> None:
     assert future.stderr == (
         "vault: last_contact: 2026-12-09 is after today (2026-12-01): it records a contact that happened\n"
     )
+    future = cli("set", "Ada", "met=2026-12-09", today="2026-12-01")
+    assert (future.exit_code, future.stderr) == (
+        2,
+        "vault: met: 2026-12-09 is after today (2026-12-01): it records when you met\n",
+    )
     assert cli("set", "Ada", "birthday=--02-30").exit_code == 2
     assert cli("set", "Ada", "archived=maybe").exit_code == 2
     assert cli("set", "Ada", "bad key=1").exit_code == 2

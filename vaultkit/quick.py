@@ -16,7 +16,7 @@ import shlex
 import urllib.parse
 from collections.abc import Mapping, Sequence
 
-from vaultkit.dates import parse_birthday, parse_bool, parse_cadence, parse_date
+from vaultkit.dates import HAPPENED, check_happened, parse_birthday, parse_bool, parse_cadence, parse_date
 from vaultkit.errors import RefusedWrite, UsageError
 from vaultkit.model import PERSON, written_tag
 from vaultkit.workspace import PersonRef, Workspace
@@ -62,8 +62,8 @@ def _check_value(key: str, value: str, today: dt.date) -> None:
             parse_cadence(value)
         elif key in _DATE_KEYS:
             when = parse_date(value)
-            if key == "last_contact" and when > today:  # (as `vault log --date` refuses it)
-                raise ValueError(f"{when} is after today ({today}): it records a contact that happened")
+            if key in HAPPENED:  # (as `vault log --date` and `vault add --met` refuse it)
+                check_happened(key, when, today)
         elif key in _LIST_KEYS:
             _LIST_KEYS[key](value)
         elif key == "archived":
