@@ -222,3 +222,45 @@ def test_open_in_obsidian_or_the_editor(cli: Any, vault_dir: Path, tmp_path: Pat
     while record.read_text(encoding="utf-8") != uri + "\n" and time.monotonic() < deadline:
         time.sleep(0.02)
     assert record.read_text(encoding="utf-8") == uri + "\n"
+
+
+def test_set_unset_and_snooze_take_several_people_as_log_does(cli: Any, vault_dir: Path) -> None:
+    """`vault set "A,B" ...` said `nobody called 'A,B'`; `vault log` takes the list."""
+    ada = _ada(vault_dir)
+    bob = write_note(vault_dir, "People/Bob Stone.md", "---\ncadence: 2w\n---\n# Bob Stone\n")
+    result = cli("set", "Ada Lovelace,Bob", "cadence=2m")
+    assert (result.exit_code, result.stdout) == (
+        0,
+        "Ada Lovelace: set cadence: People/Ada Lovelace.md\nBob Stone: set cadence: People/Bob Stone.md\n",
+    )
+    assert _text(ada) == ADA.replace("cadence: 1m", "cadence: 2m")
+    assert bob.read_text(encoding="utf-8") == "---\ncadence: 2m\n---\n# Bob Stone\n"
+    result = cli("snooze", "Ada, Bob", "2026-12-24")
+    assert result.stdout == (
+        "Ada Lovelace: snoozed until 2026-12-24: People/Ada Lovelace.md\n"
+        "Bob Stone: snoozed until 2026-12-24: People/Bob Stone.md\n"
+    )
+    result = cli("unset", "Bob,Ada", "snooze_until")
+    assert result.stdout == (
+        "Bob Stone: removed snooze_until: People/Bob Stone.md\n"
+        "Ada Lovelace: removed snooze_until: People/Ada Lovelace.md\n"
+    )
+    assert _text(ada) == ADA.replace("cadence: 1m", "cadence: 2m")
+    # Every note is checked before any is written: nobody unknown, no note that would not read back.
+    before = (ada.read_bytes(), bob.read_bytes())
+    unknown = cli("set", "Ada,Nobody", "cadence=3m")
+    assert unknown.exit_code == 1 and "nobody called 'Nobody'" in unknown.stderr
+    full = "---\ncadence: 2w\nbio: " + "x" * 65518 + "\n---\n# Bob Stone\n"  # (front matter at 64 KiB)
+    bob.write_text(full, encoding="utf-8")
+    broken = cli("set", "Ada,Bob Stone", "city=Paris")
+    assert (broken.exit_code, broken.stderr) == (
+        1,
+        "vault: People/Bob Stone.md:1: front matter is over 64 KiB after this change; the note was not changed\n",
+    )
+    assert (ada.read_bytes(), bob.read_text(encoding="utf-8")) == (before[0], full)
+    # An alias is one person's.
+    shared = cli("set", "Ada,Bob Stone", "aliases=Friend")
+    assert (shared.exit_code, shared.stderr) == (
+        2,
+        "vault: aliases: an alias is one person's, and 'Ada,Bob Stone' names 2: set them one by one\n",
+    )

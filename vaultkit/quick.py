@@ -87,12 +87,14 @@ def _yaml_value(key: str, value: str) -> tuple[str, bool]:
 
 
 def set_properties(
-    workspace: Workspace, name: str, values: Mapping[str, str], unset: Sequence[str] = ()
-) -> tuple[PersonRef, bool]:
-    """Set each `key: value` and remove each key of `unset` in one person's front matter.
+    workspace: Workspace, names: str, values: Mapping[str, str], unset: Sequence[str] = ()
+) -> list[tuple[PersonRef, bool]]:
+    """Set each `key: value` and remove each key of `unset` in the front matter of each
+    person of `NAME[,NAME...]` (as `vault log` reads it: `Workspace.find_people`).
 
     Values are written as YAML text that reads back as written (quoted only when needed);
-    `cadence`, the dates and `archived` must be valid. Returns the person and whether
+    `cadence`, the dates and `archived` must be valid. Every note is checked before any is
+    written, then each is edited on its own (atomically). Returns each person and whether
     their note changed.
     """
     from vaultkit.notes.edit import remove_front_matter_key, set_front_matter_value
@@ -102,11 +104,16 @@ def set_properties(
             raise UsageError(f"{key!r} is not a property name (letters, digits, _ and -)")
     for key, value in values.items():
         _check_value(key, value, workspace.today)
-    ref = workspace.find_person(name)
-    if "aliases" in values:
-        workspace.refuse_taken_aliases(_aliases(values["aliases"]), "aliases:", own=ref.path)
-    if "type" in values or "type" in unset:
-        _refuse_unmaking(workspace, ref, values.get("type"))
+    refs = workspace.find_people(names)
+    if "aliases" in values and len(refs) > 1:
+        raise UsageError(
+            f"aliases: an alias is one person's, and {names!r} names {len(refs)}: set them one by one"
+        )
+    for ref in refs:
+        if "aliases" in values:
+            workspace.refuse_taken_aliases(_aliases(values["aliases"]), "aliases:", own=ref.path)
+        if "type" in values or "type" in unset:
+            _refuse_unmaking(workspace, ref, values.get("type"))
 
     def change(text: str) -> str:
         for key, value in values.items():
@@ -116,7 +123,11 @@ def set_properties(
             text = remove_front_matter_key(text, key)
         return text
 
-    return ref, workspace.edit_note(ref.path, change)
+    if len(refs) > 1:  # (one person's note is checked by the edit itself)
+        for ref in refs:
+            _, text = workspace.read_for_edit(ref.path)
+            workspace.readable(ref.path, change(text))
+    return [(ref, workspace.edit_note(ref.path, change)) for ref in refs]
 
 
 def _refuse_unmaking(workspace: Workspace, ref: PersonRef, new_type: str | None) -> None:
