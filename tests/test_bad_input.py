@@ -75,7 +75,7 @@ def _commands(today: str) -> list[list[str]]:
         ["export", "vcard"], ["export", "csv"], ["export", "json"], ["render"],
         ["meet", "Ok Person"], ["meet", "Every 1", "--date", FIRST],
         ["log", "Ok Person", "hi", "--date", FIRST], ["log", "Every 0", "hello"],
-        ["intro", "Ok Person", "Met 1", "--date", past], ["add", "New One", "--met", LAST],
+        ["intro", "Ok Person", "Met 1", "--date", past], ["add", "New One", "--met", today],
         ["add", "New Two", "--met", FIRST], ["templates", "list"],
     ]  # fmt: skip
     if today == LAST:  # (the calendar's last week, once it has begun: a later one is refused)
@@ -116,6 +116,10 @@ def test_the_ordinary_person_is_still_there_beside_dates_at_the_calendars_ends(
         in check.stdout
     )
     assert "Last_Contact 0.md: warning: last_contact" not in check.stdout
+    assert (
+        "People/Met 1.md: warning: met 9999-12-31 is after today; it counts from that day on" in check.stdout
+    )
+    assert "Met 0.md: warning: met" not in check.stdout
 
 
 def test_a_name_no_link_can_hold_is_a_warning(cli: Cli, make_person: MakePerson) -> None:

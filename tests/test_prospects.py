@@ -503,3 +503,12 @@ def test_one_broken_note_does_not_stop_the_list(cli: Cli, vault_dir: Path) -> No
     assert result.exit_code == 0
     assert "Pat   prospect" in result.stdout and "Bad" not in result.stdout
     assert result.stderr == "vault: 1 note(s) skipped; run `vault check` to see them\n"
+
+
+def test_want_adds_a_tag_to_a_list_with_a_blank_line_between_items(cli: Cli, vault_dir: Path) -> None:
+    before = "---\ntype: person\nstatus: prospect\ntags:\n  - friend\n\n  - climbing\nemail: gil@x.org\n---\n"
+    path = write_note(vault_dir, "People/Gil Ho.md", before)
+    assert ok(cli("want", "Gil Ho", "--tag", "investor")) == "Added tags to Gil Ho: People/Gil Ho.md\n"
+    assert path.read_text(encoding="utf-8") == before.replace(
+        "  - climbing\n", "  - climbing\n  - investor\n"
+    )

@@ -97,6 +97,11 @@ def test_set_changes_only_those_lines(cli: Any, vault_dir: Path) -> None:
     assert future.stderr == (
         "vault: last_contact: 2026-12-09 is after today (2026-12-01): it records a contact that happened\n"
     )
+    future = cli("set", "Ada", "met=2026-12-09", today="2026-12-01")
+    assert (future.exit_code, future.stderr) == (
+        2,
+        "vault: met: 2026-12-09 is after today (2026-12-01): it records when you met\n",
+    )
     assert cli("set", "Ada", "birthday=--02-30").exit_code == 2
     assert cli("set", "Ada", "archived=maybe").exit_code == 2
     assert cli("set", "Ada", "bad key=1").exit_code == 2
@@ -110,6 +115,27 @@ def test_set_tags_writes_a_list(cli: Any, vault_dir: Path) -> None:
     assert cli("set", "Ada", "tags=friend, #mentor,").exit_code == 0
     assert _text(note) == ADA.replace("tags:\r\n  - person\r\n  - mentor\r\n", "tags: [friend, mentor]\r\n")
     assert json.loads(cli("show", "Ada", "--json").stdout)["tags"] == ["friend", "mentor"]
+
+
+def test_set_tags_takes_a_list_written_as_yaml(cli: Any, vault_dir: Path) -> None:
+    """`tags=[person, network]` was written `["[person", "network]"]`."""
+    note = _ada(vault_dir)
+    assert cli("set", "Ada", "tags=[person, network]").exit_code == 0
+    assert _text(note) == ADA.replace("tags:\r\n  - person\r\n  - mentor\r\n", "tags: [person, network]\r\n")
+    assert cli("set", "Ada", 'aliases=["Lovelace, Ada", Countess]').exit_code == 0
+    assert json.loads(cli("show", "Ada", "--json").stdout)["aliases"] == ["Lovelace, Ada", "Countess"]
+    before = note.read_bytes()
+    for value, shown in (("[[a], b]", "'[[a], b]'"), ("[a: 1]", "'[a: 1]'"), ("[a, [b", None)):
+        result = cli("set", "Ada", f"tags={value}")
+        if shown is None:  # (no closing bracket: not a list, a tag with brackets in it)
+            assert result.exit_code == 0
+            note.write_bytes(before)
+            continue
+        assert (result.exit_code, result.stderr) == (
+            2,
+            f"vault: tags: {shown} is not a list of texts: write it as one, two or [one, two]\n",
+        )
+        assert note.read_bytes() == before
 
 
 def test_set_aliases_writes_a_list_and_takes_nobody_elses_name(cli: Any, vault_dir: Path) -> None:
@@ -196,3 +222,45 @@ def test_open_in_obsidian_or_the_editor(cli: Any, vault_dir: Path, tmp_path: Pat
     while record.read_text(encoding="utf-8") != uri + "\n" and time.monotonic() < deadline:
         time.sleep(0.02)
     assert record.read_text(encoding="utf-8") == uri + "\n"
+
+
+def test_set_unset_and_snooze_take_several_people_as_log_does(cli: Any, vault_dir: Path) -> None:
+    """`vault set "A,B" ...` said `nobody called 'A,B'`; `vault log` takes the list."""
+    ada = _ada(vault_dir)
+    bob = write_note(vault_dir, "People/Bob Stone.md", "---\ncadence: 2w\n---\n# Bob Stone\n")
+    result = cli("set", "Ada Lovelace,Bob", "cadence=2m")
+    assert (result.exit_code, result.stdout) == (
+        0,
+        "Ada Lovelace: set cadence: People/Ada Lovelace.md\nBob Stone: set cadence: People/Bob Stone.md\n",
+    )
+    assert _text(ada) == ADA.replace("cadence: 1m", "cadence: 2m")
+    assert bob.read_text(encoding="utf-8") == "---\ncadence: 2m\n---\n# Bob Stone\n"
+    result = cli("snooze", "Ada, Bob", "2026-12-24")
+    assert result.stdout == (
+        "Ada Lovelace: snoozed until 2026-12-24: People/Ada Lovelace.md\n"
+        "Bob Stone: snoozed until 2026-12-24: People/Bob Stone.md\n"
+    )
+    result = cli("unset", "Bob,Ada", "snooze_until")
+    assert result.stdout == (
+        "Bob Stone: removed snooze_until: People/Bob Stone.md\n"
+        "Ada Lovelace: removed snooze_until: People/Ada Lovelace.md\n"
+    )
+    assert _text(ada) == ADA.replace("cadence: 1m", "cadence: 2m")
+    # Every note is checked before any is written: nobody unknown, no note that would not read back.
+    before = (ada.read_bytes(), bob.read_bytes())
+    unknown = cli("set", "Ada,Nobody", "cadence=3m")
+    assert unknown.exit_code == 1 and "nobody called 'Nobody'" in unknown.stderr
+    full = "---\ncadence: 2w\nbio: " + "x" * 65518 + "\n---\n# Bob Stone\n"  # (front matter at 64 KiB)
+    bob.write_text(full, encoding="utf-8")
+    broken = cli("set", "Ada,Bob Stone", "city=Paris")
+    assert (broken.exit_code, broken.stderr) == (
+        1,
+        "vault: People/Bob Stone.md:1: front matter is over 64 KiB after this change; the note was not changed\n",
+    )
+    assert (ada.read_bytes(), bob.read_text(encoding="utf-8")) == (before[0], full)
+    # An alias is one person's.
+    shared = cli("set", "Ada,Bob Stone", "aliases=Friend")
+    assert (shared.exit_code, shared.stderr) == (
+        2,
+        "vault: aliases: an alias is one person's, and 'Ada,Bob Stone' names 2: set them one by one\n",
+    )

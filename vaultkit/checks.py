@@ -68,7 +68,7 @@ def _not_attachments(vault: Vault, links: list[tuple[str, int, str]]) -> list[tu
 
 def vault_problems(workspace: Workspace, progress: Callable[[int, int], None] | None = None) -> list[Problem]:
     """The config's warnings, then by file: the index's problems, sync problems, likely
-    duplicates, birthdays and last contacts after today, names no link can hold."""
+    duplicates, birthdays, last contacts and `met` dates after today, names no link can hold."""
     found = workspace.config_problems()
     problems = workspace.index.problems()
     problems += sync_problems(workspace.vault) + likely_duplicates(
@@ -79,8 +79,8 @@ def vault_problems(workspace: Workspace, progress: Callable[[int, int], None] | 
         for path, birthday in workspace.index.birthdays_after(workspace.today)
     ]
     problems += [
-        Problem(path, None, "warning", f"last_contact {when} is after today; it counts from that day on")
-        for path, when in workspace.index.last_contacts_after(workspace.today)
+        Problem(path, None, "warning", f"{key} {when} is after today; it counts from that day on")
+        for path, key, when in workspace.index.happened_after(workspace.today)
     ]
     problems += [
         Problem(

@@ -116,6 +116,17 @@ def parse_date(value: object) -> dt.date:
     return _date_of_text(str(value))
 
 
+HAPPENED = {"last_contact": "it records a contact that happened", "met": "it records when you met"}
+"""The keys whose dates say what has happened, so are never after today, and why."""
+
+
+def check_happened(key: str, when: dt.date, today: dt.date) -> dt.date:
+    """`when` as the date of `key` (one of HAPPENED); ValueError when it is after `today`."""
+    if when > today:
+        raise ValueError(f"{when} is after today ({today}): {HAPPENED[key]}")
+    return when
+
+
 @functools.lru_cache(maxsize=8192)  # a vault's dates repeat: each text is read once
 def _date_of_text(text: str) -> dt.date:
     match = _DATE_RE.match(text)

@@ -16,7 +16,7 @@ import shlex
 import urllib.parse
 from collections.abc import Mapping, Sequence
 
-from vaultkit.dates import parse_birthday, parse_bool, parse_cadence, parse_date
+from vaultkit.dates import HAPPENED, check_happened, parse_birthday, parse_bool, parse_cadence, parse_date
 from vaultkit.errors import RefusedWrite, UsageError
 from vaultkit.model import PERSON, written_tag
 from vaultkit.workspace import PersonRef, Workspace
@@ -26,16 +26,33 @@ _KEY_RE = re.compile(r"[A-Za-z_][\w-]*")
 _DATE_KEYS = {"last_contact", "met", "snooze_until"}
 
 
+def _list_items(key: str, value: str) -> list[str]:
+    """The items of a list value: `one, two`, or a YAML flow list as a note writes it
+    (`[one, "two, three"]`: a comma inside quotes is part of the item). ValueError for
+    another YAML value in brackets (a nested list, a mapping)."""
+    text = value.strip()
+    if not text.startswith("[") or not text.endswith("]"):
+        return value.split(",")
+    from vaultkit.notes.frontmatter import YamlSyntaxError, load_yaml
+
+    try:
+        items = load_yaml(f"{key}: {text}").get(key)
+    except (YamlSyntaxError, ValueError):
+        items = None
+    if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+        raise ValueError(f"{value!r} is not a list of texts: write it as one, two or [one, two]")
+    return items
+
+
 def _aliases(value: str) -> list[str]:
-    return [alias for alias in (part.strip() for part in value.split(",")) if alias]
+    return [alias for alias in (part.strip() for part in _list_items("aliases", value)) if alias]
 
 
 def _tags(value: str) -> list[str]:
-    return [tag for tag in map(written_tag, value.split(",")) if tag]
+    return [tag for tag in map(written_tag, _list_items("tags", value)) if tag]
 
 
-# Keys whose value is a list, written from `key=one, two` (a comma cannot be in a tag; an
-# alias holding one can be written in the note itself, or with `vault add --alias`).
+# Keys whose value is a list, written from `key=one, two` or `key=[one, two]`.
 _LIST_KEYS = {"tags": _tags, "aliases": _aliases}
 
 
@@ -45,8 +62,10 @@ def _check_value(key: str, value: str, today: dt.date) -> None:
             parse_cadence(value)
         elif key in _DATE_KEYS:
             when = parse_date(value)
-            if key == "last_contact" and when > today:  # (as `vault log --date` refuses it)
-                raise ValueError(f"{when} is after today ({today}): it records a contact that happened")
+            if key in HAPPENED:  # (as `vault log --date` and `vault add --met` refuse it)
+                check_happened(key, when, today)
+        elif key in _LIST_KEYS:
+            _LIST_KEYS[key](value)
         elif key == "archived":
             parse_bool(value)
         elif key == "birthday":
@@ -68,12 +87,14 @@ def _yaml_value(key: str, value: str) -> tuple[str, bool]:
 
 
 def set_properties(
-    workspace: Workspace, name: str, values: Mapping[str, str], unset: Sequence[str] = ()
-) -> tuple[PersonRef, bool]:
-    """Set each `key: value` and remove each key of `unset` in one person's front matter.
+    workspace: Workspace, names: str, values: Mapping[str, str], unset: Sequence[str] = ()
+) -> list[tuple[PersonRef, bool]]:
+    """Set each `key: value` and remove each key of `unset` in the front matter of each
+    person of `NAME[,NAME...]` (as `vault log` reads it: `Workspace.find_people`).
 
     Values are written as YAML text that reads back as written (quoted only when needed);
-    `cadence`, the dates and `archived` must be valid. Returns the person and whether
+    `cadence`, the dates and `archived` must be valid. Every note is checked before any is
+    written, then each is edited on its own (atomically). Returns each person and whether
     their note changed.
     """
     from vaultkit.notes.edit import remove_front_matter_key, set_front_matter_value
@@ -83,11 +104,16 @@ def set_properties(
             raise UsageError(f"{key!r} is not a property name (letters, digits, _ and -)")
     for key, value in values.items():
         _check_value(key, value, workspace.today)
-    ref = workspace.find_person(name)
-    if "aliases" in values:
-        workspace.refuse_taken_aliases(_aliases(values["aliases"]), "aliases:", own=ref.path)
-    if "type" in values or "type" in unset:
-        _refuse_unmaking(workspace, ref, values.get("type"))
+    refs = workspace.find_people(names)
+    if "aliases" in values and len(refs) > 1:
+        raise UsageError(
+            f"aliases: an alias is one person's, and {names!r} names {len(refs)}: set them one by one"
+        )
+    for ref in refs:
+        if "aliases" in values:
+            workspace.refuse_taken_aliases(_aliases(values["aliases"]), "aliases:", own=ref.path)
+        if "type" in values or "type" in unset:
+            _refuse_unmaking(workspace, ref, values.get("type"))
 
     def change(text: str) -> str:
         for key, value in values.items():
@@ -97,7 +123,11 @@ def set_properties(
             text = remove_front_matter_key(text, key)
         return text
 
-    return ref, workspace.edit_note(ref.path, change)
+    if len(refs) > 1:  # (one person's note is checked by the edit itself)
+        for ref in refs:
+            _, text = workspace.read_for_edit(ref.path)
+            workspace.readable(ref.path, change(text))
+    return [(ref, workspace.edit_note(ref.path, change)) for ref in refs]
 
 
 def _refuse_unmaking(workspace: Workspace, ref: PersonRef, new_type: str | None) -> None:

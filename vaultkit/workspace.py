@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from vaultkit.config import Config
-from vaultkit.dates import Cadence, parse_cadence
+from vaultkit.dates import Cadence, check_happened, parse_cadence
 from vaultkit.due import DuePage
 from vaultkit.errors import (
     IncompleteWrite,
@@ -566,6 +566,11 @@ class Workspace:
                 parse_cadence(cadence)
             except ValueError as err:
                 raise UsageError(f"--cadence: {err}") from None
+        if met is not None:
+            try:
+                check_happened("met", met, self.today)
+            except ValueError as err:
+                raise UsageError(f"--met {err}") from None
         taken = self.index.path_of_name(name_key(clean))
         if taken:
             raise RefusedWrite(f"{clean!r} is already in the vault: {taken}")

@@ -286,6 +286,7 @@ def test_add_never_overwrites_a_file(cli: Cli, vault_dir: Path) -> None:
             "--cadence: 'fortnightly' is not a cadence (use e.g. 10d, 2w, 1m, 6m, 1y, weekly, monthly or none)",
         ),
         (("--met", "last week"), "--met 'last week' is not a date (use YYYY-MM-DD)"),
+        (("--met", "2026-11-23"), "--met 2026-11-23 is after today (2026-11-22): it records when you met"),
         (("--set", "company"), "--set wants key=value, not 'company'"),
         (("--set", "tags=x"), "--set: tags has an option of its own: use --tag"),
         (("--set", "bad key=x"), "--set: 'bad key' cannot be used as a key (letters, digits, _ and -)"),

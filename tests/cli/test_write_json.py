@@ -25,17 +25,24 @@ def test_each_write_says_what_it_wrote_as_json(cli: Any, vault_dir: Path) -> Non
         "logged": [ada, bob],
     }
     assert _json(cli("intro", "Ada", "Bob", "--json")) == {"date": "2026-11-22", "introduced": [ada, bob]}
+
+    def edited(**one: Any) -> dict[str, Any]:  # (one person: at the top level too, as before `edited`)
+        return {**one, "edited": [one]}
+
     snoozed = {**ada, "changed": True, "snooze_until": "2026-12-06"}
-    assert _json(cli("snooze", "Ada", "2w", "--json")) == snoozed
-    assert _json(cli("snooze", "Ada", "2w", "--json")) == {**snoozed, "changed": False}
-    assert _json(cli("archive", "Ada", "--json")) == {**ada, "changed": True}
-    assert _json(cli("unarchive", "Ada", "--json")) == {**ada, "changed": True}
-    assert _json(cli("set", "Ada", "city=Paris", "--json")) == {**ada, "changed": True}
-    assert _json(cli("unset", "Ada", "city", "--json")) == {**ada, "changed": True}
-    assert _json(cli("unset", "Ada", "city", "--json")) == {**ada, "changed": False}
+    assert _json(cli("snooze", "Ada", "2w", "--json")) == edited(**snoozed)
+    assert _json(cli("snooze", "Ada", "2w", "--json")) == edited(**{**snoozed, "changed": False})
+    assert _json(cli("archive", "Ada", "--json")) == edited(**ada, changed=True)
+    assert _json(cli("unarchive", "Ada", "--json")) == edited(**ada, changed=True)
+    assert _json(cli("set", "Ada", "city=Paris", "--json")) == edited(**ada, changed=True)
+    assert _json(cli("unset", "Ada", "city", "--json")) == edited(**ada, changed=True)
+    assert _json(cli("unset", "Ada", "city", "--json")) == edited(**ada, changed=False)
+    assert _json(cli("set", "Ada,Bob", "city=Paris", "--json")) == {
+        "edited": [{**ada, "changed": True}, {**bob, "changed": True}]
+    }
     text = (vault_dir / "People/Ada Lovelace.md").read_text(encoding="utf-8")
     assert "- 2026-11-22 intro: introduced to [[Bob Stone]]\n- 2026-11-20 tea\n" in text
-    assert "snooze_until: 2026-12-06\narchived: false\n" in text
+    assert "snooze_until: 2026-12-06\narchived: false\ncity: Paris\n" in text
     refused = cli("log", "Ada", "tea", "--date", "2030-01-01", "--json")
     assert (refused.exit_code, refused.stdout) == (2, "")
     assert refused.stderr.startswith("vault: --date 2030-01-01 is after today")

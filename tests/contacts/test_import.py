@@ -875,6 +875,20 @@ def test_import_help_has_examples(cli) -> None:
 
 
 # -- LinkedIn --------------------------------------------------------------------------------
+def test_a_connection_dated_after_today_is_imported_without_met(cli, vault_dir: Path, tmp_path: Path) -> None:
+    """`vault add --met` refuses a date after today; an import says so and goes on."""
+    export = tmp_path / "Connections.csv"
+    export.write_text(
+        "First Name,Last Name,URL,Email Address,Company,Position,Connected On\nFay,Future,,,,,04 Jan 2027\n",
+        encoding="utf-8",
+    )
+    data = run_json(cli, "import", "linkedin", str(export), "--apply")
+    assert [(r["action"], r["differences"]) for r in data["rows"]] == [
+        ("create", ["met: 2027-01-04 is after today (2026-11-22): it records when you met; left out"])
+    ]
+    assert "met:" not in note(vault_dir, "Fay Future")
+
+
 def test_linkedin_connections(cli, vault_dir: Path, make_person, samples) -> None:
     make_person("Grace Hopper", company="Navy", tags=["person"])
     data = run_json(

@@ -405,6 +405,8 @@ def test_write_view_refuses_a_broken_block_and_writes_only_on_change(vault_dir: 
         ("---\ntags: []\n---\n", "---\ntags: [b, \"x, y\"]\n---\n"),
         ("---\r\ntags:\r\n  - person\r\nk: v\r\n---\r\n", "---\r\ntags:\r\n  - person\r\n  - b\r\n  - x, y\r\nk: v\r\n---\r\n"),
         ("---\ntags:\n- person\n---\n", "---\ntags:\n- person\n- b\n- x, y\n---\n"),
+        ("---\ntags:\n  - a\n\n  - c\nk: v\n---\n", "---\ntags:\n  - a\n\n  - c\n  - b\n  - x, y\nk: v\n---\n"),
+        ("---\ntags:\n  - a\n# old friends\n  - c\n---\n", "---\ntags:\n  - a\n# old friends\n  - c\n  - b\n  - x, y\n---\n"),
         ("---\nk: v\n---\nBody\n", "---\nk: v\ntags: [b, \"x, y\"]\n---\nBody\n"),
     ],
 )  # fmt: skip
@@ -412,7 +414,10 @@ def test_add_to_front_matter_list_keeps_the_list_as_written(before: str, after: 
     assert add_to_front_matter_list(before, "tags", ["b", "x, y"]) == after
 
 
-@pytest.mark.parametrize("before", ["---\ntags: person\n---\n", "---\ntags:\n  nested: x\n---\n"])
+@pytest.mark.parametrize(
+    "before",
+    ["---\ntags: person\n---\n", "---\ntags:\n  nested: x\n---\n", "---\ntags:\n  - a\n  nested: x\n---\n"],
+)
 def test_add_to_front_matter_list_refuses_what_is_not_a_list(before: str) -> None:
     with pytest.raises(ValueError, match="`tags` is not a list vaultkit can add to; add b by hand"):
         add_to_front_matter_list(before, "tags", ["b"])

@@ -820,3 +820,67 @@ def test_a_temp_file_of_a_write_is_never_committed(devices: tuple[Device, Device
     synced = laptop.vault("sync")
     assert (synced.exit_code, synced.stdout.splitlines()[0]) == (0, "Committed: vault: log Ada Lovelace")
     assert "vaultkit-tmp" not in git(laptop.root, "ls-files")
+
+
+@pytest.mark.parametrize("git_keeps_auto_merge", [True, False])
+def test_markers_from_a_pull_run_by_hand_and_edited_away_are_resolved(
+    devices: tuple[Device, Device], git_keeps_auto_merge: bool
+) -> None:
+    """Obsidian Git pulls by itself; the markers it leaves are the user's to resolve, as sync's are.
+
+    Without AUTO_MERGE (git before 2.32) a file that matches neither side was edited by the user.
+    """
+    laptop, desk = devices
+    note = "People/Ada Lovelace.md"
+    laptop.edit(note, "- Loves poetry and horses.", "- Loves poetry and Arabian horses.")
+    assert laptop.vault("sync").exit_code == 0
+    desk.edit(note, "- Loves poetry and horses.", "- Loves poetry and ponies.")
+    git(desk.root, "commit", "-q", "-am", "ponies")
+    pulled = subprocess.run(["git", "-C", str(desk.root), "pull", "-q", "--no-rebase"], capture_output=True)
+    assert pulled.returncode == 1
+    assert "<<<<<<<" in desk.read(note)
+    if not git_keeps_auto_merge:
+        git(desk.root, "update-ref", "-d", "AUTO_MERGE")
+    text = desk.read(note)
+    start, end = text.index("<<<<<<<"), text.index(">>>>>>> ")
+    desk.write(
+        note,
+        text[:start] + "- Loves poetry, ponies and Arabian horses.\n" + text[text.index("\n", end) + 1 :],
+    )
+
+    done = desk.vault("sync")
+    assert (done.exit_code, done.stdout) == (
+        0,
+        "Finished the interrupted merge.\nNothing to commit.\nPushed to origin/main.\n",
+    )
+    assert laptop.vault("sync").exit_code == 0
+    assert "- Loves poetry, ponies and Arabian horses.\n" in laptop.read(note)
+
+
+@pytest.mark.parametrize("git_keeps_auto_merge", [True, False])
+def test_a_note_a_pull_run_by_hand_could_not_merge_is_not_taken_as_resolved(
+    devices: tuple[Device, Device], git_keeps_auto_merge: bool
+) -> None:
+    laptop, desk = devices
+    note = "People/Ada Lovelace.md"
+    assert laptop.vault("log", "Ada", "tea", "--date", "2026-11-20").exit_code == 0
+    assert laptop.vault("sync").exit_code == 0
+    git(
+        desk.root,
+        "config",
+        "merge.vaultkit.driver",
+        "/moved/venv/bin/python3 -m vaultkit merge-driver %O %A %B %P",
+    )
+    assert desk.vault("log", "Ada", "the precious entry", "--date", "2026-11-21").exit_code == 0
+    git(desk.root, "commit", "-q", "-am", "precious")
+    pulled = subprocess.run(["git", "-C", str(desk.root), "pull", "-q", "--no-rebase"], capture_output=True)
+    assert pulled.returncode == 1
+    assert "<<<<<<<" not in desk.read(note)
+    if not git_keeps_auto_merge:
+        git(desk.root, "update-ref", "-d", "AUTO_MERGE")
+    again = desk.vault("sync")
+    assert again.exit_code == 1
+    assert again.stderr.startswith(
+        "vault: unresolved conflicts in People/Ada Lovelace.md: People/Ada Lovelace.md could not be merged "
+        "(the merge driver could not run) and holds this device's version"
+    )

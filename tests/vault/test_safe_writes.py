@@ -231,7 +231,6 @@ def test_an_editor_saving_during_vault_log_never_loses_its_newest_save(
 
 
 # -- names near the file system's limit -----------------------------------------------------
-@pytest.mark.parametrize("name", ["A" * 246, "名" * 77])
 def _save_in_place(path: Path, text: str, gap: float) -> subprocess.Popen[bytes]:
     """A program saving `text` in place as a shell's `>` does: it empties the note, then,
     `gap` seconds later, writes it. The note is empty once this returns."""
@@ -274,6 +273,7 @@ def test_a_note_emptied_by_a_save_in_place_is_waited_for(
     assert f"- {TODAY} third call\n" in ada.read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("name", ["A" * 246, "名" * 77])
 def test_a_note_with_a_long_name_can_be_written(cli: Cli, make_person: MakePerson, name: str) -> None:
     note = make_person(name)
     assert len(os.fsencode(note.name)) >= 234

@@ -4,7 +4,7 @@ snooze, archive, unarchive, set, unset, open."""
 # No `from __future__ import annotations` here: Typer would compile every string annotation
 # of every command at start-up (50 ms); real annotations cost nothing.
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -12,6 +12,8 @@ from vaultkit.cli import complete
 from vaultkit.cli.app import WroteJson, app, handle_errors, print_json, say, say_what_was_missed, settings_of
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from vaultkit.workspace import PersonRef
 
 
@@ -64,17 +66,23 @@ NameArg = Annotated[
     str,
     typer.Argument(click_type=complete.NAME, help="The person (a name, an alias or a unique start of one)."),
 ]
+NamesArg = Annotated[
+    str,
+    typer.Argument(
+        click_type=complete.NAME, help="NAME or NAME,NAME,... (name, alias or unique start of one)."
+    ),
+]
 
 
 @app.command()
 @handle_errors
 def snooze(
     ctx: typer.Context,
-    name: NameArg,
+    names: NamesArg,
     until: Annotated[str, typer.Argument(help="A date (2026-12-24) or a span from today (2w, 1m).")],
     as_json: WroteJson = False,
 ) -> None:
-    """Not due before a date: sets snooze_until in the person's note.
+    """Not due before a date: sets snooze_until in the person's note (or in each one's).
 
     Example: vault snooze Ada 2w
     """
@@ -82,42 +90,48 @@ def snooze(
 
     workspace = settings_of(ctx).workspace()
     when = snooze_date(workspace, until)
-    ref, changed = set_properties(workspace, name, {"snooze_until": when.isoformat()})
-    text = f"{ref.name}: snoozed until {when}" + ("" if changed else " (already)") + f": {ref.path}"
-    say(as_json, text, _edited(ref, changed, snooze_until=when.isoformat()))
+    edits = set_properties(workspace, names, {"snooze_until": when.isoformat()})
+    _say_edits(
+        as_json,
+        edits,
+        lambda ref, changed: (
+            f"{ref.name}: snoozed until {when}" + ("" if changed else " (already)") + f": {ref.path}"
+        ),
+        snooze_until=when.isoformat(),
+    )
 
 
 @app.command()
 @handle_errors
-def archive(ctx: typer.Context, name: NameArg, as_json: WroteJson = False) -> None:
+def archive(ctx: typer.Context, names: NamesArg, as_json: WroteJson = False) -> None:
     """Archive a person (archived: true): never due, no birthday reminders; their open follow-ups still show.
 
     Example: vault archive "Greg Hollis"
     """
     from vaultkit.quick import set_properties
 
-    ref, changed = set_properties(settings_of(ctx).workspace(), name, {"archived": "true"})
-    say(
+    edits = set_properties(settings_of(ctx).workspace(), names, {"archived": "true"})
+    _say_edits(
         as_json,
-        f"{ref.name}: {'archived' if changed else 'already archived'}: {ref.path}",
-        _edited(ref, changed),
+        edits,
+        lambda ref, changed: f"{ref.name}: {'archived' if changed else 'already archived'}: {ref.path}",
     )
 
 
 @app.command()
 @handle_errors
-def unarchive(ctx: typer.Context, name: NameArg, as_json: WroteJson = False) -> None:
+def unarchive(ctx: typer.Context, names: NamesArg, as_json: WroteJson = False) -> None:
     """Bring an archived person back (archived: false).
 
     Example: vault unarchive "Greg Hollis"
     """
     from vaultkit.quick import set_properties
 
-    ref, changed = set_properties(settings_of(ctx).workspace(), name, {"archived": "false"})
-    say(
+    edits = set_properties(settings_of(ctx).workspace(), names, {"archived": "false"})
+    _say_edits(
         as_json,
-        f"{ref.name}: {'unarchived' if changed else 'not archived'}: {ref.path}",
-        _edited(ref, changed),
+        edits,
+        lambda ref, changed: f"{ref.name}: {'unarchived' if changed else 'not archived'}: {ref.path}",
     )
 
 
@@ -125,23 +139,23 @@ def unarchive(ctx: typer.Context, name: NameArg, as_json: WroteJson = False) -> 
 @handle_errors
 def set_(
     ctx: typer.Context,
-    name: NameArg,
+    names: NamesArg,
     pairs: Annotated[list[str], typer.Argument(help="key=value (several at once).")],
     as_json: WroteJson = False,
 ) -> None:
-    """Set properties in a person's front matter, changing only those lines.
+    """Set properties in a person's front matter (or in each one's), changing only those lines.
 
     Example: vault set Ada company="Analytical Engines" location=London
     """
     from vaultkit.quick import parse_pairs, set_properties
 
     values = parse_pairs(pairs)
-    ref, changed = set_properties(settings_of(ctx).workspace(), name, values)
+    edits = set_properties(settings_of(ctx).workspace(), names, values)
     keys = ", ".join(values)
-    say(
+    _say_edits(
         as_json,
-        f"{ref.name}: {'set' if changed else 'already set'} {keys}: {ref.path}",
-        _edited(ref, changed),
+        edits,
+        lambda ref, changed: f"{ref.name}: {'set' if changed else 'already set'} {keys}: {ref.path}",
     )
 
 
@@ -149,28 +163,43 @@ def set_(
 @handle_errors
 def unset(
     ctx: typer.Context,
-    name: NameArg,
+    names: NamesArg,
     keys: Annotated[list[str], typer.Argument(help="The properties to remove.")],
     as_json: WroteJson = False,
 ) -> None:
-    """Remove properties from a person's front matter (their lines, nothing else).
+    """Remove properties from a person's front matter (or from each one's): their lines, nothing else.
 
     Example: vault unset Ada snooze_until
     """
     from vaultkit.quick import set_properties
 
-    ref, changed = set_properties(settings_of(ctx).workspace(), name, {}, unset=keys)
+    edits = set_properties(settings_of(ctx).workspace(), names, {}, unset=keys)
     listed = ", ".join(keys)
-    if changed:
-        text = f"{ref.name}: removed {listed}: {ref.path}"
-    else:
-        text = f"{ref.name} has none of {listed}; nothing changed: {ref.path}"
-    say(as_json, text, _edited(ref, changed))
+    _say_edits(
+        as_json,
+        edits,
+        lambda ref, changed: (
+            f"{ref.name}: removed {listed}: {ref.path}"
+            if changed
+            else f"{ref.name} has none of {listed}; nothing changed: {ref.path}"
+        ),
+    )
 
 
-def _edited(ref: "PersonRef", changed: bool, **more: str) -> dict[str, Any]:
-    """The JSON of a quick edit: whose note, whether it changed (and what it set)."""
-    return {**ref.to_json(), "changed": changed, **more}
+def _say_edits(
+    as_json: bool,
+    edits: "list[tuple[PersonRef, bool]]",
+    line: "Callable[[PersonRef, bool], str]",
+    **more: str,
+) -> None:
+    """A quick edit's report: a line per person; in JSON, `edited`, each one's note and
+    whether it changed (and what it set), with one person's also at the top level."""
+    edited = [{**ref.to_json(), "changed": changed, **more} for ref, changed in edits]
+    say(
+        as_json,
+        "\n".join(line(ref, changed) for ref, changed in edits),
+        {**(edited[0] if len(edited) == 1 else {}), "edited": edited},
+    )
 
 
 @app.command("open")

@@ -34,6 +34,7 @@ from vaultkit.contacts.records import (
     text_key,
     url_key,
 )
+from vaultkit.dates import check_happened, parse_date
 from vaultkit.due import resolve_cadence
 from vaultkit.errors import IncompleteWrite, NoteParseError, RefusedWrite, UsageError, VaultkitError
 from vaultkit.model import SOCIAL_KEYS, Person, name_key, tag_key
@@ -184,6 +185,12 @@ class _Planner:
         self.new: dict[str, _NewPerson] = {}
 
     def add(self, contact: Contact) -> None:
+        if contact.met:  # (as `vault add --met` refuses it; a card's typo must not stop the import)
+            try:
+                check_happened("met", parse_date(contact.met), self.workspace.today)
+            except ValueError as err:
+                contact.warnings.append(f"met: {err}; left out")
+                contact.met = ""
         raw = unicodedata.normalize("NFC", contact.name)
         safe = safe_file_stem(raw)
         found = self.matcher.match(contact, [raw] if safe == raw else [raw, safe])

@@ -106,11 +106,14 @@ class Queries(IndexBase):
         )
         return [path for (path,) in rows]
 
-    def last_contacts_after(self, today: dt.date) -> list[tuple[str, str]]:
-        """(path, last_contact) of the people whose `last_contact` is after `today`, by
-        path: most likely a typo, and it counts for nothing until that day."""
+    def happened_after(self, today: dt.date) -> list[tuple[str, str, str]]:
+        """(path, key, date) of the people whose `last_contact` or `met` is after `today`,
+        by path: most likely a typo, and it counts for nothing until that day."""
+        day = today.isoformat()
         rows = self.db.execute(
-            "SELECT path, last_contact FROM people WHERE last_contact > ? ORDER BY path", (today.isoformat(),)
+            "SELECT path, 'last_contact', last_contact FROM people WHERE last_contact > ? "
+            "UNION ALL SELECT path, 'met', met FROM people WHERE met > ? ORDER BY 1, 2",
+            (day, day),
         )
         return rows.fetchall()
 

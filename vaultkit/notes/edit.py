@@ -278,7 +278,13 @@ def add_to_front_matter_list(text: str, key: str, items: list[str]) -> str:
     after_colon = line.split(":", 1)[1].split("#", 1)[0].strip()
     end = _key_span(lines, index, block.end)
     item_lines = [n for n in range(index + 1, end) if lines[n].lstrip(" \t").startswith("- ")]
-    if after_colon or not item_lines or len(item_lines) != end - index - 1:
+    # (blank and comment lines between the items are YAML's, not the list's)
+    others = [
+        n
+        for n in range(index + 1, end)
+        if n not in item_lines and lines[n].strip(" \t\r\n")[:1] not in ("", "#")
+    ]
+    if after_colon or not item_lines or others:
         raise ValueError(f"`{key}` is not a list vaultkit can add to; add {', '.join(items)} by hand")
     last = lines[item_lines[-1]]
     indent = last[: len(last) - len(last.lstrip(" \t"))]

@@ -275,7 +275,7 @@ def _driver_problem(repo: Repo) -> str | None:
 
 # -- conflicts ----------------------------------------------------------------------------------------
 CONFLICTS_RECORD = "vaultkit-conflicts.json"
-"""In the git dir: the conflicts sync saw with markers, so that only those count as resolved later."""
+"""In the git dir: the conflicts sync saw with markers, so that those count as resolved later."""
 MARKERS = "<<<<<<< ======= >>>>>>>"
 STASH = "the stash"
 
@@ -284,8 +284,8 @@ STASH = "the stash"
 class _Conflict:
     """A file git holds in conflict, and what is in the way.
 
-    `kind` is `marked` (conflict markers to edit away), `resolved` (sync saw markers there
-    and they are gone), `unmerged` (both sides changed it and git wrote no markers: binary,
+    `kind` is `marked` (conflict markers to edit away), `resolved` (git left markers there,
+    as sync or AUTO_MERGE saw, and they are gone), `unmerged` (both sides changed it and git wrote no markers: binary,
     or the merge driver failed; the file holds one side) or `deleted` (one side has no file).
     `stages` names the versions git holds, which tells one conflict from a later one.
     """
@@ -342,9 +342,9 @@ def _conflict(repo: Repo, path: str, stages: str, seen: str | None, driver_runs:
         return _Conflict(path, shown, stages, "unmerged", "binary")
     if conflict_marker_line(data.decode("utf-8", "replace")) is not None:
         return _Conflict(path, shown, stages, "marked")
-    # A file with no markers is resolved only if sync saw markers in this very conflict: a
+    # A file with no markers is resolved only if it had markers in this very conflict: a
     # failed merge driver leaves one side's text, and adding that would drop the other side.
-    if seen == stages:
+    if seen == stages or _markers_edited_away(repo, path, stages):
         return _Conflict(path, shown, stages, "resolved")
     why = (
         "the merge driver could not run"
@@ -352,6 +352,21 @@ def _conflict(repo: Repo, path: str, stages: str, seen: str | None, driver_runs:
         else "no conflict markers"
     )
     return _Conflict(path, shown, stages, "unmerged", why)
+
+
+def _markers_edited_away(repo: Repo, path: str, stages: str) -> bool:
+    """Whether git left markers in `path` (now without them), in a conflict of a pull run by hand.
+
+    git (2.32 and later) keeps the files as its merge left them in the tree AUTO_MERGE; an
+    older git does not, and then a file that matches neither side was edited by the user.
+    """
+    left = repo.run("cat-file", "blob", f"AUTO_MERGE:{path}", check=False)
+    if left.returncode == 0:
+        return conflict_marker_line(left.stdout) is not None
+    if repo.ok("rev-parse", "--verify", "--quiet", "AUTO_MERGE"):
+        return False
+    sides = [version[2:] for version in stages.split() if version[0] in "23"]
+    return repo.value("hash-object", "--", str(repo.top / path)) not in sides
 
 
 def _add_resolved(repo: Repo, conflicts: list[_Conflict]) -> list[_Conflict]:
