@@ -71,10 +71,46 @@ def test_archive_and_unarchive(cli: Any, vault_dir: Path) -> None:
     assert cli("archive", "Ada").stdout == "Ada Lovelace: archived: People/Ada Lovelace.md\n"
     assert _text(note) == ADA.replace("---\r\n# Ada", "archived: true\r\n---\r\n# Ada")
     assert _due(cli) == []
-    assert cli("archive", "Ada").stdout == "Ada Lovelace: already archived: People/Ada Lovelace.md\n"
+    assert cli("archive", "Ada").stdout == (
+        "Ada Lovelace: already archived; nothing changed: People/Ada Lovelace.md\n"
+    )
     assert cli("unarchive", "Ada").stdout == "Ada Lovelace: unarchived: People/Ada Lovelace.md\n"
     assert "archived: false\r\n" in _text(note)
     assert _due(cli) == ["Ada Lovelace"]
+
+
+def test_archive_and_unarchive_compare_what_the_note_means_not_its_text(cli: Any, vault_dir: Path) -> None:
+    note = _ada(vault_dir)
+    # Never archived: nothing to bring back, and no `archived: false` written.
+    unarchived = cli("unarchive", "Ada", "--json")
+    assert json.loads(unarchived.stdout) == {
+        "name": "Ada Lovelace",
+        "path": "People/Ada Lovelace.md",
+        "changed": False,
+    }
+    assert cli("unarchive", "Ada").stdout == (
+        "Ada Lovelace: not archived; nothing changed: People/Ada Lovelace.md\n"
+    )
+    assert _text(note) == ADA
+    # `yes` and `True` read as archived (`vault due` leaves them out): left as they are.
+    for written in ("yes", "True", "'on'"):
+        text = ADA.replace("---\r\n# Ada", f"archived: {written}\r\n---\r\n# Ada")
+        write_note(vault_dir, "People/Ada Lovelace.md", text)
+        assert _due(cli) == []
+        assert cli("archive", "Ada").stdout == (
+            "Ada Lovelace: already archived; nothing changed: People/Ada Lovelace.md\n"
+        ), written
+        assert _text(note) == text
+    # `no` and an empty value read as not archived.
+    for written in ("no", ""):
+        text = ADA.replace("---\r\n# Ada", f"archived: {written}\r\n---\r\n# Ada".replace(" \r", "\r"))
+        write_note(vault_dir, "People/Ada Lovelace.md", text)
+        assert cli("unarchive", "Ada").stdout.startswith("Ada Lovelace: not archived; nothing changed"), (
+            written
+        )
+        assert _text(note) == text
+        assert cli("archive", "Ada").stdout == "Ada Lovelace: archived: People/Ada Lovelace.md\n"
+        assert "archived: true\r\n" in _text(note)
 
 
 def test_set_changes_only_those_lines(cli: Any, vault_dir: Path) -> None:

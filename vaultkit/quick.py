@@ -100,6 +100,29 @@ def set_properties(
     return ref, workspace.edit_note(ref.path, change)
 
 
+def set_archived(workspace: Workspace, name: str, archived: bool) -> tuple[PersonRef, bool]:
+    """Archive a person (`archived: true`) or bring them back (`archived: false`), unless their
+    note already reads that way as the parser reads it (`archived: yes` is archived; no
+    `archived`, or an empty one, is not): then nothing is written. Returns the person and
+    whether their note changed."""
+    from vaultkit.notes.edit import set_front_matter_value
+    from vaultkit.notes.parse import parse_text
+
+    ref = workspace.find_person(name)
+
+    def change(text: str) -> str:
+        written = parse_text(ref.path, text, workspace.config).fields.get("archived")
+        try:
+            now = False if written is None or written == "" else parse_bool(written)
+        except ValueError:  # a value that is neither: written over, as `vault set` would
+            now = not archived
+        if now == archived:
+            return text
+        return set_front_matter_value(text, "archived", "true" if archived else "false")
+
+    return ref, workspace.edit_note(ref.path, change)
+
+
 def _refuse_unmaking(workspace: Workspace, ref: PersonRef, new_type: str | None) -> None:
     """A `type` that would make the note no longer a person's is refused: they would drop out
     of every list and view, silently (edit the note itself to mean it)."""

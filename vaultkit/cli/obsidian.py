@@ -94,14 +94,11 @@ def archive(ctx: typer.Context, name: NameArg, as_json: WroteJson = False) -> No
 
     Example: vault archive "Greg Hollis"
     """
-    from vaultkit.quick import set_properties
+    from vaultkit.quick import set_archived
 
-    ref, changed = set_properties(settings_of(ctx).workspace(), name, {"archived": "true"})
-    say(
-        as_json,
-        f"{ref.name}: {'archived' if changed else 'already archived'}: {ref.path}",
-        _edited(ref, changed),
-    )
+    ref, changed = set_archived(settings_of(ctx).workspace(), name, True)
+    done = "archived" if changed else "already archived; nothing changed"
+    say(as_json, f"{ref.name}: {done}: {ref.path}", _edited(ref, changed))
 
 
 @app.command()
@@ -111,14 +108,11 @@ def unarchive(ctx: typer.Context, name: NameArg, as_json: WroteJson = False) -> 
 
     Example: vault unarchive "Greg Hollis"
     """
-    from vaultkit.quick import set_properties
+    from vaultkit.quick import set_archived
 
-    ref, changed = set_properties(settings_of(ctx).workspace(), name, {"archived": "false"})
-    say(
-        as_json,
-        f"{ref.name}: {'unarchived' if changed else 'not archived'}: {ref.path}",
-        _edited(ref, changed),
-    )
+    ref, changed = set_archived(settings_of(ctx).workspace(), name, False)
+    done = "unarchived" if changed else "not archived; nothing changed"
+    say(as_json, f"{ref.name}: {done}: {ref.path}", _edited(ref, changed))
 
 
 @app.command("set")
