@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from typer.testing import Result
 
-from tests.conftest import write_note
+from tests.conftest import as_run, write_note
 
 Cli = Callable[..., Result]
 
@@ -357,7 +357,7 @@ def test_prospects_lists_asks_due_a_follow_up_first(cli: Cli, asked_vault: Path)
         "Wes   prospect           52 days   -                     maps\n"
     )
     assert ok(cli("prospects", "--limit", "1")).endswith(
-        "and 2 more: `vault prospects --all` shows every one (or `--json`)\n"
+        f"and 2 more: `{as_run(asked_vault, 'prospects', '--all')}` shows every one (or `--json`)\n"
     )
     [pat, ray, wes] = prospects_json(cli)
     assert (pat["asked"], pat["waiting_since"], pat["days_waiting"]) == (["2026-11-01"], "2026-11-01", 21)

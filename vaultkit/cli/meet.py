@@ -17,6 +17,7 @@ from vaultkit.cli.app import (
     parse_date,
     print_json,
     row_limit,
+    say_more,
     say_what_was_missed,
     settings_of,
     table,
@@ -100,10 +101,8 @@ def followups(
         mark = "late" if item.due and item.due < today else ""
         text = DUE_MARK_RE.sub("", item.text)
         typer.echo(f"  {due_text:<10} {mark:<4}  {item.person}: {text}  ({item.path}:{item.line})")
-    if rows_shown is not None and len(items) > rows_shown:
-        typer.echo(
-            f"and {len(items) - rows_shown:,} more: `vault followups --all` shows every one (or `--json`)"
-        )
+    if rows_shown is not None:
+        say_more(len(items), rows_shown)
 
 
 @app.command()

@@ -160,5 +160,5 @@ def prospects(
             [item.name, status, waited(item.days_waiting) or "-", ", ".join(names) or "-", item.why or "-"]
         )
     headers = ["Who", "Status", "Waiting", "Could introduce you", "Why"]
-    print_rows(headers, rows, len(items), rows_shown, "vault prospects")
+    print_rows(headers, rows, len(items), rows_shown)
     warn_problems(workspace.problems())
