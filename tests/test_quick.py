@@ -215,16 +215,28 @@ def test_open_in_obsidian_or_the_editor(cli: Any, vault_dir: Path, tmp_path: Pat
     assert record.read_text(encoding="utf-8") == f"--wait\n{vault_dir / 'People' / 'Zoë Müller.md'}\n"
     monkeypatch.delenv("EDITOR")
     refused = cli("open", "Zoë")
-    assert refused.exit_code == 2 and "neither $VISUAL nor $EDITOR is set" in refused.stderr
+    # Not a usage error: something to set up (exit 1, as for a missing opener below).
+    assert (refused.exit_code, refused.stdout) == (1, "")
+    assert refused.stderr == (
+        f"vault: {vault_dir} is not an Obsidian vault (no .obsidian/) and neither $VISUAL nor $EDITOR "
+        "is set: set one, or open People/Zoë Müller.md yourself\n"
+    )
     # An Obsidian vault: the obsidian:// link, opened by the desktop's opener.
     (vault_dir / ".obsidian").mkdir()
     uri = "obsidian://open?vault=vault&file=People%2FZo%C3%AB%20M%C3%BCller.md"
     assert cli("open", "Zoë", "--print").stdout == uri + "\n"
+    # No opener on this system: said as `vault meet --open` says it.
+    monkeypatch.setenv("PATH", str(tmp_path / "nothing here"))
+    missing = cli("open", "Zoë")
+    assert (missing.exit_code, missing.stdout) == (1, "")
+    assert missing.stderr == (
+        "vault: cannot open People/Zoë Müller.md: there is no `xdg-open` on this system; open it yourself\n"
+    )
     opener = tmp_path / "bin" / "xdg-open"
     opener.parent.mkdir()
     opener.write_text(f'#!/bin/sh\nprintf "%s\\n" "$1" > "{record}"\n', encoding="utf-8")
     opener.chmod(opener.stat().st_mode | stat.S_IEXEC)
-    monkeypatch.setenv("PATH", f"{opener.parent}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("PATH", f"{opener.parent}")
     opened = cli("open", "Zoë")
     assert opened.stdout == "Opened Zoë Müller in Obsidian: People/Zoë Müller.md\n"
     # The opener runs on its own (a desktop app may not return): wait for what it wrote.

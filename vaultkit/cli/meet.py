@@ -51,7 +51,8 @@ def meet(
 
     Example: vault meet "Ada, Charles" --title "Engine demo" --open
     """
-    from vaultkit.meetings import create_meeting, open_note
+    from vaultkit.meetings import create_meeting
+    from vaultkit.quick import open_note
 
     workspace = settings_of(ctx).workspace(writes=True, template="meeting.md.j2")
     note = create_meeting(workspace, names, date=parse_date("--date", date), title=title)

@@ -185,16 +185,16 @@ def open_(
     import subprocess
 
     from vaultkit.errors import VaultkitError
-    from vaultkit.quick import open_command
+    from vaultkit.quick import open_command, open_note
 
-    ref, target = open_command(settings_of(ctx).workspace(), name)
+    workspace = settings_of(ctx).workspace()
+    ref, target = open_command(workspace, name)
     shown = target if isinstance(target, str) else shlex.join(target)
     if print_only:
         typer.echo(shown)
         return
     if isinstance(target, str):
-        if typer.launch(target) != 0:
-            raise VaultkitError(f"could not open {target} (is Obsidian installed?)")
+        open_note(workspace.vault, ref.path)
         typer.echo(f"Opened {ref.name} in Obsidian: {ref.path}")
         return
     try:
