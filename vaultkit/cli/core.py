@@ -82,7 +82,9 @@ def add(
         list[str] | None, typer.Option("--tag", click_type=complete.TAG, help="A tag (repeatable).")
     ] = None,
     met: Annotated[str | None, typer.Option(help="When you met (YYYY-MM-DD).")] = None,
-    introduced_by: Annotated[str | None, typer.Option(help="Who introduced you.")] = None,
+    introduced_by: Annotated[
+        str | None, typer.Option(click_type=complete.NAME, help="Who introduced you.")
+    ] = None,
     alias: Annotated[list[str] | None, typer.Option("--alias", help="Another name (repeatable).")] = None,
     set_: Annotated[
         list[str] | None, typer.Option("--set", help="Another field, key=value (repeatable).")

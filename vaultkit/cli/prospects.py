@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from vaultkit.cli import complete
 from vaultkit.cli.app import (
     LIMIT,
     app,
@@ -27,8 +28,12 @@ def want(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="Their name (becomes the note's file name).")],
     why: Annotated[str | None, typer.Option(help="What draws you to them.")] = None,
-    via: Annotated[str | None, typer.Option(help="Who could introduce you (becomes a link).")] = None,
-    tag: Annotated[list[str] | None, typer.Option("--tag", help="A tag (repeatable).")] = None,
+    via: Annotated[
+        str | None, typer.Option(click_type=complete.NAME, help="Who could introduce you (becomes a link).")
+    ] = None,
+    tag: Annotated[
+        list[str] | None, typer.Option("--tag", click_type=complete.TAG, help="A tag (repeatable).")
+    ] = None,
     set_: Annotated[
         list[str] | None, typer.Option("--set", help="Another field, key=value (repeatable).")
     ] = None,
@@ -59,7 +64,9 @@ def want(
 @handle_errors
 def ask(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="A prospect (name, alias or unique prefix).")],
+    name: Annotated[
+        str, typer.Argument(click_type=complete.NAME, help="A prospect (name, alias or unique prefix).")
+    ],
     text: Annotated[list[str] | None, typer.Argument(help="What you asked (default: reached out).")] = None,
     channel: Annotated[str | None, typer.Option(help="How: email, call, linkedin...")] = None,
     date: Annotated[str | None, typer.Option(help="When (YYYY-MM-DD, default today).")] = None,
@@ -84,7 +91,9 @@ def ask(
 @handle_errors
 def met(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="A prospect (name, alias or unique prefix).")],
+    name: Annotated[
+        str, typer.Argument(click_type=complete.NAME, help="A prospect (name, alias or unique prefix).")
+    ],
     text: Annotated[list[str] | None, typer.Argument(help="What happened (default: first met).")] = None,
     date: Annotated[str | None, typer.Option(help="When (YYYY-MM-DD, default today).")] = None,
     channel: Annotated[str | None, typer.Option(help="How: coffee, call, video...")] = None,
