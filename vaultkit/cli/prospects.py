@@ -40,7 +40,8 @@ def want(
 ) -> None:
     """Add someone you want to meet: a person note with `status: prospect`, never due.
 
-    An existing prospect gets only what their note is missing; anyone else is refused.
+    An existing prospect gets only what their note is missing; a value the note has of its
+    own is kept and named (`vault set` changes it). Anyone else is refused.
 
     Example: vault want "Grace Hopper" --why "compilers; she explains so well" --via Ada --tag engineer
     """
@@ -49,11 +50,17 @@ def want(
     workspace = settings_of(ctx).workspace()
     shadowed = workspace.found_short_of_name(name)
     done = want_person(workspace, name, why=why, via=via, tags=tag or [], fields=set_ or [])
+    kept = ""
+    if done.kept:
+        values = ", ".join(f"{key}: {value}" for key, value in done.kept.items())
+        kept = f"; kept the note's {values} (`vault set` changes {'it' if len(done.kept) == 1 else 'them'})"
     if done.created:
         typer.echo(f"Added {done.ref.name} as a prospect: {done.ref.path}")
         say_shadowed(name, shadowed, done.ref)
     elif done.added:
-        typer.echo(f"Added {', '.join(done.added)} to {done.ref.name}: {done.ref.path}")
+        typer.echo(f"Added {', '.join(done.added)} to {done.ref.name}: {done.ref.path}{kept}")
+    elif done.kept:
+        typer.echo(f"{done.ref.name} is already a prospect; nothing changed: {done.ref.path}{kept}")
     else:
         typer.echo(
             f"{done.ref.name} is already a prospect with all of that; nothing changed: {done.ref.path}"
