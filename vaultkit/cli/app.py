@@ -298,6 +298,11 @@ def say(as_json: bool, text: str, data: dict[str, Any]) -> None:
         typer.echo(text)
 
 
+def edited_json(ref: PersonRef, changed: bool, **more: Any) -> dict[str, Any]:
+    """The JSON of an edit of a person's note: whose note, whether it changed (and what it set)."""
+    return {**ref.to_json(), "changed": changed, **more}
+
+
 def json_indented() -> bool:
     """Whether JSON on stdout is indented: for a person at a terminal, not for a program."""
     return sys.stdout.isatty()

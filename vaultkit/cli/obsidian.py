@@ -4,15 +4,21 @@ snooze, archive, unarchive, set, unset, open."""
 # No `from __future__ import annotations` here: Typer would compile every string annotation
 # of every command at start-up (50 ms); real annotations cost nothing.
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated
 
 import typer
 
 from vaultkit.cli import complete
-from vaultkit.cli.app import WroteJson, app, handle_errors, print_json, say, say_what_was_missed, settings_of
-
-if TYPE_CHECKING:
-    from vaultkit.workspace import PersonRef
+from vaultkit.cli.app import (
+    WroteJson,
+    app,
+    edited_json,
+    handle_errors,
+    print_json,
+    say,
+    say_what_was_missed,
+    settings_of,
+)
 
 
 @app.command()
@@ -84,7 +90,7 @@ def snooze(
     when = snooze_date(workspace, until)
     ref, changed = set_properties(workspace, name, {"snooze_until": when.isoformat()})
     text = f"{ref.name}: snoozed until {when}" + ("" if changed else " (already)") + f": {ref.path}"
-    say(as_json, text, _edited(ref, changed, snooze_until=when.isoformat()))
+    say(as_json, text, edited_json(ref, changed, snooze_until=when.isoformat()))
 
 
 @app.command()
@@ -98,7 +104,7 @@ def archive(ctx: typer.Context, name: NameArg, as_json: WroteJson = False) -> No
 
     ref, changed = set_archived(settings_of(ctx).workspace(), name, True)
     done = "archived" if changed else "already archived; nothing changed"
-    say(as_json, f"{ref.name}: {done}: {ref.path}", _edited(ref, changed))
+    say(as_json, f"{ref.name}: {done}: {ref.path}", edited_json(ref, changed))
 
 
 @app.command()
@@ -112,7 +118,7 @@ def unarchive(ctx: typer.Context, name: NameArg, as_json: WroteJson = False) -> 
 
     ref, changed = set_archived(settings_of(ctx).workspace(), name, False)
     done = "unarchived" if changed else "not archived; nothing changed"
-    say(as_json, f"{ref.name}: {done}: {ref.path}", _edited(ref, changed))
+    say(as_json, f"{ref.name}: {done}: {ref.path}", edited_json(ref, changed))
 
 
 @app.command("set")
@@ -135,7 +141,7 @@ def set_(
     say(
         as_json,
         f"{ref.name}: {'set' if changed else 'already set'} {keys}: {ref.path}",
-        _edited(ref, changed),
+        edited_json(ref, changed),
     )
 
 
@@ -159,12 +165,7 @@ def unset(
         text = f"{ref.name}: removed {listed}: {ref.path}"
     else:
         text = f"{ref.name} has none of {listed}; nothing changed: {ref.path}"
-    say(as_json, text, _edited(ref, changed))
-
-
-def _edited(ref: "PersonRef", changed: bool, **more: str) -> dict[str, Any]:
-    """The JSON of a quick edit: whose note, whether it changed (and what it set)."""
-    return {**ref.to_json(), "changed": changed, **more}
+    say(as_json, text, edited_json(ref, changed))
 
 
 @app.command("open")
