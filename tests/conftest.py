@@ -87,6 +87,15 @@ def cli(vault_dir: Path, tmp_path: Path) -> Callable[..., Result]:
     return run
 
 
+def as_run(vault: Path, *words: str) -> str:
+    """A command line as the `cli` fixture runs it on `vault` (with its global options), as
+    a hint that repeats the command prints it: `as_run(vault_dir, "due", "--all")`."""
+    import shlex
+
+    index = vault.parent / "index.sqlite"
+    return shlex.join(["vault", "--vault", str(vault), "--today", TODAY, "--index", str(index), *words])
+
+
 def stderr_on_a_terminal(*args: str) -> tuple[int, str, str]:
     """Run the installed `vault` with its stderr on a real terminal (a pty) and its stdout
     into a file: (exit code, stdout, what the terminal showed)."""

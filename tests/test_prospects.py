@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from typer.testing import Result
 
-from tests.conftest import write_note
+from tests.conftest import as_run, write_note
 
 Cli = Callable[..., Result]
 
@@ -138,12 +138,14 @@ def test_want_completes_a_prospect_with_only_what_is_missing(cli: Cli, vault_dir
     result = cli(
         "want", "lin", "--why", "another reason", "--via", "New Friend", "--tag", "rust", "--tag", "person"
     )
-    assert ok(result) == "Added via, tags to Lin: People/Lin.md\n"
+    assert ok(result) == (
+        "Added via, tags to Lin: People/Lin.md; kept the note's why: already known (`vault set` changes it)\n"
+    )
     assert path.read_text(encoding="utf-8") == (
         "---\ntags:\n  - person  # me\n  - rust\nstatus: prospect\nwhy: 'already known'\n"
         'via: "[[New Friend]]"\n---\n# Lin\nText.\n'
     )
-    again = cli("want", "Lin", "--why", "x", "--tag", "Rust")
+    again = cli("want", "Lin", "--why", "already   known", "--tag", "Rust")
     assert ok(again) == "Lin is already a prospect with all of that; nothing changed: People/Lin.md\n"
     assert path.read_text(encoding="utf-8").endswith('via: "[[New Friend]]"\n---\n# Lin\nText.\n')
     # A blank tag is refused, as for a new prospect (it wrote '""' into her tags).
@@ -151,10 +153,35 @@ def test_want_completes_a_prospect_with_only_what_is_missing(cli: Cli, vault_dir
     assert path.read_text(encoding="utf-8").endswith('via: "[[New Friend]]"\n---\n# Lin\nText.\n')
 
 
+def test_want_says_which_given_values_it_kept_the_notes_own_of(cli: Cli, vault_dir: Path) -> None:
+    person(vault_dir, "Ada Lovelace", "tags: [person]\n")
+    person(vault_dir, "Bob Stone", "tags: [person]\n")
+    ok(cli("want", "Grace Hopper", "--why", "compilers", "--via", "Ada", "--set", "company=Navy"))
+    path = vault_dir / "People/Grace Hopper.md"
+    before = path.read_text(encoding="utf-8")
+    assert ok(cli("want", "Grace Hopper", "--why", "COBOL", "--via", "Bob", "--set", "company=Army")) == (
+        "Grace Hopper is already a prospect; nothing changed: People/Grace Hopper.md; kept the note's "
+        "company: Navy, why: compilers, via: [[Ada Lovelace]] (`vault set` changes them)\n"
+    )
+    assert path.read_text(encoding="utf-8") == before
+    assert ok(cli("want", "Grace Hopper", "--why", "COBOL", "--tag", "navy")) == (
+        "Added tags to Grace Hopper: People/Grace Hopper.md; kept the note's why: compilers "
+        "(`vault set` changes it)\n"
+    )
+    assert "why: compilers\n" in path.read_text(encoding="utf-8")
+    # The same values as the note's (a name found the same way, a why spaced otherwise): nothing kept.
+    assert ok(
+        cli("want", "Grace Hopper", "--why", " compilers ", "--via", "ada", "--set", "company=Navy")
+    ) == ("Grace Hopper is already a prospect with all of that; nothing changed: People/Grace Hopper.md\n")
+
+
 def test_want_never_replaces_a_value_of_another_shape(cli: Cli, vault_dir: Path) -> None:
     before = "---\nstatus: prospect\nwhy:\n  - maps\n  - tea\nvia: [[Kim]]\n---\n# Lin\n"
     path = write_note(vault_dir, "People/Lin.md", before)
-    assert ok(cli("want", "Lin", "--why", "other", "--via", "Bob")).startswith("Lin is already a prospect")
+    assert ok(cli("want", "Lin", "--why", "other", "--via", "Bob")) == (
+        "Lin is already a prospect; nothing changed: People/Lin.md; kept the note's why: maps, tea, "
+        "via: [[Kim]] (`vault set` changes them)\n"
+    )
     assert path.read_text(encoding="utf-8") == before
 
 
@@ -357,7 +384,7 @@ def test_prospects_lists_asks_due_a_follow_up_first(cli: Cli, asked_vault: Path)
         "Wes   prospect           52 days   -                     maps\n"
     )
     assert ok(cli("prospects", "--limit", "1")).endswith(
-        "and 2 more: `vault prospects --all` shows every one (or `--json`)\n"
+        f"and 2 more: `{as_run(asked_vault, 'prospects', '--all')}` shows every one (or `--json`)\n"
     )
     [pat, ray, wes] = prospects_json(cli)
     assert (pat["asked"], pat["waiting_since"], pat["days_waiting"]) == (["2026-11-01"], "2026-11-01", 21)

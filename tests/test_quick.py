@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import stat
 import time
 from pathlib import Path
@@ -71,10 +70,43 @@ def test_archive_and_unarchive(cli: Any, vault_dir: Path) -> None:
     assert cli("archive", "Ada").stdout == "Ada Lovelace: archived: People/Ada Lovelace.md\n"
     assert _text(note) == ADA.replace("---\r\n# Ada", "archived: true\r\n---\r\n# Ada")
     assert _due(cli) == []
-    assert cli("archive", "Ada").stdout == "Ada Lovelace: already archived: People/Ada Lovelace.md\n"
+    assert cli("archive", "Ada").stdout == (
+        "Ada Lovelace: already archived; nothing changed: People/Ada Lovelace.md\n"
+    )
     assert cli("unarchive", "Ada").stdout == "Ada Lovelace: unarchived: People/Ada Lovelace.md\n"
     assert "archived: false\r\n" in _text(note)
     assert _due(cli) == ["Ada Lovelace"]
+
+
+def test_archive_and_unarchive_compare_what_the_note_means_not_its_text(cli: Any, vault_dir: Path) -> None:
+    note = _ada(vault_dir)
+    # Never archived: nothing to bring back, and no `archived: false` written.
+    unarchived = cli("unarchive", "Ada", "--json")
+    ada = {"name": "Ada Lovelace", "path": "People/Ada Lovelace.md", "changed": False}
+    assert json.loads(unarchived.stdout) == {**ada, "edited": [ada]}
+    assert cli("unarchive", "Ada").stdout == (
+        "Ada Lovelace: not archived; nothing changed: People/Ada Lovelace.md\n"
+    )
+    assert _text(note) == ADA
+    # `yes` and `True` read as archived (`vault due` leaves them out): left as they are.
+    for written in ("yes", "True", "'on'"):
+        text = ADA.replace("---\r\n# Ada", f"archived: {written}\r\n---\r\n# Ada")
+        write_note(vault_dir, "People/Ada Lovelace.md", text)
+        assert _due(cli) == []
+        assert cli("archive", "Ada").stdout == (
+            "Ada Lovelace: already archived; nothing changed: People/Ada Lovelace.md\n"
+        ), written
+        assert _text(note) == text
+    # `no` and an empty value read as not archived.
+    for written in ("no", ""):
+        text = ADA.replace("---\r\n# Ada", f"archived: {written}\r\n---\r\n# Ada".replace(" \r", "\r"))
+        write_note(vault_dir, "People/Ada Lovelace.md", text)
+        assert cli("unarchive", "Ada").stdout.startswith("Ada Lovelace: not archived; nothing changed"), (
+            written
+        )
+        assert _text(note) == text
+        assert cli("archive", "Ada").stdout == "Ada Lovelace: archived: People/Ada Lovelace.md\n"
+        assert "archived: true\r\n" in _text(note)
 
 
 def test_set_changes_only_those_lines(cli: Any, vault_dir: Path) -> None:
@@ -205,16 +237,28 @@ def test_open_in_obsidian_or_the_editor(cli: Any, vault_dir: Path, tmp_path: Pat
     assert record.read_text(encoding="utf-8") == f"--wait\n{vault_dir / 'People' / 'Zoë Müller.md'}\n"
     monkeypatch.delenv("EDITOR")
     refused = cli("open", "Zoë")
-    assert refused.exit_code == 2 and "neither $VISUAL nor $EDITOR is set" in refused.stderr
+    # Not a usage error: something to set up (exit 1, as for a missing opener below).
+    assert (refused.exit_code, refused.stdout) == (1, "")
+    assert refused.stderr == (
+        f"vault: {vault_dir} is not an Obsidian vault (no .obsidian/) and neither $VISUAL nor $EDITOR "
+        "is set: set one, or open People/Zoë Müller.md yourself\n"
+    )
     # An Obsidian vault: the obsidian:// link, opened by the desktop's opener.
     (vault_dir / ".obsidian").mkdir()
     uri = "obsidian://open?vault=vault&file=People%2FZo%C3%AB%20M%C3%BCller.md"
     assert cli("open", "Zoë", "--print").stdout == uri + "\n"
+    # No opener on this system: said as `vault meet --open` says it.
+    monkeypatch.setenv("PATH", str(tmp_path / "nothing here"))
+    missing = cli("open", "Zoë")
+    assert (missing.exit_code, missing.stdout) == (1, "")
+    assert missing.stderr == (
+        "vault: cannot open People/Zoë Müller.md: there is no `xdg-open` on this system; open it yourself\n"
+    )
     opener = tmp_path / "bin" / "xdg-open"
     opener.parent.mkdir()
     opener.write_text(f'#!/bin/sh\nprintf "%s\\n" "$1" > "{record}"\n', encoding="utf-8")
     opener.chmod(opener.stat().st_mode | stat.S_IEXEC)
-    monkeypatch.setenv("PATH", f"{opener.parent}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("PATH", f"{opener.parent}")
     opened = cli("open", "Zoë")
     assert opened.stdout == "Opened Zoë Müller in Obsidian: People/Zoë Müller.md\n"
     # The opener runs on its own (a desktop app may not return): wait for what it wrote.

@@ -11,18 +11,13 @@ meeting's contacts, nobody else. `write_review` renders `review.md.j2` into
 from __future__ import annotations
 
 import datetime as dt
-import os
 import posixpath
-import shutil
-import subprocess
-import sys
 from dataclasses import dataclass
 from typing import Any, TypedDict, cast
-from urllib.parse import quote
 
 from vaultkit.dates import parse_birthday, shift
 from vaultkit.due import why_due
-from vaultkit.errors import ConfigError, NoteParseError, RefusedWrite, UsageError, VaultkitError
+from vaultkit.errors import ConfigError, NoteParseError, RefusedWrite, UsageError
 from vaultkit.insights.goals import iso_week, parse_iso_week, streak_of, week_start
 from vaultkit.model import DueItem, FollowUp, Interaction, name_key, name_order
 from vaultkit.notes.grammar import (
@@ -45,10 +40,6 @@ BIRTHDAY_DAYS = 30
 DRIFTING = 5
 CONTEXT_BLOCK = "context"
 REVIEW_BLOCK = "review"
-
-
-class OpenerMissing(VaultkitError):
-    """No program to open a note with."""
 
 
 @dataclass(frozen=True)
@@ -398,32 +389,6 @@ def upcoming_birthday(birthday: str | None, date: dt.date) -> BirthdayView | Non
         return None
     turns = when.year - parsed.year if parsed.year and parsed.year < when.year else None
     return {"date": when.isoformat(), "in_days": days, "turns": turns}
-
-
-def open_note(vault: Vault, rel_path: str) -> str:
-    """Open a note with the system's opener (an `obsidian://` URI in an Obsidian vault); returns it."""
-    full = vault.path(rel_path)
-    if (vault.root / ".obsidian").is_dir():
-        target = f"obsidian://open?vault={quote(vault.root.name, safe='')}&file={quote(rel_path, safe='')}"
-    else:
-        target = str(full)
-    if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
-        os.startfile(target)  # type: ignore[attr-defined]
-        return target
-    opener = "open" if sys.platform == "darwin" else "xdg-open"
-    program = shutil.which(opener)
-    if program is None:
-        raise OpenerMissing(
-            f"cannot open {rel_path}: there is no `{opener}` on this system; open it yourself"
-        )
-    subprocess.Popen(
-        [program, target],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    return target
 
 
 # -- follow-ups --------------------------------------------------------------------------

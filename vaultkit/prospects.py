@@ -314,11 +314,13 @@ def _prospects(workspace: Workspace, people: Sequence[Person], today: dt.date) -
 
 # -- writing ---------------------------------------------------------------------------------
 class Wanted(NamedTuple):
-    """What `vault want` did: the person, whether their note is new, the keys it added."""
+    """What `vault want` did: the person, whether their note is new, the keys it added, and
+    the note's own values it kept where a different one was given (key -> the note's, as text)."""
 
     ref: PersonRef
     created: bool
     added: list[str]
+    kept: dict[str, str]
 
 
 def want(
@@ -348,7 +350,7 @@ def want(
         for key in extra:
             values.pop(key, None)  # a --set value of theirs wins
         ref = workspace.add_person(name, tags=tags, fields=fields, values=values)
-        return Wanted(ref, True, [])
+        return Wanted(ref, True, [], {})
     person = workspace.index.person(existing, workspace.today)
     ref = PersonRef(person.path, person.name)
     if not person.prospect:
@@ -356,7 +358,7 @@ def want(
             f"{person.name!r} is already in the vault and not a prospect: {person.path}; "
             "`vault log` records a contact"
         )
-    return Wanted(ref, False, _complete(workspace, person, why_text, via_name, tags, fields))
+    return Wanted(ref, False, *_complete(workspace, person, why_text, via_name, tags, fields))
 
 
 def _complete(
@@ -366,8 +368,10 @@ def _complete(
     via: str | None,
     tags: Sequence[str],
     fields: Sequence[str],
-) -> list[str]:
-    """Add to a prospect's note only the keys it lacks (and the tags it lacks); returns them."""
+) -> tuple[list[str], dict[str, str]]:
+    """Add to a prospect's note only the keys it lacks (and the tags it lacks); returns them,
+    and the note's values kept where a different one was given (the user's text is never
+    replaced: `vault set` does that)."""
     from vaultkit.notes.edit import add_to_front_matter_list, set_front_matter_value
     from vaultkit.notes.frontmatter import yaml_scalar
 
@@ -381,6 +385,14 @@ def _complete(
     for key, value in set_items(fields, options=("--tag",)).items():
         if key not in person.fields and key not in missing:
             missing[key] = yaml_scalar(value)
+    given = {**set_items(fields), **({"why": why} if why else {})}
+    kept = {
+        key: _shown(person.fields[key])
+        for key, value in given.items()
+        if key in person.fields and key not in missing and _text(person.fields[key]) != _text(value)
+    }
+    if via and "via" not in missing and name_key(via) not in {name_key(n) for n in _via_names(person)}:
+        kept["via"] = _shown(person.fields["via"])
     have = {tag_key(tag) for tag in person.tags}
     new_tags = list(dict.fromkeys(t for t in tags if tag_key(t) not in have))
 
@@ -396,7 +408,14 @@ def _complete(
 
     if missing or new_tags:
         workspace.edit_note(person.path, change)
-    return [*missing, *(["tags"] if new_tags else [])]
+    return [*missing, *(["tags"] if new_tags else [])], kept
+
+
+def _shown(value: Any) -> str:
+    """A front-matter value as one line of text: a list as `a, b`."""
+    if isinstance(value, list):
+        return ", ".join(_shown(item) for item in value)
+    return " ".join(str(value).split()) or '""'
 
 
 def _prospect(workspace: Workspace, name: str, command: str) -> Person:

@@ -13,12 +13,14 @@ import datetime as dt
 import os
 import re
 import shlex
+import sys
 import urllib.parse
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from vaultkit.dates import HAPPENED, check_happened, parse_birthday, parse_bool, parse_cadence, parse_date
-from vaultkit.errors import RefusedWrite, UsageError
+from vaultkit.errors import RefusedWrite, UsageError, VaultkitError
 from vaultkit.model import PERSON, written_tag
+from vaultkit.vault.files import Vault
 from vaultkit.workspace import PersonRef, Workspace
 
 _KEY_RE = re.compile(r"[A-Za-z_][\w-]*")
@@ -130,6 +132,36 @@ def set_properties(
     return [(ref, workspace.edit_note(ref.path, change)) for ref in refs]
 
 
+def set_archived(workspace: Workspace, names: str, archived: bool) -> list[tuple[PersonRef, bool]]:
+    """Archive each person of `NAME[,NAME...]` (`archived: true`) or bring them back
+    (`archived: false`), unless their note already reads that way as the parser reads it
+    (`archived: yes` is archived; no `archived`, or an empty one, is not): then nothing is
+    written. Returns each person and whether their note changed."""
+    from vaultkit.notes.edit import set_front_matter_value
+    from vaultkit.notes.parse import parse_text
+
+    refs = workspace.find_people(names)
+
+    def change_of(path: str) -> Callable[[str], str]:
+        def change(text: str) -> str:
+            written = parse_text(path, text, workspace.config).fields.get("archived")
+            try:
+                now = False if written is None or written == "" else parse_bool(written)
+            except ValueError:  # a value that is neither: written over, as `vault set` would
+                now = not archived
+            if now == archived:
+                return text
+            return set_front_matter_value(text, "archived", "true" if archived else "false")
+
+        return change
+
+    if len(refs) > 1:  # every note is checked before any is written
+        for ref in refs:
+            _, text = workspace.read_for_edit(ref.path)
+            workspace.readable(ref.path, change_of(ref.path)(text))
+    return [(ref, workspace.edit_note(ref.path, change_of(ref.path))) for ref in refs]
+
+
 def _refuse_unmaking(workspace: Workspace, ref: PersonRef, new_type: str | None) -> None:
     """A `type` that would make the note no longer a person's is refused: they would drop out
     of every list and view, silently (edit the note itself to mean it)."""
@@ -203,20 +235,60 @@ def advance_last_contacts(workspace: Workspace) -> list[PersonRef]:
     return moved
 
 
+class OpenerMissing(VaultkitError):
+    """No program to open a note with."""
+
+
+def obsidian_uri(vault: Vault, rel_path: str) -> str | None:
+    """The `obsidian://` link that opens a note in Obsidian, when the vault is an Obsidian
+    vault (it has `.obsidian/`); else None."""
+    if not (vault.root / ".obsidian").is_dir():
+        return None
+    query = urllib.parse.urlencode({"vault": vault.root.name, "file": rel_path}, quote_via=urllib.parse.quote)
+    return f"obsidian://open?{query}"
+
+
+def open_note(vault: Vault, rel_path: str) -> str:
+    """Open a note with the system's opener (`xdg-open`, `open`), its `obsidian://` link in an
+    Obsidian vault, without waiting for it (a desktop app may not return); returns what it opened."""
+    import shutil
+    import subprocess
+
+    target = obsidian_uri(vault, rel_path) or str(vault.path(rel_path))
+    if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+        os.startfile(target)  # type: ignore[attr-defined]
+        return target
+    opener = "open" if sys.platform == "darwin" else "xdg-open"
+    program = shutil.which(opener)
+    if program is None:
+        raise OpenerMissing(
+            f"cannot open {rel_path}: there is no `{opener}` on this system; open it yourself"
+        )
+    subprocess.Popen(
+        [program, target],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    return target
+
+
 def open_command(
     workspace: Workspace, name: str, environ: Mapping[str, str] | None = None
 ) -> tuple[PersonRef, list[str] | str]:
-    """How to open a person's note: an `obsidian://` URI when the vault is an Obsidian vault
-    (it has `.obsidian/`), else the command line of `$VISUAL` or `$EDITOR` with the note's path."""
+    """How to open a person's note: its `obsidian://` link when the vault is an Obsidian
+    vault (`open_note` opens it), else the command line of `$VISUAL` or `$EDITOR` with the
+    note's path."""
     env = os.environ if environ is None else environ
     ref = workspace.find_person(name)
-    root = workspace.vault.root
-    if (root / ".obsidian").is_dir():
-        query = urllib.parse.urlencode({"vault": root.name, "file": ref.path}, quote_via=urllib.parse.quote)
-        return ref, f"obsidian://open?{query}"
+    uri = obsidian_uri(workspace.vault, ref.path)
+    if uri is not None:
+        return ref, uri
     editor = env.get("VISUAL") or env.get("EDITOR")
+    root = workspace.vault.root
     if not editor:
-        raise UsageError(
+        raise OpenerMissing(
             f"{root} is not an Obsidian vault (no .obsidian/) and neither $VISUAL nor $EDITOR is set: "
             f"set one, or open {ref.path} yourself"
         )

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import TODAY, stderr_on_a_terminal, write_note
+from conftest import TODAY, as_run, stderr_on_a_terminal, write_note
 from typer.testing import CliRunner, Result
 
 from vaultkit import __version__
@@ -1245,7 +1245,7 @@ def test_check_prints_errors_first_at_most_limit_lines_and_says_how_many_more(
         "People/Zed.md:2: error: cadence: 'sometimes' is not a cadence "
         "(use e.g. 10d, 2w, 1m, 6m, 1y, weekly, monthly or none); ignored",
         "People/Ann.md: warning: alias 'shared' is shared with People/Bea.md, People/Cyd.md",
-        "and 3 more: `vault check --all` shows every one (or `--json`)",
+        f"and 3 more: `{as_run(vault_dir, 'check', '--links', '--all')}` shows every one (or `--json`)",
         "1 error(s), 3 warning(s), 1 link(s) to no note",  # the counts are of everything
     ]
     every = cli("check", "--links", "--all").stdout.splitlines()
@@ -1634,14 +1634,16 @@ def _five_due(make_person: MakePerson) -> None:
         make_person(name, cadence="1m", last_contact=f"2026-09-0{n + 1}")
 
 
-def test_due_prints_at_most_limit_rows_and_says_how_many_more(cli: Cli, make_person: MakePerson) -> None:
+def test_due_prints_at_most_limit_rows_and_says_how_many_more(
+    cli: Cli, make_person: MakePerson, vault_dir: Path
+) -> None:
     _five_due(make_person)
     result = cli("due", "--limit", "2")
     assert (result.exit_code, result.stderr) == (0, "")
     lines = result.stdout.splitlines()
     assert lines[0] == "5 due on 2026-11-22:"
     assert [line.split()[0] for line in lines[3:5]] == ["Ann", "Bea"]
-    assert lines[5:] == ["and 3 more: `vault due --all` shows every one (or `--json`)"]
+    assert lines[5:] == [f"and 3 more: `{as_run(vault_dir, 'due', '--all')}` shows every one (or `--json`)"]
     assert len(json.loads(cli("due", "--limit", "2", "--json").stdout)["due"]) == 5
 
 
@@ -1659,10 +1661,11 @@ def test_due_all_prints_every_row_as_plain_aligned_text(cli: Cli, make_person: M
     )
 
 
-def test_list_limit_and_all(cli: Cli, make_person: MakePerson) -> None:
+def test_list_limit_and_all(cli: Cli, make_person: MakePerson, vault_dir: Path) -> None:
     _five_due(make_person)
     cut = cli("list", "--limit", "4").stdout.splitlines()
-    assert cut[-2:] == ["and 1 more: `vault list --all` shows every one (or `--json`)", "5 people"]
+    hint = f"and 1 more: `{as_run(vault_dir, 'list', '--all')}` shows every one (or `--json`)"
+    assert cut[-2:] == [hint, "5 people"]
     assert cli("list", "--all").stdout.splitlines() == [
         "Name  Last contact  Due on      Tags",
         "Ann   2026-09-01    2026-10-01",
@@ -1672,6 +1675,38 @@ def test_list_limit_and_all(cli: Cli, make_person: MakePerson) -> None:
         "Eve   2026-09-05    2026-10-05",
         "5 people",
     ]
+
+
+def test_the_more_hint_repeats_the_command_as_given_with_all(
+    cli: Cli, make_person: MakePerson, vault_dir: Path
+) -> None:
+    for n in range(12):
+        tags = {"tags": ["t1"]} if n < 5 else {}
+        body = f"- [ ] task {n} 📅 2026-{10 + n % 3}-01\n"
+        make_person(f"Ann Lee {n:02}", body=body, cadence="1m", last_contact="2026-09-01", **tags)
+
+    def hint(*args: str) -> str:
+        return cli(*args).stdout.splitlines()[-1]
+
+    def more(count: int, *words: str) -> str:
+        return f"and {count} more: `{as_run(vault_dir, *words, '--all')}` shows every one (or `--json`)"
+
+    assert hint("due", "--tag", "t1", "--limit", "3") == more(2, "due", "--tag", "t1")
+    assert hint("due", "--within", "7d", "--limit", "3", "--tag=t1") == more(
+        2, "due", "--within", "7d", "--tag", "t1"
+    )
+    assert hint("list", "--tag", "t1", "--limit", "1").startswith("5 people")
+    assert cli("list", "--tag", "t1", "--limit", "1").stdout.splitlines()[-2] == more(
+        4, "list", "--tag", "t1"
+    )
+    found = len(json.loads(cli("search", "task", "1", "--json").stdout)["results"])
+    assert hint("search", "task", "1", "--limit", "2") == more(found - 2, "search", "task", "1")
+    assert hint("followups", "--overdue", "--limit", "3") == more(5, "followups", "--overdue")
+    assert hint("followups", "Ann Lee 00,Ann Lee 01", "--limit", "1") == more(
+        1, "followups", "Ann Lee 00,Ann Lee 01"
+    )
+    # What follows is the command a shell runs: it shows every row the hint counts.
+    assert len(cli("followups", "--overdue", "--all").stdout.splitlines()) == 1 + 8
 
 
 @pytest.mark.parametrize("command", ["due", "list", "check"])
@@ -1709,25 +1744,30 @@ def test_views_max_rows_larger_than_any_list(cli: Cli, make_person: MakePerson, 
     assert "[[Eve]]" in (vault_dir / "Due.md").read_text(encoding="utf-8")
 
 
-def test_followups_limit_and_all(cli: Cli, make_person: MakePerson) -> None:
+def test_followups_limit_and_all(cli: Cli, make_person: MakePerson, vault_dir: Path) -> None:
     make_person("Ann", body="".join(f"- [ ] Task {n} 📅 2026-12-0{n}\n" for n in range(1, 6)))
     cut = cli("followups", "--limit", "2").stdout.splitlines()
     assert cut == [
         "5 open follow-ups, 0 overdue:",
         "  2026-12-01       Ann: Task 1  (People/Ann.md:2)",
         "  2026-12-02       Ann: Task 2  (People/Ann.md:3)",
-        "and 3 more: `vault followups --all` shows every one (or `--json`)",
+        f"and 3 more: `{as_run(vault_dir, 'followups', '--all')}` shows every one (or `--json`)",
     ]
     assert len(cli("followups", "--all").stdout.splitlines()) == 6
     assert len(json.loads(cli("followups", "--limit", "2", "--json").stdout)["followups"]) == 5
 
 
-def test_search_limit_says_how_many_more_and_json_is_never_cut(cli: Cli, make_person: MakePerson) -> None:
+def test_search_limit_says_how_many_more_and_json_is_never_cut(
+    cli: Cli, make_person: MakePerson, vault_dir: Path
+) -> None:
     for n in range(60):
         make_person(f"Person {n:02}", body="## Notes\n- loves poetry\n")
     cut = cli("search", "poetry", "--limit", "3").stdout.splitlines()
     assert len(cut) == 4 and all(line.endswith("loves [poetry]") for line in cut[:3])
-    assert cut[3] == "and 57 more: `vault search --all` shows every one (or `--json`)"
+    assert (
+        cut[3]
+        == f"and 57 more: `{as_run(vault_dir, 'search', 'poetry', '--all')}` shows every one (or `--json`)"
+    )
     assert len(cli("search", "poetry").stdout.splitlines()) == 51  # 50 by default, and the line
     assert len(cli("search", "poetry", "--all").stdout.splitlines()) == 60
     assert len(json.loads(cli("search", "poetry", "--json").stdout)["results"]) == 60

@@ -76,6 +76,19 @@ def test_names_complete_by_prefix_any_case_any_accents(completing: tuple[Path, d
     assert _complete(completing, "vault snooze nobody") == []
 
 
+def test_names_and_tags_complete_on_the_prospect_commands_and_add(
+    completing: tuple[Path, dict[str, str]],
+) -> None:
+    root, env = completing
+    write_note(root, "People/Dorothy Vaughan.md", "---\nstatus: prospect\n---\n# Dorothy\n")
+    subprocess.run([str(VAULT), "index"], cwd=root, env=env, check=True, capture_output=True)
+    assert _complete(completing, "vault ask D") == ["Dorothy\\ Vaughan"]
+    assert _complete(completing, "vault met do") == ["Dorothy\\ Vaughan"]
+    assert _complete(completing, "vault want Grace --via ad") == ["Ada\\ Lovelace"]
+    assert _complete(completing, "vault want Grace --tag fr") == ["friend"]
+    assert _complete(completing, "vault add Grace --introduced-by zor") == ["Zora\\ Neale"]
+
+
 def test_a_completed_name_is_one_word_in_bash(completing: tuple[Path, dict[str, str]]) -> None:
     (completed,) = _complete(completing, "vault show zoë")
     root, env = completing

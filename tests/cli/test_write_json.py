@@ -46,3 +46,58 @@ def test_each_write_says_what_it_wrote_as_json(cli: Any, vault_dir: Path) -> Non
     refused = cli("log", "Ada", "tea", "--date", "2030-01-01", "--json")
     assert (refused.exit_code, refused.stdout) == (2, "")
     assert refused.stderr.startswith("vault: --date 2030-01-01 is after today")
+
+
+def test_the_prospect_commands_meet_and_review_say_what_they_wrote_as_json(cli: Any, vault_dir: Path) -> None:
+    write_note(vault_dir, "People/Ada Lovelace.md", "---\ncadence: 1m\n---\n# Ada Lovelace\n")
+    grace = {"name": "Grace Hopper", "path": "People/Grace Hopper.md"}
+    assert _json(cli("want", "Grace Hopper", "--why", "compilers", "--json")) == {
+        **grace,
+        "changed": True,
+        "created": True,
+        "added": [],
+        "kept": {},
+    }
+    assert _json(cli("want", "Grace Hopper", "--why", "COBOL", "--tag", "navy", "--json")) == {
+        **grace,
+        "changed": True,
+        "created": False,
+        "added": ["tags"],
+        "kept": {"why": "compilers"},
+    }
+    assert _json(cli("want", "Grace Hopper", "--tag", "navy", "--json"))["changed"] is False
+    asked = {**grace, "changed": True, "date": "2026-11-20", "status": "asked"}
+    assert _json(cli("ask", "Grace", "--date", "2026-11-20", "--json")) == {**asked, "asks": 1}
+    assert _json(cli("ask", "Grace", "--json")) == {**asked, "date": "2026-11-22", "asks": 2}
+    assert _json(cli("met", "Grace", "coffee", "--json")) == {
+        **grace,
+        "changed": True,
+        "met": "2026-11-22",
+        "cadence": None,
+        "cadence_source": None,
+    }
+    assert _json(cli("meet", "Ada, Grace", "--json")) == {
+        "path": "Meetings/2026-11-22 Ada Lovelace and Grace Hopper.md",
+        "date": "2026-11-22",
+        "people": [{"name": "Ada Lovelace", "path": "People/Ada Lovelace.md"}, grace],
+    }
+    review = {
+        "path": "Reviews/2026-W47.md",
+        "week": "2026-W47",
+        "written": True,
+        "new_people": 1,
+        "goal_per_week": 1,
+        "streak": 1,
+        "meetings": 1,
+        "due": 0,
+        "overdue_followups": 0,
+        "to_meet": 0,
+        "asked": 2,
+    }
+    assert _json(cli("review", "--json")) == review
+    assert _json(cli("review", "--json")) == {**review, "written": False}
+    # The same counts as the line a person reads.
+    assert cli("review").stdout == (
+        "Up to date: Reviews/2026-W47.md: 1 new person (goal 1, streak 1 week), 1 meeting, 0 due, "
+        "0 overdue follow-ups, 0 to meet (2 asked this week)\n"
+    )

@@ -299,6 +299,11 @@ def say(as_json: bool, text: str, data: dict[str, Any]) -> None:
         typer.echo(text)
 
 
+def edited_json(ref: PersonRef, changed: bool, **more: Any) -> dict[str, Any]:
+    """The JSON of an edit of a person's note: whose note, whether it changed (and what it set)."""
+    return {**ref.to_json(), "changed": changed, **more}
+
+
 def json_indented() -> bool:
     """Whether JSON on stdout is indented: for a person at a terminal, not for a program."""
     return sys.stdout.isatty()
@@ -391,9 +396,7 @@ LIMIT = 50  # rows a long list prints unless --limit or --all says otherwise
 ALL_WIDTH_ROWS = 200  # --all sizes its columns on this many rows, not on every row
 
 
-def print_rows(
-    headers: list[str], rows: list[list[str]], total: int, limit: int | None, command: str
-) -> None:
+def print_rows(headers: list[str], rows: list[list[str]], total: int, limit: int | None) -> None:
     """A list a person can read: `rows` (the first `limit`, built by the caller) in a table, then a line saying how
     many of `total` are left and how to see them; `limit` None (`--all`) prints every row
     with `print_plain`."""
@@ -402,23 +405,76 @@ def print_rows(
         for row in rows:
             grid.add_row(*row)
         console().print(grid)
-        say_more(total, limit, command)
+        say_more(total, limit)
         return
     print_plain(headers, rows)
 
 
-def print_lines(lines: Iterable[str], total: int, limit: int | None, command: str) -> None:
+def print_lines(lines: Iterable[str], total: int, limit: int | None) -> None:
     """A list of one-line items a person can read: the first `limit` of `lines` (all with
     None, `--all`), then how many of `total` are left and how to see them."""
     sys.stdout.write("".join(line + "\n" for line in itertools.islice(lines, limit)))
     if limit is not None:
-        say_more(total, limit, command)
+        say_more(total, limit)
 
 
-def say_more(total: int, limit: int, command: str) -> None:
-    """The line under a list cut at `limit` rows: how many more, and how to see them."""
+def say_more(total: int, limit: int) -> None:
+    """The line under a list cut at `limit` rows: how many more, and the command that shows
+    them all (this one as it was given, with `--all`)."""
     if total > limit:
-        typer.echo(f"and {total - limit:,} more: `{command} --all` shows every one (or `--json`)")
+        typer.echo(f"and {total - limit:,} more: `{command_with_all()}` shows every one (or `--json`)")
+
+
+# What a list's `--all` stands in for: not repeated in the command that shows every row.
+_CUTTING = {"limit", "show_all", "as_json"}
+
+
+def command_with_all() -> str:
+    """The command running now as it was given (its global options, arguments and filters,
+    shell-quoted), with `--all` in place of `--limit`: `vault due --tag t1 --all`."""
+    import shlex
+
+    from typer._click.globals import get_current_context
+
+    chain = []
+    ctx: Context | None = get_current_context()
+    while ctx is not None:
+        chain.append(ctx)
+        ctx = ctx.parent
+    words: list[str] = []
+    for level in reversed(chain):
+        options, arguments = _given(level)
+        words.append(level.info_name if level.parent is not None and level.info_name else "vault")
+        if level is chain[0] and any(word.startswith("-") for word in arguments):
+            words += [*options, "--all", "--", *arguments]  # (an argument `-x` read as an option)
+            return shlex.join(words)
+        words += [*arguments, *options]
+    return shlex.join([*words, "--all"])
+
+
+def _given(ctx: Context) -> tuple[list[str], list[str]]:
+    """The options and the arguments given on the command line to one command, as words."""
+    from typer._click.core import ParameterSource
+
+    options: list[str] = []
+    arguments: list[str] = []
+    for param in ctx.command.params:
+        name = param.name
+        if name is None or name in _CUTTING or name not in ctx.params:
+            continue
+        if ctx.get_parameter_source(name) is not ParameterSource.COMMANDLINE:
+            continue  # a default, or the environment (which a command run again reads too)
+        value = ctx.params[name]
+        values = list(value) if param.multiple or param.nargs == -1 else [value]
+        if param.param_type_name == "argument":
+            arguments += [str(item) for item in values]
+        elif getattr(param, "is_flag", False) and isinstance(value, bool):
+            flags = param.opts if value else param.secondary_opts
+            options += flags[:1]
+        else:
+            for item in values:
+                options += [param.opts[0], str(item)]
+    return options, arguments
 
 
 def print_plain(headers: list[str], rows: Iterable[list[str]]) -> None:

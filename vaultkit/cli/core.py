@@ -26,6 +26,7 @@ from vaultkit.cli.app import (
     progress_bar,
     row_limit,
     say,
+    say_more,
     say_shadowed,
     say_what_was_missed,
     settings_of,
@@ -81,7 +82,9 @@ def add(
         list[str] | None, typer.Option("--tag", click_type=complete.TAG, help="A tag (repeatable).")
     ] = None,
     met: Annotated[str | None, typer.Option(help="When you met (YYYY-MM-DD).")] = None,
-    introduced_by: Annotated[str | None, typer.Option(help="Who introduced you.")] = None,
+    introduced_by: Annotated[
+        str | None, typer.Option(click_type=complete.NAME, help="Who introduced you.")
+    ] = None,
     alias: Annotated[list[str] | None, typer.Option("--alias", help="Another name (repeatable).")] = None,
     set_: Annotated[
         list[str] | None, typer.Option("--set", help="Another field, key=value (repeatable).")
@@ -181,7 +184,7 @@ def due(
         rows = [
             [item.name, describe_last(item), describe_every(item), describe_overdue(item)] for item in items
         ]
-        print_rows(["Who", "Last contact", "Keep in touch", "Due"], rows, page.total, rows_shown, "vault due")
+        print_rows(["Who", "Last contact", "Keep in touch", "Due"], rows, page.total, rows_shown)
     warn_problems(problems)
 
 
@@ -281,7 +284,7 @@ def list_(
             print_plain(headers, map(_list_row, counted()))
     else:
         page, total = workspace.listed_page(tag=tag, where=where or [], limit=rows_shown)
-        print_rows(headers, [_list_row(person) for person in page], total, rows_shown, "vault list")
+        print_rows(headers, [_list_row(person) for person in page], total, rows_shown)
     if not as_json:
         typer.echo(f"{total} {'person' if total == 1 else 'people'}")
     if not total:
@@ -340,9 +343,7 @@ def search(
     for hit in hits:
         typer.echo(f"{hit.path}: {hit.snippet}")
     if rows_shown is not None and len(hits) == rows_shown:
-        more = workspace.search_count(words) - rows_shown
-        if more > 0:
-            typer.echo(f"and {more:,} more: `vault search --all` shows every one (or `--json`)")
+        say_more(workspace.search_count(words), rows_shown)
 
 
 @app.command()
@@ -407,7 +408,7 @@ def check(
                 for path, line, t in dangling
             ),
         )
-        print_lines(lines, len(problems) + len(dangling), lines_shown, "vault check")
+        print_lines(lines, len(problems) + len(dangling), lines_shown)
         warnings = len(problems) - errors
         parts = [f"{errors} error(s), {warnings} warning(s)"] if problems else []
         if dangling:

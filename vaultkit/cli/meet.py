@@ -11,12 +11,15 @@ from vaultkit.cli import complete
 from vaultkit.cli.app import (
     LIMIT,
     VaultGroup,
+    WroteJson,
     app,
     console,
     handle_errors,
     parse_date,
     print_json,
     row_limit,
+    say,
+    say_more,
     say_what_was_missed,
     settings_of,
     table,
@@ -45,16 +48,23 @@ def meet(
     date: Annotated[str | None, typer.Option(help="The meeting's date (YYYY-MM-DD, default today).")] = None,
     title: Annotated[str | None, typer.Option(help="Title for the note (default: the names).")] = None,
     open_: Annotated[bool, typer.Option("--open", help="Open the note when it is made.")] = False,
+    as_json: WroteJson = False,
 ) -> None:
     """Make a meeting note prefilled with what to remember about each person.
 
     Example: vault meet "Ada, Charles" --title "Engine demo" --open
     """
-    from vaultkit.meetings import create_meeting, open_note
+    from vaultkit.meetings import create_meeting
+    from vaultkit.quick import open_note
 
     workspace = settings_of(ctx).workspace(writes=True, template="meeting.md.j2")
     note = create_meeting(workspace, names, date=parse_date("--date", date), title=title)
-    typer.echo(note.path)
+    data = {
+        "path": note.path,
+        "date": note.date.isoformat(),
+        "people": [ref.to_json() for ref in note.people],
+    }
+    say(as_json, note.path, data)
     if open_:
         open_note(workspace.vault, note.path)
 
@@ -100,10 +110,8 @@ def followups(
         mark = "late" if item.due and item.due < today else ""
         text = DUE_MARK_RE.sub("", item.text)
         typer.echo(f"  {due_text:<10} {mark:<4}  {item.person}: {text}  ({item.path}:{item.line})")
-    if rows_shown is not None and len(items) > rows_shown:
-        typer.echo(
-            f"and {len(items) - rows_shown:,} more: `vault followups --all` shows every one (or `--json`)"
-        )
+    if rows_shown is not None:
+        say_more(len(items), rows_shown)
 
 
 @app.command()
@@ -111,6 +119,7 @@ def followups(
 def review(
     ctx: typer.Context,
     week: Annotated[str | None, typer.Option(help="The ISO week, YYYY-Www (default: this week).")] = None,
+    as_json: WroteJson = False,
 ) -> None:
     """Write the weekly review: who is due, overdue follow-ups, new people, meetings, drift.
 
@@ -120,23 +129,33 @@ def review(
 
     result = write_review(settings_of(ctx).workspace(), week)
     data = result.context
-    goal, more = data["goal"], data["more"]
-    due = len(data["due"]) + more["due"]
-    overdue = len(data["overdue_followups"]) + more["overdue_followups"]
+    goal, more, prospects = data["goal"], data["more"], data["prospects"]
+    counts = {
+        "new_people": goal["count"],
+        "goal_per_week": goal["per_week"],
+        "streak": goal["streak"],
+        "meetings": len(data["meetings"]),
+        "due": len(data["due"]) + more["due"],
+        "overdue_followups": len(data["overdue_followups"]) + more["overdue_followups"],
+        "to_meet": len(prospects["waiting"]) + prospects["more_waiting"],
+        "asked": len(prospects["asked"]),
+    }
+    if as_json:
+        print_json({"path": result.path, "week": data["week"], "written": result.written, **counts})
+        return
     goal_text = (
         f"goal {goal['per_week']}, streak {goal['streak']} week{'s' if goal['streak'] != 1 else ''}"
         if goal["per_week"]
         else "no weekly goal set"
     )
+    overdue = counts["overdue_followups"]
     summary = (
         f"{goal['count']} new {'person' if goal['count'] == 1 else 'people'} ({goal_text}), "
-        f"{len(data['meetings'])} meeting{'s' if len(data['meetings']) != 1 else ''}, "
-        f"{due} due, {overdue} overdue follow-up{'s' if overdue != 1 else ''}"
+        f"{counts['meetings']} meeting{'s' if counts['meetings'] != 1 else ''}, "
+        f"{counts['due']} due, {overdue} overdue follow-up{'s' if overdue != 1 else ''}"
     )
-    prospects = data["prospects"]
-    waiting = len(prospects["waiting"]) + prospects["more_waiting"]
-    if waiting or prospects["asked"]:
-        summary += f", {waiting} to meet ({len(prospects['asked'])} asked this week)"
+    if counts["to_meet"] or counts["asked"]:
+        summary += f", {counts['to_meet']} to meet ({counts['asked']} asked this week)"
     verb = "Wrote" if result.written else "Up to date:"
     typer.echo(f"{verb} {result.path}: {summary}")
 

@@ -9,7 +9,16 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from vaultkit.cli import complete
-from vaultkit.cli.app import WroteJson, app, handle_errors, print_json, say, say_what_was_missed, settings_of
+from vaultkit.cli.app import (
+    WroteJson,
+    app,
+    edited_json,
+    handle_errors,
+    print_json,
+    say,
+    say_what_was_missed,
+    settings_of,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -108,13 +117,15 @@ def archive(ctx: typer.Context, names: NamesArg, as_json: WroteJson = False) -> 
 
     Example: vault archive "Greg Hollis"
     """
-    from vaultkit.quick import set_properties
+    from vaultkit.quick import set_archived
 
-    edits = set_properties(settings_of(ctx).workspace(), names, {"archived": "true"})
+    edits = set_archived(settings_of(ctx).workspace(), names, True)
     _say_edits(
         as_json,
         edits,
-        lambda ref, changed: f"{ref.name}: {'archived' if changed else 'already archived'}: {ref.path}",
+        lambda ref, changed: (
+            f"{ref.name}: {'archived' if changed else 'already archived; nothing changed'}: {ref.path}"
+        ),
     )
 
 
@@ -125,13 +136,15 @@ def unarchive(ctx: typer.Context, names: NamesArg, as_json: WroteJson = False) -
 
     Example: vault unarchive "Greg Hollis"
     """
-    from vaultkit.quick import set_properties
+    from vaultkit.quick import set_archived
 
-    edits = set_properties(settings_of(ctx).workspace(), names, {"archived": "false"})
+    edits = set_archived(settings_of(ctx).workspace(), names, False)
     _say_edits(
         as_json,
         edits,
-        lambda ref, changed: f"{ref.name}: {'unarchived' if changed else 'not archived'}: {ref.path}",
+        lambda ref, changed: (
+            f"{ref.name}: {'unarchived' if changed else 'not archived; nothing changed'}: {ref.path}"
+        ),
     )
 
 
@@ -194,7 +207,7 @@ def _say_edits(
 ) -> None:
     """A quick edit's report: a line per person; in JSON, `edited`, each one's note and
     whether it changed (and what it set), with one person's also at the top level."""
-    edited = [{**ref.to_json(), "changed": changed, **more} for ref, changed in edits]
+    edited = [edited_json(ref, changed, **more) for ref, changed in edits]
     say(
         as_json,
         "\n".join(line(ref, changed) for ref, changed in edits),
@@ -220,16 +233,16 @@ def open_(
     import subprocess
 
     from vaultkit.errors import VaultkitError
-    from vaultkit.quick import open_command
+    from vaultkit.quick import open_command, open_note
 
-    ref, target = open_command(settings_of(ctx).workspace(), name)
+    workspace = settings_of(ctx).workspace()
+    ref, target = open_command(workspace, name)
     shown = target if isinstance(target, str) else shlex.join(target)
     if print_only:
         typer.echo(shown)
         return
     if isinstance(target, str):
-        if typer.launch(target) != 0:
-            raise VaultkitError(f"could not open {target} (is Obsidian installed?)")
+        open_note(workspace.vault, ref.path)
         typer.echo(f"Opened {ref.name} in Obsidian: {ref.path}")
         return
     try:

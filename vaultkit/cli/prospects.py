@@ -7,14 +7,18 @@ from typing import Annotated
 
 import typer
 
+from vaultkit.cli import complete
 from vaultkit.cli.app import (
     LIMIT,
+    WroteJson,
     app,
+    edited_json,
     handle_errors,
     parse_date,
     print_json,
     print_rows,
     row_limit,
+    say,
     say_shadowed,
     settings_of,
     warn_problems,
@@ -27,15 +31,21 @@ def want(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="Their name (becomes the note's file name).")],
     why: Annotated[str | None, typer.Option(help="What draws you to them.")] = None,
-    via: Annotated[str | None, typer.Option(help="Who could introduce you (becomes a link).")] = None,
-    tag: Annotated[list[str] | None, typer.Option("--tag", help="A tag (repeatable).")] = None,
+    via: Annotated[
+        str | None, typer.Option(click_type=complete.NAME, help="Who could introduce you (becomes a link).")
+    ] = None,
+    tag: Annotated[
+        list[str] | None, typer.Option("--tag", click_type=complete.TAG, help="A tag (repeatable).")
+    ] = None,
     set_: Annotated[
         list[str] | None, typer.Option("--set", help="Another field, key=value (repeatable).")
     ] = None,
+    as_json: WroteJson = False,
 ) -> None:
     """Add someone you want to meet: a person note with `status: prospect`, never due.
 
-    An existing prospect gets only what their note is missing; anyone else is refused.
+    An existing prospect gets only what their note is missing; a value the note has of its
+    own is kept and named (`vault set` changes it). Anyone else is refused.
 
     Example: vault want "Grace Hopper" --why "compilers; she explains so well" --via Ada --tag engineer
     """
@@ -44,25 +54,39 @@ def want(
     workspace = settings_of(ctx).workspace()
     shadowed = workspace.found_short_of_name(name)
     done = want_person(workspace, name, why=why, via=via, tags=tag or [], fields=set_ or [])
+    kept = ""
+    if done.kept:
+        values = ", ".join(f"{key}: {value}" for key, value in done.kept.items())
+        kept = f"; kept the note's {values} (`vault set` changes {'it' if len(done.kept) == 1 else 'them'})"
     if done.created:
-        typer.echo(f"Added {done.ref.name} as a prospect: {done.ref.path}")
-        say_shadowed(name, shadowed, done.ref)
+        text = f"Added {done.ref.name} as a prospect: {done.ref.path}"
     elif done.added:
-        typer.echo(f"Added {', '.join(done.added)} to {done.ref.name}: {done.ref.path}")
+        text = f"Added {', '.join(done.added)} to {done.ref.name}: {done.ref.path}{kept}"
+    elif done.kept:
+        text = f"{done.ref.name} is already a prospect; nothing changed: {done.ref.path}{kept}"
     else:
-        typer.echo(
-            f"{done.ref.name} is already a prospect with all of that; nothing changed: {done.ref.path}"
-        )
+        text = f"{done.ref.name} is already a prospect with all of that; nothing changed: {done.ref.path}"
+    changed = done.created or bool(done.added)
+    say(
+        as_json,
+        text,
+        edited_json(done.ref, changed, created=done.created, added=done.added, kept=done.kept),
+    )
+    if done.created:
+        say_shadowed(name, shadowed, done.ref)
 
 
 @app.command()
 @handle_errors
 def ask(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="A prospect (name, alias or unique prefix).")],
+    name: Annotated[
+        str, typer.Argument(click_type=complete.NAME, help="A prospect (name, alias or unique prefix).")
+    ],
     text: Annotated[list[str] | None, typer.Argument(help="What you asked (default: reached out).")] = None,
     channel: Annotated[str | None, typer.Option(help="How: email, call, linkedin...")] = None,
     date: Annotated[str | None, typer.Option(help="When (YYYY-MM-DD, default today).")] = None,
+    as_json: WroteJson = False,
 ) -> None:
     """Record that you reached out to a prospect: an `asked:` Log entry and `status: asked`.
 
@@ -73,21 +97,24 @@ def ask(
     from vaultkit.prospects import ask as ask_person
 
     workspace = settings_of(ctx).workspace()
-    ref, count = ask_person(
-        workspace, name, " ".join(text or []), channel=channel, date=parse_date("--date", date)
-    )
+    when = parse_date("--date", date) or workspace.today
+    ref, count = ask_person(workspace, name, " ".join(text or []), channel=channel, date=when)
     what = "your ask" if count <= 1 else f"ask number {count}"
-    typer.echo(f"Recorded {what} for {ref.name}: {ref.path}")
+    data = edited_json(ref, True, date=when.isoformat(), status="asked", asks=count)
+    say(as_json, f"Recorded {what} for {ref.name}: {ref.path}", data)
 
 
 @app.command()
 @handle_errors
 def met(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="A prospect (name, alias or unique prefix).")],
+    name: Annotated[
+        str, typer.Argument(click_type=complete.NAME, help="A prospect (name, alias or unique prefix).")
+    ],
     text: Annotated[list[str] | None, typer.Argument(help="What happened (default: first met).")] = None,
     date: Annotated[str | None, typer.Option(help="When (YYYY-MM-DD, default today).")] = None,
     channel: Annotated[str | None, typer.Option(help="How: coffee, call, video...")] = None,
+    as_json: WroteJson = False,
 ) -> None:
     """Turn a prospect into a contact: `met:` set, the status removed, a Log entry written.
 
@@ -97,6 +124,7 @@ def met(
     """
     from vaultkit.due import describe_cadence
     from vaultkit.prospects import met as met_person
+    from vaultkit.workspace import PersonRef
 
     workspace = settings_of(ctx).workspace()
     person = met_person(
@@ -104,7 +132,14 @@ def met(
     )
     summary = workspace.person_summary(person)
     keep = describe_cadence(summary.cadence) if summary.cadence else "no reminders (no cadence)"
-    typer.echo(f"Met {person.name} on {person.met}: {person.path}; keep in touch: {keep}")
+    data = edited_json(
+        PersonRef(person.path, person.name),
+        True,
+        met=person.met.isoformat() if person.met else None,
+        cadence=summary.cadence,
+        cadence_source=summary.cadence_source,
+    )
+    say(as_json, f"Met {person.name} on {person.met}: {person.path}; keep in touch: {keep}", data)
 
 
 @app.command()
@@ -160,5 +195,5 @@ def prospects(
             [item.name, status, waited(item.days_waiting) or "-", ", ".join(names) or "-", item.why or "-"]
         )
     headers = ["Who", "Status", "Waiting", "Could introduce you", "Why"]
-    print_rows(headers, rows, len(items), rows_shown, "vault prospects")
+    print_rows(headers, rows, len(items), rows_shown)
     warn_problems(workspace.problems())
