@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import machine_zone
 
 
 def crlf(text: str) -> str:
@@ -541,3 +542,69 @@ END:VCALENDAR
     entries = kwame.split("## Log\n")[1].splitlines()
     assert len(entries) == 5000
     assert entries[0] == "- 2026-11-22 meeting: Stand-up" and entries[-1] == "- 2013-03-16 meeting: Stand-up"
+
+
+def test_an_event_is_dated_on_the_day_it_was_where_the_calendar_is(cli, people: Path, tmp_path: Path) -> None:
+    # Google writes times in UTC: a dinner at 19:30 in Los Angeles was logged the next day,
+    # and a call at 21:00 tonight was "in the future".
+    calendar = with_ada(
+        tmp_path / "la.ics",
+        [
+            ("evening", "DTSTART:20261118T033000Z", "Dinner with Ada"),
+            ("tonight", "DTSTART:20261121T050000Z", "Late call with Ada"),
+            ("new-york", "DTSTART;TZID=America/New_York:20261121T003000", "Call from New York"),
+            ("floating", "DTSTART:20261120T233000", "Floating"),
+            ("all-day", "DTSTART;VALUE=DATE:20261120", "All day"),
+            ("tomorrow", "DTSTART:20261121T090000Z", "Tomorrow"),
+        ],
+    )
+    calendar.write_text(
+        calendar.read_text().replace("VERSION:2.0", "VERSION:2.0\r\nX-WR-TIMEZONE:America/Los_Angeles")
+    )
+    result = cli("import", "calendar", str(calendar), "--json", today="2026-11-20")
+    assert result.exit_code == 0, result.output
+    assert rows(result) == [
+        ("merge", "2026-11-17 Dinner with Ada", "with Ada Lovelace (email)"),
+        ("merge", "2026-11-20 Late call with Ada", "with Ada Lovelace (email)"),
+        ("merge", "2026-11-20 Call from New York", "with Ada Lovelace (email)"),  # 21:30 here
+        ("merge", "2026-11-20 Floating", "with Ada Lovelace (email)"),
+        ("merge", "2026-11-20 All day", "with Ada Lovelace (email)"),
+        ("skip", "2026-11-21 Tomorrow", "in the future"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("zone", "day"), [("Asia/Tokyo", "2026-11-18"), ("America/Los_Angeles", "2026-11-17")]
+)
+def test_without_a_calendar_zone_an_event_is_dated_in_this_machines(
+    cli, people: Path, tmp_path: Path, zone: str, day: str
+) -> None:
+    # One breakfast, 08:00 on Nov 18 in Tokyo, was Nov 17 written in UTC and Nov 18 with a TZID.
+    calendar = with_ada(
+        tmp_path / "tokyo.ics",
+        [
+            ("utc", "DTSTART:20261117T230000Z", "Breakfast (UTC)"),
+            ("tzid", "DTSTART;TZID=Asia/Tokyo:20261118T080000", "Breakfast (Tokyo)"),
+        ],
+    )
+    with machine_zone(zone):
+        result = cli("import", "calendar", str(calendar), "--json", today="2026-11-20")
+    assert result.exit_code == 0, result.output
+    assert [name for _, name, _ in rows(result)] == [f"{day} Breakfast (UTC)", f"{day} Breakfast (Tokyo)"]
+
+
+def test_a_calendar_zone_that_is_no_zone_says_so(cli, people: Path, tmp_path: Path) -> None:
+    calendar = with_ada(tmp_path / "mars.ics", [("utc", "DTSTART:20261117T230000Z", "Breakfast")])
+    calendar.write_text(
+        calendar.read_text().replace("VERSION:2.0", "VERSION:2.0\r\nX-WR-TIMEZONE:Mars/Olympus")
+    )
+    with machine_zone("Asia/Tokyo"):
+        result = cli("import", "calendar", str(calendar), "--json", today="2026-11-20")
+    assert rows(result) == [
+        (
+            "skip",
+            "",
+            "X-WR-TIMEZONE 'Mars/Olympus' is not a time zone: times are dated in this machine's zone",
+        ),
+        ("merge", "2026-11-18 Breakfast", "with Ada Lovelace (email)"),
+    ]

@@ -85,13 +85,35 @@ def _address(value: Any) -> str:
     return without_scheme(str(value or ""), "mailto")
 
 
-def _day(value: Any) -> dt.date | None:
-    """The date an event starts on, in the time zone it is written in (an all-day event: its date)."""
+def _day(value: Any, zone: dt.tzinfo | None) -> dt.date | None:
+    """The date an event starts on where you are: a time with a zone (`…Z`, a `TZID`) is
+    moved into `zone` (None: this machine's zone) first, so one moment has one date however
+    it is written; a floating time and an all-day event keep the date they are written with."""
     if isinstance(value, dt.datetime):
-        return value.date()
+        if value.tzinfo is None:
+            return value.date()
+        try:
+            return value.astimezone(zone).date()
+        except (OverflowError, OSError, ValueError):  # by the calendar's ends; before 1970 on Windows
+            return value.date()
     if isinstance(value, dt.date):
         return value
     return None
+
+
+def _zone(calendar: Any) -> tuple[dt.tzinfo | None, str | None]:
+    """(The zone a calendar's times are dated in: its X-WR-TIMEZONE (Google and Apple write
+    the calendar's zone there), else None for this machine's; a sentence when the name
+    given is no zone, else None.)"""
+    from zoneinfo import ZoneInfo
+
+    name = str(calendar.get("X-WR-TIMEZONE", "") or "").strip()
+    if not name:
+        return None, None
+    try:
+        return ZoneInfo(name), None
+    except (ValueError, KeyError):  # (ZoneInfoNotFoundError is a KeyError)
+        return None, f"X-WR-TIMEZONE {name!r} is not a time zone: times are dated in this machine's zone"
 
 
 def _attendees(event: Any) -> list[Attendee]:
@@ -198,9 +220,10 @@ def _summary(event: Any) -> str:
     return _text(event.get("SUMMARY")) or "(no title)"
 
 
-def _past(group: Any, today: dt.date) -> tuple[list[tuple[Any, dt.date]], str | None]:
+def _past(group: Any, today: dt.date, zone: dt.tzinfo | None) -> tuple[list[tuple[Any, dt.date]], str | None]:
     """(the latest `MAX_OCCURRENCES` occurrences of an event up to `today`, each with its
-    day; which were left out, or None). The latest are the ones that decide `last_contact`.
+    day in `zone`; which were left out, or None). The latest are the ones that decide
+    `last_contact`.
 
     Read back from today a span at a time, each twice the last: the library's `between`
     takes a second for decades of a daily rule, where reading forward (`after`) took minutes.
@@ -209,12 +232,14 @@ def _past(group: Any, today: dt.date) -> tuple[list[tuple[Any, dt.date]], str | 
 
     query = recurring_ical_events.of(group)
     found: dict[Any, tuple[Any, dt.date]] = {}  # the occurrence's start -> (it, its day)
-    stop, span = today + dt.timedelta(days=1), dt.timedelta(days=366)
+    # (The library reads a date bound in each event's own zone: a day more takes in what is
+    # still today here and already tomorrow there.)
+    stop, span = today + dt.timedelta(days=2), dt.timedelta(days=366)
     while len(found) <= MAX_OCCURRENCES and stop > _EARLIEST:
         start = max(stop - span, _EARLIEST)
         for event in query.between(start, stop):
             when = event.decoded("DTSTART", None)
-            day = _day(when)
+            day = _day(when, zone)
             if day is not None and day <= today:
                 found.setdefault(when, (event, day))  # (one that spans two spans comes twice)
         stop, span = start, span * 2
@@ -228,12 +253,12 @@ def _past(group: Any, today: dt.date) -> tuple[list[tuple[Any, dt.date]], str | 
     )
 
 
-def _future(group: Any, today: dt.date) -> list[tuple[Any, dt.date]]:
-    """Each event (not a moved occurrence) that starts after `today`, with its day."""
+def _future(group: Any, today: dt.date, zone: dt.tzinfo | None) -> list[tuple[Any, dt.date]]:
+    """Each event (not a moved occurrence) that starts after `today`, with its day in `zone`."""
     found = []
     for event in group.walk("VEVENT"):
         if "RECURRENCE-ID" not in event:
-            day = _day(event.decoded("DTSTART", None))
+            day = _day(event.decoded("DTSTART", None), zone)
             if day is not None and day > today:
                 found.append((event, day))
     return found
@@ -271,7 +296,8 @@ def _closed(text: str) -> tuple[str, str | None]:
 
 def read_calendar(path: Path, today: dt.date) -> tuple[list[Occurrence], list[Occurrence], list[ImportRow]]:
     """(past occurrences up to `today`, future events, rows for what could not be read) of
-    one .ics file. An event that cannot be read is one row; the others still count."""
+    one .ics file, dated where you are (`_day`). An event that cannot be read is one row;
+    the others still count."""
     from icalendar import Calendar
 
     try:
@@ -293,12 +319,15 @@ def read_calendar(path: Path, today: dt.date) -> tuple[list[Occurrence], list[Oc
     past: list[Occurrence] = []
     future: list[Occurrence] = []
     for calendar in calendars:
+        zone, not_a_zone = _zone(calendar)
+        if not_a_zone:
+            bad.append(ImportRow(SKIP, "", path.name, None, reason=not_a_zone))
         for uid, group in _by_uid(calendar):
             line = lines.get(uid)
             try:
                 too_often = _too_frequent(group)
-                happened, left_out = ([], too_often) if too_often else _past(group, today)
-                coming = _future(group, today)
+                happened, left_out = ([], too_often) if too_often else _past(group, today, zone)
+                coming = _future(group, today, zone)
             except Exception as err:  # a broken rule or date: the library's errors have no common base
                 left_out = f"cannot be read, so it is left out: {_why_unreadable(group, err)}"
                 happened, coming = [], []
