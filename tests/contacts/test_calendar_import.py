@@ -608,3 +608,23 @@ def test_a_calendar_zone_that_is_no_zone_says_so(cli, people: Path, tmp_path: Pa
         ),
         ("merge", "2026-11-18 Breakfast", "with Ada Lovelace (email)"),
     ]
+
+
+def test_an_event_before_1900_is_left_out_with_a_row(cli, people: Path, tmp_path: Path) -> None:
+    # They vanished from the report: "0 to create, 0 to merge, 0 unchanged, 0 skipped".
+    calendar = with_ada(
+        tmp_path / "old.ics",
+        [
+            ("old", "DTSTART;VALUE=DATE:18991231", "New Year's Eve"),
+            ("yearly", "DTSTART;VALUE=DATE:18500601\nRRULE:FREQ=YEARLY;COUNT=100", "Anniversary"),
+        ],
+    )
+    result = cli("import", "calendar", str(calendar), "--json")
+    assert result.exit_code == 0, result.output
+    found = rows(result)
+    assert found[:2] == [
+        ("skip", "New Year's Eve", "event old is on 1899-12-31, before 1900: no meeting you had; left out"),
+        ("skip", "Anniversary", "event yearly repeats from 1850-06-01: its occurrences before 1900 "
+         "are no meetings you had; left out"),
+    ]  # fmt: skip
+    assert [name for _, name, _ in found[2:]] == [f"{year}-06-01 Anniversary" for year in range(1900, 1950)]

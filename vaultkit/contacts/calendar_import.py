@@ -49,6 +49,8 @@ CHANNEL = "meeting"
 _NOT_PEOPLE = {"ROOM", "RESOURCE", "UNKNOWN"}
 _EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _EARLIEST = dt.date(1900, 1, 1)
+"""Occurrences before this day are no meeting anyone had (a birthday in calendar form,
+Apple's year 1604): left out, with a row."""
 
 
 @dataclass
@@ -235,22 +237,38 @@ def _past(group: Any, today: dt.date, zone: dt.tzinfo | None) -> tuple[list[tupl
     # (The library reads a date bound in each event's own zone: a day more takes in what is
     # still today here and already tomorrow there.)
     stop, span = today + dt.timedelta(days=2), dt.timedelta(days=366)
-    while len(found) <= MAX_OCCURRENCES and stop > _EARLIEST:
-        start = max(stop - span, _EARLIEST)
+    first = _EARLIEST - dt.timedelta(days=1)  # (that bound again, the other way)
+    while len(found) <= MAX_OCCURRENCES and stop > first:
+        start = max(stop - span, first)
         for event in query.between(start, stop):
             when = event.decoded("DTSTART", None)
             day = _day(when, zone)
-            if day is not None and day <= today:
+            if day is not None and _EARLIEST <= day <= today:
                 found.setdefault(when, (event, day))  # (one that spans two spans comes twice)
         stop, span = start, span * 2
     latest = sorted(found.values(), key=lambda item: item[1])
     if len(latest) <= MAX_OCCURRENCES:
-        return latest, None
+        return latest, _before_earliest(group, zone)
     kept = latest[-MAX_OCCURRENCES:]
     return kept, (
         f"happened more than {MAX_OCCURRENCES:,} times by today; the latest {MAX_OCCURRENCES:,} "
         f"count (from {kept[0][1]}), the earlier ones are left out"
     )
+
+
+def _before_earliest(group: Any, zone: dt.tzinfo | None) -> str | None:
+    """Why an event's occurrences before `_EARLIEST` are left out, when it has any; else None."""
+    starts = [(_day(event.decoded("DTSTART", None), zone), event) for event in group.walk("VEVENT")]
+    early = [(day, event) for day, event in starts if day is not None and day < _EARLIEST]
+    if not early:
+        return None
+    day, event = min(early, key=lambda start: start[0])
+    if "RRULE" in event or "RDATE" in event:
+        return (
+            f"repeats from {day.isoformat()}: its occurrences before {_EARLIEST.year} "
+            "are no meetings you had; left out"
+        )
+    return f"is on {day.isoformat()}, before {_EARLIEST.year}: no meeting you had; left out"
 
 
 def _future(group: Any, today: dt.date, zone: dt.tzinfo | None) -> list[tuple[Any, dt.date]]:
