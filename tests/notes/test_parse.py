@@ -208,7 +208,12 @@ def test_a_bad_field_drops_only_that_field_and_is_reported_with_its_line() -> No
             "error",
             "last_contact: 'soon' is not a date (use YYYY-MM-DD); ignored",
         ),
-        Problem("People/Ada Lovelace.md", 5, "error", "met: '2026-02-30' is not a real date; ignored"),
+        Problem(
+            "People/Ada Lovelace.md",
+            5,
+            "error",
+            "met: '2026-02-30' is not a real date: February 2026 has 28 days; ignored",
+        ),
         Problem("People/Ada Lovelace.md", 6, "error", "birthday: '--13-01' is not a real birthday; ignored"),
         Problem(
             "People/Ada Lovelace.md",
