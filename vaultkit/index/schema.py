@@ -15,8 +15,9 @@ from vaultkit.model import ASK_CHANNEL, INTRO_CHANNEL
 # walk leaves out a name with a control character, a line break; a warning for a daily or
 # meeting note whose file name's date is none; 40: ø, ł, æ, þ and their kin fold to o, l, ae, th;
 # a paragraph or a heading ends the list a Log entry is in; 41: a date that is not real
-# says why, `February 2026 has 28 days`).
-SCHEMA_VERSION = 41
+# says why, `February 2026 has 28 days`; 42: `Daily/2026-1-5.md` is a daily note, and it, a
+# meeting note named `2026-1-5 …` and one naming `people` with no date at all are warned of).
+SCHEMA_VERSION = 42
 
 
 NAME, ALIAS, FOLDED_NAME, FOLDED_ALIAS = 0, 1, 2, 3
