@@ -15,8 +15,10 @@ import re
 import shlex
 import urllib.parse
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from vaultkit.dates import parse_birthday, parse_bool, parse_cadence, parse_date
+from vaultkit.due import snooze_changes_nothing
 from vaultkit.errors import RefusedWrite, UsageError
 from vaultkit.model import PERSON, written_tag
 from vaultkit.workspace import PersonRef, Workspace
@@ -122,6 +124,26 @@ def parse_pairs(pairs: Sequence[str]) -> dict[str, str]:
             raise UsageError(f"{pair!r}: give key=value")
         values[key.strip()] = value.strip()
     return values
+
+
+@dataclass(frozen=True)
+class Snoozed:
+    """What `snooze` did: whose note, until when, whether the note changed, and why the
+    snooze changes nothing about when they are due (None when it does)."""
+
+    ref: PersonRef
+    until: dt.date
+    changed: bool
+    no_effect: str | None
+
+
+def snooze(workspace: Workspace, name: str, until: str) -> Snoozed:
+    """Set a person's `snooze_until` (`until`: a date or a span from today, `snooze_date`),
+    saying so when it cannot change when they are due: it is written all the same."""
+    when = snooze_date(workspace, until)
+    ref, changed = set_properties(workspace, name, {"snooze_until": when.isoformat()})
+    person = workspace.index.person(ref.path, workspace.today)
+    return Snoozed(ref, when, changed, snooze_changes_nothing(person, workspace.config, when))
 
 
 def snooze_date(workspace: Workspace, until: str) -> dt.date:

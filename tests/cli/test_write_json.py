@@ -25,7 +25,13 @@ def test_each_write_says_what_it_wrote_as_json(cli: Any, vault_dir: Path) -> Non
         "logged": [ada, bob],
     }
     assert _json(cli("intro", "Ada", "Bob", "--json")) == {"date": "2026-11-22", "introduced": [ada, bob]}
-    snoozed = {**ada, "changed": True, "snooze_until": "2026-12-06"}
+    # (Introduced today, Ada is not due before 2026-12-22: the snooze changes nothing.)
+    snoozed = {
+        **ada,
+        "changed": True,
+        "snooze_until": "2026-12-06",
+        "no_effect": "not due before 2026-12-22 anyway",
+    }
     assert _json(cli("snooze", "Ada", "2w", "--json")) == snoozed
     assert _json(cli("snooze", "Ada", "2w", "--json")) == {**snoozed, "changed": False}
     assert _json(cli("archive", "Ada", "--json")) == {**ada, "changed": True}

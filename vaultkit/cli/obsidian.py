@@ -78,13 +78,15 @@ def snooze(
 
     Example: vault snooze Ada 2w
     """
-    from vaultkit.quick import set_properties, snooze_date
+    from vaultkit.quick import snooze as snooze_person
 
-    workspace = settings_of(ctx).workspace()
-    when = snooze_date(workspace, until)
-    ref, changed = set_properties(workspace, name, {"snooze_until": when.isoformat()})
-    text = f"{ref.name}: snoozed until {when}" + ("" if changed else " (already)") + f": {ref.path}"
-    say(as_json, text, _edited(ref, changed, snooze_until=when.isoformat()))
+    done = snooze_person(settings_of(ctx).workspace(), name, until)
+    ref = done.ref
+    text = f"{ref.name}: snoozed until {done.until}" + ("" if done.changed else " (already)")
+    if done.no_effect:
+        text += f", which changes nothing ({done.no_effect})"
+    data = _edited(ref, done.changed, snooze_until=done.until.isoformat())
+    say(as_json, f"{text}: {ref.path}", {**data, "no_effect": done.no_effect})
 
 
 @app.command()
