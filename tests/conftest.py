@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -33,10 +35,25 @@ def write_note(root: Path, rel_path: str, text: str) -> Path:
 @pytest.fixture(autouse=True, scope="session")
 def private_user_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """The user's cache folder (default indexes, `vault watch` locks) in a temp folder, for
-    the tests and the commands they start: nothing is left in the real one."""
+    the tests and the commands they start: nothing is left in the real one. The machine's
+    time zone is UTC (a calendar import dates times in it), whatever the real one."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("user-cache")))
-        yield
+        with machine_zone("UTC"):
+            yield
+
+
+@contextlib.contextmanager
+def machine_zone(name: str) -> Iterator[None]:
+    """This process (and the commands it starts) in the time zone `name` (TZ), then back."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TZ", name)
+        time.tzset()
+        try:
+            yield
+        finally:
+            patch.undo()
+            time.tzset()
 
 
 @pytest.fixture

@@ -159,3 +159,28 @@ def test_a_stopped_write_of_a_note_whose_name_was_cut_names_that_note(
     assert [m.split("; ")[1].split(":")[0] for m in messages] == [
         f"People/{temp.name[1:].rsplit('.', 2)[0]} was not made"
     ]
+
+
+def test_check_names_meeting_and_daily_notes_whose_date_cannot_be_read(
+    vault_dir: Path, make_person, cli
+) -> None:
+    # "No problems found", and nobody counted as met.
+    for name in ("Ada", "A", "F"):
+        make_person(name, cadence="1w")
+    write_note(vault_dir, "Meetings/2026-1-5 A.md", "---\npeople: [A]\n---\n")
+    write_note(vault_dir, "Meetings/no date F.md", "---\npeople: [F]\n---\n")
+    write_note(vault_dir, "Meetings/Index.md", "[[2026-1-5 A]]\n")
+    write_note(vault_dir, "Daily/2026-1-5.md", "Met [[Ada]]\n")
+    write_note(vault_dir, "Daily/2026-W47.md", "Met [[Ada]]\n")
+    write_note(vault_dir, "Daily/Inbox.md", "Met [[Ada]]\n")
+    result = cli("check")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        "Daily/2026-1-5.md: warning: the file name's date 2026-1-5 is not YYYY-MM-DD (write 2026-01-05), "
+        "so nobody it names counts as met\n"
+        "Meetings/2026-1-5 A.md: warning: the file name's date 2026-1-5 is not YYYY-MM-DD (write 2026-01-05), "
+        "so nobody it names counts as met\n"
+        "Meetings/no date F.md: warning: a meeting note with no date (a `date` property, or a file name "
+        "starting YYYY-MM-DD), so nobody it names counts as met\n"
+        "0 error(s), 3 warning(s)\n"
+    )

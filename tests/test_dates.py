@@ -219,8 +219,14 @@ def test_dates_and_datetimes(value: object, expected: dt.date) -> None:
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ("2026-02-30", "'2026-02-30' is not a real date"),
-        ("2026-13-01", "'2026-13-01' is not a real date"),
+        ("2026-02-30", "'2026-02-30' is not a real date: February 2026 has 28 days"),
+        ("2024-02-30", "'2024-02-30' is not a real date: February 2024 has 29 days"),
+        ("2026-02-29", "'2026-02-29' is not a real date: 2026 has no Feb 29"),
+        ("2026-13-01", "'2026-13-01' is not a real date: there is no month 13"),
+        ("2026-00-01", "'2026-00-01' is not a real date: there is no month 0"),
+        ("2026-11-31", "'2026-11-31' is not a real date: November has 30 days"),
+        ("2026-01-00", "'2026-01-00' is not a real date: there is no day 0"),
+        ("0000-01-01", "'0000-01-01' is not a real date: there is no year 0"),
         ("2026-1-2", "'2026-1-2' is not a date (use YYYY-MM-DD)"),
         ("20261002", "'20261002' is not a date (use YYYY-MM-DD)"),
         ("02/10/2026", "'02/10/2026' is not a date (use YYYY-MM-DD)"),
@@ -298,7 +304,7 @@ def test_leap_day_birthday_falls_on_feb_28_in_other_years() -> None:
         ("--02-30", "'--02-30' is not a real birthday"),
         ("--13-01", "'--13-01' is not a real birthday"),
         ("12-10", "'12-10' is not a date (use YYYY-MM-DD)"),
-        ("1815-02-29", "'1815-02-29' is not a real date"),
+        ("1815-02-29", "'1815-02-29' is not a real date: 1815 has no Feb 29"),
         ("December 10", "'December 10' is not a date (use YYYY-MM-DD)"),
     ],
 )

@@ -54,6 +54,34 @@ def test_snooze_by_span_or_date_adds_one_line(cli: Any, vault_dir: Path) -> None
     assert _text(note).count("snooze_until") == 1
 
 
+def test_a_snooze_that_changes_nothing_says_so_and_why(cli: Any, make_person: Any) -> None:
+    # Each said "snoozed until 2026-12-04" as if it had moved when they are due.
+    make_person("Arch", cadence="1w", archived="true")
+    make_person("Pro", cadence="1w", status="prospect")
+    make_person("Free", tags="[friend]")
+    make_person("Yearly", cadence="1y", last_contact="2026-10-01")
+    make_person("Weekly", cadence="1w", last_contact="2026-11-10")
+    make_person("Later", cadence="1w", last_contact="2026-11-10", snooze_until="2027-01-01")
+    said = {
+        name: cli("snooze", name, "2w", today="2026-11-20").stdout
+        for name in ("Arch", "Pro", "Free", "Yearly", "Weekly", "Later")
+    }
+    assert said == {
+        "Arch": "Arch: snoozed until 2026-12-04, which changes nothing (archived: never due): People/Arch.md\n",
+        "Pro": "Pro: snoozed until 2026-12-04, which changes nothing (a prospect: never due): People/Pro.md\n",
+        "Free": "Free: snoozed until 2026-12-04, which changes nothing (no cadence: never due): People/Free.md\n",
+        "Yearly": "Yearly: snoozed until 2026-12-04, which changes nothing (not due before 2027-10-01 anyway): "
+        "People/Yearly.md\n",
+        "Weekly": "Weekly: snoozed until 2026-12-04: People/Weekly.md\n",
+        # (A shorter snooze than the one there: it moves the day they are due, earlier.)
+        "Later": "Later: snoozed until 2026-12-04: People/Later.md\n",
+    }
+    data = json.loads(cli("snooze", "Yearly", "2w", "--json", today="2026-11-20").stdout)
+    assert data["no_effect"] == "not due before 2027-10-01 anyway"  # (and written all the same:)
+    assert (data["changed"], data["snooze_until"]) == (False, "2026-12-04")
+    assert json.loads(cli("snooze", "Weekly", "2w", "--json", today="2026-11-20").stdout)["no_effect"] is None
+
+
 def test_snooze_refuses_the_past_and_nonsense(cli: Any, vault_dir: Path) -> None:
     note = _ada(vault_dir)
     past = cli("snooze", "Ada", "2026-11-01")

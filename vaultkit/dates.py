@@ -136,7 +136,38 @@ def _date_of_text(text: str) -> dt.date:
     try:
         return dt.date(year, month, day)
     except ValueError:
-        raise ValueError(f"{text!r} is not a real date") from None
+        raise ValueError(f"{text!r} is not a real date: {_why_not_real(year, month, day)}") from None
+
+
+def _why_not_real(year: int, month: int, day: int) -> str:
+    """What is wrong with a YYYY-MM-DD that `dt.date` refuses (`2026 has no Feb 29`)."""
+    if year < 1:
+        return "there is no year 0"
+    if not 1 <= month <= 12:
+        return f"there is no month {month}"
+    if day < 1:
+        return "there is no day 0"
+    if (month, day) == (2, 29):
+        return f"{year} has no Feb 29"
+    days = calendar.monthrange(year, month)[1]
+    return f"February {year} has {days} days" if month == 2 else f"{_MONTHS[month - 1]} has {days} days"
+
+
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+"""(Not `calendar.month_name`: it speaks the locale's language.)"""
 
 
 class Birthday(NamedTuple):

@@ -55,6 +55,24 @@ def due_base(start: dt.date | None, snooze: dt.date | None, cadence: Cadence) ->
     return when
 
 
+def snooze_changes_nothing(person: Person, config: Config, until: dt.date) -> str | None:
+    """Why snoozing `person` until `until` changes nothing (`archived: never due`, `not due
+    before 2027-10-01 anyway`), or None when it moves the day they are due."""
+    if person.archived:
+        return "archived: never due"
+    if is_prospect(person.status):
+        return "a prospect: never due"
+    resolved = resolve_cadence(person, config)
+    if resolved is None:
+        return "no cadence: never due"
+    unsnoozed = due_base(
+        person.last_contact or person.met, None, resolved[0]
+    )  # (any snooze of theirs replaced)
+    if unsnoozed is not None and unsnoozed >= until:
+        return f"not due before {unsnoozed.isoformat()} anyway"
+    return None
+
+
 def due_on(person: Person, cadence: Cadence, today: dt.date) -> tuple[dt.date | None, int]:
     """(due_on, cadence_days) of a person with a cadence, snooze applied (`due_when`)."""
     start = person.last_contact or person.met

@@ -16,8 +16,10 @@ import shlex
 import sys
 import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 from vaultkit.dates import HAPPENED, check_happened, parse_birthday, parse_bool, parse_cadence, parse_date
+from vaultkit.due import snooze_changes_nothing
 from vaultkit.errors import RefusedWrite, UsageError, VaultkitError
 from vaultkit.model import PERSON, written_tag
 from vaultkit.vault.files import Vault
@@ -184,6 +186,29 @@ def parse_pairs(pairs: Sequence[str]) -> dict[str, str]:
             raise UsageError(f"{pair!r}: give key=value")
         values[key.strip()] = value.strip()
     return values
+
+
+@dataclass(frozen=True)
+class Snoozed:
+    """What `snooze` did: whose note, until when, whether the note changed, and why the
+    snooze changes nothing about when they are due (None when it does)."""
+
+    ref: PersonRef
+    until: dt.date
+    changed: bool
+    no_effect: str | None
+
+
+def snooze(workspace: Workspace, names: str, until: str) -> list[Snoozed]:
+    """Set the `snooze_until` of each person of `NAME[,NAME...]` (`until`: a date or a span
+    from today, `snooze_date`), saying so when it cannot change when they are due: it is
+    written all the same."""
+    when = snooze_date(workspace, until)
+    done: list[Snoozed] = []
+    for ref, changed in set_properties(workspace, names, {"snooze_until": when.isoformat()}):
+        person = workspace.index.person(ref.path, workspace.today)
+        done.append(Snoozed(ref, when, changed, snooze_changes_nothing(person, workspace.config, when)))
+    return done
 
 
 def snooze_date(workspace: Workspace, until: str) -> dt.date:

@@ -1382,10 +1382,47 @@ def test_today_option_and_environment(
     assert data["today"] == "2026-11-22"
 
 
-@pytest.mark.parametrize("value", ["tomorrow", "2026-13-01", "22/11/2026", "2026-11-22x"])
-def test_bad_today_is_a_usage_error(cli: Cli, make_person: MakePerson, value: str) -> None:
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [
+        ("tomorrow", "is not a date (use YYYY-MM-DD)"),
+        ("22/11/2026", "is not a date (use YYYY-MM-DD)"),
+        ("2026-11-22x", "is not a date (use YYYY-MM-DD)"),
+        # Python's own reading took these as dates: notes, and `vault set`, refuse them.
+        ("2026W477", "is not a date (use YYYY-MM-DD)"),
+        ("20261120", "is not a date (use YYYY-MM-DD)"),
+        # In the form asked for, yet refused as "not a date (use YYYY-MM-DD)".
+        ("2026-13-01", "is not a real date: there is no month 13"),
+        ("2026-02-29", "is not a real date: 2026 has no Feb 29"),
+        ("2026-04-31", "is not a real date: April has 30 days"),
+    ],
+)
+def test_bad_today_is_a_usage_error(
+    cli: Cli, make_person: MakePerson, vault_dir: Path, tmp_path: Path, value: str, why: str
+) -> None:
     make_person("Ada")
-    fails(cli("due", today=value), 2, f"--today {value!r} is not a date (use YYYY-MM-DD)")
+    fails(cli("due", today=value), 2, f"--today {value!r} {why}")
+    # From the environment, the refusal names it: there was no --today.
+    runner = CliRunner(env={"VAULTKIT_TODAY": value, "VAULTKIT_VAULT": None, "VAULTKIT_INDEX": None})
+    result = runner.invoke(app, ["--vault", str(vault_dir), "--index", str(tmp_path / "i.sqlite"), "due"])
+    fails(result, 2, f"$VAULTKIT_TODAY {value!r} {why}")
+
+
+def test_every_date_option_reads_dates_as_notes_do(cli: Cli, make_person: MakePerson) -> None:
+    ada = make_person("Ada", cadence="1m")
+    # `--met 20261120` was taken (Python's reading) while `vault set met=20261120` refused it.
+    fails(cli("add", "Bob", "--met", "20261120"), 2, "--met '20261120' is not a date (use YYYY-MM-DD)")
+    fails(cli("set", "Ada", "met=20261120"), 2, "met: '20261120' is not a date (use YYYY-MM-DD)")
+    fails(
+        cli("log", "Ada", "--date", "2026-W47-7", "tea"),
+        2,
+        "--date '2026-W47-7' is not a date (use YYYY-MM-DD)",
+    )
+    # A time after the date is read as a note's `date: 2026-11-20T10:00` is, by `snooze` and
+    # by `log --date` alike (the second refused it).
+    assert cli("snooze", "Ada", "2026-12-21T10:00").exit_code == 0
+    assert cli("log", "Ada", "--date", "2026-11-20T10:00", "coffee").exit_code == 0
+    assert "- 2026-11-20 coffee\n" in ada.read_text(encoding="utf-8")
 
 
 def test_vault_option_environment_and_nearest_parent(

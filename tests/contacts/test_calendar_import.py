@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import machine_zone
 
 
 def crlf(text: str) -> str:
@@ -574,3 +575,89 @@ END:VCALENDAR
     entries = kwame.split("## Log\n")[1].splitlines()
     assert len(entries) == 5000
     assert entries[0] == "- 2026-11-22 meeting: Stand-up" and entries[-1] == "- 2013-03-16 meeting: Stand-up"
+
+
+def test_an_event_is_dated_on_the_day_it_was_where_the_calendar_is(cli, people: Path, tmp_path: Path) -> None:
+    # Google writes times in UTC: a dinner at 19:30 in Los Angeles was logged the next day,
+    # and a call at 21:00 tonight was "in the future".
+    calendar = with_ada(
+        tmp_path / "la.ics",
+        [
+            ("evening", "DTSTART:20261118T033000Z", "Dinner with Ada"),
+            ("tonight", "DTSTART:20261121T050000Z", "Late call with Ada"),
+            ("new-york", "DTSTART;TZID=America/New_York:20261121T003000", "Call from New York"),
+            ("floating", "DTSTART:20261120T233000", "Floating"),
+            ("all-day", "DTSTART;VALUE=DATE:20261120", "All day"),
+            ("tomorrow", "DTSTART:20261121T090000Z", "Tomorrow"),
+        ],
+    )
+    calendar.write_text(
+        calendar.read_text().replace("VERSION:2.0", "VERSION:2.0\r\nX-WR-TIMEZONE:America/Los_Angeles")
+    )
+    result = cli("import", "calendar", str(calendar), "--json", today="2026-11-20")
+    assert result.exit_code == 0, result.output
+    assert rows(result) == [
+        ("merge", "2026-11-17 Dinner with Ada", "with Ada Lovelace (email)"),
+        ("merge", "2026-11-20 Late call with Ada", "with Ada Lovelace (email)"),
+        ("merge", "2026-11-20 Call from New York", "with Ada Lovelace (email)"),  # 21:30 here
+        ("merge", "2026-11-20 Floating", "with Ada Lovelace (email)"),
+        ("merge", "2026-11-20 All day", "with Ada Lovelace (email)"),
+        ("skip", "2026-11-21 Tomorrow", "in the future"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("zone", "day"), [("Asia/Tokyo", "2026-11-18"), ("America/Los_Angeles", "2026-11-17")]
+)
+def test_without_a_calendar_zone_an_event_is_dated_in_this_machines(
+    cli, people: Path, tmp_path: Path, zone: str, day: str
+) -> None:
+    # One breakfast, 08:00 on Nov 18 in Tokyo, was Nov 17 written in UTC and Nov 18 with a TZID.
+    calendar = with_ada(
+        tmp_path / "tokyo.ics",
+        [
+            ("utc", "DTSTART:20261117T230000Z", "Breakfast (UTC)"),
+            ("tzid", "DTSTART;TZID=Asia/Tokyo:20261118T080000", "Breakfast (Tokyo)"),
+        ],
+    )
+    with machine_zone(zone):
+        result = cli("import", "calendar", str(calendar), "--json", today="2026-11-20")
+    assert result.exit_code == 0, result.output
+    assert [name for _, name, _ in rows(result)] == [f"{day} Breakfast (UTC)", f"{day} Breakfast (Tokyo)"]
+
+
+def test_a_calendar_zone_that_is_no_zone_says_so(cli, people: Path, tmp_path: Path) -> None:
+    calendar = with_ada(tmp_path / "mars.ics", [("utc", "DTSTART:20261117T230000Z", "Breakfast")])
+    calendar.write_text(
+        calendar.read_text().replace("VERSION:2.0", "VERSION:2.0\r\nX-WR-TIMEZONE:Mars/Olympus")
+    )
+    with machine_zone("Asia/Tokyo"):
+        result = cli("import", "calendar", str(calendar), "--json", today="2026-11-20")
+    assert rows(result) == [
+        (
+            "skip",
+            "",
+            "X-WR-TIMEZONE 'Mars/Olympus' is not a time zone: times are dated in this machine's zone",
+        ),
+        ("merge", "2026-11-18 Breakfast", "with Ada Lovelace (email)"),
+    ]
+
+
+def test_an_event_before_1900_is_left_out_with_a_row(cli, people: Path, tmp_path: Path) -> None:
+    # They vanished from the report: "0 to create, 0 to merge, 0 unchanged, 0 skipped".
+    calendar = with_ada(
+        tmp_path / "old.ics",
+        [
+            ("old", "DTSTART;VALUE=DATE:18991231", "New Year's Eve"),
+            ("yearly", "DTSTART;VALUE=DATE:18500601\nRRULE:FREQ=YEARLY;COUNT=100", "Anniversary"),
+        ],
+    )
+    result = cli("import", "calendar", str(calendar), "--json")
+    assert result.exit_code == 0, result.output
+    found = rows(result)
+    assert found[:2] == [
+        ("skip", "New Year's Eve", "event old is on 1899-12-31, before 1900: no meeting you had; left out"),
+        ("skip", "Anniversary", "event yearly repeats from 1850-06-01: its occurrences before 1900 "
+         "are no meetings you had; left out"),
+    ]  # fmt: skip
+    assert [name for _, name, _ in found[2:]] == [f"{year}-06-01 Anniversary" for year in range(1900, 1950)]

@@ -719,7 +719,9 @@ def test_malformed_cards_are_reported_with_their_line_and_the_rest_imports(
         ("skip", "", 16, "text outside a BEGIN:VCARD ... END:VCARD card; ignored"),
         ("skip", "", 17, "card has no END:VCARD; skipped"),
     ]
-    assert data["rows"][2]["differences"] == ["line 14: '1985-13-45' is not a real date; left out"]
+    assert data["rows"][2]["differences"] == [
+        "line 14: '1985-13-45' is not a real date: there is no month 13; left out"
+    ]
     assert sorted(p.name for p in (vault_dir / "People").iterdir()) == ["Good One.md", "Good Two.md"]
 
 

@@ -208,7 +208,12 @@ def test_a_bad_field_drops_only_that_field_and_is_reported_with_its_line() -> No
             "error",
             "last_contact: 'soon' is not a date (use YYYY-MM-DD); ignored",
         ),
-        Problem("People/Ada Lovelace.md", 5, "error", "met: '2026-02-30' is not a real date; ignored"),
+        Problem(
+            "People/Ada Lovelace.md",
+            5,
+            "error",
+            "met: '2026-02-30' is not a real date: February 2026 has 28 days; ignored",
+        ),
         Problem("People/Ada Lovelace.md", 6, "error", "birthday: '--13-01' is not a real birthday; ignored"),
         Problem(
             "People/Ada Lovelace.md",
@@ -389,6 +394,50 @@ def test_yaml_null_is_no_value(null: str) -> None:
     assert (note.archived, note.tags, note.aliases, note.introduced_by) == (False, [], [], [])
     quoted = person('---\ncadence: "null"\n---\n')  # (as written, a text: still no cadence)
     assert quoted.cadence is None
+
+
+@pytest.mark.parametrize("path", ["Daily/2026-1-5.md", "Meetings/2026-1-5 Sync.md"])
+def test_a_daily_or_meeting_note_named_by_an_unpadded_day_is_a_warning(path: str) -> None:
+    # It was silent: the daily note was no daily note, the meeting note had no date.
+    note = parse_text(path, "---\npeople: [Ada]\n---\n[[Ada]]\n", CONFIG)
+    assert note.date is None
+    assert note.problems == [
+        Problem(
+            path,
+            None,
+            "warning",
+            "the file name's date 2026-1-5 is not YYYY-MM-DD (write 2026-01-05), so nobody it names counts as met",
+        )
+    ]
+
+
+def test_a_meeting_note_naming_people_with_no_date_at_all_is_a_warning() -> None:
+    note = parse_text("Meetings/no date F.md", "---\npeople: [F]\n---\n", CONFIG)
+    assert note.problems == [
+        Problem(
+            "Meetings/no date F.md",
+            None,
+            "warning",
+            "a meeting note with no date (a `date` property, or a file name starting YYYY-MM-DD), "
+            "so nobody it names counts as met",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "text"),
+    [
+        ("Meetings/Index.md", "# Meetings\n[[2026-11-04 Intro]]\n"),  # names nobody (`people`)
+        ("Meetings/Agenda.md", "---\npeople: []\n---\n"),
+        ("Meetings/Sync.md", "---\ndate: 2026-11-04\npeople: [Ada]\n---\n"),
+        ("Meetings/2026-1-5 Sync.md", "---\ndate: 2026-01-05\npeople: [Ada]\n---\n"),  # dated
+        ("Daily/2026-W47.md", "[[Ada]]\n"),  # a weekly note
+        ("Daily/Inbox.md", "[[Ada]]\n"),
+        ("Daily/2026-11-20 trip.md", "[[Ada]]\n"),
+    ],
+)
+def test_notes_that_are_not_meant_to_be_dated_say_nothing(path: str, text: str) -> None:
+    assert parse_text(path, text, CONFIG).problems == []
 
 
 @pytest.mark.parametrize("path", ["Daily/2026-02-30.md", "Meetings/2026-02-30 Sync.md"])

@@ -17,11 +17,12 @@ import typer
 
 # Typer 0.26 to 0.28 carry their own click as `typer._click` (pinned in pyproject.toml).
 from typer._click import Context
+from typer._click.core import ParameterSource
 from typer._click.exceptions import NoArgsIsHelpError, NoSuchOption
 from typer._click.exceptions import UsageError as ClickUsageError
 from typer.core import TyperGroup
 
-from vaultkit import __version__
+from vaultkit import __version__, dates
 from vaultkit.errors import UsageError, VaultkitError
 from vaultkit.model import MAX_ROWS
 from vaultkit.places import global_options
@@ -103,20 +104,26 @@ F = TypeVar("F", bound=Callable[..., Any])
 class Settings:
     """The global options, resolved lazily into a Workspace."""
 
-    def __init__(self, vault: str | None, today: str | None, index: str | None, debug: bool) -> None:
+    def __init__(
+        self,
+        vault: str | None,
+        today: str | None,
+        index: str | None,
+        debug: bool,
+        today_from: str = "--today",
+    ) -> None:
         self.vault_option = vault
         self.today_option = today
+        self.today_from = today_from  # where `today_option` came from, for a refusal: `$VAULTKIT_TODAY`
         self.index_option = index
         self.debug = debug
         self._workspace: Workspace | None = None
 
     def today(self) -> dt.date:
+        """--today (or $VAULTKIT_TODAY) when given, else the clock's date."""
         if not self.today_option:
             return dt.date.today()
-        try:
-            return dt.date.fromisoformat(self.today_option)
-        except ValueError:
-            raise UsageError(f"--today {self.today_option!r} is not a date (use YYYY-MM-DD)") from None
+        return parse_date(self.today_from, self.today_option) or dt.date.today()
 
     def workspace(
         self, sync: bool = True, warn_config: bool = True, writes: bool = False, template: str | None = None
@@ -275,16 +282,19 @@ def main_options(
 
     Example: vault --vault ~/Notes due
     """
-    ctx.obj = Settings(vault, today, index, debug)
+    from_env = ctx.get_parameter_source("today") is ParameterSource.ENVIRONMENT
+    ctx.obj = Settings(vault, today, index, debug, "$VAULTKIT_TODAY" if from_env else "--today")
 
 
 def parse_date(option: str, value: str | None) -> dt.date | None:
+    """An option's date, by the one rule notes' dates follow (`vaultkit.dates.parse_date`);
+    refused naming the option (`--date '22/11/2026' is not a date (use YYYY-MM-DD)`)."""
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"{option} {value!r} is not a date (use YYYY-MM-DD)") from None
+        return dates.parse_date(value)
+    except ValueError as err:
+        raise UsageError(f"{option} {err}") from None
 
 
 # `--json` on the commands that write notes: what they did, as the MCP tools answer it.

@@ -4,7 +4,7 @@ snooze, archive, unarchive, set, unset, open."""
 # No `from __future__ import annotations` here: Typer would compile every string annotation
 # of every command at start-up (50 ms); real annotations cost nothing.
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -95,18 +95,22 @@ def snooze(
 
     Example: vault snooze Ada 2w
     """
-    from vaultkit.quick import set_properties, snooze_date
+    from vaultkit.quick import snooze as snooze_person
 
-    workspace = settings_of(ctx).workspace()
-    when = snooze_date(workspace, until)
-    edits = set_properties(workspace, names, {"snooze_until": when.isoformat()})
+    done = {each.ref.path: each for each in snooze_person(settings_of(ctx).workspace(), names, until)}
+
+    def line(ref: "PersonRef", changed: bool) -> str:
+        each = done[ref.path]
+        text = f"{ref.name}: snoozed until {each.until}" + ("" if changed else " (already)")
+        return (
+            text + (f", which changes nothing ({each.no_effect})" if each.no_effect else "") + f": {ref.path}"
+        )
+
     _say_edits(
         as_json,
-        edits,
-        lambda ref, changed: (
-            f"{ref.name}: snoozed until {when}" + ("" if changed else " (already)") + f": {ref.path}"
-        ),
-        snooze_until=when.isoformat(),
+        [(each.ref, each.changed) for each in done.values()],
+        line,
+        lambda ref: {"snooze_until": done[ref.path].until.isoformat(), "no_effect": done[ref.path].no_effect},
     )
 
 
@@ -203,11 +207,11 @@ def _say_edits(
     as_json: bool,
     edits: "list[tuple[PersonRef, bool]]",
     line: "Callable[[PersonRef, bool], str]",
-    **more: str,
+    more: "Callable[[PersonRef], dict[str, Any]] | None" = None,
 ) -> None:
     """A quick edit's report: a line per person; in JSON, `edited`, each one's note and
-    whether it changed (and what it set), with one person's also at the top level."""
-    edited = [edited_json(ref, changed, **more) for ref, changed in edits]
+    whether it changed (and `more` of it: what it set), with one person's also at the top level."""
+    edited = [edited_json(ref, changed, **(more(ref) if more else {})) for ref, changed in edits]
     say(
         as_json,
         "\n".join(line(ref, changed) for ref, changed in edits),

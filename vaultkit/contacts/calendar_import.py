@@ -49,6 +49,8 @@ CHANNEL = "meeting"
 _NOT_PEOPLE = {"ROOM", "RESOURCE", "UNKNOWN"}
 _EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _EARLIEST = dt.date(1900, 1, 1)
+"""Occurrences before this day are no meeting anyone had (a birthday in calendar form,
+Apple's year 1604): left out, with a row."""
 
 
 @dataclass
@@ -85,13 +87,35 @@ def _address(value: Any) -> str:
     return without_scheme(str(value or ""), "mailto")
 
 
-def _day(value: Any) -> dt.date | None:
-    """The date an event starts on, in the time zone it is written in (an all-day event: its date)."""
+def _day(value: Any, zone: dt.tzinfo | None) -> dt.date | None:
+    """The date an event starts on where you are: a time with a zone (`…Z`, a `TZID`) is
+    moved into `zone` (None: this machine's zone) first, so one moment has one date however
+    it is written; a floating time and an all-day event keep the date they are written with."""
     if isinstance(value, dt.datetime):
-        return value.date()
+        if value.tzinfo is None:
+            return value.date()
+        try:
+            return value.astimezone(zone).date()
+        except (OverflowError, OSError, ValueError):  # by the calendar's ends; before 1970 on Windows
+            return value.date()
     if isinstance(value, dt.date):
         return value
     return None
+
+
+def _zone(calendar: Any) -> tuple[dt.tzinfo | None, str | None]:
+    """(The zone a calendar's times are dated in: its X-WR-TIMEZONE (Google and Apple write
+    the calendar's zone there), else None for this machine's; a sentence when the name
+    given is no zone, else None.)"""
+    from zoneinfo import ZoneInfo
+
+    name = str(calendar.get("X-WR-TIMEZONE", "") or "").strip()
+    if not name:
+        return None, None
+    try:
+        return ZoneInfo(name), None
+    except (ValueError, KeyError):  # (ZoneInfoNotFoundError is a KeyError)
+        return None, f"X-WR-TIMEZONE {name!r} is not a time zone: times are dated in this machine's zone"
 
 
 def _attendees(event: Any) -> list[Attendee]:
@@ -198,9 +222,10 @@ def _summary(event: Any) -> str:
     return _text(event.get("SUMMARY")) or "(no title)"
 
 
-def _past(group: Any, today: dt.date) -> tuple[list[tuple[Any, dt.date]], str | None]:
+def _past(group: Any, today: dt.date, zone: dt.tzinfo | None) -> tuple[list[tuple[Any, dt.date]], str | None]:
     """(the latest `MAX_OCCURRENCES` occurrences of an event up to `today`, each with its
-    day; which were left out, or None). The latest are the ones that decide `last_contact`.
+    day in `zone`; which were left out, or None). The latest are the ones that decide
+    `last_contact`.
 
     Read back from today a span at a time, each twice the last: the library's `between`
     takes a second for decades of a daily rule, where reading forward (`after`) took minutes.
@@ -209,18 +234,21 @@ def _past(group: Any, today: dt.date) -> tuple[list[tuple[Any, dt.date]], str | 
 
     query = recurring_ical_events.of(group)
     found: dict[Any, tuple[Any, dt.date]] = {}  # the occurrence's start -> (it, its day)
-    stop, span = today + dt.timedelta(days=1), dt.timedelta(days=366)
-    while len(found) <= MAX_OCCURRENCES and stop > _EARLIEST:
-        start = max(stop - span, _EARLIEST)
+    # (The library reads a date bound in each event's own zone: a day more takes in what is
+    # still today here and already tomorrow there.)
+    stop, span = today + dt.timedelta(days=2), dt.timedelta(days=366)
+    first = _EARLIEST - dt.timedelta(days=1)  # (that bound again, the other way)
+    while len(found) <= MAX_OCCURRENCES and stop > first:
+        start = max(stop - span, first)
         for event in query.between(start, stop):
             when = event.decoded("DTSTART", None)
-            day = _day(when)
-            if day is not None and day <= today:
+            day = _day(when, zone)
+            if day is not None and _EARLIEST <= day <= today:
                 found.setdefault(when, (event, day))  # (one that spans two spans comes twice)
         stop, span = start, span * 2
     latest = sorted(found.values(), key=lambda item: item[1])
     if len(latest) <= MAX_OCCURRENCES:
-        return latest, None
+        return latest, _before_earliest(group, zone)
     kept = latest[-MAX_OCCURRENCES:]
     return kept, (
         f"happened more than {MAX_OCCURRENCES:,} times by today; the latest {MAX_OCCURRENCES:,} "
@@ -228,12 +256,27 @@ def _past(group: Any, today: dt.date) -> tuple[list[tuple[Any, dt.date]], str | 
     )
 
 
-def _future(group: Any, today: dt.date) -> list[tuple[Any, dt.date]]:
-    """Each event (not a moved occurrence) that starts after `today`, with its day."""
+def _before_earliest(group: Any, zone: dt.tzinfo | None) -> str | None:
+    """Why an event's occurrences before `_EARLIEST` are left out, when it has any; else None."""
+    starts = [(_day(event.decoded("DTSTART", None), zone), event) for event in group.walk("VEVENT")]
+    early = [(day, event) for day, event in starts if day is not None and day < _EARLIEST]
+    if not early:
+        return None
+    day, event = min(early, key=lambda start: start[0])
+    if "RRULE" in event or "RDATE" in event:
+        return (
+            f"repeats from {day.isoformat()}: its occurrences before {_EARLIEST.year} "
+            "are no meetings you had; left out"
+        )
+    return f"is on {day.isoformat()}, before {_EARLIEST.year}: no meeting you had; left out"
+
+
+def _future(group: Any, today: dt.date, zone: dt.tzinfo | None) -> list[tuple[Any, dt.date]]:
+    """Each event (not a moved occurrence) that starts after `today`, with its day in `zone`."""
     found = []
     for event in group.walk("VEVENT"):
         if "RECURRENCE-ID" not in event:
-            day = _day(event.decoded("DTSTART", None))
+            day = _day(event.decoded("DTSTART", None), zone)
             if day is not None and day > today:
                 found.append((event, day))
     return found
@@ -271,7 +314,8 @@ def _closed(text: str) -> tuple[str, str | None]:
 
 def read_calendar(path: Path, today: dt.date) -> tuple[list[Occurrence], list[Occurrence], list[ImportRow]]:
     """(past occurrences up to `today`, future events, rows for what could not be read) of
-    one .ics file. An event that cannot be read is one row; the others still count."""
+    one .ics file, dated where you are (`_day`). An event that cannot be read is one row;
+    the others still count."""
     from icalendar import Calendar
 
     try:
@@ -293,12 +337,15 @@ def read_calendar(path: Path, today: dt.date) -> tuple[list[Occurrence], list[Oc
     past: list[Occurrence] = []
     future: list[Occurrence] = []
     for calendar in calendars:
+        zone, not_a_zone = _zone(calendar)
+        if not_a_zone:
+            bad.append(ImportRow(SKIP, "", path.name, None, reason=not_a_zone))
         for uid, group in _by_uid(calendar):
             line = lines.get(uid)
             try:
                 too_often = _too_frequent(group)
-                happened, left_out = ([], too_often) if too_often else _past(group, today)
-                coming = _future(group, today)
+                happened, left_out = ([], too_often) if too_often else _past(group, today, zone)
+                coming = _future(group, today, zone)
             except Exception as err:  # a broken rule or date: the library's errors have no common base
                 left_out = f"cannot be read, so it is left out: {_why_unreadable(group, err)}"
                 happened, coming = [], []

@@ -57,8 +57,10 @@ UNCLOSED_FRONT_MATTER = "front matter is never closed"
 """The warning of a note whose first line is `---` and no later line closes it: its text is
 read as body, and vaultkit writes nothing into it (`Workspace.read_for_edit`)."""
 
-_DAILY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_DATE_PREFIX_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})")
+# A daily note's name, and a meeting note's date prefix: a date, or what was meant for one
+# (`2026-1-5`, `2026-02-30`: a warning says it counts for nothing).
+_DAILY_RE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
+_DATE_PREFIX_RE = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2})")
 _KEY_LINE_RE = re.compile(r"^([^\s#:\-][^:]*?)\s*:(?:\s|$)")
 _HEADING_OR_BLOCK_RE = re.compile(r"[#^]")  # `Ada#Log`, `Ada^block`: the part before is the note
 _CONFLICT_RE = re.compile(r"^(<{7}|>{7})(?: |$)|^={7}$", re.MULTILINE)
@@ -339,15 +341,11 @@ def parse_text(rel_path: str, text: str, config: Config) -> ParsedNote:
         if note.date is None:
             match = _DATE_PREFIX_RE.match(stem)
             if match:
-                try:
-                    note.date = parse_date(match.group(1))
-                except ValueError:
-                    note.problems.append(Problem(rel_path, None, "warning", _NO_DATE.format(match.group(1))))
+                note.date = _name_date(match.group(1), rel_path, problems)
+            elif note.people and fields.get("date") in (None, ""):
+                problems.append(Problem(rel_path, None, "warning", _UNDATED_MEETING))
     elif note.kind == DAILY:
-        try:
-            note.date = parse_date(stem)
-        except ValueError:
-            note.problems.append(Problem(rel_path, None, "warning", _NO_DATE.format(stem)))
+        note.date = _name_date(stem, rel_path, problems)
     for key, value in fields.items():
         if isinstance(value, str) and "[[" not in value:
             continue
@@ -489,7 +487,33 @@ def _scan_body(note: ParsedNote, lines: list[str], start: int, config: Config) -
                     note.links.append(Link(key, stem, number, eligible and not match.group(1), md_target))
 
 
-_NO_DATE = "the file name's date {} is not a date, so nobody it names counts as met"
+def _name_date(written: str, rel_path: str, problems: list[Problem]) -> dt.date | None:
+    """The date a daily or meeting note's file name gives (`_DAILY_RE`, `_DATE_PREFIX_RE`);
+    None, with a warning, when it is none (nothing in such a note counts as a contact)."""
+    try:
+        return parse_date(written)
+    except ValueError:
+        pass
+    year, month, day = (int(part) for part in written.split("-"))
+    try:
+        why = f"is not YYYY-MM-DD (write {dt.date(year, month, day).isoformat()})"
+    except ValueError:
+        why = "is not a date"
+    problems.append(
+        Problem(
+            rel_path,
+            None,
+            "warning",
+            f"the file name's date {written} {why}, so nobody it names counts as met",
+        )
+    )
+    return None
+
+
+_UNDATED_MEETING = (
+    "a meeting note with no date (a `date` property, or a file name starting YYYY-MM-DD), "
+    "so nobody it names counts as met"
+)
 
 _NOT_AN_ENTRY = (
     "a Log item that does not start with a date (- YYYY-MM-DD) counts for nothing",
