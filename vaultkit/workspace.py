@@ -34,6 +34,7 @@ from vaultkit.model import (
     PERSON,
     DueItem,
     DueKind,
+    ParsedNote,
     Person,
     Problem,
     fold_accents,
@@ -43,7 +44,7 @@ from vaultkit.model import (
     written_tag,
 )
 from vaultkit.places import CONFIG_NAME
-from vaultkit.vault.files import Snapshot, Vault
+from vaultkit.vault.files import Snapshot, Vault, refuse_too_long
 from vaultkit.vault.names import check_person_name
 
 if TYPE_CHECKING:  # profiles is imported by the methods that return them: `vault due` needs none
@@ -552,12 +553,11 @@ class Workspace:
             notes=[inline_text(line) for line in notes if line.strip()],
             today=self.today.isoformat(),
         )
-        from vaultkit.notes.parse import parse_text
-
         try:
-            made = parse_text(rel_path, text, self.config)
-        except NoteParseError as err:
-            raise RefusedWrite(f"the person template made an unreadable note: {err}") from None
+            made = self.read_back(rel_path, text, created=True)
+        except RefusedWrite as err:
+            templates = self.config.templates_dir
+            raise RefusedWrite(f"{err} (check its values and {templates}/person.md.j2)") from None
         if made.kind != PERSON:  # (a `type` the template or --set wrote), never one that then vanishes
             raise RefusedWrite(f"{rel_path} would not be a person: its type is {made.fields.get('type')!r}")
         given = {"aliases": aliases, "cadence": cadence, "met": met, "introduced_by": introducer, **extra}
@@ -640,16 +640,24 @@ class Workspace:
         return snapshot, self.readable(rel_path, self.with_log_entry(rel_path, note_text, entry, when))
 
     def readable(self, rel_path: str, new_text: str) -> str:
-        """`new_text`, when vaultkit can read the note back: no write leaves a note it would
-        skip (front matter grown over 64 KiB, YAML an edit broke), for the person would drop
-        out of every list and every later write be refused."""
+        """`new_text`, when vaultkit can read the note back (`read_back`)."""
+        self.read_back(rel_path, new_text)
+        return new_text
+
+    def read_back(self, rel_path: str, new_text: str, created: bool = False) -> ParsedNote:
+        """A note's new text (a `created` note's text) as vaultkit will read it, or
+        RefusedWrite: no write leaves a note vaultkit would skip (over 8 MiB, front matter
+        over 64 KiB, YAML an edit broke), for the person would drop out of every list and
+        every later write be refused. An import plans with it, so that its dry run shows
+        the record it leaves out."""
         from vaultkit.notes.parse import parse_text
 
+        outcome = "it was not created" if created else "the note was not changed"
+        refuse_too_long(rel_path, new_text.encode("utf-8"), outcome)
         try:
-            parse_text(rel_path, new_text, self.config)
+            return parse_text(rel_path, new_text, self.config)
         except NoteParseError as err:
-            raise RefusedWrite(f"{err} after this change; the note was not changed") from None
-        return new_text
+            raise RefusedWrite(f"{err}{'' if created else ' after this change'}; {outcome}") from None
 
     def with_log_entry(self, rel_path: str, note_text: str, entry: str | Sequence[str], when: dt.date) -> str:
         """A note's text with the Log line `entry` (or several, newest first) added as its

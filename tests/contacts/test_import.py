@@ -675,6 +675,7 @@ def test_an_import_indexes_its_notes_at_once_and_syncs_their_folder_once(
         ("Reading book.vcf", 1, lines),  # (every 1,000 cards)
         ("Reading book.vcf", lines, lines),
         ("Matching contacts", 30, 30),  # (a chunk at a time)
+        ("Making notes", 30, 30),  # (in the plan: a record that cannot be a note is a skipped row)
         ("Writing notes", 30, 30),
     ]
     assert workspace.index.person_count() == 30
@@ -721,6 +722,43 @@ def test_malformed_cards_are_reported_with_their_line_and_the_rest_imports(
     ]
     assert data["rows"][2]["differences"] == ["line 14: '1985-13-45' is not a real date; left out"]
     assert sorted(p.name for p in (vault_dir / "People").iterdir()) == ["Good One.md", "Good Two.md"]
+
+
+def test_a_record_too_big_for_a_note_is_a_skipped_row_of_the_dry_run_and_the_rest_imports(
+    cli, vault_dir: Path, make_person, tmp_path: Path
+) -> None:
+    """One card whose TITLE is 70 KB: the dry run said create/merge, then --apply stopped
+    the whole import on it (front matter over 64 KiB), writing nobody."""
+    bob = make_person("Bob Ray", email="bob@x.org")
+    before = bob.read_bytes()
+    title = "x" * 70_000
+    vcf = tmp_path / "big.vcf"
+    vcf.write_text(
+        f"BEGIN:VCARD\nVERSION:3.0\nFN:Gus Hale\nEMAIL:gus@x.org\nTITLE:{title}\nEND:VCARD\n"
+        f"BEGIN:VCARD\nVERSION:3.0\nFN:Bob Ray\nEMAIL:bob@x.org\nTITLE:{title}\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Gus H.\nEMAIL:gus@x.org\nTEL:+44 7700 900641\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Cy Ok\nEMAIL:cy@x.org\nEND:VCARD\n",
+        encoding="utf-8",
+    )
+    dry = run_json(cli, "import", "vcard", str(vcf))
+    expected = [
+        ("skip", "Gus Hale",
+         "People/Gus Hale.md:1: front matter is over 64 KiB; it was not created (check its values and "
+         "Templates/vaultkit/person.md.j2); the file's role is 70,000 characters"),
+        ("skip", "Bob Ray",
+         "People/Bob Ray.md:1: front matter is over 64 KiB after this change; the note was not changed; "
+         "the file's role is 70,000 characters"),
+        ("skip", "Gus H.",
+         "the same person as big.vcf:1: People/Gus Hale.md:1: front matter is over 64 KiB; it was not "
+         "created (check its values and Templates/vaultkit/person.md.j2); the file's role is 70,000 characters"),
+        ("create", "Cy Ok", "new person"),
+    ]  # fmt: skip
+    assert [(r["action"], r["name"], r["reason"]) for r in dry["rows"]] == expected
+    applied = run_json(cli, "import", "vcard", str(vcf), "--apply")
+    assert [(r["action"], r["name"], r["reason"]) for r in applied["rows"]] == expected
+    assert applied["counts"] == {"create": 1, "merge": 0, "unchanged": 0, "skip": 3}
+    assert sorted(p.name for p in (vault_dir / "People").iterdir()) == ["Bob Ray.md", "Cy Ok.md"]
+    assert bob.read_bytes() == before
 
 
 def test_a_card_whose_note_cannot_be_read_says_what_to_fix(cli, vault_dir: Path, tmp_path: Path) -> None:

@@ -36,7 +36,7 @@ from vaultkit.contacts.records import (
 )
 from vaultkit.due import resolve_cadence
 from vaultkit.errors import IncompleteWrite, NoteParseError, RefusedWrite, UsageError, VaultkitError
-from vaultkit.model import SOCIAL_KEYS, Person, name_key, tag_key
+from vaultkit.model import SOCIAL_KEYS, ParsedNote, Person, name_key, tag_key
 from vaultkit.notes.edit import add_log_entry, set_front_matter_value
 from vaultkit.notes.frontmatter import yaml_list
 from vaultkit.notes.frontmatter import yaml_scalar as yaml_value
@@ -117,6 +117,7 @@ class Target:
     snapshot: Snapshot
     text: str
     name: str
+    note: ParsedNote | None = None  # `text` as read (None: not read yet)
 
 
 @dataclass
@@ -129,6 +130,7 @@ class _NewPerson:
     cadence: str | None
     row: ImportRow
     notes: list[str]
+    data: bytes = b""  # the note (`_Planner.make_notes`)
 
 
 @dataclass
@@ -182,6 +184,7 @@ class _Planner:
         self.plan = ImportPlan([], threshold)
         self.matcher = vault_matcher(workspace, threshold)
         self.new: dict[str, _NewPerson] = {}
+        self.photo_of: dict[str, str] = {}  # a note's path -> its photo's
 
     def add(self, contact: Contact) -> None:
         raw = unicodedata.normalize("NFC", contact.name)
@@ -362,10 +365,11 @@ class _Planner:
             self._row(SKIP, contact, path=found.path, matched_by=found.how, reason=f"{target}; not merged")
             return
         try:
-            note = parse_text(found.path, target.text, self.config)
+            note = target.note or parse_text(found.path, target.text, self.config)
         except NoteParseError as err:
             self._row(SKIP, contact, path=found.path, matched_by=found.how, reason=f"{err}; not merged")
             return
+        target.note = note
         new_text, adds, differences = target.text, [], []
         incoming = contact.fields()
         if self.cadence and "cadence" not in incoming:
@@ -397,6 +401,13 @@ class _Planner:
                 if difference:
                     differences.append(difference)
         new_text = _with_notes(new_text, contact.notes, adds, differences)
+        if adds:
+            try:  # (a record too big for a note is left out, not the whole import at --apply)
+                target.note = self.workspace.read_back(found.path, new_text)
+            except RefusedWrite as err:
+                reason = f"{err}{_largest(contact)}"
+                self._row(SKIP, contact, path=found.path, matched_by=found.how, reason=reason)
+                return
         row = self._row(MERGE if adds else UNCHANGED, contact, path=found.path, matched_by=found.how,
                         reason=f"matched {target.name}: {found.reason}")  # fmt: skip
         row.adds, row.differences = adds, [*row.differences, *differences]
@@ -404,6 +415,48 @@ class _Planner:
             target.text = new_text
             self.plan.targets[found.path] = target
         self._plan_photo(contact, found.path, row)
+
+    def make_notes(self, progress: Progress | None) -> None:
+        """Make each new person's note as `vault add` does (`Workspace.add_person`), to be
+        written at `--apply`; a record that cannot be a note (a value too big for its front
+        matter) is skipped with the reason, and the rest go on."""
+        renderer = self.workspace.renderer()
+        made: list[_NewPerson] = []
+        for done, person in enumerate(self.plan.creates, 1):
+            contact, into = person.contact, list[tuple[str, bytes]]()
+            values = {k: v for k, v in contact.fields().items() if k not in ("aliases", "tags", "met")}
+            try:
+                self.workspace.add_person(
+                    person.name,
+                    cadence=person.cadence,
+                    tags=contact.tags,
+                    met=dt.date.fromisoformat(contact.met) if contact.met else None,
+                    aliases=contact.aliases,
+                    values=values,
+                    notes=contact.notes,
+                    renderer=renderer,
+                    into=into,  # (the plan made their names and aliases unique: indexed at --apply)
+                )
+            except VaultkitError as err:
+                self._not_created(person, f"{err}{_largest(contact)}")
+            else:
+                person.data = into[0][1]
+                made.append(person)
+            if progress is not None and (done % CREATE_CHUNK == 0 or done == len(self.plan.creates)):
+                progress(done, len(self.plan.creates), "Making notes")
+        self.plan.creates = made
+
+    def _not_created(self, person: _NewPerson, reason: str) -> None:
+        """A new person's note cannot be made: their record, and the records of the same
+        person merged into it, are skipped."""
+        del self.new[person.path]
+        self.plan.photos.pop(self.photo_of.pop(person.path, ""), None)
+        for row in self.plan.rows:
+            if row.path == person.path:
+                row.action, row.adds = SKIP, []
+                row.reason = (
+                    reason if row is person.row else f"the same person as {person.contact.where}: {reason}"
+                )
 
     def _plan_photo(self, contact: Contact, note_path: str, row: ImportRow) -> None:
         if not self.photos or contact.photo is None:
@@ -413,9 +466,23 @@ class _Planner:
         if photo_path in self.plan.photos or self.workspace.vault.exists(photo_path):
             return
         self.plan.photos[photo_path] = data
+        self.photo_of[note_path] = photo_path
         row.adds.append("photo")
         if row.action == UNCHANGED:
             row.action = MERGE
+
+
+def _largest(contact: Contact) -> str:
+    """`; the file's role is 70,000 characters`: the value that most likely made a note too
+    big, when one is long ('' otherwise)."""
+    values = [(key, " ".join(as_texts(value))) for key, value in contact.fields().items()]
+    values.append(("notes", "\n".join(contact.notes)))
+    key, text = max(values, key=lambda kv: len(kv[1]))
+    return f"; the file's {key} is {len(text):,} characters" if len(text) >= LONG_VALUE else ""
+
+
+LONG_VALUE = 1024
+"""A value this long is named when a record's note cannot be written (`_largest`)."""
 
 
 def vault_matcher(workspace: Workspace, threshold: int) -> Matcher:
@@ -464,6 +531,7 @@ def plan_import(
         if progress is not None and (done % CREATE_CHUNK == 0 or done == len(contacts)):
             progress(done, len(contacts), "Matching contacts")
     planner.settle_aliases()
+    planner.make_notes(progress)
     plan = planner.plan
     plan.rows.extend(skipped)
     order = {source: index for index, source in enumerate(sources)}
@@ -474,11 +542,11 @@ def plan_import(
 def apply_import(workspace: Workspace, plan: ImportPlan, progress: Progress | None = None) -> None:
     """Write what the plan says: merged notes first (each checked against what was read), then new notes.
 
-    A failure part-way (a full disk, a note saved meanwhile) says which files were
-    written before it; the index knows them, and the same import run again finishes.
+    The plan read every note back before (`Workspace.read_back`): a record that would make
+    an unreadable note is a skipped row. A failure part-way (a full disk, a note saved
+    meanwhile) says which files were written before it; the index knows them, and the same
+    import run again finishes.
     """
-    for path, target in plan.targets.items():
-        workspace.readable(path, target.text)  # (every merge checked before any is written)
     total = len(plan.targets) + len(plan.creates) + len(plan.photos) + len(plan.new_notes)
     written: list[str] = []
 
@@ -491,24 +559,9 @@ def apply_import(workspace: Workspace, plan: ImportPlan, progress: Progress | No
             workspace.vault.write(path, target.text.encode("utf-8"), target.snapshot)
             written.append(path)
             tell(len(written), total)
-        renderer = workspace.renderer()
         for start in range(0, len(plan.creates), CREATE_CHUNK):
-            notes: list[tuple[str, bytes]] = []
-            for person in plan.creates[start : start + CREATE_CHUNK]:
-                contact = person.contact
-                values = {k: v for k, v in contact.fields().items() if k not in ("aliases", "tags", "met")}
-                workspace.add_person(
-                    person.name,
-                    cadence=person.cadence,
-                    tags=contact.tags,
-                    met=dt.date.fromisoformat(contact.met) if contact.met else None,
-                    aliases=contact.aliases,
-                    values=values,
-                    notes=contact.notes,
-                    renderer=renderer,
-                    into=notes,  # (the plan made their names and aliases unique: indexed below)
-                )
-            workspace.vault.create_many(notes, written)
+            chunk = plan.creates[start : start + CREATE_CHUNK]
+            workspace.vault.create_many([(person.path, person.data) for person in chunk], written)
             tell(len(written), total)
         for photo_path, data in plan.photos.items():
             workspace.vault.write(photo_path, data, None)
