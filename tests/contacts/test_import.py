@@ -1186,6 +1186,27 @@ def test_csv_maps_common_headers_and_imports_once(cli, vault_dir: Path, make_per
     assert {p.name: p.read_bytes() for p in (vault_dir / "People").iterdir()} == after
 
 
+def test_one_text_tags_and_aliases_compare_as_the_parser_splits_them(
+    cli, vault_dir: Path, tmp_path: Path
+) -> None:
+    """`tags: friend, work` is two tags (as Obsidian reads it): the file's `work` is no difference."""
+    write_note(
+        vault_dir,
+        "People/Ann Lee.md",
+        "---\naliases: Annie, Nan\ntags: friend work\nemail: ann@x.org\n---\n# Ann Lee\n",
+    )
+    sheet = tmp_path / "e.csv"
+    sheet.write_text("Name,E-mail Address,Nickname,Labels\nAnn Lee,ann@x.org,Nan,work\n", encoding="utf-8")
+    [row] = run_json(cli, "import", "csv", str(sheet))["rows"]
+    assert (row["action"], row["differences"]) == ("unchanged", [])
+    sheet.write_text("Name,E-mail Address,Nickname,Labels\nAnn Lee,ann@x.org,Nancy,home\n", encoding="utf-8")
+    [row] = run_json(cli, "import", "csv", str(sheet))["rows"]
+    assert row["differences"] == [
+        "aliases: the note has [Annie, Nan]; the file also has Nancy",
+        "tags: the note has [friend, work]; the file also has home",
+    ]
+
+
 def test_csv_from_a_spreadsheet_that_separates_cells_with_semicolons_or_tabs(cli, tmp_path: Path) -> None:
     # Excel writes `;` where the comma is the decimal mark (most of Europe); a sheet's export may use tabs.
     for name, text in (

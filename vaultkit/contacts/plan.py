@@ -396,8 +396,9 @@ class _Planner:
             if _empty(existing):
                 new_text = set_front_matter_value(new_text, key, _yaml(value))
                 adds.append(key)
-            else:
-                difference = _difference(key, existing, value)
+            else:  # (`tags: friend, work` as the parser splits it, as Obsidian does)
+                read = {"tags": note.tags, "aliases": note.aliases}.get(key, existing)
+                difference = _difference(key, read, value)
                 if difference:
                     differences.append(difference)
         new_text = _with_notes(new_text, contact.notes, adds, differences)
