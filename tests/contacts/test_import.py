@@ -950,6 +950,51 @@ def test_linkedin_connections(cli, vault_dir: Path, make_person, samples) -> Non
     assert "met: 2019-09-03\n" in note(vault_dir, "Grace Hopper")
 
 
+def test_a_prospect_an_import_finds_met_is_met_as_vault_met_records_it(
+    cli, vault_dir: Path, tmp_path: Path
+) -> None:
+    """A LinkedIn connection accepted is a prospect met: not a `met` beside `status: asked`,
+    which `vault check` reports and `vault prospects` ignores."""
+    assert cli("want", "Robin Random", "--why", "blog post", today="2018-01-02").exit_code == 0
+    assert cli("ask", "Robin", "LinkedIn request", "--channel", "linkedin", today="2018-01-02").exit_code == 0
+    connections = tmp_path / "Connections.csv"
+    connections.write_text(
+        'Notes:\n"x"\n\nFirst Name,Last Name,URL,Email Address,Company,Position,Connected On\n'
+        "Robin,Random,,,Medium,Writer,10 Jan 2018\nRobin,Random,,,,,21 Jan 2018\n",
+        encoding="utf-8",
+    )
+    result = cli("import", "linkedin", str(connections), "--apply", "--json", today="2018-01-20")
+    first, second = json.loads(result.stdout)["rows"]
+    assert (first["action"], first["adds"]) == ("merge", ["met", "company", "role"])
+    assert first["reason"] == (
+        "matched Robin Random: same name; was a prospect (status: asked): met, as `vault met` records it"
+    )
+    assert second["differences"] == [
+        "met: the note has '2018-01-10'; the file has '2018-01-21' (kept the note's)"
+    ]
+    assert note(vault_dir, "Robin Random") == (
+        "---\ntags: [person]\nwhy: blog post\nfound: 2018-01-02\nlast_contact: 2018-01-10\n"
+        "met: 2018-01-10\ncompany: Medium\nrole: Writer\n---\n# Robin Random\n\n## Notes\n\n## Log\n"
+        "- 2018-01-10 linkedin: connected\n- 2018-01-02 asked: linkedin: LinkedIn request\n"
+    )
+    check = cli("check", today="2018-01-20")
+    assert (check.exit_code, check.stdout) == (0, "No problems found.\n")
+    # A connection after today (a file from the future) leaves them a prospect, and says why.
+    assert cli("want", "Sam Later", today="2018-01-02").exit_code == 0
+    connections.write_text(
+        "First Name,Last Name,URL,Email Address,Company,Position,Connected On\nSam,Later,,,,,1 Feb 2018\n",
+        encoding="utf-8",
+    )
+    [row] = json.loads(
+        cli("import", "linkedin", str(connections), "--apply", "--json", today="2018-01-20").stdout
+    )["rows"]
+    assert (row["action"], row["differences"]) == (
+        "unchanged",
+        ["met: 2018-02-01 is after today; left out, so they are still a prospect"],
+    )
+    assert "status: prospect\n" in note(vault_dir, "Sam Later")
+
+
 def test_linkedin_without_its_header_is_refused(cli, vault_dir: Path, tmp_path: Path) -> None:
     wrong = tmp_path / "wrong.csv"
     wrong.write_text("Name,Phone\nAda,123\n", encoding="utf-8")

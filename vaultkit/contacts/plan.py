@@ -36,12 +36,13 @@ from vaultkit.contacts.records import (
 )
 from vaultkit.due import resolve_cadence
 from vaultkit.errors import IncompleteWrite, NoteParseError, RefusedWrite, UsageError, VaultkitError
-from vaultkit.model import SOCIAL_KEYS, ParsedNote, Person, name_key, tag_key
+from vaultkit.model import SOCIAL_KEYS, ParsedNote, Person, is_prospect, name_key, tag_key
 from vaultkit.notes.edit import add_log_entry, set_front_matter_value
 from vaultkit.notes.frontmatter import yaml_list
 from vaultkit.notes.frontmatter import yaml_scalar as yaml_value
 from vaultkit.notes.grammar import inline_text
 from vaultkit.notes.parse import parse_text
+from vaultkit.prospects import met_text
 from vaultkit.vault.files import Snapshot
 from vaultkit.vault.names import check_person_name, safe_file_stem
 from vaultkit.workspace import Workspace
@@ -51,6 +52,10 @@ Progress = Callable[[int, int, str], None]
 
 CREATE_CHUNK = 256
 """New notes written together: their bytes synced once (`Vault.create_many`)."""
+
+MET_ENTRIES = {"linkedin": ("linkedin", "connected")}
+"""The Log entry (channel, text) of a prospect an import finds met, by importer (else
+`vault met`'s `first met`): `- 2018-01-10 linkedin: connected`."""
 
 
 def _empty(value: Any) -> bool:
@@ -175,8 +180,10 @@ class _Planner:
         tags: Sequence[str],
         photos: bool,
         threshold: int,
+        kind: str = "",
     ) -> None:
         self.workspace = workspace
+        self.kind = kind
         self.config = workspace.config
         self.cadence = cadence
         self.extra_tags = [t for t in (make_tag(t) for t in tags) if t]
@@ -370,7 +377,7 @@ class _Planner:
             self._row(SKIP, contact, path=found.path, matched_by=found.how, reason=f"{err}; not merged")
             return
         target.note = note
-        new_text, adds, differences = target.text, [], []
+        new_text, adds, differences = target.text, list[str](), list[str]()
         incoming = contact.fields()
         if self.cadence and "cadence" not in incoming:
             incoming["cadence"] = self.cadence
@@ -391,9 +398,13 @@ class _Planner:
             del incoming["aliases"]
         if name_key(contact.name) not in {name_key(n) for n in (note.name, *note.aliases)}:
             differences.append(f"name: the note is {note.name!r}; the file calls them {contact.name!r}")
+        reason = f"matched {target.name}: {found.reason}"
         for key, value in incoming.items():
             existing = note.fields.get(key)
-            if _empty(existing):
+            if key == "met" and _empty(existing) and is_prospect(note.status):
+                new_text, said = self._met(found.path, new_text, str(value), note.status, adds, differences)
+                reason += said
+            elif _empty(existing):
                 new_text = set_front_matter_value(new_text, key, _yaml(value))
                 adds.append(key)
             else:  # (`tags: friend, work` as the parser splits it, as Obsidian does)
@@ -410,12 +421,31 @@ class _Planner:
                 self._row(SKIP, contact, path=found.path, matched_by=found.how, reason=reason)
                 return
         row = self._row(MERGE if adds else UNCHANGED, contact, path=found.path, matched_by=found.how,
-                        reason=f"matched {target.name}: {found.reason}")  # fmt: skip
+                        reason=reason)  # fmt: skip
         row.adds, row.differences = adds, [*row.differences, *differences]
         if adds:
             target.text = new_text
             self.plan.targets[found.path] = target
         self._plan_photo(contact, found.path, row)
+
+    def _met(
+        self, path: str, text: str, met: str, status: str | None, adds: list[str], differences: list[str]
+    ) -> tuple[str, str]:
+        """A prospect the file says was met (a LinkedIn connection): their note as `vault met`
+        leaves it (`prospects.met_text`), and what the row's reason says of it; or, when it
+        cannot be, their note as it was, and why in `differences`."""
+        when = dt.date.fromisoformat(met)
+        if when > self.workspace.today:
+            differences.append(f"met: {met} is after today; left out, so they are still a prospect")
+            return text, ""
+        channel, entry = MET_ENTRIES.get(self.kind, (None, None))
+        try:
+            text = met_text(self.workspace, path, text, when, channel, entry)
+        except VaultkitError as err:
+            differences.append(f"met: {err}; left out, so they are still a prospect")
+            return text, ""
+        adds.append("met")
+        return text, f"; was a prospect (status: {status}): met, as `vault met` records it"
 
     def make_notes(self, progress: Progress | None) -> None:
         """Make each new person's note as `vault add` does (`Workspace.add_person`), to be
@@ -520,13 +550,14 @@ def plan_import(
     threshold: int = NAME_THRESHOLD,
     sources: Sequence[str] = (),
     progress: Progress | None = None,
+    kind: str = "",
 ) -> ImportPlan:
     """Match every record and work out what would change; writes nothing.
 
     Rows come in the order of `sources` (file names), then by line. `progress` is told of
-    the records matched.
+    the records matched. `kind` is the importer's (`linkedin`: a prospect's met entry says so).
     """
-    planner = _Planner(workspace, cadence, tags, photos, threshold)
+    planner = _Planner(workspace, cadence, tags, photos, threshold, kind)
     for done, contact in enumerate(contacts, 1):
         planner.add(contact)
         if progress is not None and (done % CREATE_CHUNK == 0 or done == len(contacts)):
@@ -630,6 +661,7 @@ def run_import(
         photos=photos,
         sources=sources,
         progress=progress,
+        kind=kind,
     )
     plan.columns = mapping
     if apply:
