@@ -534,7 +534,7 @@ class Workspace:
         self.refuse_taken_aliases(aliases, "--alias")
         extra: dict[str, str | list[str]] = dict(set_items(fields))
         for k, value in (values or {}).items():
-            if not _FIELD_KEY_RE.fullmatch(k) or k in _RESERVED_KEYS:
+            if not PROPERTY_NAME_RE.fullmatch(k) or k in RESERVED_KEYS:
                 raise UsageError(f"{k!r} cannot be used as a key here")
             extra[k] = value if isinstance(value, str) else [str(v) for v in value]
         if not self.config.people_dir:
@@ -716,8 +716,11 @@ class Workspace:
                 plan = self._plan_log(rel_path, entry, when)
 
 
-_FIELD_KEY_RE = re.compile(r"[A-Za-z_][\w-]*")
-_RESERVED_KEYS = {"aliases", "tags", "cadence", "met", "introduced_by"}  # set by their own options
+PROPERTY_NAME_RE = re.compile(r"[A-Za-z_][\w-]*")
+"""What a front-matter key vaultkit writes may be (`vault set`, `--set`, `vault import csv
+--map COLUMN=field:KEY`): a letter or `_`, then letters, digits, `_` and `-`."""
+RESERVED_KEYS = frozenset({"aliases", "tags", "cadence", "met", "introduced_by"})
+"""Keys `vault add --set` refuses: they have their own options."""
 
 
 def set_items(items: Sequence[str]) -> dict[str, str]:
@@ -728,7 +731,7 @@ def set_items(items: Sequence[str]) -> dict[str, str]:
         if "=" not in item:
             raise UsageError(f"--set wants key=value, not {item!r}")
         key, value = (part.strip() for part in item.split("=", 1))
-        if not _FIELD_KEY_RE.fullmatch(key) or key in _RESERVED_KEYS:
+        if not PROPERTY_NAME_RE.fullmatch(key) or key in RESERVED_KEYS:
             raise UsageError(f"--set: {key!r} cannot be used as a key here")
         found[key] = value
     return found

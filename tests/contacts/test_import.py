@@ -1320,3 +1320,53 @@ def test_csv_map_overrides_and_refusals(cli, vault_dir: Path, tmp_path: Path) ->
         f"vault: {tmp_path / 'nameless.csv'}: no column is a name (Email, Company); "
         "say which with --map COLUMN=name\n"
     )
+
+
+def test_csv_brings_in_cadences_and_any_field(cli, vault_dir: Path, make_person, tmp_path: Path) -> None:
+    """A spreadsheet's keep-in-touch column is a cadence, and `field:KEY` puts any column
+    into the front matter (what `vault stats` reports on); a bad cell is a row's warning."""
+    make_person("Bob Ray", email="b@x.com", gender="male")
+    sheet = tmp_path / "s.csv"
+    sheet.write_text(
+        "Name,Email,Keep in touch,Gender,Seniority level,Archived\n"
+        "Alice M,a@x.com,monthly,female,senior,no\n"
+        "Bob Ray,b@x.com,every week,man,,maybe\n"
+        "Cy,c@x.com,,,junior,\n",
+        encoding="utf-8",
+    )
+    report = run_json(
+        cli, "import", "csv", str(sheet), "--map", "gender=field:gender", "--map",
+        "Seniority level=field:Seniority-Level", "--map", "Archived=field:archived", "--cadence", "6m", "--apply",
+    )  # fmt: skip
+    assert report["columns"] == {
+        "Gender": "field:gender", "Seniority level": "field:Seniority-Level", "Archived": "field:archived",
+        "Name": "name", "Email": "email", "Keep in touch": "cadence",
+    }  # fmt: skip
+    assert [(r["action"], r["name"], r["adds"], r["differences"]) for r in report["rows"]] == [
+        ("create", "Alice M", ["email", "gender", "Seniority-Level", "archived", "cadence"], []),
+        ("merge", "Bob Ray", ["cadence"], [
+            "cadence: 'every week' is not a cadence (use e.g. 10d, 2w, 1m, 6m, 1y, weekly, monthly or none); "
+            "left out",
+            "archived: 'maybe' is not true or false; left out",
+            "gender: the note has 'male'; the file has 'man' (kept the note's)",
+        ]),
+        ("create", "Cy", ["email", "Seniority-Level", "cadence"], []),
+    ]  # fmt: skip
+    assert note(vault_dir, "Alice M") == (
+        "---\ntags: [person]\ncadence: monthly\nemail: a@x.com\ngender: female\nSeniority-Level: senior\n"
+        "archived: no\n---\n# Alice M\n\n## Notes\n\n## Log\n"
+    )
+    assert "\ncadence: 6m\n" in note(vault_dir, "Bob Ray")  # (--cadence fills a row without its own)
+    assert "\ncadence: 6m\n" in note(vault_dir, "Cy")
+    again = run_json(cli, "import", "csv", str(sheet), "--map", "gender=field:gender")
+    assert again["counts"] == {"create": 0, "merge": 0, "unchanged": 3, "skip": 0}
+    for item, said in (
+        ("Gender=field:email", "--map 'Gender=field:email': email has its own KEY: --map Gender=email"),
+        ("Gender=field:type", "--map 'Gender=field:type': an import cannot write type"),
+        (
+            "Gender=field:1x",
+            "--map 'Gender=field:1x': '1x' is not a property name (letters, digits, _ and -)",
+        ),
+    ):
+        refused = cli("import", "csv", str(sheet), "--map", item)
+        assert (refused.exit_code, refused.stderr) == (2, f"vault: {said}\n")

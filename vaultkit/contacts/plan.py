@@ -43,6 +43,7 @@ from vaultkit.notes.frontmatter import yaml_scalar as yaml_value
 from vaultkit.notes.grammar import inline_text
 from vaultkit.notes.parse import parse_text
 from vaultkit.prospects import met_text
+from vaultkit.quick import check_value
 from vaultkit.vault.files import Snapshot
 from vaultkit.vault.names import check_person_name, safe_file_stem
 from vaultkit.workspace import Workspace
@@ -194,6 +195,14 @@ class _Planner:
         self.photo_of: dict[str, str] = {}  # a note's path -> its photo's
 
     def add(self, contact: Contact) -> None:
+        for key, value in list(
+            contact.extra.items()
+        ):  # (`field:archived`: a yes or no, as `vault set` takes it)
+            try:
+                check_value(key, value, self.workspace.today)
+            except UsageError as err:
+                contact.warnings.append(f"{err}; left out")
+                del contact.extra[key]
         raw = unicodedata.normalize("NFC", contact.name)
         safe = safe_file_stem(raw)
         found = self.matcher.match(contact, [raw] if safe == raw else [raw, safe])
@@ -322,8 +331,8 @@ class _Planner:
     def _decide_cadence(self, person: _NewPerson) -> None:
         """No cadence unless asked; `none` when a tag or the default would make them due."""
         contact, notes = person.contact, list(person.notes)
-        person.cadence = self.cadence
-        if self.cadence is None:
+        person.cadence = contact.cadence or self.cadence  # (the file's own first)
+        if person.cadence is None:
             probe = Person(
                 name=person.name, path=person.path, fields={}, aliases=contact.aliases,
                 tags=["person", *contact.tags], cadence=None, met=None, birthday=None,
@@ -334,8 +343,8 @@ class _Planner:
                 person.cadence = "none"
                 source = resolved[1].replace("tag:", "tag #")
                 notes.append(f"cadence: none, so the import adds nobody to `vault due` ({source} would)")
-        elif self.cadence:
-            notes.append(f"cadence {self.cadence}")
+        elif person.cadence:
+            notes.append(f"cadence {person.cadence}")
         person.row.reason = "; ".join(["new person", *notes])
         person.row.adds = (
             [*contact.fields()] + ["cadence"] * bool(person.cadence) + ["notes"] * bool(contact.notes)
@@ -379,8 +388,9 @@ class _Planner:
         target.note = note
         new_text, adds, differences = target.text, list[str](), list[str]()
         incoming = contact.fields()
-        if self.cadence and "cadence" not in incoming:
-            incoming["cadence"] = self.cadence
+        cadence = contact.cadence or self.cadence  # (the file's own first)
+        if cadence:
+            incoming["cadence"] = cadence
         if "family_name" in incoming or "given_name" in incoming:
             have = {k: " ".join(as_texts(note.fields.get(k))[:1]) for k in ("family_name", "given_name")}
             if name_parts(note.name, have["family_name"], have["given_name"]) == (
