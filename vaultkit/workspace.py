@@ -652,12 +652,14 @@ class Workspace:
         the record it leaves out."""
         from vaultkit.notes.parse import parse_text
 
-        outcome = "it was not created" if created else "the note was not changed"
-        refuse_too_long(rel_path, new_text.encode("utf-8"), outcome)
+        refuse_too_long(
+            rel_path, new_text.encode("utf-8"), "it was not created" if created else "it was not changed"
+        )
         try:
             return parse_text(rel_path, new_text, self.config)
         except NoteParseError as err:
-            raise RefusedWrite(f"{err}{'' if created else ' after this change'}; {outcome}") from None
+            outcome = "; it was not created" if created else " after this change; the note was not changed"
+            raise RefusedWrite(f"{err}{outcome}") from None
 
     def with_log_entry(self, rel_path: str, note_text: str, entry: str | Sequence[str], when: dt.date) -> str:
         """A note's text with the Log line `entry` (or several, newest first) added as its
