@@ -465,22 +465,32 @@ def met(
     text: str | None = None,
 ) -> Person:
     """Turn a prospect into a contact: the status line removed, `met:` set, a Log entry
-    written. Returns the person as they are now (with the cadence `vault add` would give)."""
+    written (`met_text`). Returns the person as they are now (with the cadence `vault add` would give)."""
+    when = workspace.check_entry(date, channel)
+    person = _prospect(workspace, name, "met")
+    workspace.edit_note(person.path, lambda note: met_text(workspace, person.path, note, when, channel, text))
+    return workspace.index.person(person.path, workspace.today)
+
+
+def met_text(
+    workspace: Workspace,
+    rel_path: str,
+    note: str,
+    when: dt.date,
+    channel: str | None = None,
+    text: str | None = None,
+) -> str:
+    """A prospect's note text as `vault met` leaves it: a Log entry (`first met`, or
+    `text`), `met:` set to `when` and the status line removed. An import that finds a
+    prospect met (LinkedIn's `Connected On`) writes the same."""
     from vaultkit.notes.edit import remove_front_matter_key, set_front_matter_value
     from vaultkit.notes.grammar import inline_text
 
-    when = workspace.check_entry(date, channel)
-    person = _prospect(workspace, name, "met")
     message = inline_text(text or "") or MET_TEXT
     entry = f"- {when.isoformat()} {channel + ': ' if channel else ''}{message}"
-
-    def change(note: str) -> str:
-        note = workspace.with_log_entry(person.path, note, entry, when)
-        note = set_front_matter_value(note, "met", when.isoformat())
-        return remove_front_matter_key(note, "status")
-
-    workspace.edit_note(person.path, change)
-    return workspace.index.person(person.path, workspace.today)
+    note = workspace.with_log_entry(rel_path, note, entry, when)
+    note = set_front_matter_value(note, "met", when.isoformat())
+    return remove_front_matter_key(note, "status")
 
 
 # -- figures ---------------------------------------------------------------------------------

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 import shlex
 import sys
 import urllib.parse
@@ -23,9 +22,8 @@ from vaultkit.due import snooze_changes_nothing
 from vaultkit.errors import RefusedWrite, UsageError, VaultkitError
 from vaultkit.model import PERSON, written_tag
 from vaultkit.vault.files import Vault
-from vaultkit.workspace import PersonRef, Workspace
+from vaultkit.workspace import PROPERTY_NAME_RE, PersonRef, Workspace
 
-_KEY_RE = re.compile(r"[A-Za-z_][\w-]*")
 # Keys vaultkit types: a value that would not read back is refused before anything is written.
 _DATE_KEYS = {"last_contact", "met", "snooze_until"}
 
@@ -60,7 +58,9 @@ def _tags(value: str) -> list[str]:
 _LIST_KEYS = {"tags": _tags, "aliases": _aliases}
 
 
-def _check_value(key: str, value: str, today: dt.date) -> None:
+def check_value(key: str, value: str, today: dt.date) -> None:
+    """A value of a key vaultkit reads as a date, a cadence, a yes/no or a birthday, as
+    `vault set` takes it (else UsageError: `key: why`); any other key's value is text."""
     try:
         if key == "cadence":
             parse_cadence(value)
@@ -104,10 +104,10 @@ def set_properties(
     from vaultkit.notes.edit import remove_front_matter_key, set_front_matter_value
 
     for key in [*values, *unset]:
-        if not _KEY_RE.fullmatch(key):
+        if not PROPERTY_NAME_RE.fullmatch(key):
             raise UsageError(f"{key!r} is not a property name (letters, digits, _ and -)")
     for key, value in values.items():
-        _check_value(key, value, workspace.today)
+        check_value(key, value, workspace.today)
     refs = workspace.find_people(names)
     if "aliases" in values and len(refs) > 1:
         raise UsageError(

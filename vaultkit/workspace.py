@@ -36,6 +36,7 @@ from vaultkit.model import (
     PERSON,
     DueItem,
     DueKind,
+    ParsedNote,
     Person,
     Problem,
     fold_accents,
@@ -45,7 +46,7 @@ from vaultkit.model import (
     written_tag,
 )
 from vaultkit.places import CONFIG_NAME
-from vaultkit.vault.files import Snapshot, Vault
+from vaultkit.vault.files import Snapshot, Vault, refuse_too_long
 from vaultkit.vault.names import check_person_name
 
 if TYPE_CHECKING:  # profiles is imported by the methods that return them: `vault due` needs none
@@ -584,7 +585,7 @@ class Workspace:
         self.refuse_taken_aliases(aliases, "--alias")
         extra: dict[str, str | list[str]] = dict(set_items(fields))
         for k, value in (values or {}).items():
-            if not _FIELD_KEY_RE.fullmatch(k) or k in _OWN_OPTIONS:
+            if not PROPERTY_NAME_RE.fullmatch(k) or k in _OWN_OPTIONS:
                 raise UsageError(f"{k!r} cannot be used as a key here")
             extra[k] = value if isinstance(value, str) else [str(v) for v in value]
         if not self.config.people_dir:
@@ -604,12 +605,11 @@ class Workspace:
             today=self.today.isoformat(),
             log_heading=self.config.log_heading,
         )
-        from vaultkit.notes.parse import parse_text
-
         try:
-            made = parse_text(rel_path, text, self.config)
-        except NoteParseError as err:
-            raise RefusedWrite(f"the person template made an unreadable note: {err}") from None
+            made = self.read_back(rel_path, text, created=True)
+        except RefusedWrite as err:
+            templates = self.config.templates_dir
+            raise RefusedWrite(f"{err} (check its values and {templates}/person.md.j2)") from None
         if made.kind != PERSON:  # (a `type` the template or --set wrote), never one that then vanishes
             raise RefusedWrite(f"{rel_path} would not be a person: its type is {made.fields.get('type')!r}")
         given = {"aliases": aliases, "cadence": cadence, "met": met, "introduced_by": introducer, **extra}
@@ -692,16 +692,26 @@ class Workspace:
         return snapshot, self.readable(rel_path, self.with_log_entry(rel_path, note_text, entry, when))
 
     def readable(self, rel_path: str, new_text: str) -> str:
-        """`new_text`, when vaultkit can read the note back: no write leaves a note it would
-        skip (front matter grown over 64 KiB, YAML an edit broke), for the person would drop
-        out of every list and every later write be refused."""
+        """`new_text`, when vaultkit can read the note back (`read_back`)."""
+        self.read_back(rel_path, new_text)
+        return new_text
+
+    def read_back(self, rel_path: str, new_text: str, created: bool = False) -> ParsedNote:
+        """A note's new text (a `created` note's text) as vaultkit will read it, or
+        RefusedWrite: no write leaves a note vaultkit would skip (over 8 MiB, front matter
+        over 64 KiB, YAML an edit broke), for the person would drop out of every list and
+        every later write be refused. An import plans with it, so that its dry run shows
+        the record it leaves out."""
         from vaultkit.notes.parse import parse_text
 
+        refuse_too_long(
+            rel_path, new_text.encode("utf-8"), "it was not created" if created else "it was not changed"
+        )
         try:
-            parse_text(rel_path, new_text, self.config)
+            return parse_text(rel_path, new_text, self.config)
         except NoteParseError as err:
-            raise RefusedWrite(f"{err} after this change; the note was not changed") from None
-        return new_text
+            outcome = "; it was not created" if created else " after this change; the note was not changed"
+            raise RefusedWrite(f"{err}{outcome}") from None
 
     def with_log_entry(self, rel_path: str, note_text: str, entry: str | Sequence[str], when: dt.date) -> str:
         """A note's text with the Log line `entry` (or several, newest first) added as its
@@ -760,7 +770,9 @@ class Workspace:
                 plan = self._plan_log(rel_path, entry, when)
 
 
-_FIELD_KEY_RE = re.compile(r"[A-Za-z_][\w-]*")
+PROPERTY_NAME_RE = re.compile(r"[A-Za-z_][\w-]*")
+"""What a front-matter key vaultkit writes may be (`vault set`, `--set`, `vault import csv
+--map COLUMN=field:KEY`): a letter or `_`, then letters, digits, `_` and `-`."""
 _OWN_OPTIONS = {  # keys `vault add` sets by options of their own, not by `--set`
     "aliases": "--alias",
     "tags": "--tag",
@@ -768,6 +780,8 @@ _OWN_OPTIONS = {  # keys `vault add` sets by options of their own, not by `--set
     "met": "--met",
     "introduced_by": "--introduced-by",
 }
+RESERVED_KEYS = frozenset(_OWN_OPTIONS)
+"""Keys `vault add --set` refuses: they have their own options."""
 
 
 def set_items(
@@ -781,7 +795,7 @@ def set_items(
         if "=" not in item:
             raise UsageError(f"--set wants key=value, not {item!r}")
         key, value = (part.strip() for part in item.split("=", 1))
-        if not _FIELD_KEY_RE.fullmatch(key):
+        if not PROPERTY_NAME_RE.fullmatch(key):
             raise UsageError(f"--set: {key!r} cannot be used as a key (letters, digits, _ and -)")
         if key in _OWN_OPTIONS:
             option = _OWN_OPTIONS[key]

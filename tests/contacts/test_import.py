@@ -675,6 +675,7 @@ def test_an_import_indexes_its_notes_at_once_and_syncs_their_folder_once(
         ("Reading book.vcf", 1, lines),  # (every 1,000 cards)
         ("Reading book.vcf", lines, lines),
         ("Matching contacts", 30, 30),  # (a chunk at a time)
+        ("Making notes", 30, 30),  # (in the plan: a record that cannot be a note is a skipped row)
         ("Writing notes", 30, 30),
     ]
     assert workspace.index.person_count() == 30
@@ -723,6 +724,43 @@ def test_malformed_cards_are_reported_with_their_line_and_the_rest_imports(
         "line 14: '1985-13-45' is not a real date: there is no month 13; left out"
     ]
     assert sorted(p.name for p in (vault_dir / "People").iterdir()) == ["Good One.md", "Good Two.md"]
+
+
+def test_a_record_too_big_for_a_note_is_a_skipped_row_of_the_dry_run_and_the_rest_imports(
+    cli, vault_dir: Path, make_person, tmp_path: Path
+) -> None:
+    """One card whose TITLE is 70 KB: the dry run said create/merge, then --apply stopped
+    the whole import on it (front matter over 64 KiB), writing nobody."""
+    bob = make_person("Bob Ray", email="bob@x.org")
+    before = bob.read_bytes()
+    title = "x" * 70_000
+    vcf = tmp_path / "big.vcf"
+    vcf.write_text(
+        f"BEGIN:VCARD\nVERSION:3.0\nFN:Gus Hale\nEMAIL:gus@x.org\nTITLE:{title}\nEND:VCARD\n"
+        f"BEGIN:VCARD\nVERSION:3.0\nFN:Bob Ray\nEMAIL:bob@x.org\nTITLE:{title}\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Gus H.\nEMAIL:gus@x.org\nTEL:+44 7700 900641\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Cy Ok\nEMAIL:cy@x.org\nEND:VCARD\n",
+        encoding="utf-8",
+    )
+    dry = run_json(cli, "import", "vcard", str(vcf))
+    expected = [
+        ("skip", "Gus Hale",
+         "People/Gus Hale.md:1: front matter is over 64 KiB; it was not created (check its values and "
+         "Templates/vaultkit/person.md.j2); the file's role is 70,000 characters"),
+        ("skip", "Bob Ray",
+         "People/Bob Ray.md:1: front matter is over 64 KiB after this change; the note was not changed; "
+         "the file's role is 70,000 characters"),
+        ("skip", "Gus H.",
+         "the same person as big.vcf:1: People/Gus Hale.md:1: front matter is over 64 KiB; it was not "
+         "created (check its values and Templates/vaultkit/person.md.j2); the file's role is 70,000 characters"),
+        ("create", "Cy Ok", "new person"),
+    ]  # fmt: skip
+    assert [(r["action"], r["name"], r["reason"]) for r in dry["rows"]] == expected
+    applied = run_json(cli, "import", "vcard", str(vcf), "--apply")
+    assert [(r["action"], r["name"], r["reason"]) for r in applied["rows"]] == expected
+    assert applied["counts"] == {"create": 1, "merge": 0, "unchanged": 0, "skip": 3}
+    assert sorted(p.name for p in (vault_dir / "People").iterdir()) == ["Bob Ray.md", "Cy Ok.md"]
+    assert bob.read_bytes() == before
 
 
 def test_a_card_whose_note_cannot_be_read_says_what_to_fix(cli, vault_dir: Path, tmp_path: Path) -> None:
@@ -926,6 +964,51 @@ def test_linkedin_connections(cli, vault_dir: Path, make_person, samples) -> Non
     ada = next(p for p in listed["people"] if p["name"] == "Ada Lovelace")
     assert ada["fields"]["company"] == "Analytical Engines, Ltd."
     assert "met: 2019-09-03\n" in note(vault_dir, "Grace Hopper")
+
+
+def test_a_prospect_an_import_finds_met_is_met_as_vault_met_records_it(
+    cli, vault_dir: Path, tmp_path: Path
+) -> None:
+    """A LinkedIn connection accepted is a prospect met: not a `met` beside `status: asked`,
+    which `vault check` reports and `vault prospects` ignores."""
+    assert cli("want", "Robin Random", "--why", "blog post", today="2018-01-02").exit_code == 0
+    assert cli("ask", "Robin", "LinkedIn request", "--channel", "linkedin", today="2018-01-02").exit_code == 0
+    connections = tmp_path / "Connections.csv"
+    connections.write_text(
+        'Notes:\n"x"\n\nFirst Name,Last Name,URL,Email Address,Company,Position,Connected On\n'
+        "Robin,Random,,,Medium,Writer,10 Jan 2018\nRobin,Random,,,,,21 Jan 2018\n",
+        encoding="utf-8",
+    )
+    result = cli("import", "linkedin", str(connections), "--apply", "--json", today="2018-01-20")
+    first, second = json.loads(result.stdout)["rows"]
+    assert (first["action"], first["adds"]) == ("merge", ["met", "company", "role"])
+    assert first["reason"] == (
+        "matched Robin Random: same name; was a prospect (status: asked): met, as `vault met` records it"
+    )
+    assert second["differences"] == [  # (a connection after today: left out, whatever the note has)
+        "met: 2018-01-21 is after today (2018-01-20): it records when you met; left out"
+    ]
+    assert note(vault_dir, "Robin Random") == (
+        "---\ntags: [person]\nwhy: blog post\nfound: 2018-01-02\nlast_contact: 2018-01-10\n"
+        "met: 2018-01-10\ncompany: Medium\nrole: Writer\n---\n# Robin Random\n\n## Notes\n\n## Log\n"
+        "- 2018-01-10 linkedin: connected\n- 2018-01-02 asked: linkedin: LinkedIn request\n"
+    )
+    check = cli("check", today="2018-01-20")
+    assert (check.exit_code, check.stdout) == (0, "No problems found.\n")
+    # A connection after today (a file from the future) leaves them a prospect, and says why.
+    assert cli("want", "Sam Later", today="2018-01-02").exit_code == 0
+    connections.write_text(
+        "First Name,Last Name,URL,Email Address,Company,Position,Connected On\nSam,Later,,,,,1 Feb 2018\n",
+        encoding="utf-8",
+    )
+    [row] = json.loads(
+        cli("import", "linkedin", str(connections), "--apply", "--json", today="2018-01-20").stdout
+    )["rows"]
+    assert (row["action"], row["differences"]) == (
+        "unchanged",
+        ["met: 2018-02-01 is after today (2018-01-20): it records when you met; left out"],
+    )
+    assert "status: prospect\n" in note(vault_dir, "Sam Later")
 
 
 def test_linkedin_without_its_header_is_refused(cli, vault_dir: Path, tmp_path: Path) -> None:
@@ -1164,6 +1247,27 @@ def test_csv_maps_common_headers_and_imports_once(cli, vault_dir: Path, make_per
     assert {p.name: p.read_bytes() for p in (vault_dir / "People").iterdir()} == after
 
 
+def test_one_text_tags_and_aliases_compare_as_the_parser_splits_them(
+    cli, vault_dir: Path, tmp_path: Path
+) -> None:
+    """`tags: friend, work` is two tags (as Obsidian reads it): the file's `work` is no difference."""
+    write_note(
+        vault_dir,
+        "People/Ann Lee.md",
+        "---\naliases: Annie, Nan\ntags: friend work\nemail: ann@x.org\n---\n# Ann Lee\n",
+    )
+    sheet = tmp_path / "e.csv"
+    sheet.write_text("Name,E-mail Address,Nickname,Labels\nAnn Lee,ann@x.org,Nan,work\n", encoding="utf-8")
+    [row] = run_json(cli, "import", "csv", str(sheet))["rows"]
+    assert (row["action"], row["differences"]) == ("unchanged", [])
+    sheet.write_text("Name,E-mail Address,Nickname,Labels\nAnn Lee,ann@x.org,Nancy,home\n", encoding="utf-8")
+    [row] = run_json(cli, "import", "csv", str(sheet))["rows"]
+    assert row["differences"] == [
+        "aliases: the note has [Annie, Nan]; the file also has Nancy",
+        "tags: the note has [friend, work]; the file also has home",
+    ]
+
+
 def test_csv_from_a_spreadsheet_that_separates_cells_with_semicolons_or_tabs(cli, tmp_path: Path) -> None:
     # Excel writes `;` where the comma is the decimal mark (most of Europe); a sheet's export may use tabs.
     for name, text in (
@@ -1232,3 +1336,53 @@ def test_csv_map_overrides_and_refusals(cli, vault_dir: Path, tmp_path: Path) ->
         f"vault: {tmp_path / 'nameless.csv'}: no column is a name (Email, Company); "
         "say which with --map COLUMN=name\n"
     )
+
+
+def test_csv_brings_in_cadences_and_any_field(cli, vault_dir: Path, make_person, tmp_path: Path) -> None:
+    """A spreadsheet's keep-in-touch column is a cadence, and `field:KEY` puts any column
+    into the front matter (what `vault stats` reports on); a bad cell is a row's warning."""
+    make_person("Bob Ray", email="b@x.com", gender="male")
+    sheet = tmp_path / "s.csv"
+    sheet.write_text(
+        "Name,Email,Keep in touch,Gender,Seniority level,Archived\n"
+        "Alice M,a@x.com,monthly,female,senior,no\n"
+        "Bob Ray,b@x.com,every week,man,,maybe\n"
+        "Cy,c@x.com,,,junior,\n",
+        encoding="utf-8",
+    )
+    report = run_json(
+        cli, "import", "csv", str(sheet), "--map", "gender=field:gender", "--map",
+        "Seniority level=field:Seniority-Level", "--map", "Archived=field:archived", "--cadence", "6m", "--apply",
+    )  # fmt: skip
+    assert report["columns"] == {
+        "Gender": "field:gender", "Seniority level": "field:Seniority-Level", "Archived": "field:archived",
+        "Name": "name", "Email": "email", "Keep in touch": "cadence",
+    }  # fmt: skip
+    assert [(r["action"], r["name"], r["adds"], r["differences"]) for r in report["rows"]] == [
+        ("create", "Alice M", ["email", "gender", "Seniority-Level", "archived", "cadence"], []),
+        ("merge", "Bob Ray", ["cadence"], [
+            "cadence: 'every week' is not a cadence (use e.g. 10d, 2w, 1m, 6m, 1y, weekly, monthly or none); "
+            "left out",
+            "archived: 'maybe' is not true or false; left out",
+            "gender: the note has 'male'; the file has 'man' (kept the note's)",
+        ]),
+        ("create", "Cy", ["email", "Seniority-Level", "cadence"], []),
+    ]  # fmt: skip
+    assert note(vault_dir, "Alice M") == (
+        "---\ntags: [person]\ncadence: monthly\nemail: a@x.com\ngender: female\nSeniority-Level: senior\n"
+        "archived: no\n---\n# Alice M\n\n## Notes\n\n## Log\n"
+    )
+    assert "\ncadence: 6m\n" in note(vault_dir, "Bob Ray")  # (--cadence fills a row without its own)
+    assert "\ncadence: 6m\n" in note(vault_dir, "Cy")
+    again = run_json(cli, "import", "csv", str(sheet), "--map", "gender=field:gender")
+    assert again["counts"] == {"create": 0, "merge": 0, "unchanged": 3, "skip": 0}
+    for item, said in (
+        ("Gender=field:email", "--map 'Gender=field:email': email has its own KEY: --map Gender=email"),
+        ("Gender=field:type", "--map 'Gender=field:type': an import cannot write type"),
+        (
+            "Gender=field:1x",
+            "--map 'Gender=field:1x': '1x' is not a property name (letters, digits, _ and -)",
+        ),
+    ):
+        refused = cli("import", "csv", str(sheet), "--map", item)
+        assert (refused.exit_code, refused.stderr) == (2, f"vault: {said}\n")

@@ -197,7 +197,7 @@ def import_csv(
             "--map",
             help="Say what a column is (repeatable): COLUMN=KEY, KEY one of name, first_name, last_name, "
             "aliases, email, phone, company, role, birthday, location, tags, notes, last_contact, met, "
-            "website, ignore.",
+            "cadence, website, ignore; or COLUMN=field:KEY to put it into any other front-matter key.",
         ),
     ] = None,
     apply: ApplyOption = False,
@@ -209,9 +209,11 @@ def import_csv(
 
     Common headers are mapped on their own (name or first/last name, email, phone,
     company or organisation, title, birthday, tags or groups, notes, last contacted,
-    met); the dry run shows the mapping, and --map fixes it.
+    met, cadence or keep in touch); the dry run shows the mapping, and --map fixes it.
+    A row's own cadence wins over --cadence; a cell that is no cadence is left out with a
+    warning in its row.
 
-    Example: vault import csv ~/Downloads/uphabit.csv --map "Circle=tags" --apply
+    Example: vault import csv ~/Downloads/uphabit.csv --map "Circle=tags" --map "Gender=field:gender" --apply
     """
     _run_import(ctx, "csv", [file], apply, cadence, tag, as_json, columns=columns)
 

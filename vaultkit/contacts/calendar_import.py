@@ -465,7 +465,8 @@ class _CalendarPlanner:
                 if isinstance(target, str):
                     raise VaultkitError(target)
                 lines = [entry for _, entry in entries]
-                target.text = self.workspace.with_log_entry(path, target.text, lines, entries[0][0])
+                text = self.workspace.with_log_entry(path, target.text, lines, entries[0][0])
+                target.text = self.workspace.readable(path, text)  # (as `apply_import` expects)
                 self.plan.targets[path] = target
             except VaultkitError as err:  # a note that cannot take the entries: the rest go on
                 for row in self.plan.rows:

@@ -37,12 +37,14 @@ from vaultkit.contacts.records import (
 from vaultkit.dates import check_happened, parse_date
 from vaultkit.due import resolve_cadence
 from vaultkit.errors import IncompleteWrite, NoteParseError, RefusedWrite, UsageError, VaultkitError
-from vaultkit.model import SOCIAL_KEYS, Person, name_key, tag_key
+from vaultkit.model import SOCIAL_KEYS, ParsedNote, Person, is_prospect, name_key, tag_key
 from vaultkit.notes.edit import add_log_entry, set_front_matter_value
 from vaultkit.notes.frontmatter import yaml_list
 from vaultkit.notes.frontmatter import yaml_scalar as yaml_value
 from vaultkit.notes.grammar import inline_text
 from vaultkit.notes.parse import parse_text
+from vaultkit.prospects import met_text
+from vaultkit.quick import check_value
 from vaultkit.vault.files import Snapshot
 from vaultkit.vault.names import check_person_name, safe_file_stem
 from vaultkit.workspace import Workspace
@@ -52,6 +54,10 @@ Progress = Callable[[int, int, str], None]
 
 CREATE_CHUNK = 256
 """New notes written together: their bytes synced once (`Vault.create_many`)."""
+
+MET_ENTRIES = {"linkedin": ("linkedin", "connected")}
+"""The Log entry (channel, text) of a prospect an import finds met, by importer (else
+`vault met`'s `first met`): `- 2018-01-10 linkedin: connected`."""
 
 
 def _empty(value: Any) -> bool:
@@ -118,6 +124,7 @@ class Target:
     snapshot: Snapshot
     text: str
     name: str
+    note: ParsedNote | None = None  # `text` as read (None: not read yet)
 
 
 @dataclass
@@ -130,6 +137,7 @@ class _NewPerson:
     cadence: str | None
     row: ImportRow
     notes: list[str]
+    data: bytes = b""  # the note (`_Planner.make_notes`)
 
 
 @dataclass
@@ -174,8 +182,10 @@ class _Planner:
         tags: Sequence[str],
         photos: bool,
         threshold: int,
+        kind: str = "",
     ) -> None:
         self.workspace = workspace
+        self.kind = kind
         self.config = workspace.config
         self.cadence = cadence
         self.extra_tags = [t for t in (make_tag(t) for t in tags) if t]
@@ -183,6 +193,7 @@ class _Planner:
         self.plan = ImportPlan([], threshold)
         self.matcher = vault_matcher(workspace, threshold)
         self.new: dict[str, _NewPerson] = {}
+        self.photo_of: dict[str, str] = {}  # a note's path -> its photo's
 
     def add(self, contact: Contact) -> None:
         if contact.met:  # (as `vault add --met` refuses it; a card's typo must not stop the import)
@@ -191,6 +202,14 @@ class _Planner:
             except ValueError as err:
                 contact.warnings.append(f"met: {err}; left out")
                 contact.met = ""
+        for key, value in list(
+            contact.extra.items()
+        ):  # (`field:archived`: a yes or no, as `vault set` takes it)
+            try:
+                check_value(key, value, self.workspace.today)
+            except UsageError as err:
+                contact.warnings.append(f"{err}; left out")
+                del contact.extra[key]
         raw = unicodedata.normalize("NFC", contact.name)
         safe = safe_file_stem(raw)
         found = self.matcher.match(contact, [raw] if safe == raw else [raw, safe])
@@ -319,8 +338,8 @@ class _Planner:
     def _decide_cadence(self, person: _NewPerson) -> None:
         """No cadence unless asked; `none` when a tag or the default would make them due."""
         contact, notes = person.contact, list(person.notes)
-        person.cadence = self.cadence
-        if self.cadence is None:
+        person.cadence = contact.cadence or self.cadence  # (the file's own first)
+        if person.cadence is None:
             probe = Person(
                 name=person.name, path=person.path, fields={}, aliases=contact.aliases,
                 tags=["person", *contact.tags], cadence=None, met=None, birthday=None,
@@ -331,8 +350,8 @@ class _Planner:
                 person.cadence = "none"
                 source = resolved[1].replace("tag:", "tag #")
                 notes.append(f"cadence: none, so the import adds nobody to `vault due` ({source} would)")
-        elif self.cadence:
-            notes.append(f"cadence {self.cadence}")
+        elif person.cadence:
+            notes.append(f"cadence {person.cadence}")
         person.row.reason = "; ".join(["new person", *notes])
         person.row.adds = (
             [*contact.fields()] + ["cadence"] * bool(person.cadence) + ["notes"] * bool(contact.notes)
@@ -369,14 +388,16 @@ class _Planner:
             self._row(SKIP, contact, path=found.path, matched_by=found.how, reason=f"{target}; not merged")
             return
         try:
-            note = parse_text(found.path, target.text, self.config)
+            note = target.note or parse_text(found.path, target.text, self.config)
         except NoteParseError as err:
             self._row(SKIP, contact, path=found.path, matched_by=found.how, reason=f"{err}; not merged")
             return
-        new_text, adds, differences = target.text, [], []
+        target.note = note
+        new_text, adds, differences = target.text, list[str](), list[str]()
         incoming = contact.fields()
-        if self.cadence and "cadence" not in incoming:
-            incoming["cadence"] = self.cadence
+        cadence = contact.cadence or self.cadence  # (the file's own first)
+        if cadence:
+            incoming["cadence"] = cadence
         if "family_name" in incoming or "given_name" in incoming:
             have = {k: " ".join(as_texts(note.fields.get(k))[:1]) for k in ("family_name", "given_name")}
             if name_parts(note.name, have["family_name"], have["given_name"]) == (
@@ -394,23 +415,93 @@ class _Planner:
             del incoming["aliases"]
         if name_key(contact.name) not in {name_key(n) for n in (note.name, *note.aliases)}:
             differences.append(f"name: the note is {note.name!r}; the file calls them {contact.name!r}")
+        reason = f"matched {target.name}: {found.reason}"
         for key, value in incoming.items():
             existing = note.fields.get(key)
-            if _empty(existing):
+            if key == "met" and _empty(existing) and is_prospect(note.status):
+                new_text, said = self._met(found.path, new_text, str(value), note.status, adds, differences)
+                reason += said
+            elif _empty(existing):
                 new_text = set_front_matter_value(new_text, key, _yaml(value))
                 adds.append(key)
-            else:
-                difference = _difference(key, existing, value)
+            else:  # (`tags: friend, work` as the parser splits it, as Obsidian does)
+                read = {"tags": note.tags, "aliases": note.aliases}.get(key, existing)
+                difference = _difference(key, read, value)
                 if difference:
                     differences.append(difference)
         new_text = _with_notes(new_text, contact.notes, adds, differences)
+        if adds:
+            try:  # (a record too big for a note is left out, not the whole import at --apply)
+                target.note = self.workspace.read_back(found.path, new_text)
+            except RefusedWrite as err:
+                reason = f"{err}{_largest(contact)}"
+                self._row(SKIP, contact, path=found.path, matched_by=found.how, reason=reason)
+                return
         row = self._row(MERGE if adds else UNCHANGED, contact, path=found.path, matched_by=found.how,
-                        reason=f"matched {target.name}: {found.reason}")  # fmt: skip
+                        reason=reason)  # fmt: skip
         row.adds, row.differences = adds, [*row.differences, *differences]
         if adds:
             target.text = new_text
             self.plan.targets[found.path] = target
         self._plan_photo(contact, found.path, row)
+
+    def _met(
+        self, path: str, text: str, met: str, status: str | None, adds: list[str], differences: list[str]
+    ) -> tuple[str, str]:
+        """A prospect the file says was met (a LinkedIn connection): their note as `vault met`
+        leaves it (`prospects.met_text`), and what the row's reason says of it; or, when it
+        cannot be, their note as it was, and why in `differences`."""
+        when = dt.date.fromisoformat(met)  # (not after today: a later one is left out before)
+        channel, entry = MET_ENTRIES.get(self.kind, (None, None))
+        try:
+            text = met_text(self.workspace, path, text, when, channel, entry)
+        except VaultkitError as err:
+            differences.append(f"met: {err}; left out, so they are still a prospect")
+            return text, ""
+        adds.append("met")
+        return text, f"; was a prospect (status: {status}): met, as `vault met` records it"
+
+    def make_notes(self, progress: Progress | None) -> None:
+        """Make each new person's note as `vault add` does (`Workspace.add_person`), to be
+        written at `--apply`; a record that cannot be a note (a value too big for its front
+        matter) is skipped with the reason, and the rest go on."""
+        renderer = self.workspace.renderer()
+        made: list[_NewPerson] = []
+        for done, person in enumerate(self.plan.creates, 1):
+            contact, into = person.contact, list[tuple[str, bytes]]()
+            values = {k: v for k, v in contact.fields().items() if k not in ("aliases", "tags", "met")}
+            try:
+                self.workspace.add_person(
+                    person.name,
+                    cadence=person.cadence,
+                    tags=contact.tags,
+                    met=dt.date.fromisoformat(contact.met) if contact.met else None,
+                    aliases=contact.aliases,
+                    values=values,
+                    notes=contact.notes,
+                    renderer=renderer,
+                    into=into,  # (the plan made their names and aliases unique: indexed at --apply)
+                )
+            except VaultkitError as err:
+                self._not_created(person, f"{err}{_largest(contact)}")
+            else:
+                person.data = into[0][1]
+                made.append(person)
+            if progress is not None and (done % CREATE_CHUNK == 0 or done == len(self.plan.creates)):
+                progress(done, len(self.plan.creates), "Making notes")
+        self.plan.creates = made
+
+    def _not_created(self, person: _NewPerson, reason: str) -> None:
+        """A new person's note cannot be made: their record, and the records of the same
+        person merged into it, are skipped."""
+        del self.new[person.path]
+        self.plan.photos.pop(self.photo_of.pop(person.path, ""), None)
+        for row in self.plan.rows:
+            if row.path == person.path:
+                row.action, row.adds = SKIP, []
+                row.reason = (
+                    reason if row is person.row else f"the same person as {person.contact.where}: {reason}"
+                )
 
     def _plan_photo(self, contact: Contact, note_path: str, row: ImportRow) -> None:
         if not self.photos or contact.photo is None:
@@ -420,9 +511,23 @@ class _Planner:
         if photo_path in self.plan.photos or self.workspace.vault.exists(photo_path):
             return
         self.plan.photos[photo_path] = data
+        self.photo_of[note_path] = photo_path
         row.adds.append("photo")
         if row.action == UNCHANGED:
             row.action = MERGE
+
+
+def _largest(contact: Contact) -> str:
+    """`; the file's role is 70,000 characters`: the value that most likely made a note too
+    big, when one is long ('' otherwise)."""
+    values = [(key, " ".join(as_texts(value))) for key, value in contact.fields().items()]
+    values.append(("notes", "\n".join(contact.notes)))
+    key, text = max(values, key=lambda kv: len(kv[1]))
+    return f"; the file's {key} is {len(text):,} characters" if len(text) >= LONG_VALUE else ""
+
+
+LONG_VALUE = 1024
+"""A value this long is named when a record's note cannot be written (`_largest`)."""
 
 
 def vault_matcher(workspace: Workspace, threshold: int) -> Matcher:
@@ -459,18 +564,20 @@ def plan_import(
     threshold: int = NAME_THRESHOLD,
     sources: Sequence[str] = (),
     progress: Progress | None = None,
+    kind: str = "",
 ) -> ImportPlan:
     """Match every record and work out what would change; writes nothing.
 
     Rows come in the order of `sources` (file names), then by line. `progress` is told of
-    the records matched.
+    the records matched. `kind` is the importer's (`linkedin`: a prospect's met entry says so).
     """
-    planner = _Planner(workspace, cadence, tags, photos, threshold)
+    planner = _Planner(workspace, cadence, tags, photos, threshold, kind)
     for done, contact in enumerate(contacts, 1):
         planner.add(contact)
         if progress is not None and (done % CREATE_CHUNK == 0 or done == len(contacts)):
             progress(done, len(contacts), "Matching contacts")
     planner.settle_aliases()
+    planner.make_notes(progress)
     plan = planner.plan
     plan.rows.extend(skipped)
     order = {source: index for index, source in enumerate(sources)}
@@ -481,11 +588,11 @@ def plan_import(
 def apply_import(workspace: Workspace, plan: ImportPlan, progress: Progress | None = None) -> None:
     """Write what the plan says: merged notes first (each checked against what was read), then new notes.
 
-    A failure part-way (a full disk, a note saved meanwhile) says which files were
-    written before it; the index knows them, and the same import run again finishes.
+    The plan read every note back before (`Workspace.read_back`): a record that would make
+    an unreadable note is a skipped row. A failure part-way (a full disk, a note saved
+    meanwhile) says which files were written before it; the index knows them, and the same
+    import run again finishes.
     """
-    for path, target in plan.targets.items():
-        workspace.readable(path, target.text)  # (every merge checked before any is written)
     total = len(plan.targets) + len(plan.creates) + len(plan.photos) + len(plan.new_notes)
     written: list[str] = []
 
@@ -498,24 +605,9 @@ def apply_import(workspace: Workspace, plan: ImportPlan, progress: Progress | No
             workspace.vault.write(path, target.text.encode("utf-8"), target.snapshot)
             written.append(path)
             tell(len(written), total)
-        renderer = workspace.renderer()
         for start in range(0, len(plan.creates), CREATE_CHUNK):
-            notes: list[tuple[str, bytes]] = []
-            for person in plan.creates[start : start + CREATE_CHUNK]:
-                contact = person.contact
-                values = {k: v for k, v in contact.fields().items() if k not in ("aliases", "tags", "met")}
-                workspace.add_person(
-                    person.name,
-                    cadence=person.cadence,
-                    tags=contact.tags,
-                    met=dt.date.fromisoformat(contact.met) if contact.met else None,
-                    aliases=contact.aliases,
-                    values=values,
-                    notes=contact.notes,
-                    renderer=renderer,
-                    into=notes,  # (the plan made their names and aliases unique: indexed below)
-                )
-            workspace.vault.create_many(notes, written)
+            chunk = plan.creates[start : start + CREATE_CHUNK]
+            workspace.vault.create_many([(person.path, person.data) for person in chunk], written)
             tell(len(written), total)
         for photo_path, data in plan.photos.items():
             workspace.vault.write(photo_path, data, None)
@@ -583,6 +675,7 @@ def run_import(
         photos=photos,
         sources=sources,
         progress=progress,
+        kind=kind,
     )
     plan.columns = mapping
     if apply:

@@ -27,9 +27,10 @@ from vaultkit.contacts.records import (
     without_scheme,
 )
 from vaultkit.contacts.vcard import Card, CardProblem, Property, decode_bytes, iter_cards
-from vaultkit.dates import parse_birthday, parse_date
+from vaultkit.dates import parse_birthday, parse_cadence, parse_date
 from vaultkit.errors import UsageError, VaultkitError
 from vaultkit.model import MAX_NOTE_BYTES, SOCIAL_KEYS, name_key
+from vaultkit.workspace import PROPERTY_NAME_RE, RESERVED_KEYS
 
 _SOCIAL_DOMAINS = {
     "linkedin.com": "linkedin", "twitter.com": "twitter", "x.com": "twitter", "github.com": "github",
@@ -442,9 +443,15 @@ def read_google(path: Path) -> tuple[list[Contact], list[ImportRow]]:
 # -- any spreadsheet -----------------------------------------------------------------------
 CSV_KEYS = (
     "name", "first_name", "last_name", "aliases", "email", "phone", "company", "role", "birthday",
-    "location", "tags", "notes", "last_contact", "met", "website", "ignore",
+    "location", "tags", "notes", "last_contact", "met", "cadence", "website", "ignore",
 )  # fmt: skip
-"""What a column of `vault import csv` can be (`--map COLUMN=KEY`); `ignore` leaves it out."""
+"""What a column of `vault import csv` can be (`--map COLUMN=KEY`), besides `field:KEY`;
+`ignore` leaves it out."""
+FIELD = "field:"
+"""`--map COLUMN=field:KEY`: the column's cells go into the front-matter key KEY as they are."""
+_NOT_FIELDS = frozenset({*RESERVED_KEYS, "type", "status", "family_name", "given_name"})
+"""Keys `field:KEY` cannot be: those with their own options or commands (`vault want`
+writes `status`; a `type` could make the note no person's), and the name's parts."""
 _HEADER_KEYS = {
     "name": ("name", "full name", "display name", "contact", "contact name", "person"),
     "first_name": ("first name", "firstname", "first", "given name", "forename"),
@@ -467,6 +474,8 @@ _HEADER_KEYS = {
     "met": ("met", "met on", "first met", "date met", "how long known since", "connected on",
             "known since", "met date"),
     "website": ("website", "web", "url", "homepage", "web page", "linkedin", "linkedin url", "twitter"),
+    "cadence": ("cadence", "keep in touch", "keep in touch every", "contact frequency", "contact every",
+                "reach out every", "frequency"),
 }  # fmt: skip
 _HEADER_INDEX = {header: key for key, headers in _HEADER_KEYS.items() for header in headers}
 
@@ -506,13 +515,31 @@ def parse_mapping(items: Sequence[str]) -> dict[str, str]:
     mapping: dict[str, str] = {}
     for item in items:
         column, sep, key = item.partition("=")
+        if sep and column.strip() and key.strip()[: len(FIELD)].casefold() == FIELD:
+            mapping[column.strip()] = FIELD + _field_key(
+                item, column.strip(), key.strip()[len(FIELD) :].strip()
+            )
+            continue
         key = key.strip().casefold().replace("-", "_")
         key = {"title": "role", "organisation": "company", "organization": "company", "skip": "ignore",
                "groups": "tags", "last_contacted": "last_contact", "nickname": "aliases"}.get(key, key)  # fmt: skip
         if not sep or not column.strip() or key not in CSV_KEYS:
-            raise UsageError(f"--map {item!r}: use COLUMN=KEY, KEY one of {', '.join(CSV_KEYS)}")
+            raise UsageError(
+                f"--map {item!r}: use COLUMN=KEY, KEY one of {', '.join(CSV_KEYS)}, or COLUMN=field:KEY"
+            )
         mapping[column.strip()] = key
     return mapping
+
+
+def _field_key(item: str, column: str, key: str) -> str:
+    """The KEY of `--map COLUMN=field:KEY`, a property name as `vault set` takes one; else UsageError."""
+    if not PROPERTY_NAME_RE.fullmatch(key):
+        raise UsageError(f"--map {item!r}: {key!r} is not a property name (letters, digits, _ and -)")
+    if key in CSV_KEYS:
+        raise UsageError(f"--map {item!r}: {key} has its own KEY: --map {column}={key}")
+    if key in _NOT_FIELDS:
+        raise UsageError(f"--map {item!r}: an import cannot write {key}")
+    return key
 
 
 def _date_cell(text: str) -> str:
@@ -565,6 +592,16 @@ def _spreadsheet_row(mapping: dict[str, str]) -> Callable[[dict[str, str], Conta
             )
         for cell in values.get("website", []):
             _add_url(contact, cell)
+        cadence = _clean(" ".join(values.get("cadence", [])[:1]))
+        if cadence:
+            try:
+                parse_cadence(cadence)
+                contact.cadence = cadence
+            except ValueError as err:
+                contact.warnings.append(f"cadence: {err}; left out")
+        for key, cells in values.items():
+            if key.startswith(FIELD):
+                contact.extra.setdefault(key[len(FIELD) :], _clean(cells[0]))
         for key in ("birthday", "last_contact", "met"):
             cell = (values.get(key) or [""])[0]
             if not cell:

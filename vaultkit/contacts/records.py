@@ -120,6 +120,8 @@ class Contact:
     notes: list[str] = field(default_factory=list)
     photo: tuple[bytes, str] | None = None
     warnings: list[str] = field(default_factory=list)
+    cadence: str = ""  # the file's own (`vault import csv --map COLUMN=cadence`); a plan's --cadence else
+    extra: dict[str, str] = field(default_factory=dict)  # any other key (`--map COLUMN=field:KEY`)
 
     def fields(self) -> dict[str, str | list[str]]:
         """The front-matter values this record would write, in note order (lists for several)."""
@@ -145,6 +147,7 @@ class Contact:
         for key, items in self.urls.items():
             if items:
                 values[key] = items[0] if len(items) == 1 else list(items)
+        values.update((key, value) for key, value in self.extra.items() if key not in values)
         return values
 
     def keep_name_parts(self, family: str, given: str) -> None:
@@ -167,22 +170,31 @@ class Contact:
         for kind, urls in other.urls.items():
             extend_unique(self.urls.setdefault(kind, []), urls, url_key)
         differences: list[str] = []
-        for attribute in ("company", "role", "location", "birthday", "met", "last_contact"):
-            mine_value, their_value = getattr(self, attribute), getattr(other, attribute)
+        mine_values = {a: getattr(self, a) for a in _ONE_VALUE} | self.extra
+        their_values = {a: getattr(other, a) for a in _ONE_VALUE} | other.extra
+        for name, their_value in their_values.items():
+            mine_value = mine_values.get(name, "")
             if not mine_value:
-                setattr(self, attribute, their_value)
-            elif their_value and not same_value(attribute, mine_value, their_value):
-                differences.append(f"{attribute}: kept {mine_value!r}, {other.where} has {their_value!r}")
+                if name in _ONE_VALUE:
+                    setattr(self, name, their_value)
+                elif their_value:
+                    self.extra[name] = their_value
+            elif their_value and not same_value(name, mine_value, their_value):
+                differences.append(f"{name}: kept {mine_value!r}, {other.where} has {their_value!r}")
         if self.photo is None:
             self.photo = other.photo
         after = self.fields()
         added = [k for k in after if k not in before or after[k] != before[k]]
-        return added, differences
+        return added + ["cadence"] * (self.cadence != mine_values["cadence"]), differences
 
     @property
     def where(self) -> str:
         """`file:line` of this record."""
         return f"{self.source}:{self.line}"
+
+
+_ONE_VALUE = ("company", "role", "location", "birthday", "met", "last_contact", "cadence")
+"""A `Contact`'s attributes of one value: a second record of the same person fills them when empty."""
 
 
 def extend_unique(target: list[str], items: Iterable[str], key: Callable[[str], str]) -> None:

@@ -446,7 +446,7 @@ class Vault:
         was and raises WriteFailed.
         """
         full = self.path(rel_path)
-        _refuse_too_long(rel_path, data, "it was not created" if expected is None else "it was not changed")
+        refuse_too_long(rel_path, data, "it was not created" if expected is None else "it was not changed")
         gone = self._gone(rel_path)
         if not self.root.is_dir():
             raise gone
@@ -470,7 +470,7 @@ class Vault:
         if not files:
             return
         for rel_path, data in files:
-            _refuse_too_long(rel_path, data, "none was created")
+            refuse_too_long(rel_path, data, "none was created")
         if not self.root.is_dir():
             raise self._gone(files[0][0])
         fulls = [self.path(rel_path) for rel_path, _ in files]
@@ -539,7 +539,7 @@ def make_folders_below(root: Path, folder: Path) -> None:
         (root / Path(*parts[:depth])).mkdir(exist_ok=True)
 
 
-def _refuse_too_long(rel_path: str, data: bytes, outcome: str) -> None:
+def refuse_too_long(rel_path: str, data: bytes, outcome: str) -> None:
     """A note is never written longer than vaultkit reads one (`MAX_NOTE_BYTES`): the
     person would drop out of every list, and every later write be refused."""
     if len(data) > MAX_NOTE_BYTES and rel_path[-3:].lower() == ".md":
