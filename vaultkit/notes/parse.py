@@ -419,6 +419,7 @@ def _scan_body(note: ParsedNote, lines: list[str], start: int, config: Config) -
         heading = HEADING_RE.match(line) if lead == "#" else None
         if heading:
             level, entry_indent = len(heading.group(1)), None
+            note.headings.append((number, heading.group(2)))
             if log_level is not None and level <= log_level:
                 log_level = None
             if log_level is None and name_key(heading.group(2)) == log_heading:
