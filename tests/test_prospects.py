@@ -151,6 +151,25 @@ def test_want_completes_a_prospect_with_only_what_is_missing(cli: Cli, vault_dir
     assert path.read_text(encoding="utf-8").endswith('via: "[[New Friend]]"\n---\n# Lin\nText.\n')
 
 
+def test_via_and_introduced_by_link_the_person_when_another_note_has_their_name(
+    cli: Cli, vault_dir: Path
+) -> None:
+    # A bare [[Sam Lee]] opens the shortest path of that name: the topic note at the top.
+    person(vault_dir, "Sam Lee", "tags: [person]\n")
+    write_note(vault_dir, "Sam Lee.md", "topic\n")
+    write_note(vault_dir, "People/Lin.md", "---\nstatus: prospect\n---\n# Lin\n")
+    ok(cli("add", "Uma Vo", "--introduced-by", "Sam Lee"))
+    ok(cli("want", "Wes Xu", "--via", "sam lee", "--why", "x"))
+    ok(cli("want", "Lin", "--via", "Sam Lee"))
+    link = '"[[People/Sam Lee|Sam Lee]]"'
+    assert f"introduced_by: {link}\n" in (vault_dir / "People/Uma Vo.md").read_text(encoding="utf-8")
+    assert f"via: {link}\n" in (vault_dir / "People/Wes Xu.md").read_text(encoding="utf-8")
+    assert f"via: {link}\n" in (vault_dir / "People/Lin.md").read_text(encoding="utf-8")
+    shown = as_json(cli("show", "Sam Lee", "--json"))
+    assert shown["links_in"] == ["People/Lin.md", "People/Uma Vo.md", "People/Wes Xu.md"]
+    assert shown["introductions"]["introduced_you_to"] == ["Uma Vo"]
+
+
 def test_want_never_replaces_a_value_of_another_shape(cli: Cli, vault_dir: Path) -> None:
     before = "---\nstatus: prospect\nwhy:\n  - maps\n  - tea\nvia: [[Kim]]\n---\n# Lin\n"
     path = write_note(vault_dir, "People/Lin.md", before)

@@ -343,7 +343,7 @@ def want(
         if why_text:
             values["why"] = why_text
         if via_name:
-            values["via"] = f"[[{via_name}]]"
+            values["via"] = workspace.link_to(via_name)
         values["found"] = workspace.today.isoformat()
         for key in extra:
             values.pop(key, None)  # a --set value of theirs wins
@@ -377,7 +377,7 @@ def _complete(
     if why and person.fields.get("why") in (None, ""):
         missing["why"] = yaml_scalar(why)
     if via and person.fields.get("via") in (None, ""):
-        missing["via"] = f'"[[{via}]]"'
+        missing["via"] = yaml_scalar(workspace.link_to(via))
     for key, value in set_items(fields).items():
         if key not in person.fields and key not in missing:
             missing[key] = yaml_scalar(value)

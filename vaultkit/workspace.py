@@ -92,7 +92,8 @@ def wikilink(name: str, path: str, shared: set[str]) -> str:
     holds such name keys: `Index.shared_names`). Obsidian (and the index) resolve a bare
     link to the note with the shortest path of all the notes of that name, people or not;
     the path form always opens this person's note. The one rule for every link to a person
-    vaultkit writes: views, templates, `vault today`, `vault meet`, `vault intro`."""
+    vaultkit writes: views, templates, `vault today`, `vault meet`, `vault intro`,
+    `vault add --introduced-by`, `vault want --via`."""
     if name_key(name) in shared:
         return f"[[{path.removesuffix('.md')}|{name}]]"
     return f"[[{name}]]"
