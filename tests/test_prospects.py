@@ -242,6 +242,29 @@ def test_ask_then_met_leave_exactly_the_expected_lines(cli: Cli, vault_dir: Path
     assert prospects_json(cli) == []
 
 
+def test_met_makes_who_could_introduce_you_who_did(cli: Cli, vault_dir: Path) -> None:
+    person(vault_dir, "Lia Poet", "tags: [person]\nmet: 2017-12-01\n")
+    ok(cli("want", "Dana Coach", "--why", "coach", "--via", "Lia", today="2018-01-24"))
+    ok(cli("met", "Dana", "coffee, Lia set it up", "--channel", "coffee", today="2018-01-26"))
+    text = (vault_dir / "People/Dana Coach.md").read_text(encoding="utf-8")
+    assert 'via: "[[Lia Poet]]"\n' in text
+    assert text.endswith('met: 2018-01-26\nintroduced_by: "[[Lia Poet]]"\n---\n# Dana Coach\n\n## Notes\n\n'
+                         "## Log\n- 2018-01-26 coffee: coffee, Lia set it up\n")  # fmt: skip
+    assert as_json(cli("show", "Dana", "--json", today="2018-01-26"))["introductions"]["introduced_by"] == [
+        "Lia Poet"
+    ]
+    assert "You made 0 introductions; 1 person introduced you to 1.\n" in ok(cli("stats", today="2018-01-26"))
+    # A list of names is copied as written; an introduced_by of the note's own is kept.
+    person(vault_dir, "Eve", "status: asked\nvia: [Lia, '[[Sam]]']\n")
+    person(vault_dir, "Max", "status: prospect\nvia: '[[Sam]]'\nintroduced_by: Kim  # at the party\n")
+    ok(cli("met", "Eve", today="2018-01-26"))
+    ok(cli("met", "Max", today="2018-01-26"))
+    assert 'introduced_by: [Lia, "[[Sam]]"]\n' in (vault_dir / "People/Eve.md").read_text(encoding="utf-8")
+    max_text = (vault_dir / "People/Max.md").read_text(encoding="utf-8")
+    assert max_text.startswith("---\nvia: '[[Sam]]'\nintroduced_by: Kim  # at the party\nlast_contact:")
+    assert max_text.count("introduced_by") == 1
+
+
 def test_ask_twice_counts_the_asks_and_keeps_the_status_line(cli: Cli, vault_dir: Path) -> None:
     path = person(vault_dir, "Kim", "status: asked\n", "## Log\n- 2026-11-01 asked: reached out\n")
     assert ok(cli("ask", "Kim", "--date", "2026-11-20")) == "Recorded ask number 2 for Kim: People/Kim.md\n"

@@ -446,18 +446,29 @@ def met(
     text: str | None = None,
 ) -> Person:
     """Turn a prospect into a contact: the status line removed, `met:` set, a Log entry
-    written. Returns the person as they are now (with the cadence `vault add` would give)."""
+    written, and their `via` copied as written (links kept) into an `introduced_by` they lack:
+    who could introduce you is who did. Returns the person as they are now (with the cadence
+    `vault add` would give)."""
     from vaultkit.notes.edit import remove_front_matter_key, set_front_matter_value
+    from vaultkit.notes.frontmatter import yaml_list, yaml_scalar
     from vaultkit.notes.grammar import inline_text
+    from vaultkit.notes.parse import as_texts
 
     when = workspace.check_entry(date, channel)
     person = _prospect(workspace, name, "met")
     message = inline_text(text or "") or MET_TEXT
     entry = f"- {when.isoformat()} {channel + ': ' if channel else ''}{message}"
+    via = as_texts(person.fields.get("via")) if _via_names(person) else []
+    if person.fields.get("introduced_by") not in (None, "", []) or not via:
+        introducer = None  # (a value of theirs, of any shape, is kept)
+    else:
+        introducer = yaml_scalar(via[0]) if len(via) == 1 else yaml_list(via)
 
     def change(note: str) -> str:
         note = workspace.with_log_entry(person.path, note, entry, when)
         note = set_front_matter_value(note, "met", when.isoformat())
+        if introducer is not None:
+            note = set_front_matter_value(note, "introduced_by", introducer)
         return remove_front_matter_key(note, "status")
 
     workspace.edit_note(person.path, change)

@@ -86,13 +86,15 @@ def decode_note(path: str, data: bytes) -> str:
     return text
 
 
-def _as_list(value: Any) -> list[str]:
+def as_texts(value: Any) -> list[str]:
+    """A front-matter value as its texts, as written: one value, or a list's items at any
+    depth (none for a blank one, or a mapping)."""
     if value is None or value == "":
         return []
     if isinstance(value, list):
         out: list[str] = []
         for item in value:
-            out.extend(_as_list(item))
+            out.extend(as_texts(item))
         return out
     if isinstance(value, dict):
         return []
@@ -107,7 +109,7 @@ _ALIASES_SPLIT_RE = re.compile(r",")
 def _listed(value: Any, split: re.Pattern[str]) -> list[str]:
     """`tags` or `aliases` as Obsidian reads them: a list, or one text that it splits (tags
     at commas and blanks, `#friend #work`; aliases at commas, `Robert, Bobby`)."""
-    return split.split(value) if isinstance(value, str) else _as_list(value)
+    return split.split(value) if isinstance(value, str) else as_texts(value)
 
 
 def split_link(inner: str) -> str:
@@ -158,7 +160,7 @@ def plain_text(text: str) -> str:
 def links_in_value(value: Any) -> list[str]:
     """Link targets written in a front-matter value (`[[X]]` strings, at any depth)."""
     targets: list[str] = []
-    for item in _as_list(value):
+    for item in as_texts(value):
         for match in WIKILINK_RE.finditer(item):
             target = split_link(match.group(2))
             if target:
@@ -169,7 +171,7 @@ def links_in_value(value: Any) -> list[str]:
 def names_in_value(value: Any) -> list[str]:
     """Names in a `people` property: plain names or links, a list or one value."""
     names: list[str] = []
-    for item in _as_list(value):
+    for item in as_texts(value):
         found = links_in_value(item)
         if found:
             names.extend(found)
