@@ -477,6 +477,28 @@ def test_suggest_offers_a_prospect_while_the_week_goal_is_not_met(cli: Cli, vaul
     assert [s["kind"] for s in as_json(cli("suggest", "--json"))["suggestions"]] == ["overdue"]
 
 
+def test_suggest_offers_an_ask_due_its_one_follow_up(cli: Cli, vault_dir: Path) -> None:
+    person(vault_dir, "Robin", "status: prospect\nwhy: x\n")
+    ok(cli("ask", "Robin", "LinkedIn note", "--channel", "linkedin", today="2018-01-02"))
+    person(
+        vault_dir,
+        "Ann",
+        "tags: [person]\nlast_contact: 2018-01-20\n",
+        "- [ ] send the photos 📅 2018-01-23\n",
+    )
+    person(vault_dir, "Kim", "status: asked\n", "## Log\n- 2018-01-20 asked: coffee?\n")  # asked lately
+    person(vault_dir, "Sue", "status: asked\nsnooze_until: 2018-03-01\n", "## Log\n- 2018-01-01 asked: hi\n")
+    ok(cli("render", today="2018-01-24"))
+    assert "- [[Robin]]: asked 2018-01-02, no answer in 22 days;" in (vault_dir / "Due.md").read_text(
+        encoding="utf-8"
+    )
+    suggestions = as_json(cli("suggest", "--json", "-n", "10", today="2018-01-24"))["suggestions"]
+    assert [(s["name"], s["kind"], s["reason"]) for s in suggestions] == [
+        ("Ann", "follow-up", "follow-up: send the photos (due 2018-01-23, 1 day late)"),
+        ("Robin", "follow-up", "asked 2018-01-02, no answer in 22 days; one gentle follow-up"),
+    ]
+
+
 def test_suggest_names_a_prospect_picked_by_another_list_once(cli: Cli, vault_dir: Path) -> None:
     # Cat has a follow-up and is the prospect to ask; Dee was introduced by Cat (never contacted).
     person(
