@@ -74,6 +74,14 @@ def inline_text(text: str) -> str:
     return _HIDING_RE.sub(r"\g<0>\\", " ".join(text.split()))
 
 
+def split_channel(rest: str) -> tuple[str | None, str]:
+    """(channel, text) of what follows a Log entry's date, `coffee: text` -> (`coffee`,
+    `text`); (None, rest) when it starts with no channel word. An ask's text (`asked:
+    facebook: text`) starts with the channel it was made over, read by the same rule."""
+    found = CHANNEL_RE.match(rest)
+    return (found.group(1), found.group(2).strip()) if found else (None, rest)
+
+
 def opens_fence(line: str) -> str | None:
     """The fence (its run of backticks or tildes) that `line` opens, or None."""
     opened = FENCE_RE.match(line)

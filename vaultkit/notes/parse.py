@@ -32,7 +32,6 @@ from vaultkit.model import (
 )
 from vaultkit.notes.frontmatter import BOM, YamlSyntaxError, find_front_matter, load_yaml, split_lines
 from vaultkit.notes.grammar import (
-    CHANNEL_RE,
     DUE_RE,
     FENCE_LEADS,
     FENCE_RE,
@@ -49,6 +48,7 @@ from vaultkit.notes.grammar import (
     closes_generated,
     marker_ends_comment,
     opens_generated,
+    split_channel,
     strip_comments,
 )
 
@@ -459,9 +459,7 @@ def _scan_body(note: ParsedNote, lines: list[str], start: int, config: Config) -
                     )
                 else:
                     rest = (entry.group(2) or "").strip()
-                    channel_match = CHANNEL_RE.match(rest)
-                    channel = channel_match.group(1) if channel_match else None
-                    body = channel_match.group(2).strip() if channel_match else rest
+                    channel, body = split_channel(rest)
                     note.log.append(LogEntry(when, channel, body, number))
             elif not detail and (item := LIST_ITEM_RE.match(line)) and line[item.end() :].strip():
                 entry_indent = None
