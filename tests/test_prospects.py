@@ -541,7 +541,7 @@ def test_review_and_network_show_prospects_asks_and_answers(cli: Cli, vault_dir:
     assert (
         "## People you want to meet\n\n"
         "**1** waiting to be asked, **1** asked and not met yet; **1** met this year after an ask "
-        "or a `vault want`; 50% of asks answered; 20 days from found to met (median).\n\n"
+        "or a `vault want`; all time: 50% of asks answered, 20 days from found to met (median).\n\n"
         "- [[Pat]]: asked, waiting 5 days\n"
         "- [[Wes]]: not asked yet, waiting 52 days; maps <\\!-- and %\\% more\n\n"
         "This week: 2 asks made ([[Ray]], [[Pat]]), 1 answered ([[Ray]]).\n"

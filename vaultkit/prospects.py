@@ -478,8 +478,8 @@ def met(
 # -- figures ---------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class ProspectFigures:
-    """`vault stats --json`'s `prospects`: waiting, asked, met this year, the share of asks
-    answered and the median days from found (or the first ask) to met."""
+    """`vault stats --json`'s `prospects`: waiting, asked, met this year, and over all time
+    the share of asks answered and the median days from found (or the first ask) to met."""
 
     waiting: int
     asked: int
