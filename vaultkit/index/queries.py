@@ -96,16 +96,16 @@ class Queries(IndexBase):
         )
         return rows.fetchall()
 
-    def unlinkable_people(self) -> list[str]:
-        """The notes of people whose name holds `#`, `|`, `^`, `[` or `]`, by path: a wiki
-        link cannot hold them (they start a heading, an alias, a block, or end the link), so
-        links to such a person lead elsewhere. `vault add` refuses such names; a note made
-        another way (a file manager, a script) may have one."""
-        rows = self.db.execute(
-            "SELECT path FROM people WHERE instr(name, '#') OR instr(name, '|') OR instr(name, '^') "
-            "OR instr(name, '[') OR instr(name, ']') ORDER BY path"
-        )
-        return [path for (path,) in rows]
+    def unlinkable_people(self) -> list[tuple[str, str]]:
+        """(path, name) of the people whose name holds what no wiki link can hold
+        (`names.UNLINKABLE`: `#`, `|`, `^`, `[`, `]`, `%%`), by path, so links to them lead
+        elsewhere. `vault add` refuses such names; a note made another way (a file manager,
+        a script) may have one."""
+        from vaultkit.vault.names import UNLINKABLE
+
+        holds = " OR ".join(["instr(name, ?)"] * len(UNLINKABLE))
+        rows = self.db.execute(f"SELECT path, name FROM people WHERE {holds} ORDER BY path", list(UNLINKABLE))
+        return rows.fetchall()
 
     def last_contacts_after(self, today: dt.date) -> list[tuple[str, str]]:
         """(path, last_contact) of the people whose `last_contact` is after `today`, by
