@@ -124,11 +124,18 @@ def test_the_ordinary_person_is_still_there_beside_dates_at_the_calendars_ends(
 
 def test_a_name_no_link_can_hold_is_a_warning(cli: Cli, make_person: MakePerson) -> None:
     """Made outside vaultkit (`vault add` refuses them): links to it lead elsewhere."""
-    for name in ("Ana #1", "A|B", "Mr [X]", "Ok Person"):
+    for name in ("Ana #1", "A|B", "Mr [X]", "Ok Person", "Ann %% Lee", "Bo % Li"):
         make_person(name)
     check = cli("check").stdout
     warned = [line.split(":")[0] for line in check.splitlines() if "no [[link]] can hold" in line]
-    assert warned == ["People/Ana #1.md", "People/A|B.md", "People/Mr [X].md"]
+    assert warned == ["People/Ana #1.md", "People/Ann %% Lee.md", "People/A|B.md", "People/Mr [X].md"]
+    assert (
+        "People/Ann %% Lee.md: warning: the name holds %%, which no [[link]] can hold "
+        "(it starts a comment in Obsidian): rename the note\n"
+    ) in check
+    # `vault add` refuses each of them by the same rule.
+    for name in ("Ana #2", "Ann %% Lea"):
+        assert cli("add", name).exit_code == 1
 
 
 # -- names that are not UTF-8 ---------------------------------------------------------------

@@ -175,6 +175,25 @@ def test_want_says_which_given_values_it_kept_the_notes_own_of(cli: Cli, vault_d
     ) == ("Grace Hopper is already a prospect with all of that; nothing changed: People/Grace Hopper.md\n")
 
 
+def test_via_and_introduced_by_link_the_person_when_another_note_has_their_name(
+    cli: Cli, vault_dir: Path
+) -> None:
+    # A bare [[Sam Lee]] opens the shortest path of that name: the topic note at the top.
+    person(vault_dir, "Sam Lee", "tags: [person]\n")
+    write_note(vault_dir, "Sam Lee.md", "topic\n")
+    write_note(vault_dir, "People/Lin.md", "---\nstatus: prospect\n---\n# Lin\n")
+    ok(cli("add", "Uma Vo", "--introduced-by", "Sam Lee"))
+    ok(cli("want", "Wes Xu", "--via", "sam lee", "--why", "x"))
+    ok(cli("want", "Lin", "--via", "Sam Lee"))
+    link = '"[[People/Sam Lee|Sam Lee]]"'
+    assert f"introduced_by: {link}\n" in (vault_dir / "People/Uma Vo.md").read_text(encoding="utf-8")
+    assert f"via: {link}\n" in (vault_dir / "People/Wes Xu.md").read_text(encoding="utf-8")
+    assert f"via: {link}\n" in (vault_dir / "People/Lin.md").read_text(encoding="utf-8")
+    shown = as_json(cli("show", "Sam Lee", "--json"))
+    assert shown["links_in"] == ["People/Lin.md", "People/Uma Vo.md", "People/Wes Xu.md"]
+    assert shown["introductions"]["introduced_you_to"] == ["Uma Vo"]
+
+
 def test_want_never_replaces_a_value_of_another_shape(cli: Cli, vault_dir: Path) -> None:
     before = "---\nstatus: prospect\nwhy:\n  - maps\n  - tea\nvia: [[Kim]]\n---\n# Lin\n"
     path = write_note(vault_dir, "People/Lin.md", before)
@@ -248,6 +267,29 @@ def test_ask_then_met_leave_exactly_the_expected_lines(cli: Cli, vault_dir: Path
     [due] = as_json(cli("due", "--json", "--within", "2w"))["due"]
     assert (due["name"], due["cadence_source"], due["due_on"]) == ("Pat Doe", "tag:family", "2026-12-04")
     assert prospects_json(cli) == []
+
+
+def test_met_makes_who_could_introduce_you_who_did(cli: Cli, vault_dir: Path) -> None:
+    person(vault_dir, "Lia Poet", "tags: [person]\nmet: 2017-12-01\n")
+    ok(cli("want", "Dana Coach", "--why", "coach", "--via", "Lia", today="2018-01-24"))
+    ok(cli("met", "Dana", "coffee, Lia set it up", "--channel", "coffee", today="2018-01-26"))
+    text = (vault_dir / "People/Dana Coach.md").read_text(encoding="utf-8")
+    assert 'via: "[[Lia Poet]]"\n' in text
+    assert text.endswith('met: 2018-01-26\nintroduced_by: "[[Lia Poet]]"\n---\n# Dana Coach\n\n## Notes\n\n'
+                         "## Log\n- 2018-01-26 coffee: coffee, Lia set it up\n")  # fmt: skip
+    assert as_json(cli("show", "Dana", "--json", today="2018-01-26"))["introductions"]["introduced_by"] == [
+        "Lia Poet"
+    ]
+    assert "You made 0 introductions; 1 person introduced you to 1.\n" in ok(cli("stats", today="2018-01-26"))
+    # A list of names is copied as written; an introduced_by of the note's own is kept.
+    person(vault_dir, "Eve", "status: asked\nvia: [Lia, '[[Sam]]']\n")
+    person(vault_dir, "Max", "status: prospect\nvia: '[[Sam]]'\nintroduced_by: Kim  # at the party\n")
+    ok(cli("met", "Eve", today="2018-01-26"))
+    ok(cli("met", "Max", today="2018-01-26"))
+    assert 'introduced_by: [Lia, "[[Sam]]"]\n' in (vault_dir / "People/Eve.md").read_text(encoding="utf-8")
+    max_text = (vault_dir / "People/Max.md").read_text(encoding="utf-8")
+    assert max_text.startswith("---\nvia: '[[Sam]]'\nintroduced_by: Kim  # at the party\nlast_contact:")
+    assert max_text.count("introduced_by") == 1
 
 
 def test_ask_twice_counts_the_asks_and_keeps_the_status_line(cli: Cli, vault_dir: Path) -> None:
@@ -462,6 +504,28 @@ def test_suggest_offers_a_prospect_while_the_week_goal_is_not_met(cli: Cli, vaul
     assert [s["kind"] for s in as_json(cli("suggest", "--json"))["suggestions"]] == ["overdue"]
 
 
+def test_suggest_offers_an_ask_due_its_one_follow_up(cli: Cli, vault_dir: Path) -> None:
+    person(vault_dir, "Robin", "status: prospect\nwhy: x\n")
+    ok(cli("ask", "Robin", "LinkedIn note", "--channel", "linkedin", today="2018-01-02"))
+    person(
+        vault_dir,
+        "Ann",
+        "tags: [person]\nlast_contact: 2018-01-20\n",
+        "- [ ] send the photos 📅 2018-01-23\n",
+    )
+    person(vault_dir, "Kim", "status: asked\n", "## Log\n- 2018-01-20 asked: coffee?\n")  # asked lately
+    person(vault_dir, "Sue", "status: asked\nsnooze_until: 2018-03-01\n", "## Log\n- 2018-01-01 asked: hi\n")
+    ok(cli("render", today="2018-01-24"))
+    assert "- [[Robin]]: asked 2018-01-02, no answer in 22 days;" in (vault_dir / "Due.md").read_text(
+        encoding="utf-8"
+    )
+    suggestions = as_json(cli("suggest", "--json", "-n", "10", today="2018-01-24"))["suggestions"]
+    assert [(s["name"], s["kind"], s["reason"]) for s in suggestions] == [
+        ("Ann", "follow-up", "follow-up: send the photos (due 2018-01-23, 1 day late)"),
+        ("Robin", "follow-up", "asked 2018-01-02, no answer in 22 days; one gentle follow-up"),
+    ]
+
+
 def test_suggest_names_a_prospect_picked_by_another_list_once(cli: Cli, vault_dir: Path) -> None:
     # Cat has a follow-up and is the prospect to ask; Dee was introduced by Cat (never contacted).
     person(
@@ -504,7 +568,7 @@ def test_review_and_network_show_prospects_asks_and_answers(cli: Cli, vault_dir:
     assert (
         "## People you want to meet\n\n"
         "**1** waiting to be asked, **1** asked and not met yet; **1** met this year after an ask "
-        "or a `vault want`; 50% of asks answered; 20 days from found to met (median).\n\n"
+        "or a `vault want`; all time: 50% of asks answered, 20 days from found to met (median).\n\n"
         "- [[Pat]]: asked, waiting 5 days\n"
         "- [[Wes]]: not asked yet, waiting 52 days; maps <\\!-- and %\\% more\n\n"
         "This week: 2 asks made ([[Ray]], [[Pat]]), 1 answered ([[Ray]]).\n"

@@ -20,7 +20,7 @@ from vaultkit.model import Problem, written_tag
 from vaultkit.places import CONFIG_NAME
 from vaultkit.vault.atomic import TEMP_SUFFIX, temp_stem, temp_target
 from vaultkit.vault.files import Vault
-from vaultkit.vault.names import is_conflict_copy, shown_name
+from vaultkit.vault.names import UNLINKABLE, is_conflict_copy, shown_name, unlinkable_part
 from vaultkit.workspace import Workspace
 
 
@@ -84,9 +84,13 @@ def vault_problems(workspace: Workspace, progress: Callable[[int, int], None] | 
     ]
     problems += [
         Problem(
-            path, None, "warning", "the name holds # | ^ [ or ], which no [[link]] can hold: rename the note"
+            path,
+            None,
+            "warning",
+            f"the name holds {part}, which no [[link]] can hold (it {UNLINKABLE[part]}): rename the note",
         )
-        for path in workspace.index.unlinkable_people()
+        for path, name in workspace.index.unlinkable_people()
+        if (part := unlinkable_part(name)) is not None
     ]
     problems.sort(key=lambda p: (p.path, p.line or 0, p.level, p.message))
     return found + problems

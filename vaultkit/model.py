@@ -31,6 +31,10 @@ INTRO_CHANNEL, ASK_CHANNEL = "intro", "asked"
 and [[Alan]]`) and an ask (`- 2026-11-20 asked: email: would you have...`): the figures read
 these entries, and the index keeps them apart (`contacts_channel`)."""
 
+REACH_OUT_HEADING, REACHED_OUT = "Reach out", "reached out"
+"""The heading of the reach-outs `vault today` adds to a daily note, and what a ticked task
+under it says as an interaction: vaultkit's own reminder text is not what was said."""
+
 
 def is_prospect(status: str | None) -> bool:
     """Whether a note's `status` (as parsed: trimmed, case-folded) marks a prospect or an open ask."""
@@ -185,6 +189,7 @@ class ParsedNote:
     links: list[Link] = field(default_factory=list)
     log: list[LogEntry] = field(default_factory=list)
     tasks: list[Task] = field(default_factory=list)
+    headings: list[tuple[int, str]] = field(default_factory=list)  # (line, text)
     problems: list[Problem] = field(default_factory=list)
     body: str = ""
     body_line: int = 1

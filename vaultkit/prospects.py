@@ -345,7 +345,7 @@ def want(
         if why_text:
             values["why"] = why_text
         if via_name:
-            values["via"] = f"[[{via_name}]]"
+            values["via"] = workspace.link_to(via_name)
         values["found"] = workspace.today.isoformat()
         for key in extra:
             values.pop(key, None)  # a --set value of theirs wins
@@ -381,11 +381,11 @@ def _complete(
     if why and person.fields.get("why") in (None, ""):
         missing["why"] = yaml_scalar(why)
     if via and person.fields.get("via") in (None, ""):
-        missing["via"] = f'"[[{via}]]"'
+        missing["via"] = yaml_scalar(workspace.link_to(via))
     for key, value in set_items(fields, options=("--tag",)).items():
         if key not in person.fields and key not in missing:
             missing[key] = yaml_scalar(value)
-    given = {**set_items(fields), **({"why": why} if why else {})}
+    given = {**set_items(fields, options=("--tag",)), **({"why": why} if why else {})}
     kept = {
         key: _shown(person.fields[key])
         for key, value in given.items()
@@ -481,23 +481,32 @@ def met_text(
     text: str | None = None,
 ) -> str:
     """A prospect's note text as `vault met` leaves it: a Log entry (`first met`, or
-    `text`), `met:` set to `when` and the status line removed. An import that finds a
-    prospect met (LinkedIn's `Connected On`) writes the same."""
+    `text`), `met:` set to `when`, the status line removed, and their `via` copied as
+    written (links kept) into an `introduced_by` they lack: who could introduce you is who
+    did. An import that finds a prospect met (LinkedIn's `Connected On`) writes the same."""
     from vaultkit.notes.edit import remove_front_matter_key, set_front_matter_value
+    from vaultkit.notes.frontmatter import yaml_list, yaml_scalar
     from vaultkit.notes.grammar import inline_text
+    from vaultkit.notes.parse import as_texts, names_in_value, parse_text
 
     message = inline_text(text or "") or MET_TEXT
     entry = f"- {when.isoformat()} {channel + ': ' if channel else ''}{message}"
+    fields = parse_text(rel_path, note, workspace.config).fields
+    via = as_texts(fields.get("via")) if names_in_value(fields.get("via")) else []
     note = workspace.with_log_entry(rel_path, note, entry, when)
     note = set_front_matter_value(note, "met", when.isoformat())
+    if via and fields.get("introduced_by") in (None, "", []):  # (a value of theirs, of any shape, is kept)
+        note = set_front_matter_value(
+            note, "introduced_by", yaml_scalar(via[0]) if len(via) == 1 else yaml_list(via)
+        )
     return remove_front_matter_key(note, "status")
 
 
 # -- figures ---------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class ProspectFigures:
-    """`vault stats --json`'s `prospects`: waiting, asked, met this year, the share of asks
-    answered and the median days from found (or the first ask) to met."""
+    """`vault stats --json`'s `prospects`: waiting, asked, met this year, and over all time
+    the share of asks answered and the median days from found (or the first ask) to met."""
 
     waiting: int
     asked: int

@@ -96,7 +96,8 @@ def wikilink(name: str, path: str, shared: set[str]) -> str:
     holds such name keys: `Index.shared_names`). Obsidian (and the index) resolve a bare
     link to the note with the shortest path of all the notes of that name, people or not;
     the path form always opens this person's note. The one rule for every link to a person
-    vaultkit writes: views, templates, `vault today`, `vault meet`, `vault intro`."""
+    vaultkit writes: views, templates, `vault today`, `vault meet`, `vault intro`,
+    `vault add --introduced-by`, `vault want --via`."""
     if name_key(name) in shared:
         return f"[[{path.removesuffix('.md')}|{name}]]"
     return f"[[{name}]]"
@@ -379,7 +380,7 @@ class Workspace:
         A malformed `key=value` is refused here, before the first person is read."""
         conditions = _conditions(where)
         wanted = _tag_wanted(tag)
-        holding = [text for text in (_held_text(value) for _, value in conditions) if text]
+        holding = [text for _, value in conditions for text in _held_texts(value)]
         rows = self.index.listing(wanted, self.today, None if conditions else limit, holding)
         return _listed(rows, conditions, limit)
 
@@ -870,36 +871,45 @@ def _listed(
         return
     if limit is not None and limit <= 0:
         return
+    from vaultkit.notes.parse import named_by  # (its patterns: only for a `--where`)
+
+    wanted = [(key, named_by(value).casefold()) for key, value in conditions]
     found = 0
     for name, path, last_contact, due_on, text in rows:
         fields = loads(text)
-        if all(_field_matches(fields.get(key), value) for key, value in conditions):
+        if all(_field_matches(fields.get(key), value, named_by) for key, value in wanted):
             yield ListedPerson(name, path, last_contact, due_on, fields)
             found += 1
             if found == limit:
                 return
 
 
-def _held_text(wanted: str) -> str | None:
-    """A text the JSON of any front matter that meets `key=wanted` holds, as SQLite's
-    `lower` leaves it, or None: what lets the index cut most people before Python reads
-    their fields (`Index.listing`'s `holding`). A value that meets it is its case-folded
-    self; when the note is all ASCII that is its lower case, written into the JSON as it
-    is unless it has a quote, a backslash or a control character, which JSON escapes (and
-    a `{`, for a nested mapping is compared as Python writes it). An empty value also
-    meets a missing key, so it cuts no one."""
-    text = wanted.casefold()
-    if not text or any(ch in '"\\{' or ch < " " for ch in text):
-        return None
-    return text
+def _held_texts(wanted: str) -> list[str]:
+    """Texts the JSON of any front matter that meets `key=wanted` holds, as SQLite's `lower`
+    leaves them: what lets the index cut most people before Python reads their fields
+    (`Index.listing`'s `holding`). A value that meets it names what `wanted` names
+    (`parse.named_by`): each word of that name is in it, case-folded; when the note is all
+    ASCII that is its lower case, written into the JSON as it is unless it has a quote, a
+    backslash or a control character, which JSON escapes (and a `{`, for a nested mapping
+    is compared as Python writes it). An empty value also meets a missing key, so it cuts
+    no one."""
+    from vaultkit.notes.parse import named_by
+
+    text = named_by(wanted).casefold()
+    if any(ch in '"\\{' or ch < " " for ch in text):
+        return []
+    return text.split()
 
 
-def _field_matches(value: Any, wanted: str) -> bool:
+def _field_matches(value: Any, wanted: str, named_by: Callable[[str], str]) -> bool:
+    """Whether a front-matter value meets `--where key=VALUE` (`wanted`: what VALUE names,
+    case-folded): a value of a list, or the value, naming it (a link by its note's name,
+    `[[Places/London|LDN]]` is London, as the figures count it: `parse.named_by`)."""
     if value is None:
         return wanted == ""
     if isinstance(value, list):
-        return any(_field_matches(item, wanted) for item in value)
-    return str(value).strip().casefold() == wanted.casefold()
+        return any(_field_matches(item, wanted, named_by) for item in value)
+    return named_by(str(value)).casefold() == wanted
 
 
 def _view_text(vault: Vault, rel_path: str) -> tuple[Snapshot | None, str]:

@@ -859,6 +859,25 @@ def test_list_filters(cli: Cli, make_person: MakePerson, vault_dir: Path) -> Non
     assert names("--tag", " mentor ") == ["Ada", "Cy"]
 
 
+def test_list_where_a_link_matches_by_its_note_name(cli: Cli, make_person: MakePerson) -> None:
+    # The rule the figures count by (`vault stats`: `parse.named_by`), case-folded.
+    make_person("Ada", location='"[[Places/London|LDN]]"', company='"[[Acme]]"')
+    make_person("Bob", location="london", company="Acme  Corp")
+    make_person("Cy", location='"[[Lagos]]"', company='["[[Orgs/Acme Corp.md|ACME]]", Initech]')
+    make_person("Dee", location="LDN", company="[Acme]")
+
+    def names(*args: str) -> list[str]:
+        return [p["name"] for p in as_json(cli("list", "--json", *args))["people"]]
+
+    assert names("--where", "location=London") == ["Ada", "Bob"]
+    assert names("--where", "location=[[London]]") == ["Ada", "Bob"]
+    assert names("--where", "company=acme") == ["Ada", "Dee"]
+    assert names("--where", "company=Acme Corp") == ["Bob", "Cy"]
+    assert names("--where", "location=LDN") == ["Dee"]  # (what a link shows is not what it is)
+    dimensions = as_json(cli("stats", "--json"))["dimensions"]
+    assert (dimensions["location"]["London"], dimensions["company"]["Acme Corp"]) == (2, 2)
+
+
 def test_list_human(cli: Cli, make_person: MakePerson) -> None:
     make_person("Ada Lovelace", tags=["person", "mentor"], cadence="1m", last_contact="2026-11-01")
     make_person("Bob")

@@ -11,6 +11,7 @@ import pytest
 
 from tests.index.random_vaults import DAYS, random_vault
 from vaultkit.model import has_tag, tag_key
+from vaultkit.notes.parse import named_by
 from vaultkit.profiles import ListedPerson, summarize
 from vaultkit.vault.files import Vault
 from vaultkit.workspace import Workspace
@@ -56,19 +57,23 @@ _AWKWARD = {
     "Eve": "location: Tokyo\ncompany: Acme",
     "Fay": "location: tokyo ",
     "Gus": "location: Zürich\ncompany: ''",
+    "Hal": 'location: "[[Places/London|LDN]]"\ncompany: "[[Orgs/ACME Corp.md#HQ|the firm]]"',
+    "Ivy": "location: '[[Straße]]'\ncompany: acme   corp",
 }
 _WANTED = ["location=zürich", "location=STRASSE", "location=kiel", "location=london", "location=tokyo",
            'nick=bob "THE" builder', "path=c:\\DIR", "meta={'a': 'b'}", "company=", "company=acme",
-           "location=Tokyo ", "note=moving to tokyo"]  # fmt: skip
+           "location=Tokyo ", "note=moving to tokyo", "location=[[London]]", "company=Acme Corp",
+           "company=[[acme  corp]]", "location=strasse"]  # fmt: skip
 
 
 def _meets(value: object, wanted: str) -> bool:
-    """The `--where` rule, written out for the test: any item of a list; a missing key is empty."""
+    """The `--where` rule, written out for the test: any item of a list; a missing key is
+    empty; a value names what it names (`named_by`: a link its note's name), case-folded."""
     if value is None:
         return wanted == ""
     if isinstance(value, list):
         return any(_meets(item, wanted) for item in value)
-    return str(value).strip().casefold() == wanted.casefold()
+    return named_by(str(value)).casefold() == named_by(wanted).casefold()
 
 
 def test_where_finds_what_the_rule_finds(vault_dir: Path, tmp_path: Path) -> None:

@@ -164,6 +164,22 @@ def test_channel_split(cli, vault_dir, make_person) -> None:
     assert list(since["channels"].items()) == [("meeting", 2), ("unknown", 2), ("coffee", 1)]
 
 
+def test_an_ask_counts_for_the_channel_it_was_made_over(cli, vault_dir) -> None:
+    # (`vault ask --channel facebook` writes `asked: facebook: ...`: `asked` is no channel)
+    assert cli("want", "Jane", "--why", "x", today="2026-11-01").exit_code == 0
+    assert cli("ask", "Jane", "loved your post", "--channel", "facebook", today="2026-11-02").exit_code == 0
+    assert cli("met", "Jane", "she wrote back", "--channel", "facebook", today="2026-11-20").exit_code == 0
+    write_note(vault_dir, "People/Kim.md", "---\nstatus: asked\n---\n## Log\n- 2026-11-03 asked: hello\n")
+    assert list(stats_json(cli)["channels"].items()) == [("facebook", 2), ("unknown", 1)]
+    assert list(stats_json(cli, "--since", "2026-11-03")["channels"].items()) == [
+        ("facebook", 1),
+        ("unknown", 1),
+    ]
+    assert cli("stats").exit_code == 0
+    network = (vault_dir / "Network.md").read_text(encoding="utf-8")
+    assert 'pie title Interactions by channel\n    "facebook" : 2\n    "unknown" : 1\n```\n' in network
+
+
 # -- introductions --------------------------------------------------------------------------
 def test_introductions_both_ways(cli, vault_dir, make_person) -> None:
     make_person("Ada Lovelace", "## Log\n")

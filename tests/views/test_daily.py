@@ -70,6 +70,29 @@ def test_ticking_a_box_makes_the_daily_note_a_contact(cli: Any, vault_dir: Path)
     assert mary["last_contact"] == "2026-11-01"
 
 
+def test_a_ticked_reach_out_is_a_contact_that_says_so(cli: Any, vault_dir: Path) -> None:
+    # Its text is vaultkit's reminder (quoting the last interaction): shown as the last
+    # interaction, then quoted by the next reach-out, it would nest deeper each time.
+    people(vault_dir)
+    assert cli("today", "--create").exit_code == 0
+    note = vault_dir / "Daily" / "2026-11-22.md"
+    text = note.read_text(encoding="utf-8")
+    text = text.replace("- [ ] [[Ada Lovelace]]", "- [x] [[Ada Lovelace]]")
+    note.write_text(text + "\n## Done\n- [x] lunch with [[Tom]] 📅 2026-11-22\n", encoding="utf-8")
+    ada = json.loads(cli("show", "Ada", "--json").stdout)["interactions"]
+    assert [(i["date"], i["channel"], i["text"]) for i in ada] == [
+        ("2026-11-22", None, "reached out"),
+        ("2026-10-02", "coffee", "talked about her paper and [[Mary Somerville]]"),
+    ]
+    # A ticked task elsewhere in the note is its own text, without the box.
+    tom = json.loads(cli("show", "Tom", "--json").stdout)["interactions"]
+    assert [i["text"] for i in tom] == ["lunch with [[Tom]] 📅 2026-11-22"]
+    assert cli("set", "Ada", "cadence=1d").exit_code == 0
+    assert cli("today", "--create", today="2026-11-24").exit_code == 0
+    later = (vault_dir / "Daily" / "2026-11-24.md").read_text(encoding="utf-8")
+    assert "- [ ] [[Ada Lovelace]]: last contact 2026-11-22, reached out\n" in later
+
+
 def test_limit_and_more(cli: Any, vault_dir: Path) -> None:
     people(vault_dir)
     result = cli("today", "--create", "--limit", "1")

@@ -259,6 +259,10 @@ def list_(
 ) -> None:
     """List people, optionally by tag or field.
 
+    --where compares case-folded, meets any item of a list, and meets a link by the name of
+    its note, as `vault stats` counts it (location=London finds [[Places/London|LDN]]); an
+    empty value meets a missing key.
+
     Example: vault list --tag mentor --where location=London
     """
     rows_shown = row_limit(limit, show_all)

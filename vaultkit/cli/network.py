@@ -206,9 +206,9 @@ def suggest(
     n: Annotated[int, typer.Option("--n", "-n", help="How many people.")] = 5,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Whom to reach out to today: the most overdue, open follow-ups, introductions to
-    follow up and people you are losing touch with, each with why; while this week's goal
-    of new people is not met, a prospect to ask (`vault want`).
+    """Whom to reach out to today: the most overdue, open follow-ups (and asks due their
+    one follow-up), introductions to follow up and people you are losing touch with, each
+    with why; while this week's goal of new people is not met, a prospect to ask (`vault want`).
 
     Example: vault suggest -n 3
     """

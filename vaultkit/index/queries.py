@@ -24,6 +24,7 @@ from vaultkit.index.rows import (
 )
 from vaultkit.index.schema import FULL_TEXT
 from vaultkit.model import (
+    ASK_CHANNEL,
     ASKED,
     PROSPECT,
     DueItem,
@@ -95,16 +96,16 @@ class Queries(IndexBase):
         )
         return rows.fetchall()
 
-    def unlinkable_people(self) -> list[str]:
-        """The notes of people whose name holds `#`, `|`, `^`, `[` or `]`, by path: a wiki
-        link cannot hold them (they start a heading, an alias, a block, or end the link), so
-        links to such a person lead elsewhere. `vault add` refuses such names; a note made
-        another way (a file manager, a script) may have one."""
-        rows = self.db.execute(
-            "SELECT path FROM people WHERE instr(name, '#') OR instr(name, '|') OR instr(name, '^') "
-            "OR instr(name, '[') OR instr(name, ']') ORDER BY path"
-        )
-        return [path for (path,) in rows]
+    def unlinkable_people(self) -> list[tuple[str, str]]:
+        """(path, name) of the people whose name holds what no wiki link can hold
+        (`names.UNLINKABLE`: `#`, `|`, `^`, `[`, `]`, `%%`), by path, so links to them lead
+        elsewhere. `vault add` refuses such names; a note made another way (a file manager,
+        a script) may have one."""
+        from vaultkit.vault.names import UNLINKABLE
+
+        holds = " OR ".join(["instr(name, ?)"] * len(UNLINKABLE))
+        rows = self.db.execute(f"SELECT path, name FROM people WHERE {holds} ORDER BY path", list(UNLINKABLE))
+        return rows.fetchall()
 
     def happened_after(self, today: dt.date) -> list[tuple[str, str, str]]:
         """(path, key, date) of the people whose `last_contact` or `met` is after `today`,
@@ -596,16 +597,33 @@ class Queries(IndexBase):
 
     def interaction_counts(
         self, today: dt.date, since: dt.date | None = None
-    ) -> list[tuple[str, str | None, int]]:
-        """(source, channel, how many) over every person's interactions from `since` (else
-        the first) to `today`: grouped, so that figures over them need not load each one."""
+    ) -> list[tuple[str | None, int]]:
+        """(channel, how many) over every person's interactions from `since` (else the first)
+        to `today`, so that figures over them need not load each one. The channel is the
+        index's (a meeting note's is `meeting`, a daily note's none), but for an ask, which
+        was made over the channel its text starts with (`asked: facebook: text`), or none."""
+        bounds = (today.isoformat(), since.isoformat() if since else "")
+        counts: dict[str | None, int] = {}
         rows = self.db.execute(
             "SELECT source, channel, count(*) FROM contacts "
             "WHERE person IS NOT NULL AND date IS NOT NULL AND date <= ? AND date >= ? "
             "GROUP BY source, channel ORDER BY source, channel",
-            (today.isoformat(), since.isoformat() if since else ""),
+            bounds,
         )
-        return rows.fetchall()
+        for source, channel, count in rows:
+            if source != "log" or channel != ASK_CHANNEL:
+                counts[channel] = counts.get(channel, 0) + count
+        asks = self.db.execute(
+            "SELECT text FROM contacts WHERE source = 'log' AND channel = ? "
+            "AND person IS NOT NULL AND date IS NOT NULL AND date <= ? AND date >= ?",
+            (ASK_CHANNEL, *bounds),
+        )
+        from vaultkit.notes.grammar import split_channel
+
+        for (text,) in asks:
+            channel = split_channel(text or "")[0]
+            counts[channel] = counts.get(channel, 0) + 1
+        return list(counts.items())
 
     def introduced_by(
         self, keys: Iterable[str] | None = None

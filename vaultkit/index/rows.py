@@ -22,6 +22,8 @@ from vaultkit.index.schema import _SCHEMA, ALIAS, NAME, UNREAD
 from vaultkit.model import (
     MAX_NOTE_BYTES,
     PERSON,
+    REACH_OUT_HEADING,
+    REACHED_OUT,
     ParsedNote,
     Person,
     fold_accents,
@@ -497,9 +499,17 @@ def _strings(values: list[str]) -> str:
 
 
 def _line_text(body: str, note: ParsedNote, line: int | None) -> str:
-    """The text of a link's line in a daily note, for the interaction list."""
+    """The text of a link's line in a daily note, for the interaction list: a task's text
+    without its box, and a ticked reach-out (`vault today`) as `reached out`, not the reminder
+    vaultkit wrote (which quotes the last interaction: quoted again, it would nest)."""
     if line is None:
         return note.name
+    task = next((task for task in note.tasks if task.line == line), None)
+    if task is not None:
+        section = next((text for number, text in reversed(note.headings) if number < line), None)
+        if section is not None and name_key(section) == name_key(REACH_OUT_HEADING):
+            return REACHED_OUT
+        return task.text
     from vaultkit.notes.frontmatter import split_lines
 
     body_lines = split_lines(body)

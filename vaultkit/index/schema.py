@@ -17,8 +17,9 @@ from vaultkit.model import ASK_CHANNEL, INTRO_CHANNEL
 # a paragraph or a heading ends the list a Log entry is in; YAML's null in a read key is no value;
 # 41: a date that is not real says why, `February 2026 has 28 days`; 42: `Daily/2026-1-5.md` is a
 # daily note, and it, a meeting note named `2026-1-5 …` and one naming `people` with no date at
-# all are warned of).
-SCHEMA_VERSION = 42
+# all are warned of; 43: a daily note's task line is its text without the box, a ticked task
+# under `## Reach out` is `reached out`).
+SCHEMA_VERSION = 43
 
 
 NAME, ALIAS, FOLDED_NAME, FOLDED_ALIAS = 0, 1, 2, 3

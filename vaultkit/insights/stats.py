@@ -248,22 +248,17 @@ def keeping_in_touch(
 
 
 # -- channels -----------------------------------------------------------------------------
-InteractionCount = tuple[str, str | None, int]
-"""(source, channel, how many): interactions grouped, as `Index.interaction_counts` gives them."""
-
-
-def channel_of(source: str, channel: str | None) -> str:
-    """The channel word of a Log entry; meeting notes are `meeting`; none written is unknown."""
-    if source == "meeting":
-        return "meeting"
-    return channel or UNKNOWN
+InteractionCount = tuple[str | None, int]
+"""(channel, how many): interactions grouped by the channel they were had over, as
+`Index.interaction_counts` gives them (it knows an ask's channel)."""
 
 
 def channel_counts(interactions: Iterable[InteractionCount]) -> list[tuple[str, int]]:
-    """Interactions per channel (one per person met: a dinner for three counts three), largest first."""
+    """Interactions per channel (one per person met: a dinner for three counts three), largest
+    first; none written is unknown."""
     counts: Counter[str] = Counter()
-    for source, channel, count in interactions:
-        counts[channel_of(source, channel)] += count
+    for channel, count in interactions:
+        counts[channel or UNKNOWN] += count
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 

@@ -20,7 +20,7 @@ from vaultkit.insights.stats import LosingTouch
 from vaultkit.introductions import IntroPair, IntroReceived, intro_pairs, received_introductions
 from vaultkit.model import MAX_ROWS, DueItem, FollowUp
 from vaultkit.notes.grammar import DUE_MARK_RE
-from vaultkit.prospects import prospect_to_ask
+from vaultkit.prospects import AskToFollowUp, asks_to_follow_up, prospect_to_ask, waited
 from vaultkit.workspace import Workspace
 
 # An introduction you made gets a check-in once it has had time to happen, and not forever.
@@ -60,6 +60,13 @@ def _follow_up_reason(item: FollowUp, today: dt.date) -> str:
     else:
         when = f"due in {days_text(-late)}"
     return f"follow-up: {text} ({when})"
+
+
+def _ask_reason(item: AskToFollowUp) -> str:
+    # (Due.md's words for it, `due.md.j2`)
+    return (
+        f"asked {item.asked_on.isoformat()}, no answer in {waited(item.days_waiting)}; one gentle follow-up"
+    )
 
 
 def _losing_reason(item: LosingTouch) -> str:
@@ -112,6 +119,7 @@ def pick_suggestions(
     due_page: Callable[[int], DuePage],
     due_named: Callable[[set[str]], list[DueItem]],
     followups: Sequence[FollowUp],
+    asks: Sequence[AskToFollowUp],
     pairs: Sequence[IntroPair],
     received: Sequence[IntroReceived],
     losing: Sequence[LosingTouch],
@@ -120,9 +128,11 @@ def pick_suggestions(
 ) -> list[Suggestion]:
     """Mix the lists in turns (overdue, follow-up, introduction, losing touch), one person
     each, until `count`; each person carries every reason from every list. Deterministic.
+    The follow-ups are the open tasks due within a week, then the asks due their one
+    follow-up (as Due.md lists them), then the undated tasks.
 
-    `active` maps the names of the people the follow-ups and introductions name to those
-    of them who are neither archived nor snoozed; nobody due or losing touch is either.
+    `active` maps the names of the people the follow-ups, asks and introductions name to
+    those of them who are neither archived nor snoozed; nobody due or losing touch is either.
     The people due are read as the picks need them: `due_page(n)` gives the first `n` (and
     how many in all), `due_named(names)` every one due with one of these names.
     """
@@ -133,11 +143,16 @@ def pick_suggestions(
     )
     follow_ups: list[tuple[str, Reason]] = []
     followed: set[str] = set()
-    for item in [*dated, *undated]:
+    reasons: list[tuple[str, Reason]] = [
+        *((f.person, functools.partial(_follow_up_reason, f, today)) for f in dated),
+        *((ask.name, functools.partial(_ask_reason, ask)) for ask in asks),
+        *((f.person, functools.partial(_follow_up_reason, f, today)) for f in undated),
+    ]
+    for person, why in reasons:
         # One person can have many open follow-ups; the most pressing says enough.
-        if item.person not in followed:
-            followed.add(item.person)
-            follow_ups.append((item.person, functools.partial(_follow_up_reason, item, today)))
+        if person not in followed:
+            followed.add(person)
+            follow_ups.append((person, why))
     introductions: list[tuple[str, Reason]] = [
         (item.person, functools.partial(str, f"introduced by {item.introducer}; not contacted yet"))
         for item in received
@@ -199,8 +214,12 @@ def suggest(workspace: Workspace, count: int = 5) -> list[Suggestion]:
     count = min(count, MAX_ROWS)
     index, today = workspace.index, workspace.today
     followups, pairs, received = index.followups(), intro_pairs(index), received_introductions(index)
+    asks = asks_to_follow_up(workspace)
     named = (
-        {f.person for f in followups} | {r.person for r in received} | {n for p in pairs for n in (p.a, p.b)}
+        {f.person for f in followups}
+        | {ask.name for ask in asks}
+        | {r.person for r in received}
+        | {n for p in pairs for n in (p.a, p.b)}
     )
     active = {name: Reachable(path, last) for name, path, last in index.reachable_named(named, today)}
     prospect = prospect_to_ask(workspace)
@@ -209,6 +228,7 @@ def suggest(workspace: Workspace, count: int = 5) -> list[Suggestion]:
         lambda first: workspace.due_page(limit=first),
         lambda names: due_items(index.people_named(names, today), workspace.config, today),
         followups,
+        asks,
         pairs,
         received,
         losing(workspace),

@@ -79,6 +79,14 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
 """Control characters that are not white space (`str.split` takes those)."""
 
 
+def split_channel(rest: str) -> tuple[str | None, str]:
+    """(channel, text) of what follows a Log entry's date, `coffee: text` -> (`coffee`,
+    `text`); (None, rest) when it starts with no channel word. An ask's text (`asked:
+    facebook: text`) starts with the channel it was made over, read by the same rule."""
+    found = CHANNEL_RE.match(rest)
+    return (found.group(1), found.group(2).strip()) if found else (None, rest)
+
+
 def opens_fence(line: str) -> str | None:
     """The fence (its run of backticks or tildes) that `line` opens, or None."""
     opened = FENCE_RE.match(line)

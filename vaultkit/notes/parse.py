@@ -32,7 +32,6 @@ from vaultkit.model import (
 )
 from vaultkit.notes.frontmatter import BOM, YamlSyntaxError, find_front_matter, load_yaml, split_lines
 from vaultkit.notes.grammar import (
-    CHANNEL_RE,
     DUE_RE,
     FENCE_LEADS,
     FENCE_RE,
@@ -49,6 +48,7 @@ from vaultkit.notes.grammar import (
     closes_generated,
     marker_ends_comment,
     opens_generated,
+    split_channel,
     strip_comments,
 )
 
@@ -88,13 +88,15 @@ def decode_note(path: str, data: bytes) -> str:
     return text
 
 
-def _as_list(value: Any) -> list[str]:
+def as_texts(value: Any) -> list[str]:
+    """A front-matter value as its texts, as written: one value, or a list's items at any
+    depth (none for a blank one, or a mapping)."""
     if value is None or value == "":
         return []
     if isinstance(value, list):
         out: list[str] = []
         for item in value:
-            out.extend(_as_list(item))
+            out.extend(as_texts(item))
         return out
     if isinstance(value, dict):
         return []
@@ -109,7 +111,7 @@ _ALIASES_SPLIT_RE = re.compile(r",")
 def _listed(value: Any, split: re.Pattern[str]) -> list[str]:
     """`tags` or `aliases` as Obsidian reads them: a list, or one text that it splits (tags
     at commas and blanks, `#friend #work`; aliases at commas, `Robert, Bobby`)."""
-    return split.split(value) if isinstance(value, str) else _as_list(value)
+    return split.split(value) if isinstance(value, str) else as_texts(value)
 
 
 def split_link(inner: str) -> str:
@@ -160,7 +162,7 @@ def plain_text(text: str) -> str:
 def links_in_value(value: Any) -> list[str]:
     """Link targets written in a front-matter value (`[[X]]` strings, at any depth)."""
     targets: list[str] = []
-    for item in _as_list(value):
+    for item in as_texts(value):
         for match in WIKILINK_RE.finditer(item):
             target = split_link(match.group(2))
             if target:
@@ -171,7 +173,7 @@ def links_in_value(value: Any) -> list[str]:
 def names_in_value(value: Any) -> list[str]:
     """Names in a `people` property: plain names or links, a list or one value."""
     names: list[str] = []
-    for item in _as_list(value):
+    for item in as_texts(value):
         found = links_in_value(item)
         if found:
             names.extend(found)
@@ -424,6 +426,7 @@ def _scan_body(note: ParsedNote, lines: list[str], start: int, config: Config) -
         heading = HEADING_RE.match(line) if lead == "#" else None
         if heading:
             level, entry_indent = len(heading.group(1)), None
+            note.headings.append((number, heading.group(2)))
             if log_level is not None and level <= log_level:
                 log_level = None
             if log_level is None and name_key(heading.group(2)) == log_heading:
@@ -461,9 +464,7 @@ def _scan_body(note: ParsedNote, lines: list[str], start: int, config: Config) -
                     )
                 else:
                     rest = (entry.group(2) or "").strip()
-                    channel_match = CHANNEL_RE.match(rest)
-                    channel = channel_match.group(1) if channel_match else None
-                    body = channel_match.group(2).strip() if channel_match else rest
+                    channel, body = split_channel(rest)
                     note.log.append(LogEntry(when, channel, body, number))
             elif not detail and (item := LIST_ITEM_RE.match(line)) and line[item.end() :].strip():
                 entry_indent = None

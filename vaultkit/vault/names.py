@@ -14,6 +14,23 @@ from vaultkit.errors import (
 
 _BAD_NAME_CHARS = set('/\\#^[]|:*?"<>')
 
+UNLINKABLE = {
+    "#": "starts a heading",
+    "|": "starts a link's alias",
+    "^": "starts a block",
+    "[": "breaks the link",
+    "]": "ends the link",
+    "%%": "starts a comment in Obsidian",
+}
+"""What no `[[link]]` to a note can hold in its name (what it does there): a link to a
+person with one leads elsewhere, and `%%` hides the rest of the note it is written in.
+`vault add` refuses such a name; `vault check` warns of a person's note that has one."""
+
+
+def unlinkable_part(name: str) -> str | None:
+    """The first of `UNLINKABLE` that `name` holds, or None."""
+    return next((part for part in UNLINKABLE if part in name), None)
+
 
 MAX_STEM_BYTES = 200
 """The longest file stem vaultkit makes or accepts, in UTF-8 bytes: file systems allow 255
@@ -38,8 +55,8 @@ def check_person_name(name: str) -> str:
         why = 'it has one of / \\ # ^ [ ] | : * ? " < >'
     elif any(unicodedata.category(ch) in ("Cc", "Cf") and ch not in _JOINERS for ch in clean):
         why = "it has control characters"
-    elif "%%" in clean:  # (the note's `# Name` heading would hide the note below it)
-        why = "it has %%, which starts a comment in Obsidian"
+    elif (part := unlinkable_part(clean)) is not None:  # (%%: the rest are bad characters above)
+        why = f"it has {part}, which {UNLINKABLE[part]}"
     elif ".." in clean:
         why = "it has '..'"
     elif clean.startswith("."):

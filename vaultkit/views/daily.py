@@ -12,11 +12,11 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from vaultkit.errors import RefusedWrite, StaleFileError, VaultkitError
-from vaultkit.model import DueItem, name_key
+from vaultkit.model import REACH_OUT_HEADING, DueItem, name_key
 from vaultkit.notes.grammar import plain_links
 from vaultkit.workspace import EDIT_TRIES, Workspace, wikilink
 
-HEADING = "Reach out"
+HEADING = REACH_OUT_HEADING
 DEFAULT_LIMIT = 10
 _REASON_CHARS = 80
 
