@@ -9,6 +9,7 @@ writes (a walk of the vault), likely duplicate people (a pass over everyone), an
 
 from __future__ import annotations
 
+import json
 import os
 import time
 import unicodedata
@@ -92,8 +93,51 @@ def vault_problems(workspace: Workspace, progress: Callable[[int, int], None] | 
         for path, name in workspace.index.unlinkable_people()
         if (part := unlinkable_part(name)) is not None
     ]
+    problems += obsidian_daily_notes(workspace.vault)
     problems.sort(key=lambda p: (p.path, p.line or 0, p.level, p.message))
     return found + problems
+
+
+DAILY_NOTES_SETTINGS = ".obsidian/daily-notes.json"
+"""Where Obsidian's Daily notes plugin keeps its folder and its file names' format."""
+
+
+def obsidian_daily_notes(vault: Vault) -> list[Problem]:
+    """Where Obsidian makes daily notes otherwise than vaultkit reads them (another folder,
+    another name): their links would count for no one, without a word."""
+    try:
+        settings = json.loads((vault.root / DAILY_NOTES_SETTINGS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # no such plugin settings (its defaults: the top, YYYY-MM-DD)
+        return []
+    if not isinstance(settings, dict):
+        return []
+    problems = []
+    folder = str(settings.get("folder") or "").strip().strip("/")
+    daily_dir = vault.config.daily_dir
+    if folder != daily_dir:
+        there = f"in {folder}/" if folder else "at the vault's top"
+        problems.append(
+            Problem(
+                DAILY_NOTES_SETTINGS,
+                None,
+                "warning",
+                f"Obsidian makes daily notes {there}, and vaultkit reads them in {daily_dir or '.'}/: "
+                f'set daily_dir = "{folder}" in {CONFIG_NAME}',
+            )
+        )
+    written = str(settings.get("format") or "YYYY-MM-DD").strip()
+    if written.rsplit("/", 1)[-1] != "YYYY-MM-DD":
+        problems.append(
+            Problem(
+                DAILY_NOTES_SETTINGS,
+                None,
+                "warning",
+                f"Obsidian names daily notes {written}, and vaultkit reads a daily note named "
+                "YYYY-MM-DD (in folders too: YYYY/MM/YYYY-MM-DD): set the Daily notes format so, "
+                "or nobody they link counts as met",
+            )
+        )
+    return problems
 
 
 # -- file names that syncing leaves behind ---------------------------------------------------

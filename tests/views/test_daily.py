@@ -117,3 +117,32 @@ def test_nobody_due_writes_nothing(cli: Any, vault_dir: Path) -> None:
     result = cli("today")
     assert result.stdout == "Nobody is due. Enjoy your day. (Daily/2026-11-22.md was not changed.)\n"
     assert note.read_text(encoding="utf-8") == "# Sunday\n"
+
+
+def test_a_daily_note_in_a_folder_of_the_daily_folder_is_todays(cli: Any, vault_dir: Path) -> None:
+    """Obsidian's `YYYY/MM/YYYY-MM-DD` format: the note it made is the one written to; no
+    second daily note is made beside it."""
+    people(vault_dir)
+    write_note(vault_dir, "Daily/2026/11/2026-11-22.md", "# Sunday\n")
+    result = cli("today", "--create")
+    assert result.stdout == "Daily/2026/11/2026-11-22.md: added 3 people to reach out to.\n"
+    assert "## Reach out\n- [ ] [[Yuki Tanaka]]" in (vault_dir / "Daily/2026/11/2026-11-22.md").read_text()
+    assert not (vault_dir / "Daily/2026-11-22.md").exists()
+
+
+def test_check_names_obsidian_daily_notes_that_vaultkit_would_not_read(cli: Any, vault_dir: Path) -> None:
+    people(vault_dir)
+    settings = vault_dir / ".obsidian" / "daily-notes.json"
+    settings.parent.mkdir()
+    settings.write_text('{"folder": "Journal/", "format": "YYYY-MM-DD dddd"}', encoding="utf-8")
+    lines = cli("check").stdout.splitlines()
+    assert (
+        ".obsidian/daily-notes.json: warning: Obsidian makes daily notes in Journal/, and vaultkit reads "
+        'them in Daily/: set daily_dir = "Journal" in vaultkit.toml'
+    ) in lines
+    assert any(
+        line.startswith(".obsidian/daily-notes.json: warning: Obsidian names daily notes YYYY-MM-DD dddd")
+        for line in lines
+    )
+    settings.write_text('{"folder": "Daily", "format": "YYYY/MM/YYYY-MM-DD"}', encoding="utf-8")
+    assert cli("check").stdout == "No problems found.\n"

@@ -25,6 +25,7 @@ from vaultkit.index.rows import (
 from vaultkit.index.schema import FULL_TEXT
 from vaultkit.model import (
     ASK_CHANNEL,
+    DAILY,
     ASKED,
     PROSPECT,
     DueItem,
@@ -590,6 +591,15 @@ class Queries(IndexBase):
             (key,),
         )
         return found.fetchone() is not None
+
+    def daily_note_of(self, day: dt.date) -> str | None:
+        """The daily note of `day` (named `YYYY-MM-DD`, at any depth of the daily folder),
+        None when there is none; the first by path when there are several."""
+        found = self.db.execute(
+            "SELECT path FROM files WHERE stem_key = ? AND kind = ? ORDER BY path LIMIT 1",
+            (day.isoformat(), DAILY),
+        ).fetchone()
+        return found[0] if found else None
 
     def note_count(self) -> int:
         """How many notes the index holds."""

@@ -45,7 +45,12 @@ class ReachOuts(NamedTuple):
 
 
 def daily_note_path(workspace: Workspace) -> str:
-    """Today's daily note, vault-relative (Obsidian's `YYYY-MM-DD.md` in `daily_dir`)."""
+    """Today's daily note, vault-relative: the one there is (`YYYY-MM-DD.md`, in `daily_dir`
+    or a folder of it, as Obsidian's `YYYY/MM/YYYY-MM-DD` format makes it), else where
+    Obsidian's default format puts it, `YYYY-MM-DD.md` in `daily_dir`."""
+    found = workspace.index.daily_note_of(workspace.today)
+    if found is not None:
+        return found
     name = f"{workspace.today.isoformat()}.md"
     return f"{workspace.config.daily_dir}/{name}" if workspace.config.daily_dir else name
 
