@@ -25,8 +25,8 @@ from vaultkit.index.rows import (
 from vaultkit.index.schema import FULL_TEXT
 from vaultkit.model import (
     ASK_CHANNEL,
-    DAILY,
     ASKED,
+    DAILY,
     PROSPECT,
     DueItem,
     DueKind,
