@@ -7,6 +7,7 @@ import os
 import time
 from pathlib import Path
 
+import jinja2
 import pytest
 
 from tests.conftest import REPO, write_note
@@ -196,6 +197,31 @@ def test_a_huge_loop_is_stopped_by_the_clock_and_huge_output_by_its_size(cli, ad
         result.stderr == f"vault: template {path}: stopped: its output is longer than 2,000,000 characters\n"
     )
     assert not (ada / "Meetings").exists()
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        # textwrap copies the rest of a long word for every line it cuts: quadratic.
+        "{{ ('a' * 600000) | wordwrap(1) | length }}",
+        # Each item's lookup is a step of its own, inside one filter call.
+        "{{ ('a' * 1900000) | list | groupby('x') | length }}",
+    ],
+)
+def test_the_clock_runs_inside_filters_too(cli, ada: Path, payload: str) -> None:
+    path = user_template(ada, "meeting.md.j2", payload + "\n")
+    result = cli("meet", "Ada")
+    assert result.exit_code == 1
+    assert result.stderr == f"vault: template {path}:1: stopped: it ran for more than 2 s\n"
+
+
+def test_wordwrap_wraps_as_jinja_does(cli, ada: Path) -> None:
+    text = "hello world foo-bar bazzzzzzzzzzzzzzz\n\nsecond  paragraph"
+    template = "{{ text | wordwrap(5) }}|{{ text | wordwrap(6, False, '/', False) }}\n"
+    user_template(ada, "meeting.md.j2", template.replace("text", repr(text)))
+    assert cli("meet", "Ada").exit_code == 0
+    made = next((ada / "Meetings").iterdir()).read_text(encoding="utf-8")
+    assert made == jinja2.Environment().from_string(template).render(text=text) + "\n"
 
 
 @pytest.mark.skipif(os.name == "nt", reason="symlinks")
