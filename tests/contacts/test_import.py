@@ -723,6 +723,22 @@ def test_malformed_cards_are_reported_with_their_line_and_the_rest_imports(
     assert sorted(p.name for p in (vault_dir / "People").iterdir()) == ["Good One.md", "Good Two.md"]
 
 
+@pytest.mark.parametrize(
+    "photo", ["PHOTO;ENCODING=b;TYPE=JPEG:!!!notbase64***", "PHOTO:data:image/png;base64,abc"]
+)
+def test_a_damaged_photo_drops_only_the_photo(cli, vault_dir: Path, tmp_path: Path, photo: str) -> None:
+    vcf = tmp_path / "p.vcf"
+    vcf.write_text(
+        crlf(["BEGIN:VCARD", "VERSION:3.0", "FN:Pho Six", "EMAIL:six@example.com", photo, "END:VCARD"])
+    )
+    data = run_json(cli, "import", "vcard", str(vcf), "--apply")
+    assert [(r["action"], r["name"], r["line"], r["differences"]) for r in data["rows"]] == [
+        ("create", "Pho Six", 1, ["line 5: PHOTO: its base64 value is damaged; left out"])
+    ]
+    note = (vault_dir / "People/Pho Six.md").read_text(encoding="utf-8")
+    assert "six@example.com" in note
+
+
 def test_a_card_whose_note_cannot_be_read_says_what_to_fix(cli, vault_dir: Path, tmp_path: Path) -> None:
     """Not "exists and is not a person note": it may well be theirs, with a typo in it."""
     write_note(vault_dir, "People/Ada.md", "---\ncadence: [1m\n---\n# Ada\n")

@@ -133,6 +133,7 @@ def contact_from_card(card: Card, source: str) -> Contact | str:
         what = _NOT_PEOPLE[kind.text().strip().casefold()]
         return f"card is {what} ({kind.name}:{kind.text().strip()}), not a person"
     contact = Contact(name="", source=source, line=card.line)
+    contact.warnings.extend(f"line {problem.line}: {problem.message}" for problem in card.dropped)
     n_prop = card.first("N")
     parts = (n_prop.components() + [""] * 5)[:5] if n_prop else [""] * 5
     family, given, additional = (_clean(p) for p in parts[:3])
