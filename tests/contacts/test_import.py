@@ -1182,6 +1182,20 @@ def test_csv_from_a_spreadsheet_that_separates_cells_with_semicolons_or_tabs(cli
     assert [row["name"] for row in report["rows"]] == ["Ada;Lovelace"]
 
 
+def test_csv_with_a_repeated_header_reads_the_first_column_of_that_name(cli, tmp_path: Path) -> None:
+    sheet = tmp_path / "dup.csv"
+    sheet.write_text('Name,Name,Email\nDup Head,Other,a@b.c\n"Quote""d",,q@b.c\n', encoding="utf-8")
+    result = cli("import", "csv", str(sheet))
+    assert result.stdout.splitlines()[0] == (
+        "Columns: Name → name, Name (column 2: a repeated header) → ignore, Email → email"
+    )
+    report = json.loads(cli("import", "csv", str(sheet), "--json").stdout)
+    assert [(row["action"], row["name"], row["line"]) for row in report["rows"]] == [
+        ("create", "Dup Head", 2),
+        ("create", "Quote d", 3),
+    ]
+
+
 def test_csv_with_old_mac_line_ends_or_long_cells(cli, tmp_path: Path) -> None:
     # Excel for Mac's "CSV (Macintosh)" ends lines in a CR alone: it said "unexpected error".
     (tmp_path / "mac.csv").write_bytes(b"Name,Email\rAda Lovelace,ada@example.com\rBob,b@example.com\r")
