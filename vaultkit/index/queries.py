@@ -546,7 +546,7 @@ class Queries(IndexBase):
         walk left out (`left_out`)."""
         rows = self.db.execute(
             "SELECT * FROM (SELECT path, line, level, message FROM problems "
-            "UNION ALL SELECT path, NULL, 'warning', message FROM clashes "
+            "UNION ALL SELECT path, line, 'warning', message FROM clashes "
             "UNION ALL SELECT json_extract(value, '$[0]'), NULL, coalesce(json_extract(value, '$[2]'), 'error'), "
             "json_extract(value, '$[1]') "
             "FROM json_each(coalesce((SELECT value FROM meta WHERE key = 'left_out'), '[]'))) "

@@ -16,7 +16,7 @@ from vaultkit.model import ASK_CHANNEL, INTRO_CHANNEL
 # meeting note whose file name's date is none; 40: ø, ł, æ, þ and their kin fold to o, l, ae, th;
 # a paragraph or a heading ends the list a Log entry is in; YAML's null in a read key is no value;
 # 41: a mapping in tags, aliases, people or introduced_by, and a status that is not a text, are
-# errors, each ignored).
+# errors, each ignored; an alias clash quotes the alias as written, at the `aliases` key's line).
 SCHEMA_VERSION = 41
 
 
@@ -84,7 +84,8 @@ CREATE INDEX people_birthday ON people(substr(birthday, -5), sort_key, path, nam
   WHERE birthday IS NOT NULL;
 -- the few people with a status (prospects, open asks): Due.md reads them after every change
 CREATE INDEX people_status ON people(status, path, sort_key, name) WHERE status IS NOT NULL;
-CREATE TABLE aliases (alias_key TEXT, person TEXT);
+CREATE TABLE aliases (alias_key TEXT, person TEXT,
+  written TEXT, line INTEGER);  -- the alias as written, and the line of the `aliases` key
 CREATE INDEX aliases_key ON aliases(alias_key);
 CREATE INDEX aliases_person ON aliases(person);
 -- NAME on the command line: each person's name and aliases as keys, and again with accents
@@ -135,7 +136,7 @@ CREATE TABLE problems (path TEXT, line INTEGER, level TEXT, message TEXT);
 CREATE INDEX problems_path ON problems(path);
 -- two people with one name, shared aliases: kept per name or alias key, redone for the keys
 -- a sync touches (working them out over everyone costs 0.5 s at 100,000 people)
-CREATE TABLE clashes (key TEXT, path TEXT, message TEXT);
+CREATE TABLE clashes (key TEXT, path TEXT, line INTEGER, message TEXT);
 CREATE INDEX clashes_key ON clashes(key);
 -- the last walk (see Index._store_walk): each folder's times, sub-folders (names that
 -- are not UTF-8, as shown, a JSON list) and whether all its names looked plain (`plain`:

@@ -312,6 +312,7 @@ def parse_text(rel_path: str, text: str, config: Config) -> ParsedNote:
         return value
 
     note.aliases = [a.strip() for a in _listed(texts("aliases"), _ALIASES_SPLIT_RE) if a.strip()]
+    note.aliases_line = key_lines.get("aliases") if note.aliases else None
     note.tags = [tag for tag in map(written_tag, _listed(texts("tags"), _TAGS_SPLIT_RE)) if tag]
     note.last_contact = typed_date("last_contact")
     note.met = typed_date("met")
