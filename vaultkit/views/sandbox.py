@@ -255,12 +255,16 @@ class GuardedEnvironment(ImmutableSandboxedEnvironment):
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         """`x.name`, also each item's lookup inside `sort`, `groupby`, `map` and the like."""
-        self._tick()
+        budget = _ACTIVE.get()  # (inline: a template's commonest step)
+        if budget is not None:
+            budget.tick()
         return super().getattr(obj, attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
         """`x[key]` and `x.key`, also each item's lookup inside the filters that take an attribute."""
-        self._tick()
+        budget = _ACTIVE.get()  # (inline: a template's commonest step)
+        if budget is not None:
+            budget.tick()
         return super().getitem(obj, argument)
 
     def call_test(self, name: str, value: Any, *args: Any, **kwargs: Any) -> Any:
@@ -375,7 +379,8 @@ class GuardedEnvironment(ImmutableSandboxedEnvironment):
                 estimate(self, values[0], values[1:], kwargs)
             result = self._built(func(*args, **kwargs), f"the {name} filter's result")
             handled = (_shallow_size(values[0]) if values else 0) + _shallow_size(result)
-            self._tick(handled // _CHARS_PER_STEP)
+            if handled >= _CHARS_PER_STEP:
+                self._tick(handled // _CHARS_PER_STEP)
             return result
 
         return guarded
