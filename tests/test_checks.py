@@ -184,3 +184,31 @@ def test_check_names_meeting_and_daily_notes_whose_date_cannot_be_read(
         "starting YYYY-MM-DD), so nobody it names counts as met\n"
         "0 error(s), 3 warning(s)\n"
     )
+
+
+def test_check_warns_of_note_links_it_does_not_follow(
+    vault_dir: Path, make_person, cli, tmp_path: Path
+) -> None:
+    """A link named as a note that leads out of the vault, to nothing or round in a loop is
+    not read (rightly), and `vault check` says so, also when the walk reuses its listing."""
+    outside = write_note(tmp_path, "outside/Outsider.md", "---\ncadence: 1w\n---\n# Outsider\n")
+    make_person("Ada")
+    people = vault_dir / "People"
+    os.symlink(outside, people / "Outsider.md")
+    os.symlink("Gone.md", people / "Dangling.md")
+    os.symlink("Loop.md", people / "Loop.md")
+    os.symlink(outside.parent, people / "Elsewhere")  # a folder: not a note, no warning
+    expected = [
+        "People/Dangling.md: warning: a symlink to nothing (its target is gone), so not read: "
+        "remove it or fix the link",
+        "People/Loop.md: warning: a symlink that leads round in a loop, so not read: remove it or fix the link",
+        "People/Outsider.md: warning: a symlink leading outside the vault, so not followed: "
+        "move the note into the vault to have it read",
+        "0 error(s), 3 warning(s)",
+    ]
+    for _ in range(2):
+        result = cli("check")
+        assert (result.exit_code, result.stdout.splitlines()) == (0, expected)
+        for folder in (vault_dir, people):  # (as a vault nobody added a note to lately)
+            os.utime(folder, ns=(1_600_000_000 * 10**9, 1_600_000_000 * 10**9))
+    assert cli("log", "Outsider", "lunch").stderr.startswith("vault: nobody called 'Outsider'")

@@ -309,8 +309,8 @@ def test_alias_links_count(cli: Cli, make_person: Callable[..., Path], vault_dir
     write_note(vault_dir, "Home.md", "a note called Home\n")
     data = due(cli)
     assert [(p["path"], p["message"]) for p in data["problems"]] == [
-        ("People/Bob.md", "alias 'shared' is shared with People/Bobby.md"),
-        ("People/Bobby.md", "alias 'shared' is shared with People/Bob.md"),
+        ("People/Bob.md", "alias 'Shared' is shared with People/Bobby.md"),
+        ("People/Bobby.md", "alias 'Shared' is shared with People/Bob.md"),
     ]
     people = {item["name"]: item for item in data["due"]}
     assert people["Ada Lovelace"]["last_contact"] == "2026-11-21"

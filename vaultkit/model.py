@@ -175,6 +175,7 @@ class ParsedNote:
     kind: str
     fields: dict[str, Any] = field(default_factory=dict)
     aliases: list[str] = field(default_factory=list)
+    aliases_line: int | None = None  # the line of the `aliases` key (its warnings name it)
     tags: list[str] = field(default_factory=list)
     cadence: str | None = None
     last_contact: dt.date | None = None

@@ -1198,8 +1198,8 @@ def test_check_warnings_only_exit_0(cli: Cli, make_person: MakePerson, vault_dir
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout == (
         "vaultkit.toml: warning: unknown key 'colour' is ignored\n"
-        "People/Ada.md: warning: alias 'a' is shared with People/Alan.md\n"
-        "People/Alan.md: warning: alias 'a' is shared with People/Ada.md\n"
+        "People/Ada.md:2: warning: alias 'A' is shared with People/Alan.md\n"
+        "People/Alan.md:2: warning: alias 'a' is shared with People/Ada.md\n"
         "People/Unclosed.md:1: warning: front matter is never closed\n"
         "0 error(s), 4 warning(s)\n"
     )
@@ -1263,15 +1263,15 @@ def test_check_prints_errors_first_at_most_limit_lines_and_says_how_many_more(
     assert cut.stdout.splitlines() == [
         "People/Zed.md:2: error: cadence: 'sometimes' is not a cadence "
         "(use e.g. 10d, 2w, 1m, 6m, 1y, weekly, monthly or none); ignored",
-        "People/Ann.md: warning: alias 'shared' is shared with People/Bea.md, People/Cyd.md",
+        "People/Ann.md:2: warning: alias 'Shared' is shared with People/Bea.md, People/Cyd.md",
         f"and 3 more: `{as_run(vault_dir, 'check', '--links', '--all')}` shows every one (or `--json`)",
         "1 error(s), 3 warning(s), 1 link(s) to no note",  # the counts are of everything
     ]
     every = cli("check", "--links", "--all").stdout.splitlines()
     assert every[1:] == [
-        "People/Ann.md: warning: alias 'shared' is shared with People/Bea.md, People/Cyd.md",
-        "People/Bea.md: warning: alias 'shared' is shared with People/Ann.md, People/Cyd.md",
-        "People/Cyd.md: warning: alias 'shared' is shared with People/Ann.md, People/Bea.md",
+        "People/Ann.md:2: warning: alias 'Shared' is shared with People/Bea.md, People/Cyd.md",
+        "People/Bea.md:2: warning: alias 'Shared' is shared with People/Ann.md, People/Cyd.md",
+        "People/Cyd.md:2: warning: alias 'Shared' is shared with People/Ann.md, People/Bea.md",
         "Notes/Dangling.md:1: link to no note: [[Nobody Here]]",
         "1 error(s), 3 warning(s), 1 link(s) to no note",
     ]

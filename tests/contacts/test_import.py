@@ -763,6 +763,22 @@ def test_a_record_too_big_for_a_note_is_a_skipped_row_of_the_dry_run_and_the_res
     assert bob.read_bytes() == before
 
 
+@pytest.mark.parametrize(
+    "photo", ["PHOTO;ENCODING=b;TYPE=JPEG:!!!notbase64***", "PHOTO:data:image/png;base64,abc"]
+)
+def test_a_damaged_photo_drops_only_the_photo(cli, vault_dir: Path, tmp_path: Path, photo: str) -> None:
+    vcf = tmp_path / "p.vcf"
+    vcf.write_text(
+        crlf(["BEGIN:VCARD", "VERSION:3.0", "FN:Pho Six", "EMAIL:six@example.com", photo, "END:VCARD"])
+    )
+    data = run_json(cli, "import", "vcard", str(vcf), "--apply")
+    assert [(r["action"], r["name"], r["line"], r["differences"]) for r in data["rows"]] == [
+        ("create", "Pho Six", 1, ["line 5: PHOTO: its base64 value is damaged; left out"])
+    ]
+    note = (vault_dir / "People/Pho Six.md").read_text(encoding="utf-8")
+    assert "six@example.com" in note
+
+
 def test_a_card_whose_note_cannot_be_read_says_what_to_fix(cli, vault_dir: Path, tmp_path: Path) -> None:
     """Not "exists and is not a person note": it may well be theirs, with a typo in it."""
     write_note(vault_dir, "People/Ada.md", "---\ncadence: [1m\n---\n# Ada\n")
@@ -1284,6 +1300,20 @@ def test_csv_from_a_spreadsheet_that_separates_cells_with_semicolons_or_tabs(cli
     (tmp_path / "commas.csv").write_text("Name,Notes\nAda;Lovelace,a;b\n", encoding="utf-8")
     report = json.loads(cli("import", "csv", str(tmp_path / "commas.csv"), "--json").stdout)
     assert [row["name"] for row in report["rows"]] == ["Ada;Lovelace"]
+
+
+def test_csv_with_a_repeated_header_reads_the_first_column_of_that_name(cli, tmp_path: Path) -> None:
+    sheet = tmp_path / "dup.csv"
+    sheet.write_text('Name,Name,Email\nDup Head,Other,a@b.c\n"Quote""d",,q@b.c\n', encoding="utf-8")
+    result = cli("import", "csv", str(sheet))
+    assert result.stdout.splitlines()[0] == (
+        "Columns: Name → name, Name (column 2: a repeated header) → ignore, Email → email"
+    )
+    report = json.loads(cli("import", "csv", str(sheet), "--json").stdout)
+    assert [(row["action"], row["name"], row["line"]) for row in report["rows"]] == [
+        ("create", "Dup Head", 2),
+        ("create", "Quote d", 3),
+    ]
 
 
 def test_csv_with_old_mac_line_ends_or_long_cells(cli, tmp_path: Path) -> None:

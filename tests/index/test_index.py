@@ -565,10 +565,17 @@ def test_shared_aliases_are_warned(index: Index, make_person: MakePerson) -> Non
     make_person("Boss")
     make_person("Ada", aliases=["Ada"])
     index.sync()
+    # The alias as written, at the line of the `aliases` key.
     assert index.problems() == [
-        Problem("People/Doe, Jane.md", None, "warning", "alias 'j' is shared with People/Smith, John.md"),
-        Problem("People/Smith, John.md", None, "warning", "alias 'boss' is the name of People/Boss.md"),
-        Problem("People/Smith, John.md", None, "warning", "alias 'j' is shared with People/Doe, Jane.md"),
+        Problem("People/Doe, Jane.md", 2, "warning", "alias 'j' is shared with People/Smith, John.md"),
+        Problem("People/Smith, John.md", 2, "warning", "alias 'Boss' is the name of People/Boss.md"),
+        Problem("People/Smith, John.md", 2, "warning", "alias 'J' is shared with People/Doe, Jane.md"),
+    ]
+    write_note(index.vault.root, "People/Sam.md", "# Sam\n")
+    write_note(index.vault.root, "People/Samuel.md", "---\ncadence: 1m\naliases:\n  - SAM\n  - Sam\n---\n")
+    index.sync()
+    assert [p for p in index.problems() if p.path == "People/Samuel.md"] == [
+        Problem("People/Samuel.md", 3, "warning", "alias 'SAM' is the name of People/Sam.md")
     ]
 
 

@@ -225,6 +225,50 @@ def test_a_bad_field_drops_only_that_field_and_is_reported_with_its_line() -> No
     ]
 
 
+def test_a_text_or_list_field_that_holds_a_mapping_or_a_status_that_is_a_list_is_reported() -> None:
+    note = person(
+        "---\naliases: {a: 1}\ntags: {a: b}\nstatus: [prospect]\nintroduced_by: [Bo, {x: y}]\n"
+        "cadence: 1w\n---\n# Ada\n"
+    )
+    assert (note.aliases, note.tags, note.status, note.introduced_by, note.cadence) == (
+        [],
+        [],
+        None,
+        [],
+        "1w",
+    )
+    assert note.problems == [
+        Problem(
+            "People/Ada Lovelace.md",
+            2,
+            "error",
+            "aliases: {'a': '1'} is not a text or a list of texts; ignored",
+        ),
+        Problem(
+            "People/Ada Lovelace.md", 3, "error", "tags: {'a': 'b'} is not a text or a list of texts; ignored"
+        ),
+        Problem("People/Ada Lovelace.md", 4, "error", "status: ['prospect'] is not a text; ignored"),
+        Problem(
+            "People/Ada Lovelace.md",
+            5,
+            "error",
+            "introduced_by: ['Bo', {'x': 'y'}] is not a text or a list of texts; ignored",
+        ),
+    ]
+    meeting = parse_text("Meetings/2026-01-02 M.md", "---\npeople: {a: b}\n---\nWith [[Bo]]\n", CONFIG)
+    assert meeting.people is None  # (the body's links count, as with no property)
+    assert meeting.problems == [
+        Problem(
+            "Meetings/2026-01-02 M.md",
+            2,
+            "error",
+            "people: {'a': 'b'} is not a text or a list of texts; ignored",
+        )
+    ]
+    # A nested list is an unquoted link (`[[Bo]]`), not a wrong shape.
+    assert person("---\ntags: [[a], b]\n---\n").problems == []
+
+
 def test_a_bad_log_date_is_reported_and_the_other_entries_kept() -> None:
     note = person("## Log\n- 2026-02-30 call: oops\n- 2026-02-28 call: fine\n")
     assert note.log == [LogEntry(D(2026, 2, 28), "call", "fine", 3)]

@@ -7,6 +7,7 @@ import os
 import time
 from pathlib import Path
 
+import jinja2
 import pytest
 
 from tests.conftest import REPO, write_note
@@ -30,7 +31,13 @@ def test_list_shows_the_built_in_templates_until_the_user_copies_one(cli, vault_
     listed = json.loads(cli("templates", "list", "--json").stdout)["templates"]
     mine = [t for t in listed if t["name"] in MINE]
     assert mine == [
-        {"name": name, "source": "built-in", "path": str(builtin_templates_dir() / name), "builtin": True}
+        {
+            "name": name,
+            "source": "built-in",
+            "path": str(builtin_templates_dir() / name),
+            "builtin": True,
+            "problem": None,
+        }
         for name in sorted(MINE)
     ]
     copied = cli("templates", "copy", "meeting")
@@ -43,7 +50,13 @@ def test_list_shows_the_built_in_templates_until_the_user_copies_one(cli, vault_
     ).read_bytes()
     listed = json.loads(cli("templates", "list", "--json").stdout)["templates"]
     assert [t for t in listed if t["name"] == "meeting.md.j2"] == [
-        {"name": "meeting.md.j2", "source": "vault", "path": f"{TEMPLATES}/meeting.md.j2", "builtin": True}
+        {
+            "name": "meeting.md.j2",
+            "source": "vault",
+            "path": f"{TEMPLATES}/meeting.md.j2",
+            "builtin": True,
+            "problem": None,
+        }
     ]
     table = cli("templates", "list").stdout
     assert f"meeting.md.j2   your copy   {TEMPLATES}/meeting.md.j2" in table
@@ -198,6 +211,31 @@ def test_a_huge_loop_is_stopped_by_the_clock_and_huge_output_by_its_size(cli, ad
     assert not (ada / "Meetings").exists()
 
 
+@pytest.mark.parametrize(
+    "payload",
+    [
+        # textwrap copies the rest of a long word for every line it cuts: quadratic.
+        "{{ ('a' * 600000) | wordwrap(1) | length }}",
+        # Each item's lookup is a step of its own, inside one filter call.
+        "{{ ('a' * 1900000) | list | groupby('x') | length }}",
+    ],
+)
+def test_the_clock_runs_inside_filters_too(cli, ada: Path, payload: str) -> None:
+    path = user_template(ada, "meeting.md.j2", payload + "\n")
+    result = cli("meet", "Ada")
+    assert result.exit_code == 1
+    assert result.stderr == f"vault: template {path}:1: stopped: it ran for more than 2 s\n"
+
+
+def test_wordwrap_wraps_as_jinja_does(cli, ada: Path) -> None:
+    text = "hello world foo-bar bazzzzzzzzzzzzzzz\n\nsecond  paragraph"
+    template = "{{ text | wordwrap(5) }}|{{ text | wordwrap(6, False, '/', False) }}\n"
+    user_template(ada, "meeting.md.j2", template.replace("text", repr(text)))
+    assert cli("meet", "Ada").exit_code == 0
+    made = next((ada / "Meetings").iterdir()).read_text(encoding="utf-8")
+    assert made == jinja2.Environment().from_string(template).render(text=text) + "\n"
+
+
 @pytest.mark.skipif(os.name == "nt", reason="symlinks")
 def test_a_user_template_that_leads_outside_the_folder_is_not_loaded(cli, ada: Path, tmp_path: Path) -> None:
     outside = write_note(tmp_path, "outside/secret.j2", "{{ 'the secret' }}\n")
@@ -218,7 +256,7 @@ def test_a_templates_folder_that_leads_outside_the_vault_is_not_read(cli, ada: P
 
 def _refused_as_outside(cli, link: Path) -> None:
     """`vault meet` refuses the meeting template at `link` (it leads out), and `templates
-    list` shows the built-in one in effect."""
+    list` says so, by the same rule."""
     result = cli("meet", "Ada")
     assert result.exit_code == 1
     assert result.stderr == (
@@ -226,7 +264,36 @@ def _refused_as_outside(cli, link: Path) -> None:
         "(a symlink?); it was not loaded\n"
     )
     listed = json.loads(cli("templates", "list", "--json").stdout)["templates"]
-    assert [t["source"] for t in listed if t["name"] == "meeting.md.j2"] == ["built-in"]
+    assert [(t["source"], t["problem"]) for t in listed if t["name"] == "meeting.md.j2"] == [
+        (
+            "vault",
+            "leads outside the vault's templates folder (a symlink?): it is refused, "
+            "and what uses it fails until you put a file there",
+        )
+    ]
+    table = cli("templates", "list").stdout.splitlines()
+    assert f"meeting.md.j2   refused     {TEMPLATES}/meeting.md.j2" in [line.rstrip() for line in table]
+    assert table[-1] == (
+        f"{TEMPLATES}/meeting.md.j2 leads outside the vault's templates folder (a symlink?): it is refused, "
+        "and what uses it fails until you put a file there"
+    )
+
+
+@pytest.mark.skipif(os.name == "nt", reason="symlinks")
+def test_a_folder_or_a_broken_link_of_a_template_name_is_listed_as_not_read(cli, ada: Path) -> None:
+    (ada / TEMPLATES / "meeting.md.j2").mkdir(parents=True)
+    (ada / TEMPLATES / "review.md.j2").symlink_to(ada / "nowhere.j2")
+    listed = json.loads(cli("templates", "list", "--json").stdout)["templates"]
+    assert [(t["name"], t["source"], t["problem"]) for t in listed if t["name"] in MINE] == [
+        ("meeting.md.j2", "built-in", "is a folder, not a template; it is not read"),
+        ("person.md.j2", "built-in", None),
+        ("review.md.j2", "built-in", "leads nowhere (a broken symlink?); it is not read"),
+    ]
+    assert cli("meet", "Ada").exit_code == 0  # the built-in one is in effect, as listed
+    assert cli("templates", "list").stdout.splitlines()[-2:] == [
+        f"{TEMPLATES}/meeting.md.j2 is a folder, not a template; it is not read",
+        f"{TEMPLATES}/review.md.j2 leads nowhere (a broken symlink?); it is not read",
+    ]
 
 
 def test_a_person_template_that_leaves_out_the_options_given_makes_no_note(cli, ada: Path) -> None:

@@ -172,7 +172,9 @@ def templates_list(
     """
     from vaultkit.views.templates import list_templates
 
-    found = list_templates(settings_of(ctx).workspace(sync=False))
+    workspace = settings_of(ctx).workspace(sync=False)
+    found = list_templates(workspace)
+    templates_folder = workspace.config.templates_dir
     if as_json:
         print_json({"templates": [info.to_json() for info in found]})
         return
@@ -180,11 +182,17 @@ def templates_list(
     for info in found:
         # (a file with no built-in of its name is rendered only through an include: a
         # misspelt copy, `meting.md.j2`, changes nothing)
-        shown = (
-            "built-in" if info.source != "vault" else "your copy" if info.builtin else "yours, included only"
-        )
+        if info.source != "vault":
+            shown = "built-in"
+        elif info.problem is not None:
+            shown = "refused"
+        else:
+            shown = "your copy" if info.builtin else "yours, included only"
         grid.add_row(info.name, shown, info.path)
     console().print(grid)
+    for info in found:
+        if info.problem is not None:
+            typer.echo(f"{templates_folder}/{info.name} {info.problem}")
 
 
 @templates_app.command("copy")

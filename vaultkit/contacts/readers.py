@@ -134,6 +134,7 @@ def contact_from_card(card: Card, source: str) -> Contact | str:
         what = _NOT_PEOPLE[kind.text().strip().casefold()]
         return f"card is {what} ({kind.name}:{kind.text().strip()}), not a person"
     contact = Contact(name="", source=source, line=card.line)
+    contact.warnings.extend(f"line {problem.line}: {problem.message}" for problem in card.dropped)
     n_prop = card.first("N")
     parts = (n_prop.components() + [""] * 5)[:5] if n_prop else [""] * 5
     family, given, additional = (_clean(p) for p in parts[:3])
@@ -283,6 +284,7 @@ def _csv_rows(
     # (Macintosh)") reads as rows, not as one field holding line breaks.
     reader = csv.reader(io.StringIO(text, newline=None), delimiter=_delimiter(text))
     header: list[str] | None = None
+    repeated = False  # a header that names two columns alike: the first of them counts
     consumed = 0
     for row in _rows_of(reader, path):
         line = consumed + 1
@@ -291,13 +293,20 @@ def _csv_rows(
         if header is None:
             if is_header(cells):
                 header = cells
+                repeated = len(set(header)) < len(header)
             continue
         if not any(cells):
             continue
         if len(cells) != len(header):
             yield line, f"row has {len(cells)} fields, the header has {len(header)}; row skipped"
             continue
-        yield line, dict(zip(header, cells, strict=True))
+        if not repeated:
+            yield line, dict(zip(header, cells, strict=True))
+            continue
+        first_of_each: dict[str, str] = {}
+        for column, cell in zip(header, cells, strict=True):
+            first_of_each.setdefault(column, cell)
+        yield line, first_of_each
     if header is None:
         raise UsageError(f"{path}: no {what} header line found; is this the right export?")
 
@@ -487,7 +496,9 @@ def _header_words(header: str) -> str:
 
 def column_mapping(header: Sequence[str], overrides: dict[str, str]) -> dict[str, str]:
     """Column -> key for a spreadsheet's header: `overrides` (from `--map`) first, then the
-    common headers; other columns map to `ignore`."""
+    common headers; other columns map to `ignore`. A header that names a second column
+    like an earlier one is shown as `Name (column 2: a repeated header)` mapped to
+    `ignore`: the first column of a name counts (`_csv_rows`)."""
     mapping: dict[str, str] = {}
     by_words = {_header_words(column): column for column in header}
     for column, key in overrides.items():
@@ -507,7 +518,13 @@ def column_mapping(header: Sequence[str], overrides: dict[str, str]) -> dict[str
         mapping[column] = key
         if key != "ignore":
             taken.add(key)
-    return {column: mapping[column] for column in header if column in mapping}
+    shown: dict[str, str] = {}
+    for number, column in enumerate(header, 1):
+        if column in shown:
+            shown[f"{column} (column {number}: a repeated header)"] = "ignore"
+        elif column in mapping:
+            shown[column] = mapping[column]
+    return shown
 
 
 def parse_mapping(items: Sequence[str]) -> dict[str, str]:

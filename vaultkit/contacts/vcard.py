@@ -52,6 +52,14 @@ class Property:
         return [unescape(part).strip() for part in split_unescaped(self.raw, ",") if part.strip()]
 
 
+@dataclass(frozen=True)
+class CardProblem:
+    """A card, or a line between cards, that could not be read."""
+
+    line: int
+    message: str
+
+
 @dataclass
 class Card:
     """One vCard: its properties in file order, and the line of its BEGIN."""
@@ -59,6 +67,7 @@ class Card:
     line: int
     version: str = ""
     properties: list[Property] = field(default_factory=list)
+    dropped: list[CardProblem] = field(default_factory=list)  # properties whose value could not be decoded
 
     def all(self, name: str) -> list[Property]:
         """Every property with this name (case-insensitive), preferred ones first."""
@@ -69,14 +78,6 @@ class Card:
         """The preferred (else first) property with this name."""
         found = self.all(name)
         return found[0] if found else None
-
-
-@dataclass(frozen=True)
-class CardProblem:
-    """A card, or a line between cards, that could not be read."""
-
-    line: int
-    message: str
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
@@ -222,8 +223,11 @@ def _logical_lines(data: bytes) -> Iterator[tuple[int, str, str]]:
         yield number, *decode_text(line)
 
 
-def _make_property(number: int, logical: str, version: str, line_encoding: str) -> Property | str:
-    """One logical line -> a Property, or the reason it is not one."""
+def _make_property(
+    number: int, logical: str, version: str, line_encoding: str
+) -> Property | str | CardProblem:
+    """One logical line -> a Property, the reason it is not one (the card cannot be read), or
+    a problem with its value alone (the property is dropped, the card still reads)."""
     split = _split_head(logical)
     if split is None:
         return "it is not a vCard property (NAME:value)"
@@ -244,13 +248,13 @@ def _make_property(number: int, logical: str, version: str, line_encoding: str) 
         try:
             prop.data = base64.b64decode("".join(value.split()), validate=False)
         except (binascii.Error, ValueError):
-            return "its base64 value is damaged"
+            return CardProblem(number, f"{prop.name}: its base64 value is damaged; left out")
     elif value.startswith("data:") and ";base64," in value[:100]:
         media, _, payload = value.partition(",")
         try:
             prop.data = base64.b64decode("".join(payload.split()))
         except (binascii.Error, ValueError):
-            return "its base64 value is damaged"
+            return CardProblem(number, f"{prop.name}: its base64 value is damaged; left out")
         media_type = media[5:].split(";", 1)[0]
         if "/" in media_type:
             prop.types.append(media_type.split("/", 1)[1].lower())
@@ -262,7 +266,9 @@ def iter_cards(data: bytes | str) -> Iterator[Card | CardProblem]:
     come: a caller that turns each card into a contact at once holds one card at a time
     (100,000 cards and their properties at once were most of 600 MB).
 
-    A broken card is skipped whole (a half-read card could merge into the wrong person).
+    A broken card (a line that is no property) is skipped whole: a half-read card could
+    merge into the wrong person. A property whose value alone is damaged (its base64) is
+    left out, and said so in the card's `dropped`.
     """
     card: Card | None = None
     broken: str | None = None
@@ -293,6 +299,8 @@ def iter_cards(data: bytes | str) -> Iterator[Card | CardProblem]:
         made = _make_property(number, logical, card.version or "3.0", encoding)
         if isinstance(made, str):
             broken = f"card skipped: line {number}: {made}"
+        elif isinstance(made, CardProblem):
+            card.dropped.append(made)
         else:
             card.properties.append(made)
     if card is not None:

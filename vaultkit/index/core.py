@@ -224,7 +224,8 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
             scan_ns = min(scan_ns, early.started_ns)  # the stats may be that old
         scan = self.vault.scan(reused.listings if reused else (), early=early)
         report.total = len(scan.stats) // 3
-        left_out = json.dumps(scan.left_out())
+        # (errors as (path, why); the links it did not follow as warnings, (path, why, level))
+        left_out = json.dumps([*scan.left_out(), *((path, why, "warning") for path, why in scan.unfollowed)])
         if left_out != (self._meta("left_out") or "[]"):
             self._set_meta("left_out", left_out)
         removed: list[str] = []

@@ -82,7 +82,7 @@ class Links(IndexBase):
         )  # fmt: skip
         if not every_key:
             db.execute(f"DELETE FROM clashes WHERE key IN {touched}")
-        rows: list[tuple[str, str, str]] = []
+        rows: list[tuple[str, str, int | None, str]] = []
         for key, paths in db.execute(
             # The shared keys found first on the index alone (no row read for a name no one
             # shares: 0.20 → 0.05 s after a cold build of 100,000), then their paths.
@@ -93,26 +93,29 @@ class Links(IndexBase):
             listed = sorted(paths.split("\n"))
             for path in listed:
                 others = ", ".join(p for p in listed if p != path)
-                rows.append((key, path, f"another person has the same name: {others}"))
-        for alias_key, persons, named in db.execute(
-            # Paths may hold commas (`Smith, John.md`): join them with a newline. Only the
-            # keys that clash come back: two owners, or a person with that name (one query,
-            # not one a key: 17,834 alias keys after a cold build of 100,000).
-            "SELECT alias_key, group_concat(person, char(10)) AS persons, "
+                rows.append((key, path, None, f"another person has the same name: {others}"))
+        clashing: dict[str, tuple[str | None, list[tuple[str, str, int | None]]]] = {}
+        for alias_key, named, path, written, line in db.execute(
+            # Only the keys that clash come back: two owners, or a person with that name (one
+            # query, not one a key: 17,834 alias keys after a cold build of 100,000), then
+            # each owner's row of them, with the alias as written and its line.
+            "SELECT a.alias_key, c.named, a.person, a.written, a.line FROM ("
+            "SELECT alias_key, "
             "(SELECT path FROM people WHERE name_key = alias_key ORDER BY path DESC LIMIT 1) AS named "
             f"FROM (SELECT DISTINCT alias_key, person FROM {aliases}) "
             "GROUP BY alias_key HAVING count(*) > 1 OR named IS NOT NULL"
+            ") c JOIN aliases a ON a.alias_key = c.alias_key ORDER BY a.alias_key, a.person"
         ):
-            owners = sorted(persons.split("\n"))
-            if len(owners) > 1:
-                for path in owners:
+            clashing.setdefault(alias_key, (named, []))[1].append((path, written, line))
+        for alias_key, (named, owned) in clashing.items():
+            owners = [path for path, _, _ in owned]
+            for path, written, line in owned:
+                if len(owners) > 1:
                     others = ", ".join(o for o in owners if o != path)
-                    rows.append((alias_key, path, f"alias {alias_key!r} is shared with {others}"))
-            if named is not None and named not in owners:
-                rows.extend(
-                    (alias_key, path, f"alias {alias_key!r} is the name of {named}") for path in owners
-                )
-        db.executemany("INSERT INTO clashes VALUES (?, ?, ?)", rows)
+                    rows.append((alias_key, path, line, f"alias {written!r} is shared with {others}"))
+                if named is not None and named not in owners:
+                    rows.append((alias_key, path, line, f"alias {written!r} is the name of {named}"))
+        db.executemany("INSERT INTO clashes VALUES (?, ?, ?, ?)", rows)
 
     def unresolved_links(self) -> list[tuple[str, int, str]]:
         """(path, line, target) of links that lead to no note at all."""

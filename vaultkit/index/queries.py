@@ -551,8 +551,9 @@ class Queries(IndexBase):
         walk left out (`left_out`)."""
         rows = self.db.execute(
             "SELECT * FROM (SELECT path, line, level, message FROM problems "
-            "UNION ALL SELECT path, NULL, 'warning', message FROM clashes "
-            "UNION ALL SELECT json_extract(value, '$[0]'), NULL, 'error', json_extract(value, '$[1]') "
+            "UNION ALL SELECT path, line, 'warning', message FROM clashes "
+            "UNION ALL SELECT json_extract(value, '$[0]'), NULL, coalesce(json_extract(value, '$[2]'), 'error'), "
+            "json_extract(value, '$[1]') "
             "FROM json_each(coalesce((SELECT value FROM meta WHERE key = 'left_out'), '[]'))) "
             "ORDER BY path, coalesce(line, 0), level, message"
         )
@@ -560,9 +561,10 @@ class Queries(IndexBase):
 
     def left_out(self) -> list[Problem]:
         """What the last walk could not take in: folders it could not read (their paths end
-        in `/`) and names that are not UTF-8. One small read: cheap enough for every command."""
+        in `/`) and names that are not UTF-8 (errors), and links it did not follow (warnings).
+        One small read: cheap enough for every command."""
         found = json.loads(self._meta("left_out") or "[]")
-        return [Problem(path, None, "error", why) for path, why in found]
+        return [Problem(entry[0], None, entry[2] if len(entry) > 2 else "error", entry[1]) for entry in found]
 
     def nobody_kept_in_touch(self) -> bool:
         """Whether people you know are there (not archived, not prospects) but nobody has a

@@ -224,8 +224,10 @@ class _Rows:
                 )
             )  # fmt: skip
             self.fields.append((path, _dumps(note.fields)))
-            alias_keys = {name_key(alias) for alias in note.aliases}
-            self.aliases.extend((key, path) for key in alias_keys)
+            # (each alias key once, as first written: a clash's warning quotes it, at its line)
+            written_as = {name_key(alias): alias for alias in reversed(note.aliases)}
+            alias_keys = set(written_as)
+            self.aliases.extend((key, path, alias, note.aliases_line) for key, alias in written_as.items())
             self.name_keys.extend(_name_keys(path, stem_key, alias_keys))
             self.person_tags.extend((key, path) for key in {tag_key(tag) for tag in note.tags})
             self.introducers.extend({(target_key(text), path) for text in note.introduced_by if text.strip()})
@@ -316,7 +318,7 @@ class _Rows:
             self.people,
         )
         db.executemany("INSERT INTO people_fields VALUES (?, ?)", self.fields)
-        db.executemany("INSERT INTO aliases VALUES (?, ?)", self.aliases)
+        db.executemany("INSERT INTO aliases VALUES (?, ?, ?, ?)", self.aliases)
         db.executemany("INSERT INTO name_keys VALUES (?, ?, ?)", self.name_keys)
         db.executemany("INSERT INTO introducers VALUES (?, ?)", self.introducers)
         db.executemany("INSERT INTO person_tags VALUES (?, ?)", self.person_tags)

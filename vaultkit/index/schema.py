@@ -18,8 +18,10 @@ from vaultkit.model import ASK_CHANNEL, INTRO_CHANNEL
 # 41: a date that is not real says why, `February 2026 has 28 days`; 42: `Daily/2026-1-5.md` is a
 # daily note, and it, a meeting note named `2026-1-5 …` and one naming `people` with no date at
 # all are warned of; 43: a daily note's task line is its text without the box, a ticked task
-# under `## Reach out` is `reached out`).
-SCHEMA_VERSION = 43
+# under `## Reach out` is `reached out`; 44: a mapping in tags, aliases, people or
+# introduced_by, and a status that is not a text, are errors, each ignored; an alias clash
+# quotes the alias as written, at the `aliases` key's line).
+SCHEMA_VERSION = 44
 
 
 NAME, ALIAS, FOLDED_NAME, FOLDED_ALIAS = 0, 1, 2, 3
@@ -86,7 +88,8 @@ CREATE INDEX people_birthday ON people(substr(birthday, -5), sort_key, path, nam
   WHERE birthday IS NOT NULL;
 -- the few people with a status (prospects, open asks): Due.md reads them after every change
 CREATE INDEX people_status ON people(status, path, sort_key, name) WHERE status IS NOT NULL;
-CREATE TABLE aliases (alias_key TEXT, person TEXT);
+CREATE TABLE aliases (alias_key TEXT, person TEXT,
+  written TEXT, line INTEGER);  -- the alias as written, and the line of the `aliases` key
 CREATE INDEX aliases_key ON aliases(alias_key);
 CREATE INDEX aliases_person ON aliases(person);
 -- NAME on the command line: each person's name and aliases as keys, and again with accents
@@ -137,7 +140,7 @@ CREATE TABLE problems (path TEXT, line INTEGER, level TEXT, message TEXT);
 CREATE INDEX problems_path ON problems(path);
 -- two people with one name, shared aliases: kept per name or alias key, redone for the keys
 -- a sync touches (working them out over everyone costs 0.5 s at 100,000 people)
-CREATE TABLE clashes (key TEXT, path TEXT, message TEXT);
+CREATE TABLE clashes (key TEXT, path TEXT, line INTEGER, message TEXT);
 CREATE INDEX clashes_key ON clashes(key);
 -- the last walk (see Index._store_walk): each folder's times, sub-folders (names that
 -- are not UTF-8, as shown, a JSON list) and whether all its names looked plain (`plain`:

@@ -108,6 +108,13 @@ _YAML_NULL_RE = re.compile(r"^(?:null|Null|NULL|~)$")  # (values are kept as wri
 _ALIASES_SPLIT_RE = re.compile(r",")
 
 
+def _holds_mapping(value: Any) -> bool:
+    """Whether a value holds a mapping (`{a: b}`), at any depth: no text or list of texts."""
+    if isinstance(value, dict):
+        return True
+    return isinstance(value, list) and any(_holds_mapping(item) for item in value)
+
+
 def _listed(value: Any, split: re.Pattern[str]) -> list[str]:
     """`tags` or `aliases` as Obsidian reads them: a list, or one text that it splits (tags
     at commas and blanks, `#friend #work`; aliases at commas, `Robert, Bobby`)."""
@@ -299,8 +306,18 @@ def parse_text(rel_path: str, text: str, config: Config) -> ParsedNote:
             bad_field(key, err)
             return None
 
-    note.aliases = [a.strip() for a in _listed(given("aliases"), _ALIASES_SPLIT_RE) if a.strip()]
-    note.tags = [tag for tag in map(written_tag, _listed(given("tags"), _TAGS_SPLIT_RE)) if tag]
+    def texts(key: str) -> Any:
+        """A key that holds a text or a list of texts (tags, people...): a mapping in it is
+        no such thing, and the whole value is ignored, as a bad date is."""
+        value = given(key)
+        if _holds_mapping(value):
+            bad_field(key, ValueError(f"{value!r} is not a text or a list of texts"))
+            return None
+        return value
+
+    note.aliases = [a.strip() for a in _listed(texts("aliases"), _ALIASES_SPLIT_RE) if a.strip()]
+    note.aliases_line = key_lines.get("aliases") if note.aliases else None
+    note.tags = [tag for tag in map(written_tag, _listed(texts("tags"), _TAGS_SPLIT_RE)) if tag]
     note.last_contact = typed_date("last_contact")
     note.met = typed_date("met")
     note.snooze_until = typed_date("snooze_until")
@@ -324,9 +341,12 @@ def parse_text(rel_path: str, text: str, config: Config) -> ParsedNote:
             note.archived = parse_bool(archived)
         except ValueError as err:
             bad_field("archived", err)
-    status = fields.get("status")
+    status = given("status")
     if isinstance(status, str) and status.strip():
         note.status = status.strip().casefold()
+    elif status is not None:
+        # (a list is no status: `[prospect]` is not read as a prospect, who is never due)
+        bad_field("status", ValueError(f"{status!r} is not a text"))
     if note.met is not None and is_prospect(note.status):
         # Someone you want to meet has not been met: counting them would fill the weekly goal.
         bad_field(
@@ -335,11 +355,11 @@ def parse_text(rel_path: str, text: str, config: Config) -> ParsedNote:
         note.met = None
     if note.kind == PERSON and "found" in fields:
         typed_date("found")  # (read where it is used, `prospects.found_of`: here, only reported)
-    note.introduced_by = names_in_value(given("introduced_by"))
+    note.introduced_by = names_in_value(texts("introduced_by"))
     if note.kind == MEETING:
         # (`people:` left empty, as Obsidian's property editor leaves it, or YAML's null
         # written out, names no one: the body's links count, as when there is no property)
-        note.people = names_in_value(given("people")) or None
+        note.people = names_in_value(texts("people")) or None
         if note.date is None:
             match = _DATE_PREFIX_RE.match(stem)
             if match:

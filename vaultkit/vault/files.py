@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import fnmatch
 import json
 import os
@@ -125,6 +126,7 @@ class Vault:
         listed_quick = False
         listings: list[Listing] = []
         odd: list[FileStat] = []  # notes found the slow way: symlinks, `.MD`
+        unfollowed: list[tuple[str, str]] = []  # links named as notes that lead out or nowhere
         # A folder it cannot list is left out with why, and is never kept as a listing: the
         # next walk tries it again.
         unreadable: list[tuple[str, str]] = []
@@ -146,7 +148,7 @@ class Vault:
                     st.st_ctime_ns,
                     st.st_ino,
                 ):
-                    listing = self._list(folder, prefix, st, odd, quick, stored=listing)
+                    listing = self._list(folder, prefix, st, (odd, unfollowed), quick, stored=listing)
                     listed_quick = listed_quick or listing.quick
             except (FileNotFoundError, NotADirectoryError):
                 continue  # gone since its parent was listed
@@ -169,19 +171,20 @@ class Vault:
             stats, listings = _drop_missing(stats, listings, root, unreadable)
         for note in odd:
             stats.extend((note.mtime_ns, note.size, 0))
-        return Scan(listings, [note.rel_path for note in odd], stats, unreadable)
+        return Scan(listings, [note.rel_path for note in odd], stats, unreadable, tuple(unfollowed))
 
     def _list(
         self,
         folder: str,
         prefix: str,
         st: os.stat_result,
-        odd: list[FileStat],
+        found: tuple[list[FileStat], list[tuple[str, str]]],
         quick: bool,
         stored: Listing | None = None,
     ) -> Listing:
-        """List one folder: its plain notes and sub-folders; other notes go to `odd`. An
-        OSError (a folder it may not read) is the caller's.
+        """List one folder: its plain notes and sub-folders; `found` is (odd, unfollowed):
+        other notes go to the first, links named as notes it does not follow, with why, to
+        the second. An OSError (a folder it may not read) is the caller's.
 
         `quick`: by names alone (half the time of a listing with each entry's type) when
         they all look like plain notes; the Listing says so, and the caller's stats check it.
@@ -198,7 +201,8 @@ class Vault:
         runs = kept_runs(stored.names, names) if stored is not None and stored.plain and quick else None
         looked_at = [names[n] for n in runs[0]] if runs is not None else names
         joined = "\0" + "\0".join(looked_at) + "\0"
-        had_odd = len(odd)
+        odd, unfollowed = found
+        had = len(odd) + len(unfollowed)
         bad_names: tuple[str, ...] = ()
         plain = (
             joined.count(".md\0") == len(looked_at)
@@ -213,16 +217,16 @@ class Vault:
         if plain:
             notes, folders = names, list[str]()  # the common case: a folder of notes, nothing else
         elif entries is None:
-            return self._list(folder, prefix, st, odd, quick=False, stored=stored)
+            return self._list(folder, prefix, st, found, quick=False, stored=stored)
         else:
             if not is_usable_name(joined):
                 entries, bad_names = self._bad_names(entries, folder, prefix)
-            notes, folders = self._split_entries(entries, folder, prefix, odd)
+            notes, folders = self._split_entries(entries, folder, prefix, found)
         # A folder changed within the file system's time resolution of now may change again
         # without a new mtime: list it again next time.
         mtime_ns = st.st_mtime_ns
-        if time.time_ns() - mtime_ns < racy_window(mtime_ns) or len(odd) > had_odd:
-            mtime_ns = -1  # (and a symlinked note is found only by listing its folder)
+        if time.time_ns() - mtime_ns < racy_window(mtime_ns) or len(odd) + len(unfollowed) > had:
+            mtime_ns = -1  # (and a symlinked note, or one not followed, is found only by listing its folder)
         listed = Listing(
             prefix, mtime_ns, st.st_ctime_ns, st.st_ino, notes, folders, bad_names, entries is None, plain
         )
@@ -251,10 +255,16 @@ class Vault:
         return kept, tuple(bad)
 
     def _split_entries(
-        self, entries: list[os.DirEntry[str]], folder: str, prefix: str, odd: list[FileStat]
+        self,
+        entries: list[os.DirEntry[str]],
+        folder: str,
+        prefix: str,
+        found: tuple[list[FileStat], list[tuple[str, str]]],
     ) -> tuple[list[str], list[str]]:
         """A folder's plain notes and the sub-folders to enter; a note a walk keeps that is
-        not a plain `.md` file (a symlink, `.MD`) is stat'ed here and added to `odd`."""
+        not a plain `.md` file (a symlink, `.MD`) is stat'ed here and added to `found`'s
+        odd ones, and a link named as a note that is not followed to its unfollowed ones."""
+        odd, unfollowed = found
         notes: list[str] = []
         folders: list[str] = []
         for entry in entries:
@@ -268,7 +278,10 @@ class Vault:
                 rel = prefix + name
                 key = rel if rel.isascii() else unicodedata.normalize("NFC", rel)
                 if entry.is_symlink():
-                    if not self._inside(entry.path):
+                    fault = self.link_fault(entry.path)
+                    if fault is not None:
+                        if name[-3:].lower() == ".md":
+                            unfollowed.append((rel, fault))
                         continue
                     is_dir = entry.is_dir()
                 else:
@@ -328,6 +341,21 @@ class Vault:
         through a linked folder, is not followed."""
         full = os.path.join(self.root, rel_path)
         return os.path.isfile(full) and self._inside(full)
+
+    def link_fault(self, path: str) -> str | None:
+        """Why a walk does not follow the symlink at `path`, or None when it leads to a file
+        or folder inside the vault (a link out could bring in any file of the machine)."""
+        try:
+            os.stat(path)
+        except FileNotFoundError:
+            return "a symlink to nothing (its target is gone), so not read: remove it or fix the link"
+        except OSError as err:
+            if err.errno == errno.ELOOP:
+                return "a symlink that leads round in a loop, so not read: remove it or fix the link"
+            return f"a symlink whose target {cannot_read(err)}, so not read"
+        if not self._inside(path):
+            return "a symlink leading outside the vault, so not followed: move the note into the vault to have it read"
+        return None
 
     def _inside(self, path: str) -> bool:
         real = os.path.realpath(path)

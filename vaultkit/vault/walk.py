@@ -64,12 +64,16 @@ class Listing(NamedTuple):
 class Scan(NamedTuple):
     """A walk's result: the folders' listings, then the notes found the slow way (`odd`:
     symlinks, a note's name in another case), and `stats` holding (mtime_ns, size, 0) for
-    each note in that order; and the folders it could not read, with why."""
+    each note in that order; the folders it could not read, with why; and the links it
+    did not follow, with why."""
 
     listings: list[Listing]
     odd: list[str]
     stats: array[int]
     unreadable: list[tuple[str, str]]
+    # (path, why) of the symlinks named as notes that a walk does not follow: leading out
+    # of the vault, to nothing, or round in a loop (`Vault.link_fault`); `vault check` warns.
+    unfollowed: tuple[tuple[str, str], ...] = ()
 
     def left_out(self) -> list[tuple[str, str]]:
         """(path, why) of what this walk could not take in, by path: folders it could not

@@ -84,13 +84,15 @@ class Renderer:
             raise TemplateError(describe_template_error(err, self.source_of(name))) from None
 
 
-def template_is_contained(path: Path | str, folder: Path | str, vault_root: Path | None) -> bool:
-    """Whether a user template really lives in the templates folder, and that folder in the
-    vault: a symlink, to the file or to the folder itself, may lead anywhere."""
+def template_refusal(path: Path | str, folder: Path | str, vault_root: Path | None) -> str | None:
+    """Why a user template is refused (to follow its path in a sentence), or None: its real path must lie in the templates
+    folder, and that folder in the vault (a symlink, to the file or to the folder itself,
+    may lead anywhere)."""
     real = os.path.realpath(path)
-    if vault_root is not None and not real.startswith(os.path.realpath(vault_root) + os.sep):
-        return False
-    return real.startswith(os.path.realpath(folder) + os.sep)
+    inside_vault = vault_root is None or real.startswith(os.path.realpath(vault_root) + os.sep)
+    if inside_vault and real.startswith(os.path.realpath(folder) + os.sep):
+        return None
+    return "leads outside the vault's templates folder (a symlink?)"
 
 
 class _ContainedLoader(FileSystemLoader):
@@ -103,12 +105,12 @@ class _ContainedLoader(FileSystemLoader):
     def get_source(self, environment: Any, template: str) -> tuple[str, str, Any]:
         """The template's source, if it really lives in the folder."""
         source, filename, uptodate = super().get_source(environment, template)
-        if not any(template_is_contained(filename, root, self.vault_root) for root in self.searchpath):
-            from jinja2.exceptions import SecurityError
+        for root in self.searchpath:
+            refusal = template_refusal(filename, root, self.vault_root)
+            if refusal is not None:
+                from jinja2.exceptions import SecurityError
 
-            raise SecurityError(
-                f"{filename} leads outside the vault's templates folder (a symlink?); it was not loaded"
-            )
+                raise SecurityError(f"{filename} {refusal}; it was not loaded")
         return source, filename, uptodate
 
 

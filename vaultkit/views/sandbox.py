@@ -4,7 +4,10 @@ Jinja's sandbox stops a template from reaching Python internals (`''.__class__`,
 globals) and from changing lists and dicts. It does not stop a template from running
 forever or from building a string of many gigabytes. `GuardedEnvironment` adds that:
 
-- a clock: calls, filters, operators and loop steps check a deadline;
+- a clock: calls, filters, tests, operators, attribute lookups and loop steps check a
+  deadline, and so does `wordwrap` at every line it makes (textwrap's cost grows with the
+  square of a long word); a filter given a long text or list reads the clock as soon as
+  it returns, so slow steps cannot add up between two readings;
 - sizes: a value that an operator (`+ * ** % ~`), a filter, a method call or a block
   capture would build is estimated before it is built where it can grow far past its
   inputs (padding, `replace`, `join`, repetition, format widths), checked after, and
@@ -21,11 +24,12 @@ import copy
 import functools
 import re
 import string
+import textwrap
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any
+from typing import Any, SupportsIndex
 
 from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame
@@ -49,6 +53,8 @@ class RenderLimitError(SecurityError):
 
 
 _TICKS_PER_CLOCK_CHECK = 32
+# A filter's work over a text or list counts one step per this many characters or items.
+_CHARS_PER_STEP = 4096
 
 
 class _Budget:
@@ -60,10 +66,11 @@ class _Budget:
         self.built = 0
         self.countdown = _TICKS_PER_CLOCK_CHECK
 
-    def tick(self) -> None:
+    def tick(self, steps: int = 1) -> None:
         # Reading the clock costs more than most template steps; every step is bounded in
-        # size, so looking every few dozen steps keeps the deadline within milliseconds.
-        self.countdown -= 1
+        # size, so looking every few dozen steps keeps the deadline within milliseconds. A
+        # step over a long text or list counts as many (see _CHARS_PER_STEP).
+        self.countdown -= steps
         if self.countdown > 0:
             return
         self.countdown = _TICKS_PER_CLOCK_CHECK
@@ -162,6 +169,7 @@ class GuardedEnvironment(ImmutableSandboxedEnvironment):
         super().__init__(*args, **kwargs)
         self.limits = limits or Limits()
         self.globals["lipsum"] = self._lipsum(self.globals["lipsum"])  # type: ignore[arg-type]
+        self.filters["wordwrap"] = self._wordwrap
         for name, func in list(self.filters.items()):
             self.filters[name] = self._guard_filter(name, func)
 
@@ -184,10 +192,10 @@ class GuardedEnvironment(ImmutableSandboxedEnvironment):
             _ACTIVE.reset(token)
         return "".join(parts)
 
-    def _tick(self) -> None:
+    def _tick(self, steps: int = 1) -> None:
         budget = _ACTIVE.get()
         if budget is not None:
-            budget.tick()
+            budget.tick(steps)
 
     def _check(self, size: int, what: str) -> None:
         if size > self.limits.max_value:
@@ -244,6 +252,25 @@ class GuardedEnvironment(ImmutableSandboxedEnvironment):
                 raise RenderLimitError(f"{what} wants a list here: add |list, or use the join filter")
             total = sum(_text_size(item, self.limits.max_value) for item in items)
             self._check(total + len(receiver) * len(items), what)
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """`x.name`, also each item's lookup inside `sort`, `groupby`, `map` and the like."""
+        budget = _ACTIVE.get()  # (inline: a template's commonest step)
+        if budget is not None:
+            budget.tick()
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        """`x[key]` and `x.key`, also each item's lookup inside the filters that take an attribute."""
+        budget = _ACTIVE.get()  # (inline: a template's commonest step)
+        if budget is not None:
+            budget.tick()
+        return super().getitem(obj, argument)
+
+    def call_test(self, name: str, value: Any, *args: Any, **kwargs: Any) -> Any:
+        """`is defined` and the like, also each item's test inside `select` and `reject`."""
+        self._tick()
+        return super().call_test(name, value, *args, **kwargs)
 
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
         """`+ * ** %`: estimate the result's size before building it."""
@@ -350,9 +377,33 @@ class GuardedEnvironment(ImmutableSandboxedEnvironment):
                 self._check(deep_size(values[0], self.limits.max_value), f"the {name} filter's text")
             if estimate is not None and values:
                 estimate(self, values[0], values[1:], kwargs)
-            return self._built(func(*args, **kwargs), f"the {name} filter's result")
+            result = self._built(func(*args, **kwargs), f"the {name} filter's result")
+            handled = (_shallow_size(values[0]) if values else 0) + _shallow_size(result)
+            if handled >= _CHARS_PER_STEP:
+                self._tick(handled // _CHARS_PER_STEP)
+            return result
 
         return guarded
+
+    def _wordwrap(
+        self,
+        text: str,
+        width: int = 79,
+        break_long_words: bool = True,
+        wrapstring: str | None = None,
+        break_on_hyphens: bool = True,
+    ) -> str:
+        """Jinja's `wordwrap`, with the clock read at every word and every line it makes."""
+        wrapper = _ClockedWrapper(
+            self._tick,
+            width=width,
+            expand_tabs=False,
+            replace_whitespace=False,
+            break_long_words=break_long_words,
+            break_on_hyphens=break_on_hyphens,
+        )
+        newline = self.newline_sequence if wrapstring is None else wrapstring
+        return newline.join(newline.join(wrapper.wrap(line)) for line in str(text).splitlines())
 
     def _lipsum(self, func: Callable[..., str]) -> Callable[..., str]:
         @wraps(func)
@@ -362,6 +413,39 @@ class GuardedEnvironment(ImmutableSandboxedEnvironment):
             return func(n, html, min, max)
 
         return bounded
+
+
+class _ClockedWords(list[str]):
+    """textwrap's stack of words and spaces: taking one off reads the render's clock."""
+
+    def __init__(self, words: Iterable[str], tick: Callable[[], None]) -> None:
+        super().__init__(words)
+        self.tick = tick
+
+    def pop(self, index: SupportsIndex = -1) -> str:
+        self.tick()
+        return super().pop(index)
+
+
+class _ClockedWrapper(textwrap.TextWrapper):
+    """A TextWrapper that reads the render's clock at every word and every cut of a long word.
+
+    Cutting a word longer than the width copies the rest of it for each line, so a long
+    word at a small width costs its length squared: the clock, not an estimate, stops it.
+    """
+
+    def __init__(self, tick: Callable[[], None], **options: Any) -> None:
+        super().__init__(**options)
+        self.tick = tick
+
+    def _split_chunks(self, text: str) -> list[str]:
+        return _ClockedWords(super()._split_chunks(text), self.tick)
+
+    def _handle_long_word(
+        self, reversed_chunks: list[str], cur_line: list[str], cur_len: int, width: int
+    ) -> None:
+        self.tick()
+        super()._handle_long_word(reversed_chunks, cur_line, cur_len, width)
 
 
 def _arg(args: _Args, kwargs: _Kwargs, index: int, name: str, default: Any) -> Any:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from vaultkit.errors import ConfigError, TemplateError
-from vaultkit.views.render import builtin_templates_dir, template_is_contained
+from vaultkit.views.render import builtin_templates_dir, template_refusal
 from vaultkit.workspace import Workspace
 
 SUFFIX = ".j2"
@@ -25,10 +25,17 @@ class TemplateInfo:
     source: str  # "vault" (the user's copy wins) or "built-in"
     path: str  # vault-relative for the user's copy, absolute for a built-in one
     builtin: bool  # whether vaultkit ships a template of that name
+    problem: str | None = None  # why the user's file of this name is refused or not read (after its path)
 
     def to_json(self) -> dict[str, Any]:
         """JSON form."""
-        return {"name": self.name, "source": self.source, "path": self.path, "builtin": self.builtin}
+        return {
+            "name": self.name,
+            "source": self.source,
+            "path": self.path,
+            "builtin": self.builtin,
+            "problem": self.problem,
+        }
 
 
 def builtin_names() -> list[str]:
@@ -36,29 +43,43 @@ def builtin_names() -> list[str]:
     return sorted(p.name for p in builtin_templates_dir().glob(f"*{SUFFIX}") if p.is_file())
 
 
-def _user_names(folder: Path, vault_root: Path) -> list[str]:
+def _user_names(folder: Path, vault_root: Path) -> dict[str, str | None]:
+    """The user's `.j2` names, each with why rendering refuses it or passes it by (None: it is used)."""
     if not folder.is_dir():
-        return []
-    names = []
+        return {}
+    names: dict[str, str | None] = {}
     for path in folder.rglob(f"*{SUFFIX}"):
-        # A symlink that leaves the folder is refused when rendering; do not list it as in effect.
-        if path.is_file() and template_is_contained(path, folder, vault_root):
-            names.append(path.relative_to(folder).as_posix())
-    return sorted(names)
+        name = path.relative_to(folder).as_posix()
+        if path.is_file():
+            refusal = template_refusal(path, folder, vault_root)  # the sandbox's own rule
+            names[name] = (
+                f"{refusal}: it is refused, and what uses it fails until you put a file there"
+                if refusal
+                else None
+            )
+        elif path.is_dir():
+            names[name] = "is a folder, not a template; it is not read"
+        else:
+            names[name] = "leads nowhere (a broken symlink?); it is not read"
+    return names
 
 
 def list_templates(workspace: Workspace) -> list[TemplateInfo]:
-    """Every template name, built-in or the user's, with the file in effect for it."""
+    """Every template name, built-in or the user's, with the file in effect for it, and
+    what is wrong with a file of the user's that is refused or not read."""
     folder_rel = workspace.config.templates_dir
     folder = workspace.vault.root / folder_rel if folder_rel else None
     builtin = set(builtin_names())
-    user = set(_user_names(folder, workspace.vault.root)) if folder else set()
+    user = _user_names(folder, workspace.vault.root) if folder else {}
     result = []
-    for name in sorted(builtin | user):
-        if name in user:
-            result.append(TemplateInfo(name, "vault", f"{folder_rel}/{name}", name in builtin))
-        else:
-            result.append(TemplateInfo(name, "built-in", str(builtin_templates_dir() / name), True))
+    for name in sorted(builtin | set(user)):
+        problem = user.get(name)
+        builtin_path = str(builtin_templates_dir() / name)
+        if name in user and (folder / name).is_file():  # type: ignore[operator]
+            # The loader takes the user's file first; refused, the command fails (no fallback).
+            result.append(TemplateInfo(name, "vault", f"{folder_rel}/{name}", name in builtin, problem))
+        elif name in builtin:
+            result.append(TemplateInfo(name, "built-in", builtin_path, True, problem))
     return result
 
 
