@@ -286,6 +286,50 @@ def test_a_damaged_index_is_set_aside_with_its_log_and_rebuilt(people: Path, tmp
     assert (again.exit_code, again.stdout, again.stderr) == (0, expected, "")
 
 
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ("DROP TABLE people", "its table people is missing"),
+        ("DROP TABLE tasks; DROP TABLE links", "its tables links, tasks are missing"),
+        ("DROP INDEX people_due", "its index people_due is missing"),
+        ("ALTER TABLE problems DROP COLUMN message", "its tables are not as vaultkit made them"),
+        ("DROP TABLE meta", "its table meta is missing"),
+        ("ALTER TABLE meta DROP COLUMN value", "its tables are not as vaultkit made them"),
+    ],
+)
+def test_an_index_whose_tables_were_changed_is_set_aside_and_rebuilt(
+    people: Path, tmp_path: Path, change: str, reason: str
+) -> None:
+    # As a bad page is: SQLite reads the file well, but vaultkit's queries would fail.
+    path = tmp_path / "index.sqlite"
+    expected = run(people, "due", "--json", index=path).stdout
+    db = sqlite3.connect(path)
+    db.executescript(change)
+    db.close()
+    changed = path.read_bytes()
+    result = run(people, "due", "--json", index=path)
+    assert (result.exit_code, result.stdout, result.stderr) == (0, expected, _aside_line(path, reason))
+    (aside,) = set_asides(tmp_path)
+    assert aside.read_bytes() == changed
+    again = run(people, "due", "--json", index=path)
+    assert (again.exit_code, again.stdout, again.stderr) == (0, expected, "")
+
+
+def test_an_index_from_before_the_tables_digest_is_made_again_quietly(people: Path, tmp_path: Path) -> None:
+    path = tmp_path / "index.sqlite"
+    expected = run(people, "due", "--json", index=path).stdout
+    db = sqlite3.connect(path)
+    db.execute("DELETE FROM meta WHERE key = 'tables'")
+    db.commit()
+    db.close()
+    result = run(people, "due", "--json", index=path)
+    assert (result.exit_code, result.stdout, result.stderr) == (0, expected, "")
+    assert set_asides(tmp_path) == []
+    db = sqlite3.connect(path)
+    assert db.execute("SELECT count(*) FROM meta WHERE key = 'tables'").fetchone() == (1,)
+    db.close()
+
+
 COMMANDS = (  # between them, they read every table
     ("due", "--json"),
     ("show", "Person 7", "--json"),

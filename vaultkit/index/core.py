@@ -458,7 +458,8 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
         db = self.db
         index_file.check_write(self.path)
         bulk = not fresh and len(reading) >= BULK_NOTES and len(reading) + len(removed) >= self.note_count()
-        alone = (fresh or bulk) and opening.write_alone(db)
+        remade = fresh or bulk  # (the secondary indexes are dropped and made again)
+        alone = remade and opening.write_alone(db)
         db.execute("BEGIN IMMEDIATE")
         try:
             db.execute("CREATE TEMP TABLE IF NOT EXISTS affected (stem TEXT PRIMARY KEY)")
@@ -530,6 +531,8 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
             else:  # the notes just written may differ from the stored walk
                 self._set_meta("walk", f"-1 {self._walk_state()[1]}")
             self._set_meta("generation", str(self._generation() + 1))
+            if remade:
+                opening.record_tables(db)
             db.execute("COMMIT")
         except BaseException:
             if db.in_transaction:  # SQLite ends it on its own after some errors (a full disk)
