@@ -107,10 +107,12 @@ class Workspace:
         index_path: Path | None,
         today: dt.date,
         notify: Callable[[str], None] | None = None,
+        index_named_by: str = "--index",
     ) -> None:
         self.vault = vault
         self.today = today
         self._index_path = index_path
+        self._index_named_by = index_named_by  # (where `index_path` was given: for its errors)
         self._index: Index | None = None
         self._notify = notify  # one line when the index had to be set aside and made anew
         self._prepared: Renderer | None = None  # (see `renderer`)
@@ -124,7 +126,7 @@ class Workspace:
     def index(self) -> Index:
         """The index, opened on first use (not yet synced: call `sync`)."""
         if self._index is None:
-            self._index = Index.open(self.vault, self._index_path, self._notify)
+            self._index = Index.open(self.vault, self._index_path, self._notify, self._index_named_by)
         return self._index
 
     def explain(self, err: BaseException, then: str = "run the command again") -> VaultkitError | None:

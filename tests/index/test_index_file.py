@@ -644,3 +644,36 @@ def test_the_watcher_sets_a_damaged_index_aside_and_carries_on(vault_dir: Path, 
         + r" \(\d+\.\d\d s\)",
         line,
     )
+
+
+# -- an index inside the vault ---------------------------------------------------------------
+def test_an_index_inside_the_vault_is_refused(
+    vault_dir: Path, make_person: MakePerson, tmp_path: Path
+) -> None:
+    # A sync service would copy the live database (spec §1), so it is never made there.
+    make_person("Ada", cadence="1m")
+    default = default_index_path(vault_dir.resolve())
+    inside = vault_dir / "People" / "idx.sqlite"
+    refused(
+        run(vault_dir, "due", index=inside),
+        f"--index {inside} is inside the vault, where a sync service would copy the live database; "
+        f"give a path outside {vault_dir.resolve()}, or none for the default ({default})",
+    )
+    # Through a link to the vault, and from the environment, named as given.
+    (tmp_path / "link").symlink_to(vault_dir)
+    linked = tmp_path / "link" / "new" / "idx.sqlite"
+    options = ["--vault", str(vault_dir), "--today", TODAY]
+    result = CliRunner(env={"VAULTKIT_INDEX": str(linked), "VAULTKIT_VAULT": None}).invoke(
+        app_for([*options, "due"]), [*options, "due"]
+    )
+    refused(
+        result,
+        f"$VAULTKIT_INDEX {linked} is inside the vault, where a sync service would copy the live database; "
+        f"give a path outside {vault_dir.resolve()}, or none for the default ({default})",
+    )
+    assert not list(vault_dir.rglob("*.sqlite*"))
+    # A link in the vault to a folder outside it leads out: the index is made there.
+    (tmp_path / "elsewhere").mkdir()
+    (vault_dir / "out").symlink_to(tmp_path / "elsewhere")
+    assert run(vault_dir, "due", index=vault_dir / "out" / "idx.sqlite").exit_code == 0
+    assert (tmp_path / "elsewhere" / "idx.sqlite").is_file()

@@ -17,6 +17,7 @@ import typer
 
 # Typer 0.26 to 0.28 carry their own click as `typer._click` (pinned in pyproject.toml).
 from typer._click import Context
+from typer._click.core import ParameterSource
 from typer._click.exceptions import NoArgsIsHelpError, NoSuchOption
 from typer._click.exceptions import UsageError as ClickUsageError
 from typer.core import TyperGroup
@@ -102,10 +103,18 @@ F = TypeVar("F", bound=Callable[..., Any])
 class Settings:
     """The global options, resolved lazily into a Workspace."""
 
-    def __init__(self, vault: str | None, today: str | None, index: str | None, debug: bool) -> None:
+    def __init__(
+        self,
+        vault: str | None,
+        today: str | None,
+        index: str | None,
+        debug: bool,
+        index_from_env: bool = False,
+    ) -> None:
         self.vault_option = vault
         self.today_option = today
         self.index_option = index
+        self.index_named_by = "$VAULTKIT_INDEX" if index_from_env else "--index"
         self.debug = debug
         self._workspace: Workspace | None = None
 
@@ -148,7 +157,7 @@ class Settings:
 
         root = find_vault_root(self.vault_option, Path.cwd())
         index = Path(self.index_option).expanduser() if self.index_option else None
-        return Workspace(Vault(root), index, self.today(), notify=_notice)
+        return Workspace(Vault(root), index, self.today(), notify=_notice, index_named_by=self.index_named_by)
 
 
 def _notice(line: str) -> None:
@@ -274,7 +283,8 @@ def main_options(
 
     Example: vault --vault ~/Notes due
     """
-    ctx.obj = Settings(vault, today, index, debug)
+    from_env = ctx.get_parameter_source("index") is ParameterSource.ENVIRONMENT
+    ctx.obj = Settings(vault, today, index, debug, index_from_env=from_env)
 
 
 def parse_date(option: str, value: str | None) -> dt.date | None:

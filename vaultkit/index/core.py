@@ -98,14 +98,21 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
     # -- opening -----------------------------------------------------------------------
     @classmethod
     def open(
-        cls, vault: Vault, path: Path | None = None, notify: Callable[[str], None] | None = None
+        cls,
+        vault: Vault,
+        path: Path | None = None,
+        notify: Callable[[str], None] | None = None,
+        named_by: str = "--index",
     ) -> Index:
         """Open the index database for `vault`, creating or rebuilding it when it is vaultkit's.
 
         A file vaultkit cannot prove is its own is refused (IndexFileError) and left alone. A
         damaged index is set aside, never deleted, and a new one made: `notify` gets one line
-        saying so. A folder, a read-only file system or a full disk is one IndexFileError.
+        saying so. A folder, a read-only file system or a full disk is one IndexFileError, and
+        so is a `path` inside the vault (`named_by` says where it was given).
         """
+        if path is not None:
+            index_file.refuse_inside(vault.root, path, named_by)
         db_path = path if path is not None else opening.default_index_path(vault.root)
         notify = notify or _quiet
         found = index_file.inspect(db_path)
