@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tomllib
 from pathlib import Path
 
@@ -36,6 +37,38 @@ def test_an_absolute_or_climbing_folder_is_refused(folder: str) -> None:
 
 def test_a_folder_keeps_working_with_slashes_around_it() -> None:
     assert config_of('people_dir = " People/ "').people_dir == "People"
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [("./People", "People"), ("./People/", "People"), ("People//Sub", "People/Sub"), ("A/./B", "A/B")],
+)
+def test_a_folder_is_read_in_one_normal_form(written: str, read: str) -> None:
+    config = config_of(f'people_dir = "{written}"\ntemplates_dir = "{written}/T"\n')
+    assert (config.people_dir, config.templates_dir) == (read, f"{read}/T")
+    assert config_of('[views]\ndue = "./Reports//Due.md"\n').view_path("due") == "Reports/Due.md"
+
+
+@pytest.mark.parametrize("folder", [".", "./", "./."])
+def test_the_vault_itself_is_no_folder_setting(folder: str) -> None:
+    # "" is no people folder; `.` would be every note, which nobody means.
+    assert refused(f'people_dir = "{folder}"') == (
+        f"vaultkit.toml: people_dir must be a folder inside the vault, not the vault itself ({folder!r})"
+    )
+
+
+def test_a_folder_written_with_dots_is_the_folder(cli, vault_dir: Path, make_person) -> None:
+    make_person("Ada", cadence="1m")
+    (vault_dir / "vaultkit.toml").write_text('people_dir = "./People/"\n', encoding="utf-8")
+    assert [p["path"] for p in json.loads(cli("list", "--json").stdout)["people"]] == ["People/Ada.md"]
+    # The overlap rules see the same folder: a meeting note there would become a person.
+    (vault_dir / "vaultkit.toml").write_text('meetings_dir = "./People"\n', encoding="utf-8")
+    result = cli("meet", "Ada")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "vault: vaultkit.toml: meetings_dir must not lie in people_dir ('People'), not 'People'\n",
+    )
+    assert [p.name for p in (vault_dir / "People").iterdir()] == ["Ada.md"]
 
 
 def test_log_heading_is_the_text_without_hashes() -> None:

@@ -73,6 +73,30 @@ def test_the_same_name_twice_takes_the_note_nearest_the_top(
     assert open_workspace().find_person("Kim") == ref("Kim")
 
 
+def test_a_path_names_each_of_two_people_with_one_name(
+    make_person: MakePerson, open_workspace: Open, vault_dir: Path
+) -> None:
+    make_person("Sam", folder="People/A")
+    make_person("Sam", folder="People/B")
+    make_person("Sam Stone")
+    write_note(vault_dir, "Topics/B/Sam.md", "# Sam, a topic\n")
+    workspace = open_workspace()
+    assert workspace.find_person("Sam") == ref("Sam", "People/A")  # the first, as Obsidian
+    # As a link's path form: the whole path or its end, with or without .md, any case.
+    for name in ("People/B/Sam", "People/B/Sam.md", "B/Sam", "b/sam.MD", "/People/B/Sam", "B/Sam#Log"):
+        assert workspace.find_person(name) == ref("Sam", "People/B"), name
+    assert workspace.find_person("A/Sam") == ref("Sam", "People/A")
+    assert workspace.find_person("People/Sam Stone") == ref("Sam Stone")
+    with pytest.raises(PersonNotFound) as nobody:
+        workspace.find_person("C/Sam")
+    assert str(nobody.value) == "nobody called 'C/Sam' in the vault; did you mean Sam?"
+    # Listed as candidates, a shared name is each one's path: what to type to name them.
+    with pytest.raises(PersonNotFound) as several:
+        workspace.find_person("Sa")
+    assert str(several.value) == "'Sa' matches several people: People/A/Sam, People/B/Sam, Sam Stone"
+    assert [r.path for r in workspace.find_people("A/Sam,B/Sam")] == ["People/A/Sam.md", "People/B/Sam.md"]
+
+
 def test_accents_fold_when_nothing_matches_as_written(make_person: MakePerson, open_workspace: Open) -> None:
     make_person("Nguyễn Văn An")
     make_person("José Álvarez", aliases="[Pépé]")

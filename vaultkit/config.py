@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 import tomllib
 from dataclasses import dataclass, field, fields
@@ -85,12 +86,22 @@ def _string(key: str, value: Any) -> str:
 
 
 def _inside(key: str, value: Any, what: str) -> str:
-    """A vault-relative path, `/`-separated; an absolute one or one climbing out (`..`) is
-    refused: it must be checked before the slashes are trimmed, or `/etc` would pass as `etc`."""
+    """A vault-relative path, `/`-separated, in its one normal form (`./People/` and
+    `People//` are `People`), so that every rule comparing paths sees the same text. An
+    absolute one or one climbing out (`..`) is refused: it must be checked before the slashes
+    are trimmed, or `/etc` would pass as `etc`. The vault itself (`.`) is refused too: for a
+    folder, "" already says "none" (no people folder), which `.` would not mean."""
     text = _string(key, value).strip()
     if text.startswith("/") or Path(text).is_absolute() or ".." in Path(text).parts:
         raise ConfigError(f"{CONFIG_NAME}: {key} must be a {what} inside the vault, not {value!r}")
-    return text.strip("/")
+    if not text:
+        return ""
+    normal = posixpath.normpath(text)
+    if normal == ".":
+        raise ConfigError(
+            f"{CONFIG_NAME}: {key} must be a {what} inside the vault, not the vault itself ({value!r})"
+        )
+    return normal
 
 
 def _folder(key: str, value: Any) -> str:

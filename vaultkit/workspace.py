@@ -82,13 +82,22 @@ def _one_person(name: str, rows: Sequence[tuple[str, str, int]], several: str) -
         named = {name_key(found) for _, found in by_name}
         if len(named) == 1:
             return PersonRef(*min(by_name, key=lambda pn: (pn[0].count("/"), pn[0])))
-        listed = ", ".join(sorted({found for _, found in by_name}, key=lambda n: (name_order(n), n)))
-        raise PersonNotFound(f"{name!r} matches several people: {listed}")
+        raise PersonNotFound(f"{name!r} matches several people: {_candidates(by_name)}")
     people = {(path, found) for path, found, _ in rows}
     if len(people) > 1:
-        listed = ", ".join(sorted(found for _, found in people))
-        raise PersonNotFound(f"{name!r} {several}: {listed}")
+        raise PersonNotFound(f"{name!r} {several}: {_candidates(people)}")
     return PersonRef(*people.pop()) if people else None
+
+
+def _candidates(people: Iterable[tuple[str, str]]) -> str:
+    """The candidates for a NAME, by name, as NAME takes them: a name that two of them share
+    as each one's path (without `.md`), which tells them apart."""
+    ordered = sorted(set(people), key=lambda pn: (name_order(pn[1]), pn[1], pn[0]))
+    keys = [name_key(found) for _, found in ordered]
+    return ", ".join(
+        path.removesuffix(".md") if keys.count(key) > 1 else found
+        for (path, found), key in zip(ordered, keys, strict=True)
+    )
 
 
 def wikilink(name: str, path: str, shared: set[str]) -> str:
@@ -112,10 +121,12 @@ class Workspace:
         index_path: Path | None,
         today: dt.date,
         notify: Callable[[str], None] | None = None,
+        index_named_by: str = "--index",
     ) -> None:
         self.vault = vault
         self.today = today
         self._index_path = index_path
+        self._index_named_by = index_named_by  # (where `index_path` was given: for its errors)
         self._index: Index | None = None
         self._notify = notify  # one line when the index had to be set aside and made anew
         self._prepared: Renderer | None = None  # (see `renderer`)
@@ -129,7 +140,7 @@ class Workspace:
     def index(self) -> Index:
         """The index, opened on first use (not yet synced: call `sync`)."""
         if self._index is None:
-            self._index = Index.open(self.vault, self._index_path, self._notify)
+            self._index = Index.open(self.vault, self._index_path, self._notify, self._index_named_by)
         return self._index
 
     def explain(self, err: BaseException, then: str = "run the command again") -> VaultkitError | None:
@@ -204,11 +215,17 @@ class Workspace:
         if not key:
             raise PersonNotFound("an empty name matches nobody")
         index = self.index
-        found = _one_person(name, index.people_keyed(key, (NAME, ALIAS)), "is an alias of several people")
+        # A path (`People/B/Sam`, `B/Sam.md`), as a link's path form: the one way to name each
+        # of two people with one name. (A name holds no `/`; an alias that does comes next.)
+        found = self._person_at(name) if "/" in key else None
+        if found is None:
+            found = _one_person(name, index.people_keyed(key, (NAME, ALIAS)), "is an alias of several people")
         if found is None:
             folded = fold_accents(key)
             kinds = (NAME, ALIAS, FOLDED_NAME, FOLDED_ALIAS)
             found = _one_person(name, index.people_keyed(folded, kinds), "matches several people")
+        if found is None and key.endswith(".md"):
+            found = self._person_at(name)  # (a note at the top: `Sam.md`)
         if found is not None:
             return found
         # A person whose note cannot be read is not in the index; rather than "nobody called
@@ -220,14 +237,23 @@ class Workspace:
         if count == 1:
             return PersonRef(*first[0])
         if count:
-            listed = ", ".join(sorted((n for _, n in first), key=lambda n: (name_order(n), n)))
             more = f" and {count - len(first):,} more" if count > len(first) else ""
-            raise PersonNotFound(f"{name!r} matches several people: {listed}{more}")
+            raise PersonNotFound(f"{name!r} matches several people: {_candidates(first)}{more}")
         unreadable = self._unreadable_people(key, prefix=True)
         if len(unreadable) == 1:
             raise unreadable[0]
         hint = _close_names(key, index.name_choices())
         raise PersonNotFound(f"nobody called {name!r} in the vault{hint}")
+
+    def _person_at(self, name: str) -> PersonRef | None:
+        """The person whose note NAME is the path of, or a path's end (`B/Sam`), with or
+        without `.md`: the note a link `[[B/Sam]]` opens, if a person's. Reads the notes of
+        that file name only."""
+        from vaultkit.notes.parse import split_link  # (the link grammar: only for a path)
+
+        target = name_key(split_link(name))
+        found = self.index.people_at(target) if target else []
+        return PersonRef(*found[0]) if found else None
 
     def found_short_of_name(self, name: str) -> PersonRef | None:
         """The one person NAME finds other than by their very name or alias: by the same

@@ -436,6 +436,15 @@ def test_log_ambiguous_and_unknown_names(cli: Cli, make_person: MakePerson) -> N
     assert [p.read_bytes() for p in paths] == before
 
 
+def test_two_people_with_one_name_are_named_by_their_paths(cli: Cli, make_person: MakePerson) -> None:
+    make_person("Sam", folder="People/A", company="A")
+    make_person("Sam", folder="People/B", company="B")
+    assert json.loads(cli("show", "B/Sam", "--json").stdout)["path"] == "People/B/Sam.md"
+    assert json.loads(cli("show", "People/B/Sam.md", "--json").stdout)["path"] == "People/B/Sam.md"
+    assert cli("log", "People/B/Sam", "hi").stdout == "Logged for Sam: People/B/Sam.md\n"
+    fails(cli("show", "Sa"), 1, "'Sa' matches several people: People/A/Sam, People/B/Sam")
+
+
 def test_log_refuses_a_future_date_and_bad_options(cli: Cli, make_person: MakePerson) -> None:
     path = make_person("Ada")
     fails(

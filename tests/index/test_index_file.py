@@ -286,6 +286,50 @@ def test_a_damaged_index_is_set_aside_with_its_log_and_rebuilt(people: Path, tmp
     assert (again.exit_code, again.stdout, again.stderr) == (0, expected, "")
 
 
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ("DROP TABLE people", "its table people is missing"),
+        ("DROP TABLE tasks; DROP TABLE links", "its tables links, tasks are missing"),
+        ("DROP INDEX people_due", "its index people_due is missing"),
+        ("ALTER TABLE problems DROP COLUMN message", "its tables are not as vaultkit made them"),
+        ("DROP TABLE meta", "its table meta is missing"),
+        ("ALTER TABLE meta DROP COLUMN value", "its tables are not as vaultkit made them"),
+    ],
+)
+def test_an_index_whose_tables_were_changed_is_set_aside_and_rebuilt(
+    people: Path, tmp_path: Path, change: str, reason: str
+) -> None:
+    # As a bad page is: SQLite reads the file well, but vaultkit's queries would fail.
+    path = tmp_path / "index.sqlite"
+    expected = run(people, "due", "--json", index=path).stdout
+    db = sqlite3.connect(path)
+    db.executescript(change)
+    db.close()
+    changed = path.read_bytes()
+    result = run(people, "due", "--json", index=path)
+    assert (result.exit_code, result.stdout, result.stderr) == (0, expected, _aside_line(path, reason))
+    (aside,) = set_asides(tmp_path)
+    assert aside.read_bytes() == changed
+    again = run(people, "due", "--json", index=path)
+    assert (again.exit_code, again.stdout, again.stderr) == (0, expected, "")
+
+
+def test_an_index_from_before_the_tables_digest_is_made_again_quietly(people: Path, tmp_path: Path) -> None:
+    path = tmp_path / "index.sqlite"
+    expected = run(people, "due", "--json", index=path).stdout
+    db = sqlite3.connect(path)
+    db.execute("DELETE FROM meta WHERE key = 'tables'")
+    db.commit()
+    db.close()
+    result = run(people, "due", "--json", index=path)
+    assert (result.exit_code, result.stdout, result.stderr) == (0, expected, "")
+    assert set_asides(tmp_path) == []
+    db = sqlite3.connect(path)
+    assert db.execute("SELECT count(*) FROM meta WHERE key = 'tables'").fetchone() == (1,)
+    db.close()
+
+
 COMMANDS = (  # between them, they read every table
     ("due", "--json"),
     ("show", "Person 7", "--json"),
@@ -626,3 +670,36 @@ def test_a_write_the_index_cannot_take_says_the_note_was_written(
     monkeypatch.setattr(index_file, "before_write", None)
     shown = run(vault_dir, "show", "Ada", "--json", index=path)
     assert json.loads(shown.stdout)["interactions"][0]["text"] == "lunch at the museum"
+
+
+# -- an index inside the vault ---------------------------------------------------------------
+def test_an_index_inside_the_vault_is_refused(
+    vault_dir: Path, make_person: MakePerson, tmp_path: Path
+) -> None:
+    # A sync service would copy the live database (spec §1), so it is never made there.
+    make_person("Ada", cadence="1m")
+    default = default_index_path(vault_dir.resolve())
+    inside = vault_dir / "People" / "idx.sqlite"
+    refused(
+        run(vault_dir, "due", index=inside),
+        f"--index {inside} is inside the vault, where a sync service would copy the live database; "
+        f"give a path outside {vault_dir.resolve()}, or none for the default ({default})",
+    )
+    # Through a link to the vault, and from the environment, named as given.
+    (tmp_path / "link").symlink_to(vault_dir)
+    linked = tmp_path / "link" / "new" / "idx.sqlite"
+    options = ["--vault", str(vault_dir), "--today", TODAY]
+    result = CliRunner(env={"VAULTKIT_INDEX": str(linked), "VAULTKIT_VAULT": None}).invoke(
+        app_for([*options, "due"]), [*options, "due"]
+    )
+    refused(
+        result,
+        f"$VAULTKIT_INDEX {linked} is inside the vault, where a sync service would copy the live database; "
+        f"give a path outside {vault_dir.resolve()}, or none for the default ({default})",
+    )
+    assert not list(vault_dir.rglob("*.sqlite*"))
+    # A link in the vault to a folder outside it leads out: the index is made there.
+    (tmp_path / "elsewhere").mkdir()
+    (vault_dir / "out").symlink_to(tmp_path / "elsewhere")
+    assert run(vault_dir, "due", index=vault_dir / "out" / "idx.sqlite").exit_code == 0
+    assert (tmp_path / "elsewhere" / "idx.sqlite").is_file()

@@ -50,12 +50,14 @@ def on_disk(root: Path) -> dict[str, tuple[int, int]]:
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps)
 def test_a_sync_after_any_edits_holds_the_notes_on_disk(plan: list[tuple[str, str, str, int]]) -> None:
-    root = Path(tempfile.mkdtemp())
+    top = Path(tempfile.mkdtemp())
+    root = top / "vault"  # (the index beside it: never inside a vault)
+    root.mkdir()
     try:
         for name in NAMES[:3]:
             (root / "People").mkdir(exist_ok=True)
             (root / "People" / f"{name}.md").write_text(f"---\ncadence: 1m\n---\n# {name}\n\n## Log\n")
-        workspace = Workspace(Vault(root), root / ".index.sqlite", TODAY)
+        workspace = Workspace(Vault(root), top / "index.sqlite", TODAY)
         workspace.sync()
         for kind, folder, name, number in plan:
             note = root / folder / f"{name}.md"
@@ -101,4 +103,4 @@ def test_a_sync_after_any_edits_holds_the_notes_on_disk(plan: list[tuple[str, st
         )
         workspace.close()
     finally:
-        shutil.rmtree(root, ignore_errors=True)
+        shutil.rmtree(top, ignore_errors=True)

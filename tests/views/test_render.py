@@ -265,3 +265,26 @@ def test_a_folder_where_a_view_goes_is_one_line(
         1,
         f"vault: {path} is a folder, not a file; it was not changed\n",
     )
+
+
+def test_edits_to_the_base_last_until_the_settings_change(cli, vault_dir: Path, make_person) -> None:
+    # Obsidian saves a base's sort and columns into the file: a render must not undo them.
+    toml = vault_dir / "vaultkit.toml"
+    toml.write_text('[views]\nbase = "People.base"\n', encoding="utf-8")
+    make_person("Ada", cadence="1m")
+    assert "People.base: updated\n" in cli("render").stdout
+    base = vault_dir / "People.base"
+    edited = base.read_text(encoding="utf-8").replace("direction: DESC", "direction: ASC") + "# mine\n"
+    base.write_text(edited, encoding="utf-8")
+    assert "People.base: unchanged\n" in cli("render").stdout
+    assert base.read_text(encoding="utf-8") == edited
+    # Other settings: the base vaultkit makes is another, and replaces the edited one, saying so.
+    toml.write_text('[views]\nbase = "People.base"\n[cadence_by_tag]\nfamily = "2w"\n', encoding="utf-8")
+    assert "People.base: updated (the settings changed: your edits in it were replaced)\n" in (
+        cli("render").stdout
+    )
+    made = base.read_text(encoding="utf-8")
+    assert "# mine" not in made and '"family"' in made
+    toml.write_text('[views]\nbase = "People.base"\n', encoding="utf-8")
+    assert "People.base: updated\n" in cli("render").stdout  # (unedited: nothing to say)
+    assert cli("render").stdout.startswith("People.base: unchanged\n")

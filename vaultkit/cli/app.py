@@ -111,11 +111,13 @@ class Settings:
         index: str | None,
         debug: bool,
         today_from: str = "--today",
+        index_from_env: bool = False,
     ) -> None:
         self.vault_option = vault
         self.today_option = today
         self.today_from = today_from  # where `today_option` came from, for a refusal: `$VAULTKIT_TODAY`
         self.index_option = index
+        self.index_named_by = "$VAULTKIT_INDEX" if index_from_env else "--index"
         self.debug = debug
         self._workspace: Workspace | None = None
 
@@ -156,7 +158,7 @@ class Settings:
 
         root = find_vault_root(self.vault_option, Path.cwd())
         index = Path(self.index_option).expanduser() if self.index_option else None
-        return Workspace(Vault(root), index, self.today(), notify=_notice)
+        return Workspace(Vault(root), index, self.today(), notify=_notice, index_named_by=self.index_named_by)
 
 
 def _notice(line: str) -> None:
@@ -282,8 +284,16 @@ def main_options(
 
     Example: vault --vault ~/Notes due
     """
-    from_env = ctx.get_parameter_source("today") is ParameterSource.ENVIRONMENT
-    ctx.obj = Settings(vault, today, index, debug, "$VAULTKIT_TODAY" if from_env else "--today")
+    today_from_env = ctx.get_parameter_source("today") is ParameterSource.ENVIRONMENT
+    index_from_env = ctx.get_parameter_source("index") is ParameterSource.ENVIRONMENT
+    ctx.obj = Settings(
+        vault,
+        today,
+        index,
+        debug,
+        "$VAULTKIT_TODAY" if today_from_env else "--today",
+        index_from_env=index_from_env,
+    )
 
 
 def parse_date(option: str, value: str | None) -> dt.date | None:

@@ -98,14 +98,21 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
     # -- opening -----------------------------------------------------------------------
     @classmethod
     def open(
-        cls, vault: Vault, path: Path | None = None, notify: Callable[[str], None] | None = None
+        cls,
+        vault: Vault,
+        path: Path | None = None,
+        notify: Callable[[str], None] | None = None,
+        named_by: str = "--index",
     ) -> Index:
         """Open the index database for `vault`, creating or rebuilding it when it is vaultkit's.
 
         A file vaultkit cannot prove is its own is refused (IndexFileError) and left alone. A
         damaged index is set aside, never deleted, and a new one made: `notify` gets one line
-        saying so. A folder, a read-only file system or a full disk is one IndexFileError.
+        saying so. A folder, a read-only file system or a full disk is one IndexFileError, and
+        so is a `path` inside the vault (`named_by` says where it was given).
         """
+        if path is not None:
+            index_file.refuse_inside(vault.root, path, named_by)
         db_path = path if path is not None else opening.default_index_path(vault.root)
         notify = notify or _quiet
         found = index_file.inspect(db_path)
@@ -459,7 +466,8 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
         db = self.db
         index_file.check_write(self.path)
         bulk = not fresh and len(reading) >= BULK_NOTES and len(reading) + len(removed) >= self.note_count()
-        alone = (fresh or bulk) and opening.write_alone(db)
+        remade = fresh or bulk  # (the secondary indexes are dropped and made again)
+        alone = remade and opening.write_alone(db)
         db.execute("BEGIN IMMEDIATE")
         try:
             db.execute("CREATE TEMP TABLE IF NOT EXISTS affected (stem TEXT PRIMARY KEY)")
@@ -531,6 +539,8 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
             else:  # the notes just written may differ from the stored walk
                 self._set_meta("walk", f"-1 {self._walk_state()[1]}")
             self._set_meta("generation", str(self._generation() + 1))
+            if remade:
+                opening.record_tables(db)
             db.execute("COMMIT")
         except BaseException:
             if db.in_transaction:  # SQLite ends it on its own after some errors (a full disk)

@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from vaultkit import places
 from vaultkit.errors import IndexFileError
 
 APPLICATION_ID = 0x564B4958  # "VKIX" at offset 68 of the SQLite header: a vaultkit index
@@ -94,6 +95,29 @@ def is_old_index(path: Path) -> bool:
         return {"schema_version", "config"} <= keys
     finally:
         db.close()
+
+
+def refuse_inside(root: Path, path: Path, named_by: str) -> None:
+    """Refuse an index path given (`named_by`: `--index` or `$VAULTKIT_INDEX`) that lies in
+    the vault `root`, once links are followed: a sync service (iCloud, Dropbox, Syncthing,
+    Obsidian Sync) would copy the live database, and a copy of a database being written is
+    a damaged one (spec §1). A stat of each existing folder above it: only for a path given."""
+    try:
+        vault = os.stat(root)
+    except OSError:
+        return  # (no vault to be inside: the command says so)
+    real = Path(os.path.realpath(path))  # (where it is: a link out of the vault is fine)
+    for folder in (real, *real.parents):
+        try:
+            info = os.stat(folder)
+        except OSError:  # (not made yet)
+            continue
+        if os.path.samestat(info, vault):
+            default = places.default_index_path(str(root))  # (3 ms: only to say where it is)
+            raise IndexFileError(
+                f"{named_by} {path} is inside the vault, where a sync service would copy the live "
+                f"database; give a path outside {root}, or none for the default ({default})"
+            )
 
 
 def not_ours(path: Path, found: Found) -> IndexFileError:

@@ -8,6 +8,12 @@ from vaultkit.model import (
     PERSON,
 )
 
+# A path link (`People/Ada`, keyed) matches the notes whose path, without `.md`, is it or
+# ends with it; of several, the shortest path wins, then the first in order (Obsidian's rules).
+# Written once for `RESOLVE_SQL` and `Links.people_at`; the files' stem index finds the candidates.
+_PATH_ENDS = "(g.path_key = {t} OR substr(g.path_key, -length({t}) - 1) = '/' || {t})"
+_SHORTEST_FIRST = "ORDER BY length(g.path) - length(replace(g.path, '/', '')), g.path"
+
 RESOLVE_SQL = f"""
 INSERT INTO temp.answer (target, person)
 SELECT n.target, CASE
@@ -18,9 +24,8 @@ SELECT n.target, CASE
   END
 FROM temp.need n LEFT JOIN files f ON f.id = (
   SELECT g.id FROM files g
-  WHERE g.stem_key = n.stem AND (instr(n.target, '/') = 0 OR g.path_key = n.target
-    OR substr(g.path_key, -length(n.target) - 1) = '/' || n.target)
-  ORDER BY length(g.path) - length(replace(g.path, '/', '')), g.path LIMIT 1)
+  WHERE g.stem_key = n.stem AND (instr(n.target, '/') = 0 OR {_PATH_ENDS.format(t="n.target")})
+  {_SHORTEST_FIRST} LIMIT 1)
 """
 """The person each link target in `temp.need` means (or NULL), into `temp.answer`.
 
@@ -116,6 +121,17 @@ class Links(IndexBase):
                 if named is not None and named not in owners:
                     rows.append((alias_key, path, line, f"alias {written!r} is the name of {named}"))
         db.executemany("INSERT INTO clashes VALUES (?, ?, ?, ?)", rows)
+
+    def people_at(self, target: str) -> list[tuple[str, str]]:
+        """(path, name) of the people whose note a link's path form (`target`, keyed by
+        `name_key`: `people/b/sam`) matches, the one Obsidian opens first: NAME as a path."""
+        stem = target.rsplit("/", 1)[-1]
+        rows = self.db.execute(
+            "SELECT g.path, p.name FROM files g JOIN people p ON p.path = g.path "
+            f"WHERE g.stem_key = :stem AND {_PATH_ENDS.format(t=':target')} {_SHORTEST_FIRST}",
+            {"stem": stem, "target": target},
+        )
+        return rows.fetchall()
 
     def unresolved_links(self) -> list[tuple[str, int, str]]:
         """(path, line, target) of links that lead to no note at all."""

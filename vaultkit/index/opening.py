@@ -5,7 +5,9 @@ path is, and the one-line errors, are in `vaultkit.index.file`."""
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
+import re
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -43,16 +45,18 @@ def open_found(
         if found is Found.OURS:
             db = connect(path)
             try:
-                up_to_date = is_current(db, config)
+                state = index_state(db, config)
             except sqlite3.DatabaseError as err:
                 if not index_file.damaged(err):
                     db.close()
                     raise
                 return replace_damaged(path, config, notify, str(err), db)
-            if up_to_date:
+            if state is True:
                 return db
-            db.close()
-            return recreate(path, config)
+            if state is False:
+                db.close()
+                return recreate(path, config)
+            return replace_damaged(path, config, notify, state, db)
     except sqlite3.DatabaseError as err:
         if not index_file.damaged(err):
             raise
@@ -126,17 +130,76 @@ def write_alone(db: sqlite3.Connection) -> bool:
     return bool(mode == "delete")
 
 
-def is_current(db: sqlite3.Connection, config: Config) -> bool:
-    """Whether an index has this vaultkit's schema and the vault's current config."""
+def index_state(db: sqlite3.Connection, config: Config) -> bool | str:
+    """Whether an index is current: True; outdated (another schema version or config): False;
+    or damaged, its tables not as vaultkit made them (one dropped by hand, a column gone): why.
+
+    The tables are checked against the meta row `record_tables` wrote: while SQLite's schema
+    cookie (in the file's header, bumped by every change of a table or index) is the one
+    recorded, nothing changed (a few microseconds); else a digest of `sqlite_master` says
+    whether what changed matters (0.1 ms)."""
     try:
         rows = dict(db.execute("SELECT key, value FROM meta").fetchall())
     except sqlite3.OperationalError as err:
         if err.sqlite_errorname != "SQLITE_ERROR":  # locked, a failing disk: not "outdated"
             raise
+        # vaultkit's mark, but no meta table (or not ours): never an index as vaultkit made it
+        return "its table meta is missing" if "no such table" in str(err) else tables_damage(db)
+    if rows.get("schema_version") != str(SCHEMA_VERSION) or rows.get("config") != config.fingerprint():
         return False
-    return bool(
-        rows.get("schema_version") == str(SCHEMA_VERSION) and rows.get("config") == config.fingerprint()
+    cookie, _, digest = (rows.get(TABLES) or "").partition(" ")
+    if not digest:
+        return False  # made before this record: made again, as for another version
+    if cookie == str(_schema_cookie(db)) or digest == tables_digest(db):
+        return True  # (the digest alone: ANALYZE or VACUUM, which change no table of ours)
+    return tables_damage(db)
+
+
+TABLES = "tables"
+"""The meta key of the index's tables as made: SQLite's schema cookie, then their digest."""
+
+
+def record_tables(db: sqlite3.Connection) -> None:
+    """Record the tables and indexes as they are (in the transaction that made or remade them)."""
+    db.execute(
+        "INSERT OR REPLACE INTO meta VALUES (?, ?)", (TABLES, f"{_schema_cookie(db)} {tables_digest(db)}")
     )
+
+
+def _schema_cookie(db: sqlite3.Connection) -> int:
+    return int(db.execute("PRAGMA schema_version").fetchone()[0])
+
+
+def tables_digest(db: sqlite3.Connection) -> str:
+    """A digest of the index's tables, columns and indexes as SQLite holds them (not SQLite's
+    own statistics tables, which `ANALYZE` may add)."""
+    (text,) = db.execute(
+        "SELECT group_concat(type || ' ' || name || ' ' || ifnull(sql, ''), char(10)) FROM "
+        "(SELECT * FROM sqlite_master WHERE name NOT LIKE 'sqlite!_%' ESCAPE '!' ORDER BY type, name)"
+    ).fetchone()
+    return hashlib.sha256((text or "").encode("utf-8")).hexdigest()[:16]
+
+
+def tables_damage(db: sqlite3.Connection) -> str:
+    """What differs from the tables vaultkit makes, in words (for the one line): the tables
+    missing (their indexes went with them), else the indexes."""
+    held = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+    missing = [name for name in _SCHEMA_NAMES if name not in held]
+    tables = [name for name in missing if name in _TABLE_NAMES]
+    for kind, names in (("table", tables), ("index", missing)):
+        if names:
+            shown = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
+            plural = "es" if kind == "index" else "s"
+            return (
+                f"its {kind} {shown} is missing"
+                if len(names) == 1
+                else f"its {kind}{plural} {shown} are missing"
+            )
+    return "its tables are not as vaultkit made them"
+
+
+_TABLE_NAMES = frozenset(re.findall(r"CREATE (?:VIRTUAL )?TABLE (\w+)", _SCHEMA))
+_SCHEMA_NAMES = tuple(re.findall(r"CREATE (?:VIRTUAL )?(?:TABLE|INDEX) (\w+)", _SCHEMA))
 
 
 def recreate(db_path: Path, config: Config) -> sqlite3.Connection:
@@ -166,6 +229,7 @@ def create(db_path: Path, config: Config) -> sqlite3.Connection:
                 "INSERT INTO meta VALUES (?, ?)",
                 [("schema_version", str(SCHEMA_VERSION)), ("config", config.fingerprint())],
             )
+            record_tables(db)
         db.execute("COMMIT")
         use_wal(db)
     except BaseException:

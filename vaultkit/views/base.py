@@ -20,10 +20,6 @@ from vaultkit.dates import parse_cadence
 
 COMING_DAYS = 30
 _MS_PER_DAY = 86400000
-_HEADER = (
-    "# Made by vaultkit from vaultkit.toml (`vault render`, `vault watch`); it is written again\n"
-    "# when the settings change, so edits here do not last: copy it to change it.\n"
-)
 # vaultkit's cadence words, in Bases' duration units.
 _WORD_SPANS = (
     ("daily", "1d"), ("weekly", "1w"), ("biweekly", "2w"), ("monthly", "1M"),
@@ -226,10 +222,9 @@ def people_base(config: Config, template_folders: Sequence[str] = ()) -> dict[st
 
 
 def render_base(config: Config, template_folders: Sequence[str] = ()) -> str:
-    """People.base's text: deterministic YAML, one formula a line."""
+    """People.base's YAML, deterministic, one formula a line (its header is views.builtin's)."""
     import yaml  # PyYAML costs 15 ms of start-up: only `render` and the watcher need it here
 
-    body = yaml.safe_dump(
+    return yaml.safe_dump(
         people_base(config, template_folders), sort_keys=False, allow_unicode=True, width=10**9
     )
-    return _HEADER + body

@@ -10,6 +10,8 @@ notes and the same today give the same text.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import re
 from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
@@ -296,8 +298,9 @@ def render_views(workspace: Workspace, names: Iterable[str] | None = None) -> li
             continue
         try:
             content = VIEWS[name](workspace)
+            detail = ""
             if name in WHOLE_FILE_VIEWS:
-                written = write_generated_file(workspace, path, content)
+                written, detail = write_generated_file(workspace, path, content)
             else:
                 written = write_view(workspace, path, name, content)
         except VaultGone:
@@ -305,7 +308,7 @@ def render_views(workspace: Workspace, names: Iterable[str] | None = None) -> li
         except VaultkitError as err:
             failed.append(str(err))
             continue
-        rendered.append(RenderedView(name, path, written))
+        rendered.append(RenderedView(name, path, written, detail))
     folder = workspace.config.view_path(VDIR)
     if folder and (names is None or VDIR in names):
         from vaultkit.contacts.ics import sync_vdir, vdir_folder  # the calendar, only when asked for
@@ -318,39 +321,75 @@ def render_views(workspace: Workspace, names: Iterable[str] | None = None) -> li
     return rendered
 
 
-# The first words of every file vaultkit makes whole (views.base's header): a file that
-# does not start with them is the user's, and is never replaced.
+# The first words of every file vaultkit makes whole: a file that does not start with them
+# is the user's, and is never replaced.
 MADE_BY_VAULTKIT = "# Made by vaultkit"
+# The header of a file vaultkit makes whole. Its stamp is a digest of the text vaultkit made
+# (the settings, as this vaultkit writes them): while it is the same, the file is left as it
+# is, so the user's edits (Obsidian saves a base's sort and columns into it) last.
+_HEADER = (
+    MADE_BY_VAULTKIT + " from vaultkit.toml (settings {stamp}), by `vault render` and `vault watch`.\n"
+    "# Your edits here last until the settings change; then it is written again whole.\n"
+)
+_STAMP_RE = re.compile(
+    re.escape(MADE_BY_VAULTKIT).encode() + rb" from vaultkit\.toml \(settings ([0-9a-f]{12})\)"
+)
 
 
-def write_generated_file(workspace: Workspace, rel_path: str, content: str) -> bool:
-    """Write a file vaultkit makes whole (People.base), only when its text changed.
+def _stamp(content: str) -> str:
+    return hashlib.sha256(content.encode("utf-8")).hexdigest()[:12]
 
-    Locked, stale-checked and atomic like every note write. A file already there that
-    vaultkit did not make (no header of its own, and not empty) is refused, not replaced:
-    an Obsidian vault may have had its own People.base before `vault init`. Returns whether
-    it was written.
+
+def generated_file_text(content: str) -> str:
+    """The whole text of a file vaultkit makes from `content`: its header (stamped), then it."""
+    return _HEADER.format(stamp=_stamp(content)) + content
+
+
+def write_generated_file(workspace: Workspace, rel_path: str, content: str) -> tuple[bool, str]:
+    """Write a file vaultkit makes whole (People.base) when what vaultkit makes of the
+    settings changed; returns whether it was written, and a word when that replaced edits.
+
+    The file's header stamps what vaultkit made: while the stamp is the same, the file is
+    left alone even if edited. Locked, stale-checked and atomic like every note write. A
+    file already there that vaultkit did not make (no header of its own, and not empty) is
+    refused, not replaced: an Obsidian vault may have had its own People.base before
+    `vault init`.
     """
     vault = workspace.vault
-    data = content.encode("utf-8")
+    data = generated_file_text(content).encode("utf-8")
+    stamp = _stamp(content)
     with vault.editing():
         for attempt in range(EDIT_TRIES):
             snapshot = vault.read(rel_path) if vault.exists(rel_path) else None
-            if snapshot is not None and snapshot.data == data:
-                return False
             if snapshot is not None and not _made_by_vaultkit(snapshot.data):
                 raise RefusedWrite(
                     f"{rel_path} was not made by vaultkit, so it was not replaced: "
                     "rename it, or set another file in [views] of vaultkit.toml"
                 )
+            old = _STAMP_RE.match(snapshot.data) if snapshot is not None else None
+            if old is not None and old.group(1).decode() == stamp:
+                return False, ""  # the same settings: the user's edits stay
             try:
                 vault.write(rel_path, data, snapshot)
-                return True
             except (StaleFileError, RefusedWrite):  # (RefusedWrite: made by someone meanwhile)
                 if attempt == EDIT_TRIES - 1:
                     raise
-    return True  # (not reached: the last attempt returns or raises)
+                continue
+            if snapshot is not None and old is not None and not _as_made(snapshot.data):
+                return True, "updated (the settings changed: your edits in it were replaced)"
+            return True, ""
+    return True, ""  # (not reached: the last attempt returns or raises)
 
 
 def _made_by_vaultkit(data: bytes) -> bool:
     return data.startswith(MADE_BY_VAULTKIT.encode()) or not data.strip()
+
+
+def _as_made(data: bytes) -> bool:
+    """Whether a stamped file holds what vaultkit made, unedited."""
+    _, _, content = data.partition(b"\n")
+    _, _, content = content.partition(b"\n")
+    try:
+        return generated_file_text(content.decode("utf-8")).encode("utf-8") == data
+    except UnicodeDecodeError:
+        return False
