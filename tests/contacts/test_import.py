@@ -1416,3 +1416,26 @@ def test_csv_brings_in_cadences_and_any_field(cli, vault_dir: Path, make_person,
     ):
         refused = cli("import", "csv", str(sheet), "--map", item)
         assert (refused.exit_code, refused.stderr) == (2, f"vault: {said}\n")
+
+
+def test_a_file_that_is_no_vcard_or_no_calendar_says_so(cli, vault_dir: Path, tmp_path: Path) -> None:
+    """Not "0 to create ... skipped" and exit 0, nor a row for each line of a CSV."""
+    empty = tmp_path / "empty.vcf"
+    empty.write_bytes(b"")
+    sheet = tmp_path / "people.csv"
+    sheet.write_text("Name,Email\nAda,ada@example.com\n", encoding="utf-8")
+    refused = cli("import", "vcard", str(empty))
+    assert (refused.exit_code, refused.stdout) == (2, "")
+    assert refused.stderr == f"vault: {empty} is empty: there is no card in it to import\n"
+    refused = cli("import", "vcard", str(sheet))
+    assert (refused.exit_code, refused.stdout) == (2, "")
+    assert refused.stderr == (
+        f"vault: {sheet} holds no vCard (no BEGIN:VCARD line); is this the right file? "
+        "(a CSV goes to `vault import csv`)\n"
+    )
+    for path, reason in (
+        (empty, "the file is empty: no event in it"),
+        (sheet, "not an iCalendar file (no BEGIN:VCALENDAR line): is this the right file?"),
+    ):
+        [row] = json.loads(cli("import", "calendar", str(path), "--json").stdout)["rows"]
+        assert (row["action"], row["reason"]) == ("skip", reason)

@@ -330,6 +330,11 @@ def read_calendar(path: Path, today: dt.date) -> tuple[list[Occurrence], list[Oc
     bad: list[ImportRow] = []
     if cut_short:
         bad.append(ImportRow(SKIP, "", path.name, None, reason=cut_short))
+    if not text.strip():
+        return [], [], [ImportRow(SKIP, "", path.name, None, reason="the file is empty: no event in it")]
+    if not _CALENDAR_RE.search(text):
+        reason = "not an iCalendar file (no BEGIN:VCALENDAR line): is this the right file?"
+        return [], [], [ImportRow(SKIP, "", path.name, None, reason=reason)]
     try:
         calendars = Calendar.from_ical(text, multiple=True)
     except ValueError as err:

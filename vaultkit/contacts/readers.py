@@ -212,6 +212,13 @@ def read_vcard(
     """Every contact of a .vcf file, and a skip row for each card that could not be read;
     `progress(line, lines, stage)` is told every `PROGRESS_CARDS` cards how far it is."""
     data = _read_bytes(path)
+    if not data.strip():
+        raise UsageError(f"{path} is empty: there is no card in it to import")
+    if b"BEGIN:VCARD" not in data.upper():  # (a row for each of its lines would bury that)
+        raise UsageError(
+            f"{path} holds no vCard (no BEGIN:VCARD line); is this the right file? "
+            "(a CSV goes to `vault import csv`)"
+        )
     lines = data.count(b"\n") + 1
     contacts: list[Contact] = []
     skipped: list[ImportRow] = []
