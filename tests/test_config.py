@@ -77,10 +77,14 @@ def test_log_heading_is_the_text_without_hashes() -> None:
     )
     assert config_of('log_heading = " Contact log "').log_heading == "Contact log"
     # A heading `vault log` would write and then not read back: a section more at each log.
-    for bad in ('"Log\\nX"', '"`Log`"', '"Log <!-- x -->"', '"Log %% x"', '"Log #"'):
+    assert refused('log_heading = "Log\\nX"').startswith(
+        "vaultkit.toml: log_heading must be one line of text"
+    )
+    for bad in ('"`Log`"', '"Log <!-- x -->"', '"Log %% x"', '"Log #"'):
         assert refused(f"log_heading = {bad}").startswith(
-            "vaultkit.toml: log_heading must be plain text on one line"
+            "vaultkit.toml: log_heading must be plain text (no `"
         )
+    assert config_of('log_heading = "گزارش\u200cها"').log_heading == "گزارش\u200cها"  # a joiner spells it
     assert config_of('log_heading = "📝 Log: people & #1"').log_heading == "📝 Log: people & #1"
 
 

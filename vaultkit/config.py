@@ -122,13 +122,15 @@ def _heading(key: str, value: Any) -> str:
         )
     # The heading `vault log` writes must read back as this one: one line, no comment or
     # code that the parser takes out, no closing #s (else each log adds a section).
-    if (
-        not text.isprintable()
-        or any(mark in text for mark in ("`", "<!--", "%%"))
-        or _CLOSING_HASHES.search(text)
-    ):
+    # (zero-width joiners, which spell words in Persian and emoji, are text: not the rest of Cf)
+    if not text.replace("\u200c", "").replace("\u200d", "").isprintable():
         raise ConfigError(
-            f"{CONFIG_NAME}: {key} must be plain text on one line (no `, <!--, %% or closing #s), not {value!r}"
+            f"{CONFIG_NAME}: {key} must be one line of text, without control characters, not {value!r}"
+        )
+    if any(mark in text for mark in ("`", "<!--", "%%")) or _CLOSING_HASHES.search(text):
+        raise ConfigError(
+            f"{CONFIG_NAME}: {key} must be plain text (no `, <!--, %% or closing #s), which a heading "
+            f"reads back as written, not {value!r}"
         )
     return text
 

@@ -33,6 +33,7 @@ from vaultkit.errors import (
 from vaultkit.index.core import Index, SyncReport
 from vaultkit.index.schema import ALIAS, FOLDED_ALIAS, FOLDED_NAME, NAME
 from vaultkit.model import (
+    MAX_ROWS,
     PERSON,
     DueItem,
     DueKind,
@@ -163,9 +164,15 @@ class Workspace:
             if explained is None:
                 raise
             shown = ", ".join(written[:3]) + (f" and {len(written) - 3} more" if len(written) > 3 else "")
+            cause = str(explained).removesuffix("; run the command again")
             raise IndexFileError(
-                f"{shown} {'was' if len(written) == 1 else 'were'} written, but the index is not up to "
-                f"date: {explained}. Do not run the command again: it would write again"
+                f"{shown} {'was' if len(written) == 1 else 'were'} written (the change is made: do not "
+                f"make it again), but the index is not up to date: {cause}"
+                + (
+                    ""
+                    if cause.endswith("brings it up to date")
+                    else "; the next command brings it up to date"
+                )
             ) from None
 
     def close(self) -> None:
@@ -365,6 +372,7 @@ class Workspace:
         kind: DueKind | None = None,
     ) -> DuePage:
         """`due` (only one `kind`), cut at `limit` people, with how many are due in all."""
+        limit = None if limit is None else min(limit, MAX_ROWS)  # (past it: every row, not an overflow)
         today = today or self.today
         horizon = self._horizon(within)
         until = horizon.add_to(today) if horizon else today
@@ -494,8 +502,8 @@ class Workspace:
         note in place (a shell's `>`, a script's `open(path, "w")`) empties it, then writes.
         A note written in that gap would be replaced by the program's bytes, or replace
         them, so vaultkit waits for them (`EMPTIED_WAIT` at most), and else writes nothing."""
-        if time.time_ns() - snapshot.mtime_ns >= EMPTIED_WAIT * 1e9:
-            return snapshot  # empty for a while: a note that is empty
+        if not 0 <= time.time_ns() - snapshot.mtime_ns < EMPTIED_WAIT * 1e9:
+            return snapshot  # empty for a while (or dated ahead by a clock or a sync): a note that is empty
         deadline = time.monotonic() + EMPTIED_WAIT
         while time.monotonic() < deadline:
             time.sleep(0.05)

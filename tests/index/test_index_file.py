@@ -662,9 +662,9 @@ def test_a_write_the_index_cannot_take_says_the_note_was_written(
     monkeypatch.setattr(index_file, "before_write", full_once_written)
     refused(
         run(vault_dir, "log", "Ada", "lunch at the museum", index=path),
-        f"People/Ada.md was written, but the index is not up to date: cannot use the index {path}: "
-        f"the disk is full; free some space or choose another place with {CHOOSE}. "
-        "Do not run the command again: it would write again",
+        "People/Ada.md was written (the change is made: do not make it again), but the index is not up "
+        f"to date: cannot use the index {path}: the disk is full; free some space or choose another "
+        f"place with {CHOOSE}; the next command brings it up to date",
     )
     assert note.read_text(encoding="utf-8").count("lunch at the museum") == 1
     monkeypatch.setattr(index_file, "before_write", None)

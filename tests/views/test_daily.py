@@ -146,3 +146,9 @@ def test_check_names_obsidian_daily_notes_that_vaultkit_would_not_read(cli: Any,
     )
     settings.write_text('{"folder": "Daily", "format": "YYYY/MM/YYYY-MM-DD"}', encoding="utf-8")
     assert cli("check").stdout == "No problems found.\n"
+
+
+def test_a_limit_larger_than_any_list(cli: Any, vault_dir: Path) -> None:
+    people(vault_dir)
+    result = cli("today", "--create", "--limit", "9223372036854775808")
+    assert (result.exit_code, result.stdout) == (0, "Daily/2026-11-22.md: added 3 people to reach out to.\n")
