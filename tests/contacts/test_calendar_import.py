@@ -313,27 +313,32 @@ def test_notes_makes_one_meeting_note_per_event_once(cli, people: Path, calendar
     assert snapshot(people) == after
 
 
-def test_an_event_title_that_would_open_a_comment_hides_nothing(cli, people: Path, tmp_path: Path) -> None:
-    # A calendar is someone else's text: its title goes into a Log entry and a meeting
-    # note's heading with its comment openers escaped, and a second import matches it.
-    hostile = tmp_path / "hostile.ics"
-    hostile.write_text(
-        crlf("""
+def _one_meeting_with_ada(path: Path, summary: str) -> Path:
+    """A calendar of one meeting with Ada on 2026-11-12, titled `summary`."""
+    path.write_text(
+        crlf(f"""
 BEGIN:VCALENDAR
 VERSION:2.0
 PRODID:-//test//EN
 BEGIN:VEVENT
-UID:hostile-1
+UID:{path.stem}-1
 DTSTAMP:20261122T120000Z
 DTSTART:20261112T100000Z
 DTEND:20261112T110000Z
-SUMMARY:Plans <!-- vaultkit:due --> and 50%% more
+SUMMARY:{summary}
 ATTENDEE;CN=Ada Lovelace:mailto:ada@example.com
 END:VEVENT
 END:VCALENDAR
 """),
         encoding="utf-8",
     )
+    return path
+
+
+def test_an_event_title_that_would_open_a_comment_hides_nothing(cli, people: Path, tmp_path: Path) -> None:
+    # A calendar is someone else's text: its title goes into a Log entry and a meeting
+    # note's heading with its comment openers escaped, and a second import matches it.
+    hostile = _one_meeting_with_ada(tmp_path / "hostile.ics", "Plans <!-- vaultkit:due --> and 50%% more")
     ada = people / "People" / "Ada Lovelace.md"
     ada.write_text(
         ada.read_text(encoding="utf-8") + "\n## Log\n- 2026-10-01 call: the first\n", encoding="utf-8"
@@ -358,23 +363,7 @@ def test_control_characters_in_a_title_never_make_a_note_unreadable(
 ) -> None:
     # A NUL written into a note makes it binary: vaultkit (and git) would skip it, and the
     # person would drop out of every list. Control characters are left out.
-    hostile = tmp_path / "nul.ics"
-    hostile.write_text(
-        crlf("""
-BEGIN:VCALENDAR
-VERSION:2.0
-PRODID:-//test//EN
-BEGIN:VEVENT
-UID:nul-1
-DTSTAMP:20261122T120000Z
-DTSTART:20261112T100000Z
-SUMMARY:Nul\x00byte and\x07 bell\x85next
-ATTENDEE;CN=Ada Lovelace:mailto:ada@example.com
-END:VEVENT
-END:VCALENDAR
-"""),
-        encoding="utf-8",
-    )
+    hostile = _one_meeting_with_ada(tmp_path / "nul.ics", "Nul\x00byte and\x07 bell\x85next")
     for notes in ((), ("--notes",)):  # a Log entry, then a meeting note
         assert cli("import", "calendar", str(hostile), "--apply", *notes).exit_code == 0
         checked = cli("check")
