@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -55,7 +54,6 @@ if TYPE_CHECKING:  # profiles is imported by the methods that return them: `vaul
     from vaultkit.views.render import Renderer
 
 EDIT_TRIES = 5  # a note saved by someone else meanwhile: the edit is made again on their bytes
-EMPTIED_WAIT = 2.0  # seconds a note emptied a moment ago is waited for (`Workspace._filled`)
 _CHANNEL_RE = re.compile(r"^[a-z][a-z0-9-]*$")
 _ZERO_HORIZON_RE = re.compile(r"^\s*0+\s*[dwmy]\s*$", re.IGNORECASE)  # `--within 0d`, the default
 
@@ -475,47 +473,8 @@ class Workspace:
     # -- writing -----------------------------------------------------------------------
     def read_for_edit(self, rel_path: str) -> tuple[Snapshot, str]:
         """Read and parse a note before editing it: a note vaultkit cannot parse is never written."""
-        from vaultkit.notes.parse import (
-            UNCLOSED_FRONT_MATTER,
-            decode_note,
-            parse_text,
-        )  # (commands that write)
 
-        snapshot = self.vault.read(rel_path)
-        if not snapshot.data:
-            snapshot = self._filled(rel_path, snapshot)
-        try:
-            text = decode_note(rel_path, snapshot.data)
-            note = parse_text(rel_path, text, self.config)
-        except NoteParseError as err:
-            raise RefusedWrite(f"{err}; the note was not changed") from None
-        if any(problem.message == UNCLOSED_FRONT_MATTER for problem in note.problems):
-            # A property written would start a second front matter above it, and the mistake
-            # would be hidden: `vault check` no longer sees a block left open.
-            raise RefusedWrite(
-                f"{rel_path}:1: its front matter is never closed (add a --- line after it); the note was not changed"
-            )
-        return snapshot, text
-
-    def _filled(self, rel_path: str, snapshot: Snapshot) -> Snapshot:
-        """An empty note as read, unless it was emptied a moment ago: a program that saves a
-        note in place (a shell's `>`, a script's `open(path, "w")`) empties it, then writes.
-        A note written in that gap would be replaced by the program's bytes, or replace
-        them, so vaultkit waits for them (`EMPTIED_WAIT` at most), and else writes nothing."""
-        if not 0 <= time.time_ns() - snapshot.mtime_ns < EMPTIED_WAIT * 1e9:
-            return snapshot  # empty for a while (or dated ahead by a clock or a sync): a note that is empty
-        deadline = time.monotonic() + EMPTIED_WAIT
-        while time.monotonic() < deadline:
-            time.sleep(0.05)
-            try:
-                if os.stat(self.vault.root / rel_path).st_size:
-                    return self.vault.read(rel_path)
-            except OSError:
-                break
-        raise RefusedWrite(
-            f"{rel_path} was emptied a moment ago, as a program does while it saves a note, and "
-            "is still empty; nothing was written: run the command again once it is saved"
-        )
+        return read_checked(self.vault, rel_path, "the note was not changed")
 
     def log(
         self, names: str, text: str, date: dt.date | None = None, channel: str | None = None
@@ -946,16 +905,31 @@ def _field_matches(value: Any, wanted: str, named_by: Callable[[str], str]) -> b
     return named_by(str(value)).casefold() == wanted
 
 
+def read_checked(vault: Vault, rel_path: str, unchanged: str) -> tuple[Snapshot, str]:
+    """A note read for a write to follow (`Vault.read_to_change`) and parsed: a note vaultkit
+    cannot parse, or whose front matter is never closed, is refused (`unchanged` says what
+    was not done), never written."""
+    from vaultkit.notes.parse import UNCLOSED_FRONT_MATTER, decode_note, parse_text  # (commands that write)
+
+    snapshot = vault.read_to_change(rel_path)
+    try:
+        text = decode_note(rel_path, snapshot.data)
+        note = parse_text(rel_path, text, vault.config)
+    except NoteParseError as err:
+        raise RefusedWrite(f"{err}; {unchanged}") from None
+    if any(problem.message == UNCLOSED_FRONT_MATTER for problem in note.problems):
+        # A property written would start a second front matter above it, and the mistake
+        # would be hidden: `vault check` no longer sees a block left open.
+        raise RefusedWrite(
+            f"{rel_path}:1: its front matter is never closed (add a --- line after it); {unchanged}"
+        )
+    return snapshot, text
+
+
 def _view_text(vault: Vault, rel_path: str) -> tuple[Snapshot | None, str]:
     if not vault.exists(rel_path):
         return None, ""
-    from vaultkit.notes.parse import decode_note
-
-    snapshot = vault.read(rel_path)
-    try:
-        return snapshot, decode_note(rel_path, snapshot.data)
-    except NoteParseError as err:
-        raise RefusedWrite(f"{err}; the view was not written") from None
+    return read_checked(vault, rel_path, "the view was not written")
 
 
 def write_view(workspace: Workspace, rel_path: str, name: str, content: str) -> bool:

@@ -259,7 +259,7 @@ def test_a_note_emptied_by_a_save_in_place_is_waited_for(
     after = ada.read_text(encoding="utf-8")
     assert after.endswith(saved.replace("## Log\n", f"## Log\n- {TODAY} phone call\n"))
     # Still empty once the wait is over: nothing is written, and the program's bytes land.
-    monkeypatch.setattr("vaultkit.workspace.EMPTIED_WAIT", 0.3)
+    monkeypatch.setattr("vaultkit.vault.files.EMPTIED_WAIT", 0.3)
     saver = _save_in_place(ada, saved, 1.5)
     refused = cli("log", "Ada", "second call")
     assert (refused.exit_code, refused.stdout) == (1, "")
@@ -273,6 +273,24 @@ def test_a_note_emptied_by_a_save_in_place_is_waited_for(
         os.utime(ada, (time.time() + shift, time.time() + shift))
         assert cli("log", "Ada", call).exit_code == 0
         assert f"- {TODAY} {call}\n" in ada.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("path", "command"), [("Daily/2026-11-22.md", "today"), ("Due.md", "render")])
+def test_a_daily_note_or_a_view_emptied_by_a_save_in_place_is_waited_for(
+    cli: Cli, make_person: MakePerson, vault_dir: Path, path: str, command: str
+) -> None:
+    """`vault today`, `vault render` (and the watcher) write into a note too: not into one a
+    program is saving in place, whose bytes would be lost."""
+    make_person("Dan", cadence="1w")
+    note = vault_dir / path
+    note.parent.mkdir(exist_ok=True)
+    mine = "# Day\n- [ ] important todo\n- [ ] and another\n"
+    note.write_text("# Day\n", encoding="utf-8")
+    saver = _save_in_place(note, mine, 0.5)
+    result = cli(command)
+    saver.wait(timeout=30)
+    assert result.exit_code == 0, result.output
+    assert note.read_text(encoding="utf-8").startswith(mine)  # the program's bytes, then vaultkit's
 
 
 @pytest.mark.parametrize("name", ["A" * 246, "名" * 77])

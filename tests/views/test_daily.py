@@ -152,3 +152,15 @@ def test_a_limit_larger_than_any_list(cli: Any, vault_dir: Path) -> None:
     people(vault_dir)
     result = cli("today", "--create", "--limit", "9223372036854775808")
     assert (result.exit_code, result.stdout) == (0, "Daily/2026-11-22.md: added 3 people to reach out to.\n")
+
+
+def test_a_daily_note_vaultkit_cannot_read_is_not_written(cli: Any, vault_dir: Path) -> None:
+    """Its boxes would never count: the note is skipped for its YAML."""
+    people(vault_dir)
+    note = write_note(vault_dir, "Daily/2026-11-22.md", "---\ntags: [daily\n---\n# Today\n")
+    before = note.read_bytes()
+    result = cli("today")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.startswith("vault: Daily/2026-11-22.md:")
+    assert result.stderr.endswith("; the note was not changed\n")
+    assert note.read_bytes() == before

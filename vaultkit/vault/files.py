@@ -370,6 +370,30 @@ class Vault:
             raise RefusedWrite(f"{rel_path} leads outside the vault (a symlink?)")
         return full
 
+    def read_to_change(self, rel_path: str) -> Snapshot:
+        """`read`, for a write to follow: a note emptied a moment ago is waited for.
+
+        A program that saves a note in place (a shell's `>`, a script's `open(path, "w")`)
+        empties it, then writes. A write in that gap would be replaced by the program's
+        bytes, or replace them (they go to a file no longer there), so the note is waited
+        for (`EMPTIED_WAIT` at most), and else nothing is written. A note empty for longer,
+        or dated ahead (a clock, a sync that keeps another machine's times), is empty."""
+        snapshot = self.read(rel_path)
+        if snapshot.data or not 0 <= time.time_ns() - snapshot.mtime_ns < EMPTIED_WAIT * 1e9:
+            return snapshot
+        deadline = time.monotonic() + EMPTIED_WAIT
+        while time.monotonic() < deadline:
+            time.sleep(0.05)
+            try:
+                if os.stat(self.path(rel_path)).st_size:
+                    return self.read(rel_path)
+            except OSError:
+                break
+        raise RefusedWrite(
+            f"{rel_path} was emptied a moment ago, as a program does while it saves a note, and "
+            "is still empty; nothing was written: run the command again once it is saved"
+        )
+
     def read(self, rel_path: str) -> Snapshot:
         """Read a note's bytes with its stat; inside `editing()`, lock it first."""
         full = self.path(rel_path)
@@ -595,6 +619,9 @@ def _fsync_dir(folder: Path) -> None:
         finally:
             os.close(fd)
 
+
+EMPTIED_WAIT = 2.0
+"""Seconds a note emptied a moment ago is waited for before a write (`Vault.read_to_change`)."""
 
 _CONFIG_TEMPLATE = """\
 # vaultkit settings: every key is optional.

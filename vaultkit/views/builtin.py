@@ -360,7 +360,7 @@ def write_generated_file(workspace: Workspace, rel_path: str, content: str) -> t
     stamp = _stamp(content)
     with vault.editing():
         for attempt in range(EDIT_TRIES):
-            snapshot = vault.read(rel_path) if vault.exists(rel_path) else None
+            snapshot = vault.read_to_change(rel_path) if vault.exists(rel_path) else None
             if snapshot is not None and not _made_by_vaultkit(snapshot.data):
                 raise RefusedWrite(
                     f"{rel_path} was not made by vaultkit, so it was not replaced: "

@@ -14,7 +14,7 @@ from typing import NamedTuple
 from vaultkit.errors import RefusedWrite, StaleFileError, VaultkitError
 from vaultkit.model import REACH_OUT_HEADING, DueItem, name_key
 from vaultkit.notes.grammar import plain_links
-from vaultkit.workspace import EDIT_TRIES, Workspace, wikilink
+from vaultkit.workspace import EDIT_TRIES, Workspace, read_checked, wikilink
 
 HEADING = REACH_OUT_HEADING
 DEFAULT_LIMIT = 10
@@ -92,7 +92,6 @@ def reach_out(workspace: Workspace, create: bool = False, limit: int = DEFAULT_L
     atomically; nothing but the new section is added.
     """
     from vaultkit.notes.edit import append_section, has_heading
-    from vaultkit.notes.parse import decode_note
 
     path = daily_note_path(workspace)
     vault = workspace.vault
@@ -103,8 +102,9 @@ def reach_out(workspace: Workspace, create: bool = False, limit: int = DEFAULT_L
         )
     with vault.editing():
         for attempt in range(EDIT_TRIES):
-            snapshot = vault.read(path) if vault.exists(path) else None
-            text = decode_note(path, snapshot.data) if snapshot is not None else ""
+            snapshot, text = (
+                read_checked(vault, path, "the note was not changed") if vault.exists(path) else (None, "")
+            )
             if has_heading(text, HEADING):
                 return ReachOuts(path, "present", [], 0)
             people, lines, more = reachout_lines(workspace, limit)
