@@ -26,7 +26,7 @@ from vaultkit.contacts.records import (
     url_key,
     without_scheme,
 )
-from vaultkit.contacts.vcard import Card, CardProblem, Property, decode_bytes, iter_cards
+from vaultkit.contacts.vcard import OUTSIDE_A_CARD, Card, CardProblem, Property, decode_bytes, iter_cards
 from vaultkit.dates import parse_birthday, parse_cadence, parse_date
 from vaultkit.errors import UsageError, VaultkitError
 from vaultkit.model import MAX_NOTE_BYTES, SOCIAL_KEYS, name_key
@@ -214,25 +214,28 @@ def read_vcard(
     data = _read_bytes(path)
     if not data.strip():
         raise UsageError(f"{path} is empty: there is no card in it to import")
-    if b"BEGIN:VCARD" not in data.upper():  # (a row for each of its lines would bury that)
-        raise UsageError(
-            f"{path} holds no vCard (no BEGIN:VCARD line); is this the right file? "
-            "(a CSV goes to `vault import csv`)"
-        )
     lines = data.count(b"\n") + 1
     contacts: list[Contact] = []
     skipped: list[ImportRow] = []
+    cards = 0  # (a file of no card at all is the wrong file: not a row for each of its lines)
     for number, card in enumerate(iter_cards(data)):  # (each card made a contact, then let go)
         if progress is not None and number % PROGRESS_CARDS == 0:
             progress(card.line, lines, f"Reading {path.name}")
         if isinstance(card, CardProblem):
+            cards += card.message != OUTSIDE_A_CARD
             skipped.append(ImportRow(SKIP, "", path.name, card.line, reason=card.message))
             continue
+        cards += 1
         made = contact_from_card(card, path.name)
         if isinstance(made, str):
             skipped.append(ImportRow(SKIP, "", path.name, card.line, reason=made))
         else:
             contacts.append(made)
+    if not cards:
+        raise UsageError(
+            f"{path} holds no vCard (no BEGIN:VCARD line); is this the right file? "
+            "(a CSV goes to `vault import csv`)"
+        )
     if progress is not None:
         progress(lines, lines, f"Reading {path.name}")
     return contacts, skipped

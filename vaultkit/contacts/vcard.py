@@ -261,6 +261,9 @@ def _make_property(
     return prop
 
 
+OUTSIDE_A_CARD = "text outside a BEGIN:VCARD ... END:VCARD card; ignored"
+
+
 def iter_cards(data: bytes | str) -> Iterator[Card | CardProblem]:
     """Each readable card in a file (its bytes, or text), or a problem for each card that is not, as they
     come: a caller that turns each card into a contact at once holds one card at a time
@@ -289,7 +292,7 @@ def iter_cards(data: bytes | str) -> Iterator[Card | CardProblem]:
             card, broken = None, None
             continue
         if card is None:
-            yield CardProblem(number, "text outside a BEGIN:VCARD ... END:VCARD card; ignored")
+            yield CardProblem(number, OUTSIDE_A_CARD)
             continue
         if broken is not None:
             continue

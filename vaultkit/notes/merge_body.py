@@ -20,6 +20,7 @@ from vaultkit.notes.grammar import (
     closes_fence,
     closes_generated,
     heading,
+    marker_ends_comment,
     opens_fence,
     opens_generated,
     visible_text,
@@ -192,21 +193,26 @@ def _layout(lines: list[str], log_heading: str, known: _KnownLines) -> _Layout:
                 quiet = comment[0] is None
             continue
         in_log = log_level is not None and log_end < 0
-        if comment[0] is None:
-            name = opens_generated(raw)
-            if name is not None:
-                if in_log:
-                    generated = name
-                    quiet = False
-                    continue
-                if block_ends is None:
-                    block_ends = _block_ends(lines)
-                end = _first_after(block_ends.get(name, []), index - 1)
-                if end is None:
-                    break  # never closed: the parser reads nothing more of the note
-                layout.blocks.setdefault(name, (index, end))
-                index = end + 1
+        # A start marker met inside an open `<!--` ends the comment and opens its block, as
+        # the parser reads it (`grammar.marker_ends_comment`).
+        name = opens_generated(raw) if comment[0] is None else None
+        if comment[0] == "-->" and (name := marker_ends_comment(raw)) is not None:
+            comment[0] = None
+        if name is not None:
+            if in_log:
+                generated = name
+                quiet = False
                 continue
+            if block_ends is None:
+                block_ends = _block_ends(lines)
+            end = _first_after(block_ends.get(name, []), index - 1)
+            if end is None:
+                break  # never closed: the parser reads nothing more of the note
+            layout.blocks.setdefault(name, (index, end))
+            index = end + 1
+            quiet = True
+            continue
+        if comment[0] is None:
             fence = opens_fence(raw)
             if fence is not None:
                 quiet = False
