@@ -676,8 +676,9 @@ class Workspace:
                     raise IncompleteWrite(err, written, len(entries), again) from None
                 if isinstance(err, WriteFailed):
                     raise WriteFailed(err.path, err.reason, "", written, unwritten, names) from None
-                path = err.path if isinstance(err, StaleFileError) else left[0].path
-                raise StaleFileError(path, written, unwritten, names) from None
+                if isinstance(err, StaleFileError):  # (or NoteGone: said the same way)
+                    raise type(err)(err.path, written, unwritten, names) from None
+                raise StaleFileError(left[0].path, written, unwritten, names) from None
         self.index_written(written)
         return [ref for ref, _ in entries]
 
