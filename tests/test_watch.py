@@ -488,6 +488,9 @@ def test_commands_trust_a_current_watcher_and_only_then(cli, vault_dir: Path, tm
     write_note(vault_dir, "People/Alan Turing.md", person("Alan Turing"))
     write_beat(index_path, **{**beat, "time": time.time(), "host": "elsewhere"})
     assert "Alan Turing" in names()  # another machine's process
+    write_note(vault_dir, "People/Mary Somerville.md", person("Mary Somerville"))
+    write_beat(index_path, **{**beat, "time": time.time(), "root": str(tmp_path / "another vault")})
+    assert "Mary Somerville" in names()  # another vault's watcher
 
 
 def test_a_heartbeat_naming_pending_notes_is_trusted_while_the_index_holds_them(

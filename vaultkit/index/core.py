@@ -44,6 +44,7 @@ from vaultkit.vault.walk import RACY_NS, FileStat, Scan, racy_window
 BULK_NOTES = 2000
 """At least this many notes to read, and as many as the index holds: their rows are written
 without the secondary indexes, which are made again after (see `Index.apply`)."""
+VAULT_KEY = "vault"  # in meta: the real path of the vault the index is of (see `Index._claim`)
 _PATH_IN = "path IN (SELECT value FROM json_each(?))"  # (one JSON list of paths, whatever their number)
 
 
@@ -191,6 +192,7 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
         self, progress: Callable[[int, int], None] | None, rebuild: bool, relist: bool, after_writing: bool
     ) -> SyncReport:
         started = time.perf_counter()
+        self._claim()
         if not rebuild and not after_writing and self.watcher_is_current():
             # A live `vault watch` keeps this index current: no need to walk the vault.
             early_stats.discard()
@@ -199,6 +201,7 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
         if rebuild:
             self.db.close()
             self.db = opening.recreate(self.path, self.vault.config)
+            self._claim()
         scan_ns = time.time_ns()
         last_scan = int(self._meta("last_scan_ns") or 0)
         generation, previous = self._walk_snapshot()
@@ -302,6 +305,24 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
         report.problems = self.db.execute("SELECT count(*) FROM problems").fetchone()[0]
         report.seconds = time.perf_counter() - started
         return report
+
+    def _claim(self) -> None:
+        """Mark the index as this vault's (its real path, in meta) the first time, and
+        refuse one marked as another vault's while that vault is there (a `$VAULTKIT_INDEX`
+        shared by two vaults): its notes and its watcher's heartbeat are the other's. One
+        whose vault is gone (moved: to here, most likely) is made again for this one."""
+        mine = str(self.vault.root)
+        theirs = self._meta(VAULT_KEY)
+        if theirs == mine:
+            return
+        if theirs is not None:
+            if os.path.isdir(theirs):
+                raise index_file.another_vaults(self.path, theirs, self.vault.root)
+            self.db.close()
+            self.db = opening.recreate(self.path, self.vault.config)
+        self.db.execute("INSERT OR IGNORE INTO meta VALUES (?, ?)", (VAULT_KEY, mine))
+        if self._meta(VAULT_KEY) != mine:  # another vault's command claimed it a moment before
+            self._claim()
 
     def _read_as_they_are(self, paths: set[str]) -> set[str]:
         """Which of these notes (their stat as the index has it) hold the bytes they held

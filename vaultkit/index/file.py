@@ -109,6 +109,14 @@ def not_ours(path: Path, found: Found) -> IndexFileError:
     )
 
 
+def another_vaults(path: Path, theirs: str, mine: Path) -> IndexFileError:
+    """The refusal for an index made for another vault, which is still there."""
+    return IndexFileError(
+        f"the index {path} is the vault {theirs}'s; {mine} cannot share it (each would answer with "
+        f"the other's people): give it its own with {_CHOOSE}, or leave them unset for the default"
+    )
+
+
 def damaged(err: BaseException) -> bool:
     """Whether SQLite says the database file is corrupt or not a database at all (and not, say,
     locked: OperationalError is a DatabaseError too)."""

@@ -42,7 +42,13 @@ class Heartbeat(IndexBase):
         `at` (the time it looked; now by default). `pending`: when it was not, because of
         events about these notes alone, waiting out the debounce."""
         when = time.time() if at is None else at
-        beat = {"time": when, "pid": os.getpid(), "host": platform.node(), "current": current}
+        beat = {
+            "time": when,
+            "pid": os.getpid(),
+            "host": platform.node(),
+            "root": str(self.vault.root),
+            "current": current,
+        }
         if pending and not current:
             beat["pending"] = list(pending)
         self._set_meta(WATCHER_KEY, json.dumps(beat))
@@ -53,7 +59,7 @@ class Heartbeat(IndexBase):
             self.db.execute("DELETE FROM meta WHERE key = ?", (WATCHER_KEY,))
 
     def live_watcher(self) -> int | None:
-        """The pid of a watcher on this machine whose heartbeat is fresh, or None."""
+        """The pid of a watcher of this vault, on this machine, whose heartbeat is fresh, or None."""
         beat = self._heartbeat()
         try:
             age = time.time() - float(beat["time"])
@@ -61,7 +67,8 @@ class Heartbeat(IndexBase):
         except (KeyError, TypeError, ValueError):
             return None
         fresh = -1.0 <= age <= HEARTBEAT_MAX_AGE_S
-        if fresh and beat.get("host") == platform.node() and _process_alive(pid):
+        ours = beat.get("host") == platform.node() and beat.get("root") == str(self.vault.root)
+        if fresh and ours and _process_alive(pid):
             return pid
         return None
 
