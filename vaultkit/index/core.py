@@ -95,6 +95,7 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
         self.db = db
         self.path = path
         self._notify = notify or _quiet
+        self.trusted_watcher = False  # the last sync trusted a watcher instead of walking (see `confirm`)
 
     # -- opening -----------------------------------------------------------------------
     @classmethod
@@ -172,7 +173,7 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
         The walk lists only the folders whose mtime changed since the last one; `relist`
         lists every folder (for a file system that does not keep folder mtimes). With a live
         watcher, the index is trusted as it is, unless `after_writing` (notes this process just
-        wrote, which the watcher may not have heard of yet). A damaged index is set aside and the
+        wrote, or found changed, which the watcher may not have heard of yet). A damaged index is set aside and the
         vault read into a new one (see `_recover`)."""
         try:
             return self._sync(progress, rebuild, relist, after_writing)
@@ -193,7 +194,8 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
     ) -> SyncReport:
         started = time.perf_counter()
         self._claim()
-        if not rebuild and not after_writing and self.watcher_is_current():
+        self.trusted_watcher = not rebuild and not after_writing and self.watcher_is_current()
+        if self.trusted_watcher:
             # A live `vault watch` keeps this index current: no need to walk the vault.
             early_stats.discard()
             return self._trusted_report(started)
@@ -395,6 +397,17 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
         report.changed_paths = sorted([*rows.paths, *removed])
         report.seconds = time.perf_counter() - started
         return report
+
+    def confirm(self, rel_paths: Sequence[str]) -> bool:
+        """Whether an answer resting on these notes (none: an answer that found no note) may
+        be given from the index as it is. Only a sync that trusted the watcher leaves a doubt:
+        the watcher may be behind (busy rendering, about to hear of an edit). When the index
+        does not hold these notes as they are now (one stat each), the vault is walked, as
+        after a write, and False returned: look again."""
+        if not self.trusted_watcher or (rel_paths and self.holds_stats(rel_paths)):
+            return True
+        self.sync(after_writing=True)
+        return False
 
     def update_paths(self, rel_paths: Iterable[str]) -> None:
         """Re-read these notes now (after vaultkit wrote them), whatever their stat says.

@@ -15,11 +15,14 @@ from vaultkit.index.base import IndexBase
 WATCHER_KEY = "watcher_heartbeat"
 
 
-HEARTBEAT_MAX_AGE_S = 10.0  # a watcher refreshes its heartbeat every few seconds
+# A watcher beats twice a second while its loop turns (`watch.HEARTBEAT_S`): one busy for
+# longer (rendering Network.md at 100,000 notes), or stopped, is not trusted for long.
+HEARTBEAT_MAX_AGE_S = 2.0
 
 
 def _process_alive(pid: int) -> bool:
-    """Whether a process runs with this pid (on Windows, signal 0 would kill it: say no)."""
+    """Whether a process runs with this pid, and is not stopped (on Windows, signal 0
+    would kill it: say no)."""
     if os.name == "nt":
         return False
     try:
@@ -27,10 +30,22 @@ def _process_alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     except PermissionError:  # alive, but another user's
-        return True
+        return not _stopped(pid)
     except OSError:
         return False
-    return True
+    return not _stopped(pid)
+
+
+def _stopped(pid: int) -> bool:
+    """Whether the process is stopped (Ctrl-Z, SIGSTOP, a debugger) or dead but not yet
+    reaped, by its state in /proc/PID/stat (Linux; elsewhere only the heartbeat's age tells)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            line = handle.read()
+    except OSError:
+        return False
+    end = line.rfind(b")")  # (the name before it, in parentheses, may hold anything)
+    return line[end + 2 : end + 3] in (b"T", b"t", b"Z", b"X")
 
 
 class Heartbeat(IndexBase):
