@@ -313,18 +313,19 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
         refuse one marked as another vault's while that vault is there (a `$VAULTKIT_INDEX`
         shared by two vaults): its notes and its watcher's heartbeat are the other's. One
         whose vault is gone (moved: to here, most likely) is made again for this one."""
-        mine = str(self.vault.root)
-        theirs = self._meta(VAULT_KEY)
+        mine = os.fsencode(self.vault.root)  # (bytes: a path need not be UTF-8)
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (VAULT_KEY,)).fetchone()
+        theirs = os.fsencode(row[0]) if row else None
         if theirs == mine:
             return
         if theirs is not None:
             if os.path.isdir(theirs):
-                raise index_file.another_vaults(self.path, theirs, self.vault.root)
+                raise index_file.another_vaults(self.path, os.fsdecode(theirs), self.vault.root)
             self.db.close()
             self.db = opening.recreate(self.path, self.vault.config)
         self.db.execute("INSERT OR IGNORE INTO meta VALUES (?, ?)", (VAULT_KEY, mine))
-        if self._meta(VAULT_KEY) != mine:  # another vault's command claimed it a moment before
-            self._claim()
+        if self.db.execute("SELECT value FROM meta WHERE key = ?", (VAULT_KEY,)).fetchone()[0] != mine:
+            self._claim()  # another vault's command claimed it a moment before
 
     def _read_as_they_are(self, paths: set[str]) -> set[str]:
         """Which of these notes (their stat as the index has it) hold the bytes they held
