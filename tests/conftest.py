@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import shutil
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -96,7 +97,13 @@ def cli(vault_dir: Path, tmp_path: Path) -> Callable[..., Result]:
     index = tmp_path / "index.sqlite"
 
     def run(*args: str, today: str | None = TODAY, vault: Path | None = None) -> Result:
-        options = ["--vault", str(vault or vault_dir), "--index", str(index)]
+        # Each vault its own index (one index is one vault's).
+        own = (
+            index
+            if vault in (None, vault_dir)
+            else tmp_path / f"index-{zlib.crc32(str(vault).encode()):08x}.sqlite"
+        )
+        options = ["--vault", str(vault or vault_dir), "--index", str(own)]
         if today:
             options += ["--today", today]
         return runner.invoke(app, [*options, *args], catch_exceptions=False)

@@ -90,7 +90,15 @@ def test_snooze_refuses_the_past_and_nonsense(cli: Any, vault_dir: Path) -> None
     bad = cli("snooze", "Ada", "soon")
     assert bad.stderr == "vault: 'soon' is neither a date (YYYY-MM-DD) nor a span like 2w or 1m\n"
     assert cli("snooze", "Nobody", "2w").exit_code == 1
-    assert _text(note) == ADA
+    # A span that ends after the calendar's last day is said to, not held at 9999-12-31.
+    for today, span in (("9999-12-31", "2w"), ("9999-12-20", "1m"), ("9999-01-01", "1y")):
+        late = cli("snooze", "Ada", span, today=today)
+        assert (late.exit_code, late.stderr) == (
+            2,
+            f"vault: {span} from {today} is past the last date vaultkit can write\n",
+        )
+    assert cli("snooze", "Ada", "2w", today="9999-12-17").exit_code == 0  # ends on the last day
+    assert "snooze_until: 9999-12-31\r\n" in _text(note)
 
 
 def test_archive_and_unarchive(cli: Any, vault_dir: Path) -> None:

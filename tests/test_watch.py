@@ -488,6 +488,9 @@ def test_commands_trust_a_current_watcher_and_only_then(cli, vault_dir: Path, tm
     write_note(vault_dir, "People/Alan Turing.md", person("Alan Turing"))
     write_beat(index_path, **{**beat, "time": time.time(), "host": "elsewhere"})
     assert "Alan Turing" in names()  # another machine's process
+    write_note(vault_dir, "People/Mary Somerville.md", person("Mary Somerville"))
+    write_beat(index_path, **{**beat, "time": time.time(), "root": str(tmp_path / "another vault")})
+    assert "Mary Somerville" in names()  # another vault's watcher
 
 
 def test_a_heartbeat_naming_pending_notes_is_trusted_while_the_index_holds_them(
@@ -513,6 +516,36 @@ def test_a_heartbeat_naming_pending_notes_is_trusted_while_the_index_holds_them(
         assert not index.watcher_is_current()  # not current, for no note it names
     finally:
         index.close()
+
+
+def test_the_person_a_trusted_index_finds_is_confirmed_by_their_note(
+    cli, vault_dir: Path, tmp_path: Path
+) -> None:
+    """A watcher may be behind (busy rendering, or not yet woken by an edit): a command about
+    one person checks the stat of that person's note, and walks the vault when it changed or
+    is gone, or when the index finds nobody."""
+    ada = write_note(vault_dir, "People/Ada Lovelace.md", person("Ada Lovelace", extra="company: Engines\n"))
+    assert cli("due").exit_code == 0
+    index = Index.open(Vault(vault_dir), tmp_path / "index.sqlite")
+
+    def behind() -> None:
+        index.write_heartbeat(current=True)  # this test process is the live "watcher", not yet woken
+
+    behind()
+    write_note(vault_dir, "People/Ada Lovelace.md", person("Ada Lovelace", extra="company: Looms\n"))
+    assert json.loads(cli("show", "Ada", "--json").stdout)["fields"]["company"] == "Looms"
+    behind()
+    (vault_dir / "People" / "Family").mkdir()
+    ada.rename(vault_dir / "People" / "Family" / "Ada Lovelace.md")
+    logged = cli("log", "Ada", "after the move")
+    assert (logged.exit_code, logged.stdout) == (
+        0,
+        "Logged for Ada Lovelace: People/Family/Ada Lovelace.md\n",
+    )
+    behind()
+    write_note(vault_dir, "People/Grace Hopper.md", person("Grace Hopper"))
+    assert json.loads(cli("show", "Grace", "--json").stdout)["name"] == "Grace Hopper"
+    index.close()
 
 
 def test_pending_events_of_what_the_index_holds_keep_it_trusted(
@@ -749,6 +782,33 @@ def test_a_killed_watcher_is_not_trusted(watch_process, cli, vault_dir: Path, tm
     write_note(vault_dir, "People/Grace Hopper.md", person("Grace Hopper"))
     data = json.loads(cli("due", "--json").stdout)
     assert [item["name"] for item in data["due"]] == ["Ada Lovelace", "Charles Babbage", "Grace Hopper"]
+
+
+def _state(pid: int) -> str:
+    """A process's state letter in /proc (R, S, T...)."""
+    line = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8")
+    return line[line.rfind(")") + 2]
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="a process's state is read from /proc")
+def test_a_stopped_watcher_is_not_trusted(watch_process, cli, vault_dir: Path, tmp_path: Path) -> None:
+    """Ctrl-Z (SIGSTOP): the process is there and its heartbeat fresh, but nothing reads the
+    events: commands walk the vault."""
+    write_note(vault_dir, "People/Ada Lovelace.md", person("Ada Lovelace"))
+    process, _ = watch_process()
+    index = Index.open(Vault(vault_dir), tmp_path / "index.sqlite")
+    wait_for(index.watcher_is_current, what="a current heartbeat")
+    process.send_signal(signal.SIGSTOP)
+    try:
+        wait_for(lambda: _state(process.pid) == "T", what="the watcher to stop")
+        assert not index.watcher_is_current()
+        write_note(vault_dir, "People/Charles Babbage.md", person("Charles Babbage"))
+        data = json.loads(cli("due", "--json").stdout)
+        assert [item["name"] for item in data["due"]] == ["Ada Lovelace", "Charles Babbage"]
+    finally:
+        process.send_signal(signal.SIGCONT)
+    wait_for(index.watcher_is_current, what="the watcher to go on")
+    index.close()
 
 
 def test_service_samples_are_valid() -> None:

@@ -46,14 +46,20 @@ class Cadence:
 
         A period that ends after year 9999 ends on the last day Python can represent.
         """
+        end = self.end_from(start)
+        return dt.date.max if end is None else end
+
+    def end_from(self, start: dt.date) -> dt.date | None:
+        """`add_to`'s date, or None when the period ends after 9999-12-31, the last date
+        there is (where a deadline may be held, but a date to write down must not be)."""
         try:
             if self.unit == "d":
                 return start + dt.timedelta(days=self.count)
             if self.unit == "w":
                 return start + dt.timedelta(weeks=self.count)
         except OverflowError:
-            return dt.date.max
-        return add_months(start, self.count if self.unit == "m" else 12 * self.count)
+            return None
+        return _months_later(start, self.count if self.unit == "m" else 12 * self.count)
 
     def days_from(self, start: dt.date | None) -> int:
         """Length in days of the period starting at `start` (nominal without one), held at
@@ -87,11 +93,17 @@ def parse_cadence(text: str) -> Cadence | None:
 def add_months(start: dt.date, months: int) -> dt.date:
     """Add calendar months; a day past the target month's end clamps to its last day, and
     a date past the calendar's ends to 0001-01-01 or 9999-12-31."""
+    later = _months_later(start, months)
+    if later is None:
+        return dt.date.min if months < 0 else dt.date.max
+    return later
+
+
+def _months_later(start: dt.date, months: int) -> dt.date | None:
+    """`add_months`, or None past the calendar's ends."""
     index = start.year * 12 + (start.month - 1) + months
-    if index < 12:
-        return dt.date.min
-    if index >= 10000 * 12:
-        return dt.date.max
+    if index < 12 or index >= 10000 * 12:
+        return None
     year, month = divmod(index, 12)
     month += 1
     last = calendar.monthrange(year, month)[1]

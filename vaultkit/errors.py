@@ -56,6 +56,8 @@ class StaleFileError(VaultkitError):
     notes it wrote before, `unwritten` the ones after it, `names` whom to run it again for.
     """
 
+    happened = "changed on disk while vaultkit was working on it"
+
     def __init__(
         self,
         path: str,
@@ -66,7 +68,14 @@ class StaleFileError(VaultkitError):
         self.path = path
         self.written = list(written)
         outcome, again = _outcome(written, unwritten, names)
-        super().__init__(f"{path} changed on disk while vaultkit was working on it; {outcome}. {again}")
+        super().__init__(f"{path} {self.happened}; {outcome}. {again}")
+
+
+class NoteGone(StaleFileError):
+    """A note was not at its path when vaultkit read it to change it: moved or deleted a
+    moment before (a git checkout or a sync tool deletes notes and makes them again)."""
+
+    happened = "was moved or deleted while vaultkit was reading it"
 
 
 class NoteBusy(VaultkitError):

@@ -17,7 +17,7 @@ from typing import Any, TypedDict, cast
 
 from vaultkit.dates import parse_birthday, shift
 from vaultkit.due import why_due
-from vaultkit.errors import ConfigError, NoteParseError, RefusedWrite, UsageError
+from vaultkit.errors import ConfigError, NoteGone, NoteParseError, RefusedWrite, UsageError
 from vaultkit.insights.goals import iso_week, parse_iso_week, streak_of, week_start
 from vaultkit.model import DueItem, FollowUp, Interaction, name_key, name_order
 from vaultkit.notes.grammar import (
@@ -347,7 +347,7 @@ def notes_section(vault: Vault, rel_path: str, heading: str = "Notes") -> str:
     """The text under a person's `## Notes` heading, without its tasks (they are follow-ups)."""
     try:
         text = decode_note(rel_path, vault.read(rel_path).data)
-    except (OSError, NoteParseError):
+    except (OSError, NoteGone, NoteParseError):
         return ""
     body = parse_text(rel_path, text, vault.config).body
     wanted = name_key(heading)

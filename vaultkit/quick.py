@@ -222,7 +222,12 @@ def snooze_date(workspace: Workspace, until: str) -> dt.date:
             raise UsageError(f"{until!r} is neither a date (YYYY-MM-DD) nor a span like 2w or 1m") from None
         if span is None:
             raise UsageError("snooze until when? give a date or a span like 2w") from None
-        when = span.add_to(workspace.today)
+        end = span.end_from(workspace.today)
+        if end is None:
+            raise UsageError(
+                f"{until} from {workspace.today} is past the last date vaultkit can write"
+            ) from None
+        when = end
     if when <= workspace.today:
         raise UsageError(f"{when} is not after today ({workspace.today}): a snooze ends in the future")
     return when

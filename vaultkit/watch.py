@@ -46,7 +46,7 @@ RESCAN_S = 60.0  # full incremental rescan, for events the OS dropped
 # 100,000 notes) are redone at most this often, and at start, rescans and a new day.
 SLOW_VIEWS_S = 60.0
 FAST_VIEWS = ("base", "due")
-HEARTBEAT_S = 2.0  # well under Index's HEARTBEAT_MAX_AGE_S
+HEARTBEAT_S = 0.5  # well under Index's HEARTBEAT_MAX_AGE_S
 POLL_S = 1.0  # interval of the polling observer (--poll)
 WATCH_LOCK = "watch.lock"  # in the vault's cache folder: see Watcher.run
 _TICK_S = 0.25  # longest sleep of the loop, so a stop request is seen quickly

@@ -213,9 +213,20 @@ class Workspace:
             self._prepared.prepare(template)
 
     # -- names -------------------------------------------------------------------------
-    def find_person(self, name: str) -> PersonRef:
+    def find_person(self, name: str, sure_of_nobody: bool = True) -> PersonRef:
         """Match one NAME: a name or alias, else the same with accents folded, else a unique
-        prefix of any of them (spec §3). Reads the index's name keys: a few rows, not everyone."""
+        prefix of any of them (spec §3). Reads the index's name keys: a few rows, not everyone.
+        An index a watcher keeps is confirmed by the stat of the note found, or walked again
+        when nobody is found (not when `sure_of_nobody` is False: see `Index.confirm`)."""
+        try:
+            found = self._find_person(name)
+        except PersonNotFound:
+            if not sure_of_nobody or self.index.confirm(()):
+                raise
+            return self._find_person(name)
+        return found if self.index.confirm([found.path]) else self._find_person(name)
+
+    def _find_person(self, name: str) -> PersonRef:
         key = name_key(name)
         if not key:
             raise PersonNotFound("an empty name matches nobody")
@@ -277,8 +288,8 @@ class Workspace:
 
     def find_people(self, names: str) -> list[PersonRef]:
         """Match `NAME[,NAME...]`: the whole text as one name first, then split on commas."""
-        try:
-            return [self.find_person(names)]
+        try:  # (a list, as a whole, is nobody: no walk to make sure, but for a single name)
+            return [self.find_person(names, sure_of_nobody="," not in names)]
         except UnreadableNote:
             raise  # the whole text is the name of a note that cannot be read
         except PersonNotFound:
@@ -675,8 +686,9 @@ class Workspace:
                     raise IncompleteWrite(err, written, len(entries), again) from None
                 if isinstance(err, WriteFailed):
                     raise WriteFailed(err.path, err.reason, "", written, unwritten, names) from None
-                path = err.path if isinstance(err, StaleFileError) else left[0].path
-                raise StaleFileError(path, written, unwritten, names) from None
+                if isinstance(err, StaleFileError):  # (or NoteGone: said the same way)
+                    raise type(err)(err.path, written, unwritten, names) from None
+                raise StaleFileError(left[0].path, written, unwritten, names) from None
         self.index_written(written)
         return [ref for ref, _ in entries]
 

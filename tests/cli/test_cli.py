@@ -1460,7 +1460,7 @@ def test_vault_option_environment_and_nearest_parent(
     index = str(tmp_path / "i.sqlite")
     clean = {"VAULTKIT_VAULT": None, "VAULTKIT_TODAY": None, "VAULTKIT_INDEX": None}
 
-    def names(*args: str, env: dict[str, str | None] = clean) -> list[str]:
+    def names(*args: str, env: dict[str, str | None] = clean, index: str = index) -> list[str]:
         result = CliRunner(env=env).invoke(app, [*args, "--index", index, "list", "--json"])
         assert result.exit_code == 0, result.stderr
         return [p["name"] for p in json.loads(result.stdout)["people"]]
@@ -1474,7 +1474,7 @@ def test_vault_option_environment_and_nearest_parent(
     (inner / ".obsidian").mkdir(parents=True)
     write_note(inner, "People/Bob.md", "# Bob\n")
     monkeypatch.chdir(inner / "People")
-    assert names() == ["Bob"]
+    assert names(index=str(tmp_path / "inner.sqlite")) == ["Bob"]  # (another vault: its own index)
     # --vault wins over the environment and the current folder.
     assert names("--vault", str(vault_dir), env={**clean, "VAULTKIT_VAULT": str(inner)}) == ["Ada", "Bob"]
 
@@ -1515,6 +1515,33 @@ def test_index_option_and_environment(make_person: MakePerson, vault_dir: Path, 
     assert option.is_file()
     # Nothing derived is stored in the vault.
     assert sorted(p.name for p in vault_dir.rglob("*")) == ["Ada.md", "People", "vaultkit.toml"]
+
+
+def test_one_index_is_never_two_vaults(tmp_path: Path) -> None:
+    """A `$VAULTKIT_INDEX` shared by two vaults: the second is refused in one line naming both
+    (before, it answered with the first one's people); once the first is gone, it is made again."""
+    shared = tmp_path / "shared.sqlite"
+    runner = CliRunner(env={"VAULTKIT_VAULT": None, "VAULTKIT_TODAY": None, "VAULTKIT_INDEX": str(shared)})
+    first, second = tmp_path / "first", tmp_path / "second"
+    for vault in (first, second):
+        vault.mkdir()
+        (vault / "vaultkit.toml").write_text("", encoding="utf-8")
+    assert runner.invoke(app, ["--vault", str(first), "add", "Alice Alpha"]).exit_code == 0
+    refused = runner.invoke(app, ["--vault", str(second), "add", "Bob Beta"])
+    assert (refused.exit_code, refused.stdout, refused.stderr) == (
+        1,
+        "",
+        f"vault: the index {shared} is the vault {first}'s; {second} cannot share it (each would answer "
+        "with the other's people): give it its own with --index PATH or $VAULTKIT_INDEX, or leave them "
+        "unset for the default\n",
+    )
+    assert not (second / "People").exists()
+    assert runner.invoke(app, ["--vault", str(second), "list"]).exit_code == 1
+    assert runner.invoke(app, ["--vault", str(first), "list"]).exit_code == 0
+    # The first vault moved away (to the second's place, say): the index is made for this one.
+    first.rename(tmp_path / "moved")
+    listed = runner.invoke(app, ["--vault", str(second), "list", "--json"])
+    assert (listed.exit_code, json.loads(listed.stdout)["people"]) == (0, [])
 
 
 @pytest.mark.parametrize(

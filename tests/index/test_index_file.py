@@ -646,6 +646,31 @@ def test_the_watcher_sets_a_damaged_index_aside_and_carries_on(vault_dir: Path, 
     )
 
 
+def test_an_index_removed_while_in_use_says_so_not_that_the_place_is_bad(
+    vault_dir: Path, make_person: MakePerson, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`rm` of the index (and its log) while `vault index --rebuild` fills it: the place is
+    fine, and running the command again works."""
+    make_person("Ada", cadence="1m")
+    path = tmp_path / "index.sqlite"
+    assert run(vault_dir, "due", index=path).exit_code == 0
+    made: list[Path] = []
+
+    def removed_once_made(_: Path) -> None:
+        made.append(path)
+        if len(made) == 2:  # made again, and about to take the notes
+            for each in tmp_path.glob("index.sqlite*"):
+                each.unlink()
+
+    monkeypatch.setattr(index_file, "before_write", removed_once_made)
+    refused(
+        run(vault_dir, "index", "--rebuild", index=path),
+        f"the index {path} was removed while in use; run the command again",
+    )
+    monkeypatch.setattr(index_file, "before_write", None)
+    assert run(vault_dir, "index", "--rebuild", index=path).exit_code == 0
+
+
 def test_a_write_the_index_cannot_take_says_the_note_was_written(
     vault_dir: Path, make_person: MakePerson, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -725,6 +725,33 @@ def test_a_push_the_remote_refuses_says_why_and_not_to_retry(
     )
 
 
+def test_a_push_that_races_another_device_says_to_sync_again(
+    devices: tuple[Device, Device], tmp_path: Path
+) -> None:
+    """Origin takes another device's push between its check of ours and its update: git says
+    "cannot lock ref … is at X but expected Y", and `failed to update ref`. A race, not a refusal."""
+    laptop, _ = devices
+    hook = tmp_path / "remote.git" / "hooks" / "pre-receive"
+    hook.write_text(  # (out of git's quarantine, as another push would be)
+        "#!/bin/sh\nunset GIT_QUARANTINE_PATH GIT_OBJECT_DIRECTORY GIT_ALTERNATE_OBJECT_DIRECTORIES\n"
+        "c=$(git -c user.name=desk -c user.email=desk@example.com commit-tree 'refs/heads/main^{tree}' "
+        "-p refs/heads/main -m 'from elsewhere')\n"
+        'git update-ref refs/heads/main "$c"\n',
+        encoding="utf-8",
+    )
+    hook.chmod(0o755)
+    assert laptop.vault("log", "Ada", "tea", "--date", "2026-11-20").exit_code == 0
+    result = laptop.vault("sync")
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        1,
+        "Committed: vault: log Ada Lovelace\n",
+        "vault: origin changed while syncing and did not take the push; run `vault sync` again\n",
+    )
+    hook.unlink()
+    again = laptop.vault("sync")
+    assert (again.exit_code, again.stdout) == (0, "Nothing to commit.\nPushed to origin/main.\n")
+
+
 def test_a_vault_set_up_on_its_own_says_how_to_join_the_remote(tmp_path: Path, git_env: None) -> None:
     """A second device made with `git init` shares no history with origin: say how to join them."""
     bare = tmp_path / "remote.git"

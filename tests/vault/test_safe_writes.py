@@ -18,7 +18,8 @@ from conftest import TODAY
 from typer.testing import Result
 
 from bench.race import EDITOR  # the editor `make race` runs, saving every 2 ms
-from vaultkit.errors import IncompleteWrite, NoteBusy, RefusedWrite, StaleFileError, WriteFailed
+from vaultkit.errors import IncompleteWrite, NoteBusy, NoteGone, RefusedWrite, StaleFileError, WriteFailed
+from vaultkit.quick import set_properties
 from vaultkit.vault import atomic
 from vaultkit.vault.files import Snapshot, Vault
 from vaultkit.workspace import Workspace
@@ -230,7 +231,6 @@ def test_an_editor_saving_during_vault_log_never_loses_its_newest_save(
     assert leftovers(ada.parent) == []
 
 
-# -- names near the file system's limit -----------------------------------------------------
 def _save_in_place(path: Path, text: str, gap: float) -> subprocess.Popen[bytes]:
     """A program saving `text` in place as a shell's `>` does: it empties the note, then,
     `gap` seconds later, writes it. The note is empty once this returns."""
@@ -293,6 +293,7 @@ def test_a_daily_note_or_a_view_emptied_by_a_save_in_place_is_waited_for(
     assert note.read_text(encoding="utf-8").startswith(mine)  # the program's bytes, then vaultkit's
 
 
+# -- names near the file system's limit -----------------------------------------------------
 @pytest.mark.parametrize("name", ["A" * 246, "名" * 77])
 def test_a_note_with_a_long_name_can_be_written(cli: Cli, make_person: MakePerson, name: str) -> None:
     note = make_person(name)
@@ -620,6 +621,43 @@ def test_a_note_locked_too_long_midway_says_what_was_written(
     )
     assert ada.read_text().endswith("## Log\n- 2026-11-22 lunch\n")
     assert bob.read_text() == "# Bob\nsaved\n"
+    workspace.close()
+
+
+def test_a_note_moved_or_deleted_as_it_is_read_is_one_line(
+    vault_dir: Path, make_person: MakePerson, tmp_path: Path
+) -> None:
+    """A git checkout or a sync tool deletes a note (and makes it again, or elsewhere) while
+    a command that found it in the index reads it: one line, not a FileNotFoundError."""
+    ada, bob = make_person("Ada"), make_person("Bob")
+    workspace = Workspace(Vault(vault_dir), tmp_path / "i.sqlite", dt.date(2026, 11, 22))
+    workspace.sync()
+    ada.unlink()
+    with pytest.raises(NoteGone) as err:
+        set_properties(workspace, "Ada", {"company": "Acme"})
+    assert str(err.value) == (
+        "People/Ada.md was moved or deleted while vaultkit was reading it; nothing was written. "
+        "Run the command again."
+    )
+    # Bob's note is moved away as Ada's entry is written: say what was.
+    make_person("Ada")
+    workspace.sync()
+
+    class Moving(Vault):
+        def write(self, rel_path: str, data: bytes, expected: Snapshot | None) -> None:
+            if rel_path == "People/Ada.md":
+                (vault_dir / "People" / "Old").mkdir()
+                bob.rename(vault_dir / "People" / "Old" / "Bob.md")
+            super().write(rel_path, data, expected)
+
+    workspace.close()
+    workspace = Workspace(Moving(vault_dir), tmp_path / "i.sqlite", dt.date(2026, 11, 22))
+    with pytest.raises(NoteGone) as err:
+        workspace.log("Ada, Bob", "lunch")
+    assert str(err.value) == (
+        "People/Bob.md was moved or deleted while vaultkit was reading it; it was not written "
+        "(already written: People/Ada.md). Run the command again for Bob."
+    )
     workspace.close()
 
 

@@ -33,7 +33,7 @@ from vaultkit.contacts.records import (
     without_scheme,
 )
 from vaultkit.contacts.vcard import decode_bytes
-from vaultkit.errors import NoteParseError, UsageError, VaultkitError
+from vaultkit.errors import NoteGone, NoteParseError, UsageError, VaultkitError
 from vaultkit.model import name_key
 from vaultkit.notes.frontmatter import yaml_list, yaml_scalar
 from vaultkit.notes.grammar import inline_text
@@ -489,7 +489,7 @@ class _CalendarPlanner:
                 note = parse_text(path, snapshot.data.decode("utf-8", "replace"), self.workspace.config)
                 for entry in note.log:
                     entries.setdefault(entry.date, []).append(_compared(entry.text))
-            except (OSError, NoteParseError):
+            except (OSError, NoteGone, NoteParseError):
                 pass
             self._logged[path] = entries
         return self._logged[path]

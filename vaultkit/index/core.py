@@ -44,6 +44,7 @@ from vaultkit.vault.walk import RACY_NS, FileStat, Scan, racy_window
 BULK_NOTES = 2000
 """At least this many notes to read, and as many as the index holds: their rows are written
 without the secondary indexes, which are made again after (see `Index.apply`)."""
+VAULT_KEY = "vault"  # in meta: the real path of the vault the index is of (see `Index._claim`)
 _PATH_IN = "path IN (SELECT value FROM json_each(?))"  # (one JSON list of paths, whatever their number)
 
 
@@ -94,6 +95,7 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
         self.db = db
         self.path = path
         self._notify = notify or _quiet
+        self.trusted_watcher = False  # the last sync trusted a watcher instead of walking (see `confirm`)
 
     # -- opening -----------------------------------------------------------------------
     @classmethod
@@ -178,7 +180,7 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
         The walk lists only the folders whose mtime changed since the last one; `relist`
         lists every folder (for a file system that does not keep folder mtimes). With a live
         watcher, the index is trusted as it is, unless `after_writing` (notes this process just
-        wrote, which the watcher may not have heard of yet). A damaged index is set aside and the
+        wrote, or found changed, which the watcher may not have heard of yet). A damaged index is set aside and the
         vault read into a new one (see `_recover`)."""
         try:
             return self._sync(progress, rebuild, relist, after_writing)
@@ -198,7 +200,9 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
         self, progress: Callable[[int, int], None] | None, rebuild: bool, relist: bool, after_writing: bool
     ) -> SyncReport:
         started = time.perf_counter()
-        if not rebuild and not after_writing and self.watcher_is_current():
+        self._claim()
+        self.trusted_watcher = not rebuild and not after_writing and self.watcher_is_current()
+        if self.trusted_watcher:
             # A live `vault watch` keeps this index current: no need to walk the vault.
             early_stats.discard()
             return self._trusted_report(started)
@@ -206,6 +210,7 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
         if rebuild:
             self.db.close()
             self.db = opening.recreate(self.path, self.vault.config)
+            self._claim()
         scan_ns = time.time_ns()
         last_scan = int(self._meta("last_scan_ns") or 0)
         generation, previous = self._walk_snapshot()
@@ -311,6 +316,25 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
         report.seconds = time.perf_counter() - started
         return report
 
+    def _claim(self) -> None:
+        """Mark the index as this vault's (its real path, in meta) the first time, and
+        refuse one marked as another vault's while that vault is there (a `$VAULTKIT_INDEX`
+        shared by two vaults): its notes and its watcher's heartbeat are the other's. One
+        whose vault is gone (moved: to here, most likely) is made again for this one."""
+        mine = os.fsencode(self.vault.root)  # (bytes: a path need not be UTF-8)
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (VAULT_KEY,)).fetchone()
+        theirs = os.fsencode(row[0]) if row else None
+        if theirs == mine:
+            return
+        if theirs is not None:
+            if os.path.isdir(theirs):
+                raise index_file.another_vaults(self.path, os.fsdecode(theirs), self.vault.root)
+            self.db.close()
+            self.db = opening.recreate(self.path, self.vault.config)
+        self.db.execute("INSERT OR IGNORE INTO meta VALUES (?, ?)", (VAULT_KEY, mine))
+        if self.db.execute("SELECT value FROM meta WHERE key = ?", (VAULT_KEY,)).fetchone()[0] != mine:
+            self._claim()  # another vault's command claimed it a moment before
+
     def _read_as_they_are(self, paths: set[str]) -> set[str]:
         """Which of these notes (their stat as the index has it) hold the bytes they held
         when read, by the digest kept of them (`note_digest`)."""
@@ -382,6 +406,17 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
         report.changed_paths = sorted([*rows.paths, *removed])
         report.seconds = time.perf_counter() - started
         return report
+
+    def confirm(self, rel_paths: Sequence[str]) -> bool:
+        """Whether an answer resting on these notes (none: an answer that found no note) may
+        be given from the index as it is. Only a sync that trusted the watcher leaves a doubt:
+        the watcher may be behind (busy rendering, about to hear of an edit). When the index
+        does not hold these notes as they are now (one stat each), the vault is walked, as
+        after a write, and False returned: look again."""
+        if not self.trusted_watcher or (rel_paths and self.holds_stats(rel_paths)):
+            return True
+        self.sync(after_writing=True)
+        return False
 
     def update_paths(self, rel_paths: Iterable[str]) -> None:
         """Re-read these notes now (after vaultkit wrote them), whatever their stat says.

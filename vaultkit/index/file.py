@@ -133,6 +133,14 @@ def not_ours(path: Path, found: Found) -> IndexFileError:
     )
 
 
+def another_vaults(path: Path, theirs: str, mine: Path) -> IndexFileError:
+    """The refusal for an index made for another vault, which is still there."""
+    return IndexFileError(
+        f"the index {path} is the vault {theirs}'s; {mine} cannot share it (each would answer with "
+        f"the other's people): give it its own with {_CHOOSE}, or leave them unset for the default"
+    )
+
+
 def damaged(err: BaseException) -> bool:
     """Whether SQLite says the database file is corrupt or not a database at all (and not, say,
     locked: OperationalError is a DatabaseError too)."""
@@ -177,6 +185,13 @@ def failure(path: Path, err: BaseException, then: str = "run the command again")
     name = _name(err)
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
         return IndexFileError(f"the index {path} stayed locked by another process; {then}")
+    # A file open since, gone from its path (deleted, or another file there: SQLite says
+    # "moved"), fails as a broken disk would; the place is fine. (Not CANTOPEN: a file
+    # that could not be made is not there either.)
+    if name == "SQLITE_READONLY_DBMOVED" or (
+        name.startswith(("SQLITE_IOERR", "SQLITE_READONLY")) and not os.path.lexists(path)
+    ):
+        return IndexFileError(f"the index {path} was removed while in use; {then}")
     if name.startswith(
         ("SQLITE_FULL", "SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_IOERR", "SQLITE_PERM", "SQLITE_NOLFS")
     ):

@@ -15,11 +15,14 @@ from vaultkit.index.base import IndexBase
 WATCHER_KEY = "watcher_heartbeat"
 
 
-HEARTBEAT_MAX_AGE_S = 10.0  # a watcher refreshes its heartbeat every few seconds
+# A watcher beats twice a second while its loop turns (`watch.HEARTBEAT_S`): one busy for
+# longer (rendering Network.md at 100,000 notes), or stopped, is not trusted for long.
+HEARTBEAT_MAX_AGE_S = 2.0
 
 
 def _process_alive(pid: int) -> bool:
-    """Whether a process runs with this pid (on Windows, signal 0 would kill it: say no)."""
+    """Whether a process runs with this pid, and is not stopped (on Windows, signal 0
+    would kill it: say no)."""
     if os.name == "nt":
         return False
     try:
@@ -27,10 +30,22 @@ def _process_alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     except PermissionError:  # alive, but another user's
-        return True
+        return not _stopped(pid)
     except OSError:
         return False
-    return True
+    return not _stopped(pid)
+
+
+def _stopped(pid: int) -> bool:
+    """Whether the process is stopped (Ctrl-Z, SIGSTOP, a debugger) or dead but not yet
+    reaped, by its state in /proc/PID/stat (Linux; elsewhere only the heartbeat's age tells)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            line = handle.read()
+    except OSError:
+        return False
+    end = line.rfind(b")")  # (the name before it, in parentheses, may hold anything)
+    return line[end + 2 : end + 3] in (b"T", b"t", b"Z", b"X")
 
 
 class Heartbeat(IndexBase):
@@ -42,7 +57,13 @@ class Heartbeat(IndexBase):
         `at` (the time it looked; now by default). `pending`: when it was not, because of
         events about these notes alone, waiting out the debounce."""
         when = time.time() if at is None else at
-        beat = {"time": when, "pid": os.getpid(), "host": platform.node(), "current": current}
+        beat = {
+            "time": when,
+            "pid": os.getpid(),
+            "host": platform.node(),
+            "root": str(self.vault.root),
+            "current": current,
+        }
         if pending and not current:
             beat["pending"] = list(pending)
         self._set_meta(WATCHER_KEY, json.dumps(beat))
@@ -53,7 +74,7 @@ class Heartbeat(IndexBase):
             self.db.execute("DELETE FROM meta WHERE key = ?", (WATCHER_KEY,))
 
     def live_watcher(self) -> int | None:
-        """The pid of a watcher on this machine whose heartbeat is fresh, or None."""
+        """The pid of a watcher of this vault, on this machine, whose heartbeat is fresh, or None."""
         beat = self._heartbeat()
         try:
             age = time.time() - float(beat["time"])
@@ -61,7 +82,8 @@ class Heartbeat(IndexBase):
         except (KeyError, TypeError, ValueError):
             return None
         fresh = -1.0 <= age <= HEARTBEAT_MAX_AGE_S
-        if fresh and beat.get("host") == platform.node() and _process_alive(pid):
+        ours = beat.get("host") == platform.node() and beat.get("root") == str(self.vault.root)
+        if fresh and ours and _process_alive(pid):
             return pid
         return None
 

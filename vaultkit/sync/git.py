@@ -515,7 +515,10 @@ def _exchange(repo: Repo, branch: str, merge: bool, report: SyncReport) -> None:
     if pushed.returncode != 0:
         output = pushed.stderr or pushed.stdout
         refused = _REFUSED_RE.search(output)
-        if refused:  # a hook or a protected branch: trying again changes nothing
+        # Another push moved the branch between origin's check and its update (or holds
+        # its lock): a race like a rejected push, not a refusal.
+        raced = "cannot lock ref" in output or "incorrect old value provided" in output
+        if refused and not raced:  # a hook or a protected branch: trying again changes nothing
             said = "; ".join(
                 line[len("remote:") :].strip() for line in output.splitlines() if line.startswith("remote:")
             )
@@ -524,7 +527,7 @@ def _exchange(repo: Repo, branch: str, merge: bool, report: SyncReport) -> None:
                 + (f" (it said: {said})" if said else "")
                 + "; your commits stay here"
             )
-        elif "[rejected]" in output or "fetch first" in output:
+        elif refused or "[rejected]" in output or "fetch first" in output:
             report.error = f"{remote} changed while syncing and did not take the push; run `vault sync` again"
         else:
             _network_failure(report, remote, "push", output)

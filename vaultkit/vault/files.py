@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from vaultkit.config import Config, load_config, with_vault_id
 from vaultkit.errors import (
     NoteBusy,
+    NoteGone,
     RefusedWrite,
     StaleFileError,
     WriteFailed,
@@ -395,19 +396,23 @@ class Vault:
         )
 
     def read(self, rel_path: str) -> Snapshot:
-        """Read a note's bytes with its stat; inside `editing()`, lock it first."""
+        """Read a note's bytes with its stat; inside `editing()`, lock it first. No file at
+        the path (anymore) raises NoteGone, a VaultkitError."""
         full = self.path(rel_path)
         if full.is_dir():  # (a folder named like a note: what is read is there to be changed)
             raise RefusedWrite(f"{rel_path} is a folder, not a file; it was not changed")
-        if self._locks is not None:
-            target = self._real_target(rel_path, full)
-            fd = self._lock(rel_path, target)
-            if fd is not None:
-                data, st = read_locked(fd)
-                return Snapshot(rel_path, data, st.st_mtime_ns, st.st_size)
-        with open(full, "rb") as handle:
-            st = os.fstat(handle.fileno())
-            data = handle.read()
+        try:
+            if self._locks is not None:
+                target = self._real_target(rel_path, full)
+                fd = self._lock(rel_path, target)
+                if fd is not None:
+                    data, st = read_locked(fd)
+                    return Snapshot(rel_path, data, st.st_mtime_ns, st.st_size)
+            with open(full, "rb") as handle:
+                st = os.fstat(handle.fileno())
+                data = handle.read()
+        except FileNotFoundError:  # (a checkout, a sync tool: deleted, and maybe made again)
+            raise NoteGone(rel_path) from None
         return Snapshot(rel_path, data, st.st_mtime_ns, st.st_size)
 
     @contextlib.contextmanager
