@@ -269,6 +269,25 @@ def test_ask_then_met_leave_exactly_the_expected_lines(cli: Cli, vault_dir: Path
     assert prospects_json(cli) == []
 
 
+def test_yamls_null_is_no_value_to_want_and_met(cli: Cli, vault_dir: Path) -> None:
+    # `~` and `null` are no value to the parser, yet `want` kept them and `met` left them.
+    person(vault_dir, "Sam Lee", "tags: [person]\n")
+    path = person(vault_dir, "W", "status: prospect\nwhy: ~\nvia: null\ntags: ~\ncompany: NULL\n")
+    assert ok(
+        cli("want", "W", "--why", "compilers", "--via", "Sam Lee", "--tag", "foo", "--set", "company=Acme")
+    ) == ("Added why, via, company, tags to W: People/W.md\n")
+    assert path.read_text(encoding="utf-8") == (
+        '---\nstatus: prospect\nwhy: compilers\nvia: "[[Sam Lee]]"\ntags: [foo]\ncompany: Acme\n---\n# W\n'
+    )
+    ok(cli("met", "W"))
+    met = path.read_text(encoding="utf-8")
+    assert 'introduced_by: "[[Sam Lee]]"\n' in met
+    person(vault_dir, "P", 'status: prospect\nvia: "[[Sam Lee]]"\nintroduced_by: ~\n')
+    ok(cli("met", "P"))
+    text = (vault_dir / "People/P.md").read_text(encoding="utf-8")
+    assert 'introduced_by: "[[Sam Lee]]"\n' in text and "~" not in text
+
+
 def test_met_makes_who_could_introduce_you_who_did(cli: Cli, vault_dir: Path) -> None:
     person(vault_dir, "Lia Poet", "tags: [person]\nmet: 2017-12-01\n")
     ok(cli("want", "Dana Coach", "--why", "coach", "--via", "Lia", today="2018-01-24"))

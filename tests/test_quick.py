@@ -106,6 +106,13 @@ def test_archive_and_unarchive(cli: Any, vault_dir: Path) -> None:
     assert _due(cli) == ["Ada Lovelace"]
 
 
+def test_unarchive_reads_yamls_null_as_not_archived(cli: Any, vault_dir: Path) -> None:
+    # It wrote `archived: false` over `archived: ~`, which the parser reads as no value.
+    write_note(vault_dir, "People/P.md", "---\narchived: ~\n---\n# P\n")
+    assert cli("unarchive", "P").stdout == "P: not archived; nothing changed: People/P.md\n"
+    assert (vault_dir / "People/P.md").read_text(encoding="utf-8") == "---\narchived: ~\n---\n# P\n"
+
+
 def test_archive_and_unarchive_compare_what_the_note_means_not_its_text(cli: Any, vault_dir: Path) -> None:
     note = _ada(vault_dir)
     # Never archived: nothing to bring back, and no `archived: false` written.

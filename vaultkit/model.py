@@ -32,6 +32,19 @@ INTRO_CHANNEL, ASK_CHANNEL = "intro", "asked"
 and [[Alan]]`) and an ask (`- 2026-11-20 asked: email: would you have...`): the figures read
 these entries, and the index keeps them apart (`contacts_channel`)."""
 
+_YAML_NULL_RE = re.compile(r"null|Null|NULL|~")
+
+
+def no_value(value: Any) -> bool:
+    """Whether a front-matter value (as written: YAML's null is kept as its text) says nothing:
+    missing, empty (`key:`, `""`, `[]`), or YAML's null written out (`~`, `null`: what
+    Templater and other tools write for "no value"). The parser reads no value there, and
+    what writes a value where there is none (`vault met`, `want`, an import) writes over it."""
+    if isinstance(value, str):
+        return value == "" or _YAML_NULL_RE.fullmatch(value) is not None
+    return value is None or value == []
+
+
 REACH_OUT_HEADING, REACHED_OUT = "Reach out", "reached out"
 """The heading of the reach-outs `vault today` adds to a daily note, and what a ticked task
 under it says as an interaction: vaultkit's own reminder text is not what was said."""

@@ -25,6 +25,7 @@ from vaultkit.model import (
     is_prospect,
     name_key,
     name_order,
+    no_value,
     tag_key,
 )
 from vaultkit.workspace import PersonRef, Workspace, set_items, tag_option
@@ -86,7 +87,7 @@ def _iso(day: dt.date | None) -> str | None:
 
 
 def _text(value: Any) -> str | None:
-    if value is None or isinstance(value, dict | list):
+    if no_value(value) or isinstance(value, dict | list):
         return None
     text = " ".join(str(value).split())
     return text or None
@@ -375,15 +376,15 @@ def _complete(
     from vaultkit.notes.edit import add_to_front_matter_list, set_front_matter_value
     from vaultkit.notes.frontmatter import yaml_scalar
 
-    # Missing: no such key, or one with nothing after it. A value of any other shape is the
-    # user's, and setting the key would replace it.
+    # Missing: no such key, or one with no value (`model.no_value`). A value of any other
+    # shape is the user's, and setting the key would replace it.
     missing: dict[str, str] = {}
-    if why and person.fields.get("why") in (None, ""):
+    if why and no_value(person.fields.get("why")):
         missing["why"] = yaml_scalar(why)
-    if via and person.fields.get("via") in (None, ""):
+    if via and no_value(person.fields.get("via")):
         missing["via"] = yaml_scalar(workspace.link_to(via))
     for key, value in set_items(fields, options=("--tag",)).items():
-        if key not in person.fields and key not in missing:
+        if no_value(person.fields.get(key)) and key not in missing:
             missing[key] = yaml_scalar(value)
     given = {**set_items(fields, options=("--tag",)), **({"why": why} if why else {})}
     kept = {
@@ -495,7 +496,7 @@ def met_text(
     via = as_texts(fields.get("via")) if names_in_value(fields.get("via")) else []
     note = workspace.with_log_entry(rel_path, note, entry, when)
     note = set_front_matter_value(note, "met", when.isoformat())
-    if via and fields.get("introduced_by") in (None, "", []):  # (a value of theirs, of any shape, is kept)
+    if via and no_value(fields.get("introduced_by")):  # (a value of theirs, of any shape, is kept)
         note = set_front_matter_value(
             note, "introduced_by", yaml_scalar(via[0]) if len(via) == 1 else yaml_list(via)
         )
@@ -592,7 +593,7 @@ def figures_of(workspace: Workspace) -> ProspectFigures:
 
 def _date_of(value: Any) -> dt.date | None:
     try:
-        return parse_date(value) if value not in (None, "") else None
+        return None if no_value(value) else parse_date(value)
     except ValueError:
         return None
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from vaultkit.dates import HAPPENED, check_happened, parse_birthday, parse_bool, parse_cadence, parse_date
 from vaultkit.due import snooze_changes_nothing
 from vaultkit.errors import RefusedWrite, UsageError, VaultkitError
-from vaultkit.model import PERSON, written_tag
+from vaultkit.model import PERSON, no_value, written_tag
 from vaultkit.vault.files import Vault
 from vaultkit.workspace import PROPERTY_NAME_RE, PersonRef, Workspace
 
@@ -137,7 +137,7 @@ def set_properties(
 def set_archived(workspace: Workspace, names: str, archived: bool) -> list[tuple[PersonRef, bool]]:
     """Archive each person of `NAME[,NAME...]` (`archived: true`) or bring them back
     (`archived: false`), unless their note already reads that way as the parser reads it
-    (`archived: yes` is archived; no `archived`, or an empty one, is not): then nothing is
+    (`archived: yes` is archived; no `archived`, or one with no value, `model.no_value`, is not): then nothing is
     written. Returns each person and whether their note changed."""
     from vaultkit.notes.edit import set_front_matter_value
     from vaultkit.notes.parse import parse_text
@@ -148,7 +148,7 @@ def set_archived(workspace: Workspace, names: str, archived: bool) -> list[tuple
         def change(text: str) -> str:
             written = parse_text(path, text, workspace.config).fields.get("archived")
             try:
-                now = False if written is None or written == "" else parse_bool(written)
+                now = False if no_value(written) else parse_bool(written)
             except ValueError:  # a value that is neither: written over, as `vault set` would
                 now = not archived
             if now == archived:

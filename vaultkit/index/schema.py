@@ -21,8 +21,9 @@ from vaultkit.model import ASK_CHANNEL, INTRO_CHANNEL
 # under `## Reach out` is `reached out`; 44: a mapping in tags, aliases, people or
 # introduced_by, and a status that is not a text, are errors, each ignored; an alias clash
 # quotes the alias as written, at the `aliases` key's line; 45: a ticked reach-out is `reached out`
-# only while it says vaultkit's reminder, `model.is_reach_out_reminder`).
-SCHEMA_VERSION = 45
+# only while it says vaultkit's reminder, `model.is_reach_out_reminder`; 46: one rule for no value,
+# `model.no_value`: an empty list too, and YAML's null in `type` and a meeting note's `date`).
+SCHEMA_VERSION = 46
 
 
 NAME, ALIAS, FOLDED_NAME, FOLDED_ALIAS = 0, 1, 2, 3

@@ -18,7 +18,7 @@ from vaultkit.dates import add_months, parse_birthday
 from vaultkit.due import DuePage, resolve_cadence
 from vaultkit.insights.goals import streak_of, weekly_new
 from vaultkit.introductions import IntroPair, IntroReceived
-from vaultkit.model import MARKER_TAG, DueItem, Person, has_tag, name_key, name_order
+from vaultkit.model import MARKER_TAG, DueItem, Person, has_tag, name_key, name_order, no_value
 from vaultkit.notes.parse import named_by
 
 if TYPE_CHECKING:
@@ -284,7 +284,7 @@ def age_band(birthday: str | None, today: dt.date) -> str | None:
 def _texts(value: Any) -> list[str]:
     if isinstance(value, list):
         return [text for item in value for text in _texts(item)]
-    if value is None or isinstance(value, dict):
+    if no_value(value) or isinstance(value, dict):
         return []
     return [str(value)]
 
