@@ -189,6 +189,10 @@ def test_via_and_introduced_by_link_the_person_when_another_note_has_their_name(
     assert f"introduced_by: {link}\n" in (vault_dir / "People/Uma Vo.md").read_text(encoding="utf-8")
     assert f"via: {link}\n" in (vault_dir / "People/Wes Xu.md").read_text(encoding="utf-8")
     assert f"via: {link}\n" in (vault_dir / "People/Lin.md").read_text(encoding="utf-8")
+    # The link vaultkit wrote names the person given: no different via kept (it named the path).
+    assert ok(cli("want", "Lin", "--via", "Sam Lee")) == (
+        "Lin is already a prospect with all of that; nothing changed: People/Lin.md\n"
+    )
     shown = as_json(cli("show", "Sam Lee", "--json"))
     assert shown["links_in"] == ["People/Lin.md", "People/Uma Vo.md", "People/Wes Xu.md"]
     assert shown["introductions"]["introduced_you_to"] == ["Uma Vo"]

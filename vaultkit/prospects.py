@@ -233,6 +233,15 @@ def _via_names(person: Person) -> list[str]:
     return names_in_value(person.fields.get("via"))
 
 
+def _names_person(workspace: Workspace, written: Sequence[str], name: str) -> bool:
+    """Whether names or link targets as written (`People/Sam Lee`, an alias) name the person
+    `name`: compared as the people they resolve to, not as texts."""
+    from vaultkit.introductions import resolver_for
+
+    resolve = resolver_for(workspace.index, written)
+    return name_key(name) in {name_key(resolve(text)) for text in written}
+
+
 def prospect_list(workspace: Workspace, today: dt.date | None = None) -> list[Prospect]:
     """Everyone with `status: prospect` or `asked` as of `today` (the workspace's by default),
     archived ones aside: asks due a follow-up first, then open asks, then prospects not
@@ -392,7 +401,7 @@ def _complete(
         for key, value in given.items()
         if key in person.fields and key not in missing and _text(person.fields[key]) != _text(value)
     }
-    if via and "via" not in missing and name_key(via) not in {name_key(n) for n in _via_names(person)}:
+    if via and "via" not in missing and not _names_person(workspace, _via_names(person), via):
         kept["via"] = _shown(person.fields["via"])
     have = {tag_key(tag) for tag in person.tags}
     new_tags = list(dict.fromkeys(t for t in tags if tag_key(t) not in have))
