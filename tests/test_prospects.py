@@ -523,6 +523,9 @@ def test_suggest_offers_a_prospect_while_the_week_goal_is_not_met(cli: Cli, vaul
         "ask Kim to introduce you",
     }
     assert [s["name"] for s in suggestions] == ["Bob", "Old"]
+    # A snoozed prospect is not offered, as suggest leaves the snoozed out; the next one is.
+    ok(cli("snooze", "Old", "2w"))
+    assert [s["name"] for s in as_json(cli("suggest", "--json", "--n", "2"))["suggestions"]] == ["Bob", "New"]
     person(vault_dir, "Met", "met: 2026-11-16\n")  # this week's goal met
     assert [s["kind"] for s in as_json(cli("suggest", "--json"))["suggestions"]] == ["overdue"]
 
@@ -539,14 +542,17 @@ def test_suggest_offers_an_ask_due_its_one_follow_up(cli: Cli, vault_dir: Path) 
     person(vault_dir, "Kim", "status: asked\n", "## Log\n- 2018-01-20 asked: coffee?\n")  # asked lately
     person(vault_dir, "Sue", "status: asked\nsnooze_until: 2018-03-01\n", "## Log\n- 2018-01-01 asked: hi\n")
     ok(cli("render", today="2018-01-24"))
-    assert "- [[Robin]]: asked 2018-01-02, no answer in 22 days;" in (vault_dir / "Due.md").read_text(
-        encoding="utf-8"
-    )
+    due_md = (vault_dir / "Due.md").read_text(encoding="utf-8")
+    assert "- [[Robin]]: asked 2018-01-02, no answer in 22 days;" in due_md
+    # Snoozed, Sue is not to be reminded of before March: Due.md listed her ask, suggest did not.
+    assert "[[Sue]]" not in due_md
     suggestions = as_json(cli("suggest", "--json", "-n", "10", today="2018-01-24"))["suggestions"]
     assert [(s["name"], s["kind"], s["reason"]) for s in suggestions] == [
         ("Ann", "follow-up", "follow-up: send the photos (due 2018-01-23, 1 day late)"),
         ("Robin", "follow-up", "asked 2018-01-02, no answer in 22 days; one gentle follow-up"),
     ]
+    ok(cli("render", today="2018-03-02"))  # (the snooze over)
+    assert "- [[Sue]]: asked 2018-01-01" in (vault_dir / "Due.md").read_text(encoding="utf-8")
 
 
 def test_suggest_names_a_prospect_picked_by_another_list_once(cli: Cli, vault_dir: Path) -> None:

@@ -55,7 +55,9 @@ def test_snooze_by_span_or_date_adds_one_line(cli: Any, vault_dir: Path) -> None
 
 
 def test_a_snooze_that_changes_nothing_says_so_and_why(cli: Any, make_person: Any) -> None:
-    # Each said "snoozed until 2026-12-04" as if it had moved when they are due.
+    # Each said "snoozed until 2026-12-04" as if it had moved when they are due. Only an
+    # archived person's snooze changes nothing at all: any other leaves them out of
+    # `vault suggest` till then (Free was losing touch, and suggest dropped them).
     make_person("Arch", cadence="1w", archived="true")
     make_person("Pro", cadence="1w", status="prospect")
     make_person("Free", tags="[friend]")
@@ -67,19 +69,26 @@ def test_a_snooze_that_changes_nothing_says_so_and_why(cli: Any, make_person: An
         for name in ("Arch", "Pro", "Free", "Yearly", "Weekly", "Later")
     }
     assert said == {
-        "Arch": "Arch: snoozed until 2026-12-04, which changes nothing (archived: never due): People/Arch.md\n",
-        "Pro": "Pro: snoozed until 2026-12-04, which changes nothing (a prospect: never due): People/Pro.md\n",
-        "Free": "Free: snoozed until 2026-12-04, which changes nothing (no cadence: never due): People/Free.md\n",
-        "Yearly": "Yearly: snoozed until 2026-12-04, which changes nothing (not due before 2027-10-01 anyway): "
-        "People/Yearly.md\n",
+        "Arch": "Arch: snoozed until 2026-12-04, which changes nothing (archived: never due nor suggested): "
+        "People/Arch.md\n",
+        "Pro": "Pro: snoozed until 2026-12-04, which moves no due date (a prospect: never due) but leaves "
+        "them out of `vault suggest` till then: People/Pro.md\n",
+        "Free": "Free: snoozed until 2026-12-04, which moves no due date (no cadence: never due) but leaves "
+        "them out of `vault suggest` till then: People/Free.md\n",
+        "Yearly": "Yearly: snoozed until 2026-12-04, which moves no due date (not due before 2027-10-01 "
+        "anyway) but leaves them out of `vault suggest` till then: People/Yearly.md\n",
         "Weekly": "Weekly: snoozed until 2026-12-04: People/Weekly.md\n",
         # (A shorter snooze than the one there: it moves the day they are due, earlier.)
         "Later": "Later: snoozed until 2026-12-04: People/Later.md\n",
     }
     data = json.loads(cli("snooze", "Yearly", "2w", "--json", today="2026-11-20").stdout)
-    assert data["no_effect"] == "not due before 2027-10-01 anyway"  # (and written all the same:)
-    assert (data["changed"], data["snooze_until"]) == (False, "2026-12-04")
-    assert json.loads(cli("snooze", "Weekly", "2w", "--json", today="2026-11-20").stdout)["no_effect"] is None
+    assert (data["no_effect"], data["due_unchanged"]) == (None, "not due before 2027-10-01 anyway")
+    assert (data["changed"], data["snooze_until"]) == (False, "2026-12-04")  # (and written all the same)
+    weekly = json.loads(cli("snooze", "Weekly", "2w", "--json", today="2026-11-20").stdout)
+    assert (weekly["no_effect"], weekly["due_unchanged"]) == (None, None)
+    assert json.loads(cli("snooze", "Arch", "2w", "--json", today="2026-11-20").stdout)["no_effect"] == (
+        "archived: never due nor suggested"
+    )
 
 
 def test_snooze_refuses_the_past_and_nonsense(cli: Any, vault_dir: Path) -> None:

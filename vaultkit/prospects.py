@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple, TypedDict
 
 from vaultkit.dates import Cadence, days_text, parse_cadence, parse_date
+from vaultkit.due import snoozed
 from vaultkit.errors import RefusedWrite, UsageError
 from vaultkit.insights.goals import week_start
 from vaultkit.model import (
@@ -127,7 +128,9 @@ class AskToFollowUp(NamedTuple):
 
 
 def asks_to_follow_up(workspace: Workspace) -> list[AskToFollowUp]:
-    """The open asks due their follow-up as of the workspace's today, longest waiting first.
+    """The open asks due their follow-up as of the workspace's today, longest waiting first:
+    Due.md's and `vault suggest`'s, which leave out the archived and the snoozed (`due.snoozed`:
+    not to be reminded of before then).
 
     Reads only the people whose status is `asked` (Due.md is rendered after every change)."""
     today, span = workspace.today, _follow_up_span(workspace)
@@ -135,10 +138,12 @@ def asks_to_follow_up(workspace: Workspace) -> list[AskToFollowUp]:
     for path, name, _, day in workspace.index.status_asks([ASKED], ASK_CHANNEL):
         if day <= today:
             asks.setdefault(path, (name, []))[1].append(day)
+    due = {path: name for path, (name, days) in asks.items() if follow_up_due(days, today, span)}
+    awake = {path for _, path, _ in workspace.index.reachable_named(due.values(), today)}
     found = [
-        AskToFollowUp(name, path, days[0], (today - days[0]).days)
-        for path, (name, days) in asks.items()
-        if follow_up_due(days, today, span)
+        AskToFollowUp(name, path, asks[path][1][0], (today - asks[path][1][0]).days)
+        for path, name in due.items()
+        if path in awake
     ]
     return sorted(found, key=lambda ask: (ask.asked_on, name_order(ask.name), ask.path))
 
@@ -242,10 +247,10 @@ def _names_person(workspace: Workspace, written: Sequence[str], name: str) -> bo
     return name_key(name) in {name_key(resolve(text)) for text in written}
 
 
-def prospect_list(workspace: Workspace, today: dt.date | None = None) -> list[Prospect]:
+def prospect_list(workspace: Workspace, today: dt.date | None = None, awake: bool = False) -> list[Prospect]:
     """Everyone with `status: prospect` or `asked` as of `today` (the workspace's by default),
-    archived ones aside: asks due a follow-up first, then open asks, then prospects not
-    asked yet; each the longest waiting first, then by name.
+    archived ones aside (and with `awake` the snoozed, `due.snoozed`): asks due a follow-up
+    first, then open asks, then prospects not asked yet; each the longest waiting first, then by name.
 
     Reads the prospects and their asks through the status index; everyone else only when a
     prospect with no `via` needs introducers, and then a few values each."""
@@ -253,7 +258,7 @@ def prospect_list(workspace: Workspace, today: dt.date | None = None) -> list[Pr
     people = [
         p
         for p in workspace.index.people_with_status([PROSPECT, ASKED], today)
-        if p.prospect and not p.archived
+        if p.prospect and not p.archived and not (awake and snoozed(p, today))
     ]
     found = _prospects(workspace, people, today)
     found.sort(
@@ -673,9 +678,10 @@ def week_context(workspace: Workspace, monday: dt.date, until: dt.date, rows: in
 
 def prospect_to_ask(workspace: Workspace) -> Prospect | None:
     """The prospect `vault suggest` offers while this week's goal of new people is not met:
-    not asked yet, the longest waiting (then by name); None when the goal is met or nobody waits."""
+    not asked yet nor snoozed, the longest waiting (then by name); None when the goal is met or
+    nobody waits."""
     today = workspace.today
     if len(workspace.index.met_between(week_start(today), today)) >= workspace.config.new_people_per_week:
         return None
-    waiting = [p for p in prospect_list(workspace) if p.status == PROSPECT]
+    waiting = [p for p in prospect_list(workspace, awake=True) if p.status == PROSPECT]
     return waiting[0] if waiting else None

@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from vaultkit.dates import HAPPENED, check_happened, parse_birthday, parse_bool, parse_cadence, parse_date
-from vaultkit.due import snooze_changes_nothing
+from vaultkit.due import snooze_changes_nothing, snooze_moves_no_due_date
 from vaultkit.errors import RefusedWrite, UsageError, VaultkitError
 from vaultkit.model import PERSON, no_value, written_tag
 from vaultkit.vault.files import Vault
@@ -190,24 +190,28 @@ def parse_pairs(pairs: Sequence[str]) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Snoozed:
-    """What `snooze` did: whose note, until when, whether the note changed, and why the
-    snooze changes nothing about when they are due (None when it does)."""
+    """What `snooze` did: whose note, until when, whether the note changed, why the snooze
+    changes nothing at all (`due.snooze_changes_nothing`, None when it does something), and
+    else why it moves no day they are due (None when it does: `due.snooze_moves_no_due_date`)."""
 
     ref: PersonRef
     until: dt.date
     changed: bool
     no_effect: str | None
+    due_unchanged: str | None = None
 
 
 def snooze(workspace: Workspace, names: str, until: str) -> list[Snoozed]:
     """Set the `snooze_until` of each person of `NAME[,NAME...]` (`until`: a date or a span
-    from today, `snooze_date`), saying so when it cannot change when they are due: it is
-    written all the same."""
+    from today, `snooze_date`), saying so when it changes nothing, or moves no day they are
+    due: it is written all the same."""
     when = snooze_date(workspace, until)
     done: list[Snoozed] = []
     for ref, changed in set_properties(workspace, names, {"snooze_until": when.isoformat()}):
         person = workspace.index.person(ref.path, workspace.today)
-        done.append(Snoozed(ref, when, changed, snooze_changes_nothing(person, workspace.config, when)))
+        no_effect = snooze_changes_nothing(person)
+        due_unchanged = None if no_effect else snooze_moves_no_due_date(person, workspace.config, when)
+        done.append(Snoozed(ref, when, changed, no_effect, due_unchanged))
     return done
 
 
