@@ -634,12 +634,15 @@ class AskView(TypedDict):
 
 
 class ProspectsView(TypedDict):
-    """`prospects` in review.md.j2 and network.md.j2; `more_waiting` counts those left out."""
+    """`prospects` in review.md.j2 and network.md.j2; `more_waiting`, `more_asked` and
+    `more_answered` count those each list leaves out."""
 
     waiting: list[WaitingView]
     more_waiting: int
     asked: list[AskView]
+    more_asked: int
     answered: list[AskView]
+    more_answered: int
 
 
 def waited(days: int | None) -> str:
@@ -651,7 +654,7 @@ def waited(days: int | None) -> str:
 
 def week_context(workspace: Workspace, monday: dt.date, until: dt.date, rows: int) -> ProspectsView:
     """Prospects waiting as of `until`, asks made from `monday` to `until`, and asks answered
-    (the person met) then; each list at most `rows` long."""
+    (the person met) then; each list at most `rows` long, with how many more."""
     index = workspace.index
     asks = asks_by_person(workspace)
     made = [(day, path) for path, days in asks.items() for day in days if monday <= day <= until]
@@ -672,7 +675,9 @@ def week_context(workspace: Workspace, monday: dt.date, until: dt.date, rows: in
         ],
         "more_waiting": max(0, len(waiting) - rows),
         "asked": [{"name": name, "path": path, "date": day.isoformat()} for day, _, name, path in asked[:rows]],
+        "more_asked": max(0, len(asked) - rows),
         "answered": [{"name": name, "path": path, "date": met.isoformat()} for met, name, path in answered[:rows]],
+        "more_answered": max(0, len(answered) - rows),
     }  # fmt: skip
 
 
