@@ -31,9 +31,12 @@ _DATE_KEYS = {"last_contact", "met", "snooze_until"}
 def _list_items(key: str, value: str) -> list[str]:
     """The items of a list value: `one, two`, or a YAML flow list as a note writes it
     (`[one, "two, three"]`: a comma inside quotes is part of the item). ValueError for
-    another YAML value in brackets (a nested list, a mapping)."""
+    another YAML value in brackets (a nested list, a mapping), and for a bracket out of
+    place (`[a, b` with its `]` missing, `a, [b]`): no tag or alias holds one."""
     text = value.strip()
     if not text.startswith("[") or not text.endswith("]"):
+        if "[" in text or "]" in text:
+            raise ValueError(f"{value!r} has a bracket out of place: write it as one, two or [one, two]")
         return value.split(",")
     from vaultkit.notes.frontmatter import YamlSyntaxError, load_yaml
 
