@@ -295,7 +295,11 @@ def test_yamls_null_is_no_value_to_want_and_met(cli: Cli, vault_dir: Path) -> No
 def test_met_makes_who_could_introduce_you_who_did(cli: Cli, vault_dir: Path) -> None:
     person(vault_dir, "Lia Poet", "tags: [person]\nmet: 2017-12-01\n")
     ok(cli("want", "Dana Coach", "--why", "coach", "--via", "Lia", today="2018-01-24"))
-    ok(cli("met", "Dana", "coffee, Lia set it up", "--channel", "coffee", today="2018-01-26"))
+    # It said nothing of the introduced_by it set, in words or in JSON.
+    said = as_json(
+        cli("met", "Dana", "coffee, Lia set it up", "--channel", "coffee", "--json", today="2018-01-26")
+    )
+    assert said["introduced_by"] == ["[[Lia Poet]]"]
     text = (vault_dir / "People/Dana Coach.md").read_text(encoding="utf-8")
     assert 'via: "[[Lia Poet]]"\n' in text
     assert text.endswith('met: 2018-01-26\nintroduced_by: "[[Lia Poet]]"\n---\n# Dana Coach\n\n## Notes\n\n'
@@ -307,8 +311,11 @@ def test_met_makes_who_could_introduce_you_who_did(cli: Cli, vault_dir: Path) ->
     # A list of names is copied as written; an introduced_by of the note's own is kept.
     person(vault_dir, "Eve", "status: asked\nvia: [Lia, '[[Sam]]']\n")
     person(vault_dir, "Max", "status: prospect\nvia: '[[Sam]]'\nintroduced_by: Kim  # at the party\n")
-    ok(cli("met", "Eve", today="2018-01-26"))
-    ok(cli("met", "Max", today="2018-01-26"))
+    assert ok(cli("met", "Eve", today="2018-01-26")) == (
+        "Met Eve on 2018-01-26: People/Eve.md; introduced_by: Lia, Sam (from their via); "
+        "keep in touch: no reminders (no cadence)\n"
+    )
+    assert "introduced_by" not in as_json(cli("met", "Max", "--json", today="2018-01-26"))
     assert 'introduced_by: [Lia, "[[Sam]]"]\n' in (vault_dir / "People/Eve.md").read_text(encoding="utf-8")
     max_text = (vault_dir / "People/Max.md").read_text(encoding="utf-8")
     assert max_text.startswith("---\nvia: '[[Sam]]'\nintroduced_by: Kim  # at the party\nlast_contact:")

@@ -472,19 +472,40 @@ def ask(
     return PersonRef(person.path, person.name), len(asks)
 
 
+class Met(NamedTuple):
+    """What `vault met` did: the person as they are now (with the cadence `vault add` would
+    give), and the `introduced_by` it set from their `via`, as written (empty: none set)."""
+
+    person: Person
+    introduced_by: list[str]
+
+
 def met(
     workspace: Workspace,
     name: str,
     date: dt.date | None = None,
     channel: str | None = None,
     text: str | None = None,
-) -> Person:
+) -> Met:
     """Turn a prospect into a contact: the status line removed, `met:` set, a Log entry
-    written (`met_text`). Returns the person as they are now (with the cadence `vault add` would give)."""
+    written, `introduced_by` copied from `via` when they have none (`met_text`)."""
     when = workspace.check_entry(date, channel)
     person = _prospect(workspace, name, "met")
-    workspace.edit_note(person.path, lambda note: met_text(workspace, person.path, note, when, channel, text))
-    return workspace.index.person(person.path, workspace.today)
+    copied: list[str] = []
+
+    def change(note: str) -> str:
+        new_text, copied[:] = met_text(workspace, person.path, note, when, channel, text)
+        return new_text
+
+    workspace.edit_note(person.path, change)
+    return Met(workspace.index.person(person.path, workspace.today), copied)
+
+
+class MetText(NamedTuple):
+    """A prospect's note text as `vault met` leaves it, and the `introduced_by` it set (as written)."""
+
+    text: str
+    introduced_by: list[str]
 
 
 def met_text(
@@ -494,11 +515,12 @@ def met_text(
     when: dt.date,
     channel: str | None = None,
     text: str | None = None,
-) -> str:
+) -> MetText:
     """A prospect's note text as `vault met` leaves it: a Log entry (`first met`, or
     `text`), `met:` set to `when`, the status line removed, and their `via` copied as
     written (links kept) into an `introduced_by` they lack: who could introduce you is who
-    did. An import that finds a prospect met (LinkedIn's `Connected On`) writes the same."""
+    did (returned, to be said). An import that finds a prospect met (LinkedIn's `Connected
+    On`) writes the same."""
     from vaultkit.notes.edit import remove_front_matter_key, set_front_matter_value
     from vaultkit.notes.frontmatter import yaml_list, yaml_scalar
     from vaultkit.notes.grammar import inline_text
@@ -510,11 +532,12 @@ def met_text(
     via = as_texts(fields.get("via")) if names_in_value(fields.get("via")) else []
     note = workspace.with_log_entry(rel_path, note, entry, when)
     note = set_front_matter_value(note, "met", when.isoformat())
-    if via and no_value(fields.get("introduced_by")):  # (a value of theirs, of any shape, is kept)
+    copied = via if via and no_value(fields.get("introduced_by")) else []  # (a value of theirs is kept)
+    if copied:
         note = set_front_matter_value(
-            note, "introduced_by", yaml_scalar(via[0]) if len(via) == 1 else yaml_list(via)
+            note, "introduced_by", yaml_scalar(copied[0]) if len(copied) == 1 else yaml_list(copied)
         )
-    return remove_front_matter_key(note, "status")
+    return MetText(remove_front_matter_key(note, "status"), copied)
 
 
 # -- figures ---------------------------------------------------------------------------------

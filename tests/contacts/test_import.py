@@ -1039,6 +1039,17 @@ def test_an_import_fills_a_key_holding_yamls_null(cli, vault_dir: Path, tmp_path
     )
 
 
+def test_an_import_that_meets_a_prospect_says_it_set_introduced_by(
+    cli, vault_dir: Path, tmp_path: Path
+) -> None:
+    write_note(vault_dir, "People/W3.md", '---\nstatus: prospect\nvia: "[[Sam Lee]]"\n---\n# W3\n')
+    connections = tmp_path / "connections.csv"
+    connections.write_text("Name,Connected On\nW3,2026-03-04\n", encoding="utf-8")
+    [row] = json.loads(cli("import", "csv", str(connections), "--apply", "--json").stdout)["rows"]
+    assert (row["action"], row["adds"]) == ("merge", ["met", "introduced_by"])
+    assert 'introduced_by: "[[Sam Lee]]"\n' in note(vault_dir, "W3")
+
+
 def test_linkedin_without_its_header_is_refused(cli, vault_dir: Path, tmp_path: Path) -> None:
     wrong = tmp_path / "wrong.csv"
     wrong.write_text("Name,Phone\nAda,123\n", encoding="utf-8")

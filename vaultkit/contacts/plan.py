@@ -445,16 +445,19 @@ class _Planner:
         self, path: str, text: str, met: str, status: str | None, adds: list[str], differences: list[str]
     ) -> tuple[str, str]:
         """A prospect the file says was met (a LinkedIn connection): their note as `vault met`
-        leaves it (`prospects.met_text`), and what the row's reason says of it; or, when it
+        leaves it (`prospects.met_text`: `introduced_by` from `via` among the row's adds),
+        and what the row's reason says of it; or, when it
         cannot be, their note as it was, and why in `differences`."""
         when = dt.date.fromisoformat(met)  # (not after today: a later one is left out before)
         channel, entry = MET_ENTRIES.get(self.kind, (None, None))
         try:
-            text = met_text(self.workspace, path, text, when, channel, entry)
+            text, introduced_by = met_text(self.workspace, path, text, when, channel, entry)
         except VaultkitError as err:
             differences.append(f"met: {err}; left out, so they are still a prospect")
             return text, ""
         adds.append("met")
+        if introduced_by:
+            adds.append("introduced_by")
         return text, f"; was a prospect (status: {status}): met, as `vault met` records it"
 
     def make_notes(self, progress: Progress | None) -> None:
