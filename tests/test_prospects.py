@@ -189,6 +189,10 @@ def test_via_and_introduced_by_link_the_person_when_another_note_has_their_name(
     assert f"introduced_by: {link}\n" in (vault_dir / "People/Uma Vo.md").read_text(encoding="utf-8")
     assert f"via: {link}\n" in (vault_dir / "People/Wes Xu.md").read_text(encoding="utf-8")
     assert f"via: {link}\n" in (vault_dir / "People/Lin.md").read_text(encoding="utf-8")
+    # The link vaultkit wrote names the person given: no different via kept (it named the path).
+    assert ok(cli("want", "Lin", "--via", "Sam Lee")) == (
+        "Lin is already a prospect with all of that; nothing changed: People/Lin.md\n"
+    )
     shown = as_json(cli("show", "Sam Lee", "--json"))
     assert shown["links_in"] == ["People/Lin.md", "People/Uma Vo.md", "People/Wes Xu.md"]
     assert shown["introductions"]["introduced_you_to"] == ["Uma Vo"]
@@ -269,10 +273,33 @@ def test_ask_then_met_leave_exactly_the_expected_lines(cli: Cli, vault_dir: Path
     assert prospects_json(cli) == []
 
 
+def test_yamls_null_is_no_value_to_want_and_met(cli: Cli, vault_dir: Path) -> None:
+    # `~` and `null` are no value to the parser, yet `want` kept them and `met` left them.
+    person(vault_dir, "Sam Lee", "tags: [person]\n")
+    path = person(vault_dir, "W", "status: prospect\nwhy: ~\nvia: null\ntags: ~\ncompany: NULL\n")
+    assert ok(
+        cli("want", "W", "--why", "compilers", "--via", "Sam Lee", "--tag", "foo", "--set", "company=Acme")
+    ) == ("Added why, via, company, tags to W: People/W.md\n")
+    assert path.read_text(encoding="utf-8") == (
+        '---\nstatus: prospect\nwhy: compilers\nvia: "[[Sam Lee]]"\ntags: [foo]\ncompany: Acme\n---\n# W\n'
+    )
+    ok(cli("met", "W"))
+    met = path.read_text(encoding="utf-8")
+    assert 'introduced_by: "[[Sam Lee]]"\n' in met
+    person(vault_dir, "P", 'status: prospect\nvia: "[[Sam Lee]]"\nintroduced_by: ~\n')
+    ok(cli("met", "P"))
+    text = (vault_dir / "People/P.md").read_text(encoding="utf-8")
+    assert 'introduced_by: "[[Sam Lee]]"\n' in text and "~" not in text
+
+
 def test_met_makes_who_could_introduce_you_who_did(cli: Cli, vault_dir: Path) -> None:
     person(vault_dir, "Lia Poet", "tags: [person]\nmet: 2017-12-01\n")
     ok(cli("want", "Dana Coach", "--why", "coach", "--via", "Lia", today="2018-01-24"))
-    ok(cli("met", "Dana", "coffee, Lia set it up", "--channel", "coffee", today="2018-01-26"))
+    # It said nothing of the introduced_by it set, in words or in JSON.
+    said = as_json(
+        cli("met", "Dana", "coffee, Lia set it up", "--channel", "coffee", "--json", today="2018-01-26")
+    )
+    assert said["introduced_by"] == ["[[Lia Poet]]"]
     text = (vault_dir / "People/Dana Coach.md").read_text(encoding="utf-8")
     assert 'via: "[[Lia Poet]]"\n' in text
     assert text.endswith('met: 2018-01-26\nintroduced_by: "[[Lia Poet]]"\n---\n# Dana Coach\n\n## Notes\n\n'
@@ -284,8 +311,11 @@ def test_met_makes_who_could_introduce_you_who_did(cli: Cli, vault_dir: Path) ->
     # A list of names is copied as written; an introduced_by of the note's own is kept.
     person(vault_dir, "Eve", "status: asked\nvia: [Lia, '[[Sam]]']\n")
     person(vault_dir, "Max", "status: prospect\nvia: '[[Sam]]'\nintroduced_by: Kim  # at the party\n")
-    ok(cli("met", "Eve", today="2018-01-26"))
-    ok(cli("met", "Max", today="2018-01-26"))
+    assert ok(cli("met", "Eve", today="2018-01-26")) == (
+        "Met Eve on 2018-01-26: People/Eve.md; introduced_by: Lia, Sam (from their via); "
+        "keep in touch: no reminders (no cadence)\n"
+    )
+    assert "introduced_by" not in as_json(cli("met", "Max", "--json", today="2018-01-26"))
     assert 'introduced_by: [Lia, "[[Sam]]"]\n' in (vault_dir / "People/Eve.md").read_text(encoding="utf-8")
     max_text = (vault_dir / "People/Max.md").read_text(encoding="utf-8")
     assert max_text.startswith("---\nvia: '[[Sam]]'\nintroduced_by: Kim  # at the party\nlast_contact:")
@@ -500,6 +530,9 @@ def test_suggest_offers_a_prospect_while_the_week_goal_is_not_met(cli: Cli, vaul
         "ask Kim to introduce you",
     }
     assert [s["name"] for s in suggestions] == ["Bob", "Old"]
+    # A snoozed prospect is not offered, as suggest leaves the snoozed out; the next one is.
+    ok(cli("snooze", "Old", "2w"))
+    assert [s["name"] for s in as_json(cli("suggest", "--json", "--n", "2"))["suggestions"]] == ["Bob", "New"]
     person(vault_dir, "Met", "met: 2026-11-16\n")  # this week's goal met
     assert [s["kind"] for s in as_json(cli("suggest", "--json"))["suggestions"]] == ["overdue"]
 
@@ -516,14 +549,17 @@ def test_suggest_offers_an_ask_due_its_one_follow_up(cli: Cli, vault_dir: Path) 
     person(vault_dir, "Kim", "status: asked\n", "## Log\n- 2018-01-20 asked: coffee?\n")  # asked lately
     person(vault_dir, "Sue", "status: asked\nsnooze_until: 2018-03-01\n", "## Log\n- 2018-01-01 asked: hi\n")
     ok(cli("render", today="2018-01-24"))
-    assert "- [[Robin]]: asked 2018-01-02, no answer in 22 days;" in (vault_dir / "Due.md").read_text(
-        encoding="utf-8"
-    )
+    due_md = (vault_dir / "Due.md").read_text(encoding="utf-8")
+    assert "- [[Robin]]: asked 2018-01-02, no answer in 22 days;" in due_md
+    # Snoozed, Sue is not to be reminded of before March: Due.md listed her ask, suggest did not.
+    assert "[[Sue]]" not in due_md
     suggestions = as_json(cli("suggest", "--json", "-n", "10", today="2018-01-24"))["suggestions"]
     assert [(s["name"], s["kind"], s["reason"]) for s in suggestions] == [
         ("Ann", "follow-up", "follow-up: send the photos (due 2018-01-23, 1 day late)"),
         ("Robin", "follow-up", "asked 2018-01-02, no answer in 22 days; one gentle follow-up"),
     ]
+    ok(cli("render", today="2018-03-02"))  # (the snooze over)
+    assert "- [[Sue]]: asked 2018-01-01" in (vault_dir / "Due.md").read_text(encoding="utf-8")
 
 
 def test_suggest_names_a_prospect_picked_by_another_list_once(cli: Cli, vault_dir: Path) -> None:

@@ -55,9 +55,21 @@ def due_base(start: dt.date | None, snooze: dt.date | None, cadence: Cadence) ->
     return when
 
 
-def snooze_changes_nothing(person: Person, config: Config, until: dt.date) -> str | None:
-    """Why snoozing `person` until `until` changes nothing (`archived: never due`, `not due
-    before 2027-10-01 anyway`), or None when it moves the day they are due."""
+def snoozed(person: Person, today: dt.date) -> bool:
+    """Whether a person is snoozed as of `today`: not to be reminded of before `snooze_until`
+    (not due, and left out of `vault suggest` and Due.md's asks to follow up)."""
+    return person.snooze_until is not None and person.snooze_until > today
+
+
+def snooze_changes_nothing(person: Person) -> str | None:
+    """Why snoozing `person` changes nothing anywhere (`archived: never due nor suggested`),
+    or None: any other is left out of `vault suggest` until the snooze ends."""
+    return "archived: never due nor suggested" if person.archived else None
+
+
+def snooze_moves_no_due_date(person: Person, config: Config, until: dt.date) -> str | None:
+    """Why snoozing `person` until `until` does not move the day they are due (`no cadence:
+    never due`, `not due before 2027-10-01 anyway`), or None when it does."""
     if person.archived:
         return "archived: never due"
     if is_prospect(person.status):

@@ -19,7 +19,7 @@ from vaultkit.dates import parse_birthday, shift
 from vaultkit.due import why_due
 from vaultkit.errors import ConfigError, NoteGone, NoteParseError, RefusedWrite, UsageError
 from vaultkit.insights.goals import iso_week, parse_iso_week, streak_of, week_start
-from vaultkit.model import DueItem, FollowUp, Interaction, name_key, name_order
+from vaultkit.model import DueItem, FollowUp, Interaction, name_key, name_order, no_value
 from vaultkit.notes.grammar import (
     GEN_MARKER_RE,
     HEADING_RE,
@@ -303,7 +303,7 @@ def person_context(workspace: Workspace, ref: PersonRef, date: dt.date) -> Perso
 
 
 def _text(value: Any) -> str:
-    if value is None:
+    if no_value(value):
         return ""
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)

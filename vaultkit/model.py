@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -31,9 +32,41 @@ INTRO_CHANNEL, ASK_CHANNEL = "intro", "asked"
 and [[Alan]]`) and an ask (`- 2026-11-20 asked: email: would you have...`): the figures read
 these entries, and the index keeps them apart (`contacts_channel`)."""
 
+_YAML_NULL_RE = re.compile(r"null|Null|NULL|~")
+
+
+def no_value(value: Any) -> bool:
+    """Whether a front-matter value (as written: YAML's null is kept as its text) says nothing:
+    missing, empty (`key:`, `""`, `[]`), or YAML's null written out (`~`, `null`: what
+    Templater and other tools write for "no value"). The parser reads no value there, and
+    what writes a value where there is none (`vault met`, `want`, an import) writes over it."""
+    if isinstance(value, str):
+        return value == "" or _YAML_NULL_RE.fullmatch(value) is not None
+    return value is None or value == []
+
+
 REACH_OUT_HEADING, REACHED_OUT = "Reach out", "reached out"
 """The heading of the reach-outs `vault today` adds to a daily note, and what a ticked task
 under it says as an interaction: vaultkit's own reminder text is not what was said."""
+_NEVER_CONTACTED = "never contacted"
+_REMINDER_RE = re.compile(
+    rf"\[\[[^\[\]]+\]\]: (?:{_NEVER_CONTACTED}|last \S+ \d{{4}}-\d{{2}}-\d{{2}}(?:, .*)?)", re.DOTALL
+)
+
+
+def reach_out_reason(last_contact: dt.date | None, channel: str | None = None, text: str = "") -> str:
+    """Why to reach out, as `vault today` writes it after the person's link: `never
+    contacted`, `last contact 2026-10-02`, `last coffee 2026-10-02, talked about her paper`."""
+    if last_contact is None:
+        return _NEVER_CONTACTED
+    said = f"last {channel or 'contact'} {last_contact.isoformat()}"
+    return f"{said}, {text}" if text else said
+
+
+def is_reach_out_reminder(task_text: str) -> bool:
+    """Whether a reach-out task's text (`[[Tom Whitfield]]: last contact 2026-10-02`) is the
+    reminder `vault today` wrote (`reach_out_reason`), not words the user put in its place."""
+    return _REMINDER_RE.fullmatch(task_text) is not None
 
 
 def is_prospect(status: str | None) -> bool:

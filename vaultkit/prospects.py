@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple, TypedDict
 
 from vaultkit.dates import Cadence, days_text, parse_cadence, parse_date
+from vaultkit.due import snoozed
 from vaultkit.errors import RefusedWrite, UsageError
 from vaultkit.insights.goals import week_start
 from vaultkit.model import (
@@ -25,6 +26,7 @@ from vaultkit.model import (
     is_prospect,
     name_key,
     name_order,
+    no_value,
     tag_key,
 )
 from vaultkit.workspace import PersonRef, Workspace, set_items, tag_option
@@ -86,7 +88,7 @@ def _iso(day: dt.date | None) -> str | None:
 
 
 def _text(value: Any) -> str | None:
-    if value is None or isinstance(value, dict | list):
+    if no_value(value) or isinstance(value, dict | list):
         return None
     text = " ".join(str(value).split())
     return text or None
@@ -126,7 +128,9 @@ class AskToFollowUp(NamedTuple):
 
 
 def asks_to_follow_up(workspace: Workspace) -> list[AskToFollowUp]:
-    """The open asks due their follow-up as of the workspace's today, longest waiting first.
+    """The open asks due their follow-up as of the workspace's today, longest waiting first:
+    Due.md's and `vault suggest`'s, which leave out the archived and the snoozed (`due.snoozed`:
+    not to be reminded of before then).
 
     Reads only the people whose status is `asked` (Due.md is rendered after every change)."""
     today, span = workspace.today, _follow_up_span(workspace)
@@ -134,10 +138,12 @@ def asks_to_follow_up(workspace: Workspace) -> list[AskToFollowUp]:
     for path, name, _, day in workspace.index.status_asks([ASKED], ASK_CHANNEL):
         if day <= today:
             asks.setdefault(path, (name, []))[1].append(day)
+    due = {path: name for path, (name, days) in asks.items() if follow_up_due(days, today, span)}
+    awake = {path for _, path, _ in workspace.index.reachable_named(due.values(), today)}
     found = [
-        AskToFollowUp(name, path, days[0], (today - days[0]).days)
-        for path, (name, days) in asks.items()
-        if follow_up_due(days, today, span)
+        AskToFollowUp(name, path, asks[path][1][0], (today - asks[path][1][0]).days)
+        for path, name in due.items()
+        if path in awake
     ]
     return sorted(found, key=lambda ask: (ask.asked_on, name_order(ask.name), ask.path))
 
@@ -232,10 +238,19 @@ def _via_names(person: Person) -> list[str]:
     return names_in_value(person.fields.get("via"))
 
 
-def prospect_list(workspace: Workspace, today: dt.date | None = None) -> list[Prospect]:
+def _names_person(workspace: Workspace, written: Sequence[str], name: str) -> bool:
+    """Whether names or link targets as written (`People/Sam Lee`, an alias) name the person
+    `name`: compared as the people they resolve to, not as texts."""
+    from vaultkit.introductions import resolver_for
+
+    resolve = resolver_for(workspace.index, written)
+    return name_key(name) in {name_key(resolve(text)) for text in written}
+
+
+def prospect_list(workspace: Workspace, today: dt.date | None = None, awake: bool = False) -> list[Prospect]:
     """Everyone with `status: prospect` or `asked` as of `today` (the workspace's by default),
-    archived ones aside: asks due a follow-up first, then open asks, then prospects not
-    asked yet; each the longest waiting first, then by name.
+    archived ones aside (and with `awake` the snoozed, `due.snoozed`): asks due a follow-up
+    first, then open asks, then prospects not asked yet; each the longest waiting first, then by name.
 
     Reads the prospects and their asks through the status index; everyone else only when a
     prospect with no `via` needs introducers, and then a few values each."""
@@ -243,7 +258,7 @@ def prospect_list(workspace: Workspace, today: dt.date | None = None) -> list[Pr
     people = [
         p
         for p in workspace.index.people_with_status([PROSPECT, ASKED], today)
-        if p.prospect and not p.archived
+        if p.prospect and not p.archived and not (awake and snoozed(p, today))
     ]
     found = _prospects(workspace, people, today)
     found.sort(
@@ -375,15 +390,15 @@ def _complete(
     from vaultkit.notes.edit import add_to_front_matter_list, set_front_matter_value
     from vaultkit.notes.frontmatter import yaml_scalar
 
-    # Missing: no such key, or one with nothing after it. A value of any other shape is the
-    # user's, and setting the key would replace it.
+    # Missing: no such key, or one with no value (`model.no_value`). A value of any other
+    # shape is the user's, and setting the key would replace it.
     missing: dict[str, str] = {}
-    if why and person.fields.get("why") in (None, ""):
+    if why and no_value(person.fields.get("why")):
         missing["why"] = yaml_scalar(why)
-    if via and person.fields.get("via") in (None, ""):
+    if via and no_value(person.fields.get("via")):
         missing["via"] = yaml_scalar(workspace.link_to(via))
     for key, value in set_items(fields, options=("--tag",)).items():
-        if key not in person.fields and key not in missing:
+        if no_value(person.fields.get(key)) and key not in missing:
             missing[key] = yaml_scalar(value)
     given = {**set_items(fields, options=("--tag",)), **({"why": why} if why else {})}
     kept = {
@@ -391,7 +406,7 @@ def _complete(
         for key, value in given.items()
         if key in person.fields and key not in missing and _text(person.fields[key]) != _text(value)
     }
-    if via and "via" not in missing and name_key(via) not in {name_key(n) for n in _via_names(person)}:
+    if via and "via" not in missing and not _names_person(workspace, _via_names(person), via):
         kept["via"] = _shown(person.fields["via"])
     have = {tag_key(tag) for tag in person.tags}
     new_tags = list(dict.fromkeys(t for t in tags if tag_key(t) not in have))
@@ -457,19 +472,40 @@ def ask(
     return PersonRef(person.path, person.name), len(asks)
 
 
+class Met(NamedTuple):
+    """What `vault met` did: the person as they are now (with the cadence `vault add` would
+    give), and the `introduced_by` it set from their `via`, as written (empty: none set)."""
+
+    person: Person
+    introduced_by: list[str]
+
+
 def met(
     workspace: Workspace,
     name: str,
     date: dt.date | None = None,
     channel: str | None = None,
     text: str | None = None,
-) -> Person:
+) -> Met:
     """Turn a prospect into a contact: the status line removed, `met:` set, a Log entry
-    written (`met_text`). Returns the person as they are now (with the cadence `vault add` would give)."""
+    written, `introduced_by` copied from `via` when they have none (`met_text`)."""
     when = workspace.check_entry(date, channel)
     person = _prospect(workspace, name, "met")
-    workspace.edit_note(person.path, lambda note: met_text(workspace, person.path, note, when, channel, text))
-    return workspace.index.person(person.path, workspace.today)
+    copied: list[str] = []
+
+    def change(note: str) -> str:
+        new_text, copied[:] = met_text(workspace, person.path, note, when, channel, text)
+        return new_text
+
+    workspace.edit_note(person.path, change)
+    return Met(workspace.index.person(person.path, workspace.today), copied)
+
+
+class MetText(NamedTuple):
+    """A prospect's note text as `vault met` leaves it, and the `introduced_by` it set (as written)."""
+
+    text: str
+    introduced_by: list[str]
 
 
 def met_text(
@@ -479,11 +515,12 @@ def met_text(
     when: dt.date,
     channel: str | None = None,
     text: str | None = None,
-) -> str:
+) -> MetText:
     """A prospect's note text as `vault met` leaves it: a Log entry (`first met`, or
     `text`), `met:` set to `when`, the status line removed, and their `via` copied as
     written (links kept) into an `introduced_by` they lack: who could introduce you is who
-    did. An import that finds a prospect met (LinkedIn's `Connected On`) writes the same."""
+    did (returned, to be said). An import that finds a prospect met (LinkedIn's `Connected
+    On`) writes the same."""
     from vaultkit.notes.edit import remove_front_matter_key, set_front_matter_value
     from vaultkit.notes.frontmatter import yaml_list, yaml_scalar
     from vaultkit.notes.grammar import inline_text
@@ -495,11 +532,12 @@ def met_text(
     via = as_texts(fields.get("via")) if names_in_value(fields.get("via")) else []
     note = workspace.with_log_entry(rel_path, note, entry, when)
     note = set_front_matter_value(note, "met", when.isoformat())
-    if via and fields.get("introduced_by") in (None, "", []):  # (a value of theirs, of any shape, is kept)
+    copied = via if via and no_value(fields.get("introduced_by")) else []  # (a value of theirs is kept)
+    if copied:
         note = set_front_matter_value(
-            note, "introduced_by", yaml_scalar(via[0]) if len(via) == 1 else yaml_list(via)
+            note, "introduced_by", yaml_scalar(copied[0]) if len(copied) == 1 else yaml_list(copied)
         )
-    return remove_front_matter_key(note, "status")
+    return MetText(remove_front_matter_key(note, "status"), copied)
 
 
 # -- figures ---------------------------------------------------------------------------------
@@ -592,7 +630,7 @@ def figures_of(workspace: Workspace) -> ProspectFigures:
 
 def _date_of(value: Any) -> dt.date | None:
     try:
-        return parse_date(value) if value not in (None, "") else None
+        return None if no_value(value) else parse_date(value)
     except ValueError:
         return None
 
@@ -619,12 +657,15 @@ class AskView(TypedDict):
 
 
 class ProspectsView(TypedDict):
-    """`prospects` in review.md.j2 and network.md.j2; `more_waiting` counts those left out."""
+    """`prospects` in review.md.j2 and network.md.j2; `more_waiting`, `more_asked` and
+    `more_answered` count those each list leaves out."""
 
     waiting: list[WaitingView]
     more_waiting: int
     asked: list[AskView]
+    more_asked: int
     answered: list[AskView]
+    more_answered: int
 
 
 def waited(days: int | None) -> str:
@@ -636,7 +677,7 @@ def waited(days: int | None) -> str:
 
 def week_context(workspace: Workspace, monday: dt.date, until: dt.date, rows: int) -> ProspectsView:
     """Prospects waiting as of `until`, asks made from `monday` to `until`, and asks answered
-    (the person met) then; each list at most `rows` long."""
+    (the person met) then; each list at most `rows` long, with how many more."""
     index = workspace.index
     asks = asks_by_person(workspace)
     made = [(day, path) for path, days in asks.items() for day in days if monday <= day <= until]
@@ -657,15 +698,18 @@ def week_context(workspace: Workspace, monday: dt.date, until: dt.date, rows: in
         ],
         "more_waiting": max(0, len(waiting) - rows),
         "asked": [{"name": name, "path": path, "date": day.isoformat()} for day, _, name, path in asked[:rows]],
+        "more_asked": max(0, len(asked) - rows),
         "answered": [{"name": name, "path": path, "date": met.isoformat()} for met, name, path in answered[:rows]],
+        "more_answered": max(0, len(answered) - rows),
     }  # fmt: skip
 
 
 def prospect_to_ask(workspace: Workspace) -> Prospect | None:
     """The prospect `vault suggest` offers while this week's goal of new people is not met:
-    not asked yet, the longest waiting (then by name); None when the goal is met or nobody waits."""
+    not asked yet nor snoozed, the longest waiting (then by name); None when the goal is met or
+    nobody waits."""
     today = workspace.today
     if len(workspace.index.met_between(week_start(today), today)) >= workspace.config.new_people_per_week:
         return None
-    waiting = [p for p in prospect_list(workspace) if p.status == PROSPECT]
+    waiting = [p for p in prospect_list(workspace, awake=True) if p.status == PROSPECT]
     return waiting[0] if waiting else None

@@ -18,9 +18,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from vaultkit.dates import HAPPENED, check_happened, parse_birthday, parse_bool, parse_cadence, parse_date
-from vaultkit.due import snooze_changes_nothing
+from vaultkit.due import snooze_changes_nothing, snooze_moves_no_due_date
 from vaultkit.errors import RefusedWrite, UsageError, VaultkitError
-from vaultkit.model import PERSON, written_tag
+from vaultkit.model import PERSON, no_value, written_tag
 from vaultkit.vault.files import Vault
 from vaultkit.workspace import PROPERTY_NAME_RE, PersonRef, Workspace
 
@@ -31,9 +31,12 @@ _DATE_KEYS = {"last_contact", "met", "snooze_until"}
 def _list_items(key: str, value: str) -> list[str]:
     """The items of a list value: `one, two`, or a YAML flow list as a note writes it
     (`[one, "two, three"]`: a comma inside quotes is part of the item). ValueError for
-    another YAML value in brackets (a nested list, a mapping)."""
+    another YAML value in brackets (a nested list, a mapping), and for a bracket out of
+    place (`[a, b` with its `]` missing, `a, [b]`): no tag or alias holds one."""
     text = value.strip()
     if not text.startswith("[") or not text.endswith("]"):
+        if "[" in text or "]" in text:
+            raise ValueError(f"{value!r} has a bracket out of place: write it as one, two or [one, two]")
         return value.split(",")
     from vaultkit.notes.frontmatter import YamlSyntaxError, load_yaml
 
@@ -137,7 +140,7 @@ def set_properties(
 def set_archived(workspace: Workspace, names: str, archived: bool) -> list[tuple[PersonRef, bool]]:
     """Archive each person of `NAME[,NAME...]` (`archived: true`) or bring them back
     (`archived: false`), unless their note already reads that way as the parser reads it
-    (`archived: yes` is archived; no `archived`, or an empty one, is not): then nothing is
+    (`archived: yes` is archived; no `archived`, or one with no value, `model.no_value`, is not): then nothing is
     written. Returns each person and whether their note changed."""
     from vaultkit.notes.edit import set_front_matter_value
     from vaultkit.notes.parse import parse_text
@@ -148,7 +151,7 @@ def set_archived(workspace: Workspace, names: str, archived: bool) -> list[tuple
         def change(text: str) -> str:
             written = parse_text(path, text, workspace.config).fields.get("archived")
             try:
-                now = False if written is None or written == "" else parse_bool(written)
+                now = False if no_value(written) else parse_bool(written)
             except ValueError:  # a value that is neither: written over, as `vault set` would
                 now = not archived
             if now == archived:
@@ -190,24 +193,28 @@ def parse_pairs(pairs: Sequence[str]) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Snoozed:
-    """What `snooze` did: whose note, until when, whether the note changed, and why the
-    snooze changes nothing about when they are due (None when it does)."""
+    """What `snooze` did: whose note, until when, whether the note changed, why the snooze
+    changes nothing at all (`due.snooze_changes_nothing`, None when it does something), and
+    else why it moves no day they are due (None when it does: `due.snooze_moves_no_due_date`)."""
 
     ref: PersonRef
     until: dt.date
     changed: bool
     no_effect: str | None
+    due_unchanged: str | None = None
 
 
 def snooze(workspace: Workspace, names: str, until: str) -> list[Snoozed]:
     """Set the `snooze_until` of each person of `NAME[,NAME...]` (`until`: a date or a span
-    from today, `snooze_date`), saying so when it cannot change when they are due: it is
-    written all the same."""
+    from today, `snooze_date`), saying so when it changes nothing, or moves no day they are
+    due: it is written all the same."""
     when = snooze_date(workspace, until)
     done: list[Snoozed] = []
     for ref, changed in set_properties(workspace, names, {"snooze_until": when.isoformat()}):
         person = workspace.index.person(ref.path, workspace.today)
-        done.append(Snoozed(ref, when, changed, snooze_changes_nothing(person, workspace.config, when)))
+        no_effect = snooze_changes_nothing(person)
+        due_unchanged = None if no_effect else snooze_moves_no_due_date(person, workspace.config, when)
+        done.append(Snoozed(ref, when, changed, no_effect, due_unchanged))
     return done
 
 

@@ -42,6 +42,7 @@ from vaultkit.model import (
     fold_accents,
     name_key,
     name_order,
+    no_value,
     tag_key,
     written_tag,
 )
@@ -910,7 +911,7 @@ def _field_matches(value: Any, wanted: str, named_by: Callable[[str], str]) -> b
     """Whether a front-matter value meets `--where key=VALUE` (`wanted`: what VALUE names,
     case-folded): a value of a list, or the value, naming it (a link by its note's name,
     `[[Places/London|LDN]]` is London, as the figures count it: `parse.named_by`)."""
-    if value is None:
+    if no_value(value):
         return wanted == ""
     if isinstance(value, list):
         return any(_field_matches(item, wanted, named_by) for item in value)

@@ -29,12 +29,13 @@ def test_each_write_says_what_it_wrote_as_json(cli: Any, vault_dir: Path) -> Non
     def edited(**one: Any) -> dict[str, Any]:  # (one person: at the top level too, as before `edited`)
         return {**one, "edited": [one]}
 
-    # (Introduced today, Ada is not due before 2026-12-22: the snooze changes nothing.)
+    # (Introduced today, Ada is not due before 2026-12-22: the snooze moves no due date.)
     snoozed = {
         **ada,
         "changed": True,
         "snooze_until": "2026-12-06",
-        "no_effect": "not due before 2026-12-22 anyway",
+        "no_effect": None,
+        "due_unchanged": "not due before 2026-12-22 anyway",
     }
     assert _json(cli("snooze", "Ada", "2w", "--json")) == edited(**snoozed)
     assert _json(cli("snooze", "Ada", "2w", "--json")) == edited(**{**snoozed, "changed": False})

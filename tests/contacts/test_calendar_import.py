@@ -615,6 +615,44 @@ def test_without_a_calendar_zone_an_event_is_dated_in_this_machines(
     assert [name for _, name, _ in rows(result)] == [f"{day} Breakfast (UTC)", f"{day} Breakfast (Tokyo)"]
 
 
+def test_an_entry_an_import_dated_a_day_off_before_is_the_same_meeting(
+    cli, people: Path, vault_dir: Path, tmp_path: Path
+) -> None:
+    # Imported before events were dated in your zone, the dinner at 19:30 in Los Angeles
+    # (03:30 UTC) was logged on Nov 18; imported again it was logged on Nov 17 too.
+    calendar = with_ada(
+        tmp_path / "la.ics",
+        [
+            ("evening", "DTSTART:20261118T033000Z", "Dinner"),
+            ("all-day", "DTSTART;VALUE=DATE:20261115", "Offsite"),
+            ("stand-up", "DTSTART:20261116T170000Z\nRRULE:FREQ=DAILY;COUNT=4", "Stand-up"),
+        ],
+    )
+    calendar.write_text(
+        calendar.read_text().replace("VERSION:2.0", "VERSION:2.0\r\nX-WR-TIMEZONE:America/Los_Angeles")
+    )
+    for day, text in (("2026-11-18", "Dinner"), ("2026-11-16", "Offsite"), ("2026-11-17", "Stand-up")):
+        assert cli("log", "Ada Lovelace", text, "--channel", "meeting", "--date", day).exit_code == 0
+    result = cli("import", "calendar", str(calendar), "--apply", "--json", today="2026-11-20")
+    assert result.exit_code == 0, result.output
+    assert [(action, name) for action, name, _ in rows(result)] == [
+        ("merge", "2026-11-15 Offsite"),  # all day: its date never moved
+        ("merge", "2026-11-16 Stand-up"),  # each day's stand-up is that day's
+        ("unchanged", "2026-11-17 Dinner"),
+        ("unchanged", "2026-11-17 Stand-up"),
+        ("merge", "2026-11-18 Stand-up"),
+        ("merge", "2026-11-19 Stand-up"),
+    ]
+    again = cli("import", "calendar", str(calendar), "--apply", "--json", today="2026-11-20")
+    assert json.loads(again.stdout)["counts"] == {"create": 0, "merge": 0, "unchanged": 6, "skip": 0}
+    # A meeting note of the day before or after is the event's too.
+    meetings = vault_dir / "Meetings"
+    meetings.mkdir()
+    (meetings / "2026-11-18 Dinner.md").write_text("---\ndate: 2026-11-18\n---\n# Dinner\n")
+    notes = cli("import", "calendar", str(calendar), "--notes", "--json", today="2026-11-20")
+    assert ("unchanged", "2026-11-17 Dinner") in [(action, name) for action, name, _ in rows(notes)]
+
+
 def test_a_calendar_zone_that_is_no_zone_says_so(cli, people: Path, tmp_path: Path) -> None:
     calendar = with_ada(tmp_path / "mars.ics", [("utc", "DTSTART:20261117T230000Z", "Breakfast")])
     calendar.write_text(

@@ -1027,6 +1027,29 @@ def test_a_prospect_an_import_finds_met_is_met_as_vault_met_records_it(
     assert "status: prospect\n" in note(vault_dir, "Sam Later")
 
 
+def test_an_import_fills_a_key_holding_yamls_null(cli, vault_dir: Path, tmp_path: Path) -> None:
+    # `met: ~` and `company: null` are no value; the import called them values of the note's.
+    write_note(vault_dir, "People/W2.md", "---\nstatus: prospect\nmet: ~\ncompany: null\n---\n# W2\n")
+    connections = tmp_path / "connections.csv"
+    connections.write_text("Name,Connected On,Company\nW2,2026-03-04,Acme\n", encoding="utf-8")
+    [row] = json.loads(cli("import", "csv", str(connections), "--apply", "--json").stdout)["rows"]
+    assert (row["action"], row["adds"], row["differences"]) == ("merge", ["met", "company"], [])
+    assert note(vault_dir, "W2").startswith(
+        "---\nmet: 2026-03-04\ncompany: Acme\nlast_contact: 2026-03-04\n---\n"
+    )
+
+
+def test_an_import_that_meets_a_prospect_says_it_set_introduced_by(
+    cli, vault_dir: Path, tmp_path: Path
+) -> None:
+    write_note(vault_dir, "People/W3.md", '---\nstatus: prospect\nvia: "[[Sam Lee]]"\n---\n# W3\n')
+    connections = tmp_path / "connections.csv"
+    connections.write_text("Name,Connected On\nW3,2026-03-04\n", encoding="utf-8")
+    [row] = json.loads(cli("import", "csv", str(connections), "--apply", "--json").stdout)["rows"]
+    assert (row["action"], row["adds"]) == ("merge", ["met", "introduced_by"])
+    assert 'introduced_by: "[[Sam Lee]]"\n' in note(vault_dir, "W3")
+
+
 def test_linkedin_without_its_header_is_refused(cli, vault_dir: Path, tmp_path: Path) -> None:
     wrong = tmp_path / "wrong.csv"
     wrong.write_text("Name,Phone\nAda,123\n", encoding="utf-8")

@@ -278,6 +278,16 @@ def test_a_dimension_nobody_records(cli, vault_dir, make_person) -> None:
     assert stats_json(cli)["dimensions"] == {"industry": {"unknown": 1}}
 
 
+def test_yamls_null_is_no_value_on_a_dimension(cli, vault_dir, make_person) -> None:
+    # `company: ~` made a company called `~`.
+    make_person("Ann", company="~")
+    make_person("Bob", company="null")
+    make_person("Cy", company="Acme")
+    assert stats_json(cli)["dimensions"]["company"] == {"Acme": 1, "unknown": 2}
+    listed = json.loads(cli("list", "--where", "company=", "--json").stdout)["people"]
+    assert [(p["name"], p["fields"].get("company")) for p in listed] == [("Ann", "~"), ("Bob", "null")]
+
+
 def test_age_bands() -> None:
     today = dt.date(2026, 11, 22)
     assert [age_band(b, today) for b in ("2001-11-23", "2001-11-22", "1992-11-22", "1992-11-23")] == [

@@ -438,6 +438,11 @@ def test_yaml_null_is_no_value(null: str) -> None:
     assert (note.archived, note.tags, note.aliases, note.introduced_by) == (False, [], [], [])
     quoted = person('---\ncadence: "null"\n---\n')  # (as written, a text: still no cadence)
     assert quoted.cadence is None
+    # A `type` or a `status` of no value is none (`type: ~` in People/ made no person);
+    # an empty list is no value either, as YAML's null (a status `[]` was an error).
+    for front in (f"type: {null}\n", f"status: {null}\n", "status: []\narchived: []\n"):
+        note = parse_text("People/Ada.md", f"---\n{front}---\n", CONFIG)
+        assert (note.kind, note.status, note.problems) == ("person", None, [])
 
 
 @pytest.mark.parametrize("path", ["Daily/2026-1-5.md", "Meetings/2026-1-5 Sync.md"])

@@ -93,6 +93,21 @@ def test_a_ticked_reach_out_is_a_contact_that_says_so(cli: Any, vault_dir: Path)
     assert "- [ ] [[Ada Lovelace]]: last contact 2026-11-22, reached out\n" in later
 
 
+def test_a_ticked_reach_out_the_user_rewrote_keeps_their_words(cli: Any, vault_dir: Path) -> None:
+    # They were lost: `- [x] [[Tom]]: rang him about the twins` read `reached out`.
+    people(vault_dir)
+    assert cli("today", "--create").exit_code == 0
+    note = vault_dir / "Daily" / "2026-11-22.md"
+    text = note.read_text(encoding="utf-8")
+    text = text.replace("- [ ] [[Tom]]: last contact 2026-11-01", "- [x] [[Tom]]: rang him about the twins")
+    note.write_text(text.replace("- [ ] [[Yuki Tanaka]]", "- [x] [[Yuki Tanaka]]"), encoding="utf-8")
+    shown = {
+        name: json.loads(cli("show", name, "--json").stdout)["interactions"][0]["text"]
+        for name in ("Tom", "Yuki Tanaka")
+    }
+    assert shown == {"Tom": "[[Tom]]: rang him about the twins", "Yuki Tanaka": "reached out"}
+
+
 def test_limit_and_more(cli: Any, vault_dir: Path) -> None:
     people(vault_dir)
     result = cli("today", "--create", "--limit", "1")

@@ -3,6 +3,7 @@ most that many entries, then one line saying how many more and which command sho
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -91,6 +92,26 @@ def test_the_review_lists_max_rows_then_how_many_more(cli, crowded_vault: Path) 
     assert (len(coming), coming[-1]) == (4, "- and 2 more: `vault due --within 7d`")
     followups = section(text, "Overdue follow-ups")
     assert (len(followups), followups[-1]) == (4, "- and 2 more: `vault followups --overdue`")
+
+
+def test_the_review_counts_every_ask_of_the_week_and_lists_max_rows(cli, vault_dir: Path) -> None:
+    # It said "(2 asked this week)" of four, and listed two with no "and more".
+    (vault_dir / "vaultkit.toml").write_text("[views]\nmax_rows = 2\n", encoding="utf-8")
+    for name in ("Ann", "Bea", "Cy", "Dee"):
+        assert cli("want", name).exit_code == 0
+        assert cli("ask", name).exit_code == 0
+    result = cli("review")
+    assert result.stdout.endswith(", 4 to meet (4 asked this week)\n"), result.stdout
+    assert json.loads(cli("review", "--json").stdout)["asked"] == 4
+    text = (vault_dir / "Reviews/2026-W47.md").read_text(encoding="utf-8")
+    assert [line for line in section(text, "People you want to meet") if "asked" in line][-3:] == [
+        "- asked [[Ann]] on 2026-11-22",
+        "- asked [[Bea]] on 2026-11-22",
+        "- and 2 more asked: `vault prospects`",
+    ]
+    assert cli("render").exit_code == 0
+    network = (vault_dir / "Network.md").read_text(encoding="utf-8")
+    assert "This week: 4 asks made ([[Ann]], [[Bea]] and 2 more), 0 answered.\n" in network
 
 
 def test_network_md_lists_at_most_max_rows_people(cli, crowded_vault: Path) -> None:

@@ -261,7 +261,7 @@ def list_(
 
     --where compares case-folded, meets any item of a list, and meets a link by the name of
     its note, as `vault stats` counts it (location=London finds [[Places/London|LDN]]); an
-    empty value meets a missing key.
+    empty value meets a missing key or one with no value (~, null).
 
     Example: vault list --tag mentor --where location=London
     """

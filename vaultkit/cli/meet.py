@@ -138,7 +138,7 @@ def review(
         "due": len(data["due"]) + more["due"],
         "overdue_followups": len(data["overdue_followups"]) + more["overdue_followups"],
         "to_meet": len(prospects["waiting"]) + prospects["more_waiting"],
-        "asked": len(prospects["asked"]),
+        "asked": len(prospects["asked"]) + prospects["more_asked"],
     }
     if as_json:
         print_json({"path": result.path, "week": data["week"], "written": result.written, **counts})

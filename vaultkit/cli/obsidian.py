@@ -102,15 +102,21 @@ def snooze(
     def line(ref: "PersonRef", changed: bool) -> str:
         each = done[ref.path]
         text = f"{ref.name}: snoozed until {each.until}" + ("" if changed else " (already)")
-        return (
-            text + (f", which changes nothing ({each.no_effect})" if each.no_effect else "") + f": {ref.path}"
-        )
+        if each.no_effect:
+            text += f", which changes nothing ({each.no_effect})"
+        elif each.due_unchanged:
+            text += f", which moves no due date ({each.due_unchanged}) but leaves them out of `vault suggest` till then"
+        return f"{text}: {ref.path}"
 
     _say_edits(
         as_json,
         [(each.ref, each.changed) for each in done.values()],
         line,
-        lambda ref: {"snooze_until": done[ref.path].until.isoformat(), "no_effect": done[ref.path].no_effect},
+        lambda ref: {
+            "snooze_until": done[ref.path].until.isoformat(),
+            "no_effect": done[ref.path].no_effect,
+            "due_unchanged": done[ref.path].due_unchanged,
+        },
     )
 
 

@@ -123,11 +123,12 @@ def met(
     Example: vault met Grace "coffee near the Navy Yard" --channel coffee
     """
     from vaultkit.due import describe_cadence
+    from vaultkit.notes.parse import plain_text
     from vaultkit.prospects import met as met_person
     from vaultkit.workspace import PersonRef
 
     workspace = settings_of(ctx).workspace()
-    person = met_person(
+    person, introduced_by = met_person(
         workspace, name, date=parse_date("--date", date), channel=channel, text=" ".join(text or [])
     )
     summary = workspace.person_summary(person)
@@ -138,8 +139,12 @@ def met(
         met=person.met.isoformat() if person.met else None,
         cadence=summary.cadence,
         cadence_source=summary.cadence_source,
+        **({"introduced_by": introduced_by} if introduced_by else {}),
     )
-    say(as_json, f"Met {person.name} on {person.met}: {person.path}; keep in touch: {keep}", data)
+    line = f"Met {person.name} on {person.met}: {person.path}"
+    if introduced_by:
+        line += f"; introduced_by: {', '.join(plain_text(text) for text in introduced_by)} (from their via)"
+    say(as_json, f"{line}; keep in touch: {keep}", data)
 
 
 @app.command()

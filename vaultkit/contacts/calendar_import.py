@@ -7,7 +7,8 @@ then by name: the importers' `Matcher`) becomes a Log entry for each of them, or
 declined and ones with more than `max_attendees` people are skipped with the reason.
 The plan is an `ImportPlan`, written by the importers' `apply_import`; an occurrence
 already in the vault (the same Log entry, the same meeting note) is `unchanged`, so a
-calendar imported twice changes nothing.
+calendar imported twice changes nothing: also one imported before events were dated in
+your zone (`_day`), whose entry of an event at a time with a zone may be a day off.
 """
 
 from __future__ import annotations
@@ -72,6 +73,9 @@ class Occurrence:
     summary: str
     cancelled: bool
     attendees: list[Attendee] = field(default_factory=list)
+    zoned: bool = False
+    """At a time with a zone, so moved into your zone to be dated (`_day`): an import before
+    that dated it on the day of the zone it was written in, perhaps a day off."""
 
     @property
     def title(self) -> str:
@@ -215,7 +219,12 @@ def _occurrence(event: Any, day: dt.date, source: str, line: int | None) -> Occu
         _summary(event),
         str(event.get("STATUS", "")).upper() == "CANCELLED",
         _attendees(event),
+        _zoned(event.decoded("DTSTART", None)),
     )
+
+
+def _zoned(value: Any) -> bool:
+    return isinstance(value, dt.datetime) and value.tzinfo is not None
 
 
 def _summary(event: Any) -> str:
@@ -363,6 +372,15 @@ def read_calendar(path: Path, today: dt.date) -> tuple[list[Occurrence], list[Oc
 
 
 @dataclass
+class _Entry:
+    """A Log entry the import compares occurrences with."""
+
+    text: str  # as `_compared`
+    in_note: bool  # there before the import (not one it adds)
+    taken: bool = False  # an occurrence of the next or the day before is this entry's
+
+
+@dataclass
 class _Person:
     path: str
     name: str
@@ -385,14 +403,25 @@ def me_from(calendars: Iterable[Path]) -> set[str]:
 
 
 class _CalendarPlanner:
-    def __init__(self, workspace: Workspace, notes: bool, max_attendees: int, me: set[str]) -> None:
+    def __init__(
+        self,
+        workspace: Workspace,
+        notes: bool,
+        max_attendees: int,
+        me: set[str],
+        past: Iterable[Occurrence] = (),
+    ) -> None:
         self.workspace = workspace
         self.notes = notes
         self.max_attendees = max_attendees
         self.me = me
         self.plan = ImportPlan([], NAME_THRESHOLD)
         self.matcher = vault_matcher(workspace, NAME_THRESHOLD)
-        self._logged: dict[str, dict[dt.date, list[str]]] = {}
+        self._logged: dict[str, dict[dt.date, list[_Entry]]] = {}
+        # (day, text) of each occurrence imported: an entry of that day is that occurrence's,
+        # never the one of the day before or after (a daily stand-up)
+        self._days = {(o.day, _compared(inline_text(o.summary))) for o in past}
+        self._taken_notes: set[str] = set()
         self._entries: dict[str, tuple[str, list[tuple[dt.date, str]]]] = {}  # path -> name, entries
         self._planned: set[str] = set()  # the new notes' names, as `name_key`s
 
@@ -451,12 +480,12 @@ class _CalendarPlanner:
         adds: list[str] = []
         text = _compared(entry_text)
         for person in people:
-            that_day = self._logged_of(person.path).setdefault(occurrence.day, [])
-            if any(_same_entry(text, there) for there in that_day):
+            logged = self._logged_of(person.path)
+            if self._already_logged(logged, occurrence, text):
                 continue
             entry = f"- {occurrence.day.isoformat()} {CHANNEL}: {entry_text}"
             self._entries.setdefault(person.path, (person.name, []))[1].append((occurrence.day, entry))
-            that_day.append(text)
+            logged.setdefault(occurrence.day, []).append(_Entry(text, in_note=False))
             adds.append(f"Log of {person.name}")
         self.row(MERGE if adds else UNCHANGED, occurrence, reason, adds=adds)
 
@@ -480,30 +509,56 @@ class _CalendarPlanner:
                         row.differences.append(f"{err}; not logged for {name}")
                         row.action = MERGE if row.adds else SKIP
 
-    def _logged_of(self, path: str) -> dict[dt.date, list[str]]:
-        """A person's Log entries as `_compared` texts, by day."""
+    def _already_logged(self, logged: dict[dt.date, list[_Entry]], occurrence: Occurrence, text: str) -> bool:
+        """Whether a person's Log has this occurrence's entry: of its day, or (`_near_days`)
+        of the day before or after, as an import before `_day` wrote it."""
+        if any(not e.taken and _same_entry(text, e.text) for e in logged.get(occurrence.day, [])):
+            return True
+        for day in self._near_days(occurrence, text):
+            for entry in logged.get(day, []):
+                if entry.in_note and not entry.taken and _same_entry(text, entry.text):
+                    entry.taken = True
+                    return True
+        return False
+
+    def _near_days(self, occurrence: Occurrence, text: str) -> list[dt.date]:
+        """The days next to an occurrence's where its entry or note may be, as an import
+        dated it before `_day` moved times into your zone: for one at a time with a zone, the
+        day before and after, unless an occurrence of the same title is on that day."""
+        if not occurrence.zoned:
+            return []
+        near = (occurrence.day - dt.timedelta(days=1), occurrence.day + dt.timedelta(days=1))
+        return [day for day in near if (day, text) not in self._days]
+
+    def _logged_of(self, path: str) -> dict[dt.date, list[_Entry]]:
+        """A person's Log entries, by day."""
         if path not in self._logged:
-            entries: dict[dt.date, list[str]] = {}
+            entries: dict[dt.date, list[_Entry]] = {}
             try:
                 snapshot = self.workspace.vault.read(path)
                 note = parse_text(path, snapshot.data.decode("utf-8", "replace"), self.workspace.config)
                 for entry in note.log:
-                    entries.setdefault(entry.date, []).append(_compared(entry.text))
+                    entries.setdefault(entry.date, []).append(_Entry(_compared(entry.text), in_note=True))
             except (OSError, NoteGone, NoteParseError):
                 pass
             self._logged[path] = entries
         return self._logged[path]
 
     def _note(self, occurrence: Occurrence, people: Sequence[_Person], reason: str) -> None:
-        folder = self.workspace.config.meetings_dir
         stem = title_stem(f"{occurrence.day.isoformat()} {occurrence.summary}")
         name, number = stem, 2
         # (`sync.md` beside `Sync.md`: one file on a Mac or Windows machine the vault syncs to)
         while name_key(name) in self._planned:
             name, number = f"{stem} ({number})", number + 1
         self._planned.add(name_key(name))
-        path = f"{folder}/{name}.md" if folder else f"{name}.md"
-        there = path if self.workspace.vault.exists(path) else self.workspace.note_in_the_way(path)
+        path = self._meeting_path(name)
+        there = self._note_there(path)
+        for day in [] if there else self._near_days(occurrence, _compared(inline_text(occurrence.summary))):
+            near = self._note_there(self._meeting_path(title_stem(f"{day.isoformat()} {occurrence.summary}")))
+            if near and near not in self._taken_notes:
+                there = near
+                self._taken_notes.add(near)
+                break
         if there:
             self.row(UNCHANGED, occurrence, f"{reason}; {there} is there already", path=there)
             return
@@ -513,6 +568,14 @@ class _CalendarPlanner:
             f"source: {yaml_scalar(occurrence.source)}\n---\n# {inline_text(occurrence.summary)}\n"
         )
         self.row(CREATE, occurrence, reason, path=path, adds=["meeting note"])
+
+    def _meeting_path(self, name: str) -> str:
+        folder = self.workspace.config.meetings_dir
+        return f"{folder}/{name}.md" if folder else f"{name}.md"
+
+    def _note_there(self, path: str) -> str | None:
+        """The note at `path`, or one with its name but for case or accent encoding, or None."""
+        return path if self.workspace.vault.exists(path) else self.workspace.note_in_the_way(path)
 
 
 def plan_calendar(
@@ -529,9 +592,9 @@ def plan_calendar(
     if not files:
         raise UsageError(f"no .ics files in {', '.join(str(p) for p in paths)}")
     owner = {email_key(m) for m in me} | me_from(files)
-    planner = _CalendarPlanner(workspace, notes, max_attendees, owner)
-    for file in files:
-        past, future, bad = read_calendar(file, workspace.today)
+    calendars = [read_calendar(file, workspace.today) for file in files]
+    planner = _CalendarPlanner(workspace, notes, max_attendees, owner, [o for c in calendars for o in c[0]])
+    for past, future, bad in calendars:
         planner.plan.rows.extend(bad)
         for occurrence in sorted(past, key=lambda o: (o.day, o.line, o.summary)):
             planner.add(occurrence)

@@ -19,7 +19,7 @@ from vaultkit.contacts.records import GUARDED_STARTS, name_parts
 from vaultkit.contacts.vcard import content_line, escape, uri_value
 from vaultkit.dates import parse_birthday
 from vaultkit.errors import RefusedWrite, UsageError, VaultGone, WriteFailed
-from vaultkit.model import SOCIAL_KEYS, Person
+from vaultkit.model import SOCIAL_KEYS, Person, no_value
 from vaultkit.profiles import ListedPerson, people_json
 from vaultkit.workspace import Workspace
 
@@ -27,9 +27,9 @@ from vaultkit.workspace import Workspace
 def _texts(value: Any) -> list[str]:
     if isinstance(value, str):  # (most values: one text)
         text = value.strip()
-        return [text] if text else []
+        return [] if no_value(text) else [text]
     if isinstance(value, list):
-        return [str(v).strip() for v in value if not isinstance(v, list | dict) and str(v).strip()]
+        return [text for v in value if not isinstance(v, list | dict) for text in _texts(str(v))]
     if value is None or isinstance(value, dict):
         return []
     return [str(value).strip()] if str(value).strip() else []

@@ -37,7 +37,7 @@ from vaultkit.contacts.records import (
 from vaultkit.dates import check_happened, parse_date
 from vaultkit.due import resolve_cadence
 from vaultkit.errors import IncompleteWrite, NoteParseError, RefusedWrite, UsageError, VaultkitError
-from vaultkit.model import SOCIAL_KEYS, ParsedNote, Person, is_prospect, name_key, tag_key
+from vaultkit.model import SOCIAL_KEYS, ParsedNote, Person, is_prospect, name_key, no_value, tag_key
 from vaultkit.notes.edit import add_log_entry, set_front_matter_value
 from vaultkit.notes.frontmatter import yaml_list
 from vaultkit.notes.frontmatter import yaml_scalar as yaml_value
@@ -58,10 +58,6 @@ CREATE_CHUNK = 256
 MET_ENTRIES = {"linkedin": ("linkedin", "connected")}
 """The Log entry (channel, text) of a prospect an import finds met, by importer (else
 `vault met`'s `first met`): `- 2018-01-10 linkedin: connected`."""
-
-
-def _empty(value: Any) -> bool:
-    return value is None or value == "" or value == []
 
 
 def _yaml(value: str | list[str]) -> str:
@@ -418,10 +414,10 @@ class _Planner:
         reason = f"matched {target.name}: {found.reason}"
         for key, value in incoming.items():
             existing = note.fields.get(key)
-            if key == "met" and _empty(existing) and is_prospect(note.status):
+            if key == "met" and no_value(existing) and is_prospect(note.status):
                 new_text, said = self._met(found.path, new_text, str(value), note.status, adds, differences)
                 reason += said
-            elif _empty(existing):
+            elif no_value(existing):
                 new_text = set_front_matter_value(new_text, key, _yaml(value))
                 adds.append(key)
             else:  # (`tags: friend, work` as the parser splits it, as Obsidian does)
@@ -449,16 +445,19 @@ class _Planner:
         self, path: str, text: str, met: str, status: str | None, adds: list[str], differences: list[str]
     ) -> tuple[str, str]:
         """A prospect the file says was met (a LinkedIn connection): their note as `vault met`
-        leaves it (`prospects.met_text`), and what the row's reason says of it; or, when it
+        leaves it (`prospects.met_text`: `introduced_by` from `via` among the row's adds),
+        and what the row's reason says of it; or, when it
         cannot be, their note as it was, and why in `differences`."""
         when = dt.date.fromisoformat(met)  # (not after today: a later one is left out before)
         channel, entry = MET_ENTRIES.get(self.kind, (None, None))
         try:
-            text = met_text(self.workspace, path, text, when, channel, entry)
+            text, introduced_by = met_text(self.workspace, path, text, when, channel, entry)
         except VaultkitError as err:
             differences.append(f"met: {err}; left out, so they are still a prospect")
             return text, ""
         adds.append("met")
+        if introduced_by:
+            adds.append("introduced_by")
         return text, f"; was a prospect (status: {status}): met, as `vault met` records it"
 
     def make_notes(self, progress: Progress | None) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from vaultkit.dates import parse_birthday, parse_date
-from vaultkit.model import name_key
+from vaultkit.model import name_key, no_value
 
 PHONE_DIGITS = 9
 """Phones match on their last 9 digits, so `+44 7700 900641` and `07700 900641` are one number."""
@@ -303,11 +303,12 @@ class ImportRow:
 
 
 def as_texts(value: Any) -> list[str]:
-    """A front-matter value as a list of texts (nested lists and mappings left out)."""
-    if value is None or value == "":
+    """A front-matter value as a list of texts (nested lists and mappings left out; none for
+    no value, `model.no_value`)."""
+    if no_value(value):
         return []
     if isinstance(value, list):
-        return [str(v) for v in value if not isinstance(v, list | dict)]
+        return [str(v) for v in value if not isinstance(v, list | dict) and not no_value(v)]
     if isinstance(value, dict):
         return []
     return [str(value)]

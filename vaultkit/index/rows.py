@@ -27,6 +27,7 @@ from vaultkit.model import (
     ParsedNote,
     Person,
     fold_accents,
+    is_reach_out_reminder,
     name_key,
     sort_key,
     tag_key,
@@ -502,14 +503,16 @@ def _strings(values: list[str]) -> str:
 
 def _line_text(body: str, note: ParsedNote, line: int | None) -> str:
     """The text of a link's line in a daily note, for the interaction list: a task's text
-    without its box, and a ticked reach-out (`vault today`) as `reached out`, not the reminder
-    vaultkit wrote (which quotes the last interaction: quoted again, it would nest)."""
+    without its box, and a ticked reach-out (`vault today`) still saying the reminder vaultkit
+    wrote as `reached out` (the reminder quotes the last interaction: quoted again, it would
+    nest); one the user rewrote keeps their words."""
     if line is None:
         return note.name
     task = next((task for task in note.tasks if task.line == line), None)
     if task is not None:
         section = next((text for number, text in reversed(note.headings) if number < line), None)
-        if section is not None and name_key(section) == name_key(REACH_OUT_HEADING):
+        reach_out = section is not None and name_key(section) == name_key(REACH_OUT_HEADING)
+        if reach_out and is_reach_out_reminder(task.text):
             return REACHED_OUT
         return task.text
     from vaultkit.notes.frontmatter import split_lines

@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from vaultkit.config import OPTIONAL_DIMENSIONS, Config
 from vaultkit.dates import add_months, parse_birthday
-from vaultkit.due import DuePage, resolve_cadence
+from vaultkit.due import DuePage, resolve_cadence, snoozed
 from vaultkit.insights.goals import streak_of, weekly_new
 from vaultkit.introductions import IntroPair, IntroReceived
-from vaultkit.model import MARKER_TAG, DueItem, Person, has_tag, name_key, name_order
+from vaultkit.model import MARKER_TAG, DueItem, Person, has_tag, name_key, name_order, no_value
 from vaultkit.notes.parse import named_by
 
 if TYPE_CHECKING:
@@ -219,7 +219,7 @@ def losing_touch(people: Iterable[Person], config: Config, today: dt.date) -> li
     cutoff = add_months(today, -LOSING_TOUCH_MONTHS)
     found: list[LosingTouch] = []
     for person in people:
-        if person.archived or person.prospect or (person.snooze_until and person.snooze_until > today):
+        if person.archived or person.prospect or snoozed(person, today):
             continue  # (a prospect was never in touch: `vault prospects` keeps them)
         if resolve_cadence(person, config) is not None or _opted_out(person, config):
             continue
@@ -284,7 +284,7 @@ def age_band(birthday: str | None, today: dt.date) -> str | None:
 def _texts(value: Any) -> list[str]:
     if isinstance(value, list):
         return [text for item in value for text in _texts(item)]
-    if value is None or isinstance(value, dict):
+    if no_value(value) or isinstance(value, dict):
         return []
     return [str(value)]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from vaultkit.model import name_key
+from vaultkit.model import name_key, no_value
 from vaultkit.notes.frontmatter import BOM, find_front_matter, split_lines, yaml_list, yaml_scalar
 from vaultkit.notes.grammar import (
     LIST_ITEM_RE,
@@ -253,7 +253,8 @@ _FLOW_LIST_RE = re.compile(
 
 def add_to_front_matter_list(text: str, key: str, items: list[str]) -> str:
     """Append `items` to the top-level list `key`, written as it is (`[a, b]` on one line,
-    or `- a` lines); an absent key is added as a flow list at the end of the front matter.
+    or `- a` lines); an absent key is added as a flow list at the end of the front matter,
+    and one with no value (`tags:`, `tags: ~`: `model.no_value`) becomes that list.
 
     ValueError when the key holds something else (a single value, a nested list): where an
     item would go is not clear, so nothing is guessed.
@@ -284,6 +285,8 @@ def add_to_front_matter_list(text: str, key: str, items: list[str]) -> str:
         for n in range(index + 1, end)
         if n not in item_lines and lines[n].strip(" \t\r\n")[:1] not in ("", "#")
     ]
+    if not item_lines and not others and no_value(after_colon):
+        return set_front_matter_value(text, key, yaml_list(items))
     if after_colon or not item_lines or others:
         raise ValueError(f"`{key}` is not a list vaultkit can add to; add {', '.join(items)} by hand")
     last = lines[item_lines[-1]]

@@ -28,6 +28,7 @@ from vaultkit.model import (
     Task,
     is_prospect,
     name_key,
+    no_value,
     written_tag,
 )
 from vaultkit.notes.frontmatter import BOM, YamlSyntaxError, find_front_matter, load_yaml, split_lines
@@ -90,8 +91,8 @@ def decode_note(path: str, data: bytes) -> str:
 
 def as_texts(value: Any) -> list[str]:
     """A front-matter value as its texts, as written: one value, or a list's items at any
-    depth (none for a blank one, or a mapping)."""
-    if value is None or value == "":
+    depth (none for a blank one, `model.no_value`, or a mapping)."""
+    if no_value(value):
         return []
     if isinstance(value, list):
         out: list[str] = []
@@ -104,7 +105,6 @@ def as_texts(value: Any) -> list[str]:
 
 
 _TAGS_SPLIT_RE = re.compile(r"[,\s]+")
-_YAML_NULL_RE = re.compile(r"^(?:null|Null|NULL|~)$")  # (values are kept as written: YAML's null too)
 _ALIASES_SPLIT_RE = re.compile(r",")
 
 
@@ -206,7 +206,9 @@ def _markdown_target(href: str, note_dir: str) -> str | None:
 def note_kind(rel_path: str, fields: dict[str, Any], config: Config) -> str:
     """Whether a note is a person, a meeting, a daily note or something else."""
     note_type = fields.get("type")
-    type_text = note_type.strip().casefold() if isinstance(note_type, str) else None
+    type_text = (
+        note_type.strip().casefold() if isinstance(note_type, str) and not no_value(note_type) else None
+    )
     if type_text == "person":
         return PERSON
     folder = posixpath.dirname(rel_path)
@@ -289,12 +291,9 @@ def parse_text(rel_path: str, text: str, config: Config) -> ParsedNote:
         problems.append(Problem(rel_path, key_lines.get(key), "error", f"{key}: {err}; ignored"))
 
     def given(key: str) -> Any:
-        """The key's value; None when it is missing, empty, or YAML's null written out
-        (`~`, `null`: what Templater and other tools write for "no value")."""
+        """The key's value; None when it has none (`model.no_value`)."""
         value = fields.get(key)
-        if value == "" or (isinstance(value, str) and _YAML_NULL_RE.match(value)):
-            return None
-        return value
+        return None if no_value(value) else value
 
     def typed_date(key: str) -> dt.date | None:
         value = given(key)
@@ -364,7 +363,7 @@ def parse_text(rel_path: str, text: str, config: Config) -> ParsedNote:
             match = _DATE_PREFIX_RE.match(stem)
             if match:
                 note.date = _name_date(match.group(1), rel_path, problems)
-            elif note.people and fields.get("date") in (None, ""):
+            elif note.people and no_value(fields.get("date")):
                 problems.append(Problem(rel_path, None, "warning", _UNDATED_MEETING))
     elif note.kind == DAILY:
         note.date = _name_date(stem, rel_path, problems)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from vaultkit.errors import RefusedWrite, StaleFileError, VaultkitError
-from vaultkit.model import REACH_OUT_HEADING, DueItem, name_key
+from vaultkit.model import REACH_OUT_HEADING, DueItem, name_key, reach_out_reason
 from vaultkit.notes.grammar import plain_links
 from vaultkit.workspace import EDIT_TRIES, Workspace, read_checked, wikilink
 
@@ -66,13 +66,11 @@ def reason(workspace: Workspace, item: DueItem) -> str:
     """Why to reach out, from the last interaction: `last coffee 2026-10-02, talked about her
     paper`; links in its text become their words (a ticked task must not make them contacts)."""
     if item.last_contact is None:
-        return "never contacted"
+        return reach_out_reason(None)
     last = next(iter(workspace.index.interactions(item.path, workspace.today)), None)
     if last is None or last.date != item.last_contact:
-        return f"last contact {item.last_contact.isoformat()}"
-    said = f"last {last.channel or 'contact'} {last.date.isoformat()}"
-    text = _shorten(last.text)
-    return f"{said}, {text}" if text else said
+        return reach_out_reason(item.last_contact)
+    return reach_out_reason(last.date, last.channel, _shorten(last.text))
 
 
 def reachout_lines(workspace: Workspace, limit: int = DEFAULT_LIMIT) -> tuple[list[DueItem], list[str], int]:
