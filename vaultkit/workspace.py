@@ -618,6 +618,18 @@ class Workspace:
             raise RefusedWrite(f"{err} (check its values and {templates}/person.md.j2)") from None
         if made.kind != PERSON:  # (a `type` the template or --set wrote), never one that then vanishes
             raise RefusedWrite(f"{rel_path} would not be a person: its type is {made.fields.get('type')!r}")
+        # A value given (`--set`, the tool's `fields`) that the note would hold as an error
+        # (`last_contact=tomorrow`) is refused, as `vault set` refuses it: not a note born broken.
+        for problem in made.problems:
+            key = problem.message.split(":", 1)[0]
+            if problem.level == "error" and key in extra:
+                raise UsageError(f"--set {problem.message.removesuffix('; ignored')}; nothing was added")
+        for key in ("last_contact", "met"):
+            if isinstance(extra.get(key), str) and (when := getattr(made, key, None)) is not None:
+                try:
+                    check_happened(key, when, self.today)
+                except ValueError as err:
+                    raise UsageError(f"--set {key}: {err}; nothing was added") from None
         given = {"aliases": aliases, "cadence": cadence, "met": met, "introduced_by": introducer, **extra}
         given["tags"] = [t for t in tags if tag_option(t) != "person"]
         missing = [key for key, value in given.items() if value and key not in made.fields]

@@ -228,6 +228,21 @@ def test_add_accepts_names_that_only_look_odd(cli: Cli, vault_dir: Path, name: s
     assert cli("add", name).stdout == f"Added {name}: People/{name}.md\n"
 
 
+def test_add_checks_set_values_as_vault_set_does(cli: Cli, vault_dir: Path) -> None:
+    """Not a note born with an error `vault check` then reports (`last_contact: 'tomorrow'`)."""
+    for value, why in (
+        ("last_contact=tomorrow", "last_contact: 'tomorrow' is not a date (use YYYY-MM-DD)"),
+        ("birthday=1990-02-30", "birthday: '1990-02-30' is not a real date: February 1990 has 28 days"),
+        (
+            "last_contact=2026-12-30",
+            "last_contact: 2026-12-30 is after today (2026-11-22): it records a contact that happened",
+        ),
+    ):
+        fails(cli("add", "Quin", "--set", value), 2, f"--set {why}; nothing was added")
+    assert not (vault_dir / "People").exists()
+    assert cli("add", "Quin", "--set", "last_contact=2026-11-01").exit_code == 0
+
+
 @pytest.mark.parametrize("name", ["Ada Lovelace", "ada lovelace", "ADA LOVELACE", "Ada", "the countess"])
 def test_add_refuses_an_existing_name_or_alias(cli: Cli, make_person: MakePerson, name: str) -> None:
     path = make_person("Ada Lovelace", aliases=["Ada", "The Countess"])
@@ -1090,6 +1105,18 @@ def test_a_search_word_finds_the_words_it_begins_and_the_word_itself_first(
     assert [r["path"] for r in as_json(cli("search", "zu", "TRIP", "--json"))["results"]] == ["People/Ada.md"]
     result = cli("search", "planx")
     assert (result.exit_code, result.stdout) == (1, "No notes match.\n")
+
+
+def test_search_results_that_rank_alike_come_in_path_order(cli: Cli, make_person: MakePerson) -> None:
+    """Whatever order the notes came into the index (here, made, searched, then edited)."""
+    names = ["Cy", "Ann", "Bo", "Di"]
+    for name in names:
+        make_person(name, "## Log\n- 2026-01-01 coffee\n")
+    assert cli("search", "coffee").exit_code == 0  # (the full-text index is made now)
+    for name in ("Bo", "Ann"):
+        make_person(name, "## Log\n- 2026-01-01 coffee\n")  # written again: indexed again, last
+    found = [hit["path"] for hit in json.loads(cli("search", "coffee", "--json").stdout)["results"]]
+    assert found == sorted(f"People/{name}.md" for name in names)
 
 
 def test_search_words_are_not_query_syntax(cli: Cli, make_person: MakePerson) -> None:

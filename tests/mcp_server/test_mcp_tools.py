@@ -469,7 +469,7 @@ async def test_the_prompts_are_listed_with_their_argument(server) -> None:
         prompts = {p.name: p for p in (await client.list_prompts()).prompts}
     assert set(prompts) == {"prepare_for_meeting", "draft_reach_out"}
     for prompt in prompts.values():
-        assert prompt.description
+        assert prompt.description and "\n " not in prompt.description  # dedented, as the tools'
         assert [(a.name, a.required) for a in prompt.arguments or []] == [("name", True)]
 
 

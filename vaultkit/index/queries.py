@@ -532,7 +532,7 @@ class Queries(IndexBase):
         self.full_text_ready()
         rows = self.db.execute(
             "SELECT notes_fts.path, notes_fts.name, snippet(notes_fts, 2, char(1), char(2), '…', 12) "
-            f"FROM {_SEARCHED} ORDER BY rank LIMIT ?",
+            f"FROM {_SEARCHED} ORDER BY rank, notes_fts.path LIMIT ?",  # (ties by path: one order)
             (query, -1 if limit is None else limit),
         )
         return [(r[0], r[1], _marked(" ".join(r[2].split()))) for r in rows]

@@ -464,12 +464,16 @@ def build_server(open_workspace: OpenWorkspace, allow_writes: bool = False) -> V
 
         return answer(run, refusal=_prompt_error)
 
-    @server.prompt()
+    def prompt(fn: Callable[..., str]) -> Callable[..., str]:
+        """A prompt whose description is its docstring, dedented (as the tools' are)."""
+        return server.prompt(description=inspect.cleandoc(fn.__doc__ or ""))(fn)
+
+    @prompt
     def prepare_for_meeting(name: Name) -> str:
         """Prepare for meeting someone: what you talked about, what you promised, what to ask."""
         return brief(name, prompts.prepare_for_meeting)
 
-    @server.prompt()
+    @prompt
     def draft_reach_out(name: Name) -> str:
         """Draft a warm, humble, specific message to someone that gives before it asks; for
         someone you want to meet, a first contact (why, who could introduce you, what you
