@@ -336,3 +336,19 @@ def test_set_unset_and_snooze_take_several_people_as_log_does(cli: Any, vault_di
         2,
         "vault: aliases: an alias is one person's, and 'Ada,Bob Stone' names 2: set them one by one\n",
     )
+
+
+def test_keys_written_in_quotes_are_edited_where_they_are(cli: Any, vault_dir: Path) -> None:
+    """`"cadence": 1m` got a second `cadence: 2w` line (`vault check`: set twice), and
+    `vault unset` said the note had no `'company'`."""
+    note = write_note(
+        vault_dir,
+        "People/Quinn.md",
+        '---\n"cadence": 1m\n"last_contact": 2026-01-01\n\'company\': Acme\n---\n## Log\n',
+    )
+    assert cli("log", "Quinn", "coffee").exit_code == 0
+    assert cli("set", "Quinn", "cadence=2w").exit_code == 0
+    result = cli("unset", "Quinn", "company")
+    assert result.stdout == "Quinn: removed company: People/Quinn.md\n"
+    assert _text(note) == '---\n"cadence": 2w\n"last_contact": 2026-11-22\n---\n## Log\n- 2026-11-22 coffee\n'
+    assert cli("check").stdout == "No problems found.\n"

@@ -20,8 +20,9 @@ from vaultkit.model import ASK_CHANNEL, INTRO_CHANNEL
 # all are warned of; 43: a daily note's task line is its text without the box, a ticked task
 # under `## Reach out` is `reached out`; 44: a mapping in tags, aliases, people or
 # introduced_by, and a status that is not a text, are errors, each ignored; an alias clash
-# quotes the alias as written, at the `aliases` key's line).
-SCHEMA_VERSION = 44
+# quotes the alias as written, at the `aliases` key's line; 45: a key's line is found as YAML
+# reads the key, in quotes too (`"a:b":`, an escape): `frontmatter.KEY_LINE_RE`).
+SCHEMA_VERSION = 45
 
 
 NAME, ALIAS, FOLDED_NAME, FOLDED_ALIAS = 0, 1, 2, 3

@@ -53,6 +53,38 @@ def find_front_matter(lines: list[str]) -> FrontMatter | None:
     return None
 
 
+KEY_LINE_RE = re.compile(
+    r"""^(?P<key>"(?:[^"\\\r\n]|\\.)*"|'(?:[^'\r\n]|'')*'|[^\s#:\-"'][^:\r\n]*?)"""
+    r"(?P<sep>[ \t]*:(?=[ \t\r\n]|$)[ \t]*)(?P<rest>[^\r\n]*)(?P<eol>[\r\n]*)$"
+)
+"""A front-matter line that sets a top-level key: the key as written (bare, or in single or
+double quotes: YAML reads `"cadence": 1m` as `cadence: 1m`), the `:` with the blanks around
+it, the value's text on that line and the line end. The one rule for which line holds a key
+(the parser's warnings, the edits, the merge driver)."""
+
+
+def line_key(line: str) -> str | None:
+    """The top-level key a front-matter line sets, as YAML reads it (its quotes taken off),
+    or None for any other line (a value's line, a comment, a blank)."""
+    match = KEY_LINE_RE.match(line)
+    return None if match is None else unquoted_key(match.group("key"))
+
+
+def unquoted_key(written: str) -> str:
+    """A key as written on its line (`cadence`, `"cadence"`, `'it''s'`) as YAML reads it."""
+    if written[:1] == "'":
+        return written[1:-1].replace("''", "'")
+    if written[:1] != '"':
+        return written
+    if "\\" not in written:
+        return written[1:-1]
+    try:  # (an escape: YAML's own reading of it)
+        loaded = load_yaml(f"{written}: x")
+    except (YamlSyntaxError, ValueError):
+        return written[1:-1]
+    return next(iter(loaded), written[1:-1])
+
+
 def _bounded(value: Any, budget: list[int]) -> None:
     """Walk a loaded YAML value, counting nodes as expanded; refuse past the bound."""
     budget[0] -= 1
