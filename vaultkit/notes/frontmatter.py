@@ -85,6 +85,23 @@ def unquoted_key(written: str) -> str:
     return next(iter(loaded), written[1:-1])
 
 
+def unkeyed_layout(lines: list[str]) -> tuple[int, str] | None:
+    """(the line, 1-based, where it starts; what it is) for a front matter with no key at the
+    left margin, where the edits find keys: one indented as a whole (`  company: Acme`) or
+    one `{…}` mapping. None for any other (or none)."""
+    block = find_front_matter(lines)
+    if block is None:
+        return None
+    for index in range(block.start + 1, block.end):
+        line = lines[index]
+        if not line.strip() or line.lstrip(" \t").startswith("#"):
+            continue
+        if line[:1] == "{":
+            return index + 1, "is one {…} mapping"
+        return (index + 1, "is indented") if line[:1] in (" ", "\t") else None
+    return None
+
+
 def _bounded(value: Any, budget: list[int]) -> None:
     """Walk a loaded YAML value, counting nodes as expanded; refuse past the bound."""
     budget[0] -= 1
