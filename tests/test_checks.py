@@ -5,10 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import signal
+import subprocess
+import sys
 import time
 import unicodedata
 from pathlib import Path
 
+import pytest
 from conftest import write_note
 
 from vaultkit.checks import STOPPED_AFTER, check_vault, sync_problems, vault_problems
@@ -115,6 +119,7 @@ def test_temp_files_of_stopped_writes_are_named_once_a_minute_old(vault_dir: Pat
         stopped.append(temp)
     young, _ = atomic.make_temp(ada, b"being written", 0o644)
     a_while_ago = time.time() - STOPPED_AFTER - 5
+    os.utime(ada, (a_while_ago - 5, a_while_ago - 5))  # (written before its temp)
     for temp in stopped:
         os.utime(temp, (a_while_ago, a_while_ago))
     result = cli("check")
@@ -122,8 +127,9 @@ def test_temp_files_of_stopped_writes_are_named_once_a_minute_old(vault_dir: Pat
     assert result.stdout.splitlines() == [
         f"Meetings/{stopped[1].name}: warning: a vaultkit write was stopped here; Meetings/2026-11-20 Lunch.md "
         "was not made: look in this file if a command of yours failed, then delete it",
-        f"People/{stopped[0].name}: warning: a vaultkit write was stopped here; People/Ada Lovelace.md "
-        "kept its bytes from before it: look in this file if a command of yours failed, then delete it",
+        f"People/{stopped[0].name}: warning: a vaultkit write was stopped before it replaced People/Ada "
+        "Lovelace.md, which kept its bytes from before it: this file holds what the command was writing: "
+        "look in it if a command of yours failed, then delete it",
         "0 error(s), 2 warning(s)",
     ]
     assert young.exists() and ada.read_text() == "# Ada Lovelace\n"
@@ -143,12 +149,14 @@ def test_a_stopped_write_of_a_note_whose_name_was_cut_names_that_note(
     os.close(fd)
     assert not temp.name[1:].startswith(note.name)  # (the note's name was cut)
     a_while_ago = time.time() - STOPPED_AFTER - 5
+    os.utime(note, (a_while_ago - 5, a_while_ago - 5))
     os.utime(temp, (a_while_ago, a_while_ago))
     result = cli("check", "--json")
     messages = [p["message"] for p in json.loads(result.stdout)["problems"] if p["path"].endswith(temp.name)]
     assert messages == [
-        f"a vaultkit write was stopped here; People/{note.name} kept its bytes from before it: "
-        "look in this file if a command of yours failed, then delete it"
+        f"a vaultkit write was stopped before it replaced People/{note.name}, which kept its bytes from "
+        "before it: this file holds what the command was writing: look in it if a command of yours "
+        "failed, then delete it"
     ]
     note.unlink()
     messages = [
@@ -212,3 +220,57 @@ def test_check_warns_of_note_links_it_does_not_follow(
         for folder in (vault_dir, people):  # (as a vault nobody added a note to lately)
             os.utime(folder, ns=(1_600_000_000 * 10**9, 1_600_000_000 * 10**9))
     assert cli("log", "Outsider", "lunch").stderr.startswith("vault: nobody called 'Outsider'")
+
+
+KILLED_AT = """
+import os, signal, sys
+from vaultkit.vault import atomic
+from vaultkit.cli.launch import main
+
+STAGE = sys.argv[1]
+
+def kill(stage, path):
+    if stage == STAGE:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+atomic.race_hook = kill
+sys.argv = ["vault", *sys.argv[2:]]
+main()
+"""
+
+
+@pytest.mark.parametrize(
+    ("stage", "message"),
+    [
+        (
+            "swapped",  # the new note in place, the temp name holding the old one
+            "a vaultkit write was stopped here; People/Ada.md, written since (by that write or another), "
+            "holds every line of this file: delete it",
+        ),
+        (
+            "checked",  # the temp holding the new note, the note as it was
+            "a vaultkit write was stopped before it replaced People/Ada.md, which kept its bytes from "
+            "before it: this file holds what the command was writing: look in it if a command of yours "
+            "failed, then delete it",
+        ),
+    ],
+)
+def test_a_write_killed_before_or_after_its_swap_says_which_file_to_keep(
+    vault_dir: Path, make_person, cli, tmp_path: Path, stage: str, message: str
+) -> None:
+    """Killed after the swap, the temp holds the note's old bytes, and `vault check` said
+    "People/Ada.md kept its bytes from before it: look in this file", inviting the user to
+    put the old note back and lose the entry."""
+    ada = make_person("Ada")
+    args = ["--vault", str(vault_dir), "--index", str(tmp_path / "i.sqlite"), "--today", "2026-11-22"]
+    killed = subprocess.run([sys.executable, "-c", KILLED_AT, stage, *args, "log", "Ada", "lunch"])
+    assert killed.returncode == -signal.SIGKILL
+    (temp,) = ada.parent.glob(f".*{atomic.TEMP_SUFFIX}")
+    assert "- 2026-11-22 lunch" in (ada if stage == "swapped" else temp).read_text()
+    # Aged past a write under way, in their order.
+    first, second = (temp, ada) if stage == "swapped" else (ada, temp)
+    a_while_ago = time.time() - STOPPED_AFTER - 10
+    os.utime(first, (a_while_ago, a_while_ago))
+    os.utime(second, (a_while_ago + 5, a_while_ago + 5))
+    messages = [p["message"] for p in json.loads(cli("check", "--json").stdout)["problems"]]
+    assert messages == [message]

@@ -639,3 +639,27 @@ def test_want_adds_a_tag_to_a_list_with_a_blank_line_between_items(cli: Cli, vau
     assert path.read_text(encoding="utf-8") == before.replace(
         "  - climbing\n", "  - climbing\n  - investor\n"
     )
+
+
+def test_want_adds_what_it_can_when_the_tags_are_not_a_list_it_can_add_to(cli: Cli, vault_dir: Path) -> None:
+    """A `tags` vaultkit could not add to refused the whole edit, `--why` too; a flow list
+    over two lines was one of them."""
+    two_lines = "---\nstatus: prospect\ntags: [person,\r\n  climate]\n---\n"
+    path = write_note(vault_dir, "People/Eve.md", two_lines)
+    assert (
+        ok(cli("want", "Eve", "--why", "climate VC", "--tag", "vc"))
+        == "Added why, tags to Eve: People/Eve.md\n"
+    )
+    assert (
+        path.read_bytes()
+        == b"---\nstatus: prospect\ntags: [person,\r\n  climate, vc]\nwhy: climate VC\n---\n"
+    )
+    one_text = "---\nstatus: prospect\ntags: person\n---\n"
+    write_note(vault_dir, "People/Eve.md", one_text)
+    assert ok(cli("want", "Eve", "--why", "climate VC", "--tag", "vc")) == (
+        "Added why to Eve: People/Eve.md; not the tags: `tags` is not a list vaultkit can add to; "
+        "add vc by hand\n"
+    )
+    assert path.read_text(encoding="utf-8") == one_text.replace(
+        "tags: person\n", "tags: person\nwhy: climate VC\n"
+    )

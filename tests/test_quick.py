@@ -364,3 +364,78 @@ def test_set_unset_and_snooze_take_several_people_as_log_does(cli: Any, vault_di
         2,
         "vault: aliases: an alias is one person's, and 'Ada,Bob Stone' names 2: set them one by one\n",
     )
+
+
+def test_keys_written_in_quotes_are_edited_where_they_are(cli: Any, vault_dir: Path) -> None:
+    """`"cadence": 1m` got a second `cadence: 2w` line (`vault check`: set twice), and
+    `vault unset` said the note had no `'company'`."""
+    note = write_note(
+        vault_dir,
+        "People/Quinn.md",
+        '---\n"cadence": 1m\n"last_contact": 2026-01-01\n\'company\': Acme\n---\n## Log\n',
+    )
+    assert cli("log", "Quinn", "coffee").exit_code == 0
+    assert cli("set", "Quinn", "cadence=2w").exit_code == 0
+    result = cli("unset", "Quinn", "company")
+    assert result.stdout == "Quinn: removed company: People/Quinn.md\n"
+    assert _text(note) == '---\n"cadence": 2w\n"last_contact": 2026-11-22\n---\n## Log\n- 2026-11-22 coffee\n'
+    assert cli("check").stdout == "No problems found.\n"
+
+
+def test_a_front_matter_without_keys_at_the_margin_is_refused_in_its_own_words(
+    cli: Any, vault_dir: Path
+) -> None:
+    """`vault set` on `  company: Acme` said "People/Ind.md:4: invalid YAML in front matter:
+    did not find expected <document start> after this change", a line of the text it would
+    have written."""
+    indented = write_note(vault_dir, "People/Ind.md", "---\n  company: Acme\n  cadence: 1m\n---\n")
+    flow = write_note(
+        vault_dir, "People/Flowmap.md", "---\n# mine\n{company: Acme, cadence: 1m}\n---\n## Log\n"
+    )
+    result = cli("set", "Ind", "cadence=2w")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "vault: People/Ind.md:2: its front matter is indented, which vaultkit does not edit: "
+        "write one key a line at the left margin; the note was not changed\n",
+    )
+    result = cli("log", "Flowmap", "hi")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "vault: People/Flowmap.md:3: its front matter is one {…} mapping, which vaultkit does not edit: "
+        "write one key a line at the left margin; the note was not changed\n",
+    )
+    assert indented.read_text(encoding="utf-8") == "---\n  company: Acme\n  cadence: 1m\n---\n"
+    assert flow.read_text(encoding="utf-8") == "---\n# mine\n{company: Acme, cadence: 1m}\n---\n## Log\n"
+
+
+def test_set_and_unset_say_only_what_changed(cli: Any, make_person: Any) -> None:
+    """`vault unset Alice company nosuch` said "removed company, nosuch"; `vault set Alice
+    role=CEO company=Q2` said "set role, company" when her role was CEO already."""
+    make_person("Alice", role="CEO", company="Acme")
+    result = cli("set", "Alice", "role=CEO", "company=Q2")
+    assert result.stdout == "Alice: set company (role was already CEO): People/Alice.md\n"
+    result = cli("unset", "Alice", "company", "nosuch", "--json")
+    assert json.loads(result.stdout)["edited"] == [
+        {
+            "name": "Alice",
+            "path": "People/Alice.md",
+            "changed": True,
+            "changed_keys": ["company"],
+            "unchanged_keys": ["nosuch"],
+        }
+    ]
+    result = cli("unset", "Alice", "role", "nosuch")
+    assert result.stdout == "Alice: removed role (had no nosuch): People/Alice.md\n"
+    result = cli("unset", "Alice", "role", "nosuch")
+    assert result.stdout == "Alice has none of role, nosuch; nothing changed: People/Alice.md\n"
+
+
+def test_unset_of_a_key_it_cannot_find_on_a_line_is_refused(cli: Any, vault_dir: Path) -> None:
+    """`vault unset Ind company` said "Ind has none of company" of an indented `  company: Acme`."""
+    write_note(vault_dir, "People/Ind.md", "---\n  company: Acme\n---\n")
+    result = cli("unset", "Ind", "company")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "vault: People/Ind.md:2: its front matter is indented, which vaultkit does not edit: "
+        "write one key a line at the left margin; the note was not changed\n",
+    )

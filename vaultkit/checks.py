@@ -13,13 +13,15 @@ import json
 import os
 import time
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from vaultkit.contacts.matching import DUPLICATE_FIELDS, likely_duplicates
 from vaultkit.model import Problem, written_tag
 from vaultkit.places import CONFIG_NAME
-from vaultkit.vault.atomic import TEMP_SUFFIX, temp_stem, temp_target
+from vaultkit.vault.atomic import TEMP_SUFFIX, stopped_before_placing, temp_stem, temp_target
 from vaultkit.vault.files import Vault
 from vaultkit.vault.names import UNLINKABLE, is_conflict_copy, shown_name, unlinkable_part
 from vaultkit.workspace import Workspace
@@ -192,14 +194,49 @@ def _stopped_writes(folder: str, prefix: str, temps: list[str], filenames: list[
         if age < STOPPED_AFTER:
             continue
         target = temp_target(folder, name, filenames)
-        note = target or temp_stem(name)
-        kept = "kept its bytes from before it" if target is not None else "was not made"
-        message = (
-            f"a vaultkit write was stopped here; {prefix}{shown_name(note)} {kept}: "
-            "look in this file if a command of yours failed, then delete it"
-        )
+        try:
+            message = _stopped_write(folder, name, target, prefix)
+        except OSError:
+            continue  # (one of the two went meanwhile)
         problems.append(Problem(prefix + shown_name(name), None, "warning", message))
     return problems
+
+
+def _stopped_write(folder: str, temp: str, target: str | None, prefix: str) -> str:
+    """What a stopped write's temp file holds, and whether it can go (`stopped_before_placing`):
+    what the note lacks of it is what is to keep."""
+    if target is None:
+        return (
+            f"a vaultkit write was stopped here; {prefix}{shown_name(temp_stem(temp))} was not made: "
+            "look in this file if a command of yours failed, then delete it"
+        )
+    note = prefix + shown_name(target)
+    temp_path, note_path = Path(folder, temp), Path(folder, target)
+    before = stopped_before_placing(temp_path, note_path)
+    if before is None:
+        return f"a vaultkit write finished but left this second name of {note}: delete it"
+    lacking = Counter(temp_path.read_bytes().splitlines()) - Counter(note_path.read_bytes().splitlines())
+    if before:
+        if not lacking:
+            return (
+                f"a vaultkit write was stopped before it replaced {note}, which holds every line "
+                "of this file: delete it (and run the command again if one of yours failed)"
+            )
+        return (
+            f"a vaultkit write was stopped before it replaced {note}, which kept its bytes from "
+            "before it: this file holds what the command was writing: look in it if a command "
+            "of yours failed, then delete it"
+        )
+    if not lacking:
+        return (
+            f"a vaultkit write was stopped here; {note}, written since (by that write or "
+            "another), holds every line of this file: delete it"
+        )
+    return (
+        f"a vaultkit write was stopped here; {note}, written since (by that write or another), "
+        f"lacks lines of this file (the note's old copy, or what the command was writing): keep "
+        f"in {note} what you miss, then delete it"
+    )
 
 
 def _folder_problems(prefix: str, names: list[str]) -> list[Problem]:

@@ -81,11 +81,11 @@ class NoteGone(StaleFileError):
 class NoteBusy(VaultkitError):
     """Another vaultkit process kept a note locked for too long; nothing was written to it."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, outcome: str = "it was not written") -> None:
         self.path = path
         super().__init__(
             f"{path} is being changed by another vaultkit command (a lock held for over 10 s); "
-            "it was not written. Run the command again when that one has finished."
+            f"{outcome}. Run the command again when that one has finished."
         )
 
 

@@ -336,6 +336,7 @@ class Wanted(NamedTuple):
     created: bool
     added: list[str]
     kept: dict[str, str]
+    not_added: str | None = None  # why the tags could not be added, when the rest was
 
 
 def want(
@@ -373,7 +374,8 @@ def want(
             f"{person.name!r} is already in the vault and not a prospect: {person.path}; "
             "`vault log` records a contact"
         )
-    return Wanted(ref, False, *_complete(workspace, person, why_text, via_name, tags, fields))
+    added, kept, not_added = _complete(workspace, person, why_text, via_name, tags, fields)
+    return Wanted(ref, False, added, kept, not_added)
 
 
 def _complete(
@@ -383,10 +385,11 @@ def _complete(
     via: str | None,
     tags: Sequence[str],
     fields: Sequence[str],
-) -> tuple[list[str], dict[str, str]]:
+) -> tuple[list[str], dict[str, str], str | None]:
     """Add to a prospect's note only the keys it lacks (and the tags it lacks); returns them,
-    and the note's values kept where a different one was given (the user's text is never
-    replaced: `vault set` does that)."""
+    the note's values kept where a different one was given (the user's text is never
+    replaced: `vault set` does that), and why the tags were not added when the rest was (a
+    `tags` vaultkit cannot add to; with nothing else to add, that is refused)."""
     from vaultkit.notes.edit import add_to_front_matter_list, set_front_matter_value
     from vaultkit.notes.frontmatter import yaml_scalar
 
@@ -411,19 +414,25 @@ def _complete(
     have = {tag_key(tag) for tag in person.tags}
     new_tags = list(dict.fromkeys(t for t in tags if tag_key(t) not in have))
 
+    not_added: list[str] = []
+
     def change(text: str) -> str:
+        not_added.clear()
         for key, value in missing.items():
             text = set_front_matter_value(text, key, value)
         if new_tags:
             try:
                 text = add_to_front_matter_list(text, "tags", new_tags)
             except ValueError as err:
-                raise RefusedWrite(f"{person.path}: {err}; the note was not changed") from None
+                if not missing:
+                    raise RefusedWrite(f"{person.path}: {err}; the note was not changed") from None
+                not_added.append(str(err))
         return text
 
     if missing or new_tags:
         workspace.edit_note(person.path, change)
-    return [*missing, *(["tags"] if new_tags else [])], kept
+    tags_added = bool(new_tags) and not not_added
+    return [*missing, *(["tags"] if tags_added else [])], kept, (not_added[0] if not_added else None)
 
 
 def _shown(value: Any) -> str:

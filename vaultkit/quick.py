@@ -22,7 +22,7 @@ from vaultkit.due import snooze_changes_nothing, snooze_moves_no_due_date
 from vaultkit.errors import RefusedWrite, UsageError, VaultkitError
 from vaultkit.model import PERSON, no_value, written_tag
 from vaultkit.vault.files import Vault
-from vaultkit.workspace import PROPERTY_NAME_RE, PersonRef, Workspace
+from vaultkit.workspace import PROPERTY_NAME_RE, PersonRef, Workspace, unkeyed_layout_refused
 
 # Keys vaultkit types: a value that would not read back is refused before anything is written.
 _DATE_KEYS = {"last_contact", "met", "snooze_until"}
@@ -93,18 +93,29 @@ def _yaml_value(key: str, value: str) -> tuple[str, bool]:
     return text, text == value and "'" not in value and '"' not in value
 
 
+@dataclass(frozen=True)
+class Edited:
+    """What `set_properties` did to one person's note: whether it changed, the keys it set
+    or removed, and the keys it left as they were (already so; for an unset, absent)."""
+
+    ref: PersonRef
+    changed: bool
+    keys: list[str]
+    unchanged: list[str]
+
+
 def set_properties(
     workspace: Workspace, names: str, values: Mapping[str, str], unset: Sequence[str] = ()
-) -> list[tuple[PersonRef, bool]]:
+) -> list[Edited]:
     """Set each `key: value` and remove each key of `unset` in the front matter of each
     person of `NAME[,NAME...]` (as `vault log` reads it: `Workspace.find_people`).
 
     Values are written as YAML text that reads back as written (quoted only when needed);
     `cadence`, the dates and `archived` must be valid. Every note is checked before any is
-    written, then each is edited on its own (atomically). Returns each person and whether
-    their note changed.
+    written, then each is edited on its own (atomically: `Workspace.edit_notes`).
     """
     from vaultkit.notes.edit import remove_front_matter_key, set_front_matter_value
+    from vaultkit.notes.parse import parse_text
 
     for key in [*values, *unset]:
         if not PROPERTY_NAME_RE.fullmatch(key):
@@ -121,20 +132,41 @@ def set_properties(
             workspace.refuse_taken_aliases(_aliases(values["aliases"]), "aliases:", own=ref.path)
         if "type" in values or "type" in unset:
             _refuse_unmaking(workspace, ref, values.get("type"))
+    changed_keys: dict[str, list[str]] = {}
 
-    def change(text: str) -> str:
-        for key, value in values.items():
-            written, keep = _yaml_value(key, value)
-            text = set_front_matter_value(text, key, written, keep_quotes=keep)
-        for key in unset:
-            text = remove_front_matter_key(text, key)
-        return text
+    def change_of(path: str) -> Callable[[str], str]:
+        def change(text: str) -> str:
+            done = changed_keys[path] = []
+            read = text
+            for key, value in values.items():
+                written, keep = _yaml_value(key, value)
+                before, text = text, set_front_matter_value(text, key, written, keep_quotes=keep)
+                if text != before:
+                    done.append(key)
+            for key in unset:
+                before, text = text, remove_front_matter_key(text, key)
+                if text != before:
+                    done.append(key)
+                elif key in parse_text(path, read, workspace.config).fields:
+                    raise _unedited(path, read, key)
+            return text
 
-    if len(refs) > 1:  # (one person's note is checked by the edit itself)
-        for ref in refs:
-            _, text = workspace.read_for_edit(ref.path)
-            workspace.readable(ref.path, change(text))
-    return [(ref, workspace.edit_note(ref.path, change)) for ref in refs]
+        return change
+
+    changed = workspace.edit_notes([(ref, change_of(ref.path)) for ref in refs])
+    edits = []
+    for ref, was_changed in zip(refs, changed, strict=True):
+        keys = changed_keys[ref.path] if was_changed else []
+        edits.append(Edited(ref, was_changed, keys, [k for k in [*values, *unset] if k not in keys]))
+    return edits
+
+
+def _unedited(path: str, text: str, key: str) -> RefusedWrite:
+    """A key the note has that is on no line of its own at the left margin, where vaultkit finds keys."""
+    return unkeyed_layout_refused(path, text) or RefusedWrite(
+        f"{path}: its `{key}` is not on a line of its own at the left margin, where vaultkit edits keys; "
+        "remove it yourself; the note was not changed"
+    )
 
 
 def set_archived(workspace: Workspace, names: str, archived: bool) -> list[tuple[PersonRef, bool]]:
@@ -160,11 +192,8 @@ def set_archived(workspace: Workspace, names: str, archived: bool) -> list[tuple
 
         return change
 
-    if len(refs) > 1:  # every note is checked before any is written
-        for ref in refs:
-            _, text = workspace.read_for_edit(ref.path)
-            workspace.readable(ref.path, change_of(ref.path)(text))
-    return [(ref, workspace.edit_note(ref.path, change_of(ref.path))) for ref in refs]
+    changed = workspace.edit_notes([(ref, change_of(ref.path)) for ref in refs])
+    return list(zip(refs, changed, strict=True))
 
 
 def _refuse_unmaking(workspace: Workspace, ref: PersonRef, new_type: str | None) -> None:
@@ -210,11 +239,11 @@ def snooze(workspace: Workspace, names: str, until: str) -> list[Snoozed]:
     due: it is written all the same."""
     when = snooze_date(workspace, until)
     done: list[Snoozed] = []
-    for ref, changed in set_properties(workspace, names, {"snooze_until": when.isoformat()}):
-        person = workspace.index.person(ref.path, workspace.today)
+    for edit in set_properties(workspace, names, {"snooze_until": when.isoformat()}):
+        person = workspace.index.person(edit.ref.path, workspace.today)
         no_effect = snooze_changes_nothing(person)
         due_unchanged = None if no_effect else snooze_moves_no_due_date(person, workspace.config, when)
-        done.append(Snoozed(ref, when, changed, no_effect, due_unchanged))
+        done.append(Snoozed(edit.ref, when, edit.changed, no_effect, due_unchanged))
     return done
 
 

@@ -676,39 +676,12 @@ class Workspace:
             if not message:
                 raise UsageError(f"the Log text for {ref.name} is empty")
             lines.append((ref, f"- {when.isoformat()} {channel + ': ' if channel else ''}{message}"))
-        written: list[str] = []
-        # The notes stay locked from their read to their write, so a second vaultkit
-        # command logging for the same people waits and then adds its entry to ours. They
-        # are read in path order, the one order every command takes its locks in.
-        with self.vault.editing():
-            plans = {ref.path: self._plan_log(ref.path, line, when) for ref, line in sorted(lines)}
-            try:
-                for ref, line in lines:
-                    self._write_log(ref.path, line, when, plans[ref.path])
-                    written.append(ref.path)
-            except (StaleFileError, WriteFailed, RefusedWrite, NoteBusy) as err:
-                if not written:
-                    raise
-                # One note could not be written: say exactly what was.
-                self.index_written(written)
-                left = [ref for ref, _ in entries[len(written) :]]
-                unwritten = [ref.path for ref in left[1:]]
-                names = [ref.name for ref in left]
-                if isinstance(err, NoteBusy):
-                    again = f"Run the command again for {', '.join(names)}."
-                    raise IncompleteWrite(err, written, len(entries), again) from None
-                if isinstance(err, WriteFailed):
-                    raise WriteFailed(err.path, err.reason, "", written, unwritten, names) from None
-                if isinstance(err, StaleFileError):  # (or NoteGone: said the same way)
-                    raise type(err)(err.path, written, unwritten, names) from None
-                raise StaleFileError(left[0].path, written, unwritten, names) from None
-        self.index_written(written)
-        return [ref for ref, _ in entries]
 
-    def _plan_log(self, rel_path: str, entry: str, when: dt.date) -> tuple[Snapshot, str]:
-        """A note as read, and its text with `entry` in its Log (and `last_contact` moved on)."""
-        snapshot, note_text = self.read_for_edit(rel_path)
-        return snapshot, self.readable(rel_path, self.with_log_entry(rel_path, note_text, entry, when))
+        def adding(rel_path: str, line: str) -> Callable[[str], str]:
+            return lambda text: self.with_log_entry(rel_path, text, line, when)
+
+        self.edit_notes([(ref, adding(ref.path, line)) for ref, line in lines])
+        return [ref for ref, _ in entries]
 
     def readable(self, rel_path: str, new_text: str) -> str:
         """`new_text`, when vaultkit can read the note back (`read_back`)."""
@@ -729,6 +702,9 @@ class Workspace:
         try:
             return parse_text(rel_path, new_text, self.config)
         except NoteParseError as err:
+            layout = None if created else unkeyed_layout_refused(rel_path, new_text)
+            if layout is not None:  # (the edit added a key at the margin, where YAML takes none)
+                raise layout from None
             outcome = "; it was not created" if created else " after this change; the note was not changed"
             raise RefusedWrite(f"{err}{outcome}") from None
 
@@ -755,38 +731,81 @@ class Workspace:
         return new_text
 
     def edit_note(self, rel_path: str, change: Callable[[str], str]) -> bool:
-        """Apply `change` (note text -> new text) to one note, as `vault log` writes: locked
-        from read to write, never over a save made meanwhile (the change is made again on
-        those bytes, a few times at most), never to a note vaultkit cannot parse. Returns
-        whether the note changed."""
-        with self.vault.editing():
-            for attempt in range(EDIT_TRIES):
-                snapshot, text = self.read_for_edit(rel_path)
-                new_text = change(text)
-                if new_text == text:
-                    return False
-                self.readable(rel_path, new_text)
-                try:
-                    self.vault.write(rel_path, new_text.encode("utf-8"), snapshot)
-                    break
-                except StaleFileError:
-                    if attempt == EDIT_TRIES - 1:
-                        raise
-        self.index_written([rel_path])
-        return True
+        """Apply `change` (note text -> new text) to one note (`edit_notes`); returns whether
+        the note changed."""
+        return self.edit_notes([(PersonRef(rel_path, rel_path), change)])[0]
 
-    def _write_log(self, rel_path: str, entry: str, when: dt.date, plan: tuple[Snapshot, str]) -> None:
-        """Write a planned Log entry; when someone else saved the note meanwhile (an editor,
-        a sync tool), add the entry to their bytes instead, a few times at most."""
+    def edit_notes(self, edits: Sequence[tuple[PersonRef, Callable[[str], str]]]) -> list[bool]:
+        """Apply each `change` (note text -> new text) to its person's note, as `vault log`
+        writes: every note locked (in path order, the one order every command takes its locks
+        in, so that two commands never wait on each other in a circle) and checked before any
+        is written, then each written in turn, never over a save made meanwhile (the change
+        is made again on those bytes, a few times at most), never into a note vaultkit could
+        not read back. Returns whether each note changed.
+
+        A note that fails after others were written (someone saved it meanwhile, broken; a
+        full disk) stops the command, and the error says which notes were written and which
+        were not, and whom to run it again for."""
+        plans: dict[str, tuple[Snapshot, str, str]] = {}
+        changed: list[bool] = []
+        written: list[str] = []
+        with self.vault.editing():
+            # (the notes stay locked from their read to their write: a second vaultkit
+            # command editing the same people waits, then makes its change on top of ours)
+            for ref, change in sorted(edits, key=lambda edit: edit[0].path):
+                try:
+                    plans[ref.path] = self._plan_edit(ref.path, change)
+                except NoteBusy as err:
+                    if len(edits) == 1:
+                        raise
+                    raise NoteBusy(err.path, "nothing was written") from None
+            try:
+                for ref, change in edits:
+                    changed.append(self._write_edit(ref.path, change, plans[ref.path]))
+                    if changed[-1]:
+                        written.append(ref.path)
+            except (StaleFileError, WriteFailed, RefusedWrite, NoteBusy) as err:
+                if not written:
+                    raise
+                self.index_written(written)
+                left = [ref for ref, _ in edits[len(changed) :]]
+                unwritten = [ref.path for ref in left[1:]]
+                names = [ref.name for ref in left]
+                if isinstance(err, WriteFailed):
+                    raise WriteFailed(err.path, err.reason, "", written, unwritten, names) from None
+                if isinstance(err, StaleFileError):  # (or NoteGone: said the same way)
+                    raise type(err)(err.path, written, unwritten, names) from None
+                # (a note saved meanwhile that vaultkit cannot read, one locked too long: the reason)
+                again = f"Run the command again for {', '.join(names)}."
+                raise IncompleteWrite(err, written, len(edits), again) from None
+        if written:
+            self.index_written(written)
+        return changed
+
+    def _plan_edit(self, rel_path: str, change: Callable[[str], str]) -> tuple[Snapshot, str, str]:
+        """A note as read (its snapshot, its text) and its text changed, when vaultkit can read it back."""
+        snapshot, text = self.read_for_edit(rel_path)
+        new_text = change(text)
+        return snapshot, text, new_text if new_text == text else self.readable(rel_path, new_text)
+
+    def _write_edit(
+        self, rel_path: str, change: Callable[[str], str], plan: tuple[Snapshot, str, str]
+    ) -> bool:
+        """Write a planned edit, unless it changes nothing; when someone else saved the note
+        meanwhile (an editor, a sync tool), make the change on their bytes instead, a few
+        times at most. Returns whether the note changed."""
         for attempt in range(EDIT_TRIES):
-            snapshot, new_text = plan
+            snapshot, text, new_text = plan
+            if new_text == text:
+                return False
             try:
                 self.vault.write(rel_path, new_text.encode("utf-8"), snapshot)
-                return
+                return True
             except StaleFileError:
                 if attempt == EDIT_TRIES - 1:
                     raise
-                plan = self._plan_log(rel_path, entry, when)
+                plan = self._plan_edit(rel_path, change)
+        raise AssertionError("unreachable")
 
 
 PROPERTY_NAME_RE = re.compile(r"[A-Za-z_][\w-]*")
@@ -928,6 +947,20 @@ def _field_matches(value: Any, wanted: str, named_by: Callable[[str], str]) -> b
     if isinstance(value, list):
         return any(_field_matches(item, wanted, named_by) for item in value)
     return named_by(str(value)).casefold() == wanted
+
+
+def unkeyed_layout_refused(rel_path: str, text: str) -> RefusedWrite | None:
+    """The refusal of an edit of a front matter with no key at the left margin, where the
+    edits find keys (`frontmatter.unkeyed_layout`), naming its line; None for any other."""
+    from vaultkit.notes.frontmatter import split_lines, unkeyed_layout
+
+    layout = unkeyed_layout(split_lines(text))
+    if layout is None:
+        return None
+    return RefusedWrite(
+        f"{rel_path}:{layout[0]}: its front matter {layout[1]}, which vaultkit does not edit: "
+        "write one key a line at the left margin; the note was not changed"
+    )
 
 
 def read_checked(vault: Vault, rel_path: str, unchanged: str) -> tuple[Snapshot, str]:

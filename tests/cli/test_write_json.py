@@ -41,11 +41,14 @@ def test_each_write_says_what_it_wrote_as_json(cli: Any, vault_dir: Path) -> Non
     assert _json(cli("snooze", "Ada", "2w", "--json")) == edited(**{**snoozed, "changed": False})
     assert _json(cli("archive", "Ada", "--json")) == edited(**ada, changed=True)
     assert _json(cli("unarchive", "Ada", "--json")) == edited(**ada, changed=True)
-    assert _json(cli("set", "Ada", "city=Paris", "--json")) == edited(**ada, changed=True)
-    assert _json(cli("unset", "Ada", "city", "--json")) == edited(**ada, changed=True)
-    assert _json(cli("unset", "Ada", "city", "--json")) == edited(**ada, changed=False)
+    city = {"changed_keys": ["city"], "unchanged_keys": []}
+    assert _json(cli("set", "Ada", "city=Paris", "--json")) == edited(**ada, changed=True, **city)
+    assert _json(cli("unset", "Ada", "city", "--json")) == edited(**ada, changed=True, **city)
+    assert _json(cli("unset", "Ada", "city", "--json")) == edited(
+        **ada, changed=False, changed_keys=[], unchanged_keys=["city"]
+    )
     assert _json(cli("set", "Ada,Bob", "city=Paris", "--json")) == {
-        "edited": [{**ada, "changed": True}, {**bob, "changed": True}]
+        "edited": [{**ada, "changed": True, **city}, {**bob, "changed": True, **city}]
     }
     text = (vault_dir / "People/Ada Lovelace.md").read_text(encoding="utf-8")
     assert "- 2026-11-22 intro: introduced to [[Bob Stone]]\n- 2026-11-20 tea\n" in text

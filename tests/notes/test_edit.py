@@ -449,3 +449,29 @@ def test_a_block_appended_to_a_note_ending_in_an_open_comment_is_replaced_not_ad
     assert replace_generated_block(spaced, "due", "- b") == spaced.replace("- a", "- b")
     theirs = "%%\n<!-- vaultkit:due -->\n- old\n<!-- /vaultkit:due -->\n%%\n"
     assert replace_generated_block(theirs, "due", "- new").startswith(theirs)
+
+
+def test_a_key_written_in_quotes_is_that_key_and_keeps_its_quotes() -> None:
+    """`"cadence": 1m` is YAML's `cadence: 1m`: a set added a second `cadence` line, an unset
+    found nothing to remove, a tag went to a new second `tags`."""
+    note = "---\n\"cadence\": 1m  # monthly\n'last_contact' : 2026-01-01\n\"tags\": [a]\n'it''s': x\n---\n"
+    assert set_front_matter_value(note, "cadence", "2w") == note.replace('"cadence": 1m', '"cadence": 2w')
+    assert set_front_matter_value(note, "last_contact", "2026-11-22") == note.replace(
+        "'last_contact' : 2026-01-01", "'last_contact' : 2026-11-22"
+    )
+    assert remove_front_matter_key(note, "it's") == note.replace("'it''s': x\n", "")
+    assert remove_front_matter_key(note, "cadence") == note.replace('"cadence": 1m  # monthly\n', "")
+    assert add_to_front_matter_list(note, "tags", ["b"]) == note.replace('"tags": [a]', '"tags": [a, b]')
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("---\ntags: [person,\r\n  climate]\n---\n", "---\ntags: [person,\r\n  climate, vc]\n---\n"),
+        ("---\ntags: [a,  # first\n  b  # second\n]\nk: v\n---\n", "---\ntags: [a,  # first\n  b, vc  # second\n]\nk: v\n---\n"),
+        ("---\ntags: [a,]\n---\n", "---\ntags: [a, vc]\n---\n"),
+    ],
+)  # fmt: skip
+def test_a_flow_list_over_several_lines_is_added_to(before: str, after: str) -> None:
+    """`tags: [person,⏎  climate]` was "not a list vaultkit can add to"."""
+    assert add_to_front_matter_list(before, "tags", ["vc"]) == after

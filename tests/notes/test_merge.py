@@ -396,3 +396,14 @@ def test_merge_driver_says_a_binary_note_was_not_merged(tmp_path: Path) -> None:
     assert not outcome.clean
     assert outcome.messages == ("People/scan.md: not merged (binary); the file holds one side",)
     assert (tmp_path / "A").read_bytes() == b"scan\0ours"
+
+
+def test_a_key_in_quotes_is_merged_key_by_key() -> None:
+    """`"a:b": 1` was not read as a key: the front matter was merged as text, and two changes
+    to neighbouring keys conflicted."""
+    base = '---\n"role: now": Engineer\ncadence: 1m\n---\n# X\n'
+    ours = base.replace("cadence: 1m", "cadence: 2w")
+    theirs = base.replace("Engineer", "CTO")
+    text, conflicts = merge(base, ours, theirs)
+    assert conflicts == ()
+    assert text == '---\n"role: now": CTO\ncadence: 2w\n---\n# X\n'

@@ -740,3 +740,57 @@ def test_a_kill_at_any_moment_of_an_import_leaves_each_note_whole_or_absent(
         p.name: p.read_bytes() for p in (vault_dir / "People").iterdir() if p.name.endswith(".md")
     } == expected
     assert len(seen) > 1, seen  # the kills fell at different points of the import
+
+
+@pytest.mark.parametrize(
+    ("args", "written"),
+    [
+        (("set", "Alice,Bob,Carol", "company=Busy"), "company: Busy\n"),
+        (("unset", "Alice,Bob,Carol", "company"), ""),
+        (("snooze", "Alice,Bob,Carol", "2w"), "company: Acme\nsnooze_until: 2026-12-06\n"),
+        (("archive", "Alice,Bob,Carol"), "company: Acme\narchived: true\n"),
+        (("log", "Alice,Bob,Carol", "lunch"), "company: Acme\nlast_contact: 2026-11-22\n"),
+    ],
+)
+def test_a_note_broken_midway_says_why_and_what_was_written(
+    cli: Cli, make_person: MakePerson, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...], written: str
+) -> None:
+    """Bob's note is saved with broken YAML once Alice's is written: `vault set` said only
+    "People/Bob.md:3: invalid YAML ...", not that Alice's note was written and Carol's not;
+    `vault log` said Bob's note "changed on disk" and to run it again, which fails the same."""
+    alice, bob, carol = (make_person(name, company="Acme") for name in ("Alice", "Bob", "Carol"))
+
+    def hook(stage: str, target: Path) -> None:
+        if stage == "swapped" and target == alice:
+            editor_save(bob, "---\ncompany: Acme\nx: [\n---\n# Bob\n")
+
+    monkeypatch.setattr(atomic, "race_hook", hook)
+    result = cli(*args)
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        1,
+        "",
+        "vault: People/Bob.md:4: invalid YAML in front matter: did not find expected node content; the note "
+        "was not changed. Before that, 1 of 3 files were written (People/Alice.md); the others were not. "
+        "Run the command again for Bob, Carol.\n",
+    )
+    assert alice.read_text().startswith(f"---\n{written}---\n# Alice\n")
+    assert carol.read_text() == "---\ncompany: Acme\n---\n# Carol\n"
+
+
+def test_a_note_locked_too_long_stops_a_quick_edit_before_any_write(
+    cli: Cli, make_person: MakePerson, vault_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`vault set Alice,Bob,Carol` wrote Alice's note, then waited in vain for Bob's, and said
+    only that Bob's "was not written"; every note is now locked before any is written."""
+    monkeypatch.setattr(atomic, "LOCK_WAIT", 0.1)
+    alice, _, carol = (make_person(name) for name in ("Alice", "Bob", "Carol"))
+    holder = Vault(vault_dir)
+    with holder.editing():
+        holder.read("People/Bob.md")
+        result = cli("set", "Alice,Bob,Carol", "company=Busy")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "vault: People/Bob.md is being changed by another vaultkit command (a lock held for over 10 s); "
+        "nothing was written. Run the command again when that one has finished.\n",
+    )
+    assert (alice.read_text(), carol.read_text()) == ("# Alice\n", "# Carol\n")

@@ -203,6 +203,22 @@ def test_skipped_folders(vault_dir: Path) -> None:
     ]
 
 
+def test_templaters_templates_folder_is_skipped_as_obsidians_own(cli: Cli, vault_dir: Path) -> None:
+    """A person template in Templater's folder (`templates_folder` in its data.json, no core
+    templates.json) was due, "never contacted", and went into the daily note."""
+    settings = vault_dir / ".obsidian" / "plugins" / "templater-obsidian" / "data.json"
+    settings.parent.mkdir(parents=True)
+    settings.write_text(json.dumps({"templates_folder": "/Templates/"}), encoding="utf-8")
+    write_note(
+        vault_dir,
+        "Templates/Person template.md",
+        "---\ntype: person\ncadence: 1m\n---\n# <% tp.file.title %>\n",
+    )
+    write_note(vault_dir, "People/Ada.md", "---\ncadence: 1m\n---\n# Ada\n")
+    assert Vault(vault_dir).template_folders == ["Templates", "Templates/vaultkit"]
+    assert [person["name"] for person in json.loads(cli("due", "--json").stdout)["due"]] == ["Ada"]
+
+
 def test_exclude_globs_through_the_cli(cli: Cli, make_person: MakePerson, vault_dir: Path) -> None:
     (vault_dir / "vaultkit.toml").write_text('exclude = ["People/Archive/*"]\ntemplates_dir = "Tpl"\n')
     make_person("Ada")

@@ -23,6 +23,7 @@ from vaultkit.cli.app import (
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from vaultkit.quick import Edited
     from vaultkit.workspace import PersonRef
 
 
@@ -173,13 +174,16 @@ def set_(
     from vaultkit.quick import parse_pairs, set_properties
 
     values = parse_pairs(pairs)
-    edits = set_properties(settings_of(ctx).workspace(), names, values)
-    keys = ", ".join(values)
-    _say_edits(
-        as_json,
-        edits,
-        lambda ref, changed: f"{ref.name}: {'set' if changed else 'already set'} {keys}: {ref.path}",
-    )
+    edits = {edit.ref.path: edit for edit in set_properties(settings_of(ctx).workspace(), names, values)}
+
+    def line(ref: "PersonRef", changed: bool) -> str:
+        edit = edits[ref.path]
+        if not changed:
+            return f"{ref.name}: already set {', '.join(values)}: {ref.path}"
+        already = ", ".join(f"{key} was already {values[key]}" for key in edit.unchanged)
+        return f"{ref.name}: set {', '.join(edit.keys)}{f' ({already})' if already else ''}: {ref.path}"
+
+    _say_edits(as_json, [(edit.ref, edit.changed) for edit in edits.values()], line, _keys_json(edits))
 
 
 @app.command()
@@ -196,17 +200,23 @@ def unset(
     """
     from vaultkit.quick import set_properties
 
-    edits = set_properties(settings_of(ctx).workspace(), names, {}, unset=keys)
-    listed = ", ".join(keys)
-    _say_edits(
-        as_json,
-        edits,
-        lambda ref, changed: (
-            f"{ref.name}: removed {listed}: {ref.path}"
-            if changed
-            else f"{ref.name} has none of {listed}; nothing changed: {ref.path}"
-        ),
-    )
+    edits = {
+        edit.ref.path: edit for edit in set_properties(settings_of(ctx).workspace(), names, {}, unset=keys)
+    }
+
+    def line(ref: "PersonRef", changed: bool) -> str:
+        edit = edits[ref.path]
+        if not changed:
+            return f"{ref.name} has none of {', '.join(keys)}; nothing changed: {ref.path}"
+        absent = f" (had no {', '.join(edit.unchanged)})" if edit.unchanged else ""
+        return f"{ref.name}: removed {', '.join(edit.keys)}{absent}: {ref.path}"
+
+    _say_edits(as_json, [(edit.ref, edit.changed) for edit in edits.values()], line, _keys_json(edits))
+
+
+def _keys_json(edits: "dict[str, Edited]") -> "Callable[[PersonRef], dict[str, Any]]":
+    """`vault set`'s and `unset`'s JSON of a person: the keys it changed, and those it did not."""
+    return lambda ref: {"changed_keys": edits[ref.path].keys, "unchanged_keys": edits[ref.path].unchanged}
 
 
 def _say_edits(

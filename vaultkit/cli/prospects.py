@@ -58,6 +58,8 @@ def want(
     if done.kept:
         values = ", ".join(f"{key}: {value}" for key, value in done.kept.items())
         kept = f"; kept the note's {values} (`vault set` changes {'it' if len(done.kept) == 1 else 'them'})"
+    if done.not_added:
+        kept += f"; not the tags: {done.not_added}"
     if done.created:
         text = f"Added {done.ref.name} as a prospect: {done.ref.path}"
     elif done.added:
@@ -70,7 +72,14 @@ def want(
     say(
         as_json,
         text,
-        edited_json(done.ref, changed, created=done.created, added=done.added, kept=done.kept),
+        edited_json(
+            done.ref,
+            changed,
+            created=done.created,
+            added=done.added,
+            kept=done.kept,
+            **({"not_added": {"tags": done.not_added}} if done.not_added else {}),
+        ),
     )
     if done.created:
         say_shadowed(name, shadowed, done.ref)

@@ -22,8 +22,10 @@ from vaultkit.model import ASK_CHANNEL, INTRO_CHANNEL
 # introduced_by, and a status that is not a text, are errors, each ignored; an alias clash
 # quotes the alias as written, at the `aliases` key's line; 45: a ticked reach-out is `reached out`
 # only while it says vaultkit's reminder, `model.is_reach_out_reminder`; 46: one rule for no value,
-# `model.no_value`: an empty list too, and YAML's null in `type` and a meeting note's `date`).
-SCHEMA_VERSION = 46
+# `model.no_value`: an empty list too, and YAML's null in `type` and a meeting note's `date`; 47: a
+# key's line is found as YAML reads the key, in quotes too (`"a:b":`, an escape):
+# `frontmatter.KEY_LINE_RE`).
+SCHEMA_VERSION = 47
 
 
 NAME, ALIAS, FOLDED_NAME, FOLDED_ALIAS = 0, 1, 2, 3

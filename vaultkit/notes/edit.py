@@ -10,7 +10,15 @@ import re
 from collections.abc import Iterator, Sequence
 
 from vaultkit.model import name_key, no_value
-from vaultkit.notes.frontmatter import BOM, find_front_matter, split_lines, yaml_list, yaml_scalar
+from vaultkit.notes.frontmatter import (
+    BOM,
+    KEY_LINE_RE,
+    find_front_matter,
+    line_key,
+    split_lines,
+    yaml_list,
+    yaml_scalar,
+)
 from vaultkit.notes.grammar import (
     LIST_ITEM_RE,
     LOG_ENTRY_RE,
@@ -133,9 +141,6 @@ def _keep_open_end(text: str, open_end: bool, newline: str) -> str:
     return text[: -len(newline)] if open_end and text.endswith(newline) else text
 
 
-_KEY_RE_TEMPLATE = r"^(?P<key>{key})(?P<sep>\s*:[ \t]*)(?P<rest>.*?)(?P<eol>\r?\n?)$"
-
-
 def _split_comment(rest: str) -> tuple[str, str]:
     """A key line's text after `key: ` as (value, comment): YAML's comment starts at a `#`
     after a space, outside quotes (`"Engineer #2"` is a value, `1m  # monthly` has a comment)."""
@@ -179,9 +184,8 @@ def get_front_matter_line(text: str, key: str) -> int | None:
     block = find_front_matter(lines)
     if block is None:
         return None
-    pattern = re.compile(rf"^{re.escape(key)}\s*:")
     for index in range(block.end - 1, block.start, -1):
-        if pattern.match(lines[index]):
+        if line_key(lines[index]) == key:
             return index
     return None
 
@@ -204,8 +208,8 @@ def set_front_matter_value(text: str, key: str, value: str, keep_quotes: bool = 
     if index is None:
         lines.insert(block.end, f"{key}: {value}{newline}")
         return "".join(lines)
-    match = re.match(_KEY_RE_TEMPLATE.format(key=re.escape(key)), lines[index], re.DOTALL)
-    assert match is not None
+    match = KEY_LINE_RE.match(lines[index])
+    assert match is not None  # (the key's own spelling, quotes and all, stays)
     end = _key_span(lines, index, block.end)
     old, comment = _split_comment(match.group("rest"))
     quoted = keep_quotes and end == index + 1 and len(old) > 1 and old[0] in "'\"" and old.endswith(old[0])
@@ -221,8 +225,14 @@ def _key_span(lines: list[str], index: int, block_end: int) -> int:
     """The line after the value of the key on `lines[index]`: the indented lines that
     follow (a block list or text, a folded or quoted text, a flow list over several
     lines) belong to it, and so do blank lines and comment lines between them; `- ` items
-    at the key's own indent too (YAML's block list under a key)."""
+    at the key's own indent too (YAML's block list under a key), and a flow list's or
+    mapping's lines up to the one that closes it (YAML takes them at the left margin)."""
     end = scan = index + 1
+    match = KEY_LINE_RE.match(lines[index])
+    depth = _flow_depth(match.group("rest")) if match else 0
+    while depth > 0 and scan < block_end:
+        depth += _flow_depth(lines[scan])
+        end = scan = scan + 1
     while scan < block_end:
         line = lines[scan]
         if line[:1] in (" ", "\t", "-"):
@@ -232,6 +242,22 @@ def _key_span(lines: list[str], index: int, block_end: int) -> int:
             break
         scan += 1
     return end
+
+
+def _flow_depth(line: str) -> int:
+    """How many more `[` and `{` than `]` and `}` a line opens, outside quotes and its comment."""
+    value = _split_comment(line.rstrip("\r\n"))[0]
+    depth, quote = 0, ""
+    for char in value:
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth -= 1
+    return depth
 
 
 def remove_front_matter_key(text: str, key: str) -> str:
@@ -246,15 +272,11 @@ def remove_front_matter_key(text: str, key: str) -> str:
     return text
 
 
-_FLOW_LIST_RE = re.compile(
-    r"^(?P<head>[^:]+:[ \t]*\[)(?P<items>[^\[\]#]*?)(?P<tail>[ \t]*\][ \t]*(?:#.*)?\r?\n?)$", re.DOTALL
-)
-
-
 def add_to_front_matter_list(text: str, key: str, items: list[str]) -> str:
-    """Append `items` to the top-level list `key`, written as it is (`[a, b]` on one line,
-    or `- a` lines); an absent key is added as a flow list at the end of the front matter,
-    and one with no value (`tags:`, `tags: ~`: `model.no_value`) becomes that list.
+    """Append `items` to the top-level list `key`, written as it is (`[a, b]`, on one line
+    or over several, or `- a` lines); an absent key is added as a flow list at the end of
+    the front matter, and one with no value (`tags:`, `tags: ~`: `model.no_value`) becomes
+    that list.
 
     ValueError when the key holds something else (a single value, a nested list): where an
     item would go is not clear, so nothing is guessed.
@@ -268,16 +290,17 @@ def add_to_front_matter_list(text: str, key: str, items: list[str]) -> str:
     lines = split_lines(text)
     block = find_front_matter(lines)
     assert block is not None
-    line = lines[index]
-    flow = _FLOW_LIST_RE.match(line)
-    if flow:
-        written = flow.group("items").rstrip()
-        added = ", ".join(yaml_scalar(item, in_flow=True) for item in items)
-        joined = f"{written}, {added}" if written.strip() else added
-        lines[index] = f"{flow.group('head')}{joined}{flow.group('tail')}"
-        return "".join(lines)
-    after_colon = line.split(":", 1)[1].split("#", 1)[0].strip()
+    match = KEY_LINE_RE.match(lines[index])
+    assert match is not None
     end = _key_span(lines, index, block.end)
+    value = _split_comment(match.group("rest"))[0].strip()
+    refused = ValueError(f"`{key}` is not a list vaultkit can add to; add {', '.join(items)} by hand")
+    if value.startswith("["):
+        added = _added_to_flow_list(lines[index:end], key, items)
+        if added is None:
+            raise refused
+        lines[index:end] = added
+        return "".join(lines)
     item_lines = [n for n in range(index + 1, end) if lines[n].lstrip(" \t").startswith("- ")]
     # (blank and comment lines between the items are YAML's, not the list's)
     others = [
@@ -285,16 +308,58 @@ def add_to_front_matter_list(text: str, key: str, items: list[str]) -> str:
         for n in range(index + 1, end)
         if n not in item_lines and lines[n].strip(" \t\r\n")[:1] not in ("", "#")
     ]
-    if not item_lines and not others and no_value(after_colon):
+    if not item_lines and not others and no_value(value):
         return set_front_matter_value(text, key, yaml_list(items))
-    if after_colon or not item_lines or others:
-        raise ValueError(f"`{key}` is not a list vaultkit can add to; add {', '.join(items)} by hand")
+    if value or not item_lines or others:
+        raise refused
     last = lines[item_lines[-1]]
     indent = last[: len(last) - len(last.lstrip(" \t"))]
     if not last.endswith(("\n", "\r")):
         lines[item_lines[-1]] = last + newline
     lines[end:end] = [f"{indent}- {yaml_scalar(item)}{newline}" for item in items]
     return "".join(lines)
+
+
+def _added_to_flow_list(span: list[str], key: str, items: list[str]) -> list[str] | None:
+    """The lines of a flow list `key: [a, b]` (on one line or over several) with `items`
+    written after its last item, or None when it is not a list of texts that reads back so."""
+    from vaultkit.notes.frontmatter import YamlSyntaxError, load_yaml
+
+    def read(lines: list[str]) -> object:
+        try:
+            return load_yaml("".join(lines)).get(key)
+        except (YamlSyntaxError, ValueError, RecursionError):
+            return None
+
+    before = read(span)
+    if not isinstance(before, list) or not all(isinstance(item, str) for item in before):
+        return None
+    # Each line's value without its comment (the key line's after its `:`): the list ends
+    # at the last `]`, and its last item at the last character before it.
+    values = []
+    for number, line in enumerate(span):
+        match = KEY_LINE_RE.match(line) if number == 0 else None
+        start = match.start("rest") if match else 0
+        values.append((start, _split_comment(line[start:].rstrip("\r\n"))[0].rstrip(" \t")))
+    closing = next((n for n in range(len(span) - 1, -1, -1) if values[n][1]), None)
+    if closing is None or not values[closing][1].endswith("]"):
+        return None
+    text = ", ".join(yaml_scalar(item, in_flow=True) for item in items)
+    lines = list(span)
+    for number in range(closing, -1, -1):
+        start, value = values[number]
+        if number == closing:
+            value = value[:-1]
+        value = value.rstrip(" \t")
+        if not value:
+            continue
+        at = start + len(value)
+        joiner = "" if value.endswith("[") else " " if value.endswith(",") else ", "
+        lines[number] = f"{lines[number][:at]}{joiner}{text}{lines[number][at:]}"
+        break
+    if read(lines) != [*before, *items]:
+        return None
+    return lines
 
 
 def _block_start(lines: list[str], name: str) -> int | None:

@@ -53,6 +53,55 @@ def find_front_matter(lines: list[str]) -> FrontMatter | None:
     return None
 
 
+KEY_LINE_RE = re.compile(
+    r"""^(?P<key>"(?:[^"\\\r\n]|\\.)*"|'(?:[^'\r\n]|'')*'|[^\s#:\-"'][^:\r\n]*?)"""
+    r"(?P<sep>[ \t]*:(?=[ \t\r\n]|$)[ \t]*)(?P<rest>[^\r\n]*)(?P<eol>[\r\n]*)$"
+)
+"""A front-matter line that sets a top-level key: the key as written (bare, or in single or
+double quotes: YAML reads `"cadence": 1m` as `cadence: 1m`), the `:` with the blanks around
+it, the value's text on that line and the line end. The one rule for which line holds a key
+(the parser's warnings, the edits, the merge driver)."""
+
+
+def line_key(line: str) -> str | None:
+    """The top-level key a front-matter line sets, as YAML reads it (its quotes taken off),
+    or None for any other line (a value's line, a comment, a blank)."""
+    match = KEY_LINE_RE.match(line)
+    return None if match is None else unquoted_key(match.group("key"))
+
+
+def unquoted_key(written: str) -> str:
+    """A key as written on its line (`cadence`, `"cadence"`, `'it''s'`) as YAML reads it."""
+    if written[:1] == "'":
+        return written[1:-1].replace("''", "'")
+    if written[:1] != '"':
+        return written
+    if "\\" not in written:
+        return written[1:-1]
+    try:  # (an escape: YAML's own reading of it)
+        loaded = load_yaml(f"{written}: x")
+    except (YamlSyntaxError, ValueError):
+        return written[1:-1]
+    return next(iter(loaded), written[1:-1])
+
+
+def unkeyed_layout(lines: list[str]) -> tuple[int, str] | None:
+    """(the line, 1-based, where it starts; what it is) for a front matter with no key at the
+    left margin, where the edits find keys: one indented as a whole (`  company: Acme`) or
+    one `{…}` mapping. None for any other (or none)."""
+    block = find_front_matter(lines)
+    if block is None:
+        return None
+    for index in range(block.start + 1, block.end):
+        line = lines[index]
+        if not line.strip() or line.lstrip(" \t").startswith("#"):
+            continue
+        if line[:1] == "{":
+            return index + 1, "is one {…} mapping"
+        return (index + 1, "is indented") if line[:1] in (" ", "\t") else None
+    return None
+
+
 def _bounded(value: Any, budget: list[int]) -> None:
     """Walk a loaded YAML value, counting nodes as expanded; refuse past the bound."""
     budget[0] -= 1

@@ -24,7 +24,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from vaultkit.notes.frontmatter import BOM, YamlSyntaxError, find_front_matter, load_yaml, yaml_scalar
+from vaultkit.notes.frontmatter import (
+    BOM,
+    KEY_LINE_RE,
+    YamlSyntaxError,
+    find_front_matter,
+    line_key,
+    load_yaml,
+    yaml_scalar,
+)
 from vaultkit.notes.merge_body import (
     TextMerge,
     _lines,
@@ -36,8 +44,6 @@ OURS_LABEL = "ours"
 THEIRS_LABEL = "theirs"
 LAST_CONTACT = "last_contact"
 
-_KEY_LINE_RE = re.compile(r"^(?P<key>[^\s#:\-][^:]*?)\s*:(?:[ \t]|$)")
-_KEY_SPLIT_RE = re.compile(r"^(?P<head>[^\s#:\-][^:]*?\s*:)(?P<space>[ \t]*)(?P<rest>.*?)(?P<eol>\r?\n?)$")
 _FLOW_COMMENT_RE = re.compile(r"^\[.*\](?P<comment>[ \t]+#.*)?$")
 
 
@@ -193,10 +199,9 @@ def _chunk_front_matter(lines: list[str] | None) -> _FrontMatter | None:
             pending = []
             current.lines.append(line)
         else:
-            match = _KEY_LINE_RE.match(bare)
-            if match is None:
+            key = line_key(bare)
+            if key is None:
                 return None
-            key = match.group("key").strip().strip("'\"")
             if key in chunks:
                 return None
             current = _Chunk(key, [*pending, line])
@@ -318,20 +323,20 @@ def _merge_list(ancestor: list[str], ours: list[str], theirs: list[str]) -> list
 
 def _render_list(style: _Chunk, theirs: _Chunk, items: list[str]) -> list[str] | None:
     """A list value written the way `style` (our chunk) writes it: flow `[a, b]` or block `- a`."""
-    key_at = next((i for i, line in enumerate(style.lines) if _KEY_LINE_RE.match(line)), None)
+    key_at = next((i for i, line in enumerate(style.lines) if KEY_LINE_RE.match(line)), None)
     if key_at is None:
         return None
     lead, key_line, values = style.lines[:key_at], style.lines[key_at], style.lines[key_at + 1 :]
-    match = _KEY_SPLIT_RE.match(key_line)
-    if match is None:
-        return None
+    match = KEY_LINE_RE.match(key_line)
+    assert match is not None
     eol = match.group("eol") or "\n"
     rest = match.group("rest")
     flow = _FLOW_COMMENT_RE.match(rest)
     if flow is not None:
         body = ", ".join(yaml_scalar(item, in_flow=True) for item in items)
-        space = match.group("space") or " "
-        return [*lead, f"{match.group('head')}{space}[{body}]{flow.group('comment') or ''}{eol}"]
+        head = match.group("key") + match.group("sep").rstrip(" \t")
+        space = match.group("sep")[len(head) - len(match.group("key")) :] or " "
+        return [*lead, f"{head}{space}[{body}]{flow.group('comment') or ''}{eol}"]
     item_line = next((line for line in values if line.lstrip(" ").startswith("-")), None)
     if (rest.strip() and not rest.strip().startswith("#")) or item_line is None:
         return None

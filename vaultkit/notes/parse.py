@@ -31,7 +31,14 @@ from vaultkit.model import (
     no_value,
     written_tag,
 )
-from vaultkit.notes.frontmatter import BOM, YamlSyntaxError, find_front_matter, load_yaml, split_lines
+from vaultkit.notes.frontmatter import (
+    BOM,
+    YamlSyntaxError,
+    find_front_matter,
+    line_key,
+    load_yaml,
+    split_lines,
+)
 from vaultkit.notes.grammar import (
     DUE_RE,
     FENCE_LEADS,
@@ -62,7 +69,6 @@ read as body, and vaultkit writes nothing into it (`Workspace.read_for_edit`).""
 # (`2026-1-5`, `2026-02-30`: a warning says it counts for nothing).
 _DAILY_RE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 _DATE_PREFIX_RE = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2})")
-_KEY_LINE_RE = re.compile(r"^([^\s#:\-][^:]*?)\s*:(?:\s|$)")
 _HEADING_OR_BLOCK_RE = re.compile(r"[#^]")  # `Ada#Log`, `Ada^block`: the part before is the note
 _CONFLICT_RE = re.compile(r"^(<{7}|>{7})(?: |$)|^={7}$", re.MULTILINE)
 
@@ -255,9 +261,8 @@ def _front_matter(
         raise NoteParseError(rel_path, 1, f"front matter refused: {err}") from None
     key_lines: dict[str, int] = {}
     for offset, line in enumerate(raw_lines):
-        match = _KEY_LINE_RE.match(line)
-        if match:
-            key = match.group(1).strip("'\"")
+        key = line_key(line)
+        if key is not None:
             if key in key_lines:
                 # YAML reads the last; another tool may read the first, or refuse the note.
                 problems.append(

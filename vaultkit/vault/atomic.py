@@ -189,6 +189,22 @@ def temp_target(folder: str, temp: str, names: Iterable[str]) -> str | None:
     return begun[0] if len(begun) == 1 else None
 
 
+def stopped_before_placing(temp: Path, target: Path) -> bool | None:
+    """Whether a write whose temp file `temp` was left beside `target` stopped before its
+    new file took the note's place, from how the writers use the temp name.
+
+    True: the temp is newer than the note, so it still holds the new bytes and the note
+    its old ones (a swap would have put the older file at the temp name: the note as it
+    was). None: the two names are one file (a new file linked into place, its temp name
+    not yet removed: the write finished). False: the note was written after the temp,
+    by that write's swap (the temp is then the note's old copy) or by a later save; which
+    one, only their lines can tell. OSError when either is gone."""
+    temp_stat, target_stat = os.stat(temp), os.stat(target)
+    if (temp_stat.st_ino, temp_stat.st_dev) == (target_stat.st_ino, target_stat.st_dev):
+        return None
+    return temp_stat.st_mtime_ns > target_stat.st_mtime_ns
+
+
 def make_temp(
     target: Path, data: bytes | Iterable[bytes], mode: int, durable: bool = True
 ) -> tuple[Path, int]:

@@ -71,6 +71,13 @@ class Snapshot(NamedTuple):
     size: int
 
 
+_TEMPLATE_SETTINGS = (
+    (".obsidian/templates.json", "folder"),  # Obsidian's core Templates plugin
+    (".obsidian/plugins/templater-obsidian/data.json", "templates_folder"),  # Templater
+)
+"""Where Obsidian's template plugins keep their templates folder: (settings file, key)."""
+
+
 class Vault:
     """A vault folder and its config: the only code that touches the user's files."""
 
@@ -82,17 +89,18 @@ class Vault:
 
     def _skipped_folders(self) -> set[str]:
         skipped = {self.config.templates_dir} if self.config.templates_dir else set()
-        settings = self.root / ".obsidian" / "templates.json"
-        with contextlib.suppress(OSError, ValueError, AttributeError):
-            folder = json.loads(settings.read_text(encoding="utf-8")).get("folder")
-            if isinstance(folder, str) and folder.strip("/"):
-                skipped.add(folder.strip("/"))
+        for settings, key in _TEMPLATE_SETTINGS:
+            with contextlib.suppress(OSError, ValueError, AttributeError):
+                folder = json.loads((self.root / settings).read_text(encoding="utf-8")).get(key)
+                if isinstance(folder, str) and folder.strip("/"):
+                    skipped.add(folder.strip("/"))
         return skipped
 
     @property
     def template_folders(self) -> list[str]:
-        """The folders of templates a walk skips, in order: vaultkit's (`templates_dir`) and
-        Obsidian's own (its `.obsidian/templates.json`); a base leaves them out too."""
+        """The folders of templates a walk skips, in order: vaultkit's (`templates_dir`),
+        Obsidian's own (its `.obsidian/templates.json`) and the Templater plugin's; a base
+        leaves them out too."""
         return sorted(self._skip_dirs)
 
     def _excluded(self, rel_path: str) -> bool:

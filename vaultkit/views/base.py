@@ -76,7 +76,7 @@ def _span() -> str:
 def _people_filter(config: Config, template_folders: Sequence[str] = ()) -> dict[str, Any]:
     """Which notes are people: notes under `people_dir` whose `type` says nothing else, and
     notes anywhere with `type: person`; never the templates (`templates_dir`, and the other
-    `template_folders` a walk skips: Obsidian's own)."""
+    `template_folders` a walk skips: Obsidian's own and Templater's)."""
     in_people = (
         f'file.inFolder({_quote(config.people_dir)}) && (formula.type == "" || formula.type == "person")'
     )
