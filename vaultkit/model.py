@@ -32,7 +32,8 @@ INTRO_CHANNEL, ASK_CHANNEL = "intro", "asked"
 and [[Alan]]`) and an ask (`- 2026-11-20 asked: email: would you have...`): the figures read
 these entries, and the index keeps them apart (`contacts_channel`)."""
 
-_YAML_NULL_RE = re.compile(r"null|Null|NULL|~")
+NO_VALUE_TEXTS = frozenset({"", "null", "Null", "NULL", "~"})
+"""The texts that are no value (`no_value`): empty, and YAML's null written out."""
 
 
 def no_value(value: Any) -> bool:
@@ -41,7 +42,7 @@ def no_value(value: Any) -> bool:
     Templater and other tools write for "no value"). The parser reads no value there, and
     what writes a value where there is none (`vault met`, `want`, an import) writes over it."""
     if isinstance(value, str):
-        return value == "" or _YAML_NULL_RE.fullmatch(value) is not None
+        return value in NO_VALUE_TEXTS  # (a set: the parser asks of every key of every note)
     return value is None or value == []
 
 

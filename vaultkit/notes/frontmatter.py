@@ -67,7 +67,10 @@ def line_key(line: str) -> str | None:
     """The top-level key a front-matter line sets, as YAML reads it (its quotes taken off),
     or None for any other line (a value's line, a comment, a blank)."""
     match = KEY_LINE_RE.match(line)
-    return None if match is None else unquoted_key(match.group("key"))
+    if match is None:
+        return None
+    key = match.group("key")
+    return unquoted_key(key) if key[:1] in "\"'" else key  # (most keys are bare)
 
 
 def unquoted_key(written: str) -> str:

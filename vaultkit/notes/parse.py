@@ -19,6 +19,7 @@ from vaultkit.model import (
     DAILY,
     MAX_NOTE_BYTES,
     MEETING,
+    NO_VALUE_TEXTS,
     OTHER,
     PERSON,
     Link,
@@ -33,11 +34,12 @@ from vaultkit.model import (
 )
 from vaultkit.notes.frontmatter import (
     BOM,
+    KEY_LINE_RE,
     YamlSyntaxError,
     find_front_matter,
-    line_key,
     load_yaml,
     split_lines,
+    unquoted_key,
 )
 from vaultkit.notes.grammar import (
     DUE_RE,
@@ -98,14 +100,19 @@ def decode_note(path: str, data: bytes) -> str:
 def as_texts(value: Any) -> list[str]:
     """A front-matter value as its texts, as written: one value, or a list's items at any
     depth (none for a blank one, `model.no_value`, or a mapping)."""
-    if no_value(value):
-        return []
+    # (`no_value`'s rule, inlined: every note's tags, aliases and people come through here)
+    if isinstance(value, str):
+        return [] if value in NO_VALUE_TEXTS else [value]
     if isinstance(value, list):
         out: list[str] = []
         for item in value:
-            out.extend(as_texts(item))
+            if isinstance(item, str):
+                if item not in NO_VALUE_TEXTS:
+                    out.append(item)
+            else:
+                out.extend(as_texts(item))
         return out
-    if isinstance(value, dict):
+    if value is None or isinstance(value, dict):
         return []
     return [str(value)]
 
@@ -260,9 +267,13 @@ def _front_matter(
     except (ValueError, RecursionError) as err:
         raise NoteParseError(rel_path, 1, f"front matter refused: {err}") from None
     key_lines: dict[str, int] = {}
+    match_key = KEY_LINE_RE.match  # (`frontmatter.line_key`, inlined: every line of every note)
     for offset, line in enumerate(raw_lines):
-        key = line_key(line)
-        if key is not None:
+        found = match_key(line)
+        if found is not None:
+            key = found.group("key")
+            if key[:1] in "\"'":
+                key = unquoted_key(key)
             if key in key_lines:
                 # YAML reads the last; another tool may read the first, or refuse the note.
                 problems.append(
@@ -296,9 +307,12 @@ def parse_text(rel_path: str, text: str, config: Config) -> ParsedNote:
         problems.append(Problem(rel_path, key_lines.get(key), "error", f"{key}: {err}; ignored"))
 
     def given(key: str) -> Any:
-        """The key's value; None when it has none (`model.no_value`)."""
+        """The key's value; None when it has none (`model.no_value`, inlined: asked of ten
+        keys of every note)."""
         value = fields.get(key)
-        return None if no_value(value) else value
+        if value is None or (value in NO_VALUE_TEXTS if isinstance(value, str) else value == []):
+            return None
+        return value
 
     def typed_date(key: str) -> dt.date | None:
         value = given(key)
