@@ -880,3 +880,24 @@ def test_the_watcher_keeps_the_views_vdir_in_step(watch, cli, vault_dir: Path, t
     wait_for(lambda: reach_out_starts() == ["DTSTART;VALUE=DATE:20261222"], what="Ada's reach-out to move")
     run.settle()
     assert run.errors == []
+
+
+def test_moving_obsidians_templates_folder_drops_its_notes(watch: Any, cli: Any, vault_dir: Path) -> None:
+    """Obsidian's templates.json names the folder a walk skips: the watcher takes up a new
+    one at once, and Due.md agrees with People.base, which leaves the folder out."""
+    (vault_dir / "vaultkit.toml").write_text(
+        '[views]\nnetwork = ""\nbase = "People.base"\n', encoding="utf-8"
+    )
+    write_note(vault_dir, "People/Ada Lovelace.md", person("Ada Lovelace"))
+    write_note(vault_dir, "People/Tpl/Person template.md", person("{{title}}"))
+    run = watch()
+    assert due_names(vault_dir) == ["Ada Lovelace", "Person template"]
+    (vault_dir / ".obsidian").mkdir(exist_ok=True)
+    (vault_dir / ".obsidian" / "templates.json").write_text('{"folder": "People/Tpl"}', encoding="utf-8")
+    wait_for(lambda: due_names(vault_dir) == ["Ada Lovelace"], what="the template to leave Due.md")
+    run.settle()
+    assert "People/Tpl" in (vault_dir / "People.base").read_text(encoding="utf-8")
+    assert any("folders of templates now People/Tpl/" in line for line in run.lines)
+    run.watcher.stop()
+    listed = json.loads(cli("list", "--json").stdout)["people"]
+    assert [p["name"] for p in listed] == ["Ada Lovelace"]
