@@ -844,6 +844,27 @@ def test_the_watcher_adds_todays_reachouts_once_the_daily_note_exists(watch: Any
     assert note.read_text(encoding="utf-8") == text + "More notes.\n"
 
 
+def test_reachouts_a_user_deleted_stay_deleted_when_the_watcher_restarts(
+    watch: Any, cli: Any, vault_dir: Path
+) -> None:
+    """Once a day, across restarts: the index remembers the day; `vault today` still adds them."""
+    (vault_dir / "vaultkit.toml").write_text(
+        '[views]\nnetwork = ""\n[daily]\nreachouts = true\n', encoding="utf-8"
+    )
+    write_note(vault_dir, "People/Yuki Tanaka.md", "---\ncadence: 2w\n---\n# Yuki\n")
+    note = write_note(vault_dir, "Daily/2026-11-22.md", "# Sunday\n")
+    first = watch()
+    assert "## Reach out" in note.read_text(encoding="utf-8")
+    first.watcher.stop()
+    note.write_text("# Sunday\n", encoding="utf-8")  # the user deletes the section
+    second = watch()  # (its first update is done: it would have added them by now)
+    second.settle()
+    assert note.read_text(encoding="utf-8") == "# Sunday\n"
+    second.watcher.stop()
+    assert cli("today").exit_code == 0  # asked for by hand: added
+    assert "- [ ] [[Yuki Tanaka]]: never contacted\n" in note.read_text(encoding="utf-8")
+
+
 def test_the_watcher_moves_last_contact_forward_when_derived(watch: Any, vault_dir: Path) -> None:
     (vault_dir / "vaultkit.toml").write_text(
         'write_last_contact = "derived"\n[views]\nnetwork = ""\nbase = "People.base"\n', encoding="utf-8"

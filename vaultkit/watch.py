@@ -607,11 +607,15 @@ class Watcher:
 
     def _add_reachouts(self, workspace: Workspace, update: Update) -> None:
         """With `[daily] reachouts`, add today's reach-outs to the daily note once a day, as
-        soon as the note exists (Obsidian's daily-note template makes it)."""
+        soon as the note exists (Obsidian's daily-note template makes it). Once a day across
+        restarts too: the index remembers the day (a section the user deleted stays so)."""
         if not workspace.config.daily_reachouts or self._reachouts_on == workspace.today:
             return
-        from vaultkit.views.daily import NoDailyNote, reach_out
+        from vaultkit.views.daily import NoDailyNote, reach_out, reachouts_due
 
+        if not reachouts_due(workspace):
+            self._reachouts_on = workspace.today
+            return
         try:
             done = reach_out(workspace)
         except NoDailyNote:
