@@ -429,6 +429,18 @@ def test_an_edited_config_is_taken_up(watch, vault_dir: Path) -> None:
     assert "error: vaultkit.toml: default_cadence must be a string, not 12" in run.errors[0]
 
 
+def test_with_no_people_its_line_and_due_say_why(watch, vault_dir: Path) -> None:
+    write_note(vault_dir, "Contacts/Ada.md", "# Ada\n")  # no People/ folder
+    run = watch()
+    why = f"no people in {vault_dir}: a person is a note under People/ (people_dir in vaultkit.toml; it does not exist there)"
+    assert f"warning: {why}" in run.lines[0]
+    assert "\nN" + why[1:] in due_text(vault_dir) and "Enjoy your day" not in due_text(vault_dir)
+    write_note(vault_dir, "People/Ada Lovelace.md", person("Ada Lovelace"))
+    wait_for(lambda: due_names(vault_dir) == ["Ada Lovelace"], what="Ada in Due.md")
+    run.settle()
+    assert "warning" not in run.lines[-1]
+
+
 def test_git_checkout_is_processed_once_it_is_done(watch, vault_dir: Path) -> None:
     write_note(vault_dir, "People/Ada Lovelace.md", person("Ada Lovelace"))
     (vault_dir / ".git").mkdir()

@@ -27,6 +27,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
+from vaultkit.checks import nobody_hint
 from vaultkit.errors import VaultGone, VaultkitError
 from vaultkit.index.core import SyncReport
 from vaultkit.model import Problem
@@ -64,6 +65,7 @@ class Update:
     sync: SyncReport | None = None
     views_written: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    warning: str | None = None  # about the vault as it is now: no people at all, and why
     seconds: float = 0.0
     error: str | None = None
 
@@ -98,6 +100,8 @@ class Update:
                 f" (and {len(self.problems) - 1} more; run `vault check`)" if len(self.problems) > 1 else ""
             )
             parts.append(f"problem: {self.problems[0]}{more}")
+        if self.warning:
+            parts.append(f"warning: {self.warning}")
         if self.error:
             parts.append(f"error: {self.error}")
         prefix = "" if self.reason == "change" else f"{self.reason}: "
@@ -561,6 +565,7 @@ class Watcher:
                 if failed is not None:
                     raise failed
                 self._render_owed = False
+                update.warning = nobody_hint(workspace)  # (Due.md says it too)
                 self._add_reachouts(workspace, update)
                 if every:
                     self._slow_views_at = time.monotonic()
