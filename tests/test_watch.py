@@ -429,6 +429,18 @@ def test_an_edited_config_is_taken_up(watch, vault_dir: Path) -> None:
     assert "error: vaultkit.toml: default_cadence must be a string, not 12" in run.errors[0]
 
 
+def test_with_no_people_its_line_and_due_say_why(watch, vault_dir: Path) -> None:
+    write_note(vault_dir, "Contacts/Ada.md", "# Ada\n")  # no People/ folder
+    run = watch()
+    why = f"no people in {vault_dir}: a person is a note under People/ (people_dir in vaultkit.toml; it does not exist there)"
+    assert f"warning: {why}" in run.lines[0]
+    assert "\nN" + why[1:] in due_text(vault_dir) and "Enjoy your day" not in due_text(vault_dir)
+    write_note(vault_dir, "People/Ada Lovelace.md", person("Ada Lovelace"))
+    wait_for(lambda: due_names(vault_dir) == ["Ada Lovelace"], what="Ada in Due.md")
+    run.settle()
+    assert "warning" not in run.lines[-1]
+
+
 def test_git_checkout_is_processed_once_it_is_done(watch, vault_dir: Path) -> None:
     write_note(vault_dir, "People/Ada Lovelace.md", person("Ada Lovelace"))
     (vault_dir / ".git").mkdir()
@@ -844,6 +856,27 @@ def test_the_watcher_adds_todays_reachouts_once_the_daily_note_exists(watch: Any
     assert note.read_text(encoding="utf-8") == text + "More notes.\n"
 
 
+def test_reachouts_a_user_deleted_stay_deleted_when_the_watcher_restarts(
+    watch: Any, cli: Any, vault_dir: Path
+) -> None:
+    """Once a day, across restarts: the index remembers the day; `vault today` still adds them."""
+    (vault_dir / "vaultkit.toml").write_text(
+        '[views]\nnetwork = ""\n[daily]\nreachouts = true\n', encoding="utf-8"
+    )
+    write_note(vault_dir, "People/Yuki Tanaka.md", "---\ncadence: 2w\n---\n# Yuki\n")
+    note = write_note(vault_dir, "Daily/2026-11-22.md", "# Sunday\n")
+    first = watch()
+    assert "## Reach out" in note.read_text(encoding="utf-8")
+    first.watcher.stop()
+    note.write_text("# Sunday\n", encoding="utf-8")  # the user deletes the section
+    second = watch()  # (its first update is done: it would have added them by now)
+    second.settle()
+    assert note.read_text(encoding="utf-8") == "# Sunday\n"
+    second.watcher.stop()
+    assert cli("today").exit_code == 0  # asked for by hand: added
+    assert "- [ ] [[Yuki Tanaka]]: never contacted\n" in note.read_text(encoding="utf-8")
+
+
 def test_the_watcher_moves_last_contact_forward_when_derived(watch: Any, vault_dir: Path) -> None:
     (vault_dir / "vaultkit.toml").write_text(
         'write_last_contact = "derived"\n[views]\nnetwork = ""\nbase = "People.base"\n', encoding="utf-8"
@@ -880,3 +913,24 @@ def test_the_watcher_keeps_the_views_vdir_in_step(watch, cli, vault_dir: Path, t
     wait_for(lambda: reach_out_starts() == ["DTSTART;VALUE=DATE:20261222"], what="Ada's reach-out to move")
     run.settle()
     assert run.errors == []
+
+
+def test_moving_obsidians_templates_folder_drops_its_notes(watch: Any, cli: Any, vault_dir: Path) -> None:
+    """Obsidian's templates.json names the folder a walk skips: the watcher takes up a new
+    one at once, and Due.md agrees with People.base, which leaves the folder out."""
+    (vault_dir / "vaultkit.toml").write_text(
+        '[views]\nnetwork = ""\nbase = "People.base"\n', encoding="utf-8"
+    )
+    write_note(vault_dir, "People/Ada Lovelace.md", person("Ada Lovelace"))
+    write_note(vault_dir, "People/Tpl/Person template.md", person("{{title}}"))
+    run = watch()
+    assert due_names(vault_dir) == ["Ada Lovelace", "Person template"]
+    (vault_dir / ".obsidian").mkdir(exist_ok=True)
+    (vault_dir / ".obsidian" / "templates.json").write_text('{"folder": "People/Tpl"}', encoding="utf-8")
+    wait_for(lambda: due_names(vault_dir) == ["Ada Lovelace"], what="the template to leave Due.md")
+    run.settle()
+    assert "People/Tpl" in (vault_dir / "People.base").read_text(encoding="utf-8")
+    assert any("folders of templates now People/Tpl/" in line for line in run.lines)
+    run.watcher.stop()
+    listed = json.loads(cli("list", "--json").stdout)["people"]
+    assert [p["name"] for p in listed] == ["Ada Lovelace"]

@@ -27,6 +27,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
+from vaultkit.checks import nobody_hint
 from vaultkit.errors import VaultGone, VaultkitError
 from vaultkit.index.core import SyncReport
 from vaultkit.model import Problem
@@ -64,6 +65,7 @@ class Update:
     sync: SyncReport | None = None
     views_written: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    warning: str | None = None  # about the vault as it is now: no people at all, and why
     seconds: float = 0.0
     error: str | None = None
 
@@ -98,6 +100,8 @@ class Update:
                 f" (and {len(self.problems) - 1} more; run `vault check`)" if len(self.problems) > 1 else ""
             )
             parts.append(f"problem: {self.problems[0]}{more}")
+        if self.warning:
+            parts.append(f"warning: {self.warning}")
         if self.error:
             parts.append(f"error: {self.error}")
         prefix = "" if self.reason == "change" else f"{self.reason}: "
@@ -253,8 +257,14 @@ class Watcher:
             return None
         rel = unicodedata.normalize("NFC", rel.replace(os.sep, "/"))
         # Dot-files and dot-folders: .git, .obsidian, .trash, editors' swap files, and the
-        # `.NAME.vaultkit-tmp` files of vaultkit's own atomic writes.
+        # `.NAME.vaultkit-tmp` files of vaultkit's own atomic writes. But for Obsidian's
+        # settings when they moved the folder of templates (a walk skips it): then the
+        # update makes a new Vault and lists every folder again.
         if any(part.startswith(".") for part in rel.split("/")):
+            if rel.startswith(".obsidian/") or rel == ".obsidian":
+                with contextlib.suppress(Exception):  # (on the observer's thread: never raise)
+                    if self.vault.templates_moved():
+                        return rel
             return None
         if not is_usable_name(rel):
             # Bytes that are not UTF-8, a line break make no note: a path that is not a
@@ -494,7 +504,10 @@ class Watcher:
         update = Update(reason, notes=sorted(rel for rel in changed if rel.lower().endswith(".md")))
         # Notes the events named are re-read on their own (a walk of 100,000 notes costs
         # most of a second); anything else, and every start and rescan, walks the vault.
-        quick = bool(reason == "change" and changed and CONFIG_NAME not in changed)
+        # New settings (vaultkit.toml, or Obsidian's that moved the folder of templates: a
+        # rescan looks too) make a new Vault, whose sync lists every folder again.
+        settings = CONFIG_NAME in changed or any(rel.startswith(".") for rel in changed)
+        quick = bool(reason == "change" and changed and not settings)
         synced = False  # (by this update)
         with self._lock:
             self._working = True
@@ -507,10 +520,11 @@ class Watcher:
                 self._synced = False
         try:
             self._check_vault()
-            if CONFIG_NAME in changed:
+            if CONFIG_NAME in changed or (not quick and self.vault.templates_moved()):
                 try:
-                    if self._reload():
-                        update.reason = f"{CONFIG_NAME} reloaded"
+                    reloaded = self._reload()
+                    if reloaded:
+                        update.reason = reloaded
                 except VaultkitError as err:  # a bad config: say so, go on with the old one
                     update.error = str(err)
             workspace = self._workspace
@@ -551,6 +565,7 @@ class Watcher:
                 if failed is not None:
                     raise failed
                 self._render_owed = False
+                update.warning = nobody_hint(workspace)  # (Due.md says it too)
                 self._add_reachouts(workspace, update)
                 if every:
                     self._slow_views_at = time.monotonic()
@@ -597,11 +612,15 @@ class Watcher:
 
     def _add_reachouts(self, workspace: Workspace, update: Update) -> None:
         """With `[daily] reachouts`, add today's reach-outs to the daily note once a day, as
-        soon as the note exists (Obsidian's daily-note template makes it)."""
+        soon as the note exists (Obsidian's daily-note template makes it). Once a day across
+        restarts too: the index remembers the day (a section the user deleted stays so)."""
         if not workspace.config.daily_reachouts or self._reachouts_on == workspace.today:
             return
-        from vaultkit.views.daily import NoDailyNote, reach_out
+        from vaultkit.views.daily import NoDailyNote, reach_out, reachouts_due
 
+        if not reachouts_due(workspace):
+            self._reachouts_on = workspace.today
+            return
         try:
             done = reach_out(workspace)
         except NoDailyNote:
@@ -610,19 +629,25 @@ class Watcher:
         if done.outcome == "added":
             update.views_written.append(f"{done.path} (reach-outs)")
 
-    def _reload(self) -> bool:
-        """Take up an edited vaultkit.toml; False when it did not change.
+    def _reload(self) -> str | None:
+        """Take up an edited vaultkit.toml, or moved folders of templates: what changed,
+        as the update's reason; None when nothing did.
 
-        A bad one raises ConfigError and the old settings stay.
+        A bad vaultkit.toml raises ConfigError and the old settings stay.
         """
         vault = Vault(self.vault.root)
-        if vault.config == self.vault.config:
-            return False
+        if vault.config != self.vault.config:
+            what = f"{CONFIG_NAME} reloaded"
+        elif vault.template_folders != self.vault.template_folders:
+            shown = ", ".join(f"{folder}/" for folder in vault.template_folders) or "none"
+            what = f"folders of templates now {shown}"
+        else:
+            return None
         today = self._workspace.today
         self._workspace.close()
         self.vault = vault
         self._workspace = Workspace(vault, self.index_path, today, self._notice)
-        return True
+        return what
 
     def _notice(self, line: str) -> None:
         """A line from the index (it was damaged and set aside)."""

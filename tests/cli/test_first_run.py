@@ -24,6 +24,12 @@ def test_a_vault_with_no_people_says_where_it_looked(cli: Any, vault_dir: Path) 
         assert "Enjoy your day" not in result.stdout
     search = cli("search", "Ada")
     assert search.stderr == hint and search.exit_code == 1
+    # Due.md says so too, not "Nobody is due": an honest view, so `vault render` exits 0.
+    render = cli("render")
+    assert (render.exit_code, render.stderr) == (0, hint)
+    due = (vault_dir / "Due.md").read_text(encoding="utf-8")
+    assert "Enjoy your day" not in due
+    assert "\nNo people in " + hint.removeprefix("vault: no people in ").rstrip("\n") + ".\n" in due
 
 
 def test_with_no_people_folder_a_person_is_a_note_of_type_person(cli: Any, vault_dir: Path) -> None:

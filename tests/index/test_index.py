@@ -842,3 +842,25 @@ def test_many_notes_changed_within_the_racy_window_are_all_read_again(
         os.utime(note, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     assert index.sync().read == 12
     assert {p.fields["company"] for p in index.people(TODAY, with_fields=True)} == {"Init"}
+
+
+def test_a_moved_templates_folder_is_taken_up_by_the_next_sync(cli: Any, vault_dir: Path) -> None:
+    """Obsidian's templates.json is no part of vaultkit.toml's fingerprint: the index keeps
+    the folders it skipped, and lists every folder again when they change (its listing of
+    People/ is as it was, so an incremental walk would enter Tpl/ still)."""
+    write_note(vault_dir, "People/Ada Lovelace.md", "---\ncadence: 1m\n---\n")
+    write_note(vault_dir, "People/Tpl/Person template.md", "---\ncadence: 1m\n---\n# {{title}}\n")
+    settings = vault_dir / ".obsidian" / "templates.json"
+    settings.parent.mkdir(exist_ok=True)
+    for folder in (vault_dir, vault_dir / "People", vault_dir / "People" / "Tpl"):
+        os.utime(folder, (time.time() - 60, time.time() - 60))  # past the racy window: kept
+
+    def names() -> list[str]:
+        return [p["name"] for p in json.loads(cli("list", "--json").stdout)["people"]]
+
+    assert names() == ["Ada Lovelace", "Person template"]
+    settings.write_text('{"folder": "People/Tpl"}', encoding="utf-8")
+    assert names() == ["Ada Lovelace"]
+    assert "Person template" not in cli("due").stdout
+    settings.write_text("{}", encoding="utf-8")
+    assert names() == ["Ada Lovelace", "Person template"]

@@ -413,6 +413,40 @@ async def test_the_people_resources_come_a_page_at_a_time(
     assert [name for page in pages for name in page] == everyone
 
 
+async def test_a_resources_cursor_the_server_did_not_hand_out_is_refused(
+    server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Any text once started a page wherever it sorted ("zzzzzz": an empty last page)."""
+    from mcp.types import INVALID_PARAMS
+
+    from vaultkit.mcp import server as server_module
+
+    monkeypatch.setattr(server_module, "RESOURCES_PAGE", 7)
+    async with Client(server()) as client:
+        first = await client.list_resources()
+        ours = first.next_cursor
+        assert ours is not None
+        second = [r.name for r in (await client.list_resources(cursor=ours)).resources]
+        assert len(second) == 7 and second[0] > first.resources[-1].name
+        encoded, _, digest = ours.rpartition(".")
+        for cursor in (
+            "garbage",
+            "\x00",
+            "a" * 5000,
+            "zzzzzz",
+            "",
+            f"{encoded}.{digest[::-1]}",
+            "Tunde",
+            ours + "x",
+        ):
+            with pytest.raises(MCPError, match="the cursor is not one this server handed out") as refused:
+                await client.list_resources(cursor=cursor)
+            assert refused.value.error.code == INVALID_PARAMS, cursor
+        # (the digest is checked, not only the form: a cursor of another position is refused)
+        with pytest.raises(MCPError):
+            await client.list_resources(cursor="WnpaWg==." + digest)
+
+
 async def test_long_lists_are_cut_for_an_assistant_with_how_many_more(server, cli_json) -> None:
     """A vault where 68,000 people are due answered 16 MB; an assistant reads `limit` of each list."""
     whole = cli_json("due", "--json")

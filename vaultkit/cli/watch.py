@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from vaultkit.cli.app import app, handle_errors, print_json, progress_bar, settings_of
+from vaultkit.cli.app import app, handle_errors, print_json, progress_bar, say_what_was_missed, settings_of
 
 
 @app.command()
@@ -18,6 +18,8 @@ def render(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Write the generated views (Due.md, People.base...); a file changes only when its view did.
+
+    With no people at all, it says why on stderr (where it looked), as Due.md does.
 
     With write_last_contact = "derived" in vaultkit.toml, it first moves each person's
     last_contact property forward to a newer contact found in a meeting or daily note.
@@ -35,6 +37,7 @@ def render(
         rendered = render_views(workspace)
     except ViewsFailed as err:  # the other views were written: say so, then why these were not
         rendered, failed = err.rendered, err
+    say_what_was_missed(workspace)  # no people at all: why (Due.md says so too)
     if as_json:
         print_json(
             {

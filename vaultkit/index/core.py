@@ -45,6 +45,10 @@ BULK_NOTES = 2000
 """At least this many notes to read, and as many as the index holds: their rows are written
 without the secondary indexes, which are made again after (see `Index.apply`)."""
 VAULT_KEY = "vault"  # in meta: the real path of the vault the index is of (see `Index._claim`)
+# In meta: the folders of templates the last walk skipped (`Vault.template_folders`, as JSON).
+# Read from settings files (Obsidian's templates.json) rather than vaultkit.toml, whose
+# fingerprint makes a new index: when they change, the next sync lists every folder again.
+SKIPPED_KEY = "skipped_folders"
 _PATH_IN = "path IN (SELECT value FROM json_each(?))"  # (one JSON list of paths, whatever their number)
 
 
@@ -201,7 +205,13 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
     ) -> SyncReport:
         started = time.perf_counter()
         self._claim()
-        self.trusted_watcher = not rebuild and not after_writing and self.watcher_is_current()
+        skipped = json.dumps(self.vault.template_folders)
+        # Other folders skipped than the last walk's: the stored listings name what is
+        # skipped now (a kept folder's listing holds the folders it entered), and a watcher
+        # that has not heard of the change may call the index current.
+        moved = self._meta(SKIPPED_KEY) != skipped
+        relist = relist or moved
+        self.trusted_watcher = not rebuild and not after_writing and not moved and self.watcher_is_current()
         if self.trusted_watcher:
             # A live `vault watch` keeps this index current: no need to walk the vault.
             early_stats.discard()
@@ -311,6 +321,8 @@ class Index(Figures, Naming, Links, WalkStore, Heartbeat):
             # The index holds what this walk saw: the next one counts its racy window from
             # this one (else the notes verified here would be verified again at every sync).
             self._store_walk(walk, scan_ns=scan_ns)
+        if moved:  # (after the walk's rows: a sync cut short lists every folder again)
+            self._set_meta(SKIPPED_KEY, skipped)
         report.changed_paths = sorted([*new_or_changed, *removed])
         report.problems = self.db.execute("SELECT count(*) FROM problems").fetchone()[0]
         report.seconds = time.perf_counter() - started

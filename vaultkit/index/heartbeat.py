@@ -1,7 +1,9 @@
-"""The watcher's heartbeat in the index: whether a live `vault watch` keeps it current."""
+"""The watcher's heartbeat in the index: whether a live `vault watch` keeps it current; and
+the day the daily note got its reach-outs, which the watcher adds once a day."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import platform
@@ -13,6 +15,7 @@ from typing import Any
 from vaultkit.index.base import IndexBase
 
 WATCHER_KEY = "watcher_heartbeat"
+REACHOUTS_KEY = "reachouts"  # {"day": ISO date, "path": the daily note}: see `reachouts_done`
 
 
 # A watcher beats twice a second while its loop turns (`watch.HEARTBEAT_S`): one busy for
@@ -50,6 +53,20 @@ def _stopped(pid: int) -> bool:
 
 class Heartbeat(IndexBase):
     """The part of `Index` that keeps heartbeat: see the module's docstring."""
+
+    # -- the daily note's reach-outs -----------------------------------------------------
+    def reachouts_done(self) -> tuple[str, str] | None:
+        """(day, daily note) the reach-outs were last added to (or found in, or found nobody
+        for), kept across the watcher's restarts: a section the user deleted stays deleted."""
+        with contextlib.suppress(ValueError, TypeError, KeyError):
+            done = json.loads(self._meta(REACHOUTS_KEY) or "null")
+            if isinstance(done["day"], str) and isinstance(done["path"], str):
+                return done["day"], done["path"]
+        return None
+
+    def mark_reachouts_done(self, day: str, path: str) -> None:
+        """Remember that `day`'s reach-outs were dealt with, in the daily note at `path`."""
+        self._set_meta(REACHOUTS_KEY, json.dumps({"day": day, "path": path}))
 
     # -- the watcher's heartbeat ---------------------------------------------------------
     def write_heartbeat(self, current: bool, at: float | None = None, pending: Sequence[str] = ()) -> None:

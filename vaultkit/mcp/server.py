@@ -9,8 +9,11 @@ turns. A `VaultkitError` becomes the SDK's tool error carrying the CLI's one-lin
 # No `from __future__ import annotations` here: the SDK reads each tool's signature to
 # build its JSON input schema, and real annotations are what it reads most simply.
 
+import base64
 import contextlib
 import datetime as dt
+import hashlib
+import hmac
 import inspect
 import os
 import re
@@ -152,12 +155,14 @@ class VaultServer(MCPServer[Any]):
         self, ctx: Any, params: PaginatedRequestParams | None
     ) -> ListResourcesResult:
         """The SDK's resources, then one `vault://people/NAME` for every person, by name,
-        `RESOURCES_PAGE` to a page (the protocol's cursor: the sort key a page ends with)."""
+        `RESOURCES_PAGE` to a page (the protocol's cursor: the sort key a page ends with,
+        sealed by `_cursor`; one the server did not hand out is refused)."""
         cursor = params.cursor if params is not None else None
+        after = _after_cursor(cursor) if cursor is not None else ""
         listed = await self.list_resources() if cursor is None else []
         page = await anyio.to_thread.run_sync(
             lambda: self.answer(
-                lambda ws: ws.index.names_page(cursor or "", RESOURCES_PAGE + 1), refusal=_list_error
+                lambda ws: ws.index.names_page(after, RESOURCES_PAGE + 1), refusal=_list_error
             )
         )
         people = [
@@ -171,8 +176,35 @@ class VaultServer(MCPServer[Any]):
         ]
         more = len(page) > RESOURCES_PAGE
         return ListResourcesResult(
-            resources=[*listed, *people], next_cursor=page[RESOURCES_PAGE - 1][0] if more else None
+            resources=[*listed, *people], next_cursor=_cursor(page[RESOURCES_PAGE - 1][0]) if more else None
         )
+
+
+_CURSOR_KEY = b"vaultkit resources cursor"  # (not a secret: the digest tells ours from any text)
+
+
+def _cursor(sort_key: str) -> str:
+    """The opaque cursor of a page of resources ending at `sort_key`: it, encoded, and a digest."""
+    encoded = base64.urlsafe_b64encode(sort_key.encode("utf-8")).decode("ascii")
+    return f"{encoded}.{_cursor_digest(encoded)}"
+
+
+def _cursor_digest(encoded: str) -> str:
+    return hashlib.blake2s(encoded.encode("ascii"), key=_CURSOR_KEY, digest_size=8).hexdigest()
+
+
+def _after_cursor(cursor: str) -> str:
+    """The sort key a `_cursor` holds; an invalid-params error for any other text."""
+    encoded, _, digest = cursor.rpartition(".")
+    if encoded.isascii() and hmac.compare_digest(
+        digest.encode("ascii", "replace"), _cursor_digest(encoded).encode()
+    ):
+        with contextlib.suppress(ValueError):
+            return base64.urlsafe_b64decode(encoded.encode("ascii")).decode("utf-8")
+    raise MCPError(
+        code=INVALID_PARAMS,
+        message="resources/list: the cursor is not one this server handed out; list from the start (no cursor)",
+    )
 
 
 class _UntilEnd:

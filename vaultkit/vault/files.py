@@ -103,6 +103,11 @@ class Vault:
         leaves them out too."""
         return sorted(self._skip_dirs)
 
+    def templates_moved(self) -> bool:
+        """Whether the folders of templates, their settings read again now, are other than
+        the ones this Vault's walks skip (`template_folders`): then make a new Vault."""
+        return self._skipped_folders() != self._skip_dirs
+
     def _excluded(self, rel_path: str) -> bool:
         return any(
             fnmatch.fnmatchcase(rel_path, pattern) or fnmatch.fnmatchcase(rel_path + "/", pattern)

@@ -139,6 +139,7 @@ def _days_over(days: int) -> str:
 def due_view(workspace: Workspace) -> str:
     """The Due view: who is due, who comes due soon, birthdays and overdue follow-ups."""
     # (imported here: `vault due --json` uses this module's follow-ups and birthdays, 5 ms)
+    from vaultkit.checks import nobody_hint
     from vaultkit.notes.grammar import DUE_MARK_RE
     from vaultkit.prospects import asks_to_follow_up, waited
 
@@ -235,6 +236,7 @@ def due_view(workspace: Workspace) -> str:
         birthdays=birthdays,
         followups=shown_followups,
         asks=asks,
+        no_people=nobody_hint(workspace),
         no_cadence=not due.items and workspace.index.nobody_kept_in_touch(),
         more={
             "asks": max(0, len(waiting) - rows),

@@ -87,11 +87,24 @@ def reach_out(workspace: Workspace, create: bool = False, limit: int = DEFAULT_L
 
     Without `create`, only a note that exists is changed (Obsidian's daily-note template
     makes it); NoDailyNote otherwise. The note is locked, stale-checked and replaced
-    atomically; nothing but the new section is added.
+    atomically; nothing but the new section is added. The index remembers the day and
+    the note (`reachouts_due`: the watcher adds them once a day, whatever its restarts).
     """
+    path = daily_note_path(workspace)
+    done = _reach_out(workspace, path, create, limit)
+    workspace.index.mark_reachouts_done(workspace.today.isoformat(), path)
+    return done
+
+
+def reachouts_due(workspace: Workspace) -> bool:
+    """Whether today's reach-outs are still to be added to today's daily note: not done
+    today (by the watcher, or by `vault today`), nor into another note than today's."""
+    return workspace.index.reachouts_done() != (workspace.today.isoformat(), daily_note_path(workspace))
+
+
+def _reach_out(workspace: Workspace, path: str, create: bool, limit: int) -> ReachOuts:
     from vaultkit.notes.edit import append_section, has_heading
 
-    path = daily_note_path(workspace)
     vault = workspace.vault
     if not create and not vault.exists(path):
         raise NoDailyNote(
