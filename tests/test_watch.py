@@ -844,8 +844,12 @@ def test_the_watcher_adds_todays_reachouts_once_the_daily_note_exists(watch: Any
     write_note(vault_dir, "People/Yuki Tanaka.md", "---\ncadence: 2w\n---\n# Yuki\n")
     run = watch()
     assert not (vault_dir / "Daily").exists()  # only a note that exists is changed
+    # Made empty (Obsidian with no daily-note template): left alone, no error, until it is saved.
+    note = write_note(vault_dir, "Daily/2026-11-22.md", "")
+    wait_for(lambda: run.watcher.updates >= 2, what="the new note's update")
+    run.settle()
+    assert note.read_text(encoding="utf-8") == "" and not run.watcher.last_update.error
     write_note(vault_dir, "Daily/2026-11-22.md", "# Sunday\n")
-    note = vault_dir / "Daily" / "2026-11-22.md"
     wait_for(lambda: "## Reach out" in note.read_text(encoding="utf-8"), what="the reach-outs")
     run.settle()
     text = note.read_text(encoding="utf-8")

@@ -616,11 +616,14 @@ class Watcher:
         restarts too: the index remembers the day (a section the user deleted stays so)."""
         if not workspace.config.daily_reachouts or self._reachouts_on == workspace.today:
             return
-        from vaultkit.views.daily import NoDailyNote, reach_out, reachouts_due
+        from vaultkit.views.daily import NoDailyNote, daily_note_path, reach_out, reachouts_due
 
         if not reachouts_due(workspace):
             self._reachouts_on = workspace.today
             return
+        path = daily_note_path(workspace)
+        if workspace.vault.exists(path) and not os.path.getsize(workspace.vault.path(path)):
+            return  # made empty (no daily-note template): the first save is an event, and this runs again
         try:
             done = reach_out(workspace)
         except NoDailyNote:

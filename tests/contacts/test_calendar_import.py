@@ -653,6 +653,21 @@ def test_an_entry_an_import_dated_a_day_off_before_is_the_same_meeting(
     assert ("unchanged", "2026-11-17 Dinner") in [(action, name) for action, name, _ in rows(notes)]
 
 
+def test_a_meeting_on_the_same_day_in_both_zones_is_matched_on_its_day_only(
+    cli, people: Path, tmp_path: Path
+) -> None:
+    # Noon UTC is Nov 10 here and in UTC: an entry of that title logged by hand on Nov 11 is
+    # another meeting, not this one dated a day off by an earlier import.
+    calendar = with_ada(tmp_path / "noon.ics", [("noon", "DTSTART:20261110T120000Z", "Coffee with Ada")])
+    assert (
+        cli("log", "Ada Lovelace", "Coffee with Ada", "--channel", "coffee", "--date", "2026-11-11").exit_code
+        == 0
+    )
+    with machine_zone("UTC"):
+        result = cli("import", "calendar", str(calendar), "--json", today="2026-11-20")
+    assert [(action, name) for action, name, _ in rows(result)] == [("merge", "2026-11-10 Coffee with Ada")]
+
+
 def test_a_calendar_zone_that_is_no_zone_says_so(cli, people: Path, tmp_path: Path) -> None:
     calendar = with_ada(tmp_path / "mars.ics", [("utc", "DTSTART:20261117T230000Z", "Breakfast")])
     calendar.write_text(

@@ -263,7 +263,9 @@ def test_a_note_emptied_by_a_save_in_place_is_waited_for(
     saver = _save_in_place(ada, saved, 1.5)
     refused = cli("log", "Ada", "second call")
     assert (refused.exit_code, refused.stdout) == (1, "")
-    assert refused.stderr.startswith("vault: People/Ada.md was emptied a moment ago, as a program does while")
+    assert refused.stderr.startswith(
+        "vault: People/Ada.md is empty and was written a moment ago: a program saving"
+    )
     saver.wait(timeout=30)
     assert ada.read_text(encoding="utf-8") == saved
     # A note that has been empty for a while is a note: the entry goes into it; so is one

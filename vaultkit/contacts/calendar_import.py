@@ -73,9 +73,9 @@ class Occurrence:
     summary: str
     cancelled: bool
     attendees: list[Attendee] = field(default_factory=list)
-    zoned: bool = False
-    """At a time with a zone, so moved into your zone to be dated (`_day`): an import before
-    that dated it on the day of the zone it was written in, perhaps a day off."""
+    earlier_day: dt.date | None = None
+    """The day an import before `_day` dated it on, when that is another: at a time with a
+    zone, it took the date in the zone the time is written in (`…Z`: UTC), not yours."""
 
     @property
     def title(self) -> str:
@@ -219,12 +219,14 @@ def _occurrence(event: Any, day: dt.date, source: str, line: int | None) -> Occu
         _summary(event),
         str(event.get("STATUS", "")).upper() == "CANCELLED",
         _attendees(event),
-        _zoned(event.decoded("DTSTART", None)),
+        _earlier_day(event.decoded("DTSTART", None), day),
     )
 
 
-def _zoned(value: Any) -> bool:
-    return isinstance(value, dt.datetime) and value.tzinfo is not None
+def _earlier_day(value: Any, day: dt.date) -> dt.date | None:
+    if isinstance(value, dt.datetime) and value.tzinfo is not None and value.date() != day:
+        return value.date()
+    return None
 
 
 def _summary(event: Any) -> str:
@@ -522,13 +524,12 @@ class _CalendarPlanner:
         return False
 
     def _near_days(self, occurrence: Occurrence, text: str) -> list[dt.date]:
-        """The days next to an occurrence's where its entry or note may be, as an import
-        dated it before `_day` moved times into your zone: for one at a time with a zone, the
-        day before and after, unless an occurrence of the same title is on that day."""
-        if not occurrence.zoned:
-            return []
-        near = (occurrence.day - dt.timedelta(days=1), occurrence.day + dt.timedelta(days=1))
-        return [day for day in near if (day, text) not in self._days]
+        """The other day where an occurrence's entry or note may be, as an import dated it
+        before `_day` moved times into your zone (`Occurrence.earlier_day`), unless an
+        occurrence of the same title is on that day: a meeting logged by hand the next day
+        is not this one."""
+        day = occurrence.earlier_day
+        return [] if day is None or (day, text) in self._days else [day]
 
     def _logged_of(self, path: str) -> dict[dt.date, list[_Entry]]:
         """A person's Log entries, by day."""

@@ -404,8 +404,8 @@ class Vault:
             except OSError:
                 break
         raise RefusedWrite(
-            f"{rel_path} was emptied a moment ago, as a program does while it saves a note, and "
-            "is still empty; nothing was written: run the command again once it is saved"
+            f"{rel_path} is empty and was written a moment ago: a program saving a note in place "
+            "empties it first, so nothing was written; run the command again in a moment"
         )
 
     def read(self, rel_path: str) -> Snapshot:
