@@ -434,7 +434,8 @@ def test_with_no_people_its_line_and_due_say_why(watch, vault_dir: Path) -> None
     run = watch()
     why = f"no people in {vault_dir}: a person is a note under People/ (people_dir in vaultkit.toml; it does not exist there)"
     assert f"warning: {why}" in run.lines[0]
-    assert "\nN" + why[1:] in due_text(vault_dir) and "Enjoy your day" not in due_text(vault_dir)
+    in_vault = "No people in this vault" + why.removeprefix(f"no people in {vault_dir}")
+    assert f"\n{in_vault}" in due_text(vault_dir) and "Enjoy your day" not in due_text(vault_dir)
     write_note(vault_dir, "People/Ada Lovelace.md", person("Ada Lovelace"))
     wait_for(lambda: due_names(vault_dir) == ["Ada Lovelace"], what="Ada in Due.md")
     run.settle()

@@ -285,25 +285,28 @@ def _name_clash(name: str, others: list[str], prefix: str) -> str | None:
     return "; ".join(parts) + ": merge the two into one"
 
 
-def nobody_hint(workspace: Workspace) -> str | None:
+def nobody_hint(workspace: Workspace, in_vault: bool = False) -> str | None:
     """When the vault holds no people: one line saying where vaultkit looked and how to
-    fix it (a wrong people_dir, --vault pointing at the people folder itself); else None."""
+    fix it (a wrong people_dir, --vault pointing at the people folder itself); else None.
+    `in_vault`: for a view, which names no path of this machine (the vault is synced to
+    others, where it lies elsewhere)."""
     if workspace.index.person_count():
         return None
     root = workspace.vault.root
+    where = "this vault" if in_vault else str(root)
     folder = workspace.config.people_dir
     if not folder:
         return (
-            f"no people in {root}: people_dir is empty in {CONFIG_NAME}, so a person is a note "
+            f"no people in {where}: people_dir is empty in {CONFIG_NAME}, so a person is a note "
             "with `type: person` in its front matter"
         )
     missing = "; it does not exist there" if not (root / folder).is_dir() else ""
     hint = (
-        f"no people in {root}: a person is a note under {folder}/ (people_dir in "
+        f"no people in {where}: a person is a note under {folder}/ (people_dir in "
         f"{CONFIG_NAME}{missing}) or any note with `type: person` in its front matter"
     )
     if root.name.casefold() == folder.rsplit("/", 1)[-1].casefold():
-        hint += f"; {root} looks like the {folder} folder itself: point --vault at the vault above it"
+        hint += f"; {where} looks like the {folder} folder itself: point --vault at the vault above it"
     return hint
 
 

@@ -1456,6 +1456,13 @@ def test_a_file_that_is_no_vcard_or_no_calendar_says_so(cli, vault_dir: Path, tm
         f"vault: {sheet} holds no vCard (no BEGIN:VCARD line); is this the right file? "
         "(a CSV goes to `vault import csv`)\n"
     )
+    bomless = tmp_path / "utf16.vcf"
+    bomless.write_bytes("BEGIN:VCARD\r\nFN:Ada\r\nEND:VCARD\r\n".encode("utf-16-le"))
+    refused = cli("import", "vcard", str(bomless))
+    assert (refused.exit_code, refused.stderr) == (
+        2,
+        f"vault: {bomless} looks like UTF-16 with no byte order mark: save it as UTF-8, then import it\n",
+    )
     for path, reason in (
         (empty, "the file is empty: no event in it"),
         (sheet, "not an iCalendar file (no BEGIN:VCALENDAR line): is this the right file?"),

@@ -408,6 +408,7 @@ def test_write_view_refuses_a_broken_block_and_writes_only_on_change(vault_dir: 
         ("---\ntags:\n  - a\n\n  - c\nk: v\n---\n", "---\ntags:\n  - a\n\n  - c\n  - b\n  - x, y\nk: v\n---\n"),
         ("---\ntags:\n  - a\n# old friends\n  - c\n---\n", "---\ntags:\n  - a\n# old friends\n  - c\n  - b\n  - x, y\n---\n"),
         ("---\nk: v\n---\nBody\n", "---\nk: v\ntags: [b, \"x, y\"]\n---\nBody\n"),
+        ('---\ntags: ""\n---\n', "---\ntags: [b, \"x, y\"]\n---\n"),  # no value, as `tags: ~`
     ],
 )  # fmt: skip
 def test_add_to_front_matter_list_keeps_the_list_as_written(before: str, after: str) -> None:

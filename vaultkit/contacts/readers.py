@@ -232,6 +232,10 @@ def read_vcard(
         else:
             contacts.append(made)
     if not cards:
+        if b"\x00" in data[:4096]:  # (UTF-16 with no byte order mark: every other byte is NUL)
+            raise UsageError(
+                f"{path} looks like UTF-16 with no byte order mark: save it as UTF-8, then import it"
+            )
         raise UsageError(
             f"{path} holds no vCard (no BEGIN:VCARD line); is this the right file? "
             "(a CSV goes to `vault import csv`)"

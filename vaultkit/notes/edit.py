@@ -308,8 +308,8 @@ def add_to_front_matter_list(text: str, key: str, items: list[str]) -> str:
         for n in range(index + 1, end)
         if n not in item_lines and lines[n].strip(" \t\r\n")[:1] not in ("", "#")
     ]
-    if not item_lines and not others and no_value(value):
-        return set_front_matter_value(text, key, yaml_list(items))
+    if not item_lines and not others and (no_value(value) or value in ('""', "''")):  # (`tags: ""` too)
+        return set_front_matter_value(text, key, yaml_list(items), keep_quotes=False)
     if value or not item_lines or others:
         raise refused
     last = lines[item_lines[-1]]

@@ -236,7 +236,7 @@ def due_view(workspace: Workspace) -> str:
         birthdays=birthdays,
         followups=shown_followups,
         asks=asks,
-        no_people=nobody_hint(workspace),
+        no_people=nobody_hint(workspace, in_vault=True),
         no_cadence=not due.items and workspace.index.nobody_kept_in_touch(),
         more={
             "asks": max(0, len(waiting) - rows),
