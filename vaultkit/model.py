@@ -137,6 +137,20 @@ _UNMARKED = str.maketrans(
 )
 
 
+_UNMARKED_LETTERS = frozenset("øłđðħıŧæœþŀĸ")
+
+
+def unmarked_words(text: str) -> str:
+    """The words of `text` that hold a letter `_UNMARKED` folds, folded (`Søren Kierkegaard` →
+    `soren`), once each: what the full-text index keeps beside a note's text, for SQLite's
+    tokenizer takes marks off (`é`) but not these letters, as names are matched."""
+    lower = text.lower()
+    if _UNMARKED_LETTERS.isdisjoint(lower):
+        return ""
+    found = (word.translate(_UNMARKED) for word in lower.split() if not _UNMARKED_LETTERS.isdisjoint(word))
+    return " ".join(dict.fromkeys(found))
+
+
 def fold_accents(key: str) -> str:
     """A name key with its accents folded (`nguyễn văn an` → `nguyen van an`, `søren` →
     `soren`, `łukasz` → `lukasz`): NAME's second try (spec §3), and the first part of the

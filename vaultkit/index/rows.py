@@ -32,6 +32,7 @@ from vaultkit.model import (
     sort_key,
     tag_key,
     target_key,
+    unmarked_words,
 )
 from vaultkit.vault.files import Vault
 from vaultkit.vault.walk import RACY_NS, FileStat, cannot_read, read_note
@@ -526,4 +527,8 @@ def _line_text(body: str, note: ParsedNote, line: int | None) -> str:
 
 def _fts_text(note: ParsedNote) -> str:
     values = " ".join(str(v) for v in note.fields.values() if isinstance(v, str))
-    return f"{values}\n{note.body}"
+    text = f"{values}\n{note.body}"
+    if text.isascii() and note.name.isascii():
+        return text  # (most notes)
+    folded = unmarked_words(f"{note.name} {text}")  # (`soren` finds Søren, as NAME does)
+    return f"{text}\n{folded}" if folded else text
