@@ -9,7 +9,6 @@ writes (a walk of the vault), likely duplicate people (a pass over everyone), an
 
 from __future__ import annotations
 
-import json
 import os
 import time
 import unicodedata
@@ -22,7 +21,7 @@ from vaultkit.contacts.matching import DUPLICATE_FIELDS, likely_duplicates
 from vaultkit.model import Problem, written_tag
 from vaultkit.places import CONFIG_NAME
 from vaultkit.vault.atomic import TEMP_SUFFIX, stopped_before_placing, temp_stem, temp_target
-from vaultkit.vault.files import Vault
+from vaultkit.vault.files import DAILY_NOTES_SETTINGS, Vault, read_daily_notes_settings
 from vaultkit.vault.names import UNLINKABLE, is_conflict_copy, shown_name, unlinkable_part
 from vaultkit.workspace import Workspace
 
@@ -100,21 +99,14 @@ def vault_problems(workspace: Workspace, progress: Callable[[int, int], None] | 
     return found + problems
 
 
-DAILY_NOTES_SETTINGS = ".obsidian/daily-notes.json"
-"""Where Obsidian's Daily notes plugin keeps its folder and its file names' format."""
-
-
 def obsidian_daily_notes(vault: Vault) -> list[Problem]:
     """Where Obsidian makes daily notes otherwise than vaultkit reads them (another folder,
     another name): their links would count for no one, without a word."""
-    try:
-        settings = json.loads((vault.root / DAILY_NOTES_SETTINGS).read_text(encoding="utf-8"))
-    except (OSError, ValueError):  # no such plugin settings (its defaults: the top, YYYY-MM-DD)
-        return []
-    if not isinstance(settings, dict):
+    settings = read_daily_notes_settings(vault.root)
+    if settings is None:  # no such plugin settings (its defaults: the top, YYYY-MM-DD)
         return []
     problems = []
-    folder = str(settings.get("folder") or "").strip().strip("/")
+    folder = settings["folder"].strip("/")
     daily_dir = vault.config.daily_dir
     if folder != daily_dir:
         there = f"in {folder}/" if folder else "at the vault's top"
@@ -127,7 +119,7 @@ def obsidian_daily_notes(vault: Vault) -> list[Problem]:
                 f'set daily_dir = "{folder}" in {CONFIG_NAME}',
             )
         )
-    written = str(settings.get("format") or "YYYY-MM-DD").strip()
+    written = settings["format"] or "YYYY-MM-DD"
     if written.rsplit("/", 1)[-1] != "YYYY-MM-DD":
         problems.append(
             Problem(

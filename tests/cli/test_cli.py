@@ -87,6 +87,23 @@ def test_init_follows_an_existing_config(cli: Cli, tmp_path: Path) -> None:
     assert (target / "vaultkit.toml").read_text() == 'people_dir = "Contacts"\ntemplates_dir = ""\n'
 
 
+def test_init_in_an_obsidian_vault_reads_its_daily_notes_folder(cli: Cli, tmp_path: Path) -> None:
+    """Adopted in place, its daily notes stay where Obsidian makes them, and are read."""
+    target = tmp_path / "v"
+    (target / ".obsidian").mkdir(parents=True)
+    (target / ".obsidian" / "daily-notes.json").write_text('{"folder": "Journal/", "format": ""}')
+    result = cli("init", str(target))
+    assert (
+        result.stdout
+        == f"Made a vault in {target}: People/, Meetings/, Journal/, Templates/vaultkit/, vaultkit.toml, .gitignore\n"
+    )
+    assert (
+        'daily_dir = "Journal"  # Obsidian\'s daily notes folder\n' in (target / "vaultkit.toml").read_text()
+    )
+    assert not (target / "Daily").exists()
+    assert cli("check", vault=target).stdout == "No problems found.\n"
+
+
 def test_init_on_a_file_says_so(cli: Cli, tmp_path: Path) -> None:
     target = tmp_path / "notes.txt"
     target.write_text("mine", encoding="utf-8")

@@ -8,13 +8,15 @@ import fnmatch
 import json
 import os
 import time
+import tomllib
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from vaultkit.config import Config, load_config, with_vault_id
+from vaultkit.config import Config, config_from_dict, load_config, with_vault_id
 from vaultkit.errors import (
+    ConfigError,
     NoteBusy,
     NoteGone,
     RefusedWrite,
@@ -675,14 +677,52 @@ _GITIGNORE = """\
 """
 
 
+DAILY_NOTES_SETTINGS = ".obsidian/daily-notes.json"
+"""Where Obsidian's Daily notes plugin keeps its folder and its file names' format."""
+
+
+def read_daily_notes_settings(root: Path) -> dict[str, str] | None:
+    """Obsidian's Daily notes settings in the vault at `root` (`folder` and `format`, as
+    written), or None when there are none to read."""
+    try:
+        settings = json.loads((root / DAILY_NOTES_SETTINGS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(settings, dict):
+        return None
+    return {key: str(settings.get(key) or "").strip() for key in ("folder", "format")}
+
+
+def _first_config(root: Path, vault_id: str) -> tuple[str, Config]:
+    """The vaultkit.toml `vault init` writes into a vault that has none, and its Config: the
+    defaults, but for the daily notes' folder Obsidian already uses (an Obsidian vault
+    adopted in place: its daily notes stay where they are, and are read)."""
+    text = with_vault_id(_CONFIG_TEMPLATE, vault_id)
+    folder = ((read_daily_notes_settings(root) or {}).get("folder") or "").strip("/")
+    if folder and folder != Config().daily_dir:
+        mine = text.replace(
+            'daily_dir = "Daily"',
+            f"daily_dir = {json.dumps(folder, ensure_ascii=False)}  # Obsidian's daily notes folder",
+        )
+        try:
+            return mine, config_from_dict(tomllib.loads(mine))
+        except (ConfigError, ValueError):  # a folder vaultkit cannot take: the default, and `check` says so
+            pass
+    return text, config_from_dict(tomllib.loads(text))
+
+
 def init_vault(root: Path) -> list[str]:
     """Make a vault at `root`: config, folders, templates folder, .gitignore. Returns what was made."""
     made: list[str] = []
     if root.exists() and not root.is_dir():
         raise RefusedWrite(f"{root} is a file, not a folder: give a folder for the vault; nothing was made")
+    import uuid
+
+    # A new vault gets its id at once, before a second device could make another.
+    config_text, first = _first_config(root, uuid.uuid4().hex)
     try:
         root.mkdir(parents=True, exist_ok=True)
-        config = load_config(root)
+        config = load_config(root) if (root / CONFIG_NAME).exists() else first
         for folder in (config.people_dir, config.meetings_dir, config.daily_dir, config.templates_dir):
             if folder and not (root / folder).is_dir():
                 (root / folder).mkdir(parents=True)
@@ -691,10 +731,6 @@ def init_vault(root: Path) -> list[str]:
         outcome = f"made so far: {', '.join(made)}" if made else "nothing was made"
         raise WriteFailed(str(err.filename or root), err.strerror or str(err), outcome) from None
     vault = Vault(root, config)
-    import uuid
-
-    # A new vault gets its id at once, before a second device could make another.
-    config_text = with_vault_id(_CONFIG_TEMPLATE, uuid.uuid4().hex)
     for name, content in ((CONFIG_NAME, config_text), (".gitignore", _GITIGNORE)):
         if not (root / name).exists():
             vault.write(name, content.encode("utf-8"), None)
