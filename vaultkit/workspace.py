@@ -713,21 +713,26 @@ class Workspace:
         first entries, and with `write_last_contact` its `last_contact` moved on to `when`,
         the newest entry's date (spec §3 `vault log`)."""
         from vaultkit.notes.edit import add_log_entry, set_front_matter_value
-        from vaultkit.notes.parse import parse_text
+        from vaultkit.notes.parse import LOG_NOT_READ, parse_text
 
+        note = parse_text(rel_path, note_text, self.config)
+        for problem in note.problems:
+            if problem.message == LOG_NOT_READ:  # (an entry written beside them would sit in the wrong day)
+                raise RefusedWrite(
+                    f"{rel_path}:{problem.line}: the Log is kept as dated headings or a table, not as "
+                    "- YYYY-MM-DD entries; the note was not changed: write it by hand, or turn them into entries"
+                )
         try:
             new_text = add_log_entry(note_text, entry, self.config.log_heading)
         except ValueError as err:
             raise RefusedWrite(f"{rel_path}: {err}; the note was not changed") from None
-        if self.config.write_last_contact:
-            note = parse_text(rel_path, note_text, self.config)
-            if (
-                note.fields.get("last_contact") is None
-                or note.last_contact is None
-                or note.last_contact > self.today
-                or note.last_contact < when
-            ):
-                new_text = set_front_matter_value(new_text, "last_contact", when.isoformat())
+        if self.config.write_last_contact and (
+            note.fields.get("last_contact") is None
+            or note.last_contact is None
+            or note.last_contact > self.today
+            or note.last_contact < when
+        ):
+            new_text = set_front_matter_value(new_text, "last_contact", when.isoformat())
         return new_text
 
     def edit_note(self, rel_path: str, change: Callable[[str], str]) -> bool:

@@ -1937,3 +1937,16 @@ def test_add_writes_the_log_heading_of_the_config(cli: Cli, vault_dir: Path) -> 
     assert cli("log", "Ann", "coffee").exit_code == 0
     text = (vault_dir / "People/Ann.md").read_text(encoding="utf-8")
     assert text.endswith(f"\n## 📝 Contacts\n- {TODAY} coffee\n") and "## Log" not in text
+
+
+def test_log_refuses_a_log_kept_as_dated_headings(cli: Cli, vault_dir: Path) -> None:
+    """An entry written below `### 2026-11-20 / A call.` would sit in that day's section."""
+    text = "---\ncadence: 1m\n---\n## Log\n### 2026-11-30\nCoffee.\n### 2026-11-20\nA call.\n"
+    note = write_note(vault_dir, "People/Ada.md", text)
+    fails(
+        cli("log", "Ada", "call: second"),
+        1,
+        "People/Ada.md:5: the Log is kept as dated headings or a table, not as - YYYY-MM-DD entries; "
+        "the note was not changed: write it by hand, or turn them into entries",
+    )
+    assert note.read_text(encoding="utf-8") == text

@@ -10,7 +10,7 @@ from vaultkit.config import Config
 from vaultkit.errors import NoteParseError
 from vaultkit.model import DAILY, MEETING, OTHER, PERSON, Link, LogEntry, ParsedNote, Problem, Task
 from vaultkit.notes.grammar import DUE_MARK_RE
-from vaultkit.notes.parse import parse_note, parse_text
+from vaultkit.notes.parse import LOG_NOT_READ, parse_note, parse_text
 
 CONFIG = Config()
 D = dt.date
@@ -568,6 +568,23 @@ def test_a_paragraph_or_a_heading_ends_the_list_an_entry_is_in() -> None:
         "    still the detail's paragraph\n\n    - 2026-11-23 another detail\n"
     )
     assert [(entry.text, entry.line) for entry in note.log] == [("coffee", 2), ("call", 6), ("lunch", 8)]
+
+
+@pytest.mark.parametrize(
+    ("log", "line"),
+    [
+        ("### 2026-11-30\nCoffee.\n### 2026-11-20\nA call.\n", 2),  # dated headings
+        ("| Date | What |\n|---|---|\n| 2026-11-30 | dinner |\n", 4),  # a table
+    ],
+)
+def test_a_log_kept_as_dated_headings_or_a_table_is_a_warning(log: str, line: int) -> None:
+    """Its contacts count for nothing: not silently (and `vault log` will not write beside them)."""
+    note = person(f"## Log\n{log}\n## Notes\n- 2026-01-01 not in the Log\n")
+    assert note.log == []
+    assert note.problems == [Problem("People/Ada Lovelace.md", line, "warning", LOG_NOT_READ)]
+    # A Log with an entry, or a paragraph that names a date, says nothing.
+    for fine in ("- 2026-11-30 call\n### 2026-11-29\n", "Kept since 2026-01-01.\n"):
+        assert person(f"## Log\n{fine}").problems == []
 
 
 def test_entries_grouped_under_undated_items_count() -> None:

@@ -24,8 +24,9 @@ from vaultkit.model import ASK_CHANNEL, INTRO_CHANNEL
 # only while it says vaultkit's reminder, `model.is_reach_out_reminder`; 46: one rule for no value,
 # `model.no_value`: an empty list too, and YAML's null in `type` and a meeting note's `date`; 47: a
 # key's line is found as YAML reads the key, in quotes too (`"a:b":`, an escape):
-# `frontmatter.KEY_LINE_RE`; 48: the full-text index holds a note's words with ø, ł, æ folded, `soren`).
-SCHEMA_VERSION = 48
+# `frontmatter.KEY_LINE_RE`; 48: the full-text index holds a note's words with ø, ł, æ folded, `soren`;
+# 49: a Log that holds dates but no entry is warned of, `parse.LOG_NOT_READ`).
+SCHEMA_VERSION = 49
 
 
 NAME, ALIAS, FOLDED_NAME, FOLDED_ALIAS = 0, 1, 2, 3

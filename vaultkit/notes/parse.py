@@ -409,6 +409,7 @@ def _scan_body(note: ParsedNote, lines: list[str], start: int, config: Config) -
     generated: str | None = None
     log_level: int | None = None
     entry_indent: int | None = None  # the last Log entry's indent: an item indented more is its detail
+    dated_at: int | None = None  # the first line of a Log that holds a date but is no entry
     blank_before = False  # (a paragraph after a blank line ends the list, as in Markdown)
     log_heading = name_key(config.log_heading)
     note_dir = posixpath.dirname(note.path)
@@ -508,6 +509,14 @@ def _scan_body(note: ParsedNote, lines: list[str], start: int, config: Config) -
                 entry_indent = None
                 numbered = line.lstrip()[:1] not in "-*+"
                 note.problems.append(Problem(note.path, number, "warning", _NOT_AN_ENTRY[numbered]))
+        elif (
+            log_level is not None
+            and dated_at is None
+            and note.kind == PERSON
+            and lead in ("#", "|")
+            and _DATE_IN_TEXT.search(line)
+        ):
+            dated_at = number  # (`### 2026-11-30`, a table row: a Log kept another way)
         if "[" not in line:
             continue
         quoted = lead == ">" and bool(QUOTE_RE.match(line))
@@ -524,6 +533,15 @@ def _scan_body(note: ParsedNote, lines: list[str], start: int, config: Config) -
                 if md_target:
                     key, stem = link_key(md_target)
                     note.links.append(Link(key, stem, number, eligible and not match.group(1), md_target))
+    if dated_at is not None and not note.log:
+        note.problems.append(Problem(note.path, dated_at, "warning", LOG_NOT_READ))
+
+
+LOG_NOT_READ = (
+    "the Log holds dates but no entry vaultkit reads (a ### date heading or a table row counts "
+    "for nothing): a Log entry is a bulleted item, - YYYY-MM-DD text"
+)
+_DATE_IN_TEXT = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
 
 def _name_date(written: str, rel_path: str, problems: list[Problem]) -> dt.date | None:
