@@ -533,12 +533,12 @@ def met_text(
     from vaultkit.notes.edit import remove_front_matter_key, set_front_matter_value
     from vaultkit.notes.frontmatter import yaml_list, yaml_scalar
     from vaultkit.notes.grammar import inline_text
-    from vaultkit.notes.parse import as_texts, names_in_value, parse_text
+    from vaultkit.notes.parse import flat_texts, names_in_value, parse_text
 
     message = inline_text(text or "") or MET_TEXT
     entry = f"- {when.isoformat()} {channel + ': ' if channel else ''}{message}"
     fields = parse_text(rel_path, note, workspace.config).fields
-    via = as_texts(fields.get("via")) if names_in_value(fields.get("via")) else []
+    via = flat_texts(fields.get("via")) if names_in_value(fields.get("via")) else []
     note = workspace.with_log_entry(rel_path, note, entry, when)
     note = set_front_matter_value(note, "met", when.isoformat())
     copied = via if via and no_value(fields.get("introduced_by")) else []  # (a value of theirs is kept)

@@ -97,9 +97,10 @@ def decode_note(path: str, data: bytes) -> str:
     return text
 
 
-def as_texts(value: Any) -> list[str]:
+def flat_texts(value: Any) -> list[str]:
     """A front-matter value as its texts, as written: one value, or a list's items at any
-    depth (none for a blank one, `model.no_value`, or a mapping)."""
+    depth (none for a blank one, `model.no_value`, or a mapping). (The imports'
+    `records.as_texts` leaves a nested list out instead: a card's field is one level.)"""
     # (`no_value`'s rule, inlined: every note's tags, aliases and people come through here)
     if isinstance(value, str):
         return [] if value in NO_VALUE_TEXTS else [value]
@@ -110,7 +111,7 @@ def as_texts(value: Any) -> list[str]:
                 if item not in NO_VALUE_TEXTS:
                     out.append(item)
             else:
-                out.extend(as_texts(item))
+                out.extend(flat_texts(item))
         return out
     if value is None or isinstance(value, dict):
         return []
@@ -131,7 +132,7 @@ def _holds_mapping(value: Any) -> bool:
 def _listed(value: Any, split: re.Pattern[str]) -> list[str]:
     """`tags` or `aliases` as Obsidian reads them: a list, or one text that it splits (tags
     at commas and blanks, `#friend #work`; aliases at commas, `Robert, Bobby`)."""
-    return split.split(value) if isinstance(value, str) else as_texts(value)
+    return split.split(value) if isinstance(value, str) else flat_texts(value)
 
 
 def split_link(inner: str) -> str:
@@ -182,7 +183,7 @@ def plain_text(text: str) -> str:
 def links_in_value(value: Any) -> list[str]:
     """Link targets written in a front-matter value (`[[X]]` strings, at any depth)."""
     targets: list[str] = []
-    for item in as_texts(value):
+    for item in flat_texts(value):
         for match in WIKILINK_RE.finditer(item):
             target = split_link(match.group(2))
             if target:
@@ -193,7 +194,7 @@ def links_in_value(value: Any) -> list[str]:
 def names_in_value(value: Any) -> list[str]:
     """Names in a `people` property: plain names or links, a list or one value."""
     names: list[str] = []
-    for item in as_texts(value):
+    for item in flat_texts(value):
         found = links_in_value(item)
         if found:
             names.extend(found)
