@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from vaultkit.dates import parse_cadence
 from vaultkit.errors import ConfigError
-from vaultkit.model import MAX_ROWS, tag_key
+from vaultkit.model import JOINERS, MAX_ROWS, tag_key
 from vaultkit.places import CONFIG_NAME
 
 
@@ -122,8 +122,7 @@ def _heading(key: str, value: Any) -> str:
         )
     # The heading `vault log` writes must read back as this one: one line, no comment or
     # code that the parser takes out, no closing #s (else each log adds a section).
-    # (zero-width joiners, which spell words in Persian and emoji, are text: not the rest of Cf)
-    if not text.replace("\u200c", "").replace("\u200d", "").isprintable():
+    if not "".join(ch for ch in text if ch not in JOINERS).isprintable():  # (`model.JOINERS` are text)
         raise ConfigError(
             f"{CONFIG_NAME}: {key} must be one line of text, without control characters, not {value!r}"
         )

@@ -12,6 +12,9 @@ from typing import Any, Literal, NamedTuple
 PERSON, MEETING, DAILY, OTHER = "person", "meeting", "daily", "other"
 MAX_NOTE_BYTES = 8 * 1024 * 1024
 """A longer note is skipped with an error (`notes.parse.decode_note`), and never read further."""
+JOINERS = ("\u200c", "\u200d")
+"""Zero-width (non-)joiners: format characters that are text, for they spell words (Persian's
+نیک‌نام, emoji); names and the Log heading may hold them, not other format characters."""
 MAX_ROWS = (1 << 62) - 1
 """More rows than any list can hold (half SQLite's largest integer, so that twice it is
 still one): a `--limit` or a count asked above it means every row (`min(limit,

@@ -11,6 +11,7 @@ from vaultkit.dates import is_date_name
 from vaultkit.errors import (
     UsageError,
 )
+from vaultkit.model import JOINERS
 
 _BAD_NAME_CHARS = set('/\\#^[]|:*?"<>')
 
@@ -41,8 +42,6 @@ MAX_TITLE_CHARS = 120
 _DEVICE_NAMES = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"} | {
     f"{p}{n}" for p in ("COM", "LPT") for n in [*range(1, 10), "¹", "²", "³"]
 }
-_JOINERS = ("\u200c", "\u200d")
-"""Zero-width (non-)joiners, format characters that spell words (Persian's نیک‌نام, emoji)."""
 
 
 def check_person_name(name: str) -> str:
@@ -53,7 +52,7 @@ def check_person_name(name: str) -> str:
         why = "it is empty"
     elif any(ch in _BAD_NAME_CHARS for ch in clean):
         why = 'it has one of / \\ # ^ [ ] | : * ? " < >'
-    elif any(unicodedata.category(ch) in ("Cc", "Cf") and ch not in _JOINERS for ch in clean):
+    elif any(unicodedata.category(ch) in ("Cc", "Cf") and ch not in JOINERS for ch in clean):
         why = "it has control characters"
     elif (part := unlinkable_part(clean)) is not None:  # (%%: the rest are bad characters above)
         why = f"it has {part}, which {UNLINKABLE[part]}"
