@@ -527,12 +527,9 @@ def test_a_log_of_60000_entries_merges_through_git(tmp_path: Path, git_env: None
     )
 
 
-def test_a_note_the_merge_driver_could_not_merge_is_never_taken_as_resolved(
-    devices: tuple[Device, Device],
-) -> None:
-    """A failed driver leaves the remote's note with no markers: adding it would drop this device's entry."""
-    laptop, desk = devices
-    note = "People/Ada Lovelace.md"
+def _entries_the_driver_cannot_merge(laptop: Device, desk: Device) -> str:
+    """Ada's note logged on both devices, the laptop's synced, the desk's merge driver gone
+    (a venv moved away): the note's path."""
     assert laptop.vault("log", "Ada", "tea", "--date", "2026-11-20").exit_code == 0
     assert laptop.vault("sync").exit_code == 0
     git(
@@ -542,6 +539,15 @@ def test_a_note_the_merge_driver_could_not_merge_is_never_taken_as_resolved(
         "/moved/venv/bin/python3 -m vaultkit merge-driver %O %A %B %P",
     )
     assert desk.vault("log", "Ada", "the precious entry", "--date", "2026-11-21").exit_code == 0
+    return "People/Ada Lovelace.md"
+
+
+def test_a_note_the_merge_driver_could_not_merge_is_never_taken_as_resolved(
+    devices: tuple[Device, Device],
+) -> None:
+    """A failed driver leaves the remote's note with no markers: adding it would drop this device's entry."""
+    laptop, desk = devices
+    note = _entries_the_driver_cannot_merge(laptop, desk)
 
     hint = (
         "Note: the vaultkit merge driver cannot run on this device (/moved/venv/bin/python3 is missing): "
@@ -889,16 +895,7 @@ def test_a_note_a_pull_run_by_hand_could_not_merge_is_not_taken_as_resolved(
     devices: tuple[Device, Device], git_keeps_auto_merge: bool
 ) -> None:
     laptop, desk = devices
-    note = "People/Ada Lovelace.md"
-    assert laptop.vault("log", "Ada", "tea", "--date", "2026-11-20").exit_code == 0
-    assert laptop.vault("sync").exit_code == 0
-    git(
-        desk.root,
-        "config",
-        "merge.vaultkit.driver",
-        "/moved/venv/bin/python3 -m vaultkit merge-driver %O %A %B %P",
-    )
-    assert desk.vault("log", "Ada", "the precious entry", "--date", "2026-11-21").exit_code == 0
+    note = _entries_the_driver_cannot_merge(laptop, desk)
     git(desk.root, "commit", "-q", "-am", "precious")
     pulled = subprocess.run(["git", "-C", str(desk.root), "pull", "-q", "--no-rebase"], capture_output=True)
     assert pulled.returncode == 1
